@@ -1,0 +1,189 @@
+"""The ``flashdl`` command line (DESIGN §3 is its contract).
+
+This module must stay light: ``flashdl --help`` imports neither textual,
+numpy nor sqlalchemy. Each subcommand names its handler as
+``"module:function"``, imported only when that subcommand runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from flashdl import __version__
+
+if TYPE_CHECKING:
+    from flashdl.commands.context import Context
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+EPILOG = """\
+exit codes: 0 ok, 1 problems found (e.g. by check), 2 usage or input error.
+environment: FLASHDL_DB overrides the default database; NO_COLOR disables colour.
+"""
+
+IMPORT_FORMATS = ("auto", "yaml", "brainscape", "notes", "apkg", "csv", "tsv", "revlog")
+EXPORT_FORMATS = ("yaml", "apkg", "csv", "tsv", "revlog")
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """--db and --now, accepted before or after the subcommand."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--db", metavar="PATH", default=default,
+        help="database file (default: flashdl.sqlite3 in the user data dir; env FLASHDL_DB)",
+    )
+    parser.add_argument(
+        "--now", metavar="ISO-8601", default=default,
+        help="act as if it were this moment (for scripting and tests)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flashdl",
+        description="Spaced-repetition flashcards for deep learning, in the terminal. "
+        "With no command, opens the home screen.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"flashdl {__version__}")
+    _global_options(parser, suppress=False)
+    parser.set_defaults(handler="flashdl.commands.tui:home")
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, suppress=True)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, handler: str, help_text: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        cmd.set_defaults(handler=handler)
+        return cmd
+
+    def json_flag(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+
+    study = command("study", "flashdl.commands.tui:study", "study due cards in the terminal UI")
+    study.add_argument("deck", nargs="?", metavar="DECK", help="deck id (default: all decks)")
+
+    decks = command("decks", "flashdl.commands.decks:decks", "list decks with card counts")
+    json_flag(decks)
+
+    due = command("due", "flashdl.commands.decks:due", "list the cards due now")
+    due.add_argument("deck", nargs="?", metavar="DECK")
+    due.add_argument("--limit", type=_positive_int, metavar="N", help="at most N cards")
+    json_flag(due)
+
+    review = command("review", "flashdl.commands.review:review", "grade cards from a script")
+    one_or_batch = review.add_mutually_exclusive_group(required=True)
+    one_or_batch.add_argument("--card", metavar="DECK/CARD", help="the card graded")
+    one_or_batch.add_argument(
+        "--batch", metavar="FILE.jsonl",
+        help='one {"card","grade","at"} per line, applied and committed in order ("-" = stdin)',
+    )
+    review.add_argument("--grade", type=_grade, metavar="0..5", help="SM-2 grade (with --card)")
+    json_flag(review)
+
+    imp = command("import", "flashdl.commands.transfer:import_", "import decks or review history")
+    imp.add_argument("paths", nargs="*", metavar="PATH")
+    imp.add_argument("--format", choices=IMPORT_FORMATS, default="auto")
+    imp.add_argument("--deck", metavar="ID", help="deck id to import into")
+    imp.add_argument("--bundled", action="store_true", help="import the decks shipped with flashdl")
+    imp.add_argument("--with-history", action="store_true",
+                     help="also carry over scheduling and review history (apkg)")
+    json_flag(imp)
+
+    exp = command("export", "flashdl.commands.transfer:export", "export a deck or review history")
+    exp.add_argument("deck", metavar="DECK")
+    exp.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    exp.add_argument("--out", metavar="PATH", required=True)
+    exp.add_argument("--with-history", action="store_true",
+                     help="yaml: also write scheduling state and review history to a side file")
+
+    stats = command("stats", "flashdl.commands.stats:stats", "progress statistics")
+    stats.add_argument("deck", nargs="?", metavar="DECK")
+    stats.add_argument("--days", type=_positive_int, default=30, metavar="N")
+    json_flag(stats)
+
+    check = command(
+        "check", "flashdl.commands.check:check",
+        "validate deck files and audit the stated answers of computed cards",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="deck files or folders (default: cards/)")
+    json_flag(check)
+
+    engine = command("engine", "flashdl.commands.engine:families", "the numeric engine")
+    engine_sub = engine.add_subparsers(title="engine commands", metavar="ACTION")
+
+    def engine_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        cmd = engine_sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        cmd.set_defaults(handler=f"flashdl.commands.engine:{name}")
+        json_flag(cmd)
+        return cmd
+
+    engine_command("families", "list the problem families")
+    generate = engine_command("generate", "draw a fresh variant of a family")
+    generate.add_argument("family")
+    generate.add_argument("--seed", type=int, metavar="N")
+    solve = engine_command("solve", "solve a family for given params")
+    solve.add_argument("family")
+    solve.add_argument("--params", required=True, metavar="JSON")
+    check_answer = engine_command("check", "check a typed answer")
+    check_answer.add_argument("family")
+    check_answer.add_argument("--params", required=True, metavar="JSON")
+    check_answer.add_argument("--answer", required=True, metavar="TEXT")
+    engine.set_defaults(json=False)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _grade(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"grade {text!r} is not a whole number 0..5") from None
+    if not 0 <= value <= 5:
+        raise argparse.ArgumentTypeError(f"grade {value} is outside 0..5")
+    return value
+
+
+def resolve_handler(spec: str) -> Callable[[argparse.Namespace, Context], int]:
+    module_name, _, function_name = spec.partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, function_name)  # type: ignore[no-any-return]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from flashdl.commands.context import Context
+    from flashdl.errors import FlashdlError
+
+    try:
+        ctx = Context.from_args(args)
+        return resolve_handler(args.handler)(args, ctx)
+    except FlashdlError as error:
+        print(f"flashdl: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("flashdl: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `flashdl due | head`
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Time, injected: the core never reads the clock, the shell passes ``now`` in.
+
+A study day starts at a rollover hour (04:00 local time by default, as in
+Anki), so a review at 01:30 still counts for the evening before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Protocol
+
+DEFAULT_ROLLOVER_HOUR = 4
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class SystemClock:
+    """The real time, as an aware datetime in the machine's local zone."""
+
+    def now(self) -> datetime:
+        return datetime.now().astimezone()
+
+
+@dataclass(frozen=True)
+class FixedClock:
+    """Always the same moment: for ``--now`` and for tests."""
+
+    moment: datetime
+
+    def __post_init__(self) -> None:
+        if self.moment.tzinfo is None:
+            raise ValueError("FixedClock needs a timezone-aware datetime")
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+def parse_moment(text: str, *, local: tzinfo | None = None) -> datetime:
+    """An ISO-8601 moment; one without an offset is taken as local time."""
+    moment = datetime.fromisoformat(text.strip())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=local) if local else moment.astimezone()
+    return moment
+
+
+def study_day(moment: datetime, *, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> date:
+    """The study day ``moment`` belongs to, in ``moment``'s own time zone."""
+    if moment.tzinfo is None:
+        raise ValueError("study_day needs a timezone-aware datetime")
+    return (moment - timedelta(hours=rollover_hour)).date()
+
+
+def day_start(day: date, tz: tzinfo, *, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> datetime:
+    """The first moment of study day ``day`` in zone ``tz``."""
+    return datetime(day.year, day.month, day.day, rollover_hour, tzinfo=tz)

@@ -1,0 +1,1 @@
+"""Command handlers: thin shells that parse arguments, call services and print."""

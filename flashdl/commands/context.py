@@ -1,0 +1,51 @@
+"""What every command handler gets: the moment, the database path, the streams."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from flashdl.clock import FixedClock, SystemClock, Clock, parse_moment
+from flashdl.errors import UsageError
+
+DB_ENV = "FLASHDL_DB"
+DB_FILENAME = "flashdl.sqlite3"
+APP_NAME = "flashdl"
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILENAME
+
+
+@dataclass
+class Context:
+    clock: Clock
+    db_path: Path
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    now_given: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Context:
+        now_text = getattr(args, "now", None)
+        clock: Clock
+        if now_text:
+            try:
+                clock = FixedClock(parse_moment(now_text))
+            except ValueError:
+                raise UsageError(f"--now: {now_text!r} is not an ISO-8601 date and time") from None
+        else:
+            clock = SystemClock()
+        db_text = getattr(args, "db", None) or os.environ.get(DB_ENV)
+        db_path = Path(db_text).expanduser() if db_text else default_db_path()
+        return cls(clock=clock, db_path=db_path, now_given=bool(now_text))
+
+    def now(self) -> datetime:
+        return self.clock.now()

@@ -1,0 +1,69 @@
+"""Reading deck files from disk: the one place in ``flashdl.deck`` that does I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
+from flashdl.deck.model import Deck
+from flashdl.deck.yaml_deck import parse_deck
+from flashdl.errors import InputError, SourcePosition
+
+MAX_TEXT_BYTES = 64 * 1024 * 1024  # four times a 100,000-card deck
+DECK_SUFFIXES = (".yaml", ".yml")
+
+
+def read_text_file(path: Path, *, limit: int = MAX_TEXT_BYTES) -> str:
+    """UTF-8 text of ``path``, refusing binaries and files too large to be a deck."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(
+                f"file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB",
+                SourcePosition(name),
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", SourcePosition(name)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", SourcePosition(name)) from None
+    except PermissionError:
+        raise InputError("permission denied", SourcePosition(name)) from None
+    return decode_text(data, name)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise InputError("binary file, not text", SourcePosition(name))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            SourcePosition(name, line),
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_deck_file(path: Path, *, known_families: Collection[str] | None = None) -> Deck:
+    return parse_deck(read_text_file(path), str(path), known_families=known_families)
+
+
+def deck_paths(paths: Iterable[Path]) -> list[Path]:
+    """Deck files named by ``paths``: files as given, directories searched (sorted)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.iterdir() if p.suffix in DECK_SUFFIXES and p.is_file())
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def bundled_decks_dir() -> Path:
+    """The decks shipped with flashdl (``cards/`` in a checkout, package data when installed)."""
+    return Path(__file__).resolve().parent.parent / "bundled_decks"

@@ -1,0 +1,75 @@
+"""The deck model: plain, immutable data shared by parsers, store and UI.
+
+A card's identity is ``DECK/CARD`` with explicit, stable ids, so that fixing a
+typo in a card never resets its review history (a lesson from hashcards,
+whose content-hash ids did exactly that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+DECK_FORMAT = "flashdl-deck/1"
+TAG_INCOMPLETE = "incomplete"
+TAG_MISSING_FIGURE = "missing-figure"
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """Makes a card computed: the engine family and the params of its own example."""
+
+    family: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
+    vary: bool = False
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """A correction made by hand, kept visible to the student.
+
+    ``original`` is the full source text of ``field`` before the correction;
+    with no ``original`` the entry is a note only (the text was left as the
+    source had it, e.g. a typo pointed out but not changed).
+    """
+
+    note: str
+    field: str | None = None
+    original: str | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    front: str
+    back: str
+    tags: tuple[str, ...] = ()
+    engine: EngineSpec | None = None
+    errata: tuple[Erratum, ...] = ()
+    line: int | None = field(default=None, compare=False)
+
+    def source_text(self, side: str) -> str:
+        """The text of ``side`` as the source document had it, before errata."""
+        for erratum in self.errata:
+            if erratum.field == side and erratum.original is not None:
+                return erratum.original
+        return self.front if side == "front" else self.back
+
+
+@dataclass(frozen=True)
+class Deck:
+    id: str
+    name: str
+    cards: tuple[Card, ...] = ()
+    source: str | None = None
+    description: str | None = None
+    tags: tuple[str, ...] = ()
+
+    def card(self, card_id: str) -> Card:
+        for card in self.cards:
+            if card.id == card_id:
+                return card
+        raise KeyError(card_id)
+
+    def full_id(self, card: Card) -> str:
+        return f"{self.id}/{card.id}"

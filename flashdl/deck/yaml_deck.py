@@ -1,0 +1,285 @@
+"""Deck files (DESIGN §2): YAML text in, validated ``Deck`` out, and back.
+
+Validation works on the plain data PyYAML builds and records the path of a
+problem (``cards[4].engine.family``); only when something is wrong is the
+text composed again with positions, so a clean 100,000-card deck never pays
+for line numbers it does not need.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import yaml
+
+from flashdl.deck.model import DECK_FORMAT, Card, Deck, EngineSpec, Erratum
+from flashdl.deck.yaml_syntax import QuotedStr, dump_yaml, iter_nodes, load_yaml, locate
+from flashdl.errors import InputError, SourcePosition
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+TAG_PATTERN = re.compile(r"^[^\s,]+$")
+DECK_KEYS = ("format", "id", "name", "source", "description", "tags", "cards")
+CARD_KEYS = ("id", "front", "back", "tags", "engine", "errata")
+ENGINE_KEYS = ("family", "params", "vary")
+ERRATUM_KEYS = ("field", "original", "note")
+SIDES = ("front", "back")
+MAX_PARAM_NODES = 10_000  # far above any exam-sized matrix; stops alias bombs
+
+Path = tuple[Any, ...]
+
+
+class _Invalid(Exception):
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def parse_deck(
+    text: str, filename: str, *, known_families: Collection[str] | None = None
+) -> Deck:
+    """Parse and validate one deck file's text.
+
+    ``known_families`` (when given) also rejects engine blocks naming a family
+    the engine does not have.
+    """
+    if not text.strip():
+        raise InputError("empty deck file (expected a mapping with id, name and cards)",
+                         SourcePosition(filename, 1, 1))
+    try:
+        data = load_yaml(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(_yaml_problem(problem), SourcePosition(filename, line, column)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", SourcePosition(filename)) from None
+    try:
+        return _deck(data, known_families)
+    except _Invalid as invalid:
+        where = locate(text, invalid.path)
+        line, column = where if where else (None, None)
+        raise InputError(invalid.message, SourcePosition(filename, line, column)) from None
+
+
+def _yaml_problem(problem: str) -> str:
+    if "could not determine a constructor" in problem:
+        return f"{problem} (deck files hold plain data only; tags such as !!python/... are refused)"
+    return problem
+
+
+def _deck(data: Any, known_families: Collection[str] | None) -> Deck:
+    if not isinstance(data, dict):
+        raise _Invalid((), "a deck file must be a mapping with id, name and cards")
+    _no_unknown_keys(data, DECK_KEYS, (), "deck")
+    fmt = data.get("format", DECK_FORMAT)
+    if fmt != DECK_FORMAT:
+        raise _Invalid(("format",), f"unknown format {fmt!r} (this flashdl reads {DECK_FORMAT})")
+    deck_id = _identifier(data, "id", (), required=True)
+    name = _text(data, "name", ()) or deck_id
+    cards_data = data.get("cards")
+    if cards_data is None:
+        raise _Invalid((), "missing key 'cards' (a list of cards, may be empty: cards: [])")
+    if not isinstance(cards_data, list):
+        raise _Invalid(("cards",), "'cards' must be a list")
+    cards: list[Card] = []
+    seen: dict[str, int] = {}
+    for index, card_data in enumerate(cards_data):
+        card = _card(card_data, ("cards", index), known_families)
+        if card.id in seen:
+            raise _Invalid(
+                ("cards", index, "id"),
+                f"duplicate card id {card.id!r} (first used by card #{seen[card.id] + 1})",
+            )
+        seen[card.id] = index
+        cards.append(card)
+    return Deck(
+        id=deck_id,
+        name=name,
+        cards=tuple(cards),
+        source=_text(data, "source", ()) or None,
+        description=_text(data, "description", ()) or None,
+        tags=_tags(data, ()),
+    )
+
+
+def _card(data: Any, path: Path, known_families: Collection[str] | None) -> Card:
+    if not isinstance(data, dict):
+        raise _Invalid(path, "a card must be a mapping with id, front and back")
+    _no_unknown_keys(data, CARD_KEYS, path, "card")
+    card_id = _identifier(data, "id", path, required=True)
+    for side in SIDES:
+        if side not in data:
+            raise _Invalid(path, f"card {card_id!r} has no '{side}'")
+    front = _text(data, "front", path)
+    back = _text(data, "back", path)
+    if not front.strip() and not back.strip():
+        raise _Invalid(path, f"card {card_id!r} has neither front nor back text")
+    engine = _engine(data["engine"], path + ("engine",), known_families) if "engine" in data else None
+    return Card(
+        id=card_id,
+        front=front,
+        back=back,
+        tags=_tags(data, path),
+        engine=engine,
+        errata=_errata(data.get("errata"), path + ("errata",)),
+    )
+
+
+def _engine(data: Any, path: Path, known_families: Collection[str] | None) -> EngineSpec:
+    if not isinstance(data, dict):
+        raise _Invalid(path, "'engine' must be a mapping with family, params and vary")
+    _no_unknown_keys(data, ENGINE_KEYS, path, "engine block")
+    family = data.get("family")
+    if not isinstance(family, str) or not family:
+        raise _Invalid(path, "engine block needs 'family' (the name of an engine family)")
+    if known_families is not None and family not in known_families:
+        raise _Invalid(
+            path + ("family",),
+            f"unknown engine family {family!r} (known: {', '.join(sorted(known_families))})",
+        )
+    params = data.get("params", {})
+    if params is None:
+        params = {}
+    if not isinstance(params, dict) or not all(isinstance(key, str) for key in params):
+        raise _Invalid(path + ("params",), "engine 'params' must be a mapping of names to values")
+    for count, node in enumerate(iter_nodes(params)):
+        if count > MAX_PARAM_NODES:
+            raise _Invalid(path + ("params",), "engine 'params' is far too large")
+        if not isinstance(node, (dict, list, str, int, float, bool)) and node is not None:
+            raise _Invalid(path + ("params",), f"engine 'params' holds a {type(node).__name__}")
+    vary = data.get("vary", False)
+    if not isinstance(vary, bool):
+        raise _Invalid(path + ("vary",), "engine 'vary' must be true or false")
+    return EngineSpec(family=family, params=params, vary=vary)
+
+
+def _errata(data: Any, path: Path) -> tuple[Erratum, ...]:
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise _Invalid(path, "'errata' must be a list of {note, field, original} entries")
+    errata = []
+    for index, entry in enumerate(data):
+        entry_path = path + (index,)
+        if not isinstance(entry, dict):
+            raise _Invalid(entry_path, "an erratum must be a mapping with a 'note'")
+        _no_unknown_keys(entry, ERRATUM_KEYS, entry_path, "erratum")
+        note = _text(entry, "note", entry_path)
+        if not note.strip():
+            raise _Invalid(entry_path, "an erratum needs a 'note' saying what was corrected")
+        field = entry.get("field")
+        if field is not None and field not in SIDES:
+            raise _Invalid(entry_path + ("field",), "erratum 'field' must be front or back")
+        original = _text(entry, "original", entry_path) if "original" in entry else None
+        if original is not None and field is None:
+            raise _Invalid(entry_path, "an erratum with 'original' must name its 'field'")
+        errata.append(Erratum(note=note, field=field, original=original))
+    return tuple(errata)
+
+
+def _no_unknown_keys(data: dict[Any, Any], allowed: tuple[str, ...], path: Path, what: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise _Invalid(
+                path + (("key", str(key)),),
+                f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)})",
+            )
+
+
+def _identifier(data: dict[str, Any], key: str, path: Path, *, required: bool) -> str:
+    value = data.get(key)
+    if value is None:
+        raise _Invalid(path, f"missing '{key}'")
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise _Invalid(path + (key,), f"'{key}' must be text, not {type(value).__name__}")
+    value = str(value)
+    if not ID_PATTERN.match(value):
+        raise _Invalid(
+            path + (key,),
+            f"'{key}' {value!r} must be letters, digits, '.', '_' or '-' (no spaces or '/')",
+        )
+    return value
+
+
+def _text(data: dict[str, Any], key: str, path: Path) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise _Invalid(
+            path + (key,),
+            f"'{key}' is read as the {type(value).__name__} {value!r}; quote it to keep it as text",
+        )
+    if isinstance(value, int):
+        return str(value)  # only canonical decimals resolve to int, so this is lossless
+    if not isinstance(value, str):
+        raise _Invalid(path + (key,), f"'{key}' must be text, not a {type(value).__name__}")
+    return value
+
+
+def _tags(data: dict[str, Any], path: Path) -> tuple[str, ...]:
+    value = data.get("tags")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _Invalid(path + ("tags",), "'tags' must be a list, e.g. tags: [cnn, pooling]")
+    tags = []
+    for index, tag in enumerate(value):
+        if isinstance(tag, bool) or not isinstance(tag, (str, int)) or not TAG_PATTERN.match(str(tag)):
+            raise _Invalid(path + ("tags", index), f"tag {tag!r} must be one word of text")
+        tags.append(str(tag))
+    return tuple(tags)
+
+
+def deck_to_data(deck: Deck) -> dict[str, Any]:
+    """The deck as the plain mapping a deck file holds (the inverse of validation)."""
+    data: dict[str, Any] = {"format": DECK_FORMAT, "id": deck.id, "name": deck.name}
+    if deck.source:
+        data["source"] = deck.source
+    if deck.description:
+        data["description"] = deck.description
+    if deck.tags:
+        data["tags"] = list(deck.tags)
+    data["cards"] = [card_to_data(card) for card in deck.cards]
+    return data
+
+
+def card_to_data(card: Card) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": QuotedStr(card.id), "front": card.front, "back": card.back}
+    if card.tags:
+        data["tags"] = list(card.tags)
+    if card.engine is not None:
+        engine: dict[str, Any] = {"family": card.engine.family, "params": dict(card.engine.params)}
+        if card.engine.vary:
+            engine["vary"] = True
+        data["engine"] = engine
+    if card.errata:
+        data["errata"] = [_erratum_to_data(erratum) for erratum in card.errata]
+    return data
+
+
+def _erratum_to_data(erratum: Erratum) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if erratum.field is not None:
+        data["field"] = erratum.field
+    if erratum.original is not None:
+        data["original"] = erratum.original
+    data["note"] = erratum.note
+    return data
+
+
+def dump_deck(deck: Deck) -> str:
+    """Deck file text; ``parse_deck(dump_deck(d))`` equals ``d``."""
+    return dump_yaml(deck_to_data(deck))
+
+
+def deck_from_mapping(data: Mapping[str, Any]) -> Deck:
+    """Validate already-parsed data (e.g. from JSON) as a deck; errors carry no position."""
+    try:
+        return _deck(dict(data), None)
+    except _Invalid as invalid:
+        raise InputError(invalid.message) from None

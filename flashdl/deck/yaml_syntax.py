@@ -1,0 +1,184 @@
+"""The YAML dialect of deck files: safe, strict and unsurprising.
+
+PyYAML follows YAML 1.1, where ``no`` is a boolean, ``010`` is eight and
+``1_000`` is a thousand: traps for people who type card text by hand. Deck
+files use the YAML 1.2 core schema instead (only ``true``/``false`` are
+booleans, only canonical decimals are integers), refuse duplicate keys, and
+construct nothing but plain data: no Python tags, ever.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.resolver import Resolver
+
+try:  # libyaml makes parsing several times faster; fall back where it is absent
+    from yaml import CParser as _CParser
+    from yaml import CSafeDumper as _Dumper
+
+    _PARSER_BASES: tuple[type, ...] = (_CParser,)
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    _PARSER_BASES = (Reader, Scanner, Parser, Composer)
+
+
+class CoreSchemaResolver(Resolver):
+    """Resolves plain scalars by the YAML 1.2 core schema (minus its surprises)."""
+
+    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+_IMPLICIT = [
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
+    # Leading zeros keep a scalar a string: card ids such as 082 stay "082".
+    ("tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), "-0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"^-?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
+            r"|^-?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+$"
+        ),
+        "-.0123456789",
+    ),
+]
+for _tag, _pattern, _first in _IMPLICIT:
+    CoreSchemaResolver.add_implicit_resolver(_tag, _pattern, list(_first))
+
+
+class StrictConstructor(SafeConstructor):
+    """SafeConstructor without duplicate keys and with base-10 integers."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                duplicate = key in seen
+            except TypeError:
+                raise ConstructorError(
+                    None, None, "mapping keys must be plain scalars", key_node.start_mark
+                ) from None
+            if duplicate:
+                raise ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        return int(self.construct_scalar(node))
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        return float(self.construct_scalar(node))
+
+
+StrictConstructor.add_constructor("tag:yaml.org,2002:int", StrictConstructor.construct_yaml_int)
+StrictConstructor.add_constructor("tag:yaml.org,2002:float", StrictConstructor.construct_yaml_float)
+StrictConstructor.add_constructor("tag:yaml.org,2002:map", StrictConstructor.construct_yaml_map)
+
+
+class DeckLoader(*_PARSER_BASES, StrictConstructor, CoreSchemaResolver):  # type: ignore[misc]
+    def __init__(self, stream: Any) -> None:
+        _PARSER_BASES[0].__init__(self, stream)  # the reader (or libyaml) takes the stream
+        for base in _PARSER_BASES[1:]:
+            base.__init__(self)
+        StrictConstructor.__init__(self)
+        CoreSchemaResolver.__init__(self)
+
+
+class DeckDumper(_Dumper):  # type: ignore[misc, valid-type]
+    """Writes multi-line text as literal blocks so decks stay pleasant to edit."""
+
+
+class QuotedStr(str):
+    """A string always written quoted (ids like 082 must not look like numbers elsewhere)."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+def _represent_quoted(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(text), style="'")
+
+
+def _represent_list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.SequenceNode:
+    # Short lists of scalars (tags, shapes, matrix rows) read best on one line.
+    flat = all(not isinstance(item, (list, dict)) for item in items)
+    short = flat and sum(len(str(item)) + 2 for item in items) <= 60
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=short)
+
+
+DeckDumper.add_representer(str, _represent_str)
+DeckDumper.add_representer(list, _represent_list)
+DeckDumper.add_representer(QuotedStr, _represent_quoted)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML text into plain data; raises ``yaml.YAMLError`` with marks."""
+    return yaml.load(text, Loader=DeckLoader)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(
+        data, Dumper=DeckDumper, sort_keys=False, allow_unicode=True, width=100, indent=2
+    )
+
+
+def locate(text: str, path: tuple[str | int, ...]) -> tuple[int, int] | None:
+    """1-based (line, column) of the node at ``path`` (key names and list indexes).
+
+    Called only once validation has failed, so the happy path never pays for
+    building a node tree with positions.
+    """
+    try:
+        node = yaml.compose(text, Loader=DeckLoader)
+    except yaml.YAMLError:
+        return None
+    mark = node.start_mark if node is not None else None
+    for step in path:
+        child = _child(node, step)
+        if child is None:
+            break
+        node, mark = child
+    return (mark.line + 1, mark.column + 1) if mark is not None else None
+
+
+def _child(node: yaml.Node | None, step: str | int) -> tuple[yaml.Node, yaml.Mark] | None:
+    if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == step:
+                return value_node, value_node.start_mark
+        return None
+    if isinstance(node, yaml.MappingNode) and isinstance(step, tuple):  # ("key", name)
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == step[1]:
+                return key_node, key_node.start_mark
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        child = node.value[step]
+        return child, child.start_mark
+    return None
+
+
+def iter_nodes(value: Any) -> Iterator[Any]:
+    """Every container and scalar inside ``value``, depth first (for size limits)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)

@@ -1,0 +1,180 @@
+"""Validation of family params: every problem comes from JSON typed by a person or a deck.
+
+Each reader names the offending param in its `EngineParamsError`, returns plain Python
+values, and caps sizes so a hostile params block cannot make the engine allocate much.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from flashdl.engine.errors import EngineParamsError
+
+MAX_SIDE = 64          # largest matrix side or size accepted from params
+MAX_EXTENT = 100_000   # largest size/kernel/stride in size-formula families
+MAX_LIST = 256         # longest list param (scores, layers, logits…)
+MAX_INT_ENTRY = 2**31  # integer entries stay far from int64 overflow in sums of products
+_MISSING: Any = object()
+
+Pair = tuple[int, int]
+
+
+def as_mapping(params: object) -> Mapping[str, Any]:
+    if not isinstance(params, Mapping):
+        raise EngineParamsError("params", f"expected a JSON object, got {type(params).__name__}")
+    return params
+
+
+def reject_unknown(params: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    """Unknown keys are almost always typos in a deck's engine block."""
+    unknown = sorted(str(key) for key in params if key not in allowed)
+    if unknown:
+        raise EngineParamsError(unknown[0], f"unknown param; allowed: {', '.join(allowed)}")
+
+
+def _get(params: Mapping[str, Any], name: str, default: Any) -> Any:
+    if name in params and params[name] is not None:
+        return params[name]
+    if default is _MISSING:
+        raise EngineParamsError(name, "is required")
+    return default
+
+
+def _to_int(name: str, value: Any) -> int:
+    if isinstance(value, bool):
+        raise EngineParamsError(name, f"expected an integer, got {value!r}")
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
+        return int(value)
+    raise EngineParamsError(name, f"expected an integer, got {value!r}")
+
+
+def _check_range(name: str, value: int | float, minimum: float | None, maximum: float | None) -> None:
+    if minimum is not None and value < minimum:
+        raise EngineParamsError(name, f"must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise EngineParamsError(name, f"must be <= {maximum}, got {value}")
+
+
+def read_int(params: Mapping[str, Any], name: str, *, default: Any = _MISSING,
+             minimum: int | None = None, maximum: int | None = MAX_EXTENT) -> int:
+    value = _to_int(name, _get(params, name, default))
+    _check_range(name, value, minimum, maximum)
+    return value
+
+
+def read_number(params: Mapping[str, Any], name: str, *, default: Any = _MISSING,
+                minimum: float | None = None, maximum: float | None = None,
+                exclusive_min: bool = False) -> float | int:
+    value = _get(params, name, default)
+    return check_number(name, value, minimum=minimum, maximum=maximum, exclusive_min=exclusive_min)
+
+
+def check_number(name: str, value: Any, *, minimum: float | None = None,
+                 maximum: float | None = None, exclusive_min: bool = False) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise EngineParamsError(name, f"expected a number, got {value!r}")
+    if isinstance(value, (int, np.integer)):
+        number: float | int = int(value)
+    else:
+        number = float(value)
+        if not math.isfinite(number):
+            raise EngineParamsError(name, f"must be finite, got {value!r}")
+    if exclusive_min and minimum is not None and number <= minimum:
+        raise EngineParamsError(name, f"must be > {minimum}, got {number}")
+    _check_range(name, number, None if exclusive_min else minimum, maximum)
+    return number
+
+
+def read_bool(params: Mapping[str, Any], name: str, *, default: Any = _MISSING) -> bool:
+    value = _get(params, name, default)
+    if not isinstance(value, bool):
+        raise EngineParamsError(name, f"expected true or false, got {value!r}")
+    return value
+
+
+def read_choice(params: Mapping[str, Any], name: str, choices: Sequence[str], *,
+                default: Any = _MISSING) -> str:
+    value = _get(params, name, default)
+    if value not in choices:
+        raise EngineParamsError(name, f"expected one of {', '.join(choices)}, got {value!r}")
+    return str(value)
+
+
+def read_pair(params: Mapping[str, Any], name: str, *, default: Any = _MISSING,
+              minimum: int | None = None, maximum: int | None = MAX_EXTENT) -> Pair:
+    """An int applies to both height and width, as in PyTorch."""
+    value = _get(params, name, default)
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise EngineParamsError(name, f"expected an int or a pair [h, w], got {value!r}")
+        pair = (_to_int(name, value[0]), _to_int(name, value[1]))
+    else:
+        number = _to_int(name, value)
+        pair = (number, number)
+    for number in pair:
+        _check_range(name, number, minimum, maximum)
+    return pair
+
+
+def read_int_list(params: Mapping[str, Any], name: str, *, default: Any = _MISSING,
+                  minimum: int | None = None, maximum: int | None = MAX_EXTENT) -> list[int]:
+    value = _get(params, name, default)
+    if not isinstance(value, (list, tuple)) or not value or len(value) > MAX_LIST:
+        raise EngineParamsError(name, f"expected a non-empty list of at most {MAX_LIST} integers")
+    numbers = [_to_int(name, item) for item in value]
+    for number in numbers:
+        _check_range(name, number, minimum, maximum)
+    return numbers
+
+
+def read_number_list(params: Mapping[str, Any], name: str, *, default: Any = _MISSING,
+                     minimum: float | None = None, maximum: float | None = None) -> list[float | int]:
+    value = _get(params, name, default)
+    if not isinstance(value, (list, tuple)) or not value or len(value) > MAX_LIST:
+        raise EngineParamsError(name, f"expected a non-empty list of at most {MAX_LIST} numbers")
+    return [check_number(name, item, minimum=minimum, maximum=maximum) for item in value]
+
+
+def nested_shape(name: str, value: Any) -> tuple[int, ...]:
+    """Shape of a rectangular nested list; a ragged one is named by the row that differs."""
+    if not isinstance(value, (list, tuple)):
+        return ()
+    if not value or len(value) > MAX_SIDE:
+        raise EngineParamsError(name, f"each side must be between 1 and {MAX_SIDE}")
+    shapes = [nested_shape(name, item) for item in value]
+    for index, shape in enumerate(shapes[1:], start=2):
+        if shape != shapes[0]:
+            raise EngineParamsError(name, f"not rectangular: item {index} has shape "
+                                          f"{list(shape)}, item 1 has {list(shapes[0])}")
+    return (len(value), *shapes[0])
+
+
+def _flatten(value: Any) -> list[Any]:
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in _flatten(item)]
+    return [value]
+
+
+def read_array(params: Mapping[str, Any], name: str, *, ranks: Sequence[int],
+               default: Any = _MISSING) -> np.ndarray:
+    """A rectangular nested list of numbers → int64 array if all entries are ints, else float64."""
+    value = _get(params, name, default)
+    shape = nested_shape(name, value)
+    if len(shape) not in ranks:
+        wanted = " or ".join(_RANK_NAMES[rank] for rank in ranks)
+        raise EngineParamsError(name, f"expected {wanted}, got {len(shape)} nesting level(s)")
+    flat = [check_number(name, item) for item in _flatten(value)]
+    if all(isinstance(item, int) for item in flat):
+        if any(abs(item) > MAX_INT_ENTRY for item in flat):
+            raise EngineParamsError(name, f"entries must have magnitude at most {MAX_INT_ENTRY}")
+        return np.array(flat, dtype=np.int64).reshape(shape)
+    return np.array(flat, dtype=np.float64).reshape(shape)
+
+
+_RANK_NAMES = {1: "a list of numbers", 2: "a matrix (list of rows)", 3: "a C×H×W tensor (list of matrices)"}

@@ -1,0 +1,52 @@
+"""Error types shared by the core and the shell.
+
+Every error a user can cause carries enough context (file, line, column) to be
+fixed without reading a traceback; the CLI turns them into one stderr line and
+exit code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class FlashdlError(Exception):
+    """Base class of every error flashdl reports to a user (exit code 2)."""
+
+
+class UsageError(FlashdlError):
+    """A command was called with arguments that cannot work."""
+
+
+@dataclass(frozen=True)
+class SourcePosition:
+    """Where in a text file a problem is; line and column are 1-based."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+class InputError(FlashdlError):
+    """A file or record that cannot be read as what it claims to be."""
+
+    def __init__(self, message: str, position: SourcePosition | None = None) -> None:
+        self.message = message
+        self.position = position
+        super().__init__(f"{position}: {message}" if position else message)
+
+    @property
+    def file(self) -> str | None:
+        return self.position.file if self.position else None
+
+    @property
+    def line(self) -> int | None:
+        return self.position.line if self.position else None
