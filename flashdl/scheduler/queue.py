@@ -1,0 +1,137 @@
+"""The day's study queue, as pure logic: which card comes next, and after an answer.
+
+Order (DESIGN §4, issue 3): due reviews first (most overdue first), then new
+cards up to each deck's allowance for the day (deck by deck, in file order),
+then same-day repeats (cards graded < 4 today), which cycle until each is
+graded >= 4. No I/O and no clock: the study service gathers the candidates
+from the store and feeds answers back in.
+
+``plan_queue`` is a pure function. ``SessionQueue`` is the in-memory cursor
+a session walks: O(1) to peek and to answer the head, so fetching the next
+card never re-queries 100,000 rows.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+
+class QueueKind(StrEnum):
+    """Why a card is in today's queue (the ``kind`` of ``flashdl due``)."""
+
+    REVIEW = "review"  # seen before, due on or before today
+    NEW = "new"  # never seen
+    LEARNING = "learning"  # graded < 4 today: comes back before the day ends
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One card in the queue; ``due`` is its due study day (today for new cards)."""
+
+    card_id: int
+    deck_id: int
+    kind: QueueKind
+    due: date
+    position: int = 0
+
+
+def plan_queue(
+    candidates: Iterable[QueueEntry],
+    *,
+    new_allowance: Mapping[int, int],
+    deck_order: Mapping[int, int] | None = None,
+) -> tuple[QueueEntry, ...]:
+    """Today's queue from every candidate card.
+
+    ``new_allowance`` maps a deck id to how many new cards it may still show
+    today (its daily limit minus the new cards already seen today); decks
+    missing from it show none. ``deck_order`` ranks decks (default: by id).
+    """
+    rank = deck_order or {}
+    reviews: list[QueueEntry] = []
+    new: list[QueueEntry] = []
+    learning: list[QueueEntry] = []
+    for entry in candidates:
+        if entry.kind is QueueKind.REVIEW:
+            reviews.append(entry)
+        elif entry.kind is QueueKind.NEW:
+            new.append(entry)
+        else:
+            learning.append(entry)
+    reviews.sort(key=lambda e: (e.due, rank.get(e.deck_id, e.deck_id), e.position, e.card_id))
+    new.sort(key=lambda e: (rank.get(e.deck_id, e.deck_id), e.position, e.card_id))
+    taken: dict[int, int] = {}
+    admitted: list[QueueEntry] = []
+    for entry in new:
+        count = taken.get(entry.deck_id, 0)
+        if count < new_allowance.get(entry.deck_id, 0):
+            taken[entry.deck_id] = count + 1
+            admitted.append(entry)
+    return (*reviews, *admitted, *learning)
+
+
+class SessionQueue:
+    """A study session's position in its queue (mutable, in memory, no I/O).
+
+    ``peek()`` is the next card; ``answered(card_id, repeat=...)`` takes the
+    card off the queue and, when the grade asks for a same-day repeat, puts it
+    at the end as LEARNING. ``push_front`` serves undo.
+    """
+
+    def __init__(self, plan: Iterable[QueueEntry]) -> None:
+        self._main: deque[QueueEntry] = deque()
+        self._repeats: deque[QueueEntry] = deque()
+        for entry in plan:
+            (self._repeats if entry.kind is QueueKind.LEARNING else self._main).append(entry)
+
+    def __len__(self) -> int:
+        return len(self._main) + len(self._repeats)
+
+    def peek(self) -> QueueEntry | None:
+        if self._main:
+            return self._main[0]
+        if self._repeats:
+            return self._repeats[0]
+        return None
+
+    def entries(self) -> tuple[QueueEntry, ...]:
+        return (*self._main, *self._repeats)
+
+    def counts(self) -> dict[QueueKind, int]:
+        """Cards left, by kind (what a study screen shows as new / learning / review)."""
+        counts = {kind: 0 for kind in QueueKind}
+        for entry in self.entries():
+            counts[entry.kind] += 1
+        return counts
+
+    def find(self, card_id: int) -> QueueEntry | None:
+        for entry in self.entries():
+            if entry.card_id == card_id:
+                return entry
+        return None
+
+    def remove(self, card_id: int) -> QueueEntry | None:
+        """Take a card off the queue wherever it is (answered, suspended, buried)."""
+        for queue in (self._main, self._repeats):
+            if queue and queue[0].card_id == card_id:
+                return queue.popleft()
+            for entry in queue:
+                if entry.card_id == card_id:
+                    queue.remove(entry)
+                    return entry
+        return None
+
+    def answered(self, card_id: int, *, repeat: bool, today: date) -> None:
+        """The card was graded: drop it, or send it to the back when it must come again."""
+        entry = self.remove(card_id)
+        if repeat and entry is not None:
+            self._repeats.append(replace(entry, kind=QueueKind.LEARNING, due=today))
+
+    def push_front(self, entry: QueueEntry) -> None:
+        """Put a card back at the head (after undoing its review)."""
+        self.remove(entry.card_id)
+        self._main.appendleft(entry)
