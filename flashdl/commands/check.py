@@ -1,0 +1,139 @@
+"""``flashdl check``: validate deck files and audit the answers they state.
+
+Nothing here touches the database: check is what an author runs in a loop
+while editing decks, and what CI runs over ``cards/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flashdl.commands.context import Context
+from flashdl.commands.output import emit_json, emit_line
+from flashdl.deck.files import bundled_decks_dir, deck_paths, read_text_file
+from flashdl.deck.model import Deck
+from flashdl.deck.yaml_deck import parse_deck
+from flashdl.deck.yaml_syntax import locate
+from flashdl.errors import InputError
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+
+
+@dataclass(frozen=True)
+class CheckError:
+    file: str
+    line: int | None
+    message: str
+
+
+@dataclass
+class CheckReport:
+    decks: int = 0
+    cards: int = 0
+    errors: list[CheckError] = field(default_factory=list)
+    audit: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def wrong(self) -> list[dict[str, Any]]:
+        return [entry for entry in self.audit if entry["verdict"] == "wrong"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "decks": self.decks,
+            "cards": self.cards,
+            "errors": [asdict(error) for error in self.errors],
+            "audit": self.audit,
+        }
+
+
+def check_paths(paths: list[Path]) -> CheckReport:
+    """Validate every deck file under ``paths`` and audit its computed cards."""
+    from flashdl.engine import FAMILIES
+
+    report = CheckReport()
+    seen_ids: dict[str, str] = {}
+    files = deck_paths(paths)
+    if not files:
+        report.errors.append(CheckError(", ".join(map(str, paths)), None, "no deck files found"))
+    for path in files:
+        try:
+            text = read_text_file(path)
+            deck = parse_deck(text, str(path), known_families=FAMILIES.keys())
+        except InputError as error:
+            report.errors.append(CheckError(error.file or str(path), error.line, error.message))
+            continue
+        if deck.id in seen_ids:
+            where = locate(text, ("id",))
+            report.errors.append(
+                CheckError(str(path), where[0] if where else None,
+                           f"deck id {deck.id!r} is also used by {seen_ids[deck.id]}")
+            )
+            continue
+        seen_ids[deck.id] = str(path)
+        report.decks += 1
+        report.cards += len(deck.cards)
+        _audit_deck(deck, text, str(path), report)
+    return report
+
+
+def _audit_deck(deck: Deck, text: str, filename: str, report: CheckReport) -> None:
+    from flashdl.engine.audit import audit_card
+    from flashdl.engine.errors import EngineParamsError
+
+    for index, card in enumerate(deck.cards):
+        if card.engine is None:
+            continue
+        try:
+            entry = audit_card(deck.full_id(card), card.engine.family, dict(card.engine.params), card.back)
+        except EngineParamsError as error:
+            where = locate(text, ("cards", index, "engine", "params"))
+            report.errors.append(CheckError(filename, where[0] if where else None, str(error)))
+            continue
+        report.audit.append(
+            {
+                "card": entry.card,
+                "family": entry.family,
+                "stated": entry.stated,
+                "computed": entry.computed,
+                "verdict": entry.verdict,
+            }
+        )
+
+
+def default_paths() -> list[Path]:
+    local = Path("cards")
+    return [local] if local.is_dir() else [bundled_decks_dir()]
+
+
+def check(args: argparse.Namespace, ctx: Context) -> int:
+    paths = [Path(p) for p in args.paths] or default_paths()
+    report = check_paths(paths)
+    if args.json:
+        emit_json(ctx, report.to_json())
+    else:
+        _print_report(ctx, report)
+    return EXIT_PROBLEMS if report.errors or report.wrong else EXIT_OK
+
+
+def _print_report(ctx: Context, report: CheckReport) -> None:
+    for error in report.errors:
+        where = f"{error.file}:{error.line}" if error.line else error.file
+        emit_line(ctx, f"error  {where}: {error.message}")
+    for entry in report.audit:
+        if entry["verdict"] != "ok":
+            emit_line(
+                ctx,
+                f"{entry['verdict']:<7}{entry['card']} ({entry['family']}): "
+                f"stated {entry['stated']!s}, computed {entry['computed']!s}",
+            )
+    ok = sum(1 for entry in report.audit if entry["verdict"] == "ok")
+    emit_line(
+        ctx,
+        f"{report.decks} decks, {report.cards} cards, {len(report.errors)} errors; "
+        f"audit: {ok} ok, {len(report.wrong)} wrong, "
+        f"{len(report.audit) - ok - len(report.wrong)} unparsed",
+    )

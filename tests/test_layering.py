@@ -1,0 +1,37 @@
+"""The functional core stays free of the shell's heavy dependencies (STYLE §7)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CORE_MODULES = [
+    "flashdl.deck",
+    "flashdl.deck.yaml_deck",
+    "flashdl.clock",
+    "flashdl.formats",
+    "flashdl.scheduler",
+    "flashdl.engine",
+]
+SHELL_ONLY = ("textual", "sqlalchemy")
+
+
+def _imported_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print('\\n'.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return set(out.stdout.split())
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_core_module_imports_neither_textual_nor_sqlalchemy(module: str) -> None:
+    loaded = _imported_after(f"import {module}")
+    leaked = sorted(m for m in loaded if m.split(".")[0] in SHELL_ONLY)
+    assert not leaked, f"{module} pulls in {leaked[:5]}"
+
+
+def test_help_imports_no_heavy_library() -> None:
+    loaded = _imported_after("import flashdl.cli as cli; cli.build_parser().format_help()")
+    heavy = sorted(m for m in loaded if m.split(".")[0] in ("textual", "sqlalchemy", "numpy", "yaml"))
+    assert not heavy, f"--help imports {heavy[:5]}"
