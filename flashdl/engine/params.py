@@ -17,7 +17,7 @@ from flashdl.engine.errors import EngineParamsError
 MAX_SIDE = 64          # largest matrix side or size accepted from params
 MAX_EXTENT = 100_000   # largest size/kernel/stride in size-formula families
 MAX_LIST = 256         # longest list param (scores, layers, logits…)
-MAX_INT_ENTRY = 2**31  # integer entries stay far from int64 overflow in sums of products
+MAX_INT_ENTRY = 10**6  # integer entries keep sums of products far from int64 overflow
 _MISSING: Any = object()
 
 Pair = tuple[int, int]

@@ -1,0 +1,22 @@
+"""flashdl's numeric engine: fresh variants of computational cards, answer checking, audits.
+
+Pure: numpy only, no I/O, no clock; randomness comes in as a seeded `numpy.random.Generator`.
+"""
+
+from flashdl.engine.errors import AnswerParseError, EngineError, EngineParamsError, UnknownFamilyError
+from flashdl.engine.family import Family
+from flashdl.engine.registry import FAMILIES, Variant, generate_variant, get_family
+from flashdl.engine.verdict import Verdict
+
+__all__ = [
+    "FAMILIES",
+    "AnswerParseError",
+    "EngineError",
+    "EngineParamsError",
+    "Family",
+    "UnknownFamilyError",
+    "Variant",
+    "Verdict",
+    "generate_variant",
+    "get_family",
+]

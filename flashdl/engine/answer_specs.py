@@ -1,0 +1,228 @@
+"""What kind of answer a family expects, and how a typed answer is compared with it.
+
+A spec parses the student's text, compares it with the computed answer and names what
+differs; `check_answer` turns that into a `Verdict`. Integers compare exactly (when the
+family is integral), reals within a relative tolerance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Protocol
+
+from flashdl.engine.answer_parse import Nested, parse_scalar, parse_shape
+from flashdl.engine.array_parse import nested_shape, parse_array, split_labelled
+from flashdl.engine.errors import AnswerParseError
+from flashdl.engine.text_format import format_inline, format_number, format_shape
+from flashdl.engine.verdict import Verdict
+
+REL_TOL = 1e-3
+ABS_TOL_AT_ZERO = 1e-9
+MAX_LISTED_DIFFERENCES = 4
+MAX_ECHO = 300   # characters of an unreadable answer echoed back in `given`
+
+
+class AnswerSpec(Protocol):
+    def parse(self, text: str) -> Any: ...
+    def compare(self, expected: Any, given: Any) -> list[str]: ...
+    def format(self, value: Any) -> str: ...
+
+
+def numbers_match(expected: Any, given: Any, *, integral: bool) -> bool:
+    if integral and _is_integer(expected):
+        return given == expected
+    try:
+        wanted, got = float(expected), float(given)
+    except OverflowError:
+        return False
+    if not math.isfinite(got):
+        return False
+    tolerance = REL_TOL * abs(wanted) * (1 + 1e-9) if wanted else ABS_TOL_AT_ZERO
+    return abs(got - wanted) <= tolerance
+
+
+def _is_integer(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, Fraction) and value.denominator == 1
+
+
+@dataclass(frozen=True)
+class NumberAnswer:
+    integral: bool
+
+    def parse(self, text: str) -> Any:
+        return parse_scalar(text)
+
+    def compare(self, expected: Any, given: Any) -> list[str]:
+        if numbers_match(expected, given, integral=self.integral):
+            return []
+        return [f"expected {format_number(expected)}, got {format_number(given)}"]
+
+    def format(self, value: Any) -> str:
+        return format_number(value)
+
+
+_SIDE_NAMES = ("height", "width")
+
+
+@dataclass(frozen=True)
+class ShapeAnswer:
+    """`[out_h, out_w]`, typed as `2x2`, `(2, 2)`, `2 × 2` or `[2, 2]`."""
+
+    def parse(self, text: str) -> Any:
+        return parse_shape(text)
+
+    def compare(self, expected: Any, given: Any) -> list[str]:
+        if len(given) != len(expected):
+            return [f"shape mismatch: expected {len(expected)} numbers (height × width), "
+                    f"got {len(given)} ({format_shape(given)})"]
+        return [f"{name}: expected {want}, got {got}"
+                for name, want, got in zip(_SIDE_NAMES, expected, given) if want != got]
+
+    def format(self, value: Any) -> str:
+        return format_shape(value)
+
+
+@dataclass(frozen=True)
+class ArrayAnswer:
+    """A list, matrix or C×H×W tensor; the expected shape is that of the computed answer."""
+
+    integral: bool
+
+    def parse(self, text: str) -> Any:
+        value = parse_array(text)
+        nested_shape(value)
+        return value
+
+    def compare(self, expected: Any, given: Any) -> list[str]:
+        wanted_shape = _shape_of(expected)
+        conformed = _conform(given, wanted_shape)
+        if conformed is None:
+            return [f"shape mismatch: expected {_describe_shape(wanted_shape)}, "
+                    f"got {_describe_shape(nested_shape(given))}"]
+        differences: list[str] = []
+        count = 0
+        for index, want, got in _walk(expected, conformed, ()):
+            if not numbers_match(want, got, integral=self.integral):
+                count += 1
+                if count <= MAX_LISTED_DIFFERENCES:
+                    differences.append(f"{_entry_name(index)}: expected {format_number(want)}, "
+                                       f"got {format_number(got)}")
+        if count > MAX_LISTED_DIFFERENCES:
+            differences.append(f"… {count} of {_size(wanted_shape)} entries differ")
+        return differences
+
+    def format(self, value: Any) -> str:
+        return format_inline(value)
+
+
+def _shape_of(value: Any) -> tuple[int, ...]:
+    shape: list[int] = []
+    while isinstance(value, list):
+        shape.append(len(value))
+        value = value[0] if value else None
+    return tuple(shape)
+
+
+def _size(shape: Sequence[int]) -> int:
+    return math.prod(shape)
+
+
+def _conform(given: Nested, wanted: tuple[int, ...]) -> Nested | None:
+    """Forgive leading 1-dimensions (`[[5]]` for 5, `1 2 3` for a 1×3 matrix) and columns for lists."""
+    shape = nested_shape(given)
+    while len(shape) > len(wanted) and shape[0] == 1:
+        assert isinstance(given, list)
+        given, shape = given[0], shape[1:]
+    while len(shape) < len(wanted):
+        given, shape = [given], (1, *shape)
+    if len(wanted) == 1 and shape == (wanted[0], 1):
+        assert isinstance(given, list)
+        given, shape = [row[0] for row in given], (wanted[0],)  # type: ignore[index]
+    return given if shape == wanted else None
+
+
+def _walk(expected: Any, given: Any, index: tuple[int, ...]):
+    if isinstance(expected, list):
+        for position, (want, got) in enumerate(zip(expected, given)):
+            yield from _walk(want, got, (*index, position))
+    else:
+        yield index, expected, given
+
+
+def _entry_name(index: tuple[int, ...]) -> str:
+    if len(index) == 3:
+        return f"channel {index[0] + 1}, entry ({index[1] + 1},{index[2] + 1})"
+    return "entry (" + ",".join(str(i + 1) for i in index) + ")"
+
+
+def _describe_shape(shape: tuple[int, ...]) -> str:
+    if not shape:
+        return "a single number"
+    if len(shape) == 1:
+        return f"a list of {shape[0]} numbers"
+    if len(shape) == 2:
+        return f"a {shape[0]}×{shape[1]} matrix"
+    return "a " + "×".join(map(str, shape)) + " tensor (channels × rows × columns)"
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str
+    label: str                    # how feedback and `expected` name the part
+    aliases: tuple[str, ...]      # what a student may type before `:` or `=`
+    spec: AnswerSpec
+
+
+@dataclass(frozen=True)
+class PartsAnswer:
+    """Several labelled answers at once (`dX: … dW: … db: …`); all must be right."""
+
+    parts: tuple[Part, ...]
+
+    @property
+    def aliases(self) -> Mapping[str, str]:
+        return {alias: part.key for part in self.parts for alias in (part.label, part.key, *part.aliases)}
+
+    def parse(self, text: str) -> Any:
+        pieces = split_labelled(text, self.aliases)
+        parsed: dict[str, Any] = {}
+        for part in self.parts:
+            if part.key in pieces:
+                try:
+                    parsed[part.key] = part.spec.parse(pieces[part.key])
+                except AnswerParseError as error:
+                    raise AnswerParseError(f"{part.label}: {error}") from None
+        return parsed
+
+    def compare(self, expected: Any, given: Any) -> list[str]:
+        problems: list[str] = []
+        for part in self.parts:
+            if part.key not in given:
+                problems.append(f"{part.label}: missing")
+                continue
+            problems.extend(f"{part.label}: {problem}"
+                            for problem in part.spec.compare(expected[part.key], given[part.key]))
+        return problems
+
+    def format(self, value: Any) -> str:
+        return "; ".join(f"{part.label}: {part.spec.format(value[part.key])}"
+                         for part in self.parts if part.key in value)
+
+
+def check_answer(spec: AnswerSpec, expected: Any, text: str) -> Verdict:
+    expected_text = spec.format(expected)
+    try:
+        given = spec.parse(text)
+    except AnswerParseError as error:
+        echo = str(text).strip()[:MAX_ECHO]
+        return Verdict(False, expected_text, echo, f"could not read the answer: {error}")
+    problems = spec.compare(expected, given)
+    feedback = "correct" if not problems else "; ".join(problems)
+    return Verdict(not problems, expected_text, spec.format(given), feedback)

@@ -1,0 +1,214 @@
+"""Reading typed matrices and tensors, and splitting labelled multi-part answers.
+
+Accepted layouts: `[[1,2],[3,4]]`, `1 2; 3 4`, one row per line, `[1 2]` rows on lines, and
+C-channel tensors with channels separated by a blank line, `;;` or one more bracket level.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from fractions import Fraction
+
+from flashdl.engine.answer_parse import MAX_DEPTH, Nested, _clean, _literal_value, _LITERAL_RE
+from flashdl.engine.errors import AnswerParseError
+
+MAX_ENTRIES = 4096
+
+_CHANNEL_SEP = ";;"
+_ROW_SEP = ";"
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n\s*")
+_TOKEN_RE = re.compile(rf"\s*(?:(?P<num>{_LITERAL_RE.pattern})|(?P<sep>;;|[\[\](),;])|(?P<bad>\S))")
+
+
+def parse_array(text: str) -> Nested:
+    """A number, list, matrix or tensor as nested lists of `Fraction`s (rank from the layout)."""
+    cleaned = _clean(text).strip()
+    if not cleaned:
+        raise AnswerParseError("empty answer")
+    cleaned = _BLANK_LINE_RE.sub(f" {_CHANNEL_SEP} ", cleaned)
+    if any(bracket in cleaned for bracket in "[]()"):
+        value = _BracketReader(cleaned).read()
+    else:
+        value = _read_plain(cleaned)
+    _count_entries(value)
+    return value
+
+
+def _read_plain(text: str) -> Nested:
+    channels = [_read_plain_matrix(part) for part in text.split(_CHANNEL_SEP) if part.strip()]
+    if not channels:
+        raise AnswerParseError("empty answer")
+    if len(channels) == 1:
+        return channels[0]
+    return [channel if isinstance(channel, list) and channel and isinstance(channel[0], list)
+            else [channel] for channel in channels]
+
+
+def _read_plain_matrix(text: str) -> Nested:
+    rows = [_read_plain_row(part) for part in re.split(r"[;\n]", text.replace("|", " ")) if part.strip()]
+    if not rows:
+        raise AnswerParseError("empty matrix")
+    if len(rows) == 1:
+        return rows[0][0] if len(rows[0]) == 1 else rows[0]
+    return rows
+
+
+def _read_plain_row(text: str) -> list[Nested]:
+    entries: list[Nested] = []
+    for part in re.split(r"[,\s]+", text.strip()):
+        if not part:
+            continue
+        match = _LITERAL_RE.fullmatch(part)
+        if match is None:
+            raise AnswerParseError(f"not a number: {part[:30]!r}")
+        entries.append(_literal_value(match))
+    if not entries:
+        raise AnswerParseError("empty row")
+    return entries
+
+
+class _BracketReader:
+    """Items separated by commas/spaces; `;` groups rows and `;;` groups channels in one list."""
+
+    def __init__(self, text: str) -> None:
+        self.tokens: list[tuple[str, str, re.Match[str]]] = []
+        for match in _TOKEN_RE.finditer(text):
+            kind = match.lastgroup
+            if kind == "bad":
+                raise AnswerParseError(f"unexpected character {match.group('bad')!r}")
+            if kind == "num":
+                literal = _LITERAL_RE.fullmatch(match.group("num"))
+                assert literal is not None  # the token pattern embeds the literal pattern
+                self.tokens.append(("num", match.group("num"), literal))
+            elif kind == "sep":
+                self.tokens.append(("sep", match.group("sep"), match))
+        self.position = 0
+
+    def read(self) -> Nested:
+        items = self.sequence(closing=None, depth=0)
+        if len(items) == 1:
+            return items[0]
+        return items
+
+    def sequence(self, closing: str | None, depth: int) -> list[Nested]:
+        if depth > MAX_DEPTH:
+            raise AnswerParseError("brackets nested too deeply")
+        channels: list[list[list[Nested]]] = [[[]]]
+        while self.position < len(self.tokens):
+            kind, value, match = self.tokens[self.position]
+            self.position += 1
+            if kind == "num":
+                channels[-1][-1].append(_literal_value(match))
+            elif value in "[(":
+                channels[-1][-1].append(self.sequence("]" if value == "[" else ")", depth + 1))
+            elif value in "])":
+                if value != closing:
+                    raise AnswerParseError(f"unbalanced {value!r}")
+                return _group(channels)
+            elif value == _CHANNEL_SEP:
+                channels.append([[]])
+            elif value == _ROW_SEP:
+                channels[-1].append([])
+        if closing is not None:
+            raise AnswerParseError(f"missing {closing!r}")
+        return _group(channels)
+
+
+def _group(channels: list[list[list[Nested]]]) -> list[Nested]:
+    """Rows of one item unwrap, so `[[1,2];[3,4]]` and `[1 2; 3 4]` read as the same matrix."""
+    contents: list[list[Nested]] = []
+    for rows in channels:
+        rows = [row for row in rows if row]
+        if not rows:
+            continue
+        if len(rows) == 1:
+            contents.append(rows[0])
+        else:
+            contents.append([row[0] if len(row) == 1 else row for row in rows])
+    if not contents:
+        raise AnswerParseError("empty brackets")
+    if len(contents) == 1:
+        return contents[0]
+    return [content[0] if len(content) == 1 else content for content in contents]
+
+
+def _count_entries(value: Nested) -> None:
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        else:
+            count += 1
+    if count > MAX_ENTRIES:
+        raise AnswerParseError(f"too many entries ({count}, at most {MAX_ENTRIES})")
+
+
+def nested_shape(value: Nested) -> tuple[int, ...]:
+    """Shape of a rectangular nested list, or an `AnswerParseError` naming the ragged row."""
+    if not isinstance(value, list):
+        return ()
+    if not value:
+        raise AnswerParseError("empty list")
+    shapes = [nested_shape(item) for item in value]
+    for index, shape in enumerate(shapes[1:], start=2):
+        if shape != shapes[0]:
+            raise AnswerParseError(f"ragged: row {index} has {_describe(shape)}, row 1 has {_describe(shapes[0])}")
+    return (len(value), *shapes[0])
+
+
+def _describe(shape: tuple[int, ...]) -> str:
+    if not shape:
+        return "a single number"
+    if len(shape) == 1:
+        return f"{shape[0]} entries"
+    return "shape " + "×".join(map(str, shape))
+
+
+def split_labelled(text: str, aliases: Mapping[str, str]) -> dict[str, str]:
+    """Split `dX: … dW: … db: …` into {canonical key: text}; labels are matched case-insensitively."""
+    cleaned = _clean(text)
+    pattern = _label_pattern(tuple(sorted(aliases, key=len, reverse=True)))
+    matches = list(pattern.finditer(cleaned))
+    if not matches:
+        raise AnswerParseError("label each part, e.g. " + ", ".join(f"{key}: …" for key in dict.fromkeys(aliases.values())))
+    lead = cleaned[: matches[0].start()].strip(" \t\n,;")
+    if lead:
+        raise AnswerParseError(f"text before the first label: {lead[:40]!r}")
+    lookup = {alias.lower(): key for alias, key in aliases.items()}
+    parts: dict[str, str] = {}
+    for index, match in enumerate(matches):
+        key = lookup[_squash(match.group("label"))]
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(cleaned)
+        body = cleaned[match.end(): end].strip().rstrip(",;").strip()
+        if key in parts:
+            raise AnswerParseError(f"part {key!r} given twice")
+        parts[key] = body
+    return parts
+
+
+def _squash(label: str) -> str:
+    return re.sub(r"\s+", " ", label.strip().lower())
+
+
+_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _label_pattern(aliases: tuple[str, ...]) -> re.Pattern[str]:
+    pattern = _PATTERNS.get(aliases)
+    if pattern is None:
+        alternatives = "|".join(re.escape(alias).replace(r"\ ", r"\s+") for alias in aliases)
+        pattern = re.compile(rf"(?<![\w/])(?P<label>{alternatives})\s*[:=]", re.IGNORECASE)
+        _PATTERNS[aliases] = pattern
+    return pattern
+
+
+def as_fraction_free(value: Nested) -> Nested:
+    """Turn a parsed value into floats/ints for display or JSON."""
+    if isinstance(value, list):
+        return [as_fraction_free(item) for item in value]
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else float(value)
+    return value

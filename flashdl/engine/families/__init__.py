@@ -1,0 +1,1 @@
+"""One module per problem family (or per small group of closely related families)."""

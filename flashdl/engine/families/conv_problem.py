@@ -1,0 +1,82 @@
+"""The params shared by the matrix convolution families, read and checked once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from flashdl.engine.errors import EngineParamsError
+from flashdl.engine.family import Params, draw_int, draw_matrix, pick
+from flashdl.engine.params import Pair, as_mapping, read_array, read_number, read_pair, reject_unknown
+from flashdl.engine.size_formulas import conv_output_length
+
+ENTRY_RANGE = (-3, 3)
+
+
+@dataclass(frozen=True)
+class ConvProblem:
+    x: np.ndarray          # C×H×W
+    kernel: np.ndarray     # C×kh×kw
+    bias: float | int
+    stride: Pair
+    padding: Pair
+    out_shape: Pair
+    multi_channel: bool    # the params gave C×H×W rather than one matrix
+
+    @property
+    def padded(self) -> np.ndarray:
+        ph, pw = self.padding
+        return np.pad(self.x, ((0, 0), (ph, ph), (pw, pw)))
+
+
+def read_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> ConvProblem:
+    params = as_mapping(params)
+    reject_unknown(params, ("input", "kernel", "bias", "stride", "padding", *extra_keys))
+    x = read_array(params, "input", ranks=(2, 3))
+    kernel = read_array(params, "kernel", ranks=(x.ndim,))
+    multi_channel = x.ndim == 3
+    if not multi_channel:
+        x, kernel = x[None], kernel[None]
+    if kernel.shape[0] != x.shape[0]:
+        raise EngineParamsError("kernel", f"has {kernel.shape[0]} channels but the input has {x.shape[0]}")
+    stride = read_pair(params, "stride", default=1, minimum=1, maximum=64)
+    padding = read_pair(params, "padding", default=0, minimum=0, maximum=64)
+    out_shape = tuple(conv_output_length(x.shape[1 + a], kernel.shape[1 + a], stride[a], padding[a])
+                      for a in range(2))
+    if min(out_shape) < 1:
+        raise EngineParamsError("kernel", f"{kernel.shape[1]}×{kernel.shape[2]} does not fit the "
+                                          f"padded input {x.shape[1] + 2 * padding[0]}×{x.shape[2] + 2 * padding[1]}")
+    bias = read_number(params, "bias", default=0)
+    return ConvProblem(x, kernel, bias, stride, padding, out_shape, multi_channel)  # type: ignore[arg-type]
+
+
+def draw_conv_params(rng: np.random.Generator, *, max_side: int = 6, max_out: int = 5,
+                     paddings: tuple[int, ...] = (0, 0, 0, 1, 1, 2)) -> Params:
+    """An exam-sized problem: 3×3–6×6 input (sometimes 2 channels), 2×2/3×3 kernel, entries −3..3."""
+    low, high = ENTRY_RANGE
+    while True:
+        channels = 2 if rng.integers(5) == 0 else 1
+        height = draw_int(rng, 3, max_side if channels == 1 else 4)
+        width = height if rng.integers(3) else draw_int(rng, 3, max_side if channels == 1 else 4)
+        k = pick(rng, (2, 3))
+        stride, padding = draw_int(rng, 1, 2), pick(rng, paddings)
+        outs = [conv_output_length(side, k, stride, padding) for side in (height, width)]
+        if min(outs) < 1 or max(outs) > max_out or padding >= k:
+            continue
+        shape = (channels, height, width) if channels > 1 else (height, width)
+        kernel_shape = (channels, k, k) if channels > 1 else (k, k)
+        params: Params = {"input": draw_matrix(rng, shape, low, high),
+                          "kernel": draw_matrix(rng, kernel_shape, low, high)}
+        if rng.integers(4) == 0:
+            params["bias"] = draw_int(rng, -2, 2)
+        params["stride"] = stride
+        params["padding"] = padding
+        return params
+
+
+def as_plain(array: np.ndarray, multi_channel: bool) -> list[Any]:
+    """JSON-ready nested lists, one matrix when the params gave one matrix."""
+    return (array if multi_channel else array[0]).tolist()

@@ -1,0 +1,131 @@
+"""Transposed convolution by hand: every input value stamps a scaled copy of the kernel."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from flashdl.engine.answer_specs import ArrayAnswer
+from flashdl.engine.convolution_ops import transpose_convolve
+from flashdl.engine.errors import EngineParamsError
+from flashdl.engine.family import Family, Params, constant_spec, draw_int, draw_matrix, pick
+from flashdl.engine.params import Pair, as_mapping, read_array, read_pair, reject_unknown
+from flashdl.engine.size_formulas import conv_transpose_output_length
+from flashdl.engine.text_format import format_number, layout_array, layout_matrix, sum_of_products
+
+ENTRY_RANGE = (-2, 3)
+MAX_FULL_SIDE = 6   # keeps the stamped output small enough to add up by hand
+_KEYS = ("input", "kernel", "stride", "padding", "output_padding")
+
+
+def _read(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, Pair, Pair, Pair, Pair, bool]:
+    params = as_mapping(params)
+    reject_unknown(params, _KEYS)
+    x = read_array(params, "input", ranks=(2, 3))
+    kernel = read_array(params, "kernel", ranks=(x.ndim,))
+    multi = x.ndim == 3
+    if not multi:
+        x, kernel = x[None], kernel[None]
+    if kernel.shape[0] != x.shape[0]:
+        raise EngineParamsError("kernel", f"has {kernel.shape[0]} channels but the input has {x.shape[0]}")
+    stride = read_pair(params, "stride", default=1, minimum=1, maximum=16)
+    padding = read_pair(params, "padding", default=0, minimum=0, maximum=64)
+    output_padding = read_pair(params, "output_padding", default=0, minimum=0, maximum=16)
+    out = []
+    for axis in range(2):
+        if output_padding[axis] >= stride[axis]:
+            raise EngineParamsError("output_padding", "must be smaller than the stride (PyTorch's rule)")
+        length = conv_transpose_output_length(x.shape[1 + axis], kernel.shape[1 + axis], stride[axis],
+                                              padding[axis], output_padding[axis])
+        if length < 1:
+            raise EngineParamsError("padding", f"too large: the output would have size {length}")
+        out.append(length)
+    return x, kernel, stride, padding, output_padding, (out[0], out[1]), multi
+
+
+def _generate(rng: np.random.Generator) -> Params:
+    while True:
+        params = _draw(rng)
+        x, kernel, stride, *_ = _read(params)
+        if max((x.shape[1 + a] - 1) * stride[a] + kernel.shape[1 + a] for a in range(2)) <= MAX_FULL_SIDE:
+            return params
+
+
+def _draw(rng: np.random.Generator) -> Params:
+    channels = 2 if rng.integers(6) == 0 else 1
+    side = draw_int(rng, 2, 3)
+    width = side if rng.integers(3) else draw_int(rng, 2, 3)
+    k = pick(rng, (2, 2, 3))
+    shape = (channels, side, width) if channels > 1 else (side, width)
+    kshape = (channels, k, k) if channels > 1 else (k, k)
+    params: Params = {"input": draw_matrix(rng, shape, *ENTRY_RANGE), "kernel": draw_matrix(rng, kshape, *ENTRY_RANGE),
+                      "stride": draw_int(rng, 1, 2)}
+    if rng.integers(4) == 0:
+        params["padding"] = 1
+    if params["stride"] == 2 and rng.integers(4) == 0:
+        params["output_padding"] = 1
+    return params
+
+
+def _solve(params: Mapping[str, Any]) -> list[Any]:
+    x, kernel, stride, padding, _, out_shape, _ = _read(params)
+    return transpose_convolve(x, kernel, stride, padding, out_shape).tolist()
+
+
+def _pair(pair: Pair) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
+
+
+def _prompt(params: Mapping[str, Any]) -> str:
+    x, kernel, stride, padding, output_padding, _, multi = _read(params)
+    settings = f"stride {_pair(stride)}, padding {_pair(padding)}"
+    if output_padding != (0, 0):
+        settings += f", output_padding {_pair(output_padding)}"
+    shown_x, shown_k = (x, kernel) if multi else (x[0], kernel[0])
+    sums = " (one output channel: sum over the input channels)" if multi else ""
+    return (f"Compute the transposed convolution (\"deconvolution\", as ConvTranspose2d){sums}, {settings}.\n\n"
+            f"Input:\n{layout_array(shown_x)}\nKernel:\n{layout_array(shown_k)}")
+
+
+def _solution(params: Mapping[str, Any]) -> str:
+    x, kernel, stride, padding, output_padding, out_shape, multi = _read(params)
+    channels, height, width = x.shape
+    _, kh, kw = kernel.shape
+    full_h, full_w = (height - 1) * stride[0] + kh, (width - 1) * stride[1] + kw
+    lines = ["Each input value x(i,j) stamps x(i,j)·K onto the output at rows i·s…, columns j·s…; "
+             "overlapping stamps add up.",
+             f"Full stamped size: ({height} − 1)·{stride[0]} + {kh} = {full_h} rows, "
+             f"({width} − 1)·{stride[1]} + {kw} = {full_w} columns.", ""]
+    full = np.zeros((full_h, full_w), dtype=np.result_type(x, kernel))
+    for r in range(full_h):
+        for c in range(full_w):
+            pairs = []
+            for ch in range(channels):
+                for a in range(kh):
+                    for b in range(kw):
+                        i, rem_i = divmod(r - a, stride[0])
+                        j, rem_j = divmod(c - b, stride[1])
+                        if rem_i == 0 and rem_j == 0 and 0 <= i < height and 0 <= j < width:
+                            pairs.append((x[ch, i, j], kernel[ch, a, b]))
+            full[r, c] = sum((p * q for p, q in pairs), start=full.dtype.type(0))
+            lines.append(f"full({r + 1},{c + 1}) = {sum_of_products(pairs)} = {format_number(full[r, c])}")
+    lines += ["", "Full stamped output:", layout_matrix(full)]
+    if padding != (0, 0) or output_padding != (0, 0):
+        lines += ["", f"padding {_pair(padding)} removes that many rows/columns from each side"
+                  + (f"; output_padding {_pair(output_padding)} adds rows/columns at the bottom/right"
+                     if output_padding != (0, 0) else "")
+                  + f": output size ({height} − 1)·{stride[0]} − 2·{padding[0]} + {kh} + {output_padding[0]}"
+                  f" = {out_shape[0]} rows, ({width} − 1)·{stride[1]} − 2·{padding[1]} + {kw} + "
+                  f"{output_padding[1]} = {out_shape[1]} columns."]
+    answer = transpose_convolve(x, kernel, stride, padding, out_shape)
+    return "\n".join([*lines, "", "Answer:", layout_matrix(answer)])
+
+
+CONV_TRANSPOSE2D_FORWARD = Family(
+    name="conv_transpose2d_forward", title="Transposed convolution forward", integral=True,
+    answer_spec=constant_spec(ArrayAnswer(integral=True)), generate=_generate, solve=_solve,
+    prompt=_prompt, solution=_solution)
+
+FAMILIES = (CONV_TRANSPOSE2D_FORWARD,)

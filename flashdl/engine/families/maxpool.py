@@ -1,0 +1,167 @@
+"""Max pooling by hand: the forward pass and the routing of its gradient."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from flashdl.engine.answer_specs import ArrayAnswer
+from flashdl.engine.errors import EngineParamsError
+from flashdl.engine.family import Family, Params, constant_spec, draw_int, draw_matrix, pick
+from flashdl.engine.params import Pair, as_mapping, read_array, read_bool, read_pair, reject_unknown
+from flashdl.engine.pooling_ops import argmax_positions, max_pool, max_pool_backward
+from flashdl.engine.size_formulas import pool_output_length
+from flashdl.engine.text_format import format_number, layout_matrix
+
+INPUT_RANGE = (0, 9)
+GRAD_RANGE = (-2, 4)
+_KEYS = ("input", "kernel", "stride", "padding", "ceil_mode")
+
+
+@dataclass(frozen=True)
+class PoolProblem:
+    x: np.ndarray
+    kernel: Pair
+    stride: Pair
+    padding: Pair
+    ceil_mode: bool
+    out_shape: Pair
+
+
+def _read(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> PoolProblem:
+    params = as_mapping(params)
+    reject_unknown(params, (*_KEYS, *extra_keys))
+    x = read_array(params, "input", ranks=(2,))
+    kernel = read_pair(params, "kernel", minimum=1, maximum=64)
+    stride = read_pair(params, "stride", default=list(kernel), minimum=1, maximum=64)
+    padding = read_pair(params, "padding", default=0, minimum=0, maximum=32)
+    ceil_mode = read_bool(params, "ceil_mode", default=False)
+    for axis in range(2):
+        if 2 * padding[axis] > kernel[axis]:
+            raise EngineParamsError("padding", "must be at most half the kernel size (PyTorch's rule)")
+        if kernel[axis] > x.shape[axis] + 2 * padding[axis]:
+            raise EngineParamsError("kernel", "does not fit the padded input")
+    out_shape = tuple(pool_output_length(x.shape[a], kernel[a], stride[a], padding[a], ceil_mode) for a in range(2))
+    return PoolProblem(x, kernel, stride, padding, ceil_mode, out_shape)  # type: ignore[arg-type]
+
+
+def _draw(rng: np.random.Generator) -> Params:
+    while True:
+        kernel = pick(rng, (2, 2, 3))
+        side = draw_int(rng, 3, 6)
+        width = side if rng.integers(3) else draw_int(rng, 3, 6)
+        params: Params = {"input": draw_matrix(rng, (side, width), *INPUT_RANGE), "kernel": kernel}
+        if rng.integers(2):
+            params["stride"] = draw_int(rng, 1, 2)
+        if rng.integers(4) == 0:
+            params["padding"] = 1
+        if rng.integers(5) == 0:
+            params["ceil_mode"] = True
+        problem = _read(params)
+        if 2 <= max(problem.out_shape) <= 4:
+            return params
+
+
+def _settings(problem: PoolProblem) -> str:
+    text = (f"kernel {problem.kernel[0]}×{problem.kernel[1]}, stride {_pair(problem.stride)}, "
+            f"padding {_pair(problem.padding)}")
+    return text + (", ceil_mode=True" if problem.ceil_mode else "")
+
+
+def _pair(pair: Pair) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
+
+
+def _window_cells(problem: PoolProblem, i: int, j: int) -> list[str]:
+    """Values of one window, padding shown as −∞."""
+    cells = []
+    height, width = problem.x.shape
+    for a in range(problem.kernel[0]):
+        for b in range(problem.kernel[1]):
+            r = i * problem.stride[0] + a - problem.padding[0]
+            c = j * problem.stride[1] + b - problem.padding[1]
+            cells.append(format_number(problem.x[r, c]) if 0 <= r < height and 0 <= c < width else "−∞")
+    return cells
+
+
+# --- forward ------------------------------------------------------------------------------
+
+def _forward_solve(params: Mapping[str, Any]) -> list[Any]:
+    p = _read(params)
+    return max_pool(p.x, p.kernel, p.stride, p.padding, p.out_shape).tolist()
+
+
+def _forward_prompt(params: Mapping[str, Any]) -> str:
+    p = _read(params)
+    return f"Apply 2-D max pooling ({_settings(p)}) to:\n{layout_matrix(p.x)}"
+
+
+def _forward_solution(params: Mapping[str, Any]) -> str:
+    p = _read(params)
+    output = max_pool(p.x, p.kernel, p.stride, p.padding, p.out_shape)
+    lines = [f"Output size: {p.out_shape[0]} × {p.out_shape[1]} (see pool_output_size). "
+             "Each output is the largest value of its window" + (" (padding counts as −∞)" if p.padding != (0, 0) else "") + ":"]
+    for i in range(p.out_shape[0]):
+        for j in range(p.out_shape[1]):
+            lines.append(f"Y({i + 1},{j + 1}) = max({', '.join(_window_cells(p, i, j))}) = {format_number(output[i, j])}")
+    return "\n".join([*lines, "", "Answer:", layout_matrix(output)])
+
+
+MAXPOOL2D_FORWARD = Family(
+    name="maxpool2d_forward", title="Max pooling forward", integral=True,
+    answer_spec=constant_spec(ArrayAnswer(integral=True)), generate=_draw, solve=_forward_solve,
+    prompt=_forward_prompt, solution=_forward_solution)
+
+
+# --- backward -----------------------------------------------------------------------------
+
+def _read_backward(params: Mapping[str, Any]) -> tuple[PoolProblem, np.ndarray]:
+    problem = _read(params, extra_keys=("grad_output",))
+    grad_out = read_array(params, "grad_output", ranks=(2,))
+    if grad_out.shape != problem.out_shape:
+        raise EngineParamsError("grad_output", f"must have the pooled output's shape "
+                                               f"{problem.out_shape[0]}×{problem.out_shape[1]}")
+    return problem, grad_out
+
+
+def _backward_generate(rng: np.random.Generator) -> Params:
+    params = _draw(rng)
+    params["grad_output"] = draw_matrix(rng, _read(params).out_shape, *GRAD_RANGE)
+    return params
+
+
+def _backward_solve(params: Mapping[str, Any]) -> list[Any]:
+    p, grad_out = _read_backward(params)
+    return max_pool_backward(p.x, grad_out, p.kernel, p.stride, p.padding).tolist()
+
+
+def _backward_prompt(params: Mapping[str, Any]) -> str:
+    p, grad_out = _read_backward(params)
+    return (f"Max pooling ({_settings(p)}) was applied to X below. Given the upstream gradient dL/dY, "
+            f"compute dL/dX.\n\nX:\n{layout_matrix(p.x)}\ndL/dY:\n{layout_matrix(grad_out)}")
+
+
+def _backward_solution(params: Mapping[str, Any]) -> str:
+    p, grad_out = _read_backward(params)
+    values, rows, cols = argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape)
+    lines = ["Each window passes its gradient to the position of its maximum (the first one, reading "
+             "row by row, on ties); every other input gets 0 from that window, and inputs chosen by "
+             "several windows add up the gradients:"]
+    for i in range(p.out_shape[0]):
+        for j in range(p.out_shape[1]):
+            lines.append(f"window ({i + 1},{j + 1}): max({', '.join(_window_cells(p, i, j))}) = "
+                         f"{format_number(values[i, j])} at X({rows[i, j] - p.padding[0] + 1},"
+                         f"{cols[i, j] - p.padding[1] + 1}) ← dY({i + 1},{j + 1}) = {format_number(grad_out[i, j])}")
+    grad = max_pool_backward(p.x, grad_out, p.kernel, p.stride, p.padding)
+    return "\n".join([*lines, "", "Answer (dL/dX):", layout_matrix(grad)])
+
+
+MAXPOOL2D_BACKWARD = Family(
+    name="maxpool2d_backward", title="Max pooling backward", integral=True,
+    answer_spec=constant_spec(ArrayAnswer(integral=True)), generate=_backward_generate,
+    solve=_backward_solve, prompt=_backward_prompt, solution=_backward_solution)
+
+FAMILIES = (MAXPOOL2D_FORWARD, MAXPOOL2D_BACKWARD)

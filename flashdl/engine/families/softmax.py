@@ -1,0 +1,133 @@
+"""Softmax of a few logits and the cross-entropy loss of the true class."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from flashdl.engine.answer_specs import ArrayAnswer, NumberAnswer
+from flashdl.engine.errors import EngineParamsError
+from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
+from flashdl.engine.params import as_mapping, read_int, read_number_list, reject_unknown
+from flashdl.engine.text_format import format_inline, format_number
+
+LOGIT_RANGE = (-2, 3)
+_PROBABILITY_SETS = ((0.7, 0.2, 0.1), (0.5, 0.25, 0.25), (0.6, 0.3, 0.1), (0.8, 0.1, 0.1),
+                     (0.4, 0.4, 0.2), (0.25, 0.25, 0.5), (0.9, 0.05, 0.05))
+
+
+def softmax_values(logits: list[float | int]) -> list[float]:
+    shifted = [math.exp(z - max(logits)) for z in logits]
+    total = sum(shifted)
+    return [value / total for value in shifted]
+
+
+def _read_logits(params: Mapping[str, Any]) -> list[float | int]:
+    params = as_mapping(params)
+    reject_unknown(params, ("logits",))
+    return read_number_list(params, "logits", minimum=-1000, maximum=1000)
+
+
+def _softmax_generate(rng: np.random.Generator) -> Params:
+    return {"logits": [draw_int(rng, *LOGIT_RANGE) for _ in range(draw_int(rng, 3, 4))]}
+
+
+def _softmax_solve(params: Mapping[str, Any]) -> list[float]:
+    return softmax_values(_read_logits(params))
+
+
+def _softmax_prompt(params: Mapping[str, Any]) -> str:
+    logits = _read_logits(params)
+    return (f"Compute softmax({format_inline(logits)}) — each probability to 4 significant digits "
+            f"(e.g. `0.0900, 0.2447, 0.6652`).")
+
+
+def _exp_terms(logits: list[float | int]) -> tuple[list[str], float]:
+    terms = [f"e^{format_number(z)} = {format_number(math.exp(z))}" for z in logits]
+    return terms, sum(math.exp(z) for z in logits)
+
+
+def _softmax_solution(params: Mapping[str, Any]) -> str:
+    logits = _read_logits(params)
+    terms, total = _exp_terms(logits)
+    values = softmax_values(logits)
+    lines = ["softmax(z)_i = e^{z_i} / Σ_j e^{z_j}", "", *terms, f"sum = {format_number(total)}", ""]
+    lines += [f"p{index + 1} = {format_number(math.exp(z))} / {format_number(total)} = {format_number(p)}"
+              for index, (z, p) in enumerate(zip(logits, values))]
+    return "\n".join(lines) + f"\n\nAnswer: {', '.join(format_number(p) for p in values)}"
+
+
+SOFTMAX = Family(
+    name="softmax", title="Softmax", integral=False,
+    answer_spec=constant_spec(ArrayAnswer(integral=False)), generate=_softmax_generate,
+    solve=_softmax_solve, prompt=_softmax_prompt, solution=_softmax_solution)
+
+
+# --- cross_entropy ------------------------------------------------------------------------
+
+def _read_ce(params: Mapping[str, Any]) -> tuple[str, list[float | int], int]:
+    params = as_mapping(params)
+    reject_unknown(params, ("logits", "probs", "target"))
+    has_logits, has_probs = params.get("logits") is not None, params.get("probs") is not None
+    if has_logits == has_probs:
+        raise EngineParamsError("logits", "give exactly one of logits or probs")
+    if has_logits:
+        values = read_number_list(params, "logits", minimum=-1000, maximum=1000)
+    else:
+        values = read_number_list(params, "probs", minimum=0, maximum=1)
+        if abs(sum(values) - 1) > 1e-6:
+            raise EngineParamsError("probs", f"must sum to 1, got {sum(values):g}")
+    target = read_int(params, "target", minimum=0, maximum=len(values) - 1)
+    if not has_logits and values[target] == 0:
+        raise EngineParamsError("probs", "the target's probability is 0: the loss is infinite")
+    return ("logits" if has_logits else "probs"), values, target
+
+
+def _ce_generate(rng: np.random.Generator) -> Params:
+    if rng.integers(2):
+        logits = [draw_int(rng, *LOGIT_RANGE) for _ in range(draw_int(rng, 3, 4))]
+        return {"logits": logits, "target": draw_int(rng, 0, len(logits) - 1)}
+    probs = list(pick(rng, _PROBABILITY_SETS))
+    return {"probs": probs, "target": draw_int(rng, 0, len(probs) - 1)}
+
+
+def _ce_solve(params: Mapping[str, Any]) -> float:
+    kind, values, target = _read_ce(params)
+    if kind == "probs":
+        return -math.log(values[target])
+    top = max(values)
+    return -(values[target] - top - math.log(sum(math.exp(z - top) for z in values)))
+
+
+def _ce_prompt(params: Mapping[str, Any]) -> str:
+    kind, values, target = _read_ce(params)
+    given = "logits" if kind == "logits" else "predicted probabilities"
+    return (f"A classifier outputs {given} {format_inline(values)}; the true class is class {target + 1} "
+            f"(index {target}). What is the cross-entropy loss (natural log)?")
+
+
+def _ce_solution(params: Mapping[str, Any]) -> str:
+    kind, values, target = _read_ce(params)
+    loss = _ce_solve(params)
+    lines = ["cross-entropy = −ln p(true class)"]
+    if kind == "logits":
+        terms, total = _exp_terms(values)
+        p = math.exp(values[target]) / total
+        lines += ["first the softmax:", *terms, f"p = e^{format_number(values[target])} / {format_number(total)}"
+                  f" = {format_number(p)}", f"loss = −ln({format_number(p)}) = {format_number(loss)}",
+                  f"(equivalently log Σ e^z − z_true = {format_number(math.log(total))} − "
+                  f"{format_number(values[target])})"]
+    else:
+        lines.append(f"loss = −ln({format_number(values[target])}) = {format_number(loss)}")
+    return "\n".join(lines) + f"\n\nAnswer: {format_number(loss)}"
+
+
+CROSS_ENTROPY = Family(
+    name="cross_entropy", title="Cross-entropy loss", integral=False,
+    answer_spec=constant_spec(NumberAnswer(integral=False)), generate=_ce_generate, solve=_ce_solve,
+    prompt=_ce_prompt, solution=_ce_solution)
+
+FAMILIES = (SOFTMAX, CROSS_ENTROPY)

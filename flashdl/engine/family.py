@@ -1,0 +1,51 @@
+"""A problem family: how to draw, solve, pose, explain and check one kind of exercise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from flashdl.engine.answer_specs import AnswerSpec, check_answer
+from flashdl.engine.params import as_mapping
+from flashdl.engine.verdict import Verdict
+
+Params = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Family:
+    """Pure functions of (rng or params); `check` compares a typed answer with `solve`."""
+
+    name: str
+    title: str
+    integral: bool                                    # generated answers are whole numbers
+    answer_spec: Callable[[Mapping[str, Any]], AnswerSpec]
+    generate: Callable[[np.random.Generator], Params]
+    solve: Callable[[Mapping[str, Any]], Any]
+    prompt: Callable[[Mapping[str, Any]], str]
+    solution: Callable[[Mapping[str, Any]], str]
+
+    def check(self, params: Mapping[str, Any], text: str) -> Verdict:
+        params = as_mapping(params)
+        return check_answer(self.answer_spec(params), self.solve(params), text)
+
+
+def constant_spec(spec: AnswerSpec) -> Callable[[Mapping[str, Any]], AnswerSpec]:
+    return lambda params: spec
+
+
+def pick(rng: np.random.Generator, options: list[Any] | tuple[Any, ...]) -> Any:
+    """One of `options` itself (not a numpy scalar), drawn with an integer index."""
+    return options[int(rng.integers(len(options)))]
+
+
+def draw_int(rng: np.random.Generator, low: int, high: int) -> int:
+    """An int in [low, high], both ends included."""
+    return int(rng.integers(low, high + 1))
+
+
+def draw_matrix(rng: np.random.Generator, shape: tuple[int, ...], low: int, high: int) -> list[Any]:
+    return rng.integers(low, high + 1, size=shape).tolist()

@@ -1,0 +1,47 @@
+"""Vectorised 2-D max pooling and its gradient (padding is −∞; first maximum wins ties)."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+Pair = tuple[int, int]
+
+
+def _padded(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, out_shape: Pair) -> np.ndarray:
+    """−∞ around the input, plus on the bottom/right for ceil-mode windows that overhang."""
+    ph, pw = padding
+    need_h = (out_shape[0] - 1) * stride[0] + kernel[0]
+    need_w = (out_shape[1] - 1) * stride[1] + kernel[1]
+    height, width = x.shape
+    padded = np.full((max(need_h, height + 2 * ph), max(need_w, width + 2 * pw)), -np.inf)
+    padded[ph: ph + height, pw: pw + width] = x
+    return padded
+
+
+def argmax_positions(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
+                     out_shape: Pair) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(max values, rows, cols in padded coordinates) of each window's first maximum."""
+    padded = _padded(x, kernel, stride, padding, out_shape)
+    view = sliding_window_view(padded, kernel)[:: stride[0], :: stride[1]]
+    view = view[: out_shape[0], : out_shape[1]].reshape(out_shape[0], out_shape[1], -1)
+    flat_arg = view.argmax(axis=-1)
+    values = np.take_along_axis(view, flat_arg[..., None], axis=-1)[..., 0]
+    rows = np.arange(out_shape[0])[:, None] * stride[0] + flat_arg // kernel[1]
+    cols = np.arange(out_shape[1])[None, :] * stride[1] + flat_arg % kernel[1]
+    return values, rows, cols
+
+
+def max_pool(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, out_shape: Pair) -> np.ndarray:
+    values, _, _ = argmax_positions(x, kernel, stride, padding, out_shape)
+    return values.astype(x.dtype)
+
+
+def max_pool_backward(x: np.ndarray, grad_out: np.ndarray, kernel: Pair, stride: Pair,
+                      padding: Pair) -> np.ndarray:
+    """Each upstream gradient goes to its window's arg-max; cells hit by several windows sum."""
+    _, rows, cols = argmax_positions(x, kernel, stride, padding, grad_out.shape)
+    ph, pw = padding
+    grad = np.zeros(x.shape, dtype=np.result_type(x, grad_out))
+    np.add.at(grad, (rows - ph, cols - pw), grad_out)
+    return grad

@@ -1,0 +1,64 @@
+"""All families by name, and the one call a study session needs: a variant from a seed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from flashdl.engine.errors import UnknownFamilyError
+from flashdl.engine.family import Family
+from flashdl.engine.families import (
+    activation_memory,
+    adam,
+    confusion_metrics,
+    conv_backward,
+    conv_forward,
+    conv_transpose,
+    dropout,
+    init_scale,
+    maxpool,
+    output_sizes,
+    param_counts,
+    receptive_field,
+    roc_points,
+    softmax,
+)
+
+_MODULES = (output_sizes, param_counts, activation_memory, receptive_field, conv_forward, conv_backward,
+            maxpool, conv_transpose, confusion_metrics, roc_points, init_scale, softmax, adam, dropout)
+
+FAMILIES: Mapping[str, Family] = {family.name: family for module in _MODULES for family in module.FAMILIES}
+
+
+def get_family(name: str) -> Family:
+    try:
+        return FAMILIES[name]
+    except (KeyError, TypeError):
+        raise UnknownFamilyError(str(name), sorted(FAMILIES)) from None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One concrete exercise; `params` and `answer` are plain JSON-ready Python values."""
+
+    family: str
+    seed: int
+    params: dict[str, Any]
+    prompt: str
+    answer: Any
+    solution: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"family": self.family, "seed": self.seed, "params": self.params, "prompt": self.prompt,
+                "answer": self.answer, "solution": self.solution}
+
+
+def generate_variant(name: str, seed: int) -> Variant:
+    """Same family and seed → the same variant on every machine."""
+    family = get_family(name)
+    params = family.generate(np.random.default_rng(seed))
+    return Variant(family=name, seed=seed, params=params, prompt=family.prompt(params),
+                   answer=family.solve(params), solution=family.solution(params))

@@ -1,0 +1,90 @@
+"""Plain-text rendering of numbers, shapes and matrices for prompts, solutions and verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+SIGNIFICANT_DIGITS = 6   # enough to re-parse within the 1e-3 tolerance, short enough to read
+MAX_EXACT_DENOMINATOR = 1000
+
+
+def format_number(value: Any) -> str:
+    """Ints as ints; reals with up to six significant digits and no `-0`."""
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return str(value.numerator)
+        value = float(value)
+    if isinstance(value, (bool, np.bool_)):
+        return str(value).lower()
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    number = float(value)
+    if number == 0:
+        return "0"
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return f"{number:.{SIGNIFICANT_DIGITS}g}"
+
+
+def format_fraction(numerator: int, denominator: int) -> str:
+    """`3/4 = 0.75`: the exact fraction students can type, then its decimal."""
+    value = Fraction(numerator, denominator)
+    if value.denominator == 1:
+        return str(value.numerator)
+    decimal = format_number(value)
+    if (numerator, denominator) == (value.numerator, value.denominator):
+        return f"{value.numerator}/{value.denominator} = {decimal}"
+    return f"{numerator}/{denominator} = {value.numerator}/{value.denominator} = {decimal}"
+
+
+def format_factor(value: Any) -> str:
+    """A number inside a product: negatives in parentheses so `2·(-1)` reads unambiguously."""
+    text = format_number(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def format_shape(shape: Sequence[int]) -> str:
+    return " × ".join(str(int(side)) for side in shape)
+
+
+def format_inline(value: Any) -> str:
+    """One line, in a form `check` parses back: `[[1, 2], [3, 4]]`, `2 × 2`, `0.75`."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(format_inline(item) for item in value) + "]"
+    return format_number(value)
+
+
+def layout_matrix(matrix: Any, indent: str = "    ") -> str:
+    """Rows on lines, columns right-aligned, so a matrix reads as one at a glance."""
+    rows = [[format_number(item) for item in row] for row in np.asarray(matrix, dtype=object).tolist()]
+    width = max((len(cell) for row in rows for cell in row), default=1)
+    return "\n".join(indent + "  ".join(cell.rjust(width) for cell in row) for row in rows)
+
+
+def layout_array(array: Any, indent: str = "    ") -> str:
+    """A matrix, or a tensor as one labelled matrix per channel."""
+    values = np.asarray(array, dtype=object)
+    if values.ndim <= 1:
+        return indent + format_inline(values.tolist())
+    if values.ndim == 2:
+        return layout_matrix(values, indent)
+    return "\n".join(f"{indent}channel {index + 1}:\n{layout_matrix(channel, indent + '  ')}"
+                     for index, channel in enumerate(values))
+
+
+def sum_of_products(pairs: Sequence[tuple[Any, Any]]) -> str:
+    """`1·2 + 3·(-1)`; an empty sum reads `0`."""
+    if not pairs:
+        return "0"
+    return " + ".join(f"{format_factor(a)}·{format_factor(b)}" for a, b in pairs)
+
+
+def position(index: Sequence[int]) -> str:
+    """1-based `(row,col)` or `(channel,row,col)` as students count."""
+    return "(" + ",".join(str(int(i) + 1) for i in index) + ")"
