@@ -1,0 +1,56 @@
+"""Time loading a large YAML deck: parse + validate, the path every import takes.
+
+Usage: python benchmarks/bench_deck_load.py [--cards N] [--runs R]
+Prints the median and best of R runs, and the same for PyYAML's own
+CSafeLoader (the reference a plain safe load would cost).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import yaml
+
+from flashdl.deck import Card, Deck, dump_deck, parse_deck
+
+
+def synthetic_deck(count: int) -> Deck:
+    cards = tuple(
+        Card(
+            id=f"{i:06d}",
+            front=f"What is the output size of layer {i} with a 3x3 kernel?\nAssume padding $p = {i % 3}$.\n",
+            back=f"Answer {i}: floor((H + 2p - k)/s) + 1\n",
+            tags=("cnn", f"t{i % 7}"),
+        )
+        for i in range(count)
+    )
+    return Deck(id="big", name="Big deck", cards=cards)
+
+
+def timed(fn, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cards", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    text = dump_deck(synthetic_deck(args.cards))
+    print(f"deck: {args.cards:,} cards, {len(text.encode()) / 1e6:.1f} MB of YAML")
+    ours = timed(lambda: parse_deck(text, "big.yaml"), args.runs)
+    print(f"flashdl parse_deck (parse + validate): median {statistics.median(ours):.2f} s, "
+          f"best {min(ours):.2f} s over {args.runs} runs")
+    reference = timed(lambda: yaml.load(text, Loader=yaml.CSafeLoader), max(1, args.runs // 2))
+    print(f"PyYAML CSafeLoader (parse only):       median {statistics.median(reference):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
