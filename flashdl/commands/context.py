@@ -8,10 +8,13 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from flashdl.clock import FixedClock, SystemClock, Clock, parse_moment
 from flashdl.errors import UsageError
+
+if TYPE_CHECKING:
+    from flashdl.store import Store
 
 DB_ENV = "FLASHDL_DB"
 DB_FILENAME = "flashdl.sqlite3"
@@ -49,3 +52,9 @@ class Context:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def open_store(self) -> Store:
+        """The database at ``db_path``, created and upgraded as needed (imports SQLAlchemy)."""
+        from flashdl.store import open_store
+
+        return open_store(self.db_path)

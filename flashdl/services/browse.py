@@ -1,0 +1,139 @@
+"""Looking at the collection: deck list, card details, search, tomorrow's load.
+
+``list_decks(store, now) -> list[DeckSummary]``
+    Every deck (by id) with its counts on ``now``'s study day: total, new
+    (what today's queue shows), unseen, learning, due, suspended, buried,
+    and today's progress (new started, reviews, correct, seconds).
+``card_details(store, card) -> CardDetails``
+    Content, flags, SM-2 state and the full review history (oldest first).
+``search_cards(store, text, *, deck=None, limit=50, include_retired=False)
+-> list[SearchHit]``
+    Cards whose front, back or tags contain every word of ``text``.
+``due_tomorrow(store, now, deck=None) -> int``
+    Reviews due by the next study day if no more are done today.
+
+All read in one transaction each; nothing here writes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flashdl.clock import study_day
+from flashdl.scheduler.sm2 import Rating, ReviewKind
+from flashdl.services.lookup import CardRef, UnknownCardError, require_aware, resolve_card, resolve_deck
+from flashdl.services.views import CardDetails, DeckSummary, ReviewEntry, SearchHit
+from flashdl.store import Store, queries, scheduling
+from flashdl.store.queries import DeckCensus
+from flashdl.store.records import from_ms
+from flashdl.store.settings import load_settings
+
+
+def list_decks(store: Store, now: datetime) -> list[DeckSummary]:
+    require_aware(now)
+    with store.read() as conn:
+        settings = load_settings(conn)
+        today = study_day(now, rollover_hour=settings.rollover_hour)
+        decks = queries.decks(conn)
+        census = queries.census(conn, today)
+        seen = queries.new_seen_on(conn, today)
+        reviewed = queries.reviews_on(conn, today)
+    summaries = []
+    for deck in decks:
+        counts = census.get(deck.id, DeckCensus())
+        limit = settings.new_cards_per_day if deck.new_per_day is None else deck.new_per_day
+        seen_today = seen.get(deck.id, 0)
+        done, correct, ms = reviewed.get(deck.id, (0, 0, 0))
+        summaries.append(DeckSummary(
+            id=deck.slug,
+            name=deck.name,
+            path=deck.path,
+            total=counts.total,
+            new=min(counts.unseen, max(0, limit - seen_today)),
+            unseen=counts.unseen,
+            learning=counts.learning,
+            due=counts.due,
+            suspended=counts.suspended,
+            buried=counts.buried,
+            new_limit=limit,
+            new_seen_today=seen_today,
+            reviewed_today=done,
+            correct_today=correct,
+            seconds_today=ms / 1000,
+        ))
+    return summaries
+
+
+def card_details(store: Store, card: CardRef) -> CardDetails:
+    with store.read() as conn:
+        card_id = resolve_card(conn, card)
+        stored = queries.cards(conn, [card_id]).get(card_id)
+        if stored is None:
+            raise UnknownCardError(f"unknown card {card!r}")
+        deck_name = next(d.name for d in queries.decks(conn) if d.id == stored.deck_id)
+        history = scheduling.card_reviews(store.dbapi, card_id)
+    return CardDetails(
+        id=stored.id,
+        card=stored.full_id,
+        deck=stored.deck,
+        deck_name=deck_name,
+        front=stored.front,
+        back=stored.back,
+        tags=stored.tags,
+        engine=stored.engine,
+        errata=stored.errata,
+        state=stored.state,
+        suspended=stored.suspended,
+        buried_until=stored.buried_until,
+        retired=stored.retired,
+        revision=stored.revision,
+        history=tuple(
+            ReviewEntry(
+                review_id=r.id,
+                reviewed_at=from_ms(r.reviewed_ms),
+                study_day=r.study_day,
+                grade=r.grade,
+                rating=Rating(r.rating),
+                kind=ReviewKind(r.kind),
+                interval_before=r.before.interval,
+                interval_after=r.after.interval,
+                ease_before=r.before.ease,
+                ease_after=r.after.ease,
+                duration_ms=r.duration_ms,
+                variant_params=r.variant_params,
+                typed_answer=r.typed_answer,
+                answer_correct=r.answer_correct,
+            )
+            for r in history
+        ),
+    )
+
+
+def search_cards(
+    store: Store,
+    text: str,
+    *,
+    deck: str | None = None,
+    limit: int = 50,
+    include_retired: bool = False,
+) -> list[SearchHit]:
+    words = text.split()
+    with store.read() as conn:
+        deck_id = resolve_deck(conn, deck)
+        found = queries.search(
+            conn, words, deck_id_=deck_id, limit=limit, include_retired=include_retired
+        )
+    return [
+        SearchHit(
+            id=c.id, card=c.full_id, deck=c.deck, front=c.front, back=c.back, tags=c.tags,
+            due=c.state.due, suspended=c.suspended, retired=c.retired,
+        )
+        for c in found
+    ]
+
+
+def due_tomorrow(store: Store, now: datetime, deck: str | None = None) -> int:
+    require_aware(now)
+    with store.read() as conn:
+        today = study_day(now, rollover_hour=load_settings(conn).rollover_hour)
+        return queries.due_by(conn, today + timedelta(days=1), resolve_deck(conn, deck))

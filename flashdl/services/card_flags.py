@@ -1,0 +1,50 @@
+"""Taking cards out of study: suspend (until unsuspended) and bury (until tomorrow).
+
+``suspend_card(store, card)`` / ``unsuspend_card(store, card)``
+``bury_card(store, card, now) -> date``: hidden until the next study day
+(returned); ``unbury_card(store, card)``.
+
+Each is one transaction and bumps the card's revision (so a window still
+showing the card notices). ``card`` is a store id or ``"DECK/CARD"``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flashdl.clock import study_day
+from flashdl.services.lookup import CardRef, UnknownCardError, require_aware, resolve_card
+from flashdl.store import Store, scheduling
+from flashdl.store.settings import load_settings
+
+
+def suspend_card(store: Store, card: CardRef) -> None:
+    _set(store, card, suspended=True)
+
+
+def unsuspend_card(store: Store, card: CardRef) -> None:
+    _set(store, card, suspended=False)
+
+
+def bury_card(store: Store, card: CardRef, now: datetime) -> date:
+    """Hide ``card`` until the study day after ``now``'s; returns that day."""
+    require_aware(now)
+    with store.write() as conn:
+        today = study_day(now, rollover_hour=load_settings(conn).rollover_hour)
+        until = today + timedelta(days=1)
+        _update(store, resolve_card(conn, card), card, buried_until=until)
+    return until
+
+
+def unbury_card(store: Store, card: CardRef) -> None:
+    _set(store, card, buried_until=None)
+
+
+def _set(store: Store, card: CardRef, **flags: object) -> None:
+    with store.write() as conn:
+        _update(store, resolve_card(conn, card), card, **flags)
+
+
+def _update(store: Store, card_id: int, card: CardRef, **flags: object) -> None:
+    if not scheduling.set_flags(store.dbapi, card_id, **flags):  # type: ignore[arg-type]
+        raise UnknownCardError(f"unknown card {card!r}")

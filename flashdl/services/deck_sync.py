@@ -1,0 +1,88 @@
+"""Deck sync: deck files (the source of truth for content) into the store.
+
+``sync_decks(store, decks, now) -> SyncReport``
+    ``decks`` is a sequence of ``(Deck, path or None)``. One transaction for
+    all of them: new cards are added, edited cards updated in place (their
+    history kept), cards gone from a file retired, returning cards restored.
+    Re-importing an unchanged file changes nothing (idempotent).
+``import_deck_files(store, paths, now) -> SyncReport``
+    Parses every YAML deck named by ``paths`` (files, or folders of them)
+    first; any error (naming file, line and column) aborts before anything
+    is written. Two files with one deck id are refused.
+``import_bundled_decks(store, now) -> SyncReport``
+    The decks shipped with flashdl (``flashdl import --bundled``).
+``ensure_bundled_decks(store, now) -> SyncReport | None``
+    For the TUI's start: imports the bundled decks only when the database
+    has no deck at all; None when it had some. Other commands never import
+    implicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from flashdl.deck.files import bundled_decks_dir, deck_paths, load_deck_file
+from flashdl.deck.model import Deck
+from flashdl.errors import InputError, SourcePosition, UsageError
+from flashdl.services.lookup import require_aware
+from flashdl.services.views import DeckSyncResult, SyncReport
+from flashdl.store import Store, queries
+from flashdl.store.card_content import sync_deck
+from flashdl.store.records import to_ms
+
+
+def sync_decks(store: Store, decks: Sequence[tuple[Deck, str | None]], now: datetime) -> SyncReport:
+    require_aware(now)
+    seen: dict[str, str | None] = {}
+    for deck, path in decks:
+        if deck.id in seen:
+            raise InputError(
+                f"deck id {deck.id!r} is also the id of {seen[deck.id] or 'another deck'}",
+                SourcePosition(path) if path else None,
+            )
+        seen[deck.id] = path
+    now_ms = to_ms(now)
+    results = []
+    with store.write():
+        for deck, path in decks:
+            counts = sync_deck(store.dbapi, deck, path, now_ms)
+            results.append(DeckSyncResult(
+                deck=counts.deck, path=path, added=counts.added, updated=counts.updated,
+                retired=counts.retired, restored=counts.restored, unchanged=counts.unchanged,
+                created=counts.created,
+            ))
+    return SyncReport(decks=tuple(results))
+
+
+def load_deck_files(paths: Iterable[Path]) -> list[tuple[Deck, str]]:
+    """Every deck named by ``paths``, parsed and validated (nothing written)."""
+    files = deck_paths(paths)
+    for path in files:
+        if not path.exists():
+            raise InputError("no such file or folder", SourcePosition(str(path)))
+    return [(load_deck_file(path), str(path.resolve())) for path in files]
+
+
+def import_deck_files(store: Store, paths: Iterable[Path], now: datetime) -> SyncReport:
+    decks = load_deck_files(paths)
+    if not decks:
+        raise UsageError("no deck files (*.yaml, *.yml) found in the paths given")
+    return sync_decks(store, decks, now)
+
+
+def import_bundled_decks(store: Store, now: datetime, directory: Path | None = None) -> SyncReport:
+    folder = directory or bundled_decks_dir()
+    if not folder.is_dir():
+        return SyncReport(decks=())
+    return sync_decks(store, load_deck_files([folder]), now)
+
+
+def ensure_bundled_decks(
+    store: Store, now: datetime, directory: Path | None = None
+) -> SyncReport | None:
+    with store.read() as conn:
+        if queries.decks(conn):
+            return None
+    return import_bundled_decks(store, now, directory)

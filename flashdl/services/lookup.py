@@ -1,0 +1,58 @@
+"""Finding cards and decks by what users type, and the service-level errors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from flashdl.errors import FlashdlError
+from flashdl.store import queries
+
+
+class UnknownCardError(FlashdlError):
+    """No card has that id."""
+
+
+class UnknownDeckError(FlashdlError):
+    """No deck has that id."""
+
+
+class RetiredCardError(FlashdlError):
+    """The card was removed from its deck file; it keeps its history but is not studied."""
+
+
+class CardChangedError(FlashdlError):
+    """The card changed (another window or process) since it was shown; show it again."""
+
+
+CardRef = int | str  # a store id (from a view) or "DECK/CARD"
+
+
+def resolve_card(conn: Connection, ref: CardRef) -> int:
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        return ref
+    text = str(ref)
+    deck_slug, slash, card_slug = text.partition("/")
+    card_id = queries.card_id(conn, deck_slug, card_slug) if slash else None
+    if card_id is None:
+        if not slash:
+            raise UnknownCardError(f"card {text!r}: expected DECK/CARD, e.g. quiz-3/082")
+        raise UnknownCardError(f"unknown card {text!r}")
+    return card_id
+
+
+def resolve_deck(conn: Connection, slug: str | None) -> int | None:
+    if slug is None:
+        return None
+    deck_id = queries.deck_id(conn, slug)
+    if deck_id is None:
+        known = ", ".join(d.slug for d in queries.decks(conn)[:10]) or "none imported yet"
+        raise UnknownDeckError(f"unknown deck {slug!r} (decks: {known})")
+    return deck_id
+
+
+def require_aware(now: datetime) -> datetime:
+    if not isinstance(now, datetime) or now.tzinfo is None:
+        raise ValueError("services need a timezone-aware datetime for 'now'")
+    return now

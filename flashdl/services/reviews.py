@@ -1,0 +1,131 @@
+"""Recording and undoing reviews: one user action, one transaction.
+
+``record_review(store, card, grade, now, ...) -> ReviewResult``
+    Like Anki's ``answer_card``: in one write transaction, load the card's
+    state, check it was not changed under the caller (``expected_revision``,
+    from the ``StudyCard`` shown), apply SM-2 (``flashdl.scheduler.sm2``) on
+    the study day of ``now``, save the new state and append one review-log
+    row. Durable when it returns. ``card`` is a store id or ``"DECK/CARD"``.
+    For computed cards pass ``answer=ComputedAnswer(params, typed, correct)``.
+
+``undo_last_review(store, *, card=None) -> UndoResult | None``
+    Removes the most recent review (of ``card``, if given) and restores the
+    card's SM-2 state exactly as it was before it. None when there is none.
+
+Errors (all ``FlashdlError``, so the CLI turns them into exit 2):
+``UnknownCardError``, ``RetiredCardError``, ``CardChangedError``,
+``InvalidReviewError`` (grade outside 0..5, or a moment before the card's
+last review).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flashdl.clock import study_day
+from flashdl.errors import FlashdlError
+from flashdl.scheduler import sm2
+from flashdl.scheduler.sm2 import ReviewKind
+from flashdl.services.lookup import (
+    CardChangedError,
+    CardRef,
+    RetiredCardError,
+    UnknownCardError,
+    require_aware,
+    resolve_card,
+)
+from flashdl.services.views import ComputedAnswer, ReviewResult, UndoResult
+from flashdl.store import Store, scheduling
+from flashdl.store.records import from_ms, to_ms
+from flashdl.store.settings import load_settings
+
+
+class InvalidReviewError(FlashdlError):
+    """A review SM-2 cannot apply (bad grade, or a moment before the last review)."""
+
+
+def record_review(
+    store: Store,
+    card: CardRef,
+    grade: int,
+    now: datetime,
+    *,
+    duration_ms: int = 0,
+    answer: ComputedAnswer | None = None,
+    expected_revision: int | None = None,
+    rollover_hour: int | None = None,
+) -> ReviewResult:
+    """Grade one card at ``now`` (see the module docstring).
+
+    ``rollover_hour`` saves reading the setting when the caller has it
+    (a study session does).
+    """
+    require_aware(now)
+    if isinstance(grade, bool) or not isinstance(grade, int) or not 0 <= grade <= 5:
+        raise InvalidReviewError(f"grade {grade!r} is outside 0..5")
+    reviewed_ms = to_ms(now)
+    with store.write() as conn:
+        if rollover_hour is None:
+            rollover_hour = load_settings(conn).rollover_hour
+        day = study_day(now, rollover_hour=rollover_hour)
+        card_id = resolve_card(conn, card)
+        db = store.dbapi
+        loaded = scheduling.load_state(db, card_id)
+        if loaded is None:
+            raise UnknownCardError(f"unknown card id {card_id}")
+        if loaded.retired:
+            raise RetiredCardError(f"card {loaded.full_id} is retired (gone from its deck file)")
+        if expected_revision is not None and loaded.revision != expected_revision:
+            raise CardChangedError(f"card {loaded.full_id} changed since it was shown")
+        try:
+            outcome = sm2.review(loaded.state, grade, day)
+        except ValueError as error:
+            raise InvalidReviewError(f"card {loaded.full_id}: {error}") from None
+        scheduling.save_state(db, card_id, outcome.after)
+        review_id = scheduling.append_review(
+            db,
+            card_id,
+            outcome,
+            reviewed_ms=reviewed_ms,
+            duration_ms=max(0, int(duration_ms)),
+            variant_params=answer.params if answer else None,
+            typed_answer=answer.typed if answer else None,
+            answer_correct=answer.correct if answer else None,
+        )
+    return ReviewResult(
+        review_id=review_id,
+        card_id=card_id,
+        card=loaded.full_id,
+        grade=grade,
+        rating=outcome.rating,
+        kind=outcome.kind,
+        reviewed_at=now,
+        study_day=day,
+        before=outcome.before,
+        state=outcome.after,
+        revision=loaded.revision + 1,
+    )
+
+
+def undo_last_review(store: Store, *, card: CardRef | None = None) -> UndoResult | None:
+    """Take back the latest review (see the module docstring)."""
+    with store.write() as conn:
+        card_id = None if card is None else resolve_card(conn, card)
+        db = store.dbapi
+        last = scheduling.last_review(db, card_id)
+        if last is None:
+            return None
+        loaded = scheduling.load_state(db, last.card_id)
+        assert loaded is not None  # the log's foreign key guarantees the card
+        scheduling.save_state(db, last.card_id, last.before)
+        scheduling.delete_review(db, last.id)
+    return UndoResult(
+        review_id=last.id,
+        card_id=last.card_id,
+        card=loaded.full_id,
+        grade=last.grade,
+        kind=ReviewKind(last.kind),
+        reviewed_at=from_ms(last.reviewed_ms),
+        restored=last.before,
+    )
+

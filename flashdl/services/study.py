@@ -1,0 +1,204 @@
+"""Study sessions: the day's queue, the next card, answers, undo, suspend, bury.
+
+``StudySession(store, now, deck=None)``
+    Builds today's queue once (one read transaction): due reviews first,
+    then new cards up to each deck's daily limit (minus those already
+    started today), then same-day repeats. Then:
+
+    - ``next_card() -> StudyCard | None``: the card to show (None: done).
+    - ``answer(card_id, grade, now, *, duration_ms=0, answer=None,
+      expected_revision=None) -> ReviewResult``: records the review
+      (``reviews.record_review``: one transaction) and moves the queue on;
+      a grade < 4 sends the card to the back as LEARNING.
+    - ``undo(now) -> UndoResult | None``: takes back this session's last
+      answer and puts the card back at the head.
+    - ``suspend(card_id)``, ``bury(card_id, now)``: through ``card_flags``,
+      and off the queue.
+    - ``counts() -> QueueCounts``, ``today``, ``refresh(now)``.
+
+    When an answer falls on a new study day (past the rollover hour), the
+    queue is rebuilt for that day.
+
+``study_queue(store, now, deck=None, limit=None) -> list[QueueItem]``
+    Today's queue as ``flashdl due`` lists it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from flashdl.clock import study_day
+from flashdl.scheduler.queue import QueueEntry, QueueKind, SessionQueue, plan_queue
+from flashdl.services import card_flags
+from flashdl.services.lookup import require_aware, resolve_deck
+from flashdl.services.reviews import record_review, undo_last_review
+from flashdl.services.views import (
+    ComputedAnswer,
+    QueueCounts,
+    QueueItem,
+    ReviewResult,
+    StudyCard,
+    UndoResult,
+)
+from flashdl.store import Store, queries
+from flashdl.store.records import engine_from_json, errata_from_json
+from flashdl.store.scheduling import load_state
+from flashdl.store.settings import Settings, load_settings
+
+_SELECT_CONTENT = (
+    "SELECT d.slug, c.slug, c.front, c.back, c.tags, c.engine, c.errata "
+    "FROM card AS c JOIN deck AS d ON d.id = c.deck_id WHERE c.id = ?"
+)
+
+
+def plan_today(store: Store, now: datetime, deck: str | None) -> tuple[date, Settings, tuple[QueueEntry, ...]]:
+    """(study day, settings, today's queue) in one read transaction."""
+    require_aware(now)
+    with store.read() as conn:
+        settings = load_settings(conn)
+        today = study_day(now, rollover_hour=settings.rollover_hour)
+        deck_id = resolve_deck(conn, deck)
+        deck_records = queries.decks(conn)
+        seen = queries.new_seen_on(conn, today)
+        candidates = queries.queue_candidates(conn, today, deck_id)
+    allowance = {
+        d.id: max(0, (settings.new_cards_per_day if d.new_per_day is None else d.new_per_day)
+                  - seen.get(d.id, 0))
+        for d in deck_records
+    }
+    order = {d.id: rank for rank, d in enumerate(deck_records)}
+    return today, settings, plan_queue(candidates, new_allowance=allowance, deck_order=order)
+
+
+def study_queue(
+    store: Store, now: datetime, deck: str | None = None, limit: int | None = None
+) -> list[QueueItem]:
+    """Today's queue, in study order (for ``flashdl due``)."""
+    _today, _settings, plan = plan_today(store, now, deck)
+    chosen = plan[:limit] if limit is not None else plan
+    fronts = _fronts(store, [e.card_id for e in chosen])
+    return [
+        QueueItem(card=fronts[e.card_id][0], front=fronts[e.card_id][1], kind=e.kind, due=e.due)
+        for e in chosen
+    ]
+
+
+def _fronts(store: Store, card_ids: list[int]) -> dict[int, tuple[str, str]]:
+    found: dict[int, tuple[str, str]] = {}
+    with store.read():
+        db = store.dbapi
+        for start in range(0, len(card_ids), 500):
+            chunk = card_ids[start:start + 500]
+            rows = db.execute(
+                "SELECT c.id, d.slug || '/' || c.slug, c.front FROM card AS c "
+                f"JOIN deck AS d ON d.id = c.deck_id WHERE c.id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((cid, (full, front)) for cid, full, front in rows)
+    return found
+
+
+class StudySession:
+    """One study session over one deck or all decks (see the module docstring)."""
+
+    def __init__(self, store: Store, now: datetime, deck: str | None = None) -> None:
+        self._store = store
+        self._deck = deck
+        self._answered: list[QueueEntry] = []
+        self.refresh(now)
+
+    def refresh(self, now: datetime) -> None:
+        """Rebuild the queue from the store (new study day, or changes elsewhere)."""
+        self.today, self.settings, plan = plan_today(self._store, now, self._deck)
+        self._queue = SessionQueue(plan)
+        self._answered.clear()
+
+    def counts(self) -> QueueCounts:
+        counts = self._queue.counts()
+        return QueueCounts(
+            new=counts[QueueKind.NEW],
+            learning=counts[QueueKind.LEARNING],
+            review=counts[QueueKind.REVIEW],
+        )
+
+    def next_card(self) -> StudyCard | None:
+        """The card to show now, or None when today's queue is done."""
+        entry = self._queue.peek()
+        if entry is None:
+            return None
+        return self._load(entry)
+
+    def _load(self, entry: QueueEntry) -> StudyCard:
+        with self._store.read():
+            db = self._store.dbapi
+            row = db.execute(_SELECT_CONTENT, (entry.card_id,)).fetchone()
+            loaded = load_state(db, entry.card_id)
+        if row is None or loaded is None:  # deleted under us: cannot happen, cards are retired
+            self._queue.remove(entry.card_id)
+            raise LookupError(f"card {entry.card_id} vanished")
+        deck_slug, card_slug, front, back, tags, engine, errata = row
+        return StudyCard(
+            id=entry.card_id,
+            card=f"{deck_slug}/{card_slug}",
+            deck=deck_slug,
+            front=front,
+            back=back,
+            tags=tuple(json.loads(tags)),
+            engine=engine_from_json(engine),
+            errata=errata_from_json(errata),
+            kind=entry.kind,
+            state=loaded.state,
+            revision=loaded.revision,
+        )
+
+    def answer(
+        self,
+        card_id: int,
+        grade: int,
+        now: datetime,
+        *,
+        duration_ms: int = 0,
+        answer: ComputedAnswer | None = None,
+        expected_revision: int | None = None,
+    ) -> ReviewResult:
+        """Record a grade for a card of this session and move the queue on."""
+        result = record_review(
+            self._store, card_id, grade, now,
+            duration_ms=duration_ms, answer=answer, expected_revision=expected_revision,
+            rollover_hour=self.settings.rollover_hour,
+        )
+        entry = self._queue.find(card_id) or QueueEntry(
+            card_id, 0, QueueKind.REVIEW, result.study_day
+        )
+        if result.study_day != self.today:
+            self.refresh(now)  # a new study day: a new queue
+        else:
+            self._queue.answered(card_id, repeat=result.repeat_today, today=self.today)
+        self._answered.append(entry)
+        return result
+
+    def undo(self) -> UndoResult | None:
+        """Take back this session's last answer; the card is shown again next."""
+        if not self._answered:
+            return None
+        entry = self._answered.pop()
+        result = undo_last_review(self._store, card=entry.card_id)
+        if result is not None:
+            self._queue.push_front(entry)
+        return result
+
+    def suspend(self, card_id: int) -> None:
+        card_flags.suspend_card(self._store, card_id)
+        self._queue.remove(card_id)
+
+    def bury(self, card_id: int, now: datetime) -> date:
+        """Hide the card until the next study day; returns that day."""
+        until = card_flags.bury_card(self._store, card_id, now)
+        self._queue.remove(card_id)
+        return until
+
+    def queued(self) -> Iterable[QueueEntry]:
+        return self._queue.entries()
+

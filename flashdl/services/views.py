@@ -1,0 +1,221 @@
+"""What the services return: plain frozen dataclasses, never database rows.
+
+Units: ``ease`` fields are SM-2 E-Factors in per-mille (2500 = 2.5; the
+``ease_factor`` properties give the float), intervals are whole days, dates
+are study days, datetimes are timezone-aware (UTC for logged times).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flashdl.deck.model import EngineSpec, Erratum
+from flashdl.scheduler.queue import QueueKind
+from flashdl.scheduler.sm2 import CardState, Rating, ReviewKind
+
+
+@dataclass(frozen=True)
+class ComputedAnswer:
+    """For a computed card: the variant shown, what the student typed, the verdict."""
+
+    params: dict[str, Any]
+    typed: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class StudyCard:
+    """A card to show: content, why it is in the queue, and its scheduling."""
+
+    id: int  # store id: pass it back to answer/suspend/bury
+    card: str  # DECK/CARD
+    deck: str
+    front: str
+    back: str
+    tags: tuple[str, ...]
+    engine: EngineSpec | None
+    errata: tuple[Erratum, ...]
+    kind: QueueKind
+    state: CardState
+    revision: int  # pass back as expected_revision to detect changes under you
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One line of ``flashdl due``."""
+
+    card: str
+    front: str
+    kind: QueueKind
+    due: date
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """Cards left in a session, by kind (for the study screen's header)."""
+
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """One recorded review (durable when returned)."""
+
+    review_id: int
+    card_id: int
+    card: str
+    grade: int
+    rating: Rating
+    kind: ReviewKind
+    reviewed_at: datetime
+    study_day: date
+    before: CardState
+    state: CardState  # after the review
+    revision: int
+
+    @property
+    def repeat_today(self) -> bool:
+        """Graded < 4: the card comes back later this study day."""
+        return self.state.repeat_pending
+
+    @property
+    def ease_factor(self) -> float:
+        return self.state.ease / 1000
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    """A review taken back: the card's state is ``restored`` exactly as before it."""
+
+    review_id: int
+    card_id: int
+    card: str
+    grade: int
+    kind: ReviewKind
+    reviewed_at: datetime
+    restored: CardState
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One row of a card's review history."""
+
+    review_id: int
+    reviewed_at: datetime
+    study_day: date
+    grade: int
+    rating: Rating
+    kind: ReviewKind
+    interval_before: int
+    interval_after: int
+    ease_before: int
+    ease_after: int
+    duration_ms: int
+    variant_params: dict[str, Any] | None
+    typed_answer: str | None
+    answer_correct: bool | None
+
+
+@dataclass(frozen=True)
+class CardDetails:
+    """Everything about one card: content, flags, scheduling and history."""
+
+    id: int
+    card: str
+    deck: str
+    deck_name: str
+    front: str
+    back: str
+    tags: tuple[str, ...]
+    engine: EngineSpec | None
+    errata: tuple[Erratum, ...]
+    state: CardState
+    suspended: bool
+    buried_until: date | None
+    retired: bool
+    revision: int
+    history: tuple[ReviewEntry, ...]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: int
+    card: str
+    deck: str
+    front: str
+    back: str
+    tags: tuple[str, ...]
+    due: date | None
+    suspended: bool
+    retired: bool
+
+
+@dataclass(frozen=True)
+class DeckSummary:
+    """A deck's line on the home screen, on one study day.
+
+    ``new`` is what today's queue will show (unseen cards within the
+    deck's daily new-card limit); ``unseen`` is every active card never
+    reviewed. ``learning`` cards are waiting for a same-day repeat; ``due``
+    counts reviews due today or overdue. Suspended, buried and retired
+    cards count in none of these (``total`` excludes only retired ones).
+    """
+
+    id: str
+    name: str
+    path: str | None
+    total: int
+    new: int
+    unseen: int
+    learning: int
+    due: int
+    suspended: int
+    buried: int
+    new_limit: int
+    new_seen_today: int
+    reviewed_today: int
+    correct_today: int
+    seconds_today: float
+
+
+@dataclass(frozen=True)
+class DeckSyncResult:
+    deck: str
+    path: str | None
+    added: int
+    updated: int
+    retired: int
+    restored: int
+    unchanged: int
+    created: bool
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What an import changed, deck by deck (all of it in one transaction)."""
+
+    decks: tuple[DeckSyncResult, ...]
+
+    @property
+    def added(self) -> int:
+        return sum(d.added for d in self.decks)
+
+    @property
+    def updated(self) -> int:
+        return sum(d.updated for d in self.decks)
+
+    @property
+    def retired(self) -> int:
+        return sum(d.retired for d in self.decks)
+
+    @property
+    def restored(self) -> int:
+        return sum(d.restored for d in self.decks)

@@ -1,0 +1,109 @@
+"""Writing deck content: a deck file's cards merged into the store (deck sync).
+
+``sync_deck`` runs inside the caller's ``Store.write()`` transaction, so
+importing many files is all-or-nothing. Card identity is (deck slug, card
+slug): new cards are inserted with a fresh SM-2 state, edited cards are
+updated in place (their scheduling and history untouched), cards missing
+from the file are retired, and retired cards that come back are restored.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from flashdl.deck.model import Deck
+from flashdl.scheduler.sm2 import INITIAL_EASE
+from flashdl.store.records import dump_json, engine_json, errata_json
+
+
+@dataclass(frozen=True)
+class DeckSyncCounts:
+    deck: str
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    restored: int = 0
+    unchanged: int = 0
+    created: bool = False  # the deck itself was new
+
+
+_INSERT_CARD = (
+    "INSERT INTO card (deck_id, slug, position, front, back, tags, engine, errata, retired, "
+    "created_ms, modified_ms, repetitions, ease, interval, due, last_review, repeat_pending, "
+    f"suspended, buried_until, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, {INITIAL_EASE}, "
+    "0, NULL, NULL, 0, 0, NULL, 0)"
+)
+_UPDATE_CARD = (
+    "UPDATE card SET position = ?, front = ?, back = ?, tags = ?, engine = ?, errata = ?, "
+    "retired = 0, modified_ms = ? WHERE id = ?"
+)
+
+
+def sync_deck(db: sqlite3.Connection, deck: Deck, path: str | None, now_ms: int) -> DeckSyncCounts:
+    """Merge one parsed deck into the store (inside the caller's transaction)."""
+    deck_id, created = _upsert_deck(db, deck, path, now_ms)
+    existing = {
+        slug: (card_id, (position, front, back, tags, engine, errata), bool(retired))
+        for card_id, slug, position, front, back, tags, engine, errata, retired in db.execute(
+            "SELECT id, slug, position, front, back, tags, engine, errata, retired "
+            "FROM card WHERE deck_id = ?",
+            (deck_id,),
+        )
+    }
+    inserts, updates = [], []
+    updated = restored = unchanged = 0
+    for position, card in enumerate(deck.cards):
+        content = (
+            position,
+            card.front,
+            card.back,
+            dump_json(list(card.tags)),
+            engine_json(card.engine),
+            errata_json(card.errata),
+        )
+        known = existing.pop(card.id, None)
+        if known is None:
+            inserts.append((deck_id, card.id, *content, now_ms, now_ms))
+            continue
+        card_id, stored, retired = known
+        if stored == content and not retired:
+            unchanged += 1
+            continue
+        if retired:
+            restored += 1
+        elif stored[1:] != content[1:]:
+            updated += 1
+        else:
+            unchanged += 1  # only its place in the file moved
+        updates.append((*content, now_ms, card_id))
+    gone = [(card_id,) for card_id, _content, retired in existing.values() if not retired]
+    db.executemany(_INSERT_CARD, inserts)
+    db.executemany(_UPDATE_CARD, updates)
+    db.executemany("UPDATE card SET retired = 1, modified_ms = ? WHERE id = ?",
+                   [(now_ms, card_id) for (card_id,) in gone])
+    return DeckSyncCounts(
+        deck=deck.id, added=len(inserts), updated=updated, retired=len(gone),
+        restored=restored, unchanged=unchanged, created=created,
+    )
+
+
+def _upsert_deck(db: sqlite3.Connection, deck: Deck, path: str | None, now_ms: int) -> tuple[int, bool]:
+    fields = (deck.name, deck.description, deck.source, path, dump_json(list(deck.tags)))
+    row = db.execute(
+        "SELECT id, name, description, source, path, tags FROM deck WHERE slug = ?", (deck.id,)
+    ).fetchone()
+    if row is None:
+        cursor = db.execute(
+            "INSERT INTO deck (slug, name, description, source, path, tags, new_per_day, "
+            "created_ms, modified_ms) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+            (deck.id, *fields, now_ms, now_ms),
+        )
+        return int(cursor.lastrowid or 0), True
+    if tuple(row[1:]) != fields:
+        db.execute(
+            "UPDATE deck SET name = ?, description = ?, source = ?, path = ?, tags = ?, "
+            "modified_ms = ? WHERE id = ?",
+            (*fields, now_ms, row[0]),
+        )
+    return int(row[0]), False

@@ -1,0 +1,95 @@
+"""Schema upgrades: ordered, named steps bounded by versions (as Anki's ``upgrades``).
+
+The version lives in SQLite's ``PRAGMA user_version``. A new database gets
+the current schema from the models (``schema.Base.metadata``) in one
+transaction with its version; an older one runs each step from its version
+up, each in its own transaction together with the new ``user_version``
+(SQLite DDL is transactional), so a crash between steps leaves a database
+at a well-defined version. A database from a newer flashdl is refused.
+
+To change the schema: edit the models in ``schema.py``, bump
+``SCHEMA_VERSION``, append a ``Migration`` from the old version to the new,
+and let ``tests/store/test_migrations.py`` check that the upgraded schema
+equals a fresh one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from flashdl.store.errors import NewerSchemaError, NotADatabaseError, StoreError
+from flashdl.store.schema import SCHEMA_VERSION, Base
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    from_version: int
+    to_version: int
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        name="bury until the next study day; review log indexed by study day",
+        from_version=1,
+        to_version=2,
+        statements=(
+            "ALTER TABLE card ADD COLUMN buried_until DATE",
+            "CREATE INDEX ix_review_log_day ON review_log (study_day)",
+        ),
+    ),
+)
+
+
+def schema_version(conn: Connection) -> int:
+    return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+
+
+def check_version(conn: Connection, where: str) -> int:
+    """The database's schema version; refuses newer schemas and foreign databases."""
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"{where}: database schema {version} is newer than this flashdl reads "
+            f"({SCHEMA_VERSION}); upgrade flashdl (the file was left untouched)"
+        )
+    if version == 0:
+        tables = conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).scalars().all()
+        if tables:
+            raise NotADatabaseError(
+                f"{where}: an SQLite database, but not a flashdl one "
+                f"(it holds {', '.join(sorted(tables)[:5])}); the file was left untouched"
+            )
+    return version
+
+
+def migrate(conn: Connection, where: str) -> list[str]:
+    """Bring the schema to SCHEMA_VERSION; returns the names of the steps applied.
+
+    ``conn`` must not be inside a transaction. Each step reads the version
+    again inside its own write transaction, so two processes opening one old
+    (or new, empty) database at once do not both apply the same step.
+    """
+    applied: list[str] = []
+    while True:
+        with conn.begin():
+            version = check_version(conn, where)
+            if version == SCHEMA_VERSION:
+                return applied
+            if version == 0:
+                Base.metadata.create_all(conn)
+                conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                applied.append(f"create schema {SCHEMA_VERSION}")
+                continue
+            step = next((m for m in MIGRATIONS if m.from_version == version), None)
+            if step is None:
+                raise StoreError(f"{where}: no upgrade from database schema {version}")
+            for statement in step.statements:
+                conn.exec_driver_sql(statement)
+            conn.exec_driver_sql(f"PRAGMA user_version = {step.to_version}")
+            applied.append(step.name)

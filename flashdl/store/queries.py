@@ -1,0 +1,229 @@
+"""Reading the collection: decks, cards, queue candidates, counts, search.
+
+Each function runs inside the caller's ``Store.read()`` or ``write()`` and
+returns plain records. Study days are compared as ISO text, which orders
+like the dates themselves.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, and_, case, func, literal, or_, select
+
+from flashdl.scheduler.queue import QueueEntry, QueueKind
+from flashdl.scheduler.sm2 import CardState, ReviewKind
+from flashdl.store.records import StoredCard, engine_from_json, errata_from_json
+from flashdl.store.schema import card_table as card
+from flashdl.store.schema import deck_table as deck
+from flashdl.store.schema import review_log_table as log
+
+
+@dataclass(frozen=True)
+class DeckRecord:
+    id: int
+    slug: str
+    name: str
+    description: str | None
+    source: str | None
+    path: str | None
+    tags: tuple[str, ...]
+    new_per_day: int | None
+
+
+@dataclass(frozen=True)
+class DeckCensus:
+    """Card counts of one deck on one study day (retired cards excluded)."""
+
+    total: int = 0
+    unseen: int = 0  # never reviewed, active (not suspended or buried)
+    learning: int = 0  # same-day repeat pending today
+    due: int = 0  # reviews due today or overdue
+    suspended: int = 0
+    buried: int = 0
+
+
+def decks(conn: Connection) -> list[DeckRecord]:
+    rows = conn.execute(select(deck).order_by(deck.c.slug)).all()
+    return [
+        DeckRecord(
+            id=r.id, slug=r.slug, name=r.name, description=r.description, source=r.source,
+            path=r.path, tags=tuple(json.loads(r.tags)), new_per_day=r.new_per_day,
+        )
+        for r in rows
+    ]
+
+
+def deck_id(conn: Connection, slug: str) -> int | None:
+    return conn.execute(select(deck.c.id).where(deck.c.slug == slug)).scalar_one_or_none()
+
+
+def card_id(conn: Connection, deck_slug: str, card_slug: str) -> int | None:
+    query = (
+        select(card.c.id)
+        .join(deck, deck.c.id == card.c.deck_id)
+        .where(deck.c.slug == deck_slug, card.c.slug == card_slug)
+    )
+    return conn.execute(query).scalar_one_or_none()
+
+
+def cards(conn: Connection, card_ids: list[int]) -> dict[int, StoredCard]:
+    """Full records of the given cards (missing ids are left out)."""
+    query = (
+        select(card, deck.c.slug.label("deck_slug"))
+        .join(deck, deck.c.id == card.c.deck_id)
+        .where(card.c.id.in_(card_ids))
+    )
+    return {row.id: _stored_card(row) for row in conn.execute(query)}
+
+
+def deck_cards(conn: Connection, deck_id_: int, *, include_retired: bool = False) -> list[StoredCard]:
+    """A deck's cards in file order (for export)."""
+    query = (
+        select(card, deck.c.slug.label("deck_slug"))
+        .join(deck, deck.c.id == card.c.deck_id)
+        .where(card.c.deck_id == deck_id_)
+        .order_by(card.c.retired, card.c.position, card.c.id)
+    )
+    if not include_retired:
+        query = query.where(card.c.retired.is_(False))
+    return [_stored_card(row) for row in conn.execute(query)]
+
+
+def _stored_card(row: object) -> StoredCard:
+    r = row  # a Row with card columns plus deck_slug
+    return StoredCard(
+        id=r.id, deck_id=r.deck_id, deck=r.deck_slug, slug=r.slug, position=r.position,  # type: ignore[attr-defined]
+        front=r.front, back=r.back, tags=tuple(json.loads(r.tags)),  # type: ignore[attr-defined]
+        engine=engine_from_json(r.engine), errata=errata_from_json(r.errata),  # type: ignore[attr-defined]
+        retired=bool(r.retired), suspended=bool(r.suspended),  # type: ignore[attr-defined]
+        buried_until=r.buried_until, revision=r.revision,  # type: ignore[attr-defined]
+        state=CardState(
+            repetitions=r.repetitions, ease=r.ease, interval=r.interval,  # type: ignore[attr-defined]
+            due=r.due, last_review=r.last_review, repeat_pending=bool(r.repeat_pending),  # type: ignore[attr-defined]
+        ),
+    )
+
+
+def queue_candidates(conn: Connection, today: date, deck_id_: int | None = None) -> list[QueueEntry]:
+    """Every active card that could be studied on ``today`` (before new-card limits).
+
+    Plain SQL on the driver connection: this reads up to every card of the
+    collection when a session starts.
+    """
+    day = today.isoformat()
+    sql = (
+        "SELECT id, deck_id, due, last_review, repeat_pending, position FROM card "
+        "WHERE retired = 0 AND suspended = 0 "
+        "AND (buried_until IS NULL OR buried_until <= ?1) "
+        "AND (due IS NULL OR due <= ?1 OR (repeat_pending = 1 AND last_review = ?1))"
+    )
+    params: tuple[object, ...] = (day,)
+    if deck_id_ is not None:
+        sql += " AND deck_id = ?2"
+        params = (day, deck_id_)
+    db = conn.connection.driver_connection
+    entries = []
+    fromiso = date.fromisoformat
+    for cid, did, due, last, pending, position in db.execute(sql, params):  # type: ignore[union-attr]
+        if due is None:
+            entries.append(QueueEntry(cid, did, QueueKind.NEW, today, position))
+        elif pending and last == day:
+            entries.append(QueueEntry(cid, did, QueueKind.LEARNING, today, position))
+        else:
+            entries.append(QueueEntry(cid, did, QueueKind.REVIEW, fromiso(due), position))
+    return entries
+
+
+def new_seen_on(conn: Connection, day: date) -> dict[int, int]:
+    """Per deck id: how many new cards had their first review on study day ``day``."""
+    query = (
+        select(card.c.deck_id, func.count())
+        .select_from(log.join(card, card.c.id == log.c.card_id))
+        .where(log.c.study_day == day, log.c.kind == int(ReviewKind.NEW))
+        .group_by(card.c.deck_id)
+    )
+    return {deck_id_: count for deck_id_, count in conn.execute(query)}
+
+
+def reviews_on(conn: Connection, day: date) -> dict[int, tuple[int, int, int]]:
+    """Per deck id: (reviews, reviews graded >= 3, milliseconds spent) on study day ``day``."""
+    query = (
+        select(
+            card.c.deck_id,
+            func.count(),
+            func.sum(case((log.c.grade >= 3, 1), else_=0)),
+            func.sum(log.c.duration_ms),
+        )
+        .select_from(log.join(card, card.c.id == log.c.card_id))
+        .where(log.c.study_day == day)
+        .group_by(card.c.deck_id)
+    )
+    return {row[0]: (row[1], row[2] or 0, row[3] or 0) for row in conn.execute(query)}
+
+
+def census(conn: Connection, today: date) -> dict[int, DeckCensus]:
+    """Per deck id: card counts on study day ``today``."""
+    active = and_(
+        card.c.retired.is_(False),
+        card.c.suspended.is_(False),
+        or_(card.c.buried_until.is_(None), card.c.buried_until <= today),
+    )
+    learning = and_(card.c.repeat_pending.is_(True), card.c.last_review == today)
+
+    def count(condition: object) -> object:
+        return func.sum(case((condition, 1), else_=0))  # type: ignore[arg-type]
+
+    query = (
+        select(
+            card.c.deck_id,
+            count(card.c.retired.is_(False)),
+            count(and_(active, card.c.due.is_(None))),
+            count(and_(active, learning)),
+            count(and_(active, card.c.due <= today, ~learning)),
+            count(and_(card.c.retired.is_(False), card.c.suspended.is_(True))),
+            count(and_(card.c.retired.is_(False), card.c.suspended.is_(False),
+                       card.c.buried_until > today)),
+        )
+        .group_by(card.c.deck_id)
+    )
+    return {
+        row[0]: DeckCensus(*(value or 0 for value in row[1:])) for row in conn.execute(query)
+    }
+
+
+def due_by(conn: Connection, day: date, deck_id_: int | None = None) -> int:
+    """Active seen cards whose due study day is on or before ``day``."""
+    query = select(func.count()).select_from(card).where(
+        card.c.retired.is_(False),
+        card.c.suspended.is_(False),
+        card.c.due.is_not(None),
+        card.c.due <= day,
+    )
+    if deck_id_ is not None:
+        query = query.where(card.c.deck_id == deck_id_)
+    return int(conn.execute(query).scalar_one())
+
+
+def search(
+    conn: Connection,
+    words: list[str],
+    *,
+    deck_id_: int | None = None,
+    limit: int = 50,
+    include_retired: bool = False,
+) -> list[StoredCard]:
+    """Cards whose front, back or tags contain every word (case-insensitive for ASCII)."""
+    query = select(card, deck.c.slug.label("deck_slug")).join(deck, deck.c.id == card.c.deck_id)
+    haystack = card.c.front + literal("\n") + card.c.back + literal("\n") + card.c.tags
+    for word in words:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(haystack.like(pattern, escape="\\"))
+    if deck_id_ is not None:
+        query = query.where(card.c.deck_id == deck_id_)
+    if not include_retired:
+        query = query.where(card.c.retired.is_(False))
+    query = query.order_by(deck.c.slug, card.c.position, card.c.id).limit(limit)
+    return [_stored_card(row) for row in conn.execute(query)]

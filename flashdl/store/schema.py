@@ -1,0 +1,137 @@
+"""The database schema, as typed SQLAlchemy models (the current version, SCHEMA_VERSION).
+
+Units are part of the schema: times are UTC milliseconds since the epoch
+(``*_ms``), study days are ISO dates (``YYYY-MM-DD`` text, as SQLAlchemy's
+``Date`` stores them on SQLite), intervals are whole days, eases are SM-2
+E-Factors in per-mille (2500 = 2.5, as Anki stores them). Every enum stored
+is an ``IntEnum`` with explicit values in ``flashdl.scheduler.sm2``
+(``ReviewKind``, ``Rating``, ``Grade``).
+
+Tables:
+- ``deck``: one per deck file; ``slug`` is the deck's id in its file.
+- ``card``: content (front/back/tags/engine/errata, from the deck file) and
+  the SM-2 scheduling state, one row per card; identity is (deck, ``slug``),
+  shown as ``DECK/CARD``. Cards gone from their file are ``retired``, never
+  deleted. ``revision`` grows at every scheduling change, so a caller can
+  check that the card was not changed under it.
+- ``review_log``: append-only (only undo removes its own last row), one row
+  per graded review, with the state before and after (see ``ReviewLogRow``).
+- ``setting``: key -> JSON value (``flashdl.store.settings``).
+
+Schema history: 1 (first release) -> 2 added ``card.buried_until`` (bury
+until the next study day) and the ``review_log`` index by study day. See
+``flashdl.store.migrations``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SCHEMA_VERSION = 2
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DeckRow(Base):
+    __tablename__ = "deck"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String, unique=True)  # the `id:` of the deck file
+    name: Mapped[str] = mapped_column(String)
+    description: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String)  # the deck file's `source:` field
+    path: Mapped[str | None] = mapped_column(String)  # the file it was last imported from
+    tags: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of deck-wide tags
+    new_per_day: Mapped[int | None] = mapped_column(Integer)  # None: the global setting
+    created_ms: Mapped[int] = mapped_column(Integer)
+    modified_ms: Mapped[int] = mapped_column(Integer)
+
+
+class CardRow(Base):
+    __tablename__ = "card"
+    __table_args__ = (
+        UniqueConstraint("deck_id", "slug", name="uq_card_deck_slug"),
+        Index("ix_card_due", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("deck.id"))
+    slug: Mapped[str] = mapped_column(String)  # the card's `id:` in its deck file
+    position: Mapped[int] = mapped_column(Integer)  # order in the deck file
+    front: Mapped[str] = mapped_column(Text)
+    back: Mapped[str] = mapped_column(Text)
+    tags: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    engine: Mapped[str | None] = mapped_column(Text)  # JSON {"family","params","vary"}
+    errata: Mapped[str | None] = mapped_column(Text)  # JSON [{"note","field","original"}]
+    retired: Mapped[bool] = mapped_column(default=False)  # gone from its deck file
+    created_ms: Mapped[int] = mapped_column(Integer)
+    modified_ms: Mapped[int] = mapped_column(Integer)  # last content change
+    # SM-2 state (flashdl.scheduler.sm2.CardState) and queue flags:
+    repetitions: Mapped[int] = mapped_column(Integer, default=0)
+    ease: Mapped[int] = mapped_column(Integer, default=2500)  # per-mille
+    interval: Mapped[int] = mapped_column(Integer, default=0)  # days
+    due: Mapped[date | None] = mapped_column(Date)  # study day; None: new
+    last_review: Mapped[date | None] = mapped_column(Date)  # study day of the last review
+    repeat_pending: Mapped[bool] = mapped_column(default=False)  # graded < 4 on last_review
+    suspended: Mapped[bool] = mapped_column(default=False)
+    buried_until: Mapped[date | None] = mapped_column(Date)  # hidden before this study day
+    revision: Mapped[int] = mapped_column(Integer, default=0)  # bumps on scheduling changes
+
+
+class ReviewLogRow(Base):
+    """One graded review (DESIGN §4, INTEROP §3d). Append-only.
+
+    ``reviewed_ms`` UTC ms; ``study_day`` the study day it counted for;
+    ``grade`` SM-2 q 0..5; ``rating`` Anki 1..4; ``kind`` ReviewKind
+    (0 new, 1 review, 2 drill); ``*_before``/``*_after`` the card's SM-2
+    state around the review (interval days, ease per-mille); ``duration_ms``
+    time taken; for computed cards ``variant_params`` (JSON), ``typed_answer``
+    and ``answer_correct``.
+    """
+
+    __tablename__ = "review_log"
+    __table_args__ = (
+        Index("ix_review_log_card", "card_id", "id"),
+        Index("ix_review_log_day", "study_day"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id"))
+    reviewed_ms: Mapped[int] = mapped_column(Integer)
+    study_day: Mapped[date] = mapped_column(Date)
+    grade: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[int] = mapped_column(Integer)
+    repetitions_before: Mapped[int] = mapped_column(Integer)
+    repetitions_after: Mapped[int] = mapped_column(Integer)
+    ease_before: Mapped[int] = mapped_column(Integer)
+    ease_after: Mapped[int] = mapped_column(Integer)
+    interval_before: Mapped[int] = mapped_column(Integer)
+    interval_after: Mapped[int] = mapped_column(Integer)
+    due_before: Mapped[date | None] = mapped_column(Date)
+    due_after: Mapped[date | None] = mapped_column(Date)
+    last_review_before: Mapped[date | None] = mapped_column(Date)
+    pending_before: Mapped[bool] = mapped_column(default=False)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    variant_params: Mapped[str | None] = mapped_column(Text)
+    typed_answer: Mapped[str | None] = mapped_column(Text)
+    answer_correct: Mapped[bool | None] = mapped_column()
+
+
+class SettingRow(Base):
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON
+
+
+deck_table = DeckRow.__table__
+card_table = CardRow.__table__
+review_log_table = ReviewLogRow.__table__
+setting_table = SettingRow.__table__
