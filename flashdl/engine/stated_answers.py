@@ -1,0 +1,98 @@
+"""Finding the answer a card's back states, in the form its family's answer takes.
+
+Backs are prose written by students ("760 = (3·5·5 + 1)·10", "2x2 (same as output)",
+"… The resulting 2x2 output matrix: -5 -6 -12 -9"), so each kind of answer has its own
+modest heuristics; when none applies the answer is reported as not found (None) rather
+than guessed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from flashdl.engine.answer_parse import _LITERAL_RE, _clean, _literal_value, parse_scalar
+from flashdl.engine.answer_specs import AnswerSpec, ArrayAnswer, NumberAnswer, PartsAnswer, ShapeAnswer
+from flashdl.engine.errors import AnswerParseError
+
+_PRODUCT_SIGNS = str.maketrans({"·": "*", "×": "*", "⋅": "*", "∙": "*"})
+_LEADING_RE = re.compile(rf"^\s*(?:\*\*)?{_LITERAL_RE.pattern}(?:\*\*)?(?=$|[\s=,;:.)(])")
+_SHAPE_RE = re.compile(r"(?<![\w.])(\d+)\s*[x×]\s*(\d+)(?![\w.])")
+_LITERAL_ANYWHERE_RE = re.compile(rf"(?<![\w.]){_LITERAL_RE.pattern}(?![\w.])")
+_RUN_SEPARATOR_RE = re.compile(r"[\s,;\[\]()|]*")
+
+
+def find_stated(spec: AnswerSpec, back: str, expected: Any) -> Any | None:
+    """The stated answer as `spec.parse` would return it, or None when none is found."""
+    text = _clean(back).translate(_PRODUCT_SIGNS)
+    if isinstance(spec, NumberAnswer):
+        return _stated_number(text)
+    if isinstance(spec, ShapeAnswer):
+        return _stated_shape(text)
+    if isinstance(spec, ArrayAnswer):
+        return _stated_array(text, expected)
+    if isinstance(spec, PartsAnswer):
+        try:
+            return spec.parse(text)
+        except AnswerParseError:
+            return None
+    return None
+
+
+def _stated_number(text: str) -> Any | None:
+    leading = _LEADING_RE.match(text)
+    if leading is not None:
+        return _literal_value(_LITERAL_RE.match(leading.group(0).strip(" *")))  # type: ignore[arg-type]
+    if "=" in text:
+        tail = text.rsplit("=", 1)[1].strip().splitlines()[0] if text.rsplit("=", 1)[1].strip() else ""
+        try:
+            return parse_scalar(tail)
+        except AnswerParseError:
+            literal = _LITERAL_ANYWHERE_RE.search(tail)
+            if literal is not None:
+                return _literal_value(literal)
+    literals = list(_LITERAL_ANYWHERE_RE.finditer(text))
+    if len(literals) == 1:
+        return _literal_value(literals[0])
+    return None
+
+
+def _stated_shape(text: str) -> list[int] | None:
+    shape = _SHAPE_RE.search(text)
+    if shape is not None:
+        return [int(shape.group(1)), int(shape.group(2))]
+    side = _stated_number(text)
+    if side is not None and float(side).is_integer() and side > 0:
+        return [int(side), int(side)]    # a square output stated by its side
+    return None
+
+
+def _stated_array(text: str, expected: Any) -> Any | None:
+    """The last run of numbers long enough to fill the expected shape, reshaped to it."""
+    shape: list[int] = []
+    probe = expected
+    while isinstance(probe, list):
+        shape.append(len(probe))
+        probe = probe[0]
+    size = math.prod(shape)
+    runs: list[list[Any]] = []
+    previous_end = None
+    text = _SHAPE_RE.sub(lambda shape_match: " " * len(shape_match.group(0)), text)  # "2x2" is no entry
+    for match in _LITERAL_ANYWHERE_RE.finditer(text):
+        gap = text[previous_end: match.start()] if previous_end is not None else None
+        if gap is None or _RUN_SEPARATOR_RE.fullmatch(gap) is None:
+            runs.append([])
+        runs[-1].append(_literal_value(match))
+        previous_end = match.end()
+    for run in reversed(runs):
+        if len(run) >= size:
+            return _reshape(run[-size:], shape)
+    return None
+
+
+def _reshape(flat: list[Any], shape: list[int]) -> Any:
+    if len(shape) <= 1:
+        return flat if shape else flat[0]
+    step = len(flat) // shape[0]
+    return [_reshape(flat[i * step: (i + 1) * step], shape[1:]) for i in range(shape[0])]
