@@ -8,6 +8,10 @@
     row. Durable when it returns. ``card`` is a store id or ``"DECK/CARD"``.
     For computed cards pass ``answer=ComputedAnswer(params, typed, correct)``.
 
+``check_planned_reviews(store, planned) -> (card ids, rollover hour)``
+    Validates a whole batch (``flashdl review --batch``) before any of it
+    is applied: cards exist, grades 0..5, no review before a card's last.
+
 ``undo_last_review(store, *, card=None) -> UndoResult | None``
     Removes the most recent review (of ``card``, if given) and restores the
     card's SM-2 state exactly as it was before it. None when there is none.
@@ -20,10 +24,12 @@ last review).
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from flashdl.clock import study_day
-from flashdl.errors import FlashdlError
+from flashdl.errors import FlashdlError, InputError, SourcePosition
 from flashdl.scheduler import sm2
 from flashdl.scheduler.sm2 import ReviewKind
 from flashdl.services.lookup import (
@@ -129,3 +135,53 @@ def undo_last_review(store: Store, *, card: CardRef | None = None) -> UndoResult
         restored=last.before,
     )
 
+
+
+@dataclass(frozen=True)
+class PlannedReview:
+    """A review a script asks for; ``where`` names it in errors (e.g. ``file.jsonl:3``)."""
+
+    card: str
+    grade: int
+    at: datetime
+    where: str
+
+
+def check_planned_reviews(store: Store, planned: Sequence[PlannedReview]) -> tuple[list[int], int]:
+    """Validate a batch before any of it is applied: (card ids, rollover hour).
+
+    Every card must exist and not be retired, every grade be 0..5, and each
+    card's reviews must not go back in time (study days never decrease,
+    starting from the card's last stored review). Raises ``InputError``
+    naming the offending entry.
+    """
+    ids: list[int] = []
+    with store.read() as conn:
+        rollover = load_settings(conn).rollover_hour
+        last_day: dict[int, date | None] = {}
+        for item in planned:
+            position = SourcePosition(item.where)
+            try:
+                card_id = resolve_card(conn, item.card)
+            except UnknownCardError as error:
+                raise InputError(str(error), position) from None
+            if isinstance(item.grade, bool) or not isinstance(item.grade, int) or not 0 <= item.grade <= 5:
+                raise InputError(f"grade {item.grade!r} is outside 0..5", position)
+            if item.at.tzinfo is None:
+                raise InputError("'at' needs a time zone", position)
+            if card_id not in last_day:
+                loaded = scheduling.load_state(store.dbapi, card_id)
+                assert loaded is not None
+                if loaded.retired:
+                    raise InputError(f"card {item.card} is retired (gone from its deck file)", position)
+                last_day[card_id] = loaded.state.last_review
+            day = study_day(item.at, rollover_hour=rollover)
+            previous = last_day[card_id]
+            if previous is not None and day < previous:
+                raise InputError(
+                    f"card {item.card}: review on study day {day} comes before its review on {previous}",
+                    position,
+                )
+            last_day[card_id] = day
+            ids.append(card_id)
+    return ids, rollover
