@@ -1,0 +1,40 @@
+"""The audit finds the answer a card's back states and compares it with the engine's."""
+
+from __future__ import annotations
+
+import pytest
+
+from flashdl.engine import EngineParamsError
+from flashdl.engine.audit import audit_card
+
+FORWARD = {"input": [[1, 2, 3], [4, 5, 6], [7, 8, 9]], "kernel": [[1, 0], [0, -1]]}
+
+
+@pytest.mark.parametrize("family, params, back, stated, verdict", [
+    ("conv2d_param_count", {"in_channels": 3, "out_channels": 10, "kernel": [5, 5]},
+     "760 Formula = (Channels * Kernel * Kernel + Bias) * Filters = (3 * 5 * 5 +1) * 10 = 760", "760", "ok"),
+    ("conv2d_param_count", {"in_channels": 3, "out_channels": 10, "kernel": [5, 5]},
+     "760 = (3·5·5 + 1)·10", "760", "ok"),
+    # 28·28·3 = 2352, not 2353
+    ("activation_memory", {"height": 28, "width": 28, "channels": 3},
+     "2353 Memory requirement is the product of input and channel", "2353", "wrong"),
+    ("conv2d_output_size", {"input": 4, "kernel": 2, "stride": 2}, "Output Size= (4 - 2) / 2 + 1", "2 × 2", "ok"),
+    ("conv2d_output_size", {"input": 4, "kernel": 2, "stride": 2}, "2x2 (same as output)", "2 × 2", "ok"),
+    ("conv2d_output_size", {"input": 4, "kernel": 2, "stride": 1}, "2x2", "2 × 2", "wrong"),
+    # each 2×2 patch a b / d e gives a − e = −4, so every entry is −4
+    ("conv2d_forward", FORWARD, "For the top-left element: (1*1) + (2*0) (4*0) + (5*(-1)) Result: -5 ... "
+     "The resulting 2x2 output matrix: -5 -6 -12 -9", "[[-5, -6], [-12, -9]]", "wrong"),
+    ("conv2d_forward", FORWARD, "Y =\n -4 -4\n -4 -4", "[[-4, -4], [-4, -4]]", "ok"),
+    ("confusion_metrics", {"tp": 6, "fp": 2, "tn": 8, "fn": 4, "metric": "fpr"}, "fp / (fp + tn)", None, "unparsed"),
+    ("confusion_metrics", {"tp": 6, "fp": 2, "tn": 8, "fn": 4, "metric": "fpr"}, "FPR = 2/10 = 0.2", "0.2", "ok"),
+    ("conv2d_backward", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "grad_output": [[1, 0], [0, 2]]},
+     "dX: [[1, 0], [0, 2]]\ndW: [[9]]\ndb: 3", "dX: [[1, 0], [0, 2]]; dW: [[9]]; db: 3", "ok"),
+])
+def test_audit_card(family: str, params: dict, back: str, stated: str | None, verdict: str) -> None:
+    entry = audit_card("deck/1", family, params, back)
+    assert (entry.card, entry.family, entry.stated, entry.verdict) == ("deck/1", family, stated, verdict)
+
+
+def test_audit_reports_broken_params() -> None:
+    with pytest.raises(EngineParamsError):
+        audit_card("deck/1", "activation_memory", {"height": 28}, "2352")
