@@ -1,0 +1,99 @@
+"""Deck sync: idempotent, all-or-nothing, edits keep history, removals retire."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from store_helpers import NOW, computed_card, dump, make_deck
+
+from flashdl.deck import dump_deck
+from flashdl.errors import InputError
+from flashdl.services import browse, deck_sync
+from flashdl.services.reviews import record_review
+from flashdl.store import Store
+
+
+def test_import_then_reimport_is_idempotent(store: Store) -> None:
+    deck = make_deck(count=3)
+    first = deck_sync.sync_decks(store, [(deck, "a.yaml")], NOW)
+    assert (first.added, first.decks[0].created) == (3, True)
+    before = dump(store.path)
+    again = deck_sync.sync_decks(store, [(deck, "a.yaml")], NOW)
+    assert (again.added, again.updated, again.retired, again.decks[0].unchanged) == (0, 0, 0, 3)
+    assert dump(store.path) == before
+
+
+def test_edit_keeps_history_and_removal_retires(store: Store) -> None:
+    deck = make_deck(count=3)
+    deck_sync.sync_decks(store, [(deck, "a.yaml")], NOW)
+    record_review(store, "quiz/001", 5, NOW)
+    edited = replace(deck, cards=(replace(deck.cards[0], back="fixed typo"), deck.cards[1]))
+    report = deck_sync.sync_decks(store, [(edited, "a.yaml")], NOW)
+    assert (report.updated, report.retired, report.added) == (1, 1, 0)
+    details = browse.card_details(store, "quiz/001")
+    assert details.back == "fixed typo" and len(details.history) == 1
+    assert details.state.repetitions == 1
+    gone = browse.card_details(store, "quiz/003")
+    assert gone.retired
+    assert [d.total for d in browse.list_decks(store, NOW)] == [2]
+    assert browse.search_cards(store, "Q3") == []
+    assert [h.card for h in browse.search_cards(store, "Q3", include_retired=True)] == ["quiz/003"]
+    back = deck_sync.sync_decks(store, [(deck, "a.yaml")], NOW)
+    assert (back.restored, back.updated) == (1, 1)
+    assert not browse.card_details(store, "quiz/003").retired
+
+
+def test_content_and_engine_are_stored(store: Store) -> None:
+    deck = replace(make_deck(count=1), cards=(computed_card(),), source="quiz.txt", tags=("cnn",))
+    deck_sync.sync_decks(store, [(deck, "/decks/quiz.yaml")], NOW)
+    details = browse.card_details(store, "quiz/900")
+    assert details.engine == deck.cards[0].engine
+    assert details.engine.params == {"in_channels": 3, "out_channels": 10}
+    assert browse.list_decks(store, NOW)[0].path == "/decks/quiz.yaml"
+
+
+def test_many_files_are_all_or_nothing(store: Store, tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(dump_deck(make_deck("good", 2)))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\nname: Bad\ncards:\n  - id: '1'\n    front: x\n    bak: y\n")
+    before = dump(store.path)
+    with pytest.raises(InputError) as error:
+        deck_sync.import_deck_files(store, [good, bad], NOW)
+    assert "bad.yaml:6" in str(error.value)
+    assert dump(store.path) == before
+
+
+def test_duplicate_deck_ids_refused(store: Store, tmp_path: Path) -> None:
+    for name in ("one.yaml", "two.yaml"):
+        (tmp_path / name).write_text(dump_deck(make_deck("same", 1)))
+    with pytest.raises(InputError, match="also the id"):
+        deck_sync.import_deck_files(store, [tmp_path], NOW)
+    assert browse.list_decks(store, NOW) == []
+
+
+def test_failure_midway_rolls_back(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flashdl.services.deck_sync as module
+
+    calls = []
+    real = module.sync_deck
+
+    def failing(db, deck, path, now_ms):  # type: ignore[no-untyped-def]
+        calls.append(deck.id)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        return real(db, deck, path, now_ms)
+
+    monkeypatch.setattr(module, "sync_deck", failing)
+    with pytest.raises(RuntimeError):
+        deck_sync.sync_decks(store, [(make_deck("a"), None), (make_deck("b"), None)], NOW)
+    assert browse.list_decks(store, NOW) == []
+
+
+def test_ensure_bundled_only_on_empty_database(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "b.yaml").write_text(dump_deck(make_deck("bundled", 2)))
+    first = deck_sync.ensure_bundled_decks(store, NOW, tmp_path)
+    assert first is not None and first.added == 2
+    assert deck_sync.ensure_bundled_decks(store, NOW, tmp_path) is None

@@ -1,0 +1,154 @@
+"""Opening databases: pragmas, refusals that leave files untouched, migrations."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from store_helpers import FIXTURES, dump
+
+from flashdl.scheduler.sm2 import replay
+from flashdl.services import browse
+from flashdl.services.reviews import record_review
+from flashdl.store import SCHEMA_VERSION, NewerSchemaError, NotADatabaseError, Store, open_store
+from flashdl.store.migrations import MIGRATIONS
+
+
+def test_pragmas_and_parent_dirs(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "flashdl.sqlite3"
+    with open_store(path) as store, store.read() as conn:
+        pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("foreign_keys") == 1
+        assert pragma("busy_timeout") >= 5000
+        assert pragma("synchronous") == 1  # NORMAL
+        assert pragma("user_version") == SCHEMA_VERSION
+    assert path.exists()
+
+
+def test_not_sqlite_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    path.write_bytes(b"these are my notes, not a database\n" * 10)
+    before = path.read_bytes()
+    with pytest.raises(NotADatabaseError, match="not an SQLite database"):
+        open_store(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite3"]
+
+
+def test_other_programs_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY)")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(NotADatabaseError, match="not a flashdl one"):
+        open_store(path)
+    assert path.read_bytes() == before
+
+
+def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    with open_store(path):
+        pass
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(NewerSchemaError, match="newer"):
+        open_store(path)
+    assert path.read_bytes() == before
+
+
+def _schema(path: Path) -> dict[str, object]:
+    """Tables (columns as sets) and indexes: comparable across ALTER TABLE column order."""
+    db = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        shape: dict[str, object] = {}
+        for table in tables:
+            shape[table] = sorted(
+                (name, kind, notnull, default, pk)
+                for _cid, name, kind, notnull, default, pk in db.execute(f"PRAGMA table_info({table})")
+            )
+            shape[table + " indexes"] = sorted(
+                (name, unique, tuple(c[2] for c in db.execute(f"PRAGMA index_info({name})")))
+                for _seq, name, unique, *_rest in db.execute(f"PRAGMA index_list({table})")
+            )
+            shape[table + " fks"] = sorted(db.execute(f"PRAGMA foreign_key_list({table})").fetchall())
+        return shape
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def old_db(tmp_path: Path) -> Path:
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / "schema-1.sqlite", path)
+    return path
+
+
+def test_fixture_is_schema_one(old_db: Path) -> None:
+    db = sqlite3.connect(old_db)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    db.close()
+    assert MIGRATIONS[0].from_version == 1
+
+
+def test_schema_one_upgrades_with_data_intact(old_db: Path, tmp_path: Path) -> None:
+    with open_store(tmp_path / "fresh.sqlite3"):
+        pass
+    old_rows = dump(old_db)
+    with open_store(old_db) as store:
+        decks = browse.list_decks(store, datetime(2024, 3, 8, 12, tzinfo=timezone.utc))
+        first = browse.card_details(store, "quiz-1/001")
+        second = browse.card_details(store, "quiz-1/002")
+        third = browse.card_details(store, "quiz-1/003")
+    assert _schema(old_db) == _schema(tmp_path / "fresh.sqlite3")
+    db = sqlite3.connect(old_db)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.close()
+    # Every old row survives (the new column only adds NULLs).
+    for line in old_rows.splitlines():
+        if line.startswith('INSERT INTO "review_log"') or line.startswith('INSERT INTO "setting"'):
+            assert line in dump(old_db)
+    assert [(d.id, d.total, d.due, d.suspended) for d in decks] == [("quiz-1", 3, 2, 1)]
+    assert (first.state.repetitions, first.state.interval, first.state.due) == (2, 6, date(2024, 3, 8))
+    assert len(second.history) == 2 and second.history[0].typed_answer == "290"
+    assert second.engine is not None and second.engine.family == "conv2d_param_count"
+    assert third.suspended and third.buried_until is None
+
+
+def test_upgraded_database_keeps_working(old_db: Path) -> None:
+    with open_store(old_db) as store:
+        result = record_review(store, "quiz-1/001", 4, datetime(2024, 3, 8, 12, tzinfo=timezone.utc))
+        # 2024-03-08, q=4, n=2, I=6, EF 2.6: I = ceil(6 x 2.6) = ceil(15.6) = 16, due 03-24.
+        assert (result.state.interval, result.state.due) == (16, date(2024, 3, 24))
+        _assert_replay_matches(store)
+
+
+def test_migration_is_atomic_per_step(old_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flashdl.store.migrations as migrations
+
+    broken = migrations.Migration("broken", 1, 2, (*MIGRATIONS[0].statements, "NOT SQL AT ALL"))
+    monkeypatch.setattr(migrations, "MIGRATIONS", (broken,))
+    before = dump(old_db)
+    with pytest.raises(Exception):
+        open_store(old_db)
+    assert dump(old_db) == before
+
+
+def _assert_replay_matches(store: Store) -> None:
+    """Card state is a fold over the review log: replaying it gives the stored state."""
+    with store.read() as conn:
+        ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM card")]
+    for card_id in ids:
+        details = browse.card_details(store, card_id)
+        replayed = replay((r.study_day, r.grade) for r in details.history)
+        assert replayed == details.state, details.card
