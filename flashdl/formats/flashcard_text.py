@@ -1,0 +1,159 @@
+"""Flashcard-export text (the layout the CLI calls ``brainscape``) -> a deck.
+
+The first line is the deck's title; the cards follow (see
+``flashcard_segments`` for how they are told apart). Every card of the source
+becomes exactly one card with its text intact, bullets turned into Markdown
+lists. A card with one empty side is kept and tagged ``incomplete``; one with
+both sides empty is skipped and reported. Pure: text in, data out.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from flashdl.deck.model import TAG_INCOMPLETE, TAG_MISSING_FIGURE, Card, Deck
+from flashdl.errors import InputError, SourcePosition
+from flashdl.formats.figures import refers_to_figure
+from flashdl.formats.flashcard_segments import (
+    ANSWER_MARKER,
+    QUESTION_MARKER,
+    RATING_FOOTER,
+    CardScanner,
+    Segment,
+)
+from flashdl.formats.markdown_lines import markdown_block
+from flashdl.formats.result import ParseResult, SourceNote
+from flashdl.formats.source_text import (
+    excerpt,
+    first_nonblank,
+    slugify,
+    source_lines,
+    strip_blank_edges,
+)
+
+CARD_ID_DIGITS = 3  # "082": sorts well and matches how the exports number cards
+
+
+def looks_like_flashcard_text(lines: list[str]) -> bool:
+    """Does the text after the title open with a card (number + ``Q``, terse card, or ``Q``)?"""
+    title = first_nonblank(lines)
+    first = first_nonblank(lines, title + 1)
+    if first >= len(lines):
+        return False
+    scanner = CardScanner(lines)
+    return lines[first] == QUESTION_MARKER or scanner.card_starts_at(
+        first, None, terse_allowed=True
+    )
+
+
+def parse_flashcard_text(text: str, filename: str, deck_id: str | None = None) -> ParseResult:
+    lines = source_lines(text, filename)
+    title_index = first_nonblank(lines)
+    title = lines[title_index].strip()
+    first = first_nonblank(lines, title_index + 1)
+    if first >= len(lines):
+        raise InputError(
+            f"no cards after the title {excerpt(title)!r}", SourcePosition(filename, title_index + 1)
+        )
+    scanner = CardScanner(lines)
+    if scanner.card_starts_at(first, None, terse_allowed=True):
+        segments = list(scanner.numbered_segments(first))
+    elif lines[first] == QUESTION_MARKER:
+        segments = list(scanner.unnumbered_segments(first))
+    else:
+        raise InputError(
+            "not a flashcard export: after the title, expected a card number followed by a "
+            f"'Q' line (or a question and an answer line), or a 'Q' line; found {excerpt(lines[first])!r}",
+            SourcePosition(filename, first + 1),
+        )
+    builder = _DeckBuilder(lines, scanner)
+    for position, segment in enumerate(segments, start=1):
+        builder.add(segment, position)
+    if not builder.cards:
+        raise InputError(
+            f"no cards with text: all {len(segments)} cards are empty", SourcePosition(filename, first + 1)
+        )
+    deck = Deck(
+        id=deck_id or slugify(title),
+        name=title,
+        cards=tuple(builder.cards),
+        source=PurePath(filename).name,
+    )
+    return ParseResult(deck, tuple(builder.skipped), tuple(builder.warnings))
+
+
+class _DeckBuilder:
+    """Turns segments into cards, collecting what it skipped and what looked odd."""
+
+    def __init__(self, lines: list[str], scanner: CardScanner) -> None:
+        self.lines = lines
+        self.scanner = scanner
+        self.cards: list[Card] = []
+        self.skipped: list[SourceNote] = []
+        self.warnings: list[SourceNote] = []
+        self._previous_number: int | None = None
+
+    def add(self, segment: Segment, position: int) -> None:
+        line = segment.start + 1
+        self._check_numbering(segment)
+        question, answer = self._sides(segment)
+        front, back = markdown_block(question), markdown_block(answer)
+        label = f"card {segment.number}" if segment.number is not None else f"card #{position}"
+        if not front.strip() and not back.strip():
+            self.skipped.append(SourceNote(line, f"{label} has neither question nor answer text"))
+            return
+        tags: list[str] = []
+        if not front.strip() or not back.strip():
+            tags.append(TAG_INCOMPLETE)
+            empty = "question" if not front.strip() else "answer"
+            self.warnings.append(SourceNote(line, f"{label} has no {empty}; tagged {TAG_INCOMPLETE}"))
+        if refers_to_figure(front, back):
+            tags.append(TAG_MISSING_FIGURE)
+        number = segment.number if segment.number is not None else position
+        self.cards.append(
+            Card(id=f"{number:0{CARD_ID_DIGITS}d}", front=front, back=back, tags=tuple(tags), line=line)
+        )
+
+    def _check_numbering(self, segment: Segment) -> None:
+        previous, number = self._previous_number, segment.number
+        if previous is not None and number is not None and number != previous + 1:
+            self.warnings.append(
+                SourceNote(segment.start + 1, f"card numbers jump from {previous} to {number}")
+            )
+        self._previous_number = number
+
+    def _sides(self, segment: Segment) -> tuple[list[str], list[str]]:
+        """Question and answer lines of a segment, rating footers removed."""
+        body = self._without_footers(segment)
+        if not segment.marked:
+            text_lines = strip_blank_edges(body)
+            return text_lines[:1], strip_blank_edges(text_lines[1:])
+        try:
+            split = body.index(ANSWER_MARKER)
+        except ValueError:
+            self.warnings.append(
+                SourceNote(segment.start + 1, f"no '{ANSWER_MARKER}' line: the whole card is its question")
+            )
+            return strip_blank_edges(body), []
+        return strip_blank_edges(body[:split]), strip_blank_edges(body[split + 1 :])
+
+    def _without_footers(self, segment: Segment) -> list[str]:
+        kept: list[str] = []
+        index = segment.body
+        footer_at = None
+        while index < segment.end:
+            if self.scanner.footer_at(index) and index + len(RATING_FOOTER) <= segment.end:
+                footer_at = index
+                index += len(RATING_FOOTER)
+                continue
+            if footer_at is not None and self.lines[index].strip():
+                self.warnings.append(
+                    SourceNote(index + 1, "text after the rating footer; kept in the answer")
+                )
+                footer_at = None
+            kept.append(self.lines[index])
+            index += 1
+        return kept
+
+
+__all__ = ["looks_like_flashcard_text", "parse_flashcard_text"]
