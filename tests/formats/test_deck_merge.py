@@ -1,0 +1,109 @@
+"""Regeneration merges: ids and curation survive, new cards are appended, nothing vanishes silently."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flashdl.deck.model import Card, Deck, EngineSpec, Erratum
+from flashdl.formats.deck_merge import merge_deck
+
+ENGINE = EngineSpec("conv2d_param_count", {"in_channels": 3, "out_channels": 10}, vary=True)
+
+
+def deck(*cards: Card) -> Deck:
+    return Deck(id="quiz", name="Quiz", cards=cards, source="quiz.txt")
+
+
+def card(card_id: str, front: str, back: str, **keys: object) -> Card:
+    return Card(id=card_id, front=front, back=back, **keys)  # type: ignore[arg-type]
+
+
+CURATED = card(
+    "002",
+    "Parameters of a 5x5x3 conv with 10 filters?",
+    "760",
+    tags=("conv", "parameters"),
+    engine=ENGINE,
+    errata=(Erratum("typo fixed", "front", "Paramters of a 5x5x3 conv with 10 filters?"),),
+)
+COMMITTED = deck(
+    card("001", "Stride?", "Step"),
+    CURATED,
+    card("003", "Padding?", "Zeros"),
+)
+SOURCE = deck(
+    card("001", "Stride?", "Step"),
+    card("002", "Paramters of a 5x5x3 conv with 10 filters?", "760", tags=("missing-figure",)),
+    card("003", "Padding?", "Zeros"),
+)
+
+
+def test_unchanged_source_leaves_the_committed_deck_as_it_is() -> None:
+    result = merge_deck(COMMITTED, SOURCE)
+    assert result.deck == COMMITTED
+    assert not result.report.changed
+    assert result.report.unchanged == 3
+
+
+def test_new_cards_are_appended_and_renumbered_cards_keep_their_ids() -> None:
+    source = deck(
+        card("001", "Stride?", "Step"),
+        card("002", "Dilation?", "Gaps in the kernel"),  # inserted: later cards shift by one
+        card("003", "Paramters of a 5x5x3 conv with 10 filters?", "760"),
+        card("004", "Padding?", "Zeros"),
+    )
+    result = merge_deck(COMMITTED, source)
+    assert [c.id for c in result.deck.cards] == ["001", "004", "002", "003"]
+    assert result.deck.card("002") == CURATED
+    assert result.deck.card("004").front == "Dilation?"
+    assert result.report.added == ("004",)
+    assert result.report.moved == (("003", "002"), ("004", "003"))
+
+
+def test_edited_source_text_keeps_id_engine_tags_and_still_valid_errata() -> None:
+    edited = replace(SOURCE.cards[1], back="760 parameters")
+    source = replace(SOURCE, cards=(SOURCE.cards[0], edited, SOURCE.cards[2]))
+    result = merge_deck(COMMITTED, source)
+    merged = result.deck.card("002")
+    assert merged.back == "760 parameters"
+    assert merged.front == CURATED.front  # the erratum still corrects the unchanged front
+    assert merged.engine == ENGINE and merged.errata == CURATED.errata
+    assert merged.tags == ("conv", "parameters", "missing-figure")
+    assert result.report.edited == ("002",)
+    assert result.report.stale_errata == ()
+
+
+def test_erratum_on_text_the_source_changed_is_dropped_and_reported() -> None:
+    fixed = replace(SOURCE.cards[1], front="Parameters of a 5x5x3 conv with 10 filters?")
+    result = merge_deck(COMMITTED, replace(SOURCE, cards=(SOURCE.cards[0], fixed, SOURCE.cards[2])))
+    merged = result.deck.card("002")
+    assert merged.errata == () and merged.front == fixed.front and merged.engine == ENGINE
+    assert result.report.stale_errata == ("002",)
+
+
+def test_cards_gone_from_the_source_are_kept_and_reported() -> None:
+    source = deck(SOURCE.cards[0], SOURCE.cards[1])
+    result = merge_deck(COMMITTED, source)
+    assert [c.id for c in result.deck.cards] == ["001", "002", "003"]
+    assert result.report.missing == ("003",)
+    assert any("kept: 003" in line for line in result.report.lines())
+
+
+def test_cards_gone_from_the_source_are_dropped_only_on_request() -> None:
+    result = merge_deck(COMMITTED, deck(SOURCE.cards[1], SOURCE.cards[2]), drop_missing=True)
+    assert [c.id for c in result.deck.cards] == ["002", "003"]
+    assert result.report.dropped == ("001",)
+
+
+def test_a_retired_id_is_never_reused_for_a_new_card() -> None:
+    source = deck(SOURCE.cards[0], SOURCE.cards[1], card("003", "Dilation?", "Gaps"))
+    result = merge_deck(COMMITTED, source)
+    assert [c.id for c in result.deck.cards] == ["001", "002", "003", "004"]
+    assert result.deck.card("003").front == "Padding?"
+    assert result.report.added == ("004",)
+
+
+def test_first_generation_takes_the_parsed_deck() -> None:
+    result = merge_deck(None, SOURCE)
+    assert result.deck == SOURCE
+    assert result.report.added == ("001", "002", "003")
