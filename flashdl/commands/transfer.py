@@ -2,9 +2,11 @@
 
 Formats are dispatched through ``IMPORTERS`` / ``EXPORTERS`` (format name ->
 function) and ``SUFFIX_FORMATS`` (for ``--format auto``); adding a format
-is adding an entry. An importer gets the open store, the paths and the
-parsed arguments, and returns a ``SyncReport``. Inputs are parsed and
-validated before anything is written, and each import is one transaction.
+is adding an entry. An importer gets the paths, the parsed arguments and
+the context; it parses and validates every input first, then opens the
+store (``ctx.open_store()``) and writes in one transaction, returning a
+``SyncReport``. So a bad input leaves the database as it was (not even
+created).
 """
 
 from __future__ import annotations
@@ -20,18 +22,21 @@ from flashdl.errors import UsageError
 
 if TYPE_CHECKING:
     from flashdl.services.views import SyncReport
-    from flashdl.store import Store
 
-Importer = Callable[["Store", list[Path], argparse.Namespace, Context], "SyncReport"]
-Exporter = Callable[["Store", argparse.Namespace, Context], int]
+Importer = Callable[[list[Path], argparse.Namespace, Context], "SyncReport"]
+Exporter = Callable[[argparse.Namespace, Context], int]  # opens the store itself
 
 
-def _import_yaml(store: Store, paths: list[Path], args: argparse.Namespace, ctx: Context) -> SyncReport:
-    from flashdl.services.deck_sync import import_deck_files
+def _import_yaml(paths: list[Path], args: argparse.Namespace, ctx: Context) -> SyncReport:
+    from flashdl.services.deck_sync import load_deck_files, sync_decks
 
     if args.deck:
         raise UsageError("--deck is for formats without deck ids; a YAML deck names its own id")
-    return import_deck_files(store, paths, ctx.now())
+    decks = load_deck_files(paths)
+    if not decks:
+        raise UsageError("no deck files (*.yaml, *.yml) found in the paths given")
+    with ctx.open_store() as store:
+        return sync_decks(store, decks, ctx.now())
 
 
 IMPORTERS: dict[str, Importer] = {"yaml": _import_yaml}
@@ -66,8 +71,7 @@ def import_(args: argparse.Namespace, ctx: Context) -> int:
     importer = IMPORTERS.get(fmt)
     if importer is None:
         raise UsageError(f"importing --format {fmt} is not supported yet")
-    with ctx.open_store() as store:
-        report = importer(store, paths, args, ctx)
+    report = importer(paths, args, ctx)
     _print_report(ctx, report, args.json)
     return 0
 
@@ -104,5 +108,4 @@ def export(args: argparse.Namespace, ctx: Context) -> int:
     exporter = EXPORTERS.get(args.format)
     if exporter is None:
         raise UsageError(f"exporting --format {args.format} is not supported yet")
-    with ctx.open_store() as store:
-        return exporter(store, args, ctx)
+    return exporter(args, ctx)

@@ -1,0 +1,133 @@
+"""Process behaviour: SIGKILL mid-batch, two writers at once, a light ``--help``."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from cli_helpers import NOW, REPO, deck_text, flashdl_process, run
+
+CARDS = 100
+DAYS = 30  # a batch: every card once a day, for DAYS days
+
+
+@pytest.fixture
+def template(tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]) -> Path:
+    folder = tmp_path_factory.mktemp("template")
+    deck = folder / "big.yaml"
+    deck.write_text(deck_text("big", CARDS))
+    db = folder / "flashdl.sqlite3"
+    code, _out, err = run(capsys, "--db", str(db), "import", str(deck), "--now", NOW)
+    assert code == 0, err
+    return db
+
+
+def write_batch(path: Path, cards: range, days: int = DAYS, seed: int = 0) -> int:
+    rng = random.Random(seed)
+    start = datetime(2024, 3, 1, 10, tzinfo=timezone.utc)
+    lines = []
+    for day in range(days):
+        for card in cards:
+            at = start + timedelta(days=day, seconds=card)
+            lines.append(json.dumps({"card": f"big/{card:03d}", "grade": rng.randint(0, 5),
+                                     "at": at.isoformat()}))
+    path.write_text("\n".join(lines) + "\n")
+    return len(lines)
+
+
+def logged(db: Path) -> list[tuple[str, int, int]]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(
+            "SELECT d.slug || '/' || c.slug, r.grade, r.reviewed_ms FROM review_log r "
+            "JOIN card c ON c.id = r.card_id JOIN deck d ON d.id = c.deck_id ORDER BY r.id"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_sigkill_mid_batch_loses_nothing_committed(template: Path, tmp_path: Path) -> None:
+    batch = tmp_path / "batch.jsonl"
+    total = write_batch(batch, range(1, CARDS + 1))
+    rng = random.Random(1)
+    deadline = time.monotonic() + 12
+    runs = 0
+    while runs < 20 and time.monotonic() < deadline:
+        runs += 1
+        db = tmp_path / f"run{runs}.sqlite3"
+        shutil.copy(template, db)
+        stop_after = rng.randint(1, min(total - 100, 1500))
+        proc = flashdl_process("--db", str(db), "review", "--batch", str(batch), "--json")
+        printed = []
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            printed.append(json.loads(line))
+            if len(printed) >= stop_after:
+                proc.send_signal(signal.SIGKILL)
+                break
+        proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()  # type: ignore[union-attr]
+        assert proc.returncode == -signal.SIGKILL, f"batch finished before the kill (run {runs})"
+        rows = logged(db)
+        # Every line printed is durable, in order; at most the reviews after it may be lost.
+        assert len(rows) >= len(printed)
+        for result, (card, grade, ms) in zip(printed, rows):
+            at = datetime.fromisoformat(result["reviewed_at"])
+            assert (result["card"], result["grade"], int(at.timestamp() * 1000)) == (card, grade, ms)
+        con = sqlite3.connect(db)
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        con.close()
+    assert runs >= 8
+
+
+def test_two_processes_review_one_database(template: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    count = write_batch(first, range(1, 51), days=40, seed=1)
+    count += write_batch(second, range(51, 101), days=40, seed=2)
+    procs = [
+        flashdl_process("--db", str(template), "review", "--batch", str(path), "--json")
+        for path in (first, second)
+    ]
+    outputs = [proc.communicate(timeout=60) for proc in procs]
+    for proc, (out, err) in zip(procs, outputs):
+        assert proc.returncode == 0, err
+        assert err == ""
+    assert sum(len(out.splitlines()) for out, _ in outputs) == count
+    assert len(logged(template)) == count
+
+
+HEAVY = ("textual", "numpy", "sqlalchemy")
+
+
+def test_help_is_light_and_fast() -> None:
+    code = (
+        "import sys, time; t = time.perf_counter()\n"
+        "from flashdl.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "import flashdl.commands.decks, flashdl.commands.review, flashdl.commands.transfer\n"
+        f"print({list(HEAVY)!r} and [m for m in {HEAVY!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                            check=True)
+    assert result.stderr.strip() == "[]"
+    best = min(_timed_help() for _ in range(5))
+    assert best < 0.15, f"flashdl --help took {best:.3f} s"
+
+
+def _timed_help() -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "flashdl.cli", "--help"], cwd=REPO, check=True,
+                   capture_output=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    return time.perf_counter() - start
