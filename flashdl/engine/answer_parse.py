@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from flashdl.engine.errors import AnswerParseError
 
-Number = Fraction | float
+Number = int | Fraction | float
 Nested = Number | list["Nested"]
 
 MAX_TEXT = 20_000        # longer answers are refused before any scanning
@@ -47,8 +47,14 @@ def _decimal(token: str) -> Fraction:
         raise AnswerParseError(f"not a number: {token!r}") from None
 
 
-def _literal_value(match: re.Match[str]) -> Fraction:
-    value = _decimal(match.group(1))
+_INTEGER_RE = re.compile(r"[+-]?\d{1,18}")
+
+
+def _literal_value(match: re.Match[str]) -> Fraction | int:
+    token = match.group(1)
+    if match.group(2) is None and not match.group(3) and _INTEGER_RE.fullmatch(token):
+        return int(token)   # the common case, kept cheap: whole numbers need no Fraction
+    value = _decimal(token)
     if match.group(2) is not None:
         denominator = _decimal(match.group(2))
         if denominator == 0:
@@ -59,7 +65,7 @@ def _literal_value(match: re.Match[str]) -> Fraction:
     return value
 
 
-def parse_number(text: str) -> Fraction:
+def parse_number(text: str) -> Fraction | int:
     """One literal: `12`, `-0.5`, `1e-3`, `3/4`, `75%`."""
     cleaned = _clean(text)
     match = _LITERAL_FULL_RE.fullmatch(cleaned)
@@ -135,7 +141,7 @@ class _ExpressionReader:
             if operator == "/":
                 if right == 0:
                     raise AnswerParseError("division by zero")
-                value = value / right
+                value = (Fraction(value) if isinstance(value, int) else value) / right
             else:
                 value = value * right
         return value
@@ -178,12 +184,13 @@ class _ExpressionReader:
             raise AnswerParseError(f"unexpected {value!r}")
         if self.peek() == "%":
             self.take()
-            number = number / 100
+            number = Fraction(number) / 100 if isinstance(number, int) else number / 100
         return number
 
 
 def _power(base: Number, exponent: Number) -> Number:
-    if isinstance(exponent, Fraction) and exponent.denominator == 1 and isinstance(base, Fraction):
+    if isinstance(exponent, (int, Fraction)) and int(exponent) == exponent and isinstance(base, (int, Fraction)):
+        base = Fraction(base)
         if abs(exponent) > MAX_POWER:
             raise AnswerParseError(f"exponent too large: {exponent}")
         if base == 0 and exponent < 0:

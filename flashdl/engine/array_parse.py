@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import Any
 
 from flashdl.engine.answer_parse import MAX_DEPTH, Nested, _clean, _literal_value, _LITERAL_RE
 from flashdl.engine.errors import AnswerParseError
@@ -18,7 +19,9 @@ MAX_ENTRIES = 4096
 _CHANNEL_SEP = ";;"
 _ROW_SEP = ";"
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n\s*")
-_TOKEN_RE = re.compile(rf"\s*(?:(?P<num>{_LITERAL_RE.pattern})|(?P<sep>;;|[\[\](),;])|(?P<bad>\S))")
+_TOKEN_RE = re.compile(r";;|[\[\](),;]|[^\s\[\](),;]+")
+_SLASH_RE = re.compile(r"\s*/\s*")
+_SEPARATORS = frozenset(("[", "]", "(", ")", ",", ";", ";;"))
 
 
 def parse_array(text: str) -> Nested:
@@ -55,34 +58,33 @@ def _read_plain_matrix(text: str) -> Nested:
 
 
 def _read_plain_row(text: str) -> list[Nested]:
-    entries: list[Nested] = []
-    for part in re.split(r"[,\s]+", text.strip()):
-        if not part:
-            continue
-        match = _LITERAL_RE.fullmatch(part)
-        if match is None:
-            raise AnswerParseError(f"not a number: {part[:30]!r}")
-        entries.append(_literal_value(match))
+    entries = [read_entry(part) for part in re.split(r"[,\s]+", _SLASH_RE.sub("/", text.strip())) if part]
     if not entries:
         raise AnswerParseError("empty row")
     return entries
+
+
+def read_entry(token: str) -> Nested:
+    """One matrix entry: a whole number (fast), or any literal `parse_number` accepts."""
+    digits = token[1:] if token[:1] in "+-" else token
+    if digits.isascii() and digits.isdigit() and len(digits) <= 18:
+        return int(token)
+    match = _LITERAL_RE.fullmatch(token)
+    if match is None:
+        raise AnswerParseError(f"not a number: {token[:30]!r}")
+    return _literal_value(match)
 
 
 class _BracketReader:
     """Items separated by commas/spaces; `;` groups rows and `;;` groups channels in one list."""
 
     def __init__(self, text: str) -> None:
-        self.tokens: list[tuple[str, str, re.Match[str]]] = []
-        for match in _TOKEN_RE.finditer(text):
-            kind = match.lastgroup
-            if kind == "bad":
-                raise AnswerParseError(f"unexpected character {match.group('bad')!r}")
-            if kind == "num":
-                literal = _LITERAL_RE.fullmatch(match.group("num"))
-                assert literal is not None  # the token pattern embeds the literal pattern
-                self.tokens.append(("num", match.group("num"), literal))
-            elif kind == "sep":
-                self.tokens.append(("sep", match.group("sep"), match))
+        self.tokens: list[tuple[str, Any]] = []
+        for token in _TOKEN_RE.findall(_SLASH_RE.sub("/", text)):
+            if token in _SEPARATORS:
+                self.tokens.append(("sep", token))
+            else:
+                self.tokens.append(("num", read_entry(token)))
         self.position = 0
 
     def read(self) -> Nested:
@@ -96,10 +98,10 @@ class _BracketReader:
             raise AnswerParseError("brackets nested too deeply")
         channels: list[list[list[Nested]]] = [[[]]]
         while self.position < len(self.tokens):
-            kind, value, match = self.tokens[self.position]
+            kind, value = self.tokens[self.position]
             self.position += 1
             if kind == "num":
-                channels[-1][-1].append(_literal_value(match))
+                channels[-1][-1].append(value)
             elif value in "[(":
                 channels[-1][-1].append(self.sequence("]" if value == "[" else ")", depth + 1))
             elif value in "])":

@@ -6,9 +6,11 @@ values, and caps sizes so a hostile params block cannot make the engine allocate
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+import pickle
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -18,7 +20,10 @@ MAX_SIDE = 64          # largest matrix side or size accepted from params
 MAX_EXTENT = 100_000   # largest size/kernel/stride in size-formula families
 MAX_LIST = 256         # longest list param (scores, layers, logits…)
 MAX_INT_ENTRY = 10**6  # integer entries keep sums of products far from int64 overflow
+MAX_CACHED = 256       # memoised readings of params (each a few matrices at most)
+_PICKLE_PROTOCOL = 5
 _MISSING: Any = object()
+_Reading = TypeVar("_Reading")
 
 Pair = tuple[int, int]
 
@@ -165,6 +170,9 @@ def read_array(params: Mapping[str, Any], name: str, *, ranks: Sequence[int],
                default: Any = _MISSING) -> np.ndarray:
     """A rectangular nested list of numbers → int64 array if all entries are ints, else float64."""
     value = _get(params, name, default)
+    fast = _read_int_array_fast(value, ranks)
+    if fast is not None:
+        return fast
     shape = nested_shape(name, value)
     if len(shape) not in ranks:
         wanted = " or ".join(_RANK_NAMES[rank] for rank in ranks)
@@ -177,4 +185,53 @@ def read_array(params: Mapping[str, Any], name: str, *, ranks: Sequence[int],
     return np.array(flat, dtype=np.float64).reshape(shape)
 
 
+def _read_int_array_fast(value: Any, ranks: Sequence[int]) -> np.ndarray | None:
+    """The common case — a rectangular nested list of small Python ints — without the
+    entry-by-entry checks; anything else returns None and takes the careful path."""
+    if not isinstance(value, list):
+        return None
+    try:
+        array = np.array(value)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if (array.dtype != np.int64 or array.ndim not in ranks or array.size == 0
+            or max(array.shape) > MAX_SIDE or int(np.abs(array).max()) > MAX_INT_ENTRY):
+        return None
+    flat = value if array.ndim == 1 else [item for row in value for item in row] if array.ndim == 2 else [
+        item for matrix in value for row in matrix for item in row]
+    if any(type(item) is not int for item in flat):   # bools and numpy scalars: careful path
+        return None
+    return array
+
+
 _RANK_NAMES = {1: "a list of numbers", 2: "a matrix (list of rows)", 3: "a C×H×W tensor (list of matrices)"}
+
+
+def memoized_reader(reader: Callable[..., _Reading]) -> Callable[..., _Reading]:
+    """Remember the last few successful readings of identical params.
+
+    solve, prompt, solution and check of one variant all read the same params; validating
+    them once keeps the engine fast. Readings must be immutable (tuples, read-only arrays).
+    """
+    cache: dict[bytes, _Reading] = {}
+
+    @functools.wraps(reader)
+    def read(params: Any, *args: Any, **kwargs: Any) -> _Reading:
+        try:   # pickle: the cheapest exact key (True, 1 and 1.0 differ; arrays are not abridged)
+            key = pickle.dumps((params, args, kwargs), protocol=_PICKLE_PROTOCOL)
+        except Exception:  # noqa: BLE001 — anything unpicklable is simply not cached
+            return reader(params, *args, **kwargs)
+        reading = cache.get(key)
+        if reading is None:
+            reading = reader(params, *args, **kwargs)
+            if len(cache) >= MAX_CACHED:
+                del cache[next(iter(cache))]
+            cache[key] = reading
+        return reading
+
+    return read
+
+
+def frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array

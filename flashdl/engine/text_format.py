@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -14,6 +15,8 @@ MAX_EXACT_DENOMINATOR = 1000
 
 def format_number(value: Any) -> str:
     """Ints as ints; reals with up to six significant digits and no `-0`."""
+    if type(value) is int:   # the common case, first: solutions format hundreds of entries
+        return str(value)
     if isinstance(value, Fraction):
         if value.denominator == 1:
             return str(value.numerator)
@@ -41,8 +44,13 @@ def format_fraction(numerator: int, denominator: int) -> str:
     return f"{numerator}/{denominator} = {value.numerator}/{value.denominator} = {decimal}"
 
 
+_SMALL_FACTORS = {value: (f"({value})" if value < 0 else str(value)) for value in range(-100, 101)}
+
+
 def format_factor(value: Any) -> str:
     """A number inside a product: negatives in parentheses so `2·(-1)` reads unambiguously."""
+    if type(value) is int and -100 <= value <= 100:
+        return _SMALL_FACTORS[value]
     text = format_number(value)
     return f"({text})" if text.startswith("-") else text
 
@@ -55,6 +63,13 @@ def format_inline(value: Any) -> str:
     """One line, in a form `check` parses back: `[[1, 2], [3, 4]]`, `2 × 2`, `0.75`."""
     if isinstance(value, np.ndarray):
         value = value.tolist()
+    if isinstance(value, list):
+        try:   # whole numbers only: json writes exactly this layout, much faster
+            text = json.dumps(value)
+        except (TypeError, ValueError):
+            text = ""
+        if text and not any(mark in text for mark in ".eEIN"):
+            return text
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(format_inline(item) for item in value) + "]"
     return format_number(value)
@@ -82,7 +97,8 @@ def sum_of_products(pairs: Sequence[tuple[Any, Any]]) -> str:
     """`1·2 + 3·(-1)`; an empty sum reads `0`."""
     if not pairs:
         return "0"
-    return " + ".join(f"{format_factor(a)}·{format_factor(b)}" for a, b in pairs)
+    factor = format_factor
+    return " + ".join([f"{factor(a)}·{factor(b)}" for a, b in pairs])
 
 
 def position(index: Sequence[int]) -> str:

@@ -12,9 +12,14 @@ from flashdl.engine.convolution_ops import correlate_backward
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_matrix
 from flashdl.engine.families.conv_forward import describe_problem
-from flashdl.engine.families.conv_problem import ConvProblem, as_plain, draw_conv_params, read_conv_problem
-from flashdl.engine.params import read_array
-from flashdl.engine.text_format import format_number, layout_array, layout_matrix, sum_of_products
+from flashdl.engine.families.conv_problem import (
+    ConvProblem,
+    as_plain,
+    draw_conv_params_with_shape,
+    read_conv_problem,
+)
+from flashdl.engine.params import frozen, memoized_reader, read_array
+from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix, sum_of_products
 
 GRAD_RANGE = (-2, 2)
 
@@ -29,6 +34,7 @@ ANSWER = PartsAnswer((
 ))
 
 
+@memoized_reader
 def _read(params: Mapping[str, Any]) -> tuple[ConvProblem, np.ndarray]:
     problem = read_conv_problem(params, extra_keys=("grad_output",))
     grad_out = read_array(params, "grad_output", ranks=(2,))
@@ -36,20 +42,22 @@ def _read(params: Mapping[str, Any]) -> tuple[ConvProblem, np.ndarray]:
         raise EngineParamsError("grad_output", f"must have the output's shape "
                                                f"{problem.out_shape[0]}×{problem.out_shape[1]}, got "
                                                f"{grad_out.shape[0]}×{grad_out.shape[1]}")
-    return problem, grad_out
+    return problem, frozen(grad_out)
 
 
 def _generate(rng: np.random.Generator) -> Params:
-    params = draw_conv_params(rng, max_side=5, max_out=4, paddings=(0, 0, 1))
+    params, out_shape = draw_conv_params_with_shape(rng, max_side=5, max_out=4, paddings=(0, 0, 1))
     params.pop("bias", None)   # the bias does not change any gradient
-    problem = read_conv_problem(params)
-    params["grad_output"] = draw_matrix(rng, problem.out_shape, *GRAD_RANGE)
+    params["grad_output"] = draw_matrix(rng, tuple(out_shape), *GRAD_RANGE)
     return params
 
 
+@memoized_reader
 def _gradients(params: Mapping[str, Any]) -> tuple[ConvProblem, np.ndarray, tuple[np.ndarray, np.ndarray, Any]]:
     problem, grad_out = _read(params)
-    return problem, grad_out, correlate_backward(problem.x, problem.kernel, grad_out, problem.stride, problem.padding)
+    grad_input, grad_kernel, grad_bias = correlate_backward(problem.x, problem.kernel, grad_out,
+                                                            problem.stride, problem.padding)
+    return problem, grad_out, (frozen(grad_input), frozen(grad_kernel), grad_bias)
 
 
 def _solve(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -68,22 +76,23 @@ def _prompt(params: Mapping[str, Any]) -> str:
 
 
 def _kernel_lines(problem: ConvProblem, grad_out: np.ndarray, grad_kernel: np.ndarray) -> list[str]:
-    padded = problem.padded
+    padded, grads, result = problem.padded.tolist(), grad_out.tolist(), grad_kernel.tolist()
     (sh, sw), (oh, ow) = problem.stride, problem.out_shape
     lines = ["dL/dW: correlate the (padded) input with dL/dY — each kernel weight collects "
              "dY(i,j) times the input value it touched:"]
     for c in range(problem.kernel.shape[0]):
         for a in range(problem.kernel.shape[1]):
             for b in range(problem.kernel.shape[2]):
-                pairs = [(grad_out[i, j], padded[c, i * sh + a, j * sw + b]) for i in range(oh) for j in range(ow)]
+                pairs = [(grads[i][j], padded[c][i * sh + a][j * sw + b]) for i in range(oh) for j in range(ow)]
                 name = f"{c + 1},{a + 1},{b + 1}" if problem.multi_channel else f"{a + 1},{b + 1}"
-                lines.append(f"dW({name}) = {sum_of_products(pairs)} = {format_number(grad_kernel[c, a, b])}")
+                lines.append(f"dW({name}) = {sum_of_products(pairs)} = {format_number(result[c][a][b])}")
     return lines
 
 
 def _input_lines(problem: ConvProblem, grad_out: np.ndarray, grad_input: np.ndarray) -> list[str]:
     (sh, sw), (ph, pw) = problem.stride, problem.padding
     _, kh, kw = problem.kernel.shape
+    grads, kernel, result = grad_out.tolist(), problem.kernel.tolist(), grad_input.tolist()
     lines = ["dL/dX: each dY(i,j) sends dY(i,j)·W back onto the patch it came from and overlaps add "
              "(the same as a full convolution of dL/dY, spread out by the stride, with the 180°-rotated "
              "kernel)" + ("; gradients landing on the padding are dropped" if (ph, pw) != (0, 0) else "") + ":"]
@@ -96,10 +105,10 @@ def _input_lines(problem: ConvProblem, grad_out: np.ndarray, grad_input: np.ndar
                         i, rem_i = divmod(r + ph - a, sh)
                         j, rem_j = divmod(col + pw - b, sw)
                         if rem_i == 0 and rem_j == 0 and 0 <= i < grad_out.shape[0] and 0 <= j < grad_out.shape[1]:
-                            pairs.append((grad_out[i, j], problem.kernel[c, a, b]))
+                            pairs.append((grads[i][j], kernel[c][a][b]))
                 name = f"{c + 1},{r + 1},{col + 1}" if problem.multi_channel else f"{r + 1},{col + 1}"
                 if pairs:
-                    lines.append(f"dX({name}) = {sum_of_products(pairs)} = {format_number(grad_input[c, r, col])}")
+                    lines.append(f"dX({name}) = {sum_of_products(pairs)} = {format_number(result[c][r][col])}")
                 else:
                     lines.append(f"dX({name}) = 0 (no output window used this input)")
     return lines
@@ -109,7 +118,7 @@ def _solution(params: Mapping[str, Any]) -> str:
     problem, grad_out, (grad_input, grad_kernel, grad_bias) = _gradients(params)
     shown_input = grad_input if problem.multi_channel else grad_input[0]
     shown_kernel = grad_kernel if problem.multi_channel else grad_kernel[0]
-    total = " + ".join(format_number(v) if v >= 0 else f"({format_number(v)})" for v in grad_out.flat)
+    total = " + ".join(format_factor(v) for v in grad_out.ravel().tolist())
     return "\n".join([
         f"dL/db: the bias adds to every output entry, so sum dL/dY: {total} = {format_number(grad_bias)}", "",
         *_kernel_lines(problem, grad_out, grad_kernel), "", *_input_lines(problem, grad_out, grad_input), "",

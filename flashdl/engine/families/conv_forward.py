@@ -10,25 +10,31 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.convolution_ops import correlate
 from flashdl.engine.family import Family, Params, constant_spec
-from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, read_conv_problem
+from flashdl.engine.params import frozen, memoized_reader
+from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, read_conv_problem, with_kernel
 from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix, sum_of_products
 
 
 def _flipped(problem: ConvProblem) -> ConvProblem:
-    return ConvProblem(problem.x, problem.kernel[:, ::-1, ::-1].copy(), problem.bias, problem.stride,
-                       problem.padding, problem.out_shape, problem.multi_channel)
+    return with_kernel(problem, problem.kernel[:, ::-1, ::-1].copy())
 
 
 def _output(problem: ConvProblem) -> np.ndarray:
     return correlate(problem.x, problem.kernel, problem.stride, problem.padding, problem.out_shape) + problem.bias
 
 
+@memoized_reader
+def _output_of(params: Mapping[str, Any], rotate: bool) -> np.ndarray:
+    problem = read_conv_problem(params)
+    return frozen(_output(_flipped(problem) if rotate else problem))
+
+
 def _solve_cross(params: Mapping[str, Any]) -> list[Any]:
-    return _output(read_conv_problem(params)).tolist()
+    return _output_of(params, False).tolist()
 
 
 def _solve_true(params: Mapping[str, Any]) -> list[Any]:
-    return _output(_flipped(read_conv_problem(params))).tolist()
+    return _output_of(params, True).tolist()
 
 
 def describe_problem(problem: ConvProblem) -> str:
@@ -60,13 +66,11 @@ def _prompt_true(params: Mapping[str, Any]) -> str:
     return _prompt(params, "true (mathematical) 2-D convolution — the kernel is rotated by 180°")
 
 
-def entry_products(problem: ConvProblem, i: int, j: int) -> list[tuple[Any, Any]]:
-    """(input, kernel) pairs of output entry (i, j), channel by channel, padding zeros included."""
-    padded = problem.padded
-    _, kh, kw = problem.kernel.shape
-    top, left = i * problem.stride[0], j * problem.stride[1]
-    return [(padded[c, top + a, left + b], problem.kernel[c, a, b])
-            for c in range(problem.kernel.shape[0]) for a in range(kh) for b in range(kw)]
+def entry_products(padded: list[Any], kernel: list[Any], top: int, left: int) -> list[tuple[Any, Any]]:
+    """(input, kernel) pairs of the output entry whose patch starts at (top, left), channel by
+    channel, padding zeros included (nested lists: formatting Python numbers is fast)."""
+    return [(padded[c][top + a][left + b], weight)
+            for c, channel in enumerate(kernel) for a, row in enumerate(channel) for b, weight in enumerate(row)]
 
 
 def worked_correlation(problem: ConvProblem) -> list[str]:
@@ -83,11 +87,13 @@ def worked_correlation(problem: ConvProblem) -> list[str]:
                  + (", over all channels" if problem.multi_channel else "")
                  + (f", plus the bias {format_number(problem.bias)}" if problem.bias else "") + ":")
     output = _output(problem)
+    values = output.tolist()
+    padded, kernel = problem.padded.tolist(), problem.kernel.tolist()
     bias = f" + {format_factor(problem.bias)}" if problem.bias else ""
     for i in range(problem.out_shape[0]):
         for j in range(problem.out_shape[1]):
-            products = sum_of_products(entry_products(problem, i, j))
-            lines.append(f"Y({i + 1},{j + 1}) = {products}{bias} = {format_number(output[i, j])}")
+            products = sum_of_products(entry_products(padded, kernel, i * problem.stride[0], j * problem.stride[1]))
+            lines.append(f"Y({i + 1},{j + 1}) = {products}{bias} = {format_number(values[i][j])}")
     lines += ["", "Answer:", layout_matrix(output)]
     return lines
 

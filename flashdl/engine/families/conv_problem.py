@@ -10,7 +10,17 @@ import numpy as np
 
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Params, draw_int, draw_matrix, pick
-from flashdl.engine.params import Pair, as_mapping, read_array, read_number, read_pair, reject_unknown
+from flashdl.engine.convolution_ops import pad_zeros
+from flashdl.engine.params import (
+    Pair,
+    as_mapping,
+    frozen,
+    memoized_reader,
+    read_array,
+    read_number,
+    read_pair,
+    reject_unknown,
+)
 from flashdl.engine.size_formulas import conv_output_length
 
 ENTRY_RANGE = (-3, 3)
@@ -25,13 +35,15 @@ class ConvProblem:
     padding: Pair
     out_shape: Pair
     multi_channel: bool    # the params gave C×H×W rather than one matrix
-
-    @property
-    def padded(self) -> np.ndarray:
-        ph, pw = self.padding
-        return np.pad(self.x, ((0, 0), (ph, ph), (pw, pw)))
+    padded: np.ndarray     # the input with its zero padding
 
 
+def with_kernel(problem: ConvProblem, kernel: np.ndarray) -> ConvProblem:
+    return ConvProblem(problem.x, frozen(kernel), problem.bias, problem.stride, problem.padding,
+                       problem.out_shape, problem.multi_channel, problem.padded)
+
+
+@memoized_reader
 def read_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> ConvProblem:
     params = as_mapping(params)
     reject_unknown(params, ("input", "kernel", "bias", "stride", "padding", *extra_keys))
@@ -50,11 +62,16 @@ def read_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = (
         raise EngineParamsError("kernel", f"{kernel.shape[1]}×{kernel.shape[2]} does not fit the "
                                           f"padded input {x.shape[1] + 2 * padding[0]}×{x.shape[2] + 2 * padding[1]}")
     bias = read_number(params, "bias", default=0)
-    return ConvProblem(x, kernel, bias, stride, padding, out_shape, multi_channel)  # type: ignore[arg-type]
+    return ConvProblem(frozen(x), frozen(kernel), bias, stride, padding, out_shape,  # type: ignore[arg-type]
+                       multi_channel, frozen(pad_zeros(x, padding)))
 
 
-def draw_conv_params(rng: np.random.Generator, *, max_side: int = 6, max_out: int = 5,
-                     paddings: tuple[int, ...] = (0, 0, 0, 1, 1, 2)) -> Params:
+def draw_conv_params(rng: np.random.Generator, **options: Any) -> Params:
+    return draw_conv_params_with_shape(rng, **options)[0]
+
+
+def draw_conv_params_with_shape(rng: np.random.Generator, *, max_side: int = 6, max_out: int = 5,
+                                paddings: tuple[int, ...] = (0, 0, 0, 1, 1, 2)) -> tuple[Params, list[int]]:
     """An exam-sized problem: 3×3–6×6 input (sometimes 2 channels), 2×2/3×3 kernel, entries −3..3."""
     low, high = ENTRY_RANGE
     while True:
@@ -74,7 +91,7 @@ def draw_conv_params(rng: np.random.Generator, *, max_side: int = 6, max_out: in
             params["bias"] = draw_int(rng, -2, 2)
         params["stride"] = stride
         params["padding"] = padding
-        return params
+        return params, outs
 
 
 def as_plain(array: np.ndarray, multi_channel: bool) -> list[Any]:

@@ -11,7 +11,7 @@ from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.convolution_ops import transpose_convolve
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, draw_matrix, pick
-from flashdl.engine.params import Pair, as_mapping, read_array, read_pair, reject_unknown
+from flashdl.engine.params import Pair, as_mapping, frozen, memoized_reader, read_array, read_pair, reject_unknown
 from flashdl.engine.size_formulas import conv_transpose_output_length
 from flashdl.engine.text_format import format_number, layout_array, layout_matrix, sum_of_products
 
@@ -20,6 +20,7 @@ MAX_FULL_SIDE = 6   # keeps the stamped output small enough to add up by hand
 _KEYS = ("input", "kernel", "stride", "padding", "output_padding")
 
 
+@memoized_reader
 def _read(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, Pair, Pair, Pair, Pair, bool]:
     params = as_mapping(params)
     reject_unknown(params, _KEYS)
@@ -42,7 +43,7 @@ def _read(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, Pair, Pair
         if length < 1:
             raise EngineParamsError("padding", f"too large: the output would have size {length}")
         out.append(length)
-    return x, kernel, stride, padding, output_padding, (out[0], out[1]), multi
+    return frozen(x), frozen(kernel), stride, padding, output_padding, (out[0], out[1]), multi
 
 
 def _generate(rng: np.random.Generator) -> Params:
@@ -69,9 +70,14 @@ def _draw(rng: np.random.Generator) -> Params:
     return params
 
 
-def _solve(params: Mapping[str, Any]) -> list[Any]:
+@memoized_reader
+def _transposed(params: Mapping[str, Any]) -> np.ndarray:
     x, kernel, stride, padding, _, out_shape, _ = _read(params)
-    return transpose_convolve(x, kernel, stride, padding, out_shape).tolist()
+    return frozen(transpose_convolve(x, kernel, stride, padding, out_shape))
+
+
+def _solve(params: Mapping[str, Any]) -> list[Any]:
+    return _transposed(params).tolist()
 
 
 def _pair(pair: Pair) -> str:
@@ -98,7 +104,8 @@ def _solution(params: Mapping[str, Any]) -> str:
              "overlapping stamps add up.",
              f"Full stamped size: ({height} − 1)·{stride[0]} + {kh} = {full_h} rows, "
              f"({width} − 1)·{stride[1]} + {kw} = {full_w} columns.", ""]
-    full = np.zeros((full_h, full_w), dtype=np.result_type(x, kernel))
+    full = transpose_convolve(x, kernel, stride, (0, 0), (full_h, full_w))
+    xs, ks, totals = x.tolist(), kernel.tolist(), full.tolist()
     for r in range(full_h):
         for c in range(full_w):
             pairs = []
@@ -108,9 +115,8 @@ def _solution(params: Mapping[str, Any]) -> str:
                         i, rem_i = divmod(r - a, stride[0])
                         j, rem_j = divmod(c - b, stride[1])
                         if rem_i == 0 and rem_j == 0 and 0 <= i < height and 0 <= j < width:
-                            pairs.append((x[ch, i, j], kernel[ch, a, b]))
-            full[r, c] = sum((p * q for p, q in pairs), start=full.dtype.type(0))
-            lines.append(f"full({r + 1},{c + 1}) = {sum_of_products(pairs)} = {format_number(full[r, c])}")
+                            pairs.append((xs[ch][i][j], ks[ch][a][b]))
+            lines.append(f"full({r + 1},{c + 1}) = {sum_of_products(pairs)} = {format_number(totals[r][c])}")
     lines += ["", "Full stamped output:", layout_matrix(full)]
     if padding != (0, 0) or output_padding != (0, 0):
         lines += ["", f"padding {_pair(padding)} removes that many rows/columns from each side"
@@ -119,8 +125,7 @@ def _solution(params: Mapping[str, Any]) -> str:
                   + f": output size ({height} − 1)·{stride[0]} − 2·{padding[0]} + {kh} + {output_padding[0]}"
                   f" = {out_shape[0]} rows, ({width} − 1)·{stride[1]} − 2·{padding[1]} + {kw} + "
                   f"{output_padding[1]} = {out_shape[1]} columns."]
-    answer = transpose_convolve(x, kernel, stride, padding, out_shape)
-    return "\n".join([*lines, "", "Answer:", layout_matrix(answer)])
+    return "\n".join([*lines, "", "Answer:", layout_matrix(_transposed(params))])
 
 
 CONV_TRANSPOSE2D_FORWARD = Family(

@@ -13,6 +13,7 @@ from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
 from flashdl.engine.params import (
     as_mapping,
+    memoized_reader,
     read_bool,
     read_choice,
     read_int_list,
@@ -26,7 +27,8 @@ _DROP_PROBABILITIES = (0.1, 0.2, 0.25, 0.5, 0.5, 0.75, 0.8)
 _KEYS = ("activations", "drop_prob", "mask", "phase", "inverted")
 
 
-def _read(params: Mapping[str, Any]) -> tuple[list[float | int], float, list[int] | None, str, bool]:
+@memoized_reader
+def _read(params: Mapping[str, Any]) -> tuple[tuple[float | int, ...], float, tuple[int, ...] | None, str, bool]:
     params = as_mapping(params)
     reject_unknown(params, _KEYS)
     activations = read_number_list(params, "activations", minimum=-1e6, maximum=1e6)
@@ -40,7 +42,7 @@ def _read(params: Mapping[str, Any]) -> tuple[list[float | int], float, list[int
         mask = read_int_list(params, "mask", minimum=0, maximum=1)
         if len(mask) != len(activations):
             raise EngineParamsError("mask", f"needs one 0/1 entry per activation ({len(activations)})")
-    return activations, drop, mask, phase, inverted
+    return tuple(activations), drop, tuple(mask) if mask is not None else None, phase, inverted
 
 
 def _generate(rng: np.random.Generator) -> Params:

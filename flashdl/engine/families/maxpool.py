@@ -11,7 +11,16 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, draw_matrix, pick
-from flashdl.engine.params import Pair, as_mapping, read_array, read_bool, read_pair, reject_unknown
+from flashdl.engine.params import (
+    Pair,
+    as_mapping,
+    frozen,
+    memoized_reader,
+    read_array,
+    read_bool,
+    read_pair,
+    reject_unknown,
+)
 from flashdl.engine.pooling_ops import argmax_positions, max_pool, max_pool_backward
 from flashdl.engine.size_formulas import pool_output_length
 from flashdl.engine.text_format import format_number, layout_matrix
@@ -31,6 +40,7 @@ class PoolProblem:
     out_shape: Pair
 
 
+@memoized_reader
 def _read(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> PoolProblem:
     params = as_mapping(params)
     reject_unknown(params, (*_KEYS, *extra_keys))
@@ -45,7 +55,7 @@ def _read(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> PoolPr
         if kernel[axis] > x.shape[axis] + 2 * padding[axis]:
             raise EngineParamsError("kernel", "does not fit the padded input")
     out_shape = tuple(pool_output_length(x.shape[a], kernel[a], stride[a], padding[a], ceil_mode) for a in range(2))
-    return PoolProblem(x, kernel, stride, padding, ceil_mode, out_shape)  # type: ignore[arg-type]
+    return PoolProblem(frozen(x), kernel, stride, padding, ceil_mode, out_shape)  # type: ignore[arg-type]
 
 
 def _draw(rng: np.random.Generator) -> Params:
@@ -75,7 +85,7 @@ def _pair(pair: Pair) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
 
 
-def _window_cells(problem: PoolProblem, i: int, j: int) -> list[str]:
+def _window_cells(problem: PoolProblem, x: list[list[Any]], i: int, j: int) -> list[str]:
     """Values of one window, padding shown as −∞."""
     cells = []
     height, width = problem.x.shape
@@ -83,15 +93,20 @@ def _window_cells(problem: PoolProblem, i: int, j: int) -> list[str]:
         for b in range(problem.kernel[1]):
             r = i * problem.stride[0] + a - problem.padding[0]
             c = j * problem.stride[1] + b - problem.padding[1]
-            cells.append(format_number(problem.x[r, c]) if 0 <= r < height and 0 <= c < width else "−∞")
+            cells.append(format_number(x[r][c]) if 0 <= r < height and 0 <= c < width else "−∞")
     return cells
 
 
 # --- forward ------------------------------------------------------------------------------
 
-def _forward_solve(params: Mapping[str, Any]) -> list[Any]:
+@memoized_reader
+def _pooled(params: Mapping[str, Any]) -> np.ndarray:
     p = _read(params)
-    return max_pool(p.x, p.kernel, p.stride, p.padding, p.out_shape).tolist()
+    return frozen(max_pool(p.x, p.kernel, p.stride, p.padding, p.out_shape))
+
+
+def _forward_solve(params: Mapping[str, Any]) -> list[Any]:
+    return _pooled(params).tolist()
 
 
 def _forward_prompt(params: Mapping[str, Any]) -> str:
@@ -101,12 +116,13 @@ def _forward_prompt(params: Mapping[str, Any]) -> str:
 
 def _forward_solution(params: Mapping[str, Any]) -> str:
     p = _read(params)
-    output = max_pool(p.x, p.kernel, p.stride, p.padding, p.out_shape)
+    output = _pooled(params)
+    values, x = output.tolist(), p.x.tolist()
     lines = [f"Output size: {p.out_shape[0]} × {p.out_shape[1]} (see pool_output_size). "
              "Each output is the largest value of its window" + (" (padding counts as −∞)" if p.padding != (0, 0) else "") + ":"]
     for i in range(p.out_shape[0]):
         for j in range(p.out_shape[1]):
-            lines.append(f"Y({i + 1},{j + 1}) = max({', '.join(_window_cells(p, i, j))}) = {format_number(output[i, j])}")
+            lines.append(f"Y({i + 1},{j + 1}) = max({', '.join(_window_cells(p, x, i, j))}) = {format_number(values[i][j])}")
     return "\n".join([*lines, "", "Answer:", layout_matrix(output)])
 
 
@@ -118,13 +134,14 @@ MAXPOOL2D_FORWARD = Family(
 
 # --- backward -----------------------------------------------------------------------------
 
+@memoized_reader
 def _read_backward(params: Mapping[str, Any]) -> tuple[PoolProblem, np.ndarray]:
     problem = _read(params, extra_keys=("grad_output",))
     grad_out = read_array(params, "grad_output", ranks=(2,))
     if grad_out.shape != problem.out_shape:
         raise EngineParamsError("grad_output", f"must have the pooled output's shape "
                                                f"{problem.out_shape[0]}×{problem.out_shape[1]}")
-    return problem, grad_out
+    return problem, frozen(grad_out)
 
 
 def _backward_generate(rng: np.random.Generator) -> Params:
@@ -133,9 +150,14 @@ def _backward_generate(rng: np.random.Generator) -> Params:
     return params
 
 
-def _backward_solve(params: Mapping[str, Any]) -> list[Any]:
+@memoized_reader
+def _routed(params: Mapping[str, Any]) -> np.ndarray:
     p, grad_out = _read_backward(params)
-    return max_pool_backward(p.x, grad_out, p.kernel, p.stride, p.padding).tolist()
+    return frozen(max_pool_backward(p.x, grad_out, p.kernel, p.stride, p.padding))
+
+
+def _backward_solve(params: Mapping[str, Any]) -> list[Any]:
+    return _routed(params).tolist()
 
 
 def _backward_prompt(params: Mapping[str, Any]) -> str:
@@ -146,17 +168,18 @@ def _backward_prompt(params: Mapping[str, Any]) -> str:
 
 def _backward_solution(params: Mapping[str, Any]) -> str:
     p, grad_out = _read_backward(params)
-    values, rows, cols = argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape)
+    found, at_rows, at_cols = argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape)
+    values, rows, cols = found.tolist(), (at_rows - p.padding[0] + 1).tolist(), (at_cols - p.padding[1] + 1).tolist()
+    x, grads = p.x.tolist(), grad_out.tolist()
     lines = ["Each window passes its gradient to the position of its maximum (the first one, reading "
              "row by row, on ties); every other input gets 0 from that window, and inputs chosen by "
              "several windows add up the gradients:"]
     for i in range(p.out_shape[0]):
         for j in range(p.out_shape[1]):
-            lines.append(f"window ({i + 1},{j + 1}): max({', '.join(_window_cells(p, i, j))}) = "
-                         f"{format_number(values[i, j])} at X({rows[i, j] - p.padding[0] + 1},"
-                         f"{cols[i, j] - p.padding[1] + 1}) ← dY({i + 1},{j + 1}) = {format_number(grad_out[i, j])}")
-    grad = max_pool_backward(p.x, grad_out, p.kernel, p.stride, p.padding)
-    return "\n".join([*lines, "", "Answer (dL/dX):", layout_matrix(grad)])
+            lines.append(f"window ({i + 1},{j + 1}): max({', '.join(_window_cells(p, x, i, j))}) = "
+                         f"{format_number(values[i][j])} at X({rows[i][j]},{cols[i][j]}) ← "
+                         f"dY({i + 1},{j + 1}) = {format_number(grads[i][j])}")
+    return "\n".join([*lines, "", "Answer (dL/dX):", layout_matrix(_routed(params))])
 
 
 MAXPOOL2D_BACKWARD = Family(

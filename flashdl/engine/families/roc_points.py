@@ -11,13 +11,14 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
-from flashdl.engine.params import as_mapping, read_int_list, read_number_list, reject_unknown
+from flashdl.engine.params import as_mapping, memoized_reader, read_int_list, read_number_list, reject_unknown
 from flashdl.engine.text_format import format_fraction, format_number
 
 _SCORES = tuple(round(0.1 * step, 1) for step in range(1, 10))
 
 
-def _read(params: Mapping[str, Any]) -> tuple[list[float | int], list[int], list[float | int]]:
+@memoized_reader
+def _read(params: Mapping[str, Any]) -> tuple[tuple[float | int, ...], tuple[int, ...], tuple[float | int, ...]]:
     params = as_mapping(params)
     reject_unknown(params, ("scores", "labels", "thresholds"))
     scores = read_number_list(params, "scores")
@@ -26,7 +27,7 @@ def _read(params: Mapping[str, Any]) -> tuple[list[float | int], list[int], list
     if len(labels) != len(scores):
         raise EngineParamsError("labels", f"needs one label per score ({len(scores)}), got {len(labels)}")
     if 0 in labels and 1 in labels:
-        return scores, labels, thresholds
+        return tuple(scores), tuple(labels), tuple(thresholds)
     raise EngineParamsError("labels", "need at least one positive (1) and one negative (0)")
 
 
@@ -39,7 +40,7 @@ def _generate(rng: np.random.Generator) -> Params:
     return {"scores": scores, "labels": labels, "thresholds": thresholds}
 
 
-def _counts(scores: list[float | int], labels: list[int], threshold: float | int) -> tuple[int, int, int, int]:
+def _counts(scores: tuple[float | int, ...], labels: tuple[int, ...], threshold: float | int) -> tuple[int, int, int, int]:
     predicted = [score >= threshold for score in scores]
     tp = sum(1 for p, y in zip(predicted, labels) if p and y == 1)
     fp = sum(1 for p, y in zip(predicted, labels) if p and y == 0)
