@@ -7,6 +7,7 @@ family is integral), reals within a relative tolerance.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -108,10 +109,15 @@ class ArrayAnswer:
                     f"got {_describe_shape(nested_shape(given))}"]
         differences: list[str] = []
         count = 0
-        for index, want, got in _walk(expected, conformed, ()):
-            if not numbers_match(want, got, integral=self.integral):
+        wanted, given_flat = _flatten(expected), _flatten(conformed)
+        integral = self.integral
+        for position, (want, got) in enumerate(zip(wanted, given_flat)):
+            if want == got and type(want) is int:
+                continue
+            if not numbers_match(want, got, integral=integral):
                 count += 1
                 if count <= MAX_LISTED_DIFFERENCES:
+                    index = _unravel(position, wanted_shape)
                     differences.append(f"{_entry_name(index)}: expected {format_number(want)}, "
                                        f"got {format_number(got)}")
         if count > MAX_LISTED_DIFFERENCES:
@@ -148,12 +154,20 @@ def _conform(given: Nested, wanted: tuple[int, ...]) -> Nested | None:
     return given if shape == wanted else None
 
 
-def _walk(expected: Any, given: Any, index: tuple[int, ...]):
-    if isinstance(expected, list):
-        for position, (want, got) in enumerate(zip(expected, given)):
-            yield from _walk(want, got, (*index, position))
-    else:
-        yield index, expected, given
+def _flatten(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        return [value]
+    if value and isinstance(value[0], list):
+        return [leaf for item in value for leaf in _flatten(item)]
+    return value
+
+
+def _unravel(position: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    index: list[int] = []
+    for side in reversed(shape):
+        position, rest = divmod(position, side)
+        index.append(rest)
+    return tuple(reversed(index))
 
 
 def _entry_name(index: tuple[int, ...]) -> str:
@@ -186,7 +200,7 @@ class PartsAnswer:
 
     parts: tuple[Part, ...]
 
-    @property
+    @functools.cached_property
     def aliases(self) -> Mapping[str, str]:
         return {alias: part.key for part in self.parts for alias in (part.label, part.key, *part.aliases)}
 

@@ -172,14 +172,13 @@ def _describe(shape: tuple[int, ...]) -> str:
 def split_labelled(text: str, aliases: Mapping[str, str]) -> dict[str, str]:
     """Split `dX: … dW: … db: …` into {canonical key: text}; labels are matched case-insensitively."""
     cleaned = _clean(text)
-    pattern = _label_pattern(tuple(sorted(aliases, key=len, reverse=True)))
+    pattern, lookup = _label_pattern(tuple(sorted(aliases, key=len, reverse=True)), aliases)
     matches = list(pattern.finditer(cleaned))
     if not matches:
         raise AnswerParseError("label each part, e.g. " + ", ".join(f"{key}: …" for key in dict.fromkeys(aliases.values())))
     lead = cleaned[: matches[0].start()].strip(" \t\n,;")
     if lead:
         raise AnswerParseError(f"text before the first label: {lead[:40]!r}")
-    lookup = {alias.lower(): key for alias, key in aliases.items()}
     parts: dict[str, str] = {}
     for index, match in enumerate(matches):
         key = lookup[_squash(match.group("label"))]
@@ -195,16 +194,18 @@ def _squash(label: str) -> str:
     return re.sub(r"\s+", " ", label.strip().lower())
 
 
-_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+_PATTERNS: dict[tuple[str, ...], tuple[re.Pattern[str], dict[str, str]]] = {}
 
 
-def _label_pattern(aliases: tuple[str, ...]) -> re.Pattern[str]:
-    pattern = _PATTERNS.get(aliases)
-    if pattern is None:
-        alternatives = "|".join(re.escape(alias).replace(r"\ ", r"\s+") for alias in aliases)
+def _label_pattern(ordered: tuple[str, ...], aliases: Mapping[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The compiled label pattern and lower-cased lookup of one alias set, built once."""
+    known = _PATTERNS.get(ordered)
+    if known is None:
+        alternatives = "|".join(re.escape(alias).replace(r"\ ", r"\s+") for alias in ordered)
         pattern = re.compile(rf"(?<![\w/])(?P<label>{alternatives})\s*[:=]", re.IGNORECASE)
-        _PATTERNS[aliases] = pattern
-    return pattern
+        known = pattern, {_squash(alias): key for alias, key in aliases.items()}
+        _PATTERNS[ordered] = known
+    return known
 
 
 def as_fraction_free(value: Nested) -> Nested:

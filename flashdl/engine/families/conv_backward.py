@@ -46,7 +46,7 @@ def _read(params: Mapping[str, Any]) -> tuple[ConvProblem, np.ndarray]:
 
 
 def _generate(rng: np.random.Generator) -> Params:
-    params, out_shape = draw_conv_params_with_shape(rng, max_side=5, max_out=4, paddings=(0, 0, 1))
+    params, out_shape = draw_conv_params_with_shape(rng, max_side=4, max_out=3, paddings=(0, 0, 1))
     params.pop("bias", None)   # the bias does not change any gradient
     params["grad_output"] = draw_matrix(rng, tuple(out_shape), *GRAD_RANGE)
     return params
@@ -96,16 +96,22 @@ def _input_lines(problem: ConvProblem, grad_out: np.ndarray, grad_input: np.ndar
     lines = ["dL/dX: each dY(i,j) sends dY(i,j)·W back onto the patch it came from and overlaps add "
              "(the same as a full convolution of dL/dY, spread out by the stride, with the 180°-rotated "
              "kernel)" + ("; gradients landing on the padding are dropped" if (ph, pw) != (0, 0) else "") + ":"]
-    for c in range(problem.x.shape[0]):
-        for r in range(problem.x.shape[1]):
-            for col in range(problem.x.shape[2]):
-                pairs = []
+    channels, height, width = problem.x.shape
+    contributions: dict[tuple[int, int, int], list[tuple[Any, Any]]] = {}
+    for i, row in enumerate(grads):        # scatter: each dY(i,j) reaches the cells of its patch
+        for j, g in enumerate(row):
+            for c in range(channels):
                 for a in range(kh):
-                    for b in range(kw):
-                        i, rem_i = divmod(r + ph - a, sh)
-                        j, rem_j = divmod(col + pw - b, sw)
-                        if rem_i == 0 and rem_j == 0 and 0 <= i < grad_out.shape[0] and 0 <= j < grad_out.shape[1]:
-                            pairs.append((grads[i][j], kernel[c][a][b]))
+                    r = i * sh + a - ph
+                    if 0 <= r < height:
+                        for b in range(kw):
+                            col = j * sw + b - pw
+                            if 0 <= col < width:
+                                contributions.setdefault((c, r, col), []).append((g, kernel[c][a][b]))
+    for c in range(channels):
+        for r in range(height):
+            for col in range(width):
+                pairs = contributions.get((c, r, col))
                 name = f"{c + 1},{r + 1},{col + 1}" if problem.multi_channel else f"{r + 1},{col + 1}"
                 if pairs:
                     lines.append(f"dX({name}) = {sum_of_products(pairs)} = {format_number(result[c][r][col])}")

@@ -106,17 +106,18 @@ def _solution(params: Mapping[str, Any]) -> str:
              f"({width} − 1)·{stride[1]} + {kw} = {full_w} columns.", ""]
     full = transpose_convolve(x, kernel, stride, (0, 0), (full_h, full_w))
     xs, ks, totals = x.tolist(), kernel.tolist(), full.tolist()
-    for r in range(full_h):
-        for c in range(full_w):
-            pairs = []
-            for ch in range(channels):
+    contributions: dict[tuple[int, int], list[tuple[Any, Any]]] = {}
+    for ch in range(channels):             # scatter: x(i,j) stamps x(i,j)·K at (i·s, j·s)
+        for i in range(height):
+            for j in range(width):
                 for a in range(kh):
                     for b in range(kw):
-                        i, rem_i = divmod(r - a, stride[0])
-                        j, rem_j = divmod(c - b, stride[1])
-                        if rem_i == 0 and rem_j == 0 and 0 <= i < height and 0 <= j < width:
-                            pairs.append((xs[ch][i][j], ks[ch][a][b]))
-            lines.append(f"full({r + 1},{c + 1}) = {sum_of_products(pairs)} = {format_number(totals[r][c])}")
+                        contributions.setdefault((i * stride[0] + a, j * stride[1] + b), []).append(
+                            (xs[ch][i][j], ks[ch][a][b]))
+    for r in range(full_h):
+        for c in range(full_w):
+            lines.append(f"full({r + 1},{c + 1}) = {sum_of_products(contributions[(r, c)])} = "
+                         f"{format_number(totals[r][c])}")
     lines += ["", "Full stamped output:", layout_matrix(full)]
     if padding != (0, 0) or output_padding != (0, 0):
         lines += ["", f"padding {_pair(padding)} removes that many rows/columns from each side"
