@@ -105,6 +105,8 @@ class QuotedStr(str):
 
 def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     style = "|" if "\n" in text else None
+    if style is None and not isinstance(_resolve_plain(text), str):
+        style = "'"  # e.g. 1e-3: plain text to PyYAML's YAML 1.1 dumper, a float to our loader
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
