@@ -5,8 +5,10 @@ function) and ``SUFFIX_FORMATS`` (for ``--format auto``); adding a format
 is adding an entry. An importer gets the paths, the parsed arguments and
 the context; it parses and validates every input first, then opens the
 store (``ctx.open_store()``) and writes in one transaction, returning a
-``SyncReport``. So a bad input leaves the database as it was (not even
-created).
+``SyncReport`` (or an ``ImportReport`` that adds review history and
+notes). So a bad input leaves the database as it was (not even created).
+The use cases behind the formats other than YAML live in
+``flashdl.services.exchange``.
 """
 
 from __future__ import annotations
@@ -17,17 +19,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flashdl.commands.context import Context
-from flashdl.commands.output import emit_json, emit_line, table
+from flashdl.commands.output import emit_json, emit_line, table, warn
 from flashdl.errors import UsageError
 
 if TYPE_CHECKING:
+    from flashdl.services.exchange.imports import ImportReport, PreparedImport
     from flashdl.services.views import SyncReport
 
-Importer = Callable[[list[Path], argparse.Namespace, Context], "SyncReport"]
+Importer = Callable[[list[Path], argparse.Namespace, Context], "SyncReport | ImportReport"]
 Exporter = Callable[[argparse.Namespace, Context], int]  # opens the store itself
 
 
-def _import_yaml(paths: list[Path], args: argparse.Namespace, ctx: Context) -> SyncReport:
+def _import_yaml(paths: list[Path], args: argparse.Namespace, ctx: Context) -> SyncReport | ImportReport:
     from flashdl.services.deck_sync import load_deck_files, sync_decks
 
     if args.deck:
@@ -35,13 +38,91 @@ def _import_yaml(paths: list[Path], args: argparse.Namespace, ctx: Context) -> S
     decks = load_deck_files(paths)
     if not decks:
         raise UsageError("no deck files (*.yaml, *.yml) found in the paths given")
+    if getattr(args, "with_history", False):
+        return _apply(ctx, _with_side_files(decks))
     with ctx.open_store() as store:
         return sync_decks(store, decks, ctx.now())
 
 
-IMPORTERS: dict[str, Importer] = {"yaml": _import_yaml}
-EXPORTERS: dict[str, Exporter] = {}
-SUFFIX_FORMATS: dict[str, str] = {".yaml": "yaml", ".yml": "yaml"}
+def _with_side_files(decks: list) -> PreparedImport:  # type: ignore[type-arg]
+    """YAML decks plus the ``.history.json`` written next to each by ``export --with-history``."""
+    from flashdl.services.exchange.exports import history_path_for
+    from flashdl.services.exchange.imports import PreparedImport, load_history_side_file
+
+    prepared = PreparedImport(decks=list(decks))
+    for _deck, path in decks:
+        side = history_path_for(Path(path))
+        if side.is_file():
+            prepared.saved.append(load_history_side_file(side))
+        else:
+            prepared.notes.append(f"{path}: no history file {side.name} next to it")
+    return prepared
+
+
+def _apply(ctx: Context, prepared: PreparedImport) -> ImportReport:
+    from flashdl.services.exchange.imports import apply_import
+
+    with ctx.open_store() as store:
+        return apply_import(store, prepared, ctx.now())
+
+
+def _import_sources(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
+    from flashdl.services.exchange.imports import load_sources
+
+    return _apply(ctx, load_sources(paths, args.format, args.deck))
+
+
+def _import_apkg(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
+    from flashdl.services.exchange.imports import load_apkg
+
+    return _apply(ctx, load_apkg(paths, args.deck, with_history=args.with_history))
+
+
+def _import_text(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
+    from flashdl.services.exchange.imports import load_revlog, load_text
+
+    if all(_looks_like_revlog(path) for path in paths):
+        return _apply(ctx, load_revlog(paths, args.deck))
+    return _apply(ctx, load_text(paths, args.deck, "\t" if args.format == "tsv" else ","))
+
+
+def _import_revlog(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
+    from flashdl.services.exchange.imports import load_revlog
+
+    return _apply(ctx, load_revlog(paths, args.deck))
+
+
+def _import_txt(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
+    """``.txt``: Anki plain text when it starts with ``#`` headers, else a source document."""
+    if all(_first_line(path).startswith(("#separator:", "#html:", "#columns:")) for path in paths):
+        args.format = "tsv"
+        return _import_text(paths, args, ctx)
+    args.format = "auto"
+    return _import_sources(paths, args, ctx)
+
+
+def _first_line(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            return handle.readline(4096).decode("utf-8-sig", "replace").strip()
+    except OSError:
+        return ""  # the importer reports the problem with the file
+
+
+def _looks_like_revlog(path: Path) -> bool:
+    header = {name.strip() for name in _first_line(path).split(",")}
+    return {"review_time", "review_rating"} <= header or {"id", "cid", "ease", "ivl"} <= header
+
+
+IMPORTERS: dict[str, Importer] = {
+    "yaml": _import_yaml, "brainscape": _import_sources, "notes": _import_sources,
+    "apkg": _import_apkg, "csv": _import_text, "tsv": _import_text, "revlog": _import_revlog,
+    "txt": _import_txt,
+}
+SUFFIX_FORMATS: dict[str, str] = {
+    ".yaml": "yaml", ".yml": "yaml", ".apkg": "apkg", ".colpkg": "apkg", ".csv": "csv",
+    ".tsv": "tsv", ".txt": "txt",
+}
 FOLDER_FORMAT = "yaml"
 
 
@@ -90,18 +171,85 @@ def _import_bundled(ctx: Context, as_json: bool) -> int:
     return 0
 
 
-def _print_report(ctx: Context, report: SyncReport, as_json: bool) -> None:
+def _print_report(ctx: Context, report: SyncReport | ImportReport, as_json: bool) -> None:
+    from flashdl.services.exchange.imports import ImportReport
+
+    extra = report if isinstance(report, ImportReport) else None
+    sync: SyncReport = extra.sync if extra else report  # type: ignore[assignment]
+    history = extra.history if extra else None
     if as_json:
-        emit_json(ctx, {"decks": [
+        data = {"decks": [
             {"deck": d.deck, "path": d.path, "added": d.added, "updated": d.updated,
              "retired": d.retired, "restored": d.restored, "unchanged": d.unchanged}
-            for d in report.decks
-        ]})
-        return
-    rows = [[d.deck, str(d.added), str(d.updated), str(d.retired), str(d.restored), str(d.unchanged)]
-            for d in report.decks]
-    emit_line(ctx, table(rows, ["deck", "added", "updated", "retired", "restored", "unchanged"],
-                         right={1, 2, 3, 4, 5}))
+            for d in sync.decks
+        ]}
+        if history is not None:
+            data["reviews"] = {"cards": history.cards, "added": history.added,
+                               "duplicates": history.duplicates}
+        if extra is not None:
+            data["notes"] = list(extra.notes)
+        emit_json(ctx, data)
+    else:
+        if sync.decks:
+            rows = [[d.deck, str(d.added), str(d.updated), str(d.retired), str(d.restored),
+                     str(d.unchanged)] for d in sync.decks]
+            emit_line(ctx, table(rows, ["deck", "added", "updated", "retired", "restored",
+                                        "unchanged"], right={1, 2, 3, 4, 5}))
+        if history is not None:
+            emit_line(ctx, f"review history: {history.added} reviews added to {history.cards} cards"
+                           f" ({history.duplicates} already there)")
+    for note in extra.notes if extra else ():
+        warn(ctx, note)
+
+
+def _export_yaml(args: argparse.Namespace, ctx: Context) -> int:
+    from flashdl.services.exchange.exports import export_yaml
+
+    with ctx.open_store() as store:
+        result = export_yaml(store, args.deck, Path(args.out), with_history=args.with_history)
+    return _exported(ctx, result)
+
+
+def _export_apkg(args: argparse.Namespace, ctx: Context) -> int:
+    from flashdl.services.exchange.exports import export_apkg
+
+    with ctx.open_store() as store:
+        return _exported(ctx, export_apkg(store, args.deck, Path(args.out), ctx.now()))
+
+
+def _export_text(args: argparse.Namespace, ctx: Context) -> int:
+    from flashdl.services.exchange.exports import export_text
+
+    with ctx.open_store() as store:
+        separator = "\t" if args.format == "tsv" else ","
+        return _exported(ctx, export_text(store, args.deck, Path(args.out), separator))
+
+
+def _export_revlog(args: argparse.Namespace, ctx: Context) -> int:
+    from flashdl.services.exchange.exports import export_revlog
+
+    with ctx.open_store() as store:
+        return _exported(ctx, export_revlog(store, args.deck, Path(args.out)))
+
+
+def _exported(ctx: Context, result: object) -> int:
+    from flashdl.services.exchange.exports import ExportResult
+
+    assert isinstance(result, ExportResult)
+    line = f"exported {result.deck}: {result.cards} cards"
+    if result.reviews:
+        line += f", {result.reviews} reviews"
+    line += f" to {result.path}"
+    if result.history_path:
+        line += f" (history: {result.history_path})"
+    emit_line(ctx, line)
+    return 0
+
+
+EXPORTERS: dict[str, Exporter] = {
+    "yaml": _export_yaml, "apkg": _export_apkg, "csv": _export_text, "tsv": _export_text,
+    "revlog": _export_revlog,
+}
 
 
 def export(args: argparse.Namespace, ctx: Context) -> int:

@@ -1,0 +1,238 @@
+"""Reading an Anki collection database (schema 11, and schema 18 of ``collection.anki21b``).
+
+Only what flashdl imports is read: note types (fields, templates, whether
+cloze), decks, notes, cards with their scheduling, and the review log. The
+file is opened read-only with ``trusted_schema`` off, so a hostile database
+can neither be changed nor run anything of its own; any SQLite error becomes
+an ``InputError`` naming the package.
+
+Rows are ``NamedTuple``s rather than dataclasses: a large collection has
+hundreds of thousands of them and a tuple is built three times faster.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from flashdl.errors import InputError, SourcePosition
+
+FIELD_SEPARATOR = "\x1f"
+CLOZE_KIND = 1
+
+
+@dataclass(frozen=True)
+class AnkiTemplate:
+    name: str
+    qfmt: str
+    afmt: str
+
+
+@dataclass(frozen=True)
+class AnkiNotetype:
+    id: int
+    name: str
+    cloze: bool
+    fields: tuple[str, ...]
+    templates: tuple[AnkiTemplate, ...]
+
+
+@dataclass(frozen=True)
+class AnkiDeck:
+    id: int
+    name: str  # levels joined with "::", as Anki shows it
+    description: str
+
+
+class AnkiNote(NamedTuple):
+    id: int
+    guid: str
+    notetype_id: int
+    tags: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+class AnkiCard(NamedTuple):
+    """A card row. ``type`` 0 new, 1 learning, 2 review, 3 relearning;
+    ``queue`` -1 suspended, -2/-3 buried; ``due`` days since collection
+    creation for review cards; ``factor`` ease per-mille."""
+
+    id: int
+    note_id: int
+    deck_id: int
+    ord: int
+    type: int
+    queue: int
+    due: int
+    ivl: int
+    factor: int
+    reps: int
+    lapses: int
+
+
+class AnkiReview(NamedTuple):
+    """A revlog row (units in anki ``rslib/src/revlog/mod.rs``)."""
+
+    id: int  # review time, ms since the epoch
+    card_id: int
+    ease: int  # button 1..4, 0 for a manual reschedule
+    ivl: int  # days if positive, seconds if negative
+    last_ivl: int
+    factor: int
+    time_ms: int
+    type: int  # 0 learn, 1 review, 2 relearn, 3 filtered, 4 manual, 5 rescheduled
+
+
+@dataclass(frozen=True)
+class AnkiCollection:
+    created_s: int  # collection creation, seconds since the epoch (``col.crt``)
+    notetypes: dict[int, AnkiNotetype]
+    decks: dict[int, AnkiDeck]
+    notes: list[AnkiNote]
+    cards: list[AnkiCard]
+    reviews: list[AnkiReview]
+
+
+def read_collection(path: Path, package: str, member: str, *, with_reviews: bool) -> AnkiCollection:
+    """Read the collection database at ``path`` (extracted from ``package``'s ``member``)."""
+    where = SourcePosition(package)
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise InputError(f"{member} cannot be opened ({error})", where) from None
+    try:
+        db.execute("PRAGMA trusted_schema = OFF")
+        db.execute("PRAGMA query_only = ON")
+        db.create_collation("unicase", _unicase)
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = {"col", "notes", "cards"} - tables
+        if missing:
+            raise InputError(f"{member} is not an Anki collection (no {', '.join(sorted(missing))} table)",
+                             where)
+        created = int(db.execute("SELECT crt FROM col").fetchone()[0])
+        if "notetypes" in tables:
+            notetypes, decks = _schema18_types(db), _schema18_decks(db)
+        else:
+            notetypes, decks = _schema11_types(db, member, package)
+        notes = [AnkiNote(nid, guid, mid, tuple(tags.split()), tuple(flds.split(FIELD_SEPARATOR)))
+                 for nid, guid, mid, tags, flds in db.execute(
+                     "SELECT id, guid, mid, tags, flds FROM notes ORDER BY id")]
+        cards = [AnkiCard._make(row) for row in db.execute(
+            "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses FROM cards "
+            "ORDER BY nid, ord")]
+        reviews: list[AnkiReview] = []
+        if with_reviews and "revlog" in tables:
+            reviews = [AnkiReview._make(row) for row in db.execute(
+                "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id")]
+    except sqlite3.Error as error:
+        raise InputError(f"{member} is not a readable SQLite database ({error})", where) from None
+    finally:
+        db.close()
+    return AnkiCollection(created, notetypes, decks, notes, cards, reviews)
+
+
+def _unicase(a: str, b: str) -> int:
+    a, b = a.casefold(), b.casefold()
+    return (a > b) - (a < b)
+
+
+def _schema11_types(db: sqlite3.Connection, member: str,
+                    package: str) -> tuple[dict[int, AnkiNotetype], dict[int, AnkiDeck]]:
+    models_text, decks_text = db.execute("SELECT models, decks FROM col").fetchone()
+    try:
+        models: dict[str, Any] = json.loads(models_text or "{}")
+        decks_data: dict[str, Any] = json.loads(decks_text or "{}")
+        notetypes = {}
+        for model in models.values():
+            fields = tuple(f["name"] for f in sorted(model["flds"], key=lambda f: f["ord"]))
+            templates = tuple(AnkiTemplate(t["name"], t.get("qfmt", ""), t.get("afmt", ""))
+                              for t in sorted(model["tmpls"], key=lambda t: t["ord"]))
+            notetypes[int(model["id"])] = AnkiNotetype(
+                int(model["id"]), str(model["name"]), model.get("type", 0) == CLOZE_KIND,
+                fields, templates)
+        decks = {int(d["id"]): AnkiDeck(int(d["id"]), str(d["name"]), str(d.get("desc") or ""))
+                 for d in decks_data.values()}
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise InputError(f"{member}: note types or decks are malformed ({error!r})",
+                         SourcePosition(package)) from None
+    return notetypes, decks
+
+
+def _schema18_types(db: sqlite3.Connection) -> dict[int, AnkiNotetype]:
+    fields: dict[int, list[str]] = {}
+    for ntid, name in db.execute("SELECT ntid, name FROM fields ORDER BY ntid, ord"):
+        fields.setdefault(ntid, []).append(name)
+    templates: dict[int, list[AnkiTemplate]] = {}
+    for ntid, name, config in db.execute("SELECT ntid, name, config FROM templates ORDER BY ntid, ord"):
+        values = proto_fields(config)
+        templates.setdefault(ntid, []).append(
+            AnkiTemplate(name, _text(values.get(1)), _text(values.get(2))))
+    notetypes = {}
+    for ntid, name, config in db.execute("SELECT id, name, config FROM notetypes"):
+        kind = proto_fields(config).get(1, 0)
+        notetypes[ntid] = AnkiNotetype(ntid, name, kind == CLOZE_KIND, tuple(fields.get(ntid, ())),
+                                       tuple(templates.get(ntid, ())))
+    return notetypes
+
+
+def _schema18_decks(db: sqlite3.Connection) -> dict[int, AnkiDeck]:
+    decks = {}
+    for did, name, kind in db.execute("SELECT id, name, kind FROM decks"):
+        normal = proto_fields(kind).get(1)
+        description = _text(proto_fields(normal).get(4)) if isinstance(normal, bytes) else ""
+        decks[did] = AnkiDeck(did, name.replace(FIELD_SEPARATOR, "::"), description)
+    return decks
+
+
+def _text(value: object) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else ""
+
+
+def proto_fields(data: bytes | None) -> dict[int, int | bytes]:
+    """The top-level fields of a protobuf message (last value wins), without a schema.
+
+    Enough for the few scalars and strings read here; Anki's ``.proto``
+    files give the numbers (``notetypes.proto``, ``decks.proto``).
+    """
+    values: dict[int, int | bytes] = {}
+    for number, value in proto_items(data or b""):
+        values[number] = value
+    return values
+
+
+def proto_items(data: bytes) -> Iterator[tuple[int, int | bytes]]:
+    pos, end = 0, len(data)
+    try:
+        while pos < end:
+            key, pos = _varint(data, pos)
+            number, wire = key >> 3, key & 7
+            if wire == 0:
+                value, pos = _varint(data, pos)
+                yield number, value
+            elif wire == 2:
+                length, pos = _varint(data, pos)
+                yield number, data[pos:pos + length]
+                pos += length
+            elif wire == 1:
+                pos += 8
+            elif wire == 5:
+                pos += 4
+            else:
+                return  # groups (deprecated) or garbage: stop, keep what was read
+    except IndexError:
+        return
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return result, pos
+        shift += 7

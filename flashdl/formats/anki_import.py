@@ -1,0 +1,242 @@
+"""Anki notes to flashdl cards: Basic, reversed, type-in, Cloze, and flashdl's own note type.
+
+One flashdl card per Anki card: a normal note type's card shows the fields
+its front template names on the front and the rest of its back template on
+the back (so "Basic (and reversed card)" gives two cards); a Cloze note gives
+one card per deletion, the deletion shown as ``[...]`` (or its hint) on the
+front and in bold on the back. Notes of flashdl's own note type come back
+exactly as they were exported (``anki_notetype``).
+
+Card ids must survive a re-import, so they derive from the note's GUID (the
+id Anki keeps stable): letters and digits as they are, anything else as
+``_xx`` hex, then ``.2``, ``.3``... for a note's further templates and
+``.c1``, ``.c2``... for cloze deletions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flashdl.deck.model import Card, Deck
+from flashdl.errors import InputError, SourcePosition
+from flashdl.formats.anki_collection import AnkiCard, AnkiCollection, AnkiNote, AnkiNotetype
+from flashdl.formats.anki_notetype import (engine_of, errata_of, is_flashdl_notetype, read_card_data,
+                                           read_deck_marker, strip_deck_marker, tags_of)
+from flashdl.formats.html_markdown import html_to_markdown, markdown_to_html, media_references
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_TEMPLATE_TOKEN = re.compile(r"\{\{([^{}]+)\}\}")
+_SPECIAL_FIELDS = {"FrontSide", "Tags", "Type", "Deck", "Subdeck", "Card", "CardFlag", "CardID"}
+_CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!\{\{c\d+::).)*?)(?:::((?:(?!\{\{c\d+::).)*?))?\}\}", re.DOTALL)
+_NOT_TAG_CHARS = re.compile(r"[\s,]+")
+
+
+@dataclass(frozen=True)
+class ImportedDeck:
+    deck: Deck
+    anki_cards: tuple[AnkiCard, ...]  # the Anki card of each of ``deck.cards``, in order
+
+
+@dataclass(frozen=True)
+class AnkiImport:
+    decks: tuple[ImportedDeck, ...]
+    media: tuple[str, ...]  # media file names the cards refer to
+    skipped: tuple[str, ...]  # what was not imported, and why
+
+
+def decks_from_collection(collection: AnkiCollection, filename: str,
+                          deck_id: str | None = None) -> AnkiImport:
+    """flashdl decks for the cards of an Anki collection (one deck per Anki deck, or ``deck_id``)."""
+    notes = {note.id: note for note in collection.notes}
+    groups: dict[int | str, _DeckGroup] = {}
+    skipped: list[str] = []
+    media: dict[str, None] = {}
+    for anki_card in collection.cards:
+        note = notes.get(anki_card.note_id)
+        notetype = collection.notetypes.get(note.notetype_id) if note else None
+        if note is None or notetype is None:
+            skipped.append(f"Anki card {anki_card.id}: its note or note type is missing")
+            continue
+        anki_deck = collection.decks.get(anki_card.deck_id)
+        deck_name = anki_deck.name if anki_deck else "Imported"
+        meta = read_deck_marker(anki_deck.description) if anki_deck else {}
+        key: int | str = deck_id or anki_card.deck_id
+        group = groups.get(key)
+        if group is None:
+            description = strip_deck_marker(anki_deck.description) if anki_deck else ""
+            group = groups[key] = _DeckGroup(deck_id, deck_name, meta, description, filename)
+        converted = _convert(note, notetype, anki_card, tuple(meta.get("tags") or ()))
+        if converted is None:
+            skipped.append(f"note {note.guid!r} card {anki_card.ord + 1}: nothing on its front")
+            continue
+        deck_slug, card = converted
+        group.add(deck_slug, card, anki_card, note)
+        for field in note.fields:
+            if "src=" in field or "[sound:" in field:
+                media.update(dict.fromkeys(media_references(field)))
+    decks = tuple(group.build() for group in groups.values() if group.cards)
+    ids: dict[str, str] = {}
+    for imported in decks:
+        if imported.deck.id in ids:
+            raise InputError(f"two Anki decks ({ids[imported.deck.id]!r} and {imported.deck.name!r}) "
+                             f"map to the deck id {imported.deck.id!r}; import with --deck",
+                             SourcePosition(filename))
+        ids[imported.deck.id] = imported.deck.name
+    return AnkiImport(decks, tuple(media), tuple(skipped))
+
+
+class _DeckGroup:
+    """The cards bound for one flashdl deck, checked for duplicate ids as they come."""
+
+    def __init__(self, deck_id: str | None, name: str, meta: dict[str, Any], description: str,
+                 filename: str) -> None:
+        self.forced_id = deck_id
+        self.name = str(meta.get("name") or name)
+        self.meta = meta
+        self.description = description
+        self.filename = filename
+        self.cards: list[Card] = []
+        self.anki_cards: list[AnkiCard] = []
+        self.slugs: dict[str, None] = {}
+        self.seen: dict[str, str] = {}
+
+    def add(self, deck_slug: str | None, card: Card, anki_card: AnkiCard, note: AnkiNote) -> None:
+        if card.id in self.seen:
+            raise InputError(f"duplicate card id {card.id!r} in deck {self.name!r} (notes "
+                             f"{self.seen[card.id]!r} and {note.guid!r})", SourcePosition(self.filename))
+        self.seen[card.id] = note.guid
+        if deck_slug:
+            self.slugs[deck_slug] = None
+        self.cards.append(card)
+        self.anki_cards.append(anki_card)
+
+    def build(self) -> ImportedDeck:
+        deck_id = self.forced_id or _valid_id(self.meta.get("id"))
+        if deck_id is None and len(self.slugs) == 1:
+            deck_id = next(iter(self.slugs))
+        description = self.meta.get("description") if self.meta else (
+            html_to_markdown(self.description) if self.description else None)
+        tags = tuple(str(t) for t in self.meta.get("tags") or ())
+        deck = Deck(id=deck_id or slug_for_deck(self.name), name=self.name, cards=tuple(self.cards),
+                    source=self.meta.get("source"), description=description or None, tags=tags)
+        return ImportedDeck(deck, tuple(self.anki_cards))
+
+
+def _convert(note: AnkiNote, notetype: AnkiNotetype, anki_card: AnkiCard,
+             deck_tags: tuple[str, ...]) -> tuple[str | None, Card] | None:
+    values = dict(zip(notetype.fields, note.fields))
+    if is_flashdl_notetype(notetype.fields):
+        return _flashdl_card(note, values, deck_tags)
+    tags = tuple(t for t in (_clean_tag(tag) for tag in note.tags) if t)
+    if notetype.cloze:
+        front, back = _cloze_sides(notetype, values, anki_card.ord + 1)
+        card_id = f"{guid_slug(note.guid)}.c{anki_card.ord + 1}"
+    else:
+        if anki_card.ord >= len(notetype.templates):
+            return None
+        front, back = _template_sides(notetype.templates[anki_card.ord].qfmt,
+                                      notetype.templates[anki_card.ord].afmt, values)
+        card_id = guid_slug(note.guid) + (f".{anki_card.ord + 1}" if anki_card.ord else "")
+    if not front.strip():
+        return None
+    return None, Card(id=card_id, front=front, back=back, tags=tags)
+
+
+def _flashdl_card(note: AnkiNote, values: dict[str, str],
+                  deck_tags: tuple[str, ...]) -> tuple[str | None, Card] | None:
+    data = read_card_data(values.get("flashdl", ""))
+    deck_slug, _, card_slug = values.get("Card", "").partition("/")
+    if not (ID_PATTERN.match(deck_slug) and ID_PATTERN.match(card_slug)):
+        deck_slug, card_slug = "", guid_slug(note.guid)
+    front = _side(values.get("Front", ""), data.get("front"))
+    back = _side(values.get("Back", ""), data.get("back"))
+    if not front.strip() and not back.strip():
+        return None
+    tags = tags_of(data) if data else None
+    if tags is None:
+        tags = tuple(t for t in (_clean_tag(tag) for tag in note.tags) if t and t not in deck_tags)
+    card = Card(id=card_slug, front=front, back=back, tags=tags, engine=engine_of(data),
+                errata=errata_of(data))
+    return deck_slug or None, card
+
+
+def _side(field_html: str, markdown: object) -> str:
+    """The stored Markdown while Anki's field is still what it was rendered to."""
+    if isinstance(markdown, str) and markdown_to_html(markdown) == field_html:
+        return markdown
+    return html_to_markdown(field_html)
+
+
+def template_fields(template: str) -> list[tuple[str, str]]:
+    """``(filter, field)`` for each field a card template shows (sections skipped)."""
+    found = []
+    for token in _TEMPLATE_TOKEN.findall(template):
+        token = token.strip()
+        if token[:1] in "#^/!":
+            continue
+        *filters, name = token.split(":")
+        found.append((filters[0] if filters else "", name.strip()))
+    return found
+
+
+def _template_sides(qfmt: str, afmt: str, values: dict[str, str]) -> tuple[str, str]:
+    front_names = [name for flt, name in template_fields(qfmt)
+                   if flt != "type" and name in values and name not in _SPECIAL_FIELDS]
+    back_names = [name for _, name in template_fields(afmt)
+                  if name in values and name not in _SPECIAL_FIELDS and name not in front_names]
+    return _join(values, front_names), _join(values, back_names)
+
+
+def _cloze_sides(notetype: AnkiNotetype, values: dict[str, str], number: int) -> tuple[str, str]:
+    template = notetype.templates[0] if notetype.templates else None
+    cloze_names = [name for flt, name in template_fields(template.qfmt if template else "")
+                   if flt == "cloze" and name in values] or [notetype.fields[0]]
+    front_html = "<br>".join(_cloze(values[name], number, front=True) for name in cloze_names)
+    back_html = "<br>".join(_cloze(values[name], number, front=False) for name in cloze_names)
+    extra = [name for _, name in template_fields(template.afmt if template else "")
+             if name in values and name not in cloze_names and name not in _SPECIAL_FIELDS]
+    back = html_to_markdown(back_html)
+    extra_text = _join(values, extra)
+    return html_to_markdown(front_html), f"{back}\n\n{extra_text}" if extra_text else back
+
+
+def _cloze(text: str, number: int, *, front: bool) -> str:
+    def reveal(match: re.Match[str]) -> str:
+        answer, hint = match.group(2), match.group(3)
+        if int(match.group(1)) != number:
+            return answer
+        if front:
+            return f"[{hint}]" if hint else "[...]"
+        return f"<b>{answer}</b>"
+
+    while True:
+        text, count = _CLOZE.subn(reveal, text)
+        if not count:
+            return text
+
+
+def _join(values: dict[str, str], names: list[str]) -> str:
+    parts = [html_to_markdown(values[name]) for name in dict.fromkeys(names) if values[name].strip()]
+    return "\n\n".join(part for part in parts if part)
+
+
+def guid_slug(guid: str) -> str:
+    """A card id for an Anki GUID: reversible, and valid as a flashdl id."""
+    slug = "".join(chr(byte) if chr(byte).isalnum() and byte < 128 else f"_{byte:02x}"
+                   for byte in guid.encode("utf-8"))
+    return slug if slug[:1].isalnum() else f"g{slug}"
+
+
+def slug_for_deck(name: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name.replace("::", "-")).strip("-._").lower()
+    return slug or "anki"
+
+
+def _valid_id(value: object) -> str | None:
+    return value if isinstance(value, str) and ID_PATTERN.match(value) else None
+
+
+def _clean_tag(tag: str) -> str:
+    return _NOT_TAG_CHARS.sub("_", tag).strip("_")

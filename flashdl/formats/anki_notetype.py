@@ -1,0 +1,107 @@
+"""flashdl's own Anki note type, and what its hidden field carries.
+
+Fields, in order: ``Front``, ``Back`` (HTML shown in Anki), ``Solution`` (the
+worked solution of a computed card's own example, shown under the answer),
+``Card`` (the stable ``DECK/CARD`` id) and ``flashdl`` (JSON: what Anki has
+no place for — the Markdown text, card tags, engine block, errata). The same
+columns make flashdl's CSV/TSV files, so one layout serves both.
+
+On the way back, the Markdown in ``flashdl`` is used only while the visible
+field still is what flashdl rendered from it; a field edited in Anki wins,
+converted from its HTML. The deck's own data (id, description, source,
+deck-wide tags) travels in the Anki deck description, after a marker comment
+Anki shows to nobody.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flashdl.deck.model import Card, Deck, EngineSpec, Erratum
+
+NOTETYPE_NAME = "flashdl"
+NOTETYPE_ID = 1_718_900_000_001  # fixed: Anki merges note types by id (genanki README)
+FIELDS = ("Front", "Back", "Solution", "Card", "flashdl")
+QFMT = "{{Front}}"
+AFMT = "{{FrontSide}}\n\n<hr id=answer>\n\n{{Back}}{{#Solution}}<hr>{{Solution}}{{/Solution}}"
+CSS = ".card { font-family: sans-serif; font-size: 20px; text-align: left; }"
+DATA_VERSION = 1
+_DECK_MARKER = re.compile(r"<!--flashdl-deck (\{.*?\})-->", re.DOTALL)
+
+
+def is_flashdl_notetype(fields: tuple[str, ...]) -> bool:
+    return fields[:len(FIELDS)] == FIELDS
+
+
+def card_data(card: Card, deck_tags: tuple[str, ...] = (), *, with_text: bool) -> str:
+    """The JSON of the hidden ``flashdl`` field (compact: one per note)."""
+    data: dict[str, Any] = {"v": DATA_VERSION}
+    if with_text:
+        data["front"], data["back"] = card.front, card.back
+    if card.tags:
+        data["tags"] = list(card.tags)
+    if card.engine is not None:
+        data["engine"] = {"family": card.engine.family, "params": card.engine.params,
+                          "vary": card.engine.vary}
+    if card.errata:
+        data["errata"] = [{"note": e.note, "field": e.field, "original": e.original}
+                          for e in card.errata]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def read_card_data(text: str) -> dict[str, Any]:
+    """The hidden field's data; an empty or foreign value reads as no data."""
+    if not text or not text.startswith("{"):
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) and data.get("v") == DATA_VERSION else {}
+
+
+def engine_of(data: dict[str, Any]) -> EngineSpec | None:
+    engine = data.get("engine")
+    if not isinstance(engine, dict) or not isinstance(engine.get("family"), str):
+        return None
+    params = engine.get("params")
+    return EngineSpec(family=engine["family"], params=params if isinstance(params, dict) else {},
+                      vary=bool(engine.get("vary", False)))
+
+
+def errata_of(data: dict[str, Any]) -> tuple[Erratum, ...]:
+    entries = data.get("errata")
+    if not isinstance(entries, list):
+        return ()
+    return tuple(Erratum(note=str(e.get("note", "")), field=e.get("field"), original=e.get("original"))
+                 for e in entries if isinstance(e, dict))
+
+
+def tags_of(data: dict[str, Any]) -> tuple[str, ...] | None:
+    tags = data.get("tags", [])
+    return tuple(str(t) for t in tags) if isinstance(tags, list) else None
+
+
+def deck_marker(deck: Deck) -> str:
+    """The comment appended to the Anki deck description."""
+    meta = {"id": deck.id, "name": deck.name, "description": deck.description,
+            "source": deck.source, "tags": list(deck.tags)}
+    text = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).replace("--", "-\\u002d")
+    return f"<!--flashdl-deck {text}-->"
+
+
+def read_deck_marker(description: str) -> dict[str, Any]:
+    match = _DECK_MARKER.search(description or "")
+    if not match:
+        return {}
+    try:
+        data = json.loads(match.group(1))
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def strip_deck_marker(description: str) -> str:
+    return _DECK_MARKER.sub("", description or "").strip()

@@ -1,0 +1,177 @@
+"""Delimited text in Anki's plain-text format (INTEROP §3b), both ways.
+
+Reading: optional ``#key:value`` header lines (``separator``, ``html``,
+``tags``, ``columns``, ``notetype``, ``deck``, and the 1-based ``guid``,
+``tags``, ``deck`` and ``notetype column``), then one note per record, quoted
+the CSV way. Without headers the file is the plain two-column front/back
+layout Quizlet and Brainscape export (a third column, if every row has one,
+holds tags). Rows must all have the same number of fields: a ragged row is an
+error naming its line, never a silently shifted card.
+
+Writing: the columns of flashdl's Anki note type (see ``anki_notetype``), so
+a file written here imports into Anki onto the notes a flashdl .apkg made
+(same GUIDs), and back into flashdl without loss (``#html:false``: the text
+is the Markdown itself).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from flashdl.errors import InputError, SourcePosition
+
+SEPARATOR_NAMES = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|",
+                   "colon": ":"}
+SEPARATOR_WORDS = {value: key.capitalize() for key, value in SEPARATOR_NAMES.items()}
+COLUMN_KEYS = {"guid column": "guid", "tags column": "tags", "deck column": "deck",
+               "notetype column": "notetype"}
+MAX_FIELDS = 64
+
+
+@dataclass(frozen=True)
+class TextNote:
+    line: int
+    fields: tuple[str, ...]  # the note's own fields, in column order
+    tags: tuple[str, ...] = ()
+    guid: str | None = None
+    deck: str | None = None
+    notetype: str | None = None
+
+
+@dataclass(frozen=True)
+class TextNotes:
+    html: bool
+    columns: tuple[str, ...]  # names of the note's fields ("" where unnamed)
+    notes: tuple[TextNote, ...]
+    deck: str | None = None
+    notetype: str | None = None
+    separator: str = "\t"
+
+
+def parse_text_notes(text: str, filename: str, *, separator: str) -> TextNotes:
+    """Parse a delimited file; ``separator`` is the default when no header names one."""
+    lines = text.split("\n")
+    headers, first = _headers(lines, filename)
+    separator = _separator(headers.get("separator"), filename) or separator
+    html = headers.get("html", "false").strip().lower() == "true"
+    special = {role: _column(headers[key], key, filename)
+               for key, role in COLUMN_KEYS.items() if key in headers}
+    named = _split_names(headers["columns"], separator) if "columns" in headers else None
+    body = "\n".join(lines[first:])
+    reader = csv.reader(io.StringIO(body), delimiter=separator, quotechar='"', doublequote=True,
+                        strict=True, skipinitialspace=False)
+    records: list[tuple[int, list[str]]] = []
+    line = first + 1
+    try:
+        for row in reader:
+            start, line = line, first + reader.line_num + 1
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) > MAX_FIELDS:
+                raise InputError(f"{len(row)} fields in one row (at most {MAX_FIELDS})",
+                                 SourcePosition(filename, start))
+            records.append((start, row))
+    except csv.Error as error:
+        raise InputError(f"malformed quoting ({error})", SourcePosition(filename, line)) from None
+    width = len(named) if named else (len(records[0][1]) if records else 2)
+    if not headers and records and width not in (2, 3):
+        raise InputError(f"expected 2 columns (front, back) or 3 (front, back, tags), found {width}",
+                         SourcePosition(filename, records[0][0]))
+    if not headers and width == 3:
+        special["tags"] = 3
+    notes = tuple(_note(start, row, width, special, filename, separator) for start, row in records)
+    field_columns = [i for i in range(1, width + 1) if i not in special.values()]
+    columns = tuple(named[i - 1] if named else "" for i in field_columns)
+    return TextNotes(html=html, columns=columns, notes=notes, deck=headers.get("deck"),
+                     notetype=headers.get("notetype"), separator=separator)
+
+
+def _headers(lines: list[str], filename: str) -> tuple[dict[str, str], int]:
+    headers: dict[str, str] = {}
+    index = 0
+    while index < len(lines) and lines[index].startswith("#"):
+        key, colon, value = lines[index][1:].partition(":")
+        if colon:
+            headers[key.strip().lower()] = value.strip()
+        index += 1
+    return headers, index
+
+
+def _separator(value: str | None, filename: str) -> str | None:
+    if value is None:
+        return None
+    named = SEPARATOR_NAMES.get(value.strip().lower())
+    if named:
+        return named
+    if value == "\t" or len(value.strip()) == 1:
+        return value if value == "\t" else value.strip()
+    raise InputError(f"unknown #separator:{value} (Comma, Semicolon, Tab, Space, Pipe, Colon "
+                     "or one character)", SourcePosition(filename, 1))
+
+
+def _column(value: str, key: str, filename: str) -> int:
+    try:
+        column = int(value)
+    except ValueError:
+        column = 0
+    if not 1 <= column <= MAX_FIELDS:
+        raise InputError(f"#{key}:{value} is not a column number (1-based)",
+                         SourcePosition(filename))
+    return column
+
+
+def _split_names(value: str, separator: str) -> list[str]:
+    return next(csv.reader([value], delimiter=separator)) if value else []
+
+
+def _note(line: int, row: list[str], width: int, special: dict[str, int], filename: str,
+          separator: str) -> TextNote:
+    if len(row) != width:
+        raise InputError(f"ragged row: {len(row)} fields where the file has {width} "
+                         f"(a {_word(separator)} inside an unquoted field?)",
+                         SourcePosition(filename, line))
+
+    def cell(role: str) -> str | None:
+        column = special.get(role)
+        return row[column - 1] if column else None
+
+    columns = set(special.values())
+    fields = tuple(value for i, value in enumerate(row, start=1) if i not in columns)
+    tags = tuple((cell("tags") or "").split())
+    return TextNote(line=line, fields=fields, tags=tags, guid=cell("guid") or None,
+                    deck=cell("deck") or None, notetype=cell("notetype") or None)
+
+
+def _word(separator: str) -> str:
+    return SEPARATOR_WORDS.get(separator, repr(separator)).lower()
+
+
+def write_text_notes(columns: Sequence[str], rows: Iterable[Sequence[str]], *, separator: str,
+                     deck: str | None = None, notetype: str | None = None,
+                     guid_column: int | None = None, tags_column: int | None = None,
+                     html: bool = False) -> str:
+    """Anki plain text: headers then rows (fields with separators, quotes or newlines quoted)."""
+    out = io.StringIO()
+    out.write(f"#separator:{SEPARATOR_WORDS.get(separator, separator)}\n")
+    out.write(f"#html:{'true' if html else 'false'}\n")
+    if notetype:
+        out.write(f"#notetype:{notetype}\n")
+    if deck:
+        out.write(f"#deck:{deck}\n")
+    if guid_column:
+        out.write(f"#guid column:{guid_column}\n")
+    if tags_column:
+        out.write(f"#tags column:{tags_column}\n")
+    writer = csv.writer(out, delimiter=separator, quotechar='"', doublequote=True,
+                        lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    quoted = csv.writer(out, delimiter=separator, quotechar='"', doublequote=True,
+                        lineterminator="\n", quoting=csv.QUOTE_ALL)
+    out.write("#columns:")
+    writer.writerow(columns)
+    for row in rows:
+        # a record starting with "#" would read as a header line: quote it
+        (quoted if row and row[0].startswith("#") else writer).writerow(row)
+    return out.getvalue()

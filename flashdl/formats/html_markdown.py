@@ -1,0 +1,125 @@
+"""Anki's HTML fields and flashdl's Markdown text, both ways.
+
+Cards in flashdl are Markdown with ``$...$`` LaTeX; Anki fields are HTML with
+MathJax's ``\\(...\\)`` and ``\\[...\\]``. Export renders the small subset
+flashdl decks use (line breaks, bold, code, images, math) deterministically,
+so an unchanged field can be recognised on the way back. Import takes three
+roads, cheapest first, because a large collection has a few hundred thousand
+fields: plain text (no ``<`` or ``&``) is kept as it is; HTML made only of
+the simple inline tags Anki's editor writes is rewritten with regular
+expressions; anything richer (lists, tables) goes through ``markdownify``.
+Math is set aside before conversion so that nothing escapes its ``_`` or ``*``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_MATH_MD = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)([^$\n]+?)(?<![\s\\])\$", re.DOTALL)
+_CODE_MD = re.compile(r"`([^`\n]+)`")
+_BOLD_MD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_IMAGE_MD = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]+)\)")
+_MATH_HTML = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+_SIMPLE_TAG = re.compile(
+    r"<(/?)(br|div|p|b|strong|i|em|u|code|span|font|img)\b([^>]*)>", re.IGNORECASE
+)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_IMG_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_BLANK_RUN = re.compile(r"\n{3,}")
+_PLACEHOLDER = "\x00{}\x00"
+_PLACEHOLDER_RE = re.compile("\x00(\\d+)\x00")
+
+
+def markdown_to_html(text: str) -> str:
+    """The HTML an Anki field gets for a flashdl Markdown text (a deterministic subset)."""
+    pieces: list[str] = []
+    last = 0
+    for match in _MATH_MD.finditer(text):
+        pieces.append(_inline_html(text[last:match.start()]))
+        if match.group(1) is not None:
+            pieces.append(f"\\[{html.escape(match.group(1), quote=False)}\\]")
+        else:
+            pieces.append(f"\\({html.escape(match.group(2), quote=False)}\\)")
+        last = match.end()
+    pieces.append(_inline_html(text[last:]))
+    return "".join(pieces).replace("\n", "<br>")
+
+
+def _inline_html(text: str) -> str:
+    if not text:
+        return ""
+    out = html.escape(text, quote=False)
+    if "`" in out:
+        out = _CODE_MD.sub(r"<code>\1</code>", out)
+    if "**" in out:
+        out = _BOLD_MD.sub(r"<b>\1</b>", out)
+    if "![" in out:
+        out = _IMAGE_MD.sub(lambda m: f'<img src="{m.group(2)}" alt="{m.group(1)}">', out)
+    return out
+
+
+def html_to_markdown(text: str) -> str:
+    """Markdown for an Anki field's HTML (math back to ``$...$``)."""
+    if "<" not in text and "&" not in text:
+        return _math_to_dollars(text).strip() if "\\" in text else text.strip()
+    text = text.replace("\x00", "")
+    maths: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        inline, display = match.group(1), match.group(2)
+        body = html.unescape(_ANY_TAG.sub("", inline if inline is not None else display))
+        maths.append(f"${body}$" if inline is not None else f"$${body}$$")
+        return _PLACEHOLDER.format(len(maths) - 1)
+
+    held = _MATH_HTML.sub(hold, text)
+    tags = {m.group(2).lower() for m in _SIMPLE_TAG.finditer(held)}
+    if len(_ANY_TAG.findall(held)) == sum(1 for _ in _SIMPLE_TAG.finditer(held)):
+        out = _simple_html_to_markdown(held, tags)
+    else:
+        out = _rich_html_to_markdown(held)
+    out = _BLANK_RUN.sub("\n\n", out.replace("\xa0", " ")).strip()
+    return _PLACEHOLDER_RE.sub(lambda m: maths[int(m.group(1))], out)
+
+
+def _simple_html_to_markdown(text: str, tags: set[str]) -> str:
+    def tag(match: re.Match[str]) -> str:
+        closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
+        if name == "br":
+            return "\n"
+        if name in ("div", "p"):
+            return "" if closing else ("\n\n" if name == "p" else "\n")
+        if name in ("b", "strong"):
+            return "**"
+        if name in ("i", "em"):
+            return "*"
+        if name == "code":
+            return "`"
+        if name == "img" and not closing:
+            src = _IMG_SRC.search(attrs)
+            if src:
+                return f"![]({html.unescape(next(g for g in src.groups() if g is not None))})"
+        return ""  # span, font, u: formatting Markdown has no word for
+
+    out = _SIMPLE_TAG.sub(tag, text) if tags else text
+    return html.unescape(out)
+
+
+def _rich_html_to_markdown(text: str) -> str:
+    from markdownify import markdownify
+
+    out = markdownify(text, escape_underscores=False, escape_asterisks=False,
+                      heading_style="ATX", bullets="-")
+    return out.replace("  \n", "\n")
+
+
+def _math_to_dollars(text: str) -> str:
+    return _MATH_HTML.sub(
+        lambda m: f"${m.group(1)}$" if m.group(1) is not None else f"$${m.group(2)}$$", text)
+
+
+def media_references(text: str) -> list[str]:
+    """File names a field refers to: ``<img src>`` and ``[sound:...]``."""
+    names = [next(g for g in m.groups() if g is not None) for m in _IMG_SRC.finditer(text)]
+    names += re.findall(r"\[sound:([^\]]+)\]", text)
+    return [html.unescape(name) for name in names if "://" not in name]

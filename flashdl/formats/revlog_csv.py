@@ -1,0 +1,147 @@
+"""Review history as CSV, in two layouts (INTEROP §3d), both ways.
+
+``anki``: Anki's revlog columns ``id, cid, usn, ease, ivl, lastIvl, factor,
+time, type`` plus ``card`` (flashdl's ``DECK/CARD``) and ``grade`` (the SM-2
+q 0..5, which Anki's 1..4 ``ease`` cannot carry). ``fsrs``: the
+fsrs-optimizer's ``revlog.csv`` (``card_id, review_time, review_rating,
+review_state, review_duration``), with ``card_id`` the ``DECK/CARD`` text.
+
+Reading takes either layout (the header decides) and returns one
+``HistoryRow`` per review; a file without a ``grade`` column gets the grade
+of ``GRADE_FOR_RATING``. Rows are ``NamedTuple``s because a history may hold
+millions of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+from flashdl.errors import InputError, SourcePosition
+
+ANKI_COLUMNS = ("id", "cid", "usn", "ease", "ivl", "lastIvl", "factor", "time", "type", "card",
+                "grade")
+FSRS_COLUMNS = ("card_id", "review_time", "review_rating", "review_state", "review_duration")
+# Anki's button -> SM-2 q. The inverse of DESIGN §4's q -> rating on 3..5; Again becomes 2, the
+# failing grade whose E-Factor step (-0.32) is nearest Anki's own lapse penalty (-0.20).
+GRADE_FOR_RATING = {1: 2, 2: 3, 3: 4, 4: 5}
+MAX_DURATION_MS = 24 * 3600 * 1000
+
+
+class HistoryRow(NamedTuple):
+    card: str  # DECK/CARD, or a bare card id the caller resolves against --deck
+    reviewed_ms: int
+    grade: int  # SM-2 q 0..5
+    duration_ms: int
+    line: int
+
+
+class ExportRow(NamedTuple):
+    """One review as flashdl knows it, for writing."""
+
+    card: str
+    card_number: int  # a stable integer for Anki's ``cid``
+    reviewed_ms: int
+    grade: int
+    rating: int
+    kind: int  # flashdl ReviewKind: 0 new, 1 review, 2 drill
+    interval_before: int
+    interval_after: int
+    repetitions_before: int
+    ease_after: int
+    duration_ms: int
+
+
+def anki_type(row: ExportRow) -> int:
+    """Anki's revlog type: learn for a first review, relearn after a lapse, cram for drills."""
+    if row.kind == 0:
+        return 0
+    if row.kind == 2:
+        return 3
+    return 2 if row.repetitions_before == 0 else 1
+
+
+def fsrs_state(row: ExportRow) -> int:
+    """fsrs-optimizer review_state: 0 new, 1 learning (same-day repeat), 2 review, 3 relearning."""
+    if row.kind == 0:
+        return 0
+    if row.kind == 2:
+        return 1
+    return 3 if row.repetitions_before == 0 else 2
+
+
+def write_history(rows: Iterable[ExportRow], layout: str) -> Iterator[str]:
+    """CSV text, in chunks, for ``layout`` ``anki`` or ``fsrs``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ANKI_COLUMNS if layout == "anki" else FSRS_COLUMNS)
+    last_id = 0
+    for count, row in enumerate(rows, start=1):
+        if layout == "anki":
+            review_id = max(row.reviewed_ms, last_id + 1)  # Anki's revlog id is unique
+            last_id = review_id
+            writer.writerow((review_id, row.card_number, -1, row.rating, row.interval_after,
+                             row.interval_before, row.ease_after, row.duration_ms, anki_type(row),
+                             row.card, row.grade))
+        else:
+            writer.writerow((row.card, row.reviewed_ms, row.rating, fsrs_state(row), row.duration_ms))
+        if count % 10_000 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def read_history(text: str, filename: str) -> list[HistoryRow]:
+    """Every review in a history CSV of either layout, in file order."""
+    lines = iter(text.split("\n"))
+    try:
+        header = next(csv.reader([next(lines)]))
+    except StopIteration:
+        raise InputError("empty file (expected a CSV header)", SourcePosition(filename, 1)) from None
+    names = [name.strip() for name in header]
+    index = {name: i for i, name in enumerate(names)}
+    if "review_rating" in index and "card_id" in index and "review_time" in index:
+        card_at, time_at, rating_at = index["card_id"], index["review_time"], index["review_rating"]
+        duration_at = index.get("review_duration")
+    elif {"id", "ease"} <= index.keys() and ("card" in index or "cid" in index):
+        card_at, time_at, rating_at = index.get("card", index.get("cid")), index["id"], index["ease"]
+        duration_at = index.get("time")
+    else:
+        raise InputError(
+            f"unknown review-log header {','.join(names)!r} (expected Anki's revlog columns "
+            f"{','.join(ANKI_COLUMNS)} or fsrs-optimizer's {','.join(FSRS_COLUMNS)})",
+            SourcePosition(filename, 1))
+    grade_at = index.get("grade")
+    width = len(names)
+    rows: list[HistoryRow] = []
+    append = rows.append
+    reader = csv.reader(lines, strict=True)
+    line = 1
+    try:
+        for line, record in enumerate(reader, start=2):
+            if len(record) != width:
+                if not record or record == [""]:
+                    continue
+                raise InputError(f"ragged row: {len(record)} fields where the header has {width}",
+                                 SourcePosition(filename, line))
+            rating = int(record[rating_at])
+            if grade_at is not None and record[grade_at] != "":
+                grade = int(record[grade_at])
+            else:
+                grade = GRADE_FOR_RATING.get(rating, -1)
+            if not 0 <= grade <= 5:
+                if rating == 0 and grade_at is None:
+                    continue  # Anki's manual rescheduling: not a review
+                raise InputError(f"rating {rating} / grade {grade} out of range (1..4 / 0..5)",
+                                 SourcePosition(filename, line))
+            duration = int(record[duration_at]) if duration_at is not None and record[duration_at] else 0
+            append(HistoryRow(record[card_at], int(record[time_at]), grade,
+                              min(max(duration, 0), MAX_DURATION_MS), line))
+    except ValueError as error:
+        raise InputError(f"not a number ({error})", SourcePosition(filename, line)) from None
+    except csv.Error as error:
+        raise InputError(f"malformed CSV ({error})", SourcePosition(filename, line)) from None
+    return rows

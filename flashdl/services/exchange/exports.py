@@ -1,0 +1,187 @@
+"""Export use cases: one deck of the database out as YAML (+ history), .apkg, CSV/TSV or a review log.
+
+Each reads the deck in one read transaction, then writes the output
+atomically (``files.atomic_output``); nothing else is written but the YAML
+export's ``--with-history`` side file next to the deck file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flashdl.deck.model import Card, Deck
+from flashdl.errors import UsageError
+from flashdl.formats import anki_notetype
+from flashdl.formats.revlog_csv import ExportRow
+from flashdl.services.exchange import store_access
+from flashdl.services.exchange.files import atomic_output
+from flashdl.services.exchange.store_access import CardInfo, DeckInfo
+from flashdl.store import Store
+from flashdl.store.records import engine_from_json, errata_from_json, text_day, to_ms
+
+FSRS_SUFFIX = ".fsrs.csv"
+FSRS_NAME = "revlog.csv"  # what ``python -m fsrs_optimizer revlog.csv`` reads
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    deck: str
+    path: str
+    cards: int
+    reviews: int = 0
+    history_path: str | None = None
+
+
+def history_path_for(deck_path: Path) -> Path:
+    """``quiz-3.yaml`` -> ``quiz-3.history.json`` (the ``--with-history`` side file)."""
+    stem = deck_path.name[: -len(deck_path.suffix)] if deck_path.suffix else deck_path.name
+    return deck_path.with_name(f"{stem}.history.json")
+
+
+def deck_from_rows(info: DeckInfo, cards: list[CardInfo]) -> Deck:
+    return Deck(
+        id=info.slug, name=info.name, description=info.description or None,
+        source=info.source or None, tags=tuple(json.loads(info.tags or "[]")),
+        cards=tuple(Card(id=c.slug, front=c.front, back=c.back, tags=tuple(json.loads(c.tags or "[]")),
+                         engine=engine_from_json(c.engine), errata=errata_from_json(c.errata))
+                    for c in cards))
+
+
+def _load(store: Store, slug: str) -> tuple[DeckInfo, list[CardInfo]]:
+    with store.read():
+        db = store.dbapi
+        info = store_access.deck_info(db, slug)
+        if info is None:
+            known = ", ".join(store_access.deck_slugs(db)) or "none"
+            raise UsageError(f"unknown deck {slug!r} (decks: {known})")
+        return info, store_access.deck_cards(db, info.id)
+
+
+def export_yaml(store: Store, slug: str, out: Path, *, with_history: bool = False) -> ExportResult:
+    from flashdl.deck import dump_deck
+    from flashdl.formats.history_json import dump_history
+
+    info, cards = _load(store, slug)
+    deck = deck_from_rows(info, cards)
+    history_text, reviews = None, 0
+    if with_history:
+        saved = _saved_history(store, info, cards)
+        reviews = sum(len(card.reviews) for card in saved.cards)
+        history_text = dump_history(saved)
+    side = history_path_for(out) if with_history else None
+    with atomic_output(out, mode="w") as handle:
+        handle.write(dump_deck(deck))  # type: ignore[arg-type]
+    if side is not None and history_text is not None:
+        with atomic_output(side, mode="w") as handle:
+            handle.write(history_text)  # type: ignore[arg-type]
+    return ExportResult(slug, str(out), len(cards), reviews, str(side) if side else None)
+
+
+def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
+    from flashdl.formats.history_json import SavedCard, SavedHistory, SavedReview
+    from flashdl.scheduler.sm2 import CardState
+
+    by_card: dict[int, list[SavedReview]] = {}
+    with store.read():
+        for row in store_access.deck_reviews(store.dbapi, info.id):
+            (_slug, card_id, ms, day, grade, rating, kind, n0, n1, e0, e1, i0, i1, due0, due1, last0,
+             pending0, duration, params, typed, correct) = row
+            study = text_day(day)
+            assert study is not None
+            by_card.setdefault(card_id, []).append(SavedReview(
+                reviewed_ms=ms, study_day=study, grade=grade, rating=rating, kind=kind,
+                before=CardState(n0, e0, i0, text_day(due0), text_day(last0), bool(pending0)),
+                after=CardState(n1, e1, i1, text_day(due1), study, grade < 4),
+                duration_ms=duration, variant_params=None if params is None else json.loads(params),
+                typed_answer=typed, answer_correct=None if correct is None else bool(correct)))
+    saved = tuple(
+        SavedCard(card=c.slug, state=CardState(c.repetitions, c.ease, c.interval, text_day(c.due),
+                                               text_day(c.last_review), bool(c.repeat_pending)),
+                  suspended=bool(c.suspended), buried_until=text_day(c.buried_until),
+                  reviews=tuple(by_card.get(c.id, ())))
+        for c in cards
+        if c.last_review is not None or c.suspended or c.buried_until or c.id in by_card)
+    return SavedHistory(deck=info.slug, cards=saved)
+
+
+def export_apkg(store: Store, slug: str, out: Path, now: datetime) -> ExportResult:
+    from flashdl.formats.anki_export import write_package
+
+    info, cards = _load(store, slug)
+    deck = deck_from_rows(info, cards)
+    with atomic_output(out) as handle:
+        count = write_package([deck], handle, now_ms=to_ms(now), solution_for=worked_solution)  # type: ignore[arg-type]
+    return ExportResult(slug, str(out), count)
+
+
+def worked_solution(card: Card) -> str | None:
+    """A computed card's worked solution for its own example (None for plain cards)."""
+    if card.engine is None:
+        return None
+    from flashdl.engine import EngineError, get_family
+
+    try:
+        return str(get_family(card.engine.family).solution(dict(card.engine.params)))
+    except (EngineError, ValueError, TypeError, KeyError):
+        return None
+
+
+def export_text(store: Store, slug: str, out: Path, separator: str) -> ExportResult:
+    from flashdl.formats.anki_export import note_guid
+    from flashdl.formats.anki_text import write_text_notes
+
+    info, cards = _load(store, slug)
+    deck = deck_from_rows(info, cards)
+    rows = []
+    for index, card in enumerate(deck.cards):
+        data = json.loads(anki_notetype.card_data(card, with_text=False))
+        if index == 0:
+            data["deck"] = {"id": deck.id, "description": deck.description, "source": deck.source,
+                            "tags": list(deck.tags)}
+        tags = " ".join(dict.fromkeys(deck.tags + card.tags))
+        solution = worked_solution(card) or ""
+        rows.append((note_guid(deck.id, card.id), card.front, card.back, solution,
+                     f"{deck.id}/{card.id}", json.dumps(data, ensure_ascii=False,
+                                                         separators=(",", ":")), tags))
+    text = write_text_notes(("GUID", *anki_notetype.FIELDS, "Tags"), rows, separator=separator,
+                            deck=deck.name, notetype=anki_notetype.NOTETYPE_NAME, guid_column=1,
+                            tags_column=len(anki_notetype.FIELDS) + 2)
+    with atomic_output(out, mode="w") as handle:
+        handle.write(text)  # type: ignore[arg-type]
+    return ExportResult(slug, str(out), len(deck.cards))
+
+
+def revlog_layout(out: Path) -> str:
+    """``fsrs`` for ``revlog.csv`` / ``*.fsrs.csv`` (the optimizer's layout), else ``anki``."""
+    name = out.name.lower()
+    return "fsrs" if name == FSRS_NAME or name.endswith(FSRS_SUFFIX) else "anki"
+
+
+def export_revlog(store: Store, slug: str, out: Path) -> ExportResult:
+    from flashdl.formats.revlog_csv import write_history
+
+    info, cards = _load(store, slug)
+    count = [0]
+
+    def counted(rows: Iterator[ExportRow]) -> Iterator[ExportRow]:
+        for row in rows:
+            count[0] += 1
+            yield row
+
+    with store.read(), atomic_output(out, mode="w") as handle:
+        rows = _export_rows(store_access.deck_reviews(store.dbapi, info.id), slug)
+        for chunk in write_history(counted(rows), revlog_layout(out)):
+            handle.write(chunk)  # type: ignore[arg-type]
+    return ExportResult(slug, str(out), len(cards), count[0])
+
+
+def _export_rows(rows: Iterator[tuple[Any, ...]], deck: str) -> Iterator[ExportRow]:
+    for (slug, card_id, ms, _day, grade, rating, kind, n0, _n1, _e0, e1, i0, i1, *_rest) in rows:
+        duration = _rest[4]
+        yield ExportRow(f"{deck}/{slug}", card_id, ms, grade, rating, kind, i0, i1, n0, e1, duration)
+

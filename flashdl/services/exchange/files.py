@@ -1,0 +1,71 @@
+"""File I/O of import and export: bounded reads, and atomic writes to the chosen path only.
+
+An export writes a temporary file in the output's own folder and renames it
+over the output once complete (``os.replace`` is atomic on one file system),
+so a failed or interrupted export leaves the old file or nothing, never half
+a file, and nothing is written anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from flashdl.deck.files import decode_text
+from flashdl.errors import InputError, SourcePosition, UsageError
+
+MAX_TEXT_BYTES = 512 << 20  # a million-review history is ~60 MB
+
+
+@contextmanager
+def atomic_output(path: Path, *, mode: str = "wb") -> Iterator[IO[bytes] | IO[str]]:
+    """A file to write; it becomes ``path`` only if the block completes."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"{path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise UsageError(f"{path}: is a directory")
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    temp = Path(temp_name)
+    try:
+        kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
+        with os.fdopen(handle, mode, **kwargs) as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def read_bytes(path: Path, *, limit: int = MAX_TEXT_BYTES) -> bytes:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(f"file is {size / 1e6:.0f} MB; the limit is {limit / 1e6:.0f} MB",
+                             SourcePosition(name))
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", SourcePosition(name)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", SourcePosition(name)) from None
+    except PermissionError:
+        raise InputError("permission denied", SourcePosition(name)) from None
+
+
+def read_text(path: Path, *, limit: int = MAX_TEXT_BYTES) -> str:
+    """UTF-8 text (a BOM allowed, newlines normalised); other encodings are refused by name."""
+    return decode_text(read_bytes(path, limit=limit), str(path))
+
+
+def check_readable(path: Path) -> None:
+    if not path.exists():
+        raise InputError("no such file", SourcePosition(str(path)))
+    if path.is_dir():
+        raise InputError("is a directory, not a file", SourcePosition(str(path)))

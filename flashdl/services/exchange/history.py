@@ -1,0 +1,165 @@
+"""Bringing review history into the store: log rows and card states rebuilt by SM-2 replay.
+
+What an import does, per card: the reviews it brings that the card does not
+already have (same moment = same review) join the card's log; the whole log
+is then replayed in time order through SM-2 (DESIGN §4, same-day repeats as
+drills), which rewrites every row's before/after columns and the card's
+state, so the log and the state agree exactly as if the reviews had been
+made in flashdl. A card with no reviews before gets rows appended; one with
+reviews is rebuilt (its rows deleted and written again in order). Reviews
+keep the study day they were logged with; new ones get the study day of
+their moment in the importing machine's time zone and rollover hour.
+
+Replay is SM-2's integer arithmetic (``sm2.next_ease``, ``sm2.next_interval``
+and its constants) on day ordinals instead of ``sm2.review`` objects: the
+same results (a property test compares them) at a tenth of the cost, which
+is what lets a million reviews import in seconds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import Any, NamedTuple
+
+from flashdl.clock import study_day
+from flashdl.scheduler import sm2
+from flashdl.scheduler.sm2 import CardState, ReviewKind
+from flashdl.services.exchange import store_access
+
+DAY_BUCKET_MS = 15 * 60 * 1000  # every UTC offset in use is a multiple of 15 minutes
+
+
+class Incoming(NamedTuple):
+    reviewed_ms: int
+    grade: int
+    duration_ms: int = 0
+    variant_params: str | None = None  # JSON text
+    typed_answer: str | None = None
+    answer_correct: int | None = None
+    day: int | None = None  # study day ordinal when already known
+
+
+@dataclass(frozen=True)
+class HistoryCounts:
+    cards: int  # cards whose history changed
+    added: int  # reviews added
+    duplicates: int  # reviews already there (same card, same moment)
+
+
+def day_function(tz: tzinfo, rollover_hour: int) -> Callable[[int], int]:
+    """ms -> study-day ordinal in ``tz``, cached per quarter hour."""
+    cache: dict[int, int] = {}
+
+    def day_of(ms: int) -> int:
+        bucket = ms // DAY_BUCKET_MS
+        day = cache.get(bucket)
+        if day is None:
+            moment = datetime.fromtimestamp(bucket * DAY_BUCKET_MS / 1000, tz)
+            day = cache[bucket] = study_day(moment, rollover_hour=rollover_hour).toordinal()
+        return day
+
+    return day_of
+
+
+def replay(card_id: int, reviews: Iterable[Incoming], day_of: Callable[[int], int],
+           iso: Callable[[int | None], str | None]) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
+    """Log rows (the store's column order) and the final state row of one card."""
+    n, ease, interval, due, last, pending = 0, sm2.INITIAL_EASE, 0, None, None, False
+    rows = []
+    next_ease, next_interval = sm2.next_ease, sm2.next_interval
+    for ms, grade, duration, params, typed, correct, known_day in reviews:
+        day = known_day if known_day is not None else day_of(ms)
+        if last is not None and day < last:
+            day = last  # a clock that went back: count it on the last study day
+        if day == last:
+            kind = ReviewKind.DRILL
+            n2, ease2, interval2, due2 = n, ease, interval, due
+        else:
+            kind = ReviewKind.NEW if last is None else ReviewKind.REVIEW
+            if grade < sm2.PASS_GRADE:
+                n2, interval2 = 0, sm2.FIRST_INTERVAL
+            elif n == 0:
+                n2, interval2 = 1, sm2.FIRST_INTERVAL
+            elif n == 1:
+                n2, interval2 = 2, sm2.SECOND_INTERVAL
+            else:
+                n2, interval2 = n + 1, next_interval(interval, ease)
+            ease2 = next_ease(ease, grade)
+            due2 = day + interval2
+        rating = 1 if grade < sm2.PASS_GRADE else grade - 1
+        rows.append((card_id, ms, iso(day), grade, rating, int(kind), n, n2, ease, ease2, interval,
+                     interval2, iso(due), iso(due2), iso(last), int(pending), duration, params, typed,
+                     correct))
+        n, ease, interval, due, last, pending = n2, ease2, interval2, due2, day, grade < sm2.REPEAT_BELOW
+    return rows, (n, ease, interval, iso(due), iso(last), int(pending), card_id)
+
+
+def iso_days() -> Callable[[int | None], str | None]:
+    cache: dict[int, str] = {}
+
+    def iso(ordinal: int | None) -> str | None:
+        if ordinal is None:
+            return None
+        text = cache.get(ordinal)
+        if text is None:
+            text = cache[ordinal] = date.fromordinal(ordinal).isoformat()
+        return text
+
+    return iso
+
+
+def import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
+                   day_of: Callable[[int], int]) -> HistoryCounts:
+    """Merge ``incoming`` (store card id -> reviews) into the log and replay (caller's transaction)."""
+    existing = store_access.card_reviews(db, incoming)
+    iso = iso_days()
+    rebuilt: list[int] = []
+    rows: list[tuple[Any, ...]] = []
+    states: list[tuple[Any, ...]] = []
+    added = duplicates = 0
+    for card_id, reviews in incoming.items():
+        old = existing.get(card_id, [])
+        seen = {row[1] for row in old}
+        fresh: list[Incoming] = []
+        for review in reviews:
+            if review.reviewed_ms in seen:
+                duplicates += 1
+                continue
+            seen.add(review.reviewed_ms)
+            fresh.append(review)
+        if not fresh:
+            continue
+        added += len(fresh)
+        if old:
+            rebuilt.append(card_id)
+            fresh.extend(_incoming_of(row) for row in old)
+        fresh.sort(key=lambda review: review.reviewed_ms)
+        card_rows, state = replay(card_id, fresh, day_of, iso)
+        rows.extend(card_rows)
+        states.append(state)
+    store_access.delete_reviews(db, rebuilt)
+    store_access.insert_reviews(db, rows)
+    store_access.save_states(db, states)
+    return HistoryCounts(cards=len(states), added=added, duplicates=duplicates)
+
+
+def _incoming_of(row: tuple[Any, ...]) -> Incoming:
+    """An existing log row (``_LOG_COLUMNS`` order) as a review to replay, keeping its study day."""
+    day = row[2] if isinstance(row[2], date) else date.fromisoformat(row[2])
+    return Incoming(row[1], row[3], row[16], row[17], row[18], row[19], day.toordinal())
+
+
+def restore_exact(db: sqlite3.Connection, card_id: int, rows: list[tuple[Any, ...]],
+                  state: CardState) -> None:
+    """Write log rows and a state as they were saved (a card with no history yet)."""
+    store_access.insert_reviews(db, rows)
+    store_access.save_states(db, [(state.repetitions, state.ease, state.interval,
+                                   _iso(state.due), _iso(state.last_review),
+                                   int(state.repeat_pending), card_id)])
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()

@@ -1,0 +1,229 @@
+"""Import use cases: every format becomes one ``PreparedImport``, applied in one transaction.
+
+``load_*`` functions read and validate their inputs completely (nothing
+touches the database yet); ``apply_import`` then writes decks (the store
+engineer's deck sync), review history and flags inside a single
+``Store.write()``. Any error on the way — a card the history names but no
+deck has, a duplicate id — rolls everything back: the database is exactly as
+it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from flashdl.deck.model import Card, Deck
+from flashdl.errors import InputError, SourcePosition
+from flashdl.formats import anki_notetype
+from flashdl.formats.history_json import SavedHistory
+from flashdl.services.exchange import store_access
+from flashdl.services.exchange.files import read_text
+from flashdl.services.exchange.history import HistoryCounts, Incoming, day_function, import_reviews
+from flashdl.store import Store
+
+
+@dataclass(frozen=True)
+class PendingReviews:
+    """Reviews for the card ``DECK/CARD``, and where in which file they came from."""
+
+    file: str
+    line: int | None
+    reviews: list[Incoming]
+
+
+@dataclass
+class PreparedImport:
+    decks: list[tuple[Deck, str | None]] = field(default_factory=list)
+    reviews: dict[str, PendingReviews] = field(default_factory=dict)  # "DECK/CARD" -> reviews
+    suspended: dict[str, bool] = field(default_factory=dict)  # "DECK/CARD" -> flag
+    saved: list[tuple[SavedHistory, str]] = field(default_factory=list)  # exact side files
+    notes: list[str] = field(default_factory=list)  # skipped items and warnings, for the user
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    sync: object  # flashdl.services.views.SyncReport
+    history: HistoryCounts | None
+    notes: tuple[str, ...]
+
+
+def apply_import(store: Store, prepared: PreparedImport, now: datetime) -> ImportReport:
+    """Write a prepared import in one transaction (all or nothing)."""
+    from flashdl.services.deck_sync import sync_decks
+    from flashdl.services.views import SyncReport
+    from flashdl.store.settings import load_settings
+
+    with store.write() as conn:
+        sync = sync_decks(store, prepared.decks, now) if prepared.decks else SyncReport(decks=())
+        history = None
+        if prepared.reviews or prepared.saved or prepared.suspended:
+            db = store.dbapi
+            ids = store_access.card_ids(db)
+            day_of = day_function(now.tzinfo, load_settings(conn).rollover_hour)  # type: ignore[arg-type]
+            from flashdl.services.exchange.saved_history import split_saved
+
+            incoming, exact = split_saved(db, prepared.saved, ids)
+            for key, pending in prepared.reviews.items():
+                card_id = ids.get(key)
+                if card_id is None:
+                    raise InputError(f"unknown card {key!r} (import its deck first, or use --deck)",
+                                     SourcePosition(pending.file, pending.line))
+                incoming.setdefault(card_id, []).extend(pending.reviews)
+            history = import_reviews(db, incoming, day_of)
+            if exact:
+                history = HistoryCounts(history.cards + exact, history.added, history.duplicates)
+            store_access.save_flags(db, [(int(flag), None, ids[key])
+                                         for key, flag in prepared.suspended.items() if key in ids])
+    return ImportReport(sync, history, tuple(prepared.notes))
+
+
+def load_sources(paths: Sequence[Path], fmt: str, deck_id: str | None) -> PreparedImport:
+    """Flashcard-export text (``brainscape``) or lecture notes (``notes``) via ``parse_source``."""
+    from flashdl.formats import parse_source
+
+    prepared = PreparedImport()
+    if deck_id and len(paths) > 1:
+        raise InputError("--deck names one deck; import one source file at a time with it")
+    for path in paths:
+        result = parse_source(read_text(path), str(path), fmt, deck_id)
+        prepared.decks.append((result.deck, str(path)))
+        prepared.notes += [f"{path}: skipped {note}" for note in result.skipped]
+        prepared.notes += [f"{path}: {note}" for note in result.warnings]
+    return prepared
+
+
+def load_apkg(paths: Sequence[Path], deck_id: str | None, *, with_history: bool) -> PreparedImport:
+    """Anki packages: notes to cards; with history, the revlog and suspensions too."""
+    from flashdl.formats.anki_import import decks_from_collection
+    from flashdl.formats.anki_package import read_package
+    from flashdl.formats.revlog_csv import GRADE_FOR_RATING
+
+    prepared = PreparedImport()
+    for path in paths:
+        package = read_package(path, str(path), with_reviews=with_history)
+        result = decks_from_collection(package.collection, str(path), deck_id)
+        prepared.notes += [f"{path}: skipped {note}" for note in result.skipped]
+        if result.media:
+            prepared.notes.append(f"{path}: cards refer to {len(result.media)} media file(s) by name "
+                                  f"(e.g. {result.media[0]!r}); media files are not imported")
+        by_card: dict[int, list[Incoming]] = {}
+        for review in package.collection.reviews:
+            grade = GRADE_FOR_RATING.get(review.ease)
+            if grade is not None:  # ease 0: a manual reschedule, not a review
+                by_card.setdefault(review.card_id, []).append(
+                    Incoming(review.id, grade, max(0, min(review.time_ms, 86_400_000))))
+        for imported in result.decks:
+            prepared.decks.append((_validated(imported.deck, str(path)), str(path)))
+            if not with_history:
+                continue
+            for card, anki_card in zip(imported.deck.cards, imported.anki_cards):
+                key = f"{imported.deck.id}/{card.id}"
+                if anki_card.id in by_card:
+                    prepared.reviews[key] = PendingReviews(str(path), None, by_card[anki_card.id])
+                if anki_card.queue == -1:
+                    prepared.suspended[key] = True
+    return prepared
+
+
+def load_revlog(paths: Sequence[Path], deck_id: str | None) -> PreparedImport:
+    """Review-history CSVs (Anki revlog columns or fsrs-optimizer layout)."""
+    from flashdl.formats.revlog_csv import read_history
+
+    prepared = PreparedImport()
+    for path in paths:
+        for row in read_history(read_text(path), str(path)):
+            key = row.card if "/" in row.card else (f"{deck_id}/{row.card}" if deck_id else None)
+            if key is None:
+                raise InputError(f"card {row.card!r} is not DECK/CARD; name its deck with --deck",
+                                 SourcePosition(str(path), row.line))
+            pending = prepared.reviews.get(key)
+            if pending is None:
+                pending = prepared.reviews[key] = PendingReviews(str(path), row.line, [])
+            pending.reviews.append(Incoming(row.reviewed_ms, row.grade, row.duration_ms))
+    return prepared
+
+
+def load_text(paths: Sequence[Path], deck_id: str | None, separator: str) -> PreparedImport:
+    """CSV/TSV notes (Anki plain text, flashdl's own columns, or two-column front/back)."""
+    from flashdl.formats.anki_text import parse_text_notes
+
+    prepared = PreparedImport()
+    for path in paths:
+        notes = parse_text_notes(read_text(path), str(path), separator=separator)
+        prepared.decks.extend((deck, str(path)) for deck in _text_decks(notes, str(path), deck_id))
+    return prepared
+
+
+def _text_decks(notes: object, filename: str, deck_id: str | None) -> list[Deck]:
+    from flashdl.formats.anki_import import guid_slug, slug_for_deck
+    from flashdl.formats.anki_text import TextNotes
+    from flashdl.formats.html_markdown import html_to_markdown
+
+    assert isinstance(notes, TextNotes)
+    names = list(notes.columns)
+    own = "Card" in names and "flashdl" in names
+    position = {name: i for i, name in enumerate(names)}
+    convert = html_to_markdown if notes.html else (lambda text: text)
+    decks: dict[str, dict[str, object]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for note in notes.notes:
+        if len(note.fields) < 2:
+            raise InputError("a note needs a front and a back column", SourcePosition(filename, note.line))
+        data: dict[str, object] = {}
+        if own:
+            data = anki_notetype.read_card_data(note.fields[position["flashdl"]])
+            front, back = note.fields[position["Front"]], note.fields[position["Back"]]
+            deck_slug, _, card_id = note.fields[position["Card"]].partition("/")
+        else:
+            front, back = convert(note.fields[0]), convert("\n\n".join(note.fields[1:]))
+            deck_slug, card_id = "", guid_slug(note.guid) if note.guid else _text_id(front)
+        deck_slug = deck_id or deck_slug or slug_for_deck(note.deck or notes.deck or Path(filename).stem)
+        if (deck_slug, card_id) in seen:
+            raise InputError(f"duplicate card {deck_slug}/{card_id} (same as line "
+                             f"{seen[deck_slug, card_id]}; the front is the id of a row without one)",
+                             SourcePosition(filename, note.line))
+        seen[deck_slug, card_id] = note.line
+        entry = decks.setdefault(deck_slug, {"name": note.deck or notes.deck or deck_slug, "cards": [],
+                                             "meta": {}})
+        if isinstance(data.get("deck"), dict):
+            entry["meta"] = data["deck"]
+        tags = anki_notetype.tags_of(data) if own and data else None
+        entry["cards"].append(Card(  # type: ignore[union-attr]
+            id=card_id, front=front, back=back, tags=tags if tags is not None else note.tags,
+            engine=anki_notetype.engine_of(data), errata=anki_notetype.errata_of(data), line=note.line))
+    return [_text_deck(slug, entry, filename) for slug, entry in decks.items()]
+
+
+def _text_deck(slug: str, entry: dict[str, object], filename: str) -> Deck:
+    meta = entry["meta"] if isinstance(entry["meta"], dict) else {}
+    deck = Deck(id=slug, name=str(entry["name"]), cards=tuple(entry["cards"]),  # type: ignore[arg-type]
+                description=meta.get("description"), source=meta.get("source"),
+                tags=tuple(meta.get("tags") or ()))
+    return _validated(deck, filename)
+
+
+def _validated(deck: Deck, filename: str) -> Deck:
+    """Run the deck through the YAML deck rules (ids, tags, engine blocks), naming the file."""
+    from flashdl.deck.yaml_deck import deck_from_mapping, deck_to_data
+
+    try:
+        deck_from_mapping(deck_to_data(deck))
+    except InputError as error:
+        raise InputError(error.message, SourcePosition(filename)) from None
+    return deck
+
+
+def _text_id(front: str) -> str:
+    """A row without an id is keyed by its front text, as Anki keys notes by their first field."""
+    return "h" + hashlib.sha1(front.strip().encode("utf-8")).hexdigest()[:12]
+
+
+def load_history_side_file(path: Path) -> tuple[SavedHistory, str]:
+    from flashdl.formats.history_json import parse_history
+
+    return parse_history(read_text(path), str(path)), str(path)
+

@@ -1,0 +1,63 @@
+"""Applying a YAML export's history side file (``formats.history_json``).
+
+A card with no reviews in the database gets its saved log rows and state
+back exactly (ids aside), flags included. A card that already has reviews
+gets the saved ones merged in and its log replayed (``history``), as any
+other history import.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from flashdl.errors import InputError, SourcePosition
+from flashdl.formats.history_json import SavedCard, SavedHistory
+from flashdl.services.exchange import store_access
+from flashdl.services.exchange.history import Incoming, restore_exact
+from flashdl.store.records import dump_json
+
+
+def split_saved(db: sqlite3.Connection, saved: list[tuple[SavedHistory, str]],
+                ids: dict[str, int]) -> tuple[dict[int, list[Incoming]], int]:
+    """Restore what can be restored exactly; return the rest as reviews to merge, and the count."""
+    incoming: dict[int, list[Incoming]] = {}
+    wanted: dict[int, SavedCard] = {}
+    for history, filename in saved:
+        for card in history.cards:
+            card_id = ids.get(f"{history.deck}/{card.card}")
+            if card_id is None:
+                raise InputError(f"history of unknown card {history.deck}/{card.card}",
+                                 SourcePosition(filename))
+            wanted[card_id] = card
+    existing = store_access.card_reviews(db, wanted)
+    exact = 0
+    flags = []
+    for card_id, card in wanted.items():
+        flags.append((int(card.suspended), None if card.buried_until is None
+                      else card.buried_until.isoformat(), card_id))
+        if card_id in existing:
+            incoming[card_id] = [Incoming(
+                r.reviewed_ms, r.grade, r.duration_ms,
+                None if r.variant_params is None else dump_json(r.variant_params), r.typed_answer,
+                None if r.answer_correct is None else int(r.answer_correct), r.study_day.toordinal())
+                for r in card.reviews]
+            continue
+        restore_exact(db, card_id, [_row(card_id, r) for r in card.reviews], card.state)
+        exact += 1
+    store_access.save_flags(db, flags)
+    return incoming, exact
+
+
+def _row(card_id: int, r: Any) -> tuple[Any, ...]:
+    before, after = r.before, r.after
+
+    def iso(day: Any) -> str | None:
+        return None if day is None else day.isoformat()
+
+    return (card_id, r.reviewed_ms, r.study_day.isoformat(), r.grade, r.rating, r.kind,
+            before.repetitions, after.repetitions, before.ease, after.ease, before.interval,
+            after.interval, iso(before.due), iso(after.due), iso(before.last_review),
+            int(before.repeat_pending), r.duration_ms,
+            None if r.variant_params is None else dump_json(r.variant_params), r.typed_answer,
+            None if r.answer_correct is None else int(r.answer_correct))

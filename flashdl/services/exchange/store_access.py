@@ -1,0 +1,113 @@
+"""The bulk reads and writes import/export needs, on the store's sqlite3 connection.
+
+``flashdl.store.scheduling`` writes one review at a time (the study hot
+path); moving a million-row history needs ``executemany`` and whole-deck
+reads instead. The statements use the store's own column lists and run
+inside the caller's ``Store.read()``/``write()`` transaction. (This is the
+one module of ``exchange`` that holds SQL; it belongs in ``flashdl.store``
+once the store grows bulk operations.)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
+
+from flashdl.store.scheduling import _INSERT_LOG, _LOG_COLUMNS
+
+
+class DeckInfo(NamedTuple):
+    id: int
+    slug: str
+    name: str
+    description: str | None
+    source: str | None
+    tags: str  # JSON list
+
+
+class CardInfo(NamedTuple):
+    id: int
+    slug: str
+    front: str
+    back: str
+    tags: str  # JSON list
+    engine: str | None  # JSON
+    errata: str | None  # JSON
+    suspended: int
+    buried_until: str | None
+    repetitions: int
+    ease: int
+    interval: int
+    due: str | None
+    last_review: str | None
+    repeat_pending: int
+
+
+def deck_info(db: sqlite3.Connection, slug: str) -> DeckInfo | None:
+    row = db.execute("SELECT id, slug, name, description, source, tags FROM deck WHERE slug = ?",
+                     (slug,)).fetchone()
+    return None if row is None else DeckInfo._make(row)
+
+
+def deck_slugs(db: sqlite3.Connection) -> list[str]:
+    return [slug for (slug,) in db.execute("SELECT slug FROM deck ORDER BY slug")]
+
+
+def deck_cards(db: sqlite3.Connection, deck_id: int) -> list[CardInfo]:
+    """A deck's active (not retired) cards in file order."""
+    return [CardInfo._make(row) for row in db.execute(
+        "SELECT id, slug, front, back, tags, engine, errata, suspended, buried_until, repetitions, "
+        "ease, interval, due, last_review, repeat_pending FROM card "
+        "WHERE deck_id = ? AND NOT retired ORDER BY position, id", (deck_id,))]
+
+
+def card_ids(db: sqlite3.Connection, deck_slug: str | None = None) -> dict[str, int]:
+    """``DECK/CARD`` -> store id, for every card (retired ones too: they keep history)."""
+    query = "SELECT deck.slug || '/' || card.slug, card.id FROM card JOIN deck ON deck.id = card.deck_id"
+    if deck_slug is None:
+        return dict(db.execute(query))
+    return dict(db.execute(query + " WHERE deck.slug = ?", (deck_slug,)))
+
+
+def deck_reviews(db: sqlite3.Connection, deck_id: int) -> Iterator[tuple[Any, ...]]:
+    """``(card slug, card id, *log columns)`` of a deck's active cards, in time order."""
+    columns = ", ".join(f"r.{c.strip()}" for c in _LOG_COLUMNS.split(","))
+    return db.execute(
+        f"SELECT c.slug, {columns} FROM review_log r JOIN card c ON c.id = r.card_id "
+        "WHERE c.deck_id = ? AND NOT c.retired ORDER BY r.reviewed_ms, r.id", (deck_id,))
+
+
+def card_reviews(db: sqlite3.Connection, card_ids_: Iterable[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """Existing log rows (all columns but ``id``) of the given cards, oldest first."""
+    found: dict[int, list[tuple[Any, ...]]] = {}
+    ids = list(card_ids_)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in db.execute(f"SELECT {_LOG_COLUMNS} FROM review_log WHERE card_id IN ({marks}) "
+                              "ORDER BY reviewed_ms, id", chunk):
+            found.setdefault(row[0], []).append(row)
+    return found
+
+
+def delete_reviews(db: sqlite3.Connection, card_ids_: Iterable[int]) -> None:
+    db.executemany("DELETE FROM review_log WHERE card_id = ?", [(i,) for i in card_ids_])
+
+
+def insert_reviews(db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Rows in ``flashdl.store.scheduling``'s column order (20 values each)."""
+    db.executemany(_INSERT_LOG, rows)
+
+
+def save_states(db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
+    """``(repetitions, ease, interval, due, last_review, repeat_pending, card id)`` each."""
+    db.executemany(
+        "UPDATE card SET repetitions = ?, ease = ?, interval = ?, due = ?, last_review = ?, "
+        "repeat_pending = ?, revision = revision + 1 WHERE id = ?", rows)
+
+
+def save_flags(db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
+    """``(suspended, buried_until, card id)`` each."""
+    db.executemany("UPDATE card SET suspended = ?, buried_until = ?, revision = revision + 1 "
+                   "WHERE id = ?", rows)
