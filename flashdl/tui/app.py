@@ -1,0 +1,153 @@
+"""The Textual application and its factory.
+
+``make_app(db_path, clock, ...)`` builds the app with its dependencies
+injected (posting's ``make_posting``), so tests run it on a temp database,
+a fixed clock and fixed variant seeds. The app itself only routes between
+screens; the screens hold the behaviour, the collection holds the data
+access, and ``app.tcss`` the shared styles.
+
+Start-up is kept lean: only the home (or study) screen is imported before
+the first frame; the database (SQLAlchemy) is opened by that screen's worker
+thread after the frame is drawn; the other screens and the engine are
+imported when first needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from flashdl.clock import Clock, SystemClock
+from flashdl.errors import FlashdlError
+from flashdl.tui.collection import Collection
+
+STATS_MODULE = "flashdl.tui.screens.stats"
+
+
+class FlashdlApp(App[None]):
+    """flashdl in the terminal (see the module docstring)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "flashdl"
+    BINDINGS = [
+        # Textual's own pair, copied exactly (INTEROP §4), then flashdl's.
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit"),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+        Binding("question_mark", "help", "Help", key_display="?", id="help",
+                tooltip="Keys of this screen and what the grades mean"),
+    ]
+
+    def __init__(self, collection: Collection, *, study: str | None = None, study_all: bool = False) -> None:
+        super().__init__()
+        self.collection = collection
+        self._start_study = study_all or study is not None
+        self._start_deck = study
+        self.error: FlashdlError | None = None
+
+    def on_mount(self) -> None:
+        if self._start_study:
+            from flashdl.tui.screens.study import StudyScreen
+
+            self.push_screen(StudyScreen(self._start_deck))
+        else:
+            from flashdl.tui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen())
+
+    def on_unmount(self) -> None:
+        self.collection.close()
+
+    # ------------------------------------------------------------- navigation
+
+    def go_home(self) -> None:
+        """Back to the deck list (it is under every other screen, or replaces them)."""
+        from flashdl.tui.screens.home import HomeScreen
+
+        if any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, HomeScreen):
+                self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen())
+
+    def study(self, deck: str | None) -> None:
+        from flashdl.tui.screens.study import StudyScreen
+
+        self.push_screen(StudyScreen(deck))
+
+    def browse(self, query: str = "") -> None:
+        from flashdl.tui.screens.browse import BrowseScreen
+
+        self.push_screen(BrowseScreen(query))
+
+    @property
+    def has_stats(self) -> bool:
+        from importlib.util import find_spec
+
+        return find_spec(STATS_MODULE) is not None
+
+    def show_stats(self, deck: str | None = None) -> None:
+        if not self.has_stats:
+            self.notify("The statistics screen is not available in this build.", severity="warning")
+            return
+        from importlib import import_module
+
+        module = import_module(STATS_MODULE)
+        self.push_screen(module.make_stats_screen(self.collection, deck))
+
+    def action_help(self) -> None:
+        from flashdl.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def fail(self, error: FlashdlError) -> None:
+        """A user error found after start (bad database, unknown deck): exit with code 2."""
+        self.error = error
+        self.exit(return_code=2)
+
+    # -------------------------------------------------------- command palette
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every flashdl action enabled on the current screen (hidden keys too), then Textual's."""
+        from flashdl.tui.keys import screen_actions
+
+        for action in screen_actions(screen):
+            if not action.enabled:
+                continue
+            help_text = f"{action.tooltip} (key: {action.key})" if action.tooltip else f"key: {action.key}"
+            callback = partial(self._run_from_palette, action.action, action.node)
+            yield SystemCommand(action.description, help_text, callback)
+        yield from super().get_system_commands(screen)
+
+    async def _run_from_palette(self, action: str, node: Any) -> None:
+        await self.run_action(action, node)
+
+
+def make_app(
+    db_path: Path | str,
+    clock: Clock | None = None,
+    *,
+    study: str | None = None,
+    study_all: bool = False,
+    seeds: Iterator[int] | None = None,
+    timer: Callable[[], float] | None = None,
+    import_bundled: bool = True,
+    bundled_dir: Path | None = None,
+) -> FlashdlApp:
+    """The app on the database at ``db_path``.
+
+    ``study``/``study_all`` open a study session straight away (``flashdl
+    study [DECK]``). ``seeds`` yields the seed of each computed-card variant
+    (default: random); ``timer`` measures answer times (default: monotonic).
+    """
+    options: dict[str, Any] = {"seeds": seeds, "import_bundled": import_bundled, "bundled_dir": bundled_dir}
+    if timer is not None:
+        options["timer"] = timer
+    collection = Collection(db_path, clock or SystemClock(), **options)
+    return FlashdlApp(collection, study=study, study_all=study_all)

@@ -1,0 +1,148 @@
+"""The terminal UI's way to the data: one open store, the clock, and the service calls.
+
+Screens never see the store: they call these methods, each one service call
+(``flashdl.services``: the same functions the CLI uses) and so one
+transaction. The store and the services (SQLAlchemy) are imported only when
+``open()`` runs, which the app does in a worker thread after its first
+frame, so start-up draws before the ~0.3 s of imports.
+
+Injected, so tests build an app on a temp database with a fixed clock and
+fixed variant seeds: ``Collection(db_path, clock, seeds=..., timer=...)``.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flashdl.clock import Clock
+
+if TYPE_CHECKING:
+    from flashdl.services.study import StudySession
+    from flashdl.services.views import CardDetails, DeckSummary, SearchHit, SyncReport
+    from flashdl.store import Store
+
+SEARCH_LIMIT = 200
+
+
+def random_seeds() -> Iterator[int]:
+    """A fresh variant seed per review (not reproducible on purpose)."""
+    system = random.SystemRandom()
+    while True:
+        yield system.randrange(2**32)
+
+
+class Collection:
+    """The database at ``db_path`` as the UI uses it (see the module docstring)."""
+
+    def __init__(
+        self,
+        db_path: Path | str,
+        clock: Clock,
+        *,
+        seeds: Iterator[int] | None = None,
+        timer: Callable[[], float] = time.monotonic,
+        import_bundled: bool = True,
+        bundled_dir: Path | None = None,
+    ) -> None:
+        self.db_path = Path(db_path).expanduser()
+        self.clock = clock
+        self.timer = timer
+        self._seeds = seeds if seeds is not None else random_seeds()
+        self._import_bundled = import_bundled
+        self._bundled_dir = bundled_dir
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+        self.imported: SyncReport | None = None
+
+    # ------------------------------------------------------------------ life
+
+    def open(self) -> None:
+        """Open the database; on an empty one, import the bundled decks (DESIGN §3)."""
+        with self._lock:
+            if self._store is not None:
+                return
+            from flashdl.services.deck_sync import ensure_bundled_decks
+            from flashdl.store import open_store
+
+            store = open_store(self.db_path)
+            try:
+                if self._import_bundled:
+                    self.imported = ensure_bundled_decks(store, self.now(), self._bundled_dir)
+            except BaseException:
+                store.close()
+                raise
+            self._store = store
+
+    @property
+    def is_open(self) -> bool:
+        return self._store is not None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self.open()
+        assert self._store is not None
+        return self._store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def next_seed(self) -> int:
+        return int(next(self._seeds))
+
+    # -------------------------------------------------------------- services
+
+    def decks(self) -> list[DeckSummary]:
+        from flashdl.services.browse import list_decks
+
+        return list_decks(self.store, self.now())
+
+    def start_session(self, deck: str | None) -> StudySession:
+        from flashdl.services.study import StudySession
+
+        return StudySession(self.store, self.now(), deck)
+
+    def due_tomorrow(self, deck: str | None = None) -> int:
+        from flashdl.services.browse import due_tomorrow
+
+        return due_tomorrow(self.store, self.now(), deck)
+
+    def search(self, text: str, *, deck: str | None = None, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
+        from flashdl.services.browse import search_cards
+
+        return search_cards(self.store, text, deck=deck, limit=limit, include_retired=True)
+
+    def card_details(self, card: int | str) -> CardDetails:
+        from flashdl.services.browse import card_details
+
+        return card_details(self.store, card)
+
+    def set_suspended(self, card: int | str, suspended: bool) -> None:
+        from flashdl.services import card_flags
+
+        (card_flags.suspend_card if suspended else card_flags.unsuspend_card)(self.store, card)
+
+    def reload_deck_file(self, path: str) -> SyncReport:
+        """Re-read a deck file after it was edited (history kept, DESIGN §2)."""
+        from flashdl.services.deck_sync import import_deck_files
+
+        return import_deck_files(self.store, [Path(path)], self.now())
+
+    def today(self) -> date:
+        """The current study day (for relative dates on screen)."""
+        from flashdl.clock import study_day
+        from flashdl.services.settings import get_settings
+
+        return study_day(self.now(), rollover_hour=get_settings(self.store).rollover_hour)

@@ -1,0 +1,80 @@
+"""Computed cards in a study session: the exercise shown and the check of a typed answer.
+
+Which cards get a typed answer: every card with an ``engine`` block. Typing
+the number and having it checked, with the worked solution next to it, is
+what serves a student on a computational card, whether or not it varies:
+
+- ``vary: true``: a fresh variant of the family each review (a new seed
+  drawn per review), so the student practises the method, not the number.
+  The variant's own prompt replaces the card's front (whose numbers belong
+  to the card's fixed example) and its worked solution replaces the back.
+- no ``vary``: the card's own example (its ``params``); the front and back
+  are the card's, plus the engine's check and worked solution.
+
+A card whose family or params the engine cannot use falls back to a plain
+self-graded card (``exercise_for`` returns None), so a bad deck never blocks
+a session. The engine (numpy) is imported on first use, not at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ComputedExercise:
+    card_id: int
+    family: str
+    seed: int | None  # None: the card's own params
+    params: dict[str, Any]
+    prompt: str | None  # the variant's question (plain text); None: show the card front
+    answer: Any
+    solution: str
+
+    @property
+    def varies(self) -> bool:
+        return self.seed is not None
+
+    def check(self, text: str) -> Any:
+        """The engine's ``Verdict`` for ``text`` (never raises for a bad answer)."""
+        from flashdl.engine import EngineError, Verdict, get_family
+
+        try:
+            return get_family(self.family).check(self.params, text)
+        except EngineError as error:
+            return Verdict(correct=False, expected="", given=text, feedback=f"could not check: {error}")
+
+
+def exercise_for(card: Any, next_seed: Callable[[], int]) -> ComputedExercise | None:
+    """The exercise for a ``StudyCard`` with an engine block (see the module docstring).
+
+    ``next_seed`` is called only for a varying card: one seed per review.
+    """
+    spec = card.engine
+    if spec is None:
+        return None
+    from flashdl.engine import EngineError, generate_variant, get_family
+
+    try:
+        if spec.vary:
+            seed = next_seed()
+            variant = generate_variant(spec.family, seed)
+            return ComputedExercise(
+                card_id=card.id, family=spec.family, seed=seed, params=variant.params,
+                prompt=variant.prompt, answer=variant.answer, solution=variant.solution,
+            )
+        family = get_family(spec.family)
+        params = dict(spec.params)
+        return ComputedExercise(
+            card_id=card.id, family=spec.family, seed=None, params=params, prompt=None,
+            answer=family.solve(params), solution=family.solution(params),
+        )
+    except (EngineError, ValueError, TypeError, KeyError):
+        return None
+
+
+def preload_engine() -> None:
+    """Import the engine ahead of the first computed card (from a worker)."""
+    import flashdl.engine  # noqa: F401

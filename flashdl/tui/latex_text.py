@@ -1,0 +1,195 @@
+"""LaTeX in card text, turned into Unicode a terminal can show.
+
+Cards are Markdown with ``$...$`` (inline) and ``$$...$$`` (display) math.
+A terminal cannot typeset LaTeX, so each math span is converted with
+pylatexenc's ``LatexNodes2Text`` plus a few rules that keep formulas
+unambiguous on one line:
+
+- ``\\frac{a+b}{c}`` becomes ``(a+b)/c`` (pylatexenc alone gives ``a+b/c``,
+  which reads as a different formula); single symbols stay bare: ``2/n``.
+- ``x^2``, ``W^T``, ``e^{-x}`` use superscript characters when every
+  character has one (``x²``, ``Wᵀ``, ``e⁻ˣ``), else ``x^(n+1)``; subscripts of
+  digits become ``x₁``, other subscripts keep the underscore: ``w_ij``,
+  ``x_(i+1)``.
+- Spacing follows the source (``a \\times b`` stays ``a × b``).
+
+Code spans and fenced code blocks are left as they are; ``\\$`` is a dollar.
+Pure functions, no Textual: ``latex_to_unicode`` for one formula,
+``render_math(markdown)`` for a whole card side (Markdown in, Markdown out),
+``plain_text(markdown)`` for one-line previews (browse lists).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+SUPERSCRIPTS = str.maketrans(
+    "0123456789+-=()niTxajklmoprstuvwyz",
+    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀˣᵃʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻ",
+)
+SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_SUPERSCRIPT_SOURCE = frozenset("0123456789+-=()niTxajklmoprstuvwyz")
+_SUBSCRIPT_SOURCE = frozenset("0123456789+-=()")
+_ATOM = re.compile(r"[∂∇√∛∜]?[\w.′']+|\([^()]*\)|\[[^\[\]]*\]|⌊[^⌊⌋]*⌋|⌈[^⌈⌉]*⌉|√\([^()]*\)", re.UNICODE)
+
+# Math spans: $$...$$ first, then $...$ (pandoc's rule: no space just inside the
+# dollars, no digit right after the closing one, so "costs $5 and $6" stays text).
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?=\S)((?:\\\$|[^$\n])+?)(?<=\S)(?<!\\)\$(?!\d)")
+_PAREN_MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+_CODE = re.compile(r"(^```.*?^```[ \t]*$|^~~~.*?^~~~[ \t]*$|`[^`\n]+`)", re.DOTALL | re.MULTILINE)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def _is_atom(text: str) -> bool:
+    return bool(_ATOM.fullmatch(text))
+
+
+def _tidy(text: str) -> str:
+    """``\\partial L`` reads ∂L; runs of spaces become one."""
+    text = re.sub(r"([∂∇√]) (?=\w)", r"\1", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def _wrap(text: str) -> str:
+    """``text`` as one operand: parenthesized unless it already is one symbol or group."""
+    text = _tidy(text)
+    return text if _is_atom(text) else f"({text})"
+
+
+def superscript(text: str) -> str:
+    text = text.strip()
+    if text and set(text) <= _SUPERSCRIPT_SOURCE:
+        return text.translate(SUPERSCRIPTS)
+    return "^" + (f"({text})" if "_" in text else _wrap(text))
+
+
+def subscript(text: str) -> str:
+    text = text.strip()
+    if text and set(text) <= _SUBSCRIPT_SOURCE:
+        return text.translate(SUBSCRIPTS)
+    return "_" + _wrap(text)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    """A LatexNodes2Text with flashdl's rules (built once; ~5 ms)."""
+    from pylatexenc import latexwalker, macrospec
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, SpecialsTextSpec
+    from pylatexenc.latex2text import get_default_latex_context_db as text_db
+
+    walker_db = latexwalker.get_default_latex_context_db()
+    walker_db.add_context_category(
+        "flashdl-scripts",
+        prepend=True,
+        specials=[
+            macrospec.SpecialsSpec("^", args_parser=macrospec.MacroStandardArgsParser("{")),
+            macrospec.SpecialsSpec("_", args_parser=macrospec.MacroStandardArgsParser("{")),
+        ],
+        macros=[
+            *(macrospec.MacroSpec(name, "{{") for name in ("frac", "dfrac", "tfrac")),
+            macrospec.MacroSpec("sqrt", "[{"),
+        ],
+    )
+
+    def argument(node: Any, l2tobj: Any, index: int) -> str:
+        args = node.nodeargd.argnlist if node.nodeargd else []
+        if index >= len(args) or args[index] is None:
+            return ""
+        return str(l2tobj.nodelist_to_text([args[index]]))
+
+    # pylatexenc passes arguments by name: the converter must be called ``l2tobj``.
+    def fraction(node: Any, l2tobj: Any) -> str:
+        return f"{_wrap(argument(node, l2tobj, 0))}/{_wrap(argument(node, l2tobj, 1))}"
+
+    def root(node: Any, l2tobj: Any) -> str:
+        degree = argument(node, l2tobj, 0).strip()
+        sign = {"": "√", "3": "∛", "4": "∜"}.get(degree, f"{degree}√")
+        return sign + _wrap(argument(node, l2tobj, 1))
+
+    def script(node: Any, l2tobj: Any) -> str:
+        body = argument(node, l2tobj, 0)
+        text = superscript(body) if node.specials_chars == "^" else subscript(body)
+        args = node.nodeargd.argnlist if node.nodeargd else []
+        spaced = bool(args) and bool(getattr(args[0], "macro_post_space", ""))
+        return text + " " if spaced else text  # `\nabla_\theta J` keeps its space
+
+    db = text_db()
+    db.add_context_category(
+        "flashdl-scripts",
+        prepend=True,
+        macros=[
+            *(MacroTextSpec(name, simplify_repl=fraction) for name in ("frac", "dfrac", "tfrac")),
+            MacroTextSpec("sqrt", simplify_repl=root),
+        ],
+        specials=[SpecialsTextSpec("^", simplify_repl=script), SpecialsTextSpec("_", simplify_repl=script)],
+    )
+    converter = LatexNodes2Text(
+        latex_context=db, math_mode="text", strict_latex_spaces="based-on-source"
+    )
+    converter._flashdl_walker_db = walker_db
+    return converter
+
+
+@lru_cache(maxsize=4096)
+def latex_to_unicode(latex: str) -> str:
+    """One LaTeX formula (without its ``$``) as readable Unicode text."""
+    from pylatexenc.latexwalker import LatexWalker
+
+    converter = _converter()
+    try:
+        walker = LatexWalker(latex, latex_context=converter._flashdl_walker_db, tolerant_parsing=True)
+        nodes, _, _ = walker.get_latex_nodes()
+        text = converter.nodelist_to_text(nodes)
+    except Exception:  # pylatexenc raises bare Exceptions on odd input: show the source
+        return latex.strip()
+    return _tidy(str(text))
+
+
+def _replace_math(text: str, convert: Any) -> str:
+    text = _DISPLAY_MATH.sub(lambda m: convert(m.group(1), display=True), text)
+    text = _PAREN_MATH.sub(
+        lambda m: convert(m.group(1) or m.group(2), display=m.group(2) is not None), text
+    )
+    return _INLINE_MATH.sub(lambda m: convert(m.group(1), display=False), text)
+
+
+def _outside_code(markdown: str, transform: Any) -> str:
+    """Apply ``transform`` to the parts of ``markdown`` that are not code."""
+    parts = _CODE.split(markdown)
+    return "".join(part if index % 2 else transform(part) for index, part in enumerate(parts))
+
+
+def render_math(markdown: str) -> str:
+    """A card side with every math span turned into Unicode, still valid Markdown.
+
+    Converted formulas are escaped so Markdown shows them literally
+    (``w_ij * x`` must not become emphasis); display math gets its own line.
+    """
+    if "$" not in markdown and "\\(" not in markdown and "\\[" not in markdown:
+        return markdown
+
+    def convert(latex: str, *, display: bool) -> str:
+        text = _MARKDOWN_SPECIAL.sub(r"\\\1", latex_to_unicode(latex))
+        return f"\n\n{text}\n\n" if display else text
+
+    def transform(part: str) -> str:
+        return _replace_math(part, convert).replace("\\$", "$")
+
+    return _outside_code(markdown, transform)
+
+
+def plain_text(markdown: str, *, width: int | None = None) -> str:
+    """One line of readable text (math converted, Markdown marks dropped) for lists."""
+
+    def convert(latex: str, *, display: bool) -> str:
+        return latex_to_unicode(latex)
+
+    text = _replace_math(markdown, convert).replace("\\$", "$")
+    text = re.sub(r"[`*#>]+|^\s*[-+] ", "", text, flags=re.MULTILINE)
+    text = " ".join(text.split())
+    if width is not None and len(text) > width:
+        text = text[: max(width - 1, 0)] + "…"
+    return text

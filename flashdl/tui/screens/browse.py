@@ -1,0 +1,166 @@
+"""Browse: search cards by text, ``deck:ID`` and ``tag:NAME``; open one for its details.
+
+Typing searches after a short pause, in a worker thread (the service's
+search over a 100,000-card collection must not hold up a keypress); only the
+latest search's results are shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import get_current_worker
+
+from flashdl.errors import FlashdlError
+from flashdl.tui.collection import SEARCH_LIMIT
+from flashdl.tui.latex_text import plain_text
+from flashdl.tui.view_models import card_flags, matches_tags, parse_search, plural
+
+SEARCH_DELAY = 0.15  # seconds of no typing before searching
+FRONT_WIDTH = 200  # characters kept of a front in the table (the column clips to the screen)
+
+
+class BrowseScreen(Screen[None]):
+    CSS_PATH = "browse.tcss"
+    BINDINGS = [
+        Binding("enter", "open_card", "Details", id="open_card", tooltip="Scheduling and history"),
+        Binding("slash", "focus_search", "Search", key_display="/", id="search"),
+        Binding("s", "toggle_suspend", "Suspend/unsuspend", id="toggle_suspend"),
+        Binding("escape", "escape", "Back", show=False),
+        Binding("q", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self._initial = query
+        self._hits: dict[str, Any] = {}
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("flashdl · browse", classes="title")
+        yield Input(self._initial, placeholder="search words · deck:ID · tag:NAME", id="search-box",
+                    compact=True)
+        table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=True, id="hits")
+        table.add_column("Card", key="card")
+        table.add_column("Due", key="due")
+        table.add_column("Flags", key="flags")
+        table.add_column("Front", key="front")
+        yield table
+        yield Static("", id="preview")
+        yield Static("", id="browse-status", classes="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search-box", Input).focus()
+        self._search(self._initial)
+
+    def on_screen_resume(self) -> None:
+        if self._hits:
+            self._search(self.query_one("#search-box", Input).value)
+
+    @on(Input.Changed, "#search-box")
+    def _typed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SEARCH_DELAY, lambda: self._search(event.value))
+
+    @on(Input.Submitted, "#search-box")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#hits", DataTable).focus()
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, text: str) -> None:
+        query = parse_search(text)
+        collection = self.app.collection
+        try:
+            collection.open()
+            hits = collection.search(query.text, deck=query.deck)
+        except FlashdlError as error:
+            self.app.call_from_thread(self._status, str(error))
+            return
+        hits = [hit for hit in hits if matches_tags(hit.tags, query.tags)]
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, hits)
+
+    def _status(self, message: str) -> None:
+        self.query_one("#browse-status", Static).update(message)
+
+    def _show(self, hits: list[Any]) -> None:
+        table = self.query_one("#hits", DataTable)
+        table.clear()
+        self._hits = {hit.card: hit for hit in hits}
+        for hit in hits:
+            flags = card_flags(suspended=hit.suspended, retired=hit.retired)
+            due = "new" if hit.due is None else hit.due.isoformat()
+            table.add_row(hit.card, due, flags, plain_text(hit.front, width=FRONT_WIDTH), key=hit.card)
+        shown = plural(len(hits), "card")
+        more = " (the first matches: narrow the search)" if len(hits) >= SEARCH_LIMIT else ""
+        self._status(f"{shown}{more} · enter: details · /: search · s: suspend · q: back")
+        self._preview(hits[0] if hits else None)
+
+    @on(DataTable.RowHighlighted, "#hits")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value if event.row_key is not None else None
+        self._preview(self._hits.get(str(key)) if key is not None else None)
+
+    def _preview(self, hit: Any) -> None:
+        preview = self.query_one("#preview", Static)
+        if hit is None:
+            preview.update("")
+            return
+        text = Text()
+        text.append("Front ", style="bold")
+        text.append(plain_text(hit.front, width=300))
+        text.append("\nBack  ", style="bold")
+        text.append(plain_text(hit.back, width=300))
+        if hit.tags:
+            text.append("\nTags  ", style="bold")
+            text.append(", ".join(hit.tags))
+        preview.update(text)
+
+    @on(DataTable.RowSelected, "#hits")
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_card()
+
+    def _current(self) -> Any:
+        table = self.query_one("#hits", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return self._hits.get(str(row_key.value))
+
+    def action_open_card(self) -> None:
+        hit = self._current()
+        if hit is not None:
+            from flashdl.tui.screens.card import CardScreen
+
+            self.app.push_screen(CardScreen(hit.id))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search-box", Input).focus()
+
+    def action_toggle_suspend(self) -> None:
+        hit = self._current()
+        if hit is None:
+            return
+        self.app.collection.set_suspended(hit.id, not hit.suspended)
+        self.notify(f"{'Unsuspended' if hit.suspended else 'Suspended'} {hit.card}.")
+        self._search(self.query_one("#search-box", Input).value)
+
+    def action_escape(self) -> None:
+        if self.focused is self.query_one("#search-box", Input):
+            self.query_one("#hits", DataTable).focus()
+        else:
+            self.action_back()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,146 @@
+"""One card in full: its text, scheduling (due, interval, ease, reviews), review history, deck file.
+
+``e`` opens the deck file in ``$EDITOR`` (the app suspends while the editor
+runs), then re-reads the file into the store, so an edit keeps the card's id
+and its history (DESIGN §2).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from flashdl.errors import FlashdlError
+from flashdl.tui.view_models import history_row, plural, scheduling_lines
+from flashdl.tui.widgets.card_face import CardFace
+
+HISTORY_COLUMNS = ("When", "Grade", "Kind", "Interval", "Ease", "Typed answer")
+
+
+class CardScreen(Screen[None]):
+    CSS_PATH = "card.tcss"
+    BINDINGS = [
+        Binding("e", "edit", "Edit deck file", id="edit", tooltip="Open the deck file in $EDITOR"),
+        Binding("s", "toggle_suspend", "Suspend/unsuspend", id="toggle_suspend"),
+        Binding("j", "scroll(1)", "Down", show=False),
+        Binding("k", "scroll(-1)", "Up", show=False),
+        Binding("q,escape", "back", "Back", key_display="q", id="back"),
+    ]
+
+    def __init__(self, card_id: int) -> None:
+        super().__init__()
+        self.card_id = card_id
+        self.details: Any = None
+        self.deck_path: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("flashdl · card", classes="title", id="card-title")
+        with VerticalScroll(id="card-body"):
+            yield Static("Loading…", id="card-file", classes="status")
+            yield Static(id="card-scheduling")
+            yield CardFace(id="card-front")
+            yield CardFace(id="card-back")
+            yield Static("Review history", classes="section")
+            table: DataTable[Any] = DataTable(cursor_type="row", id="history", show_cursor=False)
+            for label in HISTORY_COLUMNS:
+                table.add_column(label)
+            yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#card-front").border_title = "Front"
+        self.query_one("#card-back").border_title = "Back"
+        self._load()
+
+    @work(thread=True, exclusive=True, group="card")
+    def _load(self) -> None:
+        collection = self.app.collection
+        try:
+            details = collection.card_details(self.card_id)
+            path = next((d.path for d in collection.decks() if d.id == details.deck), None)
+            today = collection.today()
+        except FlashdlError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._show, details, path, today)
+
+    def _show(self, details: Any, path: str | None, today: Any) -> None:
+        self.details, self.deck_path = details, path
+        self.query_one("#card-title", Static).update(f"flashdl · {details.card} · {details.deck_name}")
+        editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
+        if path is None:
+            where = "Deck file: unknown (imported from another format)"
+        else:
+            where = f"Deck file: {path}" + ("  (e: edit in $EDITOR)" if editor else "  (set $EDITOR to edit it with e)")
+        self.query_one("#card-file", Static).update(Text(where))
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for label, value in scheduling_lines(details, today):
+            table.add_row(label, value)
+        if details.tags:
+            table.add_row("Tags", ", ".join(details.tags))
+        self.query_one("#card-scheduling", Static).update(table)
+        self.query_one("#card-front", CardFace).show_markdown(details.front)
+        self.query_one("#card-back", CardFace).show_markdown(details.back)
+        history = self.query_one("#history", DataTable)
+        history.clear()
+        for entry in reversed(details.history):  # newest first
+            history.add_row(*history_row(entry))
+        if not details.history:
+            history.add_row("never reviewed", "", "", "", "", "")
+
+    def action_edit(self) -> None:
+        editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
+        if self.deck_path is None:
+            self.notify("This card's deck has no file to edit.", severity="warning")
+            return
+        if not editor:
+            self.notify(f"Set $EDITOR to edit here. The deck file is {self.deck_path}", timeout=8)
+            return
+        try:
+            with self.app.suspend():
+                subprocess.run([*shlex.split(editor), self.deck_path], check=False)
+        except Exception as error:  # e.g. SuspendNotSupported in a test driver, or no such editor
+            self.notify(f"Could not run {editor}: {error}", severity="error")
+            return
+        self._reload_deck(self.deck_path)
+
+    @work(thread=True, exclusive=True, group="card")
+    def _reload_deck(self, path: str) -> None:
+        try:
+            report = self.app.collection.reload_deck_file(path)
+        except FlashdlError as error:
+            self.app.call_from_thread(
+                self.notify, f"Not re-imported: {error}", severity="error", timeout=10
+            )
+            return
+        message = (f"Re-read the deck: {plural(report.updated, 'card')} updated, "
+                   f"{report.added} added, {report.retired} retired.")
+        self.app.call_from_thread(self.notify, message)
+        self.app.call_from_thread(self._load)
+
+    def action_toggle_suspend(self) -> None:
+        if self.details is None:
+            return
+        suspended = not self.details.suspended
+        self.app.collection.set_suspended(self.card_id, suspended)
+        self.notify(f"{'Suspended' if suspended else 'Unsuspended'} {self.details.card}.")
+        self._load()
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#card-body", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,149 @@
+"""The home screen: every deck with its new / learning / due / total counts and today's progress.
+
+Drawn at once with an empty table; a worker thread opens the database (and
+imports the bundled decks into an empty one), then fills the table. The
+counts are reloaded whenever the screen comes back (after a session).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from flashdl.errors import FlashdlError
+from flashdl.tui.view_models import DeckLine, deck_line, plural, today_banner
+
+COLUMNS = (("Deck", "deck"), ("New", "new"), ("Learn", "learning"), ("Due", "due"),
+           ("Total", "total"), ("Today", "today"))
+
+
+class HomeScreen(Screen[None]):
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("enter", "study_selected", "Study", id="study",
+                tooltip="Study the selected deck's due and new cards"),
+        Binding("a", "study_all", "Study all", id="study_all", tooltip="Study every deck's cards"),
+        Binding("slash,b", "browse", "Browse", key_display="b", id="browse",
+                tooltip="Search cards by text, deck and tag"),
+        Binding("t", "stats", "Stats", id="stats", tooltip="Progress statistics"),
+        Binding("r", "refresh", "Refresh", show=False, id="refresh", tooltip="Reload the counts"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("q", "app.quit", "Quit", id="quit_home"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lines: list[DeckLine] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("flashdl · decks", classes="title", id="home-title")
+        yield Static("Opening the collection…", id="banner", classes="status")
+        table = DeckTable(cursor_type="row", zebra_stripes=True, id="decks")
+        for label, key in COLUMNS:
+            table.add_column(label, key=key)
+        yield table
+        yield Static("", id="hint", classes="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.load)
+
+    def on_screen_resume(self) -> None:
+        if self._lines or self.app.collection.is_open:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="home-load")
+    def load(self) -> None:
+        collection = self.app.collection
+        try:
+            collection.open()
+            summaries = collection.decks()
+        except FlashdlError as error:
+            self.app.call_from_thread(self.app.fail, error)
+            return
+        self.app.call_from_thread(self._show, summaries)
+
+    def _show(self, summaries: list[Any]) -> None:
+        table = self.query_one("#decks", DataTable)
+        selected = self.selected_deck()
+        self._lines = [deck_line(summary) for summary in summaries]
+        table.clear()
+        for line in self._lines:
+            table.add_row(
+                line.name,
+                *(_count(value) for value in (line.new, line.learning, line.due, line.total)),
+                line.today,
+                key=line.id,
+            )
+        if selected is not None and selected in {line.id for line in self._lines}:
+            table.move_cursor(row=table.get_row_index(selected))
+        self.query_one("#banner", Static).update(today_banner(summaries))
+        imported = self.app.collection.imported
+        if not self._lines:
+            hint = "No decks yet. Import some: flashdl import PATH (or flashdl import --bundled)."
+        elif imported is not None and imported.added:
+            hint = f"Imported the bundled decks: {plural(imported.added, 'card')}. enter: study"
+        else:
+            hint = "enter: study the selected deck · a: all decks · b: browse · ?: help"
+        self.query_one("#hint", Static).update(hint)
+        self.refresh_bindings()
+
+    def selected_deck(self) -> str | None:
+        table = self.query_one("#decks", DataTable)
+        if not self._lines or table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return None if row_key.value is None else str(row_key.value)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("study_selected", "study_all", "browse") and not self._lines:
+            return None  # shown dimmed until the decks are loaded
+        if action == "stats" and not self.app.has_stats:
+            return False
+        return True
+
+    @on(DataTable.RowSelected, "#decks")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_study_selected()
+
+    def action_study_selected(self) -> None:
+        deck = self.selected_deck()
+        if deck is not None:
+            self.app.study(deck)
+
+    def action_study_all(self) -> None:
+        if self._lines:
+            self.app.study(None)
+
+    def action_browse(self) -> None:
+        self.app.browse()
+
+    def action_stats(self) -> None:
+        self.app.show_stats(self.selected_deck())
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_cursor_down(self) -> None:
+        self.query_one("#decks", DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#decks", DataTable).action_cursor_up()
+
+
+class DeckTable(DataTable[Any]):
+    """The deck table; its ``enter`` is shown in the footer as Study."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Study", tooltip="Study the selected deck")]
+
+
+def _count(value: int) -> Text:
+    return Text(str(value), justify="right")

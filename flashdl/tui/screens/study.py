@@ -1,0 +1,360 @@
+"""The study screen: one card at a time, graded with SM-2's 0–5, typed answers for computed cards.
+
+Steps of a card (``Step``): FRONT (``space`` shows the back) → BACK (``0``–``5``
+grade, ``enter`` = 4). A computed card (``flashdl.tui.computed``) goes FRONT
+with an answer box → checked by the engine → RIGHT (``3``/``4``/``5``,
+``enter`` = 4) or WRONG (grade 1 already recorded; ``enter`` goes on).
+
+Every grade is one call of the study session service (``StudySession.answer``:
+one committed transaction), so quitting at any moment loses nothing graded.
+The queue (what comes next, same-day repeats) is the service's; ``u`` undoes
+the last grade of this session, ``s`` suspends and ``b`` buries the card.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from flashdl.errors import FlashdlError
+from flashdl.tui.computed import ComputedExercise, exercise_for, preload_engine
+from flashdl.tui.view_models import (
+    COMPUTED_DEFAULT_GRADE,
+    COMPUTED_RIGHT_GRADES,
+    COMPUTED_WRONG_GRADE,
+    GRADE_MEANINGS,
+    SessionTally,
+    answer_hint,
+    computed_feedback,
+    fits_side_by_side,
+    side_by_side,
+)
+from flashdl.tui.widgets.card_face import CardFace
+from flashdl.tui.widgets.grade_bar import GradeBar
+from flashdl.tui.widgets.session_progress import SessionProgress
+
+KIND_LABELS = {"new": "new card", "review": "review", "learning": "again today (graded below 4)"}
+
+
+class Step(Enum):
+    LOADING = "loading"
+    FRONT = "front"
+    BACK = "back"
+    TYPING = "typing"
+    RIGHT = "right"
+    WRONG = "wrong"
+
+
+class StudyScreen(Screen[None]):
+    CSS_PATH = "study.tcss"
+    BINDINGS = [
+        Binding("space", "reveal", "Show answer", id="reveal"),
+        Binding("enter", "enter", "Continue", show=False, id="enter",
+                tooltip="Show the answer; then grade 4; after a wrong typed answer, the next card"),
+        *(Binding(str(g), f"grade({g})", f"Grade {g}: {GRADE_MEANINGS[g]}", show=False, id=f"grade_{g}")
+          for g in range(6)),
+        Binding("u", "undo", "Undo", id="undo", tooltip="Take back the last grade"),
+        Binding("s", "suspend", "Suspend", id="suspend", tooltip="Never show this card until unsuspended"),
+        Binding("b", "bury", "Bury", id="bury", tooltip="Hide this card until tomorrow"),
+        Binding("i,tab", "focus_answer", "Answer box", show=False, id="focus_answer"),
+        Binding("escape", "escape", "Leave the answer box", show=False),
+        Binding("j", "scroll(1)", "Scroll down", show=False),
+        Binding("k", "scroll(-1)", "Scroll up", show=False),
+        Binding("pagedown,ctrl+down", "page(1)", "Page down", show=False),
+        Binding("pageup,ctrl+up", "page(-1)", "Page up", show=False),
+        Binding("q", "leave", "End", id="leave", tooltip="End the session (every grade is saved)"),
+    ]
+
+    def __init__(self, deck: str | None) -> None:
+        super().__init__()
+        self.deck = deck
+        self.session: Any = None
+        self.card: Any = None
+        self.exercise: ComputedExercise | None = None
+        self.step = Step.LOADING
+        self.tally = SessionTally()
+        self._shown_at = 0.0
+        self._typed: tuple[str, bool] | None = None  # (typed answer, right?) of the current card
+        self._last_exercise: ComputedExercise | None = None  # of the last grade: undo shows it again
+
+    def compose(self) -> ComposeResult:
+        title = f"flashdl · studying {self.deck}" if self.deck else "flashdl · studying all decks"
+        yield Static(title, classes="title", id="study-title")
+        yield SessionProgress(id="progress")
+        with VerticalScroll(id="card"):
+            yield Static("Loading today's cards…", id="card-meta", classes="status")
+            yield CardFace(id="front")
+            yield CardFace(id="back")
+            yield Static(id="feedback")
+            yield CardFace(id="solution")
+        yield Input(id="answer", compact=True, select_on_focus=False)
+        yield GradeBar(id="grades")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for name, title in (("back", "Answer"), ("solution", "Worked solution")):
+            widget = self.query_one(f"#{name}")
+            widget.border_title = title
+            widget.display = False
+        self.query_one("#feedback").display = False
+        self.query_one("#answer").display = False
+        self.call_after_refresh(self._start)
+
+    # ---------------------------------------------------------------- loading
+
+    @work(thread=True, exclusive=True, group="study-start")
+    def _start(self) -> None:
+        collection = self.app.collection
+        try:
+            collection.open()
+            session = collection.start_session(self.deck)
+            first = session.next_card()
+        except FlashdlError as error:
+            self.app.call_from_thread(self.app.fail, error)
+            return
+        if first is not None and first.engine is not None:
+            preload_engine()  # the first card needs the engine: import it here, not on the UI thread
+        self.app.call_from_thread(self._ready, session)
+
+    def _ready(self, session: Any) -> None:
+        self.session = session
+        self._show_next()
+        self._preload()
+
+    @work(thread=True, exclusive=True, group="engine")
+    def _preload(self) -> None:
+        preload_engine()
+
+    # ---------------------------------------------------------------- showing
+
+    def _show_next(self, reuse: ComputedExercise | None = None) -> None:
+        card = self.session.next_card()
+        if card is None:
+            self._finish()
+            return
+        self.card = card
+        self._typed = None
+        exercise = reuse if reuse is not None and reuse.card_id == card.id else None
+        if exercise is None and card.engine is not None:
+            exercise = exercise_for(card, self.app.collection.next_seed)
+        self.exercise = exercise
+        self._shown_at = self.app.collection.timer()
+        kind = KIND_LABELS.get(str(card.kind.value), str(card.kind.value))
+        meta = f"{kind} · {card.card}"
+        if exercise is not None and exercise.varies:
+            meta += f" · fresh numbers ({exercise.family})"
+        self.query_one("#card-meta", Static).update(Text(meta))
+        front = self.query_one("#front", CardFace)
+        if exercise is not None and exercise.prompt is not None:
+            front.show_plain(exercise.prompt)
+        else:
+            front.show_markdown(card.front)
+        for name in ("back", "feedback", "solution"):
+            self.query_one(f"#{name}").display = False
+        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self.query_one(SessionProgress).show(self.tally.count, self.session.counts())
+        answer = self.query_one("#answer", Input)
+        if exercise is not None:
+            answer.value = ""
+            answer.placeholder = f"Your answer ({answer_hint(exercise.answer)}), then enter"
+            answer.display = True
+            answer.disabled = False
+            answer.focus()
+            self._set_step(Step.TYPING)
+        else:
+            answer.display = False
+            self.set_focus(None)
+            self._set_step(Step.FRONT)
+
+    def _set_step(self, step: Step) -> None:
+        self.step = step
+        bar = self.query_one(GradeBar)
+        if step is Step.FRONT:
+            bar.show_hint(("space", "show the answer"), ("u", "undo"), ("q", "end"))
+        elif step is Step.BACK:
+            bar.show_grades(default=4)
+        elif step is Step.TYPING:
+            bar.show_hint(("enter", "check"), ("empty enter", "give up (grade 1)"),
+                          ("pgup/pgdn", "scroll"), ("esc", "leave the box"))
+        elif step is Step.RIGHT:
+            bar.show_grades(COMPUTED_RIGHT_GRADES, default=COMPUTED_DEFAULT_GRADE)
+        elif step is Step.WRONG:
+            bar.show_hint(("enter", "next card"), ("u", "undo (try again)"), ("s", "suspend"), ("q", "end"))
+        self.refresh_bindings()
+
+    def _reveal_back(self, text: str) -> None:
+        back = self.query_one("#back", CardFace)
+        back.show_markdown(text)
+        back.display = True
+
+    # -------------------------------------------------------------- answering
+
+    @on(Input.Submitted, "#answer")
+    def _answer_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.step is not Step.TYPING or self.exercise is None:
+            return
+        exercise = self.exercise
+        verdict = exercise.check(event.value)
+        shown = computed_feedback(verdict, answer=exercise.answer, solution=exercise.solution)
+        self._typed = (event.value, shown.correct)
+        answer = self.query_one("#answer", Input)
+        answer.disabled = True
+        answer.display = False
+        self.set_focus(None)
+        self._show_feedback(shown)
+        if exercise.prompt is None:  # the card's own example: its back is part of the answer
+            self._reveal_back(self.card.back)
+        if shown.correct:
+            self._set_step(Step.RIGHT)
+        elif self._record(COMPUTED_WRONG_GRADE):
+            self._set_step(Step.WRONG)
+
+    def _show_feedback(self, shown: Any) -> None:
+        text = Text()
+        text.append(shown.headline, style="bold")
+        if not shown.correct:
+            text.append(f"\n{shown.feedback}")
+        width = max(self.query_one("#card").size.width - 4, 20)
+        titles = ("Expected", "Your answer")
+        if fits_side_by_side(shown.expected, shown.given, width):
+            text.append("\n\n" + side_by_side(shown.expected, shown.given, titles=titles))
+        else:
+            text.append(f"\n\nExpected:\n{shown.expected}\n\nYour answer:\n{shown.given}")
+        feedback = self.query_one("#feedback", Static)
+        feedback.update(text)
+        feedback.set_class(shown.correct, "right")
+        feedback.set_class(not shown.correct, "wrong")
+        feedback.display = True
+        solution = self.query_one("#solution", CardFace)
+        solution.show_plain(shown.solution)
+        solution.display = True
+        self.call_after_refresh(feedback.scroll_visible, top=True, animate=False)
+
+    def _record(self, grade: int) -> bool:
+        """Record ``grade`` for the current card (durable on return); False if it failed."""
+        from flashdl.services.views import ComputedAnswer
+
+        card, exercise = self.card, self.exercise
+        answer = None
+        if exercise is not None and self._typed is not None:
+            answer = ComputedAnswer(params=exercise.params, typed=self._typed[0], correct=self._typed[1])
+        duration_ms = int(max(0.0, self.app.collection.timer() - self._shown_at) * 1000)
+        try:
+            self.session.answer(card.id, grade, self.app.collection.now(), duration_ms=duration_ms,
+                                answer=answer, expected_revision=card.revision)
+        except FlashdlError as error:
+            self.notify(f"Not recorded: {error}", severity="error")
+            self.session.refresh(self.app.collection.now())
+            self._show_next()
+            return False
+        self.tally.record(card.id, grade, duration_ms, None if answer is None else answer.correct)
+        self._last_exercise = exercise
+        self.query_one(SessionProgress).show(self.tally.count, self.session.counts())
+        return True
+
+    def _finish(self) -> None:
+        from flashdl.tui.screens.summary import SummaryScreen
+
+        self.app.switch_screen(SummaryScreen(self.tally, self.deck))
+
+    # ---------------------------------------------------------------- actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which keys work in this step; the others stay listed but dimmed (None)."""
+        return True if self._allowed(action, parameters) else None
+
+    def _allowed(self, action: str, parameters: tuple[object, ...]) -> bool:
+        step = self.step
+        if action == "reveal":
+            return step is Step.FRONT
+        if action == "grade":
+            if step is Step.BACK:
+                return True
+            return step is Step.RIGHT and parameters[0] in COMPUTED_RIGHT_GRADES
+        if action == "enter":
+            return step in (Step.FRONT, Step.BACK, Step.RIGHT, Step.WRONG)
+        if action == "undo":
+            return step is not Step.LOADING and self.tally.count > 0
+        if action in ("suspend", "bury"):
+            return step is not Step.LOADING and self.card is not None
+        if action == "focus_answer":
+            return step is Step.TYPING
+        return True
+
+    def action_reveal(self) -> None:
+        if self.step is Step.FRONT:
+            self._reveal_back(self.card.back)
+            self.query_one("#back").scroll_visible(animate=False)
+            self._set_step(Step.BACK)
+
+    def action_grade(self, grade: int) -> None:
+        if self.step is Step.BACK or (self.step is Step.RIGHT and grade in COMPUTED_RIGHT_GRADES):
+            if self._record(grade):
+                self._show_next()
+
+    def action_enter(self) -> None:
+        if self.step is Step.FRONT:
+            self.action_reveal()
+        elif self.step in (Step.BACK, Step.RIGHT):
+            self.action_grade(COMPUTED_DEFAULT_GRADE)
+        elif self.step is Step.WRONG:
+            self._show_next()
+
+    def action_undo(self) -> None:
+        if self.session is None:
+            return
+        undone = self.session.undo()
+        if undone is None:
+            self.notify("Nothing to undo in this session.")
+            return
+        self.tally.unrecord()
+        self.notify(f"Took back grade {undone.grade} of {undone.card}.")
+        self._show_next(reuse=self._last_exercise)
+        self._last_exercise = None
+
+    def action_suspend(self) -> None:
+        if self.card is None or self.step is Step.LOADING:
+            return
+        self.session.suspend(self.card.id)
+        self.notify(f"Suspended {self.card.card} (unsuspend it from browse).")
+        self._show_next()
+
+    def action_bury(self) -> None:
+        if self.card is None or self.step is Step.LOADING:
+            return
+        until = self.session.bury(self.card.id, self.app.collection.now())
+        self.notify(f"Buried {self.card.card} until {until.isoformat()}.")
+        self._show_next()
+
+    def action_focus_answer(self) -> None:
+        if self.step is Step.TYPING:
+            self.query_one("#answer", Input).focus()
+
+    def action_escape(self) -> None:
+        if self.focused is self.query_one("#answer", Input):
+            self.set_focus(None)
+        else:
+            self.action_leave()
+
+    def action_scroll(self, lines: int) -> None:
+        card = self.query_one("#card", VerticalScroll)
+        card.scroll_relative(y=lines, animate=False)
+
+    def action_page(self, direction: int) -> None:
+        card = self.query_one("#card", VerticalScroll)
+        card.scroll_relative(y=direction * max(card.size.height - 2, 1), animate=False)
+
+    def action_leave(self) -> None:
+        if self.tally.count:
+            self._finish()
+        else:
+            self.app.go_home()

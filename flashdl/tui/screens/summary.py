@@ -1,0 +1,73 @@
+"""The end of a study session: cards, accuracy, time, and what is due tomorrow."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from flashdl.errors import FlashdlError
+from flashdl.tui.view_models import SessionTally, session_summary
+
+
+class SummaryScreen(Screen[None]):
+    CSS_PATH = "summary.tcss"
+    BINDINGS = [
+        Binding("enter,escape", "home", "Decks", key_display="enter", id="home",
+                tooltip="Back to the deck list"),
+        Binding("b", "browse", "Browse", id="browse"),
+        Binding("q", "app.quit", "Quit", id="quit_summary"),
+    ]
+
+    def __init__(self, tally: SessionTally, deck: str | None) -> None:
+        super().__init__()
+        self.tally = tally
+        self.deck = deck
+        self.due_tomorrow: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("flashdl · session done", classes="title")
+        with Vertical(id="summary-box"):
+            heading = "Nothing left to study today" if self.tally.count == 0 else "Session complete"
+            yield Static(heading, id="summary-heading")
+            yield Static(id="summary-lines")
+            yield Static("Every grade is saved. enter: back to the decks · q: quit",
+                         id="summary-hint", classes="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._render_lines()
+        self._load_due()
+
+    @work(thread=True, exclusive=True, group="summary")
+    def _load_due(self) -> None:
+        try:
+            due = self.app.collection.due_tomorrow(self.deck)
+        except FlashdlError:
+            return
+        self.app.call_from_thread(self._set_due, due)
+
+    def _set_due(self, due: int) -> None:
+        self.due_tomorrow = due
+        self._render_lines()
+
+    def _render_lines(self) -> None:
+        summary = session_summary(self.tally, due_tomorrow=self.due_tomorrow)
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", justify="right")
+        table.add_column()
+        for label, value in summary.lines:
+            table.add_row(label, value)
+        if self.due_tomorrow is None:
+            table.add_row("Due tomorrow", "…")
+        self.query_one("#summary-lines", Static).update(table)
+
+    def action_home(self) -> None:
+        self.app.go_home()
+
+    def action_browse(self) -> None:
+        self.app.browse()

@@ -1,0 +1,436 @@
+"""Plain view-models for the terminal UI: what each screen shows, as text.
+
+Pure functions and small dataclasses, no Textual and no database: screens
+pass in the services' records and render the strings returned here, and the
+tests check the wording without running an app. State is always spelled out
+in words or symbols (``✔ right``, ``new``), never carried by colour alone.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+GRADE_MEANINGS: dict[int, str] = {
+    0: "blackout",
+    1: "wrong, familiar",
+    2: "wrong, easy to recall",
+    3: "right, hard",
+    4: "right, hesitated",
+    5: "perfect",
+}
+"""SM-2 grade meanings (DESIGN §4), short enough for an 80-column grade bar."""
+
+GRADE_SHORT: dict[int, str] = {
+    0: "blackout", 1: "wrong", 2: "nearly", 3: "hard", 4: "hesitated", 5: "perfect",
+}
+PASS_GRADE = 3
+COMPUTED_WRONG_GRADE = 1  # a wrong typed answer is recorded as "wrong, familiar"
+COMPUTED_DEFAULT_GRADE = 4  # enter after a right typed answer
+COMPUTED_RIGHT_GRADES = (3, 4, 5)
+
+
+def grade_line(grades: Iterable[int] = range(6), *, default: int | None = None) -> str:
+    """``0 blackout · 1 wrong, familiar · …``; the default grade is marked ``(enter)``."""
+    parts = []
+    for grade in grades:
+        mark = " (enter)" if grade == default else ""
+        parts.append(f"{grade} {GRADE_MEANINGS[grade]}{mark}")
+    return " · ".join(parts)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def duration_text(seconds: float) -> str:
+    """``45 s``, ``3 min 05 s``, ``1 h 02 min``."""
+    whole = max(0, int(round(seconds)))
+    if whole < 60:
+        return f"{whole} s"
+    minutes, secs = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def percent(part: int, whole: int) -> str:
+    return "–" if whole == 0 else f"{round(100 * part / whole)}%"
+
+
+def ease_text(ease_per_mille: int) -> str:
+    return f"{ease_per_mille / 1000:.2f}"
+
+
+def relative_day(day: date | None, today: date) -> str:
+    """``today``, ``tomorrow``, ``in 6 days``, ``3 days ago``, ``new`` (never seen)."""
+    if day is None:
+        return "new"
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta == -1:
+        return "yesterday"
+    return f"in {delta} days" if delta > 0 else f"{-delta} days ago"
+
+
+# ----------------------------------------------------------------------- home
+
+
+@dataclass(frozen=True)
+class DeckLine:
+    """One row of the home table (from a ``DeckSummary``)."""
+
+    id: str
+    name: str
+    new: int
+    learning: int
+    due: int
+    total: int
+    today: str  # today's progress, in words
+
+    @property
+    def has_work(self) -> bool:
+        return self.new + self.learning + self.due > 0
+
+
+def deck_line(summary: Any) -> DeckLine:
+    """A ``flashdl.services.views.DeckSummary`` as the home table shows it."""
+    done = summary.reviewed_today
+    today = f"{done} done, {percent(summary.correct_today, done)} right" if done else "–"
+    return DeckLine(
+        id=summary.id,
+        name=summary.name,
+        new=summary.new,
+        learning=summary.learning,
+        due=summary.due,
+        total=summary.total,
+        today=today,
+    )
+
+
+def today_banner(summaries: Sequence[Any]) -> str:
+    """The home screen's one-line summary of today across all decks."""
+    reviewed = sum(s.reviewed_today for s in summaries)
+    correct = sum(s.correct_today for s in summaries)
+    seconds = sum(s.seconds_today for s in summaries)
+    waiting = sum(s.new + s.learning + s.due for s in summaries)
+    if reviewed == 0:
+        head = "Nothing studied yet today"
+    else:
+        head = (
+            f"Today: {plural(reviewed, 'review')}, {percent(correct, reviewed)} right, "
+            f"{duration_text(seconds)}"
+        )
+    tail = f"{plural(waiting, 'card')} waiting" if waiting else "all caught up"
+    return f"{head} · {tail}"
+
+
+# ---------------------------------------------------------------------- study
+
+
+def progress_text(done: int, counts: Any) -> str:
+    """``12 done · 13 left: 5 new · 2 learning · 6 review`` (counts: ``QueueCounts``)."""
+    return (
+        f"{done} done · {counts.total} left: {counts.new} new · "
+        f"{counts.learning} learning · {counts.review} review"
+    )
+
+
+@dataclass
+class SessionTally:
+    """What the summary screen reports, kept by the study screen as it goes.
+
+    ``record`` after each graded review, ``unrecord`` after an undo.
+    """
+
+    answers: list[tuple[int, int, int, bool | None]] = field(default_factory=list)
+    # (card id, grade, duration ms, computed answer right?) in order
+
+    def record(self, card_id: int, grade: int, duration_ms: int, correct: bool | None = None) -> None:
+        self.answers.append((card_id, grade, duration_ms, correct))
+
+    def unrecord(self) -> None:
+        if self.answers:
+            self.answers.pop()
+
+    @property
+    def count(self) -> int:
+        return len(self.answers)
+
+    @property
+    def cards(self) -> int:
+        return len({card for card, _, _, _ in self.answers})
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for _, grade, _, _ in self.answers if grade >= PASS_GRADE)
+
+    @property
+    def seconds(self) -> float:
+        return sum(ms for _, _, ms, _ in self.answers) / 1000
+
+    @property
+    def computed(self) -> tuple[int, int]:
+        """(right, attempted) typed answers of computed cards."""
+        typed = [ok for _, _, _, ok in self.answers if ok is not None]
+        return sum(typed), len(typed)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    lines: tuple[tuple[str, str], ...]  # (label, value)
+
+
+def session_summary(tally: SessionTally, *, due_tomorrow: int | None) -> SessionSummary:
+    repeats = tally.count - tally.cards
+    lines = [
+        ("Cards", f"{tally.cards}" + (f" ({plural(repeats, 'repeat')} of cards graded below 4)" if repeats else "")),
+        ("Answers", f"{tally.count}, {tally.passed} right (graded 3–5)"),
+        ("Accuracy", percent(tally.passed, tally.count)),
+        ("Time", duration_text(tally.seconds)
+         + (f", {duration_text(tally.seconds / tally.count)} a card" if tally.count else "")),
+    ]
+    right, typed = tally.computed
+    if typed:
+        lines.append(("Typed answers", f"{right} of {typed} right"))
+    if due_tomorrow is not None:
+        lines.append(("Due tomorrow", plural(due_tomorrow, "review")))
+    return SessionSummary(tuple(lines))
+
+
+# ---------------------------------------------------------- computed answers
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value == 0:
+            return "0"
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _depth(value: Any) -> int:
+    depth = 0
+    while isinstance(value, (list, tuple)) and value:
+        depth += 1
+        value = value[0]
+    return depth
+
+
+def layout_matrix(rows: Sequence[Sequence[Any]], indent: str = "") -> str:
+    """Rows on lines, columns right-aligned to a common width."""
+    cells = [[_number_text(item) for item in row] for row in rows]
+    width = max((len(cell) for row in cells for cell in row), default=1)
+    return "\n".join(indent + "  ".join(cell.rjust(width) for cell in row) for row in cells)
+
+
+def layout_value(value: Any, indent: str = "") -> str:
+    """An engine answer (number, list, matrix, C×H×W tensor, or dict of those) as text.
+
+    Matrices are aligned in columns so a 5×5 result reads at a glance.
+    """
+    if isinstance(value, dict):
+        parts = []
+        for key, item in value.items():
+            body = layout_value(item, indent + "  ")
+            multi = "\n" in body or _depth(item) >= 2
+            parts.append(f"{indent}{key}:\n{body}" if multi else f"{indent}{key}: {body.strip()}")
+        return "\n".join(parts)
+    depth = _depth(value)
+    if depth == 2 and all(not isinstance(x, (list, tuple)) for row in value for x in row):
+        return layout_matrix(value, indent)
+    if depth >= 3:
+        return "\n".join(
+            f"{indent}channel {index}:\n{layout_value(channel, indent + '  ')}"
+            for index, channel in enumerate(value, start=1)
+        )
+    if depth == 1:
+        return indent + "[" + ", ".join(_number_text(x) for x in value) + "]"
+    return indent + _number_text(value)
+
+
+def layout_answer_text(text: str) -> str:
+    """A verdict's ``expected``/``given`` string, aligned when it is a matrix."""
+    stripped = text.strip()
+    if stripped.startswith(("[", "{")):
+        try:
+            return layout_value(json.loads(stripped))
+        except ValueError:
+            pass
+    return stripped
+
+
+def answer_hint(answer: Any) -> str:
+    """What to type, by the shape of the expected answer (never the answer itself)."""
+    if isinstance(answer, dict):
+        return "type each part as key: value, e.g. grad_bias: 3"
+    depth = _depth(answer)
+    if depth >= 3:
+        return "type one matrix per channel, channels separated by blank lines or [[..]]"
+    if depth == 2:
+        rows = len(answer)
+        cols = len(answer[0]) if answer else 0
+        return f"a {rows}×{cols} matrix: rows separated by ';', e.g. 1 2; 3 4"
+    if depth == 1:
+        return f"{len(answer)} numbers, e.g. {', '.join(['…'] * min(len(answer), 2))}"
+    if isinstance(answer, float) and not answer.is_integer():
+        return "a number: 0.75, 3/4 and 75% are all fine"
+    return "a number"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the computed-card panel shows after the answer is checked."""
+
+    correct: bool
+    headline: str
+    feedback: str
+    expected: str
+    given: str
+    solution: str
+
+
+def computed_feedback(verdict: Any, *, answer: Any, solution: str) -> Feedback:
+    """From an engine ``Verdict`` and the variant's answer and worked solution."""
+    given = layout_answer_text(verdict.given) if verdict.given.strip() else "(nothing typed)"
+    if verdict.correct:
+        headline = "✔ Right"
+    else:
+        headline = f"✘ Wrong — recorded as grade {COMPUTED_WRONG_GRADE} ({GRADE_MEANINGS[COMPUTED_WRONG_GRADE]})"
+    return Feedback(
+        correct=bool(verdict.correct),
+        headline=headline,
+        feedback=verdict.feedback,
+        expected=layout_value(answer) if answer is not None else layout_answer_text(verdict.expected),
+        given=given,
+        solution=solution.strip(),
+    )
+
+
+def side_by_side(left: str, right: str, *, gap: int = 4, titles: tuple[str, str] = ("", "")) -> str:
+    """Two blocks of text next to each other (expected | yours), padded to align."""
+    left_lines = ([titles[0]] if titles[0] else []) + left.splitlines()
+    right_lines = ([titles[1]] if titles[1] else []) + right.splitlines()
+    width = max((len(line) for line in left_lines), default=0)
+    height = max(len(left_lines), len(right_lines))
+    left_lines += [""] * (height - len(left_lines))
+    right_lines += [""] * (height - len(right_lines))
+    return "\n".join(
+        (a.ljust(width + gap) + b).rstrip() for a, b in zip(left_lines, right_lines, strict=True)
+    )
+
+
+def fits_side_by_side(left: str, right: str, width: int, gap: int = 4) -> bool:
+    widest = lambda text: max((len(line) for line in text.splitlines()), default=0)  # noqa: E731
+    return widest(left) + gap + widest(right) <= width
+
+
+# ---------------------------------------------------------------------- browse
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the browse box means: free words plus ``deck:ID`` and ``tag:NAME`` filters."""
+
+    words: tuple[str, ...]
+    deck: str | None
+    tags: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join((*self.words, *self.tags))
+
+
+def parse_search(text: str) -> SearchQuery:
+    words: list[str] = []
+    tags: list[str] = []
+    deck = None
+    for token in text.split():
+        key, colon, value = token.partition(":")
+        if colon and value and key.lower() == "deck":
+            deck = value
+        elif colon and value and key.lower() == "tag":
+            tags.append(value)
+        else:
+            words.append(token)
+    return SearchQuery(tuple(words), deck, tuple(tags))
+
+
+def matches_tags(card_tags: Iterable[str], wanted: Iterable[str]) -> bool:
+    have = {tag.lower() for tag in card_tags}
+    return all(tag.lower() in have for tag in wanted)
+
+
+def card_flags(*, suspended: bool, retired: bool, buried_until: date | None = None) -> str:
+    flags = []
+    if retired:
+        flags.append("retired")
+    if suspended:
+        flags.append("suspended")
+    if buried_until is not None:
+        flags.append(f"buried until {buried_until.isoformat()}")
+    return ", ".join(flags)
+
+
+def scheduling_lines(details: Any, today: date) -> list[tuple[str, str]]:
+    """A ``CardDetails``' scheduling as (label, value) pairs."""
+    state = details.state
+    graded = [entry for entry in details.history]
+    due = "new (never reviewed)" if state.due is None else (
+        f"{state.due.isoformat()} ({relative_day(state.due, today)})"
+    )
+    lines = [
+        ("Due", due),
+        ("Interval", plural(state.interval, "day")),
+        ("Ease", ease_text(state.ease)),
+        ("Repetitions", str(state.repetitions)),
+        ("Reviews", f"{len(graded)}, {sum(1 for e in graded if e.grade >= PASS_GRADE)} right"),
+    ]
+    flags = card_flags(suspended=details.suspended, retired=details.retired, buried_until=details.buried_until)
+    if flags:
+        lines.append(("Flags", flags))
+    if details.engine is not None:
+        vary = ", fresh numbers each review" if details.engine.vary else ""
+        lines.append(("Computed", f"{details.engine.family}{vary}"))
+    return lines
+
+
+KIND_NAMES = {0: "new", 1: "review", 2: "drill"}
+
+
+def history_row(entry: Any) -> tuple[str, str, str, str, str, str]:
+    """(when, grade, kind, interval, ease, typed) for one ``ReviewEntry``."""
+    when = entry.reviewed_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    grade = f"{entry.grade} {GRADE_SHORT[entry.grade]}"
+    interval = f"{entry.interval_before}→{entry.interval_after} d"
+    ease = f"{ease_text(entry.ease_before)}→{ease_text(entry.ease_after)}"
+    if entry.typed_answer is None:
+        typed = ""
+    else:
+        mark = "✔" if entry.answer_correct else "✘"
+        typed = f"{mark} {entry.typed_answer}"
+    return when, grade, KIND_NAMES.get(int(entry.kind), str(entry.kind)), interval, ease, typed
+
+
+def progress_fraction(done: int, left: int) -> float:
+    total = done + left
+    return 1.0 if total == 0 else done / total
+
+
+def clamp_seed(seed: int) -> int:
+    """Seeds are stored in JSON and shown to users: keep them non-negative 32-bit."""
+    return int(math.fabs(seed)) % (2**32)

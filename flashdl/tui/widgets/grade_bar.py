@@ -1,0 +1,46 @@
+"""The line under a card that says which keys do what now (grades with their meanings)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.widgets import Static
+
+from flashdl.tui.view_models import GRADE_MEANINGS
+
+
+class GradeBar(Static):
+    """Keys and their meanings; keys are bold *and* written out, never colour alone."""
+
+    DEFAULT_CSS = """
+    GradeBar {
+        width: 1fr;
+        height: auto;
+        padding: 0 1;
+        background: $boost;
+    }
+    """
+
+    def show_hint(self, *pairs: tuple[str, str]) -> None:
+        """``show_hint(("space", "show the answer"), ...)``."""
+        self.update(_keys_text(pairs))
+
+    def show_grades(self, grades: Iterable[int] = range(6), *, default: int | None = None) -> None:
+        pairs = [
+            (str(grade), GRADE_MEANINGS[grade] + (" (enter)" if grade == default else ""))
+            for grade in grades
+        ]
+        text = Text("Grade: ")
+        text.append_text(_keys_text(pairs))
+        self.update(text)
+
+
+def _keys_text(pairs: Iterable[tuple[str, str]]) -> Text:
+    text = Text()
+    for index, (key, meaning) in enumerate(pairs):
+        if index:
+            text.append(" · ")
+        text.append(key, style="bold reverse")
+        text.append(f" {meaning}")
+    return text

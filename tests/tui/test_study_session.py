@@ -1,0 +1,205 @@
+"""Whole study sessions driven by keys, then checked in the database through the services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from flashdl.scheduler.sm2 import ReviewKind
+from flashdl.tui.screens.study import Step, StudyScreen
+from flashdl.tui.screens.summary import SummaryScreen
+
+from tui_helpers import SIZE, build_app, details, grades, settle
+
+
+def as_typed(answer: Any) -> str:
+    """How a student types an engine answer: ``12`` or ``1 2; 3 4``."""
+    if isinstance(answer, list):
+        return "; ".join(" ".join(str(x) for x in row) for row in answer)
+    return str(answer)
+
+
+async def start(pilot: Pilot[Any]) -> StudyScreen:
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, StudyScreen)
+    return screen
+
+
+async def grade_plain(pilot: Pilot[Any], grade: int) -> None:
+    await pilot.press("space", str(grade))
+    await pilot.pause()
+
+
+async def answer_typed(pilot: Pilot[Any], text: str) -> None:
+    screen = pilot.app.screen
+    assert screen.step is Step.TYPING
+    if len(text) <= 4:  # short answers typed key by key, long ones pasted
+        await pilot.press(*text)
+    else:
+        screen.query_one("#answer", Input).insert_text_at_cursor(text)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_a_whole_session_records_every_grade(db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        assert screen.card.card == "tui-sample/size"
+        await grade_plain(pilot, 4)
+        assert screen.card.card == "tui-sample/relu"
+        await grade_plain(pilot, 2)  # below 4: comes back today
+        assert screen.card.card == "tui-sample/xavier"
+        await grade_plain(pilot, 5)
+
+        assert screen.card.card == "tui-sample/params"  # computed, the card's own numbers
+        await answer_typed(pilot, "760")
+        assert screen.step is Step.RIGHT
+        await pilot.press("5")
+        await pilot.pause()
+
+        assert screen.card.card == "tui-sample/xcorr"  # computed, a fresh variant
+        first_variant = screen.exercise
+        assert first_variant is not None and first_variant.seed == 7
+        await answer_typed(pilot, "0")  # wrong: grade 1 recorded at once
+        assert screen.step is Step.WRONG
+        await pilot.press("enter")
+        await pilot.pause()
+
+        assert screen.card.card == "tui-sample/relu"  # the same-day repeats, in order
+        await grade_plain(pilot, 4)
+        assert screen.card.card == "tui-sample/xcorr"
+        assert screen.exercise.seed == 8 and screen.exercise.params != first_variant.params
+        await answer_typed(pilot, as_typed(screen.exercise.answer))
+        assert screen.step is Step.RIGHT
+        await pilot.press("enter")  # enter = 4
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert app.screen.due_tomorrow == 5
+
+    assert grades(db_path, "tui-sample/size") == [4]
+    assert grades(db_path, "tui-sample/relu") == [2, 4]
+    assert [e.kind for e in details(db_path, "tui-sample/relu").history] == [ReviewKind.NEW, ReviewKind.DRILL]
+    assert grades(db_path, "tui-sample/xavier") == [5]
+
+    params = details(db_path, "tui-sample/params").history
+    assert [(e.grade, e.typed_answer, e.answer_correct) for e in params] == [(5, "760", True)]
+    assert params[0].variant_params == {"in_channels": 3, "out_channels": 10, "kernel": [5, 5], "bias": True}
+
+    xcorr = details(db_path, "tui-sample/xcorr").history
+    assert [(e.grade, e.answer_correct) for e in xcorr] == [(1, False), (4, True)]
+    assert xcorr[0].typed_answer == "0"
+    assert xcorr[0].variant_params == first_variant.params
+    assert xcorr[0].variant_params != xcorr[1].variant_params
+    assert all(e.duration_ms > 0 for e in xcorr)
+
+
+async def test_undo_restores_the_card_and_shows_it_again(db_path: Path) -> None:
+    before = details(db_path, "tui-sample/relu").state
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        await grade_plain(pilot, 4)
+        await grade_plain(pilot, 3)
+        assert grades(db_path, "tui-sample/relu") == [3]
+        await pilot.press("u")
+        await pilot.pause()
+        assert grades(db_path, "tui-sample/relu") == []
+        assert details(db_path, "tui-sample/relu").state == before
+        assert screen.card.card == "tui-sample/relu" and screen.step is Step.FRONT
+        assert screen.tally.count == 1
+        await grade_plain(pilot, 5)
+        await pilot.press("u", "u")  # back past the first card too
+        await pilot.pause()
+        assert screen.card.card == "tui-sample/size"
+        await pilot.press("u")  # nothing left to undo: a no-op
+        await pilot.pause()
+    assert grades(db_path, "tui-sample/size") == []
+    assert grades(db_path, "tui-sample/relu") == []
+
+
+async def test_undo_after_a_wrong_typed_answer_shows_the_same_numbers(db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        for grade in (4, 4, 4):
+            await grade_plain(pilot, grade)
+        await answer_typed(pilot, "760")
+        await pilot.press("4")
+        await pilot.pause()
+        variant = screen.exercise
+        await answer_typed(pilot, "")  # an empty answer gives up: wrong, grade 1
+        assert screen.step is Step.WRONG
+        assert grades(db_path, "tui-sample/xcorr") == [1]
+        await pilot.press("u")
+        await pilot.pause()
+        assert grades(db_path, "tui-sample/xcorr") == []
+        assert screen.exercise == variant and screen.step is Step.TYPING
+        await answer_typed(pilot, as_typed(variant.answer))
+        await pilot.press("3")
+        await pilot.pause()
+    history = details(db_path, "tui-sample/xcorr").history
+    assert [(e.grade, e.answer_correct, e.variant_params) for e in history] == [(3, True, variant.params)]
+
+
+async def test_grade_keys_do_nothing_before_the_answer_shows(db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        await pilot.press("5", "0")
+        await pilot.pause()
+        assert screen.step is Step.FRONT and screen.tally.count == 0
+        await pilot.press("space")
+        assert screen.step is Step.BACK
+        await pilot.press("enter")  # enter grades 4 once the back shows
+        await pilot.pause()
+    assert grades(db_path, "tui-sample/size") == [4]
+
+
+async def test_suspend_and_bury_take_cards_out_of_the_session(db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.card.card == "tui-sample/relu"
+        await pilot.press("b")
+        await pilot.pause()
+        assert screen.card.card == "tui-sample/xavier"
+        assert screen.session.counts().total == 3
+    assert details(db_path, "tui-sample/size").suspended
+    assert details(db_path, "tui-sample/relu").buried_until is not None
+    assert grades(db_path, "tui-sample/size") == []
+
+
+async def test_quitting_mid_session_keeps_every_grade(db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await grade_plain(pilot, 4)
+        await grade_plain(pilot, 1)
+        await pilot.press("space")  # the third card's back is showing, not graded
+        await pilot.press("ctrl+q")
+    assert grades(db_path, "tui-sample/size") == [4]
+    assert grades(db_path, "tui-sample/relu") == [1]
+    assert grades(db_path, "tui-sample/xavier") == []
+
+
+async def test_q_ends_the_session_with_a_summary_then_home(db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await grade_plain(pilot, 5)
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert app.screen.tally.count == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        from flashdl.tui.screens.home import HomeScreen
+
+        assert isinstance(app.screen, HomeScreen)

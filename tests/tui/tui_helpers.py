@@ -1,0 +1,64 @@
+"""Helpers of the terminal-UI tests: a fixed clock, fixed seeds, building and settling the app."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from flashdl.clock import FixedClock
+from flashdl.tui.app import FlashdlApp, make_app
+
+DECKS = Path(__file__).parent / "decks"
+SAMPLE_DECK = DECKS / "tui-sample.yaml"
+MATRIX_DECK = DECKS / "tui-matrix.yaml"
+NOW = datetime(2025, 3, 3, 10, 0, tzinfo=timezone.utc)
+SIZE = (80, 24)
+
+
+def seconds_counter(step: float = 7.0) -> Callable[[], float]:
+    """A fake monotonic clock: every reading is ``step`` seconds after the last."""
+    counter = itertools.count(0.0, step)
+    return lambda: next(counter)
+
+
+def import_decks(db_path: Path, *decks: Path) -> None:
+    from flashdl.services.deck_sync import import_deck_files
+    from flashdl.store import open_store
+
+    with open_store(db_path) as store:
+        import_deck_files(store, list(decks), NOW)
+
+
+def build_app(db_path: Path, *, seeds: Iterator[int] | None = None, theme: str = "textual-dark",
+              **options: Any) -> FlashdlApp:
+    options.setdefault("import_bundled", False)
+    app = make_app(
+        db_path, FixedClock(NOW), seeds=seeds or itertools.count(7), timer=seconds_counter(), **options
+    )
+    app.theme = theme
+    return app
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until workers are done and their results are on screen."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def details(db_path: Path, card: str) -> Any:
+    """A card's ``CardDetails`` read back through the services (as the CLI would)."""
+    from flashdl.services.browse import card_details
+    from flashdl.store import open_store
+
+    with open_store(db_path) as store:
+        return card_details(store, card)
+
+
+def grades(db_path: Path, card: str) -> list[int]:
+    return [entry.grade for entry in details(db_path, card).history]
