@@ -18,7 +18,8 @@ from flashdl.engine.errors import AnswerParseError
 
 _PRODUCT_SIGNS = str.maketrans({"·": "*", "×": "*", "⋅": "*", "∙": "*"})
 _LEADING_RE = re.compile(rf"^\s*(?:\*\*)?{_LITERAL_RE.pattern}(?:\*\*)?(?=$|[\s=,;:.)(])")
-_SHAPE_RE = re.compile(r"(?<![\w.])(\d+)\s*[x×]\s*(\d+)(?![\w.])")
+_SHAPE_RE = re.compile(r"(?<![\w.])(\d+)\s*[x×]\s*(\d+)(?:\s*[x×]\s*\d+)?(?!\w|\.\d)")
+_SHAPE_CUE_RE = re.compile(r"(?i)(?:output|result|answer|shape|size|becomes?|will be|is|=|→|->)\W{0,12}$")
 _LITERAL_ANYWHERE_RE = re.compile(rf"(?<![\w.]){_LITERAL_RE.pattern}(?![\w.])")
 _RUN_SEPARATOR_RE = re.compile(r"[\s,;\[\]()|]*")
 
@@ -44,24 +45,30 @@ def _stated_number(text: str) -> Any | None:
     leading = _LEADING_RE.match(text)
     if leading is not None:
         return _literal_value(_LITERAL_RE.match(leading.group(0).strip(" *")))  # type: ignore[arg-type]
-    if "=" in text:
-        tail = text.rsplit("=", 1)[1].strip().splitlines()[0] if text.rsplit("=", 1)[1].strip() else ""
+    if "=" in text:     # "… = (3·5·5 + 1)·10 = 760": the value after the last "="
+        lines = text.rsplit("=", 1)[1].strip().splitlines()
+        tail = lines[0] if lines else ""
         try:
             return parse_scalar(tail)
         except AnswerParseError:
-            literal = _LITERAL_ANYWHERE_RE.search(tail)
-            if literal is not None:
-                return _literal_value(literal)
-    literals = list(_LITERAL_ANYWHERE_RE.finditer(text))
-    if len(literals) == 1:
-        return _literal_value(literals[0])
+            leading = _LEADING_RE.match(tail)
+            if leading is not None:
+                return _literal_value(_LITERAL_RE.match(leading.group(0).strip(" *")))  # type: ignore[arg-type]
     return None
 
 
 def _stated_shape(text: str) -> list[int] | None:
-    shape = _SHAPE_RE.search(text)
-    if shape is not None:
-        return [int(shape.group(1)), int(shape.group(2))]
+    """A shape the back opens with ("2x2 (same as output)") or one announced as the answer
+    ("so the output will be 14x14x3"); shapes used as labels ("3x3: …") or describing the
+    kernel in passing are not answers."""
+    for position, shape in enumerate(_SHAPE_RE.finditer(text)):
+        if text[shape.end():].lstrip(" ").startswith(":"):
+            continue
+        opening = position == 0 and not text[: shape.start()].strip(" *-#\n")
+        if opening or _SHAPE_CUE_RE.search(text[max(0, shape.start() - 40): shape.start()]):
+            return [int(shape.group(1)), int(shape.group(2))]
+    if _SHAPE_RE.search(text):
+        return None
     side = _stated_number(text)
     if side is not None and float(side).is_integer() and side > 0:
         return [int(side), int(side)]    # a square output stated by its side
