@@ -79,9 +79,9 @@ def _write_collection(path: Path, decks: Sequence[Deck], now_ms: int,
             did = anki_deck_id(deck.id)
             anki_deck = genanki.Deck(did, deck.name, _deck_description(deck))
             deck_json[str(did)] = anki_deck.to_json()
-            for card in deck.cards:
+            for position, card in enumerate(deck.cards):
                 next_id += 1
-                notes.append(_note_row(next_id, deck, card, now_s, solution_for))
+                notes.append(_note_row(next_id, deck, position, card, now_s, solution_for))
                 cards.append((next_id, next_id, did, 0, now_s, -1, 0, 0, len(cards), 0, 0, 0, 0, 0,
                               0, 0, 0, ""))
         db.execute("UPDATE col SET models = ?, decks = ?, mod = ?",
@@ -99,12 +99,12 @@ def _deck_description(deck: Deck) -> str:
     return visible + deck_marker(deck)
 
 
-def _note_row(note_id: int, deck: Deck, card: Card, now_s: int,
+def _note_row(note_id: int, deck: Deck, position: int, card: Card, now_s: int,
               solution_for: SolutionFor) -> tuple[object, ...]:
     front, back = markdown_to_html(card.front), markdown_to_html(card.back)
     solution = solution_for(card)
     fields = (front, back, markdown_to_html(solution) if solution else "", f"{deck.id}/{card.id}",
-              card_data(card, with_text=True))
+              card_data(card, position, with_text=True))
     tags = " ".join(dict.fromkeys(deck.tags + card.tags))
     return (note_id, note_guid(deck.id, card.id), NOTETYPE_ID, now_s, -1,
             f" {tags} " if tags else "", "\x1f".join(fields), front, 0, 0, "")

@@ -22,8 +22,8 @@ from typing import Any
 from flashdl.deck.model import Card, Deck
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.anki_collection import AnkiCard, AnkiCollection, AnkiNote, AnkiNotetype
-from flashdl.formats.anki_notetype import (engine_of, errata_of, is_flashdl_notetype, read_card_data,
-                                           read_deck_marker, strip_deck_marker, tags_of)
+from flashdl.formats.anki_notetype import (engine_of, errata_of, is_flashdl_notetype, position_of,
+                                           read_card_data, read_deck_marker, strip_deck_marker, tags_of)
 from flashdl.formats.html_markdown import html_to_markdown, markdown_to_html, media_references
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -71,8 +71,8 @@ def decks_from_collection(collection: AnkiCollection, filename: str,
         if converted is None:
             skipped.append(f"note {note.guid!r} card {anki_card.ord + 1}: nothing on its front")
             continue
-        deck_slug, card = converted
-        group.add(deck_slug, card, anki_card, note)
+        deck_slug, card, position = converted
+        group.add(deck_slug, card, anki_card, note, position)
         for field in note.fields:
             if "src=" in field or "[sound:" in field:
                 media.update(dict.fromkeys(media_references(field)))
@@ -99,10 +99,12 @@ class _DeckGroup:
         self.filename = filename
         self.cards: list[Card] = []
         self.anki_cards: list[AnkiCard] = []
+        self.positions: list[int] = []
         self.slugs: dict[str, None] = {}
         self.seen: dict[str, str] = {}
 
-    def add(self, deck_slug: str | None, card: Card, anki_card: AnkiCard, note: AnkiNote) -> None:
+    def add(self, deck_slug: str | None, card: Card, anki_card: AnkiCard, note: AnkiNote,
+            position: int | None) -> None:
         if card.id in self.seen:
             raise InputError(f"duplicate card id {card.id!r} in deck {self.name!r} (notes "
                              f"{self.seen[card.id]!r} and {note.guid!r})", SourcePosition(self.filename))
@@ -111,6 +113,7 @@ class _DeckGroup:
             self.slugs[deck_slug] = None
         self.cards.append(card)
         self.anki_cards.append(anki_card)
+        self.positions.append(len(self.positions) if position is None else position)
 
     def build(self) -> ImportedDeck:
         deck_id = self.forced_id or _valid_id(self.meta.get("id"))
@@ -119,13 +122,15 @@ class _DeckGroup:
         description = self.meta.get("description") if self.meta else (
             html_to_markdown(self.description) if self.description else None)
         tags = tuple(str(t) for t in self.meta.get("tags") or ())
-        deck = Deck(id=deck_id or slug_for_deck(self.name), name=self.name, cards=tuple(self.cards),
-                    source=self.meta.get("source"), description=description or None, tags=tags)
-        return ImportedDeck(deck, tuple(self.anki_cards))
+        order = sorted(range(len(self.cards)), key=self.positions.__getitem__)
+        deck = Deck(id=deck_id or slug_for_deck(self.name), name=self.name,
+                    cards=tuple(self.cards[i] for i in order), source=self.meta.get("source"),
+                    description=description or None, tags=tags)
+        return ImportedDeck(deck, tuple(self.anki_cards[i] for i in order))
 
 
 def _convert(note: AnkiNote, notetype: AnkiNotetype, anki_card: AnkiCard,
-             deck_tags: tuple[str, ...]) -> tuple[str | None, Card] | None:
+             deck_tags: tuple[str, ...]) -> tuple[str | None, Card, int | None] | None:
     values = dict(zip(notetype.fields, note.fields))
     if is_flashdl_notetype(notetype.fields):
         return _flashdl_card(note, values, deck_tags)
@@ -141,11 +146,11 @@ def _convert(note: AnkiNote, notetype: AnkiNotetype, anki_card: AnkiCard,
         card_id = guid_slug(note.guid) + (f".{anki_card.ord + 1}" if anki_card.ord else "")
     if not front.strip():
         return None
-    return None, Card(id=card_id, front=front, back=back, tags=tags)
+    return None, Card(id=card_id, front=front, back=back, tags=tags), None
 
 
 def _flashdl_card(note: AnkiNote, values: dict[str, str],
-                  deck_tags: tuple[str, ...]) -> tuple[str | None, Card] | None:
+                  deck_tags: tuple[str, ...]) -> tuple[str | None, Card, int | None] | None:
     data = read_card_data(values.get("flashdl", ""))
     deck_slug, _, card_slug = values.get("Card", "").partition("/")
     if not (ID_PATTERN.match(deck_slug) and ID_PATTERN.match(card_slug)):
@@ -159,7 +164,7 @@ def _flashdl_card(note: AnkiNote, values: dict[str, str],
         tags = tuple(t for t in (_clean_tag(tag) for tag in note.tags) if t and t not in deck_tags)
     card = Card(id=card_slug, front=front, back=back, tags=tags, engine=engine_of(data),
                 errata=errata_of(data))
-    return deck_slug or None, card
+    return deck_slug or None, card, position_of(data)
 
 
 def _side(field_html: str, markdown: object) -> str:

@@ -35,9 +35,15 @@ def is_flashdl_notetype(fields: tuple[str, ...]) -> bool:
     return fields[:len(FIELDS)] == FIELDS
 
 
-def card_data(card: Card, deck_tags: tuple[str, ...] = (), *, with_text: bool) -> str:
-    """The JSON of the hidden ``flashdl`` field (compact: one per note)."""
+def card_data(card: Card, position: int | None = None, *, with_text: bool) -> str:
+    """The JSON of the hidden ``flashdl`` field (compact: one per note).
+
+    ``position`` is the card's place in its deck: Anki renumbers notes whose
+    ids clash on import, so note order alone does not keep the deck's order.
+    """
     data: dict[str, Any] = {"v": DATA_VERSION}
+    if position is not None:
+        data["pos"] = position
     if with_text:
         data["front"], data["back"] = card.front, card.back
     if card.tags:
@@ -82,6 +88,11 @@ def errata_of(data: dict[str, Any]) -> tuple[Erratum, ...]:
 def tags_of(data: dict[str, Any]) -> tuple[str, ...] | None:
     tags = data.get("tags", [])
     return tuple(str(t) for t in tags) if isinstance(tags, list) else None
+
+
+def position_of(data: dict[str, Any]) -> int | None:
+    position = data.get("pos")
+    return position if isinstance(position, int) and not isinstance(position, bool) else None
 
 
 def deck_marker(deck: Deck) -> str:

@@ -1,0 +1,158 @@
+"""The real Anki (the ``anki`` package, an optional test dependency) reads what flashdl writes,
+and flashdl reads what Anki writes, in every package layout. Skipped where ``anki`` is missing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flashdl.deck.files import load_deck_file
+from flashdl.formats.anki_export import note_guid
+from flashdl.formats.html_markdown import markdown_to_html
+from transfer_helpers import CARDS, ok
+
+anki_collection = pytest.importorskip("anki.collection")
+BUNDLED = sorted(CARDS.glob("*.yaml"))
+
+
+def _collection(path: Path) -> Any:
+    return anki_collection.Collection(str(path))
+
+
+def _import_into_anki(col: Any, package: Path) -> None:
+    from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    col.import_anki_package(ImportAnkiPackageRequest(
+        package_path=str(package),
+        options=ImportAnkiPackageOptions(with_scheduling=True, update_notes=1, update_notetypes=1)))
+
+
+def _export_from_anki(col: Any, out: Path, *, legacy: bool, scheduling: bool = False) -> None:
+    from anki.collection import ExportAnkiPackageOptions
+
+    options = ExportAnkiPackageOptions(with_scheduling=scheduling, with_deck_configs=False,
+                                       with_media=True, legacy=legacy)
+    col.export_anki_package(out_path=str(out), options=options, limit=None)  # the whole collection
+
+
+@pytest.mark.skipif(not BUNDLED, reason="no bundled decks")
+def test_anki_imports_every_bundled_deck_and_gives_it_back(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    ok(capsys, "import", "--bundled")
+    col = _collection(tmp_path / "anki" / "collection.anki2") if (tmp_path / "anki").mkdir() is None else None
+    decks = [load_deck_file(path) for path in BUNDLED]
+    for deck in decks:
+        out = tmp_path / f"{deck.id}.apkg"
+        ok(capsys, "export", deck.id, "--format", "apkg", "--out", str(out))
+        _import_into_anki(col, out)
+    assert col.note_count() == sum(len(deck.cards) for deck in decks)
+    for deck in decks:
+        note_ids = col.find_notes(f'"deck:{deck.name}"')
+        assert len(note_ids) == len(deck.cards)
+        notes = {col.get_note(nid)["Card"]: col.get_note(nid) for nid in note_ids}
+        for card in deck.cards:
+            note = notes[f"{deck.id}/{card.id}"]
+            assert note["Front"] == markdown_to_html(card.front)
+            assert note["Back"] == markdown_to_html(card.back)
+            assert note.guid == note_guid(deck.id, card.id)
+            assert set(card.tags) <= set(note.tags)
+            assert bool(note["Solution"]) == (card.engine is not None)
+    # A second export of the same decks updates the notes in place (stable GUIDs).
+    again = tmp_path / "again.apkg"
+    ok(capsys, "export", decks[0].id, "--format", "apkg", "--out", str(again))
+    _import_into_anki(col, again)
+    assert col.note_count() == sum(len(deck.cards) for deck in decks)
+    for legacy in (True, False):  # Anki's legacy layout, and its current one (zstd, schema 18)
+        package = tmp_path / f"from-anki-{legacy}.apkg"
+        _export_from_anki(col, package, legacy=legacy)
+        monkeypatch.setenv("FLASHDL_DB", str(tmp_path / f"back-{legacy}.sqlite3"))
+        ok(capsys, "import", str(package))
+        for deck in decks:
+            out = tmp_path / f"back-{legacy}-{deck.id}.yaml"
+            ok(capsys, "export", deck.id, "--format", "yaml", "--out", str(out))
+            assert load_deck_file(out) == deck
+    col.close()
+
+
+@pytest.fixture
+def anki_made(tmp_path: Path) -> Any:
+    """A collection made in Anki: Basic, Basic (and reversed card), Cloze, with HTML and media."""
+    (tmp_path / "anki").mkdir()
+    col = _collection(tmp_path / "anki" / "collection.anki2")
+    deck_id = col.decks.id("DL::Conv")
+    basic = col.new_note(col.models.by_name("Basic"))
+    basic["Front"] = "<div>Output width for <b>W=32</b>, K=5?</div><div>(no padding)</div>"
+    basic["Back"] = "28 &amp; \\(W-K+1\\) <img src=\"diagram.png\">"
+    basic.tags = ["conv", "shapes"]
+    col.add_note(basic, deck_id)
+    reverse = col.new_note(col.models.by_name("Basic (and reversed card)"))
+    reverse["Front"], reverse["Back"] = "stride", "step of the kernel"
+    col.add_note(reverse, deck_id)
+    cloze = col.new_note(col.models.by_name("Cloze"))
+    cloze["Text"] = "A {{c1::max pool}} keeps the {{c2::largest::which?}} value"
+    cloze["Back Extra"] = "per window"
+    col.add_note(cloze, deck_id)
+    return col
+
+
+def _flashdl_cards(db: Path) -> dict[str, tuple[str, str, str]]:
+    con = sqlite3.connect(db)
+    try:
+        return {slug: (front, back, tags) for slug, front, back, tags in
+                con.execute("SELECT slug, front, back, tags FROM card ORDER BY position")}
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_notes_made_in_anki_become_cards(anki_made: Any, legacy: bool, db: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    package = tmp_path / "anki.apkg"
+    _export_from_anki(anki_made, package, legacy=legacy)
+    out = ok(capsys, "import", str(package))
+    assert "dl-conv" in out
+    cards = list(_flashdl_cards(db).values())
+    assert len(cards) == 5  # basic, forward + reverse, two cloze deletions
+    assert cards[0][0] == "Output width for **W=32**, K=5?\n(no padding)"
+    assert cards[0][1] == "28 & $W-K+1$ ![](diagram.png)"
+    assert cards[0][2] == '["conv","shapes"]'
+    assert (cards[1][0], cards[1][1]) == ("stride", "step of the kernel")
+    assert (cards[2][0], cards[2][1]) == ("step of the kernel", "stride")
+    assert cards[3][0] == "A [...] keeps the largest value"
+    assert cards[3][1] == "A **max pool** keeps the largest value\n\nper window"
+    assert cards[4][0] == "A max pool keeps the [which?] value"
+    before = _flashdl_cards(db)
+    ok(capsys, "import", str(package))  # ids come from Anki's GUIDs: a re-import matches
+    assert _flashdl_cards(db) == before
+
+
+def test_anki_scheduling_and_history_carry_over(anki_made: Any, db: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    col = anki_made
+    col.sched.set_deck = None
+    answered = 0
+    for _ in range(3):
+        card = col.sched.getCard()
+        if card is None:
+            break
+        card.start_timer()
+        col.sched.answerCard(card, 3)
+        answered += 1
+    suspended = col.find_cards("")[-1]
+    col.sched.suspend_cards([suspended])
+    package = tmp_path / "history.apkg"
+    _export_from_anki(col, package, legacy=False, scheduling=True)
+    out = ok(capsys, "import", str(package), "--with-history")
+    assert f"{answered} reviews added" in out
+    con = sqlite3.connect(db)
+    try:
+        log = con.execute("SELECT grade, rating, kind FROM review_log").fetchall()
+        flags = con.execute("SELECT sum(suspended), sum(last_review IS NOT NULL) FROM card").fetchone()
+    finally:
+        con.close()
+    assert log == [(4, 3, 0)] * answered  # Good -> q 4, first reviews
+    assert flags == (1, answered)
