@@ -62,12 +62,12 @@ def plan_today(store: Store, now: datetime, deck: str | None) -> tuple[date, Set
         deck_id = resolve_deck(conn, deck)
         deck_records = queries.decks(conn)
         seen = queries.new_seen_on(conn, today)
-        candidates = queries.queue_candidates(conn, today, deck_id)
-    allowance = {
-        d.id: max(0, (settings.new_cards_per_day if d.new_per_day is None else d.new_per_day)
-                  - seen.get(d.id, 0))
-        for d in deck_records
-    }
+        allowance = {
+            d.id: max(0, (settings.new_cards_per_day if d.new_per_day is None else d.new_per_day)
+                      - seen.get(d.id, 0))
+            for d in deck_records
+        }
+        candidates = queries.queue_candidates(conn, today, allowance, deck_id)
     order = {d.id: rank for rank, d in enumerate(deck_records)}
     return today, settings, plan_queue(candidates, new_allowance=allowance, deck_order=order)
 
@@ -171,7 +171,7 @@ class StudySession:
         )
         entry = self._queue.find(card_id) or QueueEntry(
             card_id, 0, QueueKind.REVIEW, result.study_day
-        )
+        )  # a card from outside the queue: undo puts it at the head
         if result.study_day != self.today:
             self.refresh(now)  # a new study day: a new queue
         else:

@@ -53,14 +53,18 @@ def sync_deck(db: sqlite3.Connection, deck: Deck, path: str | None, now_ms: int)
     }
     inserts, updates = [], []
     updated = restored = unchanged = 0
+    tag_texts: dict[tuple[str, ...], str] = {}  # decks repeat a few tag sets many times
     for position, card in enumerate(deck.cards):
+        tags = tag_texts.get(card.tags)
+        if tags is None:
+            tags = tag_texts[card.tags] = dump_json(list(card.tags))
         content = (
             position,
             card.front,
             card.back,
-            dump_json(list(card.tags)),
-            engine_json(card.engine),
-            errata_json(card.errata),
+            tags,
+            engine_json(card.engine) if card.engine else None,
+            errata_json(card.errata) if card.errata else None,
         )
         known = existing.pop(card.id, None)
         if known is None:

@@ -42,6 +42,13 @@ from flashdl.store.migrations import migrate
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 SYNCHRONOUS_ENV = "FLASHDL_SYNCHRONOUS"
+# A checkpoint (copying the WAL into the database, with two fsyncs) runs in
+# the commit that crosses this many WAL pages. SQLite's default, 1,000, puts
+# one in every ~200 reviews and shows in the p99 of answering a card; 10,000
+# pages (40 MB) makes it one in ~2,000.
+WAL_CHECKPOINT_PAGES = 10_000
+WAL_SIZE_LIMIT = 64 * 1024 * 1024  # bytes the WAL file is truncated to after a checkpoint
+CACHE_KIB = -16_000  # 16 MB page cache per connection (SQLite's default is 2 MB)
 _BEGIN_KEY = "flashdl_begin"
 
 
@@ -155,6 +162,9 @@ def create_store_engine(path: Path) -> Engine:
         dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
         dbapi_connection.execute(f"PRAGMA synchronous = {synchronous}")
+        dbapi_connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+        dbapi_connection.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
+        dbapi_connection.execute(f"PRAGMA cache_size = {CACHE_KIB}")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from flashdl.store.errors import NewerSchemaError, NotADatabaseError, StoreError
-from flashdl.store.schema import SCHEMA_VERSION, Base
+from flashdl.store.schema import QUEUE_INDEX_COLUMNS, SCHEMA_VERSION, Base
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         statements=(
             "ALTER TABLE card ADD COLUMN buried_until DATE",
             "CREATE INDEX ix_review_log_day ON review_log (study_day)",
+        ),
+    ),
+    Migration(
+        name="covering index for the study queue",
+        from_version=2,
+        to_version=3,
+        statements=(
+            "DROP INDEX ix_card_due",
+            f"CREATE INDEX ix_card_queue ON card ({', '.join(QUEUE_INDEX_COLUMNS)})",
         ),
     ),
 )

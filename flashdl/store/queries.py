@@ -8,6 +8,7 @@ like the dates themselves.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -107,33 +108,48 @@ def _stored_card(row: object) -> StoredCard:
     )
 
 
-def queue_candidates(conn: Connection, today: date, deck_id_: int | None = None) -> list[QueueEntry]:
-    """Every active card that could be studied on ``today`` (before new-card limits).
+_SEEN_CANDIDATES = (
+    "SELECT id, deck_id, due, last_review, repeat_pending, position FROM card "
+    "WHERE due IS NOT NULL AND (due <= ?1 OR (repeat_pending = 1 AND last_review = ?1)) "
+    "AND retired = 0 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= ?1)"
+)
+_NEW_CANDIDATES = (
+    "SELECT id, position FROM card WHERE deck_id = ?2 AND due IS NULL "
+    "AND retired = 0 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= ?1) "
+    "ORDER BY position, id LIMIT ?3"
+)
 
-    Plain SQL on the driver connection: this reads up to every card of the
-    collection when a session starts.
+
+def queue_candidates(
+    conn: Connection,
+    today: date,
+    new_allowance: Mapping[int, int],
+    deck_id_: int | None = None,
+) -> list[QueueEntry]:
+    """Every active card that can be studied on ``today``.
+
+    Seen cards due by today or waiting for a same-day repeat, and per deck
+    at most ``new_allowance[deck]`` new cards (in file order). Plain SQL on
+    the driver connection over the covering ``ix_card_queue`` index: a
+    session start reads up to every card of the collection.
     """
     day = today.isoformat()
-    sql = (
-        "SELECT id, deck_id, due, last_review, repeat_pending, position FROM card "
-        "WHERE retired = 0 AND suspended = 0 "
-        "AND (buried_until IS NULL OR buried_until <= ?1) "
-        "AND (due IS NULL OR due <= ?1 OR (repeat_pending = 1 AND last_review = ?1))"
-    )
-    params: tuple[object, ...] = (day,)
-    if deck_id_ is not None:
-        sql += " AND deck_id = ?2"
-        params = (day, deck_id_)
     db = conn.connection.driver_connection
     entries = []
     fromiso = date.fromisoformat
-    for cid, did, due, last, pending, position in db.execute(sql, params):  # type: ignore[union-attr]
-        if due is None:
-            entries.append(QueueEntry(cid, did, QueueKind.NEW, today, position))
-        elif pending and last == day:
-            entries.append(QueueEntry(cid, did, QueueKind.LEARNING, today, position))
+    seen_sql = _SEEN_CANDIDATES + ("" if deck_id_ is None else " AND deck_id = ?2")
+    params: tuple[object, ...] = (day,) if deck_id_ is None else (day, deck_id_)
+    review, learning = QueueKind.REVIEW, QueueKind.LEARNING
+    for cid, did, due, last, pending, position in db.execute(seen_sql, params):  # type: ignore[union-attr]
+        if pending and last == day:
+            entries.append(QueueEntry(cid, did, learning, today, position))
         else:
-            entries.append(QueueEntry(cid, did, QueueKind.REVIEW, fromiso(due), position))
+            entries.append(QueueEntry(cid, did, review, fromiso(due), position))
+    for did, allowance in new_allowance.items():
+        if allowance <= 0 or (deck_id_ is not None and did != deck_id_):
+            continue
+        for cid, position in db.execute(_NEW_CANDIDATES, (day, did, allowance)):  # type: ignore[union-attr]
+            entries.append(QueueEntry(cid, did, QueueKind.NEW, today, position))
     return entries
 
 

@@ -18,9 +18,10 @@ Tables:
   per graded review, with the state before and after (see ``ReviewLogRow``).
 - ``setting``: key -> JSON value (``flashdl.store.settings``).
 
-Schema history: 1 (first release) -> 2 added ``card.buried_until`` (bury
-until the next study day) and the ``review_log`` index by study day. See
-``flashdl.store.migrations``.
+Schema history (``flashdl.store.migrations``): 1 first release; 2 added
+``card.buried_until`` (bury until the next study day) and the ``review_log``
+index by study day; 3 replaced the ``card.due`` index by a covering index
+for building the queue (a session start reads every due card).
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+QUEUE_INDEX_COLUMNS = (
+    "deck_id", "due", "position", "retired", "suspended", "buried_until", "repeat_pending",
+    "last_review",
+)
 
 
 class Base(DeclarativeBase):
@@ -56,7 +61,8 @@ class CardRow(Base):
     __tablename__ = "card"
     __table_args__ = (
         UniqueConstraint("deck_id", "slug", name="uq_card_deck_slug"),
-        Index("ix_card_due", "due"),
+        # Covers the queue, the deck counts and the new cards of a deck in file order.
+        Index("ix_card_queue", *QUEUE_INDEX_COLUMNS),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -125,9 +125,9 @@ def test_bad_batch_changes_nothing(
     (["due", "nodeck"], "unknown deck"),
     (["review", "--batch", "/nonexistent.jsonl"], "no such file"),
     (["import", "/nonexistent.yaml"], "no such file"),
-    (["import", "notes.txt"], "--format"),
+    (["import", "notes.xyz"], "--format"),
     (["import"], "--bundled"),
-    (["export", "quiz", "--format", "csv", "--out", "x.csv"], "not supported yet"),
+    (["export", "nodeck", "--format", "yaml", "--out", "x.yaml"], "unknown deck"),
 ])
 def test_bad_input_exit_two_database_unchanged(
     argv: list[str], message: str, imported: Path, capsys: pytest.CaptureFixture[str]
