@@ -26,6 +26,7 @@ _SIMPLE_TAG = re.compile(
 )
 _ANY_TAG = re.compile(r"<[^>]*>")
 _IMG_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_IMG_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _BLANK_RUN = re.compile(r"\n{3,}")
 _PLACEHOLDER = "\x00{}\x00"
 _PLACEHOLDER_RE = re.compile("\x00(\\d+)\x00")
@@ -96,9 +97,10 @@ def _simple_html_to_markdown(text: str, tags: set[str]) -> str:
         if name == "code":
             return "`"
         if name == "img" and not closing:
-            src = _IMG_SRC.search(attrs)
+            src, alt = _IMG_SRC.search(attrs), _IMG_ALT.search(attrs)
             if src:
-                return f"![]({html.unescape(next(g for g in src.groups() if g is not None))})"
+                text = next((g for g in alt.groups() if g is not None), "") if alt else ""
+                return f"![{text}]({next(g for g in src.groups() if g is not None)})"
         return ""  # span, font, u: formatting Markdown has no word for
 
     out = _SIMPLE_TAG.sub(tag, text) if tags else text

@@ -1,0 +1,132 @@
+"""Pure pieces of import/export: SM-2 replay, HTML <-> Markdown, Anki text headers, GUID ids."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta, timezone
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flashdl.formats.anki_import import decks_from_collection, guid_slug
+from flashdl.formats.anki_package import read_package
+from flashdl.formats.anki_text import parse_text_notes, write_text_notes
+from flashdl.formats.html_markdown import html_to_markdown, markdown_to_html
+from flashdl.formats.revlog_csv import GRADE_FOR_RATING, read_history
+from flashdl.scheduler import sm2
+from flashdl.services.exchange.history import Incoming, day_function, iso_days, replay
+
+START = date(2024, 1, 1).toordinal()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5)), min_size=1, max_size=40))
+def test_fast_replay_matches_sm2_review(steps: list[tuple[int, int]]) -> None:
+    """``history.replay`` is SM-2: every row and the final state equal ``sm2.review``'s."""
+    day = START
+    reviews = []
+    for gap, grade in steps:
+        day += gap
+        reviews.append(Incoming(reviewed_ms=day * 1000 + len(reviews), grade=grade, day=day))
+    rows, final = replay(7, reviews, lambda ms: ms // 1000, iso_days())
+    state = sm2.CardState()
+    for review, row in zip(reviews, rows):
+        outcome = sm2.review(state, review.grade, date.fromordinal(review.day or 0))
+        before, after = outcome.before, outcome.after
+        iso = lambda d: None if d is None else d.isoformat()  # noqa: E731
+        assert row == (7, review.reviewed_ms, outcome.day.isoformat(), outcome.grade, int(outcome.rating),
+                       int(outcome.kind), before.repetitions, after.repetitions, before.ease, after.ease,
+                       before.interval, after.interval, iso(before.due), iso(after.due),
+                       iso(before.last_review), int(before.repeat_pending), 0, None, None, None)
+        state = after
+    assert final == (state.repetitions, state.ease, state.interval, state.due.isoformat(),
+                     state.last_review.isoformat(), int(state.repeat_pending), 7)
+
+
+def test_study_day_of_a_review_follows_the_rollover_hour() -> None:
+    tz = timezone(timedelta(hours=5, minutes=30))
+    day_of = day_function(tz, 4)
+    # 22:29 UTC is 03:59 next day in +05:30: still the previous study day; 22:30 is the new one.
+    before = 1_704_148_140_000  # 2024-01-01T22:29:00Z
+    assert date.fromordinal(day_of(before)) == date(2024, 1, 1)
+    assert date.fromordinal(day_of(before + 60_000)) == date(2024, 1, 2)
+
+
+MARKDOWN = st.lists(st.sampled_from([
+    "word", "x_1", "a*b", "$x_1 < y$", "$$\\sum_i w_i$$", "**bold**", "`code`", "\n", " ", "&", "<tag>",
+    "![fig](img.png)", "3 > 2", "50%", "costs $5",
+]), max_size=12).map("".join)
+
+
+@given(MARKDOWN)
+def test_markdown_survives_a_trip_through_anki_html(text: str) -> None:
+    """What flashdl renders for Anki comes back as the same Markdown (modulo edge spaces)."""
+    back = html_to_markdown(markdown_to_html(text))
+    assert back.split() == text.split() or back == text.strip()
+
+
+def test_html_from_anki_becomes_markdown() -> None:
+    assert html_to_markdown("<div>One</div><div>Two &nbsp;<i>it</i></div>") == "One\nTwo  *it*"
+    assert html_to_markdown("<ul><li>a</li><li>b \\(x_1\\)</li></ul>") == "- a\n- b $x_1$"
+    assert html_to_markdown("plain \\[E=mc^2\\]") == "plain $$E=mc^2$$"
+
+
+def test_anki_text_headers_and_columns() -> None:
+    text = ("#separator:Pipe\n#html:true\n#deck:DL::Conv\n#tags column:3\n#guid column:4\n"
+            '<b>W</b>=32?|28|conv shapes|abc"def\n"a|b"|c||g2\n')
+    notes = parse_text_notes(text, "x.txt", separator="\t")
+    assert notes.separator == "|" and notes.html and notes.deck == "DL::Conv"
+    first, second = notes.notes
+    assert first.fields == ("<b>W</b>=32?", "28") and first.tags == ("conv", "shapes")
+    assert first.guid == 'abc"def' and first.line == 6
+    assert second.fields == ("a|b", "c") and second.guid == "g2" and second.line == 7
+
+
+def test_written_text_reads_back() -> None:
+    rows = [("#guid", "front, with comma", 'back "quoted"\nsecond line', "t1 t2")]
+    text = write_text_notes(("GUID", "Front", "Back", "Tags"), rows, separator=",", guid_column=1,
+                            tags_column=4, deck="D")
+    notes = parse_text_notes(text, "x.csv", separator="\t")
+    note, = notes.notes
+    assert (note.guid, note.fields, note.tags) == ("#guid", rows[0][1:3], ("t1", "t2"))
+    assert notes.columns == ("Front", "Back")
+
+
+def test_plain_two_and_three_column_files() -> None:
+    assert parse_text_notes("term\tdefinition\n", "q.tsv", separator="\t").notes[0].fields == (
+        "term", "definition")
+    three = parse_text_notes("a,b,t1 t2\nc,d,\n", "b.csv", separator=",").notes
+    assert [n.tags for n in three] == [("t1", "t2"), ()]
+
+
+def test_review_logs_of_both_layouts() -> None:
+    anki = read_history("id,cid,usn,ease,ivl,lastIvl,factor,time,type\n"
+                        "1700000000000,5,-1,1,1,0,2500,8000,0\n1700000000001,5,-1,0,0,0,0,0,4\n",
+                        "a.csv")
+    assert [(r.card, r.grade, r.duration_ms) for r in anki] == [("5", GRADE_FOR_RATING[1], 8000)]
+    fsrs = read_history("card_id,review_time,review_rating\nd/c,1700000000000,4\n", "f.csv")
+    assert [(r.card, r.grade) for r in fsrs] == [("d/c", 5)]
+
+
+def test_guid_slugs_are_valid_distinct_ids() -> None:
+    guids = ["wgi|>2-+GT", "Iu;r0*`EWd", "g=?Uh4=idr", "_x", "é", "ab", "a_62"]
+    slugs = [guid_slug(g) for g in guids]
+    assert len(set(slugs)) == len(slugs)
+    assert all(s[0].isalnum() and all(c.isalnum() or c in "._-" for c in s) for s in slugs)
+
+
+def test_genanki_cloze_package_gives_one_card_per_deletion() -> None:
+    import genanki
+
+    deck = genanki.Deck(2_000_000_001, "Cloze deck")
+    deck.add_note(genanki.Note(model=genanki.CLOZE_MODEL, guid="cz1",
+                               fields=["{{c1::ReLU}} is {{c2::max(0, x)::formula}}", "extra"]))
+    buffer = io.BytesIO()
+    genanki.Package(deck).write_to_file(buffer)
+    package = read_package(io.BytesIO(buffer.getvalue()), "cloze.apkg")
+    imported = decks_from_collection(package.collection, "cloze.apkg")
+    cards = imported.decks[0].deck.cards
+    assert [c.id for c in cards] == ["cz1.c1", "cz1.c2"]
+    assert cards[0].front == "[...] is max(0, x)"
+    assert cards[1].front == "ReLU is [formula]"
+    assert cards[1].back == "ReLU is **max(0, x)**\n\nextra"
