@@ -94,11 +94,16 @@ class CardScanner:
         return self._terse_shape(index, number)
 
     def _terse_shape(self, index: int, number: int) -> bool:
+        """A question line, an answer line, then the end or what can only be the next card."""
         after = index + 1 + TERSE_CARD_LINES
-        return (
-            self._is_text(index + 1)
-            and self._is_text(index + 2)
-            and (self._at_end(after) or self.number_at(after) == number + 1)
+        if not (self._is_text(index + 1) and self._is_text(index + 2)):
+            return False
+        if self._at_end(after):
+            return True
+        following = self.number_at(after)
+        return following is not None and (
+            following == number + 1
+            or (following > number and self._is_marker(after + 1, QUESTION_MARKER))
         )
 
     # -- segments -----------------------------------------------------------------
