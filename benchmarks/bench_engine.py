@@ -2,6 +2,8 @@
 
 Run: python3 benchmarks/bench_engine.py [--seconds S]. Target: ≥ 5,000 variants/s per family
 on one core. Each variant is checked against its own answer as a student would type it.
+Rates are per second of this process's CPU time, so other load on the machine does not
+distort them (wall-clock rates are shown too).
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from flashdl.engine import FAMILIES, Family  # noqa: E402
 TARGET_PER_SECOND = 5_000
 
 
-def variants_per_second(family: Family, seconds: float) -> float:
+def variants_per_second(family: Family, seconds: float) -> tuple[float, float]:
+    """(variants per CPU second, variants per wall-clock second)."""
     rng = np.random.default_rng(0)
     done = 0
-    start = time.perf_counter()
-    deadline = start + seconds
-    while time.perf_counter() < deadline:
+    start, cpu_start = time.perf_counter(), time.process_time()
+    deadline = cpu_start + seconds
+    while time.process_time() < deadline:
         for _ in range(50):
             params = family.generate(rng)
             answer = family.solve(params)
@@ -34,19 +37,19 @@ def variants_per_second(family: Family, seconds: float) -> float:
             verdict = family.check(params, family.answer_spec(params).format(answer))
             assert verdict.correct
         done += 50
-    return done / (time.perf_counter() - start)
+    return done / (time.process_time() - cpu_start), done / (time.perf_counter() - start)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=1.0, help="time spent per family")
     args = parser.parse_args()
-    rows = [(name, variants_per_second(family, args.seconds)) for name, family in sorted(FAMILIES.items())]
-    width = max(len(name) for name, _ in rows)
-    print(f"{'family':<{width}}  {'variants/s':>10}  target {TARGET_PER_SECOND}")
-    for name, rate in rows:
-        print(f"{name:<{width}}  {rate:>10,.0f}  {'ok' if rate >= TARGET_PER_SECOND else 'SLOW'}")
-    return 0 if all(rate >= TARGET_PER_SECOND for _, rate in rows) else 1
+    rows = [(name, *variants_per_second(family, args.seconds)) for name, family in sorted(FAMILIES.items())]
+    width = max(len(name) for name, *_ in rows)
+    print(f"{'family':<{width}}  {'variants/s (CPU)':>16}  {'(wall)':>8}  target {TARGET_PER_SECOND}")
+    for name, rate, wall in rows:
+        print(f"{name:<{width}}  {rate:>16,.0f}  {wall:>8,.0f}  {'ok' if rate >= TARGET_PER_SECOND else 'SLOW'}")
+    return 0 if all(rate >= TARGET_PER_SECOND for _, rate, _ in rows) else 1
 
 
 if __name__ == "__main__":

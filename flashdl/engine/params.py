@@ -225,7 +225,10 @@ def memoized_reader(reader: Callable[..., _Reading]) -> Callable[..., _Reading]:
         if reading is None:
             reading = reader(params, *args, **kwargs)
             if len(cache) >= MAX_CACHED:
-                del cache[next(iter(cache))]
+                try:   # oldest first; another thread may have evicted it already
+                    cache.pop(next(iter(cache)), None)
+                except (RuntimeError, StopIteration):
+                    cache.clear()
             cache[key] = reading
         return reading
 

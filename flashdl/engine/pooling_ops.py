@@ -41,7 +41,11 @@ def max_pool_backward(x: np.ndarray, grad_out: np.ndarray, kernel: Pair, stride:
                       padding: Pair) -> np.ndarray:
     """Each upstream gradient goes to its window's arg-max; cells hit by several windows sum."""
     _, rows, cols = argmax_positions(x, kernel, stride, padding, grad_out.shape)
-    ph, pw = padding
-    grad = np.zeros(x.shape, dtype=np.result_type(x, grad_out))
-    np.add.at(grad, (rows - ph, cols - pw), grad_out)
+    return route_gradient(x.shape, grad_out, rows - padding[0], cols - padding[1])
+
+
+def route_gradient(shape: tuple[int, ...], grad_out: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Sum each upstream gradient into the input cell (rows, cols) its window chose."""
+    grad = np.zeros(shape, dtype=grad_out.dtype)
+    np.add.at(grad, (rows, cols), grad_out)
     return grad

@@ -12,7 +12,7 @@ from flashdl.engine.convolution_ops import correlate
 from flashdl.engine.family import Family, Params, constant_spec
 from flashdl.engine.params import frozen, memoized_reader
 from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, read_conv_problem, with_kernel
-from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix, sum_of_products
+from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix
 
 
 def _flipped(problem: ConvProblem) -> ConvProblem:
@@ -66,14 +66,15 @@ def _prompt_true(params: Mapping[str, Any]) -> str:
     return _prompt(params, "true (mathematical) 2-D convolution — the kernel is rotated by 180°")
 
 
-def entry_products(padded: list[Any], kernel: list[Any], top: int, left: int) -> list[tuple[Any, Any]]:
-    """(input, kernel) pairs of the output entry whose patch starts at (top, left), channel by
-    channel, padding zeros included (nested lists: formatting Python numbers is fast)."""
-    return [(padded[c][top + a][left + b], weight)
-            for c, channel in enumerate(kernel) for a, row in enumerate(channel) for b, weight in enumerate(row)]
+def entry_products(padded: list[Any], kernel: list[Any], top: int, left: int) -> str:
+    """`x·w + …` of the output entry whose patch starts at (top, left), channel by channel,
+    padding zeros included; both arguments hold factors already formatted as text."""
+    return " + ".join([f"{padded[c][top + a][left + b]}·{weight}"
+                       for c, channel in enumerate(kernel) for a, row in enumerate(channel)
+                       for b, weight in enumerate(row)])
 
 
-def worked_correlation(problem: ConvProblem) -> list[str]:
+def worked_correlation(problem: ConvProblem, output: np.ndarray) -> list[str]:
     """Padded input, output size, then each output entry as its sum of products."""
     lines: list[str] = []
     if problem.padding != (0, 0):
@@ -86,21 +87,25 @@ def worked_correlation(problem: ConvProblem) -> list[str]:
     lines.append("Each entry is the sum of products of the kernel with the patch under it"
                  + (", over all channels" if problem.multi_channel else "")
                  + (f", plus the bias {format_number(problem.bias)}" if problem.bias else "") + ":")
-    output = _output(problem)
     values = output.tolist()
-    padded, kernel = problem.padded.tolist(), problem.kernel.tolist()
+    padded, kernel = _factor_text(problem.padded.tolist()), _factor_text(problem.kernel.tolist())
     bias = f" + {format_factor(problem.bias)}" if problem.bias else ""
     for i in range(problem.out_shape[0]):
         for j in range(problem.out_shape[1]):
-            products = sum_of_products(entry_products(padded, kernel, i * problem.stride[0], j * problem.stride[1]))
+            products = entry_products(padded, kernel, i * problem.stride[0], j * problem.stride[1])
             lines.append(f"Y({i + 1},{j + 1}) = {products}{bias} = {format_number(values[i][j])}")
     lines += ["", "Answer:", layout_matrix(output)]
     return lines
 
 
+def _factor_text(nested: list[Any]) -> list[Any]:
+    return [[[format_factor(value) for value in row] for row in matrix] for matrix in nested]
+
+
 def _solution_cross(params: Mapping[str, Any]) -> str:
     problem = read_conv_problem(params)
-    return "\n".join(["Cross-correlation: slide the kernel as it is (no flip).", *worked_correlation(problem)])
+    return "\n".join(["Cross-correlation: slide the kernel as it is (no flip).",
+                      *worked_correlation(problem, _output_of(params, False))])
 
 
 def _solution_true(params: Mapping[str, Any]) -> str:
@@ -109,7 +114,7 @@ def _solution_true(params: Mapping[str, Any]) -> str:
     rotated = flipped.kernel if problem.multi_channel else flipped.kernel[0]
     return "\n".join(["True convolution = cross-correlation with the kernel rotated by 180° "
                       "(rows and columns reversed):", layout_array(rotated), "",
-                      *worked_correlation(flipped)])
+                      *worked_correlation(flipped, _output_of(params, True))])
 
 
 _MATRIX = constant_spec(ArrayAnswer(integral=True))

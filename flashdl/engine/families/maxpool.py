@@ -21,7 +21,7 @@ from flashdl.engine.params import (
     read_pair,
     reject_unknown,
 )
-from flashdl.engine.pooling_ops import argmax_positions, max_pool, max_pool_backward
+from flashdl.engine.pooling_ops import argmax_positions, max_pool, route_gradient
 from flashdl.engine.size_formulas import pool_output_length
 from flashdl.engine.text_format import format_number, layout_matrix
 
@@ -63,16 +63,20 @@ def _draw(rng: np.random.Generator) -> Params:
         kernel = pick(rng, (2, 2, 3))
         side = draw_int(rng, 3, 6)
         width = side if rng.integers(3) else draw_int(rng, 3, 6)
+        stride = draw_int(rng, 1, 2) if rng.integers(2) else kernel
+        padding = 1 if rng.integers(4) == 0 else 0
+        ceil_mode = rng.integers(5) == 0
+        out_shape = [pool_output_length(n, kernel, stride, padding, bool(ceil_mode)) for n in (side, width)]
+        if not 2 <= max(out_shape) <= 4:
+            continue
         params: Params = {"input": draw_matrix(rng, (side, width), *INPUT_RANGE), "kernel": kernel}
-        if rng.integers(2):
-            params["stride"] = draw_int(rng, 1, 2)
-        if rng.integers(4) == 0:
-            params["padding"] = 1
-        if rng.integers(5) == 0:
+        if stride != kernel:
+            params["stride"] = stride
+        if padding:
+            params["padding"] = padding
+        if ceil_mode:
             params["ceil_mode"] = True
-        problem = _read(params)
-        if 2 <= max(problem.out_shape) <= 4:
-            return params
+        return params
 
 
 def _settings(problem: PoolProblem) -> str:
@@ -85,16 +89,20 @@ def _pair(pair: Pair) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
 
 
-def _window_cells(problem: PoolProblem, x: list[list[Any]], i: int, j: int) -> list[str]:
-    """Values of one window, padding shown as −∞."""
+def _window_cells(problem: PoolProblem, x: list[list[str]], i: int, j: int) -> str:
+    """Values of one window (already formatted), padding shown as −∞."""
     cells = []
     height, width = problem.x.shape
-    for a in range(problem.kernel[0]):
-        for b in range(problem.kernel[1]):
-            r = i * problem.stride[0] + a - problem.padding[0]
-            c = j * problem.stride[1] + b - problem.padding[1]
-            cells.append(format_number(x[r][c]) if 0 <= r < height and 0 <= c < width else "−∞")
-    return cells
+    top, left = i * problem.stride[0] - problem.padding[0], j * problem.stride[1] - problem.padding[1]
+    for r in range(top, top + problem.kernel[0]):
+        inside = 0 <= r < height
+        for c in range(left, left + problem.kernel[1]):
+            cells.append(x[r][c] if inside and 0 <= c < width else "−∞")
+    return ", ".join(cells)
+
+
+def _formatted(x: np.ndarray) -> list[list[str]]:
+    return [[format_number(value) for value in row] for row in x.tolist()]
 
 
 # --- forward ------------------------------------------------------------------------------
@@ -117,12 +125,12 @@ def _forward_prompt(params: Mapping[str, Any]) -> str:
 def _forward_solution(params: Mapping[str, Any]) -> str:
     p = _read(params)
     output = _pooled(params)
-    values, x = output.tolist(), p.x.tolist()
+    values, x = output.tolist(), _formatted(p.x)
     lines = [f"Output size: {p.out_shape[0]} × {p.out_shape[1]} (see pool_output_size). "
              "Each output is the largest value of its window" + (" (padding counts as −∞)" if p.padding != (0, 0) else "") + ":"]
     for i in range(p.out_shape[0]):
         for j in range(p.out_shape[1]):
-            lines.append(f"Y({i + 1},{j + 1}) = max({', '.join(_window_cells(p, x, i, j))}) = {format_number(values[i][j])}")
+            lines.append(f"Y({i + 1},{j + 1}) = max({_window_cells(p, x, i, j)}) = {format_number(values[i][j])}")
     return "\n".join([*lines, "", "Answer:", layout_matrix(output)])
 
 
@@ -146,14 +154,25 @@ def _read_backward(params: Mapping[str, Any]) -> tuple[PoolProblem, np.ndarray]:
 
 def _backward_generate(rng: np.random.Generator) -> Params:
     params = _draw(rng)
-    params["grad_output"] = draw_matrix(rng, _read(params).out_shape, *GRAD_RANGE)
+    sides = (len(params["input"]), len(params["input"][0]))
+    kernel, stride = params["kernel"], params.get("stride", params["kernel"])
+    out_shape = tuple(pool_output_length(side, kernel, stride, params.get("padding", 0), params.get("ceil_mode", False))
+                      for side in sides)
+    params["grad_output"] = draw_matrix(rng, out_shape, *GRAD_RANGE)
     return params
+
+
+@memoized_reader
+def _argmax(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    p = _read_backward(params)[0]
+    return tuple(frozen(a) for a in argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape))  # type: ignore[return-value]
 
 
 @memoized_reader
 def _routed(params: Mapping[str, Any]) -> np.ndarray:
     p, grad_out = _read_backward(params)
-    return frozen(max_pool_backward(p.x, grad_out, p.kernel, p.stride, p.padding))
+    _, rows, cols = _argmax(params)
+    return frozen(route_gradient(p.x.shape, grad_out, rows - p.padding[0], cols - p.padding[1]))
 
 
 def _backward_solve(params: Mapping[str, Any]) -> list[Any]:
@@ -168,15 +187,15 @@ def _backward_prompt(params: Mapping[str, Any]) -> str:
 
 def _backward_solution(params: Mapping[str, Any]) -> str:
     p, grad_out = _read_backward(params)
-    found, at_rows, at_cols = argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape)
+    found, at_rows, at_cols = _argmax(params)
     values, rows, cols = found.tolist(), (at_rows - p.padding[0] + 1).tolist(), (at_cols - p.padding[1] + 1).tolist()
-    x, grads = p.x.tolist(), grad_out.tolist()
+    x, grads = _formatted(p.x), grad_out.tolist()
     lines = ["Each window passes its gradient to the position of its maximum (the first one, reading "
              "row by row, on ties); every other input gets 0 from that window, and inputs chosen by "
              "several windows add up the gradients:"]
     for i in range(p.out_shape[0]):
         for j in range(p.out_shape[1]):
-            lines.append(f"window ({i + 1},{j + 1}): max({', '.join(_window_cells(p, x, i, j))}) = "
+            lines.append(f"window ({i + 1},{j + 1}): max({_window_cells(p, x, i, j)}) = "
                          f"{format_number(values[i][j])} at X({rows[i][j]},{cols[i][j]}) ← "
                          f"dY({i + 1},{j + 1}) = {format_number(grads[i][j])}")
     return "\n".join([*lines, "", "Answer (dL/dX):", layout_matrix(_routed(params))])
