@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from flashdl.scheduler.queue import QueueEntry, QueueKind, SessionQueue, plan_queue
 
 TODAY = date(2024, 3, 10)
@@ -59,3 +62,24 @@ def test_push_front_and_remove() -> None:
     assert queue.remove(2) == second
     assert queue.remove(99) is None
     assert len(queue) == 1
+
+
+@settings(deadline=None)  # timing-independent: a busy CI machine must not fail it
+@given(st.lists(st.tuples(st.sampled_from(["answer", "repeat", "remove", "undo"]),
+                          st.integers(0, 11)), max_size=60))
+def test_counts_match_entries(operations: list[tuple[str, int]]) -> None:
+    kinds = [QueueKind.REVIEW, QueueKind.NEW, QueueKind.LEARNING]
+    queue = SessionQueue([entry(i, 1, kinds[i % 3]) for i in range(12)])
+    for action, card in operations:
+        head = queue.peek()
+        if action in ("answer", "repeat") and head is not None:
+            queue.answered(head.card_id, repeat=action == "repeat", today=TODAY)
+        elif action == "remove":
+            queue.remove(card)
+        elif action == "undo":
+            queue.push_front(entry(card, 1, QueueKind.REVIEW))
+        expected = {kind: 0 for kind in QueueKind}
+        for e in queue.entries():
+            expected[e.kind] += 1
+        assert queue.counts() == expected
+        assert len({e.card_id for e in queue.entries()}) == len(queue)
