@@ -32,7 +32,8 @@ def _declared_by_flashdl(node: DOMNode) -> set[tuple[str, str]]:
             continue
         for binding in cls.__dict__.get("BINDINGS", []):
             if isinstance(binding, Binding):
-                declared.add((binding.key, binding.action))
+                for key in binding.key.split(","):
+                    declared.add((key.strip(), binding.action))
     return declared
 
 

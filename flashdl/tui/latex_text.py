@@ -50,6 +50,7 @@ def _is_atom(text: str) -> bool:
 def _tidy(text: str) -> str:
     """``\\partial L`` reads ∂L; runs of spaces become one."""
     text = re.sub(r"([∂∇√]) (?=\w)", r"\1", text)
+    text = re.sub(r" ([≤≥≠≈≡→←⇒∈×]) ?(?=\S)", r" \1 ", text)  # `a \leq b`: a space on both sides
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 

@@ -8,7 +8,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.worker import WorkerCancelled
 
 from flashdl.clock import FixedClock
 from flashdl.tui.app import FlashdlApp, make_app
@@ -47,8 +50,17 @@ def build_app(db_path: Path, *, seeds: Iterator[int] | None = None, theme: str =
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until workers are done and their results are on screen."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # the app is exiting
+            return
         await pilot.pause()
+
+
+def shown(widget: Widget) -> str:
+    """The text a widget shows on screen now (as the terminal would draw it)."""
+    region = Region(0, 0, widget.size.width, widget.size.height)
+    return "\n".join(strip.text.rstrip() for strip in widget.render_lines(region))
 
 
 def details(db_path: Path, card: str) -> Any:

@@ -1,0 +1,66 @@
+"""LaTeX in card text becomes readable Unicode, with no raw backslashes left."""
+
+from __future__ import annotations
+
+import pytest
+
+from flashdl.tui.latex_text import latex_to_unicode, plain_text, render_math
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        (r"\frac{N+2P-F}{S}+1", "(N+2P-F)/S+1"),
+        (r"\frac{1}{2}", "1/2"),
+        (r"\sigma(x)=\frac{1}{1+e^{-x}}", "σ(x)=1/(1+e⁻ˣ)"),
+        (r"W_{out} = \lfloor \frac{W-K+2P}{S} \rfloor + 1", "W_out = ⌊(W-K+2P)/S⌋ + 1"),
+        (r"\mathrm{Var}(W) = \frac{2}{n_{in}+n_{out}}", "Var(W) = 2/(n_in+n_out)"),
+        (r"\frac{\partial L}{\partial W}", "∂L/∂W"),
+        (r"\frac{1}{\sqrt{t}}", "1/√t"),
+        (r"\sqrt{\frac{2}{n_{in}}}", "√(2/n_in)"),
+        (r"x^2 + y^{10}", "x² + y¹⁰"),
+        (r"W^T x", "Wᵀ x"),
+        (r"x_1 + x_{i+1}", "x₁ + x_(i+1)"),
+        (r"e^{x_i}", "e^(x_i)"),
+        (r"\hat{y}_i = \sum_j w_{ij} x_j", "ŷ_i = ∑_j w_ij x_j"),
+        (r"a \times b \leq \alpha \cdot \beta", "a × b ≤ α·β"),
+        (r"\nabla_\theta J", "∇_θ J"),
+        (r"O(\frac{1}{t^2})", "O(1/t²)"),
+    ],
+)
+def test_formulas_read_unambiguously(latex: str, expected: str) -> None:
+    assert latex_to_unicode(latex) == expected
+
+
+def test_the_issue_example_has_no_backslashes() -> None:
+    text = render_math(r"The output width is $\frac{N+2P-F}{S}+1$.")
+    assert text == "The output width is (N+2P-F)/S+1."
+    assert "\\" not in text
+
+
+def test_broken_latex_falls_back_to_its_source() -> None:
+    assert latex_to_unicode(r"\frac{1}{") != ""
+
+
+def test_markdown_around_math_is_kept_and_math_is_escaped() -> None:
+    text = render_math("**Bold** and $w_{ij} * x$ and `$code$`")
+    assert text.startswith("**Bold** and w\\_ij \\* x")  # shown literally, not as emphasis
+    assert text.endswith("`$code$`")  # code is left alone
+
+
+def test_display_math_gets_its_own_paragraph() -> None:
+    assert render_math("Before $$\\alpha$$ after") == "Before \n\nα\n\n after"
+
+
+def test_dollar_amounts_are_not_math() -> None:
+    assert render_math("It costs $5 and $6.") == "It costs $5 and $6."
+    assert render_math(r"A literal \$ sign") == "A literal $ sign"
+
+
+def test_fenced_code_is_not_converted() -> None:
+    text = "```\n$\\frac{a}{b}$\n```\nthen $\\frac{a}{b}$"
+    assert render_math(text) == "```\n$\\frac{a}{b}$\n```\nthen a/b"
+
+
+def test_plain_text_is_one_line_without_markdown_marks() -> None:
+    assert plain_text("**Output** size:\n\n$\\frac{N+2P-F}{S}+1$", width=20) == "Output size: (N+2P-…"

@@ -1,0 +1,158 @@
+"""Home, browse, card, help and the command palette, driven by keys on a temp database."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Static
+from tui_helpers import DECKS, SAMPLE_DECK, SIZE, build_app, details, grades, settle, shown
+
+from flashdl.services.lookup import UnknownDeckError
+from flashdl.tui.screens.browse import BrowseScreen
+from flashdl.tui.screens.card import CardScreen
+from flashdl.tui.screens.help import HelpScreen
+from flashdl.tui.screens.home import HomeScreen
+from flashdl.tui.screens.study import StudyScreen
+
+
+def cell_texts(table: DataTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
+
+
+async def test_home_lists_decks_with_counts_then_studies_the_selected_one(db_path: Path) -> None:
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        table = app.screen.query_one("#decks", DataTable)
+        assert cell_texts(table) == [["TUI sample deck", "5", "0", "0", "5", "–"]]
+        assert "5 cards waiting" in shown(app.screen.query_one("#banner", Static))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StudyScreen) and app.screen.deck == "tui-sample"
+        await pilot.press("space", "3", "q")
+        await settle(pilot)
+        await pilot.press("enter")  # summary -> home, counts reloaded
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert cell_texts(app.screen.query_one("#decks", DataTable)) == [
+            ["TUI sample deck", "4", "1", "0", "5", "1 done, 100% right"]
+        ]
+
+
+async def test_empty_database_gets_the_bundled_decks(tmp_path: Path) -> None:
+    app = build_app(tmp_path / "new.sqlite3", import_bundled=True, bundled_dir=DECKS)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        names = [row[0] for row in cell_texts(app.screen.query_one("#decks", DataTable))]
+        assert names == ["TUI matrix deck", "TUI sample deck"]
+        assert "Imported the bundled decks: 6 cards" in shown(app.screen.query_one("#hint", Static))
+
+
+async def test_unknown_deck_ends_the_app_with_a_usage_error(db_path: Path) -> None:
+    app = build_app(db_path, study="no-such-deck")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    assert isinstance(app.error, UnknownDeckError)
+    assert app.return_code == 2
+
+
+async def test_command_palette_lists_every_action_of_the_screen(db_path: Path) -> None:
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Study", "Study all", "Browse", "Refresh", "Quit", "Help", "Theme", "Keys"} <= home
+        await pilot.press("a")
+        await settle(pilot)
+        front = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Show answer", "Suspend", "Bury", "End", "Help"} <= front
+        assert "Grade 4: right, hesitated" not in front  # not before the answer shows
+        await pilot.press("space")
+        back = {command.title for command in app.get_system_commands(app.screen)}
+        assert {f"Grade {g}: {m}" for g, m in [(0, "blackout"), (4, "right, hesitated"), (5, "perfect")]} <= back
+        assert "Focus Next" not in back and "Copy selected text" not in back  # Textual's own stay out
+
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"perfect", "enter")  # run a grade from the palette
+        await settle(pilot)
+    assert grades(db_path, "tui-sample/size") == [5]
+
+
+async def test_question_mark_shows_the_keys_and_grade_meanings(db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = dict(app.screen._keys)
+        assert keys["space"] == "Show answer" and keys["u"].startswith("Undo")
+        assert "wrong, easy to recall" in shown(app.screen.query_one("#help-grades", Static))
+        await pilot.press("escape")
+        assert isinstance(app.screen, StudyScreen)
+
+
+async def test_browse_searches_by_text_deck_and_tag_and_opens_a_card(db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "2")  # one review for the history
+        app.browse()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        table = screen.query_one("#hits", DataTable)
+        assert table.row_count == 5
+        await pilot.press(*"tag:conv")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert [row[0] for row in cell_texts(table)] == ["tui-sample/size", "tui-sample/xcorr"]
+        screen.query_one("#search-box", Input).value = "width deck:tui-sample"
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert [row[0] for row in cell_texts(table)] == ["tui-sample/size"]
+        assert "(N+2P-F)/S+1" in shown(screen.query_one("#preview", Static))
+        await pilot.press("enter", "enter")  # into the table, then open the card
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, CardScreen)
+        scheduling = shown(card.query_one("#card-scheduling", Static))
+        assert "Due" in scheduling and "tomorrow" in scheduling and "Ease" in scheduling
+        history = cell_texts(card.query_one("#history", DataTable))
+        assert [row[1:3] for row in history] == [["2 nearly", "new"]]
+        assert str(SAMPLE_DECK.resolve()) in shown(card.query_one("#card-file", Static))
+        await pilot.press("s")  # suspend from the card screen
+        await settle(pilot)
+    assert details(db_path, "tui-sample/size").suspended
+
+
+async def test_e_edits_the_deck_file_and_reimports_it(tmp_path: Path, monkeypatch) -> None:
+    from tui_helpers import import_decks
+
+    deck = tmp_path / "deck.yaml"
+    deck.write_text(SAMPLE_DECK.read_text().replace("rounded down.", "rounded down (floor)."))
+    db = tmp_path / "edit.sqlite3"
+    import_decks(db, deck)
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys, pathlib\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "p.write_text(p.read_text().replace('(floor)', '(the floor)'))\n"
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    app = build_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(app, "suspend", nullcontext)  # a test driver cannot suspend
+        await settle(pilot)
+        app.push_screen(CardScreen(details(db, "tui-sample/size").id))
+        await settle(pilot)
+        assert str(deck.resolve()) in shown(app.screen.query_one("#card-file", Static))
+        await pilot.press("e")
+        await settle(pilot)
+    assert "rounded down (the floor)." in details(db, "tui-sample/size").back
+    assert os.path.exists(deck)

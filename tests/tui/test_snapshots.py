@@ -1,0 +1,68 @@
+"""SVG snapshots of the main screens at 80×24 (update with ``pytest --snapshot-update``).
+
+Deterministic by construction: fixed clock, fixed seeds and answer times,
+no cursor blink (see ``conftest``), fixed theme and terminal size.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+from tui_helpers import SIZE, build_app, settle
+
+
+async def _studying(pilot: Pilot[Any], *keys: str) -> None:
+    await settle(pilot)
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+def test_home(snap_compare: Any, db_path: Path) -> None:
+    assert snap_compare(build_app(db_path), terminal_size=SIZE, run_before=settle)
+
+
+def test_study_front(snap_compare: Any, db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample")
+    assert snap_compare(app, terminal_size=SIZE, run_before=_studying)
+
+
+def test_study_back(snap_compare: Any, db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample")
+
+    async def reveal(pilot: Pilot[Any]) -> None:
+        await _studying(pilot, "space")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=reveal)
+
+
+def test_study_back_light_theme(snap_compare: Any, db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample", theme="textual-light")
+
+    async def reveal(pilot: Pilot[Any]) -> None:
+        await _studying(pilot, "space", "4", "space")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=reveal)
+
+
+def test_computed_card_feedback(snap_compare: Any, matrix_db: Path) -> None:
+    app = build_app(matrix_db, study="tui-matrix")
+
+    async def answer_wrong(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one("#answer", Input).insert_text_at_cursor("2 9 4; 12 15 1; 12 4 16")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=answer_wrong)
+
+
+def test_summary(snap_compare: Any, db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample")
+
+    async def finish(pilot: Pilot[Any]) -> None:
+        await _studying(pilot, "space", "4", "space", "2", "space", "5", "escape", "q")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=finish)

@@ -1,0 +1,118 @@
+"""The UI's wording and layout, checked without running an app."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+from flashdl.engine import Verdict
+from flashdl.tui.view_models import (
+    SessionTally,
+    answer_hint,
+    computed_feedback,
+    duration_text,
+    grade_line,
+    layout_answer_text,
+    layout_value,
+    matches_tags,
+    parse_search,
+    progress_text,
+    relative_day,
+    session_summary,
+    side_by_side,
+    today_banner,
+)
+
+
+def test_grade_line_spells_out_every_sm2_meaning() -> None:
+    assert grade_line(default=4) == (
+        "0 blackout · 1 wrong, familiar · 2 wrong, easy to recall · 3 right, hard · "
+        "4 right, hesitated (enter) · 5 perfect"
+    )
+    assert grade_line((3, 4, 5)) == "3 right, hard · 4 right, hesitated · 5 perfect"
+
+
+def test_matrices_are_aligned_in_columns() -> None:
+    assert layout_value([[2, 9, 4], [12, 16, 1], [-3, 4, 160]]) == (
+        "  2    9    4\n 12   16    1\n -3    4  160"
+    )
+
+
+def test_tensors_and_dicts_are_laid_out_per_part() -> None:
+    assert layout_value([[[1, 2]], [[3, 4]]]) == "channel 1:\n  1  2\nchannel 2:\n  3  4"
+    assert layout_value({"grad_bias": 3, "grad_kernel": [[1, -1]]}) == (
+        "grad_bias: 3\ngrad_kernel:\n   1  -1"
+    )
+    assert layout_value(0.75) == "0.75" and layout_value(2.0) == "2" and layout_value([1, 2]) == "[1, 2]"
+
+
+def test_verdict_strings_are_aligned_when_they_are_matrices() -> None:
+    assert layout_answer_text("[[1, 20], [300, 4]]") == "  1   20\n300    4"
+    assert layout_answer_text("0.75") == "0.75"
+    assert layout_answer_text("[[1, 2") == "[[1, 2"
+
+
+def test_feedback_says_right_or_wrong_in_words() -> None:
+    wrong = computed_feedback(
+        Verdict(False, "[[1, 2], [3, 4]]", "[[1, 2], [3, 5]]", "entry (2,2): expected 4, got 5"),
+        answer=[[1, 2], [3, 4]], solution="work\n",
+    )
+    assert wrong.headline.startswith("✘ Wrong — recorded as grade 1")
+    assert wrong.expected == "1  2\n3  4" and wrong.given == "1  2\n3  5" and wrong.solution == "work"
+    right = computed_feedback(Verdict(True, "760", "760", "correct"), answer=760, solution="")
+    assert right.headline == "✔ Right" and right.correct
+    empty = computed_feedback(Verdict(False, "760", "", "empty"), answer=760, solution="")
+    assert empty.given == "(nothing typed)"
+
+
+def test_side_by_side_pads_the_left_column() -> None:
+    assert side_by_side("1  2\n3  4", "9", titles=("Expected", "Yours")) == (
+        "Expected    Yours\n1  2        9\n3  4"
+    )
+
+
+def test_answer_hints_describe_the_shape_not_the_answer() -> None:
+    assert answer_hint([[1, 2, 3], [4, 5, 6]]) == "a 2×3 matrix: rows separated by ';', e.g. 1 2; 3 4"
+    assert answer_hint(760) == "a number"
+    assert "3/4" in answer_hint(0.75)
+
+
+def test_search_box_filters() -> None:
+    query = parse_search("stride deck:quiz-3 tag:cnn padding")
+    assert query.words == ("stride", "padding") and query.deck == "quiz-3" and query.tags == ("cnn",)
+    assert query.text == "stride padding cnn"
+    assert matches_tags(("CNN", "conv"), ("cnn",)) and not matches_tags(("conv",), ("cnn",))
+
+
+def test_session_summary_counts_cards_accuracy_and_time() -> None:
+    tally = SessionTally()
+    tally.record(1, 4, 10_000)
+    tally.record(2, 2, 20_000)
+    tally.record(3, 1, 5_000, correct=False)
+    tally.record(2, 5, 5_000)
+    tally.record(9, 0, 1_000)
+    tally.unrecord()
+    lines = dict(session_summary(tally, due_tomorrow=7).lines)
+    assert lines["Cards"] == "3 (1 repeat of cards graded below 4)"
+    assert lines["Answers"] == "4, 2 right (graded 3–5)"
+    assert lines["Accuracy"] == "50%"
+    assert lines["Time"] == "40 s, 10 s a card"
+    assert lines["Typed answers"] == "0 of 1 right"
+    assert lines["Due tomorrow"] == "7 reviews"
+
+
+def test_small_wordings() -> None:
+    assert duration_text(59.6) == "1 min 00 s" and duration_text(3725) == "1 h 02 min"
+    today = date(2025, 3, 3)
+    assert relative_day(date(2025, 3, 4), today) == "tomorrow"
+    assert relative_day(date(2025, 3, 1), today) == "2 days ago"
+    assert relative_day(None, today) == "new"
+    counts = SimpleNamespace(new=5, learning=2, review=6, total=13)
+    assert progress_text(12, counts) == "12 done · 13 left: 5 new · 2 learning · 6 review"
+
+
+def test_today_banner() -> None:
+    deck = SimpleNamespace(reviewed_today=4, correct_today=3, seconds_today=95.0, new=2, learning=1, due=0)
+    assert today_banner([deck]) == "Today: 4 reviews, 75% right, 1 min 35 s · 3 cards waiting"
+    idle = SimpleNamespace(reviewed_today=0, correct_today=0, seconds_today=0.0, new=0, learning=0, due=0)
+    assert today_banner([idle]) == "Nothing studied yet today · all caught up"
