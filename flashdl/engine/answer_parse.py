@@ -25,11 +25,11 @@ MAX_BITS = 4096          # exact powers larger than this are refused
 
 _MINUS_SIGNS = str.maketrans({"−": "-", "–": "-", "—": "-", "﹣": "-", "－": "-"})
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?"
-_LITERAL_RE = re.compile(rf"({_NUMBER})(?:\s*/\s*({_NUMBER}))?(\s*%)?")
-_LITERAL_FULL_RE = re.compile(rf"\s*{_LITERAL_RE.pattern}\s*")
+LITERAL_RE = re.compile(rf"({_NUMBER})(?:\s*/\s*({_NUMBER}))?(\s*%)?")
+_LITERAL_FULL_RE = re.compile(rf"\s*{LITERAL_RE.pattern}\s*")
 
 
-def _clean(text: object) -> str:
+def clean_text(text: object) -> str:
     if not isinstance(text, str):
         raise AnswerParseError(f"expected text, got {type(text).__name__}")
     if len(text) > MAX_TEXT:
@@ -50,7 +50,7 @@ def _decimal(token: str) -> Fraction:
 _INTEGER_RE = re.compile(r"[+-]?\d{1,18}")
 
 
-def _literal_value(match: re.Match[str]) -> Fraction | int:
+def literal_value(match: re.Match[str]) -> Fraction | int:
     token = match.group(1)
     if match.group(2) is None and not match.group(3) and _INTEGER_RE.fullmatch(token):
         return int(token)   # the common case, kept cheap: whole numbers need no Fraction
@@ -67,11 +67,11 @@ def _literal_value(match: re.Match[str]) -> Fraction | int:
 
 def parse_number(text: str) -> Fraction | int:
     """One literal: `12`, `-0.5`, `1e-3`, `3/4`, `75%`."""
-    cleaned = _clean(text)
+    cleaned = clean_text(text)
     match = _LITERAL_FULL_RE.fullmatch(cleaned)
     if match is None:
         raise AnswerParseError(f"not a number: {cleaned.strip()[:60]!r}")
-    return _literal_value(match)
+    return literal_value(match)
 
 
 # --- scalar expressions: `(3*5*5 + 1)*10`, `sqrt(2/3)`, `-ln(0.7)` -----------------------------
@@ -221,10 +221,10 @@ def _finite(value: float) -> float:
 
 def parse_scalar(text: str) -> Number:
     """A number, or a small arithmetic expression such as `(3*5*5 + 1)*10` or `sqrt(2/5)`."""
-    cleaned = _clean(text).strip()
+    cleaned = clean_text(text).strip()
     literal = _LITERAL_FULL_RE.fullmatch(cleaned)
     if literal is not None:
-        return _literal_value(literal)
+        return literal_value(literal)
     try:
         return _ExpressionReader(cleaned).read()
     except (OverflowError, ValueError, ZeroDivisionError, MemoryError) as error:
@@ -239,7 +239,7 @@ _SHAPE_SPLIT_RE = re.compile(r"\s*(?:[x×*,]|\bby\b)\s*|\s+", re.IGNORECASE)
 
 
 def parse_shape(text: str) -> list[int]:
-    cleaned = _clean(text).strip()
+    cleaned = clean_text(text).strip()
     while len(cleaned) >= 2 and cleaned[0] in "([{" and cleaned[-1] in ")]}":
         cleaned = cleaned[1:-1].strip()
     parts = [part for part in _SHAPE_SPLIT_RE.split(cleaned) if part]

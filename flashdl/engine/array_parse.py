@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from flashdl.engine.answer_parse import MAX_DEPTH, Nested, _clean, _literal_value, _LITERAL_RE
+from flashdl.engine.answer_parse import MAX_DEPTH, Nested, clean_text, literal_value, LITERAL_RE
 from flashdl.engine.errors import AnswerParseError
 
 MAX_ENTRIES = 4096
@@ -28,7 +28,7 @@ _SEPARATORS = frozenset(("[", "]", "(", ")", ",", ";", ";;"))
 
 def parse_array(text: str) -> Nested:
     """A number, list, matrix or tensor as nested lists of `Fraction`s (rank from the layout)."""
-    cleaned = _clean(text).strip()
+    cleaned = clean_text(text).strip()
     if not cleaned:
         raise AnswerParseError("empty answer")
     if cleaned[0] == "[" and _JSON_INTS_RE.fullmatch(cleaned):
@@ -79,10 +79,10 @@ def read_entry(token: str) -> Nested:
     digits = token[1:] if token[:1] in "+-" else token
     if digits.isascii() and digits.isdigit() and len(digits) <= 18:
         return int(token)
-    match = _LITERAL_RE.fullmatch(token)
+    match = LITERAL_RE.fullmatch(token)
     if match is None:
         raise AnswerParseError(f"not a number: {token[:30]!r}")
-    return _literal_value(match)
+    return literal_value(match)
 
 
 class _BracketReader:
@@ -181,7 +181,7 @@ def _describe(shape: tuple[int, ...]) -> str:
 
 def split_labelled(text: str, aliases: Mapping[str, str]) -> dict[str, str]:
     """Split `dX: … dW: … db: …` into {canonical key: text}; labels are matched case-insensitively."""
-    cleaned = _clean(text)
+    cleaned = clean_text(text)
     pattern, lookup = _label_pattern(tuple(sorted(aliases, key=len, reverse=True)), aliases)
     matches = list(pattern.finditer(cleaned))
     if not matches:

@@ -12,21 +12,21 @@ import math
 import re
 from typing import Any
 
-from flashdl.engine.answer_parse import _LITERAL_RE, _clean, _literal_value, parse_scalar
+from flashdl.engine.answer_parse import LITERAL_RE, clean_text, literal_value, parse_scalar
 from flashdl.engine.answer_specs import AnswerSpec, ArrayAnswer, NumberAnswer, PartsAnswer, ShapeAnswer
 from flashdl.engine.errors import AnswerParseError
 
 _PRODUCT_SIGNS = str.maketrans({"·": "*", "×": "*", "⋅": "*", "∙": "*"})
-_LEADING_RE = re.compile(rf"^\s*(?:\*\*)?{_LITERAL_RE.pattern}(?:\*\*)?(?=$|[\s=,;:.)(])")
+_LEADING_RE = re.compile(rf"^\s*(?:\*\*)?{LITERAL_RE.pattern}(?:\*\*)?(?=$|[\s=,;:.)(])")
 _SHAPE_RE = re.compile(r"(?<![\w.])(\d+)\s*[x×]\s*(\d+)(?:\s*[x×]\s*\d+)?(?!\w|\.\d)")
 _SHAPE_CUE_RE = re.compile(r"(?i)(?:output|result|answer|shape|size|becomes?|will be|is|=|→|->)\W{0,12}$")
-_LITERAL_ANYWHERE_RE = re.compile(rf"(?<![\w.]){_LITERAL_RE.pattern}(?![\w.])")
+_LITERAL_ANYWHERE_RE = re.compile(rf"(?<![\w.]){LITERAL_RE.pattern}(?![\w.])")
 _RUN_SEPARATOR_RE = re.compile(r"[\s,;\[\]()|]*")
 
 
 def find_stated(spec: AnswerSpec, back: str, expected: Any) -> Any | None:
     """The stated answer as `spec.parse` would return it, or None when none is found."""
-    text = _clean(back).translate(_PRODUCT_SIGNS)
+    text = clean_text(back).translate(_PRODUCT_SIGNS)
     if isinstance(spec, NumberAnswer):
         return _stated_number(text)
     if isinstance(spec, ShapeAnswer):
@@ -44,7 +44,7 @@ def find_stated(spec: AnswerSpec, back: str, expected: Any) -> Any | None:
 def _stated_number(text: str) -> Any | None:
     leading = _LEADING_RE.match(text)
     if leading is not None:
-        return _literal_value(_LITERAL_RE.match(leading.group(0).strip(" *")))  # type: ignore[arg-type]
+        return literal_value(LITERAL_RE.match(leading.group(0).strip(" *")))  # type: ignore[arg-type]
     if "=" in text:     # "… = (3·5·5 + 1)·10 = 760": the value after the last "="
         lines = text.rsplit("=", 1)[1].strip().splitlines()
         tail = lines[0] if lines else ""
@@ -53,7 +53,7 @@ def _stated_number(text: str) -> Any | None:
         except AnswerParseError:
             leading = _LEADING_RE.match(tail)
             if leading is not None:
-                return _literal_value(_LITERAL_RE.match(leading.group(0).strip(" *")))  # type: ignore[arg-type]
+                return literal_value(LITERAL_RE.match(leading.group(0).strip(" *")))  # type: ignore[arg-type]
     return None
 
 
@@ -90,7 +90,7 @@ def _stated_array(text: str, expected: Any) -> Any | None:
         gap = text[previous_end: match.start()] if previous_end is not None else None
         if gap is None or _RUN_SEPARATOR_RE.fullmatch(gap) is None:
             runs.append([])
-        runs[-1].append(_literal_value(match))
+        runs[-1].append(literal_value(match))
         previous_end = match.end()
     for run in reversed(runs):
         if len(run) >= size:
