@@ -28,9 +28,9 @@ def source_lines(text: str, filename: str) -> list[str]:
     sample = text[:SNIFF_CHARS]
     if "\x00" in sample or len(_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
         raise InputError("binary data, not text", SourcePosition(filename))
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError("empty file (no text to import)", SourcePosition(filename))
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return [line.rstrip() for line in text.split("\n")]
 
 

@@ -32,6 +32,7 @@ def test_detects_each_layout(text: str, layout: str) -> None:
     [
         ("", "empty file", None),
         (" \n\t\n", "empty file", None),
+        ("\ufeff\n", "empty file", None),
         ("\x00\x01\x02binary\x00", "binary data", None),
         ("\x89PNG\r\n\x1a\n" + "\x00" * 40, "binary data", None),
         ("Title\nJust some prose here.\nAnd more.\n", "unknown layout", 2),
