@@ -164,11 +164,17 @@ def nested_shape(value: Nested) -> tuple[int, ...]:
         return ()
     if not value:
         raise AnswerParseError("empty list")
-    shapes = [nested_shape(item) for item in value]
-    for index, shape in enumerate(shapes[1:], start=2):
-        if shape != shapes[0]:
-            raise AnswerParseError(f"ragged: row {index} has {_describe(shape)}, row 1 has {_describe(shapes[0])}")
-    return (len(value), *shapes[0])
+    first = value[0]
+    if not isinstance(first, list):   # a row of numbers: no recursion per entry
+        if any(isinstance(item, list) for item in value):
+            raise AnswerParseError("ragged: a list mixes numbers and lists")
+        return (len(value),)
+    inner = nested_shape(first)
+    for index, item in enumerate(value[1:], start=2):
+        if not isinstance(item, list) or len(item) != inner[0] or nested_shape(item) != inner:
+            shape = nested_shape(item) if isinstance(item, list) else ()
+            raise AnswerParseError(f"ragged: row {index} has {_describe(shape)}, row 1 has {_describe(inner)}")
+    return (len(value), *inner)
 
 
 def _describe(shape: tuple[int, ...]) -> str:

@@ -93,6 +93,18 @@ def layout_array(array: Any, indent: str = "    ") -> str:
                      for index, channel in enumerate(values))
 
 
+def factor_texts(nested: Any) -> Any:
+    """Every number of a nested list formatted as a factor, once, for many products."""
+    if isinstance(nested, list):
+        return [factor_texts(item) for item in nested]
+    return format_factor(nested)
+
+
+def join_products(pairs: Sequence[tuple[str, str]]) -> str:
+    """`a·b + c·d` from factors already formatted by `factor_texts`; an empty sum reads `0`."""
+    return " + ".join([f"{a}·{b}" for a, b in pairs]) if pairs else "0"
+
+
 def sum_of_products(pairs: Sequence[tuple[Any, Any]]) -> str:
     """`1·2 + 3·(-1)`; an empty sum reads `0`."""
     if not pairs:

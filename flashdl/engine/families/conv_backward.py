@@ -19,7 +19,14 @@ from flashdl.engine.families.conv_problem import (
     read_conv_problem,
 )
 from flashdl.engine.params import frozen, memoized_reader, read_array
-from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix, sum_of_products
+from flashdl.engine.text_format import (
+    factor_texts,
+    format_factor,
+    format_number,
+    join_products,
+    layout_array,
+    layout_matrix,
+)
 
 GRAD_RANGE = (-2, 2)
 
@@ -76,7 +83,8 @@ def _prompt(params: Mapping[str, Any]) -> str:
 
 
 def _kernel_lines(problem: ConvProblem, grad_out: np.ndarray, grad_kernel: np.ndarray) -> list[str]:
-    padded, grads, result = problem.padded.tolist(), grad_out.tolist(), grad_kernel.tolist()
+    padded, grads = factor_texts(problem.padded.tolist()), factor_texts(grad_out.tolist())
+    result = grad_kernel.tolist()
     (sh, sw), (oh, ow) = problem.stride, problem.out_shape
     lines = ["dL/dW: correlate the (padded) input with dL/dY — each kernel weight collects "
              "dY(i,j) times the input value it touched:"]
@@ -85,14 +93,15 @@ def _kernel_lines(problem: ConvProblem, grad_out: np.ndarray, grad_kernel: np.nd
             for b in range(problem.kernel.shape[2]):
                 pairs = [(grads[i][j], padded[c][i * sh + a][j * sw + b]) for i in range(oh) for j in range(ow)]
                 name = f"{c + 1},{a + 1},{b + 1}" if problem.multi_channel else f"{a + 1},{b + 1}"
-                lines.append(f"dW({name}) = {sum_of_products(pairs)} = {format_number(result[c][a][b])}")
+                lines.append(f"dW({name}) = {join_products(pairs)} = {format_number(result[c][a][b])}")
     return lines
 
 
 def _input_lines(problem: ConvProblem, grad_out: np.ndarray, grad_input: np.ndarray) -> list[str]:
     (sh, sw), (ph, pw) = problem.stride, problem.padding
     _, kh, kw = problem.kernel.shape
-    grads, kernel, result = grad_out.tolist(), problem.kernel.tolist(), grad_input.tolist()
+    grads, kernel = factor_texts(grad_out.tolist()), factor_texts(problem.kernel.tolist())
+    result = grad_input.tolist()
     lines = ["dL/dX: each dY(i,j) sends dY(i,j)·W back onto the patch it came from and overlaps add "
              "(the same as a full convolution of dL/dY, spread out by the stride, with the 180°-rotated "
              "kernel)" + ("; gradients landing on the padding are dropped" if (ph, pw) != (0, 0) else "") + ":"]
@@ -114,7 +123,7 @@ def _input_lines(problem: ConvProblem, grad_out: np.ndarray, grad_input: np.ndar
                 pairs = contributions.get((c, r, col))
                 name = f"{c + 1},{r + 1},{col + 1}" if problem.multi_channel else f"{r + 1},{col + 1}"
                 if pairs:
-                    lines.append(f"dX({name}) = {sum_of_products(pairs)} = {format_number(result[c][r][col])}")
+                    lines.append(f"dX({name}) = {join_products(pairs)} = {format_number(result[c][r][col])}")
                 else:
                     lines.append(f"dX({name}) = 0 (no output window used this input)")
     return lines

@@ -13,7 +13,7 @@ from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, draw_matrix, pick
 from flashdl.engine.params import Pair, as_mapping, frozen, memoized_reader, read_array, read_pair, reject_unknown
 from flashdl.engine.size_formulas import conv_transpose_output_length
-from flashdl.engine.text_format import format_number, layout_array, layout_matrix, sum_of_products
+from flashdl.engine.text_format import factor_texts, format_number, join_products, layout_array, layout_matrix
 
 ENTRY_RANGE = (-2, 3)
 MAX_FULL_SIDE = 6   # keeps the stamped output small enough to add up by hand
@@ -105,7 +105,7 @@ def _solution(params: Mapping[str, Any]) -> str:
              f"Full stamped size: ({height} − 1)·{stride[0]} + {kh} = {full_h} rows, "
              f"({width} − 1)·{stride[1]} + {kw} = {full_w} columns.", ""]
     full = transpose_convolve(x, kernel, stride, (0, 0), (full_h, full_w))
-    xs, ks, totals = x.tolist(), kernel.tolist(), full.tolist()
+    xs, ks, totals = factor_texts(x.tolist()), factor_texts(kernel.tolist()), full.tolist()
     contributions: dict[tuple[int, int], list[tuple[Any, Any]]] = {}
     for ch in range(channels):             # scatter: x(i,j) stamps x(i,j)·K at (i·s, j·s)
         for i in range(height):
@@ -116,7 +116,7 @@ def _solution(params: Mapping[str, Any]) -> str:
                             (xs[ch][i][j], ks[ch][a][b]))
     for r in range(full_h):
         for c in range(full_w):
-            lines.append(f"full({r + 1},{c + 1}) = {sum_of_products(contributions[(r, c)])} = "
+            lines.append(f"full({r + 1},{c + 1}) = {join_products(contributions[(r, c)])} = "
                          f"{format_number(totals[r][c])}")
     lines += ["", "Full stamped output:", layout_matrix(full)]
     if padding != (0, 0) or output_padding != (0, 0):
