@@ -70,8 +70,12 @@ def format_inline(value: Any) -> str:
             text = ""
         if text and not any(mark in text for mark in ".eEIN"):
             return text
+    return _format_nested(value)
+
+
+def _format_nested(value: Any) -> str:
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(format_inline(item) for item in value) + "]"
+        return "[" + ", ".join([_format_nested(item) for item in value]) + "]"
     return format_number(value)
 
 

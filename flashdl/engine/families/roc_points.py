@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -47,13 +46,18 @@ def _counts(scores: tuple[float | int, ...], labels: tuple[int, ...], threshold:
     return tp, fp, labels.count(1), labels.count(0)
 
 
-def _solve(params: Mapping[str, Any]) -> list[list[float]]:
+@memoized_reader
+def _points(params: Mapping[str, Any]) -> tuple[tuple[float, float], ...]:
     scores, labels, thresholds = _read(params)
     points = []
     for threshold in thresholds:
         tp, fp, positives, negatives = _counts(scores, labels, threshold)
-        points.append([float(Fraction(fp, negatives)), float(Fraction(tp, positives))])
-    return points
+        points.append((fp / negatives, tp / positives))
+    return tuple(points)
+
+
+def _solve(params: Mapping[str, Any]) -> list[list[float]]:
+    return [list(point) for point in _points(params)]
 
 
 def _prompt(params: Mapping[str, Any]) -> str:
