@@ -35,27 +35,32 @@ CARD_ID_DIGITS = 3  # "082": sorts well and matches how the exports number cards
 
 
 def looks_like_flashcard_text(lines: list[str]) -> bool:
-    """Does the text after the title open with a card (number + ``Q``, terse card, or ``Q``)?"""
-    title = first_nonblank(lines)
-    first = first_nonblank(lines, title + 1)
-    if first >= len(lines):
-        return False
+    """Does the text open with a card (number + ``Q``, terse card, or ``Q``), after a title or not?"""
     scanner = CardScanner(lines)
-    return lines[first] == QUESTION_MARKER or scanner.card_starts_at(
-        first, None, terse_allowed=True
-    )
+    _, first = _title_and_first_card(lines, scanner)
+    return first < len(lines) and _opens_card(lines, scanner, first)
+
+
+def _opens_card(lines: list[str], scanner: CardScanner, index: int) -> bool:
+    return lines[index] == QUESTION_MARKER or scanner.card_starts_at(index, None, terse_allowed=True)
+
+
+def _title_and_first_card(lines: list[str], scanner: CardScanner) -> tuple[int | None, int]:
+    """Index of the title line (None if the export starts with its first card) and of that card."""
+    top = first_nonblank(lines)
+    if _opens_card(lines, scanner, top):
+        return None, top
+    return top, first_nonblank(lines, top + 1)
 
 
 def parse_flashcard_text(text: str, filename: str, deck_id: str | None = None) -> ParseResult:
     lines = source_lines(text, filename)
-    title_index = first_nonblank(lines)
-    title = lines[title_index].strip()
-    first = first_nonblank(lines, title_index + 1)
-    if first >= len(lines):
-        raise InputError(
-            f"no cards after the title {excerpt(title)!r}", SourcePosition(filename, title_index + 1)
-        )
     scanner = CardScanner(lines)
+    title_index, first = _title_and_first_card(lines, scanner)
+    title = lines[title_index].strip() if title_index is not None else PurePath(filename).stem
+    if first >= len(lines):
+        line = (title_index or 0) + 1
+        raise InputError(f"no cards after the title {excerpt(title)!r}", SourcePosition(filename, line))
     if scanner.card_starts_at(first, None, terse_allowed=True):
         segments = list(scanner.numbered_segments(first))
     elif lines[first] == QUESTION_MARKER:
@@ -67,6 +72,8 @@ def parse_flashcard_text(text: str, filename: str, deck_id: str | None = None) -
             SourcePosition(filename, first + 1),
         )
     builder = _DeckBuilder(lines, scanner)
+    if title_index is None:
+        builder.warnings.append(SourceNote(first + 1, f"no title line; the deck is named {title!r}"))
     for position, segment in enumerate(segments, start=1):
         builder.add(segment, position)
     if not builder.cards:

@@ -270,6 +270,13 @@ def test_crlf_and_trailing_blanks_are_normalised() -> None:
     assert sides(result) == [("001", "Why?", "Because")]
 
 
+def test_export_without_a_title_is_named_after_its_file() -> None:
+    result = parse_source("1\nQ\nWhy?\nA\nBecause\n", "exports/pooling.txt", "brainscape")
+    assert (result.deck.name, result.deck.id) == ("pooling", "pooling")
+    assert sides(result) == [("001", "Why?", "Because")]
+    assert "no title line" in result.warnings[0].message
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
