@@ -25,7 +25,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -43,15 +42,8 @@ from flashdl.services.views import (
     UndoResult,
 )
 from flashdl.store import Store, queries
-from flashdl.store.records import engine_from_json, errata_from_json
 from flashdl.store.scheduling import load_state
 from flashdl.store.settings import Settings, load_settings
-
-_SELECT_CONTENT = (
-    "SELECT d.slug, c.slug, c.front, c.back, c.tags, c.engine, c.errata "
-    "FROM card AS c JOIN deck AS d ON d.id = c.deck_id WHERE c.id = ?"
-)
-
 
 def plan_today(store: Store, now: datetime, deck: str | None) -> tuple[date, Settings, tuple[QueueEntry, ...]]:
     """(study day, settings, today's queue) in one read transaction."""
@@ -86,18 +78,8 @@ def study_queue(
 
 
 def _fronts(store: Store, card_ids: list[int]) -> dict[int, tuple[str, str]]:
-    found: dict[int, tuple[str, str]] = {}
-    with store.read():
-        db = store.dbapi
-        for start in range(0, len(card_ids), 500):
-            chunk = card_ids[start:start + 500]
-            rows = db.execute(
-                "SELECT c.id, d.slug || '/' || c.slug, c.front FROM card AS c "
-                f"JOIN deck AS d ON d.id = c.deck_id WHERE c.id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            )
-            found.update((cid, (full, front)) for cid, full, front in rows)
-    return found
+    with store.read() as conn:
+        return queries.fronts(conn, card_ids)
 
 
 class StudySession:
@@ -131,23 +113,22 @@ class StudySession:
         return self._load(entry)
 
     def _load(self, entry: QueueEntry) -> StudyCard:
-        with self._store.read():
-            db = self._store.dbapi
-            row = db.execute(_SELECT_CONTENT, (entry.card_id,)).fetchone()
-            loaded = load_state(db, entry.card_id)
-        if row is None or loaded is None:  # deleted under us: cannot happen, cards are retired
+        with self._store.read() as conn:
+            content = queries.study_content(conn, entry.card_id)
+            loaded = load_state(self._store.dbapi, entry.card_id)
+        if content is None or loaded is None:  # cannot happen: cards are retired, never deleted
             self._queue.remove(entry.card_id)
             raise LookupError(f"card {entry.card_id} vanished")
-        deck_slug, card_slug, front, back, tags, engine, errata = row
+        deck_slug, card_slug, front, back, tags, engine, errata = content
         return StudyCard(
             id=entry.card_id,
             card=f"{deck_slug}/{card_slug}",
             deck=deck_slug,
             front=front,
             back=back,
-            tags=tuple(json.loads(tags)),
-            engine=engine_from_json(engine),
-            errata=errata_from_json(errata),
+            tags=tags,
+            engine=engine,
+            errata=errata,
             kind=entry.kind,
             state=loaded.state,
             revision=loaded.revision,

@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy import Connection, and_, case, func, literal, or_, select
 
+from flashdl.deck.model import EngineSpec, Erratum
 from flashdl.scheduler.queue import QueueEntry, QueueKind
 from flashdl.scheduler.sm2 import CardState, ReviewKind
 from flashdl.store.records import StoredCard, engine_from_json, errata_from_json
@@ -91,6 +92,42 @@ def deck_cards(conn: Connection, deck_id_: int, *, include_retired: bool = False
     if not include_retired:
         query = query.where(card.c.retired.is_(False))
     return [_stored_card(row) for row in conn.execute(query)]
+
+
+_STUDY_CONTENT = (
+    "SELECT d.slug, c.slug, c.front, c.back, c.tags, c.engine, c.errata "
+    "FROM card AS c JOIN deck AS d ON d.id = c.deck_id WHERE c.id = ?"
+)
+
+
+def study_content(
+    conn: Connection, card_id_: int
+) -> tuple[str, str, str, str, tuple[str, ...], EngineSpec | None, tuple[Erratum, ...]] | None:
+    """(deck slug, card slug, front, back, tags, engine, errata) of one card.
+
+    On the driver connection: the study screen asks for it at every card.
+    """
+    row = conn.connection.driver_connection.execute(_STUDY_CONTENT, (card_id_,)).fetchone()  # type: ignore[union-attr]
+    if row is None:
+        return None
+    deck_slug, card_slug, front, back, tags, engine, errata = row
+    return (deck_slug, card_slug, front, back, tuple(json.loads(tags)), engine_from_json(engine),
+            errata_from_json(errata))
+
+
+def fronts(conn: Connection, card_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """card id -> (DECK/CARD, front), for listing a queue."""
+    found: dict[int, tuple[str, str]] = {}
+    db = conn.connection.driver_connection
+    for start in range(0, len(card_ids), 500):
+        chunk = card_ids[start:start + 500]
+        rows = db.execute(  # type: ignore[union-attr]
+            "SELECT c.id, d.slug || '/' || c.slug, c.front FROM card AS c "
+            f"JOIN deck AS d ON d.id = c.deck_id WHERE c.id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        found.update((cid, (full, front)) for cid, full, front in rows)
+    return found
 
 
 def _stored_card(row: object) -> StoredCard:
