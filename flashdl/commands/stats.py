@@ -1,0 +1,191 @@
+"""``flashdl stats [DECK] [--days N] [--json]``: progress statistics.
+
+With ``--json`` one document, the DESIGN §6 contract (keys exactly; the
+definitions are in ``flashdl.services.stats``). Otherwise a terminal report
+of at most 80 columns with small bar charts, drawn with Unicode block
+characters (plain ASCII when stdout cannot encode them) and no colour.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from flashdl.commands.context import Context
+from flashdl.commands.output import emit_json, emit_line, table
+from flashdl.errors import UsageError
+from flashdl.services.lookup import UnknownDeckError
+from flashdl.services.stats import StatsReport, collection_stats
+from flashdl.store import open_store
+
+WIDTH = 80
+CHART_HEIGHT = 5
+BAR_WIDTH = 36
+UNICODE_LEVELS = " ▁▂▃▄▅▆▇█"
+ASCII_LEVELS = " ..::||##"
+
+
+def stats(args: argparse.Namespace, ctx: Context) -> int:
+    with open_store(ctx.db_path) as store:
+        try:
+            report = collection_stats(store, ctx.now(), args.deck, args.days)
+        except UnknownDeckError as error:
+            raise UsageError(str(error)) from None
+    if args.json:
+        emit_json(ctx, report.to_json())
+    else:
+        encoding = (getattr(ctx.stdout, "encoding", None) or "").lower().replace("-", "")
+        emit_line(ctx, render_report(report, unicode=encoding in ("utf8", "utf16", "utf32")))
+    return 0
+
+
+def render_report(r: StatsReport, *, unicode: bool = True) -> str:
+    """The plain-text report of a ``StatsReport``."""
+    levels = UNICODE_LEVELS if unicode else ASCII_LEVELS
+    dot = " · " if unicode else " - "
+    lines = [
+        f"Statistics: {r.deck or 'all decks'}{dot}study day {r.today.isoformat()}"
+        f"{dot}last {r.days} days",
+        "",
+    ]
+    c, t = r.cards, r.studied_today
+    lines.append(
+        f"Cards      {c.total} in all: {c.new} new{dot}{c.learning} learning{dot}"
+        f"{c.young} young{dot}{c.mature} mature{dot}{c.suspended} suspended"
+    )
+    lines.append(
+        f"Today      {_count(t.reviewed, 'review')}{dot}{t.correct} correct"
+        f"{_percent(t.correct, t.reviewed)}{dot}{t.new_seen} new{dot}{_duration(t.seconds)}"
+    )
+    lines.append(f"Streak     {_count(r.streak_days, 'day')}")
+    ret = r.retention
+    lines.append(
+        f"Retention  young {_retention(ret.young, ret.young_reviews)}"
+        f"{dot}mature {_retention(ret.mature, ret.mature_reviews)}"
+    )
+    total = sum(d.count for d in r.reviews_by_day)
+    right = sum(d.correct for d in r.reviews_by_day)
+    lines += ["", f"Reviews per day, last {r.days} days: {_count(total, 'review')}, "
+              f"{right} correct{_percent(right, total)}"]
+    lines += column_chart([d.count for d in r.reviews_by_day],
+                          [d.date.strftime("%m-%d") for d in r.reviews_by_day], levels)
+    due_total = sum(d.due for d in r.forecast)
+    lines += ["", f"Due in the next {r.days} days: {_count(due_total, 'card')}, "
+              f"{r.forecast[0].due} today (overdue included)"]
+    lines += column_chart([d.due for d in r.forecast],
+                          [d.date.strftime("%m-%d") for d in r.forecast], levels)
+    lines += ["", "Intervals of seen cards"]
+    lines += bar_rows(_trim([(_interval_label(b.min, b.max), b.count)
+                             for b in r.interval_histogram]),
+                      levels[-1] if unicode else "#")
+    lines += ["", "E-Factors of seen cards"]
+    lines += bar_rows(_trim([(_ease_label(b.min, b.max), b.count) for b in r.ease_histogram]),
+                      levels[-1] if unicode else "#")
+    lines += ["", "Hardest cards (most lapses, lowest E-Factor)"]
+    if r.hardest:
+        rows = [[h.card, str(h.lapses), f"{h.ease_factor:.2f}"] for h in r.hardest]
+        lines += _indent(table(rows, ["card", "lapses", "E-Factor"], right={1, 2}))
+    else:
+        lines.append("  none yet")
+    lines += ["", f"Computed cards, last {r.days} days"]
+    if r.engine:
+        rows = [[f.family, str(f.attempts), str(f.correct),
+                 _percent(f.correct, f.attempts).strip(" ()")] for f in r.engine]
+        lines += _indent(table(rows, ["family", "attempts", "correct", "accuracy"],
+                               right={1, 2, 3}))
+    else:
+        lines.append("  no typed answers yet")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def column_chart(values: list[int], labels: list[str], levels: str) -> list[str]:
+    """A small column chart (``CHART_HEIGHT`` rows), at most ``WIDTH`` columns wide.
+
+    Each value gets one or two columns; beyond ~70 values, neighbours are summed.
+    """
+    room = WIDTH - 8
+    group = max(1, -(-len(values) // room))
+    values = [sum(values[i:i + group]) for i in range(0, len(values), group)]
+    labels = labels[::group]
+    step = 2 if len(values) * 2 <= room else 1
+    top = max(values, default=0)
+    if top == 0:
+        return ["  (none)"]
+    eighths = [max(1, round(v * CHART_HEIGHT * 8 / top)) if v else 0 for v in values]
+    rows = []
+    for row in range(CHART_HEIGHT):
+        floor = (CHART_HEIGHT - 1 - row) * 8
+        cells = "".join(levels[min(8, max(0, e - floor))] * step for e in eighths)
+        axis = f"{top:>6} │" if row == 0 else "       │"
+        rows.append(axis + cells)
+    width = len(values) * step
+    first, last = labels[0], labels[-1]
+    rows.append("       └" + "─" * width)
+    rows.append("        " + first + last.rjust(width - len(first)))
+    if levels[-1] != "█":
+        rows = [row.replace("│", "|").replace("└", "+").replace("─", "-") for row in rows]
+    return rows
+
+
+def bar_rows(rows: list[tuple[str, int]], block: str) -> list[str]:
+    """Horizontal bars with labels and counts."""
+    top = max((count for _label, count in rows), default=0)
+    if top == 0:
+        return ["  (none)"]
+    width = max(len(label) for label, _count in rows)
+    out = []
+    for label, count in rows:
+        length = round(count * BAR_WIDTH / top)
+        bar = block * (length if length or not count else 1)
+        out.append(f"  {label.ljust(width)}  {bar.ljust(BAR_WIDTH)} {count}")
+    return out
+
+
+def _trim(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Drop the empty buckets at either end (keeps at least one)."""
+    counts = [count for _label, count in rows]
+    if not any(counts):
+        return rows[:1]
+    first = next(i for i, n in enumerate(counts) if n)
+    last = len(counts) - next(i for i, n in enumerate(reversed(counts)) if n)
+    return rows[first:last]
+
+
+def _interval_label(low: float, high: float | None) -> str:
+    if high is None:
+        return f"{low:g}+ d"
+    if high - low == 1:
+        return f"{low:g} d"
+    return f"{low:g}-{high - 1:g} d"
+
+
+def _ease_label(low: float, high: float | None) -> str:
+    return f"{low:.1f}+" if high is None else f"{low:.1f}-{high:.1f}"
+
+
+def _indent(text: str) -> list[str]:
+    return ["  " + line for line in text.splitlines()]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _percent(part: int, whole: int) -> str:
+    return f" ({round(100 * part / whole)}%)" if whole else ""
+
+
+def _retention(value: float | None, reviews: int) -> str:
+    if value is None:
+        return "(no reviews)"
+    return f"{round(100 * value)}% of {_count(reviews, 'review')}"
+
+
+def _duration(seconds: float) -> str:
+    whole = round(seconds)
+    minutes, secs = divmod(whole, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min {secs} s"
+    return f"{secs} s"

@@ -1,0 +1,108 @@
+"""``flashdl stats``: the JSON contract (DESIGN §6), the plain report, errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from stats_helpers import add_deck, grade, set_flags
+
+from flashdl.cli import main
+from flashdl.store import open_store
+
+NOW = datetime(2025, 4, 2, 15, 0, tzinfo=timezone.utc)
+TOP_KEYS = {
+    "cards", "today", "streak_days", "reviews_by_day", "forecast", "retention",
+    "ease_histogram", "interval_histogram", "hardest", "engine",
+}
+
+
+@pytest.fixture
+def history(db_path: Path) -> Path:
+    """Two decks, computed cards, a month of reviews with lapses, one suspended card."""
+    with open_store(db_path) as store:
+        add_deck(store, "quiz-3", 6, families={0: "conv2d_output_size", 1: "dropout"})
+        add_deck(store, "other", 2)
+        start = NOW - timedelta(days=40)
+        for day in range(41):
+            for card in range(6):
+                if (day + card) % 3 == 0:
+                    value = (day * 7 + card) % 6
+                    grade(store, f"quiz-3/{card:03d}", value, start + timedelta(days=day, minutes=card),
+                          seconds=12.5, typed_correct=value >= 3 if card < 2 else None)
+        grade(store, "other/000", 4, NOW - timedelta(hours=1), seconds=3)
+        set_flags(store, "quiz-3/005", suspended=True)
+    return db_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_keys_are_exactly_the_contract(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = run(capsys, "stats", "--json", "--db", str(history), "--now", NOW.isoformat())
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == TOP_KEYS
+    assert set(data["cards"]) == {"new", "learning", "young", "mature", "suspended"}
+    assert set(data["today"]) == {"reviewed", "correct", "new_seen", "seconds"}
+    assert set(data["retention"]) == {"young", "mature"}
+    assert isinstance(data["streak_days"], int)
+    assert len(data["reviews_by_day"]) == 30 and len(data["forecast"]) == 30
+    assert all(set(d) == {"date", "count", "correct"} for d in data["reviews_by_day"])
+    assert all(set(d) == {"date", "due"} for d in data["forecast"])
+    for name in ("ease_histogram", "interval_histogram"):
+        assert all(set(b) == {"min", "max", "count"} for b in data[name])
+        assert data[name][-1]["max"] is None
+    assert data["hardest"] and all(set(h) == {"card", "lapses", "ease"} for h in data["hardest"])
+    assert {e["family"] for e in data["engine"]} == {"conv2d_output_size", "dropout"}
+    assert all(set(e) == {"family", "attempts", "correct"} for e in data["engine"])
+    assert data["reviews_by_day"][-1]["date"] == "2025-04-02"
+    assert data["forecast"][0]["date"] == "2025-04-02"
+    assert data["cards"]["suspended"] == 1
+    assert sum(data["cards"].values()) == 8
+    assert 0 <= data["retention"]["young"] <= 1
+
+
+def test_days_and_deck(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "stats", "other", "--days", "7", "--json",
+                       "--db", str(history), "--now", NOW.isoformat())
+    data = json.loads(out)
+    assert code == 0
+    assert len(data["reviews_by_day"]) == 7 and len(data["forecast"]) == 7
+    assert data["cards"] == {"new": 1, "learning": 0, "young": 1, "mature": 0, "suspended": 0}
+    assert data["today"] == {"reviewed": 1, "correct": 1, "new_seen": 1, "seconds": 3.0}
+    assert data["engine"] == [] and data["hardest"] == []
+    assert data["retention"] == {"young": None, "mature": None}
+
+
+def test_unknown_deck_is_a_usage_error(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "stats", "nope", "--db", str(history))
+    assert code == 2 and out == ""
+    assert "unknown deck 'nope'" in err
+
+
+def test_empty_collection(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "stats", "--json", "--db", str(db_path), "--now", NOW.isoformat())
+    data = json.loads(out)
+    assert code == 0
+    assert data["streak_days"] == 0 and data["hardest"] == [] and data["engine"] == []
+    assert all(d["count"] == 0 for d in data["reviews_by_day"])
+    code, out, _ = run(capsys, "stats", "--db", str(db_path), "--now", NOW.isoformat())
+    assert code == 0 and "0 in all" in out
+
+
+def test_plain_report_fits_80_columns(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for days in ("30", "365"):
+        code, out, _ = run(capsys, "stats", "--days", days, "--db", str(history),
+                           "--now", NOW.isoformat())
+        assert code == 0
+        assert max(len(line) for line in out.splitlines()) <= 80
+    for heading in ("Cards", "Today", "Streak", "Retention", "Reviews per day", "Due in the next",
+                    "Intervals", "E-Factors", "Hardest cards", "Computed cards"):
+        assert heading in out
+    assert "quiz-3/" in out and "conv2d_output_size" in out
