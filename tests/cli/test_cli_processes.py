@@ -122,12 +122,15 @@ def test_help_is_light_and_fast() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                             check=True)
     assert result.stderr.strip() == "[]"
-    best = min(_timed_help() for _ in range(5))
-    assert best < 0.15, f"flashdl --help took {best:.3f} s"
+    best = min(_timed(["-m", "flashdl.cli", "--help"]) for _ in range(5))
+    # Under 0.15 s; on a machine so busy that a bare interpreter alone takes
+    # most of that, flashdl's own share (imports, parser) must stay under 0.1 s.
+    bare = min(_timed(["-c", "pass"]) for _ in range(5))
+    assert best < max(0.15, bare + 0.1), f"flashdl --help took {best:.3f} s (bare python {bare:.3f} s)"
 
 
-def _timed_help() -> float:
+def _timed(argv: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "flashdl.cli", "--help"], cwd=REPO, check=True,
-                   capture_output=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    subprocess.run([sys.executable, *argv], cwd=REPO, check=True, capture_output=True,
+                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     return time.perf_counter() - start
