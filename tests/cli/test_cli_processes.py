@@ -123,10 +123,11 @@ def test_help_is_light_and_fast() -> None:
                             check=True)
     assert result.stderr.strip() == "[]"
     best = min(_timed(["-m", "flashdl.cli", "--help"]) for _ in range(5))
-    # Under 0.15 s; on a machine so busy that a bare interpreter alone takes
-    # most of that, flashdl's own share (imports, parser) must stay under 0.1 s.
+    # Under 0.15 s (a bare interpreter starts in ~0.02 s here). On a machine so
+    # busy that a bare start takes 10x longer, within 3x of a bare start
+    # (importing SQLAlchemy alone would be ~7x).
     bare = min(_timed(["-c", "pass"]) for _ in range(5))
-    assert best < max(0.15, bare + 0.1), f"flashdl --help took {best:.3f} s (bare python {bare:.3f} s)"
+    assert best < max(0.15, 3 * bare), f"flashdl --help took {best:.3f} s (bare python {bare:.3f} s)"
 
 
 def _timed(argv: list[str]) -> float:
