@@ -7,7 +7,7 @@ each operation produces or consumes one output channel, as in the exam exercises
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 Pair = tuple[int, int]
 
@@ -27,30 +27,41 @@ def pad_zeros(x: np.ndarray, padding: Pair) -> np.ndarray:
 
 
 def windows(padded: np.ndarray, kernel_shape: Pair, stride: Pair, out_shape: Pair) -> np.ndarray:
-    """View C×H'×W'×kh×kw of the patches each output entry sees."""
-    view = sliding_window_view(padded, kernel_shape, axis=(1, 2))
-    return view[:, :: stride[0], :: stride[1]][:, : out_shape[0], : out_shape[1]]
+    """Read-only C×H'×W'×kh×kw view of the patch each output entry sees; the caller guarantees
+    (H'−1)·s + kh fits in the padded height (and likewise for widths)."""
+    channel_step, row_step, col_step = padded.strides
+    return as_strided(padded, shape=(padded.shape[0], out_shape[0], out_shape[1], *kernel_shape),
+                      strides=(channel_step, row_step * stride[0], col_step * stride[1], row_step, col_step),
+                      writeable=False)
 
 
 def correlate(x: np.ndarray, kernel: np.ndarray, stride: Pair, padding: Pair, out_shape: Pair) -> np.ndarray:
     """Σ_c Σ_ab xpad[c, i·s+a, j·s+b]·k[c,a,b]: cross-correlation summed over channels."""
     patches = windows(pad_zeros(x, padding), kernel.shape[1:], stride, out_shape)
-    return np.einsum("cijab,cab->ij", patches, kernel)
+    channels, kh, kw = kernel.shape
+    flat = patches.transpose(1, 2, 0, 3, 4).reshape(out_shape[0] * out_shape[1], channels * kh * kw)
+    return (flat @ kernel.reshape(-1)).reshape(out_shape)
 
 
 def stamp(values: np.ndarray, kernel: np.ndarray, stride: Pair, out_shape: Pair) -> np.ndarray:
     """Σ over (i,j) of values[i,j]·kernel placed at (i·s, j·s): the scatter both dL/dX and the
-    transposed convolution are made of; `out_shape` may exceed the stamped area (zeros)."""
+    transposed convolution are made of; `out_shape` may exceed the stamped area (zeros).
+
+    Computed as its gather form — the values spread out by the stride, zero-padded by k − 1,
+    correlated with the 180°-rotated kernel — which vectorises without overlapping writes."""
     channels, kh, kw = kernel.shape
-    dtype = np.result_type(values, kernel)
-    full_h = (values.shape[0] - 1) * stride[0] + kh
-    full_w = (values.shape[1] - 1) * stride[1] + kw
-    out = np.zeros((channels, max(full_h, out_shape[0]), max(full_w, out_shape[1])), dtype=dtype)
-    rows = values.shape[0] * stride[0]
-    cols = values.shape[1] * stride[1]
-    for a in range(kh):
-        for b in range(kw):
-            out[:, a: a + rows: stride[0], b: b + cols: stride[1]] += kernel[:, a, b, None, None] * values
+    height, width = values.shape
+    full_h, full_w = (height - 1) * stride[0] + kh, (width - 1) * stride[1] + kw
+    spread = np.zeros((1, full_h + kh - 1, full_w + kw - 1), dtype=values.dtype)
+    spread[0, kh - 1: kh - 1 + (height - 1) * stride[0] + 1: stride[0],
+           kw - 1: kw - 1 + (width - 1) * stride[1] + 1: stride[1]] = values
+    patches = windows(spread, (kh, kw), (1, 1), (full_h, full_w))[0]
+    rotated = kernel[:, ::-1, ::-1].reshape(channels, kh * kw)
+    full = (patches.reshape(full_h * full_w, kh * kw) @ rotated.T).T.reshape(channels, full_h, full_w)
+    if (full_h, full_w) == tuple(out_shape) or (full_h >= out_shape[0] and full_w >= out_shape[1]):
+        return full
+    out = np.zeros((channels, max(full_h, out_shape[0]), max(full_w, out_shape[1])), dtype=full.dtype)
+    out[:, :full_h, :full_w] = full
     return out
 
 
@@ -59,7 +70,9 @@ def correlate_backward(x: np.ndarray, kernel: np.ndarray, grad_out: np.ndarray,
     """(dL/dX, dL/dW, dL/db) of `correlate` for the upstream gradient dL/dY."""
     padded = pad_zeros(x, padding)
     patches = windows(padded, kernel.shape[1:], stride, grad_out.shape)
-    grad_kernel = np.einsum("cijab,ij->cab", patches, grad_out)
+    channels, kh, kw = kernel.shape
+    by_weight = patches.transpose(0, 3, 4, 1, 2).reshape(channels * kh * kw, grad_out.size)
+    grad_kernel = (by_weight @ grad_out.reshape(-1)).reshape(kernel.shape)
     grad_padded = stamp(grad_out, kernel, stride, padded.shape[1:])
     ph, pw = padding
     grad_input = grad_padded[:, ph: ph + x.shape[1], pw: pw + x.shape[2]]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+
+from flashdl.engine.convolution_ops import windows
 
 Pair = tuple[int, int]
 
@@ -23,10 +24,9 @@ def argmax_positions(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
                      out_shape: Pair) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(max values, rows, cols in padded coordinates) of each window's first maximum."""
     padded = _padded(x, kernel, stride, padding, out_shape)
-    view = sliding_window_view(padded, kernel)[:: stride[0], :: stride[1]]
-    view = view[: out_shape[0], : out_shape[1]].reshape(out_shape[0], out_shape[1], -1)
+    view = windows(padded[None], kernel, stride, out_shape)[0].reshape(out_shape[0], out_shape[1], -1)
     flat_arg = view.argmax(axis=-1)
-    values = np.take_along_axis(view, flat_arg[..., None], axis=-1)[..., 0]
+    values = view.max(axis=-1)
     rows = np.arange(out_shape[0])[:, None] * stride[0] + flat_arg // kernel[1]
     cols = np.arange(out_shape[1])[None, :] * stride[1] + flat_arg % kernel[1]
     return values, rows, cols
