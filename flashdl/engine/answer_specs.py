@@ -24,9 +24,12 @@ REL_TOL = 1e-3
 ABS_TOL_AT_ZERO = 1e-9
 MAX_LISTED_DIFFERENCES = 4
 MAX_ECHO = 300   # characters of an unreadable answer echoed back in `given`
+LIST_HINT = "numbers separated by commas or spaces, e.g. 0.09, 0.2447, 0.6652"
 
 
 class AnswerSpec(Protocol):
+    @property
+    def hint(self) -> str: ...   # how to type the answer, for a prompt's input line
     def parse(self, text: str) -> Any: ...
     def compare(self, expected: Any, given: Any) -> list[str]: ...
     def format(self, value: Any) -> str: ...
@@ -57,6 +60,10 @@ def _is_integer(value: Any) -> bool:
 class NumberAnswer:
     integral: bool
 
+    @property
+    def hint(self) -> str:
+        return "a whole number" if self.integral else "a number: 0.75, 3/4, 75% or sqrt(2/3)"
+
     def parse(self, text: str) -> Any:
         return parse_scalar(text)
 
@@ -75,6 +82,8 @@ _SIDE_NAMES = ("height", "width")
 @dataclass(frozen=True)
 class ShapeAnswer:
     """`[out_h, out_w]`, typed as `2x2`, `(2, 2)`, `2 × 2` or `[2, 2]`."""
+
+    hint = "height x width, e.g. 4x4"
 
     def parse(self, text: str) -> Any:
         return parse_shape(text)
@@ -95,6 +104,7 @@ class ArrayAnswer:
     """A list, matrix or C×H×W tensor; the expected shape is that of the computed answer."""
 
     integral: bool
+    hint: str = "rows separated by ; or new lines, e.g. 1 2; 3 4 (channels by a blank line)"
 
     def parse(self, text: str) -> Any:
         value = parse_array(text)
@@ -199,6 +209,10 @@ class PartsAnswer:
     """Several labelled answers at once (`dX: … dW: … db: …`); all must be right."""
 
     parts: tuple[Part, ...]
+
+    @property
+    def hint(self) -> str:
+        return "  ".join(f"{part.label}: …" for part in self.parts)
 
     @functools.cached_property
     def aliases(self) -> Mapping[str, str]:

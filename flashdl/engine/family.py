@@ -32,6 +32,14 @@ class Family:
         params = as_mapping(params)
         return check_answer(self.answer_spec(params), self.solve(params), text)
 
+    def format_answer(self, params: Mapping[str, Any], answer: Any) -> str:
+        """The answer as one line a student could type (what `Verdict.expected` shows)."""
+        return self.answer_spec(as_mapping(params)).format(answer)
+
+    def answer_hint(self, params: Mapping[str, Any]) -> str:
+        """How to type the answer, e.g. `height x width, e.g. 4x4`."""
+        return self.answer_spec(as_mapping(params)).hint
+
 
 def constant_spec(spec: AnswerSpec) -> Callable[[Mapping[str, Any]], AnswerSpec]:
     return lambda params: spec

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from flashdl.engine.answer_specs import ArrayAnswer
+from flashdl.engine.answer_specs import LIST_HINT, ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
 from flashdl.engine.params import (
@@ -103,7 +103,7 @@ def _solution(params: Mapping[str, Any]) -> str:
 
 DROPOUT_SCALING = Family(
     name="dropout_scaling", title="Dropout scaling", integral=False,
-    answer_spec=constant_spec(ArrayAnswer(integral=False)), generate=_generate, solve=_solve,
+    answer_spec=constant_spec(ArrayAnswer(integral=False, hint=LIST_HINT)), generate=_generate, solve=_solve,
     prompt=_prompt, solution=_solution)
 
 FAMILIES = (DROPOUT_SCALING,)

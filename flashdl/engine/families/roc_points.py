@@ -82,7 +82,8 @@ def _solution(params: Mapping[str, Any]) -> str:
 
 ROC_POINTS = Family(
     name="roc_points", title="ROC curve points", integral=False,
-    answer_spec=constant_spec(ArrayAnswer(integral=False)), generate=_generate, solve=_solve,
+    answer_spec=constant_spec(ArrayAnswer(
+        integral=False, hint="one [FPR, TPR] pair per threshold, e.g. [0, 0.5], [0.25, 1]")), generate=_generate, solve=_solve,
     prompt=_prompt, solution=_solution)
 
 FAMILIES = (ROC_POINTS,)

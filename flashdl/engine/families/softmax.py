@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from flashdl.engine.answer_specs import ArrayAnswer, NumberAnswer
+from flashdl.engine.answer_specs import LIST_HINT, ArrayAnswer, NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
 from flashdl.engine.params import as_mapping, read_int, read_number_list, reject_unknown
@@ -62,7 +62,7 @@ def _softmax_solution(params: Mapping[str, Any]) -> str:
 
 SOFTMAX = Family(
     name="softmax", title="Softmax", integral=False,
-    answer_spec=constant_spec(ArrayAnswer(integral=False)), generate=_softmax_generate,
+    answer_spec=constant_spec(ArrayAnswer(integral=False, hint=LIST_HINT)), generate=_softmax_generate,
     solve=_softmax_solve, prompt=_softmax_prompt, solution=_softmax_solution)
 
 
