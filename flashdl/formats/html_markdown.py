@@ -32,8 +32,15 @@ _PLACEHOLDER = "\x00{}\x00"
 _PLACEHOLDER_RE = re.compile("\x00(\\d+)\x00")
 
 
+_SPECIAL = frozenset("$`*![<>&\n")
+
+
 def markdown_to_html(text: str) -> str:
     """The HTML an Anki field gets for a flashdl Markdown text (a deterministic subset)."""
+    if _SPECIAL.isdisjoint(text):
+        return text  # most card text: nothing to escape or render
+    if "$" not in text:
+        return _inline_html(text).replace("\n", "<br>")
     pieces: list[str] = []
     last = 0
     for match in _MATH_MD.finditer(text):
@@ -50,7 +57,7 @@ def markdown_to_html(text: str) -> str:
 def _inline_html(text: str) -> str:
     if not text:
         return ""
-    out = html.escape(text, quote=False)
+    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if "`" in out:
         out = _CODE_MD.sub(r"<code>\1</code>", out)
     if "**" in out:

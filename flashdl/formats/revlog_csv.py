@@ -8,8 +8,8 @@ review_state, review_duration``), with ``card_id`` the ``DECK/CARD`` text.
 
 Reading takes either layout (the header decides) and returns one
 ``HistoryRow`` per review; a file without a ``grade`` column gets the grade
-of ``GRADE_FOR_RATING``. Rows are ``NamedTuple``s because a history may hold
-millions of them.
+of ``GRADE_FOR_RATING``. A history may hold millions of reviews, so reading
+groups them by card as plain ``(ms, grade, duration)`` tuples.
 """
 
 from __future__ import annotations
@@ -30,12 +30,9 @@ GRADE_FOR_RATING = {1: 2, 2: 3, 3: 4, 4: 5}
 MAX_DURATION_MS = 24 * 3600 * 1000
 
 
-class HistoryRow(NamedTuple):
-    card: str  # DECK/CARD, or a bare card id the caller resolves against --deck
-    reviewed_ms: int
-    grade: int  # SM-2 q 0..5
-    duration_ms: int
-    line: int
+class CardHistory(NamedTuple):
+    line: int  # where the card's first review is
+    reviews: list[tuple[int, int, int]]  # (reviewed_ms, grade 0..5, duration_ms), file order
 
 
 class ExportRow(NamedTuple):
@@ -94,8 +91,8 @@ def write_history(rows: Iterable[ExportRow], layout: str) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def read_history(text: str, filename: str) -> list[HistoryRow]:
-    """Every review in a history CSV of either layout, in file order."""
+def read_history(text: str, filename: str) -> dict[str, CardHistory]:
+    """Every review in a history CSV of either layout, by card (``DECK/CARD`` or a bare id)."""
     lines = iter(text.split("\n"))
     try:
         header = next(csv.reader([next(lines)]))
@@ -116,8 +113,7 @@ def read_history(text: str, filename: str) -> list[HistoryRow]:
             SourcePosition(filename, 1))
     grade_at = index.get("grade")
     width = len(names)
-    rows: list[HistoryRow] = []
-    append = rows.append
+    cards: dict[str, CardHistory] = {}
     reader = csv.reader(lines, strict=True)
     line = 1
     try:
@@ -138,10 +134,12 @@ def read_history(text: str, filename: str) -> list[HistoryRow]:
                 raise InputError(f"rating {rating} / grade {grade} out of range (1..4 / 0..5)",
                                  SourcePosition(filename, line))
             duration = int(record[duration_at]) if duration_at is not None and record[duration_at] else 0
-            append(HistoryRow(record[card_at], int(record[time_at]), grade,
-                              min(max(duration, 0), MAX_DURATION_MS), line))
+            card = cards.get(record[card_at])
+            if card is None:
+                card = cards[record[card_at]] = CardHistory(line, [])
+            card.reviews.append((int(record[time_at]), grade, min(max(duration, 0), MAX_DURATION_MS)))
     except ValueError as error:
         raise InputError(f"not a number ({error})", SourcePosition(filename, line)) from None
     except csv.Error as error:
         raise InputError(f"malformed CSV ({error})", SourcePosition(filename, line)) from None
-    return rows
+    return cards

@@ -103,9 +103,9 @@ def test_review_logs_of_both_layouts() -> None:
     anki = read_history("id,cid,usn,ease,ivl,lastIvl,factor,time,type\n"
                         "1700000000000,5,-1,1,1,0,2500,8000,0\n1700000000001,5,-1,0,0,0,0,0,4\n",
                         "a.csv")
-    assert [(r.card, r.grade, r.duration_ms) for r in anki] == [("5", GRADE_FOR_RATING[1], 8000)]
+    assert anki == {"5": (2, [(1700000000000, GRADE_FOR_RATING[1], 8000)])}
     fsrs = read_history("card_id,review_time,review_rating\nd/c,1700000000000,4\n", "f.csv")
-    assert [(r.card, r.grade) for r in fsrs] == [("d/c", 5)]
+    assert fsrs == {"d/c": (2, [(1700000000000, 5, 0)])}
 
 
 def test_guid_slugs_are_valid_distinct_ids() -> None:

@@ -47,7 +47,8 @@ def deck_from_rows(info: DeckInfo, cards: list[CardInfo]) -> Deck:
     return Deck(
         id=info.slug, name=info.name, description=info.description or None,
         source=info.source or None, tags=tuple(json.loads(info.tags or "[]")),
-        cards=tuple(Card(id=c.slug, front=c.front, back=c.back, tags=tuple(json.loads(c.tags or "[]")),
+        cards=tuple(Card(id=c.slug, front=c.front, back=c.back,
+                         tags=() if c.tags == "[]" else tuple(json.loads(c.tags or "[]")),
                          engine=engine_from_json(c.engine), errata=errata_from_json(c.errata))
                     for c in cards))
 

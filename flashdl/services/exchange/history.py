@@ -30,9 +30,12 @@ from flashdl.scheduler.sm2 import CardState, ReviewKind
 from flashdl.services.exchange import store_access
 
 DAY_BUCKET_MS = 15 * 60 * 1000  # every UTC offset in use is a multiple of 15 minutes
+LAST_DAY = date.max.toordinal()  # a long run of passes can schedule past 9999-12-31: clamp
 
 
 class Incoming(NamedTuple):
+    """One review to merge (plain 7-tuples in this order are accepted too: they are cheaper)."""
+
     reviewed_ms: int
     grade: int
     duration_ms: int = 0
@@ -88,7 +91,7 @@ def replay(card_id: int, reviews: Iterable[Incoming], day_of: Callable[[int], in
             else:
                 n2, interval2 = n + 1, next_interval(interval, ease)
             ease2 = next_ease(ease, grade)
-            due2 = day + interval2
+            due2 = min(day + interval2, LAST_DAY)
         rating = 1 if grade < sm2.PASS_GRADE else grade - 1
         rows.append((card_id, ms, iso(day), grade, rating, int(kind), n, n2, ease, ease2, interval,
                      interval2, iso(due), iso(due2), iso(last), int(pending), duration, params, typed,
@@ -125,10 +128,10 @@ def import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
         seen = {row[1] for row in old}
         fresh: list[Incoming] = []
         for review in reviews:
-            if review.reviewed_ms in seen:
+            if review[0] in seen:
                 duplicates += 1
                 continue
-            seen.add(review.reviewed_ms)
+            seen.add(review[0])
             fresh.append(review)
         if not fresh:
             continue
@@ -136,7 +139,7 @@ def import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
         if old:
             rebuilt.append(card_id)
             fresh.extend(_incoming_of(row) for row in old)
-        fresh.sort(key=lambda review: review.reviewed_ms)
+        fresh.sort(key=_moment)
         card_rows, state = replay(card_id, fresh, day_of, iso)
         rows.extend(card_rows)
         states.append(state)
@@ -144,6 +147,10 @@ def import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
     store_access.insert_reviews(db, rows)
     store_access.save_states(db, states)
     return HistoryCounts(cards=len(states), added=added, duplicates=duplicates)
+
+
+def _moment(review: tuple[Any, ...]) -> int:
+    return int(review[0])
 
 
 def _incoming_of(row: tuple[Any, ...]) -> Incoming:
