@@ -218,7 +218,9 @@ def _label_pattern(ordered: tuple[str, ...], aliases: Mapping[str, str]) -> tupl
     known = _PATTERNS.get(ordered)
     if known is None:
         alternatives = "|".join(re.escape(alias).replace(r"\ ", r"\s+") for alias in ordered)
-        pattern = re.compile(rf"(?<![\w/])(?P<label>{alternatives})\s*[:=]", re.IGNORECASE)
+        initials = re.escape("".join(sorted({alias[0].lower() for alias in ordered} | {alias[0].upper() for alias in ordered})))
+        # the look-ahead on initials rejects most positions (digits, brackets) before the alternation
+        pattern = re.compile(rf"(?=[{initials}])(?<![\w/])(?P<label>{alternatives})\s*[:=]", re.IGNORECASE)
         known = pattern, {_squash(alias): key for alias, key in aliases.items()}
         _PATTERNS[ordered] = known
     return known

@@ -72,26 +72,37 @@ def draw_conv_params(rng: np.random.Generator, **options: Any) -> Params:
 
 def draw_conv_params_with_shape(rng: np.random.Generator, *, max_side: int = 6, max_out: int = 5,
                                 paddings: tuple[int, ...] = (0, 0, 0, 1, 1, 2)) -> tuple[Params, list[int]]:
-    """An exam-sized problem: 3×3–6×6 input (sometimes 2 channels), 2×2/3×3 kernel, entries −3..3."""
+    """An exam-sized problem: 3×3–6×6 input (sometimes 2 channels), 2×2/3×3 kernel, entries −3..3.
+
+    All the scalar choices of one attempt come from a single integer draw (one call is much
+    cheaper than ten), and both matrices from a second one."""
     low, high = ENTRY_RANGE
     while True:
-        channels = 2 if rng.integers(5) == 0 else 1
-        height = draw_int(rng, 3, max_side if channels == 1 else 4)
-        width = height if rng.integers(3) else draw_int(rng, 3, max_side if channels == 1 else 4)
-        k = pick(rng, (2, 3))
-        stride, padding = draw_int(rng, 1, 2), pick(rng, paddings)
+        two_channels, height, same_width, width, big_kernel, stride, padding_index, with_bias, bias = (
+            int(value) for value in rng.integers(
+                [0, 3, 0, 3, 0, 1, 0, 0, -2], [5, max_side + 1, 3, max_side + 1, 2, 3, len(paddings), 4, 3]))
+        channels = 2 if two_channels == 0 else 1
+        if channels == 2:
+            height, width = min(height, 4), min(width, 4)
+        width = height if same_width else width
+        k, padding = 2 + big_kernel, paddings[padding_index]
         outs = [conv_output_length(side, k, stride, padding) for side in (height, width)]
         if min(outs) < 1 or max(outs) > max_out or padding >= k:
             continue
-        shape = (channels, height, width) if channels > 1 else (height, width)
-        kernel_shape = (channels, k, k) if channels > 1 else (k, k)
-        params: Params = {"input": draw_matrix(rng, shape, low, high),
-                          "kernel": draw_matrix(rng, kernel_shape, low, high)}
-        if rng.integers(4) == 0:
-            params["bias"] = draw_int(rng, -2, 2)
+        entries = rng.integers(low, high + 1, size=channels * (height * width + k * k)).tolist()
+        split = channels * height * width
+        params: Params = {"input": _reshape(entries[:split], channels, height, width),
+                          "kernel": _reshape(entries[split:], channels, k, k)}
+        if with_bias == 0:
+            params["bias"] = bias
         params["stride"] = stride
         params["padding"] = padding
         return params, outs
+
+
+def _reshape(flat: list[int], channels: int, rows: int, cols: int) -> list[Any]:
+    matrices = [[flat[(c * rows + r) * cols: (c * rows + r + 1) * cols] for r in range(rows)] for c in range(channels)]
+    return matrices if channels > 1 else matrices[0]
 
 
 def as_plain(array: np.ndarray, multi_channel: bool) -> list[Any]:
