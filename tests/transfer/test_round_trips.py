@@ -182,3 +182,22 @@ def test_history_import_into_a_card_with_reviews_merges_and_replays(
     ok(capsys, "import", str(out), "--format", "revlog")
     assert _card_state(second) == _card_state(db)
     assert _log(second) == _log(db)
+
+
+FOOTER = "How well did you know this?\n1\nNot at all\n2\n3\n4\n5\nPerfectly\n"
+
+
+@pytest.mark.parametrize("fmt", ["auto", "brainscape"])
+def test_flashcard_export_text_goes_straight_into_the_database(
+        fmt: str, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "pooling.txt"
+    source.write_text("Pooling Basics Flashcards\n\n1\nQ\n\nWhat does max pooling keep?\n\nA\n\n"
+                      "The largest value in each window\n\n" + FOOTER, encoding="utf-8")
+    out = ok(capsys, "import", str(source), "--format", fmt)
+    assert "pooling-basics-flashcards" in out
+    exported = tmp_path / "back.yaml"
+    deck = _exported_deck(capsys, "pooling-basics-flashcards", exported)
+    assert [(c.id, c.front, c.back) for c in deck.cards] == [  # type: ignore[attr-defined]
+        ("001", "What does max pooling keep?", "The largest value in each window")]
+    ok(capsys, "import", str(source), "--format", fmt, "--deck", "pool")
+    assert "pool" in ok(capsys, "decks")

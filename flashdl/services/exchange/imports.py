@@ -74,8 +74,9 @@ def apply_import(store: Store, prepared: PreparedImport, now: datetime) -> Impor
                                      SourcePosition(pending.file, pending.line))
                 incoming.setdefault(card_id, []).extend(pending.reviews)
             history = import_reviews(db, incoming, day_of)
-            if exact:
-                history = HistoryCounts(history.cards + exact, history.added, history.duplicates)
+            if exact[0]:
+                history = HistoryCounts(history.cards + exact[0], history.added + exact[1],
+                                        history.duplicates)
             store_access.save_flags(db, [(int(flag), None, ids[key])
                                          for key, flag in prepared.suspended.items() if key in ids])
     return ImportReport(sync, history, tuple(prepared.notes))

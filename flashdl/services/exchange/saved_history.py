@@ -19,8 +19,9 @@ from flashdl.store.records import dump_json
 
 
 def split_saved(db: sqlite3.Connection, saved: list[tuple[SavedHistory, str]],
-                ids: dict[str, int]) -> tuple[dict[int, list[Incoming]], int]:
-    """Restore what can be restored exactly; return the rest as reviews to merge, and the count."""
+                ids: dict[str, int]) -> tuple[dict[int, list[Incoming]], tuple[int, int]]:
+    """Restore what can be restored exactly; return the rest as reviews to merge, and
+    ``(cards, reviews)`` restored exactly."""
     incoming: dict[int, list[Incoming]] = {}
     wanted: dict[int, SavedCard] = {}
     for history, filename in saved:
@@ -31,7 +32,7 @@ def split_saved(db: sqlite3.Connection, saved: list[tuple[SavedHistory, str]],
                                  SourcePosition(filename))
             wanted[card_id] = card
     existing = store_access.card_reviews(db, wanted)
-    exact = 0
+    exact = restored = 0
     flags = []
     for card_id, card in wanted.items():
         flags.append((int(card.suspended), None if card.buried_until is None
@@ -45,8 +46,9 @@ def split_saved(db: sqlite3.Connection, saved: list[tuple[SavedHistory, str]],
             continue
         restore_exact(db, card_id, [_row(card_id, r) for r in card.reviews], card.state)
         exact += 1
+        restored += len(card.reviews)
     store_access.save_flags(db, flags)
-    return incoming, exact
+    return incoming, (exact, restored)
 
 
 def _row(card_id: int, r: Any) -> tuple[Any, ...]:
