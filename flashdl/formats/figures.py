@@ -21,9 +21,15 @@ FIGURE_REFERENCE = re.compile(
     | \b(?:shown|illustrated|visualized|visualised|pictured|depicted|drawn)\s+(?:below|above)\b
     | \bbelow\s+is\b
     """,
-    re.IGNORECASE | re.VERBOSE,
+    re.VERBOSE,  # matched against lowercased text: re.IGNORECASE makes it several times slower
 )
+# Every phrase above holds one of these; most cards hold none, and a substring test is cheap.
+CUES = ("pictur", "diagram", "figure", "image", "graph", "illustration", "drawing", "below", "above")
 
 
 def refers_to_figure(*texts: str) -> bool:
-    return any(FIGURE_REFERENCE.search(text) for text in texts)
+    for text in texts:
+        lowered = text.lower()
+        if any(cue in lowered for cue in CUES) and FIGURE_REFERENCE.search(lowered):
+            return True
+    return False
