@@ -149,6 +149,11 @@ def latex_to_unicode(latex: str) -> str:
     return _tidy(str(text))
 
 
+def warm_up() -> None:
+    """Build the converter ahead of the first formula (pylatexenc import ~0.1 s): call from a worker."""
+    latex_to_unicode(r"\frac{a}{b}")
+
+
 def _replace_math(text: str, convert: Any) -> str:
     text = _DISPLAY_MATH.sub(lambda m: convert(m.group(1), display=True), text)
     text = _PAREN_MATH.sub(

@@ -156,3 +156,16 @@ async def test_e_edits_the_deck_file_and_reimports_it(tmp_path: Path, monkeypatc
         await settle(pilot)
     assert "rounded down (the floor)." in details(db, "tui-sample/size").back
     assert os.path.exists(deck)
+
+
+async def test_t_opens_the_statistics_screen(db_path: Path) -> None:
+    import pytest
+
+    stats = pytest.importorskip("flashdl.tui.screens.stats")
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Stats" in {command.title for command in app.get_system_commands(app.screen)}
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, stats.StatsScreen)

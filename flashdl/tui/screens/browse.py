@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
 from flashdl.errors import FlashdlError
 from flashdl.tui.collection import SEARCH_LIMIT
 from flashdl.tui.latex_text import plain_text
 from flashdl.tui.view_models import card_flags, matches_tags, parse_search, plural
+from flashdl.tui.widgets.footer import KeysFooter
 
 SEARCH_DELAY = 0.15  # seconds of no typing before searching
 FRONT_WIDTH = 200  # characters kept of a front in the table (the column clips to the screen)
@@ -55,7 +56,7 @@ class BrowseScreen(Screen[None]):
         yield table
         yield Static("", id="preview")
         yield Static("", id="browse-status", classes="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search-box", Input).focus()
@@ -87,20 +88,18 @@ class BrowseScreen(Screen[None]):
             self.app.call_from_thread(self._status, str(error))
             return
         hits = [hit for hit in hits if matches_tags(hit.tags, query.tags)]
+        rows = [_row(hit) for hit in hits]  # text work here, off the UI thread
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, hits)
+            self.app.call_from_thread(self._show, hits, rows)
 
     def _status(self, message: str) -> None:
         self.query_one("#browse-status", Static).update(message)
 
-    def _show(self, hits: list[Any]) -> None:
+    def _show(self, hits: list[Any], rows: list[tuple[str, str, str, str]]) -> None:
         table = self.query_one("#hits", DataTable)
         table.clear()
         self._hits = {hit.card: hit for hit in hits}
-        for hit in hits:
-            flags = card_flags(suspended=hit.suspended, retired=hit.retired)
-            due = "new" if hit.due is None else hit.due.isoformat()
-            table.add_row(hit.card, due, flags, plain_text(hit.front, width=FRONT_WIDTH), key=hit.card)
+        table.add_rows(rows)
         shown = plural(len(hits), "card")
         more = " (the first matches: narrow the search)" if len(hits) >= SEARCH_LIMIT else ""
         self._status(f"{shown}{more} · enter: details · /: search · s: suspend · q: back")
@@ -108,8 +107,7 @@ class BrowseScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#hits")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        key = event.row_key.value if event.row_key is not None else None
-        self._preview(self._hits.get(str(key)) if key is not None else None)
+        self._preview(self._current())
 
     def _preview(self, hit: Any) -> None:
         preview = self.query_one("#preview", Static)
@@ -135,8 +133,7 @@ class BrowseScreen(Screen[None]):
         table = self.query_one("#hits", DataTable)
         if table.row_count == 0:
             return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return self._hits.get(str(row_key.value))
+        return self._hits.get(str(table.get_row_at(table.cursor_row)[0]))
 
     def action_open_card(self) -> None:
         hit = self._current()
@@ -164,3 +161,10 @@ class BrowseScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _row(hit: Any) -> tuple[str, str, str, str]:
+    """A search hit as a table row: card, due, flags, the front on one line."""
+    due = "new" if hit.due is None else hit.due.isoformat()
+    flags = card_flags(suspended=hit.suspended, retired=hit.retired)
+    return hit.card, due, flags, plain_text(hit.front, width=FRONT_WIDTH)

@@ -19,11 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
 from flashdl.tui.view_models import history_row, plural, scheduling_lines
 from flashdl.tui.widgets.card_face import CardFace
+from flashdl.tui.widgets.footer import KeysFooter
 
 HISTORY_COLUMNS = ("When", "Grade", "Kind", "Interval", "Ease", "Typed answer")
 
@@ -56,7 +57,7 @@ class CardScreen(Screen[None]):
             for label in HISTORY_COLUMNS:
                 table.add_column(label)
             yield table
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#card-front").border_title = "Front"

@@ -14,10 +14,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
 from flashdl.tui.view_models import DeckLine, deck_line, plural, today_banner
+from flashdl.tui.widgets.footer import KeysFooter
 
 COLUMNS = (("Deck", "deck"), ("New", "new"), ("Learn", "learning"), ("Due", "due"),
            ("Total", "total"), ("Today", "today"))
@@ -50,7 +51,7 @@ class HomeScreen(Screen[None]):
             table.add_column(label, key=key)
         yield table
         yield Static("", id="hint", classes="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.load)

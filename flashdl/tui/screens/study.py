@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from flashdl.errors import FlashdlError
 from flashdl.tui.computed import ComputedExercise, exercise_for, preload_engine
@@ -37,7 +37,8 @@ from flashdl.tui.view_models import (
     fits_side_by_side,
     side_by_side,
 )
-from flashdl.tui.widgets.card_face import CardFace
+from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
+from flashdl.tui.widgets.footer import KeysFooter
 from flashdl.tui.widgets.grade_bar import GradeBar
 from flashdl.tui.widgets.session_progress import SessionProgress
 
@@ -97,7 +98,7 @@ class StudyScreen(Screen[None]):
             yield CardFace(id="solution")
         yield Input(id="answer", compact=True, select_on_focus=False)
         yield GradeBar(id="grades")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         for name, title in (("back", "Answer"), ("solution", "Worked solution")):
@@ -122,6 +123,7 @@ class StudyScreen(Screen[None]):
             return
         if first is not None and first.engine is not None:
             preload_engine()  # the first card needs the engine: import it here, not on the UI thread
+        warm_up_rendering()
         self.app.call_from_thread(self._ready, session)
 
     def _ready(self, session: Any) -> None:
@@ -188,7 +190,6 @@ class StudyScreen(Screen[None]):
             bar.show_grades(COMPUTED_RIGHT_GRADES, default=COMPUTED_DEFAULT_GRADE)
         elif step is Step.WRONG:
             bar.show_hint(("enter", "next card"), ("u", "undo (try again)"), ("s", "suspend"), ("q", "end"))
-        self.refresh_bindings()
 
     def _reveal_back(self, text: str) -> None:
         back = self.query_one("#back", CardFace)
@@ -269,25 +270,21 @@ class StudyScreen(Screen[None]):
     # ---------------------------------------------------------------- actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Which keys work in this step; the others stay listed but dimmed (None)."""
-        return True if self._allowed(action, parameters) else None
+        """Grades and enter only when they apply (they are not in the footer).
 
-    def _allowed(self, action: str, parameters: tuple[object, ...]) -> bool:
+        The footer's keys (space, u, s, b, q) stay enabled at every step, a
+        no-op where they do not apply: the footer then never changes during
+        a session, and redrawing it was most of a keypress's cost.
+        """
         step = self.step
-        if action == "reveal":
-            return step is Step.FRONT
         if action == "grade":
             if step is Step.BACK:
                 return True
-            return step is Step.RIGHT and parameters[0] in COMPUTED_RIGHT_GRADES
+            return True if step is Step.RIGHT and parameters[0] in COMPUTED_RIGHT_GRADES else None
         if action == "enter":
-            return step in (Step.FRONT, Step.BACK, Step.RIGHT, Step.WRONG)
-        if action == "undo":
-            return step is not Step.LOADING and self.tally.count > 0
-        if action in ("suspend", "bury"):
-            return step is not Step.LOADING and self.card is not None
+            return True if step in (Step.FRONT, Step.BACK, Step.RIGHT, Step.WRONG) else None
         if action == "focus_answer":
-            return step is Step.TYPING
+            return True if step is Step.TYPING else None
         return True
 
     def action_reveal(self) -> None:
@@ -310,7 +307,7 @@ class StudyScreen(Screen[None]):
             self._show_next()
 
     def action_undo(self) -> None:
-        if self.session is None:
+        if self.session is None or self.step is Step.LOADING:
             return
         undone = self.session.undo()
         if undone is None:

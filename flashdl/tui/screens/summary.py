@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from flashdl.errors import FlashdlError
 from flashdl.tui.view_models import SessionTally, session_summary
+from flashdl.tui.widgets.footer import KeysFooter
 
 
 class SummaryScreen(Screen[None]):
@@ -37,7 +38,7 @@ class SummaryScreen(Screen[None]):
             yield Static(id="summary-lines")
             yield Static("Every grade is saved. enter: back to the decks · q: quit",
                          id="summary-hint", classes="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._render_lines()

@@ -3,17 +3,42 @@
 A ``Static`` holding Rich's Markdown renders in a few milliseconds, several
 times faster than Textual's block-per-widget ``Markdown`` (measured: ~15 ms
 against ~90 ms per card on the 2-core dev machine), and a study session
-redraws a card at every key. Engine prompts and solutions are plain text
-laid out in columns (matrices), so they are shown as they are.
+redraws a card at every key. Rich builds a new Markdown parser for every
+document, which cost more than the parse itself; ``CardMarkdown`` shares one.
+Engine prompts and solutions are plain text laid out in columns (matrices),
+so they are shown as they are.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
 from rich.markdown import Markdown
 from rich.text import Text
 from textual.widgets import Static
 
-from flashdl.tui.latex_text import render_math
+from flashdl.tui.latex_text import render_math, warm_up
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt().enable("strikethrough").enable("table")  # as rich.markdown builds it
+
+
+class CardMarkdown(Markdown):
+    """Rich's ``Markdown``, parsed by one shared parser."""
+
+    def __init__(self, markup: str, code_theme: str = "monokai") -> None:  # noqa: D107
+        self.markup = markup
+        self.parsed = _parser().parse(markup)
+        self.code_theme = code_theme
+        self.justify = None
+        self.style = "none"
+        self.hyperlinks = False
+        self.inline_code_lexer = None
+        self.inline_code_theme = code_theme
 
 
 class CardFace(Static):
@@ -29,7 +54,13 @@ class CardFace(Static):
 
     def show_markdown(self, text: str) -> None:
         code_theme = "monokai" if self.app.current_theme.dark else "default"
-        self.update(Markdown(render_math(text), code_theme=code_theme, hyperlinks=False))
+        self.update(CardMarkdown(render_math(text), code_theme=code_theme))
 
     def show_plain(self, text: str) -> None:
         self.update(Text(text))
+
+
+def warm_up_rendering() -> Any:
+    """Build the LaTeX converter and the Markdown parser ahead of the first card (from a worker)."""
+    warm_up()
+    return CardMarkdown(render_math("*warm* $x^2$ `up`")).parsed
