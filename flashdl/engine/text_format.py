@@ -81,17 +81,18 @@ def _format_nested(value: Any) -> str:
 
 def layout_matrix(matrix: Any, indent: str = "    ") -> str:
     """Rows on lines, columns right-aligned, so a matrix reads as one at a glance."""
-    rows = [[format_number(item) for item in row] for row in np.asarray(matrix, dtype=object).tolist()]
-    width = max((len(cell) for row in rows for cell in row), default=1)
-    return "\n".join(indent + "  ".join(cell.rjust(width) for cell in row) for row in rows)
+    rows = matrix.tolist() if isinstance(matrix, np.ndarray) else matrix
+    cells = [[format_number(item) for item in row] for row in rows]
+    width = max([len(cell) for row in cells for cell in row], default=1)
+    return "\n".join([indent + "  ".join([cell.rjust(width) for cell in row]) for row in cells])
 
 
 def layout_array(array: Any, indent: str = "    ") -> str:
     """A matrix, or a tensor as one labelled matrix per channel."""
-    values = np.asarray(array, dtype=object)
-    if values.ndim <= 1:
-        return indent + format_inline(values.tolist())
-    if values.ndim == 2:
+    values = array.tolist() if isinstance(array, np.ndarray) else array
+    if not isinstance(values, list) or not values or not isinstance(values[0], list):
+        return indent + format_inline(values)
+    if not isinstance(values[0][0], list):
         return layout_matrix(values, indent)
     return "\n".join(f"{indent}channel {index + 1}:\n{layout_matrix(channel, indent + '  ')}"
                      for index, channel in enumerate(values))
