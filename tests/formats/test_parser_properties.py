@@ -25,7 +25,7 @@ from flashdl.formats.markdown_lines import markdown_line
 FOOTER = ["How well did you know this?", "1", "Not at all", "2", "3", "4", "5", "Perfectly"]
 STRUCTURE = {"Q", "A", *FOOTER}
 PROPERTY_SETTINGS = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 words = st.text(
