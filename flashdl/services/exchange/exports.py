@@ -48,9 +48,18 @@ def deck_from_rows(info: DeckInfo, cards: list[CardInfo]) -> Deck:
         id=info.slug, name=info.name, description=info.description or None,
         source=info.source or None, tags=tuple(json.loads(info.tags or "[]")),
         cards=tuple(Card(id=c.slug, front=c.front, back=c.back,
-                         tags=() if c.tags == "[]" else tuple(json.loads(c.tags or "[]")),
+                         tags=_tags(c.tags),
                          engine=engine_from_json(c.engine), errata=errata_from_json(c.errata))
                     for c in cards))
+
+
+def _tags(text: str | None) -> tuple[str, ...]:
+    """A stored tag list (compact JSON); tags hold no commas or spaces, so most split directly."""
+    if not text or text == "[]":
+        return ()
+    if "\\" in text:
+        return tuple(json.loads(text))
+    return tuple(tag[1:-1] for tag in text[1:-1].split(","))
 
 
 def _load(store: Store, slug: str) -> tuple[DeckInfo, list[CardInfo]]:
