@@ -23,7 +23,6 @@ from flashdl.engine.text_format import (
     factor_texts,
     format_factor,
     format_number,
-    join_products,
     layout_array,
     layout_matrix,
 )
@@ -86,14 +85,15 @@ def _kernel_lines(problem: ConvProblem, grad_out: np.ndarray, grad_kernel: np.nd
     padded, grads = factor_texts(problem.padded.tolist()), factor_texts(grad_out.tolist())
     result = grad_kernel.tolist()
     (sh, sw), (oh, ow) = problem.stride, problem.out_shape
+    positions = [(grads[i][j], i * sh, j * sw) for i in range(oh) for j in range(ow)]
     lines = ["dL/dW: correlate the (padded) input with dL/dY — each kernel weight collects "
              "dY(i,j) times the input value it touched:"]
-    for c in range(problem.kernel.shape[0]):
-        for a in range(problem.kernel.shape[1]):
-            for b in range(problem.kernel.shape[2]):
-                pairs = [(grads[i][j], padded[c][i * sh + a][j * sw + b]) for i in range(oh) for j in range(ow)]
-                name = f"{c + 1},{a + 1},{b + 1}" if problem.multi_channel else f"{a + 1},{b + 1}"
-                lines.append(f"dW({name}) = {join_products(pairs)} = {format_number(result[c][a][b])}")
+    for c, (channel, sums) in enumerate(zip(padded, result)):
+        prefix = f"{c + 1}," if problem.multi_channel else ""
+        for a, row in enumerate(sums):
+            for b, total in enumerate(row):
+                products = " + ".join([f"{g}·{channel[top + a][left + b]}" for g, top, left in positions])
+                lines.append(f"dW({prefix}{a + 1},{b + 1}) = {products} = {format_number(total)}")
     return lines
 
 
@@ -106,26 +106,29 @@ def _input_lines(problem: ConvProblem, grad_out: np.ndarray, grad_input: np.ndar
              "(the same as a full convolution of dL/dY, spread out by the stride, with the 180°-rotated "
              "kernel)" + ("; gradients landing on the padding are dropped" if (ph, pw) != (0, 0) else "") + ":"]
     channels, height, width = problem.x.shape
-    contributions: dict[tuple[int, int, int], list[tuple[Any, Any]]] = {}
+    terms: list[list[str]] = [[] for _ in range(channels * height * width)]
     for i, row in enumerate(grads):        # scatter: each dY(i,j) reaches the cells of its patch
         for j, g in enumerate(row):
-            for c in range(channels):
-                for a in range(kh):
-                    r = i * sh + a - ph
-                    if 0 <= r < height:
-                        for b in range(kw):
-                            col = j * sw + b - pw
-                            if 0 <= col < width:
-                                contributions.setdefault((c, r, col), []).append((g, kernel[c][a][b]))
+            for a in range(kh):
+                r = i * sh + a - ph
+                if not 0 <= r < height:
+                    continue
+                for b in range(kw):
+                    col = j * sw + b - pw
+                    if 0 <= col < width:
+                        for c in range(channels):
+                            terms[(c * height + r) * width + col].append(f"{g}·{kernel[c][a][b]}")
+    cell = 0
     for c in range(channels):
+        prefix = f"{c + 1}," if problem.multi_channel else ""
         for r in range(height):
             for col in range(width):
-                pairs = contributions.get((c, r, col))
-                name = f"{c + 1},{r + 1},{col + 1}" if problem.multi_channel else f"{r + 1},{col + 1}"
-                if pairs:
-                    lines.append(f"dX({name}) = {join_products(pairs)} = {format_number(result[c][r][col])}")
+                if terms[cell]:
+                    lines.append(f"dX({prefix}{r + 1},{col + 1}) = {' + '.join(terms[cell])} = "
+                                 f"{format_number(result[c][r][col])}")
                 else:
-                    lines.append(f"dX({name}) = 0 (no output window used this input)")
+                    lines.append(f"dX({prefix}{r + 1},{col + 1}) = 0 (no output window used this input)")
+                cell += 1
     return lines
 
 

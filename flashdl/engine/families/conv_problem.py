@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Params, draw_int, draw_matrix, pick
+from flashdl.engine.family import Params, draw_indices
 from flashdl.engine.convolution_ops import pad_zeros
 from flashdl.engine.params import (
     Pair,
@@ -75,12 +75,13 @@ def draw_conv_params_with_shape(rng: np.random.Generator, *, max_side: int = 6, 
     """An exam-sized problem: 3×3–6×6 input (sometimes 2 channels), 2×2/3×3 kernel, entries −3..3.
 
     All the scalar choices of one attempt come from a single integer draw (one call is much
-    cheaper than ten), and both matrices from a second one."""
+    cheaper than nine), and both matrices from a second one."""
     low, high = ENTRY_RANGE
     while True:
-        two_channels, height, same_width, width, big_kernel, stride, padding_index, with_bias, bias = (
-            int(value) for value in rng.integers(
-                [0, 3, 0, 3, 0, 1, 0, 0, -2], [5, max_side + 1, 3, max_side + 1, 2, 3, len(paddings), 4, 3]))
+        sides = max_side - 2
+        two_channels, height, same_width, width, big_kernel, stride, padding_index, with_bias, bias = draw_indices(
+            rng, (5, sides, 3, sides, 2, 2, len(paddings), 4, 5))
+        height, width, stride, bias = height + 3, width + 3, stride + 1, bias - 2
         channels = 2 if two_channels == 0 else 1
         if channels == 2:
             height, width = min(height, 4), min(width, 4)
