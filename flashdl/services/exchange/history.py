@@ -71,17 +71,20 @@ def replay(card_id: int, reviews: Iterable[Incoming], day_of: Callable[[int], in
            iso: Callable[[int | None], str | None]) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
     """Log rows (the store's column order) and the final state row of one card."""
     n, ease, interval, due, last, pending = 0, sm2.INITIAL_EASE, 0, None, None, False
+    due_text = last_text = None  # their ISO forms, carried along (a row needs four dates)
     rows = []
     next_ease, next_interval = sm2.next_ease, sm2.next_interval
+    drill, new, again = int(ReviewKind.DRILL), int(ReviewKind.NEW), int(ReviewKind.REVIEW)
     for ms, grade, duration, params, typed, correct, known_day in reviews:
         day = known_day if known_day is not None else day_of(ms)
         if last is not None and day < last:
             day = last  # a clock that went back: count it on the last study day
+        day_text = last_text if day == last else iso(day)
         if day == last:
-            kind = ReviewKind.DRILL
-            n2, ease2, interval2, due2 = n, ease, interval, due
+            kind = drill
+            n2, ease2, interval2, due2, due2_text = n, ease, interval, due, due_text
         else:
-            kind = ReviewKind.NEW if last is None else ReviewKind.REVIEW
+            kind = new if last is None else again
             if grade < sm2.PASS_GRADE:
                 n2, interval2 = 0, sm2.FIRST_INTERVAL
             elif n == 0:
@@ -92,12 +95,14 @@ def replay(card_id: int, reviews: Iterable[Incoming], day_of: Callable[[int], in
                 n2, interval2 = n + 1, next_interval(interval, ease)
             ease2 = next_ease(ease, grade)
             due2 = min(day + interval2, LAST_DAY)
+            due2_text = iso(due2)
         rating = 1 if grade < sm2.PASS_GRADE else grade - 1
-        rows.append((card_id, ms, iso(day), grade, rating, int(kind), n, n2, ease, ease2, interval,
-                     interval2, iso(due), iso(due2), iso(last), int(pending), duration, params, typed,
+        rows.append((card_id, ms, day_text, grade, rating, kind, n, n2, ease, ease2, interval,
+                     interval2, due_text, due2_text, last_text, int(pending), duration, params, typed,
                      correct))
         n, ease, interval, due, last, pending = n2, ease2, interval2, due2, day, grade < sm2.REPEAT_BELOW
-    return rows, (n, ease, interval, iso(due), iso(last), int(pending), card_id)
+        due_text, last_text = due2_text, day_text
+    return rows, (n, ease, interval, due_text, last_text, int(pending), card_id)
 
 
 def iso_days() -> Callable[[int | None], str | None]:
