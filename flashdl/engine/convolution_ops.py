@@ -30,9 +30,13 @@ def windows(padded: np.ndarray, kernel_shape: Pair, stride: Pair, out_shape: Pai
     """Read-only C×H'×W'×kh×kw view of the patch each output entry sees; the caller guarantees
     (H'−1)·s + kh fits in the padded height (and likewise for widths)."""
     channel_step, row_step, col_step = padded.strides
-    return as_strided(padded, shape=(padded.shape[0], out_shape[0], out_shape[1], *kernel_shape),
-                      strides=(channel_step, row_step * stride[0], col_step * stride[1], row_step, col_step),
-                      writeable=False)
+    shape = (padded.shape[0], out_shape[0], out_shape[1], *kernel_shape)
+    strides = (channel_step, row_step * stride[0], col_step * stride[1], row_step, col_step)
+    if padded.flags.c_contiguous:   # the ndarray constructor is a few µs cheaper than as_strided
+        view = np.ndarray(shape, dtype=padded.dtype, buffer=padded, strides=strides)
+        view.flags.writeable = False
+        return view
+    return as_strided(padded, shape=shape, strides=strides, writeable=False)
 
 
 def correlate(x: np.ndarray, kernel: np.ndarray, stride: Pair, padding: Pair, out_shape: Pair) -> np.ndarray:

@@ -10,7 +10,7 @@ import numpy as np
 
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_int, draw_matrix, pick
+from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix
 from flashdl.engine.params import (
     Pair,
     as_mapping,
@@ -59,14 +59,15 @@ def _read(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> PoolPr
 
 
 def _draw(rng: np.random.Generator) -> Params:
+    """Kernel 2 or 3, input 3×3 to 6×6 with digits, sometimes a stride, padding or ceil_mode."""
     while True:
-        kernel = pick(rng, (2, 2, 3))
-        side = draw_int(rng, 3, 6)
-        width = side if rng.integers(3) else draw_int(rng, 3, 6)
-        stride = draw_int(rng, 1, 2) if rng.integers(2) else kernel
-        padding = 1 if rng.integers(4) == 0 else 0
-        ceil_mode = rng.integers(5) == 0
-        out_shape = [pool_output_length(n, kernel, stride, padding, bool(ceil_mode)) for n in (side, width)]
+        big_kernel, side, same_width, width, strided, stride, padded, ceil_mode = draw_indices(
+            rng, (3, 4, 3, 4, 2, 2, 4, 5))
+        kernel = 3 if big_kernel == 2 else 2
+        side, width = side + 3, (side if same_width else width) + 3
+        stride = stride + 1 if strided else kernel
+        padding = 1 if padded == 0 else 0
+        out_shape = [pool_output_length(n, kernel, stride, padding, ceil_mode == 0) for n in (side, width)]
         if not 2 <= max(out_shape) <= 4:
             continue
         params: Params = {"input": draw_matrix(rng, (side, width), *INPUT_RANGE), "kernel": kernel}
@@ -74,7 +75,7 @@ def _draw(rng: np.random.Generator) -> Params:
             params["stride"] = stride
         if padding:
             params["padding"] = padding
-        if ceil_mode:
+        if ceil_mode == 0:
             params["ceil_mode"] = True
         return params
 
