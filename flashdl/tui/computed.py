@@ -1,17 +1,19 @@
 """Computed cards in a study session: the exercise shown and the check of a typed answer.
 
-Which cards get a typed answer: every card with an ``engine`` block. Typing
-the number and having it checked, with the worked solution next to it, is
-what serves a student on a computational card, whether or not it varies:
+Which cards get a typed answer: every card with an ``engine`` block, with
+the exercise always stated by the engine (``family.prompt(params)``) under
+the card's front. The bundled decks show why: many engine blocks sit on a
+conceptual card ("how is the kernel's gradient computed?") whose front holds
+no numbers, so a typed answer is only possible with the exercise on screen;
+and typing the number, checked, with the worked solution next to it, is
+what serves a student on any computational card.
 
-- ``vary: true``: a fresh variant of the family each review (a new seed
-  drawn per review), so the student practises the method, not the number.
-  The variant's own prompt replaces the card's front (whose numbers belong
-  to the card's fixed example) and its worked solution replaces the back.
-- no ``vary``: the card's own example (its ``params``); the front and back
-  are the card's, plus the engine's check and worked solution.
+- ``vary: true``: a fresh variant of the family at each review (a new seed
+  per review), so the student practises the method, not one number.
+- no ``vary``: the card's own example (its ``params``).
 
-A card whose family or params the engine cannot use falls back to a plain
+The card's back is shown with the verdict and the worked solution. A card
+whose family or params the engine cannot use is studied as a plain,
 self-graded card (``exercise_for`` returns None), so a bad deck never blocks
 a session. The engine (numpy) is imported on first use, not at start-up.
 """
@@ -29,7 +31,7 @@ class ComputedExercise:
     family: str
     seed: int | None  # None: the card's own params
     params: dict[str, Any]
-    prompt: str | None  # the variant's question (plain text); None: show the card front
+    prompt: str  # the exercise, in the engine's words (plain text, matrices aligned)
     answer: Any
     solution: str
 
@@ -68,7 +70,7 @@ def exercise_for(card: Any, next_seed: Callable[[], int]) -> ComputedExercise | 
         family = get_family(spec.family)
         params = dict(spec.params)
         return ComputedExercise(
-            card_id=card.id, family=spec.family, seed=None, params=params, prompt=None,
+            card_id=card.id, family=spec.family, seed=None, params=params, prompt=family.prompt(params),
             answer=family.solve(params), solution=family.solution(params),
         )
     except (EngineError, ValueError, TypeError, KeyError):

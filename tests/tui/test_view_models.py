@@ -6,21 +6,24 @@ from datetime import date
 from types import SimpleNamespace
 
 from flashdl.engine import Verdict
-from flashdl.tui.view_models import (
-    SessionTally,
+from flashdl.tui.answer_view import (
     answer_hint,
     computed_feedback,
-    duration_text,
-    grade_line,
     layout_answer_text,
     layout_value,
+    side_by_side,
+)
+from flashdl.tui.view_models import (
+    SessionTally,
+    duration_text,
+    grade_line,
     matches_tags,
     parse_search,
     progress_text,
     relative_day,
     session_summary,
-    side_by_side,
     today_banner,
+    with_errata,
 )
 
 
@@ -74,6 +77,7 @@ def test_side_by_side_pads_the_left_column() -> None:
 def test_answer_hints_describe_the_shape_not_the_answer() -> None:
     assert answer_hint([[1, 2, 3], [4, 5, 6]]) == "a 2×3 matrix: rows separated by ';', e.g. 1 2; 3 4"
     assert answer_hint(760) == "a number"
+    assert answer_hint({"grad_bias": 1}) == "each part labelled, as the exercise asks"
     assert "3/4" in answer_hint(0.75)
 
 
@@ -116,3 +120,9 @@ def test_today_banner() -> None:
     assert today_banner([deck]) == "Today: 4 reviews, 75% right, 1 min 35 s · 3 cards waiting"
     idle = SimpleNamespace(reviewed_today=0, correct_today=0, seconds_today=0.0, new=0, learning=0, due=0)
     assert today_banner([idle]) == "Nothing studied yet today · all caught up"
+
+
+def test_errata_notes_follow_the_side_they_correct() -> None:
+    errata = (SimpleNamespace(field="back", note="2352, not 2353"), SimpleNamespace(field="front", note="x"))
+    assert with_errata("2352", errata, "back") == "2352\n\n> ✎ Corrected: 2352, not 2353"
+    assert with_errata("Q?", (), "front") == "Q?"

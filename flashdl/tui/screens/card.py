@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
-from flashdl.tui.view_models import history_row, plural, scheduling_lines
+from flashdl.tui.view_models import history_row, plural, scheduling_lines, with_errata
 from flashdl.tui.widgets.card_face import CardFace
 from flashdl.tui.widgets.footer import KeysFooter
 
@@ -93,8 +93,9 @@ class CardScreen(Screen[None]):
         if details.tags:
             table.add_row("Tags", ", ".join(details.tags))
         self.query_one("#card-scheduling", Static).update(table)
-        self.query_one("#card-front", CardFace).show_markdown(details.front)
-        self.query_one("#card-back", CardFace).show_markdown(details.back)
+        front = with_errata(details.front, details.errata, "front")
+        self.query_one("#card-front", CardFace).show_markdown(front)
+        self.query_one("#card-back", CardFace).show_markdown(with_errata(details.back, details.errata, "back"))
         history = self.query_one("#history", DataTable)
         history.clear()
         for entry in reversed(details.history):  # newest first
@@ -141,7 +142,8 @@ class CardScreen(Screen[None]):
         self._load()
 
     def action_scroll(self, lines: int) -> None:
-        self.query_one("#card-body", VerticalScroll).scroll_relative(y=lines, animate=False)
+        body = self.query_one("#card-body", VerticalScroll)
+        body.scroll_relative(y=lines, animate=False, immediate=True)
 
     def action_back(self) -> None:
         self.app.pop_screen()

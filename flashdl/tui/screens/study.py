@@ -1,9 +1,11 @@
 """The study screen: one card at a time, graded with SM-2's 0–5, typed answers for computed cards.
 
 Steps of a card (``Step``): FRONT (``space`` shows the back) → BACK (``0``–``5``
-grade, ``enter`` = 4). A computed card (``flashdl.tui.computed``) goes FRONT
-with an answer box → checked by the engine → RIGHT (``3``/``4``/``5``,
-``enter`` = 4) or WRONG (grade 1 already recorded; ``enter`` goes on).
+grade, ``enter`` = 4). A computed card (``flashdl.tui.computed``) shows the
+engine's exercise under its front and an answer box (TYPING) → the engine
+checks the typed answer → RIGHT (``3``/``4``/``5``, ``enter`` = 4) or WRONG
+(grade 1 already recorded; ``enter`` goes on); then the verdict, the worked
+solution and the card's back are shown.
 
 Every grade is one call of the study session service (``StudySession.answer``:
 one committed transaction), so quitting at any moment loses nothing graded.
@@ -26,16 +28,14 @@ from textual.widgets import Input, Static
 
 from flashdl.errors import FlashdlError
 from flashdl.tui.computed import ComputedExercise, exercise_for, preload_engine
+from flashdl.tui.answer_view import answer_hint, computed_feedback, fits_side_by_side, side_by_side
 from flashdl.tui.view_models import (
     COMPUTED_DEFAULT_GRADE,
     COMPUTED_RIGHT_GRADES,
     COMPUTED_WRONG_GRADE,
     GRADE_MEANINGS,
     SessionTally,
-    answer_hint,
-    computed_feedback,
-    fits_side_by_side,
-    side_by_side,
+    with_errata,
 )
 from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
 from flashdl.tui.widgets.footer import KeysFooter
@@ -93,15 +93,16 @@ class StudyScreen(Screen[None]):
         with VerticalScroll(id="card"):
             yield Static("Loading today's cards…", id="card-meta", classes="status")
             yield CardFace(id="front")
-            yield CardFace(id="back")
+            yield CardFace(id="exercise")
             yield Static(id="feedback")
             yield CardFace(id="solution")
+            yield CardFace(id="back")
         yield Input(id="answer", compact=True, select_on_focus=False)
         yield GradeBar(id="grades")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        for name, title in (("back", "Answer"), ("solution", "Worked solution")):
+        for name, title in (("back", "Answer"), ("solution", "Worked solution"), ("exercise", "Exercise")):
             widget = self.query_one(f"#{name}")
             widget.border_title = title
             widget.display = False
@@ -150,17 +151,16 @@ class StudyScreen(Screen[None]):
         self.exercise = exercise
         self._shown_at = self.app.collection.timer()
         kind = KIND_LABELS.get(str(card.kind.value), str(card.kind.value))
-        meta = f"{kind} · {card.card}"
-        if exercise is not None and exercise.varies:
-            meta += f" · fresh numbers ({exercise.family})"
-        self.query_one("#card-meta", Static).update(Text(meta))
-        front = self.query_one("#front", CardFace)
-        if exercise is not None and exercise.prompt is not None:
-            front.show_plain(exercise.prompt)
-        else:
-            front.show_markdown(card.front)
-        for name in ("back", "feedback", "solution"):
+        self.query_one("#card-meta", Static).update(Text(f"{kind} · {card.card}"))
+        self.query_one("#front", CardFace).show_markdown(with_errata(card.front, card.errata, "front"))
+        for name in ("back", "feedback", "solution", "exercise"):
             self.query_one(f"#{name}").display = False
+        if exercise is not None:
+            panel = self.query_one("#exercise", CardFace)
+            panel.border_title = (f"Exercise · new numbers each review ({exercise.family})"
+                                  if exercise.varies else f"Exercise ({exercise.family})")
+            panel.show_plain(exercise.prompt)
+            panel.display = True
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self.query_one(SessionProgress).show(self.tally.count, self.session.counts())
         answer = self.query_one("#answer", Input)
@@ -184,16 +184,16 @@ class StudyScreen(Screen[None]):
         elif step is Step.BACK:
             bar.show_grades(default=4)
         elif step is Step.TYPING:
-            bar.show_hint(("enter", "check"), ("empty enter", "give up (grade 1)"),
-                          ("pgup/pgdn", "scroll"), ("esc", "leave the box"))
+            bar.show_hint(("enter", "check"), ("empty enter", "give up"), ("pgdn", "scroll"),
+                          ("esc", "leave the box"))
         elif step is Step.RIGHT:
             bar.show_grades(COMPUTED_RIGHT_GRADES, default=COMPUTED_DEFAULT_GRADE)
         elif step is Step.WRONG:
             bar.show_hint(("enter", "next card"), ("u", "undo (try again)"), ("s", "suspend"), ("q", "end"))
 
-    def _reveal_back(self, text: str) -> None:
+    def _reveal_back(self) -> None:
         back = self.query_one("#back", CardFace)
-        back.show_markdown(text)
+        back.show_markdown(with_errata(self.card.back, self.card.errata, "back"))
         back.display = True
 
     # -------------------------------------------------------------- answering
@@ -212,8 +212,7 @@ class StudyScreen(Screen[None]):
         answer.display = False
         self.set_focus(None)
         self._show_feedback(shown)
-        if exercise.prompt is None:  # the card's own example: its back is part of the answer
-            self._reveal_back(self.card.back)
+        self._reveal_back()
         if shown.correct:
             self._set_step(Step.RIGHT)
         elif self._record(COMPUTED_WRONG_GRADE):
@@ -289,7 +288,7 @@ class StudyScreen(Screen[None]):
 
     def action_reveal(self) -> None:
         if self.step is Step.FRONT:
-            self._reveal_back(self.card.back)
+            self._reveal_back()
             self.query_one("#back").scroll_visible(animate=False)
             self._set_step(Step.BACK)
 
@@ -344,11 +343,11 @@ class StudyScreen(Screen[None]):
 
     def action_scroll(self, lines: int) -> None:
         card = self.query_one("#card", VerticalScroll)
-        card.scroll_relative(y=lines, animate=False)
+        card.scroll_relative(y=lines, animate=False, immediate=True)
 
     def action_page(self, direction: int) -> None:
         card = self.query_one("#card", VerticalScroll)
-        card.scroll_relative(y=direction * max(card.size.height - 2, 1), animate=False)
+        card.scroll_relative(y=direction * max(card.size.height - 2, 1), animate=False, immediate=True)
 
     def action_leave(self) -> None:
         if self.tally.count:

@@ -1,0 +1,145 @@
+"""What the computed-card panel shows: the verdict, expected and typed answers, aligned.
+
+Pure functions, no Textual: an engine answer (number, list, matrix, C×H×W
+tensor, or a dict of those) laid out in right-aligned columns, the hint of
+what to type, and the feedback block after a check.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flashdl.tui.view_models import COMPUTED_WRONG_GRADE, GRADE_MEANINGS
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value == 0:
+            return "0"
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _depth(value: Any) -> int:
+    depth = 0
+    while isinstance(value, (list, tuple)) and value:
+        depth += 1
+        value = value[0]
+    return depth
+
+
+def layout_matrix(rows: Sequence[Sequence[Any]], indent: str = "") -> str:
+    """Rows on lines, columns right-aligned to a common width."""
+    cells = [[_number_text(item) for item in row] for row in rows]
+    width = max((len(cell) for row in cells for cell in row), default=1)
+    return "\n".join(indent + "  ".join(cell.rjust(width) for cell in row) for row in cells)
+
+
+def layout_value(value: Any, indent: str = "") -> str:
+    """An engine answer (number, list, matrix, C×H×W tensor, or dict of those) as text.
+
+    Matrices are aligned in columns so a 5×5 result reads at a glance.
+    """
+    if isinstance(value, dict):
+        parts = []
+        for key, item in value.items():
+            body = layout_value(item, indent + "  ")
+            multi = "\n" in body or _depth(item) >= 2
+            parts.append(f"{indent}{key}:\n{body}" if multi else f"{indent}{key}: {body.strip()}")
+        return "\n".join(parts)
+    depth = _depth(value)
+    if depth == 2 and all(not isinstance(x, (list, tuple)) for row in value for x in row):
+        return layout_matrix(value, indent)
+    if depth >= 3:
+        return "\n".join(
+            f"{indent}channel {index}:\n{layout_value(channel, indent + '  ')}"
+            for index, channel in enumerate(value, start=1)
+        )
+    if depth == 1:
+        return indent + "[" + ", ".join(_number_text(x) for x in value) + "]"
+    return indent + _number_text(value)
+
+
+def layout_answer_text(text: str) -> str:
+    """A verdict's ``expected``/``given`` string, aligned when it is a matrix."""
+    stripped = text.strip()
+    if stripped.startswith(("[", "{")):
+        try:
+            return layout_value(json.loads(stripped))
+        except ValueError:
+            pass
+    return stripped
+
+
+def answer_hint(answer: Any) -> str:
+    """What to type, by the shape of the expected answer (never the answer itself)."""
+    if isinstance(answer, dict):
+        return "each part labelled, as the exercise asks"
+    depth = _depth(answer)
+    if depth >= 3:
+        return "type one matrix per channel, channels separated by blank lines or [[..]]"
+    if depth == 2:
+        rows = len(answer)
+        cols = len(answer[0]) if answer else 0
+        return f"a {rows}×{cols} matrix: rows separated by ';', e.g. 1 2; 3 4"
+    if depth == 1:
+        return f"{len(answer)} numbers, e.g. {', '.join(['…'] * min(len(answer), 2))}"
+    if isinstance(answer, float) and not answer.is_integer():
+        return "a number: 0.75, 3/4 and 75% are all fine"
+    return "a number"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the computed-card panel shows after the answer is checked."""
+
+    correct: bool
+    headline: str
+    feedback: str
+    expected: str
+    given: str
+    solution: str
+
+
+def computed_feedback(verdict: Any, *, answer: Any, solution: str) -> Feedback:
+    """From an engine ``Verdict`` and the variant's answer and worked solution."""
+    given = layout_answer_text(verdict.given) if verdict.given.strip() else "(nothing typed)"
+    if verdict.correct:
+        headline = "✔ Right"
+    else:
+        headline = f"✘ Wrong — recorded as grade {COMPUTED_WRONG_GRADE} ({GRADE_MEANINGS[COMPUTED_WRONG_GRADE]})"
+    return Feedback(
+        correct=bool(verdict.correct),
+        headline=headline,
+        feedback=verdict.feedback,
+        expected=layout_value(answer) if answer is not None else layout_answer_text(verdict.expected),
+        given=given,
+        solution=solution.strip(),
+    )
+
+
+def side_by_side(left: str, right: str, *, gap: int = 4, titles: tuple[str, str] = ("", "")) -> str:
+    """Two blocks of text next to each other (expected | yours), padded to align."""
+    left_lines = ([titles[0]] if titles[0] else []) + left.splitlines()
+    right_lines = ([titles[1]] if titles[1] else []) + right.splitlines()
+    width = max((len(line) for line in left_lines), default=0)
+    height = max(len(left_lines), len(right_lines))
+    left_lines += [""] * (height - len(left_lines))
+    right_lines += [""] * (height - len(right_lines))
+    return "\n".join(
+        (a.ljust(width + gap) + b).rstrip() for a, b in zip(left_lines, right_lines, strict=True)
+    )
+
+
+def fits_side_by_side(left: str, right: str, width: int, gap: int = 4) -> bool:
+    widest = lambda text: max((len(line) for line in text.splitlines()), default=0)  # noqa: E731
+    return widest(left) + gap + widest(right) <= width
