@@ -107,9 +107,7 @@ class ArrayAnswer:
     hint: str = "rows separated by ; or new lines, e.g. 1 2; 3 4 (channels by a blank line)"
 
     def parse(self, text: str) -> Any:
-        value = parse_array(text)
-        nested_shape(value)
-        return value
+        return parse_array(text)   # rectangular, or an AnswerParseError naming the ragged row
 
     def compare(self, expected: Any, given: Any) -> list[str]:
         wanted_shape = _shape_of(expected)

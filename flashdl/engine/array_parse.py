@@ -7,6 +7,7 @@ C-channel tensors with channels separated by a blank line, `;;` or one more brac
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from fractions import Fraction
@@ -37,14 +38,14 @@ def parse_array(text: str) -> Nested:
         except ValueError:
             value = None
         if value is not None and value != []:
-            _count_entries(value)
+            _check_size(value)
             return value
     cleaned = _BLANK_LINE_RE.sub(f" {_CHANNEL_SEP} ", cleaned)
     if any(bracket in cleaned for bracket in "[]()"):
         value = _BracketReader(cleaned).read()
     else:
         value = _read_plain(cleaned)
-    _count_entries(value)
+    _check_size(value)
     return value
 
 
@@ -145,15 +146,9 @@ def _group(channels: list[list[list[Nested]]]) -> list[Nested]:
     return [content[0] if len(content) == 1 else content for content in contents]
 
 
-def _count_entries(value: Nested) -> None:
-    count = 0
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        else:
-            count += 1
+def _check_size(value: Nested) -> None:
+    """Rectangular (else the ragged row is named) and not absurdly large."""
+    count = math.prod(nested_shape(value))
     if count > MAX_ENTRIES:
         raise AnswerParseError(f"too many entries ({count}, at most {MAX_ENTRIES})")
 
@@ -166,7 +161,7 @@ def nested_shape(value: Nested) -> tuple[int, ...]:
         raise AnswerParseError("empty list")
     first = value[0]
     if not isinstance(first, list):   # a row of numbers: no recursion per entry
-        if any(isinstance(item, list) for item in value):
+        if list in map(type, value):
             raise AnswerParseError("ragged: a list mixes numbers and lists")
         return (len(value),)
     inner = nested_shape(first)
