@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
 from flashdl.tui.view_models import history_row, plural, scheduling_lines, with_errata
-from flashdl.tui.widgets.card_face import CardFace
+from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
 from flashdl.tui.widgets.footer import KeysFooter
 
 HISTORY_COLUMNS = ("When", "Grade", "Kind", "Interval", "Ease", "Typed answer")
@@ -71,6 +71,7 @@ class CardScreen(Screen[None]):
             details = collection.card_details(self.card_id)
             path = next((d.path for d in collection.decks() if d.id == details.deck), None)
             today = collection.today()
+            warm_up_rendering()  # Markdown's first import, here rather than on the UI thread
         except FlashdlError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return

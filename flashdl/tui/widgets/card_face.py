@@ -4,9 +4,11 @@ A ``Static`` holding Rich's Markdown renders in a few milliseconds, several
 times faster than Textual's block-per-widget ``Markdown`` (measured: ~15 ms
 against ~90 ms per card on the 2-core dev machine), and a study session
 redraws a card at every key. Rich builds a new Markdown parser for every
-document, which cost more than the parse itself; ``CardMarkdown`` shares one.
-Engine prompts and solutions are plain text laid out in columns (matrices),
-so they are shown as they are.
+document, which cost more than the parse itself; ``card_markdown`` shares
+one. ``rich.markdown`` (with markdown-it and Pygments) takes ~0.1-0.3 s to
+import, so it is imported by the study screen's worker thread
+(``warm_up_rendering``), never before the first frame. Engine prompts and
+solutions are plain text laid out in columns (matrices), shown as they are.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from markdown_it import MarkdownIt
-from rich.markdown import Markdown
 from rich.text import Text
 from textual.widgets import Static
 
@@ -23,22 +23,31 @@ from flashdl.tui.latex_text import render_math, warm_up
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    return MarkdownIt().enable("strikethrough").enable("table")  # as rich.markdown builds it
+def _markdown_class() -> type[Any]:
+    from markdown_it import MarkdownIt
+    from rich.markdown import Markdown
+
+    parser = MarkdownIt().enable("strikethrough").enable("table")  # as rich.markdown builds it
+
+    class CardMarkdown(Markdown):
+        """Rich's ``Markdown``, parsed by one shared parser."""
+
+        def __init__(self, markup: str, code_theme: str = "monokai") -> None:
+            self.markup = markup
+            self.parsed = parser.parse(markup)
+            self.code_theme = code_theme
+            self.justify = None
+            self.style = "none"
+            self.hyperlinks = False
+            self.inline_code_lexer = None
+            self.inline_code_theme = code_theme
+
+    return CardMarkdown
 
 
-class CardMarkdown(Markdown):
-    """Rich's ``Markdown``, parsed by one shared parser."""
-
-    def __init__(self, markup: str, code_theme: str = "monokai") -> None:  # noqa: D107
-        self.markup = markup
-        self.parsed = _parser().parse(markup)
-        self.code_theme = code_theme
-        self.justify = None
-        self.style = "none"
-        self.hyperlinks = False
-        self.inline_code_lexer = None
-        self.inline_code_theme = code_theme
+def card_markdown(markup: str, code_theme: str = "monokai") -> Any:
+    """A Rich renderable of ``markup`` (Markdown, math already converted)."""
+    return _markdown_class()(markup, code_theme)
 
 
 class CardFace(Static):
@@ -54,13 +63,13 @@ class CardFace(Static):
 
     def show_markdown(self, text: str) -> None:
         code_theme = "monokai" if self.app.current_theme.dark else "default"
-        self.update(CardMarkdown(render_math(text), code_theme=code_theme))
+        self.update(card_markdown(render_math(text), code_theme=code_theme))
 
     def show_plain(self, text: str) -> None:
         self.update(Text(text))
 
 
 def warm_up_rendering() -> Any:
-    """Build the LaTeX converter and the Markdown parser ahead of the first card (from a worker)."""
+    """Import and build the LaTeX converter and Markdown parser ahead of the first card (from a worker)."""
     warm_up()
-    return CardMarkdown(render_math("*warm* $x^2$ `up`")).parsed
+    return card_markdown(render_math("*warm* $x^2$ `up`")).parsed
