@@ -65,3 +65,10 @@ def draw_indices(rng: np.random.Generator, counts: Sequence[int]) -> list[int]:
 
 def draw_matrix(rng: np.random.Generator, shape: tuple[int, ...], low: int, high: int) -> list[Any]:
     return rng.integers(low, high + 1, size=shape).tolist()
+
+
+def nest(flat: list[Any], channels: int, rows: int, cols: int) -> list[Any]:
+    """A flat draw as a rows×cols matrix, or a list of `channels` matrices when channels > 1."""
+    matrices = [[flat[(c * rows + r) * cols: (c * rows + r + 1) * cols] for r in range(rows)]
+                for c in range(channels)]
+    return matrices if channels > 1 else matrices[0]

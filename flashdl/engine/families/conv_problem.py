@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Params, draw_indices
+from flashdl.engine.family import Params, draw_indices, nest
 from flashdl.engine.convolution_ops import pad_zeros
 from flashdl.engine.params import (
     Pair,
@@ -92,18 +92,13 @@ def draw_conv_params_with_shape(rng: np.random.Generator, *, max_side: int = 6, 
             continue
         entries = rng.integers(low, high + 1, size=channels * (height * width + k * k)).tolist()
         split = channels * height * width
-        params: Params = {"input": _reshape(entries[:split], channels, height, width),
-                          "kernel": _reshape(entries[split:], channels, k, k)}
+        params: Params = {"input": nest(entries[:split], channels, height, width),
+                          "kernel": nest(entries[split:], channels, k, k)}
         if with_bias == 0:
             params["bias"] = bias
         params["stride"] = stride
         params["padding"] = padding
         return params, outs
-
-
-def _reshape(flat: list[int], channels: int, rows: int, cols: int) -> list[Any]:
-    matrices = [[flat[(c * rows + r) * cols: (c * rows + r + 1) * cols] for r in range(rows)] for c in range(channels)]
-    return matrices if channels > 1 else matrices[0]
 
 
 def as_plain(array: np.ndarray, multi_channel: bool) -> list[Any]:

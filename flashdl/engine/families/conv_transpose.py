@@ -10,7 +10,7 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.convolution_ops import transpose_convolve
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_int, draw_matrix, pick
+from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix, nest
 from flashdl.engine.params import Pair, as_mapping, frozen, memoized_reader, read_array, read_pair, reject_unknown
 from flashdl.engine.size_formulas import conv_transpose_output_length
 from flashdl.engine.text_format import factor_texts, format_number, join_products, layout_array, layout_matrix
@@ -47,27 +47,25 @@ def _read(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, Pair, Pair
 
 
 def _generate(rng: np.random.Generator) -> Params:
+    """A 2×2 or 3×3 input (sometimes 2 channels), 2×2/3×3 kernel, stride 1–2, small padding;
+    redrawn until the stamped output is at most MAX_FULL_SIDE on a side (hand-sized)."""
     while True:
-        params = _draw(rng)
-        x, kernel, stride, *_ = _read(params)
-        if max((x.shape[1 + a] - 1) * stride[a] + kernel.shape[1 + a] for a in range(2)) <= MAX_FULL_SIDE:
-            return params
-
-
-def _draw(rng: np.random.Generator) -> Params:
-    channels = 2 if rng.integers(6) == 0 else 1
-    side = draw_int(rng, 2, 3)
-    width = side if rng.integers(3) else draw_int(rng, 2, 3)
-    k = pick(rng, (2, 2, 3))
-    shape = (channels, side, width) if channels > 1 else (side, width)
-    kshape = (channels, k, k) if channels > 1 else (k, k)
-    params: Params = {"input": draw_matrix(rng, shape, *ENTRY_RANGE), "kernel": draw_matrix(rng, kshape, *ENTRY_RANGE),
-                      "stride": draw_int(rng, 1, 2)}
-    if rng.integers(4) == 0:
-        params["padding"] = 1
-    if params["stride"] == 2 and rng.integers(4) == 0:
-        params["output_padding"] = 1
-    return params
+        one_channel, side, same_width, width, big_kernel, stride, padded, extra = draw_indices(
+            rng, (6, 2, 3, 2, 3, 2, 4, 4))
+        side, width = side + 2, (side if same_width == 0 else width) + 2
+        k, stride = (3 if big_kernel == 0 else 2), stride + 1
+        if max((side - 1) * stride + k, (width - 1) * stride + k) > MAX_FULL_SIDE:
+            continue
+        channels = 1 if one_channel else 2
+        entries = draw_matrix(rng, (channels * (side * width + k * k),), *ENTRY_RANGE)
+        split = channels * side * width
+        params: Params = {"input": nest(entries[:split], channels, side, width),
+                          "kernel": nest(entries[split:], channels, k, k), "stride": stride}
+        if padded == 0:
+            params["padding"] = 1
+        if stride == 2 and extra == 0:
+            params["output_padding"] = 1
+        return params
 
 
 @memoized_reader
