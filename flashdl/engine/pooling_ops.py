@@ -26,7 +26,7 @@ def argmax_positions(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
     padded = _padded(x, kernel, stride, padding, out_shape)
     view = windows(padded[None], kernel, stride, out_shape)[0].reshape(out_shape[0], out_shape[1], -1)
     flat_arg = view.argmax(axis=-1)
-    values = view.max(axis=-1)
+    values = view.max(axis=-1).astype(x.dtype)   # −∞ never wins, so integer inputs stay integers
     rows = np.arange(out_shape[0])[:, None] * stride[0] + flat_arg // kernel[1]
     cols = np.arange(out_shape[1])[None, :] * stride[1] + flat_arg % kernel[1]
     return values, rows, cols
