@@ -26,7 +26,10 @@ _RUN_SEPARATOR_RE = re.compile(r"[\s,;\[\]()|]*")
 
 def find_stated(spec: AnswerSpec, back: str, expected: Any) -> Any | None:
     """The stated answer as `spec.parse` would return it, or None when none is found."""
-    text = clean_text(back).translate(_PRODUCT_SIGNS)
+    try:
+        text = clean_text(back).translate(_PRODUCT_SIGNS)
+    except AnswerParseError:   # not text, or longer than any answer: nothing to find
+        return None
     if isinstance(spec, NumberAnswer):
         return _stated_number(text)
     if isinstance(spec, ShapeAnswer):
@@ -41,19 +44,26 @@ def find_stated(spec: AnswerSpec, back: str, expected: Any) -> Any | None:
     return None
 
 
-def _stated_number(text: str) -> Any | None:
+def _leading_number(text: str) -> Any | None:
+    """The number a text opens with ("760 Formula = …", "**0.5**"), if it opens with one."""
     leading = _LEADING_RE.match(text)
+    if leading is None:
+        return None
+    literal = LITERAL_RE.search(leading.group(0))
+    return literal_value(literal) if literal is not None else None
+
+
+def _stated_number(text: str) -> Any | None:
+    leading = _leading_number(text)
     if leading is not None:
-        return literal_value(LITERAL_RE.match(leading.group(0).strip(" *")))  # type: ignore[arg-type]
+        return leading
     if "=" in text:     # "… = (3·5·5 + 1)·10 = 760": the value after the last "="
         lines = text.rsplit("=", 1)[1].strip().splitlines()
         tail = lines[0] if lines else ""
         try:
             return parse_scalar(tail)
         except AnswerParseError:
-            leading = _LEADING_RE.match(tail)
-            if leading is not None:
-                return literal_value(LITERAL_RE.match(leading.group(0).strip(" *")))  # type: ignore[arg-type]
+            return _leading_number(tail)
     return None
 
 
