@@ -12,8 +12,7 @@ import argparse
 
 from flashdl.commands.context import Context
 from flashdl.commands.output import emit_json, emit_line, table
-from flashdl.errors import UsageError
-from flashdl.services.lookup import UnknownDeckError
+from flashdl.errors import FlashdlError, UsageError
 from flashdl.services.stats import StatsReport, collection_stats
 from flashdl.store import open_store
 
@@ -28,8 +27,12 @@ def stats(args: argparse.Namespace, ctx: Context) -> int:
     with open_store(ctx.db_path) as store:
         try:
             report = collection_stats(store, ctx.now(), args.deck, args.days)
-        except UnknownDeckError as error:
-            raise UsageError(str(error)) from None
+        except FlashdlError as error:
+            from flashdl.services.lookup import UnknownDeckError
+
+            if isinstance(error, UnknownDeckError):
+                raise UsageError(str(error)) from None
+            raise
     if args.json:
         emit_json(ctx, report.to_json())
     else:

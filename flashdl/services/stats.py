@@ -59,8 +59,7 @@ from typing import Any
 
 from flashdl.clock import Clock, study_day
 from flashdl.scheduler.sm2 import INITIAL_EASE
-from flashdl.services.lookup import require_aware, resolve_deck
-from flashdl.store import Store, queries, stats_queries
+from flashdl.store import Store, stats_queries
 from flashdl.store.settings import load_settings
 
 DEFAULT_DAYS = 30
@@ -201,16 +200,18 @@ def collection_stats(
 ) -> StatsReport:
     """Every statistic for ``deck`` (None: all decks) as of ``now``; see the module docstring.
 
-    ``calendar_days`` > 0 also fills ``calendar``: reviews per day over that
-    many days up to today (the screen's heat-map). Raises ``UnknownDeckError``.
+    ``calendar_days`` > 0 also fills ``calendar``: reviews per day (and
+    correct ones) over that many days up to today, for the screen's
+    heat-map. Raises ``UnknownDeckError``.
     """
-    require_aware(now)
+    if not isinstance(now, datetime) or now.tzinfo is None:
+        raise ValueError("statistics need a timezone-aware datetime for 'now'")
     if days < 1:
         raise ValueError("days must be at least 1")
     with store.read() as conn:
         rollover = load_settings(conn).rollover_hour
         today = study_day(now, rollover_hour=rollover)
-        deck_id = resolve_deck(conn, deck)
+        deck_id = _deck_id(stats_queries.deck_ids(conn), deck)
         first = today - timedelta(days=days - 1)
         groups = stats_queries.card_groups(
             conn, today=today, deck_id=deck_id,
@@ -233,7 +234,7 @@ def collection_stats(
         if calendar_days > 0:
             calendar = stats_queries.reviews_per_day(
                 conn, first=today - timedelta(days=calendar_days - 1), last=today,
-                deck_id=deck_id, with_correct=False,
+                deck_id=deck_id,
             )
     counts, ease_counts, interval_counts = _fold_card_groups(groups)
     young, mature = retention.get(False, (0, 0)), retention.get(True, (0, 0))
@@ -260,6 +261,19 @@ def collection_stats(
             if calendar_days > 0 else ()
         ),
     )
+
+
+def _deck_id(known: dict[str, int], deck: str | None) -> int | None:
+    if deck is None:
+        return None
+    if deck not in known:
+        # Imported here: the lookup module brings the whole query layer with it,
+        # and ``flashdl stats`` starts faster without it.
+        from flashdl.services.lookup import UnknownDeckError
+
+        listed = ", ".join(list(known)[:10]) or "none imported yet"
+        raise UnknownDeckError(f"unknown deck {deck!r} (decks: {listed})")
+    return known[deck]
 
 
 def _fold_card_groups(
@@ -312,6 +326,6 @@ class StatsService:
                                 calendar_days=calendar_days)
 
     def deck_ids(self) -> list[str]:
-        """Every deck's id, in name order of the ids (the screen cycles through them)."""
+        """Every deck's id, in order (the screen steps through them)."""
         with self.store.read() as conn:
-            return [d.slug for d in queries.decks(conn)]
+            return list(stats_queries.deck_ids(conn))

@@ -4,60 +4,75 @@ Every function runs inside the caller's ``Store.read()`` transaction and
 returns a few small tuples: the database does the counting, no function
 reads the log row by row into Python. The definitions (what is "learning",
 "correct", a "lapse", which cards count) are documented in
-``flashdl.services.stats``; this module only states them in SQL.
+``flashdl.services.stats``; this module states them in SQL.
 
-Study days are ISO text, so ``BETWEEN`` and ``<`` on them order like the
-dates. Review-log figures use the ``study_day`` each row was stored with
-(the day it counted for, in the zone it was made in); ``deck_id=None``
-means the whole collection. Indexes used: ``ix_review_log_day``
-(``study_day``: day ranges, the streak's probes, the heat-map, which reads
-the index alone), ``ix_review_log_card`` (per-card lapses), ``ix_card_due``
-(the forecast).
+Plain SQL on the driver connection, as in ``scheduling``: these statements
+are written for their query plans, and each is answered from an index alone
+(schema 5 added them for statistics; ``tests/stats/test_stats_plans.py``
+checks the plans):
+
+- ``ix_review_log_day`` (study_day, kind, grade, interval_before,
+  duration_ms, answer_correct, card_id): a range of days, the day totals,
+  retention, typed answers, the streak's probes and the heat-map;
+- ``ix_review_log_lapse`` (card_id, kind, grade) WHERE kind = 1 AND grade < 3:
+  lapses per card, without reading the other 90 % of the log;
+- ``ix_card_stats`` (retired, interval, ease, suspended, due, ...): card
+  counts and both histograms in one pass, grouped in index order;
+- ``ix_card_queue`` (due, ...): the forecast.
+
+A unary ``+`` keeps SQLite from using a column's index where that would be
+the wrong plan: with a deck, review-log rows are kept by ``+card_id IN (the
+deck's cards)``, or SQLite would seek the log card by card (one probe per
+card of the deck) instead of reading a range of days; the forecast reads
+the due range, not every active card. Study days are ISO text, so ``BETWEEN``
+and ``<`` on them order like the dates; review-log figures use the
+``study_day`` each row was stored with (the day it counted for, in the zone
+it was made in). ``deck_id=None`` means every deck.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from bisect import bisect_right
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
 
-from sqlalchemy import (
-    Connection,
-    ColumnElement,
-    and_,
-    case,
-    func,
-    literal,
-    or_,
-    select,
-    text,
-)
+from sqlalchemy import Connection
 
 from flashdl.scheduler.sm2 import PASS_GRADE, ReviewKind
-from flashdl.store.records import text_day
-from flashdl.store.schema import card_table as card
-from flashdl.store.schema import deck_table as deck
-from flashdl.store.schema import review_log_table as log
 
 MATURE_INTERVAL = 21  # days: a card whose interval is at least this is mature (as Anki)
-
 CATEGORIES = ("new", "learning", "young", "mature", "suspended")
 
-
-def _deck_cards(deck_id: int) -> Any:
-    return select(card.c.id).where(card.c.deck_id == deck_id).scalar_subquery()
-
-
-def _log_in_deck(deck_id: int | None) -> ColumnElement[bool]:
-    if deck_id is None:
-        return literal(True)
-    return log.c.card_id.in_(_deck_cards(deck_id))
+_REVIEW = int(ReviewKind.REVIEW)
+_NEW = int(ReviewKind.NEW)
+_LOG_IN_DECK = "AND +card_id IN (SELECT id FROM card WHERE deck_id = :deck_id)"
+_CARD_IN_DECK = "AND +deck_id = :deck_id"
 
 
-def _bucket(column: Any, edges: Sequence[int]) -> Any:
-    """Index of the bucket [edges[i-1], edges[i]) holding ``column``; len(edges) past the last."""
-    whens = [(column < edge, index) for index, edge in enumerate(edges)]
-    return case(*whens, else_=len(edges))
+def _db(conn: Connection) -> sqlite3.Connection:
+    return conn.connection.driver_connection  # type: ignore[return-value]
+
+
+def _params(deck_id: int | None, **values: object) -> dict[str, object]:
+    if deck_id is not None:
+        values["deck_id"] = deck_id
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+def deck_ids(conn: Connection) -> dict[str, int]:
+    """Every deck's id by its slug, in slug order."""
+    return dict(_db(conn).execute("SELECT slug, id FROM deck ORDER BY slug"))
+
+
+_CARD_STATES = """
+SELECT interval, ease, suspended, repeat_pending, count(*), count(due),
+       count(CASE WHEN repeat_pending AND last_review = :today
+                       AND (buried_until IS NULL OR buried_until <= :today) THEN 1 END)
+FROM card
+WHERE retired = 0 {deck}
+GROUP BY interval, ease, suspended, repeat_pending
+"""
 
 
 def card_groups(
@@ -68,42 +83,51 @@ def card_groups(
     ease_edges: Sequence[int],
     interval_edges: Sequence[int],
 ) -> list[tuple[str, int, int, int]]:
-    """(category, ease bucket, interval bucket, cards) over the non-retired cards, in one scan.
+    """(category, ease bucket, interval bucket, cards) over the non-retired cards.
 
     Category, first match: ``suspended``; ``new`` (never scheduled: no due
     day); ``learning`` (graded < 4 on ``today`` and not buried: a same-day
     repeat is pending, as ``queries.census`` counts it); ``young``
-    (interval < 21 days); ``mature``. Retired cards are left out. Buckets
-    as ``_bucket`` over ``ease_edges`` (per-mille) and ``interval_edges`` (days),
-    -1 for cards never scheduled (no due day), which have no ease or interval yet.
+    (interval < 21 days); ``mature``. Buckets over ``ease_edges`` (per-mille)
+    and ``interval_edges`` (days): bucket i holds [edges[i-1], edges[i]);
+    -1 for cards never scheduled, which have no ease or interval yet.
+
+    SQLite groups the cards by (interval, ease, suspended, pending) in the
+    order of ``ix_card_stats`` (no sort); the few thousand groups are then
+    folded into categories and buckets here.
     """
-    category = case(
-        (card.c.suspended.is_(True), literal("suspended")),
-        (card.c.due.is_(None), literal("new")),
-        (
-            and_(
-                card.c.repeat_pending.is_(True),
-                card.c.last_review == today,
-                or_(card.c.buried_until.is_(None), card.c.buried_until <= today),
-            ),
-            literal("learning"),
-        ),
-        (card.c.interval < MATURE_INTERVAL, literal("young")),
-        else_=literal("mature"),
-    ).label("category")
-    unseen = card.c.due.is_(None)
-    ease_bucket = case((unseen, -1), else_=_bucket(card.c.ease, ease_edges)).label("ease_bucket")
-    interval_bucket = case(
-        (unseen, -1), else_=_bucket(card.c.interval, interval_edges)
-    ).label("interval_bucket")
-    query = (
-        select(category, ease_bucket, interval_bucket, func.count())
-        .where(card.c.retired.is_(False))
-        .group_by(category, ease_bucket, interval_bucket)
-    )
-    if deck_id is not None:
-        query = query.where(card.c.deck_id == deck_id)
-    return [(row[0], row[1], row[2], row[3]) for row in conn.execute(query)]
+    sql = _CARD_STATES.format(deck="" if deck_id is None else _CARD_IN_DECK)
+    folded: dict[tuple[str, int, int], int] = {}
+
+    def add(category: str, ease_bucket: int, interval_bucket: int, count: int) -> None:
+        if count:
+            key = (category, ease_bucket, interval_bucket)
+            folded[key] = folded.get(key, 0) + count
+
+    rows = _db(conn).execute(sql, _params(deck_id, today=today))
+    for interval, ease, suspended, _pending, cards, seen, learning in rows:
+        ease_bucket = bisect_right(ease_edges, ease)
+        interval_bucket = bisect_right(interval_edges, interval)
+        if suspended:
+            add("suspended", ease_bucket, interval_bucket, seen)
+            add("suspended", -1, -1, cards - seen)
+            continue
+        add("new", -1, -1, cards - seen)
+        add("learning", ease_bucket, interval_bucket, learning)
+        add("young" if interval < MATURE_INTERVAL else "mature", ease_bucket, interval_bucket,
+            seen - learning)
+    return [(*key, count) for key, count in folded.items()]
+
+
+_FORECAST = """
+SELECT max(due, :today) AS day, sum(n)
+FROM (
+    SELECT due, count(*) AS n FROM card
+    WHERE due < :end AND +retired = 0 AND +suspended = 0 {deck}
+    GROUP BY due
+)
+GROUP BY day
+"""
 
 
 def due_forecast(
@@ -113,52 +137,44 @@ def due_forecast(
 
     Active scheduled cards only (not new, suspended or retired).
     """
-    day = case((card.c.due < today, literal(today.isoformat())), else_=card.c.due).label("day")
-    query = (
-        select(day, func.count())
-        .where(
-            card.c.retired.is_(False),
-            card.c.suspended.is_(False),
-            card.c.due.is_not(None),
-            card.c.due < end,
-        )
-        .group_by(day)
-    )
-    if deck_id is not None:
-        query = query.where(card.c.deck_id == deck_id)
-    return [(_day(row[0]), row[1]) for row in conn.execute(query)]
+    sql = _FORECAST.format(deck="" if deck_id is None else _CARD_IN_DECK)
+    rows = _db(conn).execute(sql, _params(deck_id, today=today, end=end))
+    return [(date.fromisoformat(day), n) for day, n in rows]
+
+
+_PER_DAY = f"""
+SELECT study_day, count(*), sum(grade >= {PASS_GRADE}) FROM review_log
+WHERE study_day BETWEEN :first AND :last {{deck}}
+GROUP BY study_day
+"""
 
 
 def reviews_per_day(
-    conn: Connection, *, first: date, last: date, deck_id: int | None, with_correct: bool = True
+    conn: Connection, *, first: date, last: date, deck_id: int | None
 ) -> list[tuple[date, int, int]]:
     """(study day, reviews, reviews graded >= 3) for the days in [first, last] with reviews.
 
-    Every logged review counts (new, review and drill). ``with_correct=False``
-    leaves the third figure 0 and reads the study-day index alone (the heat-map).
+    Every logged review counts (new, review and drill).
     """
-    correct = func.sum(case((log.c.grade >= PASS_GRADE, 1), else_=0)) if with_correct else literal(0)
-    query = (
-        select(log.c.study_day, func.count(), correct)
-        .where(log.c.study_day.between(first, last), _log_in_deck(deck_id))
-        .group_by(log.c.study_day)
-        .order_by(log.c.study_day)
-    )
-    return [(_day(row[0]), row[1], row[2] or 0) for row in conn.execute(query)]
+    sql = _PER_DAY.format(deck="" if deck_id is None else _LOG_IN_DECK)
+    rows = _db(conn).execute(sql, _params(deck_id, first=first, last=last))
+    return [(date.fromisoformat(day), n, correct) for day, n, correct in rows]
+
+
+_DAY_TOTALS = f"""
+SELECT count(*), sum(grade >= {PASS_GRADE}), sum(kind = {_NEW}), sum(duration_ms)
+FROM review_log WHERE study_day = :day {{deck}}
+"""
 
 
 def day_totals(conn: Connection, *, day: date, deck_id: int | None) -> tuple[int, int, int, int]:
     """(reviews, graded >= 3, new cards seen, milliseconds spent) on study day ``day``."""
-    query = select(
-        func.count(),
-        func.sum(case((log.c.grade >= PASS_GRADE, 1), else_=0)),
-        func.sum(case((log.c.kind == int(ReviewKind.NEW), 1), else_=0)),
-        func.sum(log.c.duration_ms),
-    ).where(log.c.study_day == day, _log_in_deck(deck_id))
-    reviewed, correct, new_seen, spent = conn.execute(query).one()
+    sql = _DAY_TOTALS.format(deck="" if deck_id is None else _LOG_IN_DECK)
+    reviewed, correct, new_seen, spent = _db(conn).execute(sql, _params(deck_id, day=day)).fetchone()
     return reviewed, correct or 0, new_seen or 0, spent or 0
 
 
+_HAS_REVIEWS = "SELECT EXISTS (SELECT 1 FROM review_log WHERE study_day = :day {deck})"
 _STREAK = """
 WITH RECURSIVE run(day) AS (
     SELECT :anchor
@@ -168,8 +184,6 @@ WITH RECURSIVE run(day) AS (
 )
 SELECT count(*) FROM run
 """
-_HAS_REVIEWS = "SELECT EXISTS (SELECT 1 FROM review_log WHERE study_day = :day {deck})"
-_IN_DECK = "AND card_id IN (SELECT id FROM card WHERE deck_id = :deck_id)"
 
 
 def study_streak(conn: Connection, *, today: date, deck_id: int | None) -> int:
@@ -178,15 +192,21 @@ def study_streak(conn: Connection, *, today: date, deck_id: int | None) -> int:
 
     One index probe per day of the streak (a recursive query), not a scan.
     """
-    deck_filter = "" if deck_id is None else _IN_DECK
-    params: dict[str, object] = {} if deck_id is None else {"deck_id": deck_id}
-    has_reviews = text(_HAS_REVIEWS.format(deck=deck_filter))
-    yesterday = date.fromordinal(today.toordinal() - 1)
-    for anchor in (today, yesterday):
-        if conn.execute(has_reviews, {"day": anchor.isoformat(), **params}).scalar_one():
-            streak = text(_STREAK.format(deck=deck_filter))
-            return int(conn.execute(streak, {"anchor": anchor.isoformat(), **params}).scalar_one())
+    deck = "" if deck_id is None else _LOG_IN_DECK
+    db = _db(conn)
+    for anchor in (today, today - timedelta(days=1)):
+        if db.execute(_HAS_REVIEWS.format(deck=deck), _params(deck_id, day=anchor)).fetchone()[0]:
+            return int(db.execute(_STREAK.format(deck=deck), _params(deck_id, anchor=anchor)).fetchone()[0])
     return 0
+
+
+_RETENTION = f"""
+SELECT count(*), sum(grade >= {PASS_GRADE}),
+       sum(interval_before >= {MATURE_INTERVAL}),
+       sum(interval_before >= {MATURE_INTERVAL} AND grade >= {PASS_GRADE})
+FROM review_log
+WHERE study_day BETWEEN :first AND :last AND kind = {_REVIEW} {{deck}}
+"""
 
 
 def retention_counts(
@@ -196,54 +216,78 @@ def retention_counts(
 
     A review is mature when the card's interval before it was >= 21 days.
     """
-    mature = (log.c.interval_before >= MATURE_INTERVAL).label("mature")
-    query = (
-        select(mature, func.count(), func.sum(case((log.c.grade >= PASS_GRADE, 1), else_=0)))
-        .where(
-            log.c.kind == int(ReviewKind.REVIEW),
-            log.c.study_day.between(first, last),
-            _log_in_deck(deck_id),
-        )
-        .group_by(mature)
-    )
-    return {bool(row[0]): (row[1], row[2] or 0) for row in conn.execute(query)}
+    sql = _RETENTION.format(deck="" if deck_id is None else _LOG_IN_DECK)
+    total, correct, mature, mature_correct = _db(conn).execute(
+        sql, _params(deck_id, first=first, last=last)
+    ).fetchone()
+    mature, mature_correct, correct = mature or 0, mature_correct or 0, correct or 0
+    return {False: (total - mature, correct - mature_correct), True: (mature, mature_correct)}
+
+
+_LAPSES = f"""
+SELECT card_id, count(*) AS lapses FROM review_log
+WHERE kind = {_REVIEW} AND grade < {PASS_GRADE} {{deck}}
+GROUP BY card_id
+"""
+_HARDEST = """
+WITH lapsed AS MATERIALIZED ({lapses})
+SELECT d.slug, c.slug, l.lapses, c.ease
+FROM lapsed AS l JOIN card AS c ON c.id = l.card_id JOIN deck AS d ON d.id = c.deck_id
+WHERE c.retired = 0 AND c.due IS NOT NULL
+  AND l.lapses >= coalesce(
+      (SELECT lapses FROM lapsed ORDER BY lapses DESC LIMIT 1 OFFSET :floor), 0)
+ORDER BY l.lapses DESC, c.ease, d.slug, c.slug
+LIMIT :limit
+"""
+_LOW_EASE = f"""
+SELECT d.slug, c.slug, 0, c.ease
+FROM card AS c JOIN deck AS d ON d.id = c.deck_id
+WHERE c.retired = 0 AND c.due IS NOT NULL AND c.ease < :ease_below {{deck}}
+  AND NOT EXISTS (SELECT 1 FROM review_log
+                  WHERE card_id = c.id AND kind = {_REVIEW} AND grade < {PASS_GRADE})
+ORDER BY c.ease, d.slug, c.slug
+LIMIT :limit
+"""
 
 
 def hardest_cards(
     conn: Connection, *, deck_id: int | None, limit: int, ease_below: int
 ) -> list[tuple[str, str, int, int]]:
-    """(deck slug, card slug, lapses, ease per-mille) of the hardest active, seen cards.
+    """(deck slug, card slug, lapses, ease per-mille) of the hardest seen, non-retired cards.
 
     A lapse is a review-kind review graded < 3 (all time). Cards with a lapse
     or an ease below ``ease_below`` qualify; most lapses first, then lowest
     ease, then deck and card id. Suspended cards are included (leeches often
-    are), retired ones are not.
+    are). Only the cards with at least as many lapses as the ``limit``-th
+    most lapsed card are joined to the card table; if retired cards among
+    them leave too few, the query runs again with every lapsed card.
     """
-    lapse_rows = select(log.c.card_id, func.count().label("lapses")).where(
-        log.c.kind == int(ReviewKind.REVIEW), log.c.grade < PASS_GRADE
-    )
-    if deck_id is not None:
-        lapse_rows = lapse_rows.where(log.c.card_id.in_(_deck_cards(deck_id)))
-    lapses = lapse_rows.group_by(log.c.card_id).subquery()
-    count = func.coalesce(lapses.c.lapses, 0).label("lapses")
-    query = (
-        select(deck.c.slug, card.c.slug, count, card.c.ease)
-        .select_from(
-            card.join(deck, deck.c.id == card.c.deck_id).outerjoin(
-                lapses, lapses.c.card_id == card.c.id
-            )
-        )
-        .where(
-            card.c.retired.is_(False),
-            card.c.due.is_not(None),
-            or_(lapses.c.lapses > 0, card.c.ease < ease_below),
-        )
-        .order_by(count.desc(), card.c.ease, deck.c.slug, card.c.slug)
-        .limit(limit)
-    )
-    if deck_id is not None:
-        query = query.where(card.c.deck_id == deck_id)
-    return [(row[0], row[1], row[2], row[3]) for row in conn.execute(query)]
+    db = _db(conn)
+    lapses = _LAPSES.format(deck="" if deck_id is None else _LOG_IN_DECK)
+    params = _params(deck_id, limit=limit, floor=limit - 1)
+    rows = db.execute(_HARDEST.format(lapses=lapses), params).fetchall()
+    if len(rows) < limit:
+        params["floor"] = 1 << 62  # no floor: OFFSET past the end gives NULL
+        rows = db.execute(_HARDEST.format(lapses=lapses), params).fetchall()
+    if len(rows) < limit:
+        low = _LOW_EASE.format(deck="" if deck_id is None else "AND c.deck_id = :deck_id")
+        rows += db.execute(
+            low, _params(deck_id, ease_below=ease_below, limit=limit - len(rows))
+        ).fetchall()
+    return rows
+
+
+_ENGINE = """
+SELECT json_extract(c.engine, '$.family') AS family, sum(a.attempts), sum(a.correct)
+FROM (
+    SELECT card_id, count(*) AS attempts, sum(answer_correct) AS correct FROM review_log
+    WHERE study_day BETWEEN :first AND :last AND answer_correct IS NOT NULL {deck}
+    GROUP BY card_id
+) AS a JOIN card AS c ON c.id = a.card_id
+WHERE c.engine IS NOT NULL
+GROUP BY family HAVING family IS NOT NULL
+ORDER BY family
+"""
 
 
 def engine_attempts(
@@ -256,30 +300,6 @@ def engine_attempts(
     is the card's ``engine.family``. Counted per card first, so the JSON of
     each card is read once, not once per review.
     """
-    per_card = (
-        select(
-            log.c.card_id,
-            func.count().label("attempts"),
-            func.sum(case((log.c.answer_correct.is_(True), 1), else_=0)).label("right"),
-        )
-        .where(log.c.study_day.between(first, last), log.c.answer_correct.is_not(None))
-        .group_by(log.c.card_id)
-        .subquery()
-    )
-    family = func.json_extract(card.c.engine, "$.family").label("family")
-    query = (
-        select(family, func.sum(per_card.c.attempts), func.sum(per_card.c.right))
-        .select_from(per_card.join(card, card.c.id == per_card.c.card_id))
-        .where(card.c.engine.is_not(None))
-        .group_by(family)
-        .order_by(family)
-    )
-    if deck_id is not None:
-        query = query.where(card.c.deck_id == deck_id)
-    return [(row[0], row[1], row[2] or 0) for row in conn.execute(query) if row[0] is not None]
-
-
-def _day(value: object) -> date:
-    day = text_day(value)  # type: ignore[arg-type]
-    assert day is not None
-    return day
+    sql = _ENGINE.format(deck="" if deck_id is None else _LOG_IN_DECK)
+    rows = _db(conn).execute(sql, _params(deck_id, first=first, last=last))
+    return [(family, attempts, correct or 0) for family, attempts, correct in rows]

@@ -106,3 +106,15 @@ def test_plain_report_fits_80_columns(history: Path, capsys: pytest.CaptureFixtu
                     "Intervals", "E-Factors", "Hardest cards", "Computed cards"):
         assert heading in out
     assert "quiz-3/" in out and "conv2d_output_size" in out
+
+
+def test_the_command_loads_no_ui_deck_parser_or_query_layer() -> None:
+    """``flashdl stats`` starts fast: only the store and the stats modules are imported."""
+    import subprocess
+    import sys
+
+    code = ("import sys, flashdl.commands.stats; "
+            "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('textual', 'yaml', 'numpy') or m in ('flashdl.store.queries', 'flashdl.deck'))))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.split() == []
