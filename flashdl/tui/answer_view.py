@@ -110,9 +110,17 @@ class Feedback:
     solution: str
 
 
-def computed_feedback(verdict: Any, *, answer: Any, solution: str) -> Feedback:
-    """From an engine ``Verdict`` and the variant's answer and worked solution."""
+def computed_feedback(verdict: Any, *, answer: Any, solution: str, typed: str | None = None) -> Feedback:
+    """From an engine ``Verdict`` and the variant's answer and worked solution.
+
+    The typed answer is shown as the engine read it (a matrix aligned); a
+    one-line answer read differently from how it was typed (``sqrt(2/82)``,
+    ``3/4``) shows both.
+    """
     given = layout_answer_text(verdict.given) if verdict.given.strip() else "(nothing typed)"
+    as_typed = " ".join((typed or "").split())
+    if as_typed and "\n" not in given and as_typed != given and verdict.given.strip():
+        given = f"{as_typed} = {given}"
     if verdict.correct:
         headline = "✔ Right"
     else:

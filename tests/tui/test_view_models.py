@@ -62,8 +62,10 @@ def test_feedback_says_right_or_wrong_in_words() -> None:
     )
     assert wrong.headline.startswith("✘ Wrong — recorded as grade 1")
     assert wrong.expected == "1  2\n3  4" and wrong.given == "1  2\n3  5" and wrong.solution == "work"
-    right = computed_feedback(Verdict(True, "760", "760", "correct"), answer=760, solution="")
-    assert right.headline == "✔ Right" and right.correct
+    right = computed_feedback(Verdict(True, "760", "760", "correct"), answer=760, solution="", typed=" 760")
+    assert right.headline == "✔ Right" and right.correct and right.given == "760"
+    read = computed_feedback(Verdict(True, "0.75", "0.75", "correct"), answer=0.75, solution="", typed="3/4")
+    assert read.given == "3/4 = 0.75"
     empty = computed_feedback(Verdict(False, "760", "", "empty"), answer=760, solution="")
     assert empty.given == "(nothing typed)"
 

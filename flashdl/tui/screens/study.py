@@ -205,7 +205,8 @@ class StudyScreen(Screen[None]):
             return
         exercise = self.exercise
         verdict = exercise.check(event.value)
-        shown = computed_feedback(verdict, answer=exercise.answer, solution=exercise.solution)
+        shown = computed_feedback(verdict, answer=exercise.answer, solution=exercise.solution,
+                                  typed=event.value)
         self._typed = (event.value, shown.correct)
         answer = self.query_one("#answer", Input)
         answer.disabled = True
