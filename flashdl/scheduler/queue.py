@@ -91,36 +91,60 @@ class SessionQueue:
     ``peek()`` is the next card; ``answered(card_id, repeat=...)`` takes the
     card off the queue and, when the grade asks for a same-day repeat, puts it
     at the end as LEARNING. ``push_front`` serves undo.
+
+    Reviews may arrive in pages: ``unloaded_reviews`` says how many more are
+    due; while ``needs_reviews()`` the caller loads the next page (those after
+    ``last_review_loaded()``) with ``add_reviews`` before peeking, so new
+    cards never jump ahead of reviews not yet loaded.
     """
 
-    def __init__(self, plan: Iterable[QueueEntry]) -> None:
+    def __init__(self, plan: Iterable[QueueEntry], *, unloaded_reviews: int = 0) -> None:
         entries = list(plan)
-        learning = QueueKind.LEARNING
-        self._main: deque[QueueEntry] = deque(e for e in entries if e.kind is not learning)
-        self._repeats: deque[QueueEntry] = deque(e for e in entries if e.kind is learning)
+        self._reviews: deque[QueueEntry] = deque(e for e in entries if e.kind is QueueKind.REVIEW)
+        self._new: deque[QueueEntry] = deque(e for e in entries if e.kind is QueueKind.NEW)
+        self._repeats: deque[QueueEntry] = deque(e for e in entries if e.kind is QueueKind.LEARNING)
         self._counts = {kind: 0 for kind in QueueKind}
         self._counts.update(Counter(map(_KIND, entries)))
+        self._unloaded = unloaded_reviews
+        self._last_review = self._reviews[-1] if self._reviews else None
 
     def _append(self, queue: deque[QueueEntry], entry: QueueEntry, *, left: bool = False) -> None:
         queue.appendleft(entry) if left else queue.append(entry)
         self._counts[entry.kind] += 1
 
+    def needs_reviews(self) -> bool:
+        return not self._reviews and self._unloaded > 0
+
+    def last_review_loaded(self) -> QueueEntry | None:
+        return self._last_review
+
+    def add_reviews(self, page: Iterable[QueueEntry]) -> None:
+        """The next page of reviews, in order; an empty page means none are left."""
+        added = 0
+        for entry in page:
+            self._append(self._reviews, entry)
+            self._last_review = entry
+            added += 1
+        self._unloaded = max(0, self._unloaded - added) if added else 0
+
     def __len__(self) -> int:
-        return len(self._main) + len(self._repeats)
+        return len(self._reviews) + len(self._new) + len(self._repeats) + self._unloaded
 
     def peek(self) -> QueueEntry | None:
-        if self._main:
-            return self._main[0]
-        if self._repeats:
-            return self._repeats[0]
+        for queue in (self._reviews, self._new, self._repeats):
+            if queue:
+                return queue[0]
         return None
 
     def entries(self) -> tuple[QueueEntry, ...]:
-        return (*self._main, *self._repeats)
+        """The loaded entries, in order."""
+        return (*self._reviews, *self._new, *self._repeats)
 
     def counts(self) -> dict[QueueKind, int]:
         """Cards left, by kind (what a study screen shows as new / learning / review)."""
-        return dict(self._counts)
+        counts = dict(self._counts)
+        counts[QueueKind.REVIEW] += self._unloaded
+        return counts
 
     def find(self, card_id: int) -> QueueEntry | None:
         """The entry of a card (O(1) for the head, the usual case)."""
@@ -134,10 +158,11 @@ class SessionQueue:
 
     def remove(self, card_id: int) -> QueueEntry | None:
         """Take a card off the queue wherever it is (answered, suspended, buried)."""
-        for queue in (self._main, self._repeats):
+        queues = (self._reviews, self._new, self._repeats)
+        for queue in queues:
             if queue and queue[0].card_id == card_id:
                 return self._taken(queue.popleft())
-        for queue in (self._main, self._repeats):
+        for queue in queues:
             for entry in queue:
                 if entry.card_id == card_id:
                     queue.remove(entry)
@@ -157,4 +182,4 @@ class SessionQueue:
     def push_front(self, entry: QueueEntry) -> None:
         """Put a card back at the head (after undoing its review)."""
         self.remove(entry.card_id)
-        self._append(self._main, entry, left=True)
+        self._append(self._reviews, entry, left=True)

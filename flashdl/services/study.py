@@ -1,9 +1,11 @@
 """Study sessions: the day's queue, the next card, answers, undo, suspend, bury.
 
 ``StudySession(store, now, deck=None)``
-    Builds today's queue once (one read transaction): due reviews first,
-    then new cards up to each deck's daily limit (minus those already
-    started today), then same-day repeats. Then:
+    Builds today's queue (one read transaction): due reviews first (most
+    overdue first; read REVIEW_PAGE at a time as the session goes, so a
+    session over 100,000 due cards starts at once), then new cards up to
+    each deck's daily limit (minus those already started today), then
+    same-day repeats. Then:
 
     - ``next_card() -> StudyCard | None``: the card to show (None: done).
     - ``answer(card_id, grade, now, *, duration_ms=0, answer=None,
@@ -26,6 +28,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flashdl.clock import study_day
@@ -45,8 +48,20 @@ from flashdl.store import Store, queries
 from flashdl.store.scheduling import load_state
 from flashdl.store.settings import Settings, load_settings
 
-def plan_today(store: Store, now: datetime, deck: str | None) -> tuple[date, Settings, tuple[QueueEntry, ...]]:
-    """(study day, settings, today's queue) in one read transaction."""
+REVIEW_PAGE = 500  # reviews a session reads at a time
+
+
+@dataclass(frozen=True)
+class TodayPlan:
+    today: date
+    settings: Settings
+    deck_id: int | None
+    entries: tuple[QueueEntry, ...]
+    unloaded_reviews: int  # due reviews beyond those in ``entries``
+
+
+def plan_today(store: Store, now: datetime, deck: str | None, *, review_limit: int = -1) -> TodayPlan:
+    """Today's queue in one read transaction, with at most ``review_limit`` reviews (-1: all)."""
     require_aware(now)
     with store.read() as conn:
         settings = load_settings(conn)
@@ -59,16 +74,23 @@ def plan_today(store: Store, now: datetime, deck: str | None) -> tuple[date, Set
                       - seen.get(d.id, 0))
             for d in deck_records
         }
-        candidates = queries.queue_candidates(conn, today, allowance, deck_id)
+        candidates = queries.queue_candidates(
+            conn, today, allowance, deck_id, review_limit=review_limit
+        )
+        loaded = sum(1 for e in candidates if e.kind is QueueKind.REVIEW)
+        unloaded = 0
+        if review_limit >= 0 and loaded == review_limit:
+            unloaded = queries.review_count(conn, today, deck_id) - loaded
     order = {d.id: rank for rank, d in enumerate(deck_records)}
-    return today, settings, plan_queue(candidates, new_allowance=allowance, deck_order=order)
+    plan = plan_queue(candidates, new_allowance=allowance, deck_order=order)
+    return TodayPlan(today, settings, deck_id, plan, max(0, unloaded))
 
 
 def study_queue(
     store: Store, now: datetime, deck: str | None = None, limit: int | None = None
 ) -> list[QueueItem]:
     """Today's queue, in study order (for ``flashdl due``)."""
-    _today, _settings, plan = plan_today(store, now, deck)
+    plan = plan_today(store, now, deck, review_limit=-1 if limit is None else limit).entries
     chosen = plan[:limit] if limit is not None else plan
     fronts = _fronts(store, [e.card_id for e in chosen])
     return [
@@ -93,11 +115,23 @@ class StudySession:
 
     def refresh(self, now: datetime) -> None:
         """Rebuild the queue from the store (new study day, or changes elsewhere)."""
-        self.today, self.settings, plan = plan_today(self._store, now, self._deck)
-        self._queue = SessionQueue(plan)
+        plan = plan_today(self._store, now, self._deck, review_limit=REVIEW_PAGE)
+        self.today, self.settings, self._deck_id = plan.today, plan.settings, plan.deck_id
+        self._queue = SessionQueue(plan.entries, unloaded_reviews=plan.unloaded_reviews)
         self._answered.clear()
 
+    def _load_reviews(self) -> None:
+        """The next page of due reviews, when the loaded ones are used up."""
+        while self._queue.needs_reviews():
+            with self._store.read() as conn:
+                page = queries.review_page(
+                    conn, self.today, after=self._queue.last_review_loaded(),
+                    limit=REVIEW_PAGE, deck_id_=self._deck_id,
+                )
+            self._queue.add_reviews(page)
+
     def counts(self) -> QueueCounts:
+        """Cards left in the session, by kind (reviews not yet loaded included)."""
         counts = self._queue.counts()
         return QueueCounts(
             new=counts[QueueKind.NEW],
@@ -107,6 +141,7 @@ class StudySession:
 
     def next_card(self) -> StudyCard | None:
         """The card to show now, or None when today's queue is done."""
+        self._load_reviews()
         entry = self._queue.peek()
         if entry is None:
             return None
@@ -181,5 +216,6 @@ class StudySession:
         return until
 
     def queued(self) -> Iterable[QueueEntry]:
+        """The entries loaded so far, in order (reviews come a page at a time)."""
         return self._queue.entries()
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from flashdl.store.errors import NewerSchemaError, NotADatabaseError, StoreError
-from flashdl.store.schema import QUEUE_INDEX_COLUMNS, SCHEMA_VERSION, Base
+from flashdl.store.schema import QUEUE_INDEX_COLUMNS, QUEUE_INDEX_COLUMNS_V3, SCHEMA_VERSION, Base
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         to_version=3,
         statements=(
             "DROP INDEX ix_card_due",
+            f"CREATE INDEX ix_card_queue ON card ({', '.join(QUEUE_INDEX_COLUMNS_V3)})",
+        ),
+    ),
+    Migration(
+        name="queue index ordered by due date, for paged reviews",
+        from_version=3,
+        to_version=4,
+        statements=(
+            "DROP INDEX ix_card_queue",
             f"CREATE INDEX ix_card_queue ON card ({', '.join(QUEUE_INDEX_COLUMNS)})",
         ),
     ),

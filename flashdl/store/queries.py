@@ -145,16 +145,58 @@ def _stored_card(row: object) -> StoredCard:
     )
 
 
-_SEEN_CANDIDATES = (
-    "SELECT id, deck_id, due, last_review, repeat_pending, position FROM card "
-    "WHERE due IS NOT NULL AND (due <= ?1 OR (repeat_pending = 1 AND last_review = ?1)) "
-    "AND retired = 0 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= ?1)"
+_ACTIVE = "retired = 0 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= ?1)"
+_REVIEWS = (  # a card due on or before today cannot have been reviewed today (I >= 1)
+    f"SELECT id, deck_id, due, position FROM card WHERE due <= ?1 AND {_ACTIVE}"
 )
-_NEW_CANDIDATES = (
-    "SELECT id, position FROM card WHERE deck_id = ?2 AND due IS NULL "
-    "AND retired = 0 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= ?1) "
+_REVIEW_ORDER = " ORDER BY due, deck_id, position, id LIMIT ?4"
+_LEARNING = (
+    "SELECT id, deck_id, position FROM card "
+    f"WHERE repeat_pending = 1 AND last_review = ?1 AND {_ACTIVE}"
+)
+_NEW = (
+    f"SELECT id, position FROM card WHERE due IS NULL AND deck_id = ?2 AND {_ACTIVE} "
     "ORDER BY position, id LIMIT ?3"
 )
+
+
+def review_page(
+    conn: Connection,
+    today: date,
+    *,
+    after: QueueEntry | None = None,
+    limit: int = -1,
+    deck_id_: int | None = None,
+) -> list[QueueEntry]:
+    """Reviews due by ``today`` in queue order (due, deck, position, id), after ``after``.
+
+    Read straight off the ``ix_card_queue`` index; ``limit`` -1 means all.
+    Plain SQL on the driver connection: this is how a session pages through
+    100,000 due cards without reading them all at its start.
+    """
+    sql = _REVIEWS
+    params: list[object] = [today.isoformat(), deck_id_, None, limit]
+    if deck_id_ is not None:
+        sql += " AND deck_id = ?2"
+    if after is not None:
+        sql += " AND (due, deck_id, position, id) > (?5, ?6, ?7, ?8)"
+        params += [after.due.isoformat(), after.deck_id, after.position, after.card_id]
+    db = conn.connection.driver_connection
+    fromiso, review = date.fromisoformat, QueueKind.REVIEW
+    return [
+        QueueEntry(cid, did, review, fromiso(due), position)
+        for cid, did, due, position in db.execute(sql + _REVIEW_ORDER, params)  # type: ignore[union-attr]
+    ]
+
+
+def review_count(conn: Connection, today: date, deck_id_: int | None = None) -> int:
+    sql = f"SELECT count(*) FROM card WHERE due <= ?1 AND {_ACTIVE}"
+    params: tuple[object, ...] = (today.isoformat(),)
+    if deck_id_ is not None:
+        sql += " AND deck_id = ?2"
+        params += (deck_id_,)
+    db = conn.connection.driver_connection
+    return int(db.execute(sql, params).fetchone()[0])  # type: ignore[union-attr]
 
 
 def queue_candidates(
@@ -162,30 +204,24 @@ def queue_candidates(
     today: date,
     new_allowance: Mapping[int, int],
     deck_id_: int | None = None,
+    *,
+    review_limit: int = -1,
 ) -> list[QueueEntry]:
-    """Every active card that can be studied on ``today``.
-
-    Seen cards due by today or waiting for a same-day repeat, and per deck
-    at most ``new_allowance[deck]`` new cards (in file order). Plain SQL on
-    the driver connection over the covering ``ix_card_queue`` index: a
-    session start reads up to every card of the collection.
-    """
+    """The cards to study on ``today``: the first ``review_limit`` reviews
+    (-1: all), the same-day repeats, and per deck at most
+    ``new_allowance[deck]`` new cards in file order."""
+    entries = review_page(conn, today, limit=review_limit, deck_id_=deck_id_)
     day = today.isoformat()
     db = conn.connection.driver_connection
-    entries = []
-    fromiso = date.fromisoformat
-    seen_sql = _SEEN_CANDIDATES + ("" if deck_id_ is None else " AND deck_id = ?2")
-    params: tuple[object, ...] = (day,) if deck_id_ is None else (day, deck_id_)
-    review, learning = QueueKind.REVIEW, QueueKind.LEARNING
-    for cid, did, due, last, pending, position in db.execute(seen_sql, params):  # type: ignore[union-attr]
-        if pending and last == day:
-            entries.append(QueueEntry(cid, did, learning, today, position))
-        else:
-            entries.append(QueueEntry(cid, did, review, fromiso(due), position))
+    learning_sql, params = _LEARNING, (day,)
+    if deck_id_ is not None:
+        learning_sql, params = learning_sql + " AND deck_id = ?2", (day, deck_id_)
+    for cid, did, position in db.execute(learning_sql, params):  # type: ignore[union-attr]
+        entries.append(QueueEntry(cid, did, QueueKind.LEARNING, today, position))
     for did, allowance in new_allowance.items():
         if allowance <= 0 or (deck_id_ is not None and did != deck_id_):
             continue
-        for cid, position in db.execute(_NEW_CANDIDATES, (day, did, allowance)):  # type: ignore[union-attr]
+        for cid, position in db.execute(_NEW, (day, did, allowance)):  # type: ignore[union-attr]
             entries.append(QueueEntry(cid, did, QueueKind.NEW, today, position))
     return entries
 

@@ -21,7 +21,8 @@ Tables:
 Schema history (``flashdl.store.migrations``): 1 first release; 2 added
 ``card.buried_until`` (bury until the next study day) and the ``review_log``
 index by study day; 3 replaced the ``card.due`` index by a covering index
-for building the queue (a session start reads every due card).
+for building the queue; 4 put ``due`` first in it, so a session reads its
+reviews a page at a time instead of all at once.
 """
 
 from __future__ import annotations
@@ -31,8 +32,14 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# Due first: reviews are read a page at a time in (due, deck, position) order,
+# and a deck's new cards (due NULL) in file order, both straight off the index.
 QUEUE_INDEX_COLUMNS = (
+    "due", "deck_id", "position", "retired", "suspended", "buried_until", "repeat_pending",
+    "last_review",
+)
+QUEUE_INDEX_COLUMNS_V3 = (
     "deck_id", "due", "position", "retired", "suspended", "buried_until", "repeat_pending",
     "last_review",
 )

@@ -203,3 +203,24 @@ def test_replaying_the_log_reproduces_every_state(store: Store) -> None:
         assert [h.rating for h in details.history] == [
             Rating.AGAIN if h.grade < 3 else Rating(h.grade - 1) for h in details.history
         ]
+
+
+def test_reviews_come_a_page_at_a_time_in_order(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flashdl.services.study as study
+
+    monkeypatch.setattr(study, "REVIEW_PAGE", 3)
+    deck_sync.sync_decks(store, [(make_deck("d", 12), None)], NOW)
+    for i in range(1, 11):  # ten reviews, due 1..10 days ago (card 10 most overdue)
+        record_review(store, f"d/{i:03d}", 5, at_day(-i - 1))
+    session = StudySession(store, NOW)
+    assert session.counts() == study.QueueCounts(new=2, learning=0, review=10)
+    card_flags.suspend_card(store, "d/004")  # changed elsewhere, in a page not yet read
+    order = []
+    while (card := session.next_card()) is not None:
+        order.append(card.card)
+        session.answer(card.id, 1 if order == ["d/010"] else 5, NOW)  # d/010 fails once
+    expected = [f"d/{i:03d}" for i in range(10, 0, -1) if i != 4] + ["d/011", "d/012", "d/010"]
+    assert order == expected
+    assert session.counts().total == 0
+    # Day 30: d/010, d/011, d/012 were due on day 1 (I = 1), the rest on day 6.
+    assert [q.card for q in study_queue(store, at_day(30), limit=4)] == ["d/010", "d/011", "d/012", "d/001"]
