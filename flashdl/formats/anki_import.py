@@ -24,7 +24,8 @@ from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.anki_collection import AnkiCard, AnkiCollection, AnkiNote, AnkiNotetype
 from flashdl.formats.anki_notetype import (engine_of, errata_of, is_flashdl_notetype, position_of,
                                            read_card_data, read_deck_marker, strip_deck_marker, tags_of)
-from flashdl.formats.html_markdown import html_to_markdown, markdown_to_html, media_references
+from flashdl.formats.html_markdown import (html_to_markdown, is_plain, markdown_to_html,
+                                           media_references)
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _TEMPLATE_TOKEN = re.compile(r"\{\{([^{}]+)\}\}")
@@ -168,9 +169,16 @@ def _flashdl_card(note: AnkiNote, values: dict[str, str],
 
 
 def _side(field_html: str, markdown: object) -> str:
-    """The stored Markdown while Anki's field is still what it was rendered to."""
-    if isinstance(markdown, str) and markdown_to_html(markdown) == field_html:
-        return markdown
+    """The stored Markdown while Anki's field is still what it was rendered to.
+
+    Plain text is stored in the field only (it renders to itself), so a plain
+    field is taken verbatim, trailing newline and all.
+    """
+    if isinstance(markdown, str):
+        if markdown_to_html(markdown) == field_html:
+            return markdown
+    elif is_plain(field_html):
+        return field_html
     return html_to_markdown(field_html)
 
 

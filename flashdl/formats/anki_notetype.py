@@ -3,7 +3,8 @@
 Fields, in order: ``Front``, ``Back`` (HTML shown in Anki), ``Solution`` (the
 worked solution of a computed card's own example, shown under the answer),
 ``Card`` (the stable ``DECK/CARD`` id) and ``flashdl`` (JSON: what Anki has
-no place for — the Markdown text, card tags, engine block, errata). The same
+no place for — the Markdown text where its HTML differs from it, the card's
+place in its deck, card tags, engine block, errata). The same
 columns make flashdl's CSV/TSV files, so one layout serves both.
 
 On the way back, the Markdown in ``flashdl`` is used only while the visible
@@ -20,6 +21,7 @@ import re
 from typing import Any
 
 from flashdl.deck.model import Card, Deck, EngineSpec, Erratum
+from flashdl.formats.html_markdown import is_plain
 
 NOTETYPE_NAME = "flashdl"
 NOTETYPE_ID = 1_718_900_000_001  # fixed: Anki merges note types by id (genanki README)
@@ -44,8 +46,11 @@ def card_data(card: Card, position: int | None = None, *, with_text: bool) -> st
     data: dict[str, Any] = {"v": DATA_VERSION}
     if position is not None:
         data["pos"] = position
-    if with_text:
-        data["front"], data["back"] = card.front, card.back
+    if with_text:  # text an Anki field holds verbatim need not travel twice
+        if not is_plain(card.front):
+            data["front"] = card.front
+        if not is_plain(card.back):
+            data["back"] = card.back
     if card.tags:
         data["tags"] = list(card.tags)
     if card.engine is not None:

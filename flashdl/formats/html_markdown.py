@@ -36,35 +36,52 @@ _SPECIAL = frozenset("$`*![<>&\n")
 
 
 def markdown_to_html(text: str) -> str:
-    """The HTML an Anki field gets for a flashdl Markdown text (a deterministic subset)."""
+    """The HTML an Anki field gets for a flashdl Markdown text (a deterministic subset).
+
+    One pass per construct over the whole text, each only when its marker
+    occurs: escaping first (math keeps its escaped ``<``), then math, code,
+    bold, images, line breaks.
+    """
     if _SPECIAL.isdisjoint(text):
         return text  # most card text: nothing to escape or render
-    if "$" not in text:
-        return _inline_html(text).replace("\n", "<br>")
-    pieces: list[str] = []
-    last = 0
-    for match in _MATH_MD.finditer(text):
-        pieces.append(_inline_html(text[last:match.start()]))
-        if match.group(1) is not None:
-            pieces.append(f"\\[{html.escape(match.group(1), quote=False)}\\]")
-        else:
-            pieces.append(f"\\({html.escape(match.group(2), quote=False)}\\)")
-        last = match.end()
-    pieces.append(_inline_html(text[last:]))
-    return "".join(pieces).replace("\n", "<br>")
+    out = text
+    if "&" in out:
+        out = out.replace("&", "&amp;")
+    if "<" in out:
+        out = out.replace("<", "&lt;")
+    if ">" in out:
+        out = out.replace(">", "&gt;")
+    maths: list[str] = []
+    if "$" in out:  # math is set aside so that no later pass touches its * or `
+        if "\x00" in out:
+            out = out.replace("\x00", "")
 
+        def hold(match: re.Match[str]) -> str:
+            maths.append(_math_html(match))
+            return _PLACEHOLDER.format(len(maths) - 1)
 
-def _inline_html(text: str) -> str:
-    if not text:
-        return ""
-    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        out = _MATH_MD.sub(hold, out)
     if "`" in out:
         out = _CODE_MD.sub(r"<code>\1</code>", out)
     if "**" in out:
         out = _BOLD_MD.sub(r"<b>\1</b>", out)
     if "![" in out:
         out = _IMAGE_MD.sub(lambda m: f'<img src="{m.group(2)}" alt="{m.group(1)}">', out)
+    if "\n" in out:
+        out = out.replace("\n", "<br>")  # (not inside math, restored after: MathJax reads newlines)
+    if maths:
+        out = _PLACEHOLDER_RE.sub(lambda m: maths[int(m.group(1))], out)
     return out
+
+
+def _math_html(match: re.Match[str]) -> str:
+    display = match.group(1)
+    return f"\\[{display}\\]" if display is not None else f"\\({match.group(2)}\\)"
+
+
+def is_plain(text: str) -> bool:
+    """Whether ``markdown_to_html`` leaves ``text`` as it is (and an Anki field holds it verbatim)."""
+    return _SPECIAL.isdisjoint(text)
 
 
 def html_to_markdown(text: str) -> str:
