@@ -8,7 +8,9 @@ rows) in a temporary database and prints, as median and p99 over many runs:
 - recording one review with its commit (``StudySession.answer`` and
   ``record_review`` by id), on the collection with its 1,000,000-row log;
 - fetching the next card of the session queue (``StudySession.next_card``);
-- building the queue of 100,000 due cards (``StudySession(...)``);
+- building the queue of 100,000 due cards (``StudySession(...)``, which
+  reads reviews a page at a time) and planning all of them at once
+  (``plan_today``, as ``flashdl due`` does);
 - peak memory (max RSS of this process).
 
 Run: ``python benchmarks/bench_store.py`` (``--quick`` for a small run,
@@ -41,7 +43,7 @@ from flashdl.deck import dump_deck, parse_deck  # noqa: E402
 from flashdl.deck.model import Card, Deck  # noqa: E402
 from flashdl.services.deck_sync import sync_decks  # noqa: E402
 from flashdl.services.reviews import record_review  # noqa: E402
-from flashdl.services.study import StudySession  # noqa: E402
+from flashdl.services.study import StudySession, plan_today  # noqa: E402
 from flashdl.store import open_store  # noqa: E402
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -148,6 +150,11 @@ def bench_study(db: Path, answers: int, queue_runs: int) -> dict[str, object]:
             queue_times.append(time.perf_counter() - start)
             queue_cpu.append(time.thread_time() - cpu)
         queued = session.counts().total
+        full_plan = []
+        for _ in range(max(1, queue_runs // 2)):  # every due card at once, as `flashdl due` lists them
+            start = time.perf_counter()
+            plan_today(store, NOW, None)
+            full_plan.append(time.perf_counter() - start)
         gc.collect()
         gc.freeze()  # the 100,000-entry queue is long-lived: keep it out of GC scans
         next_times, answer_times, answer_cpu = [], [], []
@@ -176,6 +183,7 @@ def bench_study(db: Path, answers: int, queue_runs: int) -> dict[str, object]:
     return {
         "queue_build": summary(queue_times),
         "queue_build_cpu": summary(queue_cpu),
+        "full_plan": summary(full_plan),
         "answer_cpu": summary(answer_cpu),
         "queued_cards": queued,
         "next_card": summary(next_times),
@@ -271,6 +279,8 @@ def report(f: dict[str, Any]) -> None:
     print(f"  queue build                median {queue['median_ms']:.1f} ms, p99 {queue['p99_ms']:.1f} ms "
           f"({study['queued_cards']:,} cards in the queue; CPU median "
           f"{study['queue_build_cpu']['median_ms']:.1f} ms)")
+    print(f"  all due cards planned      median {study['full_plan']['median_ms']:.0f} ms "
+          f"(what `flashdl due` without --limit reads; a session reads them a page at a time)")
     print(f"  next card                  median {nxt['median_ms']:.4f} ms  p99 {nxt['p99_ms']:.4f} ms"
           f"  (target median <= {TARGETS['next card median ms']} ms)")
     print(f"  answer (session, commit)   median {answer['median_ms']:.4f} ms  p99 {answer['p99_ms']:.4f} ms"
