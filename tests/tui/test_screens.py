@@ -8,7 +8,18 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static
-from tui_helpers import DECKS, SAMPLE_DECK, SIZE, build_app, details, grades, settle, shown
+from tui_helpers import (
+    DECKS,
+    SAMPLE_DECK,
+    SIZE,
+    build_app,
+    card_shown,
+    decks_listed,
+    details,
+    grades,
+    settle,
+    shown,
+)
 
 from flashdl.services.lookup import UnknownDeckError
 from flashdl.tui.screens.browse import BrowseScreen
@@ -25,7 +36,7 @@ def cell_texts(table: DataTable) -> list[list[str]]:
 async def test_home_lists_decks_with_counts_then_studies_the_selected_one(db_path: Path) -> None:
     app = build_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await decks_listed(pilot)
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one("#decks", DataTable)
         assert cell_texts(table) == [["TUI sample deck", "5", "0", "0", "5", "–"]]
@@ -46,7 +57,7 @@ async def test_home_lists_decks_with_counts_then_studies_the_selected_one(db_pat
 async def test_empty_database_gets_the_bundled_decks(tmp_path: Path) -> None:
     app = build_app(tmp_path / "new.sqlite3", import_bundled=True, bundled_dir=DECKS)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await decks_listed(pilot)
         names = [row[0] for row in cell_texts(app.screen.query_one("#decks", DataTable))]
         assert names == ["TUI matrix deck", "TUI sample deck"]
         assert "Imported the bundled decks: 6 cards" in shown(app.screen.query_one("#hint", Static))
@@ -63,7 +74,7 @@ async def test_unknown_deck_ends_the_app_with_a_usage_error(db_path: Path) -> No
 async def test_command_palette_lists_every_action_of_the_screen(db_path: Path) -> None:
     app = build_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await decks_listed(pilot)
         home = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Study", "Study all", "Browse", "Refresh", "Quit", "Help", "Theme", "Keys"} <= home
         await pilot.press("a")
@@ -86,7 +97,7 @@ async def test_command_palette_lists_every_action_of_the_screen(db_path: Path) -
 async def test_question_mark_shows_the_keys_and_grade_meanings(db_path: Path) -> None:
     app = build_app(db_path, study="tui-sample")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await card_shown(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -100,7 +111,7 @@ async def test_question_mark_shows_the_keys_and_grade_meanings(db_path: Path) ->
 async def test_browse_searches_by_text_deck_and_tag_and_opens_a_card(db_path: Path) -> None:
     app = build_app(db_path, study="tui-sample")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await card_shown(pilot)
         await pilot.press("space", "2")  # one review for the history
         app.browse()
         await settle(pilot)
@@ -148,7 +159,7 @@ async def test_e_edits_the_deck_file_and_reimports_it(tmp_path: Path, monkeypatc
     app = build_app(db)
     async with app.run_test(size=SIZE) as pilot:
         monkeypatch.setattr(app, "suspend", nullcontext)  # a test driver cannot suspend
-        await settle(pilot)
+        await decks_listed(pilot)
         app.push_screen(CardScreen(details(db, "tui-sample/size").id))
         await settle(pilot)
         assert str(deck.resolve()) in shown(app.screen.query_one("#card-file", Static))
@@ -164,7 +175,7 @@ async def test_t_opens_the_statistics_screen(db_path: Path) -> None:
     stats = pytest.importorskip("flashdl.tui.screens.stats")
     app = build_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await decks_listed(pilot)
         assert "Stats" in {command.title for command in app.get_system_commands(app.screen)}
         await pilot.press("t")
         await settle(pilot)

@@ -11,17 +11,19 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tui_helpers import SIZE, build_app, settle
+from tui_helpers import SIZE, build_app, card_shown, decks_listed, settle, wait_for
+
+from flashdl.tui.screens.summary import SummaryScreen
 
 
 async def _studying(pilot: Pilot[Any], *keys: str) -> None:
-    await settle(pilot)
+    await card_shown(pilot)
     await pilot.press(*keys)
     await settle(pilot)
 
 
 def test_home(snap_compare: Any, db_path: Path) -> None:
-    assert snap_compare(build_app(db_path), terminal_size=SIZE, run_before=settle)
+    assert snap_compare(build_app(db_path), terminal_size=SIZE, run_before=decks_listed)
 
 
 def test_study_front(snap_compare: Any, db_path: Path) -> None:
@@ -51,7 +53,7 @@ def test_computed_card_feedback(snap_compare: Any, matrix_db: Path) -> None:
     app = build_app(matrix_db, study="tui-matrix")
 
     async def answer_wrong(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await card_shown(pilot)
         pilot.app.screen.query_one("#answer", Input).insert_text_at_cursor("2 9 4; 12 15 1; 12 4 16")
         await pilot.press("enter")
         await settle(pilot)
@@ -64,5 +66,7 @@ def test_summary(snap_compare: Any, db_path: Path) -> None:
 
     async def finish(pilot: Pilot[Any]) -> None:
         await _studying(pilot, "space", "4", "space", "2", "space", "5", "escape", "q")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, SummaryScreen)
+                       and pilot.app.screen.due_tomorrow is not None, "the summary")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=finish)

@@ -12,7 +12,7 @@ from flashdl.scheduler.sm2 import ReviewKind
 from flashdl.tui.screens.study import Step, StudyScreen
 from flashdl.tui.screens.summary import SummaryScreen
 
-from tui_helpers import SIZE, build_app, details, grades, settle
+from tui_helpers import SIZE, build_app, card_shown, details, grades, settle
 
 
 def as_typed(answer: Any) -> str:
@@ -23,7 +23,7 @@ def as_typed(answer: Any) -> str:
 
 
 async def start(pilot: Pilot[Any]) -> StudyScreen:
-    await settle(pilot)
+    await card_shown(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, StudyScreen)
     return screen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -55,6 +56,32 @@ async def settle(pilot: Pilot[Any]) -> None:
         except WorkerCancelled:  # the app is exiting
             return
         await pilot.pause()
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    """Settle until ``condition()`` holds (a worker's result is on screen), or fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await settle(pilot)
+        await pilot.pause(0.05)
+
+
+async def card_shown(pilot: Pilot[Any]) -> None:
+    """Until the study screen shows its first card (its worker opened the session)."""
+    from flashdl.tui.screens.study import Step
+
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "step", None) not in (None, Step.LOADING),
+                   "the first card")
+
+
+async def decks_listed(pilot: Pilot[Any]) -> None:
+    """Until the home screen lists the decks (its worker loaded the counts)."""
+    from textual.widgets import DataTable
+
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#decks"))
+                   and pilot.app.screen.query_one("#decks", DataTable).row_count > 0, "the deck list")
 
 
 def shown(widget: Widget) -> str:
