@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from rich.theme import Theme
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -51,6 +52,9 @@ class FlashdlApp(App[None]):
         self.error: FlashdlError | None = None
 
     def on_mount(self) -> None:
+        # Rich's default inline-code style is cyan on black, a black box on a light theme;
+        # reverse video reads in dark, light and NO_COLOR alike.
+        self.console.push_theme(Theme({"markdown.code": "bold reverse"}))
         if self._start_study:
             from flashdl.tui.screens.study import StudyScreen
 

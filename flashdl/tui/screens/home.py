@@ -34,8 +34,8 @@ class HomeScreen(Screen[None]):
                 tooltip="Search cards by text, deck and tag"),
         Binding("t", "stats", "Stats", id="stats", tooltip="Progress statistics"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh", tooltip="Reload the counts"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Next deck", show=False),
+        Binding("k", "cursor_up", "Previous deck", show=False),
         Binding("q", "app.quit", "Quit", id="quit_home"),
     ]
 
