@@ -22,8 +22,9 @@ from typing import Any
 from flashdl.deck.model import Card, Deck
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.anki_collection import AnkiCard, AnkiCollection, AnkiNote, AnkiNotetype
-from flashdl.formats.anki_notetype import (engine_of, errata_of, is_flashdl_notetype, position_of,
-                                           read_card_data, read_deck_marker, strip_deck_marker, tags_of)
+from flashdl.formats.anki_notetype import (engine_of, errata_of, fingerprint, is_flashdl_notetype,
+                                           position_of, read_card_data, read_deck_marker,
+                                           strip_deck_marker, tags_of)
 from flashdl.formats.html_markdown import (html_to_markdown, is_plain, markdown_to_html,
                                            media_references)
 
@@ -54,20 +55,24 @@ def decks_from_collection(collection: AnkiCollection, filename: str,
     groups: dict[int | str, _DeckGroup] = {}
     skipped: list[str] = []
     media: dict[str, None] = {}
+    metas: dict[int, dict[str, Any]] = {}
     for anki_card in collection.cards:
         note = notes.get(anki_card.note_id)
         notetype = collection.notetypes.get(note.notetype_id) if note else None
         if note is None or notetype is None:
             skipped.append(f"Anki card {anki_card.id}: its note or note type is missing")
             continue
-        anki_deck = collection.decks.get(anki_card.deck_id)
-        deck_name = anki_deck.name if anki_deck else "Imported"
-        meta = read_deck_marker(anki_deck.description) if anki_deck else {}
+        meta = metas.get(anki_card.deck_id)
+        if meta is None:
+            anki_deck = collection.decks.get(anki_card.deck_id)
+            meta = metas[anki_card.deck_id] = read_deck_marker(anki_deck.description) if anki_deck else {}
         key: int | str = deck_id or anki_card.deck_id
         group = groups.get(key)
         if group is None:
+            anki_deck = collection.decks.get(anki_card.deck_id)
             description = strip_deck_marker(anki_deck.description) if anki_deck else ""
-            group = groups[key] = _DeckGroup(deck_id, deck_name, meta, description, filename)
+            group = groups[key] = _DeckGroup(deck_id, anki_deck.name if anki_deck else "Imported",
+                                             meta, description, filename)
         converted = _convert(note, notetype, anki_card, tuple(meta.get("tags") or ()))
         if converted is None:
             skipped.append(f"note {note.guid!r} card {anki_card.ord + 1}: nothing on its front")
@@ -156,8 +161,8 @@ def _flashdl_card(note: AnkiNote, values: dict[str, str],
     deck_slug, _, card_slug = values.get("Card", "").partition("/")
     if not (ID_PATTERN.match(deck_slug) and ID_PATTERN.match(card_slug)):
         deck_slug, card_slug = "", guid_slug(note.guid)
-    front = _side(values.get("Front", ""), data.get("front"))
-    back = _side(values.get("Back", ""), data.get("back"))
+    front = _side(values.get("Front", ""), data.get("front"), data.get("front_html"))
+    back = _side(values.get("Back", ""), data.get("back"), data.get("back_html"))
     if not front.strip() and not back.strip():
         return None
     tags = tags_of(data) if data else None
@@ -168,14 +173,18 @@ def _flashdl_card(note: AnkiNote, values: dict[str, str],
     return deck_slug or None, card, position_of(data)
 
 
-def _side(field_html: str, markdown: object) -> str:
+def _side(field_html: str, markdown: object, rendered: object) -> str:
     """The stored Markdown while Anki's field is still what it was rendered to.
 
     Plain text is stored in the field only (it renders to itself), so a plain
     field is taken verbatim, trailing newline and all.
     """
     if isinstance(markdown, str):
-        if markdown_to_html(markdown) == field_html:
+        if isinstance(rendered, str):
+            unchanged = rendered == fingerprint(field_html)
+        else:
+            unchanged = markdown_to_html(markdown) == field_html
+        if unchanged:
             return markdown
     elif is_plain(field_html):
         return field_html

@@ -16,12 +16,12 @@ Anki shows to nobody.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any
 
 from flashdl.deck.model import Card, Deck, EngineSpec, Erratum
-from flashdl.formats.html_markdown import is_plain
 
 NOTETYPE_NAME = "flashdl"
 NOTETYPE_ID = 1_718_900_000_001  # fixed: Anki merges note types by id (genanki README)
@@ -37,20 +37,25 @@ def is_flashdl_notetype(fields: tuple[str, ...]) -> bool:
     return fields[:len(FIELDS)] == FIELDS
 
 
-def card_data(card: Card, position: int | None = None, *, with_text: bool) -> str:
+def card_data(card: Card, position: int | None = None,
+              rendered: tuple[str, str] | None = None) -> str:
     """The JSON of the hidden ``flashdl`` field (compact: one per note).
 
     ``position`` is the card's place in its deck: Anki renumbers notes whose
     ids clash on import, so note order alone does not keep the deck's order.
+    ``rendered`` (the Front and Back HTML) adds the Markdown of each side that
+    does not render to itself, with a fingerprint of its HTML, so an import
+    can tell an untouched field without rendering it again.
     """
     data: dict[str, Any] = {"v": DATA_VERSION}
     if position is not None:
         data["pos"] = position
-    if with_text:  # text an Anki field holds verbatim need not travel twice
-        if not is_plain(card.front):
-            data["front"] = card.front
-        if not is_plain(card.back):
-            data["back"] = card.back
+    if rendered is not None:  # text an Anki field holds verbatim need not travel twice
+        for side, text, html_text in (("front", card.front, rendered[0]),
+                                      ("back", card.back, rendered[1])):
+            if html_text != text:
+                data[side] = text
+                data[f"{side}_html"] = fingerprint(html_text)
     if card.tags:
         data["tags"] = list(card.tags)
     if card.engine is not None:
@@ -60,6 +65,11 @@ def card_data(card: Card, position: int | None = None, *, with_text: bool) -> st
         data["errata"] = [{"note": e.note, "field": e.field, "original": e.original}
                           for e in card.errata]
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def fingerprint(text: str) -> str:
+    """A short digest of a field's HTML (is it still what flashdl rendered?)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def read_card_data(text: str) -> dict[str, Any]:

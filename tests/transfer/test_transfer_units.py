@@ -130,3 +130,22 @@ def test_genanki_cloze_package_gives_one_card_per_deletion() -> None:
     assert cards[0].front == "[...] is max(0, x)"
     assert cards[1].front == "ReLU is [formula]"
     assert cards[1].back == "ReLU is **max(0, x)**\n\nextra"
+
+
+def test_a_field_edited_in_anki_wins_over_the_stored_markdown() -> None:
+    from dataclasses import replace
+
+    from flashdl.deck.model import Card, Deck
+    from flashdl.formats.anki_export import write_package
+
+    deck = Deck(id="d", name="D", cards=(Card(id="1", front="Is $x_1$ **big**?\n", back="yes"),
+                                         Card(id="2", front="plain", back="`code`")))
+    buffer = io.BytesIO()
+    write_package([deck], buffer, now_ms=1_700_000_000_000)
+    package = read_package(io.BytesIO(buffer.getvalue()), "d.apkg")
+    assert decks_from_collection(package.collection, "d.apkg").decks[0].deck == deck
+    first, second = package.collection.notes
+    edited = [first._replace(fields=("Is <i>x</i> big?",) + first.fields[1:]),
+              second._replace(fields=("plain, edited",) + second.fields[1:])]
+    cards = decks_from_collection(replace(package.collection, notes=edited), "d.apkg").decks[0].deck.cards
+    assert [(c.front, c.back) for c in cards] == [("Is *x* big?", "yes"), ("plain, edited", "`code`")]

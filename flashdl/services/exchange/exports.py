@@ -149,7 +149,7 @@ def export_text(store: Store, slug: str, out: Path, separator: str) -> ExportRes
     deck = deck_from_rows(info, cards)
     rows = []
     for index, card in enumerate(deck.cards):
-        data = json.loads(anki_notetype.card_data(card, with_text=False))
+        data = json.loads(anki_notetype.card_data(card))
         if index == 0:
             data["deck"] = {"id": deck.id, "description": deck.description, "source": deck.source,
                             "tags": list(deck.tags)}
