@@ -156,3 +156,29 @@ def test_anki_scheduling_and_history_carry_over(anki_made: Any, db: Path, tmp_pa
         con.close()
     assert log == [(4, 3, 0)] * answered  # Good -> q 4, first reviews
     assert flags == (1, answered)
+
+
+def test_anki_text_exports_import_and_ours_update_anki_notes_in_place(
+        anki_made: Any, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notes_txt = tmp_path / "notes.txt"
+    anki_made.export_note_csv(out_path=str(notes_txt), limit=None, with_html=True, with_tags=True,
+                              with_deck=True, with_notetype=True, with_guid=True)
+    assert "dl-conv" in ok(capsys, "import", str(notes_txt))
+    fronts = [front for front, _back, _tags in _flashdl_cards(db).values()]
+    assert fronts[0] == "Output width for **W=32**, K=5?\n(no padding)" and len(fronts) == 3
+
+    from anki.import_export_pb2 import ImportCsvRequest
+
+    deck_file = BUNDLED[0]
+    deck = load_deck_file(deck_file)
+    ok(capsys, "import", str(deck_file))
+    package, table = tmp_path / "deck.apkg", tmp_path / "deck.tsv"
+    ok(capsys, "export", deck.id, "--format", "apkg", "--out", str(package))
+    ok(capsys, "export", deck.id, "--format", "tsv", "--out", str(table))
+    col = anki_made
+    before = col.note_count()
+    _import_into_anki(col, package)
+    metadata = col.get_csv_metadata(path=str(table), delimiter=None)
+    assert metadata.guid_column == 1 and metadata.WhichOneof("notetype") == "global_notetype"
+    col.import_csv(ImportCsvRequest(path=str(table), metadata=metadata))
+    assert col.note_count() == before + len(deck.cards)  # matched by GUID, updated in place
