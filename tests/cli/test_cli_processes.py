@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import pytest
 from cli_helpers import NOW, REPO, deck_text, flashdl_process, run
 
 CARDS = 100
+KILLS = 6  # processes killed mid-batch, each at a random point
 DAYS = 30  # a batch: every card once a day, for DAYS days
 
 
@@ -60,10 +59,7 @@ def test_sigkill_mid_batch_loses_nothing_committed(template: Path, tmp_path: Pat
     batch = tmp_path / "batch.jsonl"
     total = write_batch(batch, range(1, CARDS + 1))
     rng = random.Random(1)
-    deadline = time.monotonic() + 15  # as many kills as fit (>= 5 on a busy machine)
-    runs = 0
-    while runs < 20 and time.monotonic() < deadline:
-        runs += 1
+    for runs in range(1, KILLS + 1):
         db = tmp_path / f"run{runs}.sqlite3"
         shutil.copy(template, db)
         stop_after = rng.randint(1, 800)
@@ -89,7 +85,6 @@ def test_sigkill_mid_batch_loses_nothing_committed(template: Path, tmp_path: Pat
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
         con.close()
-    assert runs >= 5
 
 
 def test_two_processes_review_one_database(template: Path, tmp_path: Path) -> None:
@@ -111,27 +106,16 @@ def test_two_processes_review_one_database(template: Path, tmp_path: Path) -> No
 HEAVY = ("textual", "numpy", "sqlalchemy")
 
 
-def test_help_is_light_and_fast() -> None:
+def test_help_and_command_modules_import_nothing_heavy() -> None:
+    # How fast --help returns is measured in benchmarks/bench_cli_startup.py;
+    # what keeps it fast is that nothing heavy is imported before a command runs.
     code = (
-        "import sys, time; t = time.perf_counter()\n"
+        "import sys\n"
         "from flashdl.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "import flashdl.commands.decks, flashdl.commands.review, flashdl.commands.transfer\n"
-        f"print({list(HEAVY)!r} and [m for m in {HEAVY!r} if m in sys.modules], file=sys.stderr)\n"
+        f"print([m for m in {HEAVY!r} if m in sys.modules], file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                             check=True)
     assert result.stderr.strip() == "[]"
-    best = min(_timed(["-m", "flashdl.cli", "--help"]) for _ in range(5))
-    # Under 0.15 s (a bare interpreter starts in ~0.02 s here). On a machine so
-    # busy that a bare start takes 10x longer, within 3x of a bare start
-    # (importing SQLAlchemy alone would be ~7x).
-    bare = min(_timed(["-c", "pass"]) for _ in range(5))
-    assert best < max(0.15, 3 * bare), f"flashdl --help took {best:.3f} s (bare python {bare:.3f} s)"
-
-
-def _timed(argv: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, *argv], cwd=REPO, check=True, capture_output=True,
-                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-    return time.perf_counter() - start
