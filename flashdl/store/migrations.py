@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from flashdl.store.errors import NewerSchemaError, NotADatabaseError, StoreError
-from flashdl.store.schema import QUEUE_INDEX_COLUMNS, QUEUE_INDEX_COLUMNS_V3, SCHEMA_VERSION, Base
+from flashdl.store.schema import (
+    CARD_STATS_INDEX_COLUMNS,
+    LAPSE_INDEX_COLUMNS,
+    LAPSE_INDEX_WHERE,
+    QUEUE_INDEX_COLUMNS,
+    QUEUE_INDEX_COLUMNS_V3,
+    REVIEW_DAY_INDEX_COLUMNS,
+    SCHEMA_VERSION,
+    Base,
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         statements=(
             "DROP INDEX ix_card_queue",
             f"CREATE INDEX ix_card_queue ON card ({', '.join(QUEUE_INDEX_COLUMNS)})",
+        ),
+    ),
+    Migration(
+        name="covering indexes for the statistics",
+        from_version=4,
+        to_version=5,
+        statements=(
+            "DROP INDEX ix_review_log_day",
+            f"CREATE INDEX ix_review_log_day ON review_log ({', '.join(REVIEW_DAY_INDEX_COLUMNS)})",
+            f"CREATE INDEX ix_review_log_lapse ON review_log ({', '.join(LAPSE_INDEX_COLUMNS)}) "
+            f"WHERE {LAPSE_INDEX_WHERE}",
+            f"CREATE INDEX ix_card_stats ON card ({', '.join(CARD_STATS_INDEX_COLUMNS)})",
         ),
     ),
 )

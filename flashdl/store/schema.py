@@ -22,17 +22,20 @@ Schema history (``flashdl.store.migrations``): 1 first release; 2 added
 ``card.buried_until`` (bury until the next study day) and the ``review_log``
 index by study day; 3 replaced the ``card.due`` index by a covering index
 for building the queue; 4 put ``due`` first in it, so a session reads its
-reviews a page at a time instead of all at once.
+reviews a page at a time instead of all at once; 5 added covering indexes
+for the statistics (``flashdl.store.stats_queries``): the study-day index
+also holds the review facts, lapses have a partial index, and the cards
+one by interval and ease.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Due first: reviews are read a page at a time in (due, deck, position) order,
 # and a deck's new cards (due NULL) in file order, both straight off the index.
 QUEUE_INDEX_COLUMNS = (
@@ -43,6 +46,18 @@ QUEUE_INDEX_COLUMNS_V3 = (
     "deck_id", "due", "position", "retired", "suspended", "buried_until", "repeat_pending",
     "last_review",
 )
+# Statistics (schema 5): every figure of `flashdl stats` is read from an index alone.
+# Card counts and the interval/E-Factor histograms, grouped in this order without a sort:
+CARD_STATS_INDEX_COLUMNS = (
+    "retired", "interval", "ease", "suspended", "repeat_pending", "due", "last_review",
+    "buried_until", "deck_id",
+)
+# Days of the review log with what is counted per day (totals, retention, typed answers):
+REVIEW_DAY_INDEX_COLUMNS = (
+    "study_day", "kind", "grade", "interval_before", "duration_ms", "answer_correct", "card_id",
+)
+LAPSE_INDEX_COLUMNS = ("card_id", "kind", "grade")
+LAPSE_INDEX_WHERE = "kind = 1 AND grade < 3"  # a lapse: a review-kind review graded < 3
 
 
 class Base(DeclarativeBase):
@@ -70,6 +85,7 @@ class CardRow(Base):
         UniqueConstraint("deck_id", "slug", name="uq_card_deck_slug"),
         # Covers the queue, the deck counts and the new cards of a deck in file order.
         Index("ix_card_queue", *QUEUE_INDEX_COLUMNS),
+        Index("ix_card_stats", *CARD_STATS_INDEX_COLUMNS),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -110,7 +126,8 @@ class ReviewLogRow(Base):
     __tablename__ = "review_log"
     __table_args__ = (
         Index("ix_review_log_card", "card_id", "id"),
-        Index("ix_review_log_day", "study_day"),
+        Index("ix_review_log_day", *REVIEW_DAY_INDEX_COLUMNS),
+        Index("ix_review_log_lapse", *LAPSE_INDEX_COLUMNS, sqlite_where=text(LAPSE_INDEX_WHERE)),
         {"sqlite_autoincrement": True},
     )
 
