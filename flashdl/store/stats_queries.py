@@ -21,10 +21,11 @@ checks the plans):
 - ``ix_card_queue`` (due, ...): the forecast.
 
 A unary ``+`` keeps SQLite from using a column's index where that would be
-the wrong plan: with a deck, review-log rows are kept by ``+card_id IN (the
-deck's cards)``, or SQLite would seek the log card by card (one probe per
-card of the deck) instead of reading a range of days; the forecast reads
-the due range, not every active card. Study days are ISO text, so ``BETWEEN``
+the wrong plan (there are no ANALYZE statistics to tell it): with a deck,
+review-log rows are kept by ``+card_id IN (the deck's cards)``, or SQLite
+would seek the log card by card instead of reading a range of days, and
+cards by ``+deck_id``, so the covering indexes are read rather than the
+(deck, slug) one; the forecast reads the due range, not every active card. Study days are ISO text, so ``BETWEEN``
 and ``<`` on them order like the dates; review-log figures use the
 ``study_day`` each row was stored with (the day it counted for, in the zone
 it was made in). ``deck_id=None`` means every deck.
