@@ -137,7 +137,9 @@ def read_history(text: str, filename: str) -> dict[str, CardHistory]:
             card = cards.get(record[card_at])
             if card is None:
                 card = cards[record[card_at]] = CardHistory(line, [])
-            card.reviews.append((int(record[time_at]), grade, min(max(duration, 0), MAX_DURATION_MS)))
+            if not 0 <= duration <= MAX_DURATION_MS:
+                duration = 0 if duration < 0 else MAX_DURATION_MS
+            card.reviews.append((int(record[time_at]), grade, duration))
     except ValueError as error:
         raise InputError(f"not a number ({error})", SourcePosition(filename, line)) from None
     except csv.Error as error:

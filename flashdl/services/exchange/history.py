@@ -22,6 +22,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from flashdl.clock import study_day
@@ -94,7 +95,9 @@ def replay(card_id: int, reviews: Iterable[Incoming], day_of: Callable[[int], in
             else:
                 n2, interval2 = n + 1, next_interval(interval, ease)
             ease2 = next_ease(ease, grade)
-            due2 = min(day + interval2, LAST_DAY)
+            due2 = day + interval2
+            if due2 > LAST_DAY:
+                due2 = LAST_DAY
             due2_text = iso(due2)
         rating = 1 if grade < sm2.PASS_GRADE else grade - 1
         rows.append((card_id, ms, day_text, grade, rating, kind, n, n2, ease, ease2, interval,
@@ -144,7 +147,7 @@ def import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
         if old:
             rebuilt.append(card_id)
             fresh.extend(_incoming_of(row) for row in old)
-        fresh.sort(key=_moment)
+        fresh.sort(key=itemgetter(0))
         card_rows, state = replay(card_id, fresh, day_of, iso)
         rows.extend(card_rows)
         states.append(state)
@@ -152,10 +155,6 @@ def import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
     store_access.insert_reviews(db, rows)
     store_access.save_states(db, states)
     return HistoryCounts(cards=len(states), added=added, duplicates=duplicates)
-
-
-def _moment(review: tuple[Any, ...]) -> int:
-    return int(review[0])
 
 
 def _incoming_of(row: tuple[Any, ...]) -> Incoming:
