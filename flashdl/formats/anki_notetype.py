@@ -47,24 +47,32 @@ def card_data(card: Card, position: int | None = None,
     does not render to itself, with a fingerprint of its HTML, so an import
     can tell an untouched field without rendering it again.
     """
-    data: dict[str, Any] = {"v": DATA_VERSION}
+    # Built as text (one per note, 100,000 in a large export); strings through json's C encoder.
+    parts = [f'{{"v":{DATA_VERSION}']
     if position is not None:
-        data["pos"] = position
+        parts.append(f',"pos":{int(position)}')
     if rendered is not None:  # text an Anki field holds verbatim need not travel twice
         for side, text, html_text in (("front", card.front, rendered[0]),
                                       ("back", card.back, rendered[1])):
             if html_text != text:
-                data[side] = text
-                data[f"{side}_html"] = fingerprint(html_text)
+                parts.append(f',"{side}":{_json_text(text)},"{side}_html":"{fingerprint(html_text)}"')
     if card.tags:
-        data["tags"] = list(card.tags)
+        parts.append(f',"tags":[{",".join(map(_json_text, card.tags))}]')
     if card.engine is not None:
-        data["engine"] = {"family": card.engine.family, "params": card.engine.params,
-                          "vary": card.engine.vary}
+        engine = {"family": card.engine.family, "params": card.engine.params, "vary": card.engine.vary}
+        parts.append(f',"engine":{_compact(engine)}')
     if card.errata:
-        data["errata"] = [{"note": e.note, "field": e.field, "original": e.original}
-                          for e in card.errata]
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        errata = [{"note": e.note, "field": e.field, "original": e.original} for e in card.errata]
+        parts.append(f',"errata":{_compact(errata)}')
+    parts.append("}")
+    return "".join(parts)
+
+
+_json_text = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def fingerprint(text: str) -> str:

@@ -125,7 +125,8 @@ def export_apkg(store: Store, slug: str, out: Path, now: datetime) -> ExportResu
     info, cards = _load(store, slug)
     deck = deck_from_rows(info, cards)
     with atomic_output(out) as handle:
-        count = write_package([deck], handle, now_ms=to_ms(now), solution_for=worked_solution)  # type: ignore[arg-type]
+        count = write_package([deck], handle, now_ms=to_ms(now),  # type: ignore[arg-type]
+                              solution_for=worked_solution)
     return ExportResult(slug, str(out), count)
 
 
