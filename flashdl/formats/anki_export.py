@@ -28,6 +28,7 @@ from flashdl.formats.html_markdown import markdown_to_html
 SolutionFor = Callable[[Card], str | None]
 _BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
            "!#$%&()*+,-./:;<=>?@[]^_`{|}~")
+_BASE91_PAIRS = [high + low for high in _BASE91 for low in _BASE91]
 ANKI_DECK_ID_BASE = 1 << 40
 
 
@@ -38,11 +39,12 @@ def note_guid(deck_id: str, card_id: str) -> str:
     base-91 digits taken by ``divmod``: a large export makes 100,000 of them.
     """
     number = int.from_bytes(hashlib.sha256(f"{deck_id}/{card_id}".encode()).digest()[:8], "big")
-    digits = []
-    while number:
-        number, digit = divmod(number, 91)
-        digits.append(_BASE91[digit])
-    return "".join(reversed(digits))
+    pairs = []
+    while number >= 91:  # two base-91 digits at a time
+        number, pair = divmod(number, 8281)
+        pairs.append(_BASE91_PAIRS[pair])
+    text = "".join(reversed(pairs))
+    return (_BASE91[number] + text) if number else text.lstrip(_BASE91[0])
 
 
 def anki_deck_id(deck_id: str) -> int:

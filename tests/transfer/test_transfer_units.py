@@ -149,3 +149,12 @@ def test_a_field_edited_in_anki_wins_over_the_stored_markdown() -> None:
               second._replace(fields=("plain, edited",) + second.fields[1:])]
     cards = decks_from_collection(replace(package.collection, notes=edited), "d.apkg").decks[0].deck.cards
     assert [(c.front, c.back) for c in cards] == [("Is *x* big?", "yes"), ("plain, edited", "`code`")]
+
+
+def test_note_guids_are_genankis() -> None:
+    import genanki
+
+    from flashdl.formats.anki_export import note_guid
+
+    for card in ["001", "x", "a-b.c", *map(str, range(3000))]:
+        assert note_guid("quiz-3", card) == genanki.guid_for(f"quiz-3/{card}")

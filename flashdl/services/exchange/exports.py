@@ -59,7 +59,7 @@ def _tags(text: str | None) -> tuple[str, ...]:
         return ()
     if "\\" in text:
         return tuple(json.loads(text))
-    return tuple(tag[1:-1] for tag in text[1:-1].split(","))
+    return tuple(text[2:-2].split('","'))
 
 
 def _load(store: Store, slug: str) -> tuple[DeckInfo, list[CardInfo]]:
