@@ -22,6 +22,7 @@ from flashdl.tui.widgets.footer import KeysFooter
 
 COLUMNS = (("Deck", "deck"), ("New", "new"), ("Learn", "learning"), ("Due", "due"),
            ("Total", "total"), ("Today", "today"))
+DECK_NAME_WIDTH = (10, 46)  # the deck column's narrowest and widest
 
 
 class HomeScreen(Screen[None]):
@@ -47,8 +48,7 @@ class HomeScreen(Screen[None]):
         yield Static("flashdl · decks", classes="title", id="home-title")
         yield Static("Opening the collection…", id="banner", classes="status")
         table = DeckTable(cursor_type="row", zebra_stripes=True, id="decks")
-        for label, key in COLUMNS:
-            table.add_column(label, key=key)
+        _add_columns(table, [])
         yield table
         yield Static("", id="hint", classes="status")
         yield KeysFooter()
@@ -75,7 +75,8 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#decks", DataTable)
         selected = self.selected_deck()
         self._lines = [deck_line(summary) for summary in summaries]
-        table.clear()
+        table.clear(columns=True)
+        _add_columns(table, self._lines)
         for line in self._lines:
             table.add_row(
                 line.name,
@@ -144,6 +145,19 @@ class DeckTable(DataTable[Any]):
     """The deck table; its ``enter`` is shown in the footer as Study."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Study", tooltip="Study the selected deck")]
+
+
+def _add_columns(table: DataTable[Any], lines: list[DeckLine]) -> None:
+    """The columns, with widths fixed from the data (no re-measuring race, no jumping)."""
+    low, high = DECK_NAME_WIDTH
+    widths = {
+        "deck": max(low, min(high, max((len(line.name) for line in lines), default=low))),
+        "today": max([len("Today"), *(len(line.today) for line in lines)]),
+    }
+    for label, key in COLUMNS:
+        numeric = key not in widths
+        heading = Text(label, justify="right") if numeric else label
+        table.add_column(heading, key=key, width=widths.get(key, max(len(label), 5)))
 
 
 def _count(value: int) -> Text:
