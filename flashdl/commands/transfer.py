@@ -256,4 +256,7 @@ def export(args: argparse.Namespace, ctx: Context) -> int:
     exporter = EXPORTERS.get(args.format)
     if exporter is None:
         raise UsageError(f"exporting --format {args.format} is not supported yet")
+    if getattr(args, "with_history", False) and args.format not in ("yaml", "revlog"):
+        warn(ctx, f"--with-history has no effect on --format {args.format} "
+                  "(history goes out with --format yaml --with-history, or --format revlog)")
     return exporter(args, ctx)

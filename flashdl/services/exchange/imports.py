@@ -125,8 +125,7 @@ def load_apkg(paths: Sequence[Path], deck_id: str | None, *, with_history: bool)
                 key = f"{imported.deck.id}/{card.id}"
                 if anki_card.id in by_card:
                     prepared.reviews[key] = PendingReviews(str(path), None, by_card[anki_card.id])
-                if anki_card.queue == -1:
-                    prepared.suspended[key] = True
+                prepared.suspended[key] = anki_card.queue == -1  # Anki's flag wins, either way
     return prepared
 
 
