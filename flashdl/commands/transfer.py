@@ -62,8 +62,8 @@ def _with_side_files(decks: list) -> PreparedImport:  # type: ignore[type-arg]
 def _apply(ctx: Context, prepared: PreparedImport) -> ImportReport:
     from flashdl.services.exchange.imports import apply_import
 
-    with ctx.open_store() as store:
-        return apply_import(store, prepared, ctx.now())
+    with ctx.open_store() as store:  # without --now, history days follow local (summer) time
+        return apply_import(store, prepared, ctx.now(), local_time=not ctx.now_given)
 
 
 def _import_sources(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:

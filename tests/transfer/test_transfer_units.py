@@ -158,3 +158,23 @@ def test_note_guids_are_genankis() -> None:
 
     for card in ["001", "x", "a-b.c", *map(str, range(3000))]:
         assert note_guid("quiz-3", card) == genanki.guid_for(f"quiz-3/{card}")
+
+
+def test_local_study_days_follow_summer_time(monkeypatch: object) -> None:
+    import time
+
+    import pytest
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("no tzset on this platform")
+    monkeypatch.setenv("TZ", "Europe/Berlin")  # type: ignore[attr-defined]
+    time.tzset()
+    try:
+        day_of = day_function(None, 4)
+        summer = 1_719_801_000_000  # 2024-07-01T02:30Z = 04:30 CEST: the study day of July 1
+        winter = 1_704_076_200_000  # 2024-01-01T02:30Z = 03:30 CET: still December 31
+        assert date.fromordinal(day_of(summer)) == date(2024, 7, 1)
+        assert date.fromordinal(day_of(winter)) == date(2023, 12, 31)
+    finally:
+        monkeypatch.undo()  # type: ignore[attr-defined]
+        time.tzset()

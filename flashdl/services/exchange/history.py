@@ -53,15 +53,21 @@ class HistoryCounts:
     duplicates: int  # reviews already there (same card, same moment)
 
 
-def day_function(tz: tzinfo, rollover_hour: int) -> Callable[[int], int]:
-    """ms -> study-day ordinal in ``tz``, cached per quarter hour."""
+def day_function(tz: tzinfo | None, rollover_hour: int) -> Callable[[int], int]:
+    """ms -> study-day ordinal in ``tz``, cached per quarter hour.
+
+    ``tz`` None is the machine's local zone with its own offset at each
+    moment (summer time included), as the moments of reviews made here had.
+    """
     cache: dict[int, int] = {}
 
     def day_of(ms: int) -> int:
         bucket = ms // DAY_BUCKET_MS
         day = cache.get(bucket)
         if day is None:
-            moment = datetime.fromtimestamp(bucket * DAY_BUCKET_MS / 1000, tz)
+            seconds = bucket * DAY_BUCKET_MS / 1000
+            moment = (datetime.fromtimestamp(seconds, tz) if tz is not None
+                      else datetime.fromtimestamp(seconds).astimezone())
             day = cache[bucket] = study_day(moment, rollover_hour=rollover_hour).toordinal()
         return day
 

@@ -51,8 +51,13 @@ class ImportReport:
     notes: tuple[str, ...]
 
 
-def apply_import(store: Store, prepared: PreparedImport, now: datetime) -> ImportReport:
-    """Write a prepared import in one transaction (all or nothing)."""
+def apply_import(store: Store, prepared: PreparedImport, now: datetime, *,
+                 local_time: bool = False) -> ImportReport:
+    """Write a prepared import in one transaction (all or nothing).
+
+    New reviews count for the study day of their moment in ``now``'s zone, or,
+    with ``local_time``, in the machine's zone at that moment (summer time).
+    """
     from flashdl.services.deck_sync import sync_decks
     from flashdl.services.views import SyncReport
     from flashdl.store.settings import load_settings
@@ -63,7 +68,7 @@ def apply_import(store: Store, prepared: PreparedImport, now: datetime) -> Impor
         if prepared.reviews or prepared.saved or prepared.suspended:
             db = store.dbapi
             ids = store_access.card_ids(db)
-            day_of = day_function(now.tzinfo, load_settings(conn).rollover_hour)  # type: ignore[arg-type]
+            day_of = day_function(None if local_time else now.tzinfo, load_settings(conn).rollover_hour)
             from flashdl.services.exchange.saved_history import split_saved
 
             incoming, exact = split_saved(db, prepared.saved, ids)
