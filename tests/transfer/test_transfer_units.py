@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta, timezone
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -160,14 +161,12 @@ def test_note_guids_are_genankis() -> None:
         assert note_guid("quiz-3", card) == genanki.guid_for(f"quiz-3/{card}")
 
 
-def test_local_study_days_follow_summer_time(monkeypatch: object) -> None:
+def test_local_study_days_follow_summer_time(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
-
-    import pytest
 
     if not hasattr(time, "tzset"):
         pytest.skip("no tzset on this platform")
-    monkeypatch.setenv("TZ", "Europe/Berlin")  # type: ignore[attr-defined]
+    monkeypatch.setenv("TZ", "Europe/Berlin")
     time.tzset()
     try:
         day_of = day_function(None, 4)
@@ -176,5 +175,5 @@ def test_local_study_days_follow_summer_time(monkeypatch: object) -> None:
         assert date.fromordinal(day_of(summer)) == date(2024, 7, 1)
         assert date.fromordinal(day_of(winter)) == date(2023, 12, 31)
     finally:
-        monkeypatch.undo()  # type: ignore[attr-defined]
+        monkeypatch.undo()
         time.tzset()
