@@ -120,7 +120,7 @@ class ArrayAnswer:
         wanted, given_flat = _flatten(expected), _flatten(conformed)
         integral = self.integral
         for position, (want, got) in enumerate(zip(wanted, given_flat)):
-            if want == got and type(want) is int:
+            if type(want) is int and type(got) is int and want == got:
                 continue
             if not numbers_match(want, got, integral=integral):
                 count += 1
