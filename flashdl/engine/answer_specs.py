@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from flashdl.engine.answer_parse import Nested, parse_scalar, parse_shape
-from flashdl.engine.array_parse import nested_shape, parse_array, split_labelled
+from flashdl.engine.array_parse import parse_array, split_labelled
 from flashdl.engine.errors import AnswerParseError
 from flashdl.engine.text_format import format_inline, format_number, format_shape
 from flashdl.engine.verdict import Verdict
@@ -114,7 +114,7 @@ class ArrayAnswer:
         conformed = _conform(given, wanted_shape)
         if conformed is None:
             return [f"shape mismatch: expected {_describe_shape(wanted_shape)}, "
-                    f"got {_describe_shape(nested_shape(given))}"]
+                    f"got {_describe_shape(_shape_of(given))}"]
         differences: list[str] = []
         count = 0
         wanted, given_flat = _flatten(expected), _flatten(conformed)
@@ -149,8 +149,10 @@ def _size(shape: Sequence[int]) -> int:
 
 
 def _conform(given: Nested, wanted: tuple[int, ...]) -> Nested | None:
-    """Forgive leading 1-dimensions (`[[5]]` for 5, `1 2 3` for a 1×3 matrix) and columns for lists."""
-    shape = nested_shape(given)
+    """Forgive leading 1-dimensions (`[[5]]` for 5, `1 2 3` for a 1×3 matrix) and columns for lists.
+
+    `given` comes from `parse`, which has checked that it is rectangular."""
+    shape = _shape_of(given)
     while len(shape) > len(wanted) and shape[0] == 1:
         assert isinstance(given, list)
         given, shape = given[0], shape[1:]

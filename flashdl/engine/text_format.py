@@ -100,9 +100,11 @@ def layout_array(array: Any, indent: str = "    ") -> str:
 
 def factor_texts(nested: Any) -> Any:
     """Every number of a nested list formatted as a factor, once, for many products."""
-    if isinstance(nested, list):
-        return [factor_texts(item) for item in nested]
-    return format_factor(nested)
+    if not isinstance(nested, list):
+        return format_factor(nested)
+    if nested and not isinstance(nested[0], list):
+        return [format_factor(item) for item in nested]
+    return [factor_texts(item) for item in nested]
 
 
 def join_products(pairs: Sequence[tuple[str, str]]) -> str:
