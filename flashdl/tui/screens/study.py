@@ -161,7 +161,9 @@ class StudyScreen(Screen[None]):
                                   if exercise.varies else f"Exercise ({exercise.family})")
             panel.show_plain(exercise.prompt)
             panel.display = True
-        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        card_area = self.query_one("#card", VerticalScroll)
+        if card_area.scroll_y:  # an immediate scroll, only when needed: no second frame per card
+            card_area.scroll_home(animate=False, immediate=True)
         self.query_one(SessionProgress).show(self.tally.count, self.session.counts())
         answer = self.query_one("#answer", Input)
         if exercise is not None:
@@ -290,7 +292,7 @@ class StudyScreen(Screen[None]):
     def action_reveal(self) -> None:
         if self.step is Step.FRONT:
             self._reveal_back()
-            self.query_one("#back").scroll_visible(animate=False)
+            self.call_after_refresh(self._show_back_if_hidden)
             self._set_step(Step.BACK)
 
     def action_grade(self, grade: int) -> None:
@@ -324,6 +326,12 @@ class StudyScreen(Screen[None]):
         self.session.suspend(self.card.id)
         self.notify(f"Suspended {self.card.card} (unsuspend it from browse).")
         self._show_next()
+
+    def _show_back_if_hidden(self) -> None:
+        """Scroll the answer into view when it lands below the fold (long cards only)."""
+        card_area, back = self.query_one("#card", VerticalScroll), self.query_one("#back")
+        if back.region.bottom > card_area.region.bottom and back.region.y >= card_area.region.bottom - 2:
+            back.scroll_visible(animate=False, top=True)
 
     def action_bury(self) -> None:
         if self.card is None or self.step is Step.LOADING:
