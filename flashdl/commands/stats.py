@@ -13,8 +13,7 @@ import argparse
 from flashdl.commands.context import Context
 from flashdl.commands.output import emit_json, emit_line, table
 from flashdl.errors import FlashdlError, UsageError
-from flashdl.services.stats import StatsReport, collection_stats
-from flashdl.store import open_store
+from flashdl.services.stats import StatsReport, stats_of_file
 
 WIDTH = 80
 CHART_HEIGHT = 5
@@ -24,15 +23,14 @@ ASCII_LEVELS = " ..::||##"
 
 
 def stats(args: argparse.Namespace, ctx: Context) -> int:
-    with open_store(ctx.db_path) as store:
-        try:
-            report = collection_stats(store, ctx.now(), args.deck, args.days)
-        except FlashdlError as error:
-            from flashdl.services.lookup import UnknownDeckError
+    try:
+        report = stats_of_file(ctx.db_path, ctx.now(), args.deck, args.days)
+    except FlashdlError as error:
+        from flashdl.services.lookup import UnknownDeckError
 
-            if isinstance(error, UnknownDeckError):
-                raise UsageError(str(error)) from None
-            raise
+        if isinstance(error, UnknownDeckError):
+            raise UsageError(str(error)) from None
+        raise
     if args.json:
         emit_json(ctx, report.to_json())
     else:

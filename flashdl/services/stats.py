@@ -7,6 +7,12 @@
     gives the §6 contract. ``StatsService(store, clock)`` binds a store and
     a clock for the statistics screen.
 
+``stats_of_file(path, now, deck=None, days=30) -> StatsReport``
+    The same for the command line, in one read transaction on the database
+    file: through the sqlite3 module alone when the file is at the current
+    schema (so a one-shot process does not pay for importing SQLAlchemy),
+    else through ``open_store``, which creates, upgrades or refuses it.
+
 Definitions (the same in the CLI, the JSON and the screen):
 
 - **Study day**: a day starts at the rollover hour (04:00 local time by
@@ -52,15 +58,20 @@ Definitions (the same in the CLI, the JSON and the screen):
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from flashdl.clock import Clock, study_day
+from flashdl.clock import DEFAULT_ROLLOVER_HOUR, Clock, study_day
 from flashdl.scheduler.sm2 import INITIAL_EASE
-from flashdl.store import Store, stats_queries
-from flashdl.store.settings import load_settings
+from flashdl.store import stats_queries
+
+if TYPE_CHECKING:
+    from flashdl.store import Store
 
 DEFAULT_DAYS = 30
 HARDEST_LIMIT = 10
@@ -204,38 +215,64 @@ def collection_stats(
     correct ones) over that many days up to today, for the screen's
     heat-map. Raises ``UnknownDeckError``.
     """
+    with store.read():
+        return _report(store.dbapi, now, deck, days, calendar_days)
+
+
+def stats_of_file(
+    path: Path | str,
+    now: datetime,
+    deck: str | None = None,
+    days: int = DEFAULT_DAYS,
+    *,
+    calendar_days: int = 0,
+) -> StatsReport:
+    """``collection_stats`` of the database file at ``path`` (see the module docstring)."""
+    db = stats_queries.open_reader(path)
+    if db is None:
+        from flashdl.store import open_store
+
+        with open_store(path) as store:
+            return collection_stats(store, now, deck, days, calendar_days=calendar_days)
+    with closing(db), stats_queries.reading(db):
+        return _report(db, now, deck, days, calendar_days)
+
+
+def _report(
+    db: sqlite3.Connection, now: datetime, deck: str | None, days: int, calendar_days: int
+) -> StatsReport:
+    """Every figure, inside the caller's read transaction on ``db``."""
     if not isinstance(now, datetime) or now.tzinfo is None:
         raise ValueError("statistics need a timezone-aware datetime for 'now'")
     if days < 1:
         raise ValueError("days must be at least 1")
-    with store.read() as conn:
-        rollover = load_settings(conn).rollover_hour
-        today = study_day(now, rollover_hour=rollover)
-        deck_id = _deck_id(stats_queries.deck_ids(conn), deck)
-        first = today - timedelta(days=days - 1)
-        groups = stats_queries.card_groups(
-            conn, today=today, deck_id=deck_id,
-            ease_edges=EASE_EDGES, interval_edges=INTERVAL_EDGES,
+    rollover = stats_queries.rollover_hour(db, DEFAULT_ROLLOVER_HOUR)
+    today = study_day(now, rollover_hour=rollover)
+    deck_id = _deck_id(stats_queries.deck_ids(db), deck)
+    first = today - timedelta(days=days - 1)
+    groups = stats_queries.card_groups(
+        db, today=today, deck_id=deck_id,
+        ease_edges=EASE_EDGES, interval_edges=INTERVAL_EDGES,
+    )
+    reviewed, correct, new_seen, spent_ms = stats_queries.day_totals(
+        db, day=today, deck_id=deck_id
+    )
+    streak = stats_queries.study_streak(db, today=today, deck_id=deck_id)
+    by_day = stats_queries.reviews_per_day(db, first=first, last=today, deck_id=deck_id)
+    due = stats_queries.due_forecast(
+        db, today=today, end=today + timedelta(days=days), deck_id=deck_id
+    )
+    retention = stats_queries.retention_counts(db, first=first, last=today, deck_id=deck_id)
+    hardest = stats_queries.hardest_cards(
+        db, deck_id=deck_id, limit=HARDEST_LIMIT, ease_below=INITIAL_EASE
+    )
+    engine = stats_queries.engine_attempts(db, first=first, last=today, deck_id=deck_id)
+    calendar: list[tuple[date, int, int]] = []
+    if calendar_days > 0:
+        calendar = stats_queries.reviews_per_day(
+            db, first=today - timedelta(days=calendar_days - 1), last=today,
+            deck_id=deck_id,
         )
-        reviewed, correct, new_seen, spent_ms = stats_queries.day_totals(
-            conn, day=today, deck_id=deck_id
-        )
-        streak = stats_queries.study_streak(conn, today=today, deck_id=deck_id)
-        by_day = stats_queries.reviews_per_day(conn, first=first, last=today, deck_id=deck_id)
-        due = stats_queries.due_forecast(
-            conn, today=today, end=today + timedelta(days=days), deck_id=deck_id
-        )
-        retention = stats_queries.retention_counts(conn, first=first, last=today, deck_id=deck_id)
-        hardest = stats_queries.hardest_cards(
-            conn, deck_id=deck_id, limit=HARDEST_LIMIT, ease_below=INITIAL_EASE
-        )
-        engine = stats_queries.engine_attempts(conn, first=first, last=today, deck_id=deck_id)
-        calendar: list[tuple[date, int, int]] = []
-        if calendar_days > 0:
-            calendar = stats_queries.reviews_per_day(
-                conn, first=today - timedelta(days=calendar_days - 1), last=today,
-                deck_id=deck_id,
-            )
     counts, ease_counts, interval_counts = _fold_card_groups(groups)
     young, mature = retention.get(False, (0, 0)), retention.get(True, (0, 0))
     due_on = dict(due)
@@ -327,5 +364,5 @@ class StatsService:
 
     def deck_ids(self) -> list[str]:
         """Every deck's id, in order (the screen steps through them)."""
-        with self.store.read() as conn:
-            return list(stats_queries.deck_ids(conn))
+        with self.store.read():
+            return list(stats_queries.deck_ids(self.store.dbapi))

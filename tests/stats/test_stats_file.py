@@ -1,0 +1,79 @@
+"""``stats_of_file``: sqlite3 alone on a current database, the store's opening otherwise."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from stats_helpers import add_deck, grade
+
+from flashdl.clock import DEFAULT_ROLLOVER_HOUR
+from flashdl.errors import FlashdlError
+from flashdl.services import settings as settings_service
+from flashdl.services.stats import collection_stats, stats_of_file
+from flashdl.store import SCHEMA_VERSION, open_store
+from flashdl.store.settings import Settings
+from flashdl.store.stats_queries import STATS_SCHEMA_VERSION, open_reader
+
+NOW = datetime(2025, 3, 10, 12, tzinfo=timezone.utc)
+
+
+def test_the_statements_are_written_for_the_current_schema() -> None:
+    """A schema change must be checked against the stats statements (and their plans)."""
+    assert STATS_SCHEMA_VERSION == SCHEMA_VERSION
+    assert Settings().rollover_hour == DEFAULT_ROLLOVER_HOUR
+
+
+def test_file_and_store_give_the_same_figures(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        add_deck(store, "d", 3)
+        grade(store, "d/000", 4, NOW)
+        grade(store, "d/001", 1, NOW)
+        expected = collection_stats(store, NOW, calendar_days=10)
+    reader = open_reader(db_path)
+    assert reader is not None
+    reader.close()
+    assert stats_of_file(db_path, NOW, calendar_days=10) == expected
+
+
+def test_an_older_database_is_upgraded_through_the_store(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        add_deck(store, "d", 1)
+        grade(store, "d/000", 5, NOW)
+    db = sqlite3.connect(db_path)
+    db.executescript(  # back to schema 4's indexes
+        "DROP INDEX ix_card_stats; DROP INDEX ix_review_log_lapse; DROP INDEX ix_review_log_day;"
+        "CREATE INDEX ix_review_log_day ON review_log (study_day); PRAGMA user_version = 4;")
+    db.close()
+    assert open_reader(db_path) is None
+    assert stats_of_file(db_path, NOW).studied_today.reviewed == 1
+    db = sqlite3.connect(db_path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ix_card_stats'").fetchone()[0]
+    db.close()
+
+
+def test_a_missing_file_becomes_an_empty_collection(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    assert stats_of_file(path, NOW).cards.total == 0
+    assert path.exists()
+
+
+def test_a_file_that_is_no_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database\n" * 100)
+    with pytest.raises(FlashdlError, match="not an SQLite database"):
+        stats_of_file(path, NOW)
+    assert path.read_text() == "not a database\n" * 100
+
+
+def test_the_rollover_setting_moves_the_day(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        add_deck(store, "d", 1)
+        settings_service.update_settings(store, rollover_hour=0)
+        grade(store, "d/000", 4, datetime(2025, 3, 10, 1, 30, tzinfo=timezone.utc))
+    report = stats_of_file(db_path, datetime(2025, 3, 10, 2, 0, tzinfo=timezone.utc))
+    assert report.today == date(2025, 3, 10)
+    assert report.studied_today.reviewed == 1
