@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from flashdl.engine.answer_parse import Nested, parse_scalar, parse_shape
-from flashdl.engine.array_parse import parse_array, split_labelled
+from flashdl.engine.array_parse import LabelSet, label_set, parse_array, split_labelled
 from flashdl.engine.errors import AnswerParseError
 from flashdl.engine.text_format import format_inline, format_number, format_shape
 from flashdl.engine.verdict import Verdict
@@ -218,8 +218,12 @@ class PartsAnswer:
     def aliases(self) -> Mapping[str, str]:
         return {alias: part.key for part in self.parts for alias in (part.label, part.key, *part.aliases)}
 
+    @functools.cached_property
+    def labels(self) -> LabelSet:
+        return label_set(self.aliases)
+
     def parse(self, text: str) -> Any:
-        pieces = split_labelled(text, self.aliases)
+        pieces = split_labelled(text, self.labels)
         parsed: dict[str, Any] = {}
         for part in self.parts:
             if part.key in pieces:

@@ -10,7 +10,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from fractions import Fraction
+from dataclasses import dataclass
 from typing import Any
 
 from flashdl.engine.answer_parse import MAX_DEPTH, Nested, clean_text, literal_value, LITERAL_RE
@@ -29,7 +29,7 @@ _SEPARATORS = frozenset(("[", "]", "(", ")", ",", ";", ";;"))
 
 
 def parse_array(text: str) -> Nested:
-    """A number, list, matrix or tensor as nested lists of `Fraction`s (rank from the layout)."""
+    """A number, list, matrix or tensor as nested lists (ints, floats, Fractions; rank from the layout)."""
     cleaned = clean_text(text).strip()
     if not cleaned:
         raise AnswerParseError("empty answer")
@@ -185,19 +185,46 @@ def _describe(shape: tuple[int, ...]) -> str:
     return "shape " + "×".join(map(str, shape))
 
 
-def split_labelled(text: str, aliases: Mapping[str, str]) -> dict[str, str]:
+@dataclass(frozen=True)
+class LabelSet:
+    """The labels of a multi-part answer, compiled once: what may be typed → canonical key."""
+
+    pattern: re.Pattern[str]
+    lookup: Mapping[str, str]     # squashed, lower-cased label → key
+    keys: tuple[str, ...]         # canonical keys, in order, for messages
+
+
+def label_set(aliases: Mapping[str, str]) -> LabelSet:
+    ordered = tuple(sorted(aliases, key=len, reverse=True))   # longest first: dL/dX before dX
+    known = _LABEL_SETS.get(ordered)
+    if known is None:
+        alternatives = "|".join(re.escape(alias).replace(r"\ ", r"\s+") for alias in ordered)
+        initials = re.escape("".join(sorted({a[0].lower() for a in ordered} | {a[0].upper() for a in ordered})))
+        # the look-ahead on initials rejects most positions (digits, brackets) before the alternation
+        pattern = re.compile(rf"(?=[{initials}])(?<![\w/])(?P<label>{alternatives})\s*[:=]", re.IGNORECASE)
+        known = LabelSet(pattern, {_squash(alias): key for alias, key in aliases.items()},
+                         tuple(dict.fromkeys(aliases.values())))
+        _LABEL_SETS[ordered] = known
+    return known
+
+
+_LABEL_SETS: dict[tuple[str, ...], LabelSet] = {}
+
+
+def split_labelled(text: str, labels: LabelSet | Mapping[str, str]) -> dict[str, str]:
     """Split `dX: … dW: … db: …` into {canonical key: text}; labels are matched case-insensitively."""
+    if not isinstance(labels, LabelSet):
+        labels = label_set(labels)
     cleaned = clean_text(text)
-    pattern, lookup = _label_pattern(tuple(sorted(aliases, key=len, reverse=True)), aliases)
-    matches = list(pattern.finditer(cleaned))
+    matches = list(labels.pattern.finditer(cleaned))
     if not matches:
-        raise AnswerParseError("label each part, e.g. " + ", ".join(f"{key}: …" for key in dict.fromkeys(aliases.values())))
+        raise AnswerParseError("label each part, e.g. " + ", ".join(f"{key}: …" for key in labels.keys))
     lead = cleaned[: matches[0].start()].strip(" \t\n,;")
     if lead:
         raise AnswerParseError(f"text before the first label: {lead[:40]!r}")
     parts: dict[str, str] = {}
     for index, match in enumerate(matches):
-        key = lookup[_squash(match.group("label"))]
+        key = labels.lookup[_squash(match.group("label"))]
         end = matches[index + 1].start() if index + 1 < len(matches) else len(cleaned)
         body = cleaned[match.end(): end].strip().rstrip(",;").strip()
         if key in parts:
@@ -207,29 +234,5 @@ def split_labelled(text: str, aliases: Mapping[str, str]) -> dict[str, str]:
 
 
 def _squash(label: str) -> str:
-    return re.sub(r"\s+", " ", label.strip().lower())
-
-
-_PATTERNS: dict[tuple[str, ...], tuple[re.Pattern[str], dict[str, str]]] = {}
-
-
-def _label_pattern(ordered: tuple[str, ...], aliases: Mapping[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """The compiled label pattern and lower-cased lookup of one alias set, built once."""
-    known = _PATTERNS.get(ordered)
-    if known is None:
-        alternatives = "|".join(re.escape(alias).replace(r"\ ", r"\s+") for alias in ordered)
-        initials = re.escape("".join(sorted({alias[0].lower() for alias in ordered} | {alias[0].upper() for alias in ordered})))
-        # the look-ahead on initials rejects most positions (digits, brackets) before the alternation
-        pattern = re.compile(rf"(?=[{initials}])(?<![\w/])(?P<label>{alternatives})\s*[:=]", re.IGNORECASE)
-        known = pattern, {_squash(alias): key for alias, key in aliases.items()}
-        _PATTERNS[ordered] = known
-    return known
-
-
-def as_fraction_free(value: Nested) -> Nested:
-    """Turn a parsed value into floats/ints for display or JSON."""
-    if isinstance(value, list):
-        return [as_fraction_free(item) for item in value]
-    if isinstance(value, Fraction):
-        return int(value) if value.denominator == 1 else float(value)
-    return value
+    label = label.lower()
+    return " ".join(label.split()) if " " in label or "\t" in label or "\n" in label else label
