@@ -199,7 +199,7 @@ def _read_int_array_fast(value: Any, ranks: Sequence[int]) -> np.ndarray | None:
         return None
     flat = value if array.ndim == 1 else [item for row in value for item in row] if array.ndim == 2 else [
         item for matrix in value for row in matrix for item in row]
-    if any(type(item) is not int for item in flat):   # bools and numpy scalars: careful path
+    if set(map(type, flat)) != {int}:   # bools and numpy scalars take the careful path
         return None
     return array
 

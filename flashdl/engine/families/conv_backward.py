@@ -10,7 +10,7 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer, NumberAnswer, Part, PartsAnswer
 from flashdl.engine.convolution_ops import correlate_backward
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_matrix
+from flashdl.engine.family import Family, Params, constant_spec
 from flashdl.engine.families.conv_forward import describe_problem
 from flashdl.engine.families.conv_problem import (
     ConvProblem,
@@ -52,9 +52,8 @@ def _read(params: Mapping[str, Any]) -> tuple[ConvProblem, np.ndarray]:
 
 
 def _generate(rng: np.random.Generator) -> Params:
-    params, out_shape = draw_conv_params_with_shape(rng, max_side=4, max_out=3, paddings=(0, 0, 1))
+    params, _ = draw_conv_params_with_shape(rng, max_side=4, max_out=3, paddings=(0, 0, 1), grad_range=GRAD_RANGE)
     params.pop("bias", None)   # the bias does not change any gradient
-    params["grad_output"] = draw_matrix(rng, tuple(out_shape), *GRAD_RANGE)
     return params
 
 

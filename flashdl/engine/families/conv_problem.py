@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -71,7 +72,8 @@ def draw_conv_params(rng: np.random.Generator, **options: Any) -> Params:
 
 
 def draw_conv_params_with_shape(rng: np.random.Generator, *, max_side: int = 6, max_out: int = 5,
-                                paddings: tuple[int, ...] = (0, 0, 0, 1, 1, 2)) -> tuple[Params, list[int]]:
+                                paddings: tuple[int, ...] = (0, 0, 0, 1, 1, 2),
+                                grad_range: tuple[int, int] | None = None) -> tuple[Params, list[int]]:
     """An exam-sized problem: 3×3–6×6 input (sometimes 2 channels), 2×2/3×3 kernel, entries −3..3.
 
     All the scalar choices of one attempt come from a single integer draw (one call is much
@@ -90,14 +92,22 @@ def draw_conv_params_with_shape(rng: np.random.Generator, *, max_side: int = 6, 
         outs = [conv_output_length(side, k, stride, padding) for side in (height, width)]
         if min(outs) < 1 or max(outs) > max_out or padding >= k:
             continue
-        entries = rng.integers(low, high + 1, size=channels * (height * width + k * k)).tolist()
-        split = channels * height * width
+        split, size = channels * height * width, channels * (height * width + k * k)
+        if grad_range is None:
+            entries = rng.integers(low, high + 1, size=size).tolist()
+        else:   # dL/dY too, from the same draw: v mod n is uniform below a common multiple of n
+            spans = (high - low + 1, grad_range[1] - grad_range[0] + 1)
+            draws = rng.integers(0, math.lcm(*spans), size=size + outs[0] * outs[1]).tolist()
+            entries = [v % spans[0] + low for v in draws[:size]]
+            grads = [v % spans[1] + grad_range[0] for v in draws[size:]]
         params: Params = {"input": nest(entries[:split], channels, height, width),
                           "kernel": nest(entries[split:], channels, k, k)}
         if with_bias == 0:
             params["bias"] = bias
         params["stride"] = stride
         params["padding"] = padding
+        if grad_range is not None:
+            params["grad_output"] = nest(grads, 1, outs[0], outs[1])
         return params, outs
 
 
