@@ -117,7 +117,7 @@ def _note_row(note_id: int, deck: Deck, position: int, card: Card, now_s: int,
     front, back = markdown_to_html(card.front), markdown_to_html(card.back)
     solution = solution_for(card)
     fields = (front, back, markdown_to_html(solution) if solution else "", f"{deck.id}/{card.id}",
-              card_data(card, position, (front, back)))
+              card_data(card, position, (front, back), deck if position == 0 else None))
     tags = " ".join(dict.fromkeys(deck.tags + card.tags))
     return (note_id, note_guid(deck.id, card.id), NOTETYPE_ID, now_s, -1,
             f" {tags} " if tags else "", "\x1f".join(fields), front, 0, 0, "")

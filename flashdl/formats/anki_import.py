@@ -161,8 +161,8 @@ def _flashdl_card(note: AnkiNote, values: dict[str, str],
     deck_slug, _, card_slug = values.get("Card", "").partition("/")
     if not (ID_PATTERN.match(deck_slug) and ID_PATTERN.match(card_slug)):
         deck_slug, card_slug = "", guid_slug(note.guid)
-    front = _side(values.get("Front", ""), data.get("front"), data.get("front_html"))
-    back = _side(values.get("Back", ""), data.get("back"), data.get("back_html"))
+    front = field_markdown(values.get("Front", ""), data.get("front"), data.get("front_html"))
+    back = field_markdown(values.get("Back", ""), data.get("back"), data.get("back_html"))
     if not front.strip() and not back.strip():
         return None
     tags = tags_of(data) if data else None
@@ -173,7 +173,7 @@ def _flashdl_card(note: AnkiNote, values: dict[str, str],
     return deck_slug or None, card, position_of(data)
 
 
-def _side(field_html: str, markdown: object, rendered: object) -> str:
+def field_markdown(field_html: str, markdown: object, rendered: object) -> str:
     """The stored Markdown while Anki's field is still what it was rendered to.
 
     Plain text is stored in the field only (it renders to itself), so a plain

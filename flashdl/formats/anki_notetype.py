@@ -38,14 +38,16 @@ def is_flashdl_notetype(fields: tuple[str, ...]) -> bool:
 
 
 def card_data(card: Card, position: int | None = None,
-              rendered: tuple[str, str] | None = None) -> str:
+              rendered: tuple[str, str] | None = None, deck: Deck | None = None) -> str:
     """The JSON of the hidden ``flashdl`` field (compact: one per note).
 
     ``position`` is the card's place in its deck: Anki renumbers notes whose
     ids clash on import, so note order alone does not keep the deck's order.
     ``rendered`` (the Front and Back HTML) adds the Markdown of each side that
     does not render to itself, with a fingerprint of its HTML, so an import
-    can tell an untouched field without rendering it again.
+    can tell an untouched field without rendering it again. ``deck`` (given
+    for a deck's first card) adds the deck's own data, for layouts that have
+    no deck description to carry it (plain-text exports, flashdl's or Anki's).
     """
     # Built as text (one per note, 100,000 in a large export); strings through json's C encoder.
     parts = [f'{{"v":{DATA_VERSION}']
@@ -64,6 +66,10 @@ def card_data(card: Card, position: int | None = None,
     if card.errata:
         errata = [{"note": e.note, "field": e.field, "original": e.original} for e in card.errata]
         parts.append(f',"errata":{_compact(errata)}')
+    if deck is not None:
+        meta = {"id": deck.id, "description": deck.description, "source": deck.source,
+                "tags": list(deck.tags)}
+        parts.append(f',"deck":{_compact(meta)}')
     parts.append("}")
     return "".join(parts)
 

@@ -49,6 +49,7 @@ class TextNotes:
     deck: str | None = None
     notetype: str | None = None
     separator: str = "\t"
+    tags: tuple[str, ...] = ()  # ``#tags:``, for every note
 
 
 def parse_text_notes(text: str, filename: str, *, separator: str) -> TextNotes:
@@ -86,7 +87,8 @@ def parse_text_notes(text: str, filename: str, *, separator: str) -> TextNotes:
     field_columns = [i for i in range(1, width + 1) if i not in special.values()]
     columns = tuple(named[i - 1] if named else "" for i in field_columns)
     return TextNotes(html=html, columns=columns, notes=notes, deck=headers.get("deck"),
-                     notetype=headers.get("notetype"), separator=separator)
+                     notetype=headers.get("notetype"), separator=separator,
+                     tags=tuple(headers.get("tags", "").split()))
 
 
 def _headers(lines: list[str], filename: str) -> tuple[dict[str, str], int]:

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 FORMAT_MODULES = ["anki_collection", "anki_export", "anki_import", "anki_notetype", "anki_package",
-                  "anki_text", "history_json", "html_markdown", "revlog_csv", "safe_zip"]
+                  "anki_text", "history_json", "text_decks", "html_markdown", "revlog_csv", "safe_zip"]
 
 
 @pytest.mark.parametrize("module", FORMAT_MODULES)

@@ -182,3 +182,24 @@ def test_anki_text_exports_import_and_ours_update_anki_notes_in_place(
     assert metadata.guid_column == 1 and metadata.WhichOneof("notetype") == "global_notetype"
     col.import_csv(ImportCsvRequest(path=str(table), metadata=metadata))
     assert col.note_count() == before + len(deck.cards)  # matched by GUID, updated in place
+
+
+def test_anki_text_export_of_flashdl_notes_comes_back_exactly(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    deck = load_deck_file(BUNDLED[0])
+    ok(capsys, "import", str(BUNDLED[0]))
+    package = tmp_path / "deck.apkg"
+    ok(capsys, "export", deck.id, "--format", "apkg", "--out", str(package))
+    (tmp_path / "anki").mkdir()
+    col = _collection(tmp_path / "anki" / "collection.anki2")
+    _import_into_anki(col, package)
+    text = tmp_path / "notes.txt"
+    col.export_note_csv(out_path=str(text), limit=None, with_html=True, with_tags=True,
+                        with_deck=True, with_notetype=True, with_guid=True)
+    col.close()
+    monkeypatch.setenv("FLASHDL_DB", str(tmp_path / "second.sqlite3"))
+    ok(capsys, "import", str(text))
+    out = tmp_path / "back.yaml"
+    ok(capsys, "export", deck.id, "--format", "yaml", "--out", str(out))
+    assert load_deck_file(out) == deck

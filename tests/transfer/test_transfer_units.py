@@ -177,3 +177,12 @@ def test_local_study_days_follow_summer_time(monkeypatch: pytest.MonkeyPatch) ->
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_plain_text_columns_by_name_and_file_tags() -> None:
+    from flashdl.formats.text_decks import decks_from_text
+
+    text = "#separator:Comma\n#tags:imported quizlet\n#columns:Back,Front,Extra\nb1,f1,x1\nb2,f2,\n"
+    deck, = decks_from_text(parse_text_notes(text, "set.csv", separator=","), "set.csv")
+    assert deck.id == "set" and deck.tags == ("imported", "quizlet")
+    assert [(c.front, c.back) for c in deck.cards] == [("f1", "b1\n\nx1"), ("f2", "b2")]

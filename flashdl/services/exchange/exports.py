@@ -150,15 +150,11 @@ def export_text(store: Store, slug: str, out: Path, separator: str) -> ExportRes
     deck = deck_from_rows(info, cards)
     rows = []
     for index, card in enumerate(deck.cards):
-        data = json.loads(anki_notetype.card_data(card))
-        if index == 0:
-            data["deck"] = {"id": deck.id, "description": deck.description, "source": deck.source,
-                            "tags": list(deck.tags)}
+        data = anki_notetype.card_data(card, deck=deck if index == 0 else None)
         tags = " ".join(dict.fromkeys(deck.tags + card.tags))
         solution = worked_solution(card) or ""
         rows.append((note_guid(deck.id, card.id), card.front, card.back, solution,
-                     f"{deck.id}/{card.id}", json.dumps(data, ensure_ascii=False,
-                                                         separators=(",", ":")), tags))
+                     f"{deck.id}/{card.id}", data, tags))
     text = write_text_notes(("GUID", *anki_notetype.FIELDS, "Tags"), rows, separator=separator,
                             deck=deck.name, notetype=anki_notetype.NOTETYPE_NAME, guid_column=1,
                             tags_column=len(anki_notetype.FIELDS) + 2)

@@ -10,15 +10,13 @@ it was.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from flashdl.deck.model import Card, Deck
+from flashdl.deck.model import Deck
 from flashdl.errors import InputError, SourcePosition
-from flashdl.formats import anki_notetype
 from flashdl.formats.history_json import SavedHistory
 from flashdl.services.exchange import store_access
 from flashdl.services.exchange.files import read_text
@@ -156,60 +154,14 @@ def load_revlog(paths: Sequence[Path], deck_id: str | None) -> PreparedImport:
 def load_text(paths: Sequence[Path], deck_id: str | None, separator: str) -> PreparedImport:
     """CSV/TSV notes (Anki plain text, flashdl's own columns, or two-column front/back)."""
     from flashdl.formats.anki_text import parse_text_notes
+    from flashdl.formats.text_decks import decks_from_text
 
     prepared = PreparedImport()
     for path in paths:
         notes = parse_text_notes(read_text(path), str(path), separator=separator)
-        prepared.decks.extend((deck, str(path)) for deck in _text_decks(notes, str(path), deck_id))
+        prepared.decks.extend((_validated(deck, str(path)), str(path))
+                              for deck in decks_from_text(notes, str(path), deck_id))
     return prepared
-
-
-def _text_decks(notes: object, filename: str, deck_id: str | None) -> list[Deck]:
-    from flashdl.formats.anki_import import guid_slug, slug_for_deck
-    from flashdl.formats.anki_text import TextNotes
-    from flashdl.formats.html_markdown import html_to_markdown
-
-    assert isinstance(notes, TextNotes)
-    names = list(notes.columns)
-    own = "Card" in names and "flashdl" in names
-    position = {name: i for i, name in enumerate(names)}
-    convert = html_to_markdown if notes.html else (lambda text: text)
-    decks: dict[str, dict[str, object]] = {}
-    seen: dict[tuple[str, str], int] = {}
-    for note in notes.notes:
-        if len(note.fields) < 2:
-            raise InputError("a note needs a front and a back column", SourcePosition(filename, note.line))
-        data: dict[str, object] = {}
-        if own:
-            data = anki_notetype.read_card_data(note.fields[position["flashdl"]])
-            front, back = note.fields[position["Front"]], note.fields[position["Back"]]
-            deck_slug, _, card_id = note.fields[position["Card"]].partition("/")
-        else:
-            front, back = convert(note.fields[0]), convert("\n\n".join(note.fields[1:]))
-            deck_slug, card_id = "", guid_slug(note.guid) if note.guid else _text_id(front)
-        deck_slug = deck_id or deck_slug or slug_for_deck(note.deck or notes.deck or Path(filename).stem)
-        if (deck_slug, card_id) in seen:
-            raise InputError(f"duplicate card {deck_slug}/{card_id} (same as line "
-                             f"{seen[deck_slug, card_id]}; the front is the id of a row without one)",
-                             SourcePosition(filename, note.line))
-        seen[deck_slug, card_id] = note.line
-        entry = decks.setdefault(deck_slug, {"name": note.deck or notes.deck or deck_slug, "cards": [],
-                                             "meta": {}})
-        if isinstance(data.get("deck"), dict):
-            entry["meta"] = data["deck"]
-        tags = anki_notetype.tags_of(data) if own and data else None
-        entry["cards"].append(Card(  # type: ignore[union-attr]
-            id=card_id, front=front, back=back, tags=tags if tags is not None else note.tags,
-            engine=anki_notetype.engine_of(data), errata=anki_notetype.errata_of(data), line=note.line))
-    return [_text_deck(slug, entry, filename) for slug, entry in decks.items()]
-
-
-def _text_deck(slug: str, entry: dict[str, object], filename: str) -> Deck:
-    meta = entry["meta"] if isinstance(entry["meta"], dict) else {}
-    deck = Deck(id=slug, name=str(entry["name"]), cards=tuple(entry["cards"]),  # type: ignore[arg-type]
-                description=meta.get("description"), source=meta.get("source"),
-                tags=tuple(meta.get("tags") or ()))
-    return _validated(deck, filename)
 
 
 def _validated(deck: Deck, filename: str) -> Deck:
@@ -230,11 +182,6 @@ def _validated(deck: Deck, filename: str) -> Deck:
     except InputError as error:
         raise InputError(error.message, SourcePosition(filename)) from None
     return deck
-
-
-def _text_id(front: str) -> str:
-    """A row without an id is keyed by its front text, as Anki keys notes by their first field."""
-    return "h" + hashlib.sha1(front.strip().encode("utf-8")).hexdigest()[:12]
 
 
 def load_history_side_file(path: Path) -> tuple[SavedHistory, str]:

@@ -1,0 +1,111 @@
+"""Delimited-text notes (``anki_text``) to flashdl decks.
+
+Two layouts. flashdl's own — the columns of its Anki note type, recognised
+by the column names ``Card`` and ``flashdl`` (flashdl's export) or by the
+note type ``flashdl`` (Anki's text export of those notes, columns in field
+order) — comes back exactly: ids from ``Card``, the rest from the hidden
+field. Any other file is a list of front/back notes (columns named Front and
+Back if the header names them, else the first two; further columns join the
+back). Their cards are keyed by the note's GUID when there is one, else by
+the front text, as Anki keys notes by their first field — so two rows with
+one front are an error naming both lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from flashdl.deck.model import Card, Deck
+from flashdl.errors import InputError, SourcePosition
+from flashdl.formats import anki_notetype
+from flashdl.formats.anki_import import field_markdown, guid_slug, slug_for_deck
+from flashdl.formats.anki_text import TextNote, TextNotes
+from flashdl.formats.html_markdown import html_to_markdown
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass
+class _DeckDraft:
+    name: str
+    cards: list[Card] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def decks_from_text(notes: TextNotes, filename: str, deck_id: str | None = None) -> list[Deck]:
+    """The decks a delimited file describes (``deck_id`` puts every card into one deck)."""
+    drafts: dict[str, _DeckDraft] = {}
+    seen: dict[tuple[str, str], int] = {}
+    columns = _own_columns(notes)
+    for note in notes.notes:
+        if len(note.fields) < 2:
+            raise InputError("a note needs a front and a back column", SourcePosition(filename, note.line))
+        if columns is not None and len(note.fields) >= len(anki_notetype.FIELDS):
+            deck_slug, card, data = _own_card(note, columns, notes.html)
+        else:
+            deck_slug, card, data = None, _plain_card(note, notes), {}
+        deck_slug = deck_id or deck_slug or slug_for_deck(note.deck or notes.deck or PurePath(filename).stem)
+        if (deck_slug, card.id) in seen:
+            raise InputError(f"duplicate card {deck_slug}/{card.id} (same as line "
+                             f"{seen[deck_slug, card.id]}; a row without an id is keyed by its front)",
+                             SourcePosition(filename, note.line))
+        seen[deck_slug, card.id] = note.line
+        draft = drafts.setdefault(deck_slug, _DeckDraft(note.deck or notes.deck or deck_slug))
+        if isinstance(data.get("deck"), dict):
+            draft.meta = data["deck"]
+        draft.cards.append(card)
+    return [Deck(id=slug, name=draft.name, cards=tuple(draft.cards),
+                 description=draft.meta.get("description"), source=draft.meta.get("source"),
+                 tags=tuple(draft.meta.get("tags") or notes.tags))
+            for slug, draft in drafts.items()]
+
+
+def _own_columns(notes: TextNotes) -> dict[str, int] | None:
+    """Where flashdl's fields are, if this is flashdl's layout."""
+    names = list(notes.columns)
+    if "Card" in names and "flashdl" in names:
+        return {name: i for i, name in enumerate(names)}
+    notetypes = {notes.notetype} | {note.notetype for note in notes.notes if note.notetype}
+    if notetypes - {None} == {anki_notetype.NOTETYPE_NAME}:
+        return {name: i for i, name in enumerate(anki_notetype.FIELDS)}
+    return None
+
+
+def _own_card(note: TextNote, columns: dict[str, int], html: bool) -> tuple[str | None, Card, dict[str, Any]]:
+    data = anki_notetype.read_card_data(note.fields[columns["flashdl"]])
+    front, back = note.fields[columns["Front"]], note.fields[columns["Back"]]
+    if html:  # Anki's text export of flashdl notes: the fields are the HTML flashdl rendered
+        front = field_markdown(front, data.get("front"), data.get("front_html"))
+        back = field_markdown(back, data.get("back"), data.get("back_html"))
+    deck_slug, _, card_id = note.fields[columns["Card"]].partition("/")
+    if not (_ID.match(deck_slug) and _ID.match(card_id)):
+        deck_slug, card_id = "", guid_slug(note.guid) if note.guid else _text_id(front)
+    tags = anki_notetype.tags_of(data) if data else None
+    card = Card(id=card_id, front=front, back=back, tags=note.tags if tags is None else tags,
+                engine=anki_notetype.engine_of(data), errata=anki_notetype.errata_of(data),
+                line=note.line)
+    return deck_slug or None, card, data
+
+
+def _plain_card(note: TextNote, notes: TextNotes) -> Card:
+    convert = html_to_markdown if notes.html else (lambda text: text)
+    lower = [name.lower() for name in notes.columns]
+    if "front" in lower and "back" in lower:
+        front_at, back_at = lower.index("front"), lower.index("back")
+        rest = [i for i in range(len(note.fields)) if i not in (front_at, back_at)]
+        order = [back_at, *rest]
+    else:
+        front_at, order = 0, list(range(1, len(note.fields)))
+    front = convert(note.fields[front_at])
+    back = convert("\n\n".join(note.fields[i] for i in order if note.fields[i].strip()))
+    card_id = guid_slug(note.guid) if note.guid else _text_id(front)
+    return Card(id=card_id, front=front, back=back, tags=note.tags, line=note.line)
+
+
+def _text_id(front: str) -> str:
+    """A row without an id is keyed by its front text, as Anki keys notes by their first field."""
+    return "h" + hashlib.sha1(front.strip().encode("utf-8")).hexdigest()[:12]
