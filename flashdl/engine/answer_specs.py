@@ -8,6 +8,7 @@ family is integral), reals within a relative tolerance.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -165,10 +166,11 @@ def _conform(given: Nested, wanted: tuple[int, ...]) -> Nested | None:
 
 
 def _flatten(value: Any) -> list[Any]:
+    """Row-major leaves of a rectangular nested list."""
     if not isinstance(value, list):
         return [value]
-    if value and isinstance(value[0], list):
-        return [leaf for item in value for leaf in _flatten(item)]
+    while value and isinstance(value[0], list):
+        value = list(itertools.chain.from_iterable(value))
     return value
 
 

@@ -7,6 +7,7 @@ values, and caps sizes so a hostile params block cannot make the engine allocate
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import pickle
 from collections.abc import Callable, Mapping, Sequence
@@ -194,13 +195,13 @@ def _read_int_array_fast(value: Any, ranks: Sequence[int]) -> np.ndarray | None:
         array = np.array(value)
     except (ValueError, TypeError, OverflowError):
         return None
-    if (array.dtype != np.int64 or array.ndim not in ranks or array.size == 0
-            or max(array.shape) > MAX_SIDE or int(np.abs(array).max()) > MAX_INT_ENTRY):
+    if array.dtype != np.int64 or array.ndim not in ranks or array.size == 0 or max(array.shape) > MAX_SIDE:
         return None
-    flat = value if array.ndim == 1 else [item for row in value for item in row] if array.ndim == 2 else [
-        item for matrix in value for row in matrix for item in row]
-    if set(map(type, flat)) != {int}:   # bools and numpy scalars take the careful path
-        return None
+    flat = value
+    for _ in range(array.ndim - 1):
+        flat = list(itertools.chain.from_iterable(flat))
+    if set(map(type, flat)) != {int} or max(flat) > MAX_INT_ENTRY or min(flat) < -MAX_INT_ENTRY:
+        return None   # bools, numpy scalars and huge numbers take the careful path
     return array
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+_NOT_INTEGER_MARKS = frozenset(".eEIN")   # a decimal point, exponent, Infinity or NaN in JSON
 SIGNIFICANT_DIGITS = 6   # enough to re-parse within the 1e-3 tolerance, short enough to read
 MAX_EXACT_DENOMINATOR = 1000
 
@@ -68,7 +69,7 @@ def format_inline(value: Any) -> str:
             text = json.dumps(value)
         except (TypeError, ValueError):
             text = ""
-        if text and not any(mark in text for mark in ".eEIN"):
+        if text and _NOT_INTEGER_MARKS.isdisjoint(text):
             return text
     return _format_nested(value)
 
