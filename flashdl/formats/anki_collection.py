@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from flashdl.errors import InputError, SourcePosition
 
 FIELD_SEPARATOR = "\x1f"
 CLOZE_KIND = 1
+READ_SECONDS = 300  # reading even a 2 GB collection takes far less; a hostile one stops here
+PROGRESS_STEPS = 100_000  # SQLite instructions between two looks at the clock
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ def read_collection(path: Path, package: str, member: str, *, with_reviews: bool
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
         raise InputError(f"{member} cannot be opened ({error})", where) from None
+    deadline = time.monotonic() + READ_SECONDS
+    db.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
     try:
         db.execute("PRAGMA trusted_schema = OFF")
         db.execute("PRAGMA query_only = ON")
@@ -129,6 +134,8 @@ def read_collection(path: Path, package: str, member: str, *, with_reviews: bool
             reviews = [AnkiReview._make(row) for row in db.execute(
                 "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id")]
     except sqlite3.Error as error:
+        if time.monotonic() > deadline:
+            raise InputError(f"{member} takes too long to read (over {READ_SECONDS} s)", where) from None
         raise InputError(f"{member} is not a readable SQLite database ({error})", where) from None
     finally:
         db.close()

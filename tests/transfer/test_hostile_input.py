@@ -204,3 +204,20 @@ def test_export_writes_only_its_output_and_never_half_a_file(
     code, _out, err = run(capsys, "export", "quiz", "--format", "csv", "--out",
                           str(tmp_path / "missing" / "quiz.csv"))
     assert code == 2 and "does not exist" in err
+
+
+def test_a_collection_too_slow_to_read_is_stopped(populated: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from flashdl.deck.model import Card, Deck
+    from flashdl.formats import anki_collection
+    from flashdl.formats.anki_export import write_package
+
+    buffer = io.BytesIO()
+    write_package([Deck(id="d", name="D", cards=(Card(id="1", front="a", back="b"),))], buffer,
+                  now_ms=1_700_000_000_000)
+    package = tmp_path / "slow.apkg"
+    package.write_bytes(buffer.getvalue())
+    monkeypatch.setattr(anki_collection, "READ_SECONDS", -1)  # as if every read ran out of time
+    monkeypatch.setattr(anki_collection, "PROGRESS_STEPS", 1)
+    _refused(capsys, populated, "import", str(package), expect="takes too long")
