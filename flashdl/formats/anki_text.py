@@ -76,7 +76,7 @@ def parse_text_notes(text: str, filename: str, *, separator: str) -> TextNotes:
                                  SourcePosition(filename, start))
             records.append((start, row))
     except csv.Error as error:
-        raise InputError(f"malformed quoting ({error})", SourcePosition(filename, line)) from None
+        raise InputError(f"malformed CSV record ({error})", SourcePosition(filename, line)) from None
     width = len(named) if named else (len(records[0][1]) if records else 2)
     if not headers and records and width not in (2, 3):
         raise InputError(f"expected 2 columns (front, back) or 3 (front, back, tags), found {width}",

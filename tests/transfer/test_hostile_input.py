@@ -137,7 +137,8 @@ def test_wrong_encoding_is_named(data: bytes, expect: str, populated: Path, tmp_
 @pytest.mark.parametrize("text, line, expect", [
     ("q1,a1\nq2,a2\nq3,a3,extra,more\n", 3, "ragged row"),
     ("#separator:Tab\n#columns:Front\tBack\nq1\ta1\nq2\n", 4, "ragged row"),
-    ('q1,a1\n"q2,a2\n', 2, "malformed quoting"),
+    ('q1,a1\n"q2,a2\n', 2, "malformed CSV"),
+    ("q1," + "x" * 200_000 + "\n", 1, "field larger than field limit"),
     ("same front,a1\nother,a2\nsame front,a3\n", 3, "duplicate card"),
     ("only one column\n", 1, "expected 2 columns"),
 ])
