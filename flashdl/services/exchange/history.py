@@ -75,8 +75,13 @@ def day_function(tz: tzinfo | None, rollover_hour: int) -> Callable[[int], int]:
 
 
 def replay(card_id: int, reviews: Iterable[Incoming], day_of: Callable[[int], int],
-           iso: Callable[[int | None], str | None]) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
-    """Log rows (the store's column order) and the final state row of one card."""
+           iso: Callable[[int | None], str | None], *,
+           plain: bool = False) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
+    """Log rows (the store's column order) and the final state row of one card.
+
+    ``plain`` (no review has a variant, typed answer or verdict) leaves those
+    three last columns out of the rows: binding fewer values is faster.
+    """
     n, ease, interval, due, last, pending = 0, sm2.INITIAL_EASE, 0, None, None, False
     due_text = last_text = None  # their ISO forms, carried along (a row needs four dates)
     rows = []
@@ -106,9 +111,13 @@ def replay(card_id: int, reviews: Iterable[Incoming], day_of: Callable[[int], in
                 due2 = LAST_DAY
             due2_text = iso(due2)
         rating = 1 if grade < sm2.PASS_GRADE else grade - 1
-        rows.append((card_id, ms, day_text, grade, rating, kind, n, n2, ease, ease2, interval,
-                     interval2, due_text, due2_text, last_text, int(pending), duration, params, typed,
-                     correct))
+        if plain:
+            rows.append((card_id, ms, day_text, grade, rating, kind, n, n2, ease, ease2, interval,
+                         interval2, due_text, due2_text, last_text, int(pending), duration))
+        else:
+            rows.append((card_id, ms, day_text, grade, rating, kind, n, n2, ease, ease2, interval,
+                         interval2, due_text, due2_text, last_text, int(pending), duration, params,
+                         typed, correct))
         n, ease, interval, due, last, pending = n2, ease2, interval2, due2, day, grade < sm2.REPEAT_BELOW
         due_text, last_text = due2_text, day_text
     return rows, (n, ease, interval, due_text, last_text, int(pending), card_id)
@@ -135,6 +144,7 @@ def import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
     iso = iso_days()
     rebuilt: list[int] = []
     rows: list[tuple[Any, ...]] = []
+    plain_rows: list[tuple[Any, ...]] = []
     states: list[tuple[Any, ...]] = []
     added = duplicates = 0
     for card_id, reviews in incoming.items():
@@ -154,11 +164,12 @@ def import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
             rebuilt.append(card_id)
             fresh.extend(_incoming_of(row) for row in old)
         fresh.sort(key=itemgetter(0))
-        card_rows, state = replay(card_id, fresh, day_of, iso)
-        rows.extend(card_rows)
+        plain = all(r[3] is None and r[4] is None and r[5] is None for r in fresh)
+        card_rows, state = replay(card_id, fresh, day_of, iso, plain=plain)
+        (plain_rows if plain else rows).extend(card_rows)
         states.append(state)
     store_access.delete_reviews(db, rebuilt)
-    store_access.insert_reviews(db, rows)
+    store_access.insert_reviews(db, rows, plain_rows)
     store_access.save_states(db, states)
     return HistoryCounts(cards=len(states), added=added, duplicates=duplicates)
 

@@ -98,27 +98,30 @@ def delete_reviews(db: sqlite3.Connection, card_ids_: Iterable[int]) -> None:
 BULK_ROWS = 50_000  # from here on, rebuilding the log's indexes beats updating them row by row
 
 
-def insert_reviews(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
-    """Rows in ``flashdl.store.scheduling``'s column order (20 values each).
+_INSERT_PLAIN_LOG = (  # the last three columns (variant, typed answer, verdict) left NULL
+    f"INSERT INTO review_log ({_LOG_COLUMNS}) VALUES ({', '.join('?' * 17)}, NULL, NULL, NULL)")
+
+
+def insert_reviews(db: sqlite3.Connection, rows: list[tuple[Any, ...]],
+                   plain_rows: list[tuple[Any, ...]] | None = None) -> None:
+    """Rows in ``flashdl.store.scheduling``'s column order (20 values each; ``plain_rows``
+    without the last three, which stay NULL).
 
     A large batch into a log no larger than itself is loaded with the log's
     indexes dropped and then re-created from their own definitions (in the
     same transaction, so a failure restores them): SQLite builds an index
     from sorted rows several times faster than it updates one per row.
     """
-    if len(rows) < BULK_ROWS:
-        db.executemany(_INSERT_LOG, rows)
-        return
-    existing = db.execute("SELECT count(*) FROM review_log").fetchone()[0]
-    if existing > len(rows):
-        db.executemany(_INSERT_LOG, rows)
-        return
+    plain_rows = plain_rows or []
+    count = len(rows) + len(plain_rows)
+    bulk = count >= BULK_ROWS and db.execute("SELECT count(*) FROM review_log").fetchone()[0] <= count
     indexes = [(name, sql) for name, sql in db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_log' "
-        "AND sql IS NOT NULL")]
+        "AND sql IS NOT NULL")] if bulk else []
     for name, _sql in indexes:
         db.execute(f'DROP INDEX "{name}"')
     db.executemany(_INSERT_LOG, rows)
+    db.executemany(_INSERT_PLAIN_LOG, plain_rows)
     for _name, sql in indexes:
         db.execute(sql)
 
