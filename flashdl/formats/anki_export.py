@@ -93,13 +93,16 @@ def _write_collection(path: Path, decks: Sequence[Deck], now_ms: int,
             deck_json[str(did)] = anki_deck.to_json()
             for position, card in enumerate(deck.cards):
                 next_id += 1
-                notes.append(_note_row(next_id, deck, position, card, now_s, solution_for))
-                cards.append((next_id, next_id, did, 0, now_s, -1, 0, 0, len(cards), 0, 0, 0, 0, 0,
-                              0, 0, 0, ""))
+                notes.append(_note_row(next_id, deck, position, card, solution_for))
+                cards.append((next_id, did, len(cards)))
         db.execute("UPDATE col SET models = ?, decks = ?, mod = ?",
                    (json.dumps(models), json.dumps(deck_json), now_ms))
-        db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", notes)
-        db.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+        # (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data); constants inline
+        db.executemany(f"INSERT INTO notes VALUES (?, ?, {NOTETYPE_ID}, {now_s}, -1, ?, ?, ?, 0, 0, '')",
+                       notes)
+        # a new card (type 0, queue 0) of ord 0, due in order: (id, nid, did, ..., due, ...)
+        db.executemany(f"INSERT INTO cards VALUES (?1, ?1, ?2, 0, {now_s}, -1, 0, 0, ?3, "
+                       "0, 0, 0, 0, 0, 0, 0, 0, '')", cards)
         db.executescript("CREATE INDEX" + indexes)
         db.commit()
     finally:
@@ -112,12 +115,12 @@ def _deck_description(deck: Deck) -> str:
     return visible + deck_marker(deck)
 
 
-def _note_row(note_id: int, deck: Deck, position: int, card: Card, now_s: int,
+def _note_row(note_id: int, deck: Deck, position: int, card: Card,
               solution_for: SolutionFor) -> tuple[object, ...]:
     front, back = markdown_to_html(card.front), markdown_to_html(card.back)
     solution = solution_for(card)
     fields = (front, back, markdown_to_html(solution) if solution else "", f"{deck.id}/{card.id}",
               card_data(card, position, (front, back), deck if position == 0 else None))
-    tags = " ".join(dict.fromkeys(deck.tags + card.tags))
-    return (note_id, note_guid(deck.id, card.id), NOTETYPE_ID, now_s, -1,
-            f" {tags} " if tags else "", "\x1f".join(fields), front, 0, 0, "")
+    tags = " ".join(dict.fromkeys(deck.tags + card.tags) if deck.tags else card.tags)
+    return (note_id, note_guid(deck.id, card.id), f" {tags} " if tags else "", "\x1f".join(fields),
+            front)
