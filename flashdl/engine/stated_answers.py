@@ -16,6 +16,7 @@ from flashdl.engine.answer_parse import LITERAL_RE, clean_text, literal_value, p
 from flashdl.engine.answer_specs import AnswerSpec, ArrayAnswer, NumberAnswer, PartsAnswer, ShapeAnswer
 from flashdl.engine.errors import AnswerParseError
 
+MAX_STATED_SIDE = 10**9
 _PRODUCT_SIGNS = str.maketrans({"·": "*", "×": "*", "⋅": "*", "∙": "*"})
 _LEADING_RE = re.compile(rf"^\s*(?:\*\*)?{LITERAL_RE.pattern}(?:\*\*)?(?=$|[\s=,;:.)(])")
 _SHAPE_RE = re.compile(r"(?<![\w.])(\d+)\s*[x×]\s*(\d+)(?:\s*[x×]\s*\d+)?(?!\w|\.\d)")
@@ -80,7 +81,7 @@ def _stated_shape(text: str) -> list[int] | None:
     if _SHAPE_RE.search(text):
         return None
     side = _stated_number(text)
-    if side is not None and float(side).is_integer() and side > 0:
+    if side is not None and side == int(side) and 0 < side <= MAX_STATED_SIDE:
         return [int(side), int(side)]    # a square output stated by its side
     return None
 

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 _NOT_INTEGER_MARKS = frozenset(".eEIN")   # a decimal point, exponent, Infinity or NaN in JSON
-SIGNIFICANT_DIGITS = 6   # enough to re-parse within the 1e-3 tolerance, short enough to read
+SIGNIFICANT_DIGITS = 6
+MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded   # enough to re-parse within the 1e-3 tolerance, short enough to read
 MAX_EXACT_DENOMINATOR = 1000
 
 
@@ -19,9 +20,13 @@ def format_number(value: Any) -> str:
     if type(value) is int:   # the common case, first: solutions format hundreds of entries
         return str(value)
     if isinstance(value, Fraction):
-        if value.denominator == 1:
+        if value.denominator == 1 and abs(value.numerator) < 10**MAX_INTEGER_DIGITS:
             return str(value.numerator)
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:   # beyond any float: say roughly how big
+            magnitude = len(str(abs(value.numerator))) - len(str(value.denominator))
+            return f"{'-' if value < 0 else ''}~1e{magnitude}"
     if isinstance(value, (bool, np.bool_)):
         return str(value).lower()
     if isinstance(value, (int, np.integer)):

@@ -135,6 +135,8 @@ def test_integral_answers_are_exact_and_real_ones_tolerant() -> None:
         assert get_family("confusion_metrics").check(metric, text).correct, text
     for text in ("0.76", "74%", "1/4"):
         assert not get_family("confusion_metrics").check(metric, text).correct, text
+    huge = get_family("conv2d_param_count").check(count, "1e375%")   # beyond any float
+    assert not huge.correct and huge.feedback.startswith("expected 760, got ")
 
 
 def test_labelled_parts_accept_common_spellings_and_report_missing_ones() -> None:

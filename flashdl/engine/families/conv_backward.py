@@ -52,7 +52,8 @@ def _read(params: Mapping[str, Any]) -> tuple[ConvProblem, np.ndarray]:
 
 
 def _generate(rng: np.random.Generator) -> Params:
-    params, _ = draw_conv_params_with_shape(rng, max_side=4, max_out=3, paddings=(0, 0, 1), grad_range=GRAD_RANGE)
+    params, _ = draw_conv_params_with_shape(rng, max_side=4, max_out=3, paddings=(0, 0, 1),
+                                            max_side_multi=3, grad_range=GRAD_RANGE)
     params.pop("bias", None)   # the bias does not change any gradient
     return params
 

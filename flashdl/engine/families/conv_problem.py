@@ -72,7 +72,7 @@ def draw_conv_params(rng: np.random.Generator, **options: Any) -> Params:
 
 
 def draw_conv_params_with_shape(rng: np.random.Generator, *, max_side: int = 6, max_out: int = 5,
-                                paddings: tuple[int, ...] = (0, 0, 0, 1, 1, 2),
+                                paddings: tuple[int, ...] = (0, 0, 0, 1, 1, 2), max_side_multi: int = 4,
                                 grad_range: tuple[int, int] | None = None) -> tuple[Params, list[int]]:
     """An exam-sized problem: 3×3–6×6 input (sometimes 2 channels), 2×2/3×3 kernel, entries −3..3.
 
@@ -85,8 +85,8 @@ def draw_conv_params_with_shape(rng: np.random.Generator, *, max_side: int = 6, 
             rng, (5, sides, 3, sides, 2, 2, len(paddings), 4, 5))
         height, width, stride, bias = height + 3, width + 3, stride + 1, bias - 2
         channels = 2 if two_channels == 0 else 1
-        if channels == 2:
-            height, width = min(height, 4), min(width, 4)
+        if channels == 2:   # two channels double the arithmetic: keep them smaller
+            height, width = min(height, max_side_multi), min(width, max_side_multi)
         width = height if same_width else width
         k, padding = 2 + big_kernel, paddings[padding_index]
         outs = [conv_output_length(side, k, stride, padding) for side in (height, width)]
