@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from rich.style import Style
 from rich.text import Text
 from textual import work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -176,7 +177,8 @@ class StatsScreen(Screen[None]):
         except FlashdlError as error:
             self.app.call_from_thread(self._fail, str(error))
             return
-        self.app.call_from_thread(self._show, report)
+        if not get_current_worker().is_cancelled:  # a newer load (d, p) replaced this one
+            self.app.call_from_thread(self._show, report)
 
     def _fail(self, message: str) -> None:
         self.query_one("#stats-status", Static).update(f"Cannot show the statistics: {message}")
