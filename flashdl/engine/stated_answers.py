@@ -31,17 +31,17 @@ def find_stated(spec: AnswerSpec, back: str, expected: Any) -> Any | None:
         text = clean_text(back).translate(_PRODUCT_SIGNS)
     except AnswerParseError:   # not text, or longer than any answer: nothing to find
         return None
-    if isinstance(spec, NumberAnswer):
-        return _stated_number(text)
-    if isinstance(spec, ShapeAnswer):
-        return _stated_shape(text)
-    if isinstance(spec, ArrayAnswer):
-        return _stated_array(text, expected)
-    if isinstance(spec, PartsAnswer):
-        try:
+    try:   # a literal can still be unreadable ("1/0", "1e500"): then nothing is stated
+        if isinstance(spec, NumberAnswer):
+            return _stated_number(text)
+        if isinstance(spec, ShapeAnswer):
+            return _stated_shape(text)
+        if isinstance(spec, ArrayAnswer):
+            return _stated_array(text, expected)
+        if isinstance(spec, PartsAnswer):
             return spec.parse(text)
-        except AnswerParseError:
-            return None
+    except AnswerParseError:
+        return None
     return None
 
 

@@ -37,6 +37,11 @@ def test_audit_card(family: str, params: dict, back: str, stated: str | None, ve
     assert (entry.card, entry.family, entry.stated, entry.verdict) == ("deck/1", family, stated, verdict)
 
 
+@pytest.mark.parametrize("back", ["1e500", "1/0 = 1/0", "= 1e999", "[[1e500, 2], [3, 4]]"])
+def test_unreadable_numbers_are_unparsed(back: str) -> None:
+    assert audit_card("deck/1", "activation_memory", {"height": 2, "width": 2, "channels": 1}, back).verdict == "unparsed"
+
+
 def test_audit_reports_broken_params() -> None:
     with pytest.raises(EngineParamsError):
         audit_card("deck/1", "activation_memory", {"height": 28}, "2352")
@@ -44,7 +49,7 @@ def test_audit_reports_broken_params() -> None:
 
 _BACKS = st.one_of(st.text(max_size=120), st.lists(st.sampled_from(
     ["760", " = ", "2x2", "3x3:", "output is ", "-4", " ", "\n", "dX:", "db =", "[[1, 2]]", "(4 - 2) / 2 + 1",
-     "Result:", "N(0,1)", "1e3", "75%", "3/4", "x", "·"]), max_size=30).map("".join))
+     "Result:", "N(0,1)", "1e3", "1e500", "1/0", "75%", "3/4", "x", "·"]), max_size=30).map("".join))
 
 
 @settings(max_examples=300, deadline=None)
