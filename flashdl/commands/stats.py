@@ -48,21 +48,15 @@ def render_report(r: StatsReport, *, unicode: bool = True) -> str:
         f"{dot}last {r.days} days",
         "",
     ]
-    c, t = r.cards, r.studied_today
-    lines.append(
-        f"Cards      {c.total} in all: {c.new} new{dot}{c.learning} learning{dot}"
-        f"{c.young} young{dot}{c.mature} mature{dot}{c.suspended} suspended"
-    )
-    lines.append(
-        f"Today      {_count(t.reviewed, 'review')}{dot}{t.correct} correct"
-        f"{_percent(t.correct, t.reviewed)}{dot}{t.new_seen} new{dot}{_duration(t.seconds)}"
-    )
-    lines.append(f"Streak     {_count(r.streak_days, 'day')}")
-    ret = r.retention
-    lines.append(
-        f"Retention  young {_retention(ret.young, ret.young_reviews)}"
-        f"{dot}mature {_retention(ret.mature, ret.mature_reviews)}"
-    )
+    c, t, ret = r.cards, r.studied_today, r.retention
+    lines += _wrap("Cards", [f"{c.total} in all: {c.new} new", f"{c.learning} learning",
+                             f"{c.young} young", f"{c.mature} mature", f"{c.suspended} suspended"], dot)
+    lines += _wrap("Today", [_count(t.reviewed, "review"),
+                             f"{t.correct} correct{_percent(t.correct, t.reviewed)}",
+                             f"{t.new_seen} new", _duration(t.seconds)], dot)
+    lines += _wrap("Streak", [_count(r.streak_days, "day")], dot)
+    lines += _wrap("Retention", [f"young {_retention(ret.young, ret.young_reviews)}",
+                                 f"mature {_retention(ret.mature, ret.mature_reviews)}"], dot)
     total = sum(d.count for d in r.reviews_by_day)
     right = sum(d.correct for d in r.reviews_by_day)
     lines += ["", f"Reviews per day, last {r.days} days: {_count(total, 'review')}, "
@@ -139,6 +133,17 @@ def bar_rows(rows: list[tuple[str, int]], block: str) -> list[str]:
         bar = block * (length if length or not count else 1)
         out.append(f"  {label.ljust(width)}  {bar.ljust(BAR_WIDTH)} {count}")
     return out
+
+
+def _wrap(label: str, items: list[str], dot: str) -> list[str]:
+    """``label`` then the items joined by ``dot``, continued on indented lines past ``WIDTH``."""
+    lines = [f"{label:<10} {items[0]}"]
+    for item in items[1:]:
+        if len(lines[-1]) + len(dot) + len(item) <= WIDTH:
+            lines[-1] += dot + item
+        else:
+            lines.append(" " * 11 + item)
+    return lines
 
 
 def _trim(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
