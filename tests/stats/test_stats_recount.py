@@ -38,7 +38,7 @@ flags = st.lists(
 )
 
 
-@settings(max_examples=int(os.environ.get("FLASHDL_STATS_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("FLASHDL_STATS_EXAMPLES", "200")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     zone=st.sampled_from(ZONES),
     start=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 31)),
