@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 
 from engine_reference import count_pool_windows, count_windows
-from flashdl.engine import EngineParamsError, get_family
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flashdl.engine import FAMILIES, EngineParamsError, generate_variant, get_family
 
 CASES = range(300)
 
@@ -158,3 +161,30 @@ def test_bad_params_name_the_param(name: str, params: dict, param: str) -> None:
         get_family(name).solve(params)
     assert error.value.param == param
     assert param in str(error.value)
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10, 70), st.floats(), st.text(max_size=5))
+_JSON = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=5),
+                                                       st.dictionaries(st.text(max_size=4), inner, max_size=3)),
+                     max_leaves=30)
+_BASE = {name: generate_variant(name, 3).params for name in FAMILIES}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(FAMILIES)), st.data())
+def test_any_params_give_an_answer_or_an_engine_params_error(name: str, data: st.DataObject) -> None:
+    """Deck blocks and `engine solve --params` are typed by people: nothing else may escape."""
+    params = dict(_BASE[name])
+    keys = [*params, "stride", "padding", "bias", "metric", "dilation", "unknown"]
+    for _ in range(data.draw(st.integers(1, 3))):
+        key = data.draw(st.sampled_from(keys))
+        if data.draw(st.booleans()):
+            params[key] = data.draw(_JSON)
+        else:
+            params.pop(key, None)
+    family = get_family(name)
+    for call in (family.solve, family.prompt, family.solution, lambda p: family.check(p, "1")):
+        try:
+            call(params)
+        except EngineParamsError:
+            pass
