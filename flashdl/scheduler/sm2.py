@@ -111,7 +111,8 @@ def review(state: CardState, grade: int, day: date) -> ReviewOutcome:
     """Apply one graded review on study day ``day``; ``state`` is left untouched.
 
     Raises ``ValueError`` for a grade outside 0..5, a ``datetime`` where a
-    study-day ``date`` belongs, or a day before the card's last review.
+    study-day ``date`` belongs, a day before the card's last review, or an
+    interval so long its due date would fall past the year 9999.
     """
     _check_grade(grade)
     if isinstance(day, datetime) or not isinstance(day, date):
@@ -126,11 +127,15 @@ def review(state: CardState, grade: int, day: date) -> ReviewOutcome:
         repetitions, interval = _next_repetition(
             repetitions=state.repetitions, interval=state.interval, ease=state.ease, grade=grade
         )
+        try:
+            due = day + timedelta(days=interval)
+        except OverflowError:  # only scripted histories get here: ~25 perfect reviews in a row
+            raise ValueError(f"an interval of {interval} days would fall past the year 9999") from None
         after = CardState(
             repetitions=repetitions,
             ease=next_ease(state.ease, grade),
             interval=interval,
-            due=day + timedelta(days=interval),
+            due=due,
             last_review=day,
             repeat_pending=pending,
         )

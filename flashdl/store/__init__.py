@@ -11,15 +11,32 @@ Services (``flashdl.services``) open transactions and call these; nothing
 outside this package sees a row, a session or SQL.
 """
 
-from flashdl.store.database import Store, open_store
-from flashdl.store.errors import NewerSchemaError, NotADatabaseError, StoreError
-from flashdl.store.schema import SCHEMA_VERSION
+from __future__ import annotations
 
-__all__ = [
-    "SCHEMA_VERSION",
-    "NewerSchemaError",
-    "NotADatabaseError",
-    "Store",
-    "StoreError",
-    "open_store",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flashdl.store.database import Store, open_store
+    from flashdl.store.errors import NewerSchemaError, NotADatabaseError, StoreError
+    from flashdl.store.schema import SCHEMA_VERSION
+
+# Imported on first use (PEP 562): `flashdl stats` reads through sqlite3 alone
+# and should not pay ~0.5 s for SQLAlchemy just because it names this package.
+_LAZY = {
+    "Store": "flashdl.store.database",
+    "open_store": "flashdl.store.database",
+    "NewerSchemaError": "flashdl.store.errors",
+    "NotADatabaseError": "flashdl.store.errors",
+    "StoreError": "flashdl.store.errors",
+    "SCHEMA_VERSION": "flashdl.store.schema",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
