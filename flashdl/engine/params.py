@@ -10,6 +10,7 @@ import functools
 import itertools
 import math
 import pickle
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -214,22 +215,22 @@ def memoized_reader(reader: Callable[..., _Reading]) -> Callable[..., _Reading]:
     solve, prompt, solution and check of one variant all read the same params; validating
     them once keeps the engine fast. Readings must be immutable (tuples, read-only arrays).
     """
-    cache: dict[bytes, _Reading] = {}
+    cache: OrderedDict[bytes, _Reading] = OrderedDict()
 
     @functools.wraps(reader)
     def read(params: Any, *args: Any, **kwargs: Any) -> _Reading:
         try:   # pickle: the cheapest exact key (True, 1 and 1.0 differ; arrays are not abridged)
-            key = pickle.dumps((params, args, kwargs), protocol=_PICKLE_PROTOCOL)
+            key = pickle.dumps((params, args, kwargs) if args or kwargs else params, protocol=_PICKLE_PROTOCOL)
         except Exception:  # noqa: BLE001 — anything unpicklable is simply not cached
             return reader(params, *args, **kwargs)
         reading = cache.get(key)
         if reading is None:
             reading = reader(params, *args, **kwargs)
             if len(cache) >= MAX_CACHED:
-                try:   # oldest first; another thread may have evicted it already
-                    cache.pop(next(iter(cache)), None)
-                except (RuntimeError, StopIteration):
-                    cache.clear()
+                try:   # oldest first, in O(1); another thread may have emptied it already
+                    cache.popitem(last=False)
+                except KeyError:
+                    pass
             cache[key] = reading
         return reading
 
