@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import string
-import time
 
 import pytest
 
@@ -15,7 +14,6 @@ FLASHCARDS = "Deck\n1\nQ\nWhy?\nA\nBecause\n"
 TERSE = "Deck\n1\nWhy?\nBecause\n2\nHow?\nLike so\n"
 UNNUMBERED = "Deck\nQ\nWhy?\nA\nBecause\n"
 NOTES_TEXT = "Notes\n\n  • Pooling\n    • max\n"
-SECONDS_FOR_50_MB = 10.0  # generous: the check itself takes well under a second
 
 
 @pytest.mark.parametrize(
@@ -65,23 +63,8 @@ def _random_text(size: int) -> str:
 
 @pytest.mark.slow
 def test_fifty_megabytes_of_random_text_fails_fast() -> None:
+    # How long the refusal takes is measured in benchmarks/bench_parsers.py.
     text = _random_text(1_000_000) * 50
-    started = time.perf_counter()
     for fmt in ("auto", BRAINSCAPE):
         with pytest.raises(InputError):
             parse_source(text, "random.txt", fmt)
-    assert time.perf_counter() - started < SECONDS_FOR_50_MB
-
-
-def test_parsing_time_grows_linearly() -> None:
-    """Ten times the cards must cost about ten times the time, not a hundred."""
-    def seconds(cards: int) -> float:
-        text = "Deck\n" + "".join(
-            f"{n}\nQ\nquestion {n}\nA\n  • {n + 1}\n{n + 1}\n  1. item\n" for n in range(1, cards + 1)
-        )
-        started = time.perf_counter()
-        assert len(parse_source(text, "x.txt").deck.cards) == cards
-        return time.perf_counter() - started
-
-    small, large = seconds(2_000), seconds(20_000)
-    assert large < 30 * max(small, 1e-3)
