@@ -28,14 +28,14 @@ _UPDATE_STATE = (
     "UPDATE card SET repetitions = ?, ease = ?, interval = ?, due = ?, last_review = ?, "
     "repeat_pending = ?, revision = revision + 1 WHERE id = ?"
 )
-_LOG_COLUMNS = (
+LOG_COLUMNS = (
     "card_id, reviewed_ms, study_day, grade, rating, kind, "
     "repetitions_before, repetitions_after, ease_before, ease_after, "
     "interval_before, interval_after, due_before, due_after, last_review_before, "
     "pending_before, duration_ms, variant_params, typed_answer, answer_correct"
 )
-_INSERT_LOG = f"INSERT INTO review_log ({_LOG_COLUMNS}) VALUES ({', '.join('?' * 20)})"
-_SELECT_LOG = f"SELECT id, {_LOG_COLUMNS} FROM review_log"
+INSERT_LOG = f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES ({', '.join('?' * 20)})"
+_SELECT_LOG = f"SELECT id, {LOG_COLUMNS} FROM review_log"
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def append_review(
     """Write one review-log row; returns its id."""
     before, after = outcome.before, outcome.after
     cursor = db.execute(
-        _INSERT_LOG,
+        INSERT_LOG,
         (
             card_id,
             reviewed_ms,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flashdl.errors import InputError
-from flashdl.services.exchange import store_access
+from flashdl.store import bulk as store_access
 from transfer_helpers import deck_yaml, dump, ok, run
 
 

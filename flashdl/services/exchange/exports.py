@@ -18,9 +18,9 @@ from flashdl.deck.model import Card, Deck
 from flashdl.errors import UsageError
 from flashdl.formats import anki_notetype
 from flashdl.formats.revlog_csv import ExportRow
-from flashdl.services.exchange import store_access
+from flashdl.store import bulk as store_access
 from flashdl.services.exchange.files import atomic_output
-from flashdl.services.exchange.store_access import CardInfo, DeckInfo
+from flashdl.store.bulk import CardInfo, DeckInfo
 from flashdl.store import Store
 from flashdl.store.records import engine_from_json, errata_from_json, text_day, to_ms
 

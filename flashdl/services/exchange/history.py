@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 from flashdl.clock import study_day
 from flashdl.scheduler import sm2
 from flashdl.scheduler.sm2 import CardState, ReviewKind
-from flashdl.services.exchange import store_access
+from flashdl.store import bulk as store_access
 
 DAY_BUCKET_MS = 15 * 60 * 1000  # every UTC offset in use is a multiple of 15 minutes
 LAST_DAY = date.max.toordinal()  # a long run of passes can schedule past 9999-12-31: clamp
@@ -175,7 +175,7 @@ def import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
 
 
 def _incoming_of(row: tuple[Any, ...]) -> Incoming:
-    """An existing log row (``_LOG_COLUMNS`` order) as a review to replay, keeping its study day."""
+    """An existing log row (``LOG_COLUMNS`` order) as a review to replay, keeping its study day."""
     day = row[2] if isinstance(row[2], date) else date.fromisoformat(row[2])
     return Incoming(row[1], row[3], row[16], row[17], row[18], row[19], day.toordinal())
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from flashdl.deck.model import Deck
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.history_json import SavedHistory
-from flashdl.services.exchange import store_access
+from flashdl.store import bulk as store_access
 from flashdl.services.exchange.files import read_text
 from flashdl.services.exchange.history import HistoryCounts, Incoming, day_function, import_reviews
 from flashdl.store import Store

@@ -13,7 +13,7 @@ from typing import Any
 
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.history_json import SavedCard, SavedHistory
-from flashdl.services.exchange import store_access
+from flashdl.store import bulk as store_access
 from flashdl.services.exchange.history import Incoming, restore_exact
 from flashdl.store.records import dump_json
 

@@ -3,9 +3,8 @@
 ``flashdl.store.scheduling`` writes one review at a time (the study hot
 path); moving a million-row history needs ``executemany`` and whole-deck
 reads instead. The statements use the store's own column lists and run
-inside the caller's ``Store.read()``/``write()`` transaction. (This is the
-one module of ``exchange`` that holds SQL; it belongs in ``flashdl.store``
-once the store grows bulk operations.)
+inside the caller's ``Store.read()``/``write()`` transaction; the
+import/export services (``flashdl.services.exchange``) call them.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from flashdl.store.scheduling import _INSERT_LOG, _LOG_COLUMNS
+from flashdl.store.scheduling import INSERT_LOG, LOG_COLUMNS
 
 
 class DeckInfo(NamedTuple):
@@ -72,7 +71,7 @@ def card_ids(db: sqlite3.Connection, deck_slug: str | None = None) -> dict[str, 
 
 def deck_reviews(db: sqlite3.Connection, deck_id: int) -> Iterator[tuple[Any, ...]]:
     """``(card slug, card id, *log columns)`` of a deck's active cards, in time order."""
-    columns = ", ".join(f"r.{c.strip()}" for c in _LOG_COLUMNS.split(","))
+    columns = ", ".join(f"r.{c.strip()}" for c in LOG_COLUMNS.split(","))
     return db.execute(
         f"SELECT c.slug, {columns} FROM review_log r JOIN card c ON c.id = r.card_id "
         "WHERE c.deck_id = ? AND NOT c.retired ORDER BY r.reviewed_ms, r.id", (deck_id,))
@@ -85,7 +84,7 @@ def card_reviews(db: sqlite3.Connection, card_ids_: Iterable[int]) -> dict[int, 
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ", ".join("?" * len(chunk))
-        for row in db.execute(f"SELECT {_LOG_COLUMNS} FROM review_log WHERE card_id IN ({marks}) "
+        for row in db.execute(f"SELECT {LOG_COLUMNS} FROM review_log WHERE card_id IN ({marks}) "
                               "ORDER BY reviewed_ms, id", chunk):
             found.setdefault(row[0], []).append(row)
     return found
@@ -99,7 +98,7 @@ BULK_ROWS = 50_000  # from here on, rebuilding the log's indexes beats updating 
 
 
 _INSERT_PLAIN_LOG = (  # the last three columns (variant, typed answer, verdict) left NULL
-    f"INSERT INTO review_log ({_LOG_COLUMNS}) VALUES ({', '.join('?' * 17)}, NULL, NULL, NULL)")
+    f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES ({', '.join('?' * 17)}, NULL, NULL, NULL)")
 
 
 def insert_reviews(db: sqlite3.Connection, rows: list[tuple[Any, ...]],
@@ -120,7 +119,7 @@ def insert_reviews(db: sqlite3.Connection, rows: list[tuple[Any, ...]],
         "AND sql IS NOT NULL")] if bulk else []
     for name, _sql in indexes:
         db.execute(f'DROP INDEX "{name}"')
-    db.executemany(_INSERT_LOG, rows)
+    db.executemany(INSERT_LOG, rows)
     db.executemany(_INSERT_PLAIN_LOG, plain_rows)
     for _name, sql in indexes:
         db.execute(sql)
