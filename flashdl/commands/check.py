@@ -124,12 +124,12 @@ def _print_report(ctx: Context, report: CheckReport) -> None:
         where = f"{error.file}:{error.line}" if error.line else error.file
         emit_line(ctx, f"error  {where}: {error.message}")
     for entry in report.audit:
-        if entry["verdict"] != "ok":
-            emit_line(
-                ctx,
-                f"{entry['verdict']:<7}{entry['card']} ({entry['family']}): "
-                f"stated {entry['stated']!s}, computed {entry['computed']!s}",
-            )
+        if entry["verdict"] == "wrong":
+            emit_line(ctx, f"wrong     {entry['card']} ({entry['family']}): "
+                           f"the back says {entry['stated']}, the engine computes {entry['computed']}")
+        elif entry["verdict"] == "unparsed":
+            emit_line(ctx, f"unparsed  {entry['card']} ({entry['family']}): no answer found on the back "
+                           f"to compare with {entry['computed']}")
     ok = sum(1 for entry in report.audit if entry["verdict"] == "ok")
     emit_line(
         ctx,
