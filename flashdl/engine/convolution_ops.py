@@ -12,10 +12,6 @@ from numpy.lib.stride_tricks import as_strided
 Pair = tuple[int, int]
 
 
-def as_channels(array: np.ndarray) -> np.ndarray:
-    return array[None] if array.ndim == 2 else array
-
-
 def pad_zeros(x: np.ndarray, padding: Pair) -> np.ndarray:
     ph, pw = padding
     if ph == 0 and pw == 0:

@@ -116,16 +116,3 @@ def factor_texts(nested: Any) -> Any:
 def join_products(pairs: Sequence[tuple[str, str]]) -> str:
     """`a·b + c·d` from factors already formatted by `factor_texts`; an empty sum reads `0`."""
     return " + ".join([f"{a}·{b}" for a, b in pairs]) if pairs else "0"
-
-
-def sum_of_products(pairs: Sequence[tuple[Any, Any]]) -> str:
-    """`1·2 + 3·(-1)`; an empty sum reads `0`."""
-    if not pairs:
-        return "0"
-    factor = format_factor
-    return " + ".join([f"{factor(a)}·{factor(b)}" for a, b in pairs])
-
-
-def position(index: Sequence[int]) -> str:
-    """1-based `(row,col)` or `(channel,row,col)` as students count."""
-    return "(" + ",".join(str(int(i) + 1) for i in index) + ")"
