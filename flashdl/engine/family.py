@@ -28,6 +28,7 @@ class Family:
     solve: Callable[[Mapping[str, Any]], Any]
     prompt: Callable[[Mapping[str, Any]], str]
     solution: Callable[[Mapping[str, Any]], str]
+    topic_params: tuple[str, ...] = ()                # what a card's own params pin in its variants
 
     def check(self, params: Mapping[str, Any], text: str) -> Verdict:
         params = as_mapping(params)

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from flashdl.engine.errors import UnknownFamilyError
+from flashdl.engine.errors import EngineParamsError, UnknownFamilyError
 from flashdl.engine.family import Family
 from flashdl.engine.families import (
     activation_memory,
@@ -56,9 +56,23 @@ class Variant:
                 "answer": self.answer, "solution": self.solution}
 
 
-def generate_variant(name: str, seed: int) -> Variant:
-    """Same family and seed → the same variant on every machine."""
+def generate_variant(name: str, seed: int, *, like: Mapping[str, Any] | None = None) -> Variant:
+    """Same family, seed (and `like`) → the same variant on every machine.
+
+    `like` is a card's own params: the family's topic params (`Family.topic_params`, e.g. the
+    metric of a "What is the FPR?" card) are carried over from it, so fresh variants keep
+    asking the card's question; when the combination is invalid they are left as drawn.
+    """
     family = get_family(name)
     params = family.generate(np.random.default_rng(seed))
+    if like is not None:
+        pinned = {key: like[key] for key in family.topic_params if isinstance(like, Mapping) and key in like}
+        if pinned:
+            candidate = {**params, **pinned}
+            try:
+                family.solve(candidate)
+                params = candidate
+            except EngineParamsError:
+                pass
     return Variant(family=name, seed=seed, params=params, prompt=family.prompt(params),
                    answer=family.solve(params), solution=family.solution(params))

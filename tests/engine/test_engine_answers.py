@@ -238,3 +238,13 @@ def test_unknown_family_lists_valid_names() -> None:
     with pytest.raises(UnknownFamilyError) as error:
         get_family("conv3d_forward")
     assert "conv2d_forward" in str(error.value) and "conv3d_forward" in str(error.value)
+
+
+def test_variants_like_a_card_keep_its_topic() -> None:
+    card = {"tp": 40, "fp": 10, "tn": 30, "fn": 20, "metric": "fpr"}
+    metrics = {generate_variant("confusion_metrics", seed, like=card).params.get("metric") for seed in range(30)}
+    assert metrics == {"fpr"}
+    schemes = {generate_variant("init_scale", seed, like={"scheme": "xavier", "fan_in": 8, "fan_out": 8}).params["scheme"]
+               for seed in range(30)}
+    assert schemes == {"xavier"}
+    assert generate_variant("softmax", 4, like={"logits": [1, 2]}) == generate_variant("softmax", 4)

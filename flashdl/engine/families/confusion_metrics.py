@@ -105,6 +105,7 @@ def _solution(params: Mapping[str, Any]) -> str:
 
 CONFUSION_METRICS = Family(
     name="confusion_metrics", title="TPR / FPR / precision / accuracy / F1", integral=False,
-    answer_spec=_answer_spec, generate=_generate, solve=_solve, prompt=_prompt, solution=_solution)
+    answer_spec=_answer_spec, generate=_generate, solve=_solve, prompt=_prompt, solution=_solution,
+    topic_params=("metric",))
 
 FAMILIES = (CONFUSION_METRICS,)

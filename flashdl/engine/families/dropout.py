@@ -104,6 +104,7 @@ def _solution(params: Mapping[str, Any]) -> str:
 DROPOUT_SCALING = Family(
     name="dropout_scaling", title="Dropout scaling", integral=False,
     answer_spec=constant_spec(ArrayAnswer(integral=False, hint=LIST_HINT)), generate=_generate, solve=_solve,
-    prompt=_prompt, solution=_solution)
+    prompt=_prompt, solution=_solution,
+    topic_params=("inverted",))
 
 FAMILIES = (DROPOUT_SCALING,)

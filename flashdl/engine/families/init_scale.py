@@ -42,10 +42,8 @@ def _variance(scheme: str, fan_in: int, fan_out: int | None) -> tuple[Fraction, 
 
 
 def _generate(rng: np.random.Generator) -> Params:
-    scheme = pick(rng, SCHEMES)
-    params: Params = {"scheme": scheme, "distribution": pick(rng, DISTRIBUTIONS), "fan_in": pick(rng, _FANS)}
-    if scheme == "xavier" or rng.integers(2):
-        params["fan_out"] = pick(rng, _FANS)
+    params: Params = {"scheme": pick(rng, SCHEMES), "distribution": pick(rng, DISTRIBUTIONS), "fan_in": pick(rng, _FANS)}
+    params["fan_out"] = pick(rng, _FANS)   # always, so a card pinning "xavier" can use any variant
     return params
 
 
@@ -81,6 +79,7 @@ def _solution(params: Mapping[str, Any]) -> str:
 INIT_SCALE = Family(
     name="init_scale", title="Xavier / He initialisation scale", integral=False,
     answer_spec=constant_spec(NumberAnswer(integral=False)), generate=_generate, solve=_solve,
-    prompt=_prompt, solution=_solution)
+    prompt=_prompt, solution=_solution,
+    topic_params=("scheme", "distribution"))
 
 FAMILIES = (INIT_SCALE,)

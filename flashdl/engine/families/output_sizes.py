@@ -202,7 +202,8 @@ def _pool_solution(params: Mapping[str, Any]) -> str:
 POOL_OUTPUT_SIZE = Family(
     name="pool_output_size", title="Pooling output size", integral=True,
     answer_spec=constant_spec(ShapeAnswer()), generate=_pool_generate, solve=_pool_solve,
-    prompt=_pool_prompt, solution=_pool_solution)
+    prompt=_pool_prompt, solution=_pool_solution,
+    topic_params=("pool",))
 
 
 # --- conv_transpose2d_output_size -------------------------------------------------------------
