@@ -119,6 +119,8 @@ class ArrayAnswer:
         differences: list[str] = []
         count = 0
         wanted, given_flat = _flatten(expected), _flatten(conformed)
+        if wanted == given_flat:   # equal values match under any tolerance: the common, right answer
+            return []
         integral = self.integral
         for position, (want, got) in enumerate(zip(wanted, given_flat)):
             if type(want) is int and type(got) is int and want == got:
