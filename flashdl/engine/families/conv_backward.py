@@ -16,7 +16,7 @@ from flashdl.engine.families.conv_problem import (
     ConvProblem,
     as_plain,
     draw_conv_params_with_shape,
-    read_conv_problem,
+    check_conv_problem,
 )
 from flashdl.engine.params import frozen, memoized_reader, read_array
 from flashdl.engine.text_format import (
@@ -40,9 +40,8 @@ ANSWER = PartsAnswer((
 ))
 
 
-@memoized_reader
 def _read(params: Mapping[str, Any]) -> tuple[ConvProblem, np.ndarray]:
-    problem = read_conv_problem(params, extra_keys=("grad_output",))
+    problem = check_conv_problem(params, extra_keys=("grad_output",))
     grad_out = read_array(params, "grad_output", ranks=(2,))
     if grad_out.shape != problem.out_shape:
         raise EngineParamsError("grad_output", f"must have the output's shape "
@@ -74,7 +73,7 @@ def _solve(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _prompt(params: Mapping[str, Any]) -> str:
-    problem, grad_out = _read(params)
+    problem, grad_out, _ = _gradients(params)
     return ("A conv layer computes Y = cross-correlation(X, W) + b. Given the upstream gradient "
             "dL/dY, compute dL/dX, dL/dW and dL/db (answer as `dX: …  dW: …  db: …`).\n\n"
             f"{describe_problem(problem)}\nUpstream gradient dL/dY ({grad_out.shape[0]}×{grad_out.shape[1]}):\n"

@@ -44,8 +44,9 @@ def with_kernel(problem: ConvProblem, kernel: np.ndarray) -> ConvProblem:
                        problem.out_shape, problem.multi_channel, problem.padded)
 
 
-@memoized_reader
-def read_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> ConvProblem:
+def check_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> ConvProblem:
+    """Validate conv params (plus `extra_keys` the caller reads itself); not memoised, for
+    callers that memoise a larger reading of their own."""
     params = as_mapping(params)
     reject_unknown(params, ("input", "kernel", "bias", "stride", "padding", *extra_keys))
     x = read_array(params, "input", ranks=(2, 3))
@@ -65,6 +66,9 @@ def read_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = (
     bias = read_number(params, "bias", default=0)
     return ConvProblem(frozen(x), frozen(kernel), bias, stride, padding, out_shape,  # type: ignore[arg-type]
                        multi_channel, frozen(pad_zeros(x, padding)))
+
+
+read_conv_problem = memoized_reader(check_conv_problem)
 
 
 def draw_conv_params(rng: np.random.Generator, **options: Any) -> Params:
