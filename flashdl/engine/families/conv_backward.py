@@ -21,7 +21,6 @@ from flashdl.engine.families.conv_problem import (
 from flashdl.engine.params import frozen, memoized_reader, read_array
 from flashdl.engine.text_format import (
     factor_texts,
-    format_factor,
     format_number,
     layout_array,
     layout_matrix,
@@ -80,9 +79,8 @@ def _prompt(params: Mapping[str, Any]) -> str:
             f"{layout_matrix(grad_out)}")
 
 
-def _kernel_lines(problem: ConvProblem, grad_out: np.ndarray, grad_kernel: np.ndarray) -> list[str]:
-    padded, grads = factor_texts(problem.padded.tolist()), factor_texts(grad_out.tolist())
-    result = grad_kernel.tolist()
+def _kernel_lines(problem: ConvProblem, grads: list[list[str]], grad_kernel: np.ndarray) -> list[str]:
+    padded, result = factor_texts(problem.padded.tolist()), grad_kernel.tolist()
     (sh, sw), (oh, ow) = problem.stride, problem.out_shape
     positions = [(grads[i][j], i * sh, j * sw) for i in range(oh) for j in range(ow)]
     lines = ["dL/dW: correlate the (padded) input with dL/dY — each kernel weight collects "
@@ -96,11 +94,10 @@ def _kernel_lines(problem: ConvProblem, grad_out: np.ndarray, grad_kernel: np.nd
     return lines
 
 
-def _input_lines(problem: ConvProblem, grad_out: np.ndarray, grad_input: np.ndarray) -> list[str]:
+def _input_lines(problem: ConvProblem, grads: list[list[str]], grad_input: np.ndarray) -> list[str]:
     (sh, sw), (ph, pw) = problem.stride, problem.padding
     _, kh, kw = problem.kernel.shape
-    grads, kernel = factor_texts(grad_out.tolist()), factor_texts(problem.kernel.tolist())
-    result = grad_input.tolist()
+    kernel, result = factor_texts(problem.kernel.tolist()), grad_input.tolist()
     lines = ["dL/dX: each dY(i,j) sends dY(i,j)·W back onto the patch it came from and overlaps add "
              "(the same as a full convolution of dL/dY, spread out by the stride, with the 180°-rotated "
              "kernel)" + ("; gradients landing on the padding are dropped" if (ph, pw) != (0, 0) else "") + ":"]
@@ -135,10 +132,11 @@ def _solution(params: Mapping[str, Any]) -> str:
     problem, grad_out, (grad_input, grad_kernel, grad_bias) = _gradients(params)
     shown_input = grad_input if problem.multi_channel else grad_input[0]
     shown_kernel = grad_kernel if problem.multi_channel else grad_kernel[0]
-    total = " + ".join(format_factor(v) for v in grad_out.ravel().tolist())
+    grads = factor_texts(grad_out.tolist())   # every dY(i,j) as a factor, formatted once
+    total = " + ".join([text for row in grads for text in row])
     return "\n".join([
         f"dL/db: the bias adds to every output entry, so sum dL/dY: {total} = {format_number(grad_bias)}", "",
-        *_kernel_lines(problem, grad_out, grad_kernel), "", *_input_lines(problem, grad_out, grad_input), "",
+        *_kernel_lines(problem, grads, grad_kernel), "", *_input_lines(problem, grads, grad_input), "",
         "Answer:", "dX:", layout_array(shown_input), "dW:", layout_array(shown_kernel),
         f"db: {format_number(grad_bias)}"])
 
