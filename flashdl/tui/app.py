@@ -28,8 +28,6 @@ from flashdl.clock import Clock, SystemClock
 from flashdl.errors import FlashdlError
 from flashdl.tui.collection import Collection
 
-STATS_MODULE = "flashdl.tui.screens.stats"
-
 
 class FlashdlApp(App[None]):
     """flashdl in the terminal (see the module docstring)."""
@@ -89,20 +87,10 @@ class FlashdlApp(App[None]):
 
         self.push_screen(BrowseScreen(query))
 
-    @property
-    def has_stats(self) -> bool:
-        from importlib.util import find_spec
-
-        return find_spec(STATS_MODULE) is not None
-
     def show_stats(self, deck: str | None = None) -> None:
-        if not self.has_stats:
-            self.notify("The statistics screen is not available in this build.", severity="warning")
-            return
-        from importlib import import_module
+        from flashdl.tui.screens.stats import make_stats_screen
 
-        module = import_module(STATS_MODULE)
-        self.push_screen(module.make_stats_screen(self.collection, deck))
+        self.push_screen(make_stats_screen(self.collection, deck))
 
     def action_help(self) -> None:
         from flashdl.tui.screens.help import HelpScreen

@@ -62,7 +62,7 @@ def exercise_for(card: Any, next_seed: Callable[[], int]) -> ComputedExercise | 
     try:
         if spec.vary:
             seed = next_seed()
-            variant = generate_variant(spec.family, seed)
+            variant = generate_variant(spec.family, seed, like=spec.params)  # keep the card's topic
             return ComputedExercise(
                 card_id=card.id, family=spec.family, seed=seed, params=variant.params,
                 prompt=variant.prompt, answer=variant.answer, solution=variant.solution,

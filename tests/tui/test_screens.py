@@ -180,3 +180,24 @@ async def test_t_opens_the_statistics_screen(db_path: Path) -> None:
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, stats.StatsScreen)
+
+
+async def test_session_summary_opens_the_statistics_of_its_deck(db_path: Path) -> None:
+    from flashdl.tui.screens.stats import StatsScreen
+    from flashdl.tui.screens.summary import SummaryScreen
+
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await decks_listed(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("space", "4", "q")  # one card graded, then end the session
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        assert app.screen.deck == "tui-sample"
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)

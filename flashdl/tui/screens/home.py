@@ -107,8 +107,6 @@ class HomeScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("study_selected", "study_all", "browse") and not self._lines:
             return None  # shown dimmed until the decks are loaded
-        if action == "stats" and not self.app.has_stats:
-            return False
         return True
 
     @on(DataTable.RowSelected, "#decks")

@@ -244,7 +244,7 @@ class StatsScreen(Screen[None]):
         self.load()
 
     def action_scroll(self, lines: int) -> None:
-        self.query_one("#stats-body", VerticalScroll).scroll_relative(y=lines, animate=False)
+        self.query_one("#stats-body", VerticalScroll).scroll_relative(y=lines, animate=False, immediate=True)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -21,6 +21,7 @@ class SummaryScreen(Screen[None]):
         Binding("enter,escape", "home", "Decks", key_display="enter", id="home",
                 tooltip="Back to the deck list"),
         Binding("b", "browse", "Browse", id="browse"),
+        Binding("t", "stats", "Stats", id="stats", tooltip="Progress statistics"),
         Binding("q", "app.quit", "Quit", id="quit_summary"),
     ]
 
@@ -72,3 +73,6 @@ class SummaryScreen(Screen[None]):
 
     def action_browse(self) -> None:
         self.app.browse()
+
+    def action_stats(self) -> None:
+        self.app.show_stats(self.deck)
