@@ -13,8 +13,8 @@ MAX_TEXT_BYTES = 64 * 1024 * 1024  # four times a 100,000-card deck
 DECK_SUFFIXES = (".yaml", ".yml")
 
 
-def read_text_file(path: Path, *, limit: int = MAX_TEXT_BYTES) -> str:
-    """UTF-8 text of ``path``, refusing binaries and files too large to be a deck."""
+def read_limited_bytes(path: Path, *, limit: int) -> bytes:
+    """The bytes of ``path``, refusing a file larger than ``limit`` before reading it."""
     name = str(path)
     try:
         size = path.stat().st_size
@@ -23,14 +23,18 @@ def read_text_file(path: Path, *, limit: int = MAX_TEXT_BYTES) -> str:
                 f"file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB",
                 SourcePosition(name),
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", SourcePosition(name)) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", SourcePosition(name)) from None
     except PermissionError:
         raise InputError("permission denied", SourcePosition(name)) from None
-    return decode_text(data, name)
+
+
+def read_text_file(path: Path, *, limit: int = MAX_TEXT_BYTES) -> str:
+    """UTF-8 text of ``path``, refusing binaries and files too large to be a deck."""
+    return decode_text(read_limited_bytes(path, limit=limit), str(path))
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from flashdl.deck.files import decode_text
+from flashdl.deck.files import decode_text, read_limited_bytes
 from flashdl.errors import InputError, SourcePosition, UsageError
 
 MAX_TEXT_BYTES = 512 << 20  # a million-review history is ~60 MB
@@ -44,19 +44,7 @@ def atomic_output(path: Path, *, mode: str = "wb") -> Iterator[IO[bytes] | IO[st
 
 
 def read_bytes(path: Path, *, limit: int = MAX_TEXT_BYTES) -> bytes:
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(f"file is {size / 1e6:.0f} MB; the limit is {limit / 1e6:.0f} MB",
-                             SourcePosition(name))
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", SourcePosition(name)) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", SourcePosition(name)) from None
-    except PermissionError:
-        raise InputError("permission denied", SourcePosition(name)) from None
+    return read_limited_bytes(path, limit=limit)
 
 
 def read_text(path: Path, *, limit: int = MAX_TEXT_BYTES) -> str:
