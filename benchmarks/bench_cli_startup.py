@@ -1,18 +1,19 @@
 """How long `flashdl --help` and a bare interpreter take to return (target: help < 0.15 s).
 
 Usage: python benchmarks/bench_cli_startup.py [--runs N]
-Runs the installed `flashdl` console script when it is on PATH, else
+Runs the `flashdl` console script installed beside this interpreter (not a
+PATH shim such as pyenv's, which adds its own start-up), else
 `python -m flashdl.cli`; prints best and median wall time of N runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 
 def timed(argv: list[str], runs: int) -> list[float]:
@@ -28,7 +29,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    script = shutil.which("flashdl")
+    beside = Path(sys.executable).parent / "flashdl"
+    script = str(beside) if beside.exists() else None
     help_argv = [script, "--help"] if script else [sys.executable, "-m", "flashdl.cli", "--help"]
     for label, argv in [("python -c pass", [sys.executable, "-c", "pass"]), ("flashdl --help", help_argv)]:
         times = timed(argv, args.runs)
