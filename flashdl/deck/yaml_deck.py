@@ -8,8 +8,11 @@ for line numbers it does not need.
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -49,7 +52,9 @@ def parse_deck(
         raise InputError("empty deck file (expected a mapping with id, name and cards)",
                          SourcePosition(filename, 1, 1))
     try:
-        data = load_yaml(text)
+        with _cyclic_gc_paused():
+            data = load_yaml(text)
+            deck = _deck(data, known_families)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -57,12 +62,24 @@ def parse_deck(
         raise InputError(_yaml_problem(problem), SourcePosition(filename, line, column)) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", SourcePosition(filename)) from None
-    try:
-        return _deck(data, known_families)
     except _Invalid as invalid:
         where = locate(text, invalid.path)
         line, column = where if where else (None, None)
         raise InputError(invalid.message, SourcePosition(filename, line, column)) from None
+    return deck
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """A large deck is millions of new objects and no cycles: without this the
+    cyclic collector rescans them again and again (a quarter of the load time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _yaml_problem(problem: str) -> str:
@@ -125,7 +142,7 @@ def _card(data: Any, path: Path, known_families: Collection[str] | None) -> Card
         back=back,
         tags=_tags(data, path),
         engine=engine,
-        errata=_errata(data.get("errata"), path + ("errata",)),
+        errata=_errata(data["errata"], path + ("errata",)) if "errata" in data else (),
     )
 
 
@@ -209,6 +226,8 @@ def _identifier(data: dict[str, Any], key: str, path: Path, *, required: bool) -
 
 def _text(data: dict[str, Any], key: str, path: Path) -> str:
     value = data.get(key)
+    if type(value) is str:  # the common case first: a deck has hundreds of thousands of these
+        return value
     if value is None:
         return ""
     if isinstance(value, bool) or isinstance(value, float):
@@ -223,12 +242,20 @@ def _text(data: dict[str, Any], key: str, path: Path) -> str:
     return value
 
 
+@lru_cache(maxsize=4096)
+def _is_tag(tag: str) -> bool:
+    """Decks reuse a few tags on many cards: check each distinct one once."""
+    return TAG_PATTERN.match(tag) is not None
+
+
 def _tags(data: dict[str, Any], path: Path) -> tuple[str, ...]:
     value = data.get("tags")
     if value is None:
         return ()
     if not isinstance(value, list):
         raise _Invalid(path + ("tags",), "'tags' must be a list, e.g. tags: [cnn, pooling]")
+    if all(type(tag) is str and _is_tag(tag) for tag in value):
+        return tuple(value)
     tags = []
     for index, tag in enumerate(value):
         if isinstance(tag, bool) or not isinstance(tag, (str, int)) or not TAG_PATTERN.match(str(tag)):
