@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import yaml
 
@@ -48,6 +52,19 @@ def main() -> None:
     ours = timed(lambda: parse_deck(text, "big.yaml"), args.runs)
     print(f"flashdl parse_deck (parse + validate): median {statistics.median(ours):.2f} s, "
           f"best {min(ours):.2f} s over {args.runs} runs")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "big.yaml"
+        path.write_text(text, encoding="utf-8")
+        probe = (
+            "import resource, sys, time; from pathlib import Path\n"
+            "from flashdl.deck.files import load_deck_file\n"
+            "start = time.perf_counter(); load_deck_file(Path(sys.argv[1]))\n"
+            "print(f'{time.perf_counter() - start:.2f} s, peak RSS '\n"
+            "      f'{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB')"
+        )
+        fresh = subprocess.run([sys.executable, "-c", probe, str(path)], check=True,
+                               capture_output=True, text=True).stdout.strip()
+    print(f"flashdl load_deck_file in a fresh process (read + parse + validate): {fresh}")
     reference = timed(lambda: yaml.load(text, Loader=yaml.CSafeLoader), max(1, args.runs // 2))
     print(f"PyYAML CSafeLoader (parse only):       median {statistics.median(reference):.2f} s")
 
