@@ -55,12 +55,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "big.yaml"
         path.write_text(text, encoding="utf-8")
+        # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would
+        # report this (large) parent's peak instead of its own.
         probe = (
-            "import resource, sys, time; from pathlib import Path\n"
+            "import sys, time; from pathlib import Path\n"
             "from flashdl.deck.files import load_deck_file\n"
             "start = time.perf_counter(); load_deck_file(Path(sys.argv[1]))\n"
-            "print(f'{time.perf_counter() - start:.2f} s, peak RSS '\n"
-            "      f'{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB')"
+            "elapsed = time.perf_counter() - start\n"
+            "hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+            "print(f'{elapsed:.2f} s, peak RSS {int(hwm.split()[1]) / 1024:.0f} MB')"
         )
         fresh = subprocess.run([sys.executable, "-c", probe, str(path)], check=True,
                                capture_output=True, text=True).stdout.strip()
