@@ -15,7 +15,7 @@ TAG_INCOMPLETE = "incomplete"
 TAG_MISSING_FIGURE = "missing-figure"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EngineSpec:
     """Makes a card computed: the engine family and the params of its own example."""
 
@@ -24,7 +24,7 @@ class EngineSpec:
     vary: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Erratum:
     """A correction made by hand, kept visible to the student.
 
@@ -38,7 +38,7 @@ class Erratum:
     original: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Card:
     id: str
     front: str
@@ -56,7 +56,7 @@ class Card:
         return self.front if side == "front" else self.back
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deck:
     id: str
     name: str
