@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 Importer = Callable[[list[Path], argparse.Namespace, Context], "SyncReport | ImportReport"]
 Exporter = Callable[[argparse.Namespace, Context], int]  # opens the store itself
 
+MAX_NOTES_SHOWN = 8  # a lecture-notes file can skip dozens of lines; stderr shows a sample
+
 
 def _import_yaml(paths: list[Path], args: argparse.Namespace, ctx: Context) -> SyncReport | ImportReport:
     from flashdl.services.deck_sync import load_deck_files, sync_decks
@@ -198,8 +200,12 @@ def _print_report(ctx: Context, report: SyncReport | ImportReport, as_json: bool
         if history is not None:
             emit_line(ctx, f"review history: {history.added} reviews added to {history.cards} cards"
                            f" ({history.duplicates} already there)")
-    for note in extra.notes if extra else ():
+    notes = list(extra.notes) if extra else []
+    for note in notes[:MAX_NOTES_SHOWN]:
         warn(ctx, note)
+    if len(notes) > MAX_NOTES_SHOWN:
+        warn(ctx, f"... and {len(notes) - MAX_NOTES_SHOWN} more notes like these "
+                  "(all of them are in the output of --json)")
 
 
 def _export_yaml(args: argparse.Namespace, ctx: Context) -> int:
