@@ -81,7 +81,8 @@ def text_day(text: str | date | None) -> date | None:
 
 
 def dump_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # Key order kept as written: an exported deck file reads like the one imported.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def engine_json(engine: EngineSpec | None) -> str | None:
