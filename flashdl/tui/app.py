@@ -49,6 +49,20 @@ class FlashdlApp(App[None]):
         self._start_deck = study
         self.error: FlashdlError | None = None
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The home screen is the app's first screen, not one pushed over Textual's blank one.
+
+        That saves composing, styling and laying out a screen nobody sees before
+        the first frame. (Its rules are in ``app.tcss``: Textual does not load
+        a default screen's ``CSS_PATH``.) ``flashdl study`` keeps the blank
+        screen and pushes the study screen over it in ``on_mount``.
+        """
+        if self._start_study:
+            return super().get_default_screen()
+        from flashdl.tui.screens.home import HomeScreen
+
+        return HomeScreen()
+
     def on_mount(self) -> None:
         # Rich's default inline-code style is cyan on black, a black box on a light theme;
         # reverse video reads in dark, light and NO_COLOR alike.
@@ -57,10 +71,6 @@ class FlashdlApp(App[None]):
             from flashdl.tui.screens.study import StudyScreen
 
             self.push_screen(StudyScreen(self._start_deck))
-        else:
-            from flashdl.tui.screens.home import HomeScreen
-
-            self.push_screen(HomeScreen())
 
     def on_unmount(self) -> None:
         self.collection.close()

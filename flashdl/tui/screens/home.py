@@ -26,7 +26,7 @@ DECK_NAME_WIDTH = (10, 46)  # the deck column's narrowest and widest
 
 
 class HomeScreen(Screen[None]):
-    CSS_PATH = "home.tcss"
+    # Styled by app.tcss: see FlashdlApp.get_default_screen.
     BINDINGS = [
         Binding("enter", "study_selected", "Study", id="study",
                 tooltip="Study the selected deck's due and new cards"),
