@@ -14,6 +14,7 @@ imported when first needed.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
@@ -67,6 +68,9 @@ class FlashdlApp(App[None]):
         # Rich's default inline-code style is cyan on black, a black box on a light theme;
         # reverse video reads in dark, light and NO_COLOR alike.
         self.console.push_theme(Theme({"markdown.code": "bold reverse"}))
+        # `flashdl` turns the garbage collector off for start-up (commands/tui.py):
+        # back on once the first frame is drawn.
+        self.call_after_refresh(gc.enable)
         if self._start_study:
             from flashdl.tui.screens.study import StudyScreen
 

@@ -154,7 +154,9 @@ def _add_columns(table: DataTable[Any], lines: list[DeckLine]) -> None:
     }
     for label, key in COLUMNS:
         numeric = key not in widths
-        heading = Text(label, justify="right") if numeric else label
+        # Text, not str: DataTable reads a str label as markup, and the first markup read
+        # imports Rich's emoji table (~3 ms before the first frame).
+        heading = Text(label, justify="right") if numeric else Text(label)
         table.add_column(heading, key=key, width=widths.get(key, max(len(label), 5)))
 
 
