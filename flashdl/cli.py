@@ -166,9 +166,29 @@ def resolve_handler(spec: str) -> Callable[[argparse.Namespace, Context], int]:
     return getattr(module, function_name)  # type: ignore[no-any-return]
 
 
+def home_screen_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """``flashdl [--db PATH] [--now ISO-8601]`` read without building the parser.
+
+    That is how the terminal UI starts, and building every command's parser is
+    ~4 ms of the wait for its first frame. Only these spellings are read here,
+    each option at most once and no value starting with ``-``; anything else
+    (a command, ``--help``, ``--db=PATH``, an abbreviation) goes to argparse.
+    """
+    values: dict[str, str | None] = {"db": None, "now": None}
+    if len(argv) % 2:
+        return None
+    for option, value in zip(argv[::2], argv[1::2]):
+        name = option[2:]
+        if option not in ("--db", "--now") or values[name] is not None or value.startswith("-"):
+            return None
+        values[name] = value
+    return argparse.Namespace(**values, handler="flashdl.commands.tui:home")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = home_screen_args(sys.argv[1:] if argv is None else argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     from flashdl.commands.context import Context
     from flashdl.errors import FlashdlError
 

@@ -42,3 +42,39 @@ def test_the_ui_refuses_to_run_without_a_terminal(tmp_path: Path, capsys: pytest
     assert main(["--db", str(tmp_path / "x.sqlite3")]) == 2  # pytest's stdin is not a terminal
     assert "needs an interactive terminal" in capsys.readouterr().err
     assert not (tmp_path / "x.sqlite3").exists()
+
+
+def test_the_home_screen_is_drawn_without_the_other_screens() -> None:
+    """Study, browse, card, stats, help and summary are imported when first shown."""
+    code = (
+        "import sys; from flashdl.tui.app import make_app; "
+        "print(type(make_app('/nonexistent/x.sqlite3').get_default_screen()).__name__); "
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('flashdl'))))"
+    )
+    first, loaded = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                   text=True).stdout.splitlines()
+    assert first == "HomeScreen"
+    modules = set(loaded.split())
+    assert "flashdl.tui.screens.home" in modules
+    assert not {m for m in modules if m.startswith("flashdl.tui.screens.") and m != "flashdl.tui.screens.home"}
+    assert not {m for m in modules if m.startswith(("flashdl.services", "flashdl.store", "flashdl.engine"))}
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--db", "a.sqlite3"], ["--now", "2025-03-03T10:00"], ["--db", "a", "--now", "2025-03-03T10:00"],
+    ["--now", "2025-03-03T10:00", "--db", ""], ["--db", "study"],
+])
+def test_the_home_screen_arguments_read_as_argparse_reads_them(argv: list[str]) -> None:
+    from flashdl.cli import build_parser, home_screen_args
+
+    assert home_screen_args(argv) == build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize("argv", [
+    ["study"], ["--db"], ["--db=a"], ["--d", "a"], ["--db", "a", "--db", "b"], ["--now", "-05:00"],
+    ["--help"], ["--version"], ["--db", "a", "decks"], ["--", "x"],
+])
+def test_anything_else_goes_to_argparse(argv: list[str]) -> None:
+    from flashdl.cli import home_screen_args
+
+    assert home_screen_args(argv) is None
