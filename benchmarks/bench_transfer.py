@@ -1,6 +1,7 @@
 """Time import/export: a 100,000-note .apkg each way, and a 1,000,000-review history import.
 
 Usage: python benchmarks/bench_transfer.py [--notes N] [--reviews R] [--runs K] [--no-anki]
+                                           [--skip-history]
 Each figure is the whole command as a user runs it (``flashdl export``/``import`` in-process,
 database writes included), median and best of K runs. With the ``anki`` package installed
 (``pip install '.[bench]'``), Anki's own export and import of the same notes are timed too.
@@ -138,13 +139,16 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-anki", action="store_true")
+    parser.add_argument("--skip-history", action="store_true",
+                        help="time only the .apkg export/import")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="flashdl-bench-") as name:
         folder = Path(name)
         package = bench_apkg(folder, args.notes, args.runs)
         if not args.no_anki:
             bench_anki(folder, package, args.notes, args.runs)
-        bench_history(folder, args.reviews, args.runs)
+        if not args.skip_history:
+            bench_history(folder, args.reviews, args.runs)
 
 
 if __name__ == "__main__":

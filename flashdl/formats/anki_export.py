@@ -14,37 +14,54 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import BinaryIO
 
 from flashdl.deck.model import Card, Deck
 from flashdl.formats.anki_notetype import (AFMT, CSS, FIELDS, NOTETYPE_ID, NOTETYPE_NAME, QFMT,
-                                           card_data, deck_marker)
-from flashdl.formats.html_markdown import markdown_to_html
+                                           card_data, deck_marker, plain_card_data, tags_part)
+from flashdl.formats.html_markdown import markdown_to_html, markdown_to_html_many
 
-SolutionFor = Callable[[Card], str | None]
+SolutionFor = Callable[[Card], str | None]  # asked only of cards with an engine block
 _BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
            "!#$%&()*+,-./:;<=>?@[]^_`{|}~")
 _BASE91_PAIRS = [high + low for high in _BASE91 for low in _BASE91]
 ANKI_DECK_ID_BASE = 1 << 40
 
 
+NoteSource = tuple[str, str, str, tuple[str, ...], "Card | None"]
+"""A note to write: ``(card id, front, back, tags, card)``, where ``card`` is the whole
+``Card`` only when it has an engine block or errata (the rare notes that need it)."""
+
+_91_2, _91_4, _91_5 = 91 ** 2, 91 ** 4, 91 ** 5
+
+
 def note_guid(deck_id: str, card_id: str) -> str:
     """The Anki GUID of a card, ``genanki.guid_for("DECK/CARD")``: stable across exports.
 
-    The same computation as genanki's (a test holds them equal), with the
-    base-91 digits taken by ``divmod``: a large export makes 100,000 of them.
+    The same computation as genanki's (a test holds them equal): the first 8
+    bytes of a SHA-256 in base 91, most significant digit first. A 64-bit
+    number has at most ten such digits; they are taken as 1 + 2 + 2 digits of
+    each half with three ``divmod``s, and leading zero digits stripped (a
+    large export makes 100,000 GUIDs).
     """
-    number = int.from_bytes(hashlib.sha256(f"{deck_id}/{card_id}".encode()).digest()[:8], "big")
-    pairs = []
-    while number >= 91:  # two base-91 digits at a time
-        number, pair = divmod(number, 8281)
-        pairs.append(_BASE91_PAIRS[pair])
-    text = "".join(reversed(pairs))
-    return (_BASE91[number] + text) if number else text.lstrip(_BASE91[0])
+    return base91(int.from_bytes(_sha256(f"{deck_id}/{card_id}".encode()).digest()[:8], "big"))
+
+
+def base91(number: int) -> str:
+    """genanki's base-91 digits of a number below 2**64 ("" for 0)."""
+    high, low = divmod(number, _91_5)
+    a, rest = divmod(high, _91_4)
+    b, c = divmod(rest, _91_2)
+    d, rest = divmod(low, _91_4)
+    e, f = divmod(rest, _91_2)
+    digits = _BASE91[a] + _BASE91_PAIRS[b] + _BASE91_PAIRS[c] + _BASE91[d] + _BASE91_PAIRS[e] + _BASE91_PAIRS[f]
+    return digits.lstrip(_BASE91[0])
+
+
+_sha256 = hashlib.sha256
 
 
 def anki_deck_id(deck_id: str) -> int:
@@ -56,25 +73,47 @@ def anki_deck_id(deck_id: str) -> int:
 def write_package(decks: Sequence[Deck], out: BinaryIO, *, now_ms: int,
                   solution_for: SolutionFor = lambda card: None) -> int:
     """Write ``decks`` as one .apkg to ``out``; returns the number of notes."""
-    with tempfile.TemporaryDirectory(prefix="flashdl-apkg-") as folder:
-        path = Path(folder) / "collection.anki2"
-        count = _write_collection(path, decks, now_ms, solution_for)
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            archive.write(path, "collection.anki2")
-            archive.writestr("media", "{}")
+    return write_notes([(deck, note_sources(deck.cards)) for deck in decks], out, now_ms=now_ms,
+                       solution_for=solution_for)
+
+
+def note_sources(cards: Sequence[Card]) -> list[NoteSource]:
+    return [(card.id, card.front, card.back, card.tags,
+             card if card.engine is not None or card.errata else None) for card in cards]
+
+
+def write_notes(decks: Sequence[tuple[Deck, Sequence[NoteSource]]], out: BinaryIO, *, now_ms: int,
+                solution_for: SolutionFor = lambda card: None) -> int:
+    """Write one .apkg of each deck (its own cards ignored) with the notes given for it.
+
+    What ``write_package`` does, for callers that hold card rows rather than
+    ``Card`` objects (an export reads 100,000 from the store). The
+    collection is built in memory and zipped from there: it never needs a
+    file of its own.
+    """
+    data, count = _collection_bytes(decks, now_ms, solution_for)
+    with zipfile.ZipFile(out, "w") as archive:  # level 1: 5x faster than 6, 15% larger
+        archive.writestr(_member("collection.anki2", now_ms), data, compresslevel=1)
+        archive.writestr(_member("media", now_ms), "{}", compresslevel=1)
     return count
 
 
-def _write_collection(path: Path, decks: Sequence[Deck], now_ms: int,
-                      solution_for: SolutionFor) -> int:
+def _member(name: str, now_ms: int) -> zipfile.ZipInfo:
+    moment = max(time.localtime(now_ms // 1000)[:6], (1980, 1, 1, 0, 0, 0))  # zip's epoch
+    info = zipfile.ZipInfo(name, date_time=moment)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    return info
+
+
+def _collection_bytes(decks: Sequence[tuple[Deck, Sequence[NoteSource]]], now_ms: int,
+                      solution_for: SolutionFor) -> tuple[bytes, int]:
     import genanki
     from genanki.apkg_col import APKG_COL
     from genanki.apkg_schema import APKG_SCHEMA
 
-    db = sqlite3.connect(path)
+    db = sqlite3.connect(":memory:")
     try:
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
         tables, _, indexes = APKG_SCHEMA.partition("CREATE INDEX")
         db.executescript(tables)  # indexes after the rows: a bulk load builds them faster
         db.executescript(APKG_COL)
@@ -82,32 +121,26 @@ def _write_collection(path: Path, decks: Sequence[Deck], now_ms: int,
             NOTETYPE_ID, NOTETYPE_NAME, fields=[{"name": name} for name in FIELDS],
             templates=[{"name": "Card 1", "qfmt": QFMT, "afmt": AFMT}], css=CSS)
         now_s = now_ms // 1000
-        models = {str(NOTETYPE_ID): model.to_json(now_s, anki_deck_id(decks[0].id) if decks else 1)}
+        models = {str(NOTETYPE_ID): model.to_json(now_s, anki_deck_id(decks[0][0].id) if decks else 1)}
         deck_json = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
-        notes: list[tuple[object, ...]] = []
-        cards: list[tuple[object, ...]] = []
-        next_id = now_ms
-        for deck in decks:
+        first_id = next_id = now_ms + 1  # note k (over all decks) gets id now_ms + 1 + k, due k
+        # (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data); constants inline
+        insert_notes = f"INSERT INTO notes VALUES (?, ?, {NOTETYPE_ID}, {now_s}, -1, ?, ?, ?, 0, 0, '')"
+        for deck, sources in decks:
             did = anki_deck_id(deck.id)
-            anki_deck = genanki.Deck(did, deck.name, _deck_description(deck))
-            deck_json[str(did)] = anki_deck.to_json()
-            for position, card in enumerate(deck.cards):
-                next_id += 1
-                notes.append(_note_row(next_id, deck, position, card, solution_for))
-                cards.append((next_id, did, len(cards)))
+            deck_json[str(did)] = genanki.Deck(did, deck.name, _deck_description(deck)).to_json()
+            db.executemany(insert_notes, _note_rows(next_id, deck, sources, solution_for))
+            # a new card (type 0, queue 0) of ord 0 per note, due in order: (id, nid, did, ..., due, ...)
+            db.execute(f"INSERT INTO cards SELECT id, id, {did}, 0, {now_s}, -1, 0, 0, id - {first_id}, "
+                       "0, 0, 0, 0, 0, 0, 0, 0, '' FROM notes WHERE id >= ?", (next_id,))
+            next_id += len(sources)
         db.execute("UPDATE col SET models = ?, decks = ?, mod = ?",
                    (json.dumps(models), json.dumps(deck_json), now_ms))
-        # (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data); constants inline
-        db.executemany(f"INSERT INTO notes VALUES (?, ?, {NOTETYPE_ID}, {now_s}, -1, ?, ?, ?, 0, 0, '')",
-                       notes)
-        # a new card (type 0, queue 0) of ord 0, due in order: (id, nid, did, ..., due, ...)
-        db.executemany(f"INSERT INTO cards VALUES (?1, ?1, ?2, 0, {now_s}, -1, 0, 0, ?3, "
-                       "0, 0, 0, 0, 0, 0, 0, 0, '')", cards)
         db.executescript("CREATE INDEX" + indexes)
         db.commit()
+        return db.serialize(), next_id - first_id
     finally:
         db.close()
-    return len(notes)
 
 
 def _deck_description(deck: Deck) -> str:
@@ -115,12 +148,34 @@ def _deck_description(deck: Deck) -> str:
     return visible + deck_marker(deck)
 
 
-def _note_row(note_id: int, deck: Deck, position: int, card: Card,
-              solution_for: SolutionFor) -> tuple[object, ...]:
-    front, back = markdown_to_html(card.front), markdown_to_html(card.back)
-    solution = solution_for(card)
-    fields = (front, back, markdown_to_html(solution) if solution else "", f"{deck.id}/{card.id}",
-              card_data(card, position, (front, back), deck if position == 0 else None))
-    tags = " ".join(dict.fromkeys(deck.tags + card.tags) if deck.tags else card.tags)
-    return (note_id, note_guid(deck.id, card.id), f" {tags} " if tags else "", "\x1f".join(fields),
-            front)
+def _note_rows(first_id: int, deck: Deck, sources: Sequence[NoteSource],
+               solution_for: SolutionFor) -> list[tuple[object, ...]]:
+    """``(id, guid, tags, flds, sfld)`` of each note: both sides of every card rendered in one
+    batch, tag texts made once per tag set, the full ``card_data`` only for the cards with
+    engine blocks or errata."""
+    count = len(sources)
+    rendered = markdown_to_html_many([source[1] for source in sources]
+                                     + [source[2] for source in sources])
+    deck_id, deck_tags = deck.id, deck.tags
+    tag_texts: dict[tuple[str, ...], tuple[str, str]] = {}  # tags -> (notes.tags, card_data part)
+    rows: list[tuple[object, ...]] = []
+    append = rows.append
+    for position, (card_id, front, back, tags, card) in enumerate(sources):
+        front_html, back_html = rendered[position], rendered[count + position]
+        texts = tag_texts.get(tags)
+        if texts is None:
+            merged = " ".join(dict.fromkeys(deck_tags + tags) if deck_tags else tags)
+            texts = tag_texts[tags] = (f" {merged} " if merged else "", tags_part(tags))
+        if card is None and position:
+            solution = ""
+            data = plain_card_data(position, front, back, front_html, back_html, texts[1])
+        else:
+            card = card or Card(id=card_id, front=front, back=back, tags=tags)
+            solution = (solution_for(card) or "") if card.engine is not None else ""
+            if solution:
+                solution = markdown_to_html(solution)
+            data = card_data(card, position, (front_html, back_html), None if position else deck)
+        append((first_id + position, note_guid(deck_id, card_id), texts[0],
+                f"{front_html}\x1f{back_html}\x1f{solution}\x1f{deck_id}/{card_id}\x1f{data}",
+                front_html))
+    return rows

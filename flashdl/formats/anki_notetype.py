@@ -54,12 +54,9 @@ def card_data(card: Card, position: int | None = None,
     if position is not None:
         parts.append(f',"pos":{int(position)}')
     if rendered is not None:  # text an Anki field holds verbatim need not travel twice
-        for side, text, html_text in (("front", card.front, rendered[0]),
-                                      ("back", card.back, rendered[1])):
-            if html_text != text:
-                parts.append(f',"{side}":{_json_text(text)},"{side}_html":"{fingerprint(html_text)}"')
+        parts.append(_sides(card.front, card.back, rendered[0], rendered[1]))
     if card.tags:
-        parts.append(f',"tags":[{",".join(map(_json_text, card.tags))}]')
+        parts.append(tags_part(card.tags))
     if card.engine is not None:
         engine = {"family": card.engine.family, "params": card.engine.params, "vary": card.engine.vary}
         parts.append(f',"engine":{_compact(engine)}')
@@ -74,6 +71,30 @@ def card_data(card: Card, position: int | None = None,
     return "".join(parts)
 
 
+def plain_card_data(position: int, front: str, back: str, front_html: str, back_html: str,
+                    tags: str) -> str:
+    """``card_data(card, position, (front_html, back_html))`` of a card without engine block
+    or errata, its ``tags_part`` given: an export makes one per note, and decks repeat
+    a few tag sets, so the caller keeps their text."""
+    if front_html == front and back_html == back:
+        return f'{{"v":{DATA_VERSION},"pos":{position}{tags}}}'
+    return f'{{"v":{DATA_VERSION},"pos":{position}{_sides(front, back, front_html, back_html)}{tags}}}'
+
+
+def tags_part(tags: tuple[str, ...]) -> str:
+    """The ``"tags"`` member of ``card_data`` (with its leading comma; empty for no tags)."""
+    return f',"tags":[{",".join(map(_json_text, tags))}]' if tags else ""
+
+
+def _sides(front: str, back: str, front_html: str, back_html: str) -> str:
+    out = ""
+    if front_html != front:
+        out = f',"front":{_json_text(front)},"front_html":"{fingerprint(front_html)}"'
+    if back_html != back:
+        out += f',"back":{_json_text(back)},"back_html":"{fingerprint(back_html)}"'
+    return out
+
+
 _json_text = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
@@ -83,7 +104,10 @@ def _compact(value: Any) -> str:
 
 def fingerprint(text: str) -> str:
     """A short digest of a field's HTML (is it still what flashdl rendered?)."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+    return _blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+_blake2b = hashlib.blake2b
 
 
 def read_card_data(text: str) -> dict[str, Any]:

@@ -61,6 +61,25 @@ def deck_cards(db: sqlite3.Connection, deck_id: int) -> list[CardInfo]:
         "WHERE deck_id = ? AND NOT retired ORDER BY position, id", (deck_id,))]
 
 
+def deck_card_texts(db: sqlite3.Connection, deck_id: int) -> list[tuple[Any, ...]]:
+    """``(position, id, slug, front, back, tags, engine, errata)`` of a deck's active cards, in
+    file order: what an .apkg export needs, as plain rows.
+
+    Read as one range of card ids (a deck's cards are mostly contiguous), the
+    deck matched row by row rather than through the (deck, slug) index, and
+    sorted here: SQLite would fetch each row through that index and sort
+    100,000 rows with their text in a temporary B-tree, twice as slow.
+    """
+    low, high = db.execute("SELECT min(id), max(id) FROM card WHERE deck_id = ?", (deck_id,)).fetchone()
+    if low is None:
+        return []
+    rows = db.execute(
+        "SELECT position, id, slug, front, back, tags, engine, errata FROM card "
+        "WHERE id BETWEEN ? AND ? AND +deck_id = ? AND NOT retired", (low, high, deck_id)).fetchall()
+    rows.sort()  # by position, then id (unique): nothing further is compared
+    return rows
+
+
 def card_ids(db: sqlite3.Connection, deck_slug: str | None = None) -> dict[str, int]:
     """``DECK/CARD`` -> store id, for every card (retired ones too: they keep history)."""
     query = "SELECT deck.slug || '/' || card.slug, card.id FROM card JOIN deck ON deck.id = card.deck_id"

@@ -120,13 +120,34 @@ def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
 
 
 def export_apkg(store: Store, slug: str, out: Path, now: datetime) -> ExportResult:
-    from flashdl.formats.anki_export import write_package
+    from flashdl.formats.anki_export import NoteSource, write_notes
 
-    info, cards = _load(store, slug)
-    deck = deck_from_rows(info, cards)
+    with store.read():
+        db = store.dbapi
+        info = store_access.deck_info(db, slug)
+        if info is None:
+            known = ", ".join(store_access.deck_slugs(db)) or "none"
+            raise UsageError(f"unknown deck {slug!r} (decks: {known})")
+        rows = store_access.deck_card_texts(db, info.id)
+    # Rows become note sources directly: a Card object only where the exporter needs one.
+    tags_of: dict[str, tuple[str, ...]] = {}
+    sources: list[NoteSource] = []
+    append = sources.append
+    for _position, _id, card_slug, front, back, tags_text, engine, errata in rows:
+        tags = tags_of.get(tags_text)
+        if tags is None:
+            tags = tags_of[tags_text] = _tags(tags_text)
+        if engine is None and errata is None:
+            append((card_slug, front, back, tags, None))
+        else:
+            card = Card(id=card_slug, front=front, back=back, tags=tags,
+                        engine=engine_from_json(engine), errata=errata_from_json(errata))
+            append((card_slug, front, back, tags,
+                    card if card.engine is not None or card.errata else None))
+    deck = deck_from_rows(info, [])
     with atomic_output(out) as handle:
-        count = write_package([deck], handle, now_ms=to_ms(now),  # type: ignore[arg-type]
-                              solution_for=worked_solution)
+        count = write_notes([(deck, sources)], handle, now_ms=to_ms(now),  # type: ignore[arg-type]
+                            solution_for=worked_solution)
     return ExportResult(slug, str(out), count)
 
 

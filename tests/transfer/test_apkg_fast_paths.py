@@ -1,0 +1,92 @@
+"""The fast paths of .apkg export and import give exactly what the straightforward code gave.
+
+Each reference below is the implementation the fast path replaced, kept here
+verbatim so that hypothesis can compare the two on text full of markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flashdl.formats.html_markdown import markdown_to_html, markdown_to_html_many
+
+_MATH_MD = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)([^$\n]+?)(?<![\s\\])\$", re.DOTALL)
+_CODE_MD = re.compile(r"`([^`\n]+)`")
+_BOLD_MD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_IMAGE_MD = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]+)\)")
+_PLACEHOLDER_RE = re.compile("\x00(\\d+)\x00")
+
+
+def reference_markdown_to_html(text: str) -> str:
+    """markdown_to_html as it was: one ``re.sub`` per construct, numbered placeholders."""
+    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    maths: list[str] = []
+    if "$" in out:
+        out = out.replace("\x00", "")
+
+        def hold(match: re.Match[str]) -> str:
+            display = match.group(1)
+            maths.append(f"\\[{display}\\]" if display is not None else f"\\({match.group(2)}\\)")
+            return f"\x00{len(maths) - 1}\x00"
+
+        out = _MATH_MD.sub(hold, out)
+    out = _CODE_MD.sub(r"<code>\1</code>", out)
+    out = _BOLD_MD.sub(r"<b>\1</b>", out)
+    out = _IMAGE_MD.sub(lambda m: f'<img src="{m.group(2)}" alt="{m.group(1)}">', out)
+    out = out.replace("\n", "<br>")
+    if maths:
+        out = _PLACEHOLDER_RE.sub(lambda m: maths[int(m.group(1))], out)
+    return out
+
+
+_TOKENS = ["$", "$$", "**", "*", "`", "![", "](", ")", "]", "\n", " ", "x", "\x00", "\x02", "<", "\\"]
+MARKUP = (st.text(alphabet=st.sampled_from(list("$$``**![]()<>&\n \t\\x1_\x00\x02\x1e\xa0é"))
+                  | st.characters(), max_size=40)
+          | st.lists(st.sampled_from(_TOKENS), max_size=16).map("".join))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(MARKUP)
+def test_markdown_to_html_is_the_reference(text: str) -> None:
+    assert markdown_to_html(text) == reference_markdown_to_html(text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(MARKUP, max_size=8))
+def test_rendering_many_at_once_is_rendering_each(texts: list[str]) -> None:
+    assert markdown_to_html_many(texts) == [reference_markdown_to_html(text) for text in texts]
+    joinable = [text.replace("\x00", "").replace("\x02", "") for text in texts]  # the batch path
+    assert markdown_to_html_many(joinable) == [reference_markdown_to_html(text) for text in joinable]
+
+
+def test_rendering_many_examples() -> None:
+    texts = ["a $x$ **b** `c`\nd", "**x\ny**", "`x\ny`", "$x\ny$", "$$x\ny$$", "![a\nb](c)", "![a](b\nc)",
+             "**x\x02y**", "$$x\x02y$$", "$ x$", "$x $", "\\$x$", "$x\\$", "$$\ny*\n$$ ![i](p.png)", "", "plain", "$a", "b$", "**x", "y**",
+             "`", "code`", "\x00$x$", "has \x02 join", "<&>"]
+    assert markdown_to_html_many(texts) == [reference_markdown_to_html(text) for text in texts]
+    joinable = [text for text in texts if "\x00" not in text and "\x02" not in text]
+    assert markdown_to_html_many(joinable) == [reference_markdown_to_html(text) for text in joinable]
+    assert markdown_to_html_many([]) == []
+
+
+def reference_base91(number: int) -> str:
+    """genanki.guid_for's digits, as genanki computes them."""
+    from genanki.util import BASE91_TABLE
+
+    digits = []
+    while number > 0:
+        digits.append(BASE91_TABLE[number % len(BASE91_TABLE)])
+        number //= len(BASE91_TABLE)
+    return "".join(reversed(digits))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.integers(min_value=0, max_value=2**64 - 1) | st.integers(min_value=0, max_value=10**6)
+       | st.sampled_from([0, 1, 90, 91, 8280, 8281, 91**5 - 1, 91**5, 91**9, 2**64 - 1]))
+def test_base91_is_genankis(number: int) -> None:
+    from flashdl.formats.anki_export import base91
+
+    assert base91(number) == reference_base91(number)
