@@ -105,7 +105,7 @@ class QuotedStr(str):
 
 def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     style = "|" if "\n" in text else None
-    if style is None and not isinstance(_resolve_plain(text), str):
+    if style is None and not isinstance(resolve_plain(text), str):
         style = "'"  # e.g. 1e-3: plain text to PyYAML's YAML 1.1 dumper, a float to our loader
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
@@ -146,7 +146,7 @@ _INT = _IMPLICIT[2][1]
 _FLOAT = _IMPLICIT[3][1]
 
 
-def _resolve_plain(text: str) -> Any:
+def resolve_plain(text: str) -> Any:
     """A plain scalar's value under ``CoreSchemaResolver``'s rules."""
     if text in _WORDS:
         return _WORDS[text]
@@ -177,6 +177,7 @@ def _build(parser: Any) -> Any:
     stack: list[Any] = []
     keys: list[Any] = []
     root: Any = None
+    documents = 0
     get_event = parser.get_event
     scalar, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
@@ -189,7 +190,7 @@ def _build(parser: Any) -> Any:
                     event.start_mark,
                 )
             value: Any = (
-                _resolve_plain(event.value)
+                resolve_plain(event.value)
                 if event.implicit[0]  # plain (unquoted, untagged)
                 else event.value
             )
@@ -203,7 +204,14 @@ def _build(parser: Any) -> Any:
             continue
         elif kind is yaml.AliasEvent:
             raise DeckSyntaxError("aliases (*name) are not allowed in deck files", event.start_mark)
-        else:  # stream and document events
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise DeckSyntaxError(
+                    "a second YAML document ('---'): a deck file holds exactly one", event.start_mark
+                )
+            continue
+        else:  # stream and document-end events
             continue
         if stack:
             container = stack[-1]
