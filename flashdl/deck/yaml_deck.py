@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from flashdl.deck.model import DECK_FORMAT, Card, Deck, EngineSpec, Erratum
+from flashdl.deck.yaml_canonical import load_canonical
 from flashdl.deck.yaml_syntax import QuotedStr, dump_yaml, iter_nodes, load_yaml, locate
 from flashdl.errors import InputError, SourcePosition
 
@@ -25,6 +26,7 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 TAG_PATTERN = re.compile(r"^[^\s,]+$")
 DECK_KEYS = ("format", "id", "name", "source", "description", "tags", "cards")
 CARD_KEYS = ("id", "front", "back", "tags", "engine", "errata")
+_PLAIN_CARD_KEYS = frozenset(("id", "front", "back", "tags"))
 ENGINE_KEYS = ("family", "params", "vary")
 ERRATUM_KEYS = ("field", "original", "note")
 SIDES = ("front", "back")
@@ -53,7 +55,9 @@ def parse_deck(
                          SourcePosition(filename, 1, 1))
     try:
         with _cyclic_gc_paused():
-            data = load_yaml(text)
+            data = load_canonical(text)
+            if data is None:  # not in flashdl's own layout: libyaml reads everything else
+                data = load_yaml(text)
             deck = _deck(data, known_families)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -126,15 +130,20 @@ def _deck(data: Any, known_families: Collection[str] | None) -> Deck:
 def _card(data: Any, path: Path, known_families: Collection[str] | None) -> Card:
     if not isinstance(data, dict):
         raise _Invalid(path, "a card must be a mapping with id, front and back")
-    _no_unknown_keys(data, CARD_KEYS, path, "card")
+    keys = data.keys()
+    plain = keys <= _PLAIN_CARD_KEYS  # no engine, no errata: most cards of a large deck
+    if not plain:
+        _no_unknown_keys(data, CARD_KEYS, path, "card")
     card_id = _identifier(data, "id", path, required=True)
     for side in SIDES:
         if side not in data:
             raise _Invalid(path, f"card {card_id!r} has no '{side}'")
     front = _text(data, "front", path)
     back = _text(data, "back", path)
-    if not front.strip() and not back.strip():
+    if (not front or front.isspace()) and (not back or back.isspace()):
         raise _Invalid(path, f"card {card_id!r} has neither front nor back text")
+    if plain:
+        return Card(id=card_id, front=front, back=back, tags=_tags(data, path))
     engine = _engine(data["engine"], path + ("engine",), known_families) if "engine" in data else None
     return Card(
         id=card_id,
@@ -211,6 +220,8 @@ def _no_unknown_keys(data: dict[Any, Any], allowed: tuple[str, ...], path: Path,
 
 def _identifier(data: dict[str, Any], key: str, path: Path, *, required: bool) -> str:
     value = data.get(key)
+    if type(value) is str and ID_PATTERN.match(value):
+        return value  # the common case
     if value is None:
         raise _Invalid(path, f"missing '{key}'")
     if isinstance(value, bool) or not isinstance(value, (str, int)):
@@ -243,9 +254,9 @@ def _text(data: dict[str, Any], key: str, path: Path) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _is_tag(tag: str) -> bool:
-    """Decks reuse a few tags on many cards: check each distinct one once."""
-    return TAG_PATTERN.match(tag) is not None
+def _are_tags(tags: tuple[Any, ...]) -> bool:
+    """Decks reuse a few tag lists on many cards: check each distinct one once."""
+    return all(type(tag) is str and TAG_PATTERN.match(tag) is not None for tag in tags)
 
 
 def _tags(data: dict[str, Any], path: Path) -> tuple[str, ...]:
@@ -254,14 +265,18 @@ def _tags(data: dict[str, Any], path: Path) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list):
         raise _Invalid(path + ("tags",), "'tags' must be a list, e.g. tags: [cnn, pooling]")
-    if all(type(tag) is str and _is_tag(tag) for tag in value):
-        return tuple(value)
-    tags = []
+    tags = tuple(value)
+    try:
+        if _are_tags(tags):
+            return tags
+    except TypeError:  # an unhashable item (a list or mapping): reported below
+        pass
+    checked = []
     for index, tag in enumerate(value):
         if isinstance(tag, bool) or not isinstance(tag, (str, int)) or not TAG_PATTERN.match(str(tag)):
             raise _Invalid(path + ("tags", index), f"tag {tag!r} must be one word of text")
-        tags.append(str(tag))
-    return tuple(tags)
+        checked.append(str(tag))
+    return tuple(checked)
 
 
 def deck_to_data(deck: Deck) -> dict[str, Any]:

@@ -1,0 +1,197 @@
+"""The fast reader of flashdl's own deck layout must agree with libyaml or step aside.
+
+Every test here holds ``load_canonical(text)`` to one rule: it is ``None``
+(not in the subset, libyaml reads the file) or exactly what ``load_yaml``
+builds, types included (``True`` is not ``1``, ``"1"`` is not ``1``). Other
+tests make sure the fast path is really taken for the files it is for, so the
+rule cannot hold only because the fast path never runs.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from flashdl.deck import Card, Deck, dump_deck, parse_deck
+from flashdl.deck.yaml_canonical import load_canonical
+from flashdl.deck.yaml_syntax import load_yaml
+from flashdl.errors import InputError
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal and of the same types all the way down."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[key], b[key]) for key in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return bool(a == b)
+
+
+def agrees_with_libyaml(text: str) -> bool:
+    """The rule; returns whether the fast path took the text."""
+    fast = load_canonical(text)
+    try:
+        full = load_yaml(text)
+    except yaml.YAMLError:
+        assert fast is None, "the fast path accepted a text libyaml refuses"
+        return False
+    if fast is None:
+        return False
+    assert same(fast, full), (fast, full)
+    return True
+
+
+HEADER = "format: flashdl-deck/1\nid: d\nname: D\ncards:\n"
+
+
+def test_the_files_dump_deck_writes_take_the_fast_path() -> None:
+    deck = Deck(id="d", name="D", cards=(
+        Card("001", "What is a stride?\n", "The step of the window.\n", ("cnn", "t1")),
+        Card("002", "one line, no newline", "two\nlines", ()),
+        Card("003", "word " * 40, "quote ' and colon: inside " * 5, tuple(f"tag{i}" for i in range(15))),
+        Card("004", "ends with blank lines\n\n\n", "second line?\nno: first\n  yes\n", ("x",)),
+        Card("005", "$\\frac{N+2P-F}{S}+1$", "1e-3", ()),
+    ))
+    text = dump_deck(deck)
+    assert "  tags:\n  - tag0\n" in text and "'word word" in text and "|+\n" in text
+    assert agrees_with_libyaml(text)
+    assert parse_deck(text, "d.yaml") == deck
+
+
+@pytest.mark.parametrize("cards", [
+    "- id: a\n  front: plain text\n  back: 12\n",
+    "- id: 082\n  front: 'x'\n  back: true\n  tags: [a, 1]\n",
+    "- id: a\n  front: |-\n    x\n\n    y\n  back: |+\n    z\n\n",
+    "- id: a\n  front: long plain text folded\n    over two lines\n  back: b\n  tags: []\n",
+    "- id: a\n  front: 'quoted '' folded\n    over lines'\n  back: b\n  tags:\n  - t1\n  - 7\n",
+])
+def test_hand_written_files_in_the_layout_take_the_fast_path(cards: str) -> None:
+    assert agrees_with_libyaml(HEADER + cards)
+
+
+@pytest.mark.parametrize("cards", [
+    "- id: a\n  front: x # a comment\n  back: b\n",
+    "- id: a\n  front: &anchor x\n  back: *anchor\n",
+    "- id: a\n  front: !!str 1\n  back: b\n",
+    '- id: a\n  front: "double \\t quoted"\n  back: b\n',
+    "- id: a\n  front: |2\n      indented first line\n  back: b\n",
+    "- id: a\n  front: key: value\n  back: b\n",
+    "- id: a\n  front: folded\n    # not text\n  back: b\n",
+    "- id: a\n  front: folded\n    key: value\n  back: b\n",
+    "- id: a\n  front: x\n  back: b\n  engine: {family: softmax}\n",
+    "- id: a\n  back: b\n  front: x\n",
+    "- id: a\n  front: x\r\n  back: b\n",
+    "- id: a\n  front: \ufeffx\n  back: b\n",
+    "- id: a\n  front: x\x07\n  back: b\n",
+    "- id: a\n  front: |\n    x\n  back: b\n- id: a\n",
+    "- id: a\n  front: x\n  back: b\n---\nid: e\n",
+    "- id: a\n  front: 'unclosed\n  back: b\n",
+    "- id: a\n  front: x\n  back: b\n  tags: [a, [b]]\n",
+    "- id: a\n  front: x\n  back: b\n  tags: [a,b]\n",
+    "  - id: a\n    front: x\n    back: b\n",
+])
+def test_anything_else_is_left_to_libyaml(cards: str) -> None:
+    text = HEADER + cards
+    assert load_canonical(text) is None
+    agrees_with_libyaml(text)
+
+
+def test_header_problems_are_left_to_libyaml() -> None:
+    for header in ("id: d\nid: e\ncards:\n", "--- \nid: d\n...\n---\ncards:\n", "id: [d\ncards:\n",
+                   "id: d\ncards: []\ncards:\n"):
+        text = header + "- id: a\n  front: x\n  back: y\n"
+        assert load_canonical(text) is None
+        agrees_with_libyaml(text)
+
+
+def test_parse_deck_reports_errors_the_same_way_on_the_fast_path() -> None:
+    text = HEADER + "- id: a\n  front: x\n  back: y\n- id: b\n  front: 'yes'\n  back: true\n"
+    assert load_canonical(text) is not None
+    with pytest.raises(InputError) as caught:
+        parse_deck(text, "d.yaml")
+    assert caught.value.position is not None
+    assert (caught.value.position.line, caught.value.position.column) == (10, 9)
+    assert "read as the bool True" in caught.value.message
+
+
+# -- properties ---------------------------------------------------------------------------
+
+_tricky = st.sampled_from(["\n", "  ", " ", "\t", "'", "''", '"', ": ", ":", " #", "#", "- ", "-",
+                           "|", ">", "&a", "*a", "!x", "[", "]", "{", "}", ",", "? ", "%", "@",
+                           "`", "...", "---", "\\", "true", "1", "0.5", "1e3", "null", "~", "é",
+                           "\u00a0", "\u2028", "\x85", "\ufeff", "\r", "\x07"])
+_words = st.text(alphabet="abcdefghij ", min_size=1, max_size=30)
+_text = st.lists(_tricky | _words, max_size=12).map("".join)
+_long = st.lists(_words | _tricky, min_size=5, max_size=40).map("".join)
+
+
+@st.composite
+def simple_decks(draw: st.DrawFn) -> Deck:
+    count = draw(st.integers(0, 4))
+    ids = draw(st.lists(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,6}", fullmatch=True),
+                        min_size=count, max_size=count, unique=True))
+    tags = st.lists(st.from_regex(r"[a-z0-9][a-z0-9+._-]{0,12}", fullmatch=True), max_size=12)
+    cards = []
+    for card_id in ids:
+        front, back = draw(_text | _long), draw(_text | _long)
+        if not front.strip() and not back.strip():
+            front = "front"
+        cards.append(Card(card_id, front, back, tuple(draw(tags))))
+    return Deck(id="d", name="D", cards=tuple(cards))
+
+
+@settings(max_examples=400, deadline=None)
+@given(simple_decks())
+def test_written_decks_read_the_same_either_way(deck: Deck) -> None:
+    text = dump_deck(deck)
+    agrees_with_libyaml(text)
+    assert parse_deck(text, "d.yaml") == deck
+
+
+_edits = st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 3), _tricky | _words), max_size=4)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(simple_decks(), _edits)
+def test_edited_files_read_the_same_either_way(deck: Deck, edits: list[tuple[int, int, str]]) -> None:
+    text = dump_deck(deck)
+    assume(deck.cards)
+    for position, cut, insert in edits:
+        position %= len(text) + 1
+        text = text[:position] + insert + text[position + cut:]
+    agrees_with_libyaml(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "- id: a\n", "- id: 'b'\n", "  front: x\n", "  back: y\n", "  front: |\n", "  back: |-\n",
+    "    text\n", "\n", "  tags: [t]\n", "  tags:\n", "  - t\n", "    more: text\n", "  front: 'q\n",
+    "    r'\n", "...\n", "# c\n", "  back: |+\n", "      deeper\n", "   three\n",
+]), max_size=14))
+def test_line_soup_reads_the_same_either_way(lines: list[str]) -> None:
+    agrees_with_libyaml(HEADER + "".join(lines))
+
+
+def test_property_inputs_do_take_the_fast_path() -> None:
+    """Guards the properties above against passing only because the fast path declines."""
+    text = dump_deck(Deck(id="d", name="D", cards=tuple(
+        Card(f"{i:03d}", ("word " * i) + "?\n" * (i % 2), f"'{i}': answer " * (i % 9), ("a", f"t{i}"))
+        for i in range(60))))
+    assert agrees_with_libyaml(text)
+    assert agrees_with_libyaml(textwrap.dedent("""\
+        format: flashdl-deck/1
+        id: d
+        name: D
+        cards:
+        - id: '1'
+          front: |
+            x
+          back: y
+        """))
