@@ -51,7 +51,7 @@ class HomeScreen(Screen[None]):
         _add_columns(table, [])
         yield table
         yield Static("", id="hint", classes="status")
-        yield KeysFooter()
+        yield KeysFooter(keys_at_once=True)  # keys dimmed until the decks load: final when composed
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.load)

@@ -11,16 +11,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
 
 class KeysFooter(Footer):
-    """A ``Footer`` that skips rebuilds showing the same keys."""
+    """A ``Footer`` that skips rebuilds showing the same keys.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    ``keys_at_once``: show the keys in the screen's first frame. Textual's
+    footer waits for the first change of bindings, which for the app's first
+    screen comes only after that frame (the keys then appear a moment later,
+    and later still while the home screen's worker imports the database
+    layer). Only for a screen whose keys are final when it is composed.
+    """
+
+    def __init__(self, *args: Any, keys_at_once: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._shown: tuple[tuple[str, str, str, bool], ...] | None = None
+        self._keys_at_once = keys_at_once
+
+    def compose(self) -> ComposeResult:
+        if self._keys_at_once and not self._bindings_ready:
+            self.set_reactive(Footer._bindings_ready, True)
+        yield from super().compose()
 
     def _signature(self, screen: Screen[Any]) -> tuple[tuple[str, str, str, bool], ...]:
         return tuple(
