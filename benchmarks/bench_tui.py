@@ -4,10 +4,10 @@ The real ``flashdl`` runs in an 80×24 pseudo-terminal; times are taken on
 the bytes it writes, so they include Python start-up, imports, layout and
 rendering:
 
-- **first frame**: from spawning the process to the home screen's title on
-  the terminal, against a minimal Textual app (one ``Static``) measured the
-  same way on the same machine; and to the deck counts being shown (loaded
-  by a worker thread after the first frame);
+- **first frame**: from spawning the process to the home screen's title and
+  its footer keys on the terminal, against a minimal Textual app (one
+  ``Static``) measured the same way on the same machine; and to the deck
+  counts being shown (loaded by a worker thread after the first frame);
 - **keypress latency** on a 100,000-card collection (10 decks, 20,000
   cards overdue): from writing a key to the first byte of the redraw it
   causes (``first``: in a study session that frame already holds the new
@@ -56,6 +56,7 @@ OVERDUE = 20_000
 QUIET_S = 0.04
 TIMEOUT_S = 60.0
 TITLE = "flashdl · decks".encode()
+FOOTER_KEYS = b"Study all"  # the home screen's footer: drawn with the title, not after it
 COUNTS_SHOWN = (b"waiting", b"caught up")
 MINIMAL_APP = textwrap.dedent(
     """
@@ -224,7 +225,8 @@ def start_up(db: Path, runs: int) -> dict[str, object]:
             terminal.close()
             terminal = Terminal([sys.executable, "-m", "flashdl.cli", "--db", str(db),
                                  "--now", NOW.isoformat()])
-            first_s = terminal.wait_for(TITLE, terminal.started)
+            first_s = max(terminal.wait_for(TITLE, terminal.started),
+                          terminal.wait_for(FOOTER_KEYS, terminal.started))
             counts_s = terminal.wait_for(COUNTS_SHOWN, terminal.started)
             terminal.close()
             if run:
