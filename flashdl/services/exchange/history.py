@@ -18,17 +18,19 @@ is what lets a million reviews import in seconds.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from operator import itemgetter
+from operator import countOf, itemgetter
 from typing import Any, NamedTuple
 
 from flashdl.clock import study_day
 from flashdl.scheduler import sm2
 from flashdl.scheduler.sm2 import CardState, ReviewKind
 from flashdl.store import bulk as store_access
+from flashdl.store.log_bulk import insert_log_rows
 
 DAY_BUCKET_MS = 15 * 60 * 1000  # every UTC offset in use is a multiple of 15 minutes
 LAST_DAY = date.max.toordinal()  # a long run of passes can schedule past 9999-12-31: clamp
@@ -53,25 +55,35 @@ class HistoryCounts:
     duplicates: int  # reviews already there (same card, same moment)
 
 
-def day_function(tz: tzinfo | None, rollover_hour: int) -> Callable[[int], int]:
+class DayFunction:
     """ms -> study-day ordinal in ``tz``, cached per quarter hour.
 
     ``tz`` None is the machine's local zone with its own offset at each
     moment (summer time included), as the moments of reviews made here had.
+    ``cache`` (quarter hour -> day) is public so that ``replay_into`` can look
+    a day up without a call per review.
     """
-    cache: dict[int, int] = {}
 
-    def day_of(ms: int) -> int:
+    __slots__ = ("cache", "rollover_hour", "tz")
+
+    def __init__(self, tz: tzinfo | None, rollover_hour: int) -> None:
+        self.tz, self.rollover_hour = tz, rollover_hour
+        self.cache: dict[int, int] = {}
+
+    def __call__(self, ms: int) -> int:
         bucket = ms // DAY_BUCKET_MS
-        day = cache.get(bucket)
+        day = self.cache.get(bucket)
         if day is None:
             seconds = bucket * DAY_BUCKET_MS / 1000
-            moment = (datetime.fromtimestamp(seconds, tz) if tz is not None
+            moment = (datetime.fromtimestamp(seconds, self.tz) if self.tz is not None
                       else datetime.fromtimestamp(seconds).astimezone())
-            day = cache[bucket] = study_day(moment, rollover_hour=rollover_hour).toordinal()
+            day = self.cache[bucket] = study_day(moment, rollover_hour=self.rollover_hour).toordinal()
         return day
 
-    return day_of
+
+def day_function(tz: tzinfo | None, rollover_hour: int) -> Callable[[int], int]:
+    """ms -> study-day ordinal in ``tz`` (None: local time at each moment); see ``DayFunction``."""
+    return DayFunction(tz, rollover_hour)
 
 
 def replay(card_id: int, reviews: Iterable[Incoming], day_of: Callable[[int], int],
@@ -123,53 +135,133 @@ def replay(card_id: int, reviews: Iterable[Incoming], day_of: Callable[[int], in
     return rows, (n, ease, interval, due_text, last_text, int(pending), card_id)
 
 
-def iso_days() -> Callable[[int | None], str | None]:
-    cache: dict[int, str] = {}
+class IsoDays:
+    """Day ordinal -> ISO text (None stays None), cached: a history has few distinct days."""
 
-    def iso(ordinal: int | None) -> str | None:
+    __slots__ = ("cache",)
+
+    def __init__(self) -> None:
+        self.cache: dict[int, str] = {}
+
+    def __call__(self, ordinal: int | None) -> str | None:
         if ordinal is None:
             return None
-        text = cache.get(ordinal)
+        text = self.cache.get(ordinal)
         if text is None:
-            text = cache[ordinal] = date.fromordinal(ordinal).isoformat()
+            text = self.cache[ordinal] = date.fromordinal(ordinal).isoformat()
         return text
 
-    return iso
+
+def iso_days() -> Callable[[int | None], str | None]:
+    return IsoDays()
+
+
+def replay_into(out: list[Any], card_id: int, reviews: Iterable[Incoming],
+                day_of: Callable[[int], int], iso: Callable[[int | None], str | None]
+                ) -> tuple[Any, ...]:
+    """``replay(..., plain=True)`` with its rows' values appended to the flat list ``out``
+    (17 a row, for ``log_bulk.insert_log_rows``): the same numbers (a property test compares
+    them), with SM-2's steps inlined and the day caches read directly, since a million-review
+    import spends most of its Python time in this loop.
+    """
+    n, ease, interval, last, pending = 0, sm2.INITIAL_EASE, 0, None, 0
+    due_text = last_text = None
+    days = getattr(day_of, "cache", None)
+    day_get = (days if isinstance(days, dict) else {}).get
+    texts = getattr(iso, "cache", None)
+    text_get = (texts if isinstance(texts, dict) else {}).get
+    extend = out.extend
+    bucket_ms, pass_grade, repeat_below = DAY_BUCKET_MS, sm2.PASS_GRADE, sm2.REPEAT_BELOW
+    first, second, lowest, last_day = sm2.FIRST_INTERVAL, sm2.SECOND_INTERVAL, sm2.MINIMUM_EASE, LAST_DAY
+    perfect = sm2.MAX_GRADE
+    for ms, grade, duration, _params, _typed, _correct, day in reviews:
+        if day is None:
+            day = day_get(ms // bucket_ms)
+            if day is None:
+                day = day_of(ms)
+        rating = 1 if grade < pass_grade else grade - 1
+        if last is not None and day <= last:  # a same-day repeat (or a clock that went back)
+            extend((card_id, ms, last_text, grade, rating, 2, n, n, ease, ease, interval, interval,
+                    due_text, due_text, last_text, pending, duration))
+        else:
+            if grade < pass_grade:
+                n2, interval2 = 0, first
+            elif n == 0:
+                n2, interval2 = 1, first
+            elif n == 1:
+                n2, interval2 = 2, second
+            else:
+                n2, interval2 = n + 1, -(-interval * ease // 1000)
+            miss = perfect - grade
+            ease2 = ease + 100 - miss * (80 + miss * 20)
+            if ease2 < lowest:
+                ease2 = lowest
+            due2 = day + interval2
+            if due2 > last_day:
+                due2 = last_day
+            day_text = text_get(day) or iso(day)
+            due2_text = text_get(due2) or iso(due2)
+            extend((card_id, ms, day_text, grade, rating, 0 if last is None else 1, n, n2, ease, ease2,
+                    interval, interval2, due_text, due2_text, last_text, pending, duration))
+            n, ease, interval, due_text, last_text, last = n2, ease2, interval2, due2_text, day_text, day
+        pending = 1 if grade < repeat_below else 0
+    return (n, ease, interval, due_text, last_text, pending, card_id)
 
 
 def import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
                    day_of: Callable[[int], int]) -> HistoryCounts:
     """Merge ``incoming`` (store card id -> reviews) into the log and replay (caller's transaction)."""
+    enabled = gc.isenabled()
+    gc.disable()  # a million rows of tuples, none cyclic: collections would only rescan them
+    try:
+        return _import_reviews(db, incoming, day_of)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
+                    day_of: Callable[[int], int]) -> HistoryCounts:
     existing = store_access.card_reviews(db, incoming)
     iso = iso_days()
     rebuilt: list[int] = []
     rows: list[tuple[Any, ...]] = []
-    plain_rows: list[tuple[Any, ...]] = []
+    plain_values: list[Any] = []  # the plain cards' rows, 17 values each, end to end
     states: list[tuple[Any, ...]] = []
     added = duplicates = 0
+    moment = itemgetter(0)
     for card_id, reviews in incoming.items():
         old = existing.get(card_id, [])
-        seen = {row[1] for row in old}
-        fresh: list[Incoming] = []
-        for review in reviews:
-            if review[0] in seen:
-                duplicates += 1
-                continue
-            seen.add(review[0])
-            fresh.append(review)
+        moments = set(map(moment, reviews))
+        if not old and len(moments) == len(reviews):
+            fresh = list(reviews)  # the usual case, checked in C: nothing to skip
+        else:
+            seen = {row[1] for row in old}
+            fresh = []
+            for review in reviews:
+                if review[0] in seen:
+                    duplicates += 1
+                    continue
+                seen.add(review[0])
+                fresh.append(review)
         if not fresh:
             continue
         added += len(fresh)
         if old:
             rebuilt.append(card_id)
             fresh.extend(_incoming_of(row) for row in old)
-        fresh.sort(key=itemgetter(0))
-        plain = all(r[3] is None and r[4] is None and r[5] is None for r in fresh)
-        card_rows, state = replay(card_id, fresh, day_of, iso, plain=plain)
-        (plain_rows if plain else rows).extend(card_rows)
-        states.append(state)
+        fresh.sort(key=moment)
+        count = len(fresh)
+        if (countOf(map(itemgetter(3), fresh), None) == count
+                and countOf(map(itemgetter(4), fresh), None) == count
+                and countOf(map(itemgetter(5), fresh), None) == count):
+            states.append(replay_into(plain_values, card_id, fresh, day_of, iso))
+        else:
+            card_rows, state = replay(card_id, fresh, day_of, iso)
+            rows.extend(card_rows)
+            states.append(state)
     store_access.delete_reviews(db, rebuilt)
-    store_access.insert_reviews(db, rows, plain_rows)
+    insert_log_rows(db, rows, plain_values)
     store_access.save_states(db, states)
     return HistoryCounts(cards=len(states), added=added, duplicates=duplicates)
 

@@ -1,0 +1,142 @@
+"""The fast paths of a large history import give exactly what the reference paths give.
+
+- ``revlog_csv._read_plain`` (column at a time) against ``_read_rows`` (csv module, row by row);
+- ``history.replay_into`` (flat values, SM-2 inlined) against ``history.replay``;
+- ``log_bulk.insert_log_rows`` (many rows per statement) against one row per statement.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flashdl.errors import InputError
+from flashdl.formats.revlog_csv import _Columns, _read_plain, _read_rows, read_history
+from flashdl.services.exchange.history import day_function, iso_days, replay, replay_into
+from flashdl.store import bulk, log_bulk
+from flashdl.store.scheduling import INSERT_LOG
+from transfer_helpers import deck_yaml, ok
+
+FSRS = _Columns(5, 0, 1, 2, 4, None)  # card_id, review_time, review_rating, review_state, review_duration
+ANKI = _Columns(11, 9, 0, 3, 7, 10)  # id, cid, usn, ease, ivl, lastIvl, factor, time, type, card, grade
+FIELD = st.one_of(
+    st.sampled_from(["", "0", "1", "2", "3", "4", "5", "7", "-1", " 3", "+2", "1_0", "x", "d/c1",
+                     "d/c2", "c3", "1700000000000", "86400001", "99999999999", '"3"', '"a,b"']),
+    st.integers(-2, 10**13).map(str))
+
+
+def _body(rows: list[list[str]], blank: bool) -> str:
+    return "".join(",".join(row) + "\n" for row in rows) + ("\n" if blank else "")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from([FSRS, ANKI]), st.data(), st.booleans())
+def test_column_reader_is_the_row_reader(at: _Columns, data: st.DataObject, blank: bool) -> None:
+    """Where the column reader answers, the row reader gives the same; where the row reader
+    refuses a file, the column reader leaves it to it (answers None)."""
+    widths = st.sampled_from([at.width, at.width, at.width, at.width - 1])
+    rows = data.draw(st.lists(widths.flatmap(lambda w: st.lists(FIELD, min_size=w, max_size=w)),
+                              max_size=12))
+    body = _body(rows, blank)
+    plain = _read_plain(body, at)
+    try:
+        reference = _read_rows(body, at, "f.csv")
+    except InputError:
+        assert plain is None
+        return
+    assert plain is None or plain == reference
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["d/a", "d/b", "d/c"]), st.integers(0, 10**12),
+                          st.sampled_from([0, 1, 2, 3, 4]), st.integers(-5, 10**8)), max_size=30))
+def test_valid_files_of_both_layouts_take_the_column_reader(
+        rows: list[tuple[str, int, int, int]]) -> None:
+    fsrs = _body([[card, str(ms), str(rating), "2", str(duration)] for card, ms, rating, duration in rows],
+                 False)
+    expected = _read_rows(fsrs, FSRS, "f.csv")
+    assert _read_plain(fsrs, FSRS) == expected  # rating 0 rows (Anki's reschedules) skipped too
+    assert read_history("card_id,review_time,review_rating,review_state,review_duration\n" + fsrs,
+                        "f.csv") == expected
+
+
+def test_row_reader_still_names_the_line() -> None:
+    header = "card_id,review_time,review_rating,review_state,review_duration\n"
+    good = "d/a,1700000000000,3,2,10\n" * 3
+    for bad, message in [("d/a,soon,3,2,0", "not a number"), ("d/a,1,7,2,0", "out of range"),
+                         ("d/a,1,3,2", "ragged row")]:
+        with pytest.raises(InputError, match=message) as error:
+            read_history(header + good + bad + "\n" + good, "r.csv")
+        assert "r.csv:5" in str(error.value)
+
+
+REVIEW = st.tuples(st.integers(0, 4 * 86_400_000), st.integers(0, 5), st.integers(0, 9),
+                   st.one_of(st.none(), st.integers(0, 40)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(REVIEW, min_size=1, max_size=40), st.sampled_from([None, 2, -3]))
+def test_flat_replay_is_replay(steps: list[tuple[int, int, int, int | None]], offset: int | None) -> None:
+    """Same-day repeats, clocks going back (known days out of order), cached and uncached
+    study days: ``replay_into`` writes ``replay``'s plain rows and state."""
+    start = 19_700 * 86_400_000
+    reviews, moment = [], start
+    for gap, grade, duration, day in steps:
+        moment += gap
+        reviews.append((moment, grade, duration, None, None, None,
+                        None if day is None else 738_000 + day))
+    tz = None if offset is None else timezone(timedelta(hours=offset))
+    for day_of in (day_function(tz, 4), lambda ms: ms // 86_400_000):
+        rows, state = replay(9, reviews, day_of, iso_days(), plain=True)
+        flat: list[object] = ["before"]
+        assert replay_into(flat, 9, reviews, day_of, iso_days()) == state
+        assert flat == ["before", *(value for row in rows for value in row)]
+
+
+def test_a_due_date_past_9999_is_clamped_alike() -> None:
+    reviews = [(k * 86_400_000 * 400, 5, 0, None, None, None, None) for k in range(40)]
+    rows, state = replay(1, reviews, lambda ms: 3_000_000 + ms // 86_400_000, iso_days(), plain=True)
+    flat: list[object] = []
+    assert replay_into(flat, 1, reviews, lambda ms: 3_000_000 + ms // 86_400_000, iso_days()) == state
+    assert flat == [value for row in rows for value in row]
+
+
+@pytest.mark.parametrize("count", [1, 199, 200, 201, 1000, 1234])
+def test_many_rows_a_statement_write_what_one_a_statement_writes(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], count: int) -> None:
+    deck = tmp_path / "bulk.yaml"
+    deck.write_text(deck_yaml("bulk", 3), encoding="utf-8")
+    ok(capsys, "import", str(deck))
+    con = sqlite3.connect(db, isolation_level=None)
+    try:
+        card = con.execute("SELECT min(id) FROM card").fetchone()[0]
+        rows = [(card, k, "2024-01-02", k % 6, 1, 1, k, k + 1, 2500, 2600, k, k * 2, None,
+                 "2024-02-01", "2024-01-01", k % 2, 10 * k) for k in range(count)]
+        special = [(card, -1, "2023-01-01", 4, 3, 0, 0, 1, 2500, 2500, 0, 1, None, "2023-01-02", None, 0,
+                    5, '{"n": 1}', "typed", 1)]
+
+        def table() -> list[tuple[object, ...]]:
+            return con.execute("SELECT * FROM review_log ORDER BY id").fetchall()
+
+        con.execute("BEGIN")
+        con.executemany(INSERT_LOG, special)
+        con.executemany(INSERT_LOG, [row + (None, None, None) for row in rows])
+        expected = table()
+        con.execute("ROLLBACK")
+        con.execute("BEGIN")
+        log_bulk.insert_log_rows(con, special, [value for row in rows for value in row])
+        assert table() == expected
+        con.execute("ROLLBACK")
+        with pytest.raises(ValueError):
+            log_bulk.insert_log_rows(con, [], [1, 2, 3])
+    finally:
+        con.close()
+
+
+def test_bulk_threshold_is_the_store_bulk_one() -> None:
+    assert log_bulk.bulk is bulk  # test_history_bulk lowers bulk.BULK_ROWS to drive this path
