@@ -14,6 +14,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class KeysFooter(Footer):
@@ -34,7 +35,14 @@ class KeysFooter(Footer):
     def compose(self) -> ComposeResult:
         if self._keys_at_once and not self._bindings_ready:
             self.set_reactive(Footer._bindings_ready, True)
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and "compact" in (widget._reactive_connect or {}):
+                # A key bound to the footer's ``compact`` is born with its value: it
+                # otherwise mounts compact (a class added, its styles recomputed),
+                # then the binding makes it not compact (recomputed again). Same look;
+                # the command-palette key is not bound, and stays as it is.
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     def _signature(self, screen: Screen[Any]) -> tuple[tuple[str, str, str, bool], ...]:
         return tuple(
