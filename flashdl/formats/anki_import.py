@@ -22,9 +22,9 @@ from typing import Any
 from flashdl.deck.model import Card, Deck
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.anki_collection import AnkiCard, AnkiCollection, AnkiNote, AnkiNotetype
-from flashdl.formats.anki_notetype import (engine_of, errata_of, fingerprint, is_flashdl_notetype,
-                                           position_of, read_card_data, read_deck_marker,
-                                           strip_deck_marker, tags_of)
+from flashdl.formats.anki_notetype import (FIELDS, engine_of, errata_of, fingerprint,
+                                           is_flashdl_notetype, position_of, read_card_data,
+                                           read_deck_marker, strip_deck_marker, tags_of)
 from flashdl.formats.html_markdown import (html_to_markdown, is_plain, markdown_to_html,
                                            media_references)
 
@@ -55,17 +55,22 @@ def decks_from_collection(collection: AnkiCollection, filename: str,
     groups: dict[int | str, _DeckGroup] = {}
     skipped: list[str] = []
     media: dict[str, None] = {}
-    metas: dict[int, dict[str, Any]] = {}
+    metas: dict[int, tuple[dict[str, Any], tuple[str, ...]]] = {}  # Anki deck -> (marker, its tags)
+    # Notes of exactly flashdl's note type (the bulk of a flashdl export) are read by
+    # field position; any other note type goes through its field names.
+    own_types = {ntid for ntid, notetype in collection.notetypes.items() if notetype.fields == FIELDS}
     for anki_card in collection.cards:
         note = notes.get(anki_card.note_id)
         notetype = collection.notetypes.get(note.notetype_id) if note else None
         if note is None or notetype is None:
             skipped.append(f"Anki card {anki_card.id}: its note or note type is missing")
             continue
-        meta = metas.get(anki_card.deck_id)
-        if meta is None:
+        known = metas.get(anki_card.deck_id)
+        if known is None:
             anki_deck = collection.decks.get(anki_card.deck_id)
-            meta = metas[anki_card.deck_id] = read_deck_marker(anki_deck.description) if anki_deck else {}
+            marker = read_deck_marker(anki_deck.description) if anki_deck else {}
+            known = metas[anki_card.deck_id] = (marker, tuple(marker.get("tags") or ()))
+        meta, deck_tags = known
         key: int | str = deck_id or anki_card.deck_id
         group = groups.get(key)
         if group is None:
@@ -73,13 +78,17 @@ def decks_from_collection(collection: AnkiCollection, filename: str,
             description = strip_deck_marker(anki_deck.description) if anki_deck else ""
             group = groups[key] = _DeckGroup(deck_id, anki_deck.name if anki_deck else "Imported",
                                              meta, description, filename)
-        converted = _convert(note, notetype, anki_card, tuple(meta.get("tags") or ()))
+        fields = note.fields
+        if note.notetype_id in own_types and len(fields) >= len(FIELDS):
+            converted = _flashdl_card(note, fields[0], fields[1], fields[3], fields[4], deck_tags)
+        else:
+            converted = _convert(note, notetype, anki_card, deck_tags)
         if converted is None:
             skipped.append(f"note {note.guid!r} card {anki_card.ord + 1}: nothing on its front")
             continue
         deck_slug, card, position = converted
         group.add(deck_slug, card, anki_card, note, position)
-        for field in note.fields:
+        for field in fields:
             if "src=" in field or "[sound:" in field:
                 media.update(dict.fromkeys(media_references(field)))
     decks = tuple(group.build() for group in groups.values() if group.cards)
@@ -130,16 +139,17 @@ class _DeckGroup:
         tags = tuple(str(t) for t in self.meta.get("tags") or ())
         order = sorted(range(len(self.cards)), key=self.positions.__getitem__)
         deck = Deck(id=deck_id or slug_for_deck(self.name), name=self.name,
-                    cards=tuple(self.cards[i] for i in order), source=self.meta.get("source"),
+                    cards=tuple(map(self.cards.__getitem__, order)), source=self.meta.get("source"),
                     description=description or None, tags=tags)
-        return ImportedDeck(deck, tuple(self.anki_cards[i] for i in order))
+        return ImportedDeck(deck, tuple(map(self.anki_cards.__getitem__, order)))
 
 
 def _convert(note: AnkiNote, notetype: AnkiNotetype, anki_card: AnkiCard,
              deck_tags: tuple[str, ...]) -> tuple[str | None, Card, int | None] | None:
     values = dict(zip(notetype.fields, note.fields))
     if is_flashdl_notetype(notetype.fields):
-        return _flashdl_card(note, values, deck_tags)
+        return _flashdl_card(note, values.get("Front", ""), values.get("Back", ""),
+                             values.get("Card", ""), values.get("flashdl", ""), deck_tags)
     tags = tuple(t for t in (_clean_tag(tag) for tag in note.tags) if t)
     if notetype.cloze:
         front, back = _cloze_sides(notetype, values, anki_card.ord + 1)
@@ -155,22 +165,23 @@ def _convert(note: AnkiNote, notetype: AnkiNotetype, anki_card: AnkiCard,
     return None, Card(id=card_id, front=front, back=back, tags=tags), None
 
 
-def _flashdl_card(note: AnkiNote, values: dict[str, str],
+def _flashdl_card(note: AnkiNote, front_html: str, back_html: str, card_field: str, data_text: str,
                   deck_tags: tuple[str, ...]) -> tuple[str | None, Card, int | None] | None:
-    data = read_card_data(values.get("flashdl", ""))
-    deck_slug, _, card_slug = values.get("Card", "").partition("/")
+    """A note of flashdl's note type, from its Front, Back, Card and flashdl fields."""
+    data = read_card_data(data_text)
+    deck_slug, _, card_slug = card_field.partition("/")
     if not (ID_PATTERN.match(deck_slug) and ID_PATTERN.match(card_slug)):
         deck_slug, card_slug = "", guid_slug(note.guid)
-    front = field_markdown(values.get("Front", ""), data.get("front"), data.get("front_html"))
-    back = field_markdown(values.get("Back", ""), data.get("back"), data.get("back_html"))
+    front = field_markdown(front_html, data.get("front"), data.get("front_html"))
+    back = field_markdown(back_html, data.get("back"), data.get("back_html"))
     if not front.strip() and not back.strip():
         return None
     tags = tags_of(data) if data else None
     if tags is None:
         tags = tuple(t for t in (_clean_tag(tag) for tag in note.tags) if t and t not in deck_tags)
-    card = Card(id=card_slug, front=front, back=back, tags=tags, engine=engine_of(data),
-                errata=errata_of(data))
-    return deck_slug or None, card, position_of(data)
+    card = Card(card_slug, front, back, tags, engine_of(data) if "engine" in data else None,
+                errata_of(data) if "errata" in data else ())
+    return deck_slug or None, card, position_of(data) if "pos" in data else None
 
 
 def field_markdown(field_html: str, markdown: object, rendered: object) -> str:

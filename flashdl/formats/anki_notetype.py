@@ -111,14 +111,23 @@ _blake2b = hashlib.blake2b
 
 
 def read_card_data(text: str) -> dict[str, Any]:
-    """The hidden field's data; an empty or foreign value reads as no data."""
-    if not text or not text.startswith("{"):
+    """The hidden field's data; an empty or foreign value (or JSON nested too deep) reads as no data.
+
+    ``json.loads`` without its Python layers (one per note of an import):
+    the C scanner, then only JSON whitespace allowed after the value.
+    """
+    if not text or text[0] != "{":
         return {}
     try:
-        data = json.loads(text)
-    except ValueError:
+        data, end = _scan_json(text, 0)
+    except (ValueError, StopIteration, RecursionError):
         return {}
+    if end != len(text) and text[end:].strip(" \t\n\r"):
+        return {}  # "Extra data"
     return data if isinstance(data, dict) and data.get("v") == DATA_VERSION else {}
+
+
+_scan_json = json.JSONDecoder().scan_once  # what json.loads runs on a text that starts with "{"
 
 
 def engine_of(data: dict[str, Any]) -> EngineSpec | None:
@@ -140,7 +149,7 @@ def errata_of(data: dict[str, Any]) -> tuple[Erratum, ...]:
 
 def tags_of(data: dict[str, Any]) -> tuple[str, ...] | None:
     tags = data.get("tags", [])
-    return tuple(str(t) for t in tags) if isinstance(tags, list) else None
+    return tuple(map(str, tags)) if isinstance(tags, list) else None
 
 
 def position_of(data: dict[str, Any]) -> int | None:

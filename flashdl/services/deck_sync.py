@@ -28,7 +28,7 @@ from flashdl.deck.model import Deck
 from flashdl.errors import InputError, SourcePosition, UsageError
 from flashdl.services.lookup import require_aware
 from flashdl.services.views import DeckSyncResult, SyncReport
-from flashdl.store import Store, queries
+from flashdl.store import Store, bulk, queries
 from flashdl.store.card_content import sync_deck
 from flashdl.store.records import to_ms
 
@@ -46,13 +46,19 @@ def sync_decks(store: Store, decks: Sequence[tuple[Deck, str | None]], now: date
     now_ms = to_ms(now)
     results = []
     with store.write():
-        for deck, path in decks:
-            counts = sync_deck(store.dbapi, deck, path, now_ms)
-            results.append(DeckSyncResult(
-                deck=counts.deck, path=path, added=counts.added, updated=counts.updated,
-                retired=counts.retired, restored=counts.restored, unchanged=counts.unchanged,
-                created=counts.created,
-            ))
+        db = store.dbapi
+        # Cards of decks the store does not have yet are all inserts: a large load of
+        # them goes in with the card indexes rebuilt after (``bulk.indexes_rebuilt``).
+        known = {slug for (slug,) in db.execute("SELECT slug FROM deck")}
+        incoming = sum(len(deck.cards) for deck, _path in decks if deck.id not in known)
+        with bulk.indexes_rebuilt(db, "card", incoming):
+            for deck, path in decks:
+                counts = sync_deck(db, deck, path, now_ms)
+                results.append(DeckSyncResult(
+                    deck=counts.deck, path=path, added=counts.added, updated=counts.updated,
+                    retired=counts.retired, restored=counts.restored, unchanged=counts.unchanged,
+                    created=counts.created,
+                ))
     return SyncReport(decks=tuple(results))
 
 

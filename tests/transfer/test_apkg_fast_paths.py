@@ -90,3 +90,38 @@ def test_base91_is_genankis(number: int) -> None:
     from flashdl.formats.anki_export import base91
 
     assert base91(number) == reference_base91(number)
+
+
+def reference_read_card_data(text: str) -> dict:
+    """read_card_data as it was, through json.loads (deep nesting aside: it raised then)."""
+    import json
+
+    if not text or not text.startswith("{"):
+        return {}
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) and data.get("v") == 1 else {}
+
+
+JSONISH = st.lists(st.sampled_from(['{', '}', '"v"', ':', '1', '2', ',', '"x"', '[', ']', ' ', '\n', '\t',
+                                    '\r', '\x0b', '\ufeff', 'null', '"\\u00e9"', '"a\\"b"', '1e5', 'true',
+                                    '"', '\\']), max_size=14).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(JSONISH | st.text(max_size=20)
+       | st.dictionaries(st.sampled_from(["v", "pos", "front", "tags"]), st.integers(0, 2) | st.text(max_size=5))
+       .map(lambda data: __import__("json").dumps(data)).flatmap(
+           lambda text: st.sampled_from([text, text + " ", text + "\n\t", text + "x", " " + text])))
+def test_read_card_data_is_json_loads(text: str) -> None:
+    from flashdl.formats.anki_notetype import read_card_data
+
+    assert read_card_data(text) == reference_read_card_data(text)
+
+
+def test_read_card_data_of_deep_nesting_is_no_data() -> None:
+    from flashdl.formats.anki_notetype import read_card_data
+
+    assert read_card_data('{"v":1,"x":' + "[" * 100_000 + "]" * 100_000 + "}") == {}

@@ -174,11 +174,17 @@ def _validated(deck: Deck, filename: str) -> Deck:
 
     from flashdl.deck.yaml_deck import ID_PATTERN, TAG_PATTERN, deck_from_mapping, deck_to_data
 
-    suspect = tuple(card for card in deck.cards if card.engine or card.errata
-                    or not ID_PATTERN.match(card.id) or not all(map(TAG_PATTERN.match, card.tags))
-                    or not (card.front.strip() or card.back.strip()))
+    tags_ok: dict[tuple[str, ...], bool] = {}  # decks repeat a few tag sets many times
+    suspect = []
+    for card in deck.cards:
+        ok = tags_ok.get(card.tags)
+        if ok is None:
+            ok = tags_ok[card.tags] = all(map(TAG_PATTERN.match, card.tags))
+        if (card.engine or card.errata or not ok or not ID_PATTERN.match(card.id)
+                or not (card.front.strip() or card.back.strip())):
+            suspect.append(card)
     try:
-        deck_from_mapping(deck_to_data(replace(deck, cards=suspect)))
+        deck_from_mapping(deck_to_data(replace(deck, cards=tuple(suspect))))
     except InputError as error:
         raise InputError(error.message, SourcePosition(filename)) from None
     return deck
