@@ -120,6 +120,11 @@ def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
 
 
 def export_apkg(store: Store, slug: str, out: Path, now: datetime) -> ExportResult:
+    with store_access.paused_gc():  # 100,000 rows and notes, no cycles among them
+        return _export_apkg(store, slug, out, now)
+
+
+def _export_apkg(store: Store, slug: str, out: Path, now: datetime) -> ExportResult:
     from flashdl.formats.anki_export import NoteSource, write_notes
 
     with store.read():

@@ -60,7 +60,7 @@ def apply_import(store: Store, prepared: PreparedImport, now: datetime, *,
     from flashdl.services.views import SyncReport
     from flashdl.store.settings import load_settings
 
-    with store.write() as conn:
+    with store_access.paused_gc(), store.write() as conn:
         sync = sync_decks(store, prepared.decks, now) if prepared.decks else SyncReport(decks=())
         history = None
         if prepared.reviews or prepared.saved or prepared.suspended:
@@ -102,34 +102,40 @@ def load_sources(paths: Sequence[Path], fmt: str, deck_id: str | None) -> Prepar
 
 def load_apkg(paths: Sequence[Path], deck_id: str | None, *, with_history: bool) -> PreparedImport:
     """Anki packages: notes to cards; with history, the revlog and suspensions too."""
+    prepared = PreparedImport()
+    with store_access.paused_gc():  # 100,000 notes make half a million objects, no cycles
+        for path in paths:
+            _load_package(prepared, path, deck_id, with_history=with_history)
+    return prepared
+
+
+def _load_package(prepared: PreparedImport, path: Path, deck_id: str | None, *,
+                  with_history: bool) -> None:
     from flashdl.formats.anki_import import decks_from_collection
     from flashdl.formats.anki_package import read_package
     from flashdl.formats.revlog_csv import GRADE_FOR_RATING
 
-    prepared = PreparedImport()
-    for path in paths:
-        package = read_package(path, str(path), with_reviews=with_history)
-        result = decks_from_collection(package.collection, str(path), deck_id)
-        prepared.notes += [f"{path}: skipped {note}" for note in result.skipped]
-        if result.media:
-            prepared.notes.append(f"{path}: cards refer to {len(result.media)} media file(s) by name "
-                                  f"(e.g. {result.media[0]!r}); media files are not imported")
-        by_card: dict[int, list[Incoming]] = {}
-        for review in package.collection.reviews:
-            grade = GRADE_FOR_RATING.get(review.ease)
-            if grade is not None:  # ease 0: a manual reschedule, not a review
-                by_card.setdefault(review.card_id, []).append(
-                    Incoming(review.id, grade, max(0, min(review.time_ms, 86_400_000))))
-        for imported in result.decks:
-            prepared.decks.append((_validated(imported.deck, str(path)), str(path)))
-            if not with_history:
-                continue
-            for card, anki_card in zip(imported.deck.cards, imported.anki_cards):
-                key = f"{imported.deck.id}/{card.id}"
-                if anki_card.id in by_card:
-                    prepared.reviews[key] = PendingReviews(str(path), None, by_card[anki_card.id])
-                prepared.suspended[key] = anki_card.queue == -1  # Anki's flag wins, either way
-    return prepared
+    package = read_package(path, str(path), with_reviews=with_history)
+    result = decks_from_collection(package.collection, str(path), deck_id)
+    prepared.notes += [f"{path}: skipped {note}" for note in result.skipped]
+    if result.media:
+        prepared.notes.append(f"{path}: cards refer to {len(result.media)} media file(s) by name "
+                              f"(e.g. {result.media[0]!r}); media files are not imported")
+    by_card: dict[int, list[Incoming]] = {}
+    for review in package.collection.reviews:
+        grade = GRADE_FOR_RATING.get(review.ease)
+        if grade is not None:  # ease 0: a manual reschedule, not a review
+            by_card.setdefault(review.card_id, []).append(
+                Incoming(review.id, grade, max(0, min(review.time_ms, 86_400_000))))
+    for imported in result.decks:
+        prepared.decks.append((_validated(imported.deck, str(path)), str(path)))
+        if not with_history:
+            continue
+        for card, anki_card in zip(imported.deck.cards, imported.anki_cards):
+            key = f"{imported.deck.id}/{card.id}"
+            if anki_card.id in by_card:
+                prepared.reviews[key] = PendingReviews(str(path), None, by_card[anki_card.id])
+            prepared.suspended[key] = anki_card.queue == -1  # Anki's flag wins, either way
 
 
 def load_revlog(paths: Sequence[Path], deck_id: str | None) -> PreparedImport:
