@@ -186,16 +186,24 @@ def _read_plain(body: str, at: _Columns) -> dict[str, CardHistory] | None:
     lines = body.split("\n")
     if lines[-1] == "":
         lines.pop()
-    if not lines:
-        return {}
     if "" in lines or (len(body) > csv.field_size_limit()
                        and max(map(len, lines)) > csv.field_size_limit()):
         return None
-    if set(map(methodcaller("count", ","), lines)) != {at.width - 1}:
+    if lines and set(map(methodcaller("count", ","), lines)) != {at.width - 1}:
         return None  # a ragged row
-    fields = body.replace("\n", ",").split(",")
-    if body.endswith("\n"):
-        fields.pop()
+    grouped: dict[str, CardHistory] = {}
+    for first in range(0, len(lines), BLOCK_ROWS):  # a block at a time: its fields are transient
+        if not _read_block(lines[first:first + BLOCK_ROWS], first, at, grouped):
+            return None
+    return grouped
+
+
+BLOCK_ROWS = 50_000
+
+
+def _read_block(lines: list[str], first: int, at: _Columns, grouped: dict[str, CardHistory]) -> bool:
+    """Rows ``first``.. (``lines``, each ``at.width`` fields) into ``grouped``; False if one is wrong."""
+    fields = ",".join(lines).split(",")
     width, count = at.width, len(lines)
     cards = fields[at.card::width]
     try:
@@ -213,30 +221,30 @@ def _read_plain(body: str, at: _Columns) -> dict[str, CardHistory] | None:
             texts = fields[at.duration::width]
             durations = list(map(int, texts)) if "" not in texts else [int(d) if d else 0 for d in texts]
     except ValueError:
-        return None
-    rows: list[int] | range = range(count)
+        return False
+    del fields
+    rows: list[int] | range = range(first, first + count)
     if None in grades:  # no grade column: ratings outside 1..4
         keep = [g is not None for g in grades]
         if any(r != 0 for r, kept in zip(ratings, keep) if not kept):
-            return None  # out of range: only Anki's manual reschedules (rating 0) are skipped
+            return False  # out of range: only Anki's manual reschedules (rating 0) are skipped
         rows = list(compress(rows, keep))
         cards, times, grades, durations = (list(compress(column, keep))
                                            for column in (cards, times, grades, durations))
     elif grades and (min(grades) < 0 or max(grades) > 5):  # type: ignore[type-var]
-        return None
+        return False
     if durations and (min(durations) < 0 or max(durations) > MAX_DURATION_MS):
         durations = [0 if d < 0 else MAX_DURATION_MS if d > MAX_DURATION_MS else d for d in durations]
-    reviews = list(zip(times, grades, durations))
-    return _by_card(cards, reviews, rows)  # type: ignore[arg-type]
+    _group(grouped, cards, list(zip(times, grades, durations)), rows)  # type: ignore[arg-type]
+    return True
 
 
-def _by_card(cards: list[str], reviews: list[tuple[int, int, int]],
-             rows: Sequence[int]) -> dict[str, CardHistory]:
-    """Reviews grouped by card in file order; ``rows[i]`` is review i's row (line - 2).
+def _group(grouped: dict[str, CardHistory], cards: list[str], reviews: list[tuple[int, int, int]],
+           rows: Sequence[int]) -> None:
+    """Add reviews to ``grouped`` by card, in file order; ``rows[i]`` is review i's row (line - 2).
 
     A file sorted by card (the optimizer's usual order) is taken a run at a time, in slices.
     """
-    grouped: dict[str, CardHistory] = {}
     runs = 1 + sum(map(ne, islice(cards, 1, None), cards)) if cards else 0
     if runs * 4 <= len(cards):
         start = 0
@@ -248,7 +256,7 @@ def _by_card(cards: list[str], reviews: list[tuple[int, int, int]],
             else:
                 history.reviews.extend(reviews[start:end])
             start = end
-        return grouped
+        return
     get = grouped.get
     for row, card, review in zip(rows, cards, reviews):
         history = get(card)
@@ -256,4 +264,3 @@ def _by_card(cards: list[str], reviews: list[tuple[int, int, int]],
             grouped[card] = CardHistory(row + 2, [review])
         else:
             history.reviews.append(review)
-    return grouped

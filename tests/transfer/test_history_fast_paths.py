@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashdl.errors import InputError
+from flashdl.formats import revlog_csv
 from flashdl.formats.revlog_csv import _Columns, _read_plain, _read_rows, read_history
 from flashdl.services.exchange.history import day_function, iso_days, replay, replay_into
 from flashdl.store import bulk, log_bulk
@@ -61,6 +62,12 @@ def test_valid_files_of_both_layouts_take_the_column_reader(
                  False)
     expected = _read_rows(fsrs, FSRS, "f.csv")
     assert _read_plain(fsrs, FSRS) == expected  # rating 0 rows (Anki's reschedules) skipped too
+    block = revlog_csv.BLOCK_ROWS
+    try:
+        for revlog_csv.BLOCK_ROWS in (1, 2, 7):  # cards whose reviews span blocks
+            assert _read_plain(fsrs, FSRS) == expected
+    finally:
+        revlog_csv.BLOCK_ROWS = block
     assert read_history("card_id,review_time,review_rating,review_state,review_duration\n" + fsrs,
                         "f.csv") == expected
 

@@ -167,17 +167,18 @@ def replay_into(out: list[Any], card_id: int, reviews: Iterable[Incoming],
     n, ease, interval, last, pending = 0, sm2.INITIAL_EASE, 0, None, 0
     due_text = last_text = None
     days = getattr(day_of, "cache", None)
-    day_get = (days if isinstance(days, dict) else {}).get
+    days = days if isinstance(days, dict) else {}
     texts = getattr(iso, "cache", None)
-    text_get = (texts if isinstance(texts, dict) else {}).get
+    texts = texts if isinstance(texts, dict) else {}
     extend = out.extend
     bucket_ms, pass_grade, repeat_below = DAY_BUCKET_MS, sm2.PASS_GRADE, sm2.REPEAT_BELOW
     first, second, lowest, last_day = sm2.FIRST_INTERVAL, sm2.SECOND_INTERVAL, sm2.MINIMUM_EASE, LAST_DAY
     perfect = sm2.MAX_GRADE
     for ms, grade, duration, _params, _typed, _correct, day in reviews:
         if day is None:
-            day = day_get(ms // bucket_ms)
-            if day is None:
+            try:  # a subscript is cheaper than a .get call; a miss is rare (once a quarter hour)
+                day = days[ms // bucket_ms]
+            except KeyError:
                 day = day_of(ms)
         rating = 1 if grade < pass_grade else grade - 1
         if last is not None and day <= last:  # a same-day repeat (or a clock that went back)
@@ -199,8 +200,10 @@ def replay_into(out: list[Any], card_id: int, reviews: Iterable[Incoming],
             due2 = day + interval2
             if due2 > last_day:
                 due2 = last_day
-            day_text = text_get(day) or iso(day)
-            due2_text = text_get(due2) or iso(due2)
+            try:
+                day_text, due2_text = texts[day], texts[due2]
+            except KeyError:
+                day_text, due2_text = iso(day), iso(due2)
             extend((card_id, ms, day_text, grade, rating, 0 if last is None else 1, n, n2, ease, ease2,
                     interval, interval2, due_text, due2_text, last_text, pending, duration))
             n, ease, interval, due_text, last_text, last = n2, ease2, interval2, due2_text, day_text, day
