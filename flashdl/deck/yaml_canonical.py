@@ -1,17 +1,17 @@
-"""Reads the card list of a deck file written in flashdl's own layout, fast.
+"""Reads the card list of a deck file in flashdl's own layout, fast.
 
 libyaml itself scans a 100,000-card deck in 0.3 s, but PyYAML hands its
 events to Python one object at a time and that costs four times as much. Deck
-files are nearly always in the one layout ``dump_deck`` writes (or a hand-made
-file that looks the same), so the card list is matched here a whole card at a
+files are nearly always in the layout ``dump_deck`` writes (or a hand-made
+file that looks the same), so their cards are matched here a whole card at a
 time by one regular expression that admits only a small, strict subset of
-YAML: block sequences at column 0, the keys ``id``, ``front``, ``back`` and
-``tags`` in that order, literal blocks indented by four, quoted and plain
-scalars with none of YAML's traps. Anything else (a tag, an anchor, a comment,
-a double-quoted string, an engine block, an odd indent) makes
-``load_canonical`` return ``None`` and the caller parses the whole file with
-libyaml, so this is an optimisation and never a second dialect: a property
-test holds its result equal to ``load_yaml``'s on every text it accepts.
+YAML: keys ``id``, ``front``, ``back`` and ``tags`` in that order, literal
+blocks indented by four, quoted and plain scalars with none of YAML's traps.
+A card outside that subset (a comment, an anchor, a double-quoted string, an
+engine block) is handed to libyaml on its own; a card list that is not a
+block sequence at column 0 sends the whole file to libyaml. So this is an
+optimisation, never a second dialect: property tests hold its result equal to
+``load_yaml``'s, types included, on every text.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ _CARD = re.compile(
     rf"  back: {_SCALAR.replace('{p}', 'b_')}"
     r"(?:  tags: \[(?P<flow_tags>[^\n]*)\]\n|  tags:\n(?P<block_tags>(?:  - [^\n]*\n)+))?"
 )
+# A line at column 0 that does not start a card, and is not blank or a comment ("---", "...",
+# "key:"): the card list is not a plain block sequence, so the file goes to libyaml whole.
+_STRAY_LINE = re.compile(r"\n(?:[^ #\n-]|-[^ ])")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+/=-]*")
 _TRAILING_SPACE = re.compile(r"[ \t]\n")
 _PLAIN_TRAPS = re.compile(r": |:\n| #|\t|[ :]\n|[ :]$")
@@ -74,29 +77,56 @@ def load_canonical(text: str) -> dict[str, Any] | None:
 
 
 def _cards(text: str, pos: int, end: int) -> list[dict[str, Any]]:
-    cards = []
+    """The card list; cards outside the layout are read by libyaml one at a time.
+
+    Splitting at ``- `` lines is sound because the list is a block sequence at
+    column 0 and every other line of it is indented, empty or a comment (else
+    the whole file goes to libyaml): an entry can only reach into the next one
+    through an unclosed quote or bracket, and then it fails to parse alone.
+    """
+    if not text.startswith("- ", pos) or _STRAY_LINE.search(text, pos - 1, end):
+        raise _Outside
+    cards: list[dict[str, Any]] = []
     match = _CARD.match
     tags_of: dict[str, list[Any]] = {}  # a deck repeats a few tag lists on many cards
     while pos < end:
         found = match(text, pos, end)
-        if found is None:
-            raise _Outside
-        pos = found.end()
-        (quoted_id, plain_id, f_chomp, f_block, f_quoted, f_plain,
-         b_chomp, b_block, b_quoted, b_plain, flow_tags, block_tags) = found.groups()
-        card: dict[str, Any] = {
-            "id": quoted_id if plain_id is None else resolve_plain(plain_id),
-            "front": _block(f_block, f_chomp) if f_block is not None else _inline(f_quoted, f_plain),
-            "back": _block(b_block, b_chomp) if b_block is not None else _inline(b_quoted, b_plain),
-        }
-        written = flow_tags if flow_tags is not None else block_tags
-        if written is not None:
-            tags = tags_of.get(written)
-            if tags is None:
-                tags = tags_of[written] = _tags(written, flow=flow_tags is not None)
-            card["tags"] = list(tags)
-        cards.append(card)
+        if found is not None and (found.end() == end or text.startswith("- ", found.end())):
+            try:
+                cards.append(_card(found, tags_of))
+                pos = found.end()
+                continue
+            except _Outside:
+                pass
+        following = text.find("\n- ", pos, end)
+        stop = end if following == -1 else following + 1
+        cards.extend(_entry_by_libyaml(text[pos:stop]))
+        pos = stop
     return cards
+
+
+def _card(found: re.Match[str], tags_of: dict[str, list[Any]]) -> dict[str, Any]:
+    (quoted_id, plain_id, f_chomp, f_block, f_quoted, f_plain,
+     b_chomp, b_block, b_quoted, b_plain, flow_tags, block_tags) = found.groups()
+    card: dict[str, Any] = {
+        "id": quoted_id if plain_id is None else resolve_plain(plain_id),
+        "front": _block(f_block, f_chomp) if f_block is not None else _inline(f_quoted, f_plain),
+        "back": _block(b_block, b_chomp) if b_block is not None else _inline(b_quoted, b_plain),
+    }
+    written = flow_tags if flow_tags is not None else block_tags
+    if written is not None:
+        tags = tags_of.get(written)
+        if tags is None:
+            tags = tags_of[written] = _tags(written, flow=flow_tags is not None)
+        card["tags"] = list(tags)
+    return card
+
+
+def _entry_by_libyaml(entry: str) -> list[Any]:
+    data = load_yaml("cards:\n" + entry)
+    if type(data) is not dict or list(data) != ["cards"] or type(data["cards"]) is not list:
+        raise _Outside
+    return data["cards"]
 
 
 def _block(block: str, chomp: str) -> str:

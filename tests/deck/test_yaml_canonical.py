@@ -10,6 +10,7 @@ rule cannot hold only because the fast path never runs.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -78,6 +79,8 @@ def test_hand_written_files_in_the_layout_take_the_fast_path(cards: str) -> None
 
 @pytest.mark.parametrize("cards", [
     "- id: a\n  front: x # a comment\n  back: b\n",
+    "- id: a\n  front: x\n  back: b\n# a comment\n- id: b\n  front: y\n  back: c\n",
+    "- id: a\n  front: x\n  back: b\n\n- id: b\n  front: y\n  back: c\n",
     "- id: a\n  front: &anchor x\n  back: *anchor\n",
     "- id: a\n  front: !!str 1\n  back: b\n",
     '- id: a\n  front: "double \\t quoted"\n  back: b\n',
@@ -87,17 +90,43 @@ def test_hand_written_files_in_the_layout_take_the_fast_path(cards: str) -> None
     "- id: a\n  front: folded\n    key: value\n  back: b\n",
     "- id: a\n  front: x\n  back: b\n  engine: {family: softmax}\n",
     "- id: a\n  back: b\n  front: x\n",
-    "- id: a\n  front: x\r\n  back: b\n",
-    "- id: a\n  front: \ufeffx\n  back: b\n",
-    "- id: a\n  front: x\x07\n  back: b\n",
     "- id: a\n  front: |\n    x\n  back: b\n- id: a\n",
-    "- id: a\n  front: x\n  back: b\n---\nid: e\n",
     "- id: a\n  front: 'unclosed\n  back: b\n",
     "- id: a\n  front: x\n  back: b\n  tags: [a, [b]]\n",
     "- id: a\n  front: x\n  back: b\n  tags: [a,b]\n",
+    "- id: a\n  front: x\n  back: b\n- id: b\n  front: y\n  back: 'c\n- id: c\n  front: z'\n  back: d\n",
+])
+def test_cards_outside_the_layout_are_read_by_libyaml_one_at_a_time(cards: str) -> None:
+    text = HEADER + "- id: first\n  front: regular\n  back: card\n" + cards
+    try:
+        load_yaml(text)
+    except yaml.YAMLError:
+        assert load_canonical(text) is None
+    else:
+        assert agrees_with_libyaml(text), "one odd card must not send the whole file to libyaml"
+
+
+def test_bundled_decks_read_the_same_either_way() -> None:
+    """Their computed cards and errata go to libyaml, the rest is matched."""
+    folder = Path(__file__).resolve().parents[2] / "cards"
+    decks = sorted(folder.glob("*.yaml"))
+    assert len(decks) == 5
+    for path in decks:
+        assert agrees_with_libyaml(path.read_text(encoding="utf-8")), path
+
+
+@pytest.mark.parametrize("cards", [
+    "- id: a\n  front: x\r\n  back: b\n",
+    "- id: a\n  front: \ufeffx\n  back: b\n",
+    "- id: a\n  front: x\x07\n  back: b\n",
+    "- id: a\n  front: x\n  back: b\n---\nid: e\n",
+    "- id: a\n  front: x\n  back: b\n...\n- id: b\n  front: y\n  back: c\n",
+    "- id: a\n  front: x\n  back: b\nname: late\n",
+    "- id: a\n  front: x\n  back: b\n-\n  id: b\n  front: y\n  back: c\n",
+    "# comment first\n- id: a\n  front: x\n  back: b\n",
     "  - id: a\n    front: x\n    back: b\n",
 ])
-def test_anything_else_is_left_to_libyaml(cards: str) -> None:
+def test_files_whose_card_list_is_not_a_plain_block_sequence_go_to_libyaml_whole(cards: str) -> None:
     text = HEADER + cards
     assert load_canonical(text) is None
     agrees_with_libyaml(text)
