@@ -1,7 +1,7 @@
 """Time import/export: a 100,000-note .apkg each way, and a 1,000,000-review history import.
 
 Usage: python benchmarks/bench_transfer.py [--notes N] [--reviews R] [--runs K] [--no-anki]
-                                           [--skip-history]
+                                           [--skip-history] [--skip-apkg]
 Each figure is the whole command as a user runs it (``flashdl export``/``import`` in-process,
 database writes included), median and best of K runs. With the ``anki`` package installed
 (``pip install '.[bench]'``), Anki's own export and import of the same notes are timed too.
@@ -141,12 +141,15 @@ def main() -> None:
     parser.add_argument("--no-anki", action="store_true")
     parser.add_argument("--skip-history", action="store_true",
                         help="time only the .apkg export/import")
+    parser.add_argument("--skip-apkg", action="store_true",
+                        help="time only the history import/export (Anki's figures need the .apkg)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="flashdl-bench-") as name:
         folder = Path(name)
-        package = bench_apkg(folder, args.notes, args.runs)
-        if not args.no_anki:
-            bench_anki(folder, package, args.notes, args.runs)
+        if not args.skip_apkg:
+            package = bench_apkg(folder, args.notes, args.runs)
+            if not args.no_anki:
+                bench_anki(folder, package, args.notes, args.runs)
         if not args.skip_history:
             bench_history(folder, args.reviews, args.runs)
 
