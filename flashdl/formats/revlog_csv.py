@@ -17,9 +17,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import compress, groupby, islice
-from operator import methodcaller, ne
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from flashdl.errors import InputError, SourcePosition
@@ -95,16 +93,10 @@ def write_history(rows: Iterable[ExportRow], layout: str) -> Iterator[str]:
 
 
 def read_history(text: str, filename: str) -> dict[str, CardHistory]:
-    """Every review in a history CSV of either layout, by card (``DECK/CARD`` or a bare id).
-
-    Plain files (no quotes, blank lines or oversized fields: what flashdl, Anki
-    and the fsrs-optimizer write) are read a column at a time, several times
-    faster than row by row; anything else, and any file with an error, goes
-    through the csv module row by row, which also names the line at fault.
-    """
-    header_line, _, body = text.partition("\n")
+    """Every review in a history CSV of either layout, by card (``DECK/CARD`` or a bare id)."""
+    lines = iter(text.split("\n"))
     try:
-        header = next(csv.reader([header_line]))
+        header = next(csv.reader([next(lines)]))
     except StopIteration:
         raise InputError("empty file (expected a CSV header)", SourcePosition(filename, 1)) from None
     names = [name.strip() for name in header]
@@ -120,32 +112,14 @@ def read_history(text: str, filename: str) -> dict[str, CardHistory]:
             f"unknown review-log header {','.join(names)!r} (expected Anki's revlog columns "
             f"{','.join(ANKI_COLUMNS)} or fsrs-optimizer's {','.join(FSRS_COLUMNS)})",
             SourcePosition(filename, 1))
-    columns = _Columns(len(names), card_at, time_at, rating_at, duration_at, index.get("grade"))
-    enabled = gc.isenabled()
-    gc.disable()  # millions of young tuples and lists, none of them cyclic: no collections
-    try:
-        cards = _read_plain(body, columns)
-        return cards if cards is not None else _read_rows(body, columns, filename)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-class _Columns(NamedTuple):
-    width: int
-    card: int
-    time: int
-    rating: int
-    duration: int | None
-    grade: int | None
-
-
-def _read_rows(body: str, at: _Columns, filename: str) -> dict[str, CardHistory]:
-    """The reference reader: row by row through the csv module, errors with their line."""
-    width, card_at, time_at, rating_at, duration_at, grade_at = at
+    grade_at = index.get("grade")
+    width = len(names)
     cards: dict[str, CardHistory] = {}
-    reader = csv.reader(body.split("\n"), strict=True)
+    find, grade_for = cards.get, GRADE_FOR_RATING.get
+    reader = csv.reader(lines, strict=True)
     line = 1
+    enabled = gc.isenabled()
+    gc.disable()  # a million tuples kept, none cyclic: collections would only rescan them
     try:
         for line, record in enumerate(reader, start=2):
             if len(record) != width:
@@ -157,14 +131,14 @@ def _read_rows(body: str, at: _Columns, filename: str) -> dict[str, CardHistory]
             if grade_at is not None and record[grade_at] != "":
                 grade = int(record[grade_at])
             else:
-                grade = GRADE_FOR_RATING.get(rating, -1)
+                grade = grade_for(rating, -1)
             if not 0 <= grade <= 5:
                 if rating == 0 and grade_at is None:
                     continue  # Anki's manual rescheduling: not a review
                 raise InputError(f"rating {rating} / grade {grade} out of range (1..4 / 0..5)",
                                  SourcePosition(filename, line))
             duration = int(record[duration_at]) if duration_at is not None and record[duration_at] else 0
-            card = cards.get(record[card_at])
+            card = find(record[card_at])
             if card is None:
                 card = cards[record[card_at]] = CardHistory(line, [])
             if not 0 <= duration <= MAX_DURATION_MS:
@@ -174,93 +148,7 @@ def _read_rows(body: str, at: _Columns, filename: str) -> dict[str, CardHistory]
         raise InputError(f"not a number ({error})", SourcePosition(filename, line)) from None
     except csv.Error as error:
         raise InputError(f"malformed CSV ({error})", SourcePosition(filename, line)) from None
+    finally:
+        if enabled:
+            gc.enable()
     return cards
-
-
-def _read_plain(body: str, at: _Columns) -> dict[str, CardHistory] | None:
-    """``_read_rows``'s result for a body the csv module would split at every comma, column
-    by column; None when that is not sure (quotes, blank lines, long fields) or any row is
-    wrong, for ``_read_rows`` to read (and report) it."""
-    if '"' in body or "\r" in body or "\x00" in body:
-        return None
-    lines = body.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    if "" in lines or (len(body) > csv.field_size_limit()
-                       and max(map(len, lines)) > csv.field_size_limit()):
-        return None
-    if lines and set(map(methodcaller("count", ","), lines)) != {at.width - 1}:
-        return None  # a ragged row
-    grouped: dict[str, CardHistory] = {}
-    for first in range(0, len(lines), BLOCK_ROWS):  # a block at a time: its fields are transient
-        if not _read_block(lines[first:first + BLOCK_ROWS], first, at, grouped):
-            return None
-    return grouped
-
-
-BLOCK_ROWS = 50_000
-
-
-def _read_block(lines: list[str], first: int, at: _Columns, grouped: dict[str, CardHistory]) -> bool:
-    """Rows ``first``.. (``lines``, each ``at.width`` fields) into ``grouped``; False if one is wrong."""
-    fields = ",".join(lines).split(",")
-    width, count = at.width, len(lines)
-    cards = fields[at.card::width]
-    try:
-        ratings = list(map(int, fields[at.rating::width]))
-        times = list(map(int, fields[at.time::width]))
-        if at.grade is None:
-            grades: list[int | None] = list(map(GRADE_FOR_RATING.get, ratings))
-        else:
-            texts = fields[at.grade::width]
-            grades = (list(map(int, texts)) if "" not in texts else
-                      [int(g) if g != "" else GRADE_FOR_RATING.get(r, -1) for g, r in zip(texts, ratings)])
-        if at.duration is None:
-            durations = [0] * count
-        else:
-            texts = fields[at.duration::width]
-            durations = list(map(int, texts)) if "" not in texts else [int(d) if d else 0 for d in texts]
-    except ValueError:
-        return False
-    del fields
-    rows: list[int] | range = range(first, first + count)
-    if None in grades:  # no grade column: ratings outside 1..4
-        keep = [g is not None for g in grades]
-        if any(r != 0 for r, kept in zip(ratings, keep) if not kept):
-            return False  # out of range: only Anki's manual reschedules (rating 0) are skipped
-        rows = list(compress(rows, keep))
-        cards, times, grades, durations = (list(compress(column, keep))
-                                           for column in (cards, times, grades, durations))
-    elif grades and (min(grades) < 0 or max(grades) > 5):  # type: ignore[type-var]
-        return False
-    if durations and (min(durations) < 0 or max(durations) > MAX_DURATION_MS):
-        durations = [0 if d < 0 else MAX_DURATION_MS if d > MAX_DURATION_MS else d for d in durations]
-    _group(grouped, cards, list(zip(times, grades, durations)), rows)  # type: ignore[arg-type]
-    return True
-
-
-def _group(grouped: dict[str, CardHistory], cards: list[str], reviews: list[tuple[int, int, int]],
-           rows: Sequence[int]) -> None:
-    """Add reviews to ``grouped`` by card, in file order; ``rows[i]`` is review i's row (line - 2).
-
-    A file sorted by card (the optimizer's usual order) is taken a run at a time, in slices.
-    """
-    runs = 1 + sum(map(ne, islice(cards, 1, None), cards)) if cards else 0
-    if runs * 4 <= len(cards):
-        start = 0
-        for card, run in groupby(cards):
-            end = start + len(list(run))
-            history = grouped.get(card)
-            if history is None:
-                grouped[card] = CardHistory(rows[start] + 2, reviews[start:end])
-            else:
-                history.reviews.extend(reviews[start:end])
-            start = end
-        return
-    get = grouped.get
-    for row, card, review in zip(rows, cards, reviews):
-        history = get(card)
-        if history is None:
-            grouped[card] = CardHistory(row + 2, [review])
-        else:
-            history.reviews.append(review)

@@ -13,7 +13,10 @@ their moment in the importing machine's time zone and rollover hour.
 Replay is SM-2's integer arithmetic (``sm2.next_ease``, ``sm2.next_interval``
 and its constants) on day ordinals instead of ``sm2.review`` objects: the
 same results (a property test compares them) at a tenth of the cost, which
-is what lets a million reviews import in seconds.
+is what lets a million reviews import in seconds. Cards whose reviews carry
+no variant, typed answer or verdict (every revlog CSV) go through
+``replay_into``, the same loop with SM-2 inlined, writing flat values that
+``flashdl.store.log_bulk`` loads many rows per statement.
 """
 
 from __future__ import annotations
