@@ -7,7 +7,7 @@ counts are reloaded whenever the screen comes back (after a session).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -17,8 +17,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
-from flashdl.tui.view_models import DeckLine, deck_line, plural, today_banner
 from flashdl.tui.widgets.footer import KeysFooter
+
+if TYPE_CHECKING:
+    from flashdl.tui.view_models import DeckLine
 
 COLUMNS = (("Deck", "deck"), ("New", "new"), ("Learn", "learning"), ("Due", "due"),
            ("Total", "total"), ("Today", "today"))
@@ -63,6 +65,9 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="home-load")
     def load(self) -> None:
         collection = self.app.collection
+        # The view-models are needed once there is data: imported here, off the first frame.
+        import flashdl.tui.view_models  # noqa: F401
+
         try:
             collection.open()
             summaries = collection.decks()
@@ -72,6 +77,8 @@ class HomeScreen(Screen[None]):
         self.app.call_from_thread(self._show, summaries)
 
     def _show(self, summaries: list[Any]) -> None:
+        from flashdl.tui.view_models import deck_line, plural, today_banner
+
         table = self.query_one("#decks", DataTable)
         selected = self.selected_deck()
         self._lines = [deck_line(summary) for summary in summaries]
