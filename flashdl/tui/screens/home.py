@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -45,6 +45,7 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._lines: list[DeckLine] = []
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Static("flashdl · decks", classes="title", id="home-title")
@@ -58,7 +59,13 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.call_after_refresh(self.load)
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._resumed:
+            # The first resume follows the mount, whose styles are fresh: skip Textual's
+            # recomputing every widget's styles once more (~10 ms of the first frame).
+            # Runs before Screen's own handler (Textual dispatches subclass first).
+            self._resumed = True
+            event.refresh_styles = False
         if self._lines or self.app.collection.is_open:
             self.load()
 
