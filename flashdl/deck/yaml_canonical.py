@@ -17,6 +17,8 @@ optimisation, never a second dialect: property tests hold its result equal to
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flashdl.deck.yaml_syntax import load_yaml, resolve_plain
@@ -27,35 +29,59 @@ _UNPRINTABLE = re.compile(
     "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 _INDICATORS = r"\s\-?:,\[\]{}#&*!|>'\"%@`"
-_SCALAR = (
-    r"(?:\|(?P<{p}chomp>[-+]?)\n(?P<{p}block>    \S[^\n]*\n(?:    [^\n]*\n|\n)*)"
-    r"|'(?P<{p}quoted>(?:[^'\n]|'')*(?:\n    (?:[^'\s]|'')(?:[^'\n]|'')*)*)'\n"
-    r"|(?P<{p}plain>[^" + _INDICATORS + r"][^\n]*(?:\n    [^" + _INDICATORS + r"][^\n]*)*)\n)"
-)
 _ID = r"[A-Za-z0-9][A-Za-z0-9._-]*"
-_CARD = re.compile(
-    rf"- id: (?:'(?P<quoted_id>{_ID})'|(?P<plain_id>{_ID}))\n"
-    rf"  front: {_SCALAR.replace('{p}', 'f_')}"
-    rf"  back: {_SCALAR.replace('{p}', 'b_')}"
-    r"(?:  tags: \[(?P<flow_tags>[^\n]*)\]\n|  tags:\n(?P<block_tags>(?:  - [^\n]*\n)+))?"
-)
-# A line at column 0 that does not start a card, and is not blank or a comment ("---", "...",
-# "key:"): the card list is not a plain block sequence, so the file goes to libyaml whole.
-_STRAY_LINE = re.compile(r"\n(?:[^ #\n-]|-[^ ])")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+/=-]*")
 _TRAILING_SPACE = re.compile(r"[ \t]\n")
 _PLAIN_TRAPS = re.compile(r": |:\n| #|\t|[ :]\n|[ :]$")
-_DEDENT = re.compile(r"^    ", re.MULTILINE)
+_MAX_INDENT = 8
+
+
+def _scalar(prefix: str, text_indent: str) -> str:
+    """A value after ``key: ``: a literal block, a quoted or a plain scalar (folded or not)."""
+    first, more = rf"[^{_INDICATORS}]", rf"\n{text_indent}[^{_INDICATORS}][^\n]*"
+    return (
+        rf"(?:\|(?P<{prefix}chomp>[-+]?)\n"
+        rf"(?P<{prefix}block>{text_indent}\S[^\n]*\n(?:{text_indent}[^\n]*\n|\n)*)"
+        rf"|'(?P<{prefix}quoted>(?:[^'\n]|'')*(?:\n{text_indent}(?:[^'\s]|'')(?:[^'\n]|'')*)*)'\n"
+        rf"|\"(?P<{prefix}dquoted>[^\"\\\n]*)\"\n"
+        rf"|(?P<{prefix}plain>{first}[^\n]*(?:{more})*)\n)"
+    )
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The patterns for a card list whose ``- `` sits ``indent`` spaces in."""
+
+    indent: str
+    text_indent: str  # of block lines and folded lines: the keys' indent plus two
+    card: re.Pattern[str]
+    stray_line: re.Pattern[str]
+
+
+@lru_cache(maxsize=_MAX_INDENT + 1)
+def _layout(indent: int) -> _Layout:
+    pad, keys = " " * indent, " " * (indent + 2)
+    text_indent = keys + "  "
+    card = re.compile(
+        rf"{pad}- id: (?:'(?P<quoted_id>{_ID})'|\"(?P<dquoted_id>{_ID})\"|(?P<plain_id>{_ID}))\n"
+        rf"{keys}front: {_scalar('f_', text_indent)}"
+        rf"{keys}back: {_scalar('b_', text_indent)}"
+        rf"(?:{keys}tags: \[(?P<flow_tags>[^\n]*)\]\n|{keys}tags:\n(?P<block_tags>(?:{keys}- [^\n]*\n)+))?"
+    )
+    # A line that neither starts a card, nor is indented deeper, blank or a comment ("---",
+    # "...", "key:"): the card list is not a plain block sequence, the file goes to libyaml whole.
+    stray_line = re.compile(rf"\n(?!{pad}- |{pad} |[ ]*#|[ ]*\n|\Z)")
+    return _Layout(pad, text_indent, card, stray_line)
 
 
 class _Outside(Exception):
-    """The text leaves the canonical subset: parse it with libyaml instead."""
+    """The text leaves the subset: libyaml reads it instead."""
 
 
 def load_canonical(text: str) -> dict[str, Any] | None:
-    """The plain data of a deck file in the canonical layout, or ``None``.
+    """The plain data of a deck file, or ``None`` where libyaml must read it whole.
 
-    ``None`` means only "not in the subset" (a broken file included): the
+    ``None`` means only "not for this reader" (a broken file included): the
     caller then parses with libyaml, which reports any error with its line.
     """
     start = text.find("\ncards:\n") + 1
@@ -63,10 +89,11 @@ def load_canonical(text: str) -> dict[str, Any] | None:
         return None
     body_start = start + len("cards:\n")
     end = len(text) - 4 if text.endswith("\n...\n") else len(text)  # after a `|+` block
-    if end <= body_start:
+    indent = _indent_at(text, body_start)
+    if end <= body_start or indent > _MAX_INDENT:
         return None  # `cards:` with nothing after it is null, which validation reports
     try:
-        cards = _cards(text, body_start, end)
+        cards = _cards(text, body_start, end, _layout(indent))
         data = load_yaml(text[:start] + "cards: []\n")
     except Exception:  # noqa: BLE001 - any doubt at all means: use the full parser
         return None
@@ -76,48 +103,59 @@ def load_canonical(text: str) -> dict[str, Any] | None:
     return data
 
 
-def _cards(text: str, pos: int, end: int) -> list[dict[str, Any]]:
+def _indent_at(text: str, pos: int) -> int:
+    stop = pos
+    while stop < len(text) and text[stop] == " ":
+        stop += 1
+    return stop - pos
+
+
+def _cards(text: str, pos: int, end: int, layout: _Layout) -> list[dict[str, Any]]:
     """The card list; cards outside the layout are read by libyaml one at a time.
 
-    Splitting at ``- `` lines is sound because the list is a block sequence at
-    column 0 and every other line of it is indented, empty or a comment (else
+    Splitting at ``- `` lines is sound because the list is a block sequence
+    and every other line of it is indented deeper, blank or a comment (else
     the whole file goes to libyaml): an entry can only reach into the next one
     through an unclosed quote or bracket, and then it fails to parse alone.
     """
-    if not text.startswith("- ", pos) or _STRAY_LINE.search(text, pos - 1, end):
+    entry = "\n" + layout.indent + "- "
+    if not text.startswith(entry[1:], pos) or layout.stray_line.search(text, pos - 1, end):
         raise _Outside
     cards: list[dict[str, Any]] = []
-    match = _CARD.match
+    match = layout.card.match
     tags_of: dict[str, list[Any]] = {}  # a deck repeats a few tag lists on many cards
     while pos < end:
         found = match(text, pos, end)
-        if found is not None and (found.end() == end or text.startswith("- ", found.end())):
+        if found is not None and (found.end() == end or text.startswith(entry[1:], found.end())):
             try:
-                cards.append(_card(found, tags_of))
+                cards.append(_card(found, layout, tags_of))
                 pos = found.end()
                 continue
             except _Outside:
                 pass
-        following = text.find("\n- ", pos, end)
+        following = text.find(entry, pos, end)
         stop = end if following == -1 else following + 1
         cards.extend(_entry_by_libyaml(text[pos:stop]))
         pos = stop
     return cards
 
 
-def _card(found: re.Match[str], tags_of: dict[str, list[Any]]) -> dict[str, Any]:
-    (quoted_id, plain_id, f_chomp, f_block, f_quoted, f_plain,
-     b_chomp, b_block, b_quoted, b_plain, flow_tags, block_tags) = found.groups()
+def _card(found: re.Match[str], layout: _Layout, tags_of: dict[str, list[Any]]) -> dict[str, Any]:
+    (quoted_id, dquoted_id, plain_id, f_chomp, f_block, f_quoted, f_dquoted, f_plain,
+     b_chomp, b_block, b_quoted, b_dquoted, b_plain, flow_tags, block_tags) = found.groups()
+    indent = layout.text_indent
     card: dict[str, Any] = {
-        "id": quoted_id if plain_id is None else resolve_plain(plain_id),
-        "front": _block(f_block, f_chomp) if f_block is not None else _inline(f_quoted, f_plain),
-        "back": _block(b_block, b_chomp) if b_block is not None else _inline(b_quoted, b_plain),
+        "id": resolve_plain(plain_id) if plain_id is not None else (quoted_id or dquoted_id),
+        "front": _block(f_block, f_chomp, indent) if f_block is not None
+        else _inline(f_quoted, f_dquoted, f_plain, indent),
+        "back": _block(b_block, b_chomp, indent) if b_block is not None
+        else _inline(b_quoted, b_dquoted, b_plain, indent),
     }
     written = flow_tags if flow_tags is not None else block_tags
     if written is not None:
         tags = tags_of.get(written)
         if tags is None:
-            tags = tags_of[written] = _tags(written, flow=flow_tags is not None)
+            tags = tags_of[written] = _tags(written, flow_tags is not None, layout.text_indent[2:])
         card["tags"] = list(tags)
     return card
 
@@ -129,30 +167,35 @@ def _entry_by_libyaml(entry: str) -> list[Any]:
     return data["cards"]
 
 
-def _block(block: str, chomp: str) -> str:
-    """A literal block's text: the 4-space indent removed, chomped as its header says."""
-    content = block[4:].replace("\n    ", "\n")
+def _block(block: str, chomp: str, indent: str) -> str:
+    """A literal block's text: its indent removed, chomped as its header says."""
+    content = block[len(indent):].replace("\n" + indent, "\n")
     if chomp == "+":
         return content
     content = content.rstrip("\n")
     return content if chomp == "-" else content + "\n"
 
 
-def _inline(quoted: str | None, plain: str | None) -> Any:
+def _inline(quoted: str | None, dquoted: str | None, plain: str | None, indent: str) -> Any:
+    if dquoted is not None:
+        return dquoted  # no escapes and one line: the text as written
     if quoted is not None:
         if "\n" in quoted:  # folded by the writer at its line width: breaks read as spaces
             if _TRAILING_SPACE.search(quoted):  # the reader would trim that space
                 raise _Outside
-            quoted = quoted.replace("\n    ", " ")
+            quoted = quoted.replace("\n" + indent, " ")
         return quoted.replace("''", "'") if "'" in quoted else quoted
     assert plain is not None
     if _PLAIN_TRAPS.search(plain):
         raise _Outside
-    return resolve_plain(plain.replace("\n    ", " "))
+    return resolve_plain(plain.replace("\n" + indent, " "))
 
 
-def _tags(written: str, *, flow: bool) -> list[Any]:
-    items = (written.split(", ") if written else []) if flow else written[4:-1].split("\n  - ")
+def _tags(written: str, flow: bool, keys: str) -> list[Any]:
+    if flow:
+        items = written.split(", ") if written else []
+    else:
+        items = written[len(keys) + 2:-1].split(f"\n{keys}- ")
     if not all(_TAG.fullmatch(item) for item in items):
         raise _Outside
     return [resolve_plain(item) for item in items]

@@ -72,6 +72,8 @@ def test_the_files_dump_deck_writes_take_the_fast_path() -> None:
     "- id: a\n  front: |-\n    x\n\n    y\n  back: |+\n    z\n\n",
     "- id: a\n  front: long plain text folded\n    over two lines\n  back: b\n  tags: []\n",
     "- id: a\n  front: 'quoted '' folded\n    over lines'\n  back: b\n  tags:\n  - t1\n  - 7\n",
+    "  - id: \"082\"\n    front: |\n      Given input 32x32x3\n    back: \"760\"\n    tags: [parameters]\n",
+    "    - id: a\n      front: x\n      back: |-\n        y\n      tags:\n      - t\n",
 ])
 def test_hand_written_files_in_the_layout_take_the_fast_path(cards: str) -> None:
     assert agrees_with_libyaml(HEADER + cards)
@@ -124,7 +126,9 @@ def test_bundled_decks_read_the_same_either_way() -> None:
     "- id: a\n  front: x\n  back: b\nname: late\n",
     "- id: a\n  front: x\n  back: b\n-\n  id: b\n  front: y\n  back: c\n",
     "# comment first\n- id: a\n  front: x\n  back: b\n",
-    "  - id: a\n    front: x\n    back: b\n",
+    "  - id: a\n    front: x\n    back: b\n  name: late\n",
+    "  - id: a\n    front: x\n    back: b\n- id: b\n  front: x\n  back: b\n",
+    " " * 9 + "- id: a\n" + " " * 11 + "front: x\n" + " " * 11 + "back: b\n",
 ])
 def test_files_whose_card_list_is_not_a_plain_block_sequence_go_to_libyaml_whole(cards: str) -> None:
     text = HEADER + cards
@@ -182,15 +186,30 @@ def test_written_decks_read_the_same_either_way(deck: Deck) -> None:
     text = dump_deck(deck)
     agrees_with_libyaml(text)
     assert parse_deck(text, "d.yaml") == deck
+    for indent in (2, 3):
+        shifted = indented(text, indent)
+        agrees_with_libyaml(shifted)
+        assert parse_deck(shifted, "d.yaml") == deck
+
+
+def indented(text: str, indent: int) -> str:
+    """The same deck with its card list moved ``indent`` spaces in, as people write it."""
+    head, found, body = text.partition("\ncards:\n")
+    if not found:  # cards: []
+        return text
+    lines = body.splitlines(keepends=True)
+    return head + "\ncards:\n" + "".join(
+        " " * indent + line if line.strip() and line != "...\n" else line for line in lines)
 
 
 _edits = st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 3), _tricky | _words), max_size=4)
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(simple_decks(), _edits)
-def test_edited_files_read_the_same_either_way(deck: Deck, edits: list[tuple[int, int, str]]) -> None:
-    text = dump_deck(deck)
+@given(simple_decks(), _edits, st.sampled_from([0, 0, 2]))
+def test_edited_files_read_the_same_either_way(deck: Deck, edits: list[tuple[int, int, str]],
+                                               indent: int) -> None:
+    text = indented(dump_deck(deck), indent)
     assume(deck.cards)
     for position, cut, insert in edits:
         position %= len(text) + 1
