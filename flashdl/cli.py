@@ -67,8 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     def json_flag(cmd: argparse.ArgumentParser) -> None:
         cmd.add_argument("--json", action="store_true", help="machine-readable output on stdout")
 
-    study = command("study", "flashdl.commands.tui:study", "study due cards in the terminal UI")
+    study = command("study", "flashdl.commands.plain_study:study", "study due cards in the terminal UI")
     study.add_argument("deck", nargs="?", metavar="DECK", help="deck id (default: all decks)")
+    study.add_argument("--plain", action="store_true",
+                       help="line mode: print each card, read answers from stdin (screen readers, pipes)")
 
     decks = command("decks", "flashdl.commands.decks:decks", "list decks with card counts")
     json_flag(decks)

@@ -1,0 +1,235 @@
+"""``flashdl study [DECK] --plain``: a study session in line mode.
+
+Terminals expose no structure to screen readers and Textual draws a whole
+screen, so this mode prints each card as lines of text and reads each answer
+as a line from stdin: no colour, no cursor, nothing redrawn, and it works on
+a braille display, in ``TERM=dumb`` and through a pipe. It runs the same
+study session service as the terminal UI, so the queue, same-day repeats,
+undo, suspend and bury mean the same, every grade is committed before the
+next card is printed, and computed cards are checked by the engine with the
+worked solution shown. End of input ends the session like ``q``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TextIO
+
+from flashdl.commands.context import Context
+
+if TYPE_CHECKING:
+    from flashdl.services.study import StudySession
+    from flashdl.tui.computed import ComputedExercise
+    from flashdl.tui.view_models import SessionTally
+
+_KEYS = frozenset("qusb?")
+HELP = ("keys: enter = show the answer / next, 0-5 = grade, u = undo the last grade, "
+        "s = suspend, b = bury until tomorrow, q = end the session, ? = this help")
+
+
+def study(args: argparse.Namespace, ctx: Context) -> int:
+    """``flashdl study``: line mode with ``--plain``, else the terminal UI."""
+    if not getattr(args, "plain", False):
+        from flashdl.commands.tui import study as study_in_tui
+
+        return study_in_tui(args, ctx)
+    import sys
+
+    from flashdl.services.deck_sync import ensure_bundled_decks
+    from flashdl.services.study import StudySession
+    from flashdl.tui.collection import random_seeds
+
+    deck = getattr(args, "deck", None)
+    with ctx.open_store() as store:
+        ensure_bundled_decks(store, ctx.now())
+        session = StudySession(store, ctx.now(), deck)
+        lines = PlainSession(session, sys.stdin, ctx.stdout, clock=ctx.now, seeds=random_seeds())
+        tally = lines.run()
+        from flashdl.services.browse import due_tomorrow
+
+        lines.print_summary(tally, due_tomorrow(store, ctx.now(), deck))
+    return 0
+
+
+class _Quit(Exception):
+    """``q`` or the end of input: stop after what was graded."""
+
+
+@dataclass
+class PlainSession:
+    """The session loop over a text input and output (tests drive it with strings)."""
+
+    session: StudySession
+    stdin: TextIO
+    stdout: TextIO
+    clock: Callable[[], datetime]
+    seeds: Iterator[int]
+    timer: Callable[[], float] = time.monotonic
+    tally: SessionTally = field(init=False)
+
+    def __post_init__(self) -> None:
+        from flashdl.tui.view_models import SessionTally
+
+        self.tally = SessionTally()
+
+    def run(self) -> SessionTally:
+        try:
+            while (card := self.session.next_card()) is not None:
+                self._study(card)
+        except _Quit:
+            pass
+        return self.tally
+
+    # ----------------------------------------------------------------- one card
+
+    def _study(self, card: Any) -> None:
+        from flashdl.tui.computed import exercise_for
+        from flashdl.tui.latex_text import render_math
+        from flashdl.tui.view_models import progress_text, with_errata
+
+        exercise = exercise_for(card, lambda: next(self.seeds))
+        self._say("")
+        self._say(f"--- {progress_text(self.tally.count, self.session.counts())}")
+        self._say(f"{card.card} ({card.kind.value})")
+        self._say(render_math(with_errata(card.front, card.errata, "front")).strip())
+        shown_at = self.timer()
+        if exercise is not None:
+            self._computed(card, exercise, shown_at)
+            return
+        while True:
+            reply = self._ask("[enter] show the answer (? for keys): ")
+            if reply == "":
+                break
+            if not self._card_command(reply, card):
+                return
+        self._say("--- answer")
+        self._say(render_math(with_errata(card.back, card.errata, "back")).strip())
+        self._grade(card, shown_at, range(6), default=4)
+
+    def _computed(self, card: Any, exercise: ComputedExercise, shown_at: float) -> None:
+        from flashdl.services.views import ComputedAnswer
+        from flashdl.tui.answer_view import answer_hint, computed_feedback
+        from flashdl.tui.latex_text import render_math
+        from flashdl.tui.view_models import (COMPUTED_DEFAULT_GRADE, COMPUTED_RIGHT_GRADES,
+                                             COMPUTED_WRONG_GRADE, with_errata)
+
+        self._say(f"--- exercise ({exercise.family}"
+                  + (", new numbers each review)" if exercise.varies else ")"))
+        self._say(exercise.prompt.rstrip())
+        while True:
+            typed = self._ask(f"your answer ({answer_hint(exercise.answer)}; empty = give up): ")
+            if typed.lower() not in _KEYS:
+                break
+            if not self._card_command(typed, card):  # a key, not an answer: no answer is one letter
+                return
+        verdict = exercise.check(typed)
+        shown = computed_feedback(verdict, answer=exercise.answer, solution=exercise.solution,
+                                  typed=typed)
+        self._say(shown.headline)
+        if not shown.correct and shown.feedback:
+            self._say(shown.feedback)
+        self._say(f"expected:\n{shown.expected}\nyour answer:\n{shown.given}")
+        self._say(f"--- worked solution\n{shown.solution}")
+        self._say("--- answer")
+        self._say(render_math(with_errata(card.back, card.errata, "back")).strip())
+        answer = ComputedAnswer(params=exercise.params, typed=typed, correct=shown.correct)
+        if shown.correct:
+            self._grade(card, shown_at, COMPUTED_RIGHT_GRADES, default=COMPUTED_DEFAULT_GRADE,
+                        answer=answer)
+            return
+        self._record(card, COMPUTED_WRONG_GRADE, shown_at, answer)
+        while True:
+            reply = self._ask("[enter] next card, u = undo (try again): ")
+            if reply == "" or not self._card_command(reply, None):
+                return
+
+    def _grade(self, card: Any, shown_at: float, grades: Any, *, default: int,
+               answer: Any = None) -> None:
+        from flashdl.tui.view_models import grade_line
+
+        self._say(grade_line(grades, default=default))
+        while True:
+            reply = self._ask(f"grade [{default}]: ")
+            if reply == "":
+                reply = str(default)
+            if reply.isdigit() and int(reply) in grades:
+                self._record(card, int(reply), shown_at, answer)
+                return
+            if reply.isdigit():
+                self._say(f"grade one of {', '.join(str(g) for g in grades)}")
+                continue
+            if not self._card_command(reply, card):
+                return
+
+    def _record(self, card: Any, grade: int, shown_at: float, answer: Any) -> None:
+        from flashdl.errors import FlashdlError
+        from flashdl.tui.view_models import relative_day
+
+        duration_ms = int(max(0.0, self.timer() - shown_at) * 1000)
+        try:
+            result = self.session.answer(card.id, grade, self.clock(), duration_ms=duration_ms,
+                                         answer=answer, expected_revision=card.revision)
+        except FlashdlError as error:
+            self._say(f"not recorded: {error}")
+            self.session.refresh(self.clock())
+            return
+        self.tally.record(card.id, grade, duration_ms, None if answer is None else answer.correct)
+        when = ("again in this session" if result.repeat_today
+                else f"next due {relative_day(result.state.due, result.study_day)}")
+        self._say(f"recorded grade {grade}: {when}")
+
+    # ----------------------------------------------------------------- commands
+
+    def _card_command(self, reply: str, card: Any) -> bool:
+        """Run ``u``/``s``/``b``/``q``/``?``; True to stay on the card."""
+        command = reply.lower()
+        if command == "q":
+            raise _Quit
+        if command == "?":
+            self._say(HELP)
+            return True
+        if command == "u":
+            undone = self.session.undo()
+            if undone is None:
+                self._say("nothing to undo in this session")
+                return True
+            self.tally.unrecord()
+            self._say(f"undone: {undone.card} comes again")
+            return False
+        if command in ("s", "b") and card is not None:
+            if command == "s":
+                self.session.suspend(card.id)
+                self._say(f"suspended {card.card} (unsuspend it in the browser of the UI)")
+            else:
+                until = self.session.bury(card.id, self.clock())
+                self._say(f"buried {card.card} until {until.isoformat()}")
+            return False
+        self._say(f"unknown key {reply!r}; {HELP}")
+        return True
+
+    # ----------------------------------------------------------------- text i/o
+
+    def _ask(self, prompt: str) -> str:
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            self._say("")
+            raise _Quit
+        return line.strip()
+
+    def _say(self, text: str) -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def print_summary(self, tally: SessionTally, due_tomorrow: int | None) -> None:
+        from flashdl.tui.view_models import session_summary
+
+        self._say("")
+        self._say("--- session summary" if tally.count else "--- nothing graded in this session")
+        for label, value in session_summary(tally, due_tomorrow=due_tomorrow).lines:
+            self._say(f"{label}: {value}")

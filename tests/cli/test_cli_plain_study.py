@@ -1,0 +1,118 @@
+"""``flashdl study --plain``: a whole session by lines of stdin, then the database checked."""
+
+from __future__ import annotations
+
+import io
+import math
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_helpers import NOW, run
+
+# conv output size by the textbook formula, worked here independently of the engine
+W, F, P, S = 9, 3, 1, 2
+SIDE = math.floor((W + 2 * P - F) / S) + 1
+
+DECK = f"""\
+id: plain
+name: Plain deck
+cards:
+  - id: a
+    front: "What is $\\\\frac{{N+2P-F}}{{S}}+1$?"
+    back: The output size.
+  - id: b
+    front: Second
+    back: Answer b
+  - id: c
+    front: Output size?
+    back: Use the formula.
+    engine:
+      family: conv2d_output_size
+      params: {{input: [{W}, {W}], kernel: [{F}, {F}], padding: {P}, stride: {S}}}
+"""
+
+
+@pytest.fixture
+def deck(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "plain.yaml"
+    path.write_text(DECK, encoding="utf-8")
+    code, _, err = run(capsys, "import", str(path), "--now", NOW)
+    assert code == 0, err
+    return db
+
+
+def study(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *lines: str) -> str:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    code, out, err = run(capsys, "study", "plain", "--plain", "--now", NOW)
+    assert code == 0, err
+    return out
+
+
+def log(db: Path) -> list[tuple[str, int, str | None, int | None]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT card.slug, grade, typed_answer, answer_correct FROM review_log "
+            "JOIN card ON card.id = review_log.card_id ORDER BY review_log.id").fetchall()
+
+
+def test_a_whole_session_by_lines(deck: Path, capsys: pytest.CaptureFixture[str],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    out = study(capsys, monkeypatch,
+                "", "5",                      # a: reveal, perfect
+                "", "1",                      # b: wrong, so it comes back today
+                f"{SIDE}x{SIDE}", "",         # c: typed right, enter = 4
+                "", "4")                      # b again (the same-day repeat)
+    assert log(deck) == [("a", 5, None, None), ("b", 1, None, None),
+                         ("c", 4, f"{SIDE}x{SIDE}", 1), ("b", 4, None, None)]
+    assert "frac" not in out and "What is (N+2P-F)/S+1?" in out  # LaTeX made readable
+    assert "✔ Right" in out and "worked solution" in out
+    assert "Answers: 4, 3 right" in out and "Cards: 3 (1 repeat" in out
+
+
+def test_a_wrong_typed_answer_is_recorded_as_grade_1(deck: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    out = study(capsys, monkeypatch, "", "4", "", "4", f"{SIDE + 1}x{SIDE + 1}", "q")
+    assert log(deck)[-1] == ("c", 1, f"{SIDE + 1}x{SIDE + 1}", 0)
+    assert "✘ Wrong" in out and f"{SIDE}" in out
+
+
+def test_undo_suspend_and_bury(deck: Path, capsys: pytest.CaptureFixture[str],
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    out = study(capsys, monkeypatch,
+                "", "3",        # a graded 3
+                "u",            # at b: undo a's grade; a is shown again
+                "s",            # a suspended
+                "b",            # b buried
+                "q")
+    assert log(deck) == []
+    assert "undone: plain/a" in out and "suspended plain/a" in out and "buried plain/b" in out
+    with sqlite3.connect(deck) as conn:
+        flags = dict(conn.execute("SELECT slug, suspended FROM card"))
+        buried = dict(conn.execute("SELECT slug, buried_until FROM card"))
+    assert flags["a"] == 1 and buried["b"] == "2024-03-02"
+
+
+def test_bad_keys_are_explained_and_end_of_input_keeps_every_grade(
+        deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    out = study(capsys, monkeypatch, "", "9", "x", "2", "")  # input ends at b's answer
+    assert "grade one of 0, 1, 2, 3, 4, 5" in out and "unknown key 'x'" in out
+    assert log(deck) == [("a", 2, None, None)]
+    assert "Answers: 1, 0 right" in out
+
+
+def test_plain_mode_through_a_pipe(deck: Path, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "flashdl.cli", "--db", str(deck), "--now", NOW, "study", "plain",
+         "--plain"], input="\n5\n", capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "session summary" in done.stdout and log(deck) == [("a", 5, None, None)]
+
+
+def test_the_terminal_ui_still_refuses_a_pipe_without_plain(deck: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "flashdl.cli", "--db", str(deck), "study", "plain"],
+        input="", capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "interactive terminal" in done.stderr
