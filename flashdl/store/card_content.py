@@ -10,6 +10,7 @@ from the file are retired, and retired cards that come back are restored.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flashdl.deck.model import Deck
@@ -51,9 +52,12 @@ def sync_deck(db: sqlite3.Connection, deck: Deck, path: str | None, now_ms: int)
             (deck_id,),
         )
     }
+    tag_texts: dict[tuple[str, ...], str] = {}  # decks repeat a few tag sets many times
+    if not existing:  # a new deck (the bulk case): every card is an insert
+        db.executemany(_INSERT_CARD, _new_rows(deck, deck_id, now_ms, tag_texts))
+        return DeckSyncCounts(deck=deck.id, added=len(deck.cards), created=created)
     inserts, updates = [], []
     updated = restored = unchanged = 0
-    tag_texts: dict[tuple[str, ...], str] = {}  # decks repeat a few tag sets many times
     for position, card in enumerate(deck.cards):
         tags = tag_texts.get(card.tags)
         if tags is None:
@@ -90,6 +94,17 @@ def sync_deck(db: sqlite3.Connection, deck: Deck, path: str | None, now_ms: int)
         deck=deck.id, added=len(inserts), updated=updated, retired=len(gone),
         restored=restored, unchanged=unchanged, created=created,
     )
+
+
+def _new_rows(deck: Deck, deck_id: int, now_ms: int,
+              tag_texts: dict[tuple[str, ...], str]) -> Iterator[tuple[object, ...]]:
+    for position, card in enumerate(deck.cards):
+        tags = tag_texts.get(card.tags)
+        if tags is None:
+            tags = tag_texts[card.tags] = dump_json(list(card.tags))
+        yield (deck_id, card.id, position, card.front, card.back, tags,
+               engine_json(card.engine) if card.engine else None,
+               errata_json(card.errata) if card.errata else None, now_ms, now_ms)
 
 
 def _upsert_deck(db: sqlite3.Connection, deck: Deck, path: str | None, now_ms: int) -> tuple[int, bool]:
