@@ -60,8 +60,8 @@ def base91(number: int) -> str:
     b, c = divmod(rest, _91_2)
     d, rest = divmod(low, _91_4)
     e, f = divmod(rest, _91_2)
-    digits = _BASE91[a] + _BASE91_PAIRS[b] + _BASE91_PAIRS[c] + _BASE91[d] + _BASE91_PAIRS[e] + _BASE91_PAIRS[f]
-    return digits.lstrip(_BASE91[0])
+    pairs = _BASE91_PAIRS
+    return (_BASE91[a] + pairs[b] + pairs[c] + _BASE91[d] + pairs[e] + pairs[f]).lstrip(_BASE91[0])
 
 
 _sha256 = hashlib.sha256

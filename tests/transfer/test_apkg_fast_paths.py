@@ -6,6 +6,7 @@ verbatim so that hypothesis can compare the two on text full of markup.
 
 from __future__ import annotations
 
+import json
 import re
 
 from hypothesis import given, settings
@@ -64,8 +65,8 @@ def test_rendering_many_at_once_is_rendering_each(texts: list[str]) -> None:
 
 def test_rendering_many_examples() -> None:
     texts = ["a $x$ **b** `c`\nd", "**x\ny**", "`x\ny`", "$x\ny$", "$$x\ny$$", "![a\nb](c)", "![a](b\nc)",
-             "**x\x02y**", "$$x\x02y$$", "$ x$", "$x $", "\\$x$", "$x\\$", "$$\ny*\n$$ ![i](p.png)", "", "plain", "$a", "b$", "**x", "y**",
-             "`", "code`", "\x00$x$", "has \x02 join", "<&>"]
+             "**x\x02y**", "$$x\x02y$$", "$ x$", "$x $", "\\$x$", "$x\\$", "$$\ny*\n$$ ![i](p.png)", "",
+             "plain", "$a", "b$", "**x", "y**", "`", "code`", "\x00$x$", "has \x02 join", "<&>"]
     assert markdown_to_html_many(texts) == [reference_markdown_to_html(text) for text in texts]
     joinable = [text for text in texts if "\x00" not in text and "\x02" not in text]
     assert markdown_to_html_many(joinable) == [reference_markdown_to_html(text) for text in joinable]
@@ -94,8 +95,6 @@ def test_base91_is_genankis(number: int) -> None:
 
 def reference_read_card_data(text: str) -> dict:
     """read_card_data as it was, through json.loads (deep nesting aside: it raised then)."""
-    import json
-
     if not text or not text.startswith("{"):
         return {}
     try:
@@ -110,11 +109,13 @@ JSONISH = st.lists(st.sampled_from(['{', '}', '"v"', ':', '1', '2', ',', '"x"', 
                                     '"', '\\']), max_size=14).map("".join)
 
 
+CARD_DATA = st.dictionaries(st.sampled_from(["v", "pos", "front", "tags"]),
+                            st.integers(0, 2) | st.text(max_size=5)).map(json.dumps).flatmap(
+    lambda text: st.sampled_from([text, text + " ", text + "\n\t", text + "x", " " + text]))
+
+
 @settings(max_examples=3000, deadline=None)
-@given(JSONISH | st.text(max_size=20)
-       | st.dictionaries(st.sampled_from(["v", "pos", "front", "tags"]), st.integers(0, 2) | st.text(max_size=5))
-       .map(lambda data: __import__("json").dumps(data)).flatmap(
-           lambda text: st.sampled_from([text, text + " ", text + "\n\t", text + "x", " " + text])))
+@given(JSONISH | st.text(max_size=20) | CARD_DATA)
 def test_read_card_data_is_json_loads(text: str) -> None:
     from flashdl.formats.anki_notetype import read_card_data
 
