@@ -4,12 +4,14 @@
 injected (posting's ``make_posting``), so tests run it on a temp database,
 a fixed clock and fixed variant seeds. The app itself only routes between
 screens; the screens hold the behaviour, the collection holds the data
-access, and ``app.tcss`` the shared styles.
+access, and ``app.tcss`` the shared styles and the home screen's.
 
 Start-up is kept lean: only the home (or study) screen is imported before
-the first frame; the database (SQLAlchemy) is opened by that screen's worker
-thread after the frame is drawn; the other screens and the engine are
-imported when first needed.
+the first frame, and home is the app's first screen (no blank screen under
+it); the database (SQLAlchemy) and the view-models are imported by that
+screen's worker thread after the frame is drawn; the other screens and the
+engine are imported when first needed; the garbage collector is off until
+the first frame (``flashdl.commands.tui``).
 """
 
 from __future__ import annotations
