@@ -59,25 +59,30 @@ def decks_from_collection(collection: AnkiCollection, filename: str,
     # Notes of exactly flashdl's note type (the bulk of a flashdl export) are read by
     # field position; any other note type goes through its field names.
     own_types = {ntid for ntid, notetype in collection.notetypes.items() if notetype.fields == FIELDS}
+    note_of, notetype_of = notes.get, collection.notetypes.get
+    last_deck: int | None = None  # cards come deck by deck: the last one's group, marker, tags
     for anki_card in collection.cards:
-        note = notes.get(anki_card.note_id)
-        notetype = collection.notetypes.get(note.notetype_id) if note else None
+        note = note_of(anki_card.note_id)
+        notetype = notetype_of(note.notetype_id) if note else None
         if note is None or notetype is None:
             skipped.append(f"Anki card {anki_card.id}: its note or note type is missing")
             continue
-        known = metas.get(anki_card.deck_id)
-        if known is None:
-            anki_deck = collection.decks.get(anki_card.deck_id)
-            marker = read_deck_marker(anki_deck.description) if anki_deck else {}
-            known = metas[anki_card.deck_id] = (marker, tuple(marker.get("tags") or ()))
-        meta, deck_tags = known
-        key: int | str = deck_id or anki_card.deck_id
-        group = groups.get(key)
-        if group is None:
-            anki_deck = collection.decks.get(anki_card.deck_id)
-            description = strip_deck_marker(anki_deck.description) if anki_deck else ""
-            group = groups[key] = _DeckGroup(deck_id, anki_deck.name if anki_deck else "Imported",
-                                             meta, description, filename)
+        if anki_card.deck_id != last_deck or last_deck is None:
+            last_deck = anki_card.deck_id
+            known = metas.get(anki_card.deck_id)
+            if known is None:
+                anki_deck = collection.decks.get(anki_card.deck_id)
+                marker = read_deck_marker(anki_deck.description) if anki_deck else {}
+                known = metas[anki_card.deck_id] = (marker, tuple(marker.get("tags") or ()))
+            meta, deck_tags = known
+            key: int | str = deck_id or anki_card.deck_id
+            found = groups.get(key)
+            if found is None:
+                anki_deck = collection.decks.get(anki_card.deck_id)
+                description = strip_deck_marker(anki_deck.description) if anki_deck else ""
+                found = groups[key] = _DeckGroup(deck_id, anki_deck.name if anki_deck else "Imported",
+                                                 meta, description, filename)
+            group = found
         fields = note.fields
         if note.notetype_id in own_types and len(fields) >= len(FIELDS):
             converted = _flashdl_card(note, fields[0], fields[1], fields[3], fields[4], deck_tags)

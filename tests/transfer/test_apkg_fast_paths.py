@@ -147,3 +147,28 @@ def test_zips_deflated_in_pieces_read_back(noise: bytes, zeros: int, piece: int)
     assert archive.testzip() is None
     assert archive.namelist() == ["collection.anki2", "media"]
     assert archive.read("collection.anki2") == data and archive.read("media") == b"{}"
+
+
+def test_cards_of_interleaved_decks_go_to_their_own_decks() -> None:
+    """The import keeps the last deck's group at hand; cards that alternate decks still sort right."""
+    import io
+    from dataclasses import replace
+
+    from flashdl.deck.model import Card, Deck
+    from flashdl.formats.anki_export import write_package
+    from flashdl.formats.anki_import import decks_from_collection
+    from flashdl.formats.anki_package import read_package
+
+    a = Deck(id="a", name="A", cards=tuple(Card(id=f"a{i}", front=f"a{i}", back="x") for i in range(4)),
+             tags=("dt",))
+    b = Deck(id="b", name="B", cards=tuple(Card(id=f"b{i}", front=f"b{i}", back="y", tags=("t",))
+                                           for i in range(3)))
+    buffer = io.BytesIO()
+    write_package([a, b], buffer, now_ms=1_700_000_000_000)
+    collection = read_package(io.BytesIO(buffer.getvalue()), "x.apkg").collection
+    cards = collection.cards
+    mixed = replace(collection, cards=[cards[0], cards[4], cards[1], cards[5], cards[2], cards[6], cards[3]])
+    assert [imported.deck for imported in decks_from_collection(mixed, "x.apkg").decks] == [a, b]
+    merged = decks_from_collection(mixed, "x.apkg", deck_id="m").decks
+    assert [card.id for card in merged[0].deck.cards] == ["a0", "b0", "a1", "b1", "a2", "b2", "a3"]
+    assert (merged[0].deck.name, merged[0].deck.tags) == ("A", ("dt",))
