@@ -143,17 +143,18 @@ def load_revlog(paths: Sequence[Path], deck_id: str | None) -> PreparedImport:
     from flashdl.formats.revlog_csv import read_history
 
     prepared = PreparedImport()
-    for path in paths:
-        for card, history in read_history(read_text(path), str(path)).items():
-            key = card if "/" in card else (f"{deck_id}/{card}" if deck_id else None)
-            if key is None:
-                raise InputError(f"card {card!r} is not DECK/CARD; name its deck with --deck",
-                                 SourcePosition(str(path), history.line))
-            pending = prepared.reviews.get(key)
-            if pending is None:
-                pending = prepared.reviews[key] = PendingReviews(str(path), history.line, [])
-            pending.reviews.extend([(ms, grade, duration, None, None, None, None)  # type: ignore[misc]
-                                    for ms, grade, duration in history.reviews])
+    with store_access.paused_gc():  # a million reviews are a million tuples, no cycles
+        for path in paths:
+            for card, history in read_history(read_text(path), str(path)).items():
+                key = card if "/" in card else (f"{deck_id}/{card}" if deck_id else None)
+                if key is None:
+                    raise InputError(f"card {card!r} is not DECK/CARD; name its deck with --deck",
+                                     SourcePosition(str(path), history.line))
+                pending = prepared.reviews.get(key)
+                if pending is None:
+                    pending = prepared.reviews[key] = PendingReviews(str(path), history.line, [])
+                pending.reviews.extend([(ms, grade, duration, None, None, None, None)  # type: ignore[misc]
+                                        for ms, grade, duration in history.reviews])
     return prepared
 
 
