@@ -34,6 +34,7 @@ _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+/=-]*")
 _TRAILING_SPACE = re.compile(r"[ \t]\n")
 _PLAIN_TRAPS = re.compile(r": |:\n| #|\t|[ :]\n|[ :]$")
 _MAX_INDENT = 8
+_COMMENT_LINES = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)+")
 
 
 def _scalar(prefix: str, text_indent: str) -> str:
@@ -88,6 +89,8 @@ def load_canonical(text: str) -> dict[str, Any] | None:
     if start == 0 or _UNPRINTABLE.search(text):
         return None
     body_start = start + len("cards:\n")
+    if (skipped := _COMMENT_LINES.match(text, body_start)) is not None:
+        body_start = skipped.end()  # comments and blank lines before the first card
     end = len(text) - 4 if text.endswith("\n...\n") else len(text)  # after a `|+` block
     indent = _indent_at(text, body_start)
     if end <= body_start or indent > _MAX_INDENT:

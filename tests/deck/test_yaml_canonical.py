@@ -74,6 +74,7 @@ def test_the_files_dump_deck_writes_take_the_fast_path() -> None:
     "- id: a\n  front: 'quoted '' folded\n    over lines'\n  back: b\n  tags:\n  - t1\n  - 7\n",
     "  - id: \"082\"\n    front: |\n      Given input 32x32x3\n    back: \"760\"\n    tags: [parameters]\n",
     "    - id: a\n      front: x\n      back: |-\n        y\n      tags:\n      - t\n",
+    "# comments first\n\n  # and blank lines\n- id: a\n  front: x\n  back: b\n",
 ])
 def test_hand_written_files_in_the_layout_take_the_fast_path(cards: str) -> None:
     assert agrees_with_libyaml(HEADER + cards)
@@ -125,7 +126,6 @@ def test_bundled_decks_read_the_same_either_way() -> None:
     "- id: a\n  front: x\n  back: b\n...\n- id: b\n  front: y\n  back: c\n",
     "- id: a\n  front: x\n  back: b\nname: late\n",
     "- id: a\n  front: x\n  back: b\n-\n  id: b\n  front: y\n  back: c\n",
-    "# comment first\n- id: a\n  front: x\n  back: b\n",
     "  - id: a\n    front: x\n    back: b\n  name: late\n",
     "  - id: a\n    front: x\n    back: b\n- id: b\n  front: x\n  back: b\n",
     " " * 9 + "- id: a\n" + " " * 11 + "front: x\n" + " " * 11 + "back: b\n",
@@ -221,7 +221,8 @@ def test_edited_files_read_the_same_either_way(deck: Deck, edits: list[tuple[int
 @given(st.lists(st.sampled_from([
     "- id: a\n", "- id: 'b'\n", "  front: x\n", "  back: y\n", "  front: |\n", "  back: |-\n",
     "    text\n", "\n", "  tags: [t]\n", "  tags:\n", "  - t\n", "    more: text\n", "  front: 'q\n",
-    "    r'\n", "...\n", "# c\n", "  back: |+\n", "      deeper\n", "   three\n",
+    "    r'\n", "...\n", "# c\n", "  back: |+\n", "      deeper\n", "   three\n", "  # c\n",
+    "  - id: c\n", "    front: z\n", "    back: w\n",
 ]), max_size=14))
 def test_line_soup_reads_the_same_either_way(lines: list[str]) -> None:
     agrees_with_libyaml(HEADER + "".join(lines))
