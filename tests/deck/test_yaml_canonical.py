@@ -199,7 +199,7 @@ def indented(text: str, indent: int) -> str:
         return text
     lines = body.splitlines(keepends=True)
     return head + "\ncards:\n" + "".join(
-        " " * indent + line if line.strip() and line != "...\n" else line for line in lines)
+        line if line in ("\n", "...\n") else " " * indent + line for line in lines)
 
 
 _edits = st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 3), _tricky | _words), max_size=4)
