@@ -259,6 +259,8 @@ def keypresses(db: Path) -> dict[str, object]:
         os.write(terminal.master, key.encode())
         times.setdefault(name, []).append(terminal.wait_for(marker, sent))
         cpu.setdefault(name, []).append(terminal.cpu_seconds() - before)
+        with terminal._lock:  # the first frame the key caused (e.g. the new screen, loading)
+            first.setdefault(name, []).append(min(at for at, _ in terminal.chunks if at >= sent) - sent)
 
     try:
         terminal.wait_for(COUNTS_SHOWN, terminal.started)

@@ -29,7 +29,6 @@ FRONT_WIDTH = 200  # characters kept of a front in the table (the column clips t
 
 
 class BrowseScreen(Screen[None]):
-    CSS_PATH = "browse.tcss"
     BINDINGS = [
         Binding("enter", "open_card", "Details", id="open_card", tooltip="Scheduling and history"),
         Binding("slash", "focus_search", "Search", key_display="/", id="search"),

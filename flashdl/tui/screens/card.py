@@ -30,7 +30,6 @@ HISTORY_COLUMNS = ("When", "Grade", "Kind", "Interval", "Ease", "Typed answer")
 
 
 class CardScreen(Screen[None]):
-    CSS_PATH = "card.tcss"
     BINDINGS = [
         Binding("e", "edit", "Edit deck file", id="edit", tooltip="Open the deck file in $EDITOR"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend", id="toggle_suspend"),

@@ -121,7 +121,6 @@ class HeatMap(Widget):
 
 
 class StatsScreen(Screen[None]):
-    CSS_PATH = "stats.tcss"
     BINDINGS = [
         Binding("d", "next_deck", "Deck", id="stats_deck", tooltip="Next deck (then all decks)"),
         Binding("p", "next_period", "Period", id="stats_period",

@@ -55,7 +55,6 @@ class Step(Enum):
 
 
 class StudyScreen(Screen[None]):
-    CSS_PATH = "study.tcss"
     BINDINGS = [
         Binding("space", "reveal", "Show answer", id="reveal"),
         Binding("enter", "enter", "Continue", show=False, id="enter",

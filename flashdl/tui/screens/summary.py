@@ -16,7 +16,6 @@ from flashdl.tui.widgets.footer import KeysFooter
 
 
 class SummaryScreen(Screen[None]):
-    CSS_PATH = "summary.tcss"
     BINDINGS = [
         Binding("enter,escape", "home", "Decks", key_display="enter", id="home",
                 tooltip="Back to the deck list"),
