@@ -82,6 +82,7 @@ class HomeScreen(Screen[None]):
             self.app.call_from_thread(self.app.fail, error)
             return
         self.app.call_from_thread(self._show, summaries)
+        _warm_up_study()
 
     def _show(self, summaries: list[Any]) -> None:
         from flashdl.tui.view_models import deck_line, plural, today_banner
@@ -176,3 +177,13 @@ def _add_columns(table: DataTable[Any], lines: list[DeckLine]) -> None:
 
 def _count(value: int) -> Text:
     return Text(str(value), justify="right")
+
+
+def _warm_up_study() -> None:
+    """Import the study screen and build its Markdown and LaTeX renderers, once the counts
+    are shown and off the UI thread: on first use they cost ~150 ms, which otherwise held
+    back the first card of the first session."""
+    import flashdl.tui.screens.study  # noqa: F401
+    from flashdl.tui.widgets.card_face import warm_up_rendering
+
+    warm_up_rendering()
