@@ -35,7 +35,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Due first: reviews are read a page at a time in (due, deck, position) order,
 # and a deck's new cards (due NULL) in file order, both straight off the index.
 QUEUE_INDEX_COLUMNS = (
@@ -46,7 +46,9 @@ QUEUE_INDEX_COLUMNS_V3 = (
     "deck_id", "due", "position", "retired", "suspended", "buried_until", "repeat_pending",
     "last_review",
 )
-# Statistics (schema 5): every figure of `flashdl stats` is read from an index alone.
+# Statistics (schema 5): the review log's figures are read from indexes alone. Schema 5's card
+# index (these columns) was dropped in schema 6: every review had to move its entry, which cost
+# a third of a review's time, and the card figures read the table in 0.1 s without it.
 # Card counts and the interval/E-Factor histograms, grouped in this order without a sort:
 CARD_STATS_INDEX_COLUMNS = (
     "retired", "interval", "ease", "suspended", "repeat_pending", "due", "last_review",
@@ -85,7 +87,6 @@ class CardRow(Base):
         UniqueConstraint("deck_id", "slug", name="uq_card_deck_slug"),
         # Covers the queue, the deck counts and the new cards of a deck in file order.
         Index("ix_card_queue", *QUEUE_INDEX_COLUMNS),
-        Index("ix_card_stats", *CARD_STATS_INDEX_COLUMNS),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -10,25 +10,28 @@ Plain SQL on a sqlite3 connection, as in ``scheduling``: the store's own
 (``Store.dbapi`` inside ``Store.read()``), or one from ``open_reader``,
 which reads a database already at the current schema with the sqlite3
 module alone, so ``flashdl stats`` need not import SQLAlchemy. The
-statements are written for their query plans, and each is answered from an
-index alone (schema 5 added them for statistics;
-``tests/stats/test_stats_plans.py`` checks the plans):
+statements are written for their query plans
+(``tests/stats/test_stats_plans.py`` checks them); the review log, ten times
+the size of the card table, is read from indexes alone:
 
 - ``ix_review_log_day`` (study_day, kind, grade, interval_before,
   duration_ms, answer_correct, card_id): a range of days, the day totals,
   retention, typed answers, the streak's probes and the heat-map;
 - ``ix_review_log_lapse`` (card_id, kind, grade) WHERE kind = 1 AND grade < 3:
   lapses per card, without reading the other 90 % of the log;
-- ``ix_card_stats`` (retired, interval, ease, suspended, due, ...): card
-  counts and both histograms in one pass, grouped in index order;
 - ``ix_card_queue`` (due, ...): the forecast.
+
+The card counts and both histograms read the card table in one pass (a
+deck's cards through its (deck, slug) index). Schema 5 had a covering index
+for them too; schema 6 dropped it, because every review moved the card's
+entry in it, a third of the cost of recording a review.
 
 A unary ``+`` keeps SQLite from using a column's index where that would be
 the wrong plan (there are no ANALYZE statistics to tell it): with a deck,
 review-log rows are kept by ``+card_id IN (the deck's cards)``, or SQLite
 would seek the log card by card instead of reading a range of days, and
-cards by ``+deck_id``, so the covering indexes are read rather than the
-(deck, slug) one; the forecast reads the due range, not every active card. Study days are ISO text, so ``BETWEEN``
+the forecast's cards by ``+deck_id``, so it reads the due range of the
+queue index, not every card of the deck. Study days are ISO text, so ``BETWEEN``
 and ``<`` on them order like the dates; review-log figures use the
 ``study_day`` each row was stored with (the day it counted for, in the zone
 it was made in). ``deck_id=None`` means every deck.
@@ -49,7 +52,7 @@ from flashdl.scheduler.sm2 import PASS_GRADE, ReviewKind
 # The schema these statements are written for; a test ties it to schema.SCHEMA_VERSION,
 # so a schema change is checked against them. Kept here so that reading needs no schema
 # module (which needs SQLAlchemy).
-STATS_SCHEMA_VERSION = 5
+STATS_SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 30_000
 
 MATURE_INTERVAL = 21  # days: a card whose interval is at least this is mature (as Anki)
@@ -118,7 +121,7 @@ SELECT interval, ease, suspended, repeat_pending, count(*), count(due),
        count(CASE WHEN repeat_pending AND last_review = :today
                        AND (buried_until IS NULL OR buried_until <= :today) THEN 1 END)
 FROM card
-WHERE retired = 0 {deck}
+WHERE +retired = 0 {deck}
 GROUP BY interval, ease, suspended, repeat_pending
 """
 
@@ -140,11 +143,10 @@ def card_groups(
     and ``interval_edges`` (days): bucket i holds [edges[i-1], edges[i]);
     -1 for cards never scheduled, which have no ease or interval yet.
 
-    SQLite groups the cards by (interval, ease, suspended, pending) in the
-    order of ``ix_card_stats`` (no sort); the few thousand groups are then
-    folded into categories and buckets here.
+    SQLite groups the cards by (interval, ease, suspended, pending); the few
+    thousand groups are then folded into categories and buckets here.
     """
-    sql = _CARD_STATES.format(deck="" if deck_id is None else _CARD_IN_DECK)
+    sql = _CARD_STATES.format(deck="" if deck_id is None else "AND deck_id = :deck_id")
     folded: dict[tuple[str, int, int], int] = {}
 
     def add(category: str, ease_bucket: int, interval_bucket: int, count: int) -> None:

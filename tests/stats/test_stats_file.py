@@ -44,14 +44,15 @@ def test_an_older_database_is_upgraded_through_the_store(db_path: Path) -> None:
         grade(store, "d/000", 5, NOW)
     db = sqlite3.connect(db_path)
     db.executescript(  # back to schema 4's indexes
-        "DROP INDEX ix_card_stats; DROP INDEX ix_review_log_lapse; DROP INDEX ix_review_log_day;"
+        "DROP INDEX ix_review_log_lapse; DROP INDEX ix_review_log_day;"
         "CREATE INDEX ix_review_log_day ON review_log (study_day); PRAGMA user_version = 4;")
     db.close()
     assert open_reader(db_path) is None
     assert stats_of_file(db_path, NOW).studied_today.reviewed == 1
     db = sqlite3.connect(db_path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ix_card_stats'").fetchone()[0]
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ix_review_log_lapse'").fetchone()[0]
+    assert not db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ix_card_stats'").fetchone()[0]
     db.close()
 
 
@@ -77,3 +78,20 @@ def test_the_rollover_setting_moves_the_day(db_path: Path) -> None:
     report = stats_of_file(db_path, datetime(2025, 3, 10, 2, 0, tzinfo=timezone.utc))
     assert report.today == date(2025, 3, 10)
     assert report.studied_today.reviewed == 1
+
+
+def test_schema_5_loses_its_card_statistics_index(db_path: Path) -> None:
+    """Schema 6 dropped it: every review moved the card's entry in it."""
+    with open_store(db_path) as store:
+        add_deck(store, "d", 1)
+        grade(store, "d/000", 5, NOW)
+    db = sqlite3.connect(db_path)
+    db.executescript(
+        "CREATE INDEX ix_card_stats ON card (retired, interval, ease, suspended, repeat_pending, "
+        "due, last_review, buried_until, deck_id); PRAGMA user_version = 5;")
+    db.close()
+    assert stats_of_file(db_path, NOW).studied_today.reviewed == 1
+    db = sqlite3.connect(db_path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert not db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ix_card_stats'").fetchone()[0]
+    db.close()
