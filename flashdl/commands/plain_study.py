@@ -23,8 +23,8 @@ from flashdl.commands.context import Context
 
 if TYPE_CHECKING:
     from flashdl.services.study import StudySession
-    from flashdl.tui.computed import ComputedExercise
-    from flashdl.tui.view_models import SessionTally
+    from flashdl.services.exercises import ComputedExercise
+    from flashdl.presentation.view_models import SessionTally
 
 _KEYS = frozenset("qusb?")
 HELP = ("keys: enter = show the answer / next, 0-5 = grade, u = undo the last grade, "
@@ -41,7 +41,7 @@ def study(args: argparse.Namespace, ctx: Context) -> int:
 
     from flashdl.services.deck_sync import ensure_bundled_decks
     from flashdl.services.study import StudySession
-    from flashdl.tui.collection import random_seeds
+    from flashdl.services.exercises import random_seeds
 
     deck = getattr(args, "deck", None)
     with ctx.open_store() as store:
@@ -72,7 +72,7 @@ class PlainSession:
     tally: SessionTally = field(init=False)
 
     def __post_init__(self) -> None:
-        from flashdl.tui.view_models import SessionTally
+        from flashdl.presentation.view_models import SessionTally
 
         self.tally = SessionTally()
 
@@ -87,9 +87,9 @@ class PlainSession:
     # ----------------------------------------------------------------- one card
 
     def _study(self, card: Any) -> None:
-        from flashdl.tui.computed import exercise_for
-        from flashdl.tui.latex_text import render_math
-        from flashdl.tui.view_models import progress_text, with_errata
+        from flashdl.services.exercises import exercise_for
+        from flashdl.presentation.latex_text import render_math
+        from flashdl.presentation.view_models import progress_text, with_errata
 
         exercise = exercise_for(card, lambda: next(self.seeds))
         self._say("")
@@ -112,9 +112,9 @@ class PlainSession:
 
     def _computed(self, card: Any, exercise: ComputedExercise, shown_at: float) -> None:
         from flashdl.services.views import ComputedAnswer
-        from flashdl.tui.answer_view import answer_hint, computed_feedback
-        from flashdl.tui.latex_text import render_math
-        from flashdl.tui.view_models import (COMPUTED_DEFAULT_GRADE, COMPUTED_RIGHT_GRADES,
+        from flashdl.presentation.answer_view import answer_hint, computed_feedback
+        from flashdl.presentation.latex_text import render_math
+        from flashdl.presentation.view_models import (COMPUTED_DEFAULT_GRADE, COMPUTED_RIGHT_GRADES,
                                              COMPUTED_WRONG_GRADE, with_errata)
 
         self._say(f"--- exercise ({exercise.family}"
@@ -149,7 +149,7 @@ class PlainSession:
 
     def _grade(self, card: Any, shown_at: float, grades: Any, *, default: int,
                answer: Any = None) -> None:
-        from flashdl.tui.view_models import grade_line
+        from flashdl.presentation.view_models import grade_line
 
         self._say(grade_line(grades, default=default))
         while True:
@@ -167,7 +167,7 @@ class PlainSession:
 
     def _record(self, card: Any, grade: int, shown_at: float, answer: Any) -> None:
         from flashdl.errors import FlashdlError
-        from flashdl.tui.view_models import relative_day
+        from flashdl.presentation.view_models import relative_day
 
         duration_ms = int(max(0.0, self.timer() - shown_at) * 1000)
         try:
@@ -227,7 +227,7 @@ class PlainSession:
         self.stdout.flush()
 
     def print_summary(self, tally: SessionTally, due_tomorrow: int | None) -> None:
-        from flashdl.tui.view_models import session_summary
+        from flashdl.presentation.view_models import session_summary
 
         self._say("")
         self._say("--- session summary" if tally.count else "--- nothing graded in this session")

@@ -12,7 +12,6 @@ fixed variant seeds: ``Collection(db_path, clock, seeds=..., timer=...)``.
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,13 +27,6 @@ if TYPE_CHECKING:
     from flashdl.store import Store
 
 SEARCH_LIMIT = 200
-
-
-def random_seeds() -> Iterator[int]:
-    """A fresh variant seed per review (not reproducible on purpose)."""
-    system = random.SystemRandom()
-    while True:
-        yield system.randrange(2**32)
 
 
 class Collection:
@@ -53,7 +45,7 @@ class Collection:
         self.db_path = Path(db_path).expanduser()
         self.clock = clock
         self.timer = timer
-        self._seeds = seeds if seeds is not None else random_seeds()
+        self._seeds = seeds  # None: drawn from the system's randomness on first use
         self._import_bundled = import_bundled
         self._bundled_dir = bundled_dir
         self._store: Store | None = None
@@ -100,6 +92,10 @@ class Collection:
         return self.clock.now()
 
     def next_seed(self) -> int:
+        if self._seeds is None:
+            from flashdl.services.exercises import random_seeds
+
+            self._seeds = random_seeds()
         return int(next(self._seeds))
 
     # -------------------------------------------------------------- services

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from flashdl.deck.model import EngineSpec
 from flashdl.engine import generate_variant
-from flashdl.tui.computed import exercise_for
+from flashdl.services.exercises import exercise_for
 
 PARAMS = {"in_channels": 3, "out_channels": 10, "kernel": [5, 5], "bias": True}
 

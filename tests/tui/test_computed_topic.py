@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import count
 from types import SimpleNamespace
 
-from flashdl.tui.computed import exercise_for
+from flashdl.services.exercises import exercise_for
 
 
 def test_an_fpr_card_keeps_asking_for_the_fpr() -> None:

@@ -58,7 +58,7 @@ def test_the_home_screen_is_drawn_without_the_other_screens() -> None:
     assert "flashdl.tui.screens.home" in modules
     assert not {m for m in modules if m.startswith("flashdl.tui.screens.") and m != "flashdl.tui.screens.home"}
     assert not {m for m in modules if m.startswith(("flashdl.services", "flashdl.store", "flashdl.engine"))}
-    assert "flashdl.tui.view_models" not in modules  # imported by the worker, with the data
+    assert "flashdl.presentation.view_models" not in modules  # imported by the worker, with the data
 
 
 @pytest.mark.parametrize("argv", [

@@ -20,8 +20,8 @@ from textual.worker import get_current_worker
 
 from flashdl.errors import FlashdlError
 from flashdl.tui.collection import SEARCH_LIMIT
-from flashdl.tui.latex_text import plain_text
-from flashdl.tui.view_models import card_flags, matches_tags, parse_search, plural
+from flashdl.presentation.latex_text import plain_text
+from flashdl.presentation.view_models import card_flags, matches_tags, parse_search, plural
 from flashdl.tui.widgets.footer import KeysFooter
 
 SEARCH_DELAY = 0.15  # seconds of no typing before searching

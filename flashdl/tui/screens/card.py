@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
-from flashdl.tui.view_models import history_row, plural, scheduling_lines, with_errata
+from flashdl.presentation.view_models import history_row, plural, scheduling_lines, with_errata
 from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
 from flashdl.tui.widgets.footer import KeysFooter
 

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from flashdl.tui.keys import screen_actions
-from flashdl.tui.view_models import GRADE_MEANINGS
+from flashdl.presentation.view_models import GRADE_MEANINGS
 
 TIPS = (
     "ctrl+p opens the command palette: every action of this screen, the theme (dark or light), "

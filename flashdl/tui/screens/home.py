@@ -20,7 +20,7 @@ from flashdl.errors import FlashdlError
 from flashdl.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
-    from flashdl.tui.view_models import DeckLine
+    from flashdl.presentation.view_models import DeckLine
 
 COLUMNS = (("Deck", "deck"), ("New", "new"), ("Learn", "learning"), ("Due", "due"),
            ("Total", "total"), ("Today", "today"))
@@ -73,7 +73,7 @@ class HomeScreen(Screen[None]):
     def load(self) -> None:
         collection = self.app.collection
         # The view-models are needed once there is data: imported here, off the first frame.
-        import flashdl.tui.view_models  # noqa: F401
+        import flashdl.presentation.view_models  # noqa: F401
 
         try:
             collection.open()
@@ -85,7 +85,7 @@ class HomeScreen(Screen[None]):
         _warm_up_study()
 
     def _show(self, summaries: list[Any]) -> None:
-        from flashdl.tui.view_models import deck_line, plural, today_banner
+        from flashdl.presentation.view_models import deck_line, plural, today_banner
 
         table = self.query_one("#decks", DataTable)
         selected = self.selected_deck()

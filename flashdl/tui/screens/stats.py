@@ -31,7 +31,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from flashdl.errors import FlashdlError
-from flashdl.tui.view_models import duration_text, plural
+from flashdl.presentation.view_models import duration_text, plural
 
 if TYPE_CHECKING:
     from flashdl.services.stats import StatsReport

@@ -1,7 +1,7 @@
 """The study screen: one card at a time, graded with SM-2's 0–5, typed answers for computed cards.
 
 Steps of a card (``Step``): FRONT (``space`` shows the back) → BACK (``0``–``5``
-grade, ``enter`` = 4). A computed card (``flashdl.tui.computed``) shows the
+grade, ``enter`` = 4). A computed card (``flashdl.services.exercises``) shows the
 engine's exercise under its front and an answer box (TYPING) → the engine
 checks the typed answer → RIGHT (``3``/``4``/``5``, ``enter`` = 4) or WRONG
 (grade 1 already recorded; ``enter`` goes on); then the verdict, the worked
@@ -27,9 +27,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from flashdl.errors import FlashdlError
-from flashdl.tui.computed import ComputedExercise, exercise_for, preload_engine
-from flashdl.tui.answer_view import answer_hint, computed_feedback, fits_side_by_side, side_by_side
-from flashdl.tui.view_models import (
+from flashdl.services.exercises import ComputedExercise, exercise_for, preload_engine
+from flashdl.presentation.answer_view import answer_hint, computed_feedback, fits_side_by_side, side_by_side
+from flashdl.presentation.view_models import (
     COMPUTED_DEFAULT_GRADE,
     COMPUTED_RIGHT_GRADES,
     COMPUTED_WRONG_GRADE,

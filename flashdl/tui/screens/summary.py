@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from flashdl.errors import FlashdlError
-from flashdl.tui.view_models import SessionTally, session_summary
+from flashdl.presentation.view_models import SessionTally, session_summary
 from flashdl.tui.widgets.footer import KeysFooter
 
 

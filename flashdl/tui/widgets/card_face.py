@@ -19,7 +19,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from flashdl.tui.latex_text import render_math, warm_up
+from flashdl.presentation.latex_text import render_math, warm_up
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual.widgets import Static
 
-from flashdl.tui.view_models import GRADE_MEANINGS
+from flashdl.presentation.view_models import GRADE_MEANINGS
 
 
 class GradeBar(Static):

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
-from flashdl.tui.view_models import progress_text
+from flashdl.presentation.view_models import progress_text
 
 
 class SessionProgress(Horizontal):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flashdl.tui.view_models import COMPUTED_WRONG_GRADE, GRADE_MEANINGS
+from flashdl.presentation.view_models import COMPUTED_WRONG_GRADE, GRADE_MEANINGS
 
 
 def _number_text(value: Any) -> str:

@@ -6,14 +6,14 @@ from datetime import date
 from types import SimpleNamespace
 
 from flashdl.engine import Verdict
-from flashdl.tui.answer_view import (
+from flashdl.presentation.answer_view import (
     answer_hint,
     computed_feedback,
     layout_answer_text,
     layout_value,
     side_by_side,
 )
-from flashdl.tui.view_models import (
+from flashdl.presentation.view_models import (
     SessionTally,
     duration_text,
     grade_line,

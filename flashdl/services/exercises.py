@@ -20,7 +20,8 @@ a session. The engine (numpy) is imported on first use, not at start-up.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,3 +81,10 @@ def exercise_for(card: Any, next_seed: Callable[[], int]) -> ComputedExercise | 
 def preload_engine() -> None:
     """Import the engine ahead of the first computed card (from a worker)."""
     import flashdl.engine  # noqa: F401
+
+
+def random_seeds() -> Iterator[int]:
+    """A fresh variant seed per review (not reproducible on purpose)."""
+    system = random.SystemRandom()
+    while True:
+        yield system.randrange(2**32)

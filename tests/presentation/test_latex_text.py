@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flashdl.tui.latex_text import latex_to_unicode, plain_text, render_math
+from flashdl.presentation.latex_text import latex_to_unicode, plain_text, render_math
 
 
 @pytest.mark.parametrize(
