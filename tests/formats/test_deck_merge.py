@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from flashdl.deck.model import Card, Deck, EngineSpec, Erratum
 from flashdl.formats.deck_merge import added_by_flashdl, merge_deck
 
@@ -165,3 +168,31 @@ def test_rewritten_front_and_back_match_through_their_errata() -> None:
     committed = deck(COMMITTED.cards[0], CURATED, rewritten)
     result = merge_deck(committed, SOURCE)
     assert result.deck == committed and not result.report.changed
+
+
+_TEXT = st.text(alphabet="abc? ", min_size=1, max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=8, unique=True),
+    slots=st.lists(st.integers(min_value=0, max_value=8), max_size=4),
+    drop=st.integers(min_value=0, max_value=7),
+)
+def test_added_cards_survive_any_regeneration(texts: list[tuple[str, str]], slots: list[int], drop: int) -> None:
+    """Added cards anywhere in a deck: an unchanged source leaves it as it is; a source that
+    loses a card (dropped on request) keeps every added card, in the same relative order."""
+    parsed_cards = [card(f"{n + 1:03d}", front, back) for n, (front, back) in enumerate(texts)]
+    committed_cards = list(parsed_cards)
+    added_ids = []
+    for n, slot in enumerate(slots):
+        added = replace(ADDED, id=f"a{n}")
+        committed_cards.insert(min(slot, len(committed_cards)), added)
+        added_ids.append(added.id)
+    committed = deck(*committed_cards)
+    result = merge_deck(committed, deck(*parsed_cards))
+    assert result.deck == committed and not result.report.changed and result.report.missing == ()
+    gone = parsed_cards[drop % len(parsed_cards)]
+    shrunk = merge_deck(committed, deck(*(c for c in parsed_cards if c is not gone)), drop_missing=True)
+    assert [c.id for c in shrunk.deck.cards] == [c.id for c in committed.cards if c.id != gone.id]
+    assert shrunk.report.dropped == (gone.id,)
