@@ -104,3 +104,14 @@ def test_added_cards_are_the_ones_the_parser_does_not_make() -> None:
     deck = parse_deck(read_text_file(DECK), str(DECK))
     for card in deck.cards:
         assert added_by_flashdl(card) == (int(card.id) > 53), card.id
+
+
+def test_notes_shown_with_the_question_never_give_the_answer_away() -> None:
+    """Errata notes of the front (and field-less ones, shown on both sides) only say that the
+    front was rewritten or the card added; corrections are noted on the back."""
+    deck = parse_deck(read_text_file(DECK), str(DECK))
+    neutral = {"Front rewritten as a question; the source has the outline heading.",
+               "Card added by flashdl: the notes have this item without a card."}
+    for card in deck.cards:
+        shown_with_front = {e.note for e in card.errata if e.field in ("front", None)}
+        assert shown_with_front <= neutral, card.id
