@@ -22,6 +22,17 @@ SIDES = ("front", "back")
 DEFAULT_ID_DIGITS = 3
 
 
+def added_by_flashdl(card: Card) -> bool:
+    """Was ``card`` written by flashdl rather than parsed from the source?
+
+    Marked as data, the way an added answer is: each side has an erratum whose
+    ``original`` (the source's text) is empty.
+    """
+    return all(
+        any(erratum.field == side and erratum.original == "" for erratum in card.errata) for side in SIDES
+    )
+
+
 @dataclass(frozen=True)
 class MergeReport:
     unchanged: int = 0
@@ -31,6 +42,7 @@ class MergeReport:
     missing: tuple[str, ...] = ()  # committed ids the source no longer has
     dropped: tuple[str, ...] = ()  # of those, the ones removed on request
     stale_errata: tuple[str, ...] = ()  # ids whose corrections were made to changed text
+    kept_added: tuple[str, ...] = ()  # cards flashdl added (not from the source), kept as they are
 
     @property
     def changed(self) -> bool:
@@ -38,6 +50,8 @@ class MergeReport:
 
     def lines(self) -> list[str]:
         out = [f"{self.unchanged} unchanged"]
+        if self.kept_added:
+            out.append(f"{len(self.kept_added)} added by flashdl, kept")
         if self.added:
             out.append(f"added: {', '.join(self.added)}")
         if self.edited:
@@ -96,9 +110,9 @@ def merge_deck(committed: Deck | None, parsed: Deck, *, drop_missing: bool = Fal
             used_ids.add(new_id)
             merged.append(replace(card, id=new_id))
             added.append(new_id)
-    missing = [card for card in committed.cards if card.id not in taken]
-    if not drop_missing:
-        merged = _with_missing(merged, missing, committed)
+    kept_added = [card for card in committed.cards if added_by_flashdl(card)]
+    missing = [card for card in committed.cards if card.id not in taken and not added_by_flashdl(card)]
+    merged = _with_missing(merged, kept_added if drop_missing else kept_added + missing, committed)
     deck = replace(committed, cards=tuple(merged), source=parsed.source or committed.source)
     report = MergeReport(
         unchanged=unchanged,
@@ -108,15 +122,20 @@ def merge_deck(committed: Deck | None, parsed: Deck, *, drop_missing: bool = Fal
         missing=tuple(card.id for card in missing),
         dropped=tuple(card.id for card in missing) if drop_missing else (),
         stale_errata=tuple(stale),
+        kept_added=tuple(card.id for card in kept_added),
     )
     return MergeResult(deck, report)
 
 
 def _match(committed: Deck, parsed: Deck) -> dict[int, tuple[Card, str]]:
-    """Parsed card index -> (committed card, "same" | "edited"), each committed card used once."""
-    by_id = {card.id: card for card in committed.cards}
+    """Parsed card index -> (committed card, "same" | "edited"), each committed card used once.
+
+    Cards flashdl added are no candidates: no parsed card is ever one of them.
+    """
+    candidates = [card for card in committed.cards if not added_by_flashdl(card)]
+    by_id = {card.id: card for card in candidates}
     by_text: dict[tuple[str, str], list[Card]] = {}
-    for card in committed.cards:
+    for card in candidates:
         by_text.setdefault(_source_key(card), []).append(card)
     used: set[str] = set()
     matches: dict[int, tuple[Card, str]] = {}
@@ -137,9 +156,9 @@ def _match(committed: Deck, parsed: Deck) -> dict[int, tuple[Card, str]]:
                     break
     for index, card in enumerate(parsed.cards):  # 3: same id, one side unchanged (edited)
         old = by_id.get(card.id)
-        if index not in matches and old is not None and old.id not in used:
-            if any(old.source_text(side) == card.source_text(side) for side in SIDES):
-                take(index, old, "edited")
+        if (index not in matches and old is not None and old.id not in used
+                and any(old.source_text(side) == card.source_text(side) for side in SIDES)):
+            take(index, old, "edited")
     return matches
 
 
@@ -173,13 +192,17 @@ def _free_id(wanted: str, used_ids: set[str], committed: Deck) -> str:
 
 
 def _with_missing(merged: list[Card], missing: list[Card], committed: Deck) -> list[Card]:
-    """``merged`` with each missing committed card put back after its committed predecessor."""
+    """``merged`` with each of ``missing`` (committed cards no parsed card matched) put back
+    after its nearest committed predecessor that is still in the deck."""
     missing_ids = {card.id for card in missing}
     result = list(merged)
+    present = {card.id for card in result}
     previous: str | None = None
     for card in committed.cards:
         if card.id in missing_ids:
             after = [i for i, kept in enumerate(result) if kept.id == previous]
             result.insert(after[0] + 1 if after else 0, card)
-        previous = card.id
+            present.add(card.id)
+        if card.id in present:
+            previous = card.id
     return result
