@@ -61,10 +61,8 @@ def parse_flashcard_text(text: str, filename: str, deck_id: str | None = None) -
     if first >= len(lines):
         line = (title_index or 0) + 1
         raise InputError(f"no cards after the title {excerpt(title)!r}", SourcePosition(filename, line))
-    if scanner.card_starts_at(first, None, terse_allowed=True):
-        segments = list(scanner.numbered_segments(first))
-    elif lines[first] == QUESTION_MARKER:
-        segments = list(scanner.unnumbered_segments(first))
+    if scanner.card_starts_at(first, None, terse_allowed=True) or lines[first] == QUESTION_MARKER:
+        segments = scanner.segments(first)
     else:
         raise InputError(
             "not a flashcard export: after the title, expected a card number followed by a "
@@ -99,13 +97,16 @@ class _DeckBuilder:
         self.skipped: list[SourceNote] = []
         self.warnings: list[SourceNote] = []
         self._previous_number: int | None = None
+        self._numbered_seen = False  # a card with a written number came before
+        self._previous_closed = True  # the previous card ended with a rating footer (or had no answer to swallow)
 
     def add(self, segment: Segment, position: int) -> None:
         line = segment.start + 1
+        self._note_uncertain_split(segment)
         self._check_numbering(segment)
         question, answer = self._sides(segment)
         front, back = markdown_block(question), markdown_block(answer)
-        label = f"card {segment.number}" if segment.number is not None else f"card #{position}"
+        label = f"card {segment.number}" if segment.written else f"card #{position}"
         if not front.strip() and not back.strip():
             self.skipped.append(SourceNote(line, f"{label} has neither question nor answer text"))
             return
@@ -116,22 +117,44 @@ class _DeckBuilder:
             self.warnings.append(SourceNote(line, f"{label} has no {empty}; tagged {TAG_INCOMPLETE}"))
         if refers_to_figure(front, back):
             tags.append(TAG_MISSING_FIGURE)
-        number = segment.number if segment.number is not None else position
+        number = segment.number
         self.cards.append(
             Card(id=f"{number:0{CARD_ID_DIGITS}d}", front=front, back=back, tags=tuple(tags), line=line)
         )
 
     def _check_numbering(self, segment: Segment) -> None:
         previous, number = self._previous_number, segment.number
-        if previous is not None and number is not None and number != previous + 1:
+        if previous is not None and segment.written and number != previous + 1:
             self.warnings.append(
                 SourceNote(segment.start + 1, f"card numbers jump from {previous} to {number}")
             )
         self._previous_number = number
 
+    def _note_uncertain_split(self, segment: Segment) -> None:
+        """Say where the split between two cards rests on the numbering alone, so nothing merges silently."""
+        line = segment.start + 1
+        if not segment.marked and not self._previous_closed:
+            self.warnings.append(SourceNote(
+                line,
+                f"card {segment.number} has no Q/A lines and follows card {self._previous_number}'s answer "
+                "without a rating footer: read as a card of its own because its number continues the count",
+            ))
+        elif not segment.written and self.scanner.number_at(segment.start - 1) is not None:
+            self.warnings.append(SourceNote(
+                line - 1,
+                f"card number {self.lines[segment.start - 1]} does not continue the count after card "
+                f"{self._previous_number}: the card is numbered {segment.number}, the line kept in the answer before it",
+            ))
+        elif not segment.written and self._numbered_seen:
+            self.warnings.append(SourceNote(
+                line, f"a 'Q' card without a number line; numbered {segment.number} after the card before it"
+            ))
+
     def _sides(self, segment: Segment) -> tuple[list[str], list[str]]:
         """Question and answer lines of a segment, rating footers removed."""
-        body = self._without_footers(segment)
+        body, closed = self._without_footers(segment)
+        self._previous_closed = closed or not segment.marked
+        self._numbered_seen = self._numbered_seen or segment.written
         if not segment.marked:
             text_lines = strip_blank_edges(body)
             return text_lines[:1], strip_blank_edges(text_lines[1:])
@@ -144,7 +167,8 @@ class _DeckBuilder:
             return strip_blank_edges(body), []
         return strip_blank_edges(body[:split]), strip_blank_edges(body[split + 1 :])
 
-    def _without_footers(self, segment: Segment) -> list[str]:
+    def _without_footers(self, segment: Segment) -> tuple[list[str], bool]:
+        """The segment's lines without rating footers, and whether a footer closed it."""
         kept: list[str] = []
         index = segment.body
         footer_at = None
@@ -160,7 +184,7 @@ class _DeckBuilder:
                 footer_at = None
             kept.append(self.lines[index])
             index += 1
-        return kept
+        return kept, footer_at is not None
 
 
 __all__ = ["looks_like_flashcard_text", "parse_flashcard_text"]

@@ -290,3 +290,28 @@ def test_not_a_flashcard_export(text: str, problem: str) -> None:
         parse_source(text, "cards.txt", "brainscape")
     assert error.value.file == "cards.txt"
     assert error.value.line is not None
+
+
+def test_terse_card_after_a_marked_card_without_footer_is_its_own_card_and_noted() -> None:
+    """Regression (issue 11 §4): the terse card used to be swallowed into card 1's answer, silently."""
+    result = parse("Deck\n1\nQ\nStride?\nA\nStep of the window\n2\nPadding?\nZeros\n3\nQ\nKernel?\nA\nWeights\n")
+    assert sides(result) == [
+        ("001", "Stride?", "Step of the window"),
+        ("002", "Padding?", "Zeros"),
+        ("003", "Kernel?", "Weights"),
+    ]
+    assert [note.line for note in result.warnings] == [7]
+    assert result.warnings[0].message.startswith("card 2 has no Q/A lines and follows card 1's answer")
+
+
+def test_number_lines_inside_an_answer_stay_in_it_when_the_count_says_so() -> None:
+    """"2 / x / y" inside card 1's answer is no card 2: the next card is numbered 2."""
+    result = parse("Deck\n1\nQ\nSteps?\nA\n2\nforward\nbackward\n2\nQ\nNext?\nA\nYes\n")
+    assert sides(result) == [("001", "Steps?", "2\nforward\nbackward"), ("002", "Next?", "Yes")]
+    assert result.warnings == ()
+
+
+def test_unnumbered_card_inside_a_numbered_export_takes_the_next_number() -> None:
+    result = parse("Deck\n1\nQ\nOne?\nA\nyes\n" + FOOTER + "Q\nTwo?\nA\nno\n3\nQ\nThree?\nA\nmaybe\n")
+    assert sides(result) == [("001", "One?", "yes"), ("002", "Two?", "no"), ("003", "Three?", "maybe")]
+    assert any("without a number line" in note.message for note in result.warnings)

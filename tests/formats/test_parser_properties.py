@@ -62,6 +62,12 @@ side_line = st.one_of(
 single_line = st.one_of(plain_line, digit_line)  # a terse card's question or answer
 
 
+def _reads_as_terse(answer: list[Line] | None, number: int) -> bool:
+    """Does an answer left open end as a terse card numbered ``number`` would?"""
+    tail = (answer or [])[-3:]
+    return len(tail) == 3 and tail[0].source == str(number) and all(line.source.strip() for line in tail[1:])
+
+
 def expected(side: list[Line]) -> str:
     lines = [line.markdown for line in side]
     while lines and not lines[0].strip():
@@ -88,9 +94,12 @@ def exports(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, str]]]:
     lines = [title, ""]
     cards: list[tuple[str, str, str]] = []
     terse_allowed = True  # a terse card may open the export or follow a footer or a terse card
+    open_tail: list[Line] | None = None  # the previous card's answer, if no footer closed it
     for _ in range(count):
         variant = draw(st.sampled_from(["footer", "marked", "terse"] if terse_allowed else ["footer", "marked"]))
         gap = draw(st.integers(0, 3)) if variant != "terse" and cards else 0
+        if gap:  # see mixed_exports: an open answer ending like card "number + 1" is ambiguous
+            assume(not _reads_as_terse(open_tail, number + 1))
         number += 1 + gap
         if variant == "terse":
             question, answer = [draw(single_line)], [draw(single_line)]
@@ -101,10 +110,12 @@ def exports(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, str]]]:
             lines += [str(number), "Q", *(l.source for l in question), "A", *(l.source for l in answer)]
             if variant == "footer":
                 lines += FOOTER
+        open_tail = answer if variant == "marked" else None
         terse_allowed = variant != "marked"
         front, back = expected(question), expected(answer)
         if front or back:
             cards.append((f"{number:03d}", front, back))
+    assume(not _reads_as_terse(open_tail, number + 1))
     assume(cards)
     return "\n".join(lines) + "\n", cards
 
@@ -158,6 +169,81 @@ def test_number_like_text_survives_the_deck_file_format() -> None:
     """Regression: a title or answer such as 1e-3 was written plain and read back as a float."""
     deck = parse_source("0e0\n1\nLearning rate?\n1e-3\n2\nBias?\ntrue\n", "gen.txt").deck
     assert parse_deck(dump_deck(deck), "gen.yaml") == deck
+
+
+# -- exports that mix every layout in any order -----------------------------------
+
+LAYOUTS = ("footer", "marked", "terse", "unnumbered", "unnumbered-footer")
+# Lines that look like markers but are text: only a line that is exactly "Q" or "A" is structure.
+marker_like = st.sampled_from(["Q:", "A:", "Q.", "A)", "q", "a", "Q1", "A 2", "Q?", "(A)", "QA"])
+mixed_side_line = st.one_of(side_line, marker_like.map(lambda text: Line(text, text)))
+
+
+def _is_digit_line(line: Line) -> bool:
+    return line.source.strip().isdigit()
+
+
+
+@st.composite
+def mixed_exports(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, str]]]:
+    """An export whose cards each take a random layout, in any order, and the cards it must give.
+
+    The export opens with a numbered card (one that opens with ``Q`` numbers none, see
+    ``unnumbered_exports``). An unnumbered card takes the number after the card before it;
+    terse and unnumbered cards continue the count exactly, marked cards may skip numbers.
+    Two texts are genuinely ambiguous and left out, whatever parser reads them:
+    * a digit line right before an unnumbered card's ``Q`` (it reads as that card's number);
+    * an answer left open (no footer) whose last lines are "<next number>", a line and a line,
+      where no card with that number follows (a skipped number, an unnumbered card or the end):
+      it reads as a terse card.
+    """
+    count = draw(st.integers(1, 10))
+    number = draw(st.integers(0, 120))
+    title = draw(words.filter(lambda text: not text.isdigit()))
+    lines = [title, ""]
+    cards: list[tuple[str, str, str]] = []
+    open_tail: list[Line] | None = None  # the previous card's answer, if no footer closed it
+    previous_last: Line | None = None  # the previous card's last written line
+    for position in range(count):
+        layouts = LAYOUTS[:3] if position == 0 else LAYOUTS
+        layout = draw(st.sampled_from(layouts))
+        gap = draw(st.integers(0, 3)) if layout in ("footer", "marked") and position else 0
+        if gap or layout.startswith("unnumbered"):  # no written "number + 1" follows to contradict it
+            assume(not _reads_as_terse(open_tail, number + 1))
+        number += 1 + gap
+        if layout.startswith("unnumbered"):
+            assume(previous_last is None or not _is_digit_line(previous_last))
+        if layout == "terse":
+            question, answer = [draw(single_line)], [draw(single_line)]
+            written = [str(number), question[0].source, answer[0].source]
+            open_tail = None
+        else:
+            question = draw(st.lists(mixed_side_line, max_size=4))
+            answer = draw(st.lists(mixed_side_line, max_size=6))
+            head = ["Q"] if layout.startswith("unnumbered") else [str(number), "Q"]
+            written = [*head, *(l.source for l in question), "A", *(l.source for l in answer)]
+            if layout.endswith("footer"):
+                written += FOOTER
+                open_tail = None
+            else:
+                open_tail = answer
+        lines += written
+        previous_last = Line(written[-1], written[-1])
+        front, back = expected(question), expected(answer)
+        if front or back:
+            cards.append((f"{number:03d}", front, back))
+    assume(not _reads_as_terse(open_tail, number + 1))
+    assume(cards)
+    return "\n".join(lines) + "\n", cards
+
+
+@PROPERTY_SETTINGS
+@given(mixed_exports())
+def test_exports_mixing_every_layout_parse_back_to_their_cards(
+    export: tuple[str, list[tuple[str, str, str]]],
+) -> None:
+    text, cards = export
+    assert card_sides(parse_source(text, "mixed.txt", BRAINSCAPE)) == cards
 
 
 # -- arbitrary input ---------------------------------------------------------------
