@@ -25,6 +25,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from flashdl.deck.model import MARKUP_MARKDOWN, MARKUP_PLAIN
+
 SUPERSCRIPTS = str.maketrans(
     "0123456789+-=()niTxajklmoprstuvwyz",
     "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀˣᵃʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻ",
@@ -249,14 +251,22 @@ def render_math(markdown: str) -> str:
     return _outside_code(markdown, transform)
 
 
-def plain_text(markdown: str, *, width: int | None = None) -> str:
-    """One line of readable text (math converted, Markdown marks dropped) for lists."""
+def plain_text(markdown: str, *, width: int | None = None, markup: str = MARKUP_MARKDOWN) -> str:
+    """One line of readable text (math converted, Markdown marks dropped) for lists.
+
+    Text of ``markup: plain`` keeps every character (only its math is converted).
+    """
 
     def convert(latex: str, *, display: bool) -> str:
         return latex_to_unicode(latex)
 
-    text = _replace_math(markdown, convert).replace("\\$", "$")
-    text = re.sub(r"[`*#>]+|^\s*[-+] ", "", text, flags=re.MULTILINE)
+    if markup == MARKUP_PLAIN:
+        from flashdl.presentation.card_text import render_plain
+
+        text = render_plain(markdown)
+    else:
+        text = _replace_math(markdown, convert).replace("\\$", "$")
+        text = re.sub(r"[`*#>]+|^\s*[-+] ", "", text, flags=re.MULTILINE)
     text = " ".join(text.split())
     if width is not None and len(text) > width:
         text = text[: max(width - 1, 0)] + "…"
