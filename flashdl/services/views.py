@@ -222,3 +222,17 @@ class SyncReport:
     @property
     def restored(self) -> int:
         return sum(d.restored for d in self.decks)
+
+
+@dataclass(frozen=True)
+class CardContent:
+    """One card's content as its deck file gives it (``flashdl show``): no scheduling."""
+
+    card: str  # DECK/CARD
+    deck: str
+    front: str
+    back: str
+    tags: tuple[str, ...]
+    engine: EngineSpec | None
+    errata: tuple[Erratum, ...]
+    markup: str  # how the text is shown: the card's own markup, else its deck's
