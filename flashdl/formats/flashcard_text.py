@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from flashdl.deck.model import MARKUP_PLAIN, TAG_INCOMPLETE, TAG_MISSING_FIGURE, Card, Deck
+from flashdl.deck.model import (
+    MARKUP_PLAIN,
+    TAG_INCOMPLETE,
+    TAG_MISSING_FIGURE,
+    Card,
+    Deck,
+)
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.figures import refers_to_figure
 from flashdl.formats.flashcard_segments import (

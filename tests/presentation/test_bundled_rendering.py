@@ -18,7 +18,12 @@ import pytest
 from flashdl.deck.files import load_deck_file
 from flashdl.deck.model import MARKUP_PLAIN, Card, Deck
 from flashdl.engine import FAMILIES, generate_variant
-from flashdl.presentation.card_text import CORRECTION_MARK, engine_text, render_side, render_text
+from flashdl.presentation.card_text import (
+    CORRECTION_MARK,
+    engine_text,
+    render_side,
+    render_text,
+)
 from flashdl.presentation.latex_text import latex_to_unicode
 
 CARDS = Path(__file__).resolve().parents[2] / "cards"
