@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--limit", type=_positive_int, metavar="N", help="at most N cards")
     json_flag(due)
 
+    show = command("show", "flashdl.commands.show:show",
+                   "print one card as the study screen renders it")
+    show.add_argument("card", metavar="DECK/CARD")
+    json_flag(show)
+
     review = command("review", "flashdl.commands.review:review", "grade cards from a script")
     one_or_batch = review.add_mutually_exclusive_group(required=True)
     one_or_batch.add_argument("--card", metavar="DECK/CARD", help="the card graded")

@@ -55,6 +55,14 @@ def study(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _side(card: Any, side: str) -> str:
+    """A side of a ``StudyCard`` as the study screen shows it (the one renderer of both)."""
+    from flashdl.presentation.card_text import render_side
+
+    text = card.front if side == "front" else card.back
+    return render_side(text, markup=card.markup, errata=card.errata, side=side).text
+
+
 class _Quit(Exception):
     """``q`` or the end of input: stop after what was graded."""
 
@@ -88,14 +96,13 @@ class PlainSession:
 
     def _study(self, card: Any) -> None:
         from flashdl.services.exercises import exercise_for
-        from flashdl.presentation.latex_text import render_math
-        from flashdl.presentation.view_models import progress_text, with_errata
+        from flashdl.presentation.view_models import progress_text
 
         exercise = exercise_for(card, lambda: next(self.seeds))
         self._say("")
         self._say(f"--- {progress_text(self.tally.count, self.session.counts())}")
         self._say(f"{card.card} ({card.kind.value})")
-        self._say(render_math(with_errata(card.front, card.errata, "front")).strip())
+        self._say(_side(card, "front"))
         shown_at = self.timer()
         if exercise is not None:
             self._computed(card, exercise, shown_at)
@@ -107,19 +114,19 @@ class PlainSession:
             if not self._card_command(reply, card):
                 return
         self._say("--- answer")
-        self._say(render_math(with_errata(card.back, card.errata, "back")).strip())
+        self._say(_side(card, "back"))
         self._grade(card, shown_at, range(6), default=4)
 
     def _computed(self, card: Any, exercise: ComputedExercise, shown_at: float) -> None:
         from flashdl.services.views import ComputedAnswer
         from flashdl.presentation.answer_view import answer_hint, computed_feedback
-        from flashdl.presentation.latex_text import render_math
+        from flashdl.presentation.card_text import engine_text
         from flashdl.presentation.view_models import (COMPUTED_DEFAULT_GRADE, COMPUTED_RIGHT_GRADES,
-                                             COMPUTED_WRONG_GRADE, with_errata)
+                                                      COMPUTED_WRONG_GRADE)
 
         self._say(f"--- exercise ({exercise.family}"
                   + (", new numbers each review)" if exercise.varies else ")"))
-        self._say(exercise.prompt.rstrip())
+        self._say(engine_text(exercise.prompt))
         while True:
             typed = self._ask(f"your answer ({answer_hint(exercise.answer)}; empty = give up): ")
             if typed.lower() not in _KEYS:
@@ -133,9 +140,9 @@ class PlainSession:
         if not shown.correct and shown.feedback:
             self._say(shown.feedback)
         self._say(f"expected:\n{shown.expected}\nyour answer:\n{shown.given}")
-        self._say(f"--- worked solution\n{shown.solution}")
+        self._say(f"--- worked solution\n{engine_text(shown.solution)}")
         self._say("--- answer")
-        self._say(render_math(with_errata(card.back, card.errata, "back")).strip())
+        self._say(_side(card, "back"))
         answer = ComputedAnswer(params=exercise.params, typed=typed, correct=shown.correct)
         if shown.correct:
             self._grade(card, shown_at, COMPUTED_RIGHT_GRADES, default=COMPUTED_DEFAULT_GRADE,

@@ -14,6 +14,11 @@ DECK_FORMAT = "flashdl-deck/1"
 TAG_INCOMPLETE = "incomplete"
 TAG_MISSING_FIGURE = "missing-figure"
 
+# How a card's text is shown (the deck file's optional ``markup:``, per deck or per card).
+MARKUP_MARKDOWN = "markdown"  # the default: Markdown with $...$ LaTeX
+MARKUP_PLAIN = "plain"  # character for character with its line breaks; only $...$ LaTeX rendered
+MARKUPS = (MARKUP_MARKDOWN, MARKUP_PLAIN)
+
 
 @dataclass(frozen=True, slots=True)
 class EngineSpec:
@@ -47,6 +52,7 @@ class Card:
     engine: EngineSpec | None = None
     errata: tuple[Erratum, ...] = ()
     line: int | None = field(default=None, compare=False)
+    markup: str | None = None  # None: the deck's
 
     def source_text(self, side: str) -> str:
         """The text of ``side`` as the source document had it, before errata."""
@@ -64,6 +70,11 @@ class Deck:
     source: str | None = None
     description: str | None = None
     tags: tuple[str, ...] = ()
+    markup: str = MARKUP_MARKDOWN
+
+    def markup_of(self, card: Card) -> str:
+        """How ``card``'s text is shown: its own ``markup`` or else the deck's."""
+        return card.markup or self.markup
 
     def card(self, card_id: str) -> Card:
         for card in self.cards:

@@ -17,15 +17,15 @@ from typing import Any
 
 import yaml
 
-from flashdl.deck.model import DECK_FORMAT, Card, Deck, EngineSpec, Erratum
+from flashdl.deck.model import DECK_FORMAT, MARKUP_MARKDOWN, MARKUPS, Card, Deck, EngineSpec, Erratum
 from flashdl.deck.yaml_canonical import load_canonical
 from flashdl.deck.yaml_syntax import QuotedStr, dump_yaml, iter_nodes, load_yaml, locate
 from flashdl.errors import InputError, SourcePosition
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 TAG_PATTERN = re.compile(r"^[^\s,]+$")
-DECK_KEYS = ("format", "id", "name", "source", "description", "tags", "cards")
-CARD_KEYS = ("id", "front", "back", "tags", "engine", "errata")
+DECK_KEYS = ("format", "id", "name", "markup", "source", "description", "tags", "cards")
+CARD_KEYS = ("id", "front", "back", "tags", "markup", "engine", "errata")
 _PLAIN_CARD_KEYS = frozenset(("id", "front", "back", "tags"))
 ENGINE_KEYS = ("family", "params", "vary")
 ERRATUM_KEYS = ("field", "original", "note")
@@ -124,6 +124,7 @@ def _deck(data: Any, known_families: Collection[str] | None) -> Deck:
         source=_text(data, "source", ()) or None,
         description=_text(data, "description", ()) or None,
         tags=_tags(data, ()),
+        markup=_markup(data, ()) or MARKUP_MARKDOWN,
     )
 
 
@@ -152,7 +153,17 @@ def _card(data: Any, path: Path, known_families: Collection[str] | None) -> Card
         tags=_tags(data, path),
         engine=engine,
         errata=_errata(data["errata"], path + ("errata",)) if "errata" in data else (),
+        markup=_markup(data, path),
     )
+
+
+def _markup(data: dict[str, Any], path: Path) -> str | None:
+    """The optional ``markup:`` (how text is shown): ``markdown`` or ``plain``; None if absent."""
+    value = data.get("markup")
+    if value is None or value in MARKUPS:
+        return value
+    raise _Invalid(path + ("markup",),
+                   f"'markup' must be {' or '.join(MARKUPS)}, not {value!r}")
 
 
 def _engine(data: Any, path: Path, known_families: Collection[str] | None) -> EngineSpec:
@@ -282,6 +293,8 @@ def _tags(data: dict[str, Any], path: Path) -> tuple[str, ...]:
 def deck_to_data(deck: Deck) -> dict[str, Any]:
     """The deck as the plain mapping a deck file holds (the inverse of validation)."""
     data: dict[str, Any] = {"format": DECK_FORMAT, "id": deck.id, "name": deck.name}
+    if deck.markup != MARKUP_MARKDOWN:  # the default is left out: older files stay as they were
+        data["markup"] = deck.markup
     if deck.source:
         data["source"] = deck.source
     if deck.description:
@@ -296,6 +309,8 @@ def card_to_data(card: Card) -> dict[str, Any]:
     data: dict[str, Any] = {"id": QuotedStr(card.id), "front": card.front, "back": card.back}
     if card.tags:
         data["tags"] = list(card.tags)
+    if card.markup is not None:
+        data["markup"] = card.markup
     if card.engine is not None:
         engine: dict[str, Any] = {"family": card.engine.family, "params": dict(card.engine.params)}
         if card.engine.vary:

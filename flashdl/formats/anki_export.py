@@ -19,10 +19,10 @@ import zipfile
 from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
-from flashdl.deck.model import Card, Deck
+from flashdl.deck.model import MARKUP_PLAIN, Card, Deck
 from flashdl.formats.anki_notetype import (AFMT, CSS, FIELDS, NOTETYPE_ID, NOTETYPE_NAME, QFMT,
                                            card_data, deck_marker, plain_card_data, tags_part)
-from flashdl.formats.html_markdown import markdown_to_html, markdown_to_html_many
+from flashdl.formats.html_markdown import markdown_to_html, markdown_to_html_many, plain_to_html
 
 SolutionFor = Callable[[Card], str | None]  # asked only of cards with an engine block
 _BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -33,7 +33,8 @@ ANKI_DECK_ID_BASE = 1 << 40
 
 NoteSource = tuple[str, str, str, tuple[str, ...], "Card | None"]
 """A note to write: ``(card id, front, back, tags, card)``, where ``card`` is the whole
-``Card`` only when it has an engine block or errata (the rare notes that need it)."""
+``Card`` only when it has an engine block, errata or its own ``markup`` (the rare notes that
+need it)."""
 
 _91_2, _91_4, _91_5 = 91 ** 2, 91 ** 4, 91 ** 5
 
@@ -79,7 +80,7 @@ def write_package(decks: Sequence[Deck], out: BinaryIO, *, now_ms: int,
 
 def note_sources(cards: Sequence[Card]) -> list[NoteSource]:
     return [(card.id, card.front, card.back, card.tags,
-             card if card.engine is not None or card.errata else None) for card in cards]
+             card if card.engine is not None or card.errata or card.markup else None) for card in cards]
 
 
 def write_notes(decks: Sequence[tuple[Deck, Sequence[NoteSource]]], out: BinaryIO, *, now_ms: int,
@@ -156,8 +157,7 @@ def _note_rows(first_id: int, deck: Deck, sources: Sequence[NoteSource],
     batch, tag texts made once per tag set, the full ``card_data`` only for the cards with
     engine blocks or errata."""
     count = len(sources)
-    rendered = markdown_to_html_many([source[1] for source in sources]
-                                     + [source[2] for source in sources])
+    rendered = _fields_html(deck, sources)
     deck_id, deck_tags = deck.id, deck.tags
     tag_texts: dict[tuple[str, ...], tuple[str, str]] = {}  # tags -> (notes.tags, card_data part)
     rows: list[tuple[object, ...]] = []
@@ -181,3 +181,18 @@ def _note_rows(first_id: int, deck: Deck, sources: Sequence[NoteSource],
                 f"{front_html}\x1f{back_html}\x1f{solution}\x1f{deck_id}/{card_id}\x1f{data}",
                 front_html))
     return rows
+
+
+def _fields_html(deck: Deck, sources: Sequence[NoteSource]) -> list[str]:
+    """Every front, then every back, as Anki field HTML: Markdown rendered, plain text
+    (``markup: plain``, the deck's or the card's own) escaped so it shows as written."""
+    fronts = [source[1] for source in sources]
+    backs = [source[2] for source in sources]
+    plain = [(card.markup if card is not None and card.markup else deck.markup) == MARKUP_PLAIN
+             for *_, card in sources]
+    if not any(plain):
+        return markdown_to_html_many(fronts + backs)
+    if all(plain):
+        return [plain_to_html(text) for text in fronts + backs]
+    return [plain_to_html(text) if is_plain else markdown_to_html(text)
+            for text, is_plain in zip(fronts + backs, plain + plain, strict=True)]

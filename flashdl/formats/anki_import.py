@@ -19,12 +19,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flashdl.deck.model import Card, Deck
+from flashdl.deck.model import MARKUP_MARKDOWN, Card, Deck
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.anki_collection import AnkiCard, AnkiCollection, AnkiNote, AnkiNotetype
 from flashdl.formats.anki_notetype import (FIELDS, engine_of, errata_of, fingerprint,
-                                           is_flashdl_notetype, position_of, read_card_data,
-                                           read_deck_marker, strip_deck_marker, tags_of)
+                                           is_flashdl_notetype, markup_of, position_of,
+                                           read_card_data, read_deck_marker, strip_deck_marker,
+                                           tags_of)
 from flashdl.formats.html_markdown import (html_to_markdown, is_plain, markdown_to_html,
                                            media_references)
 
@@ -145,7 +146,8 @@ class _DeckGroup:
         order = sorted(range(len(self.cards)), key=self.positions.__getitem__)
         deck = Deck(id=deck_id or slug_for_deck(self.name), name=self.name,
                     cards=tuple(map(self.cards.__getitem__, order)), source=self.meta.get("source"),
-                    description=description or None, tags=tags)
+                    description=description or None, tags=tags,
+                    markup=markup_of(self.meta) or MARKUP_MARKDOWN)
         return ImportedDeck(deck, tuple(map(self.anki_cards.__getitem__, order)))
 
 
@@ -185,7 +187,8 @@ def _flashdl_card(note: AnkiNote, front_html: str, back_html: str, card_field: s
     if tags is None:
         tags = tuple(t for t in (_clean_tag(tag) for tag in note.tags) if t and t not in deck_tags)
     card = Card(card_slug, front, back, tags, engine_of(data) if "engine" in data else None,
-                errata_of(data) if "errata" in data else ())
+                errata_of(data) if "errata" in data else (),
+                markup=markup_of(data) if "markup" in data else None)
     return deck_slug or None, card, position_of(data) if "pos" in data else None
 
 

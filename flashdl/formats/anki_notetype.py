@@ -21,7 +21,7 @@ import json
 import re
 from typing import Any
 
-from flashdl.deck.model import Card, Deck, EngineSpec, Erratum
+from flashdl.deck.model import MARKUP_MARKDOWN, MARKUPS, Card, Deck, EngineSpec, Erratum
 
 NOTETYPE_NAME = "flashdl"
 NOTETYPE_ID = 1_718_900_000_001  # fixed: Anki merges note types by id (genanki README)
@@ -63,9 +63,13 @@ def card_data(card: Card, position: int | None = None,
     if card.errata:
         errata = [{"note": e.note, "field": e.field, "original": e.original} for e in card.errata]
         parts.append(f',"errata":{_compact(errata)}')
+    if card.markup is not None:
+        parts.append(f',"markup":{_json_text(card.markup)}')
     if deck is not None:
         meta = {"id": deck.id, "description": deck.description, "source": deck.source,
                 "tags": list(deck.tags)}
+        if deck.markup != MARKUP_MARKDOWN:
+            meta["markup"] = deck.markup
         parts.append(f',"deck":{_compact(meta)}')
     parts.append("}")
     return "".join(parts)
@@ -161,6 +165,8 @@ def deck_marker(deck: Deck) -> str:
     """The comment appended to the Anki deck description."""
     meta = {"id": deck.id, "name": deck.name, "description": deck.description,
             "source": deck.source, "tags": list(deck.tags)}
+    if deck.markup != MARKUP_MARKDOWN:  # left out by default: older exports read the same
+        meta["markup"] = deck.markup
     text = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).replace("--", "-\\u002d")
     return f"<!--flashdl-deck {text}-->"
 
@@ -178,3 +184,9 @@ def read_deck_marker(description: str) -> dict[str, Any]:
 
 def strip_deck_marker(description: str) -> str:
     return _DECK_MARKER.sub("", description or "").strip()
+
+
+def markup_of(data: dict[str, Any]) -> str | None:
+    """The ``markup`` a card's or deck's flashdl data names, if it is one flashdl knows."""
+    value = data.get("markup")
+    return value if isinstance(value, str) and value in MARKUPS else None

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from flashdl.deck.model import TAG_INCOMPLETE, TAG_MISSING_FIGURE, Card, Deck
+from flashdl.deck.model import (
+    MARKUP_PLAIN,
+    TAG_INCOMPLETE,
+    TAG_MISSING_FIGURE,
+    Card,
+    Deck,
+)
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.figures import refers_to_figure
 from flashdl.formats.flashcard_segments import (
@@ -83,6 +89,7 @@ def parse_flashcard_text(text: str, filename: str, deck_id: str | None = None) -
         name=title,
         cards=tuple(builder.cards),
         source=PurePath(filename).name,
+        markup=MARKUP_PLAIN,  # text from a plain-text source: shown exactly as written
     )
     return ParseResult(deck, tuple(builder.skipped), tuple(builder.warnings))
 

@@ -113,6 +113,37 @@ def _render(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
     return out
 
 
+_PLAIN_SPECIAL = frozenset("$&<>\n")
+_SPACE_RUN = re.compile(r"(?<=\n) +| {2,}")  # an indent or a run of spaces: HTML would fold it
+
+
+def plain_to_html(text: str) -> str:
+    """The HTML an Anki field gets for a card of ``markup: plain`` (shown exactly as written).
+
+    Every character is kept: ``&``, ``<`` and ``>`` escaped, line breaks as
+    ``<br>``, runs of spaces and indents as no-break spaces (HTML would fold
+    them); ``$...$`` math becomes MathJax's ``\\(...\\)`` as for Markdown
+    cards, and ``\\$`` a dollar. Nothing else is read as markup: ``*``,
+    ``_``, ``#`` and backticks stay characters.
+    """
+    if _PLAIN_SPECIAL.isdisjoint(text) and "  " not in text and not text.startswith(" "):
+        return text
+    out = html.escape(text.replace(_HELD, ""), quote=False)
+    if out.startswith(" "):
+        out = "\n" + out  # so the first line's indent is found as every other line's (removed below)
+    pieces = _MATH_MD.split(out) if "$" in out else [out]
+    parts: list[str] = []
+    for index in range(0, len(pieces), 3):
+        piece = pieces[index].replace("\\$", "$")
+        piece = _SPACE_RUN.sub(lambda m: "&nbsp;" * len(m.group()), piece)
+        parts.append(piece.replace("\n", "<br>"))
+        if index + 2 < len(pieces):
+            display, inline = pieces[index + 1], pieces[index + 2]
+            parts.append(f"\\[{display}\\]" if display is not None else f"\\({inline}\\)")
+    joined = "".join(parts)
+    return joined[4:] if text.startswith(" ") else joined
+
+
 def _wrap(pattern: re.Pattern[str], text: str, template: str) -> str:
     """``pattern.sub`` with ``template`` around group 1, without a Python call per match."""
     pieces = pattern.split(text)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from flashdl.deck.model import Card, Deck
+from flashdl.deck.model import MARKUP_MARKDOWN, Card, Deck
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats import anki_notetype
 from flashdl.formats.anki_import import field_markdown, guid_slug, slug_for_deck
@@ -60,7 +60,8 @@ def decks_from_text(notes: TextNotes, filename: str, deck_id: str | None = None)
         draft.cards.append(card)
     return [Deck(id=slug, name=draft.name, cards=tuple(draft.cards),
                  description=draft.meta.get("description"), source=draft.meta.get("source"),
-                 tags=tuple(draft.meta.get("tags") or notes.tags))
+                 tags=tuple(draft.meta.get("tags") or notes.tags),
+                 markup=anki_notetype.markup_of(draft.meta) or MARKUP_MARKDOWN)
             for slug, draft in drafts.items()]
 
 
@@ -87,6 +88,7 @@ def _own_card(note: TextNote, columns: dict[str, int], html: bool) -> tuple[str 
     tags = anki_notetype.tags_of(data) if data else None
     card = Card(id=card_id, front=front, back=back, tags=note.tags if tags is None else tags,
                 engine=anki_notetype.engine_of(data), errata=anki_notetype.errata_of(data),
+                markup=anki_notetype.markup_of(data),
                 line=note.line)
     return deck_slug or None, card, data
 

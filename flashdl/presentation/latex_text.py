@@ -25,6 +25,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from flashdl.deck.model import MARKUP_MARKDOWN, MARKUP_PLAIN
+
 SUPERSCRIPTS = str.maketrans(
     "0123456789+-=()niTxajklmoprstuvwyz",
     "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀˣᵃʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻ",
@@ -50,7 +52,8 @@ def _is_atom(text: str) -> bool:
 def _tidy(text: str) -> str:
     """``\\partial L`` reads ∂L; runs of spaces become one."""
     text = re.sub(r"([∂∇√]) (?=\w)", r"\1", text)
-    text = re.sub(r" ([≤≥≠≈≡→←⇒∈×]) ?(?=\S)", r" \1 ", text)  # `a \leq b`: a space on both sides
+    text = re.sub(r" ([≤≥≠≈≡→←⇒×]) ?(?=\S)", r" \1 ", text)  # `a \leq b`: a space on both sides
+    text = re.sub(r"\s*([∼∈∉∝⊂⊆≪≫↦])\s*", r" \1 ", text)  # `W \sim N`, `x \in R`: always spaced
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
@@ -124,6 +127,9 @@ def _converter() -> Any:
         macros=[
             *(MacroTextSpec(name, simplify_repl=fraction) for name in ("frac", "dfrac", "tfrac")),
             MacroTextSpec("sqrt", simplify_repl=root),
+            MacroTextSpec("|", "‖"),  # a norm, ‖x‖ (pylatexenc drops it)
+            MacroTextSpec("quad", " "),
+            MacroTextSpec("qquad", "  "),
         ],
         specials=[SpecialsTextSpec("^", simplify_repl=script), SpecialsTextSpec("_", simplify_repl=script)],
     )
@@ -134,12 +140,70 @@ def _converter() -> Any:
     return converter
 
 
+# Operator names (``\\log``) take no argument in LaTeX, so ``\\log{x}`` would run together
+# as "logx": a control space keeps them apart, as the typeset formula does.
+_OPERATOR_GROUP = re.compile(
+    r"\\(log|ln|lg|exp|sin|cos|tan|sinh|cosh|tanh|max|min|arg|argmax|argmin|det|sup|inf|Pr)"
+    r"(?![A-Za-z])\s*(?=\{)"
+)
+# A word written right before a brace group (``Var{a_{out}}``) is a function applied to it:
+# "Var(a_out)", not "Vara_out".
+_WORD_BEFORE_GROUP = re.compile(
+    r"(?:(?<![\\A-Za-z])[A-Za-z]{2,}|\\(?:mathrm|operatorname|text|textrm|mathit)\{[A-Za-z]{2,}\})\{"
+)
+# A one-letter script right before another letter (``W_ia_i``): LaTeX scripts just the one
+# letter; a space keeps "W_i a_i" from reading as "W_(ia_i)".
+_SCRIPT_BEFORE_LETTER = re.compile(r"([_^])([A-Za-z])(?=[A-Za-z0-9\\])")
+
+
+def _matching_brace(text: str, start: int) -> int:
+    """The index of the ``}`` closing the ``{`` at ``start`` (-1 if unbalanced)."""
+    depth = 0
+    index = start
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
+def _prepare(latex: str) -> str:
+    """Source rewrites that keep a formula readable once it is on one line (see above)."""
+    latex = _OPERATOR_GROUP.sub(lambda m: f"\\{m.group(1)}\\ ", latex)
+    found = _WORD_BEFORE_GROUP.search(latex)
+    while found is not None:
+        opening = found.end() - 1
+        closing = _matching_brace(latex, opening)
+        if closing < 0:
+            break
+        latex = f"{latex[:opening]}\\left({latex[opening + 1:closing]}\\right){latex[closing + 1:]}"
+        found = _WORD_BEFORE_GROUP.search(latex, opening)
+    return _SCRIPT_BEFORE_LETTER.sub(
+        lambda m: m.group(0) if _scripts_cleanly(m.group(1), m.group(2)) else f"{m.group(1)}{m.group(2)} ",
+        latex,
+    )
+
+
+def _scripts_cleanly(mark: str, letter: str) -> bool:
+    """A letter that becomes a Unicode superscript needs no space after it (``x^ny``)."""
+    return mark == "^" and letter in _SUPERSCRIPT_SOURCE
+
+
 @lru_cache(maxsize=4096)
 def latex_to_unicode(latex: str) -> str:
     """One LaTeX formula (without its ``$``) as readable Unicode text."""
     from pylatexenc.latexwalker import LatexWalker
 
     converter = _converter()
+    latex = _prepare(latex)
     try:
         walker = LatexWalker(latex, latex_context=converter._flashdl_walker_db, tolerant_parsing=True)
         nodes, _, _ = walker.get_latex_nodes()
@@ -187,14 +251,22 @@ def render_math(markdown: str) -> str:
     return _outside_code(markdown, transform)
 
 
-def plain_text(markdown: str, *, width: int | None = None) -> str:
-    """One line of readable text (math converted, Markdown marks dropped) for lists."""
+def plain_text(markdown: str, *, width: int | None = None, markup: str = MARKUP_MARKDOWN) -> str:
+    """One line of readable text (math converted, Markdown marks dropped) for lists.
+
+    Text of ``markup: plain`` keeps every character (only its math is converted).
+    """
 
     def convert(latex: str, *, display: bool) -> str:
         return latex_to_unicode(latex)
 
-    text = _replace_math(markdown, convert).replace("\\$", "$")
-    text = re.sub(r"[`*#>]+|^\s*[-+] ", "", text, flags=re.MULTILINE)
+    if markup == MARKUP_PLAIN:
+        from flashdl.presentation.card_text import render_plain
+
+        text = render_plain(markdown)
+    else:
+        text = _replace_math(markdown, convert).replace("\\$", "$")
+        text = re.sub(r"[`*#>]+|^\s*[-+] ", "", text, flags=re.MULTILINE)
     text = " ".join(text.split())
     if width is not None and len(text) > width:
         text = text[: max(width - 1, 0)] + "…"

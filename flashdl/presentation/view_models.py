@@ -204,6 +204,11 @@ def session_summary(tally: SessionTally, *, due_tomorrow: int | None) -> Session
     return SessionSummary(tuple(lines))
 
 
+def errata_notes(errata: Iterable[Any], side: str) -> list[str]:
+    """The notes shown under ``side``: its own corrections and the card-wide ones."""
+    return [e.note for e in errata if e.field in (side, None)]
+
+
 def with_errata(text: str, errata: Iterable[Any], side: str) -> str:
     """A card side (Markdown) followed by the notes of the corrections made to it.
 
@@ -211,7 +216,7 @@ def with_errata(text: str, errata: Iterable[Any], side: str) -> str:
     ``errata``; the student sees the note, so a remembered wrong answer is
     corrected rather than silently replaced.
     """
-    notes = [e.note for e in errata if e.field in (side, None)]
+    notes = errata_notes(errata, side)
     if not notes:
         return text
     return text.rstrip() + "\n\n" + "\n\n".join(f"> ✎ Corrected: {note}" for note in notes)

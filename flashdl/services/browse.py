@@ -106,6 +106,7 @@ def card_details(store: Store, card: CardRef) -> CardDetails:
             )
             for r in history
         ),
+        markup=stored.markup,
     )
 
 
@@ -126,7 +127,7 @@ def search_cards(
     return [
         SearchHit(
             id=c.id, card=c.full_id, deck=c.deck, front=c.front, back=c.back, tags=c.tags,
-            due=c.state.due, suspended=c.suspended, retired=c.retired,
+            due=c.state.due, suspended=c.suspended, retired=c.retired, markup=c.markup,
         )
         for c in found
     ]

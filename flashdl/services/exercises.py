@@ -23,7 +23,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flashdl.deck.model import EngineSpec
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ def exercise_for(card: Any, next_seed: Callable[[], int]) -> ComputedExercise | 
     spec = card.engine
     if spec is None:
         return None
-    from flashdl.engine import EngineError, generate_variant, get_family
+    from flashdl.engine import EngineError, generate_variant
 
     try:
         if spec.vary:
@@ -68,10 +71,21 @@ def exercise_for(card: Any, next_seed: Callable[[], int]) -> ComputedExercise | 
                 card_id=card.id, family=spec.family, seed=seed, params=variant.params,
                 prompt=variant.prompt, answer=variant.answer, solution=variant.solution,
             )
+    except (EngineError, ValueError, TypeError, KeyError):
+        return None
+    return own_example(spec, card_id=card.id)
+
+
+def own_example(spec: EngineSpec, *, card_id: int = 0) -> ComputedExercise | None:
+    """The exercise of a card's own ``params`` (even when it varies), or None if the engine
+    cannot use them: the non-varying study exercise, and what ``flashdl show`` prints."""
+    from flashdl.engine import EngineError, get_family
+
+    try:
         family = get_family(spec.family)
         params = dict(spec.params)
         return ComputedExercise(
-            card_id=card.id, family=spec.family, seed=None, params=params, prompt=family.prompt(params),
+            card_id=card_id, family=spec.family, seed=None, params=params, prompt=family.prompt(params),
             answer=family.solve(params), solution=family.solution(params),
         )
     except (EngineError, ValueError, TypeError, KeyError):

@@ -154,7 +154,7 @@ class StudySession:
         if content is None or loaded is None:  # cannot happen: cards are retired, never deleted
             self._queue.remove(entry.card_id)
             raise LookupError(f"card {entry.card_id} vanished")
-        deck_slug, card_slug, front, back, tags, engine, errata = content
+        deck_slug, card_slug, front, back, tags, engine, errata, markup = content
         return StudyCard(
             id=entry.card_id,
             card=f"{deck_slug}/{card_slug}",
@@ -167,6 +167,7 @@ class StudySession:
             kind=entry.kind,
             state=loaded.state,
             revision=loaded.revision,
+            markup=markup,
         )
 
     def answer(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flashdl.deck.model import EngineSpec, Erratum
+from flashdl.deck.model import MARKUP_MARKDOWN, EngineSpec, Erratum
 from flashdl.scheduler.queue import QueueKind
 from flashdl.scheduler.sm2 import CardState, Rating, ReviewKind
 
@@ -40,6 +40,7 @@ class StudyCard:
     kind: QueueKind
     state: CardState
     revision: int  # pass back as expected_revision to detect changes under you
+    markup: str = MARKUP_MARKDOWN  # how the text is shown (``flashdl.presentation.card_text``)
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ class CardDetails:
     retired: bool
     revision: int
     history: tuple[ReviewEntry, ...]
+    markup: str = MARKUP_MARKDOWN
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ class SearchHit:
     due: date | None
     suspended: bool
     retired: bool
+    markup: str = MARKUP_MARKDOWN
 
 
 @dataclass(frozen=True)
@@ -219,3 +222,17 @@ class SyncReport:
     @property
     def restored(self) -> int:
         return sum(d.restored for d in self.decks)
+
+
+@dataclass(frozen=True)
+class CardContent:
+    """One card's content as its deck file gives it (``flashdl show``): no scheduling."""
+
+    card: str  # DECK/CARD
+    deck: str
+    front: str
+    back: str
+    tags: tuple[str, ...]
+    engine: EngineSpec | None
+    errata: tuple[Erratum, ...]
+    markup: str  # how the text is shown: the card's own markup, else its deck's

@@ -25,6 +25,7 @@ class DeckInfo(NamedTuple):
     description: str | None
     source: str | None
     tags: str  # JSON list
+    markup: str | None  # None: markdown
 
 
 class CardInfo(NamedTuple):
@@ -43,10 +44,11 @@ class CardInfo(NamedTuple):
     due: str | None
     last_review: str | None
     repeat_pending: int
+    markup: str | None  # the card's own; None: the deck's
 
 
 def deck_info(db: sqlite3.Connection, slug: str) -> DeckInfo | None:
-    row = db.execute("SELECT id, slug, name, description, source, tags FROM deck WHERE slug = ?",
+    row = db.execute("SELECT id, slug, name, description, source, tags, markup FROM deck WHERE slug = ?",
                      (slug,)).fetchone()
     return None if row is None else DeckInfo._make(row)
 
@@ -59,12 +61,12 @@ def deck_cards(db: sqlite3.Connection, deck_id: int) -> list[CardInfo]:
     """A deck's active (not retired) cards in file order."""
     return [CardInfo._make(row) for row in db.execute(
         "SELECT id, slug, front, back, tags, engine, errata, suspended, buried_until, repetitions, "
-        "ease, interval, due, last_review, repeat_pending FROM card "
+        "ease, interval, due, last_review, repeat_pending, markup FROM card "
         "WHERE deck_id = ? AND NOT retired ORDER BY position, id", (deck_id,))]
 
 
 def deck_card_texts(db: sqlite3.Connection, deck_id: int) -> list[tuple[Any, ...]]:
-    """``(position, id, slug, front, back, tags, engine, errata)`` of a deck's active cards, in
+    """``(position, id, slug, front, back, tags, engine, errata, markup)`` of a deck's active cards, in
     file order: what an .apkg export needs, as plain rows.
 
     Read as one range of card ids (a deck's cards are mostly contiguous), the
@@ -76,7 +78,7 @@ def deck_card_texts(db: sqlite3.Connection, deck_id: int) -> list[tuple[Any, ...
     if low is None:
         return []
     rows = db.execute(
-        "SELECT position, id, slug, front, back, tags, engine, errata FROM card "
+        "SELECT position, id, slug, front, back, tags, engine, errata, markup FROM card "
         "WHERE id BETWEEN ? AND ? AND +deck_id = ? AND NOT retired", (low, high, deck_id)).fetchall()
     rows.sort()  # by position, then id (unique): nothing further is compared
     return rows

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flashdl.deck.model import Deck
+from flashdl.deck.model import MARKUP_MARKDOWN, Deck
 from flashdl.scheduler.sm2 import INITIAL_EASE
 from flashdl.store.records import dump_json, engine_json, errata_json
 
@@ -30,14 +30,14 @@ class DeckSyncCounts:
 
 
 _INSERT_CARD = (
-    "INSERT INTO card (deck_id, slug, position, front, back, tags, engine, errata, retired, "
+    "INSERT INTO card (deck_id, slug, position, front, back, tags, engine, errata, markup, retired, "
     "created_ms, modified_ms, repetitions, ease, interval, due, last_review, repeat_pending, "
-    f"suspended, buried_until, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, {INITIAL_EASE}, "
+    f"suspended, buried_until, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, {INITIAL_EASE}, "
     "0, NULL, NULL, 0, 0, NULL, 0)"
 )
 _UPDATE_CARD = (
     "UPDATE card SET position = ?, front = ?, back = ?, tags = ?, engine = ?, errata = ?, "
-    "retired = 0, modified_ms = ? WHERE id = ?"
+    "markup = ?, retired = 0, modified_ms = ? WHERE id = ?"
 )
 
 
@@ -45,9 +45,9 @@ def sync_deck(db: sqlite3.Connection, deck: Deck, path: str | None, now_ms: int)
     """Merge one parsed deck into the store (inside the caller's transaction)."""
     deck_id, created = _upsert_deck(db, deck, path, now_ms)
     existing = {
-        slug: (card_id, (position, front, back, tags, engine, errata), bool(retired))
-        for card_id, slug, position, front, back, tags, engine, errata, retired in db.execute(
-            "SELECT id, slug, position, front, back, tags, engine, errata, retired "
+        slug: (card_id, (position, front, back, tags, engine, errata, markup), bool(retired))
+        for card_id, slug, position, front, back, tags, engine, errata, markup, retired in db.execute(
+            "SELECT id, slug, position, front, back, tags, engine, errata, markup, retired "
             "FROM card WHERE deck_id = ?",
             (deck_id,),
         )
@@ -69,6 +69,7 @@ def sync_deck(db: sqlite3.Connection, deck: Deck, path: str | None, now_ms: int)
             tags,
             engine_json(card.engine) if card.engine else None,
             errata_json(card.errata) if card.errata else None,
+            card.markup,
         )
         known = existing.pop(card.id, None)
         if known is None:
@@ -104,24 +105,25 @@ def _new_rows(deck: Deck, deck_id: int, now_ms: int,
             tags = tag_texts[card.tags] = dump_json(list(card.tags))
         yield (deck_id, card.id, position, card.front, card.back, tags,
                engine_json(card.engine) if card.engine else None,
-               errata_json(card.errata) if card.errata else None, now_ms, now_ms)
+               errata_json(card.errata) if card.errata else None, card.markup, now_ms, now_ms)
 
 
 def _upsert_deck(db: sqlite3.Connection, deck: Deck, path: str | None, now_ms: int) -> tuple[int, bool]:
-    fields = (deck.name, deck.description, deck.source, path, dump_json(list(deck.tags)))
+    markup = None if deck.markup == MARKUP_MARKDOWN else deck.markup  # NULL: the default
+    fields = (deck.name, deck.description, deck.source, path, dump_json(list(deck.tags)), markup)
     row = db.execute(
-        "SELECT id, name, description, source, path, tags FROM deck WHERE slug = ?", (deck.id,)
+        "SELECT id, name, description, source, path, tags, markup FROM deck WHERE slug = ?", (deck.id,)
     ).fetchone()
     if row is None:
         cursor = db.execute(
-            "INSERT INTO deck (slug, name, description, source, path, tags, new_per_day, "
-            "created_ms, modified_ms) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+            "INSERT INTO deck (slug, name, description, source, path, tags, markup, new_per_day, "
+            "created_ms, modified_ms) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
             (deck.id, *fields, now_ms, now_ms),
         )
         return int(cursor.lastrowid or 0), True
     if tuple(row[1:]) != fields:
         db.execute(
-            "UPDATE deck SET name = ?, description = ?, source = ?, path = ?, tags = ?, "
+            "UPDATE deck SET name = ?, description = ?, source = ?, path = ?, tags = ?, markup = ?, "
             "modified_ms = ? WHERE id = ?",
             (*fields, now_ms, row[0]),
         )

@@ -86,6 +86,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         to_version=6,
         statements=("DROP INDEX IF EXISTS ix_card_stats",),
     ),
+    Migration(
+        name="how card text is shown: the deck file's markup, per deck and per card",
+        from_version=6,
+        to_version=7,
+        statements=(
+            "ALTER TABLE deck ADD COLUMN markup VARCHAR",
+            "ALTER TABLE card ADD COLUMN markup VARCHAR",
+        ),
+    ),
 )
 
 

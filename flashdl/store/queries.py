@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import Connection, and_, case, func, literal, or_, select
 
-from flashdl.deck.model import EngineSpec, Erratum
+from flashdl.deck.model import MARKUP_MARKDOWN, EngineSpec, Erratum
 from flashdl.scheduler.queue import QueueEntry, QueueKind
 from flashdl.scheduler.sm2 import CardState, ReviewKind
 from flashdl.store.records import StoredCard, engine_from_json, errata_from_json
@@ -74,7 +74,7 @@ def card_id(conn: Connection, deck_slug: str, card_slug: str) -> int | None:
 def cards(conn: Connection, card_ids: list[int]) -> dict[int, StoredCard]:
     """Full records of the given cards (missing ids are left out)."""
     query = (
-        select(card, deck.c.slug.label("deck_slug"))
+        select(card, deck.c.slug.label("deck_slug"), deck.c.markup.label("deck_markup"))
         .join(deck, deck.c.id == card.c.deck_id)
         .where(card.c.id.in_(card_ids))
     )
@@ -84,7 +84,7 @@ def cards(conn: Connection, card_ids: list[int]) -> dict[int, StoredCard]:
 def deck_cards(conn: Connection, deck_id_: int, *, include_retired: bool = False) -> list[StoredCard]:
     """A deck's cards in file order (for export)."""
     query = (
-        select(card, deck.c.slug.label("deck_slug"))
+        select(card, deck.c.slug.label("deck_slug"), deck.c.markup.label("deck_markup"))
         .join(deck, deck.c.id == card.c.deck_id)
         .where(card.c.deck_id == deck_id_)
         .order_by(card.c.retired, card.c.position, card.c.id)
@@ -95,24 +95,26 @@ def deck_cards(conn: Connection, deck_id_: int, *, include_retired: bool = False
 
 
 _STUDY_CONTENT = (
-    "SELECT d.slug, c.slug, c.front, c.back, c.tags, c.engine, c.errata "
+    "SELECT d.slug, c.slug, c.front, c.back, c.tags, c.engine, c.errata, "
+    f"coalesce(c.markup, d.markup, '{MARKUP_MARKDOWN}') "
     "FROM card AS c JOIN deck AS d ON d.id = c.deck_id WHERE c.id = ?"
 )
 
 
 def study_content(
     conn: Connection, card_id_: int
-) -> tuple[str, str, str, str, tuple[str, ...], EngineSpec | None, tuple[Erratum, ...]] | None:
-    """(deck slug, card slug, front, back, tags, engine, errata) of one card.
+) -> tuple[str, str, str, str, tuple[str, ...], EngineSpec | None, tuple[Erratum, ...], str] | None:
+    """(deck slug, card slug, front, back, tags, engine, errata, markup) of one card.
 
+    ``markup`` is how its text is shown: the card's own, else its deck's.
     On the driver connection: the study screen asks for it at every card.
     """
     row = conn.connection.driver_connection.execute(_STUDY_CONTENT, (card_id_,)).fetchone()  # type: ignore[union-attr]
     if row is None:
         return None
-    deck_slug, card_slug, front, back, tags, engine, errata = row
+    deck_slug, card_slug, front, back, tags, engine, errata, markup = row
     return (deck_slug, card_slug, front, back, tuple(json.loads(tags)), engine_from_json(engine),
-            errata_from_json(errata))
+            errata_from_json(errata), markup)
 
 
 def fronts(conn: Connection, card_ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -131,7 +133,7 @@ def fronts(conn: Connection, card_ids: list[int]) -> dict[int, tuple[str, str]]:
 
 
 def _stored_card(row: object) -> StoredCard:
-    r = row  # a Row with card columns plus deck_slug
+    r = row  # a Row with card columns plus deck_slug and deck_markup
     return StoredCard(
         id=r.id, deck_id=r.deck_id, deck=r.deck_slug, slug=r.slug, position=r.position,  # type: ignore[attr-defined]
         front=r.front, back=r.back, tags=tuple(json.loads(r.tags)),  # type: ignore[attr-defined]
@@ -142,6 +144,7 @@ def _stored_card(row: object) -> StoredCard:
             repetitions=r.repetitions, ease=r.ease, interval=r.interval,  # type: ignore[attr-defined]
             due=r.due, last_review=r.last_review, repeat_pending=bool(r.repeat_pending),  # type: ignore[attr-defined]
         ),
+        markup=r.markup or r.deck_markup or MARKUP_MARKDOWN,  # type: ignore[attr-defined]
     )
 
 
@@ -305,7 +308,8 @@ def search(
     include_retired: bool = False,
 ) -> list[StoredCard]:
     """Cards whose front, back or tags contain every word (case-insensitive for ASCII)."""
-    query = select(card, deck.c.slug.label("deck_slug")).join(deck, deck.c.id == card.c.deck_id)
+    query = select(card, deck.c.slug.label("deck_slug"), deck.c.markup.label("deck_markup")).join(
+        deck, deck.c.id == card.c.deck_id)
     haystack = card.c.front + literal("\n") + card.c.back + literal("\n") + card.c.tags
     for word in words:
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -34,6 +34,7 @@ class StoredCard:
     buried_until: date | None
     revision: int
     state: CardState
+    markup: str = "markdown"  # how the text is shown: the card's own markup, else its deck's
 
     @property
     def full_id(self) -> str:

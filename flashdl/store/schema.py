@@ -25,7 +25,9 @@ for building the queue; 4 put ``due`` first in it, so a session reads its
 reviews a page at a time instead of all at once; 5 added covering indexes
 for the statistics (``flashdl.store.stats_queries``): the study-day index
 also holds the review facts, lapses have a partial index, and the cards
-one by interval and ease.
+one by interval and ease; 6 dropped that card index again; 7 added ``deck.markup`` and
+``card.markup``: how the text is shown (the deck file's ``markup:``; NULL on a deck is
+``markdown``, NULL on a card is its deck's).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # Due first: reviews are read a page at a time in (due, deck, position) order,
 # and a deck's new cards (due NULL) in file order, both straight off the index.
 QUEUE_INDEX_COLUMNS = (
@@ -77,6 +79,7 @@ class DeckRow(Base):
     path: Mapped[str | None] = mapped_column(String)  # the file it was last imported from
     tags: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of deck-wide tags
     new_per_day: Mapped[int | None] = mapped_column(Integer)  # None: the global setting
+    markup: Mapped[str | None] = mapped_column(String)  # `markup:` of the file; None: markdown
     created_ms: Mapped[int] = mapped_column(Integer)
     modified_ms: Mapped[int] = mapped_column(Integer)
 
@@ -98,6 +101,7 @@ class CardRow(Base):
     tags: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
     engine: Mapped[str | None] = mapped_column(Text)  # JSON {"family","params","vary"}
     errata: Mapped[str | None] = mapped_column(Text)  # JSON [{"note","field","original"}]
+    markup: Mapped[str | None] = mapped_column(String)  # the card's own `markup:`; None: the deck's
     retired: Mapped[bool] = mapped_column(default=False)  # gone from its deck file
     created_ms: Mapped[int] = mapped_column(Integer)
     modified_ms: Mapped[int] = mapped_column(Integer)  # last content change

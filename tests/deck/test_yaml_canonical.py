@@ -176,8 +176,9 @@ def simple_decks(draw: st.DrawFn) -> Deck:
         front, back = draw(_text | _long), draw(_text | _long)
         if not front.strip() and not back.strip():
             front = "front"
-        cards.append(Card(card_id, front, back, tuple(draw(tags))))
-    return Deck(id="d", name="D", cards=tuple(cards))
+        markup = draw(st.sampled_from([None] * 8 + ["markdown", "plain"]))  # outside the layout
+        cards.append(Card(card_id, front, back, tuple(draw(tags)), markup=markup))
+    return Deck(id="d", name="D", cards=tuple(cards), markup=draw(st.sampled_from(["markdown", "plain"])))
 
 
 @settings(max_examples=400, deadline=None)
@@ -244,3 +245,15 @@ def test_property_inputs_do_take_the_fast_path() -> None:
             x
           back: y
         """))
+
+
+def test_a_deck_with_markup_reads_the_same_either_way() -> None:
+    """``markup:`` in the header is read with it; a card's own ``markup:`` sends that card to libyaml."""
+    deck = Deck(id="d", name="D", markup="plain", cards=(
+        Card("001", "(1*1) + (2*0)\n", "- # channels\n", ("a",)),
+        Card("002", "*x*", "y", markup="markdown"),
+        Card("003", "z", "w"),
+    ))
+    text = dump_deck(deck)
+    assert agrees_with_libyaml(text)
+    assert parse_deck(text, "d.yaml") == deck

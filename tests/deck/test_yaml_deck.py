@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashdl.deck import Card, Deck, EngineSpec, Erratum, dump_deck, parse_deck
+from flashdl.deck.model import MARKUPS
 from flashdl.errors import InputError
 
 VALID = textwrap.dedent(
@@ -70,6 +71,9 @@ def test_design_example_parses_into_the_model() -> None:
         ("id: d\ncards:\n  - id: a\n    front: ''\n    back: ''\n", 3, 5, "neither front nor back"),
         ("id: d\ncards:\n  - id: a\n    front: x\n    back: y\n    tags: cnn\n", 6, 11, "'tags' must be a list"),
         ("id: d\ncards: [1, 2]\n", 2, 9, "a card must be a mapping"),
+        ("id: d\nmarkup: html\ncards: []\n", 2, 9, "'markup' must be markdown or plain"),
+        ("id: d\ncards:\n  - id: a\n    front: x\n    back: y\n    markup: true\n", 6, 13,
+         "'markup' must be markdown or plain"),
         ("id: d\nname: D\n", 1, 1, "missing key 'cards'"),
         ("format: flashdl-deck/9\nid: d\ncards: []\n", 1, 9, "unknown format"),
         ("id: d\nid: e\ncards: []\n", 2, 1, "duplicate key 'id'"),
@@ -167,7 +171,8 @@ def cards(draw: st.DrawFn, card_id: str) -> Card:
     engine = draw(st.none() | st.builds(EngineSpec, st.sampled_from(["conv2d_output_size"]), _params,
                                          st.booleans()))
     errata = draw(st.lists(st.builds(Erratum, _text.filter(str.strip), st.just("back"), _text), max_size=2))
-    return Card(card_id, front, back, draw(_tags), engine, tuple(errata))
+    markup = draw(st.sampled_from([None, None, None, "markdown", "plain"]))
+    return Card(card_id, front, back, draw(_tags), engine, tuple(errata), markup=markup)
 
 
 @st.composite
@@ -180,6 +185,7 @@ def decks(draw: st.DrawFn) -> Deck:
         source=draw(st.none() | _ids),
         description=draw(st.none() | _text.filter(str.strip)),
         tags=draw(_tags),
+        markup=draw(st.sampled_from(MARKUPS)),
     )
 
 
@@ -196,3 +202,27 @@ def test_arbitrary_text_either_parses_or_raises_input_error(text: str) -> None:
         parse_deck(text, "fuzz.yaml")
     except InputError as error:
         assert error.file == "fuzz.yaml" and error.message
+
+
+# -- markup -----------------------------------------------------------------------------------
+
+
+def test_markup_is_optional_per_deck_and_per_card() -> None:
+    text = ("format: flashdl-deck/1\nid: d\nname: D\nmarkup: plain\ncards:\n"
+            "- id: a\n  front: (1*1) + (2*0)\n  back: '- # channels'\n"
+            "- id: b\n  front: '**bold**'\n  back: y\n  markup: markdown\n")
+    deck = parse_deck(text, "d.yaml")
+    assert deck.markup == "plain"
+    assert [card.markup for card in deck.cards] == [None, "markdown"]
+    assert [deck.markup_of(card) for card in deck.cards] == ["plain", "markdown"]
+    old = parse_deck("id: d\ncards:\n- id: a\n  front: x\n  back: y\n", "old.yaml")
+    assert old.markup == "markdown" and old.markup_of(old.cards[0]) == "markdown"  # the default
+
+
+def test_markup_is_written_back_after_the_name_and_only_when_not_the_default() -> None:
+    deck = Deck(id="d", name="D", cards=(Card("a", "x", "y", markup="markdown"),), markup="plain")
+    text = dump_deck(deck)
+    assert text.startswith("format: flashdl-deck/1\nid: d\nname: D\nmarkup: plain\n")
+    assert "  markup: markdown\n" in text
+    assert "markup" not in dump_deck(Deck(id="d", name="D", cards=(Card("a", "x", "y"),)))
+    assert parse_deck(text, "d.yaml") == deck

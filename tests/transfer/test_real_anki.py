@@ -11,7 +11,7 @@ import pytest
 
 from flashdl.deck.files import load_deck_file
 from flashdl.formats.anki_export import note_guid
-from flashdl.formats.html_markdown import markdown_to_html
+from flashdl.formats.html_markdown import markdown_to_html, plain_to_html
 from transfer_helpers import CARDS, ok
 
 anki_collection = pytest.importorskip("anki.collection")
@@ -56,8 +56,10 @@ def test_anki_imports_every_bundled_deck_and_gives_it_back(
         notes = {col.get_note(nid)["Card"]: col.get_note(nid) for nid in note_ids}
         for card in deck.cards:
             note = notes[f"{deck.id}/{card.id}"]
-            assert note["Front"] == markdown_to_html(card.front)
-            assert note["Back"] == markdown_to_html(card.back)
+            # plain decks are HTML-escaped and keep their spaces and line breaks as written
+            field_html = plain_to_html if deck.markup_of(card) == "plain" else markdown_to_html
+            assert note["Front"] == field_html(card.front)
+            assert note["Back"] == field_html(card.back)
             assert note.guid == note_guid(deck.id, card.id)
             assert set(card.tags) <= set(note.tags)
             assert bool(note["Solution"]) == (card.engine is not None)

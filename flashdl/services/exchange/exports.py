@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flashdl.deck.model import Card, Deck
+from flashdl.deck.model import MARKUP_MARKDOWN, Card, Deck
 from flashdl.errors import UsageError
 from flashdl.formats import anki_notetype
 from flashdl.formats.revlog_csv import ExportRow
@@ -49,8 +49,10 @@ def deck_from_rows(info: DeckInfo, cards: list[CardInfo]) -> Deck:
         source=info.source or None, tags=tuple(json.loads(info.tags or "[]")),
         cards=tuple(Card(id=c.slug, front=c.front, back=c.back,
                          tags=_tags(c.tags),
-                         engine=engine_from_json(c.engine), errata=errata_from_json(c.errata))
-                    for c in cards))
+                         engine=engine_from_json(c.engine), errata=errata_from_json(c.errata),
+                         markup=c.markup)
+                    for c in cards),
+        markup=info.markup or MARKUP_MARKDOWN)
 
 
 def _tags(text: str | None) -> tuple[str, ...]:
@@ -138,17 +140,18 @@ def _export_apkg(store: Store, slug: str, out: Path, now: datetime) -> ExportRes
     tags_of: dict[str, tuple[str, ...]] = {}
     sources: list[NoteSource] = []
     append = sources.append
-    for _position, _id, card_slug, front, back, tags_text, engine, errata in rows:
+    for _position, _id, card_slug, front, back, tags_text, engine, errata, markup in rows:
         tags = tags_of.get(tags_text)
         if tags is None:
             tags = tags_of[tags_text] = _tags(tags_text)
-        if engine is None and errata is None:
+        if engine is None and errata is None and markup is None:
             append((card_slug, front, back, tags, None))
         else:
             card = Card(id=card_slug, front=front, back=back, tags=tags,
-                        engine=engine_from_json(engine), errata=errata_from_json(errata))
+                        engine=engine_from_json(engine), errata=errata_from_json(errata),
+                        markup=markup)
             append((card_slug, front, back, tags,
-                    card if card.engine is not None or card.errata else None))
+                    card if card.engine is not None or card.errata or card.markup else None))
     deck = deck_from_rows(info, [])
     with atomic_output(out) as handle:
         count = write_notes([(deck, sources)], handle, now_ms=to_ms(now),  # type: ignore[arg-type]

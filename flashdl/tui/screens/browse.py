@@ -115,9 +115,9 @@ class BrowseScreen(Screen[None]):
             return
         text = Text()
         text.append("Front ", style="bold")
-        text.append(plain_text(hit.front, width=300))
+        text.append(plain_text(hit.front, width=300, markup=hit.markup))
         text.append("\nBack  ", style="bold")
-        text.append(plain_text(hit.back, width=300))
+        text.append(plain_text(hit.back, width=300, markup=hit.markup))
         if hit.tags:
             text.append("\nTags  ", style="bold")
             text.append(", ".join(hit.tags))
@@ -166,4 +166,4 @@ def _row(hit: Any) -> tuple[str, str, str, str]:
     """A search hit as a table row: card, due, flags, the front on one line."""
     due = "new" if hit.due is None else hit.due.isoformat()
     flags = card_flags(suspended=hit.suspended, retired=hit.retired)
-    return hit.card, due, flags, plain_text(hit.front, width=FRONT_WIDTH)
+    return hit.card, due, flags, plain_text(hit.front, width=FRONT_WIDTH, markup=hit.markup)

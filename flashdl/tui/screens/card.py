@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
-from flashdl.presentation.view_models import history_row, plural, scheduling_lines, with_errata
+from flashdl.presentation.view_models import history_row, plural, scheduling_lines
 from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
 from flashdl.tui.widgets.footer import KeysFooter
 
@@ -93,9 +93,10 @@ class CardScreen(Screen[None]):
         if details.tags:
             table.add_row("Tags", ", ".join(details.tags))
         self.query_one("#card-scheduling", Static).update(table)
-        front = with_errata(details.front, details.errata, "front")
-        self.query_one("#card-front", CardFace).show_markdown(front)
-        self.query_one("#card-back", CardFace).show_markdown(with_errata(details.back, details.errata, "back"))
+        self.query_one("#card-front", CardFace).show_side(
+            details.front, markup=details.markup, errata=details.errata, side="front")
+        self.query_one("#card-back", CardFace).show_side(
+            details.back, markup=details.markup, errata=details.errata, side="back")
         history = self.query_one("#history", DataTable)
         history.clear()
         for entry in reversed(details.history):  # newest first

@@ -35,7 +35,6 @@ from flashdl.presentation.view_models import (
     COMPUTED_WRONG_GRADE,
     GRADE_MEANINGS,
     SessionTally,
-    with_errata,
 )
 from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
 from flashdl.tui.widgets.footer import KeysFooter
@@ -151,7 +150,8 @@ class StudyScreen(Screen[None]):
         self._shown_at = self.app.collection.timer()
         kind = KIND_LABELS.get(str(card.kind.value), str(card.kind.value))
         self.query_one("#card-meta", Static).update(Text(f"{kind} · {card.card}"))
-        self.query_one("#front", CardFace).show_markdown(with_errata(card.front, card.errata, "front"))
+        self.query_one("#front", CardFace).show_side(card.front, markup=card.markup, errata=card.errata,
+                                                     side="front")
         for name in ("back", "feedback", "solution", "exercise"):
             self.query_one(f"#{name}").display = False
         if exercise is not None:
@@ -194,7 +194,7 @@ class StudyScreen(Screen[None]):
 
     def _reveal_back(self) -> None:
         back = self.query_one("#back", CardFace)
-        back.show_markdown(with_errata(self.card.back, self.card.errata, "back"))
+        back.show_side(self.card.back, markup=self.card.markup, errata=self.card.errata, side="back")
         back.display = True
 
     # -------------------------------------------------------------- answering

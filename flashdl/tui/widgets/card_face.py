@@ -8,17 +8,21 @@ document, which cost more than the parse itself; ``card_markdown`` shares
 one. ``rich.markdown`` (with markdown-it and Pygments) takes ~0.1-0.3 s to
 import, so it is imported by the study screen's worker thread
 (``warm_up_rendering``), never before the first frame. Engine prompts and
-solutions are plain text laid out in columns (matrices), shown as they are.
+solutions are plain text laid out in columns (matrices), shown as they are, and so is the text
+of a ``markup: plain`` deck.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
 from rich.text import Text
 from textual.widgets import Static
 
+from flashdl.deck.model import MARKUP_MARKDOWN
+from flashdl.presentation.card_text import engine_text, render_side
 from flashdl.presentation.latex_text import render_math, warm_up
 
 
@@ -51,7 +55,13 @@ def card_markdown(markup: str, code_theme: str = "monokai") -> Any:
 
 
 class CardFace(Static):
-    """A card side; ``show_markdown`` for deck text, ``show_plain`` for engine text."""
+    """A card side (``show_side``) or an engine text (``show_plain``).
+
+    What is shown comes from ``flashdl.presentation.card_text``, the renderer
+    the line mode and ``flashdl show`` use too: Markdown is drawn by Rich,
+    plain text (``markup: plain`` decks, engine text) as a ``Text``, every
+    character as written.
+    """
 
     DEFAULT_CSS = """
     CardFace {
@@ -61,12 +71,23 @@ class CardFace(Static):
     }
     """
 
+    def show_side(self, text: str, *, markup: str = MARKUP_MARKDOWN, errata: Iterable[Any] = (),
+                  side: str = "back") -> None:
+        """One side of a card with the notes of its corrections, as the deck's markup says."""
+        shown = render_side(text, markup=markup, errata=errata, side=side)
+        if shown.markdown:
+            code_theme = "monokai" if self.app.current_theme.dark else "default"
+            self.update(card_markdown(shown.text, code_theme=code_theme))
+        else:
+            self.update(Text(shown.text))
+
     def show_markdown(self, text: str) -> None:
-        code_theme = "monokai" if self.app.current_theme.dark else "default"
-        self.update(card_markdown(render_math(text), code_theme=code_theme))
+        """Markdown text (math converted here); errata already appended by the caller."""
+        self.show_side(text, markup=MARKUP_MARKDOWN)
 
     def show_plain(self, text: str) -> None:
-        self.update(Text(text))
+        """An engine prompt or worked solution."""
+        self.update(Text(engine_text(text)))
 
 
 def warm_up_rendering() -> Any:
