@@ -145,8 +145,6 @@ def test_every_formula_of_the_bundled_decks_reads_without_tex() -> None:
         assert "\\" not in text, (latex, text)
 
 
-@pytest.mark.xfail(reason="content, not rendering: the erratum note of csw182-notes/027 quotes "
-                   "TeX source outside $...$; left to the engineers editing the cards", strict=False)
 def test_correction_notes_show_no_raw_tex() -> None:
     for deck in _decks():
         for card in deck.cards:
