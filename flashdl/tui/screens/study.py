@@ -26,13 +26,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
 from flashdl.errors import FlashdlError
-from flashdl.presentation.answer_view import (
-    Feedback,
-    answer_hint,
-    computed_feedback,
-    fits_side_by_side,
-    side_by_side,
-)
+from flashdl.presentation.answer_view import Feedback, answer_hint, computed_feedback
 from flashdl.presentation.view_models import (
     COMPUTED_DEFAULT_GRADE,
     COMPUTED_RIGHT_GRADES,
@@ -45,6 +39,7 @@ from flashdl.presentation.view_models import (
 from flashdl.services.exercises import ComputedExercise, exercise_for, preload_engine
 from flashdl.tui.messages import Failed, HomeRequested, SessionFinished
 from flashdl.tui.screens import FlashdlScreen
+from flashdl.tui.widgets.answer_feedback import AnswerFeedback
 from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
 from flashdl.tui.widgets.footer import KeysFooter
 from flashdl.tui.widgets.grade_bar import GradeBar
@@ -106,7 +101,7 @@ class StudyScreen(FlashdlScreen):
             yield Static("Loading today's cards…", id="card-meta", classes="status")
             yield CardFace(id="front")
             yield CardFace(id="exercise")
-            yield Static(id="feedback")
+            yield AnswerFeedback(id="feedback")
             yield CardFace(id="solution")
             yield CardFace(id="back")
         yield Input(id="answer", compact=True, select_on_focus=False)
@@ -237,20 +232,8 @@ class StudyScreen(FlashdlScreen):
             self._set_step(Step.WRONG)
 
     def _show_feedback(self, shown: Feedback) -> None:
-        text = Text()
-        text.append(shown.headline, style="bold")
-        if not shown.correct:
-            text.append(f"\n{shown.feedback}")
-        width = max(self.query_one("#card").size.width - 4, 20)
-        titles = ("Expected", "Your answer")
-        if fits_side_by_side(shown.expected, shown.given, width):
-            text.append("\n\n" + side_by_side(shown.expected, shown.given, titles=titles))
-        else:
-            text.append(f"\n\nExpected:\n{shown.expected}\n\nYour answer:\n{shown.given}")
-        feedback = self.query_one("#feedback", Static)
-        feedback.update(text)
-        feedback.set_class(shown.correct, "right")
-        feedback.set_class(not shown.correct, "wrong")
+        feedback = self.query_one("#feedback", AnswerFeedback)
+        feedback.show(shown, width=max(self.query_one("#card").size.width - 4, 20))
         feedback.display = True
         solution = self.query_one("#solution", CardFace)
         solution.show_plain(shown.solution)
