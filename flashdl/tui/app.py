@@ -95,6 +95,8 @@ class FlashdlApp(App[None]):
         self.collection.close()
 
     # ------------------------------------------------------------- navigation
+    # A request arrives a moment after its key: a second key handled meanwhile (a quick
+    # double enter) asks again, so a screen already on top is not pushed a second time.
 
     @on(HomeRequested)
     def _home_requested(self, message: HomeRequested) -> None:
@@ -135,17 +137,20 @@ class FlashdlApp(App[None]):
     def study(self, deck: str | None) -> None:
         from flashdl.tui.screens.study import StudyScreen
 
-        self.push_screen(StudyScreen(deck))
+        if not isinstance(self.screen, StudyScreen):
+            self.push_screen(StudyScreen(deck))
 
     def browse(self, query: str = "") -> None:
         from flashdl.tui.screens.browse import BrowseScreen
 
-        self.push_screen(BrowseScreen(query))
+        if not isinstance(self.screen, BrowseScreen):
+            self.push_screen(BrowseScreen(query))
 
     def show_stats(self, deck: str | None = None) -> None:
-        from flashdl.tui.screens.stats import make_stats_screen
+        from flashdl.tui.screens.stats import StatsScreen, make_stats_screen
 
-        self.push_screen(make_stats_screen(self.collection, deck))
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(make_stats_screen(self.collection, deck))
 
     def action_help(self) -> None:
         from flashdl.tui.screens.help import HelpScreen
