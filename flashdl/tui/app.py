@@ -37,6 +37,7 @@ from flashdl.errors import FlashdlError
 from flashdl.tui.collection import Collection
 from flashdl.tui.messages import (
     BrowseRequested,
+    CardRequested,
     Failed,
     HomeRequested,
     SessionFinished,
@@ -116,6 +117,10 @@ class FlashdlApp(App[None]):
     def _browse_requested(self, message: BrowseRequested) -> None:
         self.browse(message.query)
 
+    @on(CardRequested)
+    def _card_requested(self, message: CardRequested) -> None:
+        self.show_card(message.card_id)
+
     @on(StatsRequested)
     def _stats_requested(self, message: StatsRequested) -> None:
         self.show_stats(message.deck)
@@ -145,6 +150,12 @@ class FlashdlApp(App[None]):
 
         if not isinstance(self.screen, BrowseScreen):
             self.push_screen(BrowseScreen(query))
+
+    def show_card(self, card_id: int) -> None:
+        from flashdl.tui.screens.card import CardScreen
+
+        if not isinstance(self.screen, CardScreen):
+            self.push_screen(CardScreen(card_id))
 
     def show_stats(self, deck: str | None = None) -> None:
         from flashdl.tui.screens.stats import StatsScreen, make_stats_screen

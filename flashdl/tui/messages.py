@@ -48,6 +48,14 @@ class BrowseRequested(Message):
         self.query = query
 
 
+class CardRequested(Message):
+    """One card in full (its store id), from the browser."""
+
+    def __init__(self, card_id: int) -> None:
+        super().__init__()
+        self.card_id = card_id
+
+
 class StatsRequested(Message):
     """The statistics of ``deck`` (None: every deck)."""
 

@@ -26,6 +26,7 @@ from flashdl.presentation.view_models import (
     plural,
 )
 from flashdl.tui.collection import SEARCH_LIMIT
+from flashdl.tui.messages import CardRequested
 from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.footer import KeysFooter
 
@@ -145,9 +146,7 @@ class BrowseScreen(FlashdlScreen):
     def action_open_card(self) -> None:
         hit = self._current()
         if hit is not None:
-            from flashdl.tui.screens.card import CardScreen
-
-            self.app.push_screen(CardScreen(hit.id))
+            self.post_message(CardRequested(hit.id))
 
     def action_focus_search(self) -> None:
         self.query_one("#search-box", Input).focus()
