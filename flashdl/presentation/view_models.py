@@ -1,9 +1,10 @@
-"""Plain view-models for both front ends (the terminal UI and ``study --plain``): what they show, as text.
+"""Plain view-models for both front ends (the TUI and ``study --plain``): what they show, as text.
 
 Pure functions and small dataclasses, no Textual and no database: screens
 and commands pass in the services' records and render the strings returned
-here, and the tests check the wording without running an app. State is always spelled out
-in words or symbols (``✔ right``, ``new``), never carried by colour alone.
+here, and the tests check the wording without running an app. State is
+always spelled out in words or symbols (``✔ right``, ``new``), never carried
+by colour alone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from flashdl.scheduler.sm2 import PASS_GRADE, Grade, ReviewKind
+from flashdl.scheduler.sm2 import PASS_GRADE, REPEAT_BELOW, Grade, ReviewKind
 
 if TYPE_CHECKING:
     from flashdl.deck.model import Erratum
@@ -198,7 +199,8 @@ class SessionSummary:
 def session_summary(tally: SessionTally, *, due_tomorrow: int | None) -> SessionSummary:
     repeats = tally.count - tally.cards
     lines = [
-        ("Cards", f"{tally.cards}" + (f" ({plural(repeats, 'repeat')} of cards graded below 4)" if repeats else "")),
+        ("Cards", f"{tally.cards}"
+         + (f" ({plural(repeats, 'repeat')} of cards graded below {REPEAT_BELOW})" if repeats else "")),
         ("Answers", f"{tally.count}, {tally.passed} right (graded 3–5)"),
         ("Accuracy", percent(tally.passed, tally.count)),
         ("Time", duration_text(tally.seconds)

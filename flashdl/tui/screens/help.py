@@ -42,7 +42,9 @@ def screen_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "dismiss", "Close", key_display="esc")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", key_display="esc"),
+    ]
 
     def __init__(self, underneath: Screen[Any]) -> None:
         super().__init__()

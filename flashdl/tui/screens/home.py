@@ -159,7 +159,9 @@ class HomeScreen(FlashdlScreen):
 class DeckTable(DataTable[Any]):
     """The deck table; its ``enter`` is shown in the footer as Study."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Study", tooltip="Study the selected deck")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Study", tooltip="Study the selected deck"),
+    ]
 
 
 def _add_columns(table: DataTable[Any], lines: list[DeckLine]) -> None:

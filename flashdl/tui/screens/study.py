@@ -36,6 +36,7 @@ from flashdl.presentation.view_models import (
     SessionTally,
     with_errata,
 )
+from flashdl.scheduler.sm2 import REPEAT_BELOW
 from flashdl.services.exercises import ComputedExercise, exercise_for, preload_engine
 from flashdl.tui.messages import Failed, HomeRequested, SessionFinished
 from flashdl.tui.screens import FlashdlScreen
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from flashdl.services.study import StudySession
     from flashdl.services.views import StudyCard
 
-KIND_LABELS = {"new": "new card", "review": "review", "learning": "again today (graded below 4)"}
+KIND_LABELS = {"new": "new card", "review": "review", "learning": f"again today (graded below {REPEAT_BELOW})"}
 
 
 class Step(Enum):
