@@ -6,8 +6,8 @@
 - ``messages``: what a screen posts to ask the app for another screen.
 - ``screens``: home (decks), study, summary, browse, card, stats, help; their
   base ``FlashdlScreen`` gives them the app, typed.
-- ``widgets``: the card face, the grade bar, the session progress line, the
-  keys footer, the charts.
+- ``widgets``: the card face, the card under study, the verdict on a typed
+  answer, the grade bar, the session progress line, the keys footer, the charts.
 
 What both front ends show as text (view models, LaTeX to Unicode, answer
 layout) is in ``flashdl.presentation``; engine use cases are in

@@ -18,15 +18,13 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
 from flashdl.errors import FlashdlError
-from flashdl.presentation.answer_view import Feedback, answer_hint, computed_feedback
+from flashdl.presentation.answer_view import answer_hint, computed_feedback
 from flashdl.presentation.view_models import (
     COMPUTED_DEFAULT_GRADE,
     COMPUTED_RIGHT_GRADES,
@@ -34,23 +32,19 @@ from flashdl.presentation.view_models import (
     DEFAULT_GRADE,
     GRADE_MEANINGS,
     SessionTally,
-    with_errata,
 )
-from flashdl.scheduler.sm2 import REPEAT_BELOW
 from flashdl.services.exercises import ComputedExercise, exercise_for, preload_engine
 from flashdl.tui.messages import Failed, HomeRequested, SessionFinished
 from flashdl.tui.screens import FlashdlScreen
-from flashdl.tui.widgets.answer_feedback import AnswerFeedback
-from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
+from flashdl.tui.widgets.card_face import warm_up_rendering
 from flashdl.tui.widgets.footer import KeysFooter
 from flashdl.tui.widgets.grade_bar import GradeBar
 from flashdl.tui.widgets.session_progress import SessionProgress
+from flashdl.tui.widgets.study_card import StudyCardView
 
 if TYPE_CHECKING:
     from flashdl.services.study import StudySession
     from flashdl.services.views import StudyCard
-
-KIND_LABELS = {"new": "new card", "review": "review", "learning": f"again today (graded below {REPEAT_BELOW})"}
 
 
 class Step(Enum):
@@ -98,23 +92,12 @@ class StudyScreen(FlashdlScreen):
         title = f"flashdl · studying {self.deck}" if self.deck else "flashdl · studying all decks"
         yield Static(title, classes="title", id="study-title")
         yield SessionProgress(id="progress")
-        with VerticalScroll(id="card"):
-            yield Static("Loading today's cards…", id="card-meta", classes="status")
-            yield CardFace(id="front")
-            yield CardFace(id="exercise")
-            yield AnswerFeedback(id="feedback")
-            yield CardFace(id="solution")
-            yield CardFace(id="back")
+        yield StudyCardView(id="card")
         yield Input(id="answer", compact=True, select_on_focus=False)
         yield GradeBar(id="grades")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        for name, title in (("back", "Answer"), ("solution", "Worked solution"), ("exercise", "Exercise")):
-            widget = self.query_one(f"#{name}")
-            widget.border_title = title
-            widget.display = False
-        self.query_one("#feedback").display = False
         self.query_one("#answer").display = False
         self.call_after_refresh(self._start)
 
@@ -159,20 +142,7 @@ class StudyScreen(FlashdlScreen):
             exercise = exercise_for(card, self.collection.next_seed)
         self.exercise = exercise
         self._shown_at = self.collection.timer()
-        kind = KIND_LABELS.get(str(card.kind.value), str(card.kind.value))
-        self.query_one("#card-meta", Static).update(Text(f"{kind} · {card.card}"))
-        self.query_one("#front", CardFace).show_markdown(with_errata(card.front, card.errata, "front"))
-        for name in ("back", "feedback", "solution", "exercise"):
-            self.query_one(f"#{name}").display = False
-        if exercise is not None:
-            panel = self.query_one("#exercise", CardFace)
-            panel.border_title = (f"Exercise · new numbers each review ({exercise.family})"
-                                  if exercise.varies else f"Exercise ({exercise.family})")
-            panel.show_plain(exercise.prompt)
-            panel.display = True
-        card_area = self.query_one("#card", VerticalScroll)
-        if card_area.scroll_y:  # an immediate scroll, only when needed: no second frame per card
-            card_area.scroll_home(animate=False, immediate=True)
+        self.query_one(StudyCardView).show_card(card, exercise)
         self.query_one(SessionProgress).show(self.tally.count, session.counts())
         answer = self.query_one("#answer", Input)
         if exercise is not None:
@@ -203,11 +173,8 @@ class StudyScreen(FlashdlScreen):
             bar.show_hint(("enter", "next card"), ("u", "undo (try again)"), ("s", "suspend"), ("q", "end"))
 
     def _reveal_back(self) -> None:
-        if self.card is None:
-            return
-        back = self.query_one("#back", CardFace)
-        back.show_markdown(with_errata(self.card.back, self.card.errata, "back"))
-        back.display = True
+        if self.card is not None:
+            self.query_one(StudyCardView).reveal_back(self.card)
 
     # -------------------------------------------------------------- answering
 
@@ -225,21 +192,12 @@ class StudyScreen(FlashdlScreen):
         answer.disabled = True
         answer.display = False
         self.set_focus(None)
-        self._show_feedback(shown)
+        self.query_one(StudyCardView).show_feedback(shown)
         self._reveal_back()
         if shown.correct:
             self._set_step(Step.RIGHT)
         elif self._record(COMPUTED_WRONG_GRADE):
             self._set_step(Step.WRONG)
-
-    def _show_feedback(self, shown: Feedback) -> None:
-        feedback = self.query_one("#feedback", AnswerFeedback)
-        feedback.show(shown, width=max(self.query_one("#card").size.width - 4, 20))
-        feedback.display = True
-        solution = self.query_one("#solution", CardFace)
-        solution.show_plain(shown.solution)
-        solution.display = True
-        self.call_after_refresh(feedback.scroll_visible, top=True, animate=False)
 
     def _session(self) -> StudySession:
         """The loaded session: every step after LOADING has one."""
@@ -300,7 +258,7 @@ class StudyScreen(FlashdlScreen):
     def action_reveal(self) -> None:
         if self.step is Step.FRONT:
             self._reveal_back()
-            self.call_after_refresh(self._show_back_if_hidden)
+            self.call_after_refresh(self.query_one(StudyCardView).show_back_if_hidden)
             self._set_step(Step.BACK)
 
     def action_grade(self, grade: int) -> None:
@@ -335,12 +293,6 @@ class StudyScreen(FlashdlScreen):
         self.notify(f"Suspended {self.card.card} (unsuspend it from browse).")
         self._show_next()
 
-    def _show_back_if_hidden(self) -> None:
-        """Scroll the answer into view when it lands below the fold (long cards only)."""
-        card_area, back = self.query_one("#card", VerticalScroll), self.query_one("#back")
-        if back.region.bottom > card_area.region.bottom and back.region.y >= card_area.region.bottom - 2:
-            back.scroll_visible(animate=False, top=True)
-
     def action_bury(self) -> None:
         if self.card is None or self.step in (Step.LOADING, Step.DONE):
             return
@@ -359,12 +311,10 @@ class StudyScreen(FlashdlScreen):
             self.action_leave()
 
     def action_scroll(self, lines: int) -> None:
-        card = self.query_one("#card", VerticalScroll)
-        card.scroll_relative(y=lines, animate=False, immediate=True)
+        self.query_one(StudyCardView).scroll_lines(lines)
 
     def action_page(self, direction: int) -> None:
-        card = self.query_one("#card", VerticalScroll)
-        card.scroll_relative(y=direction * max(card.size.height - 2, 1), animate=False, immediate=True)
+        self.query_one(StudyCardView).scroll_pages(direction)
 
     def action_leave(self) -> None:
         if self.step is Step.DONE:
