@@ -3,6 +3,10 @@
 This module must stay light: ``flashdl --help`` imports neither textual,
 numpy nor sqlalchemy. Each subcommand names its handler as
 ``"module:function"``, imported only when that subcommand runs.
+
+The two front ends never import each other: line-mode commands live in
+``flashdl.commands``, the terminal UI in ``flashdl.tui``, and this module is
+the one place that chooses between them (``home`` and ``study`` below).
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"flashdl {__version__}")
     _global_options(parser, suppress=False)
-    parser.set_defaults(handler="flashdl.commands.tui:home")
+    parser.set_defaults(handler="flashdl.cli:home")
     common = argparse.ArgumentParser(add_help=False)
     _global_options(common, suppress=True)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -67,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     def json_flag(cmd: argparse.ArgumentParser) -> None:
         cmd.add_argument("--json", action="store_true", help="machine-readable output on stdout")
 
-    study = command("study", "flashdl.commands.plain_study:study", "study due cards in the terminal UI")
+    study = command("study", "flashdl.cli:study", "study due cards in the terminal UI")
     study.add_argument("deck", nargs="?", metavar="DECK", help="deck id (default: all decks)")
     study.add_argument("--plain", action="store_true",
                        help="line mode: print each card, read answers from stdin (screen readers, pipes)")
@@ -173,29 +177,29 @@ def resolve_handler(spec: str) -> Callable[[argparse.Namespace, Context], int]:
     return getattr(module, function_name)  # type: ignore[no-any-return]
 
 
-def home_screen_args(argv: Sequence[str]) -> argparse.Namespace | None:
-    """``flashdl [--db PATH] [--now ISO-8601]`` read without building the parser.
+def home(args: argparse.Namespace, ctx: Context) -> int:
+    """``flashdl`` with no command: the terminal UI's home screen."""
+    return _run_tui(ctx)
 
-    That is how the terminal UI starts, and building every command's parser is
-    ~4 ms of the wait for its first frame. Only these spellings are read here,
-    each option at most once and no value starting with ``-``; anything else
-    (a command, ``--help``, ``--db=PATH``, an abbreviation) goes to argparse.
-    """
-    values: dict[str, str | None] = {"db": None, "now": None}
-    if len(argv) % 2:
-        return None
-    for option, value in zip(argv[::2], argv[1::2]):
-        name = option[2:]
-        if option not in ("--db", "--now") or values[name] is not None or value.startswith("-"):
-            return None
-        values[name] = value
-    return argparse.Namespace(**values, handler="flashdl.commands.tui:home")
+
+def study(args: argparse.Namespace, ctx: Context) -> int:
+    """``flashdl study [DECK]``: the terminal UI, or line mode (``flashdl.commands``) with ``--plain``."""
+    if args.plain:
+        from flashdl.commands.plain_study import study as study_in_lines
+
+        return study_in_lines(args, ctx)
+    return _run_tui(ctx, study=args.deck, study_all=args.deck is None)
+
+
+def _run_tui(ctx: Context, *, study: str | None = None, study_all: bool = False) -> int:
+    # The only import of flashdl.tui outside it; lazy, so other commands never load Textual.
+    from flashdl.tui.launch import run_tui
+
+    return run_tui(ctx.db_path, ctx.clock, study=study, study_all=study_all)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = home_screen_args(sys.argv[1:] if argv is None else argv)
-    if args is None:
-        args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     from flashdl.commands.context import Context
     from flashdl.errors import FlashdlError
 

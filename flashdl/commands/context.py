@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from flashdl.clock import FixedClock, SystemClock, Clock, parse_moment
+from flashdl.clock import Clock, FixedClock, SystemClock, parse_moment
 from flashdl.errors import UsageError
 
 if TYPE_CHECKING:

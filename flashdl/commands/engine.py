@@ -29,7 +29,8 @@ def families(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         emit_json(ctx, rows)
     else:
-        emit_line(ctx, table([[row["family"], row["title"]] for row in rows], ["family", "exercise"]))
+        emit_line(ctx, table([[name, family.title] for name, family in sorted(FAMILIES.items())],
+                             ["family", "exercise"]))
     return EXIT_OK
 
 

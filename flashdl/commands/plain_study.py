@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from flashdl.commands.context import Context
 
 if TYPE_CHECKING:
-    from flashdl.services.study import StudySession
-    from flashdl.services.exercises import ComputedExercise
     from flashdl.presentation.view_models import SessionTally
+    from flashdl.services.exercises import ComputedExercise
+    from flashdl.services.study import StudySession
+    from flashdl.services.views import ComputedAnswer, StudyCard
 
 _KEYS = frozenset("qusb?")
 HELP = ("keys: enter = show the answer / next, 0-5 = grade, u = undo the last grade, "
@@ -32,16 +33,12 @@ HELP = ("keys: enter = show the answer / next, 0-5 = grade, u = undo the last gr
 
 
 def study(args: argparse.Namespace, ctx: Context) -> int:
-    """``flashdl study``: line mode with ``--plain``, else the terminal UI."""
-    if not getattr(args, "plain", False):
-        from flashdl.commands.tui import study as study_in_tui
-
-        return study_in_tui(args, ctx)
+    """``flashdl study --plain`` (``flashdl.cli.study`` sends the other case to the terminal UI)."""
     import sys
 
     from flashdl.services.deck_sync import ensure_bundled_decks
-    from flashdl.services.study import StudySession
     from flashdl.services.exercises import random_seeds
+    from flashdl.services.study import StudySession
 
     deck = getattr(args, "deck", None)
     with ctx.open_store() as store:
@@ -55,7 +52,7 @@ def study(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _side(card: Any, side: str) -> str:
+def _side(card: StudyCard, side: str) -> str:
     """A side of a ``StudyCard`` as the study screen shows it (the one renderer of both)."""
     from flashdl.presentation.card_text import render_side
 
@@ -94,9 +91,10 @@ class PlainSession:
 
     # ----------------------------------------------------------------- one card
 
-    def _study(self, card: Any) -> None:
+    def _study(self, card: StudyCard) -> None:
+        from flashdl.presentation.view_models import DEFAULT_GRADE, progress_text
+        from flashdl.scheduler.sm2 import Grade
         from flashdl.services.exercises import exercise_for
-        from flashdl.presentation.view_models import progress_text
 
         exercise = exercise_for(card, lambda: next(self.seeds))
         self._say("")
@@ -115,14 +113,17 @@ class PlainSession:
                 return
         self._say("--- answer")
         self._say(_side(card, "back"))
-        self._grade(card, shown_at, range(6), default=4)
+        self._grade(card, shown_at, tuple(Grade), default=DEFAULT_GRADE)
 
-    def _computed(self, card: Any, exercise: ComputedExercise, shown_at: float) -> None:
-        from flashdl.services.views import ComputedAnswer
+    def _computed(self, card: StudyCard, exercise: ComputedExercise, shown_at: float) -> None:
         from flashdl.presentation.answer_view import answer_hint, computed_feedback
         from flashdl.presentation.card_text import engine_text
-        from flashdl.presentation.view_models import (COMPUTED_DEFAULT_GRADE, COMPUTED_RIGHT_GRADES,
-                                                      COMPUTED_WRONG_GRADE)
+        from flashdl.presentation.view_models import (
+            COMPUTED_DEFAULT_GRADE,
+            COMPUTED_RIGHT_GRADES,
+            COMPUTED_WRONG_GRADE,
+        )
+        from flashdl.services.views import ComputedAnswer
 
         self._say(f"--- exercise ({exercise.family}"
                   + (", new numbers each review)" if exercise.varies else ")"))
@@ -154,8 +155,8 @@ class PlainSession:
             if reply == "" or not self._card_command(reply, None):
                 return
 
-    def _grade(self, card: Any, shown_at: float, grades: Any, *, default: int,
-               answer: Any = None) -> None:
+    def _grade(self, card: StudyCard, shown_at: float, grades: Sequence[int], *, default: int,
+               answer: ComputedAnswer | None = None) -> None:
         from flashdl.presentation.view_models import grade_line
 
         self._say(grade_line(grades, default=default))
@@ -172,7 +173,7 @@ class PlainSession:
             if not self._card_command(reply, card):
                 return
 
-    def _record(self, card: Any, grade: int, shown_at: float, answer: Any) -> None:
+    def _record(self, card: StudyCard, grade: int, shown_at: float, answer: ComputedAnswer | None) -> None:
         from flashdl.errors import FlashdlError
         from flashdl.presentation.view_models import relative_day
 
@@ -191,7 +192,7 @@ class PlainSession:
 
     # ----------------------------------------------------------------- commands
 
-    def _card_command(self, reply: str, card: Any) -> bool:
+    def _card_command(self, reply: str, card: StudyCard | None) -> bool:
         """Run ``u``/``s``/``b``/``q``/``?``; True to stay on the card."""
         command = reply.lower()
         if command == "q":

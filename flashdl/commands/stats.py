@@ -13,12 +13,21 @@ import argparse
 from flashdl.commands.context import Context
 from flashdl.commands.output import emit_json, emit_line, table
 from flashdl.errors import FlashdlError, UsageError
+from flashdl.presentation.charts import (
+    LEVELS,
+    bar_length,
+    column_rows,
+    ease_label,
+    fit_columns,
+    interval_label,
+    trim_empty,
+)
 from flashdl.services.stats import StatsReport, stats_of_file
 
 WIDTH = 80
 CHART_HEIGHT = 5
 BAR_WIDTH = 36
-UNICODE_LEVELS = " ▁▂▃▄▅▆▇█"
+UNICODE_LEVELS = LEVELS
 ASCII_LEVELS = " ..::||##"
 
 
@@ -44,8 +53,8 @@ def render_report(r: StatsReport, *, unicode: bool = True) -> str:
     levels = UNICODE_LEVELS if unicode else ASCII_LEVELS
     dot = " · " if unicode else " - "
     lines = [
-        f"Statistics: {r.deck or 'all decks'}{dot}study day {r.today.isoformat()}"
-        f"{dot}last {r.days} days",
+        (f"Statistics: {r.deck or 'all decks'}{dot}study day {r.today.isoformat()}"
+         f"{dot}last {r.days} days"),
         "",
     ]
     c, t, ret = r.cards, r.studied_today, r.retention
@@ -59,21 +68,21 @@ def render_report(r: StatsReport, *, unicode: bool = True) -> str:
                                  f"mature {_retention(ret.mature, ret.mature_reviews)}"], dot)
     total = sum(d.count for d in r.reviews_by_day)
     right = sum(d.correct for d in r.reviews_by_day)
-    lines += ["", f"Reviews per day, last {r.days} days: {_count(total, 'review')}, "
-              f"{right} correct{_percent(right, total)}"]
+    lines += ["", (f"Reviews per day, last {r.days} days: {_count(total, 'review')}, "
+                   f"{right} correct{_percent(right, total)}")]
     lines += column_chart([d.count for d in r.reviews_by_day],
                           [d.date.strftime("%m-%d") for d in r.reviews_by_day], levels)
     due_total = sum(d.due for d in r.forecast)
-    lines += ["", f"Due in the next {r.days} days: {_count(due_total, 'card')}, "
-              f"{r.forecast[0].due} today (overdue included)"]
+    lines += ["", (f"Due in the next {r.days} days: {_count(due_total, 'card')}, "
+                   f"{r.forecast[0].due} today (overdue included)")]
     lines += column_chart([d.due for d in r.forecast],
                           [d.date.strftime("%m-%d") for d in r.forecast], levels)
     lines += ["", "Intervals of seen cards"]
-    lines += bar_rows(_trim([(_interval_label(b.min, b.max), b.count)
-                             for b in r.interval_histogram]),
+    lines += bar_rows(trim_empty([(interval_label(b.min, b.max, dash="-"), b.count)
+                                  for b in r.interval_histogram]),
                       levels[-1] if unicode else "#")
     lines += ["", "E-Factors of seen cards"]
-    lines += bar_rows(_trim([(_ease_label(b.min, b.max), b.count) for b in r.ease_histogram]),
+    lines += bar_rows(trim_empty([(ease_label(b.min, b.max, dash="-"), b.count) for b in r.ease_histogram]),
                       levels[-1] if unicode else "#")
     lines += ["", "Hardest cards (most lapses, lowest E-Factor)"]
     if r.hardest:
@@ -98,20 +107,12 @@ def column_chart(values: list[int], labels: list[str], levels: str) -> list[str]
     Each value gets one or two columns; beyond ~70 values, neighbours are summed.
     """
     room = WIDTH - 8
-    group = max(1, -(-len(values) // room))
-    values = [sum(values[i:i + group]) for i in range(0, len(values), group)]
-    labels = labels[::group]
+    values, labels = fit_columns(values, labels, room)
     step = 2 if len(values) * 2 <= room else 1
-    top = max(values, default=0)
-    if top == 0:
+    cells = column_rows(values, CHART_HEIGHT, step=step, levels=levels)
+    if not cells:
         return ["  (none)"]
-    eighths = [max(1, round(v * CHART_HEIGHT * 8 / top)) if v else 0 for v in values]
-    rows = []
-    for row in range(CHART_HEIGHT):
-        floor = (CHART_HEIGHT - 1 - row) * 8
-        cells = "".join(levels[min(8, max(0, e - floor))] * step for e in eighths)
-        axis = f"{top:>6} │" if row == 0 else "       │"
-        rows.append(axis + cells)
+    rows = [(f"{max(values):>6} │" if index == 0 else "       │") + row for index, row in enumerate(cells)]
     width = len(values) * step
     first, last = labels[0], labels[-1]
     rows.append("       └" + "─" * width)
@@ -129,8 +130,7 @@ def bar_rows(rows: list[tuple[str, int]], block: str) -> list[str]:
     width = max(len(label) for label, _count in rows)
     out = []
     for label, count in rows:
-        length = round(count * BAR_WIDTH / top)
-        bar = block * (length if length or not count else 1)
+        bar = block * bar_length(count, top, BAR_WIDTH)
         out.append(f"  {label.ljust(width)}  {bar.ljust(BAR_WIDTH)} {count}")
     return out
 
@@ -144,28 +144,6 @@ def _wrap(label: str, items: list[str], dot: str) -> list[str]:
         else:
             lines.append(" " * 11 + item)
     return lines
-
-
-def _trim(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Drop the empty buckets at either end (keeps at least one)."""
-    counts = [count for _label, count in rows]
-    if not any(counts):
-        return rows[:1]
-    first = next(i for i, n in enumerate(counts) if n)
-    last = len(counts) - next(i for i, n in enumerate(reversed(counts)) if n)
-    return rows[first:last]
-
-
-def _interval_label(low: float, high: float | None) -> str:
-    if high is None:
-        return f"{low:g}+ d"
-    if high - low == 1:
-        return f"{low:g} d"
-    return f"{low:g}-{high - 1:g} d"
-
-
-def _ease_label(low: float, high: float | None) -> str:
-    return f"{low:.1f}+" if high is None else f"{low:.1f}-{high:.1f}"
 
 
 def _indent(text: str) -> list[str]:

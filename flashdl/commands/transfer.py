@@ -180,7 +180,7 @@ def _print_report(ctx: Context, report: SyncReport | ImportReport, as_json: bool
     sync: SyncReport = extra.sync if extra else report  # type: ignore[assignment]
     history = extra.history if extra else None
     if as_json:
-        data = {"decks": [
+        data: dict[str, object] = {"decks": [
             {"deck": d.deck, "path": d.path, "added": d.added, "updated": d.updated,
              "retired": d.retired, "restored": d.restored, "unchanged": d.unchanged}
             for d in sync.decks

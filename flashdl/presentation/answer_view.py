@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flashdl.presentation.view_models import COMPUTED_WRONG_GRADE, GRADE_MEANINGS
+
+if TYPE_CHECKING:
+    from flashdl.engine import Verdict
 
 
 def _number_text(value: Any) -> str:
@@ -110,7 +113,7 @@ class Feedback:
     solution: str
 
 
-def computed_feedback(verdict: Any, *, answer: Any, solution: str, typed: str | None = None) -> Feedback:
+def computed_feedback(verdict: Verdict, *, answer: Any, solution: str, typed: str | None = None) -> Feedback:
     """From an engine ``Verdict`` and the variant's answer and worked solution.
 
     The typed answer is shown as the engine read it (a matrix aligned); a
@@ -149,5 +152,5 @@ def side_by_side(left: str, right: str, *, gap: int = 4, titles: tuple[str, str]
 
 
 def fits_side_by_side(left: str, right: str, width: int, gap: int = 4) -> bool:
-    widest = lambda text: max((len(line) for line in text.splitlines()), default=0)  # noqa: E731
+    widest = lambda text: max((len(line) for line in text.splitlines()), default=0)
     return widest(left) + gap + widest(right) <= width

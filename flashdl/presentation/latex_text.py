@@ -80,8 +80,8 @@ def subscript(text: str) -> str:
 @lru_cache(maxsize=1)
 def _converter() -> Any:
     """A LatexNodes2Text with flashdl's rules (built once; ~5 ms)."""
-    from pylatexenc import latexwalker, macrospec
-    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, SpecialsTextSpec
+    from pylatexenc import latexwalker, macrospec  # type: ignore[import-untyped]
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, SpecialsTextSpec  # type: ignore[import-untyped]
     from pylatexenc.latex2text import get_default_latex_context_db as text_db
 
     walker_db = latexwalker.get_default_latex_context_db()
@@ -200,7 +200,7 @@ def _scripts_cleanly(mark: str, letter: str) -> bool:
 @lru_cache(maxsize=4096)
 def latex_to_unicode(latex: str) -> str:
     """One LaTeX formula (without its ``$``) as readable Unicode text."""
-    from pylatexenc.latexwalker import LatexWalker
+    from pylatexenc.latexwalker import LatexWalker  # type: ignore[import-untyped]
 
     converter = _converter()
     latex = _prepare(latex)

@@ -1,9 +1,10 @@
-"""Plain view-models for the terminal UI: what each screen shows, as text.
+"""Plain view-models for both front ends (the TUI and ``study --plain``): what they show, as text.
 
 Pure functions and small dataclasses, no Textual and no database: screens
-pass in the services' records and render the strings returned here, and the
-tests check the wording without running an app. State is always spelled out
-in words or symbols (``✔ right``, ``new``), never carried by colour alone.
+and commands pass in the services' records and render the strings returned
+here, and the tests check the wording without running an app. State is
+always spelled out in words or symbols (``✔ right``, ``new``), never carried
+by colour alone.
 """
 
 from __future__ import annotations
@@ -11,33 +12,45 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
-GRADE_MEANINGS: dict[int, str] = {
-    0: "blackout",
-    1: "wrong, familiar",
-    2: "wrong, easy to recall",
-    3: "right, hard",
-    4: "right, hesitated",
-    5: "perfect",
+from flashdl.scheduler.sm2 import PASS_GRADE, REPEAT_BELOW, Grade, ReviewKind
+
+if TYPE_CHECKING:
+    from flashdl.deck.model import Erratum
+    from flashdl.services.views import (
+        CardDetails,
+        DeckSummary,
+        QueueCounts,
+        ReviewEntry,
+    )
+
+GRADE_MEANINGS: dict[Grade, str] = {
+    Grade.BLACKOUT: "blackout",
+    Grade.WRONG_FAMILIAR: "wrong, familiar",
+    Grade.WRONG_EASY_RECALL: "wrong, easy to recall",
+    Grade.HARD: "right, hard",
+    Grade.HESITANT: "right, hesitated",
+    Grade.PERFECT: "perfect",
 }
-"""SM-2 grade meanings (DESIGN §4), short enough for an 80-column grade bar."""
+"""What each SM-2 grade (``sm2.Grade``, DESIGN §4) says, short enough for an 80-column grade bar."""
 
-GRADE_SHORT: dict[int, str] = {
-    0: "blackout", 1: "wrong", 2: "nearly", 3: "hard", 4: "hesitated", 5: "perfect",
+GRADE_SHORT: dict[Grade, str] = {
+    Grade.BLACKOUT: "blackout", Grade.WRONG_FAMILIAR: "wrong", Grade.WRONG_EASY_RECALL: "nearly",
+    Grade.HARD: "hard", Grade.HESITANT: "hesitated", Grade.PERFECT: "perfect",
 }
-PASS_GRADE = 3
-COMPUTED_WRONG_GRADE = 1  # a wrong typed answer is recorded as "wrong, familiar"
-COMPUTED_DEFAULT_GRADE = 4  # enter after a right typed answer
-COMPUTED_RIGHT_GRADES = (3, 4, 5)
+DEFAULT_GRADE = Grade.HESITANT  # enter after the answer is shown
+COMPUTED_WRONG_GRADE = Grade.WRONG_FAMILIAR  # a wrong typed answer is recorded as "wrong, familiar"
+COMPUTED_DEFAULT_GRADE = Grade.HESITANT  # enter after a right typed answer
+COMPUTED_RIGHT_GRADES = tuple(grade for grade in Grade if grade >= PASS_GRADE)  # 3, 4, 5
 
 
-def grade_line(grades: Iterable[int] = range(6), *, default: int | None = None) -> str:
+def grade_line(grades: Iterable[int] = tuple(Grade), *, default: int | None = None) -> str:
     """``0 blackout · 1 wrong, familiar · …``; the default grade is marked ``(enter)``."""
     parts = []
     for grade in grades:
         mark = " (enter)" if grade == default else ""
-        parts.append(f"{grade} {GRADE_MEANINGS[grade]}{mark}")
+        parts.append(f"{grade} {GRADE_MEANINGS[Grade(grade)]}{mark}")
     return " · ".join(parts)
 
 
@@ -47,7 +60,7 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 def duration_text(seconds: float) -> str:
     """``45 s``, ``3 min 05 s``, ``1 h 02 min``."""
-    whole = max(0, int(round(seconds)))
+    whole = max(0, round(seconds))
     if whole < 60:
         return f"{whole} s"
     minutes, secs = divmod(whole, 60)
@@ -94,12 +107,8 @@ class DeckLine:
     total: int
     today: str  # today's progress, in words
 
-    @property
-    def has_work(self) -> bool:
-        return self.new + self.learning + self.due > 0
 
-
-def deck_line(summary: Any) -> DeckLine:
+def deck_line(summary: DeckSummary) -> DeckLine:
     """A ``flashdl.services.views.DeckSummary`` as the home table shows it."""
     done = summary.reviewed_today
     today = f"{done} done, {percent(summary.correct_today, done)} right" if done else "–"
@@ -114,7 +123,7 @@ def deck_line(summary: Any) -> DeckLine:
     )
 
 
-def today_banner(summaries: Sequence[Any]) -> str:
+def today_banner(summaries: Sequence[DeckSummary]) -> str:
     """The home screen's one-line summary of today across all decks."""
     reviewed = sum(s.reviewed_today for s in summaries)
     correct = sum(s.correct_today for s in summaries)
@@ -134,7 +143,7 @@ def today_banner(summaries: Sequence[Any]) -> str:
 # ---------------------------------------------------------------------- study
 
 
-def progress_text(done: int, counts: Any) -> str:
+def progress_text(done: int, counts: QueueCounts) -> str:
     """``12 done · 13 left: 5 new · 2 learning · 6 review`` (counts: ``QueueCounts``)."""
     return (
         f"{done} done · {counts.total} left: {counts.new} new · "
@@ -190,7 +199,8 @@ class SessionSummary:
 def session_summary(tally: SessionTally, *, due_tomorrow: int | None) -> SessionSummary:
     repeats = tally.count - tally.cards
     lines = [
-        ("Cards", f"{tally.cards}" + (f" ({plural(repeats, 'repeat')} of cards graded below 4)" if repeats else "")),
+        ("Cards", f"{tally.cards}"
+         + (f" ({plural(repeats, 'repeat')} of cards graded below {REPEAT_BELOW})" if repeats else "")),
         ("Answers", f"{tally.count}, {tally.passed} right (graded 3–5)"),
         ("Accuracy", percent(tally.passed, tally.count)),
         ("Time", duration_text(tally.seconds)
@@ -204,12 +214,12 @@ def session_summary(tally: SessionTally, *, due_tomorrow: int | None) -> Session
     return SessionSummary(tuple(lines))
 
 
-def errata_notes(errata: Iterable[Any], side: str) -> list[str]:
+def errata_notes(errata: Iterable[Erratum], side: str) -> list[str]:
     """The notes shown under ``side``: its own corrections and the card-wide ones."""
     return [e.note for e in errata if e.field in (side, None)]
 
 
-def with_errata(text: str, errata: Iterable[Any], side: str) -> str:
+def with_errata(text: str, errata: Iterable[Erratum], side: str) -> str:
     """A card side (Markdown) followed by the notes of the corrections made to it.
 
     Deck authors fix wrong answers from the source by hand and say so in
@@ -269,7 +279,7 @@ def card_flags(*, suspended: bool, retired: bool, buried_until: date | None = No
     return ", ".join(flags)
 
 
-def scheduling_lines(details: Any, today: date) -> list[tuple[str, str]]:
+def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]:
     """A ``CardDetails``' scheduling as (label, value) pairs."""
     state = details.state
     graded = [entry for entry in details.history]
@@ -292,13 +302,13 @@ def scheduling_lines(details: Any, today: date) -> list[tuple[str, str]]:
     return lines
 
 
-KIND_NAMES = {0: "new", 1: "review", 2: "drill"}
+KIND_NAMES = {kind: kind.name.lower() for kind in ReviewKind}  # new, review, drill
 
 
-def history_row(entry: Any) -> tuple[str, str, str, str, str, str]:
+def history_row(entry: ReviewEntry) -> tuple[str, str, str, str, str, str]:
     """(when, grade, kind, interval, ease, typed) for one ``ReviewEntry``."""
     when = entry.reviewed_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    grade = f"{entry.grade} {GRADE_SHORT[entry.grade]}"
+    grade = f"{entry.grade} {GRADE_SHORT[Grade(entry.grade)]}"
     interval = f"{entry.interval_before}→{entry.interval_after} d"
     ease = f"{ease_text(entry.ease_before)}→{ease_text(entry.ease_after)}"
     if entry.typed_answer is None:
@@ -306,4 +316,4 @@ def history_row(entry: Any) -> tuple[str, str, str, str, str, str]:
     else:
         mark = "✔" if entry.answer_correct else "✘"
         typed = f"{mark} {entry.typed_answer}"
-    return when, grade, KIND_NAMES.get(int(entry.kind), str(entry.kind)), interval, ease, typed
+    return when, grade, KIND_NAMES[ReviewKind(entry.kind)], interval, ease, typed

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flashdl.deck.model import EngineSpec
+    from flashdl.engine import Verdict
+    from flashdl.services.views import StudyCard
 
 
 @dataclass(frozen=True)
@@ -36,14 +38,14 @@ class ComputedExercise:
     seed: int | None  # None: the card's own params
     params: dict[str, Any]
     prompt: str  # the exercise, in the engine's words (plain text, matrices aligned)
-    answer: Any
+    answer: Any  # the engine's value: a number, a vector or a matrix
     solution: str
 
     @property
     def varies(self) -> bool:
         return self.seed is not None
 
-    def check(self, text: str) -> Any:
+    def check(self, text: str) -> Verdict:
         """The engine's ``Verdict`` for ``text`` (never raises for a bad answer)."""
         from flashdl.engine import EngineError, Verdict, get_family
 
@@ -53,7 +55,7 @@ class ComputedExercise:
             return Verdict(correct=False, expected="", given=text, feedback=f"could not check: {error}")
 
 
-def exercise_for(card: Any, next_seed: Callable[[], int]) -> ComputedExercise | None:
+def exercise_for(card: StudyCard, next_seed: Callable[[], int]) -> ComputedExercise | None:
     """The exercise for a ``StudyCard`` with an engine block (see the module docstring).
 
     ``next_seed`` is called only for a varying card: one seed per review.

@@ -4,32 +4,46 @@
 injected (posting's ``make_posting``), so tests run it on a temp database,
 a fixed clock and fixed variant seeds. The app itself only routes between
 screens; the screens hold the behaviour, the collection holds the data
-access, and ``app.tcss`` the shared styles and the home screen's.
+access, and ``app.tcss`` the shared styles and the home screen's. Screens
+ask for another screen by posting a message (``flashdl.tui.messages``),
+handled here ("attributes down, messages up").
 
 Start-up is kept lean: only the home (or study) screen is imported before
 the first frame, and home is the app's first screen (no blank screen under
 it); the database (SQLAlchemy) and the view-models are imported by that
 screen's worker thread after the frame is drawn; the other screens and the
 engine are imported when first needed; the garbage collector is off until
-the first frame (``flashdl.commands.tui``).
+the first frame (``flashdl.tui.launch``).
 """
 
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.theme import Theme
+from textual import on
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from flashdl.clock import Clock, SystemClock
 from flashdl.errors import FlashdlError
 from flashdl.tui.collection import Collection
+from flashdl.tui.messages import (
+    BrowseRequested,
+    CardRequested,
+    Failed,
+    HomeRequested,
+    SessionFinished,
+    StatsRequested,
+    StudyRequested,
+)
 
 
 class FlashdlApp(App[None]):
@@ -37,7 +51,7 @@ class FlashdlApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "flashdl"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         # Textual's own pair, copied exactly (INTEROP §4), then flashdl's.
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
@@ -70,7 +84,7 @@ class FlashdlApp(App[None]):
         # Rich's default inline-code style is cyan on black, a black box on a light theme;
         # reverse video reads in dark, light and NO_COLOR alike.
         self.console.push_theme(Theme({"markdown.code": "bold reverse"}))
-        # `flashdl` turns the garbage collector off for start-up (commands/tui.py):
+        # `flashdl` turns the garbage collector off for start-up (tui/launch.py):
         # back on once the first frame is drawn.
         self.call_after_refresh(gc.enable)
         if self._start_study:
@@ -82,6 +96,38 @@ class FlashdlApp(App[None]):
         self.collection.close()
 
     # ------------------------------------------------------------- navigation
+    # A request arrives a moment after its key: a second key handled meanwhile (a quick
+    # double enter) asks again, so a screen already on top is not pushed a second time.
+
+    @on(HomeRequested)
+    def _home_requested(self, message: HomeRequested) -> None:
+        self.go_home()
+
+    @on(StudyRequested)
+    def _study_requested(self, message: StudyRequested) -> None:
+        self.study(message.deck)
+
+    @on(SessionFinished)
+    def _session_finished(self, message: SessionFinished) -> None:
+        from flashdl.tui.screens.summary import SummaryScreen
+
+        self.switch_screen(SummaryScreen(message.tally, message.deck))
+
+    @on(BrowseRequested)
+    def _browse_requested(self, message: BrowseRequested) -> None:
+        self.browse(message.query)
+
+    @on(CardRequested)
+    def _card_requested(self, message: CardRequested) -> None:
+        self.show_card(message.card_id)
+
+    @on(StatsRequested)
+    def _stats_requested(self, message: StatsRequested) -> None:
+        self.show_stats(message.deck)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.fail(message.error)
 
     def go_home(self) -> None:
         """Back to the deck list (it is under every other screen, or replaces them)."""
@@ -96,17 +142,26 @@ class FlashdlApp(App[None]):
     def study(self, deck: str | None) -> None:
         from flashdl.tui.screens.study import StudyScreen
 
-        self.push_screen(StudyScreen(deck))
+        if not isinstance(self.screen, StudyScreen):
+            self.push_screen(StudyScreen(deck))
 
     def browse(self, query: str = "") -> None:
         from flashdl.tui.screens.browse import BrowseScreen
 
-        self.push_screen(BrowseScreen(query))
+        if not isinstance(self.screen, BrowseScreen):
+            self.push_screen(BrowseScreen(query))
+
+    def show_card(self, card_id: int) -> None:
+        from flashdl.tui.screens.card import CardScreen
+
+        if not isinstance(self.screen, CardScreen):
+            self.push_screen(CardScreen(card_id))
 
     def show_stats(self, deck: str | None = None) -> None:
-        from flashdl.tui.screens.stats import make_stats_screen
+        from flashdl.tui.screens.stats import StatsScreen, make_stats_screen
 
-        self.push_screen(make_stats_screen(self.collection, deck))
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(make_stats_screen(self.collection, deck))
 
     def action_help(self) -> None:
         from flashdl.tui.screens.help import HelpScreen
@@ -133,7 +188,7 @@ class FlashdlApp(App[None]):
             yield SystemCommand(action.description, help_text, callback)
         yield from super().get_system_commands(screen)
 
-    async def _run_from_palette(self, action: str, node: Any) -> None:
+    async def _run_from_palette(self, action: str, node: DOMNode) -> None:
         await self.run_action(action, node)
 
 
@@ -154,8 +209,6 @@ def make_app(
     study [DECK]``). ``seeds`` yields the seed of each computed-card variant
     (default: random); ``timer`` measures answer times (default: monotonic).
     """
-    options: dict[str, Any] = {"seeds": seeds, "import_bundled": import_bundled, "bundled_dir": bundled_dir}
-    if timer is not None:
-        options["timer"] = timer
-    collection = Collection(db_path, clock or SystemClock(), **options)
+    collection = Collection(db_path, clock or SystemClock(), seeds=seeds, timer=timer or time.monotonic,
+                            import_bundled=import_bundled, bundled_dir=bundled_dir)
     return FlashdlApp(collection, study=study, study_all=study_all)

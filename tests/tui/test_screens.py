@@ -54,6 +54,20 @@ async def test_home_lists_decks_with_counts_then_studies_the_selected_one(db_pat
         ]
 
 
+async def test_a_quick_double_enter_opens_one_study_screen(db_path: Path) -> None:
+    """Screens ask for the next screen by a message: two keys handled before the app acts
+    on the first ask twice, and the second ask must not stack another session."""
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await decks_listed(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.action_study_selected()
+        home.action_study_selected()
+        await settle(pilot)
+        assert [type(screen) for screen in app.screen_stack] == [HomeScreen, StudyScreen]
+
+
 async def test_empty_database_gets_the_bundled_decks(tmp_path: Path) -> None:
     app = build_app(tmp_path / "new.sqlite3", import_bundled=True, bundled_dir=DECKS)
     async with app.run_test(size=SIZE) as pilot:

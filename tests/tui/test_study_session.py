@@ -7,12 +7,11 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input
+from tui_helpers import SIZE, build_app, card_shown, details, grades, settle
 
 from flashdl.scheduler.sm2 import ReviewKind
 from flashdl.tui.screens.study import Step, StudyScreen
 from flashdl.tui.screens.summary import SummaryScreen
-
-from tui_helpers import SIZE, build_app, card_shown, details, grades, settle
 
 
 def as_typed(answer: Any) -> str:
@@ -203,3 +202,22 @@ async def test_q_ends_the_session_with_a_summary_then_home(db_path: Path) -> Non
         from flashdl.tui.screens.home import HomeScreen
 
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_keys_between_the_end_and_the_summary_change_nothing(db_path: Path) -> None:
+    """Ending a session asks the app for the summary by a message: keys handled before it
+    shows (a quick ``q`` then ``u``) must not act on the last card."""
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        await grade_plain(pilot, 4)
+        screen.action_leave()  # the summary is asked for...
+        screen.action_undo()  # ...and these run before it is shown
+        screen.action_suspend()
+        screen.action_leave()
+        assert screen.step is Step.DONE
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert app.screen.tally.count == 1
+    assert grades(db_path, "tui-sample/size") == [4]
+    assert not details(db_path, "tui-sample/relu").suspended

@@ -28,7 +28,7 @@ def test_no_sql_in_the_ui(path: Path) -> None:
 
 def test_first_screen_imports_neither_sqlalchemy_nor_numpy() -> None:
     code = (
-        "import sys; import flashdl.cli, flashdl.commands.tui, flashdl.tui.app, "
+        "import sys; import flashdl.cli, flashdl.tui.launch, flashdl.tui.app, "
         "flashdl.tui.screens.home, flashdl.tui.screens.study; "
         "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
     )
@@ -59,23 +59,3 @@ def test_the_home_screen_is_drawn_without_the_other_screens() -> None:
     assert not {m for m in modules if m.startswith("flashdl.tui.screens.") and m != "flashdl.tui.screens.home"}
     assert not {m for m in modules if m.startswith(("flashdl.services", "flashdl.store", "flashdl.engine"))}
     assert "flashdl.presentation.view_models" not in modules  # imported by the worker, with the data
-
-
-@pytest.mark.parametrize("argv", [
-    [], ["--db", "a.sqlite3"], ["--now", "2025-03-03T10:00"], ["--db", "a", "--now", "2025-03-03T10:00"],
-    ["--now", "2025-03-03T10:00", "--db", ""], ["--db", "study"],
-])
-def test_the_home_screen_arguments_read_as_argparse_reads_them(argv: list[str]) -> None:
-    from flashdl.cli import build_parser, home_screen_args
-
-    assert home_screen_args(argv) == build_parser().parse_args(argv)
-
-
-@pytest.mark.parametrize("argv", [
-    ["study"], ["--db"], ["--db=a"], ["--d", "a"], ["--db", "a", "--db", "b"], ["--now", "-05:00"],
-    ["--help"], ["--version"], ["--db", "a", "decks"], ["--", "x"],
-])
-def test_anything_else_goes_to_argparse(argv: list[str]) -> None:
-    from flashdl.cli import home_screen_args
-
-    assert home_screen_args(argv) is None

@@ -7,29 +7,38 @@ latest search's results are shown.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
+from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
 from flashdl.errors import FlashdlError
-from flashdl.tui.collection import SEARCH_LIMIT
 from flashdl.presentation.latex_text import plain_text
-from flashdl.presentation.view_models import card_flags, matches_tags, parse_search, plural
+from flashdl.presentation.view_models import (
+    card_flags,
+    matches_tags,
+    parse_search,
+    plural,
+)
+from flashdl.tui.collection import SEARCH_LIMIT
+from flashdl.tui.messages import CardRequested
+from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.footer import KeysFooter
+
+if TYPE_CHECKING:
+    from flashdl.services.views import SearchHit
 
 SEARCH_DELAY = 0.15  # seconds of no typing before searching
 FRONT_WIDTH = 200  # characters kept of a front in the table (the column clips to the screen)
 
 
-class BrowseScreen(Screen[None]):
-    BINDINGS = [
+class BrowseScreen(FlashdlScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_card", "Details", id="open_card", tooltip="Scheduling and history"),
         Binding("slash", "focus_search", "Search", key_display="/", id="search"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend", id="toggle_suspend"),
@@ -40,7 +49,7 @@ class BrowseScreen(Screen[None]):
     def __init__(self, query: str = "") -> None:
         super().__init__()
         self._initial = query
-        self._hits: dict[str, Any] = {}
+        self._hits: dict[str, SearchHit] = {}
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -79,7 +88,7 @@ class BrowseScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="search")
     def _search(self, text: str) -> None:
         query = parse_search(text)
-        collection = self.app.collection
+        collection = self.collection
         try:
             collection.open()
             hits = collection.search(query.text, deck=query.deck)
@@ -94,7 +103,7 @@ class BrowseScreen(Screen[None]):
     def _status(self, message: str) -> None:
         self.query_one("#browse-status", Static).update(message)
 
-    def _show(self, hits: list[Any], rows: list[tuple[str, str, str, str]]) -> None:
+    def _show(self, hits: list[SearchHit], rows: list[tuple[str, str, str, str]]) -> None:
         table = self.query_one("#hits", DataTable)
         table.clear()
         self._hits = {hit.card: hit for hit in hits}
@@ -108,7 +117,7 @@ class BrowseScreen(Screen[None]):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._preview(self._current())
 
-    def _preview(self, hit: Any) -> None:
+    def _preview(self, hit: SearchHit | None) -> None:
         preview = self.query_one("#preview", Static)
         if hit is None:
             preview.update("")
@@ -128,7 +137,7 @@ class BrowseScreen(Screen[None]):
         event.stop()
         self.action_open_card()
 
-    def _current(self) -> Any:
+    def _current(self) -> SearchHit | None:
         table = self.query_one("#hits", DataTable)
         if table.row_count == 0:
             return None
@@ -137,9 +146,7 @@ class BrowseScreen(Screen[None]):
     def action_open_card(self) -> None:
         hit = self._current()
         if hit is not None:
-            from flashdl.tui.screens.card import CardScreen
-
-            self.app.push_screen(CardScreen(hit.id))
+            self.post_message(CardRequested(hit.id))
 
     def action_focus_search(self) -> None:
         self.query_one("#search-box", Input).focus()
@@ -148,7 +155,7 @@ class BrowseScreen(Screen[None]):
         hit = self._current()
         if hit is None:
             return
-        self.app.collection.set_suspended(hit.id, not hit.suspended)
+        self.collection.set_suspended(hit.id, not hit.suspended)
         self.notify(f"{'Unsuspended' if hit.suspended else 'Suspended'} {hit.card}.")
         self._search(self.query_one("#search-box", Input).value)
 
@@ -162,7 +169,7 @@ class BrowseScreen(Screen[None]):
         self.app.pop_screen()
 
 
-def _row(hit: Any) -> tuple[str, str, str, str]:
+def _row(hit: SearchHit) -> tuple[str, str, str, str]:
     """A search hit as a table row: card, due, flags, the front on one line."""
     due = "new" if hit.due is None else hit.due.isoformat()
     flags = card_flags(suspended=hit.suspended, retired=hit.retired)

@@ -10,27 +10,31 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
 from flashdl.presentation.view_models import history_row, plural, scheduling_lines
+from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
 from flashdl.tui.widgets.footer import KeysFooter
+
+if TYPE_CHECKING:
+    from flashdl.services.views import CardDetails
 
 HISTORY_COLUMNS = ("When", "Grade", "Kind", "Interval", "Ease", "Typed answer")
 
 
-class CardScreen(Screen[None]):
-    BINDINGS = [
+class CardScreen(FlashdlScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit deck file", id="edit", tooltip="Open the deck file in $EDITOR"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend", id="toggle_suspend"),
         Binding("j", "scroll(1)", "Down", show=False),
@@ -41,7 +45,7 @@ class CardScreen(Screen[None]):
     def __init__(self, card_id: int) -> None:
         super().__init__()
         self.card_id = card_id
-        self.details: Any = None
+        self.details: CardDetails | None = None
         self.deck_path: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -65,7 +69,7 @@ class CardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="card")
     def _load(self) -> None:
-        collection = self.app.collection
+        collection = self.collection
         try:
             details = collection.card_details(self.card_id)
             path = next((d.path for d in collection.decks() if d.id == details.deck), None)
@@ -76,7 +80,7 @@ class CardScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show, details, path, today)
 
-    def _show(self, details: Any, path: str | None, today: Any) -> None:
+    def _show(self, details: CardDetails, path: str | None, today: date) -> None:
         self.details, self.deck_path = details, path
         self.query_one("#card-title", Static).update(f"flashdl · {details.card} · {details.deck_name}")
         editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
@@ -115,7 +119,7 @@ class CardScreen(Screen[None]):
         try:
             with self.app.suspend():
                 subprocess.run([*shlex.split(editor), self.deck_path], check=False)
-        except Exception as error:  # e.g. SuspendNotSupported in a test driver, or no such editor
+        except Exception as error:  # noqa: BLE001 (e.g. SuspendNotSupported in a test driver, no such editor)
             self.notify(f"Could not run {editor}: {error}", severity="error")
             return
         self._reload_deck(self.deck_path)
@@ -123,7 +127,7 @@ class CardScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="card")
     def _reload_deck(self, path: str) -> None:
         try:
-            report = self.app.collection.reload_deck_file(path)
+            report = self.collection.reload_deck_file(path)
         except FlashdlError as error:
             self.app.call_from_thread(
                 self.notify, f"Not re-imported: {error}", severity="error", timeout=10
@@ -138,7 +142,7 @@ class CardScreen(Screen[None]):
         if self.details is None:
             return
         suspended = not self.details.suspended
-        self.app.collection.set_suspended(self.card_id, suspended)
+        self.collection.set_suspended(self.card_id, suspended)
         self.notify(f"{'Suspended' if suspended else 'Unsuspended'} {self.details.card}.")
         self._load()
 

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from flashdl.presentation.view_models import (
+    COMPUTED_RIGHT_GRADES,
+    COMPUTED_WRONG_GRADE,
+    GRADE_MEANINGS,
+)
+from flashdl.scheduler.sm2 import REPEAT_BELOW
 from flashdl.tui.keys import screen_actions
-from flashdl.presentation.view_models import GRADE_MEANINGS
 
 TIPS = (
-    "ctrl+p opens the command palette: every action of this screen, the theme (dark or light), "
-    "and the keys panel.",
+    ("ctrl+p opens the command palette: every action of this screen, the theme (dark or light), "
+     "and the keys panel."),
     "Every grade is saved the moment you press it; quitting never loses a review.",
-    "Computed cards show fresh numbers each time: type the answer (e.g. 12, 3/4, 1 2; 3 4), "
-    "enter checks it. Wrong counts as grade 1; right lets you pick 3–5.",
-    "Grades below 4 bring the card back later the same day, as SM-2 prescribes.",
+    ("Computed cards show fresh numbers each time: type the answer (e.g. 12, 3/4, 1 2; 3 4), "
+     f"enter checks it. Wrong counts as grade {COMPUTED_WRONG_GRADE}; right lets you pick "
+     f"{COMPUTED_RIGHT_GRADES[0]}–{COMPUTED_RIGHT_GRADES[-1]}."),
+    f"Grades below {REPEAT_BELOW} bring the card back later the same day, as SM-2 prescribes.",
     "NO_COLOR=1 turns colours off; TEXTUAL_ANIMATIONS=none turns animations off.",
 )
 
@@ -36,7 +42,9 @@ def screen_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", key_display="esc")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", key_display="esc"),
+    ]
 
     def __init__(self, underneath: Screen[Any]) -> None:
         super().__init__()

@@ -7,29 +7,31 @@ counts are reloaded whenever the screen comes back (after a session).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
+from flashdl.tui.messages import BrowseRequested, Failed, StatsRequested, StudyRequested
+from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from flashdl.presentation.view_models import DeckLine
+    from flashdl.services.views import DeckSummary
 
 COLUMNS = (("Deck", "deck"), ("New", "new"), ("Learn", "learning"), ("Due", "due"),
            ("Total", "total"), ("Today", "today"))
 DECK_NAME_WIDTH = (10, 46)  # the deck column's narrowest and widest
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(FlashdlScreen):
     # Styled by app.tcss: see FlashdlApp.get_default_screen.
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "study_selected", "Study", id="study",
                 tooltip="Study the selected deck's due and new cards"),
         Binding("a", "study_all", "Study all", id="study_all", tooltip="Study every deck's cards"),
@@ -66,12 +68,12 @@ class HomeScreen(Screen[None]):
             # Runs before Screen's own handler (Textual dispatches subclass first).
             self._resumed = True
             event.refresh_styles = False
-        if self._lines or self.app.collection.is_open:
+        if self._lines or self.collection.is_open:
             self.load()
 
     @work(thread=True, exclusive=True, group="home-load")
     def load(self) -> None:
-        collection = self.app.collection
+        collection = self.collection
         # The view-models are needed once there is data: imported here, off the first frame.
         import flashdl.presentation.view_models  # noqa: F401
 
@@ -79,12 +81,12 @@ class HomeScreen(Screen[None]):
             collection.open()
             summaries = collection.decks()
         except FlashdlError as error:
-            self.app.call_from_thread(self.app.fail, error)
+            self.post_message(Failed(error))
             return
         self.app.call_from_thread(self._show, summaries)
         _warm_up_study()
 
-    def _show(self, summaries: list[Any]) -> None:
+    def _show(self, summaries: list[DeckSummary]) -> None:
         from flashdl.presentation.view_models import deck_line, plural, today_banner
 
         table = self.query_one("#decks", DataTable)
@@ -102,7 +104,7 @@ class HomeScreen(Screen[None]):
         if selected is not None and selected in {line.id for line in self._lines}:
             table.move_cursor(row=table.get_row_index(selected))
         self.query_one("#banner", Static).update(today_banner(summaries))
-        imported = self.app.collection.imported
+        imported = self.collection.imported
         if not self._lines:
             hint = "No decks yet. Import some: flashdl import PATH (or flashdl import --bundled)."
         elif imported is not None and imported.added:
@@ -132,17 +134,17 @@ class HomeScreen(Screen[None]):
     def action_study_selected(self) -> None:
         deck = self.selected_deck()
         if deck is not None:
-            self.app.study(deck)
+            self.post_message(StudyRequested(deck))
 
     def action_study_all(self) -> None:
         if self._lines:
-            self.app.study(None)
+            self.post_message(StudyRequested(None))
 
     def action_browse(self) -> None:
-        self.app.browse()
+        self.post_message(BrowseRequested())
 
     def action_stats(self) -> None:
-        self.app.show_stats(self.selected_deck())
+        self.post_message(StatsRequested(self.selected_deck()))
 
     def action_refresh(self) -> None:
         self.load()
@@ -157,7 +159,9 @@ class HomeScreen(Screen[None]):
 class DeckTable(DataTable[Any]):
     """The deck table; its ``enter`` is shown in the footer as Study."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Study", tooltip="Study the selected deck")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Study", tooltip="Study the selected deck"),
+    ]
 
 
 def _add_columns(table: DataTable[Any], lines: list[DeckLine]) -> None:

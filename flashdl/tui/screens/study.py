@@ -16,32 +16,35 @@ the last grade of this session, ``s`` suspends and ``b`` buries the card.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
 from flashdl.errors import FlashdlError
-from flashdl.services.exercises import ComputedExercise, exercise_for, preload_engine
-from flashdl.presentation.answer_view import answer_hint, computed_feedback, fits_side_by_side, side_by_side
+from flashdl.presentation.answer_view import answer_hint, computed_feedback
 from flashdl.presentation.view_models import (
     COMPUTED_DEFAULT_GRADE,
     COMPUTED_RIGHT_GRADES,
     COMPUTED_WRONG_GRADE,
+    DEFAULT_GRADE,
     GRADE_MEANINGS,
     SessionTally,
 )
-from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
+from flashdl.services.exercises import ComputedExercise, exercise_for, preload_engine
+from flashdl.tui.messages import Failed, HomeRequested, SessionFinished
+from flashdl.tui.screens import FlashdlScreen
+from flashdl.tui.widgets.card_face import warm_up_rendering
 from flashdl.tui.widgets.footer import KeysFooter
 from flashdl.tui.widgets.grade_bar import GradeBar
 from flashdl.tui.widgets.session_progress import SessionProgress
+from flashdl.tui.widgets.study_card import StudyCardView
 
-KIND_LABELS = {"new": "new card", "review": "review", "learning": "again today (graded below 4)"}
+if TYPE_CHECKING:
+    from flashdl.services.study import StudySession
+    from flashdl.services.views import StudyCard
 
 
 class Step(Enum):
@@ -51,15 +54,16 @@ class Step(Enum):
     TYPING = "typing"
     RIGHT = "right"
     WRONG = "wrong"
+    DONE = "done"  # the summary was asked for: no key acts on this screen any more
 
 
-class StudyScreen(Screen[None]):
-    BINDINGS = [
+class StudyScreen(FlashdlScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Show answer", id="reveal"),
         Binding("enter", "enter", "Continue", show=False, id="enter",
                 tooltip="Show the answer; then grade 4; after a wrong typed answer, the next card"),
-        *(Binding(str(g), f"grade({g})", f"Grade {g}: {GRADE_MEANINGS[g]}", show=False, id=f"grade_{g}")
-          for g in range(6)),
+        *(Binding(str(g), f"grade({g})", f"Grade {g}: {meaning}", show=False, id=f"grade_{g}")
+          for g, meaning in GRADE_MEANINGS.items()),
         Binding("u", "undo", "Undo", id="undo", tooltip="Take back the last grade"),
         Binding("s", "suspend", "Suspend", id="suspend", tooltip="Never show this card until unsuspended"),
         Binding("b", "bury", "Bury", id="bury", tooltip="Hide this card until tomorrow"),
@@ -75,8 +79,8 @@ class StudyScreen(Screen[None]):
     def __init__(self, deck: str | None) -> None:
         super().__init__()
         self.deck = deck
-        self.session: Any = None
-        self.card: Any = None
+        self.session: StudySession | None = None  # set once loaded (step LOADING until then)
+        self.card: StudyCard | None = None
         self.exercise: ComputedExercise | None = None
         self.step = Step.LOADING
         self.tally = SessionTally()
@@ -88,23 +92,12 @@ class StudyScreen(Screen[None]):
         title = f"flashdl · studying {self.deck}" if self.deck else "flashdl · studying all decks"
         yield Static(title, classes="title", id="study-title")
         yield SessionProgress(id="progress")
-        with VerticalScroll(id="card"):
-            yield Static("Loading today's cards…", id="card-meta", classes="status")
-            yield CardFace(id="front")
-            yield CardFace(id="exercise")
-            yield Static(id="feedback")
-            yield CardFace(id="solution")
-            yield CardFace(id="back")
+        yield StudyCardView(id="card")
         yield Input(id="answer", compact=True, select_on_focus=False)
         yield GradeBar(id="grades")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        for name, title in (("back", "Answer"), ("solution", "Worked solution"), ("exercise", "Exercise")):
-            widget = self.query_one(f"#{name}")
-            widget.border_title = title
-            widget.display = False
-        self.query_one("#feedback").display = False
         self.query_one("#answer").display = False
         self.call_after_refresh(self._start)
 
@@ -112,20 +105,20 @@ class StudyScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="study-start")
     def _start(self) -> None:
-        collection = self.app.collection
+        collection = self.collection
         try:
             collection.open()
             session = collection.start_session(self.deck)
             first = session.next_card()
         except FlashdlError as error:
-            self.app.call_from_thread(self.app.fail, error)
+            self.post_message(Failed(error))
             return
         if first is not None and first.engine is not None:
             preload_engine()  # the first card needs the engine: import it here, not on the UI thread
         warm_up_rendering()
         self.app.call_from_thread(self._ready, session)
 
-    def _ready(self, session: Any) -> None:
+    def _ready(self, session: StudySession) -> None:
         self.session = session
         self._show_next()
         self._preload()
@@ -137,7 +130,8 @@ class StudyScreen(Screen[None]):
     # ---------------------------------------------------------------- showing
 
     def _show_next(self, reuse: ComputedExercise | None = None) -> None:
-        card = self.session.next_card()
+        session = self._session()
+        card = session.next_card()
         if card is None:
             self._finish()
             return
@@ -145,25 +139,11 @@ class StudyScreen(Screen[None]):
         self._typed = None
         exercise = reuse if reuse is not None and reuse.card_id == card.id else None
         if exercise is None and card.engine is not None:
-            exercise = exercise_for(card, self.app.collection.next_seed)
+            exercise = exercise_for(card, self.collection.next_seed)
         self.exercise = exercise
-        self._shown_at = self.app.collection.timer()
-        kind = KIND_LABELS.get(str(card.kind.value), str(card.kind.value))
-        self.query_one("#card-meta", Static).update(Text(f"{kind} · {card.card}"))
-        self.query_one("#front", CardFace).show_side(card.front, markup=card.markup, errata=card.errata,
-                                                     side="front")
-        for name in ("back", "feedback", "solution", "exercise"):
-            self.query_one(f"#{name}").display = False
-        if exercise is not None:
-            panel = self.query_one("#exercise", CardFace)
-            panel.border_title = (f"Exercise · new numbers each review ({exercise.family})"
-                                  if exercise.varies else f"Exercise ({exercise.family})")
-            panel.show_plain(exercise.prompt)
-            panel.display = True
-        card_area = self.query_one("#card", VerticalScroll)
-        if card_area.scroll_y:  # an immediate scroll, only when needed: no second frame per card
-            card_area.scroll_home(animate=False, immediate=True)
-        self.query_one(SessionProgress).show(self.tally.count, self.session.counts())
+        self._shown_at = self.collection.timer()
+        self.query_one(StudyCardView).show_card(card, exercise)
+        self.query_one(SessionProgress).show(self.tally.count, session.counts())
         answer = self.query_one("#answer", Input)
         if exercise is not None:
             answer.value = ""
@@ -183,7 +163,7 @@ class StudyScreen(Screen[None]):
         if step is Step.FRONT:
             bar.show_hint(("space", "show the answer"), ("u", "undo"), ("q", "end"))
         elif step is Step.BACK:
-            bar.show_grades(default=4)
+            bar.show_grades(default=DEFAULT_GRADE)
         elif step is Step.TYPING:
             bar.show_hint(("enter", "check"), ("empty enter", "give up"), ("pgdn", "scroll"),
                           ("esc", "leave the box"))
@@ -193,9 +173,8 @@ class StudyScreen(Screen[None]):
             bar.show_hint(("enter", "next card"), ("u", "undo (try again)"), ("s", "suspend"), ("q", "end"))
 
     def _reveal_back(self) -> None:
-        back = self.query_one("#back", CardFace)
-        back.show_side(self.card.back, markup=self.card.markup, errata=self.card.errata, side="back")
-        back.display = True
+        if self.card is not None:
+            self.query_one(StudyCardView).reveal_back(self.card)
 
     # -------------------------------------------------------------- answering
 
@@ -213,60 +192,48 @@ class StudyScreen(Screen[None]):
         answer.disabled = True
         answer.display = False
         self.set_focus(None)
-        self._show_feedback(shown)
+        self.query_one(StudyCardView).show_feedback(shown)
         self._reveal_back()
         if shown.correct:
             self._set_step(Step.RIGHT)
         elif self._record(COMPUTED_WRONG_GRADE):
             self._set_step(Step.WRONG)
 
-    def _show_feedback(self, shown: Any) -> None:
-        text = Text()
-        text.append(shown.headline, style="bold")
-        if not shown.correct:
-            text.append(f"\n{shown.feedback}")
-        width = max(self.query_one("#card").size.width - 4, 20)
-        titles = ("Expected", "Your answer")
-        if fits_side_by_side(shown.expected, shown.given, width):
-            text.append("\n\n" + side_by_side(shown.expected, shown.given, titles=titles))
-        else:
-            text.append(f"\n\nExpected:\n{shown.expected}\n\nYour answer:\n{shown.given}")
-        feedback = self.query_one("#feedback", Static)
-        feedback.update(text)
-        feedback.set_class(shown.correct, "right")
-        feedback.set_class(not shown.correct, "wrong")
-        feedback.display = True
-        solution = self.query_one("#solution", CardFace)
-        solution.show_plain(shown.solution)
-        solution.display = True
-        self.call_after_refresh(feedback.scroll_visible, top=True, animate=False)
+    def _session(self) -> StudySession:
+        """The loaded session: every step after LOADING has one."""
+        if self.session is None:
+            raise RuntimeError("the study session is not loaded yet")
+        return self.session
 
     def _record(self, grade: int) -> bool:
         """Record ``grade`` for the current card (durable on return); False if it failed."""
         from flashdl.services.views import ComputedAnswer
 
-        card, exercise = self.card, self.exercise
+        card, exercise, session = self.card, self.exercise, self._session()
+        if card is None:
+            return False
         answer = None
         if exercise is not None and self._typed is not None:
             answer = ComputedAnswer(params=exercise.params, typed=self._typed[0], correct=self._typed[1])
-        duration_ms = int(max(0.0, self.app.collection.timer() - self._shown_at) * 1000)
+        collection = self.collection
+        duration_ms = int(max(0.0, collection.timer() - self._shown_at) * 1000)
         try:
-            self.session.answer(card.id, grade, self.app.collection.now(), duration_ms=duration_ms,
-                                answer=answer, expected_revision=card.revision)
+            session.answer(card.id, grade, collection.now(), duration_ms=duration_ms,
+                           answer=answer, expected_revision=card.revision)
         except FlashdlError as error:
             self.notify(f"Not recorded: {error}", severity="error")
-            self.session.refresh(self.app.collection.now())
+            session.refresh(collection.now())
             self._show_next()
             return False
         self.tally.record(card.id, grade, duration_ms, None if answer is None else answer.correct)
         self._last_exercise = exercise
-        self.query_one(SessionProgress).show(self.tally.count, self.session.counts())
+        self.query_one(SessionProgress).show(self.tally.count, session.counts())
         return True
 
     def _finish(self) -> None:
-        from flashdl.tui.screens.summary import SummaryScreen
-
-        self.app.switch_screen(SummaryScreen(self.tally, self.deck))
+        if self.step is not Step.DONE:
+            self.step = Step.DONE
+            self.post_message(SessionFinished(self.tally, self.deck))
 
     # ---------------------------------------------------------------- actions
 
@@ -291,13 +258,13 @@ class StudyScreen(Screen[None]):
     def action_reveal(self) -> None:
         if self.step is Step.FRONT:
             self._reveal_back()
-            self.call_after_refresh(self._show_back_if_hidden)
+            self.call_after_refresh(self.query_one(StudyCardView).show_back_if_hidden)
             self._set_step(Step.BACK)
 
     def action_grade(self, grade: int) -> None:
-        if self.step is Step.BACK or (self.step is Step.RIGHT and grade in COMPUTED_RIGHT_GRADES):
-            if self._record(grade):
-                self._show_next()
+        allowed = self.step is Step.BACK or (self.step is Step.RIGHT and grade in COMPUTED_RIGHT_GRADES)
+        if allowed and self._record(grade):
+            self._show_next()
 
     def action_enter(self) -> None:
         if self.step is Step.FRONT:
@@ -308,7 +275,7 @@ class StudyScreen(Screen[None]):
             self._show_next()
 
     def action_undo(self) -> None:
-        if self.session is None or self.step is Step.LOADING:
+        if self.session is None or self.step in (Step.LOADING, Step.DONE):
             return
         undone = self.session.undo()
         if undone is None:
@@ -320,22 +287,16 @@ class StudyScreen(Screen[None]):
         self._last_exercise = None
 
     def action_suspend(self) -> None:
-        if self.card is None or self.step is Step.LOADING:
+        if self.card is None or self.step in (Step.LOADING, Step.DONE):
             return
-        self.session.suspend(self.card.id)
+        self._session().suspend(self.card.id)
         self.notify(f"Suspended {self.card.card} (unsuspend it from browse).")
         self._show_next()
 
-    def _show_back_if_hidden(self) -> None:
-        """Scroll the answer into view when it lands below the fold (long cards only)."""
-        card_area, back = self.query_one("#card", VerticalScroll), self.query_one("#back")
-        if back.region.bottom > card_area.region.bottom and back.region.y >= card_area.region.bottom - 2:
-            back.scroll_visible(animate=False, top=True)
-
     def action_bury(self) -> None:
-        if self.card is None or self.step is Step.LOADING:
+        if self.card is None or self.step in (Step.LOADING, Step.DONE):
             return
-        until = self.session.bury(self.card.id, self.app.collection.now())
+        until = self._session().bury(self.card.id, self.collection.now())
         self.notify(f"Buried {self.card.card} until {until.isoformat()}.")
         self._show_next()
 
@@ -350,15 +311,15 @@ class StudyScreen(Screen[None]):
             self.action_leave()
 
     def action_scroll(self, lines: int) -> None:
-        card = self.query_one("#card", VerticalScroll)
-        card.scroll_relative(y=lines, animate=False, immediate=True)
+        self.query_one(StudyCardView).scroll_lines(lines)
 
     def action_page(self, direction: int) -> None:
-        card = self.query_one("#card", VerticalScroll)
-        card.scroll_relative(y=direction * max(card.size.height - 2, 1), animate=False, immediate=True)
+        self.query_one(StudyCardView).scroll_pages(direction)
 
     def action_leave(self) -> None:
+        if self.step is Step.DONE:
+            return
         if self.tally.count:
             self._finish()
         else:
-            self.app.go_home()
+            self.post_message(HomeRequested())

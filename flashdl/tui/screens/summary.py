@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Static
 
 from flashdl.errors import FlashdlError
 from flashdl.presentation.view_models import SessionTally, session_summary
+from flashdl.tui.messages import BrowseRequested, HomeRequested, StatsRequested
+from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.footer import KeysFooter
 
 
-class SummaryScreen(Screen[None]):
-    BINDINGS = [
+class SummaryScreen(FlashdlScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,escape", "home", "Decks", key_display="enter", id="home",
                 tooltip="Back to the deck list"),
         Binding("b", "browse", "Browse", id="browse"),
@@ -47,7 +50,7 @@ class SummaryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="summary")
     def _load_due(self) -> None:
         try:
-            due = self.app.collection.due_tomorrow(self.deck)
+            due = self.collection.due_tomorrow(self.deck)
         except FlashdlError:
             return
         self.app.call_from_thread(self._set_due, due)
@@ -68,10 +71,10 @@ class SummaryScreen(Screen[None]):
         self.query_one("#summary-lines", Static).update(table)
 
     def action_home(self) -> None:
-        self.app.go_home()
+        self.post_message(HomeRequested())
 
     def action_browse(self) -> None:
-        self.app.browse()
+        self.post_message(BrowseRequested())
 
     def action_stats(self) -> None:
-        self.app.show_stats(self.deck)
+        self.post_message(StatsRequested(self.deck))

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from flashdl.presentation.view_models import GRADE_MEANINGS
+from flashdl.scheduler.sm2 import Grade
 
 
 class GradeBar(Static):
@@ -26,9 +27,9 @@ class GradeBar(Static):
         """``show_hint(("space", "show the answer"), ...)``."""
         self.update(_keys_text(pairs))
 
-    def show_grades(self, grades: Iterable[int] = range(6), *, default: int | None = None) -> None:
+    def show_grades(self, grades: Iterable[int] = tuple(Grade), *, default: int | None = None) -> None:
         pairs = [
-            (str(grade), GRADE_MEANINGS[grade] + (" (enter)" if grade == default else ""))
+            (str(grade), GRADE_MEANINGS[Grade(grade)] + (" (enter)" if grade == default else ""))
             for grade in grades
         ]
         text = Text("Grade: ")

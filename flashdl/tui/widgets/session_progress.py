@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
 from flashdl.presentation.view_models import progress_text
+
+if TYPE_CHECKING:
+    from flashdl.services.views import QueueCounts
 
 
 class SessionProgress(Horizontal):
@@ -36,7 +39,7 @@ class SessionProgress(Horizontal):
         yield ProgressBar(total=1, show_eta=False, show_percentage=False)
         yield Label("")
 
-    def show(self, done: int, counts: Any) -> None:
+    def show(self, done: int, counts: QueueCounts) -> None:
         total = done + counts.total
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
         self.query_one(Label).update(progress_text(done, counts))

@@ -1,0 +1,41 @@
+"""Running the terminal UI from the command line: ``flashdl`` and ``flashdl study [DECK]``.
+
+``flashdl.cli`` calls ``run_tui`` with the context's database and clock
+(``--db``, ``--now``); the app itself is built by ``flashdl.tui.app.make_app``.
+On an empty database the bundled decks are imported first (only these two
+commands do that). A user error found once the app runs (unknown deck, not a
+database) is raised again here, so the CLI prints it on stderr and exits
+with code 2, like every other command.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from pathlib import Path
+
+from flashdl.clock import Clock
+from flashdl.errors import UsageError
+
+
+def run_tui(db_path: Path, clock: Clock, *, study: str | None = None, study_all: bool = False) -> int:
+    """Run the app until it quits; its exit code (a ``FlashdlError`` found while running is raised)."""
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UsageError(
+            "the terminal UI needs an interactive terminal; for scripts use "
+            "flashdl decks, due and review (see flashdl --help)"
+        )
+    # No cyclic garbage collection until the first frame is drawn (the app turns it back
+    # on then): start-up allocates ~50,000 long-lived objects (Textual's imports, styles,
+    # widgets) and the collector would trace them again and again for nothing (~20 ms).
+    gc.disable()
+    try:
+        from flashdl.tui.app import make_app
+
+        app = make_app(db_path, clock, study=study, study_all=study_all)
+        app.run()
+    finally:
+        gc.enable()
+    if app.error is not None:
+        raise app.error
+    return app.return_code or 0

@@ -1,0 +1,72 @@
+"""Messages a screen posts to ask the app to go somewhere ("attributes down, messages up").
+
+Screens never call the app's navigation: they post one of these and the app
+(``FlashdlApp``, the ``on_*`` handlers) decides which screen comes next, so a
+screen does not know the other screens and the app holds the routing. A
+screen's messages bubble to the app (its parent). ``post_message`` is
+thread-safe, so a worker thread posts ``Failed`` directly.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from flashdl.errors import FlashdlError
+
+if TYPE_CHECKING:
+    from flashdl.presentation.view_models import SessionTally
+
+
+class HomeRequested(Message):
+    """Back to the deck list."""
+
+
+class StudyRequested(Message):
+    """A study session of ``deck`` (None: every deck)."""
+
+    def __init__(self, deck: str | None) -> None:
+        super().__init__()
+        self.deck = deck
+
+
+class SessionFinished(Message):
+    """A study session of ``deck`` ended: its summary replaces it."""
+
+    def __init__(self, tally: SessionTally, deck: str | None) -> None:
+        super().__init__()
+        self.tally = tally
+        self.deck = deck
+
+
+class BrowseRequested(Message):
+    """The card browser, searching ``query``."""
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.query = query
+
+
+class CardRequested(Message):
+    """One card in full (its store id), from the browser."""
+
+    def __init__(self, card_id: int) -> None:
+        super().__init__()
+        self.card_id = card_id
+
+
+class StatsRequested(Message):
+    """The statistics of ``deck`` (None: every deck)."""
+
+    def __init__(self, deck: str | None = None) -> None:
+        super().__init__()
+        self.deck = deck
+
+
+class Failed(Message):
+    """A user error found after start (bad database, unknown deck): the app exits with code 2."""
+
+    def __init__(self, error: FlashdlError) -> None:
+        super().__init__()
+        self.error = error

@@ -1,0 +1,180 @@
+"""Charts drawn with block characters: columns, a year's heat-map, horizontal bars.
+
+Reusable widgets (the statistics screen uses all three), each a thin shell
+over a pure function that returns Rich ``Text``, so a chart's drawing is
+tested without an app. The shapes carry the figures (block heights, the
+shading ``·░▒▓█``, bar lengths, the numbers written out), so nothing is told
+by colour alone; colours come from the theme through component classes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import RenderResult
+from textual.widget import Widget
+from textual.widgets import Static
+
+from flashdl.presentation.charts import bar_length, column_rows, fit_columns
+
+HEAT = "·░▒▓█"
+CALENDAR_WEEKS = 53
+BAR_WIDTH = 40
+
+
+class ColumnChart(Widget):
+    """Columns of eighth blocks, the largest value labelled, first and last labels below."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"column-chart--bar", "column-chart--axis"}
+    DEFAULT_CSS = """
+    ColumnChart {
+        height: 7;
+        width: 1fr;
+    }
+    ColumnChart > .column-chart--bar {
+        color: $primary;
+    }
+    ColumnChart > .column-chart--axis {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.values: list[int] = []
+        self.labels: list[str] = []
+
+    def show(self, values: list[int], labels: list[str]) -> None:
+        self.values, self.labels = values, labels
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        return column_chart(
+            self.values, self.labels, width=self.size.width, height=max(2, self.size.height - 2),
+            bar=self.get_component_rich_style("column-chart--bar"),
+            axis=self.get_component_rich_style("column-chart--axis"),
+        )
+
+
+class HeatMap(Widget):
+    """A year of reviews: a column per week (Monday on top), shaded by reviews that day."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"heat-map--cell", "heat-map--empty", "heat-map--label"}
+    DEFAULT_CSS = """
+    HeatMap {
+        height: 9;
+        width: 1fr;
+    }
+    HeatMap > .heat-map--cell {
+        color: $success;
+    }
+    HeatMap > .heat-map--empty {
+        color: $text-disabled;
+    }
+    HeatMap > .heat-map--label {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.days: list[tuple[date, int]] = []
+
+    def show(self, days: list[tuple[date, int]]) -> None:
+        self.days = days
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        return heat_map(
+            self.days,
+            cell=self.get_component_rich_style("heat-map--cell"),
+            empty=self.get_component_rich_style("heat-map--empty"),
+            label=self.get_component_rich_style("heat-map--label"),
+        )
+
+
+class BarChart(Static):
+    """Horizontal bars, one per (label, count), the longest ``BAR_WIDTH`` wide."""
+
+    DEFAULT_CSS = """
+    BarChart {
+        height: auto;
+    }
+    """
+
+    def show(self, rows: list[tuple[str, int]]) -> None:
+        self.update(bars(rows))
+
+
+def column_chart(values: list[int], labels: list[str], *, width: int, height: int,
+                 bar: Style, axis: Style) -> Text:
+    """Columns of eighth blocks; neighbouring values are summed when they do not fit."""
+    room = max(8, width - 8)
+    values, labels = fit_columns(values, labels, room)
+    step = max(1, min(3, room // max(1, len(values))))
+    rows = column_rows(values, height, step=step)
+    text = Text(no_wrap=True, overflow="crop")
+    if not rows:
+        text.append("  nothing in this period", style=axis)
+        return text
+    for index, cells in enumerate(rows):
+        text.append(f"{max(values):>6} ┤" if index == 0 else "       │", style=axis)
+        text.append(cells, style=bar)
+        text.append("\n")
+    span = len(values) * step
+    text.append("       └" + "─" * span + "\n", style=axis)
+    first, last = labels[0], labels[-1]
+    text.append("        " + first + last.rjust(max(0, span - len(first))), style=axis)
+    return text
+
+
+def heat_map(days: list[tuple[date, int]], *, cell: Style, empty: Style, label: Style) -> Text:
+    """Weeks as columns (Monday first row), one character a day, month names above."""
+    text = Text(no_wrap=True, overflow="crop")
+    if not days:
+        return text
+    counts = dict(days)
+    last_day = days[-1][0]
+    first_monday = last_day - timedelta(days=last_day.weekday() + 7 * (CALENDAR_WEEKS - 1))
+    busy = sorted(n for n in counts.values() if n)
+    cuts = [busy[min(len(busy) - 1, len(busy) * q // 4)] for q in (1, 2, 3)] if busy else []
+    months = [" "] * CALENDAR_WEEKS
+    for week in range(CALENDAR_WEEKS):
+        monday = first_monday + timedelta(weeks=week)
+        if monday.day <= 7 and week + 3 <= CALENDAR_WEEKS:
+            months[week:week + 3] = list(monday.strftime("%b"))
+    text.append("     " + "".join(months).rstrip() + "\n", style=label)
+    for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
+        text.append(f"{name:<4} ", style=label)
+        for week in range(CALENDAR_WEEKS):
+            day = first_monday + timedelta(weeks=week, days=weekday)
+            if day > last_day:
+                break
+            count = counts.get(day, 0)
+            if count == 0:
+                text.append(HEAT[0], style=empty)
+            else:
+                text.append(HEAT[1 + sum(count > cut for cut in cuts)], style=cell)
+        text.append("\n")
+    text.append("     less ", style=label)
+    text.append(HEAT[0], style=empty)
+    text.append(HEAT[1:], style=cell)
+    text.append(" more", style=label)
+    return text
+
+
+def bars(rows: list[tuple[str, int]]) -> Text:
+    top = max((n for _label, n in rows), default=0)
+    text = Text(no_wrap=True, overflow="crop")
+    if top == 0:
+        text.append("  no cards seen yet", style="dim")
+        return text
+    width = max(len(label) for label, _n in rows)
+    for index, (label, n) in enumerate(rows):
+        text.append(f"  {label:>{width}} ")
+        text.append("█" * bar_length(n, top, BAR_WIDTH), style="bold")
+        text.append(f" {n}" + ("\n" if index < len(rows) - 1 else ""))
+    return text

@@ -1,0 +1,81 @@
+"""The chart arithmetic both stats front ends use, against slow references and hand-computed cases."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flashdl.presentation.charts import (
+    LEVELS,
+    bar_length,
+    column_rows,
+    ease_label,
+    fit_columns,
+    interval_label,
+    trim_empty,
+)
+
+counts = st.lists(st.integers(min_value=0, max_value=10_000), max_size=400)
+
+
+@given(counts, st.integers(min_value=1, max_value=120))
+def test_fit_columns_sums_neighbours_into_at_most_room_columns(values: list[int], room: int) -> None:
+    labels = [f"d{i}" for i in range(len(values))]
+    fitted, kept = fit_columns(values, labels, room)
+    assert len(fitted) <= room and len(fitted) == len(kept)
+    assert sum(fitted) == sum(values)
+    # Reference: the smallest group size that fits, groups taken in order.
+    group = 1
+    while len(values) > group * room:
+        group += 1
+    expected = []
+    for start in range(0, len(values), group):
+        expected.append((sum(values[start:start + group]), labels[start]))
+    assert list(zip(fitted, kept)) == expected
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=80),
+       st.integers(min_value=1, max_value=8), st.integers(min_value=1, max_value=3))
+def test_column_rows_stack_each_value_in_eighths(values: list[int], height: int, step: int) -> None:
+    rows = column_rows(values, height, step=step)
+    top = max(values)
+    if top == 0:
+        assert rows == []
+        return
+    assert len(rows) == height and all(len(row) == len(values) * step for row in rows)
+    for column, value in enumerate(values):
+        cells = [row[column * step] for row in rows]
+        eighths = sum(LEVELS.index(cell) for cell in cells)
+        exact = value * height * 8 / top
+        assert abs(eighths - exact) <= 0.5 or (value and eighths == 1)  # rounded; never hidden
+        assert (eighths == 0) == (value == 0)
+        filled = [LEVELS.index(cell) for cell in cells]
+        assert filled == sorted(filled)  # stacked from the bottom up
+    assert sum(LEVELS.index(row[values.index(top) * step]) for row in rows) == height * 8
+
+
+def test_column_rows_by_hand() -> None:
+    # 4 is the top: 16 eighths. 2 -> 8 eighths (one full lower row), 1 -> 4 eighths.
+    assert column_rows([0, 1, 2, 4], 2) == ["   █", " ▄██"]
+
+
+def test_bar_length() -> None:
+    assert bar_length(0, 10, 40) == 0
+    assert bar_length(1, 1000, 40) == 1  # a count above zero is never hidden
+    assert bar_length(10, 10, 40) == 40
+    assert bar_length(5, 10, 40) == 20
+
+
+def test_trim_empty_keeps_the_span_with_counts() -> None:
+    rows = [("a", 0), ("b", 3), ("c", 0), ("d", 1), ("e", 0)]
+    assert trim_empty(rows) == [("b", 3), ("c", 0), ("d", 1)]
+    assert trim_empty([("a", 0)]) == []
+
+
+def test_bucket_labels() -> None:
+    assert interval_label(1, 2) == "1 d"
+    assert interval_label(2, 4) == "2–3 d"
+    assert interval_label(2, 4, dash="-") == "2-3 d"
+    assert interval_label(365, None) == "365+ d"
+    assert ease_label(2.5, 2.6) == "2.5–2.6"
+    assert ease_label(3.0, None) == "3.0+"
