@@ -6,6 +6,7 @@ values, and caps sizes so a hostile params block cannot make the engine allocate
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import math
@@ -227,10 +228,9 @@ def memoized_reader(reader: Callable[..., _Reading]) -> Callable[..., _Reading]:
         if reading is None:
             reading = reader(params, *args, **kwargs)
             if len(cache) >= MAX_CACHED:
-                try:   # oldest first, in O(1); another thread may have emptied it already
+                # oldest first, in O(1); another thread may have emptied it already
+                with contextlib.suppress(KeyError):
                     cache.popitem(last=False)
-                except KeyError:
-                    pass
             cache[key] = reading
         return reading
 

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 
 _NOT_INTEGER_MARKS = frozenset(".eEIN")   # a decimal point, exponent, Infinity or NaN in JSON
-SIGNIFICANT_DIGITS = 6
-MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded   # enough to re-parse within the 1e-3 tolerance, short enough to read
+SIGNIFICANT_DIGITS = 6     # enough to re-parse within the 1e-3 tolerance, short enough to read
+MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded
 MAX_EXACT_DENOMINATOR = 1000
 
 

@@ -20,8 +20,18 @@ from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
 from flashdl.deck.model import Card, Deck
-from flashdl.formats.anki_notetype import (AFMT, CSS, FIELDS, NOTETYPE_ID, NOTETYPE_NAME, QFMT,
-                                           card_data, deck_marker, plain_card_data, tags_part)
+from flashdl.formats.anki_notetype import (
+    AFMT,
+    CSS,
+    FIELDS,
+    NOTETYPE_ID,
+    NOTETYPE_NAME,
+    QFMT,
+    card_data,
+    deck_marker,
+    plain_card_data,
+    tags_part,
+)
 from flashdl.formats.html_markdown import markdown_to_html, markdown_to_html_many
 
 SolutionFor = Callable[[Card], str | None]  # asked only of cards with an engine block

@@ -137,9 +137,9 @@ def _match(committed: Deck, parsed: Deck) -> dict[int, tuple[Card, str]]:
                     break
     for index, card in enumerate(parsed.cards):  # 3: same id, one side unchanged (edited)
         old = by_id.get(card.id)
-        if index not in matches and old is not None and old.id not in used:
-            if any(old.source_text(side) == card.source_text(side) for side in SIDES):
-                take(index, old, "edited")
+        if (index not in matches and old is not None and old.id not in used
+                and any(old.source_text(side) == card.source_text(side) for side in SIDES)):
+            take(index, old, "edited")
     return matches
 
 

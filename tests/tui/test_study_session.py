@@ -7,12 +7,11 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input
+from tui_helpers import SIZE, build_app, card_shown, details, grades, settle
 
 from flashdl.scheduler.sm2 import ReviewKind
 from flashdl.tui.screens.study import Step, StudyScreen
 from flashdl.tui.screens.summary import SummaryScreen
-
-from tui_helpers import SIZE, build_app, card_shown, details, grades, settle
 
 
 def as_typed(answer: Any) -> str:

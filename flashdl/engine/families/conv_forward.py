@@ -9,9 +9,9 @@ import numpy as np
 
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.convolution_ops import correlate
+from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, read_conv_problem, with_kernel
 from flashdl.engine.family import Family, Params, constant_spec
 from flashdl.engine.params import frozen, memoized_reader
-from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, read_conv_problem, with_kernel
 from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
+from flashdl.engine.convolution_ops import pad_zeros
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Params, draw_indices, nest
-from flashdl.engine.convolution_ops import pad_zeros
 from flashdl.engine.params import (
     Pair,
     as_mapping,

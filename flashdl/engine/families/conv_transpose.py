@@ -11,7 +11,15 @@ from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.convolution_ops import transpose_convolve
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix, nest
-from flashdl.engine.params import Pair, as_mapping, frozen, memoized_reader, read_array, read_pair, reject_unknown
+from flashdl.engine.params import (
+    Pair,
+    as_mapping,
+    frozen,
+    memoized_reader,
+    read_array,
+    read_pair,
+    reject_unknown,
+)
 from flashdl.engine.size_formulas import conv_transpose_output_length
 from flashdl.engine.text_format import factor_texts, format_number, join_products, layout_array, layout_matrix
 

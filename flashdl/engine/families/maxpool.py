@@ -127,8 +127,9 @@ def _forward_solution(params: Mapping[str, Any]) -> str:
     p = _read(params)
     output = _pooled(params)
     values, x = output.tolist(), _formatted(p.x)
+    padding_note = " (padding counts as −∞)" if p.padding != (0, 0) else ""
     lines = [f"Output size: {p.out_shape[0]} × {p.out_shape[1]} (see pool_output_size). "
-             "Each output is the largest value of its window" + (" (padding counts as −∞)" if p.padding != (0, 0) else "") + ":"]
+             f"Each output is the largest value of its window{padding_note}:"]
     for i in range(p.out_shape[0]):
         for j in range(p.out_shape[1]):
             lines.append(f"Y({i + 1},{j + 1}) = max({_window_cells(p, x, i, j)}) = {format_number(values[i][j])}")
