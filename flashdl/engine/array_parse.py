@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flashdl.engine.answer_parse import LITERAL_RE, MAX_DEPTH, Nested, clean_text, literal_value
 from flashdl.engine.errors import AnswerParseError
@@ -40,7 +40,7 @@ def parse_array(text: str) -> Nested:
             value = None
         if value is not None and value != []:
             _check_size(value)
-            return value
+            return cast("Nested", value)   # the pattern admits only nested lists of ints
     cleaned = _BLANK_LINE_RE.sub(f" {_CHANNEL_SEP} ", cleaned)
     if any(bracket in cleaned for bracket in "[]()"):
         value = _BracketReader(cleaned).read()
@@ -66,7 +66,7 @@ def _read_plain_matrix(text: str) -> Nested:
         raise AnswerParseError("empty matrix")
     if len(rows) == 1:
         return rows[0][0] if len(rows[0]) == 1 else rows[0]
-    return rows
+    return cast("Nested", rows)   # list is invariant: list[list[Nested]] is a Nested
 
 
 def _read_plain_row(text: str) -> list[Nested]:

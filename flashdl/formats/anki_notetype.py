@@ -95,7 +95,7 @@ def _sides(front: str, back: str, front_html: str, back_html: str) -> str:
     return out
 
 
-_json_text = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_json_text = json.encoder.encode_basestring
 
 
 def _compact(value: Any) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.convolution_ops import correlate
 from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, read_conv_problem, with_kernel
-from flashdl.engine.family import Family, Params, constant_spec
+from flashdl.engine.family import Family, Params, constant_spec, nested_list
 from flashdl.engine.params import frozen, memoized_reader
 from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix
 
@@ -30,11 +30,11 @@ def _output_of(params: Mapping[str, Any], rotate: bool) -> np.ndarray:
 
 
 def _solve_cross(params: Mapping[str, Any]) -> list[Any]:
-    return _output_of(params, False).tolist()
+    return nested_list(_output_of(params, False))
 
 
 def _solve_true(params: Mapping[str, Any]) -> list[Any]:
-    return _output_of(params, True).tolist()
+    return nested_list(_output_of(params, True))
 
 
 def describe_problem(problem: ConvProblem) -> str:

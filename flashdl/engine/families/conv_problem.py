@@ -11,7 +11,7 @@ import numpy as np
 
 from flashdl.engine.convolution_ops import pad_zeros
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Params, draw_indices, nest
+from flashdl.engine.family import Params, draw_indices, nest, nested_list
 from flashdl.engine.params import (
     Pair,
     as_mapping,
@@ -117,4 +117,4 @@ def draw_conv_params_with_shape(rng: np.random.Generator, *, max_side: int = 6, 
 
 def as_plain(array: np.ndarray, multi_channel: bool) -> list[Any]:
     """JSON-ready nested lists, one matrix when the params gave one matrix."""
-    return (array if multi_channel else array[0]).tolist()
+    return nested_list(array if multi_channel else array[0])

@@ -10,7 +10,7 @@ import numpy as np
 
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix
+from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix, nested_list
 from flashdl.engine.params import (
     Pair,
     as_mapping,
@@ -115,7 +115,7 @@ def _pooled(params: Mapping[str, Any]) -> np.ndarray:
 
 
 def _forward_solve(params: Mapping[str, Any]) -> list[Any]:
-    return _pooled(params).tolist()
+    return nested_list(_pooled(params))
 
 
 def _forward_prompt(params: Mapping[str, Any]) -> str:
@@ -157,7 +157,8 @@ def _read_backward(params: Mapping[str, Any]) -> tuple[PoolProblem, np.ndarray]:
 def _backward_generate(rng: np.random.Generator) -> Params:
     params = _draw(rng)
     sides = (len(params["input"]), len(params["input"][0]))
-    kernel, stride = params["kernel"], params.get("stride", params["kernel"])
+    kernel: int = params["kernel"]
+    stride = params.get("stride", kernel)
     out_shape = tuple(pool_output_length(side, kernel, stride, params.get("padding", 0), params.get("ceil_mode", False))
                       for side in sides)
     params["grad_output"] = draw_matrix(rng, out_shape, *GRAD_RANGE)
@@ -178,7 +179,7 @@ def _routed(params: Mapping[str, Any]) -> np.ndarray:
 
 
 def _backward_solve(params: Mapping[str, Any]) -> list[Any]:
-    return _routed(params).tolist()
+    return nested_list(_routed(params))
 
 
 def _backward_prompt(params: Mapping[str, Any]) -> str:
