@@ -6,14 +6,10 @@ values, and caps sizes so a hostile params block cannot make the engine allocate
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import itertools
 import math
-import pickle
-from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -23,10 +19,7 @@ MAX_SIDE = 64          # largest matrix side or size accepted from params
 MAX_EXTENT = 100_000   # largest size/kernel/stride in size-formula families
 MAX_LIST = 256         # longest list param (scores, layers, logits…)
 MAX_INT_ENTRY = 10**6  # integer entries keep sums of products far from int64 overflow
-MAX_CACHED = 256       # memoised readings of params (each a few matrices at most)
-_PICKLE_PROTOCOL = 5
 _MISSING: Any = object()
-_Reading = TypeVar("_Reading")
 
 Pair = tuple[int, int]
 
@@ -210,33 +203,7 @@ def _read_int_array_fast(value: Any, ranks: Sequence[int]) -> np.ndarray | None:
 _RANK_NAMES = {1: "a list of numbers", 2: "a matrix (list of rows)", 3: "a C×H×W tensor (list of matrices)"}
 
 
-def memoized_reader(reader: Callable[..., _Reading]) -> Callable[..., _Reading]:
-    """Remember the last few successful readings of identical params.
-
-    solve, prompt, solution and check of one variant all read the same params; validating
-    them once keeps the engine fast. Readings must be immutable (tuples, read-only arrays).
-    """
-    cache: OrderedDict[bytes, _Reading] = OrderedDict()
-
-    @functools.wraps(reader)
-    def read(params: Any, *args: Any, **kwargs: Any) -> _Reading:
-        try:   # pickle: the cheapest exact key (True, 1 and 1.0 differ; arrays are not abridged)
-            key = pickle.dumps((params, args, kwargs) if args or kwargs else params, protocol=_PICKLE_PROTOCOL)
-        except Exception:  # noqa: BLE001 — anything unpicklable is simply not cached
-            return reader(params, *args, **kwargs)
-        reading = cache.get(key)
-        if reading is None:
-            reading = reader(params, *args, **kwargs)
-            if len(cache) >= MAX_CACHED:
-                # oldest first, in O(1); another thread may have emptied it already
-                with contextlib.suppress(KeyError):
-                    cache.popitem(last=False)
-            cache[key] = reading
-        return reading
-
-    return read
-
-
 def frozen(array: np.ndarray) -> np.ndarray:
+    """The array made read-only: a reading of params is a value, never changed in place."""
     array.flags.writeable = False
     return array

@@ -55,6 +55,7 @@ def logged(db: Path) -> list[tuple[str, int, int]]:
         con.close()
 
 
+@pytest.mark.slow   # starts and kills processes (4 s)
 def test_sigkill_mid_batch_loses_nothing_committed(template: Path, tmp_path: Path) -> None:
     batch = tmp_path / "batch.jsonl"
     write_batch(batch, range(1, CARDS + 1))
@@ -87,6 +88,7 @@ def test_sigkill_mid_batch_loses_nothing_committed(template: Path, tmp_path: Pat
         con.close()
 
 
+@pytest.mark.slow   # starts processes (2 s)
 def test_two_processes_review_one_database(template: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     count = write_batch(first, range(1, 51), days=40, seed=1)

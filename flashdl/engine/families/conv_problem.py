@@ -16,7 +16,6 @@ from flashdl.engine.params import (
     Pair,
     as_mapping,
     frozen,
-    memoized_reader,
     read_array,
     read_number,
     read_pair,
@@ -66,9 +65,6 @@ def check_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = 
     bias = read_number(params, "bias", default=0)
     return ConvProblem(frozen(x), frozen(kernel), bias, stride, padding, out_shape,  # type: ignore[arg-type]
                        multi_channel, frozen(pad_zeros(x, padding)))
-
-
-read_conv_problem = memoized_reader(check_conv_problem)
 
 
 def draw_conv_params(rng: np.random.Generator, **options: Any) -> Params:

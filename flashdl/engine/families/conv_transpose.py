@@ -15,7 +15,6 @@ from flashdl.engine.params import (
     Pair,
     as_mapping,
     frozen,
-    memoized_reader,
     read_array,
     read_pair,
     reject_unknown,
@@ -28,7 +27,6 @@ MAX_FULL_SIDE = 6   # keeps the stamped output small enough to add up by hand
 _KEYS = ("input", "kernel", "stride", "padding", "output_padding")
 
 
-@memoized_reader
 def _read(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, Pair, Pair, Pair, Pair, bool]:
     params = as_mapping(params)
     reject_unknown(params, _KEYS)
@@ -76,7 +74,6 @@ def _generate(rng: np.random.Generator) -> Params:
         return params
 
 
-@memoized_reader
 def _transposed(params: Mapping[str, Any]) -> np.ndarray:
     x, kernel, stride, padding, _, out_shape, _ = _read(params)
     return frozen(transpose_convolve(x, kernel, stride, padding, out_shape))

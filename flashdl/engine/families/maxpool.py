@@ -15,7 +15,6 @@ from flashdl.engine.params import (
     Pair,
     as_mapping,
     frozen,
-    memoized_reader,
     read_array,
     read_bool,
     read_pair,
@@ -40,7 +39,6 @@ class PoolProblem:
     out_shape: Pair
 
 
-@memoized_reader
 def _read(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> PoolProblem:
     params = as_mapping(params)
     reject_unknown(params, (*_KEYS, *extra_keys))
@@ -108,7 +106,6 @@ def _formatted(x: np.ndarray) -> list[list[str]]:
 
 # --- forward ------------------------------------------------------------------------------
 
-@memoized_reader
 def _pooled(params: Mapping[str, Any]) -> np.ndarray:
     p = _read(params)
     return frozen(max_pool(p.x, p.kernel, p.stride, p.padding, p.out_shape))
@@ -144,7 +141,6 @@ MAXPOOL2D_FORWARD = Family(
 
 # --- backward -----------------------------------------------------------------------------
 
-@memoized_reader
 def _read_backward(params: Mapping[str, Any]) -> tuple[PoolProblem, np.ndarray]:
     problem = _read(params, extra_keys=("grad_output",))
     grad_out = read_array(params, "grad_output", ranks=(2,))
@@ -165,13 +161,11 @@ def _backward_generate(rng: np.random.Generator) -> Params:
     return params
 
 
-@memoized_reader
 def _argmax(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     p = _read_backward(params)[0]
     return tuple(frozen(a) for a in argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape))  # type: ignore[return-value]
 
 
-@memoized_reader
 def _routed(params: Mapping[str, Any]) -> np.ndarray:
     p, grad_out = _read_backward(params)
     _, rows, cols = _argmax(params)
