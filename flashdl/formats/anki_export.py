@@ -46,7 +46,8 @@ NoteSource = tuple[str, str, str, tuple[str, ...], "Card | None"]
 
 def note_guid(deck_id: str, card_id: str) -> str:
     """The Anki GUID of a card, ``genanki.guid_for("DECK/CARD")``: stable across exports."""
-    return guid_for(f"{deck_id}/{card_id}")
+    guid: str = guid_for(f"{deck_id}/{card_id}")
+    return guid
 
 
 def anki_deck_id(deck_id: str) -> int:

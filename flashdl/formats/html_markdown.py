@@ -64,6 +64,8 @@ def markdown_to_html_many(texts: list[str]) -> list[str]:
     The texts are joined by a character none of them holds, and each pass
     runs once over all of them with patterns that never cross it; texts
     holding that character or a NUL are rendered one at a time instead.
+    Measured (CPU time, 2026-12-03): the 200,000 texts of ``bench_transfer.py``'s 100,000-note
+    export take 0.17-0.18 s this way and 0.40-0.41 s one at a time, 15% of that export's figure.
     """
     joined = _JOIN.join(texts)
     if not texts or _HELD in joined or joined.count(_JOIN) != len(texts) - 1:
