@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stats_helpers import add_deck, grade, set_flags
@@ -38,6 +39,7 @@ flags = st.lists(
 )
 
 
+@pytest.mark.slow   # 2-12 s
 @settings(max_examples=int(os.environ.get("FLASHDL_STATS_EXAMPLES", "200")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(
