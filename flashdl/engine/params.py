@@ -6,7 +6,6 @@ values, and caps sizes so a hostile params block cannot make the engine allocate
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -166,9 +165,6 @@ def read_array(params: Mapping[str, Any], name: str, *, ranks: Sequence[int],
                default: Any = _MISSING) -> np.ndarray:
     """A rectangular nested list of numbers → int64 array if all entries are ints, else float64."""
     value = _get(params, name, default)
-    fast = _read_int_array_fast(value, ranks)
-    if fast is not None:
-        return fast
     shape = nested_shape(name, value)
     if len(shape) not in ranks:
         wanted = " or ".join(_RANK_NAMES[rank] for rank in ranks)
@@ -179,25 +175,6 @@ def read_array(params: Mapping[str, Any], name: str, *, ranks: Sequence[int],
             raise EngineParamsError(name, f"entries must have magnitude at most {MAX_INT_ENTRY}")
         return np.array(flat, dtype=np.int64).reshape(shape)
     return np.array(flat, dtype=np.float64).reshape(shape)
-
-
-def _read_int_array_fast(value: Any, ranks: Sequence[int]) -> np.ndarray | None:
-    """The common case — a rectangular nested list of small Python ints — without the
-    entry-by-entry checks; anything else returns None and takes the careful path."""
-    if not isinstance(value, list):
-        return None
-    try:
-        array = np.array(value)
-    except (ValueError, TypeError, OverflowError):
-        return None
-    if array.dtype != np.int64 or array.ndim not in ranks or array.size == 0 or max(array.shape) > MAX_SIDE:
-        return None
-    flat = value
-    for _ in range(array.ndim - 1):
-        flat = list(itertools.chain.from_iterable(flat))
-    if set(map(type, flat)) != {int} or max(flat) > MAX_INT_ENTRY or min(flat) < -MAX_INT_ENTRY:
-        return None   # bools, numpy scalars and huge numbers take the careful path
-    return array
 
 
 _RANK_NAMES = {1: "a list of numbers", 2: "a matrix (list of rows)", 3: "a C×H×W tensor (list of matrices)"}
