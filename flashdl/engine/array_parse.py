@@ -6,7 +6,6 @@ C-channel tensors with channels separated by a blank line, `;;` or one more brac
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
@@ -24,7 +23,6 @@ _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n\s*")
 _TOKEN_RE = re.compile(r";;|[\[\](),;]|[^\s\[\](),;]+")
 _SLASH_RE = re.compile(r"\s*/\s*")
 _DECIMAL_RE = re.compile(r"[+-]?(?:\d{1,15}\.\d{0,17}|\.\d{1,17})(?:[eE][+-]?\d{1,2})?")
-_JSON_INTS_RE = re.compile(r"[\[\]\d\s,-]+")
 _SEPARATORS = frozenset(("[", "]", "(", ")", ",", ";", ";;"))
 
 
@@ -33,14 +31,6 @@ def parse_array(text: str) -> Nested:
     cleaned = clean_text(text).strip()
     if not cleaned:
         raise AnswerParseError("empty answer")
-    if cleaned[0] == "[" and _JSON_INTS_RE.fullmatch(cleaned):
-        try:   # nested lists of whole numbers, as `expected` is written: read at C speed
-            value = json.loads(cleaned)
-        except ValueError:
-            value = None
-        if value is not None and value != []:
-            _check_size(value)
-            return cast("Nested", value)   # the pattern admits only nested lists of ints
     cleaned = _BLANK_LINE_RE.sub(f" {_CHANNEL_SEP} ", cleaned)
     if any(bracket in cleaned for bracket in "[]()"):
         value = _BracketReader(cleaned).read()
