@@ -292,8 +292,10 @@ def anki_child(cards: int, rows: int) -> None:
     """
     import sqlite3
 
+    # isort: off
+    from anki.collection import Collection  # first: anki's import cycle
     from anki import buildinfo
-    from anki.collection import Collection  # noqa: I001 (anki's import order)
+    # isort: on
 
     ends, logs = synthetic_history(cards, rows)
     _today, day_start = today_and_start()
