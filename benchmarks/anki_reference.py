@@ -21,7 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 ANKI_MAX_PER_DAY = 9999  # Anki refuses larger daily review limits
 
 
@@ -30,10 +29,12 @@ def main() -> int:
     parser.add_argument("--cards", type=int, default=100_000)
     parser.add_argument("--answers", type=int, default=5_000)
     args = parser.parse_args()
+    # isort: off
     from anki.collection import Collection, ImportCsvRequest  # first: anki's import cycle
     from anki import buildinfo
     from anki.cards import Card
     from anki.scheduler.v3 import CardAnswer
+    # isort: on
 
     with tempfile.TemporaryDirectory() as folder:
         tsv = Path(folder) / "notes.tsv"

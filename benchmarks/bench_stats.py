@@ -251,11 +251,12 @@ def bench_whole_process(db: Path, runs: int) -> dict[str, Any]:
 
 
 def bench_screen(db: Path, runs: int) -> dict[str, Any]:
+    from textual.app import App
+
     from flashdl.clock import SystemClock
     from flashdl.services.stats import StatsService
     from flashdl.store import open_store
     from flashdl.tui.screens.stats import StatsScreen
-    from textual.app import App
 
     class StatsApp(App[None]):
         def __init__(self, service: StatsService) -> None:
@@ -291,8 +292,10 @@ def anki_child(cards: int, rows: int) -> None:
     """
     import sqlite3
 
-    from anki.collection import Collection  # noqa: I001 (anki's import order)
+    # isort: off
+    from anki.collection import Collection  # first: anki's import cycle
     from anki import buildinfo
+    # isort: on
 
     ends, logs = synthetic_history(cards, rows)
     _today, day_start = today_and_start()

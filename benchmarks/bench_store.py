@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ from flashdl.services.reviews import record_review  # noqa: E402
 from flashdl.services.study import StudySession, plan_today  # noqa: E402
 from flashdl.store import open_store  # noqa: E402
 
-NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 TODAY = date(2024, 6, 1)
 TARGETS = {
     "review median ms": 0.15,

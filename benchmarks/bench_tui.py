@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import fcntl
 import json
 import os
@@ -44,13 +45,13 @@ import termios
 import textwrap
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-NOW = datetime(2025, 3, 3, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 DECKS = 10
 OVERDUE = 20_000
 QUIET_S = 0.04
@@ -171,10 +172,8 @@ class Terminal:
         """CPU time the app's threads have used so far (Linux schedstat, nanoseconds)."""
         total = 0
         for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            try:
+            with contextlib.suppress(OSError, ValueError, IndexError):  # the thread has ended
                 total += int((task / "schedstat").read_text().split()[0])
-            except (OSError, ValueError, IndexError):
-                pass
         return total / 1e9
 
     def press(self, key: str) -> tuple[float, float, float]:

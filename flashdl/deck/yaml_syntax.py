@@ -18,7 +18,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
 try:  # libyaml makes parsing several times faster; fall back where it is absent
-    from yaml.cyaml import CParser as _CParser
+    from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]  # typeshed omits it
     from yaml.cyaml import CSafeDumper as _Dumper
 
     _PARSER_BASES: tuple[type, ...] = (_CParser,)
@@ -81,21 +81,26 @@ class StrictConstructor(SafeConstructor):
         return float(self.construct_scalar(node))
 
 
-StrictConstructor.add_constructor("tag:yaml.org,2002:int", StrictConstructor.construct_yaml_int)
-StrictConstructor.add_constructor("tag:yaml.org,2002:float", StrictConstructor.construct_yaml_float)
-StrictConstructor.add_constructor("tag:yaml.org,2002:map", StrictConstructor.construct_yaml_map)
+# typeshed binds add_constructor's loader type to yaml's own Loader classes, hence the ignores.
+StrictConstructor.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:int", StrictConstructor.construct_yaml_int)
+StrictConstructor.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:float", StrictConstructor.construct_yaml_float)
+StrictConstructor.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:map", StrictConstructor.construct_yaml_map)
 
 
 class DeckLoader(*_PARSER_BASES, StrictConstructor, CoreSchemaResolver):  # type: ignore[misc]
     def __init__(self, stream: Any) -> None:
-        _PARSER_BASES[0].__init__(self, stream)  # the reader (or libyaml) takes the stream
+        # the reader (or libyaml) takes the stream; _PARSER_BASES are classes, so this is sound
+        _PARSER_BASES[0].__init__(self, stream)  # type: ignore[misc]
         for base in _PARSER_BASES[1:]:
-            base.__init__(self)
+            base.__init__(self)  # type: ignore[misc]
         StrictConstructor.__init__(self)
         CoreSchemaResolver.__init__(self)
 
 
-class DeckDumper(_Dumper):  # type: ignore[misc, valid-type]
+class DeckDumper(_Dumper):
     """Writes multi-line text as literal blocks so decks stay pleasant to edit."""
 
 
@@ -103,18 +108,18 @@ class QuotedStr(str):
     """A string always written quoted (ids like 082 must not look like numbers elsewhere)."""
 
 
-def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+def _represent_str(dumper: DeckDumper, text: str) -> yaml.ScalarNode:
     style = "|" if "\n" in text else None
     if style is None and not isinstance(resolve_plain(text), str):
         style = "'"  # e.g. 1e-3: plain text to PyYAML's YAML 1.1 dumper, a float to our loader
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
-def _represent_quoted(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+def _represent_quoted(dumper: DeckDumper, text: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", str(text), style="'")
 
 
-def _represent_list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.SequenceNode:
+def _represent_list(dumper: DeckDumper, items: list[Any]) -> yaml.SequenceNode:
     # Short lists of scalars (tags, shapes, matrix rows) read best on one line.
     flat = all(not isinstance(item, (list, dict)) for item in items)
     short = flat and sum(len(str(item)) + 2 for item in items) <= 60

@@ -190,7 +190,7 @@ class _ExpressionReader:
 def _power(base: Number, exponent: Number) -> Number:
     if isinstance(exponent, (int, Fraction)) and int(exponent) == exponent and isinstance(base, (int, Fraction)):
         base = Fraction(base)
-        if abs(exponent) > MAX_POWER:
+        if abs(int(exponent)) > MAX_POWER:
             raise AnswerParseError(f"exponent too large: {exponent}")
         if base == 0 and exponent < 0:
             raise AnswerParseError("division by zero")
@@ -199,10 +199,10 @@ def _power(base: Number, exponent: Number) -> Number:
             raise AnswerParseError("number too large")
         return result
     try:
-        result = math.pow(float(base), float(exponent))
+        power = math.pow(float(base), float(exponent))
     except (OverflowError, ValueError):
         raise AnswerParseError("power is not a real number of sensible size") from None
-    return _finite(result)
+    return _finite(power)
 
 
 def _apply(name: str, argument: Number) -> float:

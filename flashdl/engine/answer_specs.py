@@ -38,7 +38,7 @@ class AnswerSpec(Protocol):
 
 def numbers_match(expected: Any, given: Any, *, integral: bool) -> bool:
     if integral and _is_integer(expected):
-        return given == expected
+        return bool(given == expected)
     try:
         wanted, got = float(expected), float(given)
     except OverflowError:
@@ -173,7 +173,8 @@ def _flatten(value: Any) -> list[Any]:
         return [value]
     while value and isinstance(value[0], list):
         value = list(itertools.chain.from_iterable(value))
-    return value
+    leaves: list[Any] = value
+    return leaves
 
 
 def _unravel(position: int, shape: tuple[int, ...]) -> tuple[int, ...]:

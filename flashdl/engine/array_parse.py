@@ -6,14 +6,13 @@ C-channel tensors with channels separated by a blank line, `;;` or one more brac
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from flashdl.engine.answer_parse import MAX_DEPTH, Nested, clean_text, literal_value, LITERAL_RE
+from flashdl.engine.answer_parse import LITERAL_RE, MAX_DEPTH, Nested, clean_text, literal_value
 from flashdl.engine.errors import AnswerParseError
 
 MAX_ENTRIES = 4096
@@ -24,7 +23,6 @@ _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n\s*")
 _TOKEN_RE = re.compile(r";;|[\[\](),;]|[^\s\[\](),;]+")
 _SLASH_RE = re.compile(r"\s*/\s*")
 _DECIMAL_RE = re.compile(r"[+-]?(?:\d{1,15}\.\d{0,17}|\.\d{1,17})(?:[eE][+-]?\d{1,2})?")
-_JSON_INTS_RE = re.compile(r"[\[\]\d\s,-]+")
 _SEPARATORS = frozenset(("[", "]", "(", ")", ",", ";", ";;"))
 
 
@@ -33,14 +31,6 @@ def parse_array(text: str) -> Nested:
     cleaned = clean_text(text).strip()
     if not cleaned:
         raise AnswerParseError("empty answer")
-    if cleaned[0] == "[" and _JSON_INTS_RE.fullmatch(cleaned):
-        try:   # nested lists of whole numbers, as `expected` is written: read at C speed
-            value = json.loads(cleaned)
-        except ValueError:
-            value = None
-        if value is not None and value != []:
-            _check_size(value)
-            return value
     cleaned = _BLANK_LINE_RE.sub(f" {_CHANNEL_SEP} ", cleaned)
     if any(bracket in cleaned for bracket in "[]()"):
         value = _BracketReader(cleaned).read()
@@ -66,7 +56,7 @@ def _read_plain_matrix(text: str) -> Nested:
         raise AnswerParseError("empty matrix")
     if len(rows) == 1:
         return rows[0][0] if len(rows[0]) == 1 else rows[0]
-    return rows
+    return cast("Nested", rows)   # list is invariant: list[list[Nested]] is a Nested
 
 
 def _read_plain_row(text: str) -> list[Nested]:

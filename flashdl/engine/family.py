@@ -65,7 +65,13 @@ def draw_indices(rng: np.random.Generator, counts: Sequence[int]) -> list[int]:
 
 
 def draw_matrix(rng: np.random.Generator, shape: tuple[int, ...], low: int, high: int) -> list[Any]:
-    return rng.integers(low, high + 1, size=shape).tolist()
+    return nested_list(rng.integers(low, high + 1, size=shape))
+
+
+def nested_list(array: np.ndarray) -> list[Any]:
+    """``array.tolist()``, typed: JSON-ready nested lists of Python numbers."""
+    result: list[Any] = array.tolist()
+    return result
 
 
 def nest(flat: list[Any], channels: int, rows: int, cols: int) -> list[Any]:

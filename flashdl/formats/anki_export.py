@@ -19,15 +19,24 @@ import zipfile
 from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
+from genanki.util import guid_for
+
 from flashdl.deck.model import MARKUP_PLAIN, Card, Deck
-from flashdl.formats.anki_notetype import (AFMT, CSS, FIELDS, NOTETYPE_ID, NOTETYPE_NAME, QFMT,
-                                           card_data, deck_marker, plain_card_data, tags_part)
+from flashdl.formats.anki_notetype import (
+    AFMT,
+    CSS,
+    FIELDS,
+    NOTETYPE_ID,
+    NOTETYPE_NAME,
+    QFMT,
+    card_data,
+    deck_marker,
+    plain_card_data,
+    tags_part,
+)
 from flashdl.formats.html_markdown import markdown_to_html, markdown_to_html_many, plain_to_html
 
 SolutionFor = Callable[[Card], str | None]  # asked only of cards with an engine block
-_BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-           "!#$%&()*+,-./:;<=>?@[]^_`{|}~")
-_BASE91_PAIRS = [high + low for high in _BASE91 for low in _BASE91]
 ANKI_DECK_ID_BASE = 1 << 40
 
 
@@ -36,33 +45,10 @@ NoteSource = tuple[str, str, str, tuple[str, ...], "Card | None"]
 ``Card`` only when it has an engine block, errata or its own ``markup`` (the rare notes that
 need it)."""
 
-_91_2, _91_4, _91_5 = 91 ** 2, 91 ** 4, 91 ** 5
-
-
 def note_guid(deck_id: str, card_id: str) -> str:
-    """The Anki GUID of a card, ``genanki.guid_for("DECK/CARD")``: stable across exports.
-
-    The same computation as genanki's (a test holds them equal): the first 8
-    bytes of a SHA-256 in base 91, most significant digit first. A 64-bit
-    number has at most ten such digits; they are taken as 1 + 2 + 2 digits of
-    each half with three ``divmod``s, and leading zero digits stripped (a
-    large export makes 100,000 GUIDs).
-    """
-    return base91(int.from_bytes(_sha256(f"{deck_id}/{card_id}".encode()).digest()[:8], "big"))
-
-
-def base91(number: int) -> str:
-    """genanki's base-91 digits of a number below 2**64 ("" for 0)."""
-    high, low = divmod(number, _91_5)
-    a, rest = divmod(high, _91_4)
-    b, c = divmod(rest, _91_2)
-    d, rest = divmod(low, _91_4)
-    e, f = divmod(rest, _91_2)
-    pairs = _BASE91_PAIRS
-    return (_BASE91[a] + pairs[b] + pairs[c] + _BASE91[d] + pairs[e] + pairs[f]).lstrip(_BASE91[0])
-
-
-_sha256 = hashlib.sha256
+    """The Anki GUID of a card, ``genanki.guid_for("DECK/CARD")``: stable across exports."""
+    guid: str = guid_for(f"{deck_id}/{card_id}")
+    return guid
 
 
 def anki_deck_id(deck_id: str) -> int:

@@ -22,12 +22,20 @@ from typing import Any
 from flashdl.deck.model import MARKUP_MARKDOWN, Card, Deck
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.anki_collection import AnkiCard, AnkiCollection, AnkiNote, AnkiNotetype
-from flashdl.formats.anki_notetype import (FIELDS, engine_of, errata_of, fingerprint,
-                                           is_flashdl_notetype, markup_of, position_of,
-                                           read_card_data, read_deck_marker, strip_deck_marker,
-                                           tags_of)
-from flashdl.formats.html_markdown import (html_to_markdown, is_plain, markdown_to_html,
-                                           media_references)
+from flashdl.formats.anki_notetype import (
+    FIELDS,
+    engine_of,
+    errata_of,
+    fingerprint,
+    is_flashdl_notetype,
+    markup_of,
+    position_of,
+    read_card_data,
+    read_deck_marker,
+    strip_deck_marker,
+    tags_of,
+)
+from flashdl.formats.html_markdown import html_to_markdown, is_plain, markdown_to_html, media_references
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _TEMPLATE_TOKEN = re.compile(r"\{\{([^{}]+)\}\}")

@@ -80,15 +80,15 @@ def _unzstd_file(packed: Path, target: Path, name: str, member: str, limit: int)
     cap = min(limit, max(packed.stat().st_size, 1) * MAX_ZSTD_RATIO)
     produced = 0
     try:
-        with packed.open("rb") as raw, target.open("wb") as out:
-            with zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True) as reader:
-                while chunk := reader.read(CHUNK):
-                    produced += len(chunk)
-                    if produced > cap:
-                        raise InputError(
-                            f"member {member!r} decompresses to more than {cap / 1e6:.0f} MB "
-                            "(zstd bomb?)", SourcePosition(name))
-                    out.write(chunk)
+        with (packed.open("rb") as raw, target.open("wb") as out,
+              zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True) as reader):
+            while chunk := reader.read(CHUNK):
+                produced += len(chunk)
+                if produced > cap:
+                    raise InputError(
+                        f"member {member!r} decompresses to more than {cap / 1e6:.0f} MB "
+                        "(zstd bomb?)", SourcePosition(name))
+                out.write(chunk)
     except zstandard.ZstdError as error:
         raise InputError(f"member {member!r} is not valid zstd data ({error})",
                          SourcePosition(name)) from None

@@ -105,7 +105,8 @@ def read_history(text: str, filename: str) -> dict[str, CardHistory]:
         card_at, time_at, rating_at = index["card_id"], index["review_time"], index["review_rating"]
         duration_at = index.get("review_duration")
     elif {"id", "ease"} <= index.keys() and ("card" in index or "cid" in index):
-        card_at, time_at, rating_at = index.get("card", index.get("cid")), index["id"], index["ease"]
+        card_at = index["card"] if "card" in index else index["cid"]
+        time_at, rating_at = index["id"], index["ease"]
         duration_at = index.get("time")
     else:
         raise InputError(

@@ -42,14 +42,6 @@ def first_nonblank(lines: list[str], start: int = 0) -> int:
     return index
 
 
-def last_nonblank(lines: list[str]) -> int:
-    """Index of the last non-blank line (-1 if none)."""
-    index = len(lines) - 1
-    while index >= 0 and not lines[index].strip():
-        index -= 1
-    return index
-
-
 def slugify(text: str, fallback: str = "deck") -> str:
     """A lowercase ASCII slug usable as a deck id or tag (``Lecture 8`` -> ``lecture-8``)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

@@ -82,10 +82,6 @@ class CardState:
     def is_new(self) -> bool:
         return self.last_review is None
 
-    def needs_repeat_on(self, day: date) -> bool:
-        """Whether the same-day rule still wants this card on study day ``day``."""
-        return self.repeat_pending and self.last_review == day
-
 
 @dataclass(frozen=True)
 class ReviewOutcome:

@@ -9,7 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,7 +33,7 @@ def template(tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFix
 
 def write_batch(path: Path, cards: range, days: int = DAYS, seed: int = 0) -> int:
     rng = random.Random(seed)
-    start = datetime(2024, 3, 1, 10, tzinfo=timezone.utc)
+    start = datetime(2024, 3, 1, 10, tzinfo=UTC)
     lines = []
     for day in range(days):
         for card in cards:
@@ -55,9 +55,10 @@ def logged(db: Path) -> list[tuple[str, int, int]]:
         con.close()
 
 
+@pytest.mark.slow   # starts and kills processes (4 s)
 def test_sigkill_mid_batch_loses_nothing_committed(template: Path, tmp_path: Path) -> None:
     batch = tmp_path / "batch.jsonl"
-    total = write_batch(batch, range(1, CARDS + 1))
+    write_batch(batch, range(1, CARDS + 1))
     rng = random.Random(1)
     for runs in range(1, KILLS + 1):
         db = tmp_path / f"run{runs}.sqlite3"
@@ -87,6 +88,7 @@ def test_sigkill_mid_batch_loses_nothing_committed(template: Path, tmp_path: Pat
         con.close()
 
 
+@pytest.mark.slow   # starts processes (2 s)
 def test_two_processes_review_one_database(template: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     count = write_batch(first, range(1, 51), days=40, seed=1)
@@ -96,7 +98,7 @@ def test_two_processes_review_one_database(template: Path, tmp_path: Path) -> No
         for path in (first, second)
     ]
     outputs = [proc.communicate(timeout=60) for proc in procs]
-    for proc, (out, err) in zip(procs, outputs):
+    for proc, (_out, err) in zip(procs, outputs):
         assert proc.returncode == 0, err
         assert err == ""
     assert sum(len(out.splitlines()) for out, _ in outputs) == count

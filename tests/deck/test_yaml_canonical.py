@@ -181,6 +181,7 @@ def simple_decks(draw: st.DrawFn) -> Deck:
     return Deck(id="d", name="D", cards=tuple(cards), markup=draw(st.sampled_from(["markdown", "plain"])))
 
 
+@pytest.mark.slow   # a fast path held equal to its reference (11 s)
 @settings(max_examples=400, deadline=None)
 @given(simple_decks())
 def test_written_decks_read_the_same_either_way(deck: Deck) -> None:
@@ -206,6 +207,7 @@ def indented(text: str, indent: int) -> str:
 _edits = st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 3), _tricky | _words), max_size=4)
 
 
+@pytest.mark.slow   # a fast path held equal to its reference (14 s)
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(simple_decks(), _edits, st.sampled_from([0, 0, 2]))
 def test_edited_files_read_the_same_either_way(deck: Deck, edits: list[tuple[int, int, str]],
@@ -218,6 +220,7 @@ def test_edited_files_read_the_same_either_way(deck: Deck, edits: list[tuple[int
     agrees_with_libyaml(text)
 
 
+@pytest.mark.slow   # a fast path held equal to its reference
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from([
     "- id: a\n", "- id: 'b'\n", "  front: x\n", "  back: y\n", "  front: |\n", "  back: |-\n",

@@ -189,6 +189,7 @@ def decks(draw: st.DrawFn) -> Deck:
     )
 
 
+@pytest.mark.slow   # 10 s
 @settings(max_examples=200, deadline=None)
 @given(decks())
 def test_dump_then_parse_is_identity(deck: Deck) -> None:

@@ -23,7 +23,8 @@ def pad(matrix: list[list], ph: int, pw: int, value: float = 0) -> list[list]:
     return out
 
 
-def correlate_loops(x: list, kernel: list, stride: tuple[int, int], padding: tuple[int, int], bias: float = 0) -> list[list]:
+def correlate_loops(x: list, kernel: list, stride: tuple[int, int], padding: tuple[int, int],
+                    bias: float = 0) -> list[list]:
     xs, ks = channels_of(x), channels_of(kernel)
     padded = [pad(c, *padding) for c in xs]
     kh, kw = len(ks[0]), len(ks[0][0])

@@ -39,7 +39,8 @@ def test_audit_card(family: str, params: dict, back: str, stated: str | None, ve
 
 @pytest.mark.parametrize("back", ["1e500", "1/0 = 1/0", "= 1e999", "[[1e500, 2], [3, 4]]"])
 def test_unreadable_numbers_are_unparsed(back: str) -> None:
-    assert audit_card("deck/1", "activation_memory", {"height": 2, "width": 2, "channels": 1}, back).verdict == "unparsed"
+    card = {"height": 2, "width": 2, "channels": 1}
+    assert audit_card("deck/1", "activation_memory", card, back).verdict == "unparsed"
 
 
 def test_audit_reports_broken_params() -> None:

@@ -58,7 +58,8 @@ def test_solve_and_check_json() -> None:
     (commands.solve, {"family": "linear_param_count", "params": "{not json"}),
     (commands.solve, {"family": "linear_param_count", "params": "[1, 2]"}),
     (commands.solve, {"family": "linear_param_count", "params": '{"in_features": 3}'}),
-    (commands.check, {"family": "linear_param_count", "params": '{"in_features": -3, "out_features": 2}', "answer": "1"}),
+    (commands.check, {"family": "linear_param_count", "params": '{"in_features": -3, "out_features": 2}',
+                      "answer": "1"}),
 ])
 def test_user_errors_become_usage_errors(handler, args) -> None:
     with pytest.raises(UsageError):

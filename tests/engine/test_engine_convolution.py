@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import signal
-
 from engine_reference import (
     conv_backward_loops,
     conv_transpose_loops,
@@ -14,6 +12,8 @@ from engine_reference import (
     maxpool_loops,
     rotate180,
 )
+from scipy import signal
+
 from flashdl.engine import get_family
 
 CASES = range(300)

@@ -75,7 +75,8 @@ def test_init_scale_matches_definitions(seed: int) -> None:
 def test_init_scale_known_values() -> None:
     solve = get_family("init_scale").solve
     # torch.nn.init.xavier_uniform_ bound for 256 → 512 is sqrt(6/768)
-    assert solve({"scheme": "xavier", "distribution": "uniform", "fan_in": 256, "fan_out": 512}) == pytest.approx(math.sqrt(6 / 768))
+    xavier_uniform = {"scheme": "xavier", "distribution": "uniform", "fan_in": 256, "fan_out": 512}
+    assert solve(xavier_uniform) == pytest.approx(math.sqrt(6 / 768))
     assert solve({"scheme": "he", "fan_in": 50}) == pytest.approx(0.2)
 
 

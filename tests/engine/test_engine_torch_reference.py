@@ -11,7 +11,7 @@ torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 
-def _tensor(value) -> "torch.Tensor":
+def _tensor(value) -> torch.Tensor:
     array = np.array(value, dtype=np.float64)
     return torch.tensor(array if array.ndim == 3 else array[None])[None]
 

@@ -107,7 +107,7 @@ def exports(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, str]]]:
         else:
             question = draw(st.lists(side_line, max_size=4))
             answer = draw(st.lists(side_line, max_size=6))
-            lines += [str(number), "Q", *(l.source for l in question), "A", *(l.source for l in answer)]
+            lines += [str(number), "Q", *(line.source for line in question), "A", *(line.source for line in answer)]
             if variant == "footer":
                 lines += FOOTER
         open_tail = answer if variant == "marked" else None
@@ -127,7 +127,7 @@ def unnumbered_exports(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, str]]
     for position in range(1, draw(st.integers(1, 6)) + 1):
         question = draw(st.lists(side_line, max_size=3))
         answer = draw(st.lists(side_line, max_size=4))
-        lines += ["Q", *(l.source for l in question), "A", *(l.source for l in answer)]
+        lines += ["Q", *(line.source for line in question), "A", *(line.source for line in answer)]
         if draw(st.booleans()):
             lines += FOOTER
         front, back = expected(question), expected(answer)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 
 import pytest
@@ -143,7 +143,7 @@ def test_rejects_datetimes_and_time_travel() -> None:
     with pytest.raises(ValueError):
         review(CardState(), 4, datetime(2024, 1, 1, 12))  # type: ignore[arg-type]
     with pytest.raises(ValueError):
-        review(CardState(), 4, datetime(2024, 1, 1, 12, tzinfo=timezone.utc))  # type: ignore[arg-type]
+        review(CardState(), 4, datetime(2024, 1, 1, 12, tzinfo=UTC))  # type: ignore[arg-type]
     seen = review(CardState(), 4, day(5)).after
     with pytest.raises(ValueError, match="before"):
         review(seen, 4, day(4))

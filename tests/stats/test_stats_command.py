@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from stats_helpers import add_deck, grade, set_flags
 from flashdl.cli import main
 from flashdl.store import open_store
 
-NOW = datetime(2025, 4, 2, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 4, 2, 15, 0, tzinfo=UTC)
 TOP_KEYS = {
     "cards", "today", "streak_days", "reviews_by_day", "forecast", "retention",
     "ease_histogram", "interval_histogram", "hardest", "engine",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -55,9 +55,9 @@ def test_forecast_counts_overdue_cards_on_today_across_the_rollover(store: Store
 # ------------------------------------------------------------------ time zones
 
 INSTANTS = [
-    datetime(2025, 6, 1, 1, 30, tzinfo=timezone.utc),  # Berlin 03:30 (06-01 -> 05-31); NY 21:30 05-31
-    datetime(2025, 6, 1, 2, 30, tzinfo=timezone.utc),  # Berlin 04:30 -> 06-01; NY 22:30 05-31
-    datetime(2025, 6, 1, 9, 0, tzinfo=timezone.utc),  # Berlin 11:00 06-01; NY 05:00 06-01
+    datetime(2025, 6, 1, 1, 30, tzinfo=UTC),  # Berlin 03:30 (06-01 -> 05-31); NY 21:30 05-31
+    datetime(2025, 6, 1, 2, 30, tzinfo=UTC),  # Berlin 04:30 -> 06-01; NY 22:30 05-31
+    datetime(2025, 6, 1, 9, 0, tzinfo=UTC),  # Berlin 11:00 06-01; NY 05:00 06-01
 ]
 
 
@@ -74,7 +74,7 @@ def test_the_same_instants_fall_on_the_days_of_each_zone(tmp_path, zone, expecte
         add_deck(store, "d", 3)
         for card, instant in enumerate(INSTANTS):
             grade(store, f"d/{card:03d}", 4, instant.astimezone(zone))
-        now = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc).astimezone(zone)
+        now = datetime(2025, 6, 1, 12, 0, tzinfo=UTC).astimezone(zone)
         report = collection_stats(store, now, days=3)
     assert by_day(report) == expected
     assert report.studied_today.reviewed == expected["2025-06-01"]
@@ -94,7 +94,7 @@ def test_today_follows_the_zone_of_now(store: Store) -> None:
 
 # ---------------------------------------------------------------------- streak
 
-DAY0 = datetime(2025, 1, 10, 12, tzinfo=timezone.utc)
+DAY0 = datetime(2025, 1, 10, 12, tzinfo=UTC)
 
 
 def studied_on(store: Store, offsets: list[int]) -> None:

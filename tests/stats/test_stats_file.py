@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from flashdl.store import SCHEMA_VERSION, open_store
 from flashdl.store.settings import Settings
 from flashdl.store.stats_queries import STATS_SCHEMA_VERSION, open_reader
 
-NOW = datetime(2025, 3, 10, 12, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 10, 12, tzinfo=UTC)
 
 
 def test_the_statements_are_written_for_the_current_schema() -> None:
@@ -75,8 +75,8 @@ def test_the_rollover_setting_moves_the_day(db_path: Path) -> None:
     with open_store(db_path) as store:
         add_deck(store, "d", 1)
         settings_service.update_settings(store, rollover_hour=0)
-        grade(store, "d/000", 4, datetime(2025, 3, 10, 1, 30, tzinfo=timezone.utc))
-    report = stats_of_file(db_path, datetime(2025, 3, 10, 2, 0, tzinfo=timezone.utc))
+        grade(store, "d/000", 4, datetime(2025, 3, 10, 1, 30, tzinfo=UTC))
+    report = stats_of_file(db_path, datetime(2025, 3, 10, 2, 0, tzinfo=UTC))
     assert report.today == date(2025, 3, 10)
     assert report.studied_today.reviewed == 1
 

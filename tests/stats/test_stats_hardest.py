@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from stats_helpers import add_deck, grade, set_flags
 
 from flashdl.services.stats import collection_stats
 from flashdl.store import Store
 
-DAY0 = datetime(2025, 5, 1, 12, tzinfo=timezone.utc)
+DAY0 = datetime(2025, 5, 1, 12, tzinfo=UTC)
 
 
 def lapse_ladder(store: Store, cards: int) -> None:

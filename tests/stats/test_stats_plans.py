@@ -7,7 +7,7 @@ statistics, as a user's database has them.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from stats_helpers import add_deck, grade
@@ -15,7 +15,7 @@ from stats_helpers import add_deck, grade
 from flashdl.services.stats import collection_stats
 from flashdl.store import Store
 
-NOW = datetime(2025, 2, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2025, 2, 1, 12, tzinfo=UTC)
 
 
 def captured_plans(store: Store, deck: str | None) -> list[tuple[str, list[str]]]:

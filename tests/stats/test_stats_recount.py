@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stats_helpers import add_deck, grade, set_flags
@@ -38,7 +39,9 @@ flags = st.lists(
 )
 
 
-@settings(max_examples=int(os.environ.get("FLASHDL_STATS_EXAMPLES", "200")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow   # 2-12 s
+@settings(max_examples=int(os.environ.get("FLASHDL_STATS_EXAMPLES", "200")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(
     zone=st.sampled_from(ZONES),
     start=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 31)),
@@ -55,18 +58,18 @@ def test_statistics_match_a_plain_recount(
     tz = ZoneInfo(zone)
     # Steps are taken in absolute time, so every moment is a real local time
     # (wall-clock arithmetic can land in a DST gap, which no clock reports).
-    moment = start.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz)
+    moment = start.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "stats.sqlite3"
         with open_store(path) as store:
             add_deck(store, "a", 5, families=FAMILIES)
             add_deck(store, "b", 5, families={1: "dropout"})
             for deck_slug, card, value, minutes, duration, typed in steps:
-                moment = (moment.astimezone(timezone.utc) + timedelta(minutes=minutes)).astimezone(tz)
+                moment = (moment.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz)
                 computed = (deck_slug == "a" and card in FAMILIES) or (deck_slug, card) == ("b", 1)
                 grade(store, f"{deck_slug}/{card:03d}", value, moment,
                       seconds=duration / 1000, typed_correct=typed if computed else None)
-            now = (moment.astimezone(timezone.utc)
+            now = (moment.astimezone(UTC)
                    + timedelta(minutes=now_after_minutes)).astimezone(tz)
             for deck_slug, card, flag in flagged:
                 name = f"{deck_slug}/{card:03d}"

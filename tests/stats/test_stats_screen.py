@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from stats_helpers import add_deck, grade
@@ -14,7 +14,7 @@ from flashdl.store import open_store
 from flashdl.tui.app import make_app
 from flashdl.tui.screens.stats import ColumnChart, HeatMap, StatsScreen
 
-NOW = datetime(2025, 3, 3, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 
 
 def make_history(path: Path) -> None:

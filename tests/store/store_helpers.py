@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flashdl.deck.model import Card, Deck, EngineSpec
 
-NOW = datetime(2024, 3, 1, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 

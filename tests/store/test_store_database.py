@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -106,7 +106,7 @@ def test_schema_one_upgrades_with_data_intact(old_db: Path, tmp_path: Path) -> N
         pass
     old_rows = dump(old_db)
     with open_store(old_db) as store:
-        decks = browse.list_decks(store, datetime(2024, 3, 8, 12, tzinfo=timezone.utc))
+        decks = browse.list_decks(store, datetime(2024, 3, 8, 12, tzinfo=UTC))
         first = browse.card_details(store, "quiz-1/001")
         second = browse.card_details(store, "quiz-1/002")
         third = browse.card_details(store, "quiz-1/003")
@@ -127,7 +127,7 @@ def test_schema_one_upgrades_with_data_intact(old_db: Path, tmp_path: Path) -> N
 
 def test_upgraded_database_keeps_working(old_db: Path) -> None:
     with open_store(old_db) as store:
-        result = record_review(store, "quiz-1/001", 4, datetime(2024, 3, 8, 12, tzinfo=timezone.utc))
+        result = record_review(store, "quiz-1/001", 4, datetime(2024, 3, 8, 12, tzinfo=UTC))
         # 2024-03-08, q=4, n=2, I=6, EF 2.6: I = ceil(6 x 2.6) = ceil(15.6) = 16, due 03-24.
         assert (result.state.interval, result.state.due) == (16, date(2024, 3, 24))
         _assert_replay_matches(store)
@@ -139,7 +139,7 @@ def test_migration_is_atomic_per_step(old_db: Path, monkeypatch: pytest.MonkeyPa
     broken = migrations.Migration("broken", 1, 2, (*MIGRATIONS[0].statements, "NOT SQL AT ALL"))
     monkeypatch.setattr(migrations, "MIGRATIONS", (broken,))
     before = dump(old_db)
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - whatever the error, the file must be unchanged
         open_store(old_db)
     assert dump(old_db) == before
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from store_helpers import NOW, computed_card, dump, make_deck
 
+from flashdl.errors import UsageError
 from flashdl.scheduler.queue import QueueKind
 from flashdl.scheduler.sm2 import Rating, ReviewKind, replay
 from flashdl.services import browse, card_flags, deck_sync, settings
@@ -54,7 +55,7 @@ def test_new_limit_setting_and_deck_override(two_decks: Store) -> None:
     session.answer(session.next_card().id, 5, NOW)
     # One new card started today: two left for alpha today, also in a fresh session.
     assert StudySession(two_decks, NOW, deck="alpha").counts().new == 2
-    with pytest.raises(Exception):
+    with pytest.raises(UsageError):
         settings.update_settings(two_decks, new_cards_per_day=-1)
 
 
@@ -158,11 +159,11 @@ def test_suspend_and_bury(two_decks: Store) -> None:
 
 def test_rollover_at_four(store: Store) -> None:
     deck_sync.sync_decks(store, [(make_deck("d", 1), None)], NOW)
-    late = datetime(2024, 3, 2, 3, 30, tzinfo=timezone.utc)  # still study day 2024-03-01
+    late = datetime(2024, 3, 2, 3, 30, tzinfo=UTC)  # still study day 2024-03-01
     result = record_review(store, "d/001", 5, late)
     assert result.study_day == date(2024, 3, 1) and result.state.due == date(2024, 3, 2)
     settings.update_settings(store, rollover_hour=0)
-    assert browse.due_tomorrow(store, datetime(2024, 3, 1, 12, tzinfo=timezone.utc)) == 1
+    assert browse.due_tomorrow(store, datetime(2024, 3, 1, 12, tzinfo=UTC)) == 1
 
 
 def test_computed_answer_logged(store: Store) -> None:

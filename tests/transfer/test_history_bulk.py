@@ -6,10 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from transfer_helpers import deck_yaml, dump, ok, run
 
 from flashdl.errors import InputError
 from flashdl.store import bulk as store_access
-from transfer_helpers import deck_yaml, dump, ok, run
 
 
 def _indexes(db: Path) -> list[tuple[str, str]]:

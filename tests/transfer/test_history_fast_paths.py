@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from transfer_helpers import deck_yaml, ok
 
 from flashdl.errors import InputError
 from flashdl.formats.revlog_csv import read_history
 from flashdl.services.exchange.history import day_function, iso_days, replay, replay_into
 from flashdl.store import bulk, log_bulk
 from flashdl.store.scheduling import INSERT_LOG
-from transfer_helpers import deck_yaml, ok
 
 
 def test_revlog_errors_name_the_line() -> None:

@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from transfer_helpers import deck_yaml, dump, ok, run
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from transfer_helpers import CARDS, ok
 
 from flashdl.deck.files import load_deck_file
 from flashdl.formats.anki_export import note_guid
 from flashdl.formats.html_markdown import markdown_to_html, plain_to_html
-from transfer_helpers import CARDS, ok
 
 anki_collection = pytest.importorskip("anki.collection")
 BUNDLED = sorted(CARDS.glob("*.yaml"))

@@ -6,9 +6,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from transfer_helpers import CARDS, dump, ok, run
 
 from flashdl.deck.files import load_deck_file
-from transfer_helpers import CARDS, dump, ok, run
 
 BUNDLED = sorted(CARDS.glob("*.yaml"))
 pytestmark = pytest.mark.skipif(not BUNDLED, reason="no bundled decks in cards/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from flashdl.tui.app import FlashdlApp, make_app
 DECKS = Path(__file__).parent / "decks"
 SAMPLE_DECK = DECKS / "tui-sample.yaml"
 MATRIX_DECK = DECKS / "tui-matrix.yaml"
-NOW = datetime(2025, 3, 3, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 SIZE = (80, 24)
 
 

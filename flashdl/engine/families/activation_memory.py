@@ -20,7 +20,8 @@ def _read(params: Mapping[str, Any]) -> tuple[int, int, int, int | None]:
     height = read_int(params, "height", minimum=1, maximum=_MAX_SIDE)
     width = read_int(params, "width", minimum=1, maximum=_MAX_SIDE)
     channels = read_int(params, "channels", minimum=1, maximum=_MAX_SIDE)
-    size = read_int(params, "bytes_per_value", minimum=1, maximum=16) if params.get("bytes_per_value") is not None else None
+    size = (read_int(params, "bytes_per_value", minimum=1, maximum=16)
+            if params.get("bytes_per_value") is not None else None)
     return height, width, channels, size
 
 

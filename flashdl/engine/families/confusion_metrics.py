@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -23,7 +23,8 @@ METRIC_ALIASES = {
     "f1": ("f1 score", "f1-score", "f-score", "f measure", "F1"),
     "specificity": ("tnr", "true negative rate", "selectivity"),
 }
-_FORMULAS = {
+_Counts = Callable[[int, int, int, int], tuple[int, int]]   # (tp, fp, tn, fn) -> (numerator, denominator)
+_FORMULAS: dict[str, tuple[str, _Counts]] = {
     "tpr": ("TP / (TP + FN)", lambda tp, fp, tn, fn: (tp, tp + fn)),
     "fpr": ("FP / (FP + TN)", lambda tp, fp, tn, fn: (fp, fp + tn)),
     "precision": ("TP / (TP + FP)", lambda tp, fp, tn, fn: (tp, tp + fp)),

@@ -1,6 +1,6 @@
-"""Regenerate the bundled decks (``cards/*.yaml``) from their source documents.
+"""Regenerate the bundled decks (``cards/*.yaml``) from their source documents (a maintainer tool).
 
-    python -m flashdl.formats.regenerate [--seeds DIR] [--cards DIR] [--check] [--drop-missing]
+    python tools/regenerate_decks.py [--seeds DIR] [--cards DIR] [--check] [--drop-missing]
 
 Each source is parsed and merged into the committed deck (``deck_merge``), so
 card ids, engine blocks, errata and added tags survive. A file is written only
@@ -17,6 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# The parsers of this checkout, whatever flashdl the interpreter has installed: the decks in
+# REPO_ROOT/cards are checked against the code beside them.
+sys.path.insert(0, str(REPO_ROOT))
+
 from flashdl.deck.files import read_text_file
 from flashdl.deck.model import Deck
 from flashdl.deck.yaml_deck import dump_deck, parse_deck
@@ -25,7 +30,6 @@ from flashdl.formats import ParseResult, parse_source
 from flashdl.formats.deck_merge import MergeReport, merge_deck
 
 SEEDS_ENV = "FLASHDL_SEEDS"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CARDS_DIR = REPO_ROOT / "cards"
 DECK_SUFFIX = ".yaml"
 
@@ -84,7 +88,7 @@ def regenerate(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m flashdl.formats.regenerate", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python tools/regenerate_decks.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=Path, default=None, help=f"source folder (env {SEEDS_ENV})")
     parser.add_argument("--cards", type=Path, default=DEFAULT_CARDS_DIR, help="deck folder")
