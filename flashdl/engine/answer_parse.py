@@ -12,6 +12,7 @@ import re
 from fractions import Fraction
 
 from flashdl.engine.errors import AnswerParseError
+from flashdl.engine.precision import TypedNumber, significant_digits
 
 Number = int | Fraction | float
 Nested = Number | list["Nested"]
@@ -50,6 +51,8 @@ _INTEGER_RE = re.compile(r"[+-]?\d{1,18}")
 
 
 def literal_value(match: re.Match[str]) -> Fraction | int:
+    """A decimal keeps the significant digits it was typed with (`TypedNumber`), for the
+    precision rule; a fraction `a/b` is an exact value."""
     token = match.group(1)
     if match.group(2) is None and not match.group(3) and _INTEGER_RE.fullmatch(token):
         return int(token)   # the common case, kept cheap: whole numbers need no Fraction
@@ -58,10 +61,10 @@ def literal_value(match: re.Match[str]) -> Fraction | int:
         denominator = _decimal(match.group(2))
         if denominator == 0:
             raise AnswerParseError(f"division by zero in {match.group(0).strip()!r}")
-        value /= denominator
+        return value / denominator / (100 if match.group(3) else 1)
     if match.group(3):
         value /= 100
-    return value
+    return TypedNumber(value, significant_digits(token))
 
 
 def parse_number(text: str) -> Fraction | int:

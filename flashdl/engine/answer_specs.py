@@ -2,11 +2,14 @@
 
 A spec parses the student's text, compares it with the computed answer and names what
 differs; `check_answer` turns that into a `Verdict`. Integers compare exactly (when the
-family is integral), reals within a relative tolerance.
+family is integral); reals follow the precision rule of `precision.py`: the prompt asks for
+`digits` significant digits and the check does exactly that, with no hidden tolerance.
+An empty answer means "I don't know": a `Verdict` with `skipped` set, and no error message.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -18,11 +21,10 @@ from typing import Any, Protocol
 from flashdl.engine.answer_parse import Nested, parse_scalar, parse_shape
 from flashdl.engine.array_parse import LabelSet, label_set, parse_array, split_labelled
 from flashdl.engine.errors import AnswerParseError
+from flashdl.engine.precision import DIGITS_ASKED, precision_problem, rounded_text, stated_problem
 from flashdl.engine.text_format import format_inline, format_number, format_shape
 from flashdl.engine.verdict import Verdict
 
-REL_TOL = 1e-3
-ABS_TOL_AT_ZERO = 1e-9
 MAX_LISTED_DIFFERENCES = 4
 MAX_ECHO = 300   # characters of an unreadable answer echoed back in `given`
 LIST_HINT = "numbers separated by commas or spaces, e.g. 0.09, 0.2447, 0.6652"
@@ -36,17 +38,17 @@ class AnswerSpec(Protocol):
     def format(self, value: Any) -> str: ...
 
 
-def numbers_match(expected: Any, given: Any, *, integral: bool) -> bool:
+def number_problem(expected: Any, given: Any, *, integral: bool, digits: int | None) -> str | None:
+    """None when `given` is right; else what is wrong. Whole answers of an integral family must
+    be exact; real ones are right to `digits` significant digits (None: to the digits `given`
+    shows, the audit's reading of a card's back)."""
     if integral and _is_integer(expected):
-        return given == expected
-    try:
-        wanted, got = float(expected), float(given)
-    except OverflowError:
-        return False
-    if not math.isfinite(got):
-        return False
-    tolerance = REL_TOL * abs(wanted) * (1 + 1e-9) if wanted else ABS_TOL_AT_ZERO
-    return abs(got - wanted) <= tolerance
+        if given == expected:
+            return None
+        return f"expected {format_number(expected)}, got {format_number(given)}"
+    if digits is None:
+        return stated_problem(expected, given)
+    return precision_problem(expected, given, digits)
 
 
 def _is_integer(value: Any) -> bool:
@@ -60,21 +62,23 @@ def _is_integer(value: Any) -> bool:
 @dataclass(frozen=True)
 class NumberAnswer:
     integral: bool
+    digits: int | None = DIGITS_ASKED   # significant digits asked of a real answer
 
     @property
     def hint(self) -> str:
-        return "a whole number" if self.integral else "a number: 0.75, 3/4, 75% or sqrt(2/3)"
+        if self.integral:
+            return "a whole number"
+        return f"a number to {self.digits} significant digits: 0.7500, 3/4, 75% or sqrt(2/3)"
 
     def parse(self, text: str) -> Any:
         return parse_scalar(text)
 
     def compare(self, expected: Any, given: Any) -> list[str]:
-        if numbers_match(expected, given, integral=self.integral):
-            return []
-        return [f"expected {format_number(expected)}, got {format_number(given)}"]
+        problem = number_problem(expected, given, integral=self.integral, digits=self.digits)
+        return [] if problem is None else [problem]
 
     def format(self, value: Any) -> str:
-        return format_number(value)
+        return format_number(value) if self.integral or self.digits is None else format_real(value, self.digits)
 
 
 _SIDE_NAMES = ("height", "width")
@@ -106,6 +110,7 @@ class ArrayAnswer:
 
     integral: bool
     hint: str = "rows separated by ; or new lines, e.g. 1 2; 3 4 (channels by a blank line)"
+    digits: int | None = DIGITS_ASKED   # significant digits asked of real entries
 
     def parse(self, text: str) -> Any:
         return parse_array(text)   # rectangular, or an AnswerParseError naming the ragged row
@@ -121,22 +126,46 @@ class ArrayAnswer:
         wanted, given_flat = _flatten(expected), _flatten(conformed)
         if wanted == given_flat:   # equal values match under any tolerance: the common, right answer
             return []
-        integral = self.integral
+        integral, digits = self.integral, self.digits
         for position, (want, got) in enumerate(zip(wanted, given_flat)):
             if type(want) is int and type(got) is int and want == got:
                 continue
-            if not numbers_match(want, got, integral=integral):
+            problem = number_problem(want, got, integral=integral, digits=digits)
+            if problem is not None:
                 count += 1
                 if count <= MAX_LISTED_DIFFERENCES:
                     index = _unravel(position, wanted_shape)
-                    differences.append(f"{_entry_name(index)}: expected {format_number(want)}, "
-                                       f"got {format_number(got)}")
+                    differences.append(f"{_entry_name(index)}: {problem}")
         if count > MAX_LISTED_DIFFERENCES:
             differences.append(f"… {count} of {_size(wanted_shape)} entries differ")
         return differences
 
     def format(self, value: Any) -> str:
-        return format_inline(value)
+        if self.integral or self.digits is None:
+            return format_inline(value)
+        return format_inline(_map_leaves(value, lambda leaf: Fraction(rounded_text(leaf, self.digits))))
+
+
+def _map_leaves(value: Any, function: Any) -> Any:
+    return [_map_leaves(item, function) for item in value] if isinstance(value, list) else function(value)
+
+
+def format_real(value: Any, digits: int) -> str:
+    """A real answer as the prompt asks for it (`0.007676` for 4 significant digits)."""
+    try:
+        return rounded_text(value, digits)
+    except (ValueError, ArithmeticError):
+        return format_number(value)
+
+
+def for_audit(spec: AnswerSpec) -> AnswerSpec:
+    """The same spec reading real values at the precision they are stated with (a card's back
+    may say 0.73 for 0.7311: a rounding, not a mistake)."""
+    if isinstance(spec, (NumberAnswer, ArrayAnswer)) and not spec.integral:
+        return dataclasses.replace(spec, digits=None)
+    if isinstance(spec, PartsAnswer):
+        return PartsAnswer(tuple(dataclasses.replace(part, spec=for_audit(part.spec)) for part in spec.parts))
+    return spec
 
 
 def _shape_of(value: Any) -> tuple[int, ...]:
@@ -254,6 +283,8 @@ class PartsAnswer:
 
 def check_answer(spec: AnswerSpec, expected: Any, text: str) -> Verdict:
     expected_text = spec.format(expected)
+    if isinstance(text, str) and not text.strip():
+        return Verdict(False, expected_text, "", "", skipped=True)
     try:
         given = spec.parse(text)
     except AnswerParseError as error:
@@ -261,4 +292,4 @@ def check_answer(spec: AnswerSpec, expected: Any, text: str) -> Verdict:
         return Verdict(False, expected_text, echo, f"could not read the answer: {error}")
     problems = spec.compare(expected, given)
     feedback = "correct" if not problems else "; ".join(problems)
-    return Verdict(not problems, expected_text, spec.format(given), feedback)
+    return Verdict(not problems, expected_text, for_audit(spec).format(given), feedback)

@@ -23,7 +23,6 @@ _ROW_SEP = ";"
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n\s*")
 _TOKEN_RE = re.compile(r";;|[\[\](),;]|[^\s\[\](),;]+")
 _SLASH_RE = re.compile(r"\s*/\s*")
-_DECIMAL_RE = re.compile(r"[+-]?(?:\d{1,15}\.\d{0,17}|\.\d{1,17})(?:[eE][+-]?\d{1,2})?")
 _JSON_INTS_RE = re.compile(r"[\[\]\d\s,-]+")
 _SEPARATORS = frozenset(("[", "]", "(", ")", ",", ";", ";;"))
 
@@ -81,10 +80,6 @@ def read_entry(token: str) -> Nested:
     digits = token[1:] if token[:1] in "+-" else token
     if digits.isascii() and digits.isdigit() and len(digits) <= 18:
         return int(token)
-    if _DECIMAL_RE.fullmatch(token):   # a plain decimal: a float is exact enough to compare
-        value = float(token)
-        if math.isfinite(value):
-            return value
     match = LITERAL_RE.fullmatch(token)
     if match is None:
         raise AnswerParseError(f"not a number: {token[:30]!r}")

@@ -125,15 +125,15 @@ def test_shape_mismatch_is_named() -> None:
     assert verdict.feedback == "entry (2,2): expected -4, got 5"
 
 
-def test_integral_answers_are_exact_and_real_ones_tolerant() -> None:
+def test_integral_answers_are_exact_and_real_ones_right_to_the_digits_asked() -> None:
     count = {"in_channels": 3, "out_channels": 10, "kernel": 5}
     assert get_family("conv2d_param_count").check(count, "760").correct
     assert not get_family("conv2d_param_count").check(count, "760.1").correct
     assert get_family("conv2d_param_count").check(count, "(3*5*5 + 1)*10").correct
     metric = {"tp": 3, "fp": 1, "tn": 2, "fn": 1, "metric": "precision"}
-    for text in ("0.75", "3/4", "75%", ".75", "0.7504", "6/8"):
+    for text in ("0.75", "3/4", "75%", ".75", "0.7500", "0.75004", "6/8"):
         assert get_family("confusion_metrics").check(metric, text).correct, text
-    for text in ("0.76", "74%", "1/4"):
+    for text in ("0.76", "74%", "1/4", "0.7504"):   # 4 significant digits asked: no hidden tolerance
         assert not get_family("confusion_metrics").check(metric, text).correct, text
     huge = get_family("conv2d_param_count").check(count, "1e375%")   # beyond any float
     assert not huge.correct and huge.feedback.startswith("expected 760, got ")
@@ -184,7 +184,17 @@ def test_tensor_layouts(text: str) -> None:
     assert parse_array(text) == [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1 2; 3", "[[1,2]", "2x", "1/0", "__import__('os')", "9^9^9^9",
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+@pytest.mark.parametrize("text", ["", "   ", "\n\t "])
+def test_an_empty_answer_means_i_dont_know(name: str, text: str) -> None:
+    variant = generate_variant(name, 3)
+    verdict = get_family(name).check(variant.params, text)
+    assert verdict.skipped and not verdict.correct
+    assert verdict.feedback == "" and verdict.given == ""
+    assert verdict.expected == get_family(name).format_answer(variant.params, variant.answer)
+
+
+@pytest.mark.parametrize("text", ["abc", "1 2; 3", "[[1,2]", "2x", "1/0", "__import__('os')", "9^9^9^9",
                                   "(" * 500 + "1" + ")" * 500, "-" * 5000 + "1", "1e999"])
 def test_bad_answers_get_a_clear_verdict(text: str) -> None:
     family = get_family("conv2d_forward")

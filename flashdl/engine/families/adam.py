@@ -11,6 +11,7 @@ import numpy as np
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
+from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.params import as_mapping, read_number, read_number_list, reject_unknown
 from flashdl.engine.text_format import format_number
 
@@ -66,7 +67,7 @@ def _prompt(params: Mapping[str, Any]) -> str:
     steps = "one step" if len(grads) == 1 else f"{len(grads)} steps"
     return (f"Adam (lr = {format_number(lr)}, β1 = {format_number(beta1)}, β2 = {format_number(beta2)}, "
             f"ε = {eps:g}) starts with m = v = 0 at θ = {format_number(theta)}. After {steps} with gradient(s) "
-            f"{', '.join(format_number(g) for g in grads)}, what is θ? (4 significant digits.)")
+            f"{', '.join(format_number(g) for g in grads)}, what is θ? (To {DIGITS_ASKED} significant digits.)")
 
 
 def _solution(params: Mapping[str, Any]) -> str:

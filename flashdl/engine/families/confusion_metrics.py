@@ -11,6 +11,7 @@ import numpy as np
 from flashdl.engine.answer_specs import AnswerSpec, NumberAnswer, Part, PartsAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, draw_int, pick
+from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.params import as_mapping, read_int, reject_unknown
 from flashdl.engine.text_format import format_fraction
 
@@ -87,7 +88,7 @@ def _prompt(params: Mapping[str, Any]) -> str:
     asked = f"What is the {_NAMES[metric]}?" if metric else (
         "Give TPR, FPR, precision, accuracy, F1 and specificity (as `tpr: …, fpr: …`).")
     return (f"A binary classifier's confusion matrix: TP = {tp}, FP = {fp}, TN = {tn}, FN = {fn}. "
-            f"{asked} (A fraction, a decimal or a percentage.)")
+            f"{asked} (A fraction, or a decimal or percentage to {DIGITS_ASKED} significant digits.)")
 
 
 def _solution(params: Mapping[str, Any]) -> str:

@@ -11,6 +11,7 @@ import numpy as np
 from flashdl.engine.answer_specs import LIST_HINT, ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
+from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.params import (
     as_mapping,
     memoized_reader,
@@ -77,9 +78,10 @@ def _prompt(params: Mapping[str, Any]) -> str:
     if phase == "train":
         return (f"With {style}, drop probability p = {format_number(drop)}, activations "
                 f"{format_inline(activations)} and the sampled keep-mask {format_inline(mask)} (1 = kept), "
-                f"what does the layer output during training?")
+                f"what does the layer output during training? (Decimals to {DIGITS_ASKED} significant digits.)")
     return (f"With {style} and drop probability p = {format_number(drop)}, what does the layer output "
-            f"at test time for activations {format_inline(activations)}?")
+            f"at test time for activations {format_inline(activations)}? "
+            f"(Decimals to {DIGITS_ASKED} significant digits.)")
 
 
 def _solution(params: Mapping[str, Any]) -> str:

@@ -10,6 +10,7 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
+from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.params import as_mapping, memoized_reader, read_int_list, read_number_list, reject_unknown
 from flashdl.engine.text_format import format_fraction, format_number
 
@@ -65,7 +66,8 @@ def _prompt(params: Mapping[str, Any]) -> str:
     rows = ", ".join(f"{format_number(s)}→{y}" for s, y in zip(scores, labels))
     return (f"Scores with their true labels (score→label): {rows}. An example is predicted positive "
             f"when score ≥ threshold. Give the ROC point [FPR, TPR] for each threshold "
-            f"{', '.join(format_number(t) for t in thresholds)}, in that order.")
+            f"{', '.join(format_number(t) for t in thresholds)}, in that order (fractions, or decimals to "
+            f"{DIGITS_ASKED} significant digits).")
 
 
 def _solution(params: Mapping[str, Any]) -> str:

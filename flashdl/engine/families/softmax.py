@@ -11,6 +11,7 @@ import numpy as np
 from flashdl.engine.answer_specs import LIST_HINT, ArrayAnswer, NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
+from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.params import as_mapping, read_int, read_number_list, reject_unknown
 from flashdl.engine.text_format import format_inline, format_number
 
@@ -41,7 +42,7 @@ def _softmax_solve(params: Mapping[str, Any]) -> list[float]:
 
 def _softmax_prompt(params: Mapping[str, Any]) -> str:
     logits = _read_logits(params)
-    return (f"Compute softmax({format_inline(logits)}) — each probability to 4 significant digits "
+    return (f"Compute softmax({format_inline(logits)}) — each probability to {DIGITS_ASKED} significant digits "
             f"(e.g. `0.0900, 0.2447, 0.6652`).")
 
 
@@ -106,7 +107,8 @@ def _ce_prompt(params: Mapping[str, Any]) -> str:
     kind, values, target = _read_ce(params)
     given = "logits" if kind == "logits" else "predicted probabilities"
     return (f"A classifier outputs {given} {format_inline(values)}; the true class is class {target + 1} "
-            f"(index {target}). What is the cross-entropy loss (natural log)?")
+            f"(index {target}). What is the cross-entropy loss (natural log)? "
+            f"(To {DIGITS_ASKED} significant digits.)")
 
 
 def _ce_solution(params: Mapping[str, Any]) -> str:

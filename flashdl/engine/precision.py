@@ -1,0 +1,161 @@
+"""The precision rule: a real-valued answer is checked exactly as its prompt says, no hidden tolerance.
+
+A prompt asks for N significant digits (`DIGITS_ASKED`). A typed number is right when
+
+1. rounded to N significant digits it equals the expected value rounded to N significant
+   digits (so 0.007676, 0.0076757 and 0.00767567 are right for 0.00767567, and 0.5 is right
+   for 0.50001: it *is* 0.5000), or
+2. it is the expected value correctly rounded to the (more than N) digits it is given with
+   (0.12345 for 0.123449999: right to 5 digits, although it rounds on to 0.1235).
+
+Everything else is wrong; when the typed number has fewer digits than asked and is the
+expected value rounded to those digits, the feedback says so ("0.0077 rounds the expected
+0.007676 to 2 significant digits; 4 were asked"). An exact half may be rounded either way
+(0.65625 → 0.6563 as taught in school, or 0.6562 as Python and IEEE round ties to even);
+the expected value is shown rounded half away from zero. Fractions and expressions (`3/4`, `sqrt(2/3)`) are exact values and follow rule 1.
+The expected value is first taken to `NOISE_DIGITS` significant digits, so floating-point
+noise (0.30000000000000004) is not part of any answer.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+DIGITS_ASKED = 4
+NOISE_DIGITS = 12
+_CONTEXT = decimal.Context(prec=60, Emax=999_999, Emin=-999_999)
+
+
+class TypedNumber(Fraction):
+    """A decimal literal as typed: its exact value, and how many significant digits it shows.
+
+    Arithmetic on it gives plain Fractions: a computed value is exact, not typed."""
+
+    digits: int
+
+    def __new__(cls, value: str | Fraction, digits: int) -> TypedNumber:
+        self = super().__new__(cls, value)
+        self.digits = digits
+        return self
+
+    def __reduce__(self) -> Any:   # Fraction would rebuild it from str(self) and lose the digits
+        return (TypedNumber, (f"{self.numerator}/{self.denominator}", self.digits))
+
+    def __copy__(self) -> TypedNumber:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> TypedNumber:
+        return self
+
+
+def typed_literal(token: str) -> TypedNumber:
+    """`0.0077` → 77/10000 showing 2 significant digits."""
+    return TypedNumber(token, significant_digits(token))
+
+
+def significant_digits(token: str) -> int:
+    """Significant digits of a decimal literal: `0.0077` → 2, `0.7500` → 4, `120` → 3, `1.5e-3` → 2."""
+    mantissa = token.strip().lstrip("+-").lower().partition("e")[0].rstrip("%").strip()
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    if digits:
+        return len(digits)
+    return max(1, len(fraction))   # a zero: as many digits as it was written with
+
+
+def digits_of(value: Any) -> int | None:
+    """How many significant digits a typed value shows; None for an exact form (3/4, sqrt(2))."""
+    if isinstance(value, TypedNumber):
+        return value.digits
+    if type(value) is int:
+        return significant_digits(str(value))
+    if isinstance(value, float):
+        return significant_digits(repr(value))
+    return None
+
+
+def to_decimal(value: Any) -> Decimal:
+    """The exact value of an int, a Fraction or a float (a terminating Fraction exactly)."""
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Fraction):
+        return _CONTEXT.divide(Decimal(value.numerator), Decimal(value.denominator))
+    return Decimal(repr(float(value)))
+
+
+def round_significant(value: Decimal, digits: int, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """`value` to `digits` significant digits, halves away from zero unless told otherwise."""
+    if not value:
+        return Decimal(0)
+    exponent = value.adjusted() - digits + 1
+    return value.quantize(Decimal(1).scaleb(exponent), rounding=rounding, context=_CONTEXT)
+
+
+def _roundings(value: Decimal, digits: int) -> tuple[Decimal, ...]:
+    """`value` to `digits` significant digits: one value, or both neighbours of an exact half."""
+    up = round_significant(value, digits)
+    down = round_significant(value, digits, ROUND_HALF_DOWN)
+    return (up,) if up == down else (up, down)
+
+
+def expected_decimal(value: Any) -> Decimal:
+    return round_significant(to_decimal(value), NOISE_DIGITS)
+
+
+def decimal_text(value: Decimal) -> str:
+    """Plain notation for exam-sized numbers (`0.007676`, `12350`), scientific beyond."""
+    if not value:
+        return "0"
+    normal = value.normalize(_CONTEXT)
+    if -7 <= normal.adjusted() < 16:
+        text = format(normal, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    mantissa, _, exponent = f"{normal:e}".partition("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def rounded_text(value: Any, digits: int = DIGITS_ASKED) -> str:
+    """The expected value as the prompt asks for it: `0.00767567` → `0.007676`."""
+    return decimal_text(round_significant(expected_decimal(value), digits))
+
+
+def _plural(count: int) -> str:
+    return f"{count} significant digit{'' if count == 1 else 's'}"
+
+
+def precision_problem(expected: Any, given: Any, digits: int = DIGITS_ASKED) -> str | None:
+    """None when `given` is right to `digits` significant digits, else what is wrong."""
+    want = expected_decimal(expected)
+    try:
+        got = to_decimal(given)
+    except (OverflowError, ValueError, decimal.InvalidOperation):
+        return f"expected {decimal_text(round_significant(want, digits))}, got {given}"
+    target = round_significant(want, digits)
+    targets = _roundings(want, digits)
+    if any(rounded in targets for rounded in _roundings(got, digits)):
+        return None
+    shown = digits_of(given)
+    if shown is not None and shown > digits and got in _roundings(want, shown):
+        return None
+    got_text = decimal_text(got) if shown is None else decimal_text(round_significant(got, shown))
+    if shown is not None and shown < digits and got in _roundings(want, shown):
+        return (f"{got_text} rounds the expected {decimal_text(target)} to {_plural(shown)}; "
+                f"{digits} were asked")
+    return f"expected {decimal_text(target)}, got {got_text}"
+
+
+def stated_problem(expected: Any, given: Any) -> str | None:
+    """For the audit of a card's back: a stated value is right when it is the expected value
+    correctly rounded to the digits it is written with (an exact form must be exact to
+    `NOISE_DIGITS`)."""
+    want = expected_decimal(expected)
+    got = to_decimal(given)
+    shown = digits_of(given) or NOISE_DIGITS
+    if got in _roundings(want, min(shown, NOISE_DIGITS)) or round_significant(got, NOISE_DIGITS) == want:
+        return None
+    return f"expected {decimal_text(want)}, got {decimal_text(got)}"
