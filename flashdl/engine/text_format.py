@@ -116,3 +116,31 @@ def factor_texts(nested: Any) -> Any:
 def join_products(pairs: Sequence[tuple[str, str]]) -> str:
     """`a·b + c·d` from factors already formatted by `factor_texts`; an empty sum reads `0`."""
     return " + ".join([f"{a}·{b}" for a, b in pairs]) if pairs else "0"
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 input channel`, `3 input channels`: a count with its noun in the right number."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def signed_term(value: Any) -> str:
+    """A number after `−` or `+` as written by hand: `(−1)`, not `-1` (a true minus sign)."""
+    text = format_number(value)
+    return f"(−{text[1:]})" if text.startswith("-") else text
+
+
+def minus_sign(text: str) -> str:
+    """A formatted number with a typographic minus, for running text: `−0.5`."""
+    return "−" + text[1:] if text.startswith("-") else text
+
+
+def format_signed(value: Any) -> str:
+    """`format_number` with a typographic minus, for prompts and worked solutions."""
+    return minus_sign(format_number(value))
+
+
+def indefinite_article(number: int) -> str:
+    """`a 7 × 7 input`, `an 8 × 8 input`, `an 11 × 11 input`: by how the number is spoken."""
+    digits = str(abs(number))
+    spoken_with_vowel = digits.startswith("8") or (len(digits) % 3 == 2 and digits[:2] in ("11", "18"))
+    return "an" if spoken_with_vowel else "a"
