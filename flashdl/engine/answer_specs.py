@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from flashdl.engine.answer_parse import Nested, parse_scalar, parse_shape
 from flashdl.engine.array_parse import LabelSet, label_set, parse_array, split_labelled
 from flashdl.engine.errors import AnswerParseError
-from flashdl.engine.precision import DIGITS_ASKED, precision_problem, rounded_text, stated_problem
+from flashdl.engine.precision import DIGITS_ASKED, precision_problem, rounded_text, stated_problem, typed_text
 from flashdl.engine.text_format import format_inline, format_number, format_shape
 from flashdl.engine.verdict import Verdict
 
@@ -78,7 +78,7 @@ class NumberAnswer:
         return [] if problem is None else [problem]
 
     def format(self, value: Any) -> str:
-        return format_number(value) if self.integral or self.digits is None else format_real(value, self.digits)
+        return _format_real(value, self.integral, self.digits)
 
 
 _SIDE_NAMES = ("height", "width")
@@ -141,17 +141,23 @@ class ArrayAnswer:
         return differences
 
     def format(self, value: Any) -> str:
-        if self.integral or self.digits is None:
+        if self.integral and all(type(leaf) is int for leaf in _flatten(value)):
             return format_inline(value)
-        return format_inline(_map_leaves(value, lambda leaf: Fraction(rounded_text(leaf, self.digits))))
+        return _format_leaves(value, self.integral, self.digits)
 
 
-def _map_leaves(value: Any, function: Any) -> Any:
-    return [_map_leaves(item, function) for item in value] if isinstance(value, list) else function(value)
+def _format_leaves(value: Any, integral: bool, digits: int | None) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join([_format_leaves(item, integral, digits) for item in value]) + "]"
+    return _format_real(value, integral, digits)
 
 
-def format_real(value: Any, digits: int) -> str:
-    """A real answer as the prompt asks for it (`0.007676` for 4 significant digits)."""
+def _format_real(value: Any, integral: bool, digits: int | None) -> str:
+    """A computed real as the prompt asks for it (`0.007676` for 4 significant digits); a typed
+    one (`digits` None) as typed (`0.0077`); anything else as `format_number` shows it."""
+    if digits is None or (integral and _is_integer(value)):
+        typed = typed_text(value)
+        return format_number(value) if typed is None else typed
     try:
         return rounded_text(value, digits)
     except (ValueError, ArithmeticError):

@@ -57,10 +57,13 @@ def typed_literal(token: str) -> TypedNumber:
 
 
 def significant_digits(token: str) -> int:
-    """Significant digits of a decimal literal: `0.0077` → 2, `0.7500` → 4, `120` → 3, `1.5e-3` → 2."""
+    """Significant digits of a decimal literal: `0.0077` → 2, `0.7500` → 4, `1.5e-3` → 2; the
+    trailing zeros of a whole number are not counted (`120` → 2, `120.` → 3), as usual."""
     mantissa = token.strip().lstrip("+-").lower().partition("e")[0].rstrip("%").strip()
-    whole, _, fraction = mantissa.partition(".")
+    whole, point, fraction = mantissa.partition(".")
     digits = (whole + fraction).lstrip("0")
+    if not point:
+        digits = digits.rstrip("0")
     if digits:
         return len(digits)
     return max(1, len(fraction))   # a zero: as many digits as it was written with
@@ -117,6 +120,11 @@ def decimal_text(value: Decimal) -> str:
         return text.rstrip("0").rstrip(".") if "." in text else text
     mantissa, _, exponent = f"{normal:e}".partition("e")
     return f"{mantissa}e{int(exponent)}"
+
+
+def typed_text(value: Any) -> str | None:
+    """A typed decimal as its digits (`0.0077`, never `7.7e-03`); None for any other value."""
+    return decimal_text(to_decimal(value)) if isinstance(value, TypedNumber) else None
 
 
 def rounded_text(value: Any, digits: int = DIGITS_ASKED) -> str:

@@ -177,7 +177,7 @@ def test_a_wrong_answer_is_wrong(name: str, seed: int) -> None:
     family = get_family(name)
     variant = generate_variant(name, seed)
     answer = variant.answer
-    wrong = answer + 1 if isinstance(answer, int) else answer * 1.01 + 0.01
+    wrong = answer + 1 if isinstance(answer, int) else answer + 0.01 * max(abs(answer), 1)
     verdict = family.check(variant.params, repr(wrong))
     assert not verdict.correct and "expected" in verdict.feedback
 
