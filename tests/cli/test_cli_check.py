@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from cli_helpers import REPO, run
 
+from flashdl.formats.regenerate import BUNDLED_SOURCES, HAND_WRITTEN_DECKS
+
 CHECK_KEYS = {"decks", "cards", "errors", "audit"}
 AUDIT_KEYS = {"card", "family", "stated", "computed", "verdict"}
 
@@ -32,7 +34,8 @@ def test_bundled_decks_are_valid_and_hold_no_wrong_answer(capsys: pytest.Capture
     report = json.loads(out)
     assert set(report) == CHECK_KEYS
     assert report["errors"] == [] and err == ""
-    assert report["decks"] == 5 and report["cards"] >= 300
+    assert report["decks"] == len(BUNDLED_SOURCES) + len(HAND_WRITTEN_DECKS) and report["cards"] >= 300
+    assert [e for e in report["audit"] if e["verdict"] == "unparsed" and e["card"].startswith("dl-exercises/")] == []
     assert report["audit"], "the bundled decks have computed cards"
     assert all(set(entry) == AUDIT_KEYS for entry in report["audit"])
     assert [e for e in report["audit"] if e["verdict"] == "wrong"] == []

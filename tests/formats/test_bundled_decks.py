@@ -17,7 +17,7 @@ from flashdl.deck.model import TAG_INCOMPLETE, Deck
 from flashdl.deck.yaml_deck import dump_deck, parse_deck
 from flashdl.formats import parse_source
 from flashdl.formats.deck_merge import merge_deck
-from flashdl.formats.regenerate import BUNDLED_SOURCES, BundledSource
+from flashdl.formats.regenerate import BUNDLED_SOURCES, HAND_WRITTEN_DECKS, BundledSource
 
 REPO_ROOT = Path(__file__).parents[2]
 CARDS_DIR = REPO_ROOT / "cards"
@@ -59,7 +59,14 @@ def parsed(source: BundledSource) -> Deck:
 
 
 def test_every_bundled_source_has_its_deck_and_nothing_else_is_there() -> None:
-    assert sorted(path.stem for path in CARDS_DIR.glob("*.yaml")) == sorted(SOURCE_IDS)
+    """Besides the parsed decks, only the hand-written ones (which have no source)."""
+    assert sorted(path.stem for path in CARDS_DIR.glob("*.yaml")) == sorted([*SOURCE_IDS, *HAND_WRITTEN_DECKS])
+
+
+@pytest.mark.parametrize("deck_id", HAND_WRITTEN_DECKS)
+def test_hand_written_decks_claim_no_source(deck_id: str) -> None:
+    deck = committed(deck_id)
+    assert deck.id == deck_id and deck.source is None and deck.cards
 
 
 @pytest.mark.parametrize("deck_id", SOURCE_IDS)
