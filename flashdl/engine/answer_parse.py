@@ -12,7 +12,7 @@ import re
 from fractions import Fraction
 
 from flashdl.engine.errors import AnswerParseError
-from flashdl.engine.precision import TypedNumber, significant_digits
+from flashdl.engine.precision import typed_literal
 
 Number = int | Fraction | float
 Nested = Number | list["Nested"]
@@ -37,10 +37,14 @@ def clean_text(text: object) -> str:
     return text.translate(_MINUS_SIGNS).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _decimal(token: str) -> Fraction:
+def _check_exponent(token: str) -> None:
     mantissa, _, exponent = token.lower().partition("e")
     if exponent and abs(int(exponent)) > MAX_EXPONENT:
         raise AnswerParseError(f"exponent too large in {token!r}")
+
+
+def _decimal(token: str) -> Fraction:
+    _check_exponent(token)
     try:
         return Fraction(token)
     except (ValueError, ZeroDivisionError):
@@ -56,15 +60,14 @@ def literal_value(match: re.Match[str]) -> Fraction | int:
     token = match.group(1)
     if match.group(2) is None and not match.group(3) and _INTEGER_RE.fullmatch(token):
         return int(token)   # the common case, kept cheap: whole numbers need no Fraction
+    if match.group(2) is None:
+        _check_exponent(token)
+        return typed_literal(token, percent=bool(match.group(3)))
     value = _decimal(token)
-    if match.group(2) is not None:
-        denominator = _decimal(match.group(2))
-        if denominator == 0:
-            raise AnswerParseError(f"division by zero in {match.group(0).strip()!r}")
-        return value / denominator / (100 if match.group(3) else 1)
-    if match.group(3):
-        value /= 100
-    return TypedNumber(value, significant_digits(token))
+    denominator = _decimal(match.group(2))
+    if denominator == 0:
+        raise AnswerParseError(f"division by zero in {match.group(0).strip()!r}")
+    return value / denominator / (100 if match.group(3) else 1)
 
 
 def parse_number(text: str) -> Fraction | int:

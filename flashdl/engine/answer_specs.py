@@ -141,7 +141,7 @@ class ArrayAnswer:
         return differences
 
     def format(self, value: Any) -> str:
-        if self.integral and all(type(leaf) is int for leaf in _flatten(value)):
+        if self.integral:
             return format_inline(value)
         return _format_leaves(value, self.integral, self.digits)
 
@@ -164,13 +164,15 @@ def _format_real(value: Any, integral: bool, digits: int | None) -> str:
         return format_number(value)
 
 
+@functools.lru_cache(maxsize=128)
 def for_audit(spec: AnswerSpec) -> AnswerSpec:
     """The same spec reading real values at the precision they are stated with (a card's back
-    may say 0.73 for 0.7311: a rounding, not a mistake)."""
+    may say 0.73 for 0.7311: a rounding, not a mistake); also how a typed answer is echoed."""
     if isinstance(spec, (NumberAnswer, ArrayAnswer)) and not spec.integral:
         return dataclasses.replace(spec, digits=None)
     if isinstance(spec, PartsAnswer):
-        return PartsAnswer(tuple(dataclasses.replace(part, spec=for_audit(part.spec)) for part in spec.parts))
+        parts = tuple(dataclasses.replace(part, spec=for_audit(part.spec)) for part in spec.parts)
+        return spec if parts == spec.parts else PartsAnswer(parts)
     return spec
 
 

@@ -20,6 +20,7 @@ noise (0.30000000000000004) is not part of any answer.
 from __future__ import annotations
 
 import decimal
+import functools
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
@@ -30,19 +31,22 @@ _CONTEXT = decimal.Context(prec=60, Emax=999_999, Emin=-999_999)
 
 
 class TypedNumber(Fraction):
-    """A decimal literal as typed: its exact value, and how many significant digits it shows.
+    """A decimal literal as typed: its exact value, how many significant digits it shows, and
+    the same value as a `Decimal` (so checking it needs no division).
 
     Arithmetic on it gives plain Fractions: a computed value is exact, not typed."""
 
     digits: int
+    decimal: Decimal
 
-    def __new__(cls, value: str | Fraction, digits: int) -> TypedNumber:
+    def __new__(cls, value: str | Fraction, digits: int, exact: Decimal | None = None) -> TypedNumber:
         self = super().__new__(cls, value)
         self.digits = digits
+        self.decimal = _fraction_decimal(self) if exact is None else exact
         return self
 
     def __reduce__(self) -> Any:   # Fraction would rebuild it from str(self) and lose the digits
-        return (TypedNumber, (f"{self.numerator}/{self.denominator}", self.digits))
+        return (TypedNumber, (f"{self.numerator}/{self.denominator}", self.digits, self.decimal))
 
     def __copy__(self) -> TypedNumber:
         return self
@@ -51,9 +55,13 @@ class TypedNumber(Fraction):
         return self
 
 
-def typed_literal(token: str) -> TypedNumber:
-    """`0.0077` → 77/10000 showing 2 significant digits."""
-    return TypedNumber(token, significant_digits(token))
+def typed_literal(token: str, percent: bool = False) -> TypedNumber:
+    """`0.0077` → 77/10000 showing 2 significant digits (`percent`: the token is in %)."""
+    exact = Decimal(token)
+    value = Fraction(token)
+    if percent:
+        exact, value = exact.scaleb(-2), value / 100
+    return TypedNumber(value, significant_digits(token), exact)
 
 
 def significant_digits(token: str) -> int:
@@ -80,23 +88,36 @@ def digits_of(value: Any) -> int | None:
     return None
 
 
+def _fraction_decimal(value: Fraction) -> Decimal:
+    return _CONTEXT.divide(Decimal(value.numerator), Decimal(value.denominator))
+
+
 def to_decimal(value: Any) -> Decimal:
     """The exact value of an int, a Fraction or a float (a terminating Fraction exactly)."""
-    if isinstance(value, bool):
-        value = int(value)
-    if isinstance(value, int):
+    kind = type(value)
+    if kind is float:
+        return Decimal(repr(value))
+    if kind is int:
         return Decimal(value)
+    if kind is TypedNumber:
+        return value.decimal
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    if isinstance(value, int):
+        return Decimal(int(value))
     if isinstance(value, Fraction):
-        return _CONTEXT.divide(Decimal(value.numerator), Decimal(value.denominator))
+        return _fraction_decimal(value)
     return Decimal(repr(float(value)))
+
+
+@functools.lru_cache(maxsize=64)
+def _rounding_context(digits: int, rounding: str) -> decimal.Context:
+    return decimal.Context(prec=digits, rounding=rounding, Emax=999_999, Emin=-999_999)
 
 
 def round_significant(value: Decimal, digits: int, rounding: str = ROUND_HALF_UP) -> Decimal:
     """`value` to `digits` significant digits, halves away from zero unless told otherwise."""
-    if not value:
-        return Decimal(0)
-    exponent = value.adjusted() - digits + 1
-    return value.quantize(Decimal(1).scaleb(exponent), rounding=rounding, context=_CONTEXT)
+    return _rounding_context(digits, rounding).plus(value)
 
 
 def _roundings(value: Decimal, digits: int) -> tuple[Decimal, ...]:
@@ -106,7 +127,10 @@ def _roundings(value: Decimal, digits: int) -> tuple[Decimal, ...]:
     return (up,) if up == down else (up, down)
 
 
+@functools.lru_cache(maxsize=4096)
 def expected_decimal(value: Any) -> Decimal:
+    """The expected value to `NOISE_DIGITS` (memoised: a variant's answer is formatted and
+    checked with the same values)."""
     return round_significant(to_decimal(value), NOISE_DIGITS)
 
 
@@ -127,6 +151,7 @@ def typed_text(value: Any) -> str | None:
     return decimal_text(to_decimal(value)) if isinstance(value, TypedNumber) else None
 
 
+@functools.lru_cache(maxsize=4096)
 def rounded_text(value: Any, digits: int = DIGITS_ASKED) -> str:
     """The expected value as the prompt asks for it: `0.00767567` → `0.007676`."""
     return decimal_text(round_significant(expected_decimal(value), digits))

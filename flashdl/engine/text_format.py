@@ -50,15 +50,15 @@ def format_fraction(numerator: int, denominator: int) -> str:
     return f"{numerator}/{denominator} = {value.numerator}/{value.denominator} = {decimal}"
 
 
-_SMALL_FACTORS = {value: (f"({value})" if value < 0 else str(value)) for value in range(-100, 101)}
+_SMALL_FACTORS = {value: (f"(−{-value})" if value < 0 else str(value)) for value in range(-100, 101)}
 
 
 def format_factor(value: Any) -> str:
-    """A number inside a product: negatives in parentheses so `2·(-1)` reads unambiguously."""
+    """A number inside a product or after an operator, as written by hand: `2·(−1)`, `− (−1)`."""
     if type(value) is int and -100 <= value <= 100:
         return _SMALL_FACTORS[value]
     text = format_number(value)
-    return f"({text})" if text.startswith("-") else text
+    return f"(−{text[1:]})" if text.startswith("-") else text
 
 
 def format_shape(shape: Sequence[int]) -> str:
@@ -123,10 +123,13 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def signed_term(value: Any) -> str:
-    """A number after `−` or `+` as written by hand: `(−1)`, not `-1` (a true minus sign)."""
-    text = format_number(value)
-    return f"(−{text[1:]})" if text.startswith("-") else text
+signed_term = format_factor   # a number after `−` or `+`: `3 − (−1)`, never `3 − -1`
+
+
+def format_small(value: float) -> str:
+    """A small constant such as ε as written by hand: `1e-8`, not `1e-08`."""
+    mantissa, _, exponent = f"{value:g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
 
 
 def minus_sign(text: str) -> str:

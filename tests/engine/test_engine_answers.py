@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -258,3 +259,35 @@ def test_variants_like_a_card_keep_its_topic() -> None:
                for seed in range(30)}
     assert schemes == {"xavier"}
     assert generate_variant("softmax", 4, like={"logits": [1, 2]}) == generate_variant("softmax", 4)
+
+
+_HAND_WRITTEN_FAULTS = re.compile(
+    r"(?<![\w.])-\d"                                        # -1 rather than −1 (so never "− -1")
+    r"|\(s\)"                                               # gradient(s), byte(s)
+    r"|\b1 (?:input|output|channel|byte|gradient|step|layer|filter)s\b"   # 1 input channels
+    r"|\ba (?:8|11|18)\d* ×")                               # a 8 × 8 input
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_prompts_and_solutions_read_as_written_by_hand(name: str) -> None:
+    for seed in range(80):
+        variant = generate_variant(name, seed)
+        for text in (variant.prompt, variant.solution):
+            fault = _HAND_WRITTEN_FAULTS.search(text)
+            assert fault is None, (seed, fault.group(0), text)
+
+
+@pytest.mark.parametrize("name", sorted(name for name, family in FAMILIES.items() if not family.integral))
+def test_real_valued_prompts_state_the_precision_they_check(name: str) -> None:
+    for seed in range(40):
+        assert "4 significant digits" in generate_variant(name, seed).prompt
+
+
+@pytest.mark.parametrize("params, counted", [
+    ({"in_channels": 1, "out_channels": 8, "kernel": 3}, "1 input channel to 8 output channels"),
+    ({"in_channels": 3, "out_channels": 1, "kernel": 3, "bias": False}, "3 input channels to 1 output channel"),
+])
+def test_conv_param_prompt_grammar_and_biases(params: dict, counted: str) -> None:
+    prompt = get_family("conv2d_param_count").prompt(params)
+    assert counted in prompt
+    assert ("bias=False" in prompt) is (params.get("bias") is False) and "bias" in prompt

@@ -11,11 +11,11 @@ import numpy as np
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_indices
-from flashdl.engine.params import as_mapping, read_number_list, reject_unknown
+from flashdl.engine.params import as_mapping, memoized_reader, read_number_list, reject_unknown
 from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_fraction, format_signed, signed_term
 
-Box = tuple[Fraction, Fraction, Fraction, Fraction]
+Box = tuple[int | Fraction, int | Fraction, int | Fraction, int | Fraction]
 _LIMIT = 1e6
 
 
@@ -23,12 +23,13 @@ def _box(params: Mapping[str, Any], name: str) -> Box:
     values = read_number_list(params, name, minimum=-_LIMIT, maximum=_LIMIT)
     if len(values) != 4:
         raise EngineParamsError(name, f"expected 4 numbers [x1, y1, x2, y2], got {len(values)}")
-    x1, y1, x2, y2 = (Fraction(value) for value in values)
+    x1, y1, x2, y2 = (value if type(value) is int else Fraction(value) for value in values)
     if x2 <= x1 or y2 <= y1:
         raise EngineParamsError(name, "needs x2 > x1 and y2 > y1 (top-left and bottom-right corners)")
     return x1, y1, x2, y2
 
 
+@memoized_reader
 def _read(params: Mapping[str, Any]) -> tuple[Box, Box]:
     params = as_mapping(params)
     reject_unknown(params, ("box_a", "box_b"))
@@ -45,17 +46,18 @@ def _generate(rng: np.random.Generator) -> Params:
     return {"box_a": box_a, "box_b": box_b}
 
 
+@memoized_reader
 def _parts(params: Mapping[str, Any]) -> tuple[Fraction, Fraction, Fraction, Fraction, Fraction]:
     """(overlap width, overlap height, area A, area B, intersection)."""
     (ax1, ay1, ax2, ay2), (bx1, by1, bx2, by2) = _read(params)
-    width = max(Fraction(0), min(ax2, bx2) - max(ax1, bx1))
-    height = max(Fraction(0), min(ay2, by2) - max(ay1, by1))
+    width = max(0, min(ax2, bx2) - max(ax1, bx1))
+    height = max(0, min(ay2, by2) - max(ay1, by1))
     return width, height, (ax2 - ax1) * (ay2 - ay1), (bx2 - bx1) * (by2 - by1), width * height
 
 
 def _iou(params: Mapping[str, Any]) -> Fraction:
     _, _, area_a, area_b, inter = _parts(params)
-    return inter / (area_a + area_b - inter)
+    return Fraction(inter) / (area_a + area_b - inter)
 
 
 def _solve(params: Mapping[str, Any]) -> float:

@@ -20,13 +20,13 @@ from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_indices
 from flashdl.engine.params import as_mapping, read_choice, read_number, read_number_list, reject_unknown
 from flashdl.engine.precision import DIGITS_ASKED
-from flashdl.engine.text_format import format_signed, signed_term
+from flashdl.engine.text_format import format_signed, format_small, signed_term
 
 OPTIMIZERS = ("sgd_momentum", "rmsprop", "adagrad")
 DEFAULT_LR = {"sgd_momentum": 0.001, "rmsprop": 0.01, "adagrad": 0.01}
 DEFAULT_EPS = {"rmsprop": 1e-8, "adagrad": 1e-10}
 MAX_STEPS = 16
-MIN_ANSWER = 0.01   # generated answers stay clear of 0 (see `_generate`)
+MIN_ANSWER = 0.01   # generated θ stays clear of 0 at every step (see `_generate`)
 _OWN_KEYS = {"sgd_momentum": ("momentum",), "rmsprop": ("alpha", "eps"), "adagrad": ("eps",)}
 _KEYS = ("optimizer", "theta", "grads", "lr", "momentum", "alpha", "eps")
 _NAMES = {"sgd_momentum": "SGD with momentum", "rmsprop": "RMSProp", "adagrad": "Adagrad"}
@@ -75,7 +75,7 @@ def _generate(rng: np.random.Generator) -> Params:
         name = OPTIMIZERS[optimizer]
         params: Params = {"optimizer": name, "theta": _THETAS[theta],
                           "grads": [_GRADS[g] for g in (g1, g2, g3)[: steps + 1]], "lr": _LRS[name][lr]}
-        if abs(_solve(params)) >= MIN_ANSWER:
+        if all(abs(theta) >= MIN_ANSWER for _, _, theta in _trace(params)):
             return params
 
 
@@ -109,7 +109,7 @@ def _settings(params: Mapping[str, Any]) -> str:
     f = format_signed
     if optimizer == "sgd_momentum":
         return f"lr = {f(lr)}, momentum μ = {f(constant)}, no dampening, no Nesterov"
-    eps = f"ε = {_eps(params, optimizer):g}"
+    eps = f"ε = {format_small(_eps(params, optimizer))}"
     if optimizer == "rmsprop":
         return f"lr = {f(lr)}, α = {f(constant)}, {eps}, not centred, no momentum"
     return f"lr = {f(lr)}, {eps}, no lr decay"

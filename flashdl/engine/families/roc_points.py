@@ -65,9 +65,10 @@ def _prompt(params: Mapping[str, Any]) -> str:
     scores, labels, thresholds = _read(params)
     rows = ", ".join(f"{format_number(s)}→{y}" for s, y in zip(scores, labels))
     return (f"Scores with their true labels (score→label): {rows}. An example is predicted positive "
-            f"when score ≥ threshold. Give the ROC point [FPR, TPR] for each threshold "
-            f"{', '.join(format_number(t) for t in thresholds)}, in that order (fractions, or decimals to "
-            f"{DIGITS_ASKED} significant digits).")
+            f"when score ≥ threshold. Give the ROC point [FPR, TPR] for "
+            + (f"threshold {format_number(thresholds[0])}" if len(thresholds) == 1 else
+               f"each threshold {', '.join(format_number(t) for t in thresholds)}, in that order")
+            + f" (fractions, or decimals to {DIGITS_ASKED} significant digits).")
 
 
 def _solution(params: Mapping[str, Any]) -> str:

@@ -13,7 +13,7 @@ from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
 from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.params import as_mapping, read_int, read_number_list, reject_unknown
-from flashdl.engine.text_format import format_inline, format_number
+from flashdl.engine.text_format import format_factor, format_inline, format_number
 
 LOGIT_RANGE = (-2, 3)
 _PROBABILITY_SETS = ((0.7, 0.2, 0.1), (0.5, 0.25, 0.25), (0.6, 0.3, 0.1), (0.8, 0.1, 0.1),
@@ -47,7 +47,7 @@ def _softmax_prompt(params: Mapping[str, Any]) -> str:
 
 
 def _exp_terms(logits: list[float | int]) -> tuple[list[str], float]:
-    terms = [f"e^{format_number(z)} = {format_number(math.exp(z))}" for z in logits]
+    terms = [f"e^{format_factor(z)} = {format_number(math.exp(z))}" for z in logits]
     return terms, sum(math.exp(z) for z in logits)
 
 
@@ -118,10 +118,10 @@ def _ce_solution(params: Mapping[str, Any]) -> str:
     if kind == "logits":
         terms, total = _exp_terms(values)
         p = math.exp(values[target]) / total
-        lines += ["first the softmax:", *terms, f"p = e^{format_number(values[target])} / {format_number(total)}"
+        lines += ["first the softmax:", *terms, f"p = e^{format_factor(values[target])} / {format_number(total)}"
                   f" = {format_number(p)}", f"loss = −ln({format_number(p)}) = {format_number(loss)}",
-                  f"(equivalently log Σ e^z − z_true = {format_number(math.log(total))} − "
-                  f"{format_number(values[target])})"]
+                  f"(equivalently ln Σ e^z − z_true = {format_number(math.log(total))} − "
+                  f"{format_factor(values[target])})"]
     else:
         lines.append(f"loss = −ln({format_number(values[target])}) = {format_number(loss)}")
     return "\n".join(lines) + f"\n\nAnswer: {format_number(loss)}"
