@@ -300,4 +300,6 @@ def check_answer(spec: AnswerSpec, expected: Any, text: str) -> Verdict:
         return Verdict(False, expected_text, echo, f"could not read the answer: {error}")
     problems = spec.compare(expected, given)
     feedback = "correct" if not problems else "; ".join(problems)
+    if not problems and given == expected:   # equal values: the echo is the expected text
+        return Verdict(True, expected_text, expected_text, feedback)
     return Verdict(not problems, expected_text, for_audit(spec).format(given), feedback)

@@ -16,7 +16,9 @@ from flashdl.engine.verdict import Verdict
 
 Params = dict[str, Any]
 
-_ASCII_MINUS_RE = re.compile(r"(?<![\w.])-(?=\.?\d)")   # `-3`, `-0.5`; not `1e-08`, `2-layer`
+# `-3`, `-0.5`; not `1e-08` or `2-layer`. The literal `-` comes first so the scan jumps from one
+# hyphen to the next (ten times faster than a leading look-behind on a solution's few kB).
+_ASCII_MINUS_RE = re.compile(r"-(?<![\w.]-)(?=\.?\d)")
 
 
 def typeset(text: str) -> str:

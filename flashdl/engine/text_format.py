@@ -88,6 +88,12 @@ def _format_nested(value: Any) -> str:
 def layout_matrix(matrix: Any, indent: str = "    ") -> str:
     """Rows on lines, columns right-aligned, so a matrix reads as one at a glance."""
     rows = matrix.tolist() if isinstance(matrix, np.ndarray) else matrix
+    if rows and rows[0] and all(type(item) is int for row in rows for item in row):
+        low = min([min(row) for row in rows])
+        high = max([max(row) for row in rows])
+        width = max(len(str(low)), len(str(high)))   # the longest text is at an extreme
+        row_format = indent + "  ".join([f"{{:>{width}}}"] * len(rows[0]))
+        return "\n".join([row_format.format(*row) for row in rows])
     cells = [[format_number(item) for item in row] for row in rows]
     width = max([len(cell) for row in cells for cell in row], default=1)
     return "\n".join([indent + "  ".join([cell.rjust(width) for cell in row]) for row in cells])
@@ -109,7 +115,9 @@ def factor_texts(nested: Any) -> Any:
     if not isinstance(nested, list):
         return format_factor(nested)
     if nested and not isinstance(nested[0], list):
-        return [format_factor(item) for item in nested]
+        small = _SMALL_FACTORS   # the common case, looked up without a call per entry
+        return [small[item] if type(item) is int and -100 <= item <= 100 else format_factor(item)
+                for item in nested]
     return [factor_texts(item) for item in nested]
 
 
