@@ -13,15 +13,21 @@ import dataclasses
 import functools
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from flashdl.engine.answer_parse import Nested, parse_scalar, parse_shape
 from flashdl.engine.array_parse import LabelSet, label_set, parse_array, split_labelled
 from flashdl.engine.errors import AnswerParseError
-from flashdl.engine.precision import DIGITS_ASKED, precision_problem, rounded_text, stated_problem, typed_text
+from flashdl.engine.precision import (
+    DIGITS_ASKED,
+    precision_problem,
+    rounded_text,
+    stated_problem,
+    typed_text,
+)
 from flashdl.engine.text_format import format_inline, format_number, format_shape
 from flashdl.engine.verdict import Verdict
 
@@ -164,10 +170,14 @@ def _format_real(value: Any, integral: bool, digits: int | None) -> str:
         return format_number(value)
 
 
-@functools.lru_cache(maxsize=128)
 def for_audit(spec: AnswerSpec) -> AnswerSpec:
     """The same spec reading real values at the precision they are stated with (a card's back
     may say 0.73 for 0.7311: a rounding, not a mistake); also how a typed answer is echoed."""
+    return _for_audit(cast(Hashable, spec))
+
+
+@functools.lru_cache(maxsize=128)
+def _for_audit(spec: Any) -> AnswerSpec:   # specs are frozen dataclasses: hashable
     if isinstance(spec, (NumberAnswer, ArrayAnswer)) and not spec.integral:
         return dataclasses.replace(spec, digits=None)
     if isinstance(spec, PartsAnswer):

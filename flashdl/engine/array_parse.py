@@ -13,7 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flashdl.engine.answer_parse import MAX_DEPTH, Nested, clean_text, literal_value, LITERAL_RE
+from flashdl.engine.answer_parse import (
+    LITERAL_RE,
+    MAX_DEPTH,
+    Nested,
+    clean_text,
+    literal_value,
+)
 from flashdl.engine.errors import AnswerParseError
 
 MAX_ENTRIES = 4096

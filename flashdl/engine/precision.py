@@ -23,7 +23,7 @@ import decimal
 import functools
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Self
 
 DIGITS_ASKED = 4
 NOISE_DIGITS = 12
@@ -39,7 +39,7 @@ class TypedNumber(Fraction):
     digits: int
     decimal: Decimal
 
-    def __new__(cls, value: str | Fraction, digits: int, exact: Decimal | None = None) -> TypedNumber:
+    def __new__(cls, value: str | Fraction, digits: int, exact: Decimal | None = None) -> Self:
         self = super().__new__(cls, value)
         self.digits = digits
         self.decimal = _fraction_decimal(self) if exact is None else exact
@@ -48,10 +48,10 @@ class TypedNumber(Fraction):
     def __reduce__(self) -> Any:   # Fraction would rebuild it from str(self) and lose the digits
         return (TypedNumber, (f"{self.numerator}/{self.denominator}", self.digits, self.decimal))
 
-    def __copy__(self) -> TypedNumber:
+    def __copy__(self) -> Self:
         return self
 
-    def __deepcopy__(self, memo: Any) -> TypedNumber:
+    def __deepcopy__(self, memo: Any) -> Self:
         return self
 
 

@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 
 from flashdl.engine.errors import EngineParamsError, UnknownFamilyError
-from flashdl.engine.family import Family
 from flashdl.engine.families import (
     activation_memory,
     adam,
@@ -31,6 +30,7 @@ from flashdl.engine.families import (
     sequence_params,
     softmax,
 )
+from flashdl.engine.family import Family
 
 _MODULES = (output_sizes, param_counts, activation_memory, receptive_field, conv_forward, conv_backward,
             maxpool, conv_transpose, confusion_metrics, roc_points, init_scale, softmax, adam, dropout,

@@ -26,7 +26,7 @@ def _round(value: Decimal, digits: int, rounding: str = ROUND_HALF_UP) -> Decima
 def _text(value: Decimal) -> str:
     """Decimal notation keeping every significant digit: `0.0500`, or `5.0e+2` for a rounding to
     tens or more (whose trailing zeros, written `500`, would not count as significant)."""
-    sign, digits, exponent = value.as_tuple()
+    _sign, digits, exponent = value.as_tuple()
     return format(value, "e") if exponent > 0 or (exponent == 0 and digits[-1] == 0) else format(value, "f")
 
 

@@ -11,9 +11,19 @@ import numpy as np
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
+from flashdl.engine.params import (
+    as_mapping,
+    read_number,
+    read_number_list,
+    reject_unknown,
+)
 from flashdl.engine.precision import DIGITS_ASKED
-from flashdl.engine.params import as_mapping, read_number, read_number_list, reject_unknown
-from flashdl.engine.text_format import format_factor, format_number, format_signed, format_small
+from flashdl.engine.text_format import (
+    format_factor,
+    format_number,
+    format_signed,
+    format_small,
+)
 
 DEFAULTS = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 MAX_STEPS = 16

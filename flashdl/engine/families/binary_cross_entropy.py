@@ -12,7 +12,12 @@ import numpy as np
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_indices
-from flashdl.engine.params import as_mapping, read_int_list, read_number_list, reject_unknown
+from flashdl.engine.params import (
+    as_mapping,
+    read_int_list,
+    read_number_list,
+    reject_unknown,
+)
 from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_inline, format_number
 
@@ -58,8 +63,8 @@ def _solution(params: Mapping[str, Any]) -> str:
     probs, targets = _read(params)
     terms = _terms(params)
     f = format_number
-    lines = ["BCE = −(1/n)·Σ [y·ln p + (1 − y)·ln(1 − p)]: each example costs −ln of the probability "
-             "given to its true label.", ""]
+    lines = [("BCE = −(1/n)·Σ [y·ln p + (1 − y)·ln(1 − p)]: each example costs −ln of the probability "
+             "given to its true label."), ""]
     for index, (p, y, term) in enumerate(zip(probs, targets, terms), start=1):
         if y:
             lines.append(f"example {index}, y = 1: −ln({f(p)}) = {f(term)}")

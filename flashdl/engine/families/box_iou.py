@@ -11,11 +11,17 @@ import numpy as np
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_indices
-from flashdl.engine.params import as_mapping, memoized_reader, read_number_list, reject_unknown
+from flashdl.engine.params import (
+    as_mapping,
+    memoized_reader,
+    read_number_list,
+    reject_unknown,
+)
 from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_fraction, format_signed, signed_term
 
-Box = tuple[int | Fraction, int | Fraction, int | Fraction, int | Fraction]
+Number = int | Fraction   # corners given as ints stay ints: exact and cheap
+Box = tuple[Number, Number, Number, Number]
 _LIMIT = 1e6
 
 
@@ -47,7 +53,7 @@ def _generate(rng: np.random.Generator) -> Params:
 
 
 @memoized_reader
-def _parts(params: Mapping[str, Any]) -> tuple[Fraction, Fraction, Fraction, Fraction, Fraction]:
+def _parts(params: Mapping[str, Any]) -> tuple[Number, Number, Number, Number, Number]:
     """(overlap width, overlap height, area A, area B, intersection)."""
     (ax1, ay1, ax2, ay2), (bx1, by1, bx2, by2) = _read(params)
     width = max(0, min(ax2, bx2) - max(ax1, bx1))
@@ -75,7 +81,7 @@ def _prompt(params: Mapping[str, Any]) -> str:
             f"(A fraction, or a decimal to {DIGITS_ASKED} significant digits.)")
 
 
-def _gap(low: Fraction, high: Fraction) -> str:
+def _gap(low: Number, high: Number) -> str:
     """`min − max` of one axis, as written by hand: `3 − (−1)`."""
     return f"{format_signed(low)} − {signed_term(high)}"
 
@@ -87,10 +93,10 @@ def _solution(params: Mapping[str, Any]) -> str:
     f, t = format_signed, signed_term
     lines = [f"area A = ({f(ax2)} − {t(ax1)})·({f(ay2)} − {t(ay1)}) = {f(area_a)}",
              f"area B = ({f(bx2)} − {t(bx1)})·({f(by2)} − {t(by1)}) = {f(area_b)}",
-             f"overlap width = max(0, min({f(ax2)}, {f(bx2)}) − max({f(ax1)}, {f(bx1)}))"
-             f" = max(0, {_gap(min(ax2, bx2), max(ax1, bx1))}) = {f(width)}",
-             f"overlap height = max(0, min({f(ay2)}, {f(by2)}) − max({f(ay1)}, {f(by1)}))"
-             f" = max(0, {_gap(min(ay2, by2), max(ay1, by1))}) = {f(height)}",
+             (f"overlap width = max(0, min({f(ax2)}, {f(bx2)}) − max({f(ax1)}, {f(bx1)}))"
+             f" = max(0, {_gap(min(ax2, bx2), max(ax1, bx1))}) = {f(width)}"),
+             (f"overlap height = max(0, min({f(ay2)}, {f(by2)}) − max({f(ay1)}, {f(by1)}))"
+             f" = max(0, {_gap(min(ay2, by2), max(ay1, by1))}) = {f(height)}"),
              f"intersection = {f(width)}·{f(height)} = {f(inter)}",
              f"union = area A + area B − intersection = {f(area_a)} + {f(area_b)} − {f(inter)} = {f(union)}"]
     iou = _iou(params)

@@ -11,8 +11,8 @@ import numpy as np
 from flashdl.engine.answer_specs import AnswerSpec, NumberAnswer, Part, PartsAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, draw_int, pick
-from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.params import as_mapping, read_int, reject_unknown
+from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_fraction
 
 METRICS = ("tpr", "fpr", "precision", "accuracy", "f1", "specificity")

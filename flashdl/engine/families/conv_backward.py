@@ -10,14 +10,14 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer, NumberAnswer, Part, PartsAnswer
 from flashdl.engine.convolution_ops import correlate_backward
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec
 from flashdl.engine.families.conv_forward import describe_problem
 from flashdl.engine.families.conv_problem import (
     ConvProblem,
     as_plain,
-    draw_conv_params_with_shape,
     check_conv_problem,
+    draw_conv_params_with_shape,
 )
+from flashdl.engine.family import Family, Params, constant_spec
 from flashdl.engine.params import frozen, memoized_reader, read_array
 from flashdl.engine.text_format import (
     factor_texts,

@@ -87,10 +87,10 @@ def _solution(params: Mapping[str, Any]) -> str:
     per_output = (c_in // groups) * kh * kw
     channels = str(c_in) if groups == 1 else f"{c_in}/{groups} = {c_in // groups}"
     answer = _solve(params)
-    lines = [f"Output size: floor(({h} + 2·{padding[0]} − {kh})/{stride[0]}) + 1 = {oh} rows, "
-             f"floor(({w} + 2·{padding[1]} − {kw})/{stride[1]}) + 1 = {ow} columns.",
-             f"Each output value is one kernel applied to its patch: {channels} input channels"
-             f"{' (per group)' if groups > 1 else ''} × {kh} × {kw} = {per_output} MACs.",
+    lines = [(f"Output size: floor(({h} + 2·{padding[0]} − {kh})/{stride[0]}) + 1 = {oh} rows, "
+             f"floor(({w} + 2·{padding[1]} − {kw})/{stride[1]}) + 1 = {ow} columns."),
+             (f"Each output value is one kernel applied to its patch: {channels} input channels"
+             f"{' (per group)' if groups > 1 else ''} × {kh} × {kw} = {per_output} MACs."),
              f"MACs = out_h·out_w·out_channels·(in_channels/groups)·kh·kw = {oh}·{ow}·{c_out}·{per_output} = {answer}",
              f"(FLOPs, counting a multiply and an add separately: 2 × {answer} = {2 * answer}.)"]
     return "\n".join(lines) + f"\n\nAnswer: {answer}"

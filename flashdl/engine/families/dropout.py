@@ -11,7 +11,6 @@ import numpy as np
 from flashdl.engine.answer_specs import LIST_HINT, ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
-from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.params import (
     as_mapping,
     memoized_reader,
@@ -22,6 +21,7 @@ from flashdl.engine.params import (
     read_number_list,
     reject_unknown,
 )
+from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_inline, format_number
 
 _DROP_PROBABILITIES = (0.1, 0.2, 0.25, 0.5, 0.5, 0.75, 0.8)

@@ -11,8 +11,8 @@ import numpy as np
 
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.family import Family, Params, constant_spec, pick
-from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.params import as_mapping, read_choice, read_int, reject_unknown
+from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_number
 
 SCHEMES = ("xavier", "he", "lecun")

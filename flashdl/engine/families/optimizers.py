@@ -18,7 +18,13 @@ import numpy as np
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_indices
-from flashdl.engine.params import as_mapping, read_choice, read_number, read_number_list, reject_unknown
+from flashdl.engine.params import (
+    as_mapping,
+    read_choice,
+    read_number,
+    read_number_list,
+    reject_unknown,
+)
 from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_signed, format_small, signed_term
 

@@ -11,13 +11,20 @@ import numpy as np
 from flashdl.engine.answer_specs import ShapeAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
-from flashdl.engine.params import Pair, as_mapping, read_bool, read_choice, read_pair, reject_unknown
-from flashdl.engine.text_format import indefinite_article
+from flashdl.engine.params import (
+    Pair,
+    as_mapping,
+    read_bool,
+    read_choice,
+    read_pair,
+    reject_unknown,
+)
 from flashdl.engine.size_formulas import (
     conv_output_length,
     conv_transpose_output_length,
     pool_output_length,
 )
+from flashdl.engine.text_format import indefinite_article
 
 _SIDES = ("height", "width")
 _KERNELS = (1, 2, 3, 3, 3, 5, 5, 7)

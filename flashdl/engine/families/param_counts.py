@@ -10,7 +10,13 @@ import numpy as np
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, pick
-from flashdl.engine.params import as_mapping, read_bool, read_int, read_pair, reject_unknown
+from flashdl.engine.params import (
+    as_mapping,
+    read_bool,
+    read_int,
+    read_pair,
+    reject_unknown,
+)
 from flashdl.engine.text_format import plural
 
 _COUNT = constant_spec(NumberAnswer(integral=True))

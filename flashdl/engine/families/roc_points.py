@@ -10,8 +10,14 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
+from flashdl.engine.params import (
+    as_mapping,
+    memoized_reader,
+    read_int_list,
+    read_number_list,
+    reject_unknown,
+)
 from flashdl.engine.precision import DIGITS_ASKED
-from flashdl.engine.params import as_mapping, memoized_reader, read_int_list, read_number_list, reject_unknown
 from flashdl.engine.text_format import format_fraction, format_number
 
 _SCORES = tuple(round(0.1 * step, 1) for step in range(1, 10))

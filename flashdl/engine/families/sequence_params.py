@@ -11,7 +11,13 @@ import numpy as np
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_indices, pick
-from flashdl.engine.params import as_mapping, read_bool, read_choice, read_int, reject_unknown
+from flashdl.engine.params import (
+    as_mapping,
+    read_bool,
+    read_choice,
+    read_int,
+    reject_unknown,
+)
 
 _COUNT = constant_spec(NumberAnswer(integral=True))
 _MAX_UNITS = 1_000_000
@@ -274,8 +280,8 @@ def _encoder_solution(params: Mapping[str, Any]) -> str:
     lines = [f"self-attention (Q, K, V and output projections, {d} × {d} each): 4·{d}·{d}{plus(f'4·{d}')} = {attention}",
              f"feed-forward {d} → {ff}: {d}·{ff}{plus(str(ff))} = {first}",
              f"feed-forward {ff} → {d}: {ff}·{d}{plus(str(d))} = {second}",
-             f"two LayerNorms, each a scale{' and a shift' if bias else ''} of size {d}: "
-             f"2·{'2·' if bias else ''}{d} = {norms}",
+             (f"two LayerNorms, each a scale{' and a shift' if bias else ''} of size {d}: "
+             f"2·{'2·' if bias else ''}{d} = {norms}"),
              f"total = {attention} + {first} + {second} + {norms} = {_encoder_solve(params)}",
              f"(The {heads} heads only split the {d} dimensions: they add no parameters.)"]
     return "\n".join(lines) + f"\n\nAnswer: {_encoder_solve(params)}"

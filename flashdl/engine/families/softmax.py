@@ -11,8 +11,8 @@ import numpy as np
 from flashdl.engine.answer_specs import LIST_HINT, ArrayAnswer, NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
-from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.params import as_mapping, read_int, read_number_list, reject_unknown
+from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_factor, format_inline, format_number
 
 LOGIT_RANGE = (-2, 3)
