@@ -149,8 +149,8 @@ def _batchnorm_solve(params: Mapping[str, Any]) -> int:
 
 def _batchnorm_prompt(params: Mapping[str, Any]) -> str:
     features, affine = _batchnorm_read(params)
-    return (f"How many trainable parameters does BatchNorm2d({features}"
-            f"{'' if affine else ', affine=False'}) have?")
+    settings = "affine=True, the default" if affine else "affine=False"
+    return f"How many trainable parameters does BatchNorm2d({features}) have ({settings})?"
 
 
 def _batchnorm_solution(params: Mapping[str, Any]) -> str:
