@@ -12,9 +12,10 @@ Everything else is wrong; when the typed number has fewer digits than asked and 
 expected value rounded to those digits, the feedback says so ("0.0077 rounds the expected
 0.007676 to 2 significant digits; 4 were asked"). An exact half may be rounded either way
 (0.65625 → 0.6563 as taught in school, or 0.6562 as Python and IEEE round ties to even);
-the expected value is shown rounded half away from zero. Fractions and expressions (`3/4`, `sqrt(2/3)`) are exact values and follow rule 1.
-The expected value is first taken to `NOISE_DIGITS` significant digits, so floating-point
-noise (0.30000000000000004) is not part of any answer.
+the expected value is shown rounded half away from zero. Fractions and expressions (`3/4`,
+`sqrt(2/3)`) are exact values and follow rule 1. The expected value is first taken to
+`NOISE_DIGITS` significant digits, so floating-point noise (0.30000000000000004) is not part
+of any answer. docs/engine.md states the same rule for students and deck authors.
 """
 
 from __future__ import annotations
