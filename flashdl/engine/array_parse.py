@@ -27,6 +27,7 @@ MAX_ENTRIES = 4096
 _CHANNEL_SEP = ";;"
 _ROW_SEP = ";"
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n\s*")
+_CHANNEL_LABEL_RE = re.compile(r"(?im)^[ \t]*channel[ \t]*\d+[ \t]*:[ \t]*$")   # as worked solutions lay tensors out
 _TOKEN_RE = re.compile(r";;|[\[\](),;]|[^\s\[\](),;]+")
 _SLASH_RE = re.compile(r"\s*/\s*")
 _JSON_INTS_RE = re.compile(r"[\[\]\d\s,-]+")
@@ -46,6 +47,8 @@ def parse_array(text: str) -> Nested:
         if value is not None and value != []:
             _check_size(value)
             return value
+    if "hannel" in cleaned:
+        cleaned = _CHANNEL_LABEL_RE.sub(f" {_CHANNEL_SEP} ", cleaned).strip().removeprefix(_CHANNEL_SEP).strip()
     cleaned = _BLANK_LINE_RE.sub(f" {_CHANNEL_SEP} ", cleaned)
     if any(bracket in cleaned for bracket in "[]()"):
         value = _BracketReader(cleaned).read()

@@ -291,3 +291,19 @@ def test_conv_param_prompt_grammar_and_biases(params: dict, counted: str) -> Non
     prompt = get_family("conv2d_param_count").prompt(params)
     assert counted in prompt
     assert ("bias=False" in prompt) is (params.get("bias") is False) and "bias" in prompt
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_the_answer_a_worked_solution_states_is_accepted(name: str) -> None:
+    """What a student copies from the end of a worked solution (matrices laid out channel by
+    channel included) is what check accepts."""
+    for seed in range(60):
+        variant = generate_variant(name, seed)
+        stated = variant.solution.rsplit("\nAnswer", 1)[1].split(":", 1)[1].strip()
+        verdict = get_family(name).check(variant.params, stated)
+        assert verdict.correct, (seed, stated, verdict.feedback)
+
+
+def test_tensors_read_with_channel_labels() -> None:
+    text = "channel 1:\n  1 2\n  3 4\nChannel 2:\n  5 6\n  7 8"
+    assert parse_array(text) == [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]

@@ -13,7 +13,7 @@ from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, draw_int, pick
 from flashdl.engine.params import as_mapping, read_int, reject_unknown
 from flashdl.engine.precision import DIGITS_ASKED
-from flashdl.engine.text_format import format_fraction
+from flashdl.engine.text_format import format_fraction, format_number
 
 METRICS = ("tpr", "fpr", "precision", "accuracy", "f1", "specificity")
 METRIC_ALIASES = {
@@ -101,7 +101,9 @@ def _solution(params: Mapping[str, Any]) -> str:
         for symbol, value in zip(("TP", "FP", "TN", "FN"), counts):
             filled = filled.replace(symbol, str(value))
         lines.append(f"{_NAMES[name]} = {formula} = {filled} = {format_fraction(numerator, denominator)}")
-    return "\n".join(lines)
+    answer = _solve(params)
+    stated = format_number(answer) if isinstance(answer, float) else _ALL.format(answer)
+    return "\n".join(lines) + f"\n\nAnswer: {stated}"
 
 
 CONFUSION_METRICS = Family(
