@@ -48,6 +48,9 @@ BUNDLED_SOURCES = (
     BundledSource("004_5ca024d9f9d695b4.txt", "csw182-notes"),
 )
 
+# Decks in cards/ written by hand for flashdl: no source document, so never regenerated.
+HAND_WRITTEN_DECKS = ("dl-exercises",)
+
 
 def default_seeds_dir() -> Path:
     """``$FLASHDL_SEEDS``, else the shared seeds folder beside the checkout."""

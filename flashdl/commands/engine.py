@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from flashdl.engine.family import Family
 
 EXIT_OK = 0
+EXIT_WRONG = 1   # `engine check` on a wrong (or empty) answer, as `check` on problems
 MAX_SEED = 2**31 - 1   # random seeds stay short enough to read back and retype
 
 
@@ -78,12 +79,12 @@ def check(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         emit_json(ctx, verdict.to_dict())
     else:
-        emit_line(ctx, "correct" if verdict.correct else "wrong")
+        emit_line(ctx, "correct" if verdict.correct else "no answer" if verdict.skipped else "wrong")
         emit_line(ctx, f"expected: {verdict.expected}")
         emit_line(ctx, f"given:    {verdict.given}")
-        if not verdict.correct:
+        if not verdict.correct and verdict.feedback:
             emit_line(ctx, f"feedback: {verdict.feedback}")
-    return EXIT_OK
+    return EXIT_OK if verdict.correct else EXIT_WRONG
 
 
 def _family(name: str) -> Family:

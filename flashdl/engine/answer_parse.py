@@ -12,6 +12,7 @@ import re
 from fractions import Fraction
 
 from flashdl.engine.errors import AnswerParseError
+from flashdl.engine.precision import typed_literal
 
 Number = int | Fraction | float
 Nested = Number | list["Nested"]
@@ -36,10 +37,14 @@ def clean_text(text: object) -> str:
     return text.translate(_MINUS_SIGNS).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _decimal(token: str) -> Fraction:
+def _check_exponent(token: str) -> None:
     mantissa, _, exponent = token.lower().partition("e")
     if exponent and abs(int(exponent)) > MAX_EXPONENT:
         raise AnswerParseError(f"exponent too large in {token!r}")
+
+
+def _decimal(token: str) -> Fraction:
+    _check_exponent(token)
     try:
         return Fraction(token)
     except (ValueError, ZeroDivisionError):
@@ -50,18 +55,19 @@ _INTEGER_RE = re.compile(r"[+-]?\d{1,18}")
 
 
 def literal_value(match: re.Match[str]) -> Fraction | int:
+    """A decimal keeps the significant digits it was typed with (`TypedNumber`), for the
+    precision rule; a fraction `a/b` is an exact value."""
     token = match.group(1)
     if match.group(2) is None and not match.group(3) and _INTEGER_RE.fullmatch(token):
         return int(token)   # the common case, kept cheap: whole numbers need no Fraction
+    if match.group(2) is None:
+        _check_exponent(token)
+        return typed_literal(token, percent=bool(match.group(3)))
     value = _decimal(token)
-    if match.group(2) is not None:
-        denominator = _decimal(match.group(2))
-        if denominator == 0:
-            raise AnswerParseError(f"division by zero in {match.group(0).strip()!r}")
-        value /= denominator
-    if match.group(3):
-        value /= 100
-    return value
+    denominator = _decimal(match.group(2))
+    if denominator == 0:
+        raise AnswerParseError(f"division by zero in {match.group(0).strip()!r}")
+    return value / denominator / (100 if match.group(3) else 1)
 
 
 def parse_number(text: str) -> Fraction | int:
@@ -190,7 +196,7 @@ class _ExpressionReader:
 def _power(base: Number, exponent: Number) -> Number:
     if isinstance(exponent, (int, Fraction)) and int(exponent) == exponent and isinstance(base, (int, Fraction)):
         base = Fraction(base)
-        if abs(int(exponent)) > MAX_POWER:
+        if abs(exponent) > MAX_POWER:
             raise AnswerParseError(f"exponent too large: {exponent}")
         if base == 0 and exponent < 0:
             raise AnswerParseError("division by zero")
@@ -199,10 +205,10 @@ def _power(base: Number, exponent: Number) -> Number:
             raise AnswerParseError("number too large")
         return result
     try:
-        power = math.pow(float(base), float(exponent))
+        result = math.pow(float(base), float(exponent))
     except (OverflowError, ValueError):
         raise AnswerParseError("power is not a real number of sensible size") from None
-    return _finite(power)
+    return _finite(result)
 
 
 def _apply(name: str, argument: Number) -> float:

@@ -2,27 +2,35 @@
 
 A spec parses the student's text, compares it with the computed answer and names what
 differs; `check_answer` turns that into a `Verdict`. Integers compare exactly (when the
-family is integral), reals within a relative tolerance.
+family is integral); reals follow the precision rule of `precision.py`: the prompt asks for
+`digits` significant digits and the check does exactly that, with no hidden tolerance.
+An empty answer means "I don't know": a `Verdict` with `skipped` set, and no error message.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from flashdl.engine.answer_parse import Nested, parse_scalar, parse_shape
 from flashdl.engine.array_parse import LabelSet, label_set, parse_array, split_labelled
 from flashdl.engine.errors import AnswerParseError
+from flashdl.engine.precision import (
+    DIGITS_ASKED,
+    precision_problem,
+    rounded_text,
+    stated_problem,
+    typed_text,
+)
 from flashdl.engine.text_format import format_inline, format_number, format_shape
 from flashdl.engine.verdict import Verdict
 
-REL_TOL = 1e-3
-ABS_TOL_AT_ZERO = 1e-9
 MAX_LISTED_DIFFERENCES = 4
 MAX_ECHO = 300   # characters of an unreadable answer echoed back in `given`
 LIST_HINT = "numbers separated by commas or spaces, e.g. 0.09, 0.2447, 0.6652"
@@ -36,17 +44,17 @@ class AnswerSpec(Protocol):
     def format(self, value: Any) -> str: ...
 
 
-def numbers_match(expected: Any, given: Any, *, integral: bool) -> bool:
+def number_problem(expected: Any, given: Any, *, integral: bool, digits: int | None) -> str | None:
+    """None when `given` is right; else what is wrong. Whole answers of an integral family must
+    be exact; real ones are right to `digits` significant digits (None: to the digits `given`
+    shows, the audit's reading of a card's back)."""
     if integral and _is_integer(expected):
-        return bool(given == expected)
-    try:
-        wanted, got = float(expected), float(given)
-    except OverflowError:
-        return False
-    if not math.isfinite(got):
-        return False
-    tolerance = REL_TOL * abs(wanted) * (1 + 1e-9) if wanted else ABS_TOL_AT_ZERO
-    return abs(got - wanted) <= tolerance
+        if given == expected:
+            return None
+        return f"expected {format_number(expected)}, got {format_number(given)}"
+    if digits is None:
+        return stated_problem(expected, given)
+    return precision_problem(expected, given, digits)
 
 
 def _is_integer(value: Any) -> bool:
@@ -60,21 +68,23 @@ def _is_integer(value: Any) -> bool:
 @dataclass(frozen=True)
 class NumberAnswer:
     integral: bool
+    digits: int | None = DIGITS_ASKED   # significant digits asked of a real answer
 
     @property
     def hint(self) -> str:
-        return "a whole number" if self.integral else "a number: 0.75, 3/4, 75% or sqrt(2/3)"
+        if self.integral:
+            return "a whole number"
+        return f"a number to {self.digits} significant digits: 0.7500, 3/4, 75% or sqrt(2/3)"
 
     def parse(self, text: str) -> Any:
         return parse_scalar(text)
 
     def compare(self, expected: Any, given: Any) -> list[str]:
-        if numbers_match(expected, given, integral=self.integral):
-            return []
-        return [f"expected {format_number(expected)}, got {format_number(given)}"]
+        problem = number_problem(expected, given, integral=self.integral, digits=self.digits)
+        return [] if problem is None else [problem]
 
     def format(self, value: Any) -> str:
-        return format_number(value)
+        return _format_real(value, self.integral, self.digits)
 
 
 _SIDE_NAMES = ("height", "width")
@@ -106,6 +116,7 @@ class ArrayAnswer:
 
     integral: bool
     hint: str = "rows separated by ; or new lines, e.g. 1 2; 3 4 (channels by a blank line)"
+    digits: int | None = DIGITS_ASKED   # significant digits asked of real entries
 
     def parse(self, text: str) -> Any:
         return parse_array(text)   # rectangular, or an AnswerParseError naming the ragged row
@@ -121,22 +132,58 @@ class ArrayAnswer:
         wanted, given_flat = _flatten(expected), _flatten(conformed)
         if wanted == given_flat:   # equal values match under any tolerance: the common, right answer
             return []
-        integral = self.integral
+        integral, digits = self.integral, self.digits
         for position, (want, got) in enumerate(zip(wanted, given_flat)):
             if type(want) is int and type(got) is int and want == got:
                 continue
-            if not numbers_match(want, got, integral=integral):
+            problem = number_problem(want, got, integral=integral, digits=digits)
+            if problem is not None:
                 count += 1
                 if count <= MAX_LISTED_DIFFERENCES:
                     index = _unravel(position, wanted_shape)
-                    differences.append(f"{_entry_name(index)}: expected {format_number(want)}, "
-                                       f"got {format_number(got)}")
+                    differences.append(f"{_entry_name(index)}: {problem}")
         if count > MAX_LISTED_DIFFERENCES:
             differences.append(f"… {count} of {_size(wanted_shape)} entries differ")
         return differences
 
     def format(self, value: Any) -> str:
-        return format_inline(value)
+        if self.integral:
+            return format_inline(value)
+        return _format_leaves(value, self.integral, self.digits)
+
+
+def _format_leaves(value: Any, integral: bool, digits: int | None) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join([_format_leaves(item, integral, digits) for item in value]) + "]"
+    return _format_real(value, integral, digits)
+
+
+def _format_real(value: Any, integral: bool, digits: int | None) -> str:
+    """A computed real as the prompt asks for it (`0.007676` for 4 significant digits); a typed
+    one (`digits` None) as typed (`0.0077`); anything else as `format_number` shows it."""
+    if digits is None or (integral and _is_integer(value)):
+        typed = typed_text(value)
+        return format_number(value) if typed is None else typed
+    try:
+        return rounded_text(value, digits)
+    except (ValueError, ArithmeticError):
+        return format_number(value)
+
+
+def for_audit(spec: AnswerSpec) -> AnswerSpec:
+    """The same spec reading real values at the precision they are stated with (a card's back
+    may say 0.73 for 0.7311: a rounding, not a mistake); also how a typed answer is echoed."""
+    return _for_audit(cast(Hashable, spec))
+
+
+@functools.lru_cache(maxsize=128)
+def _for_audit(spec: Any) -> AnswerSpec:   # specs are frozen dataclasses: hashable
+    if isinstance(spec, (NumberAnswer, ArrayAnswer)) and not spec.integral:
+        return dataclasses.replace(spec, digits=None)
+    if isinstance(spec, PartsAnswer):
+        parts = tuple(dataclasses.replace(part, spec=for_audit(part.spec)) for part in spec.parts)
+        return spec if parts == spec.parts else PartsAnswer(parts)
+    return spec
 
 
 def _shape_of(value: Any) -> tuple[int, ...]:
@@ -173,8 +220,7 @@ def _flatten(value: Any) -> list[Any]:
         return [value]
     while value and isinstance(value[0], list):
         value = list(itertools.chain.from_iterable(value))
-    leaves: list[Any] = value
-    return leaves
+    return value
 
 
 def _unravel(position: int, shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -255,6 +301,8 @@ class PartsAnswer:
 
 def check_answer(spec: AnswerSpec, expected: Any, text: str) -> Verdict:
     expected_text = spec.format(expected)
+    if isinstance(text, str) and not text.strip():
+        return Verdict(False, expected_text, "", "", skipped=True)
     try:
         given = spec.parse(text)
     except AnswerParseError as error:
@@ -262,4 +310,6 @@ def check_answer(spec: AnswerSpec, expected: Any, text: str) -> Verdict:
         return Verdict(False, expected_text, echo, f"could not read the answer: {error}")
     problems = spec.compare(expected, given)
     feedback = "correct" if not problems else "; ".join(problems)
-    return Verdict(not problems, expected_text, spec.format(given), feedback)
+    if not problems and given == expected:   # equal values: the echo is the expected text
+        return Verdict(True, expected_text, expected_text, feedback)
+    return Verdict(not problems, expected_text, for_audit(spec).format(given), feedback)

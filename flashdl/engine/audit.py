@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from flashdl.engine.answer_specs import for_audit
 from flashdl.engine.registry import get_family
 from flashdl.engine.stated_answers import find_stated
 
@@ -24,7 +25,7 @@ class AuditEntry:
 def audit_card(card_id: str, family: str, params: Mapping[str, Any], back_text: str) -> AuditEntry:
     """Raises `UnknownFamilyError` / `EngineParamsError` for a broken engine block."""
     problem_family = get_family(family)
-    spec = problem_family.answer_spec(params)
+    spec = for_audit(problem_family.answer_spec(params))
     computed = problem_family.solve(params)
     stated = find_stated(spec, back_text, computed)
     if stated is None:

@@ -6,9 +6,13 @@ values, and caps sizes so a hostile params block cannot make the engine allocate
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+import pickle
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -18,7 +22,10 @@ MAX_SIDE = 64          # largest matrix side or size accepted from params
 MAX_EXTENT = 100_000   # largest size/kernel/stride in size-formula families
 MAX_LIST = 256         # longest list param (scores, layers, logits…)
 MAX_INT_ENTRY = 10**6  # integer entries keep sums of products far from int64 overflow
+MAX_CACHED = 256       # memoised readings of params (each a few matrices at most)
+_PICKLE_PROTOCOL = 5
 _MISSING: Any = object()
+_Reading = TypeVar("_Reading")
 
 Pair = tuple[int, int]
 
@@ -165,6 +172,9 @@ def read_array(params: Mapping[str, Any], name: str, *, ranks: Sequence[int],
                default: Any = _MISSING) -> np.ndarray:
     """A rectangular nested list of numbers → int64 array if all entries are ints, else float64."""
     value = _get(params, name, default)
+    fast = _read_int_array_fast(value, ranks)
+    if fast is not None:
+        return fast
     shape = nested_shape(name, value)
     if len(shape) not in ranks:
         wanted = " or ".join(_RANK_NAMES[rank] for rank in ranks)
@@ -177,10 +187,56 @@ def read_array(params: Mapping[str, Any], name: str, *, ranks: Sequence[int],
     return np.array(flat, dtype=np.float64).reshape(shape)
 
 
+def _read_int_array_fast(value: Any, ranks: Sequence[int]) -> np.ndarray | None:
+    """The common case — a rectangular nested list of small Python ints — without the
+    entry-by-entry checks; anything else returns None and takes the careful path."""
+    if not isinstance(value, list):
+        return None
+    try:
+        array = np.array(value)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if array.dtype != np.int64 or array.ndim not in ranks or array.size == 0 or max(array.shape) > MAX_SIDE:
+        return None
+    flat = value
+    for _ in range(array.ndim - 1):
+        flat = list(itertools.chain.from_iterable(flat))
+    if set(map(type, flat)) != {int} or max(flat) > MAX_INT_ENTRY or min(flat) < -MAX_INT_ENTRY:
+        return None   # bools, numpy scalars and huge numbers take the careful path
+    return array
+
+
 _RANK_NAMES = {1: "a list of numbers", 2: "a matrix (list of rows)", 3: "a C×H×W tensor (list of matrices)"}
 
 
+def memoized_reader(reader: Callable[..., _Reading]) -> Callable[..., _Reading]:
+    """Remember the last few successful readings of identical params.
+
+    solve, prompt, solution and check of one variant all read the same params; validating
+    them once keeps the engine fast. Readings must be immutable (tuples, read-only arrays).
+    """
+    cache: OrderedDict[bytes, _Reading] = OrderedDict()
+
+    @functools.wraps(reader)
+    def read(params: Any, *args: Any, **kwargs: Any) -> _Reading:
+        try:   # pickle: the cheapest exact key (True, 1 and 1.0 differ; arrays are not abridged)
+            key = pickle.dumps((params, args, kwargs) if args or kwargs else params, protocol=_PICKLE_PROTOCOL)
+        except Exception:  # noqa: BLE001 — anything unpicklable is simply not cached
+            return reader(params, *args, **kwargs)
+        reading = cache.get(key)
+        if reading is None:
+            reading = reader(params, *args, **kwargs)
+            if len(cache) >= MAX_CACHED:
+                try:   # oldest first, in O(1); another thread may have emptied it already
+                    cache.popitem(last=False)
+                except KeyError:
+                    pass
+            cache[key] = reading
+        return reading
+
+    return read
+
+
 def frozen(array: np.ndarray) -> np.ndarray:
-    """The array made read-only: a reading of params is a value, never changed in place."""
     array.flags.writeable = False
     return array

@@ -34,8 +34,14 @@ def argmax_positions(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
 
 def max_pool(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, out_shape: Pair) -> np.ndarray:
     padded = _padded(x, kernel, stride, padding, out_shape)
-    pooled: np.ndarray = windows(padded[None], kernel, stride, out_shape)[0].max(axis=(2, 3)).astype(x.dtype)
-    return pooled
+    return windows(padded[None], kernel, stride, out_shape)[0].max(axis=(2, 3)).astype(x.dtype)
+
+
+def max_pool_backward(x: np.ndarray, grad_out: np.ndarray, kernel: Pair, stride: Pair,
+                      padding: Pair) -> np.ndarray:
+    """Each upstream gradient goes to its window's arg-max; cells hit by several windows sum."""
+    _, rows, cols = argmax_positions(x, kernel, stride, padding, grad_out.shape)
+    return route_gradient(x.shape, grad_out, rows - padding[0], cols - padding[1])
 
 
 def route_gradient(shape: tuple[int, ...], grad_out: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

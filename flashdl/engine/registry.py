@@ -12,23 +12,29 @@ from flashdl.engine.errors import EngineParamsError, UnknownFamilyError
 from flashdl.engine.families import (
     activation_memory,
     adam,
+    binary_cross_entropy,
+    box_iou,
     confusion_metrics,
     conv_backward,
     conv_forward,
+    conv_macs,
     conv_transpose,
     dropout,
     init_scale,
     maxpool,
+    optimizers,
     output_sizes,
     param_counts,
     receptive_field,
     roc_points,
+    sequence_params,
     softmax,
 )
 from flashdl.engine.family import Family
 
 _MODULES = (output_sizes, param_counts, activation_memory, receptive_field, conv_forward, conv_backward,
-            maxpool, conv_transpose, confusion_metrics, roc_points, init_scale, softmax, adam, dropout)
+            maxpool, conv_transpose, confusion_metrics, roc_points, init_scale, softmax, adam, dropout,
+            sequence_params, conv_macs, box_iou, optimizers, binary_cross_entropy)
 
 FAMILIES: Mapping[str, Family] = {family.name: family for module in _MODULES for family in module.FAMILIES}
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-SIGNIFICANT_DIGITS = 6     # enough to re-parse within the 1e-3 tolerance, short enough to read
-MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded
+_NOT_INTEGER_MARKS = frozenset(".eEIN")   # a decimal point, exponent, Infinity or NaN in JSON
+SIGNIFICANT_DIGITS = 6
+MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded   # enough to re-parse within the 1e-3 tolerance, short enough to read
 MAX_EXACT_DENOMINATOR = 1000
 
 
@@ -48,15 +50,15 @@ def format_fraction(numerator: int, denominator: int) -> str:
     return f"{numerator}/{denominator} = {value.numerator}/{value.denominator} = {decimal}"
 
 
-_SMALL_FACTORS = {value: (f"({value})" if value < 0 else str(value)) for value in range(-100, 101)}
+_SMALL_FACTORS = {value: (f"(−{-value})" if value < 0 else str(value)) for value in range(-100, 101)}
 
 
 def format_factor(value: Any) -> str:
-    """A number inside a product: negatives in parentheses so `2·(-1)` reads unambiguously."""
+    """A number inside a product or after an operator, as written by hand: `2·(−1)`, `− (−1)`."""
     if type(value) is int and -100 <= value <= 100:
         return _SMALL_FACTORS[value]
     text = format_number(value)
-    return f"({text})" if text.startswith("-") else text
+    return f"(−{text[1:]})" if text.startswith("-") else text
 
 
 def format_shape(shape: Sequence[int]) -> str:
@@ -67,6 +69,13 @@ def format_inline(value: Any) -> str:
     """One line, in a form `check` parses back: `[[1, 2], [3, 4]]`, `2 × 2`, `0.75`."""
     if isinstance(value, np.ndarray):
         value = value.tolist()
+    if isinstance(value, list):
+        try:   # whole numbers only: json writes exactly this layout, much faster
+            text = json.dumps(value)
+        except (TypeError, ValueError):
+            text = ""
+        if text and _NOT_INTEGER_MARKS.isdisjoint(text):
+            return text
     return _format_nested(value)
 
 
@@ -79,6 +88,12 @@ def _format_nested(value: Any) -> str:
 def layout_matrix(matrix: Any, indent: str = "    ") -> str:
     """Rows on lines, columns right-aligned, so a matrix reads as one at a glance."""
     rows = matrix.tolist() if isinstance(matrix, np.ndarray) else matrix
+    if rows and rows[0] and all(type(item) is int for row in rows for item in row):
+        low = min([min(row) for row in rows])
+        high = max([max(row) for row in rows])
+        width = max(len(str(low)), len(str(high)))   # the longest text is at an extreme
+        row_format = indent + "  ".join([f"{{:>{width}}}"] * len(rows[0]))
+        return "\n".join([row_format.format(*row) for row in rows])
     cells = [[format_number(item) for item in row] for row in rows]
     width = max([len(cell) for row in cells for cell in row], default=1)
     return "\n".join([indent + "  ".join([cell.rjust(width) for cell in row]) for row in cells])
@@ -100,10 +115,43 @@ def factor_texts(nested: Any) -> Any:
     if not isinstance(nested, list):
         return format_factor(nested)
     if nested and not isinstance(nested[0], list):
-        return [format_factor(item) for item in nested]
+        small = _SMALL_FACTORS   # the common case, looked up without a call per entry
+        return [small[item] if type(item) is int and -100 <= item <= 100 else format_factor(item)
+                for item in nested]
     return [factor_texts(item) for item in nested]
 
 
 def join_products(pairs: Sequence[tuple[str, str]]) -> str:
     """`a·b + c·d` from factors already formatted by `factor_texts`; an empty sum reads `0`."""
     return " + ".join([f"{a}·{b}" for a, b in pairs]) if pairs else "0"
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 input channel`, `3 input channels`: a count with its noun in the right number."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+signed_term = format_factor   # a number after `−` or `+`: `3 − (−1)`, never `3 − -1`
+
+
+def format_small(value: float) -> str:
+    """A small constant such as ε as written by hand: `1e-8`, not `1e-08`."""
+    mantissa, _, exponent = f"{value:g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
+
+
+def minus_sign(text: str) -> str:
+    """A formatted number with a typographic minus, for running text: `−0.5`."""
+    return "−" + text[1:] if text.startswith("-") else text
+
+
+def format_signed(value: Any) -> str:
+    """`format_number` with a typographic minus, for prompts and worked solutions."""
+    return minus_sign(format_number(value))
+
+
+def indefinite_article(number: int) -> str:
+    """`a 7 × 7 input`, `an 8 × 8 input`, `an 11 × 11 input`: by how the number is spoken."""
+    digits = str(abs(number))
+    spoken_with_vowel = digits.startswith("8") or (len(digits) % 3 == 2 and digits[:2] in ("11", "18"))
+    return "an" if spoken_with_vowel else "a"

@@ -143,3 +143,98 @@ def count_pool_windows(size: int, kernel: int, stride: int, padding: int, ceil_m
         if last_end < size + 2 * padding and next_start < size + padding:
             count += 1
     return count
+
+
+# --- the second round's families, each from its definition rather than its formula ------------
+
+def rnn_parameter_shapes(cell: str, input_size: int, hidden: int, layers: int = 1, bias: bool = True,
+                         bidirectional: bool = False, bias_vectors: int = 2) -> dict[str, tuple[int, ...]]:
+    """The tensors torch.nn.RNN/LSTM/GRU registers (weight_ih_l0, bias_hh_l1_reverse, …)."""
+    stacked = {"rnn": 1, "lstm": 4, "gru": 3}[cell] * hidden
+    shapes: dict[str, tuple[int, ...]] = {}
+    for layer in range(layers):
+        width = input_size if layer == 0 else hidden * (2 if bidirectional else 1)
+        for suffix in ("", "_reverse") if bidirectional else ("",):
+            shapes[f"weight_ih_l{layer}{suffix}"] = (stacked, width)
+            shapes[f"weight_hh_l{layer}{suffix}"] = (stacked, hidden)
+            if bias:
+                shapes[f"bias_ih_l{layer}{suffix}"] = (stacked,)
+                if bias_vectors == 2:
+                    shapes[f"bias_hh_l{layer}{suffix}"] = (stacked,)
+    return shapes
+
+
+def numel(shapes: dict[str, tuple[int, ...]]) -> int:
+    total = 0
+    for shape in shapes.values():
+        count = 1
+        for side in shape:
+            count *= side
+        total += count
+    return total
+
+
+def attention_shapes(embed: int, bias: bool = True, kdim: int | None = None,
+                     vdim: int | None = None, prefix: str = "") -> dict[str, tuple[int, ...]]:
+    """One projection per role (query, key, value, output), as in 'Attention is all you need'."""
+    shapes = {f"{prefix}q_proj.weight": (embed, embed), f"{prefix}k_proj.weight": (embed, kdim or embed),
+              f"{prefix}v_proj.weight": (embed, vdim or embed), f"{prefix}out_proj.weight": (embed, embed)}
+    if bias:
+        shapes.update({f"{prefix}{role}.bias": (embed,) for role in ("q_proj", "k_proj", "v_proj", "out_proj")})
+    return shapes
+
+
+def encoder_layer_shapes(d_model: int, dim_feedforward: int, bias: bool = True) -> dict[str, tuple[int, ...]]:
+    shapes = attention_shapes(d_model, bias, prefix="self_attn.")
+    shapes["linear1.weight"], shapes["linear2.weight"] = (dim_feedforward, d_model), (d_model, dim_feedforward)
+    for norm in ("norm1", "norm2"):
+        shapes[f"{norm}.weight"] = (d_model,)
+    if bias:
+        shapes["linear1.bias"], shapes["linear2.bias"] = (dim_feedforward,), (d_model,)
+        shapes["norm1.bias"] = shapes["norm2.bias"] = (d_model,)
+    return shapes
+
+
+def conv_macs_loops(size: tuple[int, int], in_channels: int, out_channels: int, kernel: tuple[int, int],
+                    stride: tuple[int, int], padding: tuple[int, int], groups: int) -> int:
+    """Count window positions one by one; each costs one multiply per kernel weight it uses."""
+    rows = count_windows(size[0], kernel[0], stride[0], padding[0])
+    cols = count_windows(size[1], kernel[1], stride[1], padding[1])
+    per_window = 0
+    for _channel in range(in_channels // groups):
+        for _a in range(kernel[0]):
+            for _b in range(kernel[1]):
+                per_window += 1
+    return rows * cols * out_channels * per_window
+
+
+def iou_by_cells(box_a: list[int], box_b: list[int]) -> float:
+    """Count the unit cells of an integer grid each box covers."""
+    def cells(box: list[int]) -> set[tuple[int, int]]:
+        return {(x, y) for x in range(box[0], box[2]) for y in range(box[1], box[3])}
+    a, b = cells(box_a), cells(box_b)
+    return len(a & b) / len(a | b)
+
+
+def optimizer_loop(optimizer: str, theta: float, grads: list[float], lr: float, momentum: float = 0.9,
+                   alpha: float = 0.99, eps: float | None = None) -> float:
+    """The pseudo-code of the torch.optim docs (SGD, RMSprop, Adagrad), defaults elsewhere."""
+    buffer = square_avg = state_sum = None
+    for t, g in enumerate(grads, start=1):
+        if optimizer == "sgd_momentum":            # SGD: dampening τ = 0, nesterov off
+            buffer = g if t == 1 else momentum * buffer + (1 - 0) * g
+            theta = theta - lr * buffer
+        elif optimizer == "rmsprop":               # RMSprop: v_t = α v_{t−1} + (1 − α) g²
+            square_avg = (1 - alpha) * g ** 2 if square_avg is None else alpha * square_avg + (1 - alpha) * g ** 2
+            theta = theta - lr * g / (math.sqrt(square_avg) + (1e-8 if eps is None else eps))
+        else:                                      # Adagrad: state_sum_t = state_sum_{t−1} + g²
+            state_sum = (0 if state_sum is None else state_sum) + g ** 2
+            theta = theta - lr / (1 + (t - 1) * 0) * g / (math.sqrt(state_sum) + (1e-10 if eps is None else eps))
+    return theta
+
+
+def bce_loop(probs: list[float], targets: list[int]) -> float:
+    total = 0.0
+    for p, y in zip(probs, targets):
+        total += -(y * math.log(p) + (1 - y) * math.log(1 - p))
+    return total / len(probs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -128,15 +129,15 @@ def test_shape_mismatch_is_named() -> None:
     assert verdict.feedback == "entry (2,2): expected -4, got 5"
 
 
-def test_integral_answers_are_exact_and_real_ones_tolerant() -> None:
+def test_integral_answers_are_exact_and_real_ones_right_to_the_digits_asked() -> None:
     count = {"in_channels": 3, "out_channels": 10, "kernel": 5}
     assert get_family("conv2d_param_count").check(count, "760").correct
     assert not get_family("conv2d_param_count").check(count, "760.1").correct
     assert get_family("conv2d_param_count").check(count, "(3*5*5 + 1)*10").correct
     metric = {"tp": 3, "fp": 1, "tn": 2, "fn": 1, "metric": "precision"}
-    for text in ("0.75", "3/4", "75%", ".75", "0.7504", "6/8"):
+    for text in ("0.75", "3/4", "75%", ".75", "0.7500", "0.75004", "6/8"):
         assert get_family("confusion_metrics").check(metric, text).correct, text
-    for text in ("0.76", "74%", "1/4"):
+    for text in ("0.76", "74%", "1/4", "0.7504"):   # 4 significant digits asked: no hidden tolerance
         assert not get_family("confusion_metrics").check(metric, text).correct, text
     huge = get_family("conv2d_param_count").check(count, "1e375%")   # beyond any float
     assert not huge.correct and huge.feedback.startswith("expected 760, got ")
@@ -187,7 +188,17 @@ def test_tensor_layouts(text: str) -> None:
     assert parse_array(text) == [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1 2; 3", "[[1,2]", "2x", "1/0", "__import__('os')", "9^9^9^9",
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+@pytest.mark.parametrize("text", ["", "   ", "\n\t "])
+def test_an_empty_answer_means_i_dont_know(name: str, text: str) -> None:
+    variant = generate_variant(name, 3)
+    verdict = get_family(name).check(variant.params, text)
+    assert verdict.skipped and not verdict.correct
+    assert verdict.feedback == "" and verdict.given == ""
+    assert verdict.expected == get_family(name).format_answer(variant.params, variant.answer)
+
+
+@pytest.mark.parametrize("text", ["abc", "1 2; 3", "[[1,2]", "2x", "1/0", "__import__('os')", "9^9^9^9",
                                   "(" * 500 + "1" + ")" * 500, "-" * 5000 + "1", "1e999"])
 def test_bad_answers_get_a_clear_verdict(text: str) -> None:
     family = get_family("conv2d_forward")
@@ -250,3 +261,51 @@ def test_variants_like_a_card_keep_its_topic() -> None:
     schemes = {generate_variant("init_scale", seed, like=xavier).params["scheme"] for seed in range(30)}
     assert schemes == {"xavier"}
     assert generate_variant("softmax", 4, like={"logits": [1, 2]}) == generate_variant("softmax", 4)
+
+
+_HAND_WRITTEN_FAULTS = re.compile(
+    r"(?<![\w.])-\d"                                        # -1 rather than −1 (so never "− -1")
+    r"|\(s\)"                                               # gradient(s), byte(s)
+    r"|\b1 (?:input|output|channel|byte|gradient|step|layer|filter)s\b"   # 1 input channels
+    r"|\ba (?:8|11|18)\d* ×")                               # a 8 × 8 input
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_prompts_and_solutions_read_as_written_by_hand(name: str) -> None:
+    for seed in range(80):
+        variant = generate_variant(name, seed)
+        for text in (variant.prompt, variant.solution):
+            fault = _HAND_WRITTEN_FAULTS.search(text)
+            assert fault is None, (seed, fault.group(0), text)
+
+
+@pytest.mark.parametrize("name", sorted(name for name, family in FAMILIES.items() if not family.integral))
+def test_real_valued_prompts_state_the_precision_they_check(name: str) -> None:
+    for seed in range(40):
+        assert "4 significant digits" in generate_variant(name, seed).prompt
+
+
+@pytest.mark.parametrize("params, counted", [
+    ({"in_channels": 1, "out_channels": 8, "kernel": 3}, "1 input channel to 8 output channels"),
+    ({"in_channels": 3, "out_channels": 1, "kernel": 3, "bias": False}, "3 input channels to 1 output channel"),
+])
+def test_conv_param_prompt_grammar_and_biases(params: dict, counted: str) -> None:
+    prompt = get_family("conv2d_param_count").prompt(params)
+    assert counted in prompt
+    assert ("bias=False" in prompt) is (params.get("bias") is False) and "bias" in prompt
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_the_answer_a_worked_solution_states_is_accepted(name: str) -> None:
+    """What a student copies from the end of a worked solution (matrices laid out channel by
+    channel included) is what check accepts."""
+    for seed in range(60):
+        variant = generate_variant(name, seed)
+        stated = variant.solution.rsplit("\nAnswer", 1)[1].split(":", 1)[1].strip()
+        verdict = get_family(name).check(variant.params, stated)
+        assert verdict.correct, (seed, stated, verdict.feedback)
+
+
+def test_tensors_read_with_channel_labels() -> None:
+    text = "channel 1:\n  1 2\n  3 4\nChannel 2:\n  5 6\n  7 8"
+    assert parse_array(text) == [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]

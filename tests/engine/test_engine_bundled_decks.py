@@ -35,3 +35,15 @@ def test_the_audit_rejects_the_original_answers_that_errata_corrected(full_id: s
     entry = audit_card(full_id, card.engine.family, dict(card.engine.params), original)
     assert entry.verdict == "wrong"
     assert audit_card(full_id, card.engine.family, dict(card.engine.params), card.back).verdict == "ok"
+
+
+def test_every_family_can_be_studied_from_the_bundled_decks() -> None:
+    assert {card.engine.family for _, card in COMPUTED} == set(FAMILIES)
+
+
+def test_the_exercise_deck_states_every_answer_and_gets_it_right() -> None:
+    cards = [(deck, card) for deck, card in COMPUTED if deck.id == "dl-exercises"]
+    assert {card.engine.family for _, card in cards} == set(FAMILIES)
+    verdicts = {deck.full_id(card): audit_card(deck.full_id(card), card.engine.family, dict(card.engine.params),
+                                                card.back).verdict for deck, card in cards}
+    assert set(verdicts.values()) == {"ok"}, verdicts

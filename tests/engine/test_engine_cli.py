@@ -49,8 +49,26 @@ def test_solve_and_check_json() -> None:
     params = json.dumps({"in_channels": 3, "out_channels": 10, "kernel": [5, 5]})
     assert json.loads(_run(commands.solve, family="conv2d_param_count", params=params)[1]) == {
         "family": "conv2d_param_count", "params": json.loads(params), "answer": 760}
-    verdict = json.loads(_run(commands.check, family="conv2d_param_count", params=params, answer="750")[1])
-    assert verdict == {"correct": False, "expected": "760", "given": "750", "feedback": "expected 760, got 750"}
+    code, out = _run(commands.check, family="conv2d_param_count", params=params, answer="750")
+    assert code == 1 and json.loads(out) == {"correct": False, "expected": "760", "given": "750",
+                                             "feedback": "expected 760, got 750", "skipped": False}
+    code, out = _run(commands.check, family="conv2d_param_count", params=params, answer="(3*5*5 + 1)*10")
+    assert code == 0 and json.loads(out)["correct"] is True
+    code, out = _run(commands.check, family="conv2d_param_count", params=params, answer=" ")
+    assert code == 1 and json.loads(out) == {"correct": False, "expected": "760", "given": "",
+                                             "feedback": "", "skipped": True}
+
+
+@pytest.mark.parametrize("answer, code", [("0.01005", 0), ("0.01005034", 0), ("0.01", 1), ("abc", 1), ("", 1)])
+def test_engine_check_exit_codes_through_the_cli(answer: str, code: int) -> None:
+    """0 when right, 1 when wrong (or not answered), 2 on bad input — DESIGN §3, second round."""
+    params = json.dumps({"probs": [0.99, 0.01], "targets": [1, 0]})   # −ln 0.99 = 0.0100503
+    run = subprocess.run([sys.executable, "-m", "flashdl.cli", "engine", "check", "binary_cross_entropy",
+                          "--params", params, "--answer", answer], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == code, run
+    bad = subprocess.run([sys.executable, "-m", "flashdl.cli", "engine", "check", "binary_cross_entropy",
+                          "--params", "{", "--answer", answer], capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
 
 
 @pytest.mark.parametrize("handler, args", [
@@ -72,6 +90,9 @@ def test_plain_output_is_a_readable_report() -> None:
     _, out = _run(commands.check, family="activation_memory", json=False,
                   params='{"height": 28, "width": 28, "channels": 3}', answer="2353")
     assert out.splitlines()[0] == "wrong" and "expected: 2352" in out
+    code, out = _run(commands.check, family="activation_memory", json=False,
+                     params='{"height": 28, "width": 28, "channels": 3}', answer="")
+    assert code == 1 and out.splitlines()[0] == "no answer" and "feedback" not in out
 
 
 def test_cli_help_does_not_import_numpy() -> None:

@@ -43,3 +43,102 @@ def test_maxpool_matches_torch(seed: int) -> None:
                      ceil_mode=params.get("ceil_mode", False))
     y.backward(torch.tensor(np.array(params["grad_output"], dtype=np.float64))[None, None])
     np.testing.assert_allclose(x.grad.numpy()[0, 0], get_family("maxpool2d_backward").solve(params))
+
+
+# --- the second round's families (DESIGN §5b) ------------------------------------------------
+
+def _numel(module: "torch.nn.Module") -> int:
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def _variant(name: str, seed: int) -> dict:
+    return get_family(name).generate(np.random.default_rng(seed))
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_rnn_param_count_matches_torch(seed: int) -> None:
+    params = _variant("rnn_param_count", seed)
+    cls = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[params["cell"]]
+    module = cls(params["input_size"], params["hidden_size"], num_layers=params.get("num_layers", 1),
+                 bias=params.get("bias", True), bidirectional=params.get("bidirectional", False))
+    count = _numel(module)
+    if params.get("bias", True) and params.get("bias_vectors", 2) == 1:   # the textbook count: no b_hh
+        count -= sum(p.numel() for name, p in module.named_parameters() if name.startswith("bias_hh"))
+    assert get_family("rnn_param_count").solve(params) == count
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_embedding_param_count_matches_torch(seed: int) -> None:
+    params = _variant("embedding_param_count", seed)
+    module = torch.nn.Embedding(params["num_embeddings"], params["embedding_dim"])
+    assert get_family("embedding_param_count").solve(params) == _numel(module)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_multihead_attention_param_count_matches_torch(seed: int) -> None:
+    params = _variant("multihead_attention_param_count", seed)
+    module = torch.nn.MultiheadAttention(params["embed_dim"], params["num_heads"], bias=params.get("bias", True),
+                                         kdim=params.get("kdim"), vdim=params.get("vdim"))
+    assert get_family("multihead_attention_param_count").solve(params) == _numel(module)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_transformer_encoder_layer_param_count_matches_torch(seed: int) -> None:
+    params = _variant("transformer_encoder_layer_param_count", seed)
+    module = torch.nn.TransformerEncoderLayer(params["d_model"], params["nhead"],
+                                              dim_feedforward=params.get("dim_feedforward", 2048),
+                                              bias=params.get("bias", True))
+    assert get_family("transformer_encoder_layer_param_count").solve(params) == _numel(module)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_conv2d_macs_match_torch_flop_counter(seed: int) -> None:
+    from torch.utils.flop_counter import FlopCounterMode
+
+    params = _variant("conv2d_macs", seed)
+    conv = torch.nn.Conv2d(params["in_channels"], params["out_channels"], params["kernel"],
+                           stride=params.get("stride", 1), padding=params.get("padding", 0),
+                           groups=params.get("groups", 1), bias=False)
+    x = torch.zeros(1, params["in_channels"], *params["input"])
+    with FlopCounterMode(display=False) as counter, torch.no_grad():
+        conv(x)
+    assert 2 * get_family("conv2d_macs").solve(params) == counter.get_total_flops()   # FLOPs = 2 × MACs
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_box_iou_matches_torch(seed: int) -> None:
+    params = _variant("box_iou", seed)
+    boxes = torch.tensor([params["box_a"], params["box_b"]], dtype=torch.float64)
+    try:
+        from torchvision.ops import box_iou   # when torchvision is there too
+        expected = box_iou(boxes[:1], boxes[1:]).item()
+    except ImportError:   # else the two boxes painted on a grid, in torch
+        grid = torch.zeros(2, 32, 32, dtype=torch.bool)
+        for index, (x1, y1, x2, y2) in enumerate(boxes.int().tolist()):
+            grid[index, y1:y2, x1:x2] = True
+        expected = (grid[0] & grid[1]).sum().item() / (grid[0] | grid[1]).sum().item()
+    assert get_family("box_iou").solve(params) == pytest.approx(expected, rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_optimizer_step_matches_torch_optim(seed: int) -> None:
+    params = _variant("optimizer_step", seed)
+    theta = torch.nn.Parameter(torch.tensor([float(params["theta"])], dtype=torch.float64))
+    make = {"sgd_momentum": lambda: torch.optim.SGD([theta], lr=params["lr"], momentum=params.get("momentum", 0.9)),
+            "rmsprop": lambda: torch.optim.RMSprop([theta], lr=params["lr"], alpha=params.get("alpha", 0.99),
+                                                   eps=params.get("eps", 1e-8)),
+            "adagrad": lambda: torch.optim.Adagrad([theta], lr=params["lr"], eps=params.get("eps", 1e-10))}
+    optimizer = make[params["optimizer"]]()
+    for g in params["grads"]:
+        optimizer.zero_grad()
+        theta.grad = torch.tensor([float(g)], dtype=torch.float64)
+        optimizer.step()
+    assert get_family("optimizer_step").solve(params) == pytest.approx(theta.item(), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_binary_cross_entropy_matches_torch(seed: int) -> None:
+    params = _variant("binary_cross_entropy", seed)
+    loss = F.binary_cross_entropy(torch.tensor(params["probs"], dtype=torch.float64),
+                                  torch.tensor(params["targets"], dtype=torch.float64))
+    assert get_family("binary_cross_entropy").solve(params) == pytest.approx(loss.item(), rel=1e-12)

@@ -38,6 +38,7 @@ def _load_tool(name: str) -> ModuleType:
 
 regenerate_decks = _load_tool("regenerate_decks")
 BUNDLED_SOURCES = regenerate_decks.BUNDLED_SOURCES
+HAND_WRITTEN_DECKS = regenerate_decks.HAND_WRITTEN_DECKS
 BundledSource = regenerate_decks.BundledSource
 CARDS_DIR = REPO_ROOT / "cards"
 SEEDS_DIR = Path(os.environ.get("FLASHDL_SEEDS") or REPO_ROOT / ".." / "shared" / "seeds")
@@ -83,7 +84,14 @@ def parsed(source: BundledSource) -> Deck:
 
 
 def test_every_bundled_source_has_its_deck_and_nothing_else_is_there() -> None:
-    assert sorted(path.stem for path in CARDS_DIR.glob("*.yaml")) == sorted(SOURCE_IDS)
+    """Besides the parsed decks, only the hand-written ones (which have no source)."""
+    assert sorted(path.stem for path in CARDS_DIR.glob("*.yaml")) == sorted([*SOURCE_IDS, *HAND_WRITTEN_DECKS])
+
+
+@pytest.mark.parametrize("deck_id", HAND_WRITTEN_DECKS)
+def test_hand_written_decks_claim_no_source(deck_id: str) -> None:
+    deck = committed(deck_id)
+    assert deck.id == deck_id and deck.source is None and deck.cards
 
 
 @pytest.mark.parametrize("deck_id", SOURCE_IDS)

@@ -11,8 +11,19 @@ import numpy as np
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
-from flashdl.engine.params import as_mapping, read_number, read_number_list, reject_unknown
-from flashdl.engine.text_format import format_number
+from flashdl.engine.params import (
+    as_mapping,
+    read_number,
+    read_number_list,
+    reject_unknown,
+)
+from flashdl.engine.precision import DIGITS_ASKED
+from flashdl.engine.text_format import (
+    format_factor,
+    format_number,
+    format_signed,
+    format_small,
+)
 
 DEFAULTS = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 MAX_STEPS = 16
@@ -65,8 +76,14 @@ def _prompt(params: Mapping[str, Any]) -> str:
     theta, grads, lr, beta1, beta2, eps = _read(params)
     steps = "one step" if len(grads) == 1 else f"{len(grads)} steps"
     return (f"Adam (lr = {format_number(lr)}, β1 = {format_number(beta1)}, β2 = {format_number(beta2)}, "
-            f"ε = {eps:g}) starts with m = v = 0 at θ = {format_number(theta)}. After {steps} with gradient(s) "
-            f"{', '.join(format_number(g) for g in grads)}, what is θ? (4 significant digits.)")
+            f"ε = {format_small(eps)}) starts with m = v = 0 at θ = {format_signed(theta)}. After {steps} with "
+            f"{_gradients(grads)}, what is θ? (To {DIGITS_ASKED} significant digits.)")
+
+
+def _gradients(grads: list[float | int]) -> str:
+    if len(grads) == 1:
+        return f"gradient {format_signed(grads[0])}"
+    return f"gradients {', '.join(format_signed(g) for g in grads)} (in that order)"
 
 
 def _solution(params: Mapping[str, Any]) -> str:
@@ -79,7 +96,7 @@ def _solution(params: Mapping[str, Any]) -> str:
                   f"  m = {format_number(m)}, v = {format_number(v)}",
                   f"  m̂ = {format_number(m)} / (1 − {format_number(beta1)}^{t}) = {format_number(m_hat)},"
                   f" v̂ = {format_number(v)} / (1 − {format_number(beta2)}^{t}) = {format_number(v_hat)}",
-                  f"  step = {format_number(lr)}·{format_number(m_hat)} / (√{format_number(v_hat)} + ε)"
+                  f"  step = {format_number(lr)}·{format_factor(m_hat)} / (√{format_number(v_hat)} + ε)"
                   f" = {format_number(step)},  θ = {format_number(value)}"]
     if len(grads) == 1:
         lines.append("(On the first step m̂ = g and v̂ = g², so the step is lr·sign(g): Adam's first "

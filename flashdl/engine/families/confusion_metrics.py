@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -12,7 +12,8 @@ from flashdl.engine.answer_specs import AnswerSpec, NumberAnswer, Part, PartsAns
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, draw_int, pick
 from flashdl.engine.params import as_mapping, read_int, reject_unknown
-from flashdl.engine.text_format import format_fraction
+from flashdl.engine.precision import DIGITS_ASKED
+from flashdl.engine.text_format import format_fraction, format_number
 
 METRICS = ("tpr", "fpr", "precision", "accuracy", "f1", "specificity")
 METRIC_ALIASES = {
@@ -23,8 +24,7 @@ METRIC_ALIASES = {
     "f1": ("f1 score", "f1-score", "f-score", "f measure", "F1"),
     "specificity": ("tnr", "true negative rate", "selectivity"),
 }
-_Counts = Callable[[int, int, int, int], tuple[int, int]]   # (tp, fp, tn, fn) -> (numerator, denominator)
-_FORMULAS: dict[str, tuple[str, _Counts]] = {
+_FORMULAS = {
     "tpr": ("TP / (TP + FN)", lambda tp, fp, tn, fn: (tp, tp + fn)),
     "fpr": ("FP / (FP + TN)", lambda tp, fp, tn, fn: (fp, fp + tn)),
     "precision": ("TP / (TP + FP)", lambda tp, fp, tn, fn: (tp, tp + fp)),
@@ -86,9 +86,9 @@ def _answer_spec(params: Mapping[str, Any]) -> AnswerSpec:
 def _prompt(params: Mapping[str, Any]) -> str:
     (tp, fp, tn, fn), metric = _read(params)
     asked = f"What is the {_NAMES[metric]}?" if metric else (
-        "Give TPR, FPR, precision, accuracy, F1 and specificity (as 'tpr: …, fpr: …').")
+        "Give TPR, FPR, precision, accuracy, F1 and specificity (as `tpr: …, fpr: …`).")
     return (f"A binary classifier's confusion matrix: TP = {tp}, FP = {fp}, TN = {tn}, FN = {fn}. "
-            f"{asked} (A fraction, a decimal or a percentage.)")
+            f"{asked} (A fraction, or a decimal or percentage to {DIGITS_ASKED} significant digits.)")
 
 
 def _solution(params: Mapping[str, Any]) -> str:
@@ -101,7 +101,9 @@ def _solution(params: Mapping[str, Any]) -> str:
         for symbol, value in zip(("TP", "FP", "TN", "FN"), counts):
             filled = filled.replace(symbol, str(value))
         lines.append(f"{_NAMES[name]} = {formula} = {filled} = {format_fraction(numerator, denominator)}")
-    return "\n".join(lines)
+    answer = _solve(params)
+    stated = format_number(answer) if isinstance(answer, float) else _ALL.format(answer)
+    return "\n".join(lines) + f"\n\nAnswer: {stated}"
 
 
 CONFUSION_METRICS = Family(

@@ -18,7 +18,7 @@ from flashdl.engine.families.conv_problem import (
     draw_conv_params_with_shape,
 )
 from flashdl.engine.family import Family, Params, constant_spec
-from flashdl.engine.params import frozen, read_array
+from flashdl.engine.params import frozen, memoized_reader, read_array
 from flashdl.engine.text_format import (
     factor_texts,
     format_number,
@@ -56,6 +56,7 @@ def _generate(rng: np.random.Generator) -> Params:
     return params
 
 
+@memoized_reader
 def _gradients(params: Mapping[str, Any]) -> tuple[ConvProblem, np.ndarray, tuple[np.ndarray, np.ndarray, Any]]:
     problem, grad_out = _read(params)
     grad_input, grad_kernel, grad_bias = correlate_backward(problem.x, problem.kernel, grad_out,
@@ -73,7 +74,7 @@ def _solve(params: Mapping[str, Any]) -> dict[str, Any]:
 def _prompt(params: Mapping[str, Any]) -> str:
     problem, grad_out, _ = _gradients(params)
     return ("A conv layer computes Y = cross-correlation(X, W) + b. Given the upstream gradient "
-            "dL/dY, compute dL/dX, dL/dW and dL/db (answer as 'dX: …  dW: …  db: …').\n\n"
+            "dL/dY, compute dL/dX, dL/dW and dL/db (answer as `dX: …  dW: …  db: …`).\n\n"
             f"{describe_problem(problem)}\nUpstream gradient dL/dY ({grad_out.shape[0]}×{grad_out.shape[1]}):\n"
             f"{layout_matrix(grad_out)}")
 
@@ -89,7 +90,7 @@ def _kernel_lines(problem: ConvProblem, grads: list[list[str]], grad_kernel: np.
         for a, row in enumerate(sums):
             for b, total in enumerate(row):
                 products = " + ".join([f"{g}·{channel[top + a][left + b]}" for g, top, left in positions])
-                lines.append(f"dW({prefix}{a + 1},{b + 1}) = {products} = {format_number(total)}")
+                lines.append(f"dW({prefix}{a + 1},{b + 1}) = {products} = {_text(total)}")
     return lines
 
 
@@ -101,30 +102,37 @@ def _input_lines(problem: ConvProblem, grads: list[list[str]], grad_input: np.nd
              "(the same as a full convolution of dL/dY, spread out by the stride, with the 180°-rotated "
              "kernel)" + ("; gradients landing on the padding are dropped" if (ph, pw) != (0, 0) else "") + ":"]
     channels, height, width = problem.x.shape
-    terms: list[list[str]] = [[] for _ in range(channels * height * width)]
-    for i, row in enumerate(grads):        # scatter: each dY(i,j) reaches the cells of its patch
-        for j, g in enumerate(row):
-            for a in range(kh):
-                r = i * sh + a - ph
-                if not 0 <= r < height:
-                    continue
-                for b in range(kw):
-                    col = j * sw + b - pw
-                    if 0 <= col < width:
-                        for c in range(channels):
-                            terms[(c * height + r) * width + col].append(f"{g}·{kernel[c][a][b]}")
-    cell = 0
-    for c in range(channels):
+    # which (output index, kernel offset) pairs reach each input row and column: dY(i,j)·W(a,b)
+    # lands on row i·s + a − p, column j·s + b − p (in the order of i, then j)
+    rows = _reaching(len(grads), kh, sh, ph, height)
+    cols = _reaching(len(grads[0]), kw, sw, pw, width)
+    for c, channel in enumerate(kernel):
         prefix = f"{c + 1}," if problem.multi_channel else ""
-        for r in range(height):
-            for col in range(width):
-                if terms[cell]:
-                    lines.append(f"dX({prefix}{r + 1},{col + 1}) = {' + '.join(terms[cell])} = "
-                                 f"{format_number(result[c][r][col])}")
+        values = result[c]
+        for r, row_pairs in enumerate(rows):
+            for col, col_pairs in enumerate(cols):
+                terms = [f"{grads[i][j]}·{channel[a][b]}" for i, a in row_pairs for j, b in col_pairs]
+                if terms:
+                    lines.append(f"dX({prefix}{r + 1},{col + 1}) = {' + '.join(terms)} = "
+                                 f"{_text(values[r][col])}")
                 else:
                     lines.append(f"dX({prefix}{r + 1},{col + 1}) = 0 (no output window used this input)")
-                cell += 1
     return lines
+
+
+def _text(value: Any) -> str:
+    return str(value) if type(value) is int else format_number(value)
+
+
+def _reaching(outputs: int, kernel: int, stride: int, padding: int, size: int) -> list[list[tuple[int, int]]]:
+    """For each input position along one axis, the (output index, kernel offset) pairs reaching it."""
+    reaching: list[list[tuple[int, int]]] = [[] for _ in range(size)]
+    for i in range(outputs):
+        for a in range(kernel):
+            position = i * stride + a - padding
+            if 0 <= position < size:
+                reaching[position].append((i, a))
+    return reaching
 
 
 def _solution(params: Mapping[str, Any]) -> str:

@@ -9,9 +9,9 @@ import numpy as np
 
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.convolution_ops import correlate
-from flashdl.engine.families.conv_problem import ConvProblem, check_conv_problem, draw_conv_params, with_kernel
-from flashdl.engine.family import Family, Params, constant_spec, nested_list
-from flashdl.engine.params import frozen
+from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, read_conv_problem, with_kernel
+from flashdl.engine.family import Family, Params, constant_spec
+from flashdl.engine.params import frozen, memoized_reader
 from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix
 
 
@@ -23,17 +23,18 @@ def _output(problem: ConvProblem) -> np.ndarray:
     return correlate(problem.x, problem.kernel, problem.stride, problem.padding, problem.out_shape) + problem.bias
 
 
+@memoized_reader
 def _output_of(params: Mapping[str, Any], rotate: bool) -> np.ndarray:
-    problem = check_conv_problem(params)
+    problem = read_conv_problem(params)
     return frozen(_output(_flipped(problem) if rotate else problem))
 
 
 def _solve_cross(params: Mapping[str, Any]) -> list[Any]:
-    return nested_list(_output_of(params, False))
+    return _output_of(params, False).tolist()
 
 
 def _solve_true(params: Mapping[str, Any]) -> list[Any]:
-    return nested_list(_output_of(params, True))
+    return _output_of(params, True).tolist()
 
 
 def describe_problem(problem: ConvProblem) -> str:
@@ -52,7 +53,7 @@ def _pair(pair: tuple[int, int]) -> str:
 
 
 def _prompt(params: Mapping[str, Any], operation: str) -> str:
-    problem = check_conv_problem(params)
+    problem = read_conv_problem(params)
     sums = " (summing over the channels)" if problem.multi_channel else ""
     return (f"Compute the output of the {operation}{sums}.\n\n{describe_problem(problem)}")
 
@@ -102,13 +103,13 @@ def _factor_text(nested: list[Any]) -> list[Any]:
 
 
 def _solution_cross(params: Mapping[str, Any]) -> str:
-    problem = check_conv_problem(params)
+    problem = read_conv_problem(params)
     return "\n".join(["Cross-correlation: slide the kernel as it is (no flip).",
                       *worked_correlation(problem, _output_of(params, False))])
 
 
 def _solution_true(params: Mapping[str, Any]) -> str:
-    problem = check_conv_problem(params)
+    problem = read_conv_problem(params)
     flipped = _flipped(problem)
     rotated = flipped.kernel if problem.multi_channel else flipped.kernel[0]
     return "\n".join(["True convolution = cross-correlation with the kernel rotated by 180° "

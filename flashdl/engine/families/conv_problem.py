@@ -11,11 +11,12 @@ import numpy as np
 
 from flashdl.engine.convolution_ops import pad_zeros
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Params, draw_indices, nest, nested_list
+from flashdl.engine.family import Params, draw_indices, nest
 from flashdl.engine.params import (
     Pair,
     as_mapping,
     frozen,
+    memoized_reader,
     read_array,
     read_number,
     read_pair,
@@ -67,6 +68,9 @@ def check_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = 
                        multi_channel, frozen(pad_zeros(x, padding)))
 
 
+read_conv_problem = memoized_reader(check_conv_problem)
+
+
 def draw_conv_params(rng: np.random.Generator, **options: Any) -> Params:
     return draw_conv_params_with_shape(rng, **options)[0]
 
@@ -113,4 +117,4 @@ def draw_conv_params_with_shape(rng: np.random.Generator, *, max_side: int = 6, 
 
 def as_plain(array: np.ndarray, multi_channel: bool) -> list[Any]:
     """JSON-ready nested lists, one matrix when the params gave one matrix."""
-    return nested_list(array if multi_channel else array[0])
+    return (array if multi_channel else array[0]).tolist()

@@ -13,6 +13,7 @@ from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
 from flashdl.engine.params import (
     as_mapping,
+    memoized_reader,
     read_bool,
     read_choice,
     read_int_list,
@@ -20,12 +21,14 @@ from flashdl.engine.params import (
     read_number_list,
     reject_unknown,
 )
+from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_inline, format_number
 
 _DROP_PROBABILITIES = (0.1, 0.2, 0.25, 0.5, 0.5, 0.75, 0.8)
 _KEYS = ("activations", "drop_prob", "mask", "phase", "inverted")
 
 
+@memoized_reader
 def _read(params: Mapping[str, Any]) -> tuple[tuple[float | int, ...], float, tuple[int, ...] | None, str, bool]:
     params = as_mapping(params)
     reject_unknown(params, _KEYS)
@@ -75,9 +78,10 @@ def _prompt(params: Mapping[str, Any]) -> str:
     if phase == "train":
         return (f"With {style}, drop probability p = {format_number(drop)}, activations "
                 f"{format_inline(activations)} and the sampled keep-mask {format_inline(mask)} (1 = kept), "
-                f"what does the layer output during training?")
+                f"what does the layer output during training? (Decimals to {DIGITS_ASKED} significant digits.)")
     return (f"With {style} and drop probability p = {format_number(drop)}, what does the layer output "
-            f"at test time for activations {format_inline(activations)}?")
+            f"at test time for activations {format_inline(activations)}? "
+            f"(Decimals to {DIGITS_ASKED} significant digits.)")
 
 
 def _solution(params: Mapping[str, Any]) -> str:

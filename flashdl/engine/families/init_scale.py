@@ -12,6 +12,7 @@ import numpy as np
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.family import Family, Params, constant_spec, pick
 from flashdl.engine.params import as_mapping, read_choice, read_int, reject_unknown
+from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_number
 
 SCHEMES = ("xavier", "he", "lecun")
@@ -42,8 +43,7 @@ def _variance(scheme: str, fan_in: int, fan_out: int | None) -> tuple[Fraction, 
 
 
 def _generate(rng: np.random.Generator) -> Params:
-    params: Params = {"scheme": pick(rng, SCHEMES), "distribution": pick(rng, DISTRIBUTIONS),
-                      "fan_in": pick(rng, _FANS)}
+    params: Params = {"scheme": pick(rng, SCHEMES), "distribution": pick(rng, DISTRIBUTIONS), "fan_in": pick(rng, _FANS)}
     params["fan_out"] = pick(rng, _FANS)   # always, so a card pinning "xavier" can use any variant
     return params
 
@@ -60,7 +60,7 @@ def _prompt(params: Mapping[str, Any]) -> str:
     asked = ("the standard deviation σ of N(0, σ²)" if distribution == "normal"
              else "the bound a of U(−a, a)")
     return (f"{_TITLES[scheme]} initialisation of a layer with {layer}: what is {asked}? "
-            f"(4 significant digits, or an expression such as sqrt(2/3).)")
+            f"(To {DIGITS_ASKED} significant digits, or an expression such as sqrt(2/3).)")
 
 
 def _solution(params: Mapping[str, Any]) -> str:

@@ -11,12 +11,20 @@ import numpy as np
 from flashdl.engine.answer_specs import ShapeAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
-from flashdl.engine.params import Pair, as_mapping, read_bool, read_choice, read_pair, reject_unknown
+from flashdl.engine.params import (
+    Pair,
+    as_mapping,
+    read_bool,
+    read_choice,
+    read_pair,
+    reject_unknown,
+)
 from flashdl.engine.size_formulas import (
     conv_output_length,
     conv_transpose_output_length,
     pool_output_length,
 )
+from flashdl.engine.text_format import indefinite_article
 
 _SIDES = ("height", "width")
 _KERNELS = (1, 2, 3, 3, 3, 5, 5, 7)
@@ -171,7 +179,8 @@ def _pool_prompt(params: Mapping[str, Any]) -> str:
     mode = "ceil_mode=True" if g.ceil_mode else "ceil_mode=False"
     article = "An" if g.pool == "avg" else "A"
     return (f"{article} {name} layer with kernel {g.kernel[0]} × {g.kernel[1]}, stride {_side_text(g.stride)}, "
-            f"padding {_side_text(g.padding)} and {mode} receives a {g.input[0]} × {g.input[1]} input. "
+            f"padding {_side_text(g.padding)} and {mode} receives {indefinite_article(g.input[0])} "
+            f"{g.input[0]} × {g.input[1]} input. "
             f"What is the output height × width?")
 
 
@@ -273,8 +282,8 @@ def _transpose_prompt(params: Mapping[str, Any]) -> str:
     if g.dilation != (1, 1):
         extras += f", dilation {_side_text(g.dilation)}"
     return (f"A ConvTranspose2d layer with kernel {g.kernel[0]} × {g.kernel[1]}, stride "
-            f"{_side_text(g.stride)}, padding {_side_text(g.padding)}{extras} receives a "
-            f"{g.input[0]} × {g.input[1]} input. What is the output height × width?")
+            f"{_side_text(g.stride)}, padding {_side_text(g.padding)}{extras} receives "
+            f"{indefinite_article(g.input[0])} {g.input[0]} × {g.input[1]} input. What is the output height × width?")
 
 
 def _transpose_solution(params: Mapping[str, Any]) -> str:

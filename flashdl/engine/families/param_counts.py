@@ -10,7 +10,14 @@ import numpy as np
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, pick
-from flashdl.engine.params import as_mapping, read_bool, read_int, read_pair, reject_unknown
+from flashdl.engine.params import (
+    as_mapping,
+    read_bool,
+    read_int,
+    read_pair,
+    reject_unknown,
+)
+from flashdl.engine.text_format import plural
 
 _COUNT = constant_spec(NumberAnswer(integral=True))
 _MAX_UNITS = 1_000_000
@@ -50,11 +57,10 @@ def _conv_solve(params: Mapping[str, Any]) -> int:
 
 def _conv_prompt(params: Mapping[str, Any]) -> str:
     in_channels, out_channels, (kh, kw), bias, groups = _conv_read(params)
-    extras = "" if bias else " without bias"
-    if groups > 1:
-        extras += f" and groups={groups}"
-    return (f"A Conv2d layer maps {in_channels} input channels to {out_channels} output channels "
-            f"(filters) with {kh} × {kw} kernels{extras}. How many trainable parameters does it have?")
+    extras = f" (groups={groups})" if groups > 1 else ""
+    biases = "Each filter has a bias (bias=True)" if bias else "The filters have no bias (bias=False)"
+    return (f"A Conv2d layer maps {plural(in_channels, 'input channel')} to {plural(out_channels, 'output channel')} "
+            f"(filters) with {kh} × {kw} kernels{extras}. {biases}. How many trainable parameters does it have?")
 
 
 def _conv_solution(params: Mapping[str, Any]) -> str:
@@ -98,8 +104,9 @@ def _linear_solve(params: Mapping[str, Any]) -> int:
 
 def _linear_prompt(params: Mapping[str, Any]) -> str:
     n_in, n_out, bias = _linear_read(params)
-    return (f"A fully connected (Linear) layer maps {n_in} inputs to {n_out} outputs"
-            f"{'' if bias else ' without bias'}. How many trainable parameters does it have?")
+    biases = "with a bias per output (bias=True)" if bias else "without biases (bias=False)"
+    return (f"A fully connected (Linear) layer maps {plural(n_in, 'input')} to {plural(n_out, 'output')}, "
+            f"{biases}. How many trainable parameters does it have?")
 
 
 def _linear_solution(params: Mapping[str, Any]) -> str:
@@ -142,8 +149,8 @@ def _batchnorm_solve(params: Mapping[str, Any]) -> int:
 
 def _batchnorm_prompt(params: Mapping[str, Any]) -> str:
     features, affine = _batchnorm_read(params)
-    return (f"How many trainable parameters does BatchNorm2d({features}"
-            f"{'' if affine else ', affine=False'}) have?")
+    settings = "affine=True, the default" if affine else "affine=False"
+    return f"How many trainable parameters does BatchNorm2d({features}) have ({settings})?"
 
 
 def _batchnorm_solution(params: Mapping[str, Any]) -> str:

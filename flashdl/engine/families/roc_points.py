@@ -10,12 +10,20 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
-from flashdl.engine.params import as_mapping, read_int_list, read_number_list, reject_unknown
+from flashdl.engine.params import (
+    as_mapping,
+    memoized_reader,
+    read_int_list,
+    read_number_list,
+    reject_unknown,
+)
+from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_fraction, format_number
 
 _SCORES = tuple(round(0.1 * step, 1) for step in range(1, 10))
 
 
+@memoized_reader
 def _read(params: Mapping[str, Any]) -> tuple[tuple[float | int, ...], tuple[int, ...], tuple[float | int, ...]]:
     params = as_mapping(params)
     reject_unknown(params, ("scores", "labels", "thresholds"))
@@ -38,14 +46,14 @@ def _generate(rng: np.random.Generator) -> Params:
     return {"scores": scores, "labels": labels, "thresholds": thresholds}
 
 
-def _counts(scores: tuple[float | int, ...], labels: tuple[int, ...],
-            threshold: float | int) -> tuple[int, int, int, int]:
+def _counts(scores: tuple[float | int, ...], labels: tuple[int, ...], threshold: float | int) -> tuple[int, int, int, int]:
     predicted = [score >= threshold for score in scores]
     tp = sum(1 for p, y in zip(predicted, labels) if p and y == 1)
     fp = sum(1 for p, y in zip(predicted, labels) if p and y == 0)
     return tp, fp, labels.count(1), labels.count(0)
 
 
+@memoized_reader
 def _points(params: Mapping[str, Any]) -> tuple[tuple[float, float], ...]:
     scores, labels, thresholds = _read(params)
     points = []
@@ -63,8 +71,10 @@ def _prompt(params: Mapping[str, Any]) -> str:
     scores, labels, thresholds = _read(params)
     rows = ", ".join(f"{format_number(s)}→{y}" for s, y in zip(scores, labels))
     return (f"Scores with their true labels (score→label): {rows}. An example is predicted positive "
-            f"when score ≥ threshold. Give the ROC point [FPR, TPR] for each threshold "
-            f"{', '.join(format_number(t) for t in thresholds)}, in that order.")
+            f"when score ≥ threshold. Give the ROC point [FPR, TPR] for "
+            + (f"threshold {format_number(thresholds[0])}" if len(thresholds) == 1 else
+               f"each threshold {', '.join(format_number(t) for t in thresholds)}, in that order")
+            + f" (fractions, or decimals to {DIGITS_ASKED} significant digits).")
 
 
 def _solution(params: Mapping[str, Any]) -> str:
@@ -82,7 +92,7 @@ def _solution(params: Mapping[str, Any]) -> str:
 ROC_POINTS = Family(
     name="roc_points", title="ROC curve points", integral=False,
     answer_spec=constant_spec(ArrayAnswer(
-        integral=False, hint="one [FPR, TPR] pair per threshold, e.g. [0, 0.5], [0.25, 1]")),
-    generate=_generate, solve=_solve, prompt=_prompt, solution=_solution)
+        integral=False, hint="one [FPR, TPR] pair per threshold, e.g. [0, 0.5], [0.25, 1]")), generate=_generate, solve=_solve,
+    prompt=_prompt, solution=_solution)
 
 FAMILIES = (ROC_POINTS,)

@@ -12,7 +12,8 @@ from flashdl.engine.answer_specs import LIST_HINT, ArrayAnswer, NumberAnswer
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
 from flashdl.engine.params import as_mapping, read_int, read_number_list, reject_unknown
-from flashdl.engine.text_format import format_inline, format_number
+from flashdl.engine.precision import DIGITS_ASKED
+from flashdl.engine.text_format import format_factor, format_inline, format_number
 
 LOGIT_RANGE = (-2, 3)
 _PROBABILITY_SETS = ((0.7, 0.2, 0.1), (0.5, 0.25, 0.25), (0.6, 0.3, 0.1), (0.8, 0.1, 0.1),
@@ -41,12 +42,12 @@ def _softmax_solve(params: Mapping[str, Any]) -> list[float]:
 
 def _softmax_prompt(params: Mapping[str, Any]) -> str:
     logits = _read_logits(params)
-    return (f"Compute softmax({format_inline(logits)}) — each probability to 4 significant digits "
-            f"(e.g. 0.0900, 0.2447, 0.6652).")
+    return (f"Compute softmax({format_inline(logits)}) — each probability to {DIGITS_ASKED} significant digits "
+            f"(e.g. `0.0900, 0.2447, 0.6652`).")
 
 
 def _exp_terms(logits: list[float | int]) -> tuple[list[str], float]:
-    terms = [f"e^{format_number(z)} = {format_number(math.exp(z))}" for z in logits]
+    terms = [f"e^{format_factor(z)} = {format_number(math.exp(z))}" for z in logits]
     return terms, sum(math.exp(z) for z in logits)
 
 
@@ -54,7 +55,7 @@ def _softmax_solution(params: Mapping[str, Any]) -> str:
     logits = _read_logits(params)
     terms, total = _exp_terms(logits)
     values = softmax_values(logits)
-    lines = ["softmax(z)_i = e^(z_i) / Σ_j e^(z_j)", "", *terms, f"sum = {format_number(total)}", ""]
+    lines = ["softmax(z)_i = e^{z_i} / Σ_j e^{z_j}", "", *terms, f"sum = {format_number(total)}", ""]
     lines += [f"p{index + 1} = {format_number(math.exp(z))} / {format_number(total)} = {format_number(p)}"
               for index, (z, p) in enumerate(zip(logits, values))]
     return "\n".join(lines) + f"\n\nAnswer: {', '.join(format_number(p) for p in values)}"
@@ -106,7 +107,8 @@ def _ce_prompt(params: Mapping[str, Any]) -> str:
     kind, values, target = _read_ce(params)
     given = "logits" if kind == "logits" else "predicted probabilities"
     return (f"A classifier outputs {given} {format_inline(values)}; the true class is class {target + 1} "
-            f"(index {target}). What is the cross-entropy loss (natural log)?")
+            f"(index {target}). What is the cross-entropy loss (natural log)? "
+            f"(To {DIGITS_ASKED} significant digits.)")
 
 
 def _ce_solution(params: Mapping[str, Any]) -> str:
@@ -116,10 +118,10 @@ def _ce_solution(params: Mapping[str, Any]) -> str:
     if kind == "logits":
         terms, total = _exp_terms(values)
         p = math.exp(values[target]) / total
-        lines += ["first the softmax:", *terms, f"p = e^{format_number(values[target])} / {format_number(total)}"
+        lines += ["first the softmax:", *terms, f"p = e^{format_factor(values[target])} / {format_number(total)}"
                   f" = {format_number(p)}", f"loss = −ln({format_number(p)}) = {format_number(loss)}",
-                  f"(equivalently log Σ e^z − z_true = {format_number(math.log(total))} − "
-                  f"{format_number(values[target])})"]
+                  f"(equivalently ln Σ e^z − z_true = {format_number(math.log(total))} − "
+                  f"{format_factor(values[target])})"]
     else:
         lines.append(f"loss = −ln({format_number(values[target])}) = {format_number(loss)}")
     return "\n".join(lines) + f"\n\nAnswer: {format_number(loss)}"

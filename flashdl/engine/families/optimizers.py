@@ -1,0 +1,179 @@
+"""One parameter through a few steps of SGD with momentum, RMSProp or Adagrad, as `torch.optim` does.
+
+torch.optim.SGD (dampening 0, no Nesterov): b ← g on the first step, then b ← μ·b + g; θ ← θ − lr·b.
+torch.optim.RMSprop (not centred, no momentum): v ← α·v + (1 − α)·g²; θ ← θ − lr·g / (√v + ε).
+torch.optim.Adagrad (no lr decay, accumulator starts at 0): G ← G + g²; θ ← θ − lr·g / (√G + ε).
+ε is added outside the square root in both, as torch does. Without `lr`, each optimiser's torch
+default applies (SGD 0.001, RMSprop 0.01, Adagrad 0.01).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from flashdl.engine.answer_specs import NumberAnswer
+from flashdl.engine.errors import EngineParamsError
+from flashdl.engine.family import Family, Params, constant_spec, draw_indices
+from flashdl.engine.params import (
+    as_mapping,
+    read_choice,
+    read_number,
+    read_number_list,
+    reject_unknown,
+)
+from flashdl.engine.precision import DIGITS_ASKED
+from flashdl.engine.text_format import format_signed, format_small, signed_term
+
+OPTIMIZERS = ("sgd_momentum", "rmsprop", "adagrad")
+DEFAULT_LR = {"sgd_momentum": 0.001, "rmsprop": 0.01, "adagrad": 0.01}
+DEFAULT_EPS = {"rmsprop": 1e-8, "adagrad": 1e-10}
+MAX_STEPS = 16
+MIN_ANSWER = 0.01   # generated θ stays clear of 0 at every step (see `_generate`)
+_OWN_KEYS = {"sgd_momentum": ("momentum",), "rmsprop": ("alpha", "eps"), "adagrad": ("eps",)}
+_KEYS = ("optimizer", "theta", "grads", "lr", "momentum", "alpha", "eps")
+_NAMES = {"sgd_momentum": "SGD with momentum", "rmsprop": "RMSProp", "adagrad": "Adagrad"}
+
+
+def _read(params: Mapping[str, Any]) -> tuple[str, float | int, list[float | int], float, float]:
+    """(optimizer, θ, gradients, lr, its own constant: momentum, alpha or 0 for Adagrad)."""
+    params = as_mapping(params)
+    reject_unknown(params, _KEYS)
+    optimizer = read_choice(params, "optimizer", OPTIMIZERS)
+    for key in ("momentum", "alpha", "eps"):
+        if params.get(key) is not None and key not in _OWN_KEYS[optimizer]:
+            raise EngineParamsError(key, f"does not apply to {optimizer}")
+    theta = read_number(params, "theta", minimum=-1e6, maximum=1e6)
+    grads = read_number_list(params, "grads", minimum=-1e6, maximum=1e6)
+    if len(grads) > MAX_STEPS:
+        raise EngineParamsError("grads", f"at most {MAX_STEPS} steps")
+    lr = float(read_number(params, "lr", default=DEFAULT_LR[optimizer], minimum=0, exclusive_min=True, maximum=10))
+    if optimizer == "sgd_momentum":
+        constant = float(read_number(params, "momentum", default=0.9, minimum=0, maximum=1))
+    elif optimizer == "rmsprop":
+        constant = float(read_number(params, "alpha", default=0.99, minimum=0, maximum=1))
+    else:
+        constant = 0.0
+    return optimizer, theta, grads, lr, constant
+
+
+def _eps(params: Mapping[str, Any], optimizer: str) -> float:
+    if optimizer == "sgd_momentum":
+        return 0.0
+    return float(read_number(params, "eps", default=DEFAULT_EPS[optimizer], minimum=0, maximum=1))
+
+
+_THETAS = (-1, 0, 0.5, 1, 1, 2)
+_GRADS = (-2, -1, -0.5, 0.5, 1, 2, 3)
+_LRS = {"sgd_momentum": (0.1, 0.1, 0.01, 0.5), "rmsprop": (0.01, 0.1, 0.001, 0.01), "adagrad": (0.1, 0.5, 0.01, 1)}
+
+
+
+def _generate(rng: np.random.Generator) -> Params:
+    """Only keys every optimiser takes (momentum and α stay at their defaults), so a card that
+    pins its optimiser (`topic_params`) can use any draw. Redrawn when θ ends near 0, where
+    significant digits would measure ε and rounding noise rather than the update."""
+    while True:
+        optimizer, theta, steps, lr, g1, g2, g3 = draw_indices(rng, (3, 6, 3, 4, 7, 7, 7))
+        name = OPTIMIZERS[optimizer]
+        params: Params = {"optimizer": name, "theta": _THETAS[theta],
+                          "grads": [_GRADS[g] for g in (g1, g2, g3)[: steps + 1]], "lr": _LRS[name][lr]}
+        if all(abs(theta) >= MIN_ANSWER for _, _, theta in _trace(params)):
+            return params
+
+
+def _trace(params: Mapping[str, Any]) -> list[tuple[float, float, float]]:
+    """(state after the step — momentum buffer, average or sum of g² —, step size, θ) per step."""
+    optimizer, theta, grads, lr, constant = _read(params)
+    eps = _eps(params, optimizer)
+    value, state = float(theta), 0.0
+    rows = []
+    for t, g in enumerate(grads, start=1):
+        if optimizer == "sgd_momentum":
+            state = g if t == 1 else constant * state + g
+            step = lr * state
+        elif optimizer == "rmsprop":
+            state = constant * state + (1 - constant) * g * g
+            step = lr * g / (math.sqrt(state) + eps)
+        else:
+            state = state + g * g
+            step = lr * g / (math.sqrt(state) + eps)
+        value -= step
+        rows.append((state, step, value))
+    return rows
+
+
+def _solve(params: Mapping[str, Any]) -> float:
+    return _trace(params)[-1][-1]
+
+
+def _settings(params: Mapping[str, Any]) -> str:
+    optimizer, _, _, lr, constant = _read(params)
+    f = format_signed
+    if optimizer == "sgd_momentum":
+        return f"lr = {f(lr)}, momentum μ = {f(constant)}, no dampening, no Nesterov"
+    eps = f"ε = {format_small(_eps(params, optimizer))}"
+    if optimizer == "rmsprop":
+        return f"lr = {f(lr)}, α = {f(constant)}, {eps}, not centred, no momentum"
+    return f"lr = {f(lr)}, {eps}, no lr decay"
+
+
+def _prompt(params: Mapping[str, Any]) -> str:
+    optimizer, theta, grads, _, _ = _read(params)
+    state = {"sgd_momentum": "the momentum buffer starts empty",
+             "rmsprop": "the running average of g² starts at 0",
+             "adagrad": "the sum of squared gradients starts at 0"}[optimizer]
+    steps = "one step" if len(grads) == 1 else f"{len(grads)} steps"
+    gradients = "gradient " + format_signed(grads[0]) if len(grads) == 1 else (
+        "gradients " + ", ".join(format_signed(g) for g in grads) + " (in that order)")
+    return (f"{_NAMES[optimizer]}, as torch.optim computes it ({_settings(params)}), updates a single "
+            f"parameter θ = {format_signed(theta)}; {state}. After {steps} with {gradients}, what is θ? "
+            f"(To {DIGITS_ASKED} significant digits.)")
+
+
+def _rules(optimizer: str) -> list[str]:
+    if optimizer == "sgd_momentum":
+        return ["b = g on the first step, then b = μ·b + g;   θ ← θ − lr·b"]
+    if optimizer == "rmsprop":
+        return ["v = α·v + (1 − α)·g²;   θ ← θ − lr·g / (√v + ε)"]
+    return ["G = G + g²;   θ ← θ − lr·g / (√G + ε)"]
+
+
+def _solution(params: Mapping[str, Any]) -> str:
+    optimizer, theta, grads, lr, constant = _read(params)
+    f, t = format_signed, signed_term
+    lines = [*_rules(optimizer), ""]
+    previous_state, previous_theta = 0.0, float(theta)
+    for step_number, (g, (state, step, value)) in enumerate(zip(grads, _trace(params)), start=1):
+        lines.append(f"step {step_number}, g = {f(g)}:")
+        if optimizer == "sgd_momentum":
+            lines.append(f"  b = {f(g)}" if step_number == 1 else
+                         f"  b = {f(constant)}·{t(previous_state)} + {t(g)} = {f(state)}")
+            lines.append(f"  θ = {f(previous_theta)} − {f(lr)}·{t(state)} = {f(value)}")
+        else:
+            if optimizer == "rmsprop":
+                lines.append(f"  v = {f(constant)}·{t(previous_state)} + {f(1 - constant)}·{t(g)}² = {f(state)}")
+            else:
+                lines.append(f"  G = {f(previous_state)} + {t(g)}² = {f(state)}")
+            lines.append(f"  θ = {f(previous_theta)} − {f(lr)}·{t(g)} / (√{f(state)} + ε)"
+                         f" = {f(previous_theta)} − {t(step)} = {f(value)}")
+        previous_state, previous_theta = state, value
+    if optimizer == "rmsprop" and len(grads) == 1:
+        lines.append(f"(On the first step √v = √(1 − α)·|g|, so the step is about lr/√(1 − α) = "
+                     f"{f(lr / math.sqrt(1 - constant)) if constant < 1 else '∞'} in the direction of −g, "
+                     f"whatever the gradient's scale.)")
+    if optimizer == "adagrad" and len(grads) == 1:
+        lines.append("(On the first step √G = |g|, so θ moves by lr against the sign of g, whatever the "
+                     "gradient's scale.)")
+    return "\n".join(lines) + f"\n\nAnswer: {f(_solve(params))}"
+
+
+OPTIMIZER_STEP = Family(
+    name="optimizer_step", title="SGD momentum / RMSProp / Adagrad update", integral=False,
+    answer_spec=constant_spec(NumberAnswer(integral=False)), generate=_generate, solve=_solve,
+    prompt=_prompt, solution=_solution, topic_params=("optimizer",))
+
+FAMILIES = (OPTIMIZER_STEP,)
