@@ -86,7 +86,7 @@ def _answer_spec(params: Mapping[str, Any]) -> AnswerSpec:
 def _prompt(params: Mapping[str, Any]) -> str:
     (tp, fp, tn, fn), metric = _read(params)
     asked = f"What is the {_NAMES[metric]}?" if metric else (
-        "Give TPR, FPR, precision, accuracy, F1 and specificity (as `tpr: …, fpr: …`).")
+        "Give TPR, FPR, precision, accuracy, F1 and specificity (as 'tpr: …, fpr: …').")
     return (f"A binary classifier's confusion matrix: TP = {tp}, FP = {fp}, TN = {tn}, FN = {fn}. "
             f"{asked} (A fraction, or a decimal or percentage to {DIGITS_ASKED} significant digits.)")
 

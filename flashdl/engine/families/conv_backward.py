@@ -74,7 +74,7 @@ def _solve(params: Mapping[str, Any]) -> dict[str, Any]:
 def _prompt(params: Mapping[str, Any]) -> str:
     problem, grad_out, _ = _gradients(params)
     return ("A conv layer computes Y = cross-correlation(X, W) + b. Given the upstream gradient "
-            "dL/dY, compute dL/dX, dL/dW and dL/db (answer as `dX: …  dW: …  db: …`).\n\n"
+            "dL/dY, compute dL/dX, dL/dW and dL/db (answer as 'dX: …  dW: …  db: …').\n\n"
             f"{describe_problem(problem)}\nUpstream gradient dL/dY ({grad_out.shape[0]}×{grad_out.shape[1]}):\n"
             f"{layout_matrix(grad_out)}")
 

@@ -43,7 +43,7 @@ def _softmax_solve(params: Mapping[str, Any]) -> list[float]:
 def _softmax_prompt(params: Mapping[str, Any]) -> str:
     logits = _read_logits(params)
     return (f"Compute softmax({format_inline(logits)}) — each probability to {DIGITS_ASKED} significant digits "
-            f"(e.g. `0.0900, 0.2447, 0.6652`).")
+            f"(e.g. 0.0900, 0.2447, 0.6652).")
 
 
 def _exp_terms(logits: list[float | int]) -> tuple[list[str], float]:
@@ -55,7 +55,7 @@ def _softmax_solution(params: Mapping[str, Any]) -> str:
     logits = _read_logits(params)
     terms, total = _exp_terms(logits)
     values = softmax_values(logits)
-    lines = ["softmax(z)_i = e^{z_i} / Σ_j e^{z_j}", "", *terms, f"sum = {format_number(total)}", ""]
+    lines = ["softmax(z)_i = e^(z_i) / Σ_j e^(z_j)", "", *terms, f"sum = {format_number(total)}", ""]
     lines += [f"p{index + 1} = {format_number(math.exp(z))} / {format_number(total)} = {format_number(p)}"
               for index, (z, p) in enumerate(zip(logits, values))]
     return "\n".join(lines) + f"\n\nAnswer: {', '.join(format_number(p) for p in values)}"
