@@ -7,7 +7,6 @@ choices: no learning or relearning steps, and elapsed time in study days.
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, date, datetime, timedelta
 
 import fsrs
@@ -138,8 +137,8 @@ def test_review_a_day_later_uses_retrievability() -> None:
     factor = 0.9 ** (-1 / W[20]) - 1
     assert outcome.retrievability == pytest.approx((1 + factor * 3 / 2.3065) ** -W[20])
     assert fs.retrievability(first, D0 + timedelta(days=3)) == pytest.approx(outcome.retrievability)
-    assert fs.retrievability(first, D0 + timedelta(days=first.due.toordinal() - D0.toordinal())) \
-        == pytest.approx(fs.forgetting_curve(2, 2.3065, W[20]))
+    assert first.due == D0 + timedelta(days=2)
+    assert fs.retrievability(first, first.due) == pytest.approx(fs.forgetting_curve(2, 2.3065, W[20]))
 
 
 def test_bad_review_calls_are_refused() -> None:
@@ -189,6 +188,7 @@ def test_state_from_sm2_puts_sm2s_interval_at_ninety_percent_recall() -> None:
     assert state.difficulty is not None and 1 <= state.difficulty <= 10
     assert (state.due, state.last_review, state.repeat_pending) == (
         sm2_state.due, sm2_state.last_review, sm2_state.repeat_pending)
+    assert sm2_state.due is not None
     assert fs.retrievability(state, sm2_state.due) == pytest.approx(0.9, rel=1e-6)
     assert fs.state_from_sm2(sm2.CardState()) == fs.FsrsState()
 
