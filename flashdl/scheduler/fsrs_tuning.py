@@ -88,10 +88,10 @@ def optimize(histories: Sequence[CardHistory]) -> TuningResult:
     """
     table = review_table(histories)
     _require(len(table), "tune FSRS")
-    parameters = _fit(histories, table, range(len(table)))
+    parameters = _fit(table, range(len(table)))
     recalled = table.recalled
-    before = recall_metrics.log_loss(recalled, fsrs_predictions(histories, table, DEFAULT_PARAMETERS))
-    after = recall_metrics.log_loss(recalled, fsrs_predictions(histories, table, parameters))
+    before = recall_metrics.log_loss(recalled, fsrs_predictions(table, DEFAULT_PARAMETERS))
+    after = recall_metrics.log_loss(recalled, fsrs_predictions(table, parameters))
     return TuningResult(parameters=parameters, log_loss_before=before, log_loss_after=after, reviews=len(table))
 
 
@@ -125,14 +125,14 @@ def evaluate(histories: Sequence[CardHistory], *, splits: int = SPLITS) -> Evalu
     folds_tuned = 0
     for start, stop in folds:
         if start >= MIN_TRAINING_REVIEWS:
-            parameters = _fit(histories, table, range(start))
+            parameters = _fit(table, range(start))
             folds_tuned += 1
         else:
             parameters = DEFAULT_PARAMETERS
-        tuned[start:stop] = fsrs_predictions(histories, table, parameters)[start:stop]
+        tuned[start:stop] = fsrs_predictions(table, parameters)[start:stop]
     predictions = {
         "sm2": sm2_predictions(table),
-        "fsrs_default": fsrs_predictions(histories, table, DEFAULT_PARAMETERS),
+        "fsrs_default": fsrs_predictions(table, DEFAULT_PARAMETERS),
         "fsrs_tuned": tuned,
     }
     scores = {name: _score(table, tested, predictions[name]) for name in SCHEDULERS}
@@ -150,8 +150,8 @@ def _score(table: ReviewTable, rows: np.ndarray, predicted: FloatArray) -> Sched
     )
 
 
-def _fit(histories: Sequence[CardHistory], table: ReviewTable, rows: range) -> tuple[float, ...]:
-    items = training_items(histories, table, rows)
+def _fit(table: ReviewTable, rows: range) -> tuple[float, ...]:
+    items = training_items(table, rows)
     fitted = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(items)
     # Rounded to Anki's 4 decimals, then kept inside py-fsrs's bounds: the Rust optimiser clamps
     # to the same bounds in f32, so only rounding noise can step outside them.

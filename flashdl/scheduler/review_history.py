@@ -48,58 +48,53 @@ class ReviewTable:
     lapses: IntArray
     sm2_interval: IntArray
     total_reviews: int  # every review in the histories, predictable or not
+    reviews: tuple[list[fsrs_rs_python.FSRSReview], ...]  # each card's log as fsrs-rs reviews
 
     def __len__(self) -> int:
         return int(self.card.shape[0])
 
 
-def fsrs_reviews(history: CardHistory) -> list[fsrs_rs_python.FSRSReview]:
-    """A history as fsrs-rs reviews: Anki's 1-4 rating and study days since the previous review."""
-    reviews = []
-    previous: date | None = None
-    for day, grade in history:
-        elapsed = 0 if previous is None else (day - previous).days
-        if elapsed < 0:
-            raise ValueError(f"review on {day} is before the card's previous review on {previous}")
-        reviews.append(fsrs_rs_python.FSRSReview(int(sm2.rating_for(grade)), elapsed))
-        previous = day
-    return reviews
-
-
 def review_table(histories: Sequence[CardHistory]) -> ReviewTable:
-    """The predictable reviews of ``histories`` (card number = index in the sequence)."""
+    """The predictable reviews of ``histories`` (card number = index in the sequence).
+
+    Raises ``ValueError`` (as ``sm2.review``) for a grade outside 0..5 or a
+    review dated before the card's previous one.
+    """
     rows: list[tuple[int, int, int, int, int, int, int, int]] = []
     total = 0
+    reviews = []
     for card, history in enumerate(histories):
         state = sm2.CardState()
         lapses = 0
         previous: date | None = None
+        card_reviews = []
         for position, (day, grade) in enumerate(history):
             total += 1
-            if previous is not None and day > previous:
-                rows.append((day.toordinal(), card, position, int(grade >= sm2.PASS_GRADE),
-                             (day - previous).days, position + 1, lapses, state.interval))
+            outcome = sm2.review(state, grade, day)  # validates the grade and the order of days
+            elapsed = 0 if previous is None else (day - previous).days
+            card_reviews.append(fsrs_rs_python.FSRSReview(int(outcome.rating), elapsed))
+            if elapsed > 0:
+                rows.append((day.toordinal(), card, position, int(grade >= sm2.PASS_GRADE), elapsed,
+                             position + 1, lapses, state.interval))
                 lapses += int(grade < sm2.PASS_GRADE)
-            state = sm2.review(state, grade, day).after
+            state = outcome.after
             previous = day
+        reviews.append(card_reviews)
     rows.sort()
     table = np.array(rows, dtype=np.int64).reshape(-1, 8)
     return ReviewTable(card=table[:, 1], position=table[:, 2], day=table[:, 0], recalled=table[:, 3] == 1,
                        elapsed=table[:, 4], index=table[:, 5], lapses=table[:, 6], sm2_interval=table[:, 7],
-                       total_reviews=total)
+                       total_reviews=total, reviews=tuple(reviews))
 
 
-def training_items(histories: Sequence[CardHistory], table: ReviewTable,
-                   rows: Iterable[int] | None = None) -> list[fsrs_rs_python.FSRSItem]:
+def training_items(table: ReviewTable, rows: Iterable[int] | None = None) -> list[fsrs_rs_python.FSRSItem]:
     """The optimiser's items: for each chosen row, its card's reviews up to and including it."""
-    reviews = {card: fsrs_reviews(histories[card]) for card in set(table.card.tolist())}
     chosen = range(len(table)) if rows is None else rows
-    return [fsrs_rs_python.FSRSItem(reviews[int(table.card[row])][: int(table.position[row]) + 1])
-            for row in chosen]
+    cards, positions, reviews = table.card, table.position, table.reviews
+    return [fsrs_rs_python.FSRSItem(reviews[int(cards[row])][: int(positions[row]) + 1]) for row in chosen]
 
 
-def fsrs_predictions(histories: Sequence[CardHistory], table: ReviewTable,
-                     parameters: Sequence[float]) -> FloatArray:
+def fsrs_predictions(table: ReviewTable, parameters: Sequence[float]) -> FloatArray:
     """FSRS's predicted recall for every row: R(elapsed, stability after the previous review).
 
     Memory states come from fsrs-rs (the model the optimiser fits), for
@@ -107,8 +102,7 @@ def fsrs_predictions(histories: Sequence[CardHistory], table: ReviewTable,
     """
     model = fsrs_rs_python.FSRS(list(parameters))
     cards = sorted(set(table.card.tolist()))
-    states = model.historical_memory_state_batch([fsrs_rs_python.FSRSItem(fsrs_reviews(histories[c]))
-                                                  for c in cards])
+    states = model.historical_memory_state_batch([fsrs_rs_python.FSRSItem(table.reviews[c]) for c in cards])
     stability_of = {card: [s.stability for s in card_states] for card, card_states in zip(cards, states)}
     stability = np.array([stability_of[int(c)][int(p) - 1] for c, p in zip(table.card, table.position)],
                          dtype=np.float64)

@@ -55,7 +55,7 @@ def test_sm2_prediction_is_srs_benchmarks_baseline() -> None:
 def test_fsrs_predictions_are_the_forgetting_curve_of_the_previous_state(histories: list) -> None:
     sample = histories[:20]
     table = review_table(sample)
-    predicted = fsrs_predictions(sample, table, fs.DEFAULT_PARAMETERS)
+    predicted = fsrs_predictions(table, fs.DEFAULT_PARAMETERS)
     for row in range(len(table)):
         card, position = int(table.card[row]), int(table.position[row])
         state = fs.replay(sample[card][:position])  # py-fsrs's fold over the earlier reviews
@@ -67,9 +67,9 @@ def test_log_loss_agrees_with_fsrs_rs_own_evaluation(histories: list) -> None:
     # fsrs-rs's ``evaluate`` weights a batch by recency, so it is asked one item (one review) at a time.
     sample = histories[:60]
     table = review_table(sample)
-    ours = fsrs_tuning.recall_metrics.log_loss(table.recalled, fsrs_predictions(sample, table, fs.DEFAULT_PARAMETERS))
+    ours = fsrs_tuning.recall_metrics.log_loss(table.recalled, fsrs_predictions(table, fs.DEFAULT_PARAMETERS))
     model = fsrs_rs_python.FSRS(list(fs.DEFAULT_PARAMETERS))
-    theirs = [model.evaluate([item]).log_loss for item in training_items(sample, table)]
+    theirs = [model.evaluate([item]).log_loss for item in training_items(table)]
     assert len(theirs) == len(table) > 100
     assert ours == pytest.approx(sum(theirs) / len(theirs), rel=1e-5)
 
