@@ -3,6 +3,9 @@
 A history is one card's reviews as ``(study day, grade)`` pairs in log order,
 the same pairs ``sm2.replay`` and ``fsrs_schedule.replay`` fold over: reviews
 made in flashdl and reviews imported from Anki (.apkg, revlog CSV) alike.
+Its first pair is taken as the card's first review ever: a card whose log is
+incomplete (an SM-2 state imported without the reviews that made it) would
+teach the optimiser a wrong first stability, so the shell leaves it out.
 
 A review is *predictable* when the card has an earlier review on an earlier
 study day (srs-benchmark's rule: the first review has nothing to predict
