@@ -20,6 +20,7 @@ the fold starts from the SM-2 state (``state_from_sm2``).
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -60,6 +61,22 @@ def validate_parameters(values: Sequence[object], *, source: str = "FSRS paramet
             raise InputError(f"{source}: w{index} = {value} is outside {low}..{high}")
         checked.append(float(value))
     return tuple(checked)
+
+
+def parse_parameters(text: str, *, source: str = "FSRS parameters") -> tuple[float, ...]:
+    """Weights as stored (a JSON list) or as Anki shows them (comma-separated), validated.
+
+    Anything that is not 21 in-bounds numbers is an ``InputError`` naming ``source``.
+    """
+    stripped = text.strip()
+    try:
+        values = json.loads(stripped) if stripped.startswith("[") else [
+            float(part) for part in stripped.split(",") if part.strip()]
+    except ValueError as error:  # json.JSONDecodeError is a ValueError
+        raise InputError(f"{source}: not a list of numbers ({error})") from None
+    if not isinstance(values, list):
+        raise InputError(f"{source}: expected a list of {PARAMETER_COUNT} numbers")
+    return validate_parameters(values, source=source)
 
 
 def validate_desired_retention(value: object, *, source: str = "desired retention") -> float:

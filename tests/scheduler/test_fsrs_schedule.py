@@ -167,6 +167,25 @@ def test_corrupt_parameters_are_refused_never_replaced(values: object, message: 
         fs.FsrsConfig(parameters=values)  # type: ignore[arg-type]
 
 
+def test_parameters_parse_from_json_or_anki_text() -> None:
+    as_json = "[" + ", ".join(str(w) for w in W) + "]"
+    as_anki = ", ".join(str(w) for w in W)
+    assert fs.parse_parameters(as_json) == fs.parse_parameters(as_anki) == W
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[0.2, 1.3", "deck quiz-3: not a list of numbers"),
+    ("0.2, x, 1.3", "deck quiz-3: not a list of numbers"),
+    ('{"w": 1}', "deck quiz-3: not a list of numbers"),
+    # all ones: w0..w6 are within their bounds, w7 (at most 0.75) is the first that is not
+    ("[" + ", ".join(["1"] * 21) + "]", r"deck quiz-3: w7 = 1 is outside 0\.001\.\.0\.75"),
+    ("", "deck quiz-3: FSRS-6 needs 21 parameters, got 0"),
+])
+def test_corrupt_stored_parameters_are_refused(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        fs.parse_parameters(text, source="deck quiz-3")
+
+
 @pytest.mark.parametrize("value", [0.5, 0.995, 1.0, float("nan"), "0.9", True])
 def test_out_of_range_desired_retention_is_refused(value: object) -> None:
     with pytest.raises(InputError, match="desired retention"):
