@@ -149,12 +149,12 @@ def review(state: FsrsState, grade: int, day: date, config: FsrsConfig = FsrsCon
     moment = _moment(day)
     card = _package_card(state, moment)
     recall = None if state.last_review is None else scheduler.get_card_retrievability(card, moment)
-    reviewed, _log = scheduler.review_card(card, fsrs.Rating(int(rating)), moment)
+    try:  # py-fsrs adds the interval to the moment itself
+        reviewed, _log = scheduler.review_card(card, fsrs.Rating(int(rating)), moment)
+    except OverflowError:  # only scripted histories get here, as with SM-2
+        raise ValueError(f"the interval after a review on {day} would fall past the year 9999") from None
     interval = (reviewed.due - moment).days
-    try:
-        due = day + timedelta(days=interval)
-    except OverflowError:
-        raise ValueError(f"an interval of {interval} days would fall past the year 9999") from None
+    due = day + timedelta(days=interval)
     assert reviewed.stability is not None and reviewed.difficulty is not None
     after = FsrsState(
         stability=reviewed.stability,

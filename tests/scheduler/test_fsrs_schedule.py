@@ -98,7 +98,12 @@ def test_replay_is_the_fold_of_review(steps: list[tuple[int, int]]) -> None:
     log = log_of(steps)
     state = fs.FsrsState()
     for day, grade in log:
-        state = fs.review(state, grade, day).after
+        outcome = fs.review(state, grade, day)
+        assert outcome.before == state and outcome.day == day and outcome.grade == grade
+        state = outcome.after
+        assert state.stability is not None and state.stability >= 0.001
+        assert state.difficulty is not None and 1 <= state.difficulty <= 10
+        assert 1 <= outcome.interval <= fs.MAXIMUM_INTERVAL and state.last_review == day
     assert fs.replay(log) == state
     assert state.repeat_pending == (log[-1][1] < 4)
 
@@ -149,6 +154,9 @@ def test_bad_review_calls_are_refused() -> None:
         fs.review(state, 4, datetime(2024, 3, 5, tzinfo=UTC))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="grade"):
         fs.review(state, 6, D0)
+    late = fs.FsrsState(stability=5000.0, difficulty=5.0, due=date(9999, 1, 1), last_review=date(9998, 1, 1))
+    with pytest.raises(ValueError, match="past the year 9999"):
+        fs.review(late, 4, date(9999, 1, 1))
 
 
 @pytest.mark.parametrize(("values", "message"), [
