@@ -50,3 +50,11 @@ class InputError(FlashdlError):
     @property
     def line(self) -> int | None:
         return self.position.line if self.position else None
+
+
+class NotEnoughReviewsError(UsageError):
+    """Too little review history for what was asked (tuning or evaluating FSRS)."""
+
+    def __init__(self, message: str, *, have: int, need: int) -> None:
+        self.have, self.need = have, need
+        super().__init__(message)

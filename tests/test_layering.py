@@ -15,6 +15,8 @@ CORE_MODULES = [
     "flashdl.clock",
     "flashdl.formats",
     "flashdl.scheduler",
+    "flashdl.scheduler.fsrs_tuning",
+    "flashdl.scheduler.fsrs_simulation",
     "flashdl.engine",
 ]
 SHELL_ONLY = ("textual", "sqlalchemy")
