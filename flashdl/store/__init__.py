@@ -1,14 +1,18 @@
 """The SQLite store, through SQLAlchemy 2.x. The only package that speaks SQL.
 
-- ``database``: ``open_store(path) -> Store`` (pragmas, WAL, migrations,
-  ``Store.read()`` / ``Store.write()`` transactions).
+- ``connection``: ``connect`` (the one connection factory and its pragmas),
+  ``Transaction`` (what every store function takes) and ``open_reader``
+  (reads without SQLAlchemy).
+- ``database``: ``open_store(path) -> Store`` (WAL, migrations,
+  ``Store.read()`` / ``Store.write()`` transactions, yielding a ``Transaction``).
 - ``schema``: the typed models (tables, units) and ``SCHEMA_VERSION``.
 - ``migrations``: ordered, named upgrade steps.
 - ``card_content``: deck sync writes; ``scheduling``: the review hot path;
   ``queries``: reads; ``settings``: settings; ``records``: what they return.
 
-Services (``flashdl.services``) open transactions and call these; nothing
-outside this package sees a row, a session or SQL.
+Services (``flashdl.services``) open transactions and pass them to these;
+nothing outside this package sees sqlite3, SQLAlchemy, a row or SQL
+(``tests/store/test_store_boundary.py`` checks it).
 """
 
 from __future__ import annotations

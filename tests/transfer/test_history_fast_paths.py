@@ -21,6 +21,7 @@ from flashdl.formats.revlog_csv import read_history
 from flashdl.scheduler import sm2
 from flashdl.services.exchange.history import day_function, iso_days, replay
 from flashdl.store import bulk, log_bulk
+from flashdl.store.connection import Transaction
 from flashdl.store.scheduling import INSERT_LOG
 from transfer_helpers import deck_yaml, ok
 
@@ -125,11 +126,11 @@ def test_many_rows_a_statement_write_what_one_a_statement_writes(
         expected = table()
         con.execute("ROLLBACK")
         con.execute("BEGIN")
-        log_bulk.insert_log_rows(con, special, [value for row in rows for value in row])
+        log_bulk.insert_log_rows(Transaction(con), special, [value for row in rows for value in row])
         assert table() == expected
         con.execute("ROLLBACK")
         with pytest.raises(ValueError):
-            log_bulk.insert_log_rows(con, [], [1, 2, 3])
+            log_bulk.insert_log_rows(Transaction(con), [], [1, 2, 3])
     finally:
         con.close()
 

@@ -21,7 +21,6 @@ rows per statement.
 from __future__ import annotations
 
 import gc
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -32,6 +31,7 @@ from flashdl.clock import study_day
 from flashdl.scheduler import sm2
 from flashdl.scheduler.sm2 import CardState
 from flashdl.store import bulk as store_access
+from flashdl.store.connection import Transaction
 from flashdl.store.log_bulk import insert_log_rows
 
 DAY_BUCKET_MS = 15 * 60 * 1000  # every UTC offset in use is a multiple of 15 minutes
@@ -140,7 +140,7 @@ def replay(card_id: int, reviews: Sequence[Incoming], day_of: Callable[[int], in
     return (n2 or 0, ease2, interval2 or 0, iso[due2], iso[day], int(grade < sm2.REPEAT_BELOW), card_id)
 
 
-def import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
+def import_reviews(db: Transaction, incoming: dict[int, list[Incoming]],
                    day_of: Callable[[int], int]) -> HistoryCounts:
     """Merge ``incoming`` (store card id -> reviews) into the log and replay (caller's transaction)."""
     enabled = gc.isenabled()
@@ -152,7 +152,7 @@ def import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
             gc.enable()
 
 
-def _import_reviews(db: sqlite3.Connection, incoming: dict[int, list[Incoming]],
+def _import_reviews(db: Transaction, incoming: dict[int, list[Incoming]],
                     day_of: Callable[[int], int]) -> HistoryCounts:
     existing = store_access.card_reviews(db, incoming)
     iso = iso_days()
@@ -202,7 +202,7 @@ def _incoming_of(row: tuple[Any, ...]) -> Incoming:
     return Incoming(row[1], row[3], row[16], row[17], row[18], row[19], day.toordinal())
 
 
-def restore_exact(db: sqlite3.Connection, card_id: int, rows: list[tuple[Any, ...]],
+def restore_exact(db: Transaction, card_id: int, rows: list[tuple[Any, ...]],
                   state: CardState) -> None:
     """Write log rows and a state as they were saved (a card with no history yet)."""
     store_access.insert_reviews(db, rows)

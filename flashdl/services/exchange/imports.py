@@ -18,10 +18,15 @@ from pathlib import Path
 from flashdl.deck.model import Deck
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.history_json import SavedHistory
-from flashdl.store import bulk as store_access
 from flashdl.services.exchange.files import read_text
-from flashdl.services.exchange.history import HistoryCounts, Incoming, day_function, import_reviews
+from flashdl.services.exchange.history import (
+    HistoryCounts,
+    Incoming,
+    day_function,
+    import_reviews,
+)
 from flashdl.store import Store
+from flashdl.store import bulk as store_access
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ def apply_import(store: Store, prepared: PreparedImport, now: datetime, *,
         sync = sync_decks(store, prepared.decks, now) if prepared.decks else SyncReport(decks=())
         history = None
         if prepared.reviews or prepared.saved or prepared.suspended:
-            db = store.dbapi
+            db = conn
             ids = store_access.card_ids(db)
             day_of = day_function(None if local_time else now.tzinfo, load_settings(conn).rollover_hour)
             from flashdl.services.exchange.saved_history import split_saved
@@ -179,7 +184,12 @@ def _validated(deck: Deck, filename: str) -> Deck:
     """
     from dataclasses import replace
 
-    from flashdl.deck.yaml_deck import ID_PATTERN, TAG_PATTERN, deck_from_mapping, deck_to_data
+    from flashdl.deck.yaml_deck import (
+        ID_PATTERN,
+        TAG_PATTERN,
+        deck_from_mapping,
+        deck_to_data,
+    )
 
     tags_ok: dict[tuple[str, ...], bool] = {}  # decks repeat a few tag sets many times
     suspect = []
