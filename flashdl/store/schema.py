@@ -42,18 +42,10 @@ QUEUE_INDEX_COLUMNS = (
     "due", "deck_id", "position", "retired", "suspended", "buried_until", "repeat_pending",
     "last_review",
 )
-QUEUE_INDEX_COLUMNS_V3 = (
-    "deck_id", "due", "position", "retired", "suspended", "buried_until", "repeat_pending",
-    "last_review",
-)
 # Statistics (schema 5): the review log's figures are read from indexes alone. Schema 5's card
-# index (these columns) was dropped in schema 6: every review had to move its entry, which cost
-# a third of a review's time, and the card figures read the table in 0.1 s without it.
-# Card counts and the interval/E-Factor histograms, grouped in this order without a sort:
-CARD_STATS_INDEX_COLUMNS = (
-    "retired", "interval", "ease", "suspended", "repeat_pending", "due", "last_review",
-    "buried_until", "deck_id",
-)
+# index (``ix_card_stats``, see ``migrations``) was dropped in schema 6: every review had to move
+# its entry, which cost a third of a review's time, and the card figures read the table in 0.1 s
+# without it.
 # Days of the review log with what is counted per day (totals, retention, typed answers):
 REVIEW_DAY_INDEX_COLUMNS = (
     "study_day", "kind", "grade", "interval_before", "duration_ms", "answer_correct", "card_id",

@@ -152,3 +152,18 @@ def _assert_replay_matches(store: Store) -> None:
         details = browse.card_details(store, card_id)
         replayed = replay((r.study_day, r.grade) for r in details.history)
         assert replayed == details.state, details.card
+
+
+def test_old_migrations_are_frozen() -> None:
+    """Steps hold their DDL as written then: nothing but the version and the models for a new
+    database comes from ``schema``, whose constants describe today's schema."""
+    import ast
+
+    from flashdl.store import migrations as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    from_schema = {alias.name for node in ast.walk(tree)
+                   if isinstance(node, ast.ImportFrom) and node.module == "flashdl.store.schema"
+                   for alias in node.names}
+    assert from_schema == {"SCHEMA_VERSION", "Base"}
+    assert all(isinstance(statement, str) for step in MIGRATIONS for statement in step.statements)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from flashdl.deck.files import decode_text, read_limited_bytes
-from flashdl.errors import InputError, SourcePosition, UsageError
+from flashdl.errors import UsageError
 
 MAX_TEXT_BYTES = 512 << 20  # a million-review history is ~60 MB
 
@@ -51,9 +51,3 @@ def read_text(path: Path, *, limit: int = MAX_TEXT_BYTES) -> str:
     """UTF-8 text (a BOM allowed, newlines normalised); other encodings are refused by name."""
     return decode_text(read_bytes(path, limit=limit), str(path))
 
-
-def check_readable(path: Path) -> None:
-    if not path.exists():
-        raise InputError("no such file", SourcePosition(str(path)))
-    if path.is_dir():
-        raise InputError("is a directory, not a file", SourcePosition(str(path)))
