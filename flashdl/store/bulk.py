@@ -9,7 +9,6 @@ import/export services (``flashdl.services.exchange``) call them.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
@@ -144,24 +143,6 @@ def insert_reviews(tx: Transaction, rows: list[tuple[Any, ...]],
     tx.db.executemany(_INSERT_PLAIN_LOG, plain_rows)
     for _name, sql in indexes:
         tx.db.execute(sql)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Run a bulk load without the cyclic garbage collector.
-
-    Reading 100,000 notes makes hundreds of thousands of tuples, dicts and
-    cards, none of them in reference cycles; the collector, triggered by the
-    allocations alone, would walk them again and again (an eighth of an
-    import's time). Reference counting still frees everything as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextmanager

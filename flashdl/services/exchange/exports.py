@@ -119,11 +119,7 @@ def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
 
 
 def export_apkg(store: Store, slug: str, out: Path, now: datetime) -> ExportResult:
-    with store_access.paused_gc():  # 100,000 rows and notes, no cycles among them
-        return _export_apkg(store, slug, out, now)
-
-
-def _export_apkg(store: Store, slug: str, out: Path, now: datetime) -> ExportResult:
+    # No paused_gc here: exporting 100,000 notes spends 0.03 s of its 1.3 s CPU in the collector.
     from flashdl.formats.anki_export import NoteSource, write_notes
 
     with store.read() as db:

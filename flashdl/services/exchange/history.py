@@ -20,7 +20,6 @@ rows per statement.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -141,19 +140,8 @@ def replay(card_id: int, reviews: Sequence[Incoming], day_of: Callable[[int], in
 
 
 def import_reviews(db: Transaction, incoming: dict[int, list[Incoming]],
-                   day_of: Callable[[int], int]) -> HistoryCounts:
-    """Merge ``incoming`` (store card id -> reviews) into the log and replay (caller's transaction)."""
-    enabled = gc.isenabled()
-    gc.disable()  # a million rows of tuples, none cyclic: collections would only rescan them
-    try:
-        return _import_reviews(db, incoming, day_of)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _import_reviews(db: Transaction, incoming: dict[int, list[Incoming]],
                     day_of: Callable[[int], int]) -> HistoryCounts:
+    """Merge ``incoming`` (store card id -> reviews) into the log and replay (caller's transaction)."""
     existing = store_access.card_reviews(db, incoming)
     iso = iso_days()
     rebuilt: list[int] = []
