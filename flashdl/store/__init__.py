@@ -21,6 +21,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from flashdl.store.connection import Transaction
     from flashdl.store.database import Store, open_store
     from flashdl.store.errors import NewerSchemaError, NotADatabaseError, StoreError
     from flashdl.store.schema import SCHEMA_VERSION
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 # and should not pay ~0.5 s for SQLAlchemy just because it names this package.
 _LAZY = {
     "Store": "flashdl.store.database",
+    "Transaction": "flashdl.store.connection",
     "open_store": "flashdl.store.database",
     "NewerSchemaError": "flashdl.store.errors",
     "NotADatabaseError": "flashdl.store.errors",
