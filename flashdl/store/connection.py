@@ -37,7 +37,10 @@ SYNCHRONOUS_ENV = "FLASHDL_SYNCHRONOUS"
 # pages (40 MB) makes it one in ~2,000.
 WAL_CHECKPOINT_PAGES = 10_000
 WAL_SIZE_LIMIT = 64 * 1024 * 1024  # bytes the WAL file is truncated to after a checkpoint
-CACHE_KIB = -16_000  # 16 MB page cache per connection (SQLite's default is 2 MB)
+CACHE_KIB = -16_000  # 16 MB page cache per store connection (SQLite's default is 2 MB)
+# A one-shot plain read (``flashdl stats``) keeps SQLite's default: filling a 16 MB cache in a
+# fresh process costs page faults it never wins back (stats --json: 0.172 s CPU -> 0.188 s).
+READER_CACHE_KIB = -2_000
 
 
 def synchronous_mode() -> str:
@@ -48,12 +51,15 @@ def synchronous_mode() -> str:
     return mode
 
 
-def connect(path: Path, *, create: bool = True, synchronous: str | None = None) -> sqlite3.Connection:
+def connect(path: Path, *, create: bool = True, synchronous: str | None = None,
+            cache_kib: int = CACHE_KIB) -> sqlite3.Connection:
     """A DB-API connection to ``path`` with flashdl's pragmas (sqlite-utils' advice).
 
     Autocommit mode: the caller issues BEGIN itself. ``create=False`` opens an
     existing file only (``sqlite3.OperationalError`` otherwise). Callable
     from any thread (the store serializes its own use with a lock).
+    ``synchronous`` and ``cache_kib`` are tuning a plain reader sets: it writes
+    nothing and lives for one command.
     """
     mode = synchronous or synchronous_mode()
     if create:
@@ -67,7 +73,7 @@ def connect(path: Path, *, create: bool = True, synchronous: str | None = None) 
         db.execute(f"PRAGMA synchronous = {mode}")
         db.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         db.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
-        db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
+        db.execute(f"PRAGMA cache_size = {cache_kib}")
     except BaseException:
         db.close()
         raise
@@ -128,7 +134,7 @@ def open_reader(path: Path | str, schema_version: int) -> Reader | None:
     if not path.is_file():
         return None
     try:
-        db = connect(path, create=False, synchronous="NORMAL")  # it writes nothing: no fsync to choose
+        db = connect(path, create=False, synchronous="NORMAL", cache_kib=READER_CACHE_KIB)
     except sqlite3.Error:
         return None
     try:
