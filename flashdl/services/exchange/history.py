@@ -124,18 +124,25 @@ def replay(card_id: int, reviews: Sequence[Incoming], day_of: Callable[[int], in
                                         clock_back=sm2.LAST_DAY, past_9999=sm2.CLAMP))
     day = due2 = n2 = interval2 = None
     ease2, grade = sm2.INITIAL_EASE, sm2.MAX_GRADE
+    # A row's due and last-review days before it are the previous row's due and study day
+    # after it (a fresh card starts with neither): their texts are carried, not looked up.
+    due_text = last_text = None
     if plain:
         extend = out.extend
         for ((ms, grade, duration, _params, _typed, _correct, _known),
-             (day, rating, kind, n, n2, ease, ease2, interval, interval2, due, due2, last, pending)) in rows:
-            extend((card_id, ms, iso[day], grade, rating, kind, n, n2, ease, ease2, interval, interval2,
-                    iso[due], iso[due2], iso[last], pending, duration))
+             (day, rating, kind, n, n2, ease, ease2, interval, interval2, _due, due2, _last, pending)) in rows:
+            day_text, due2_text = iso[day], iso[due2]
+            extend((card_id, ms, day_text, grade, rating, kind, n, n2, ease, ease2, interval, interval2,
+                    due_text, due2_text, last_text, pending, duration))
+            due_text, last_text = due2_text, day_text
     else:
         append = out.append
         for ((ms, grade, duration, params, typed, correct, _known),
-             (day, rating, kind, n, n2, ease, ease2, interval, interval2, due, due2, last, pending)) in rows:
-            append((card_id, ms, iso[day], grade, rating, kind, n, n2, ease, ease2, interval, interval2,
-                    iso[due], iso[due2], iso[last], pending, duration, params, typed, correct))
+             (day, rating, kind, n, n2, ease, ease2, interval, interval2, _due, due2, _last, pending)) in rows:
+            day_text, due2_text = iso[day], iso[due2]
+            append((card_id, ms, day_text, grade, rating, kind, n, n2, ease, ease2, interval, interval2,
+                    due_text, due2_text, last_text, pending, duration, params, typed, correct))
+            due_text, last_text = due2_text, day_text
     return (n2 or 0, ease2, interval2 or 0, iso[due2], iso[day], int(grade < sm2.REPEAT_BELOW), card_id)
 
 
