@@ -52,8 +52,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         to_version=3,
         statements=(
             "DROP INDEX ix_card_due",
-            "CREATE INDEX ix_card_queue ON card (deck_id, due, position, retired, suspended, "
-            "buried_until, repeat_pending, last_review)",
+            ("CREATE INDEX ix_card_queue ON card (deck_id, due, position, retired, suspended, "
+             "buried_until, repeat_pending, last_review)"),
         ),
     ),
     Migration(
@@ -62,8 +62,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         to_version=4,
         statements=(
             "DROP INDEX ix_card_queue",
-            "CREATE INDEX ix_card_queue ON card (due, deck_id, position, retired, suspended, "
-            "buried_until, repeat_pending, last_review)",
+            ("CREATE INDEX ix_card_queue ON card (due, deck_id, position, retired, suspended, "
+             "buried_until, repeat_pending, last_review)"),
         ),
     ),
     Migration(
@@ -72,12 +72,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         to_version=5,
         statements=(
             "DROP INDEX ix_review_log_day",
-            "CREATE INDEX ix_review_log_day ON review_log (study_day, kind, grade, interval_before, "
-            "duration_ms, answer_correct, card_id)",
-            "CREATE INDEX ix_review_log_lapse ON review_log (card_id, kind, grade) "
-            "WHERE kind = 1 AND grade < 3",
-            "CREATE INDEX ix_card_stats ON card (retired, interval, ease, suspended, repeat_pending, "
-            "due, last_review, buried_until, deck_id)",
+            ("CREATE INDEX ix_review_log_day ON review_log (study_day, kind, grade, interval_before, "
+             "duration_ms, answer_correct, card_id)"),
+            ("CREATE INDEX ix_review_log_lapse ON review_log (card_id, kind, grade) "
+             "WHERE kind = 1 AND grade < 3"),
+            ("CREATE INDEX ix_card_stats ON card (retired, interval, ease, suspended, repeat_pending, "
+             "due, last_review, buried_until, deck_id)"),
         ),
     ),
     Migration(

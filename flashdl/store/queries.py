@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
@@ -214,7 +215,8 @@ def queue_candidates(
     entries = review_page(tx, today, limit=review_limit, deck_id_=deck_id_)
     day = today.isoformat()
     db = tx.db
-    learning_sql, params = _LEARNING, (day,)
+    learning_sql: str = _LEARNING
+    params: tuple[object, ...] = (day,)
     if deck_id_ is not None:
         learning_sql, params = learning_sql + " AND deck_id = ?2", (day, deck_id_)
     for cid, did, position in db.execute(learning_sql, params):  # type: ignore[union-attr]
@@ -263,7 +265,7 @@ def census(tx: Transaction, today: date) -> dict[int, DeckCensus]:
     )
     learning = and_(card.c.repeat_pending.is_(True), card.c.last_review == today)
 
-    def count(condition: object) -> object:
+    def count(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))  # type: ignore[arg-type]
 
     query = (

@@ -31,8 +31,19 @@ one by interval and ease.
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SCHEMA_VERSION = 6
@@ -154,7 +165,8 @@ class SettingRow(Base):
     value: Mapped[str] = mapped_column(Text)  # JSON
 
 
-deck_table = DeckRow.__table__
-card_table = CardRow.__table__
-review_log_table = ReviewLogRow.__table__
-setting_table = SettingRow.__table__
+# Typed as the Tables they are (the ORM declares ``__table__`` as a FromClause).
+deck_table = cast(Table, DeckRow.__table__)
+card_table = cast(Table, CardRow.__table__)
+review_log_table = cast(Table, ReviewLogRow.__table__)
+setting_table = cast(Table, SettingRow.__table__)

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from flashdl.deck.files import decode_text, read_limited_bytes
 from flashdl.errors import UsageError
@@ -22,7 +22,7 @@ MAX_TEXT_BYTES = 512 << 20  # a million-review history is ~60 MB
 
 
 @contextmanager
-def atomic_output(path: Path, *, mode: str = "wb") -> Iterator[IO[bytes] | IO[str]]:
+def atomic_output(path: Path, *, mode: str = "wb") -> Iterator[IO[Any]]:
     """A file to write; it becomes ``path`` only if the block completes."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -32,8 +32,9 @@ def atomic_output(path: Path, *, mode: str = "wb") -> Iterator[IO[bytes] | IO[st
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     temp = Path(temp_name)
     try:
-        kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
-        with os.fdopen(handle, mode, **kwargs) as out:
+        binary = "b" in mode
+        with os.fdopen(handle, mode, encoding=None if binary else "utf-8",
+                       newline=None if binary else "") as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
