@@ -179,7 +179,7 @@ def bench_study(db: Path, answers: int, queue_runs: int) -> dict[str, object]:
             direct_times.append(time.perf_counter() - start)
         gc.unfreeze()
         with store.read() as conn:
-            log_rows = conn.exec_driver_sql("SELECT count(*) FROM review_log").scalar_one()
+            log_rows = conn.sql.exec_driver_sql("SELECT count(*) FROM review_log").scalar_one()
     return {
         "queue_build": summary(queue_times),
         "queue_build_cpu": summary(queue_cpu),

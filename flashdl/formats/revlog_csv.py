@@ -15,7 +15,6 @@ groups them by card as plain ``(ms, grade, duration)`` tuples.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
@@ -119,8 +118,6 @@ def read_history(text: str, filename: str) -> dict[str, CardHistory]:
     find, grade_for = cards.get, GRADE_FOR_RATING.get
     reader = csv.reader(lines, strict=True)
     line = 1
-    enabled = gc.isenabled()
-    gc.disable()  # a million tuples kept, none cyclic: collections would only rescan them
     try:
         for line, record in enumerate(reader, start=2):
             if len(record) != width:
@@ -149,7 +146,4 @@ def read_history(text: str, filename: str) -> dict[str, CardHistory]:
         raise InputError(f"not a number ({error})", SourcePosition(filename, line)) from None
     except csv.Error as error:
         raise InputError(f"malformed CSV ({error})", SourcePosition(filename, line)) from None
-    finally:
-        if enabled:
-            gc.enable()
     return cards

@@ -15,14 +15,16 @@ review (kind NEW for a card never seen, else REVIEW) and changes n, EF and I.
 Any further review that day is a DRILL: it changes nothing but whether the
 card still has to come back today (graded < 4 -> it does).
 
-Card state is a fold over the review log: ``replay(reviews)`` rebuilds it.
+Card state is a fold over the review log: ``replay(reviews)`` rebuilds it,
+and ``replay_rows`` rebuilds a whole log as plain rows (a history import).
+Both, and ``review``, are loops over ``step``, which holds every rule once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import IntEnum
 
 INITIAL_EASE = 2500  # per-mille: EF 2.5
@@ -98,9 +100,7 @@ class ReviewOutcome:
 def rating_for(grade: int) -> Rating:
     """Map an SM-2 grade to Anki's 1-4 rating: 0-2 Again, 3 Hard, 4 Good, 5 Easy."""
     _check_grade(grade)
-    if grade < PASS_GRADE:
-        return Rating.AGAIN
-    return Rating(grade - 1)
+    return Rating(_RATING[grade])
 
 
 def review(state: CardState, grade: int, day: date) -> ReviewOutcome:
@@ -112,54 +112,110 @@ def review(state: CardState, grade: int, day: date) -> ReviewOutcome:
     """
     _check_grade(grade)
     if isinstance(day, datetime) or not isinstance(day, date):
-        raise ValueError(f"review needs a study day (a date), not {type(day).__name__}")
-    if state.last_review is not None and day < state.last_review:
-        raise ValueError(f"review on {day} is before the card's last review on {state.last_review}")
-    pending = grade < REPEAT_BELOW
-    if state.last_review == day:
-        after = replace(state, repeat_pending=pending)
-        kind = ReviewKind.DRILL
+        raise ValueError(f"review needs a study day (a date), not {type(day).__name__}")  # noqa: TRY004  (the contract: ValueError)
+    last = state.last_review
+    due = state.due
+    kind, repetitions, ease, interval, due_after, _day = step(
+        state.repetitions, state.ease, state.interval,
+        None if due is None else due.toordinal(), None if last is None else last.toordinal(),
+        grade, day.toordinal(), RAISE, RAISE)
+    if kind == DRILL:
+        after = replace(state, repeat_pending=grade < REPEAT_BELOW)
     else:
-        repetitions, interval = _next_repetition(
-            repetitions=state.repetitions, interval=state.interval, ease=state.ease, grade=grade
-        )
-        try:
-            due = day + timedelta(days=interval)
-        except OverflowError:  # only scripted histories get here: ~25 perfect reviews in a row
-            raise ValueError(f"an interval of {interval} days would fall past the year 9999") from None
         after = CardState(
             repetitions=repetitions,
-            ease=next_ease(state.ease, grade),
+            ease=ease,
             interval=interval,
-            due=due,
+            due=date.fromordinal(due_after),  # type: ignore[arg-type]  # set on every non-drill
             last_review=day,
-            repeat_pending=pending,
+            repeat_pending=grade < REPEAT_BELOW,
         )
-        kind = ReviewKind.NEW if state.is_new else ReviewKind.REVIEW
     return ReviewOutcome(
-        before=state, after=after, grade=grade, kind=kind, rating=rating_for(grade), day=day
+        before=state, after=after, grade=grade, kind=ReviewKind(kind), rating=rating_for(grade), day=day
     )
 
 
-def next_ease(ease: int, grade: int) -> int:
-    """EF' = max(1.3, EF + 0.1 - (5-q)(0.08 + (5-q)0.02)), in per-mille."""
-    miss = MAX_GRADE - grade
-    return max(MINIMUM_EASE, ease + 100 - miss * (80 + miss * 20))
+# Policies of ``step`` and ``replay_rows`` for what ``review`` refuses.
+RAISE = "raise"
+LAST_DAY = "last_day"  # clock_back: a review dated before the last one counts on the last one's day
+CLAMP = "clamp"  # past_9999: a due date past 9999-12-31 becomes 9999-12-31 (the interval is kept)
+MAX_DAY = date.max.toordinal()
+
+DRILL, NEW, REVIEW = int(ReviewKind.DRILL), int(ReviewKind.NEW), int(ReviewKind.REVIEW)
+_MISS = [MAX_GRADE - q for q in range(MIN_GRADE, MAX_GRADE + 1)]
+# EF' = EF + 0.1 - (5-q)(0.08 + (5-q)0.02), per grade q, in per-mille (before the 1.3 floor)
+_EASE_STEP = tuple(100 - miss * (80 + miss * 20) for miss in _MISS)
+_RATING = tuple(int(Rating.AGAIN) if q < PASS_GRADE else q - 1 for q in range(MIN_GRADE, MAX_GRADE + 1))
+
+
+def step(repetitions: int, ease: int, interval: int, due: int | None, last: int | None,
+         grade: int, day: int, clock_back: str = RAISE, past_9999: str = RAISE
+         ) -> tuple[int, int, int, int, int | None, int]:
+    """SM-2 (DESIGN §4) on plain numbers: the one place its rules are written.
+
+    Days are ordinals (``date.toordinal()``), ``last``/``due`` None for a new
+    card. Returns ``(kind, n', EF', I', due', day)``: ``day`` is the study day
+    the review counts on (``last`` for a clock that went back, with
+    ``clock_back=LAST_DAY``; else the day given). A same-day repeat
+    (``day == last``) is a DRILL that changes no number. ``grade`` must be 0..5
+    (``review`` checks it; ``replay_rows`` checks its range).
+    """
+    if last is not None and day <= last:
+        if day < last:
+            if clock_back != LAST_DAY:
+                raise ValueError(f"review on {date.fromordinal(day)} is before the card's last review "
+                                 f"on {date.fromordinal(last)}")
+            day = last
+        return DRILL, repetitions, ease, interval, due, day
+    if grade < PASS_GRADE:
+        repetitions, interval = 0, FIRST_INTERVAL
+    elif repetitions == 0:
+        repetitions, interval = 1, FIRST_INTERVAL
+    elif repetitions == 1:
+        repetitions, interval = 2, SECOND_INTERVAL
+    else:  # ceil(I x EF) with EF in per-mille, in integers: ceil(6 x 1.5) is 9
+        repetitions, interval = repetitions + 1, -(-interval * ease // 1000)
+    ease += _EASE_STEP[grade]
+    if ease < MINIMUM_EASE:  # noqa: PLR1730  (a branch: cheaper than max() in a million-review replay)
+        ease = MINIMUM_EASE
+    due = day + interval
+    if due > MAX_DAY:  # only scripted histories get here: ~25 perfect reviews in a row
+        if past_9999 != CLAMP:
+            raise ValueError(f"an interval of {interval} days would fall past the year 9999")
+        due = MAX_DAY
+    return NEW if last is None else REVIEW, repetitions, ease, interval, due, day
+
+
+ReplayRow = tuple[int, int, int, int, int, int, int, int, int, int | None, int | None, int | None, int]
+
+
+def replay_rows(reviews: Iterable[tuple[int, int]], *, clock_back: str = RAISE,
+                past_9999: str = RAISE) -> Iterator[ReplayRow]:
+    """A new card's review log rebuilt from ``(study-day ordinal, grade)`` reviews in log order.
+
+    Yields one plain row a review: ``(day, rating, kind, n, n', EF, EF', I, I',
+    due, due', last_review, repeat_pending)``, the values before and after it,
+    days as ordinals (None: none yet), ``day`` the study day it counts on.
+    ``clock_back`` and ``past_9999`` are ``step``'s policies: ``review`` raises
+    (``RAISE``); a history import counts a review from a clock that went back
+    on the last study day (``LAST_DAY``) and ``CLAMP``s due dates at 9999-12-31.
+    The loop is ``step`` once a review: the same rules as ``review`` by construction.
+    """
+    n, ease, interval, due, last, pending = 0, INITIAL_EASE, 0, None, None, 0
+    ratings, advance = _RATING, step
+    for day, grade in reviews:
+        if not MIN_GRADE <= grade <= MAX_GRADE:
+            raise ValueError(f"grade {grade!r} is outside {MIN_GRADE}..{MAX_GRADE}")
+        kind, n2, ease2, interval2, due2, day = advance(
+            n, ease, interval, due, last, grade, day, clock_back, past_9999)
+        yield day, ratings[grade], kind, n, n2, ease, ease2, interval, interval2, due, due2, last, pending
+        n, ease, interval, due, last = n2, ease2, interval2, due2, day
+        pending = 1 if grade < REPEAT_BELOW else 0
 
 
 def next_interval(interval: int, ease: int) -> int:
-    """ceil(I x EF) with EF in per-mille, in integers: ceil(6 x 1.5) is 9."""
-    return -(-interval * ease // 1000)
-
-
-def _next_repetition(*, repetitions: int, interval: int, ease: int, grade: int) -> tuple[int, int]:
-    if grade < PASS_GRADE:
-        return 0, FIRST_INTERVAL
-    if repetitions == 0:
-        return 1, FIRST_INTERVAL
-    if repetitions == 1:
-        return 2, SECOND_INTERVAL
-    return repetitions + 1, next_interval(interval, ease)
+    """The interval after a third or later successful review: ceil(I x EF), EF in per-mille."""
+    return step(2, ease, interval, None, None, MAX_GRADE, 0)[3]
 
 
 def replay(reviews: Iterable[tuple[date, int]], start: CardState | None = None) -> CardState:

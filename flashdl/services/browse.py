@@ -21,7 +21,13 @@ from datetime import datetime, timedelta
 
 from flashdl.clock import study_day
 from flashdl.scheduler.sm2 import Rating, ReviewKind
-from flashdl.services.lookup import CardRef, UnknownCardError, require_aware, resolve_card, resolve_deck
+from flashdl.services.lookup import (
+    CardRef,
+    UnknownCardError,
+    require_aware,
+    resolve_card,
+    resolve_deck,
+)
 from flashdl.services.views import CardDetails, DeckSummary, ReviewEntry, SearchHit
 from flashdl.store import Store, queries, scheduling
 from flashdl.store.queries import DeckCensus
@@ -71,7 +77,7 @@ def card_details(store: Store, card: CardRef) -> CardDetails:
         if stored is None:
             raise UnknownCardError(f"unknown card {card!r}")
         deck_name = next(d.name for d in queries.decks(conn) if d.id == stored.deck_id)
-        history = scheduling.card_reviews(store.dbapi, card_id)
+        history = scheduling.card_reviews(conn, card_id)
     return CardDetails(
         id=stored.id,
         card=stored.full_id,

@@ -13,8 +13,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flashdl.clock import study_day
-from flashdl.services.lookup import CardRef, UnknownCardError, require_aware, resolve_card
+from flashdl.services.lookup import (
+    CardRef,
+    UnknownCardError,
+    require_aware,
+    resolve_card,
+)
 from flashdl.store import Store, scheduling
+from flashdl.store.connection import Transaction
 from flashdl.store.settings import load_settings
 
 
@@ -32,7 +38,7 @@ def bury_card(store: Store, card: CardRef, now: datetime) -> date:
     with store.write() as conn:
         today = study_day(now, rollover_hour=load_settings(conn).rollover_hour)
         until = today + timedelta(days=1)
-        _update(store, resolve_card(conn, card), card, buried_until=until)
+        _update(conn, resolve_card(conn, card), card, buried_until=until)
     return until
 
 
@@ -42,9 +48,9 @@ def unbury_card(store: Store, card: CardRef) -> None:
 
 def _set(store: Store, card: CardRef, **flags: object) -> None:
     with store.write() as conn:
-        _update(store, resolve_card(conn, card), card, **flags)
+        _update(conn, resolve_card(conn, card), card, **flags)
 
 
-def _update(store: Store, card_id: int, card: CardRef, **flags: object) -> None:
-    if not scheduling.set_flags(store.dbapi, card_id, **flags):  # type: ignore[arg-type]
+def _update(conn: Transaction, card_id: int, card: CardRef, **flags: object) -> None:
+    if not scheduling.set_flags(conn, card_id, **flags):  # type: ignore[arg-type]
         raise UnknownCardError(f"unknown card {card!r}")

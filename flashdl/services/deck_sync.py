@@ -45,15 +45,14 @@ def sync_decks(store: Store, decks: Sequence[tuple[Deck, str | None]], now: date
         seen[deck.id] = path
     now_ms = to_ms(now)
     results = []
-    with store.write():
-        db = store.dbapi
+    with store.write() as tx:
         # Cards of decks the store does not have yet are all inserts: a large load of
         # them goes in with the card indexes rebuilt after (``bulk.indexes_rebuilt``).
-        known = {slug for (slug,) in db.execute("SELECT slug FROM deck")}
+        known = set(bulk.deck_slugs(tx))
         incoming = sum(len(deck.cards) for deck, _path in decks if deck.id not in known)
-        with bulk.indexes_rebuilt(db, "card", incoming):
+        with bulk.indexes_rebuilt(tx, "card", incoming):
             for deck, path in decks:
-                counts = sync_deck(db, deck, path, now_ms)
+                counts = sync_deck(tx, deck, path, now_ms)
                 results.append(DeckSyncResult(
                     deck=counts.deck, path=path, added=counts.added, updated=counts.updated,
                     retired=counts.retired, restored=counts.restored, unchanged=counts.unchanged,

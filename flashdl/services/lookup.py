@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection
-
 from flashdl.errors import FlashdlError
 from flashdl.store import queries
+from flashdl.store.connection import Transaction
 
 
 class UnknownCardError(FlashdlError):
@@ -29,7 +28,7 @@ class CardChangedError(FlashdlError):
 CardRef = int | str  # a store id (from a view) or "DECK/CARD"
 
 
-def resolve_card(conn: Connection, ref: CardRef) -> int:
+def resolve_card(conn: Transaction, ref: CardRef) -> int:
     if isinstance(ref, int) and not isinstance(ref, bool):
         return ref
     text = str(ref)
@@ -42,7 +41,7 @@ def resolve_card(conn: Connection, ref: CardRef) -> int:
     return card_id
 
 
-def resolve_deck(conn: Connection, slug: str | None) -> int | None:
+def resolve_deck(conn: Transaction, slug: str | None) -> int | None:
     if slug is None:
         return None
     deck_id = queries.deck_id(conn, slug)

@@ -75,8 +75,7 @@ def record_review(
             rollover_hour = load_settings(conn).rollover_hour
         day = study_day(now, rollover_hour=rollover_hour)
         card_id = resolve_card(conn, card)
-        db = store.dbapi
-        loaded = scheduling.load_state(db, card_id)
+        loaded = scheduling.load_state(conn, card_id)
         if loaded is None:
             raise UnknownCardError(f"unknown card id {card_id}")
         if loaded.retired:
@@ -87,9 +86,9 @@ def record_review(
             outcome = sm2.review(loaded.state, grade, day)
         except ValueError as error:
             raise InvalidReviewError(f"card {loaded.full_id}: {error}") from None
-        scheduling.save_state(db, card_id, outcome.after)
+        scheduling.save_state(conn, card_id, outcome.after)
         review_id = scheduling.append_review(
-            db,
+            conn,
             card_id,
             outcome,
             reviewed_ms=reviewed_ms,
@@ -117,14 +116,13 @@ def undo_last_review(store: Store, *, card: CardRef | None = None) -> UndoResult
     """Take back the latest review (see the module docstring)."""
     with store.write() as conn:
         card_id = None if card is None else resolve_card(conn, card)
-        db = store.dbapi
-        last = scheduling.last_review(db, card_id)
+        last = scheduling.last_review(conn, card_id)
         if last is None:
             return None
-        loaded = scheduling.load_state(db, last.card_id)
+        loaded = scheduling.load_state(conn, last.card_id)
         assert loaded is not None  # the log's foreign key guarantees the card
-        scheduling.save_state(db, last.card_id, last.before)
-        scheduling.delete_review(db, last.id)
+        scheduling.save_state(conn, last.card_id, last.before)
+        scheduling.delete_review(conn, last.id)
     return UndoResult(
         review_id=last.id,
         card_id=last.card_id,
@@ -170,7 +168,7 @@ def check_planned_reviews(store: Store, planned: Sequence[PlannedReview]) -> tup
             if item.at.tzinfo is None:
                 raise InputError("'at' needs a time zone", position)
             if card_id not in last_day:
-                loaded = scheduling.load_state(store.dbapi, card_id)
+                loaded = scheduling.load_state(conn, card_id)
                 assert loaded is not None
                 if loaded.retired:
                     raise InputError(f"card {item.card} is retired (gone from its deck file)", position)

@@ -9,8 +9,8 @@
 
 ``stats_of_file(path, now, deck=None, days=30) -> StatsReport``
     The same for the command line, in one read transaction on the database
-    file: through the sqlite3 module alone when the file is at the current
-    schema (so a one-shot process does not pay for importing SQLAlchemy),
+    file: through a plain reader (``stats_queries.open_reader``, no SQLAlchemy)
+    when the file is at the current schema (so a one-shot process does not pay for importing it),
     else through ``open_store``, which creates, upgrades or refuses it.
 
 Definitions (the same in the CLI, the JSON and the screen):
@@ -58,9 +58,7 @@ Definitions (the same in the CLI, the JSON and the screen):
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -72,6 +70,7 @@ from flashdl.store import stats_queries
 
 if TYPE_CHECKING:
     from flashdl.store import Store
+    from flashdl.store.connection import Transaction
 
 DEFAULT_DAYS = 30
 HARDEST_LIMIT = 10
@@ -215,8 +214,8 @@ def collection_stats(
     correct ones) over that many days up to today, for the screen's
     heat-map. Raises ``UnknownDeckError``.
     """
-    with store.read():
-        return _report(store.dbapi, now, deck, days, calendar_days)
+    with store.read() as tx:
+        return _report(tx, now, deck, days, calendar_days)
 
 
 def stats_of_file(
@@ -228,18 +227,18 @@ def stats_of_file(
     calendar_days: int = 0,
 ) -> StatsReport:
     """``collection_stats`` of the database file at ``path`` (see the module docstring)."""
-    db = stats_queries.open_reader(path)
-    if db is None:
+    reader = stats_queries.open_reader(path)
+    if reader is None:
         from flashdl.store import open_store
 
         with open_store(path) as store:
             return collection_stats(store, now, deck, days, calendar_days=calendar_days)
-    with closing(db), stats_queries.reading(db):
-        return _report(db, now, deck, days, calendar_days)
+    with reader, reader.read() as tx:
+        return _report(tx, now, deck, days, calendar_days)
 
 
 def _report(
-    db: sqlite3.Connection, now: datetime, deck: str | None, days: int, calendar_days: int
+    db: Transaction, now: datetime, deck: str | None, days: int, calendar_days: int
 ) -> StatsReport:
     """Every figure, inside the caller's read transaction on ``db``."""
     if not isinstance(now, datetime) or now.tzinfo is None:
@@ -364,5 +363,5 @@ class StatsService:
 
     def deck_ids(self) -> list[str]:
         """Every deck's id, in order (the screen steps through them)."""
-        with self.store.read():
-            return list(stats_queries.deck_ids(self.store.dbapi))
+        with self.store.read() as tx:
+            return list(stats_queries.deck_ids(tx))

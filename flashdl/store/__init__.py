@@ -1,14 +1,18 @@
 """The SQLite store, through SQLAlchemy 2.x. The only package that speaks SQL.
 
-- ``database``: ``open_store(path) -> Store`` (pragmas, WAL, migrations,
-  ``Store.read()`` / ``Store.write()`` transactions).
+- ``connection``: ``connect`` (the one connection factory and its pragmas),
+  ``Transaction`` (what every store function takes) and ``open_reader``
+  (reads without SQLAlchemy).
+- ``database``: ``open_store(path) -> Store`` (WAL, migrations,
+  ``Store.read()`` / ``Store.write()`` transactions, yielding a ``Transaction``).
 - ``schema``: the typed models (tables, units) and ``SCHEMA_VERSION``.
 - ``migrations``: ordered, named upgrade steps.
 - ``card_content``: deck sync writes; ``scheduling``: the review hot path;
   ``queries``: reads; ``settings``: settings; ``records``: what they return.
 
-Services (``flashdl.services``) open transactions and call these; nothing
-outside this package sees a row, a session or SQL.
+Services (``flashdl.services``) open transactions and pass them to these;
+nothing outside this package sees sqlite3, SQLAlchemy, a row or SQL
+(``tests/store/test_store_boundary.py`` checks it).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from flashdl.store.connection import Transaction
     from flashdl.store.database import Store, open_store
     from flashdl.store.errors import NewerSchemaError, NotADatabaseError, StoreError
     from flashdl.store.schema import SCHEMA_VERSION
@@ -25,6 +30,7 @@ if TYPE_CHECKING:
 # and should not pay ~0.5 s for SQLAlchemy just because it names this package.
 _LAZY = {
     "Store": "flashdl.store.database",
+    "Transaction": "flashdl.store.connection",
     "open_store": "flashdl.store.database",
     "NewerSchemaError": "flashdl.store.errors",
     "NotADatabaseError": "flashdl.store.errors",

@@ -1,4 +1,4 @@
-"""The bulk reads and writes import/export needs, on the store's sqlite3 connection.
+"""The bulk reads and writes import/export needs, on the transaction's DB-API connection.
 
 ``flashdl.store.scheduling`` writes one review at a time (the study hot
 path); moving a million-row history needs ``executemany`` and whole-deck
@@ -9,12 +9,11 @@ import/export services (``flashdl.services.exchange``) call them.
 
 from __future__ import annotations
 
-import gc
-import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
+from flashdl.store.connection import Transaction
 from flashdl.store.scheduling import INSERT_LOG, LOG_COLUMNS
 
 
@@ -47,25 +46,25 @@ class CardInfo(NamedTuple):
     markup: str | None  # the card's own; None: the deck's
 
 
-def deck_info(db: sqlite3.Connection, slug: str) -> DeckInfo | None:
-    row = db.execute("SELECT id, slug, name, description, source, tags, markup FROM deck WHERE slug = ?",
+def deck_info(tx: Transaction, slug: str) -> DeckInfo | None:
+    row = tx.db.execute("SELECT id, slug, name, description, source, tags, markup FROM deck WHERE slug = ?",
                      (slug,)).fetchone()
     return None if row is None else DeckInfo._make(row)
 
 
-def deck_slugs(db: sqlite3.Connection) -> list[str]:
-    return [slug for (slug,) in db.execute("SELECT slug FROM deck ORDER BY slug")]
+def deck_slugs(tx: Transaction) -> list[str]:
+    return [slug for (slug,) in tx.db.execute("SELECT slug FROM deck ORDER BY slug")]
 
 
-def deck_cards(db: sqlite3.Connection, deck_id: int) -> list[CardInfo]:
+def deck_cards(tx: Transaction, deck_id: int) -> list[CardInfo]:
     """A deck's active (not retired) cards in file order."""
-    return [CardInfo._make(row) for row in db.execute(
+    return [CardInfo._make(row) for row in tx.db.execute(
         "SELECT id, slug, front, back, tags, engine, errata, suspended, buried_until, repetitions, "
         "ease, interval, due, last_review, repeat_pending, markup FROM card "
         "WHERE deck_id = ? AND NOT retired ORDER BY position, id", (deck_id,))]
 
 
-def deck_card_texts(db: sqlite3.Connection, deck_id: int) -> list[tuple[Any, ...]]:
+def deck_card_texts(tx: Transaction, deck_id: int) -> list[tuple[Any, ...]]:
     """``(position, id, slug, front, back, tags, engine, errata, markup)`` of a deck's active cards, in
     file order: what an .apkg export needs, as plain rows.
 
@@ -74,47 +73,47 @@ def deck_card_texts(db: sqlite3.Connection, deck_id: int) -> list[tuple[Any, ...
     sorted here: SQLite would fetch each row through that index and sort
     100,000 rows with their text in a temporary B-tree, twice as slow.
     """
-    low, high = db.execute("SELECT min(id), max(id) FROM card WHERE deck_id = ?", (deck_id,)).fetchone()
+    low, high = tx.db.execute("SELECT min(id), max(id) FROM card WHERE deck_id = ?", (deck_id,)).fetchone()
     if low is None:
         return []
-    rows = db.execute(
+    rows = tx.db.execute(
         "SELECT position, id, slug, front, back, tags, engine, errata, markup FROM card "
         "WHERE id BETWEEN ? AND ? AND +deck_id = ? AND NOT retired", (low, high, deck_id)).fetchall()
     rows.sort()  # by position, then id (unique): nothing further is compared
     return rows
 
 
-def card_ids(db: sqlite3.Connection, deck_slug: str | None = None) -> dict[str, int]:
+def card_ids(tx: Transaction, deck_slug: str | None = None) -> dict[str, int]:
     """``DECK/CARD`` -> store id, for every card (retired ones too: they keep history)."""
     query = "SELECT deck.slug || '/' || card.slug, card.id FROM card JOIN deck ON deck.id = card.deck_id"
     if deck_slug is None:
-        return dict(db.execute(query))
-    return dict(db.execute(query + " WHERE deck.slug = ?", (deck_slug,)))
+        return dict(tx.db.execute(query))
+    return dict(tx.db.execute(query + " WHERE deck.slug = ?", (deck_slug,)))
 
 
-def deck_reviews(db: sqlite3.Connection, deck_id: int) -> Iterator[tuple[Any, ...]]:
+def deck_reviews(tx: Transaction, deck_id: int) -> Iterator[tuple[Any, ...]]:
     """``(card slug, card id, *log columns)`` of a deck's active cards, in time order."""
     columns = ", ".join(f"r.{c.strip()}" for c in LOG_COLUMNS.split(","))
-    return db.execute(
+    return tx.db.execute(
         f"SELECT c.slug, {columns} FROM review_log r JOIN card c ON c.id = r.card_id "
         "WHERE c.deck_id = ? AND NOT c.retired ORDER BY r.reviewed_ms, r.id", (deck_id,))
 
 
-def card_reviews(db: sqlite3.Connection, card_ids_: Iterable[int]) -> dict[int, list[tuple[Any, ...]]]:
+def card_reviews(tx: Transaction, card_ids_: Iterable[int]) -> dict[int, list[tuple[Any, ...]]]:
     """Existing log rows (all columns but ``id``) of the given cards, oldest first."""
     found: dict[int, list[tuple[Any, ...]]] = {}
     ids = list(card_ids_)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ", ".join("?" * len(chunk))
-        for row in db.execute(f"SELECT {LOG_COLUMNS} FROM review_log WHERE card_id IN ({marks}) "
+        for row in tx.db.execute(f"SELECT {LOG_COLUMNS} FROM review_log WHERE card_id IN ({marks}) "
                               "ORDER BY reviewed_ms, id", chunk):
             found.setdefault(row[0], []).append(row)
     return found
 
 
-def delete_reviews(db: sqlite3.Connection, card_ids_: Iterable[int]) -> None:
-    db.executemany("DELETE FROM review_log WHERE card_id = ?", [(i,) for i in card_ids_])
+def delete_reviews(tx: Transaction, card_ids_: Iterable[int]) -> None:
+    tx.db.executemany("DELETE FROM review_log WHERE card_id = ?", [(i,) for i in card_ids_])
 
 
 BULK_ROWS = 50_000  # from here on, rebuilding the log's indexes beats updating them row by row
@@ -124,7 +123,7 @@ _INSERT_PLAIN_LOG = (  # the last three columns (variant, typed answer, verdict)
     f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES ({', '.join('?' * 17)}, NULL, NULL, NULL)")
 
 
-def insert_reviews(db: sqlite3.Connection, rows: list[tuple[Any, ...]],
+def insert_reviews(tx: Transaction, rows: list[tuple[Any, ...]],
                    plain_rows: list[tuple[Any, ...]] | None = None) -> None:
     """Rows in ``flashdl.store.scheduling``'s column order (20 values each; ``plain_rows``
     without the last three, which stay NULL).
@@ -136,64 +135,46 @@ def insert_reviews(db: sqlite3.Connection, rows: list[tuple[Any, ...]],
     """
     plain_rows = plain_rows or []
     count = len(rows) + len(plain_rows)
-    bulk = count >= BULK_ROWS and db.execute("SELECT count(*) FROM review_log").fetchone()[0] <= count
-    indexes = [(name, sql) for name, sql in db.execute(
+    bulk = count >= BULK_ROWS and tx.db.execute("SELECT count(*) FROM review_log").fetchone()[0] <= count
+    indexes = [(name, sql) for name, sql in tx.db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_log' "
         "AND sql IS NOT NULL")] if bulk else []
     for name, _sql in indexes:
-        db.execute(f'DROP INDEX "{name}"')
-    db.executemany(INSERT_LOG, rows)
-    db.executemany(_INSERT_PLAIN_LOG, plain_rows)
+        tx.db.execute(f'DROP INDEX "{name}"')
+    tx.db.executemany(INSERT_LOG, rows)
+    tx.db.executemany(_INSERT_PLAIN_LOG, plain_rows)
     for _name, sql in indexes:
-        db.execute(sql)
+        tx.db.execute(sql)
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
-    """Run a bulk load without the cyclic garbage collector.
-
-    Reading 100,000 notes makes hundreds of thousands of tuples, dicts and
-    cards, none of them in reference cycles; the collector, triggered by the
-    allocations alone, would walk them again and again (an eighth of an
-    import's time). Reference counting still frees everything as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
-def indexes_rebuilt(db: sqlite3.Connection, table: str, incoming: int) -> Iterator[None]:
+def indexes_rebuilt(tx: Transaction, table: str, incoming: int) -> Iterator[None]:
     """Load ``incoming`` rows into ``table`` with its own indexes dropped and re-created after,
     when the load is large (``BULK_ROWS``) and the table no larger: SQLite builds an
     index from sorted rows faster than it updates one per row (a 100,000-card deck
     imports a fifth faster). Inside the caller's transaction, so a failure restores
     the indexes with everything else; the table's unique constraints stay in force.
     """
-    bulk = incoming >= BULK_ROWS and db.execute(
+    bulk = incoming >= BULK_ROWS and tx.db.execute(
         f'SELECT count(*) FROM "{table}"').fetchone()[0] <= incoming
-    indexes = [(name, sql) for name, sql in db.execute(
+    indexes = [(name, sql) for name, sql in tx.db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
         "AND sql IS NOT NULL", (table,))] if bulk else []
     for name, _sql in indexes:
-        db.execute(f'DROP INDEX "{name}"')
+        tx.db.execute(f'DROP INDEX "{name}"')
     yield
     for _name, sql in indexes:
-        db.execute(sql)
+        tx.db.execute(sql)
 
 
-def save_states(db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
+def save_states(tx: Transaction, rows: Iterable[tuple[Any, ...]]) -> None:
     """``(repetitions, ease, interval, due, last_review, repeat_pending, card id)`` each."""
-    db.executemany(
+    tx.db.executemany(
         "UPDATE card SET repetitions = ?, ease = ?, interval = ?, due = ?, last_review = ?, "
         "repeat_pending = ?, revision = revision + 1 WHERE id = ?", rows)
 
 
-def save_flags(db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
+def save_flags(tx: Transaction, rows: Iterable[tuple[Any, ...]]) -> None:
     """``(suspended, buried_until, card id)`` each."""
-    db.executemany("UPDATE card SET suspended = ?, buried_until = ?, revision = revision + 1 "
+    tx.db.executemany("UPDATE card SET suspended = ?, buried_until = ?, revision = revision + 1 "
                    "WHERE id = ?", rows)

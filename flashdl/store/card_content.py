@@ -9,12 +9,12 @@ from the file are retired, and retired cards that come back are restored.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flashdl.deck.model import MARKUP_MARKDOWN, Deck
 from flashdl.scheduler.sm2 import INITIAL_EASE
+from flashdl.store.connection import Transaction
 from flashdl.store.records import dump_json, engine_json, errata_json
 
 
@@ -41,12 +41,12 @@ _UPDATE_CARD = (
 )
 
 
-def sync_deck(db: sqlite3.Connection, deck: Deck, path: str | None, now_ms: int) -> DeckSyncCounts:
+def sync_deck(tx: Transaction, deck: Deck, path: str | None, now_ms: int) -> DeckSyncCounts:
     """Merge one parsed deck into the store (inside the caller's transaction)."""
-    deck_id, created = _upsert_deck(db, deck, path, now_ms)
+    deck_id, created = _upsert_deck(tx, deck, path, now_ms)
     existing = {
         slug: (card_id, (position, front, back, tags, engine, errata, markup), bool(retired))
-        for card_id, slug, position, front, back, tags, engine, errata, markup, retired in db.execute(
+        for card_id, slug, position, front, back, tags, engine, errata, markup, retired in tx.db.execute(
             "SELECT id, slug, position, front, back, tags, engine, errata, markup, retired "
             "FROM card WHERE deck_id = ?",
             (deck_id,),
@@ -54,7 +54,7 @@ def sync_deck(db: sqlite3.Connection, deck: Deck, path: str | None, now_ms: int)
     }
     tag_texts: dict[tuple[str, ...], str] = {}  # decks repeat a few tag sets many times
     if not existing:  # a new deck (the bulk case): every card is an insert
-        db.executemany(_INSERT_CARD, _new_rows(deck, deck_id, now_ms, tag_texts))
+        tx.db.executemany(_INSERT_CARD, _new_rows(deck, deck_id, now_ms, tag_texts))
         return DeckSyncCounts(deck=deck.id, added=len(deck.cards), created=created)
     inserts, updates = [], []
     updated = restored = unchanged = 0
@@ -87,9 +87,9 @@ def sync_deck(db: sqlite3.Connection, deck: Deck, path: str | None, now_ms: int)
             unchanged += 1  # only its place in the file moved
         updates.append((*content, now_ms, card_id))
     gone = [(card_id,) for card_id, _content, retired in existing.values() if not retired]
-    db.executemany(_INSERT_CARD, inserts)
-    db.executemany(_UPDATE_CARD, updates)
-    db.executemany("UPDATE card SET retired = 1, modified_ms = ? WHERE id = ?",
+    tx.db.executemany(_INSERT_CARD, inserts)
+    tx.db.executemany(_UPDATE_CARD, updates)
+    tx.db.executemany("UPDATE card SET retired = 1, modified_ms = ? WHERE id = ?",
                    [(now_ms, card_id) for (card_id,) in gone])
     return DeckSyncCounts(
         deck=deck.id, added=len(inserts), updated=updated, retired=len(gone),
@@ -108,21 +108,21 @@ def _new_rows(deck: Deck, deck_id: int, now_ms: int,
                errata_json(card.errata) if card.errata else None, card.markup, now_ms, now_ms)
 
 
-def _upsert_deck(db: sqlite3.Connection, deck: Deck, path: str | None, now_ms: int) -> tuple[int, bool]:
+def _upsert_deck(tx: Transaction, deck: Deck, path: str | None, now_ms: int) -> tuple[int, bool]:
     markup = None if deck.markup == MARKUP_MARKDOWN else deck.markup  # NULL: the default
     fields = (deck.name, deck.description, deck.source, path, dump_json(list(deck.tags)), markup)
-    row = db.execute(
+    row = tx.db.execute(
         "SELECT id, name, description, source, path, tags, markup FROM deck WHERE slug = ?", (deck.id,)
     ).fetchone()
     if row is None:
-        cursor = db.execute(
+        cursor = tx.db.execute(
             "INSERT INTO deck (slug, name, description, source, path, tags, markup, new_per_day, "
             "created_ms, modified_ms) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
             (deck.id, *fields, now_ms, now_ms),
         )
         return int(cursor.lastrowid or 0), True
     if tuple(row[1:]) != fields:
-        db.execute(
+        tx.db.execute(
             "UPDATE deck SET name = ?, description = ?, source = ?, path = ?, tags = ?, markup = ?, "
             "modified_ms = ? WHERE id = ?",
             (*fields, now_ms, row[0]),

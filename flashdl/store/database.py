@@ -2,16 +2,18 @@
 
 ``open_store(path)`` returns a ``Store``: one SQLAlchemy connection held
 for the store's lifetime (a study session answers cards in a loop; a pool
-checkout per answer would cost more than the answer), WAL journal,
-foreign keys on and a busy timeout on every connection (connect event), so
-two flashdl processes on one database wait for each other instead of
-failing with "database is locked".
+checkout per answer would cost more than the answer), WAL journal, and
+every connection made by ``connection.connect`` (the one factory: foreign
+keys on, a busy timeout, so two flashdl processes on one database wait for
+each other instead of failing with "database is locked", and the rest of
+flashdl's pragmas).
 
 Transactions: ``store.write()`` is ``BEGIN IMMEDIATE`` (takes the write lock
 up front, so a read-then-write cannot deadlock with another writer) and
 ``store.read()`` a deferred ``BEGIN`` (a consistent snapshot; WAL readers
 never block writers). Either commits on success and rolls back on any
-exception; nested ``write()`` calls become savepoints.
+exception; nested ``write()`` calls become savepoints. Both yield the
+store's ``connection.Transaction``, which services pass to store functions.
 
 Durability: ``synchronous=NORMAL`` in WAL mode. A committed transaction is
 in the WAL file before COMMIT returns, so it survives the process being
@@ -23,32 +25,23 @@ not need; set ``FLASHDL_SYNCHRONOUS=FULL`` to choose it anyway.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Self
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.pool import NullPool
 
+from flashdl.store.connection import Transaction, connect, synchronous_mode
 from flashdl.store.errors import NotADatabaseError, StoreError
 from flashdl.store.migrations import migrate
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 30_000
-SYNCHRONOUS_ENV = "FLASHDL_SYNCHRONOUS"
-# A checkpoint (copying the WAL into the database, with two fsyncs) runs in
-# the commit that crosses this many WAL pages. SQLite's default, 1,000, puts
-# one in every ~200 reviews and shows in the p99 of answering a card; 10,000
-# pages (40 MB) makes it one in ~2,000.
-WAL_CHECKPOINT_PAGES = 10_000
-WAL_SIZE_LIMIT = 64 * 1024 * 1024  # bytes the WAL file is truncated to after a checkpoint
-CACHE_KIB = -16_000  # 16 MB page cache per connection (SQLite's default is 2 MB)
 _BEGIN_KEY = "flashdl_begin"
 
 
@@ -64,36 +57,38 @@ class Store:
         self.engine = engine
         self.path = path
         self._conn = connection
+        self._tx = Transaction(self.dbapi, connection)
         self._lock = threading.RLock()
         self._mode: str | None = None
 
     @property
     def dbapi(self) -> sqlite3.Connection:
-        """The sqlite3 connection under SQLAlchemy's, for the few hot statements."""
+        """The DB-API connection under SQLAlchemy's: for tests and benchmarks, which inspect
+        the file; the application goes through store functions and a ``Transaction``."""
         return self._conn.connection.driver_connection  # type: ignore[return-value]
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self) -> Iterator[Transaction]:
         """One write transaction (BEGIN IMMEDIATE), or a savepoint when nested."""
         with self._lock:
             if self._mode == "read":
                 raise RuntimeError("a write transaction cannot nest inside a read")
             if self._mode == "write":
                 with self._conn.begin_nested():
-                    yield self._conn
+                    yield self._tx
                 return
             with self._transaction("write", "BEGIN IMMEDIATE"):
-                yield self._conn
+                yield self._tx
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def read(self) -> Iterator[Transaction]:
         """One read transaction: every query inside sees the same snapshot."""
         with self._lock:
             if self._mode is not None:
-                yield self._conn
+                yield self._tx
                 return
             with self._transaction("read", "BEGIN"):
-                yield self._conn
+                yield self._tx
 
     @contextmanager
     def _transaction(self, mode: str, begin: str) -> Iterator[None]:
@@ -109,7 +104,7 @@ class Store:
         self._conn.close()
         self.engine.dispose()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -133,7 +128,9 @@ def open_store(path: Path | str) -> Store:
         raise NotADatabaseError(f"{path}: cannot open as SQLite ({error.orig})") from None
     try:
         migrate(connection, str(path))
-        connection.connection.driver_connection.execute("PRAGMA journal_mode = WAL")
+        raw = connection.connection.driver_connection
+        assert raw is not None  # a live connection
+        raw.execute("PRAGMA journal_mode = WAL")  # outside a transaction: not through SQLAlchemy
     except SQLAlchemyDatabaseError as error:
         connection.close()
         engine.dispose()
@@ -146,25 +143,13 @@ def open_store(path: Path | str) -> Store:
 
 
 def create_store_engine(path: Path) -> Engine:
-    """An engine whose every connection has flashdl's pragmas (sqlite-utils' advice)."""
+    """An engine whose every connection comes from ``connection.connect`` (flashdl's pragmas)."""
+    synchronous = synchronous_mode()  # a wrong FLASHDL_SYNCHRONOUS is refused before any connection
     engine = create_engine(
         URL.create("sqlite", database=str(path)),
         poolclass=NullPool,
-        connect_args={"check_same_thread": False},
+        creator=lambda: connect(path, synchronous=synchronous),
     )
-    synchronous = os.environ.get(SYNCHRONOUS_ENV, "NORMAL").upper()
-    if synchronous not in ("NORMAL", "FULL"):
-        raise StoreError(f"{SYNCHRONOUS_ENV} must be NORMAL or FULL, not {synchronous!r}")
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
-        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        dbapi_connection.execute("PRAGMA foreign_keys = ON")
-        dbapi_connection.execute(f"PRAGMA synchronous = {synchronous}")
-        dbapi_connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
-        dbapi_connection.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
-        dbapi_connection.execute(f"PRAGMA cache_size = {CACHE_KIB}")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

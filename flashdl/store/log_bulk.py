@@ -15,6 +15,7 @@ import sqlite3
 from typing import Any
 
 from flashdl.store import bulk
+from flashdl.store.connection import Transaction
 from flashdl.store.scheduling import INSERT_LOG, LOG_COLUMNS
 
 PLAIN_WIDTH = 17  # values per plain row: the log columns up to duration_ms
@@ -22,7 +23,7 @@ ROWS_PER_STATEMENT = 200  # past ~100 rows a statement, larger ones gain nothing
 _ONE_PLAIN_ROW = f"({', '.join('?' * PLAIN_WIDTH)}, NULL, NULL, NULL)"
 
 
-def insert_log_rows(db: sqlite3.Connection, rows: list[tuple[Any, ...]], plain: list[Any]) -> None:
+def insert_log_rows(tx: Transaction, rows: list[tuple[Any, ...]], plain: list[Any]) -> None:
     """``rows`` (20-value tuples in ``LOG_COLUMNS`` order), then ``plain`` (17 values a row, one
     flat list; the last three columns NULL), appended to the log in that order.
 
@@ -35,29 +36,29 @@ def insert_log_rows(db: sqlite3.Connection, rows: list[tuple[Any, ...]], plain: 
         raise ValueError(f"plain rows come {PLAIN_WIDTH} values each, not {len(plain)} values")
     count = len(rows) + len(plain) // PLAIN_WIDTH
     rebuild = (count >= bulk.BULK_ROWS
-               and db.execute("SELECT count(*) FROM review_log").fetchone()[0] <= count)
-    indexes = [(name, sql) for name, sql in db.execute(
+               and tx.db.execute("SELECT count(*) FROM review_log").fetchone()[0] <= count)
+    indexes = [(name, sql) for name, sql in tx.db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_log' "
         "AND sql IS NOT NULL")] if rebuild else []
     for name, _sql in indexes:
-        db.execute(f'DROP INDEX "{name}"')
-    db.executemany(INSERT_LOG, rows)
-    _insert_plain(db, plain)
+        tx.db.execute(f'DROP INDEX "{name}"')
+    tx.db.executemany(INSERT_LOG, rows)
+    _insert_plain(tx, plain)
     for _name, sql in indexes:
-        db.execute(sql)
+        tx.db.execute(sql)
 
 
-def _insert_plain(db: sqlite3.Connection, plain: list[Any]) -> None:
+def _insert_plain(tx: Transaction, plain: list[Any]) -> None:
     per = max(1, min(ROWS_PER_STATEMENT,
-                     db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // PLAIN_WIDTH))
+                     tx.db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // PLAIN_WIDTH))
     step = per * PLAIN_WIDTH
     full = len(plain) - len(plain) % step
     if full:
         statement = f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES {', '.join([_ONE_PLAIN_ROW] * per)}"
         for start in range(0, full, step):
-            db.execute(statement, plain[start:start + step])
+            tx.db.execute(statement, plain[start:start + step])
     rest = len(plain) - full
     if rest:
         rows = rest // PLAIN_WIDTH
-        db.execute(f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES {', '.join([_ONE_PLAIN_ROW] * rows)}",
+        tx.db.execute(f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES {', '.join([_ONE_PLAIN_ROW] * rows)}",
                    plain[full:])

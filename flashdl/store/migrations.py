@@ -9,8 +9,13 @@ at a well-defined version. A database from a newer flashdl is refused.
 
 To change the schema: edit the models in ``schema.py``, bump
 ``SCHEMA_VERSION``, append a ``Migration`` from the old version to the new,
-and let ``tests/store/test_migrations.py`` check that the upgraded schema
-equals a fresh one.
+and let ``tests/store/test_store_database.py``
+(``test_schema_one_upgrades_with_data_intact``) check that a schema-1
+database upgraded step by step equals a fresh one.
+
+Each step is frozen: its DDL is written out as it was when the step was
+made, never built from ``schema.py``'s constants, which describe today's
+schema and will change again.
 """
 
 from __future__ import annotations
@@ -20,16 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from flashdl.store.errors import NewerSchemaError, NotADatabaseError, StoreError
-from flashdl.store.schema import (
-    CARD_STATS_INDEX_COLUMNS,
-    LAPSE_INDEX_COLUMNS,
-    LAPSE_INDEX_WHERE,
-    QUEUE_INDEX_COLUMNS,
-    QUEUE_INDEX_COLUMNS_V3,
-    REVIEW_DAY_INDEX_COLUMNS,
-    SCHEMA_VERSION,
-    Base,
-)
+from flashdl.store.schema import SCHEMA_VERSION, Base
 
 
 @dataclass(frozen=True)
@@ -56,7 +52,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         to_version=3,
         statements=(
             "DROP INDEX ix_card_due",
-            f"CREATE INDEX ix_card_queue ON card ({', '.join(QUEUE_INDEX_COLUMNS_V3)})",
+            ("CREATE INDEX ix_card_queue ON card (deck_id, due, position, retired, suspended, "
+             "buried_until, repeat_pending, last_review)"),
         ),
     ),
     Migration(
@@ -65,7 +62,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         to_version=4,
         statements=(
             "DROP INDEX ix_card_queue",
-            f"CREATE INDEX ix_card_queue ON card ({', '.join(QUEUE_INDEX_COLUMNS)})",
+            ("CREATE INDEX ix_card_queue ON card (due, deck_id, position, retired, suspended, "
+             "buried_until, repeat_pending, last_review)"),
         ),
     ),
     Migration(
@@ -74,10 +72,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         to_version=5,
         statements=(
             "DROP INDEX ix_review_log_day",
-            f"CREATE INDEX ix_review_log_day ON review_log ({', '.join(REVIEW_DAY_INDEX_COLUMNS)})",
-            f"CREATE INDEX ix_review_log_lapse ON review_log ({', '.join(LAPSE_INDEX_COLUMNS)}) "
-            f"WHERE {LAPSE_INDEX_WHERE}",
-            f"CREATE INDEX ix_card_stats ON card ({', '.join(CARD_STATS_INDEX_COLUMNS)})",
+            ("CREATE INDEX ix_review_log_day ON review_log (study_day, kind, grade, interval_before, "
+             "duration_ms, answer_correct, card_id)"),
+            ("CREATE INDEX ix_review_log_lapse ON review_log (card_id, kind, grade) "
+             "WHERE kind = 1 AND grade < 3"),
+            ("CREATE INDEX ix_card_stats ON card (retired, interval, ease, suspended, repeat_pending, "
+             "due, last_review, buried_until, deck_id)"),
         ),
     ),
     Migration(

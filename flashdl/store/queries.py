@@ -11,12 +11,14 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from flashdl.deck.model import MARKUP_MARKDOWN, EngineSpec, Erratum
 from flashdl.scheduler.queue import QueueEntry, QueueKind
 from flashdl.scheduler.sm2 import CardState, ReviewKind
+from flashdl.store.connection import Transaction
 from flashdl.store.records import StoredCard, engine_from_json, errata_from_json
 from flashdl.store.schema import card_table as card
 from flashdl.store.schema import deck_table as deck
@@ -47,8 +49,8 @@ class DeckCensus:
     buried: int = 0
 
 
-def decks(conn: Connection) -> list[DeckRecord]:
-    rows = conn.execute(select(deck).order_by(deck.c.slug)).all()
+def decks(tx: Transaction) -> list[DeckRecord]:
+    rows = tx.sql.execute(select(deck).order_by(deck.c.slug)).all()
     return [
         DeckRecord(
             id=r.id, slug=r.slug, name=r.name, description=r.description, source=r.source,
@@ -58,30 +60,30 @@ def decks(conn: Connection) -> list[DeckRecord]:
     ]
 
 
-def deck_id(conn: Connection, slug: str) -> int | None:
-    return conn.execute(select(deck.c.id).where(deck.c.slug == slug)).scalar_one_or_none()
+def deck_id(tx: Transaction, slug: str) -> int | None:
+    return tx.sql.execute(select(deck.c.id).where(deck.c.slug == slug)).scalar_one_or_none()
 
 
-def card_id(conn: Connection, deck_slug: str, card_slug: str) -> int | None:
+def card_id(tx: Transaction, deck_slug: str, card_slug: str) -> int | None:
     query = (
         select(card.c.id)
         .join(deck, deck.c.id == card.c.deck_id)
         .where(deck.c.slug == deck_slug, card.c.slug == card_slug)
     )
-    return conn.execute(query).scalar_one_or_none()
+    return tx.sql.execute(query).scalar_one_or_none()
 
 
-def cards(conn: Connection, card_ids: list[int]) -> dict[int, StoredCard]:
+def cards(tx: Transaction, card_ids: list[int]) -> dict[int, StoredCard]:
     """Full records of the given cards (missing ids are left out)."""
     query = (
         select(card, deck.c.slug.label("deck_slug"), deck.c.markup.label("deck_markup"))
         .join(deck, deck.c.id == card.c.deck_id)
         .where(card.c.id.in_(card_ids))
     )
-    return {row.id: _stored_card(row) for row in conn.execute(query)}
+    return {row.id: _stored_card(row) for row in tx.sql.execute(query)}
 
 
-def deck_cards(conn: Connection, deck_id_: int, *, include_retired: bool = False) -> list[StoredCard]:
+def deck_cards(tx: Transaction, deck_id_: int, *, include_retired: bool = False) -> list[StoredCard]:
     """A deck's cards in file order (for export)."""
     query = (
         select(card, deck.c.slug.label("deck_slug"), deck.c.markup.label("deck_markup"))
@@ -91,7 +93,7 @@ def deck_cards(conn: Connection, deck_id_: int, *, include_retired: bool = False
     )
     if not include_retired:
         query = query.where(card.c.retired.is_(False))
-    return [_stored_card(row) for row in conn.execute(query)]
+    return [_stored_card(row) for row in tx.sql.execute(query)]
 
 
 _STUDY_CONTENT = (
@@ -102,14 +104,14 @@ _STUDY_CONTENT = (
 
 
 def study_content(
-    conn: Connection, card_id_: int
+    tx: Transaction, card_id_: int
 ) -> tuple[str, str, str, str, tuple[str, ...], EngineSpec | None, tuple[Erratum, ...], str] | None:
     """(deck slug, card slug, front, back, tags, engine, errata, markup) of one card.
 
     ``markup`` is how its text is shown: the card's own, else its deck's.
     On the driver connection: the study screen asks for it at every card.
     """
-    row = conn.connection.driver_connection.execute(_STUDY_CONTENT, (card_id_,)).fetchone()  # type: ignore[union-attr]
+    row = tx.db.execute(_STUDY_CONTENT, (card_id_,)).fetchone()
     if row is None:
         return None
     deck_slug, card_slug, front, back, tags, engine, errata, markup = row
@@ -117,13 +119,13 @@ def study_content(
             errata_from_json(errata), markup)
 
 
-def fronts(conn: Connection, card_ids: list[int]) -> dict[int, tuple[str, str]]:
+def fronts(tx: Transaction, card_ids: list[int]) -> dict[int, tuple[str, str]]:
     """card id -> (DECK/CARD, front), for listing a queue."""
     found: dict[int, tuple[str, str]] = {}
-    db = conn.connection.driver_connection
+    db = tx.db
     for start in range(0, len(card_ids), 500):
         chunk = card_ids[start:start + 500]
-        rows = db.execute(  # type: ignore[union-attr]
+        rows = db.execute(
             "SELECT c.id, d.slug || '/' || c.slug, c.front FROM card AS c "
             f"JOIN deck AS d ON d.id = c.deck_id WHERE c.id IN ({', '.join('?' * len(chunk))})",
             chunk,
@@ -164,7 +166,7 @@ _NEW = (
 
 
 def review_page(
-    conn: Connection,
+    tx: Transaction,
     today: date,
     *,
     after: QueueEntry | None = None,
@@ -184,7 +186,7 @@ def review_page(
     if after is not None:
         sql += " AND (due, deck_id, position, id) > (?5, ?6, ?7, ?8)"
         params += [after.due.isoformat(), after.deck_id, after.position, after.card_id]
-    db = conn.connection.driver_connection
+    db = tx.db
     fromiso, review = date.fromisoformat, QueueKind.REVIEW
     return [
         QueueEntry(cid, did, review, fromiso(due), position)
@@ -192,18 +194,18 @@ def review_page(
     ]
 
 
-def review_count(conn: Connection, today: date, deck_id_: int | None = None) -> int:
+def review_count(tx: Transaction, today: date, deck_id_: int | None = None) -> int:
     sql = f"SELECT count(*) FROM card WHERE due <= ?1 AND {_ACTIVE}"
     params: tuple[object, ...] = (today.isoformat(),)
     if deck_id_ is not None:
         sql += " AND deck_id = ?2"
         params += (deck_id_,)
-    db = conn.connection.driver_connection
+    db = tx.db
     return int(db.execute(sql, params).fetchone()[0])  # type: ignore[union-attr]
 
 
 def queue_candidates(
-    conn: Connection,
+    tx: Transaction,
     today: date,
     new_allowance: Mapping[int, int],
     deck_id_: int | None = None,
@@ -213,10 +215,11 @@ def queue_candidates(
     """The cards to study on ``today``: the first ``review_limit`` reviews
     (-1: all), the same-day repeats, and per deck at most
     ``new_allowance[deck]`` new cards in file order."""
-    entries = review_page(conn, today, limit=review_limit, deck_id_=deck_id_)
+    entries = review_page(tx, today, limit=review_limit, deck_id_=deck_id_)
     day = today.isoformat()
-    db = conn.connection.driver_connection
-    learning_sql, params = _LEARNING, (day,)
+    db = tx.db
+    learning_sql: str = _LEARNING
+    params: tuple[object, ...] = (day,)
     if deck_id_ is not None:
         learning_sql, params = learning_sql + " AND deck_id = ?2", (day, deck_id_)
     for cid, did, position in db.execute(learning_sql, params):  # type: ignore[union-attr]
@@ -229,7 +232,7 @@ def queue_candidates(
     return entries
 
 
-def new_seen_on(conn: Connection, day: date) -> dict[int, int]:
+def new_seen_on(tx: Transaction, day: date) -> dict[int, int]:
     """Per deck id: how many new cards had their first review on study day ``day``."""
     query = (
         select(card.c.deck_id, func.count())
@@ -237,10 +240,10 @@ def new_seen_on(conn: Connection, day: date) -> dict[int, int]:
         .where(log.c.study_day == day, log.c.kind == int(ReviewKind.NEW))
         .group_by(card.c.deck_id)
     )
-    return {deck_id_: count for deck_id_, count in conn.execute(query)}
+    return {deck_id_: count for deck_id_, count in tx.sql.execute(query)}
 
 
-def reviews_on(conn: Connection, day: date) -> dict[int, tuple[int, int, int]]:
+def reviews_on(tx: Transaction, day: date) -> dict[int, tuple[int, int, int]]:
     """Per deck id: (reviews, reviews graded >= 3, milliseconds spent) on study day ``day``."""
     query = (
         select(
@@ -253,10 +256,10 @@ def reviews_on(conn: Connection, day: date) -> dict[int, tuple[int, int, int]]:
         .where(log.c.study_day == day)
         .group_by(card.c.deck_id)
     )
-    return {row[0]: (row[1], row[2] or 0, row[3] or 0) for row in conn.execute(query)}
+    return {row[0]: (row[1], row[2] or 0, row[3] or 0) for row in tx.sql.execute(query)}
 
 
-def census(conn: Connection, today: date) -> dict[int, DeckCensus]:
+def census(tx: Transaction, today: date) -> dict[int, DeckCensus]:
     """Per deck id: card counts on study day ``today``."""
     active = and_(
         card.c.retired.is_(False),
@@ -265,7 +268,7 @@ def census(conn: Connection, today: date) -> dict[int, DeckCensus]:
     )
     learning = and_(card.c.repeat_pending.is_(True), card.c.last_review == today)
 
-    def count(condition: object) -> object:
+    def count(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))  # type: ignore[arg-type]
 
     query = (
@@ -282,11 +285,11 @@ def census(conn: Connection, today: date) -> dict[int, DeckCensus]:
         .group_by(card.c.deck_id)
     )
     return {
-        row[0]: DeckCensus(*(value or 0 for value in row[1:])) for row in conn.execute(query)
+        row[0]: DeckCensus(*(value or 0 for value in row[1:])) for row in tx.sql.execute(query)
     }
 
 
-def due_by(conn: Connection, day: date, deck_id_: int | None = None) -> int:
+def due_by(tx: Transaction, day: date, deck_id_: int | None = None) -> int:
     """Active seen cards whose due study day is on or before ``day``."""
     query = select(func.count()).select_from(card).where(
         card.c.retired.is_(False),
@@ -296,11 +299,11 @@ def due_by(conn: Connection, day: date, deck_id_: int | None = None) -> int:
     )
     if deck_id_ is not None:
         query = query.where(card.c.deck_id == deck_id_)
-    return int(conn.execute(query).scalar_one())
+    return int(tx.sql.execute(query).scalar_one())
 
 
 def search(
-    conn: Connection,
+    tx: Transaction,
     words: list[str],
     *,
     deck_id_: int | None = None,
@@ -319,4 +322,4 @@ def search(
     if not include_retired:
         query = query.where(card.c.retired.is_(False))
     query = query.order_by(deck.c.slug, card.c.position, card.c.id).limit(limit)
-    return [_stored_card(row) for row in conn.execute(query)]
+    return [_stored_card(row) for row in tx.sql.execute(query)]

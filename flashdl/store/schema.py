@@ -33,8 +33,19 @@ one by interval and ease; 6 dropped that card index again; 7 added ``deck.markup
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SCHEMA_VERSION = 7
@@ -44,18 +55,10 @@ QUEUE_INDEX_COLUMNS = (
     "due", "deck_id", "position", "retired", "suspended", "buried_until", "repeat_pending",
     "last_review",
 )
-QUEUE_INDEX_COLUMNS_V3 = (
-    "deck_id", "due", "position", "retired", "suspended", "buried_until", "repeat_pending",
-    "last_review",
-)
 # Statistics (schema 5): the review log's figures are read from indexes alone. Schema 5's card
-# index (these columns) was dropped in schema 6: every review had to move its entry, which cost
-# a third of a review's time, and the card figures read the table in 0.1 s without it.
-# Card counts and the interval/E-Factor histograms, grouped in this order without a sort:
-CARD_STATS_INDEX_COLUMNS = (
-    "retired", "interval", "ease", "suspended", "repeat_pending", "due", "last_review",
-    "buried_until", "deck_id",
-)
+# index (``ix_card_stats``, see ``migrations``) was dropped in schema 6: every review had to move
+# its entry, which cost a third of a review's time, and the card figures read the table in 0.1 s
+# without it.
 # Days of the review log with what is counted per day (totals, retention, typed answers):
 REVIEW_DAY_INDEX_COLUMNS = (
     "study_day", "kind", "grade", "interval_before", "duration_ms", "answer_correct", "card_id",
@@ -166,7 +169,8 @@ class SettingRow(Base):
     value: Mapped[str] = mapped_column(Text)  # JSON
 
 
-deck_table = DeckRow.__table__
-card_table = CardRow.__table__
-review_log_table = ReviewLogRow.__table__
-setting_table = SettingRow.__table__
+# Typed as the Tables they are (the ORM declares ``__table__`` as a FromClause).
+deck_table = cast(Table, DeckRow.__table__)
+card_table = cast(Table, CardRow.__table__)
+review_log_table = cast(Table, ReviewLogRow.__table__)
+setting_table = cast(Table, SettingRow.__table__)

@@ -6,9 +6,10 @@ import json
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert
 
+from flashdl.store.connection import Transaction
 from flashdl.store.schema import deck_table, setting_table
 
 
@@ -25,8 +26,8 @@ def _check(settings: Settings) -> None:
         raise ValueError("rollover_hour must be a whole number 0..23")
 
 
-def load_settings(conn: Connection) -> Settings:
-    stored = dict(conn.execute(select(setting_table.c.key, setting_table.c.value)).all())
+def load_settings(tx: Transaction) -> Settings:
+    stored = dict(tx.sql.execute(select(setting_table.c.key, setting_table.c.value)).all())
     values: dict[str, Any] = {}
     for field in fields(Settings):
         if field.name in stored:
@@ -34,19 +35,19 @@ def load_settings(conn: Connection) -> Settings:
     return Settings(**values)
 
 
-def save_settings(conn: Connection, current: Settings, **changes: Any) -> Settings:
+def save_settings(tx: Transaction, current: Settings, **changes: Any) -> Settings:
     """Store ``changes`` (field names of ``Settings``); returns the new settings."""
     updated = replace(current, **changes)
     _check(updated)
     for name in changes:
         statement = insert(setting_table).values(key=name, value=json.dumps(getattr(updated, name)))
-        conn.execute(statement.on_conflict_do_update(
+        tx.sql.execute(statement.on_conflict_do_update(
             index_elements=["key"], set_={"value": statement.excluded.value}
         ))
     return updated
 
 
-def set_deck_new_limit(conn: Connection, deck_id: int, limit: int | None) -> None:
+def set_deck_new_limit(tx: Transaction, deck_id: int, limit: int | None) -> None:
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise ValueError("a deck's new-card limit must be a whole number >= 0, or None")
-    conn.execute(deck_table.update().where(deck_table.c.id == deck_id).values(new_per_day=limit))
+    tx.sql.execute(deck_table.update().where(deck_table.c.id == deck_id).values(new_per_day=limit))

@@ -6,10 +6,10 @@ reads the log row by row into Python. The definitions (what is "learning",
 "correct", a "lapse", which cards count) are documented in
 ``flashdl.services.stats``; this module states them in SQL.
 
-Plain SQL on a sqlite3 connection, as in ``scheduling``: the store's own
-(``Store.dbapi`` inside ``Store.read()``), or one from ``open_reader``,
-which reads a database already at the current schema with the sqlite3
-module alone, so ``flashdl stats`` need not import SQLAlchemy. The
+Plain SQL on the transaction's DB-API connection (``tx.db``), as in
+``scheduling``: a ``Store.read()``, or a ``Reader.read()`` from
+``open_reader``, which reads a database already at the current schema with
+the sqlite3 module alone, so ``flashdl stats`` need not import SQLAlchemy. The
 statements are written for their query plans
 (``tests/stats/test_stats_plans.py`` checks them); the review log, ten times
 the size of the card table, is read from indexes alone:
@@ -40,20 +40,19 @@ it was made in). ``deck_id=None`` means every deck.
 from __future__ import annotations
 
 import json
-import sqlite3
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
 from flashdl.scheduler.sm2 import PASS_GRADE, ReviewKind
+from flashdl.store import connection
+from flashdl.store.connection import Reader, Transaction
 
 # The schema these statements are written for; a test ties it to schema.SCHEMA_VERSION,
 # so a schema change is checked against them. Kept here so that reading needs no schema
 # module (which needs SQLAlchemy).
 STATS_SCHEMA_VERSION = 7
-BUSY_TIMEOUT_MS = 30_000
 
 MATURE_INTERVAL = 21  # days: a card whose interval is at least this is mature (as Anki)
 CATEGORIES = ("new", "learning", "young", "mature", "suspended")
@@ -64,44 +63,15 @@ _LOG_IN_DECK = "AND +card_id IN (SELECT id FROM card WHERE deck_id = :deck_id)"
 _CARD_IN_DECK = "AND +deck_id = :deck_id"
 
 
-def open_reader(path: Path | str) -> sqlite3.Connection | None:
-    """A sqlite3 connection to read the flashdl database at ``path``, or None.
-
-    None when the file is missing, is not an SQLite database, or is not at
-    ``STATS_SCHEMA_VERSION``: then it needs ``open_store``, which creates,
-    upgrades or refuses it with the right message. Nothing is written
-    through this connection.
-    """
-    path = Path(path).expanduser()
-    if not path.is_file():
-        return None
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None)
-    except sqlite3.Error:
-        return None
-    try:
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if db.execute("PRAGMA user_version").fetchone()[0] == STATS_SCHEMA_VERSION:
-            return db
-    except sqlite3.DatabaseError:
-        pass
-    db.close()
-    return None
+def open_reader(path: Path | str) -> Reader | None:
+    """A plain ``Reader`` (no SQLAlchemy) of the database at ``path`` when it is at
+    ``STATS_SCHEMA_VERSION``; else None, and the caller opens it with ``open_store``."""
+    return connection.open_reader(path, STATS_SCHEMA_VERSION)
 
 
-@contextmanager
-def reading(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One read transaction on an ``open_reader`` connection: every query sees one snapshot."""
-    db.execute("BEGIN")
-    try:
-        yield db
-    finally:
-        db.execute("ROLLBACK")  # nothing was written
-
-
-def rollover_hour(db: sqlite3.Connection, default: int) -> int:
+def rollover_hour(tx: Transaction, default: int) -> int:
     """The ``rollover_hour`` setting (``flashdl.store.settings``), or ``default`` when unset."""
-    row = db.execute("SELECT value FROM setting WHERE key = 'rollover_hour'").fetchone()
+    row = tx.db.execute("SELECT value FROM setting WHERE key = 'rollover_hour'").fetchone()
     return default if row is None else int(json.loads(row[0]))
 
 
@@ -111,9 +81,9 @@ def _params(deck_id: int | None, **values: object) -> dict[str, object]:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
-def deck_ids(db: sqlite3.Connection) -> dict[str, int]:
+def deck_ids(tx: Transaction) -> dict[str, int]:
     """Every deck's id by its slug, in slug order."""
-    return dict(db.execute("SELECT slug, id FROM deck ORDER BY slug"))
+    return dict(tx.db.execute("SELECT slug, id FROM deck ORDER BY slug"))
 
 
 _CARD_STATES = """
@@ -127,7 +97,7 @@ GROUP BY interval, ease, suspended, repeat_pending
 
 
 def card_groups(
-    db: sqlite3.Connection,
+    tx: Transaction,
     *,
     today: date,
     deck_id: int | None,
@@ -154,7 +124,7 @@ def card_groups(
             key = (category, ease_bucket, interval_bucket)
             folded[key] = folded.get(key, 0) + count
 
-    rows = db.execute(sql, _params(deck_id, today=today))
+    rows = tx.db.execute(sql, _params(deck_id, today=today))
     for interval, ease, suspended, _pending, cards, seen, learning in rows:
         ease_bucket = bisect_right(ease_edges, ease)
         interval_bucket = bisect_right(interval_edges, interval)
@@ -181,14 +151,14 @@ GROUP BY day
 
 
 def due_forecast(
-    db: sqlite3.Connection, *, today: date, end: date, deck_id: int | None
+    tx: Transaction, *, today: date, end: date, deck_id: int | None
 ) -> list[tuple[date, int]]:
     """(day, cards due) for days in [today, end); overdue cards are counted on ``today``.
 
     Active scheduled cards only (not new, suspended or retired).
     """
     sql = _FORECAST.format(deck="" if deck_id is None else _CARD_IN_DECK)
-    rows = db.execute(sql, _params(deck_id, today=today, end=end))
+    rows = tx.db.execute(sql, _params(deck_id, today=today, end=end))
     return [(date.fromisoformat(day), n) for day, n in rows]
 
 
@@ -200,14 +170,14 @@ GROUP BY study_day
 
 
 def reviews_per_day(
-    db: sqlite3.Connection, *, first: date, last: date, deck_id: int | None
+    tx: Transaction, *, first: date, last: date, deck_id: int | None
 ) -> list[tuple[date, int, int]]:
     """(study day, reviews, reviews graded >= 3) for the days in [first, last] with reviews.
 
     Every logged review counts (new, review and drill).
     """
     sql = _PER_DAY.format(deck="" if deck_id is None else _LOG_IN_DECK)
-    rows = db.execute(sql, _params(deck_id, first=first, last=last))
+    rows = tx.db.execute(sql, _params(deck_id, first=first, last=last))
     return [(date.fromisoformat(day), n, correct) for day, n, correct in rows]
 
 
@@ -217,10 +187,10 @@ FROM review_log WHERE study_day = :day {{deck}}
 """
 
 
-def day_totals(db: sqlite3.Connection, *, day: date, deck_id: int | None) -> tuple[int, int, int, int]:
+def day_totals(tx: Transaction, *, day: date, deck_id: int | None) -> tuple[int, int, int, int]:
     """(reviews, graded >= 3, new cards seen, milliseconds spent) on study day ``day``."""
     sql = _DAY_TOTALS.format(deck="" if deck_id is None else _LOG_IN_DECK)
-    reviewed, correct, new_seen, spent = db.execute(sql, _params(deck_id, day=day)).fetchone()
+    reviewed, correct, new_seen, spent = tx.db.execute(sql, _params(deck_id, day=day)).fetchone()
     return reviewed, correct or 0, new_seen or 0, spent or 0
 
 
@@ -236,7 +206,7 @@ SELECT count(*) FROM run
 """
 
 
-def study_streak(db: sqlite3.Connection, *, today: date, deck_id: int | None) -> int:
+def study_streak(tx: Transaction, *, today: date, deck_id: int | None) -> int:
     """Consecutive study days with at least one review, ending today, or yesterday if
     there is none today yet (so the streak survives until the day is over).
 
@@ -244,8 +214,8 @@ def study_streak(db: sqlite3.Connection, *, today: date, deck_id: int | None) ->
     """
     deck = "" if deck_id is None else _LOG_IN_DECK
     for anchor in (today, today - timedelta(days=1)):
-        if db.execute(_HAS_REVIEWS.format(deck=deck), _params(deck_id, day=anchor)).fetchone()[0]:
-            return int(db.execute(_STREAK.format(deck=deck), _params(deck_id, anchor=anchor)).fetchone()[0])
+        if tx.db.execute(_HAS_REVIEWS.format(deck=deck), _params(deck_id, day=anchor)).fetchone()[0]:
+            return int(tx.db.execute(_STREAK.format(deck=deck), _params(deck_id, anchor=anchor)).fetchone()[0])
     return 0
 
 
@@ -259,14 +229,14 @@ WHERE study_day BETWEEN :first AND :last AND kind = {_REVIEW} {{deck}}
 
 
 def retention_counts(
-    db: sqlite3.Connection, *, first: date, last: date, deck_id: int | None
+    tx: Transaction, *, first: date, last: date, deck_id: int | None
 ) -> dict[bool, tuple[int, int]]:
     """{mature?: (reviews, graded >= 3)} over review-kind reviews on days in [first, last].
 
     A review is mature when the card's interval before it was >= 21 days.
     """
     sql = _RETENTION.format(deck="" if deck_id is None else _LOG_IN_DECK)
-    total, correct, mature, mature_correct = db.execute(
+    total, correct, mature, mature_correct = tx.db.execute(
         sql, _params(deck_id, first=first, last=last)
     ).fetchone()
     mature, mature_correct, correct = mature or 0, mature_correct or 0, correct or 0
@@ -300,7 +270,7 @@ LIMIT :limit
 
 
 def hardest_cards(
-    db: sqlite3.Connection, *, deck_id: int | None, limit: int, ease_below: int
+    tx: Transaction, *, deck_id: int | None, limit: int, ease_below: int
 ) -> list[tuple[str, str, int, int]]:
     """(deck slug, card slug, lapses, ease per-mille) of the hardest seen, non-retired cards.
 
@@ -313,13 +283,13 @@ def hardest_cards(
     """
     lapses = _LAPSES.format(deck="" if deck_id is None else _LOG_IN_DECK)
     params = _params(deck_id, limit=limit, floor=limit - 1)
-    rows = db.execute(_HARDEST.format(lapses=lapses), params).fetchall()
+    rows = tx.db.execute(_HARDEST.format(lapses=lapses), params).fetchall()
     if len(rows) < limit:
         params["floor"] = 1 << 62  # no floor: OFFSET past the end gives NULL
-        rows = db.execute(_HARDEST.format(lapses=lapses), params).fetchall()
+        rows = tx.db.execute(_HARDEST.format(lapses=lapses), params).fetchall()
     if len(rows) < limit:
         low = _LOW_EASE.format(deck="" if deck_id is None else "AND c.deck_id = :deck_id")
-        rows += db.execute(
+        rows += tx.db.execute(
             low, _params(deck_id, ease_below=ease_below, limit=limit - len(rows))
         ).fetchall()
     return rows
@@ -339,7 +309,7 @@ ORDER BY family
 
 
 def engine_attempts(
-    db: sqlite3.Connection, *, first: date, last: date, deck_id: int | None
+    tx: Transaction, *, first: date, last: date, deck_id: int | None
 ) -> list[tuple[str, int, int]]:
     """(engine family, attempts, right) over reviews on days in [first, last].
 
@@ -349,5 +319,5 @@ def engine_attempts(
     each card is read once, not once per review.
     """
     sql = _ENGINE.format(deck="" if deck_id is None else _LOG_IN_DECK)
-    rows = db.execute(sql, _params(deck_id, first=first, last=last))
+    rows = tx.db.execute(sql, _params(deck_id, first=first, last=last))
     return [(family, attempts, correct or 0) for family, attempts, correct in rows]

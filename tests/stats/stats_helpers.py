@@ -21,8 +21,8 @@ def add_deck(store: Store, deck_id: str, count: int, *, families: dict[int, str]
         )
         for i in range(count)
     )
-    with store.write():
-        sync_deck(store.dbapi, Deck(id=deck_id, name=f"Deck {deck_id}", cards=cards), None, 0)
+    with store.write() as tx:
+        sync_deck(tx, Deck(id=deck_id, name=f"Deck {deck_id}", cards=cards), None, 0)
 
 
 def grade(

@@ -20,7 +20,7 @@ from flashdl.store.migrations import MIGRATIONS
 def test_pragmas_and_parent_dirs(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "flashdl.sqlite3"
     with open_store(path) as store, store.read() as conn:
-        pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        pragma = lambda name: conn.sql.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
         assert pragma("journal_mode") == "wal"
         assert pragma("foreign_keys") == 1
         assert pragma("busy_timeout") >= 5000
@@ -147,8 +147,23 @@ def test_migration_is_atomic_per_step(old_db: Path, monkeypatch: pytest.MonkeyPa
 def _assert_replay_matches(store: Store) -> None:
     """Card state is a fold over the review log: replaying it gives the stored state."""
     with store.read() as conn:
-        ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM card")]
+        ids = [r[0] for r in conn.sql.exec_driver_sql("SELECT id FROM card")]
     for card_id in ids:
         details = browse.card_details(store, card_id)
         replayed = replay((r.study_day, r.grade) for r in details.history)
         assert replayed == details.state, details.card
+
+
+def test_old_migrations_are_frozen() -> None:
+    """Steps hold their DDL as written then: nothing but the version and the models for a new
+    database comes from ``schema``, whose constants describe today's schema."""
+    import ast
+
+    from flashdl.store import migrations as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    from_schema = {alias.name for node in ast.walk(tree)
+                   if isinstance(node, ast.ImportFrom) and node.module == "flashdl.store.schema"
+                   for alias in node.names}
+    assert from_schema == {"SCHEMA_VERSION", "Base"}
+    assert all(isinstance(statement, str) for step in MIGRATIONS for statement in step.statements)

@@ -1,6 +1,7 @@
 """The fast paths of a large history import give exactly what the reference paths give.
 
-- ``history.replay_into`` (flat values, SM-2 inlined) against ``history.replay``;
+- ``history.replay`` (SM-2 through ``sm2.replay_rows``, flat or as tuples) against
+  a slow loop of ``sm2.review`` with the import's policies applied by hand;
 - ``log_bulk.insert_log_rows`` (many rows per statement) against one row per statement.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from datetime import timedelta, timezone
+from datetime import date, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,10 @@ from transfer_helpers import deck_yaml, ok
 
 from flashdl.errors import InputError
 from flashdl.formats.revlog_csv import read_history
-from flashdl.services.exchange.history import day_function, iso_days, replay, replay_into
+from flashdl.scheduler import sm2
+from flashdl.services.exchange.history import day_function, iso_days, replay
 from flashdl.store import bulk, log_bulk
+from flashdl.store.connection import Transaction
 from flashdl.store.scheduling import INSERT_LOG
 
 
@@ -39,11 +42,30 @@ REVIEW = st.tuples(st.integers(0, 4 * 86_400_000), st.integers(0, 5), st.integer
                    st.one_of(st.none(), st.integers(0, 40)))
 
 
+def slow_rows(card_id: int, reviews: list[tuple[object, ...]], day_of: object) -> list[tuple[object, ...]]:
+    """One ``sm2.review`` a review; a day before the last review is moved onto it by hand."""
+    state, rows = sm2.CardState(), []
+    for ms, grade, duration, params, typed, correct, known in reviews:
+        day = date.fromordinal(known if known is not None else day_of(ms))  # type: ignore[operator]
+        if state.last_review is not None and day < state.last_review:
+            day = state.last_review
+        outcome = sm2.review(state, grade, day)  # type: ignore[arg-type]
+        before, after = outcome.before, outcome.after
+        iso = lambda d: None if d is None else d.isoformat()  # noqa: E731
+        rows.append((card_id, ms, day.isoformat(), grade, int(outcome.rating), int(outcome.kind),
+                     before.repetitions, after.repetitions, before.ease, after.ease, before.interval,
+                     after.interval, iso(before.due), iso(after.due), iso(before.last_review),
+                     int(before.repeat_pending), duration, params, typed, correct))
+        state = after
+    return rows
+
+
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.lists(REVIEW, min_size=1, max_size=40), st.sampled_from([None, 2, -3]))
-def test_flat_replay_is_replay(steps: list[tuple[int, int, int, int | None]], offset: int | None) -> None:
+def test_replay_is_the_slow_loop(steps: list[tuple[int, int, int, int | None]], offset: int | None) -> None:
     """Same-day repeats, clocks going back (known days out of order), cached and uncached
-    study days: ``replay_into`` writes ``replay``'s plain rows and state."""
+    study days: ``replay`` writes the slow loop's rows (flat: their first 17 values) and state."""
     start = 19_700 * 86_400_000
     reviews, moment = [], start
     for gap, grade, duration, day in steps:
@@ -52,18 +74,33 @@ def test_flat_replay_is_replay(steps: list[tuple[int, int, int, int | None]], of
                         None if day is None else 738_000 + day))
     tz = None if offset is None else timezone(timedelta(hours=offset))
     for day_of in (day_function(tz, 4), lambda ms: ms // 86_400_000):
-        rows, state = replay(9, reviews, day_of, iso_days(), plain=True)
+        expected = slow_rows(9, reviews, day_of)
+        rows: list[tuple[object, ...]] = []
+        state = replay(9, reviews, day_of, iso_days(), rows)  # type: ignore[arg-type]
+        assert rows == expected
+        last = expected[-1]
+        assert state == (last[7], last[9], last[11], last[13], last[2], int(last[3] < 4), 9)  # type: ignore[operator]
         flat: list[object] = ["before"]
-        assert replay_into(flat, 9, reviews, day_of, iso_days()) == state
-        assert flat == ["before", *(value for row in rows for value in row)]
+        assert replay(9, reviews, day_of, iso_days(), flat, plain=True) == state  # type: ignore[arg-type]
+        assert flat == ["before", *(value for row in rows for value in row[:17])]
 
 
-def test_a_due_date_past_9999_is_clamped_alike() -> None:
+def test_a_due_date_past_9999_is_clamped() -> None:
+    """Perfect reviews 400 days apart from year 8214: SM-2 until a due date would pass 9999,
+    then 9999-12-31 (the interval itself kept), where ``sm2.review`` refuses."""
     reviews = [(k * 86_400_000 * 400, 5, 0, None, None, None, None) for k in range(40)]
-    rows, state = replay(1, reviews, lambda ms: 3_000_000 + ms // 86_400_000, iso_days(), plain=True)
-    flat: list[object] = []
-    assert replay_into(flat, 1, reviews, lambda ms: 3_000_000 + ms // 86_400_000, iso_days()) == state
-    assert flat == [value for row in rows for value in row]
+    day_of = lambda ms: 3_000_000 + ms // 86_400_000  # noqa: E731
+    rows: list[tuple[object, ...]] = []
+    state = replay(1, reviews, day_of, iso_days(), rows)  # type: ignore[arg-type]
+    clamped = [row for row in rows if row[13] == "9999-12-31"]
+    assert clamped and rows[:len(rows) - len(clamped)] == slow_rows(1, reviews[:len(rows) - len(clamped)], day_of)
+    with pytest.raises(ValueError, match="past the year 9999"):
+        slow_rows(1, reviews[:len(rows) - len(clamped) + 1], day_of)
+    for before, row in zip(rows, rows[1:]):
+        if row[13] == "9999-12-31":
+            assert row[11] == -(-before[11] * before[9] // 1000)  # type: ignore[operator]  # ceil(I x EF)
+            assert row[12] == before[13]
+    assert state[3] == "9999-12-31"
 
 
 @pytest.mark.parametrize("count", [1, 199, 200, 201, 1000, 1234])
@@ -89,11 +126,11 @@ def test_many_rows_a_statement_write_what_one_a_statement_writes(
         expected = table()
         con.execute("ROLLBACK")
         con.execute("BEGIN")
-        log_bulk.insert_log_rows(con, special, [value for row in rows for value in row])
+        log_bulk.insert_log_rows(Transaction(con), special, [value for row in rows for value in row])
         assert table() == expected
         con.execute("ROLLBACK")
         with pytest.raises(ValueError):
-            log_bulk.insert_log_rows(con, [], [1, 2, 3])
+            log_bulk.insert_log_rows(Transaction(con), [], [1, 2, 3])
     finally:
         con.close()
 

@@ -29,7 +29,8 @@ def test_fast_replay_matches_sm2_review(steps: list[tuple[int, int]]) -> None:
     for gap, grade in steps:
         day += gap
         reviews.append(Incoming(reviewed_ms=day * 1000 + len(reviews), grade=grade, day=day))
-    rows, final = replay(7, reviews, lambda ms: ms // 1000, iso_days())
+    rows: list[tuple[object, ...]] = []
+    final = replay(7, reviews, lambda ms: ms // 1000, iso_days(), rows)
     state = sm2.CardState()
     for review, row in zip(reviews, rows):
         outcome = sm2.review(state, review.grade, date.fromordinal(review.day or 0))

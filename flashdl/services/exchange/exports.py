@@ -18,10 +18,10 @@ from flashdl.deck.model import MARKUP_MARKDOWN, Card, Deck
 from flashdl.errors import UsageError
 from flashdl.formats import anki_notetype
 from flashdl.formats.revlog_csv import ExportRow
-from flashdl.store import bulk as store_access
 from flashdl.services.exchange.files import atomic_output
-from flashdl.store.bulk import CardInfo, DeckInfo
 from flashdl.store import Store
+from flashdl.store import bulk as store_access
+from flashdl.store.bulk import CardInfo, DeckInfo
 from flashdl.store.records import engine_from_json, errata_from_json, text_day, to_ms
 
 FSRS_SUFFIX = ".fsrs.csv"
@@ -65,8 +65,7 @@ def _tags(text: str | None) -> tuple[str, ...]:
 
 
 def _load(store: Store, slug: str) -> tuple[DeckInfo, list[CardInfo]]:
-    with store.read():
-        db = store.dbapi
+    with store.read() as db:
         info = store_access.deck_info(db, slug)
         if info is None:
             known = ", ".join(store_access.deck_slugs(db)) or "none"
@@ -99,8 +98,8 @@ def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
     from flashdl.scheduler.sm2 import CardState
 
     by_card: dict[int, list[SavedReview]] = {}
-    with store.read():
-        for row in store_access.deck_reviews(store.dbapi, info.id):
+    with store.read() as db:
+        for row in store_access.deck_reviews(db, info.id):
             (_slug, card_id, ms, day, grade, rating, kind, n0, n1, e0, e1, i0, i1, due0, due1, last0,
              pending0, duration, params, typed, correct) = row
             study = text_day(day)
@@ -122,15 +121,10 @@ def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
 
 
 def export_apkg(store: Store, slug: str, out: Path, now: datetime) -> ExportResult:
-    with store_access.paused_gc():  # 100,000 rows and notes, no cycles among them
-        return _export_apkg(store, slug, out, now)
-
-
-def _export_apkg(store: Store, slug: str, out: Path, now: datetime) -> ExportResult:
+    # No paused_gc here: exporting 100,000 notes spends 0.03 s of its 1.3 s CPU in the collector.
     from flashdl.formats.anki_export import NoteSource, write_notes
 
-    with store.read():
-        db = store.dbapi
+    with store.read() as db:
         info = store_access.deck_info(db, slug)
         if info is None:
             known = ", ".join(store_access.deck_slugs(db)) or "none"
@@ -209,8 +203,8 @@ def export_revlog(store: Store, slug: str, out: Path) -> ExportResult:
             count[0] += 1
             yield row
 
-    with store.read(), atomic_output(out, mode="w") as handle:
-        rows = _export_rows(store_access.deck_reviews(store.dbapi, info.id), slug)
+    with store.read() as db, atomic_output(out, mode="w") as handle:
+        rows = _export_rows(store_access.deck_reviews(db, info.id), slug)
         for chunk in write_history(counted(rows), revlog_layout(out)):
             handle.write(chunk)  # type: ignore[arg-type]
     return ExportResult(slug, str(out), len(cards), count[0])

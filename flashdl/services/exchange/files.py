@@ -13,16 +13,16 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from flashdl.deck.files import decode_text, read_limited_bytes
-from flashdl.errors import InputError, SourcePosition, UsageError
+from flashdl.errors import UsageError
 
 MAX_TEXT_BYTES = 512 << 20  # a million-review history is ~60 MB
 
 
 @contextmanager
-def atomic_output(path: Path, *, mode: str = "wb") -> Iterator[IO[bytes] | IO[str]]:
+def atomic_output(path: Path, *, mode: str = "wb") -> Iterator[IO[Any]]:
     """A file to write; it becomes ``path`` only if the block completes."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -32,8 +32,9 @@ def atomic_output(path: Path, *, mode: str = "wb") -> Iterator[IO[bytes] | IO[st
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     temp = Path(temp_name)
     try:
-        kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
-        with os.fdopen(handle, mode, **kwargs) as out:
+        binary = "b" in mode
+        with os.fdopen(handle, mode, encoding=None if binary else "utf-8",
+                       newline=None if binary else "") as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
@@ -51,9 +52,3 @@ def read_text(path: Path, *, limit: int = MAX_TEXT_BYTES) -> str:
     """UTF-8 text (a BOM allowed, newlines normalised); other encodings are refused by name."""
     return decode_text(read_bytes(path, limit=limit), str(path))
 
-
-def check_readable(path: Path) -> None:
-    if not path.exists():
-        raise InputError("no such file", SourcePosition(str(path)))
-    if path.is_dir():
-        raise InputError("is a directory, not a file", SourcePosition(str(path)))

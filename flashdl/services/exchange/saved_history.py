@@ -8,17 +8,17 @@ other history import.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.history_json import SavedCard, SavedHistory
-from flashdl.store import bulk as store_access
 from flashdl.services.exchange.history import Incoming, restore_exact
+from flashdl.store import bulk as store_access
+from flashdl.store.connection import Transaction
 from flashdl.store.records import dump_json
 
 
-def split_saved(db: sqlite3.Connection, saved: list[tuple[SavedHistory, str]],
+def split_saved(db: Transaction, saved: list[tuple[SavedHistory, str]],
                 ids: dict[str, int]) -> tuple[dict[int, list[Incoming]], tuple[int, int]]:
     """Restore what can be restored exactly; return the rest as reviews to merge, and
     ``(cards, reviews)`` restored exactly."""
