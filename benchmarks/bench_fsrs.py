@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "scheduler"))
 
-from forgetting_model import synthetic_histories
+from forgetting_model import synthetic_histories  # noqa: E402 (tests/scheduler, put on the path above)
 
-from flashdl.scheduler import fsrs_tuning
+from flashdl.scheduler import fsrs_tuning  # noqa: E402
 
 TARGET_SECONDS = 5.0
 

@@ -150,7 +150,8 @@ class _DeckBuilder:
             self.warnings.append(SourceNote(
                 line - 1,
                 f"card number {self.lines[segment.start - 1]} does not continue the count after card "
-                f"{self._previous_number}: the card is numbered {segment.number}, the line kept in the answer before it",
+                f"{self._previous_number}: the card is numbered {segment.number}, "
+                "the line kept in the answer before it",
             ))
         elif not segment.written and self._numbered_seen:
             self.warnings.append(SourceNote(

@@ -152,5 +152,8 @@ def side_by_side(left: str, right: str, *, gap: int = 4, titles: tuple[str, str]
 
 
 def fits_side_by_side(left: str, right: str, width: int, gap: int = 4) -> bool:
-    widest = lambda text: max((len(line) for line in text.splitlines()), default=0)
-    return widest(left) + gap + widest(right) <= width
+    return _widest(left) + gap + _widest(right) <= width
+
+
+def _widest(text: str) -> int:
+    return max((len(line) for line in text.splitlines()), default=0)

@@ -221,7 +221,7 @@ def mixed_exports(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, str]]]:
             question = draw(st.lists(mixed_side_line, max_size=4))
             answer = draw(st.lists(mixed_side_line, max_size=6))
             head = ["Q"] if layout.startswith("unnumbered") else [str(number), "Q"]
-            written = [*head, *(l.source for l in question), "A", *(l.source for l in answer)]
+            written = [*head, *(line.source for line in question), "A", *(line.source for line in answer)]
             if layout.endswith("footer"):
                 written += FOOTER
                 open_tail = None

@@ -49,7 +49,7 @@ def test_sm2_prediction_is_srs_benchmarks_baseline() -> None:
     card = [(D0, 4), (D0 + timedelta(days=1), 4), (D0 + timedelta(days=10), 4)]
     table = review_table([card])
     assert sm2_predictions(table).tolist() == pytest.approx([0.9, 0.9 ** 1.5])
-    assert 0.9 ** 1.5 == pytest.approx(0.853815, abs=1e-6)
+    assert pytest.approx(0.853815, abs=1e-6) == 0.9 ** 1.5
 
 
 def test_fsrs_predictions_are_the_forgetting_curve_of_the_previous_state(histories: list) -> None:
