@@ -62,23 +62,37 @@ class Variant:
                 "answer": self.answer, "solution": self.solution}
 
 
+LIKE_ATTEMPTS = 20  # draws tried for a variant shaped like its card (most take the first)
+
+
+def _shaped_like(drawn: Mapping[str, Any], like: Mapping[str, Any], topic: tuple[str, ...]) -> dict[str, Any]:
+    """The drawn numbers under the card's question: the card's keys, its words, switches and topic."""
+    shaped = {key: drawn.get(key, like[key]) for key in like}
+    shaped.update({key: like[key] for key in like if isinstance(like[key], (bool, str)) or key in topic})
+    return shaped
+
+
 def generate_variant(name: str, seed: int, *, like: Mapping[str, Any] | None = None) -> Variant:
     """Same family, seed (and `like`) → the same variant on every machine.
 
-    `like` is a card's own params: the family's topic params (`Family.topic_params`, e.g. the
-    metric of a "What is the FPR?" card) are carried over from it, so fresh variants keep
-    asking the card's question; when the combination is invalid they are left as drawn.
+    `like` is a card's own params, and its variants ask the card's question with fresh numbers:
+    a variant has exactly the card's params (an optional param the card leaves out stays out, one
+    it sets is set), and the card's words and switches — its text and true/false params, e.g. the
+    metric of a "What is the FPR?" card, `bias: true` of a count its back works with biases — and
+    the family's topic params (`Family.topic_params`) are the card's. A draw that cannot take them
+    is drawn again from the next seeds (deterministically); after `LIKE_ATTEMPTS` the plain draw stands.
     """
     family = get_family(name)
     params = family.generate(np.random.default_rng(seed))
-    if like is not None:
-        pinned = {key: like[key] for key in family.topic_params if isinstance(like, Mapping) and key in like}
-        if pinned:
-            candidate = {**params, **pinned}
+    if isinstance(like, Mapping) and like:
+        for attempt in range(LIKE_ATTEMPTS):
+            drawn = params if attempt == 0 else family.generate(np.random.default_rng([seed, attempt]))
+            candidate = _shaped_like(drawn, like, family.topic_params)
             try:
                 family.solve(candidate)
-                params = candidate
             except EngineParamsError:
-                pass
+                continue
+            params = candidate
+            break
     return Variant(family=name, seed=seed, params=params, prompt=family.prompt(params),
                    answer=family.solve(params), solution=family.solution(params))

@@ -309,3 +309,33 @@ def test_the_answer_a_worked_solution_states_is_accepted(name: str) -> None:
 def test_tensors_read_with_channel_labels() -> None:
     text = "channel 1:\n  1 2\n  3 4\nChannel 2:\n  5 6\n  7 8"
     assert parse_array(text) == [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]
+
+
+def test_variants_like_a_card_ask_its_question_with_fresh_numbers() -> None:
+    """No optional param the card leaves out (bytes per value, groups, dilation…), its switches kept."""
+    card = {"height": 32, "width": 32, "channels": 3}
+    variants = [generate_variant("activation_memory", seed, like=card).params for seed in range(40)]
+    assert all(set(params) == set(card) for params in variants)
+    assert len({json.dumps(params) for params in variants}) > 5, "fresh numbers"
+    counted = {"in_channels": 3, "out_channels": 10, "kernel": [5, 5], "bias": True}
+    for seed in range(40):
+        params = generate_variant("conv2d_param_count", seed, like=counted).params
+        assert set(params) == set(counted) and params["bias"] is True
+
+
+def test_every_varying_bundled_card_keeps_its_question() -> None:
+    """Each bundled computed card with ``vary`` gets variants shaped like its own example."""
+    from flashdl.deck.files import bundled_decks_dir, deck_paths, load_deck_file
+
+    cards = [card for path in deck_paths([bundled_decks_dir()]) for card in load_deck_file(path).cards
+             if card.engine is not None and card.engine.vary]
+    assert len(cards) >= 40
+    for card in cards:
+        assert card.engine is not None
+        own = dict(card.engine.params)
+        for seed in range(12):
+            params = generate_variant(card.engine.family, seed, like=own).params
+            assert set(params) == set(own), (card.id, card.engine.family, params)
+            for key, value in own.items():
+                if isinstance(value, (bool, str)):
+                    assert params[key] == value, (card.id, key, params)
