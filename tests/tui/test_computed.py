@@ -22,7 +22,7 @@ def test_a_varying_card_draws_one_seed_per_review() -> None:
     second = exercise_for(card(EngineSpec("conv2d_param_count", PARAMS, vary=True)), seeds.__next__)
     assert first is not None and second is not None
     assert (first.seed, second.seed) == (11, 12) and first.varies
-    variant = generate_variant("conv2d_param_count", 11)
+    variant = generate_variant("conv2d_param_count", 11, like=PARAMS)  # the card's question, seed 11
     assert first.params == variant.params and first.prompt == variant.prompt
     assert first.answer == variant.answer and first.solution == variant.solution
 
