@@ -61,6 +61,7 @@ def test_the_computed_cards_the_review_added_are_there() -> None:
         "dl-xgb-bert/037": "rnn_param_count",
         "dl-xgb-bert/058": "embedding_param_count",
         "dl-xgb-bert/070": "rnn_param_count",
+        "dl-xgb-bert/074": "conv2d_forward",
         "dl-xgb-bert/076": "activation_memory",
         "dl-xgb-bert/078": "conv2d_output_size",
         "dl-xgb-bert/079": "conv2d_output_size",
@@ -153,12 +154,26 @@ def test_the_rgb_convolution_by_hand() -> None:
     assert DECKS["dl-xgb-bert"].card("080").back.endswith("[[6, 6], [1, 5]].")
 
 
+def test_the_greyscale_convolution_by_hand() -> None:
+    """dl-xgb-bert/074: a 3×3 filter slid over a 4×4 greyscale input, no flip, no padding."""
+    spec = DECKS["dl-xgb-bert"].card("074").engine
+    assert spec is not None
+    image, kernel = spec.params["input"], spec.params["kernel"]
+    by_hand = [[sum(image[i + a][j + b] * kernel[a][b] for a in range(3) for b in range(3)) for j in range(2)]
+               for i in range(2)]
+    assert by_hand == [[4, 9], [6, 3]]                     # the value the back states
+    assert get_family("conv2d_forward").solve(dict(spec.params)) == by_hand
+    assert DECKS["dl-xgb-bert"].card("074").back.endswith("the output is [[4, 9], [6, 3]].")
+
+
 NOTES = load_deck_file(CARDS / "csw182-notes.yaml", known_families=FAMILIES)
 NOTES_BY_HAND = {
     # v ← μv − ηg, w ← w + v from w = 1, v = 0, g = 0.5 twice: v = −0.05, −0.095
     "006": 1 - 0.05 - (0.9 * 0.05 + 0.1 * 0.5),
     # s = 0.01·0.5² = 0.0025, w = 1 − 0.01·0.5/√0.0025
     "008": 1 - 0.01 * 0.5 / 0.05,
+    # BatchNorm over 64 channels: one γ and one β each
+    "029": 2 * 64,
     # G = 4 then 8: w = 1 − 0.1·2/2 − 0.1·2/√8
     "009": 1 - 0.1 - 0.2 / math.sqrt(8),
     # boxes [0,0,4,4] and [2,2,6,6]: intersection 2·2, union 16 + 16 − 4
