@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -209,3 +210,48 @@ def test_curated_text_adds_no_markdown(deck: Deck, card: Card) -> None:
         assert _markup(getattr(card, side)) <= _markup(card.source_text(side)), side
     for erratum in card.errata:
         assert _markup(erratum.note) == 0
+
+
+def test_second_round_values_against_pytorch() -> None:
+    """The hand-worked values above, computed again by PyTorch itself (skipped without torch)."""
+    torch = pytest.importorskip("torch")
+
+    def stepped(optimizer: Any, grads: list[float], **settings: float) -> float:
+        theta = torch.nn.Parameter(torch.tensor([1.0], dtype=torch.float64))
+        opt = optimizer([theta], **settings)
+        for g in grads:
+            theta.grad = torch.tensor([g], dtype=torch.float64)
+            opt.step()
+        return float(theta.item())
+
+    def count(module: Any, drop: str = "") -> int:    # drop: skip PyTorch's second bias vectors
+        return sum(p.numel() for name, p in module.named_parameters() if not (drop and name.startswith(drop)))
+
+    momentum = stepped(torch.optim.SGD, [0.5, 0.5], lr=0.1, momentum=0.9)
+    rmsprop = stepped(torch.optim.RMSprop, [0.5], lr=0.01, alpha=0.99)
+    adagrad = stepped(torch.optim.Adagrad, [2, 2], lr=0.1)
+    bce = float(torch.nn.functional.binary_cross_entropy(torch.tensor([0.8]), torch.tensor([1.0])))
+    by_torch = {
+        ("dl-xgb-bert", "011"): bce,
+        ("dl-xgb-bert", "020"): momentum,
+        ("dl-xgb-bert", "027"): count(torch.nn.RNN(10, 20), drop="bias_hh"),
+        ("dl-xgb-bert", "028"): count(torch.nn.RNN(10, 20, num_layers=3)),
+        ("dl-xgb-bert", "037"): count(torch.nn.LSTM(10, 20), drop="bias_hh"),
+        ("dl-xgb-bert", "058"): count(torch.nn.Embedding(10000, 300)),
+        ("dl-xgb-bert", "070"): count(torch.nn.RNN(10, 20, bidirectional=True)),
+        ("dl-xgb-bert", "105"): rmsprop,
+    }
+    for key, value in by_torch.items():
+        assert math.isclose(value, SECOND_ROUND[key], rel_tol=1e-6), key
+    notes = {"006": momentum, "008": rmsprop, "009": adagrad, "029": count(torch.nn.BatchNorm2d(64)), "054": bce}
+    for card_id, value in notes.items():
+        assert math.isclose(value, NOTES_BY_HAND[card_id], rel_tol=1e-6), card_id
+    for card_id in ("074", "080"):
+        spec = DECKS["dl-xgb-bert"].card(card_id).engine
+        assert spec is not None
+        image = torch.tensor(spec.params["input"], dtype=torch.float64)
+        kernel = torch.tensor(spec.params["kernel"], dtype=torch.float64)
+        if image.dim() == 2:
+            image, kernel = image[None], kernel[None]
+        output = torch.nn.functional.conv2d(image[None], kernel[None])[0, 0]
+        assert output.tolist() == get_family("conv2d_forward").solve(dict(spec.params)), card_id
