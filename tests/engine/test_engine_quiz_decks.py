@@ -36,6 +36,7 @@ BY_HAND: dict[str, Any] = {
     "quiz-2/078": 128,                          # γ and β for 64 channels
     "quiz-2/079": 2 / 3,                        # 40 / (40 + 20)
     "quiz-2/080": 416,                          # (5·5 + 1)·16
+    "quiz-2/095": 1 - 0.1 * 2 / 2 - 0.1 * 2 / math.sqrt(8),   # Adagrad: G = 4 then 8, steps 0.1 and 0.0707
     "quiz-2/097": [16, 16],                     # ⌊(32 + 2 − 3)/2⌋ + 1
     "quiz-3/001": 8,                            # 1 + 2·1 + 1·1 + 2·2
     "quiz-3/026": [32, 32],                     # 32 + 2 − 3 + 1
@@ -61,7 +62,7 @@ def card(full_id: str) -> Any:
 
 
 def test_every_computed_card_has_a_hand_worked_value() -> None:
-    assert COMPUTED == sorted(BY_HAND)
+    assert sorted(BY_HAND) == COMPUTED
 
 
 @pytest.mark.parametrize("full_id", COMPUTED)
