@@ -150,7 +150,8 @@ _text = st.lists(
 ).map("".join)
 _ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,8}", fullmatch=True)
 _tags = st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True), max_size=3).map(tuple)
-_scalars = st.one_of(st.integers(-99, 99), st.booleans(), st.text(max_size=8),
+_scalars = st.one_of(st.integers(-99, 99), st.booleans(),
+                     st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=8),
                      st.floats(allow_nan=False, allow_infinity=False, width=32))
 _params = st.dictionaries(
     st.from_regex(r"[a-z_]{1,10}", fullmatch=True),

@@ -222,3 +222,41 @@ def test_a_collection_too_slow_to_read_is_stopped(populated: Path, tmp_path: Pat
     monkeypatch.setattr(anki_collection, "READ_SECONDS", -1)  # as if every read ran out of time
     monkeypatch.setattr(anki_collection, "PROGRESS_STEPS", 1)
     _refused(capsys, populated, "import", str(package), expect="takes too long")
+
+
+# -- deck files: never a traceback, nothing a round trip could change --------------------------
+
+def _deck_file(tmp_path: Path, *, front: str = '"q"', back: str = '"a"', card_id: str = '"1"',
+               extra: str = "") -> Path:
+    """A one-card deck whose fields are written as given (YAML source text, quotes included)."""
+    path = tmp_path / "hostile.yaml"
+    path.write_text(f"format: flashdl-deck/1\nid: hostile\nname: Hostile\ncards:\n"
+                    f"  - id: {card_id}\n    front: {front}\n    back: {back}\n{extra}", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fields, expect", [
+    ({"back": "9" * 5000}, "5000 digits is too long"),
+    ({"extra": "    engine: {family: conv2d_output_size, params: {input: 1e400}}\n"}, "not finite"),
+    ({"extra": "    engine: {family: conv2d_output_size, params: {input: -1e999}}\n"}, "not finite"),
+    ({"extra": "    engine: {family: conv2d_output_size, params: {input: " + "[" * 500 + "]" * 500
+      + "}}\n"}, "nested too deeply"),
+    ({"card_id": '"a\\n"'}, "must be letters, digits"),
+    ({"extra": '    tags: ["t\\n"]\n'}, "must be one word"),
+    ({"back": '"x\\x1fy"'}, "control character U+001F"),
+    ({"front": '"\\0"'}, "control character U+0000"),
+    ({"front": '"bell\\a"'}, "control character U+0007"),
+])
+def test_hostile_deck_files_are_refused_with_their_line(
+        fields: dict[str, str], expect: str, populated: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = _deck_file(tmp_path, **fields)
+    err = _refused(capsys, populated, "import", str(path), expect=expect)
+    assert f"{path}:" in err and "Traceback" not in err
+    code, out, err = run(capsys, "check", str(path))  # check agrees (its contract: exit 1)
+    assert code == 1 and expect in out + err and "Traceback" not in err, (out, err)
+
+
+def test_tabs_and_line_breaks_stay_allowed(db: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    ok(capsys, "import", str(_deck_file(tmp_path, front='"a\\tb\\r\\nc"')))
