@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from flashdl.bounded_json import PARAMS_MAX_DEPTH
 from flashdl.deck.model import DECK_FORMAT, Card, Deck, EngineSpec, Erratum
 from flashdl.deck.yaml_canonical import load_canonical
 from flashdl.deck.yaml_syntax import (
@@ -39,7 +40,7 @@ ENGINE_KEYS = ("family", "params", "vary")
 ERRATUM_KEYS = ("field", "original", "note")
 SIDES = ("front", "back")
 MAX_PARAM_NODES = 10_000  # far above any exam-sized matrix; stops alias bombs
-MAX_PARAM_DEPTH = 16  # a C×H×W tensor in a mapping is 4 levels; deeper nesting is an attack
+MAX_PARAM_DEPTH = PARAMS_MAX_DEPTH  # a C×H×W tensor in a mapping is 4 levels
 
 Path = tuple[Any, ...]
 

@@ -57,6 +57,8 @@ def test_solve_and_check_json() -> None:
     (commands.generate, {"family": "nope"}),
     (commands.solve, {"family": "linear_param_count", "params": "{not json"}),
     (commands.solve, {"family": "linear_param_count", "params": "[1, 2]"}),
+    (commands.solve, {"family": "linear_param_count", "params": "[" * 50_000}),
+    (commands.check, {"family": "linear_param_count", "params": '{"a": ' * 50_000, "answer": "1"}),
     (commands.solve, {"family": "linear_param_count", "params": '{"in_features": 3}'}),
     (commands.check, {"family": "linear_param_count", "params": '{"in_features": -3, "out_features": 2}', "answer": "1"}),
 ])
