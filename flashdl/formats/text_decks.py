@@ -14,19 +14,17 @@ one front are an error naming both lines.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from flashdl.deck.model import Card, Deck
+from flashdl.deck.yaml_deck import ID_PATTERN
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats import anki_notetype
 from flashdl.formats.anki_import import field_markdown, guid_slug, slug_for_deck
 from flashdl.formats.anki_text import TextNote, TextNotes
 from flashdl.formats.html_markdown import html_to_markdown
-
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass
@@ -82,7 +80,7 @@ def _own_card(note: TextNote, columns: dict[str, int], html: bool) -> tuple[str 
         front = field_markdown(front, data.get("front"), data.get("front_html"))
         back = field_markdown(back, data.get("back"), data.get("back_html"))
     deck_slug, _, card_id = note.fields[columns["Card"]].partition("/")
-    if not (_ID.match(deck_slug) and _ID.match(card_id)):
+    if not (ID_PATTERN.match(deck_slug) and ID_PATTERN.match(card_id)):
         deck_slug, card_id = "", guid_slug(note.guid) if note.guid else _text_id(front)
     tags = anki_notetype.tags_of(data) if data else None
     card = Card(id=card_id, front=front, back=back, tags=note.tags if tags is None else tags,
