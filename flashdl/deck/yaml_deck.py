@@ -366,6 +366,19 @@ def deck_from_mapping(data: Mapping[str, Any]) -> Deck:
         raise InputError(invalid.message) from None
 
 
+def card_text_problem(card: Card) -> str | None:
+    """A control character in a card's text (``control_problem``), naming the side; or None.
+
+    For readers of other formats (CSV, Anki): YAML text is checked as it is parsed.
+    """
+    for side, text in (("front", card.front), ("back", card.back),
+                       *(("erratum", e.original or "") for e in card.errata)):
+        problem = control_problem(text)
+        if problem is not None:
+            return f"{side}: {problem}"
+    return None
+
+
 def _no_control_characters(data: Mapping[str, Any]) -> None:
     """Text read by YAML is checked as it is parsed (``yaml_syntax``); data built by other
     readers is checked here, every string of it."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flashdl.deck.model import Card, Deck
-from flashdl.deck.yaml_deck import ID_PATTERN
+from flashdl.deck.yaml_deck import ID_PATTERN, card_text_problem
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.anki_collection import (
     AnkiCard,
@@ -152,6 +152,9 @@ class _DeckGroup:
             raise InputError(f"duplicate card id {card.id!r} in deck {self.name!r} (notes "
                              f"{self.seen[card.id]!r} and {note.guid!r})", SourcePosition(self.filename))
         self.seen[card.id] = note.guid
+        problem = card_text_problem(card)
+        if problem is not None:
+            raise InputError(f"note {note.guid!r}: {problem}", SourcePosition(self.filename))
         if deck_slug:
             self.slugs[deck_slug] = None
         self.cards.append(card)

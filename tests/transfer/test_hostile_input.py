@@ -527,3 +527,65 @@ def test_cloze_work_grows_linearly_with_the_field(unit: str, opener: str) -> Non
     small, large = seconds(100_000), seconds(1_000_000)
     assert large < 3.0  # generous: about 0.3 s here
     assert large < 30 * max(small, 1e-3), (small, large)
+
+
+# -- CSV export guards spreadsheets; flashdl's own CSV reads back exactly -------------------------
+
+_cells = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+_guarded_cells = st.one_of(_cells, st.tuples(st.sampled_from(list("=+-@\t\r'")), _cells).map("".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_guarded_cells, _guarded_cells, _guarded_cells), min_size=1, max_size=4),
+       st.sampled_from([",", "\t"]))
+def test_own_csv_round_trips_every_cell_exactly(rows: list[tuple[str, str, str]],
+                                                separator: str) -> None:
+    from flashdl.formats.anki_notetype import FIELDS
+    from flashdl.formats.anki_text import FORMULA_STARTS, parse_text_notes, write_text_notes
+
+    full = [(f"g{i}", front, back, solution, f"d/{i}", "{}", "t") for i, (front, back, solution)
+            in enumerate(rows)]
+    text = write_text_notes(("GUID", *FIELDS, "Tags"), full, separator=separator, guid_column=1,
+                            tags_column=len(FIELDS) + 2)
+    notes = parse_text_notes(text, "own.csv", separator=separator)
+    assert [note.fields[:3] for note in notes.notes] == [row for row in rows]
+    import csv
+
+    body = text.split("#columns:", 1)[1].split("\n", 1)[1]
+    for record in csv.reader(io.StringIO(body, newline=""), delimiter=separator):
+        assert not [cell for cell in record if cell[:1] in FORMULA_STARTS - {"'"}]  # no formula
+
+
+def test_csv_export_prefixes_formulas_and_reads_them_back(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deck = tmp_path / "sheet.yaml"
+    deck.write_text("format: flashdl-deck/1\nid: sheet\nname: Sheet\ncards:\n"
+                    "  - id: '1'\n    front: '=HYPERLINK(\"http://x\",\"y\")'\n    back: '-2+3'\n"
+                    "  - id: '2'\n    front: \"'quoted\"\n    back: '@SUM(A1)'\n"
+                    "  - id: '3'\n    front: \"\\tTab\"\n    back: '+1'\n", encoding="utf-8")
+    ok(capsys, "import", str(deck))
+    before = ok(capsys, "export", "sheet", "--format", "yaml", "--out", "-")
+    for fmt in ("csv", "tsv"):
+        out = tmp_path / f"sheet.{fmt}"
+        ok(capsys, "export", "sheet", "--format", fmt, "--out", str(out))
+        text = out.read_text(encoding="utf-8")
+        assert "'=HYPERLINK" in text and "'-2+3" in text and "''quoted" in text and "'@SUM" in text
+        ok(capsys, "import", str(out))
+        assert ok(capsys, "export", "sheet", "--format", "yaml", "--out", "-") == before
+
+
+@pytest.mark.parametrize("row, expect", [("front,back\x1fwith separator\n", "ctl.csv:2: card"),
+                                         ("front,\x07bell\n", "ctl.csv:2: card"),
+                                         ("front\x00,back\n", "binary file")])
+def test_control_characters_in_csv_are_refused_with_the_line(
+        row: str, expect: str, populated: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "ctl.csv"
+    path.write_text("ok front,ok back\n" + row, encoding="utf-8")
+    _refused(capsys, populated, "import", str(path), "--deck", "imported", expect=expect)
+
+
+def test_control_characters_in_anki_fields_are_refused(
+        populated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package = _hostile_package(tmp_path, "UPDATE notes SET flds = replace(flds, 'b', 'b' || char(11))")
+    _refused(capsys, populated, "import", str(package), expect="control character U+000B")
