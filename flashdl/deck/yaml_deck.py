@@ -22,6 +22,7 @@ from flashdl.bounded_json import PARAMS_MAX_DEPTH
 from flashdl.deck.model import DECK_FORMAT, Card, Deck, EngineSpec, Erratum
 from flashdl.deck.yaml_canonical import load_canonical
 from flashdl.deck.yaml_syntax import (
+    Progress,
     QuotedStr,
     control_problem,
     dump_yaml,
@@ -53,22 +54,27 @@ class _Invalid(Exception):
 
 
 def parse_deck(
-    text: str, filename: str, *, known_families: Collection[str] | None = None
+    text: str, filename: str, *, known_families: Collection[str] | None = None,
+    progress: Progress | None = None,
 ) -> Deck:
     """Parse and validate one deck file's text.
 
     ``known_families`` (when given) also rejects engine blocks naming a family
-    the engine does not have.
+    the engine does not have. ``progress`` (when given) is called now and then
+    with (characters read, characters in all), and with (n, n) once the deck
+    is read and validated: a million-card file takes tens of seconds.
     """
     if not text.strip():
         raise InputError("empty deck file (expected a mapping with id, name and cards)",
                          SourcePosition(filename, 1, 1))
     try:
         with _cyclic_gc_paused():
-            data = load_canonical(text)
+            data = load_canonical(text, progress)
             if data is None:  # not in flashdl's own layout: libyaml reads everything else
-                data = load_yaml(text)
+                data = load_yaml(text, progress)
             deck = _deck(data, known_families)
+            if progress is not None:
+                progress(len(text), len(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)

@@ -10,7 +10,7 @@ construct nothing but plain data: no Python tags, ever.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import yaml
@@ -184,26 +184,48 @@ def _too_long(text: str) -> str:
             "quote it to keep it as text")
 
 
-def load_yaml(text: str) -> Any:
+Progress = Callable[[int, int], None]
+"""Called now and then while a deck file is read: (characters read so far, characters in all)."""
+PROGRESS_EVENTS = 1 << 16  # libyaml events between two progress calls (a few ms of work)
+
+
+def load_yaml(text: str, progress: Progress | None = None) -> Any:
     """Parse YAML text into plain data; raises ``yaml.YAMLError`` with marks.
 
     Builds dicts and lists straight from libyaml's events: PyYAML's node
     graph and constructor cost four fifths of the time of a large deck, and
     deck files need none of what they offer (aliases, tags, complex keys).
+    ``progress``, when given, hears how far the parser has read.
     """
     parser = DeckLoader(text)
     try:
-        return _build(parser)
+        return _build(parser, progress, len(text))
     finally:
         parser.dispose()
 
 
-def _build(parser: Any) -> Any:
+def _reporting(get_event: Callable[[], Any], progress: Progress, total: int) -> Callable[[], Any]:
+    """``get_event`` telling ``progress`` the position every ``PROGRESS_EVENTS`` events
+    (a wrapper, so that reading without a callback costs nothing more)."""
+    count = 0
+
+    def get() -> Any:
+        nonlocal count
+        event = get_event()
+        count += 1
+        if count % PROGRESS_EVENTS == 0 and event is not None:
+            progress(event.start_mark.index, total)
+        return event
+
+    return get
+
+
+def _build(parser: Any, progress: Progress | None = None, total: int = 0) -> Any:
     stack: list[Any] = []
     keys: list[Any] = []
     root: Any = None
     documents = 0
-    get_event = parser.get_event
+    get_event = parser.get_event if progress is None else _reporting(parser.get_event, progress, total)
     scalar, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     while (event := get_event()) is not None:

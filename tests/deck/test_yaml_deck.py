@@ -197,3 +197,22 @@ def test_arbitrary_text_either_parses_or_raises_input_error(text: str) -> None:
         parse_deck(text, "fuzz.yaml")
     except InputError as error:
         assert error.file == "fuzz.yaml" and error.message
+
+
+# -- progress --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("layout", ["block", "flow"])
+def test_progress_is_reported_while_a_large_deck_is_read(layout: str) -> None:
+    from flashdl.deck.yaml_deck import dump_deck, parse_deck
+
+    deck = Deck(id="big", name="Big", cards=tuple(Card(f"{i}", f"q {i}", f"a {i}", ("t",))
+                                                  for i in range(30_000)))
+    text = dump_deck(deck)
+    if layout == "flow":  # one card per line in flow style: libyaml reads it all
+        text = "id: big\nname: Big\ncards:\n" + "".join(
+            f'- {{id: "{c.id}", front: "{c.front}", back: "{c.back}", tags: [t]}}\n' for c in deck.cards)
+    calls: list[tuple[int, int]] = []
+    assert parse_deck(text, "big.yaml", progress=lambda done, total: calls.append((done, total))) == deck
+    assert len(calls) >= 3 and calls[-1] == (len(text), len(text))
+    assert all(total == len(text) and 0 <= done <= total for done, total in calls)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
