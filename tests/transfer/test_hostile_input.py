@@ -589,3 +589,13 @@ def test_control_characters_in_anki_fields_are_refused(
         populated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     package = _hostile_package(tmp_path, "UPDATE notes SET flds = replace(flds, 'b', 'b' || char(11))")
     _refused(capsys, populated, "import", str(package), expect="control character U+000B")
+
+
+def test_deck_marker_nested_deep_is_ignored(populated: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    marker = "'<!--flashdl-deck ' || replace(printf('%.*c', 3000, '~'), '~', '{\"a\":') || '1}-->'"
+    package = _hostile_package(
+        tmp_path, "UPDATE col SET decks = json_set(decks, '$.\"' || (SELECT did FROM cards LIMIT 1)"
+                  f" || '\".desc', {marker})")
+    code, out, err = run(capsys, "import", str(package))
+    assert code == 0 and "Traceback" not in err, (out, err)
