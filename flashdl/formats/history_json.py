@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from flashdl import bounded_json
-from flashdl.deck.yaml_deck import ID_PATTERN
+from flashdl.deck.yaml_deck import ID_PATTERN, params_problem
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.review_bounds import (
     KINDS,
@@ -207,8 +207,12 @@ def _read_review(data: dict[str, Any], now_ms: int | None) -> SavedReview:
         raise _Refused(f"review kind {review.kind} unknown (0 new, 1 review, 2 drill)")
     if review.duration_ms < 0:
         raise _Refused(f"duration_ms {review.duration_ms} is negative")
-    if review.variant_params is not None and not isinstance(review.variant_params, dict):
-        raise _Refused("variant_params must be a JSON object")
+    if review.variant_params is not None:
+        if not isinstance(review.variant_params, dict):
+            raise _Refused("variant_params must be a JSON object")
+        problem = params_problem(review.variant_params)  # the rule for engine params in decks
+        if problem is not None:
+            raise _Refused(f"variant_params {problem}")
     if review.typed_answer is not None and not isinstance(review.typed_answer, str):
         raise _Refused("typed_answer must be text")
     return review

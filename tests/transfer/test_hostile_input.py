@@ -456,6 +456,7 @@ def test_a_sane_side_file_is_accepted(db: Path, tmp_path: Path,
     ({"card": "001\n"}, "is not a flashdl id"),
     ({"card": "\ud800"}, "lone surrogate"),
     ({"review": {"variant_params": json.loads("[" * 900 + "]" * 900)}}, "nested more than"),
+    ({"review": {"variant_params": {"kernel": float("inf")}}}, "not finite"),
 ])
 def test_side_files_are_held_to_the_same_bounds(
         fields: dict[str, object], expect: str, populated: Path, tmp_path: Path,
