@@ -266,18 +266,26 @@ def _schema11_types(db: sqlite3.Connection, member: str,
         decks_data: dict[str, Any] = bounded_json.loads(decks_text or "{}", max_depth=MAX_JSON_DEPTH)
         notetypes = {}
         for model in models.values():
-            fields = tuple(f["name"] for f in sorted(model["flds"], key=lambda f: f["ord"]))
-            templates = tuple(AnkiTemplate(t["name"], t.get("qfmt", ""), t.get("afmt", ""))
+            fields = tuple(_json_text(f["name"]) for f in sorted(model["flds"], key=lambda f: f["ord"]))
+            templates = tuple(AnkiTemplate(_json_text(t["name"]), _json_text(t.get("qfmt", "")),
+                                           _json_text(t.get("afmt", "")))
                               for t in sorted(model["tmpls"], key=lambda t: t["ord"]))
             notetypes[int(model["id"])] = AnkiNotetype(
                 int(model["id"]), str(model["name"]), model.get("type", 0) == CLOZE_KIND,
                 fields, templates)
         decks = {int(d["id"]): AnkiDeck(int(d["id"]), str(d["name"]), str(d.get("desc") or ""))
                  for d in decks_data.values()}
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as error:
         raise InputError(f"{member}: note types or decks are malformed ({error!r})",
                          SourcePosition(package)) from None
     return notetypes, decks
+
+
+def _json_text(value: object) -> str:
+    """A name or template in the note types' JSON: text, or the collection is malformed."""
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {value!r:.40}")
+    return value
 
 
 def _schema18_types(db: sqlite3.Connection) -> dict[int, AnkiNotetype]:

@@ -317,6 +317,10 @@ _NOTES_COLUMNS = "id, guid, mid, mod, usn, tags, sfld, csum, flags, data"
     (["CREATE VIEW v AS SELECT 1", "ALTER TABLE notes RENAME TO notes_stored",
       "CREATE VIEW notes AS SELECT * FROM notes_stored"], "'notes' is a view"),
     (["CREATE TRIGGER t AFTER UPDATE ON cards BEGIN SELECT 1; END"], "trigger"),
+    (["UPDATE col SET models = json_set(models, '$.\"' || (SELECT mid FROM notes LIMIT 1) || "
+      "'\".tmpls[0].qfmt', json('[1]'))"], "note types or decks are malformed"),
+    (["UPDATE col SET models = json_set(models, '$.\"' || (SELECT mid FROM notes LIMIT 1) || "
+      "'\".id', json('1e999'))"], "note types or decks are malformed"),
 ])
 def test_malformed_collections_are_refused(statements: list[str], expect: str, populated: Path,
                                            tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
