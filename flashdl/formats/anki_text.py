@@ -88,6 +88,10 @@ def parse_text_notes(text: str, filename: str, *, separator: str) -> TextNotes:
                          SourcePosition(filename, records[0][0]))
     if not headers and width == 3:
         special["tags"] = 3
+    for role, column in special.items():
+        if records and column > width:
+            raise InputError(f"#{role} column:{column} but the rows have {width} columns",
+                             SourcePosition(filename, records[0][0]))
     notes = tuple(_note(start, row, width, special, filename, separator) for start, row in records)
     field_columns = [i for i in range(1, width + 1) if i not in special.values()]
     columns = tuple(named[i - 1] if named else "" for i in field_columns)

@@ -144,6 +144,7 @@ def test_wrong_encoding_is_named(data: bytes, expect: str, populated: Path, tmp_
     ("q1," + "x" * 200_000 + "\n", 1, "field larger than field limit"),
     ("same front,a1\nother,a2\nsame front,a3\n", 3, "duplicate card"),
     ("only one column\n", 1, "expected 2 columns"),
+    ("#separator:Comma\n#tags column:9\nq1,a1\n", 3, "#tags column:9 but the rows have 2"),
 ])
 def test_bad_csv_names_the_line(text: str, line: int, expect: str, populated: Path, tmp_path: Path,
                                 capsys: pytest.CaptureFixture[str]) -> None:
