@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from transfer_helpers import deck_yaml, dump, ok, run
 
 
@@ -307,6 +306,12 @@ def _loose(table: str) -> list[str]:
 _NOTES_COLUMNS = "id, guid, mid, mod, usn, tags, sfld, csum, flags, data"
 
 
+def _set_model(path: str, value: str) -> str:
+    """SQL setting ``path`` of the notes' note type in ``col.models`` to the SQL ``value``."""
+    return (f"UPDATE col SET models = json_set(models, '$.\"' || (SELECT mid FROM notes LIMIT 1)"
+            f" || '\".{path}', {value})")
+
+
 @pytest.mark.parametrize("statements, expect", [
     (["DELETE FROM col"], "col table is empty"),
     ([*_loose("col"), "UPDATE col SET crt = NULL"], "col.crt is NULL"),
@@ -318,10 +323,8 @@ _NOTES_COLUMNS = "id, guid, mid, mod, usn, tags, sfld, csum, flags, data"
     (["CREATE VIEW v AS SELECT 1", "ALTER TABLE notes RENAME TO notes_stored",
       "CREATE VIEW notes AS SELECT * FROM notes_stored"], "'notes' is a view"),
     (["CREATE TRIGGER t AFTER UPDATE ON cards BEGIN SELECT 1; END"], "trigger"),
-    (["UPDATE col SET models = json_set(models, '$.\"' || (SELECT mid FROM notes LIMIT 1) || "
-      "'\".tmpls[0].qfmt', json('[1]'))"], "note types or decks are malformed"),
-    (["UPDATE col SET models = json_set(models, '$.\"' || (SELECT mid FROM notes LIMIT 1) || "
-      "'\".id', json('1e999'))"], "note types or decks are malformed"),
+    ([_set_model("tmpls[0].qfmt", "json('[1]')")], "note types or decks are malformed"),
+    ([_set_model("id", "json('1e999')")], "note types or decks are malformed"),
 ])
 def test_malformed_collections_are_refused(statements: list[str], expect: str, populated: Path,
                                            tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -547,7 +550,11 @@ _guarded_cells = st.one_of(_cells, st.tuples(st.sampled_from(list("=+-@\t\r'")),
 def test_own_csv_round_trips_every_cell_exactly(rows: list[tuple[str, str, str]],
                                                 separator: str) -> None:
     from flashdl.formats.anki_notetype import FIELDS
-    from flashdl.formats.anki_text import FORMULA_STARTS, parse_text_notes, write_text_notes
+    from flashdl.formats.anki_text import (
+        FORMULA_STARTS,
+        parse_text_notes,
+        write_text_notes,
+    )
 
     full = [(f"g{i}", front, back, solution, f"d/{i}", "{}", "t") for i, (front, back, solution)
             in enumerate(rows)]
