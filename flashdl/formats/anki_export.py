@@ -20,8 +20,19 @@ from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
 from flashdl.deck.model import Card, Deck
-from flashdl.formats.anki_notetype import (AFMT, CSS, FIELDS, NOTETYPE_ID, NOTETYPE_NAME, QFMT,
-                                           card_data, deck_marker, plain_card_data, tags_part)
+from flashdl.errors import InputError
+from flashdl.formats.anki_notetype import (
+    AFMT,
+    CSS,
+    FIELDS,
+    NOTETYPE_ID,
+    NOTETYPE_NAME,
+    QFMT,
+    card_data,
+    deck_marker,
+    plain_card_data,
+    tags_part,
+)
 from flashdl.formats.html_markdown import markdown_to_html, markdown_to_html_many
 
 SolutionFor = Callable[[Card], str | None]  # asked only of cards with an engine block
@@ -177,6 +188,11 @@ def _note_rows(first_id: int, deck: Deck, sources: Sequence[NoteSource],
             if solution:
                 solution = markdown_to_html(solution)
             data = card_data(card, position, (front_html, back_html), None if position else deck)
+        if "\x1f" in front_html or "\x1f" in back_html or "\x1f" in solution:
+            # Anki's field separator: the note would come back with other fields (a card
+            # stored before deck files refused control characters)
+            raise InputError(f"card {deck_id}/{card_id} holds U+001F, Anki's field separator; "
+                             "remove it from the card before exporting to Anki")
         append((first_id + position, note_guid(deck_id, card_id), texts[0],
                 f"{front_html}\x1f{back_html}\x1f{solution}\x1f{deck_id}/{card_id}\x1f{data}",
                 front_html))

@@ -612,3 +612,15 @@ def test_deck_marker_nested_deep_is_ignored(populated: Path, tmp_path: Path,
                   f" || '\".desc', {marker})")
     code, out, err = run(capsys, "import", str(package))
     assert code == 0 and "Traceback" not in err, (out, err)
+
+
+def test_apkg_export_refuses_anki_field_separator_in_a_stored_card() -> None:
+    """A card stored before control characters were refused: its .apkg would come back
+    with its fields shifted (the card retired), so the export says which card to fix."""
+    from flashdl.deck.model import Card, Deck
+    from flashdl.errors import InputError
+    from flashdl.formats.anki_export import write_package
+
+    deck = Deck(id="old", name="Old", cards=(Card(id="1", front="q", back="a\x1fb"),))
+    with pytest.raises(InputError, match="card old/1 holds U\\+001F"):
+        write_package([deck], io.BytesIO(), now_ms=1_700_000_000_000)
