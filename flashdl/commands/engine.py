@@ -97,13 +97,13 @@ def _family(name: str) -> Family:
 
 
 def _params(text: str) -> dict[str, Any]:
-    try:
-        params = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UsageError(f"--params is not valid JSON: {error}") from None
-    if not isinstance(params, dict):
-        raise UsageError("--params must be a JSON object, e.g. '{\"input\": [7, 7], \"kernel\": 3}'")
-    return params
+    from flashdl.engine import EngineParamsError
+    from flashdl.engine.params import load_params_json
+
+    try:  # bounded nesting: plain json.loads raises RecursionError on '[' * 50_000
+        return load_params_json(text)
+    except EngineParamsError as error:
+        raise UsageError(f"--params {error.detail}") from None
 
 
 def _engine_call(call: Any) -> Any:

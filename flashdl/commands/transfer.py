@@ -41,12 +41,12 @@ def _import_yaml(paths: list[Path], args: argparse.Namespace, ctx: Context) -> S
     if not decks:
         raise UsageError("no deck files (*.yaml, *.yml) found in the paths given")
     if getattr(args, "with_history", False):
-        return _apply(ctx, _with_side_files(decks))
+        return _apply(ctx, _with_side_files(decks, ctx))
     with ctx.open_store() as store:
         return sync_decks(store, decks, ctx.now())
 
 
-def _with_side_files(decks: list) -> PreparedImport:  # type: ignore[type-arg]
+def _with_side_files(decks: list, ctx: Context) -> PreparedImport:  # type: ignore[type-arg]
     """YAML decks plus the ``.history.json`` written next to each by ``export --with-history``."""
     from flashdl.services.exchange.exports import history_path_for
     from flashdl.services.exchange.imports import PreparedImport, load_history_side_file
@@ -55,7 +55,7 @@ def _with_side_files(decks: list) -> PreparedImport:  # type: ignore[type-arg]
     for _deck, path in decks:
         side = history_path_for(Path(path))
         if side.is_file():
-            prepared.saved.append(load_history_side_file(side))
+            prepared.saved.append(load_history_side_file(side, now=ctx.now()))
         else:
             prepared.notes.append(f"{path}: no history file {side.name} next to it")
     return prepared
@@ -77,21 +77,21 @@ def _import_sources(paths: list[Path], args: argparse.Namespace, ctx: Context) -
 def _import_apkg(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
     from flashdl.services.exchange.imports import load_apkg
 
-    return _apply(ctx, load_apkg(paths, args.deck, with_history=args.with_history))
+    return _apply(ctx, load_apkg(paths, args.deck, with_history=args.with_history, now=ctx.now()))
 
 
 def _import_text(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
     from flashdl.services.exchange.imports import load_revlog, load_text
 
     if all(_looks_like_revlog(path) for path in paths):
-        return _apply(ctx, load_revlog(paths, args.deck))
+        return _apply(ctx, load_revlog(paths, args.deck, now=ctx.now()))
     return _apply(ctx, load_text(paths, args.deck, "\t" if args.format == "tsv" else ","))
 
 
 def _import_revlog(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
     from flashdl.services.exchange.imports import load_revlog
 
-    return _apply(ctx, load_revlog(paths, args.deck))
+    return _apply(ctx, load_revlog(paths, args.deck, now=ctx.now()))
 
 
 def _import_txt(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:

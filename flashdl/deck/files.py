@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flashdl.deck.model import Deck
 from flashdl.deck.yaml_deck import parse_deck
+from flashdl.deck.yaml_syntax import Progress
 from flashdl.errors import InputError, SourcePosition
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024  # four times a 100,000-card deck
@@ -51,8 +52,11 @@ def decode_text(data: bytes, name: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_deck_file(path: Path, *, known_families: Collection[str] | None = None) -> Deck:
-    return parse_deck(read_text_file(path), str(path), known_families=known_families)
+def load_deck_file(path: Path, *, known_families: Collection[str] | None = None,
+                   progress: Progress | None = None) -> Deck:
+    """The deck in ``path``; ``progress`` as ``parse_deck`` calls it (for a progress line)."""
+    return parse_deck(read_text_file(path), str(path), known_families=known_families,
+                      progress=progress)
 
 
 def deck_paths(paths: Iterable[Path]) -> list[Path]:

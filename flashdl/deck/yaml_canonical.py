@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from flashdl.deck.yaml_syntax import load_yaml, resolve_plain
+from flashdl.deck.yaml_syntax import Progress, load_yaml, resolve_plain
 
 # Everything libyaml accepts as printable, minus the BOM and the characters it reads as line
 # breaks besides LF (CR, NEL, LS, PS), which this reader's line-based patterns do not know.
@@ -36,6 +36,7 @@ _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+/=-]*")
 _TRAILING_SPACE = re.compile(r"[ \t]\n")
 _PLAIN_TRAPS = re.compile(r": |:\n| #|\t|[ :]\n|[ :]$")
 _MAX_INDENT = 8
+PROGRESS_CARDS = 10_000  # cards between two progress calls
 _COMMENT_LINES = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)+")
 
 
@@ -81,7 +82,7 @@ class _Outside(Exception):
     """The text leaves the subset: libyaml reads it instead."""
 
 
-def load_canonical(text: str) -> dict[str, Any] | None:
+def load_canonical(text: str, progress: Progress | None = None) -> dict[str, Any] | None:
     """The plain data of a deck file, or ``None`` where libyaml must read it whole.
 
     ``None`` means only "not for this reader" (a broken file included): the
@@ -98,7 +99,7 @@ def load_canonical(text: str) -> dict[str, Any] | None:
     if end <= body_start or indent > _MAX_INDENT:
         return None  # `cards:` with nothing after it is null, which validation reports
     try:
-        cards = _cards(text, body_start, end, _layout(indent))
+        cards = _cards(text, body_start, end, _layout(indent), progress)
         data = load_yaml(text[:start] + "cards: []\n")
     except Exception:  # noqa: BLE001 - any doubt at all means: use the full parser
         return None
@@ -115,7 +116,8 @@ def _indent_at(text: str, pos: int) -> int:
     return stop - pos
 
 
-def _cards(text: str, pos: int, end: int, layout: _Layout) -> list[dict[str, Any]]:
+def _cards(text: str, pos: int, end: int, layout: _Layout,
+           progress: Progress | None = None) -> list[dict[str, Any]]:
     """The card list; cards outside the layout are read by libyaml one at a time.
 
     Splitting at ``- `` lines is sound because the list is a block sequence
@@ -130,6 +132,8 @@ def _cards(text: str, pos: int, end: int, layout: _Layout) -> list[dict[str, Any
     match = layout.card.match
     tags_of: dict[str, list[Any]] = {}  # a deck repeats a few tag lists on many cards
     while pos < end:
+        if progress is not None and len(cards) % PROGRESS_CARDS == 0:
+            progress(pos, len(text))
         found = match(text, pos, end)
         if found is not None and (found.end() == end or text.startswith(entry[1:], found.end())):
             try:

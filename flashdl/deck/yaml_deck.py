@@ -8,21 +8,31 @@ for line numbers it does not need.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
 import yaml
 
+from flashdl.bounded_json import PARAMS_MAX_DEPTH
 from flashdl.deck.model import DECK_FORMAT, MARKUP_MARKDOWN, MARKUPS, Card, Deck, EngineSpec, Erratum
 from flashdl.deck.yaml_canonical import load_canonical
-from flashdl.deck.yaml_syntax import QuotedStr, dump_yaml, iter_nodes, load_yaml, locate
+from flashdl.deck.yaml_syntax import (
+    Progress,
+    QuotedStr,
+    control_problem,
+    dump_yaml,
+    load_yaml,
+    locate,
+)
 from flashdl.errors import InputError, SourcePosition
 from flashdl.gc_pause import paused_gc
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-TAG_PATTERN = re.compile(r"^[^\s,]+$")
+# ``\Z``, never ``$``: ``$`` also matches before a final newline, so "a\n" would pass as "a".
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+TAG_PATTERN = re.compile(r"^[^\s,]+\Z")
 DECK_KEYS = ("format", "id", "name", "markup", "source", "description", "tags", "cards")
 CARD_KEYS = ("id", "front", "back", "tags", "markup", "engine", "errata")
 _PLAIN_CARD_KEYS = frozenset(("id", "front", "back", "tags"))
@@ -30,6 +40,7 @@ ENGINE_KEYS = ("family", "params", "vary")
 ERRATUM_KEYS = ("field", "original", "note")
 SIDES = ("front", "back")
 MAX_PARAM_NODES = 10_000  # far above any exam-sized matrix; stops alias bombs
+MAX_PARAM_DEPTH = PARAMS_MAX_DEPTH  # a C×H×W tensor in a mapping is 4 levels
 
 Path = tuple[Any, ...]
 
@@ -42,12 +53,15 @@ class _Invalid(Exception):
 
 
 def parse_deck(
-    text: str, filename: str, *, known_families: Collection[str] | None = None
+    text: str, filename: str, *, known_families: Collection[str] | None = None,
+    progress: Progress | None = None,
 ) -> Deck:
     """Parse and validate one deck file's text.
 
     ``known_families`` (when given) also rejects engine blocks naming a family
-    the engine does not have.
+    the engine does not have. ``progress`` (when given) is called now and then
+    with (characters read, characters in all), and with (n, n) once the deck
+    is read and validated: a million-card file takes tens of seconds.
     """
     if not text.strip():
         raise InputError("empty deck file (expected a mapping with id, name and cards)",
@@ -56,10 +70,12 @@ def parse_deck(
         # A large deck is millions of new objects and no cycles: parsing bench_deck_load.py's
         # 100,000-card deck takes 0.78 s CPU with the collector paused, 0.99 s without (median of 2).
         with paused_gc():
-            data = load_canonical(text)
+            data = load_canonical(text, progress)
             if data is None:  # not in flashdl's own layout: libyaml reads everything else
-                data = load_yaml(text)
+                data = load_yaml(text, progress)
             deck = _deck(data, known_families)
+            if progress is not None:
+                progress(len(text), len(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -171,15 +187,41 @@ def _engine(data: Any, path: Path, known_families: Collection[str] | None) -> En
         params = {}
     if not isinstance(params, dict) or not all(isinstance(key, str) for key in params):
         raise _Invalid(path + ("params",), "engine 'params' must be a mapping of names to values")
-    for count, node in enumerate(iter_nodes(params)):
-        if count > MAX_PARAM_NODES:
-            raise _Invalid(path + ("params",), "engine 'params' is far too large")
-        if not isinstance(node, (dict, list, str, int, float, bool)) and node is not None:
-            raise _Invalid(path + ("params",), f"engine 'params' holds a {type(node).__name__}")
+    problem = params_problem(params)
+    if problem is not None:
+        raise _Invalid(path + ("params",), f"engine 'params' {problem}")
     vary = data.get("vary", False)
     if not isinstance(vary, bool):
         raise _Invalid(path + ("vary",), "engine 'vary' must be true or false")
     return EngineSpec(family=family, params=params, vary=vary)
+
+
+def params_problem(params: Any) -> str | None:
+    """What makes engine params unusable (too large, too deep, not plain JSON data, a number
+    that is not finite such as ``1e400``), or None. One rule for decks, imports and the store."""
+    stack: list[tuple[Any, int]] = [(params, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_PARAM_NODES:
+            return f"is far too large (over {MAX_PARAM_NODES} values)"
+        if type(node) is dict or type(node) is list:
+            if depth > MAX_PARAM_DEPTH:
+                return f"is nested too deeply (over {MAX_PARAM_DEPTH} levels)"
+            items = node.items() if type(node) is dict else enumerate(node)
+            for key, value in items:
+                if type(node) is dict and type(key) is not str:
+                    return f"has a key {key!r} that is not text"
+                stack.append((value, depth + 1))
+        elif isinstance(node, float) and not math.isfinite(node):
+            return f"holds the number {node!r}, which is not finite (too large for a float?)"
+        elif isinstance(node, str):
+            if (text_problem := control_problem(node)) is not None:
+                return f"holds a {text_problem}"
+        elif not isinstance(node, (int, float, bool)) and node is not None:
+            return f"holds a {type(node).__name__}"
+    return None
 
 
 def _errata(data: Any, path: Path) -> tuple[Erratum, ...]:
@@ -327,6 +369,47 @@ def dump_deck(deck: Deck) -> str:
 def deck_from_mapping(data: Mapping[str, Any]) -> Deck:
     """Validate already-parsed data (e.g. from JSON) as a deck; errors carry no position."""
     try:
+        _no_control_characters(data)
         return _deck(dict(data), None)
     except _Invalid as invalid:
         raise InputError(invalid.message) from None
+
+
+def card_text_problem(card: Card) -> str | None:
+    """A control character in a card's text (``control_problem``), naming the side; or None.
+
+    For readers of other formats (CSV, Anki): YAML text is checked as it is parsed.
+    """
+    for side, text in (("front", card.front), ("back", card.back),
+                       *(("erratum", e.original or "") for e in card.errata)):
+        problem = control_problem(text)
+        if problem is not None:
+            return f"{side}: {problem}"
+    return None
+
+
+def _no_control_characters(data: Mapping[str, Any]) -> None:
+    """Text read by YAML is checked as it is parsed (``yaml_syntax``); data built by other
+    readers is checked here, every string of it."""
+    cards = data.get("cards")
+    for index, card in enumerate(cards if isinstance(cards, list) else ()):
+        if isinstance(card, dict):
+            for path, text in _strings(card, ()):
+                if (problem := control_problem(text)) is not None:
+                    where = ".".join(map(str, path))
+                    raise _Invalid(("cards", index), f"card {card.get('id')!r} {where}: {problem}")
+    for path, text in _strings({k: v for k, v in data.items() if k != "cards"}, ()):
+        if (problem := control_problem(text)) is not None:
+            raise _Invalid(path, f"deck {'.'.join(map(str, path))}: {problem}")
+
+
+def _strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
+    stack = [(path, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            yield where, item
+        elif isinstance(item, dict):
+            stack.extend((where + (key,), child) for key, child in item.items())
+        elif isinstance(item, list):
+            stack.extend((where + (i,), child) for i, child in enumerate(item))

@@ -10,7 +10,7 @@ construct nothing but plain data: no Python tags, ever.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import yaml
@@ -39,15 +39,16 @@ class CoreSchemaResolver(Resolver):
 
 
 _IMPLICIT = [
-    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
-    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
+    # ``\Z``, not ``$``: ``$`` also matches before a final newline.
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)\Z"), "tTfF"),
+    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)\Z"), ["~", "n", "N", ""]),
     # Leading zeros keep a scalar a string: card ids such as 082 stay "082".
-    ("tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), "-0123456789"),
+    ("tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)\Z"), "-0123456789"),
     (
         "tag:yaml.org,2002:float",
         re.compile(
-            r"^-?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
-            r"|^-?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+$"
+            r"^-?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z"
+            r"|^-?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+\Z"
         ),
         "-.0123456789",
     ),
@@ -75,7 +76,10 @@ class StrictConstructor(SafeConstructor):
         return super().construct_mapping(node, deep=deep)
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
-        return int(self.construct_scalar(node))
+        text = self.construct_scalar(node)
+        if len(text) > MAX_INT_DIGITS:
+            raise ConstructorError(None, None, _too_long(text), node.start_mark)
+        return int(text)
 
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
         return float(self.construct_scalar(node))
@@ -138,6 +142,19 @@ class DeckSyntaxError(yaml.MarkedYAMLError):
         super().__init__(problem=problem, problem_mark=mark)
 
 
+# Cc minus tab, LF and CR: invisible, and U+001F is Anki's field separator, NUL ends C strings.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_problem(text: str) -> str | None:
+    """Why ``text`` cannot be card text (a control character), or None."""
+    found = CONTROL_CHARS.search(text)
+    if found is None:
+        return None
+    return (f"control character U+{ord(found.group()):04X} in text (deck text may hold tabs and "
+            "line breaks, but no other control characters)")
+
+
 _PLAIN_TAGS = {None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _NO_KEY = object()
 
@@ -148,6 +165,7 @@ _WORDS = {
     **dict.fromkeys(("~", "null", "Null", "NULL", ""), None),
 }
 _INT = _IMPLICIT[2][1]
+MAX_INT_DIGITS = 1000  # Python refuses int() of more than 4300 digits; no deck needs a tenth
 _FLOAT = _IMPLICIT[3][1]
 
 
@@ -158,32 +176,61 @@ def resolve_plain(text: str) -> Any:
     if text[0] not in "-.0123456789":
         return text  # the common case: ordinary words
     if _INT.match(text):
+        if len(text) > MAX_INT_DIGITS:
+            raise ValueError(_too_long(text))
         return int(text)
     if _FLOAT.match(text):
         return float(text)
     return text
 
 
-def load_yaml(text: str) -> Any:
+def _too_long(text: str) -> str:
+    return (f"a number with {len(text)} digits is too long (at most {MAX_INT_DIGITS}); "
+            "quote it to keep it as text")
+
+
+Progress = Callable[[int, int], None]
+"""Called now and then while a deck file is read: (characters read so far, characters in all)."""
+PROGRESS_EVENTS = 1 << 16  # libyaml events between two progress calls (a few ms of work)
+
+
+def load_yaml(text: str, progress: Progress | None = None) -> Any:
     """Parse YAML text into plain data; raises ``yaml.YAMLError`` with marks.
 
     Builds dicts and lists straight from libyaml's events: PyYAML's node
     graph and constructor cost four fifths of the time of a large deck, and
     deck files need none of what they offer (aliases, tags, complex keys).
+    ``progress``, when given, hears how far the parser has read.
     """
     parser = DeckLoader(text)
     try:
-        return _build(parser)
+        return _build(parser, progress, len(text))
     finally:
         parser.dispose()
 
 
-def _build(parser: Any) -> Any:
+def _reporting(get_event: Callable[[], Any], progress: Progress, total: int) -> Callable[[], Any]:
+    """``get_event`` telling ``progress`` the position every ``PROGRESS_EVENTS`` events
+    (a wrapper, so that reading without a callback costs nothing more)."""
+    count = 0
+
+    def get() -> Any:
+        nonlocal count
+        event = get_event()
+        count += 1
+        if count % PROGRESS_EVENTS == 0 and event is not None:
+            progress(event.start_mark.index, total)
+        return event
+
+    return get
+
+
+def _build(parser: Any, progress: Progress | None = None, total: int = 0) -> Any:
     stack: list[Any] = []
     keys: list[Any] = []
     root: Any = None
     documents = 0
-    get_event = parser.get_event
+    get_event = parser.get_event if progress is None else _reporting(parser.get_event, progress, total)
     scalar, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     while (event := get_event()) is not None:
@@ -194,11 +241,16 @@ def _build(parser: Any) -> Any:
                     f"tag {event.tag!r} is not allowed: deck files hold plain data only",
                     event.start_mark,
                 )
-            value: Any = (
-                resolve_plain(event.value)
-                if event.implicit[0]  # plain (unquoted, untagged)
-                else event.value
-            )
+            if event.implicit[0]:  # plain (unquoted, untagged)
+                try:
+                    value: Any = resolve_plain(event.value)
+                except ValueError as error:  # a number too long to convert
+                    raise DeckSyntaxError(str(error), event.start_mark) from None
+            else:
+                value = event.value
+                # Only escapes ("\x1f") bring control characters: libyaml refuses them raw.
+                if event.style == '"' and (problem := control_problem(value)) is not None:
+                    raise DeckSyntaxError(problem, event.start_mark)
         elif kind is map_start or kind is seq_start:
             if event.tag not in _PLAIN_TAGS:
                 raise DeckSyntaxError(f"tag {event.tag!r} is not allowed", event.start_mark)
@@ -253,7 +305,7 @@ def locate(text: str, path: tuple[str | int, ...]) -> tuple[int, int] | None:
     """
     try:
         node = yaml.compose(text, Loader=DeckLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # PyYAML's composer recurses per nesting level
         return None
     mark = node.start_mark if node is not None else None
     for step in path:

@@ -151,10 +151,14 @@ class _ExpressionReader:
                 value = value * right
         return value
 
-    def unary(self) -> Number:
+    def _enter(self) -> None:
+        """Every path that recurses passes here, so no answer can exhaust the stack."""
         self.depth += 1
         if self.depth > MAX_DEPTH * 4:
             raise AnswerParseError("expression nested too deeply")
+
+    def unary(self) -> Number:
+        self._enter()
         if self.peek() in ("+", "-"):
             operator = self.take()[1]
             value = self.unary()
@@ -179,7 +183,9 @@ class _ExpressionReader:
             number = self.sum()
             self.expect(")")
         elif value == "√":
+            self._enter()
             number = _apply("sqrt", self.atom())
+            self.depth -= 1
         elif kind == "name":
             self.expect("(")
             argument = self.sum()

@@ -6,13 +6,13 @@ C-channel tensors with channels separated by a blank line, `;;` or one more brac
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flashdl import bounded_json
 from flashdl.engine.answer_parse import (
     LITERAL_RE,
     MAX_DEPTH,
@@ -41,8 +41,8 @@ def parse_array(text: str) -> Nested:
         raise AnswerParseError("empty answer")
     if cleaned[0] == "[" and _JSON_INTS_RE.fullmatch(cleaned):
         try:   # nested lists of whole numbers, as `expected` is written: read at C speed
-            value = json.loads(cleaned)
-        except ValueError:
+            value = bounded_json.loads(cleaned, max_depth=MAX_DEPTH)
+        except ValueError:   # too deep included: the bracket reader names the problem
             value = None
         if value is not None and value != []:
             _check_size(value)

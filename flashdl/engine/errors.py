@@ -13,6 +13,7 @@ class EngineParamsError(EngineError, ValueError):
     def __init__(self, param: str, message: str) -> None:
         super().__init__(f"param {param!r}: {message}")
         self.param = param
+        self.detail = message
 
 
 class UnknownFamilyError(EngineError, LookupError):

@@ -16,12 +16,14 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from flashdl import bounded_json
 from flashdl.engine.errors import EngineParamsError
 
 MAX_SIDE = 64          # largest matrix side or size accepted from params
 MAX_EXTENT = 100_000   # largest size/kernel/stride in size-formula families
 MAX_LIST = 256         # longest list param (scores, layers, logits…)
 MAX_INT_ENTRY = 10**6  # integer entries keep sums of products far from int64 overflow
+MAX_RANK = 8          # nesting of an array param (a tensor is 3)
 MAX_CACHED = 256       # memoised readings of params (each a few matrices at most)
 _PICKLE_PROTOCOL = 5
 _MISSING: Any = object()
@@ -148,13 +150,32 @@ def read_number_list(params: Mapping[str, Any], name: str, *, default: Any = _MI
     return [check_number(name, item, minimum=minimum, maximum=maximum) for item in value]
 
 
-def nested_shape(name: str, value: Any) -> tuple[int, ...]:
+def load_params_json(text: str) -> dict[str, Any]:
+    """Params typed as JSON (``--params``): an object nested at most ``PARAMS_MAX_DEPTH`` levels.
+
+    ``json.loads`` alone raises ``RecursionError`` on ``'[' * 50_000``.
+    """
+    try:
+        params = bounded_json.loads(text, max_depth=bounded_json.PARAMS_MAX_DEPTH)
+    except bounded_json.JSONTooDeepError as error:
+        raise EngineParamsError("params", f"is {error}") from None
+    except ValueError as error:
+        raise EngineParamsError("params", f"is not valid JSON: {error}") from None
+    if not isinstance(params, dict):
+        raise EngineParamsError("params", "must be a JSON object, e.g. "
+                                          "'{\"input\": [7, 7], \"kernel\": 3}'")
+    return params
+
+
+def nested_shape(name: str, value: Any, depth: int = 1) -> tuple[int, ...]:
     """Shape of a rectangular nested list; a ragged one is named by the row that differs."""
     if not isinstance(value, (list, tuple)):
         return ()
+    if depth > MAX_RANK:
+        raise EngineParamsError(name, f"nested more than {MAX_RANK} levels deep")
     if not value or len(value) > MAX_SIDE:
         raise EngineParamsError(name, f"each side must be between 1 and {MAX_SIDE}")
-    shapes = [nested_shape(name, item) for item in value]
+    shapes = [nested_shape(name, item, depth + 1) for item in value]
     for index, shape in enumerate(shapes[1:], start=2):
         if shape != shapes[0]:
             raise EngineParamsError(name, f"not rectangular: item {index} has shape "

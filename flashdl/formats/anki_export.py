@@ -22,6 +22,7 @@ from typing import BinaryIO
 from genanki.util import guid_for
 
 from flashdl.deck.model import MARKUP_PLAIN, Card, Deck
+from flashdl.errors import InputError
 from flashdl.formats.anki_notetype import (
     AFMT,
     CSS,
@@ -163,6 +164,11 @@ def _note_rows(first_id: int, deck: Deck, sources: Sequence[NoteSource],
             if solution:
                 solution = markdown_to_html(solution)
             data = card_data(card, position, (front_html, back_html), None if position else deck)
+        if "\x1f" in front_html or "\x1f" in back_html or "\x1f" in solution:
+            # Anki's field separator: the note would come back with other fields (a card
+            # stored before deck files refused control characters)
+            raise InputError(f"card {deck_id}/{card_id} holds U+001F, Anki's field separator; "
+                             "remove it from the card before exporting to Anki")
         append((first_id + position, note_guid(deck_id, card_id), texts[0],
                 f"{front_html}\x1f{back_html}\x1f{solution}\x1f{deck_id}/{card_id}\x1f{data}",
                 front_html))

@@ -21,6 +21,7 @@ import json
 import re
 from typing import Any
 
+from flashdl import bounded_json
 from flashdl.deck.model import MARKUP_MARKDOWN, MARKUPS, Card, Deck, EngineSpec, Erratum
 
 NOTETYPE_NAME = "flashdl"
@@ -162,12 +163,15 @@ def deck_marker(deck: Deck) -> str:
     return f"<!--flashdl-deck {text}-->"
 
 
+MARKER_MAX_DEPTH = 8  # {"tags": [...]} is two levels
+
+
 def read_deck_marker(description: str) -> dict[str, Any]:
     match = _DECK_MARKER.search(description or "")
     if not match:
         return {}
-    try:
-        data = json.loads(match.group(1))
+    try:  # an Anki deck's description is anyone's text: bounded like every foreign JSON
+        data = bounded_json.loads(match.group(1), max_depth=MARKER_MAX_DEPTH)
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}

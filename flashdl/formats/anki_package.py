@@ -11,21 +11,33 @@ cards can refer to them.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from flashdl import bounded_json
 from flashdl.errors import InputError, SourcePosition
-from flashdl.formats.anki_collection import AnkiCollection, proto_fields, proto_items, read_collection
-from flashdl.formats.safe_zip import CHUNK, DEFAULT_LIMITS, SafeZip, ZipLimits, bounded_zstd
+from flashdl.formats.anki_collection import (
+    AnkiCollection,
+    proto_fields,
+    proto_items,
+    read_collection,
+)
+from flashdl.formats.safe_zip import (
+    CHUNK,
+    DEFAULT_LIMITS,
+    SafeZip,
+    ZipLimits,
+    bounded_zstd,
+)
 
 LEGACY_1, LEGACY_2, LATEST = 1, 2, 3
 MEMBER_FOR_LAYOUT = {LEGACY_1: "collection.anki2", LEGACY_2: "collection.anki21",
                      LATEST: "collection.anki21b"}
 MAX_ZSTD_RATIO = 500  # SQLite pages compress well, but not this well
 MAX_MEDIA_MAP_BYTES = 64 << 20
+MAX_MEDIA_MAP_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -97,13 +109,13 @@ def _unzstd_file(packed: Path, target: Path, name: str, member: str, limit: int)
 def _media_names(archive: SafeZip, layout: int) -> tuple[str, ...]:
     if "media" not in archive:
         return ()
-    raw = archive.read("media")
+    raw = archive.read("media", limit=MAX_MEDIA_MAP_BYTES)  # either layout: the same cap
     if layout == LATEST:
         data = bounded_zstd(raw, archive.name, "media", limit=MAX_MEDIA_MAP_BYTES)
         return tuple(_media_entry_names(data))
-    try:
-        mapping = json.loads(raw.decode("utf-8") or "{}")
-    except (UnicodeDecodeError, ValueError) as error:
+    try:  # {"0": "name.jpg", ...}: one level deep
+        mapping = bounded_json.loads(raw.decode("utf-8") or "{}", max_depth=MAX_MEDIA_MAP_DEPTH)
+    except ValueError as error:  # UnicodeDecodeError and too deep included
         raise archive.error(f"member 'media' is not a JSON media map ({error})") from None
     if not isinstance(mapping, dict):
         raise archive.error("member 'media' is not a JSON media map")

@@ -11,7 +11,10 @@ error naming its line, never a silently shifted card.
 Writing: the columns of flashdl's Anki note type (see ``anki_notetype``), so
 a file written here imports into Anki onto the notes a flashdl .apkg made
 (same GUIDs), and back into flashdl without loss (``#html:false``: the text
-is the Markdown itself).
+is the Markdown itself). Spreadsheets run a cell starting with ``=``, ``+``,
+``-``, ``@``, tab or CR as a formula, so such a cell is written with a ``'``
+in front (as is one starting with ``'``); reading a file in flashdl's own
+layout (``is_own_layout``) removes exactly that one ``'`` again.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ SEPARATOR_WORDS = {value: key.capitalize() for key, value in SEPARATOR_NAMES.ite
 COLUMN_KEYS = {"guid column": "guid", "tags column": "tags", "deck column": "deck",
                "notetype column": "notetype"}
 MAX_FIELDS = 64
+FORMULA_STARTS = frozenset("=+-@\t\r'")  # the first characters guarded on export
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ def parse_text_notes(text: str, filename: str, *, separator: str) -> TextNotes:
     special = {role: _column(headers[key], key, filename)
                for key, role in COLUMN_KEYS.items() if key in headers}
     named = _split_names(headers["columns"], separator) if "columns" in headers else None
+    guarded = is_own_layout(named or ())
     body = "\n".join(lines[first:])
     reader = csv.reader(io.StringIO(body), delimiter=separator, quotechar='"', doublequote=True,
                         strict=True, skipinitialspace=False)
@@ -74,7 +79,7 @@ def parse_text_notes(text: str, filename: str, *, separator: str) -> TextNotes:
             if len(row) > MAX_FIELDS:
                 raise InputError(f"{len(row)} fields in one row (at most {MAX_FIELDS})",
                                  SourcePosition(filename, start))
-            records.append((start, row))
+            records.append((start, [_unguard(cell) for cell in row] if guarded else row))
     except csv.Error as error:
         raise InputError(f"malformed CSV record ({error})", SourcePosition(filename, line)) from None
     width = len(named) if named else (len(records[0][1]) if records else 2)
@@ -83,6 +88,10 @@ def parse_text_notes(text: str, filename: str, *, separator: str) -> TextNotes:
                          SourcePosition(filename, records[0][0]))
     if not headers and width == 3:
         special["tags"] = 3
+    for role, column in special.items():
+        if records and column > width:
+            raise InputError(f"#{role} column:{column} but the rows have {width} columns",
+                             SourcePosition(filename, records[0][0]))
     notes = tuple(_note(start, row, width, special, filename, separator) for start, row in records)
     field_columns = [i for i in range(1, width + 1) if i not in special.values()]
     columns = tuple(named[i - 1] if named else "" for i in field_columns)
@@ -174,6 +183,24 @@ def write_text_notes(columns: Sequence[str], rows: Iterable[Sequence[str]], *, s
     out.write("#columns:")
     writer.writerow(columns)
     for row in rows:
-        # a record starting with "#" would read as a header line: quote it
-        (quoted if row and row[0].startswith("#") else writer).writerow(row)
+        row = [_guard(cell) for cell in row]
+        # a record starting with "#" would read as a header line, and the csv module leaves a
+        # lone CR unquoted (it quotes only the line terminator, LF): quote those records
+        (quoted if row and (row[0].startswith("#") or any("\r" in cell for cell in row))
+         else writer).writerow(row)
     return out.getvalue()
+
+
+def is_own_layout(columns: Sequence[str]) -> bool:
+    """flashdl's own export: its ``#columns:`` header names the note type's Card and flashdl."""
+    return "Card" in columns and "flashdl" in columns
+
+
+def _guard(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a ``'`` in front (OWASP's advice for
+    CSV injection); so does one that starts with ``'``, so that reading strips exactly one."""
+    return "'" + cell if isinstance(cell, str) and cell[:1] in FORMULA_STARTS else cell
+
+
+def _unguard(cell: str) -> str:
+    return cell[1:] if cell[:1] == "'" else cell

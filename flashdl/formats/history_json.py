@@ -10,11 +10,24 @@ gives the same database rows, so ``YAML -> db -> YAML`` keeps the history too.
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flashdl import bounded_json
+from flashdl.deck.yaml_deck import ID_PATTERN, params_problem
 from flashdl.errors import InputError, SourcePosition
+from flashdl.formats.review_bounds import (
+    KINDS,
+    RATINGS,
+    grade_problem,
+    last_review_problem,
+    state_problem,
+    study_day_problem,
+    time_problem,
+)
 from flashdl.scheduler.sm2 import CardState
 
 HISTORY_FORMAT = "flashdl-history/1"
@@ -77,47 +90,137 @@ def _day(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def parse_history(text: str, filename: str) -> SavedHistory:
+def parse_history(text: str, filename: str, *, now_ms: int | None = None) -> SavedHistory:
+    """A history side file, every review and state within ``review_bounds``.
+
+    Errors name the card (the file is one JSON document: a line would say little).
+    """
     where = SourcePosition(filename)
     try:
-        data = json.loads(text)
+        data = bounded_json.loads(text, max_depth=MAX_DEPTH)
     except ValueError as error:
         raise InputError(f"not JSON ({error})", where) from None
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
+        raise InputError("text with a lone surrogate (\\udXXX): not a Unicode string", where)
     if not isinstance(data, dict) or data.get("format") != HISTORY_FORMAT:
         raise InputError(f"not a flashdl history file (expected \"format\": \"{HISTORY_FORMAT}\")", where)
     try:
-        cards = tuple(_saved_card(entry) for entry in data["cards"])
-        return SavedHistory(deck=str(data["deck"]), cards=cards)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        deck = _identifier(data["deck"], "deck")
+        cards = []
+        for entry in data["cards"]:
+            try:
+                cards.append(_saved_card(entry, now_ms))
+            except _Refused as refused:
+                card = entry.get("card") if isinstance(entry, dict) else None
+                raise InputError(f"card {card!r}: {refused}", where) from None
+        return SavedHistory(deck=deck, cards=tuple(cards))
+    except _Refused as refused:
+        raise InputError(str(refused), where) from None
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
         raise InputError(f"malformed history entry ({error!r})", where) from None
 
 
-def _saved_card(entry: dict[str, Any]) -> SavedCard:
-    return SavedCard(card=str(entry["card"]), state=_read_state(entry["state"]),
+MAX_DEPTH = 32  # cards, card, reviews, review, variant params (at most 16 of their own)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class _Refused(ValueError):
+    """A value that is well-formed but outside what flashdl can store."""
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _identifier(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise _Refused(f"{what} {value!r} is not a flashdl id")
+    return value
+
+
+def _int(value: Any, what: str) -> int:
+    """A whole number as JSON writes one (``3``, not ``true``, ``"3"`` or ``1e400``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Refused(f"{what} {value!r} is not a whole number")
+    if isinstance(value, float):
+        if not (math.isfinite(value) and value.is_integer()):
+            raise _Refused(f"{what} {value!r} is not a whole number")
+        value = int(value)
+    return value
+
+
+def _check(problem: str | None) -> None:
+    if problem is not None:
+        raise _Refused(problem)
+
+
+def _saved_card(entry: dict[str, Any], now_ms: int | None) -> SavedCard:
+    state = _read_state(entry["state"])
+    _check(last_review_problem(state.last_review, now_ms))
+    return SavedCard(card=_identifier(entry["card"], "card id"), state=state,
                      suspended=bool(entry.get("suspended", False)),
                      buried_until=_read_day(entry.get("buried_until")),
-                     reviews=tuple(_read_review(r) for r in entry.get("reviews", ())))
+                     reviews=tuple(_read_review(r, now_ms) for r in entry.get("reviews", ())))
 
 
 def _read_state(data: dict[str, Any]) -> CardState:
-    return CardState(repetitions=int(data["repetitions"]), ease=int(data["ease"]),
-                     interval=int(data["interval"]), due=_read_day(data.get("due")),
-                     last_review=_read_day(data.get("last_review")),
-                     repeat_pending=bool(data.get("repeat_pending", False)))
+    state = CardState(repetitions=_int(data["repetitions"], "repetitions"),
+                      ease=_int(data["ease"], "ease"), interval=_int(data["interval"], "interval"),
+                      due=_read_day(data.get("due")), last_review=_read_day(data.get("last_review")),
+                      repeat_pending=bool(data.get("repeat_pending", False)))
+    _check(state_problem(state.repetitions, state.ease, state.interval))
+    return state
 
 
-def _read_review(data: dict[str, Any]) -> SavedReview:
+def _read_review(data: dict[str, Any], now_ms: int | None) -> SavedReview:
     day = _read_day(data["study_day"])
     if day is None:
         raise ValueError("review without a study_day")
     correct = data.get("answer_correct")
-    return SavedReview(
-        reviewed_ms=int(data["reviewed_ms"]), study_day=day, grade=int(data["grade"]),
-        rating=int(data["rating"]), kind=int(data["kind"]), before=_read_state(data["before"]),
-        after=_read_state(data["after"]), duration_ms=int(data.get("duration_ms") or 0),
+    review = SavedReview(
+        reviewed_ms=_int(data["reviewed_ms"], "reviewed_ms"), study_day=day,
+        grade=_int(data["grade"], "grade"), rating=_int(data["rating"], "rating"),
+        kind=_int(data["kind"], "kind"), before=_read_state(data["before"]),
+        after=_read_state(data["after"]), duration_ms=_int(data.get("duration_ms") or 0, "duration_ms"),
         variant_params=data.get("variant_params"), typed_answer=data.get("typed_answer"),
         answer_correct=None if correct is None else bool(correct))
+    _check(time_problem(review.reviewed_ms, now_ms))
+    _check(study_day_problem(review.study_day, review.reviewed_ms))
+    _check(grade_problem(review.grade))
+    if review.rating not in RATINGS:
+        raise _Refused(f"rating {review.rating} out of range (1..4)")
+    if review.kind not in KINDS:
+        raise _Refused(f"review kind {review.kind} unknown (0 new, 1 review, 2 drill)")
+    if review.duration_ms < 0:
+        raise _Refused(f"duration_ms {review.duration_ms} is negative")
+    if review.variant_params is not None:
+        if not isinstance(review.variant_params, dict):
+            raise _Refused("variant_params must be a JSON object")
+        problem = params_problem(review.variant_params)  # the rule for engine params in decks
+        if problem is not None:
+            raise _Refused(f"variant_params {problem}")
+    if review.typed_answer is not None and not isinstance(review.typed_answer, str):
+        raise _Refused("typed_answer must be text")
+    return review
 
 
 def _read_day(text: Any) -> date | None:
-    return None if text is None else date.fromisoformat(str(text))
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise _Refused(f"day {text!r} is not a YYYY-MM-DD date")
+    return date.fromisoformat(text)

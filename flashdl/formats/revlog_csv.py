@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from flashdl.errors import InputError, SourcePosition
+from flashdl.formats.review_bounds import CLOCK_SKEW_MS, MAX_MS, time_problem
 
 ANKI_COLUMNS = ("id", "cid", "usn", "ease", "ivl", "lastIvl", "factor", "time", "type", "card",
                 "grade")
@@ -91,8 +92,12 @@ def write_history(rows: Iterable[ExportRow], layout: str) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def read_history(text: str, filename: str) -> dict[str, CardHistory]:
-    """Every review in a history CSV of either layout, by card (``DECK/CARD`` or a bare id)."""
+def read_history(text: str, filename: str, *, now_ms: int | None = None) -> dict[str, CardHistory]:
+    """Every review in a history CSV of either layout, by card (``DECK/CARD`` or a bare id).
+
+    Reviews must lie within ``review_bounds`` (after 1970, at most a day
+    after ``now_ms``); a row outside them is an error naming its line.
+    """
     lines = iter(text.split("\n"))
     try:
         header = next(csv.reader([next(lines)]))
@@ -117,6 +122,7 @@ def read_history(text: str, filename: str) -> dict[str, CardHistory]:
     cards: dict[str, CardHistory] = {}
     find, grade_for = cards.get, GRADE_FOR_RATING.get
     reader = csv.reader(lines, strict=True)
+    latest_ms = MAX_MS if now_ms is None else min(MAX_MS, now_ms + CLOCK_SKEW_MS)
     line = 1
     try:
         for line, record in enumerate(reader, start=2):
@@ -141,7 +147,10 @@ def read_history(text: str, filename: str) -> dict[str, CardHistory]:
                 card = cards[record[card_at]] = CardHistory(line, [])
             if not 0 <= duration <= MAX_DURATION_MS:
                 duration = 0 if duration < 0 else MAX_DURATION_MS
-            card.reviews.append((int(record[time_at]), grade, duration))
+            reviewed_ms = int(record[time_at])
+            if not 0 <= reviewed_ms <= latest_ms:
+                raise InputError(str(time_problem(reviewed_ms, now_ms)), SourcePosition(filename, line))
+            card.reviews.append((reviewed_ms, grade, duration))
     except ValueError as error:
         raise InputError(f"not a number ({error})", SourcePosition(filename, line)) from None
     except csv.Error as error:

@@ -76,9 +76,18 @@ class SafeZip:
     def __contains__(self, member: str) -> bool:
         return member in self._members
 
-    def read(self, member: str) -> bytes:
-        """The whole member, checked while it streams."""
-        return b"".join(self.stream(member))
+    def read(self, member: str, *, limit: int | None = None) -> bytes:
+        """The whole member, checked while it streams (and refused past ``limit`` bytes)."""
+        if limit is None:
+            return b"".join(self.stream(member))
+        chunks, size = [], 0
+        for chunk in self.stream(member):
+            size += len(chunk)
+            if size > limit:
+                raise self.error(f"member {member!r} is larger than {limit / 1e6:.0f} MB, "
+                                 "far more than it can hold")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def copy_to(self, member: str, out: IO[bytes]) -> int:
         """Stream a member into ``out``; returns the byte count."""

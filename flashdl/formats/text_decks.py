@@ -14,19 +14,17 @@ one front are an error naming both lines.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from flashdl.deck.model import MARKUP_MARKDOWN, Card, Deck
+from flashdl.deck.yaml_deck import ID_PATTERN, card_text_problem
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats import anki_notetype
 from flashdl.formats.anki_import import field_markdown, guid_slug, slug_for_deck
-from flashdl.formats.anki_text import TextNote, TextNotes
+from flashdl.formats.anki_text import TextNote, TextNotes, is_own_layout
 from flashdl.formats.html_markdown import html_to_markdown
-
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass
@@ -54,6 +52,9 @@ def decks_from_text(notes: TextNotes, filename: str, deck_id: str | None = None)
                              f"{seen[deck_slug, card.id]}; a row without an id is keyed by its front)",
                              SourcePosition(filename, note.line))
         seen[deck_slug, card.id] = note.line
+        problem = card_text_problem(card)
+        if problem is not None:
+            raise InputError(f"card {deck_slug}/{card.id}: {problem}", SourcePosition(filename, note.line))
         draft = drafts.setdefault(deck_slug, _DeckDraft(note.deck or notes.deck or deck_slug))
         if isinstance(data.get("deck"), dict):
             draft.meta = data["deck"]
@@ -68,7 +69,7 @@ def decks_from_text(notes: TextNotes, filename: str, deck_id: str | None = None)
 def _own_columns(notes: TextNotes) -> dict[str, int] | None:
     """Where flashdl's fields are, if this is flashdl's layout."""
     names = list(notes.columns)
-    if "Card" in names and "flashdl" in names:
+    if is_own_layout(names):
         return {name: i for i, name in enumerate(names)}
     notetypes = {notes.notetype} | {note.notetype for note in notes.notes if note.notetype}
     if notetypes - {None} == {anki_notetype.NOTETYPE_NAME}:
@@ -83,7 +84,7 @@ def _own_card(note: TextNote, columns: dict[str, int], html: bool) -> tuple[str 
         front = field_markdown(front, data.get("front"), data.get("front_html"))
         back = field_markdown(back, data.get("back"), data.get("back_html"))
     deck_slug, _, card_id = note.fields[columns["Card"]].partition("/")
-    if not (_ID.match(deck_slug) and _ID.match(card_id)):
+    if not (ID_PATTERN.match(deck_slug) and ID_PATTERN.match(card_id)):
         deck_slug, card_id = "", guid_slug(note.guid) if note.guid else _text_id(front)
     tags = anki_notetype.tags_of(data) if data else None
     card = Card(id=card_id, front=front, back=back, tags=note.tags if tags is None else tags,

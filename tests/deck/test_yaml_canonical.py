@@ -159,7 +159,7 @@ def test_parse_deck_reports_errors_the_same_way_on_the_fast_path() -> None:
 _tricky = st.sampled_from(["\n", "  ", " ", "\t", "'", "''", '"', ": ", ":", " #", "#", "- ", "-",
                            "|", ">", "&a", "*a", "!x", "[", "]", "{", "}", ",", "? ", "%", "@",
                            "`", "...", "---", "\\", "true", "1", "0.5", "1e3", "null", "~", "é",
-                           "\u00a0", "\u2028", "\x85", "\ufeff", "\r", "\x07"])
+                           "\u00a0", "\u2028", "\ufeff", "\r"])  # control characters: refused
 _words = st.text(alphabet="abcdefghij ", min_size=1, max_size=30)
 _text = st.lists(_tricky | _words, max_size=12).map("".join)
 _long = st.lists(_words | _tricky, min_size=5, max_size=40).map("".join)

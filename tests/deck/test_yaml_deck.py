@@ -154,7 +154,8 @@ _text = st.lists(
 ).map("".join)
 _ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,8}", fullmatch=True)
 _tags = st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True), max_size=3).map(tuple)
-_scalars = st.one_of(st.integers(-99, 99), st.booleans(), st.text(max_size=8),
+_scalars = st.one_of(st.integers(-99, 99), st.booleans(),
+                     st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=8),
                      st.floats(allow_nan=False, allow_infinity=False, width=32))
 _params = st.dictionaries(
     st.from_regex(r"[a-z_]{1,10}", fullmatch=True),
@@ -227,3 +228,20 @@ def test_markup_is_written_back_after_the_name_and_only_when_not_the_default() -
     assert "  markup: markdown\n" in text
     assert "markup" not in dump_deck(Deck(id="d", name="D", cards=(Card("a", "x", "y"),)))
     assert parse_deck(text, "d.yaml") == deck
+# -- progress --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("layout", ["block", "flow"])
+def test_progress_is_reported_while_a_large_deck_is_read(layout: str) -> None:
+    from flashdl.deck.yaml_deck import dump_deck, parse_deck
+
+    deck = Deck(id="big", name="Big", cards=tuple(Card(f"{i}", f"q {i}", f"a {i}", ("t",))
+                                                  for i in range(30_000)))
+    text = dump_deck(deck)
+    if layout == "flow":  # one card per line in flow style: libyaml reads it all
+        text = "id: big\nname: Big\ncards:\n" + "".join(
+            f'- {{id: "{c.id}", front: "{c.front}", back: "{c.back}", tags: [t]}}\n' for c in deck.cards)
+    calls: list[tuple[int, int]] = []
+    assert parse_deck(text, "big.yaml", progress=lambda done, total: calls.append((done, total))) == deck
+    assert len(calls) >= 3 and calls[-1] == (len(text), len(text))
+    assert all(total == len(text) and 0 <= done <= total for done, total in calls)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)

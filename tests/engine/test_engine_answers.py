@@ -339,3 +339,46 @@ def test_every_varying_bundled_card_keeps_its_question() -> None:
             for key, value in own.items():
                 if isinstance(value, (bool, str)):
                     assert params[key] == value, (card.id, key, params)
+# -- hostile answers and params: bounded nesting, never a RecursionError ------------------------
+
+_DEEP_ANSWERS = ["[" * 3000, "[" * 3000 + "1" + "]" * 3000, "(" * 3000 + "1" + ")" * 3000,
+                 "√" * 3000 + "2", "-" * 3000 + "1", "sqrt(" * 3000 + "1" + ")" * 3000]
+
+
+@pytest.mark.parametrize("text", _DEEP_ANSWERS)
+def test_deeply_nested_answers_are_parse_errors(text: str) -> None:
+    for parse in (parse_scalar, parse_array):
+        with pytest.raises(AnswerParseError):
+            parse(text)
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_check_never_raises_on_deeply_nested_answers(name: str) -> None:
+    family = FAMILIES[name]
+    params = family.generate(np.random.default_rng(3))
+    for text in _DEEP_ANSWERS:
+        assert family.check(params, text).correct is False
+
+
+def test_params_json_is_read_with_bounded_depth() -> None:
+    from flashdl.engine import EngineParamsError
+    from flashdl.engine.params import load_params_json, read_array
+
+    assert load_params_json('{"x": [[1, 2], [3, 4]]}') == {"x": [[1, 2], [3, 4]]}
+    for text in ("[" * 50_000, '{"a": ' * 50_000, '{"a": ' + "[" * 20 + "]" * 20 + "}"):
+        with pytest.raises(EngineParamsError, match="nested more than"):
+            load_params_json(text)
+    deep: list[object] = [1]
+    for _ in range(5000):  # params built in code (a deck, the store) are bounded too
+        deep = [deep]
+    with pytest.raises(EngineParamsError, match="nested more than"):
+        read_array({"x": deep}, "x", ranks=(2,))
+
+
+def test_bounded_json_skips_brackets_inside_strings() -> None:
+    from flashdl.bounded_json import JSONTooDeepError, loads
+
+    text = '{"a": "' + "[" * 100 + '"}'
+    assert loads(text, max_depth=2) == {"a": "[" * 100}
+    with pytest.raises(JSONTooDeepError):
+        loads('[[["\\"]"]]]', max_depth=2)

@@ -75,6 +75,8 @@ def test_engine_check_exit_codes_through_the_cli(answer: str, code: int) -> None
     (commands.generate, {"family": "nope"}),
     (commands.solve, {"family": "linear_param_count", "params": "{not json"}),
     (commands.solve, {"family": "linear_param_count", "params": "[1, 2]"}),
+    (commands.solve, {"family": "linear_param_count", "params": "[" * 50_000}),
+    (commands.check, {"family": "linear_param_count", "params": '{"a": ' * 50_000, "answer": "1"}),
     (commands.solve, {"family": "linear_param_count", "params": '{"in_features": 3}'}),
     (commands.check, {"family": "linear_param_count", "params": '{"in_features": -3, "out_features": 2}',
                       "answer": "1"}),

@@ -110,20 +110,25 @@ def load_sources(paths: Sequence[Path], fmt: str, deck_id: str | None) -> Prepar
     return prepared
 
 
-def load_apkg(paths: Sequence[Path], deck_id: str | None, *, with_history: bool) -> PreparedImport:
+def _ms(now: datetime | None) -> int | None:
+    """``now`` for the format readers, which refuse reviews more than a day after it."""
+    return None if now is None else int(now.timestamp() * 1000)
+
+
+def load_apkg(paths: Sequence[Path], deck_id: str | None, *, with_history: bool,
+              now: datetime | None = None) -> PreparedImport:
     """Anki packages: notes to cards; with history, the revlog and suspensions too."""
     prepared = PreparedImport()
     with paused_gc():  # 100,000 notes make half a million objects, no cycles (see apply_import)
         for path in paths:
-            _load_package(prepared, path, deck_id, with_history=with_history)
+            _load_package(prepared, path, deck_id, with_history=with_history, now=now)
     return prepared
 
 
 def _load_package(prepared: PreparedImport, path: Path, deck_id: str | None, *,
-                  with_history: bool) -> None:
-    from flashdl.formats.anki_import import decks_from_collection
+                  with_history: bool, now: datetime | None) -> None:
+    from flashdl.formats.anki_import import decks_from_collection, review_history
     from flashdl.formats.anki_package import read_package
-    from flashdl.formats.revlog_csv import GRADE_FOR_RATING
 
     package = read_package(path, str(path), with_reviews=with_history)
     result = decks_from_collection(package.collection, str(path), deck_id)
@@ -131,12 +136,10 @@ def _load_package(prepared: PreparedImport, path: Path, deck_id: str | None, *,
     if result.media:
         prepared.notes.append(f"{path}: cards refer to {len(result.media)} media file(s) by name "
                               f"(e.g. {result.media[0]!r}); media files are not imported")
-    by_card: dict[int, list[Incoming]] = {}
-    for review in package.collection.reviews:
-        grade = GRADE_FOR_RATING.get(review.ease)
-        if grade is not None:  # ease 0: a manual reschedule, not a review
-            by_card.setdefault(review.card_id, []).append(
-                Incoming(review.id, grade, max(0, min(review.time_ms, 86_400_000))))
+    by_card: dict[int, list[Incoming]] = {
+        card: [(ms, grade, duration, None, None, None, None)  # type: ignore[misc]
+               for ms, grade, duration in reviews]
+        for card, reviews in review_history(package.collection.reviews, str(path), _ms(now)).items()}
     for imported in result.decks:
         prepared.decks.append((_validated(imported.deck, str(path)), str(path)))
         if not with_history:
@@ -148,14 +151,15 @@ def _load_package(prepared: PreparedImport, path: Path, deck_id: str | None, *,
             prepared.suspended[key] = anki_card.queue == -1  # Anki's flag wins, either way
 
 
-def load_revlog(paths: Sequence[Path], deck_id: str | None) -> PreparedImport:
+def load_revlog(paths: Sequence[Path], deck_id: str | None, *,
+                now: datetime | None = None) -> PreparedImport:
     """Review-history CSVs (Anki revlog columns or fsrs-optimizer layout)."""
     from flashdl.formats.revlog_csv import read_history
 
     prepared = PreparedImport()
     with paused_gc():  # a million reviews are a million tuples, no cycles (see apply_import)
         for path in paths:
-            for card, history in read_history(read_text(path), str(path)).items():
+            for card, history in read_history(read_text(path), str(path), now_ms=_ms(now)).items():
                 key = card if "/" in card else (f"{deck_id}/{card}" if deck_id else None)
                 if key is None:
                     raise InputError(f"card {card!r} is not DECK/CARD; name its deck with --deck",
@@ -212,8 +216,8 @@ def _validated(deck: Deck, filename: str) -> Deck:
     return deck
 
 
-def load_history_side_file(path: Path) -> tuple[SavedHistory, str]:
+def load_history_side_file(path: Path, *, now: datetime | None = None) -> tuple[SavedHistory, str]:
     from flashdl.formats.history_json import parse_history
 
-    return parse_history(read_text(path), str(path)), str(path)
+    return parse_history(read_text(path), str(path), now_ms=_ms(now)), str(path)
 
