@@ -159,8 +159,8 @@ def _int(value: Any, what: str) -> int:
     if isinstance(value, float):
         if not (math.isfinite(value) and value.is_integer()):
             raise _Refused(f"{what} {value!r} is not a whole number")
-        value = int(value)
-    return value
+        return int(value)
+    return int(value)
 
 
 def _check(problem: str | None) -> None:
