@@ -215,3 +215,16 @@ async def test_session_summary_opens_the_statistics_of_its_deck(db_path: Path) -
         await pilot.press("q")
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
+
+
+async def test_at_80_columns_a_long_deck_name_is_cut_and_every_count_stays_whole(tmp_path: Path) -> None:
+    """Issue 14: at 80×24 nothing of the figures is cut ("Toda"); a long deck name gives way."""
+    app = build_app(tmp_path / "bundled.sqlite3", import_bundled=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await decks_listed(pilot)
+        table = app.screen.query_one("#decks", DataTable)
+        widths = {str(column.key.value): column.width for column in table.columns.values()}
+        assert widths["today"] >= len("Today")
+        used = sum(widths.values()) + 2 * table.cell_padding * len(widths)
+        assert used <= 80, widths
+        assert widths["deck"] < max(len(str(row[0])) for row in (table.get_row_at(i) for i in range(table.row_count)))

@@ -93,7 +93,7 @@ class HomeScreen(FlashdlScreen):
         selected = self.selected_deck()
         self._lines = [deck_line(summary) for summary in summaries]
         table.clear(columns=True)
-        _add_columns(table, self._lines)
+        _add_columns(table, self._lines, room=table.size.width or self.app.size.width)
         for line in self._lines:
             table.add_row(
                 line.name,
@@ -164,19 +164,23 @@ class DeckTable(DataTable[Any]):
     ]
 
 
-def _add_columns(table: DataTable[Any], lines: list[DeckLine]) -> None:
-    """The columns, with widths fixed from the data (no re-measuring race, no jumping)."""
+def _add_columns(table: DataTable[Any], lines: list[DeckLine], room: int = 0) -> None:
+    """The columns, with widths fixed from the data (no re-measuring race, no jumping).
+
+    Within ``room`` cells (the table's width, when known) a long deck name is cut rather than
+    the counts: at 80 columns every figure stays whole.
+    """
     low, high = DECK_NAME_WIDTH
-    widths = {
-        "deck": max(low, min(high, max((len(line.name) for line in lines), default=low))),
-        "today": max([len("Today"), *(len(line.today) for line in lines)]),
-    }
+    widths = {label: max(len(label), 5) for label, _ in COLUMNS[1:-1]}
+    widths["Today"] = max([len("Today"), *(len(line.today) for line in lines)])
+    others = sum(widths.values()) + 2 * table.cell_padding * len(COLUMNS) + 2  # + the scrollbar
+    widest = min(high, room - others) if room else high
+    widths["Deck"] = max(low, min(widest, max((len(line.name) for line in lines), default=low)))
     for label, key in COLUMNS:
-        numeric = key not in widths
         # Text, not str: DataTable reads a str label as markup, and the first markup read
         # imports Rich's emoji table (~3 ms before the first frame).
-        heading = Text(label, justify="right") if numeric else Text(label)
-        table.add_column(heading, key=key, width=widths.get(key, max(len(label), 5)))
+        heading = Text(label) if key in ("deck", "today") else Text(label, justify="right")
+        table.add_column(heading, key=key, width=widths[label])
 
 
 def _count(value: int) -> Text:
