@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-_NOT_INTEGER_MARKS = frozenset(".eEIN")   # a decimal point, exponent, Infinity or NaN in JSON
 SIGNIFICANT_DIGITS = 6
-MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded   # enough to re-parse within the 1e-3 tolerance, short enough to read
+MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded
 MAX_EXACT_DENOMINATOR = 1000
 
 
@@ -69,13 +67,6 @@ def format_inline(value: Any) -> str:
     """One line, in a form `check` parses back: `[[1, 2], [3, 4]]`, `2 × 2`, `0.75`."""
     if isinstance(value, np.ndarray):
         value = value.tolist()
-    if isinstance(value, list):
-        try:   # whole numbers only: json writes exactly this layout, much faster
-            text = json.dumps(value)
-        except (TypeError, ValueError):
-            text = ""
-        if text and _NOT_INTEGER_MARKS.isdisjoint(text):
-            return text
     return _format_nested(value)
 
 

@@ -61,7 +61,7 @@ def card(full_id: str) -> Any:
 
 
 def test_every_computed_card_has_a_hand_worked_value() -> None:
-    assert COMPUTED == sorted(BY_HAND)
+    assert sorted(BY_HAND) == COMPUTED
 
 
 @pytest.mark.parametrize("full_id", COMPUTED)

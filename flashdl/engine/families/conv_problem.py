@@ -15,8 +15,8 @@ from flashdl.engine.family import Params, draw_indices, nest
 from flashdl.engine.params import (
     Pair,
     as_mapping,
+    cached_reading,
     frozen,
-    memoized_reader,
     read_array,
     read_number,
     read_pair,
@@ -68,7 +68,7 @@ def check_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = 
                        multi_channel, frozen(pad_zeros(x, padding)))
 
 
-read_conv_problem = memoized_reader(check_conv_problem)
+read_conv_problem = cached_reading(check_conv_problem)
 
 
 def draw_conv_params(rng: np.random.Generator, **options: Any) -> Params:

@@ -14,8 +14,8 @@ from flashdl.engine.family import Family, Params, constant_spec, draw_indices, d
 from flashdl.engine.params import (
     Pair,
     as_mapping,
+    cached_reading,
     frozen,
-    memoized_reader,
     read_array,
     read_bool,
     read_pair,
@@ -40,7 +40,6 @@ class PoolProblem:
     out_shape: Pair
 
 
-@memoized_reader
 def _read(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> PoolProblem:
     params = as_mapping(params)
     reject_unknown(params, (*_KEYS, *extra_keys))
@@ -54,8 +53,8 @@ def _read(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> PoolPr
             raise EngineParamsError("padding", "must be at most half the kernel size (PyTorch's rule)")
         if kernel[axis] > x.shape[axis] + 2 * padding[axis]:
             raise EngineParamsError("kernel", "does not fit the padded input")
-    out_shape = tuple(pool_output_length(x.shape[a], kernel[a], stride[a], padding[a], ceil_mode) for a in range(2))
-    return PoolProblem(frozen(x), kernel, stride, padding, ceil_mode, out_shape)  # type: ignore[arg-type]
+    rows, cols = (pool_output_length(x.shape[a], kernel[a], stride[a], padding[a], ceil_mode) for a in range(2))
+    return PoolProblem(frozen(x), kernel, stride, padding, ceil_mode, (rows, cols))
 
 
 def _draw(rng: np.random.Generator) -> Params:
@@ -108,7 +107,6 @@ def _formatted(x: np.ndarray) -> list[list[str]]:
 
 # --- forward ------------------------------------------------------------------------------
 
-@memoized_reader
 def _pooled(params: Mapping[str, Any]) -> np.ndarray:
     p = _read(params)
     return frozen(max_pool(p.x, p.kernel, p.stride, p.padding, p.out_shape))
@@ -143,7 +141,7 @@ MAXPOOL2D_FORWARD = Family(
 
 # --- backward -----------------------------------------------------------------------------
 
-@memoized_reader
+@cached_reading
 def _read_backward(params: Mapping[str, Any]) -> tuple[PoolProblem, np.ndarray]:
     problem = _read(params, extra_keys=("grad_output",))
     grad_out = read_array(params, "grad_output", ranks=(2,))
@@ -163,13 +161,13 @@ def _backward_generate(rng: np.random.Generator) -> Params:
     return params
 
 
-@memoized_reader
+@cached_reading
 def _argmax(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     p = _read_backward(params)[0]
     return tuple(frozen(a) for a in argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape))  # type: ignore[return-value]
 
 
-@memoized_reader
+@cached_reading
 def _routed(params: Mapping[str, Any]) -> np.ndarray:
     p, grad_out = _read_backward(params)
     _, rows, cols = _argmax(params)

@@ -12,7 +12,6 @@ from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
 from flashdl.engine.params import (
     as_mapping,
-    memoized_reader,
     read_int_list,
     read_number_list,
     reject_unknown,
@@ -23,7 +22,6 @@ from flashdl.engine.text_format import format_fraction, format_number
 _SCORES = tuple(round(0.1 * step, 1) for step in range(1, 10))
 
 
-@memoized_reader
 def _read(params: Mapping[str, Any]) -> tuple[tuple[float | int, ...], tuple[int, ...], tuple[float | int, ...]]:
     params = as_mapping(params)
     reject_unknown(params, ("scores", "labels", "thresholds"))
@@ -53,7 +51,6 @@ def _counts(scores: tuple[float | int, ...], labels: tuple[int, ...], threshold:
     return tp, fp, labels.count(1), labels.count(0)
 
 
-@memoized_reader
 def _points(params: Mapping[str, Any]) -> tuple[tuple[float, float], ...]:
     scores, labels, thresholds = _read(params)
     points = []
