@@ -44,7 +44,7 @@ def parse_array(text: str) -> Nested:
         # conv2d_backward at the 5,000 variants/s target (4,050–4,230 → 4,540–4,650 back to back
         # on a loaded machine, bench_engine.py, 2026-12-03); every other family meets it without.
         try:
-            value = json.loads(cleaned)
+            value: Nested | None = json.loads(cleaned)   # the pattern admits only lists of ints
         except ValueError:
             value = None
         if value is not None and value != []:
@@ -77,7 +77,8 @@ def _read_plain_matrix(text: str) -> Nested:
         raise AnswerParseError("empty matrix")
     if len(rows) == 1:
         return rows[0][0] if len(rows[0]) == 1 else rows[0]
-    return rows
+    matrix: list[Nested] = list(rows)   # a list of rows is a Nested (list itself is invariant)
+    return matrix
 
 
 def _read_plain_row(text: str) -> list[Nested]:

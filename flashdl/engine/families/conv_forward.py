@@ -10,7 +10,7 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.convolution_ops import correlate
 from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, read_conv_problem, with_kernel
-from flashdl.engine.family import Family, Params, constant_spec
+from flashdl.engine.family import Family, Params, constant_spec, nested_list
 from flashdl.engine.params import cached_reading, frozen
 from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix
 
@@ -34,11 +34,11 @@ def _true_output(params: Mapping[str, Any]) -> np.ndarray:
 
 
 def _solve_cross(params: Mapping[str, Any]) -> list[Any]:
-    return _cross_output(params).tolist()
+    return nested_list(_cross_output(params))
 
 
 def _solve_true(params: Mapping[str, Any]) -> list[Any]:
-    return _true_output(params).tolist()
+    return nested_list(_true_output(params))
 
 
 def describe_problem(problem: ConvProblem) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.convolution_ops import transpose_convolve
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix, nest
+from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix, nest, nested_list
 from flashdl.engine.params import Pair, as_mapping, cached_reading, frozen, read_array, read_pair, reject_unknown
 from flashdl.engine.size_formulas import conv_transpose_output_length
 from flashdl.engine.text_format import factor_texts, format_number, join_products, layout_array, layout_matrix
@@ -75,7 +75,7 @@ def _transposed(params: Mapping[str, Any]) -> np.ndarray:
 
 
 def _solve(params: Mapping[str, Any]) -> list[Any]:
-    return _transposed(params).tolist()
+    return nested_list(_transposed(params))
 
 
 def _pair(pair: Pair) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix
+from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix, nested_list
 from flashdl.engine.params import (
     Pair,
     as_mapping,
@@ -113,7 +113,7 @@ def _pooled(params: Mapping[str, Any]) -> np.ndarray:
 
 
 def _forward_solve(params: Mapping[str, Any]) -> list[Any]:
-    return _pooled(params).tolist()
+    return nested_list(_pooled(params))
 
 
 def _forward_prompt(params: Mapping[str, Any]) -> str:
@@ -125,8 +125,9 @@ def _forward_solution(params: Mapping[str, Any]) -> str:
     p = _read(params)
     output = _pooled(params)
     values, x = output.tolist(), _formatted(p.x)
+    padding_note = " (padding counts as −∞)" if p.padding != (0, 0) else ""
     lines = [f"Output size: {p.out_shape[0]} × {p.out_shape[1]} (see pool_output_size). "
-             "Each output is the largest value of its window" + (" (padding counts as −∞)" if p.padding != (0, 0) else "") + ":"]
+             f"Each output is the largest value of its window{padding_note}:"]
     for i in range(p.out_shape[0]):
         for j in range(p.out_shape[1]):
             lines.append(f"Y({i + 1},{j + 1}) = max({_window_cells(p, x, i, j)}) = {format_number(values[i][j])}")
@@ -154,9 +155,11 @@ def _read_backward(params: Mapping[str, Any]) -> tuple[PoolProblem, np.ndarray]:
 def _backward_generate(rng: np.random.Generator) -> Params:
     params = _draw(rng)
     sides = (len(params["input"]), len(params["input"][0]))
-    kernel, stride = params["kernel"], params.get("stride", params["kernel"])
-    out_shape = tuple(pool_output_length(side, kernel, stride, params.get("padding", 0), params.get("ceil_mode", False))
-                      for side in sides)
+    kernel: int = params["kernel"]
+    stride: int = params.get("stride", kernel)
+    padding: int = params.get("padding", 0)
+    ceil_mode: bool = params.get("ceil_mode", False)
+    out_shape = tuple(pool_output_length(side, kernel, stride, padding, ceil_mode) for side in sides)
     params["grad_output"] = draw_matrix(rng, out_shape, *GRAD_RANGE)
     return params
 
@@ -164,7 +167,8 @@ def _backward_generate(rng: np.random.Generator) -> Params:
 @cached_reading
 def _argmax(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     p = _read_backward(params)[0]
-    return tuple(frozen(a) for a in argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape))  # type: ignore[return-value]
+    values, rows, cols = argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape)
+    return frozen(values), frozen(rows), frozen(cols)
 
 
 @cached_reading
@@ -175,7 +179,7 @@ def _routed(params: Mapping[str, Any]) -> np.ndarray:
 
 
 def _backward_solve(params: Mapping[str, Any]) -> list[Any]:
-    return _routed(params).tolist()
+    return nested_list(_routed(params))
 
 
 def _backward_prompt(params: Mapping[str, Any]) -> str:

@@ -44,7 +44,8 @@ def _generate(rng: np.random.Generator) -> Params:
     return {"scores": scores, "labels": labels, "thresholds": thresholds}
 
 
-def _counts(scores: tuple[float | int, ...], labels: tuple[int, ...], threshold: float | int) -> tuple[int, int, int, int]:
+def _counts(scores: tuple[float | int, ...], labels: tuple[int, ...],
+            threshold: float | int) -> tuple[int, int, int, int]:
     predicted = [score >= threshold for score in scores]
     tp = sum(1 for p, y in zip(predicted, labels) if p and y == 1)
     fp = sum(1 for p, y in zip(predicted, labels) if p and y == 0)
@@ -89,7 +90,7 @@ def _solution(params: Mapping[str, Any]) -> str:
 ROC_POINTS = Family(
     name="roc_points", title="ROC curve points", integral=False,
     answer_spec=constant_spec(ArrayAnswer(
-        integral=False, hint="one [FPR, TPR] pair per threshold, e.g. [0, 0.5], [0.25, 1]")), generate=_generate, solve=_solve,
-    prompt=_prompt, solution=_solution)
+        integral=False, hint="one [FPR, TPR] pair per threshold, e.g. [0, 0.5], [0.25, 1]")),
+    generate=_generate, solve=_solve, prompt=_prompt, solution=_solution)
 
 FAMILIES = (ROC_POINTS,)
