@@ -71,9 +71,12 @@ def format_inline(value: Any) -> str:
 
 
 def _format_nested(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
+    if not isinstance(value, (list, tuple)):
+        return format_number(value)
+    kinds = set(map(type, value))
+    if list in kinds or tuple in kinds:
         return "[" + ", ".join([_format_nested(item) for item in value]) + "]"
-    return format_number(value)
+    return "[" + ", ".join(map(format_number, value)) + "]"   # a row of numbers: no call per entry
 
 
 def layout_matrix(matrix: Any, indent: str = "    ") -> str:
