@@ -40,9 +40,10 @@ def parse_array(text: str) -> Nested:
     if not cleaned:
         raise AnswerParseError("empty answer")
     if cleaned[0] == "[" and _JSON_INTS_RE.fullmatch(cleaned):
-        # Nested lists of whole numbers, as `expected` is written, read at C speed: this keeps
-        # conv2d_backward at the 5,000 variants/s target (4,050–4,230 → 4,540–4,650 back to back
-        # on a loaded machine, bench_engine.py, 2026-12-03); every other family meets it without.
+        # Nested lists of whole numbers, as `expected` is written, read at C speed: this buys
+        # conv2d_backward, the slowest family, about a tenth (4,050–4,230 → 4,540–4,650 variants/s,
+        # bench_engine.py back to back under load, 2026-12-03); every other family meets the
+        # 5,000 target without it.
         try:
             value: Nested | None = json.loads(cleaned)   # the pattern admits only lists of ints
         except ValueError:

@@ -206,10 +206,11 @@ def cached_reading(reader: Callable[[Mapping[str, Any]], _Reading]) -> Callable[
     """`reader`, remembering its last MAX_CACHED readings of params.
 
     solve, prompt, solution and check of one variant each read the same params; reading them
-    once buys the matrix families the 5,000 variants/s target (bench_engine.py back to back,
-    2026-12-03: conv2d_backward 3,380 → 4,580, maxpool2d_backward 3,140 → 6,640,
-    true_conv2d_forward 4,440 → 6,310, conv_transpose2d_forward 4,720 → 6,610); the other
-    families meet the target without it and do not use it. The key is the params'
+    once is what lifts the matrix families to the 5,000 variants/s target (bench_engine.py back
+    to back under load, 2026-12-03: conv2d_backward 3,380 → 4,580, maxpool2d_backward
+    3,140 → 6,640, true_conv2d_forward 4,440 → 6,310, conv_transpose2d_forward 4,720 → 6,610,
+    conv2d_forward 5,020 → 6,990); the other families meet the target without it and do not
+    use it. The key is the params'
     pickle, the cheapest exact one (`True`, `1` and `1.0` differ; 0.6 µs where `json.dumps`
     takes 3), and the reading is made from that key alone, so it cannot depend on anything
     else; readings must be immutable (tuples, frozen dataclasses, read-only arrays).
