@@ -172,9 +172,7 @@ def _shape_and_entries(name: str, value: Any) -> tuple[tuple[int, ...], list[Any
             _irregular(name, value)
         shape.append(side)
         level = list(itertools.chain.from_iterable(level))
-    if any(isinstance(entry, (list, tuple)) for entry in level):   # rows nested deeper than the first
-        _irregular(name, value)
-    return tuple(shape), level
+    return tuple(shape), level   # entries that are lists (rows nested deeper) are the caller's to check
 
 
 def _irregular(name: str, value: Any) -> NoReturn:
@@ -190,7 +188,10 @@ def read_array(params: Mapping[str, Any], name: str, *, ranks: Sequence[int],
     if len(shape) not in ranks:
         wanted = " or ".join(_RANK_NAMES[rank] for rank in ranks)
         raise EngineParamsError(name, f"expected {wanted}, got {len(shape)} nesting level(s)")
-    if set(map(type, flat)) != {int}:   # plain ints need no check each; bools, floats, numpy values do
+    kinds = set(map(type, flat))
+    if kinds != {int}:   # plain ints need no check each; bools, floats, numpy values do
+        if list in kinds or tuple in kinds:   # some rows nested deeper than the first
+            _irregular(name, value)
         flat = [check_number(name, item) for item in flat]
         if not all(type(item) is int for item in flat):
             return np.array(flat, dtype=np.float64).reshape(shape)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -82,7 +83,7 @@ def _format_nested(value: Any) -> str:
 def layout_matrix(matrix: Any, indent: str = "    ") -> str:
     """Rows on lines, columns right-aligned, so a matrix reads as one at a glance."""
     rows = matrix.tolist() if isinstance(matrix, np.ndarray) else matrix
-    if rows and rows[0] and all(type(item) is int for row in rows for item in row):
+    if rows and rows[0] and set(map(type, itertools.chain.from_iterable(rows))) == {int}:
         low = min([min(row) for row in rows])
         high = max([max(row) for row in rows])
         width = max(len(str(low)), len(str(high)))   # the longest text is at an extreme
