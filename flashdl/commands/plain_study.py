@@ -123,7 +123,6 @@ class PlainSession:
             COMPUTED_RIGHT_GRADES,
             COMPUTED_WRONG_GRADE,
         )
-        from flashdl.services.views import ComputedAnswer
 
         self._say(f"--- exercise ({exercise.family}"
                   + (", new numbers each review)" if exercise.varies else ")"))
@@ -144,7 +143,7 @@ class PlainSession:
         self._say(f"--- worked solution\n{engine_text(shown.solution)}")
         self._say("--- answer")
         self._say(_side(card, "back"))
-        answer = ComputedAnswer(params=exercise.params, typed=typed, correct=shown.correct)
+        answer = exercise.logged_answer(typed, verdict)
         if shown.correct:
             self._grade(card, shown_at, COMPUTED_RIGHT_GRADES, default=COMPUTED_DEFAULT_GRADE,
                         answer=answer)

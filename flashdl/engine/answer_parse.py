@@ -200,21 +200,21 @@ class _ExpressionReader:
 
 
 def _power(base: Number, exponent: Number) -> Number:
-    if isinstance(exponent, (int, Fraction)) and int(exponent) == exponent and isinstance(base, (int, Fraction)):
-        base = Fraction(base)
-        if abs(exponent) > MAX_POWER:
+    if isinstance(exponent, (int, Fraction)) and exponent.denominator == 1 and isinstance(base, (int, Fraction)):
+        whole = int(exponent)
+        if abs(whole) > MAX_POWER:
             raise AnswerParseError(f"exponent too large: {exponent}")
-        if base == 0 and exponent < 0:
+        if base == 0 and whole < 0:
             raise AnswerParseError("division by zero")
-        result = base ** int(exponent)
-        if max(result.numerator.bit_length(), result.denominator.bit_length()) > MAX_BITS:
+        exact = Fraction(base) ** whole
+        if max(exact.numerator.bit_length(), exact.denominator.bit_length()) > MAX_BITS:
             raise AnswerParseError("number too large")
-        return result
+        return exact
     try:
-        result = math.pow(float(base), float(exponent))
+        real = math.pow(float(base), float(exponent))
     except (OverflowError, ValueError):
         raise AnswerParseError("power is not a real number of sensible size") from None
-    return _finite(result)
+    return _finite(real)
 
 
 def _apply(name: str, argument: Number) -> float:

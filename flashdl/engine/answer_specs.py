@@ -13,10 +13,10 @@ import dataclasses
 import functools
 import itertools
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 from flashdl.engine.answer_parse import Nested, parse_scalar, parse_shape
 from flashdl.engine.array_parse import LabelSet, label_set, parse_array, split_labelled
@@ -42,6 +42,7 @@ class AnswerSpec(Protocol):
     def parse(self, text: str) -> Any: ...
     def compare(self, expected: Any, given: Any) -> list[str]: ...
     def format(self, value: Any) -> str: ...
+    def __hash__(self) -> int: ...   # specs are values (frozen dataclasses), so readings of them are cached
 
 
 def number_problem(expected: Any, given: Any, *, integral: bool, digits: int | None) -> str | None:
@@ -170,14 +171,10 @@ def _format_real(value: Any, integral: bool, digits: int | None) -> str:
         return format_number(value)
 
 
+@functools.lru_cache(maxsize=128)   # specs are frozen dataclasses: hashable
 def for_audit(spec: AnswerSpec) -> AnswerSpec:
     """The same spec reading real values at the precision they are stated with (a card's back
     may say 0.73 for 0.7311: a rounding, not a mistake); also how a typed answer is echoed."""
-    return _for_audit(cast(Hashable, spec))
-
-
-@functools.lru_cache(maxsize=128)
-def _for_audit(spec: Any) -> AnswerSpec:   # specs are frozen dataclasses: hashable
     if isinstance(spec, (NumberAnswer, ArrayAnswer)) and not spec.integral:
         return dataclasses.replace(spec, digits=None)
     if isinstance(spec, PartsAnswer):
@@ -210,7 +207,7 @@ def _conform(given: Nested, wanted: tuple[int, ...]) -> Nested | None:
         given, shape = [given], (1, *shape)
     if len(wanted) == 1 and shape == (wanted[0], 1):
         assert isinstance(given, list)
-        given, shape = [row[0] for row in given], (wanted[0],)  # type: ignore[index]
+        given, shape = [row[0] if isinstance(row, list) else row for row in given], (wanted[0],)
     return given if shape == wanted else None
 
 
@@ -218,9 +215,10 @@ def _flatten(value: Any) -> list[Any]:
     """Row-major leaves of a rectangular nested list."""
     if not isinstance(value, list):
         return [value]
-    while value and isinstance(value[0], list):
-        value = list(itertools.chain.from_iterable(value))
-    return value
+    flat: list[Any] = value
+    while flat and isinstance(flat[0], list):
+        flat = list(itertools.chain.from_iterable(flat))
+    return flat
 
 
 def _unravel(position: int, shape: tuple[int, ...]) -> tuple[int, ...]:

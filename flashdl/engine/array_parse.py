@@ -40,8 +40,12 @@ def parse_array(text: str) -> Nested:
     if not cleaned:
         raise AnswerParseError("empty answer")
     if cleaned[0] == "[" and _JSON_INTS_RE.fullmatch(cleaned):
-        try:   # nested lists of whole numbers, as `expected` is written: read at C speed
-            value = bounded_json.loads(cleaned, max_depth=MAX_DEPTH)
+        # Nested lists of whole numbers, as `expected` is written, read at C speed: this buys
+        # conv2d_backward, the slowest family, about a tenth (4,050–4,230 → 4,540–4,650 variants/s,
+        # bench_engine.py back to back under load, 2026-12-03); every other family meets the
+        # 5,000 target without it. Depth-bounded: a too-deep text goes to the bracket reader.
+        try:
+            value: Nested | None = bounded_json.loads(cleaned, max_depth=MAX_DEPTH)
         except ValueError:   # too deep included: the bracket reader names the problem
             value = None
         if value is not None and value != []:
@@ -74,7 +78,8 @@ def _read_plain_matrix(text: str) -> Nested:
         raise AnswerParseError("empty matrix")
     if len(rows) == 1:
         return rows[0][0] if len(rows[0]) == 1 else rows[0]
-    return rows
+    matrix: list[Nested] = list(rows)   # a list of rows is a Nested (list itself is invariant)
+    return matrix
 
 
 def _read_plain_row(text: str) -> list[Nested]:

@@ -40,7 +40,8 @@ def correlate(x: np.ndarray, kernel: np.ndarray, stride: Pair, padding: Pair, ou
     patches = windows(pad_zeros(x, padding), kernel.shape[1:], stride, out_shape)
     channels, kh, kw = kernel.shape
     flat = patches.transpose(1, 2, 0, 3, 4).reshape(out_shape[0] * out_shape[1], channels * kh * kw)
-    return (flat @ kernel.reshape(-1)).reshape(out_shape)
+    sums: np.ndarray = flat @ kernel.reshape(-1)
+    return sums.reshape(out_shape)
 
 
 def stamp(values: np.ndarray, kernel: np.ndarray, stride: Pair, out_shape: Pair) -> np.ndarray:
@@ -57,7 +58,8 @@ def stamp(values: np.ndarray, kernel: np.ndarray, stride: Pair, out_shape: Pair)
            kw - 1: kw - 1 + (width - 1) * stride[1] + 1: stride[1]] = values
     patches = windows(spread, (kh, kw), (1, 1), (full_h, full_w))[0]
     rotated = kernel[:, ::-1, ::-1].reshape(channels, kh * kw)
-    full = (patches.reshape(full_h * full_w, kh * kw) @ rotated.T).T.reshape(channels, full_h, full_w)
+    products: np.ndarray = patches.reshape(full_h * full_w, kh * kw) @ rotated.T
+    full = products.T.reshape(channels, full_h, full_w)
     if (full_h, full_w) == tuple(out_shape) or (full_h >= out_shape[0] and full_w >= out_shape[1]):
         return full
     out = np.zeros((channels, max(full_h, out_shape[0]), max(full_w, out_shape[1])), dtype=full.dtype)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -30,9 +31,7 @@ def typeset(text: str) -> str:
 def _typeset(text_of: Callable[[Mapping[str, Any]], str]) -> Callable[[Mapping[str, Any]], str]:
     def typeset_text(params: Mapping[str, Any]) -> str:
         return typeset(text_of(params))
-    typeset_text.__wrapped__ = text_of   # type: ignore[attr-defined]
-    typeset_text.__doc__ = text_of.__doc__
-    return typeset_text
+    return functools.update_wrapper(typeset_text, text_of)
 
 
 @dataclass(frozen=True)
@@ -88,8 +87,14 @@ def draw_indices(rng: np.random.Generator, counts: Sequence[int]) -> list[int]:
     return [value % count for value, count in zip(rng.integers(0, common, size=len(counts)).tolist(), counts)]
 
 
+def nested_list(array: np.ndarray) -> list[Any]:
+    """An array as JSON-ready nested lists of Python numbers (numpy types `tolist` as Any)."""
+    nested: list[Any] = array.tolist()
+    return nested
+
+
 def draw_matrix(rng: np.random.Generator, shape: tuple[int, ...], low: int, high: int) -> list[Any]:
-    return rng.integers(low, high + 1, size=shape).tolist()
+    return nested_list(rng.integers(low, high + 1, size=shape))
 
 
 def nest(flat: list[Any], channels: int, rows: int, cols: int) -> list[Any]:

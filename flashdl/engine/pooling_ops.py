@@ -34,7 +34,8 @@ def argmax_positions(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair,
 
 def max_pool(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, out_shape: Pair) -> np.ndarray:
     padded = _padded(x, kernel, stride, padding, out_shape)
-    return windows(padded[None], kernel, stride, out_shape)[0].max(axis=(2, 3)).astype(x.dtype)
+    maxima: np.ndarray = windows(padded[None], kernel, stride, out_shape)[0].max(axis=(2, 3))
+    return maxima.astype(x.dtype)
 
 
 def max_pool_backward(x: np.ndarray, grad_out: np.ndarray, kernel: Pair, stride: Pair,

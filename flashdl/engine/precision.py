@@ -100,7 +100,7 @@ def to_decimal(value: Any) -> Decimal:
         return Decimal(repr(value))
     if kind is int:
         return Decimal(value)
-    if kind is TypedNumber:
+    if isinstance(value, TypedNumber):
         return value.decimal
     if isinstance(value, bool):
         return Decimal(int(value))

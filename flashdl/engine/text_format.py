@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
+import itertools
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-_NOT_INTEGER_MARKS = frozenset(".eEIN")   # a decimal point, exponent, Infinity or NaN in JSON
 SIGNIFICANT_DIGITS = 6
-MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded   # enough to re-parse within the 1e-3 tolerance, short enough to read
+MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded
 MAX_EXACT_DENOMINATOR = 1000
 
 
@@ -69,26 +68,22 @@ def format_inline(value: Any) -> str:
     """One line, in a form `check` parses back: `[[1, 2], [3, 4]]`, `2 × 2`, `0.75`."""
     if isinstance(value, np.ndarray):
         value = value.tolist()
-    if isinstance(value, list):
-        try:   # whole numbers only: json writes exactly this layout, much faster
-            text = json.dumps(value)
-        except (TypeError, ValueError):
-            text = ""
-        if text and _NOT_INTEGER_MARKS.isdisjoint(text):
-            return text
     return _format_nested(value)
 
 
 def _format_nested(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
+    if not isinstance(value, (list, tuple)):
+        return format_number(value)
+    kinds = set(map(type, value))
+    if list in kinds or tuple in kinds:
         return "[" + ", ".join([_format_nested(item) for item in value]) + "]"
-    return format_number(value)
+    return "[" + ", ".join(map(format_number, value)) + "]"   # a row of numbers: no call per entry
 
 
 def layout_matrix(matrix: Any, indent: str = "    ") -> str:
     """Rows on lines, columns right-aligned, so a matrix reads as one at a glance."""
     rows = matrix.tolist() if isinstance(matrix, np.ndarray) else matrix
-    if rows and rows[0] and all(type(item) is int for row in rows for item in row):
+    if rows and rows[0] and set(map(type, itertools.chain.from_iterable(rows))) == {int}:
         low = min([min(row) for row in rows])
         high = max([max(row) for row in rows])
         width = max(len(str(low)), len(str(high)))   # the longest text is at an extreme

@@ -107,10 +107,11 @@ class Feedback:
 
     correct: bool
     headline: str
-    feedback: str
+    feedback: str  # why a wrong answer is wrong; empty when right or when nothing was typed
     expected: str
     given: str
     solution: str
+    skipped: bool = False  # nothing typed: "I don't know", shown the solution without an error
 
 
 def computed_feedback(verdict: Verdict, *, answer: Any, solution: str, typed: str | None = None) -> Feedback:
@@ -124,17 +125,21 @@ def computed_feedback(verdict: Verdict, *, answer: Any, solution: str, typed: st
     as_typed = " ".join((typed or "").split())
     if as_typed and "\n" not in given and as_typed != given and verdict.given.strip():
         given = f"{as_typed} = {given}"
+    recorded = f"recorded as grade {COMPUTED_WRONG_GRADE} ({GRADE_MEANINGS[COMPUTED_WRONG_GRADE]})"
     if verdict.correct:
         headline = "✔ Right"
+    elif verdict.skipped:   # an empty answer is "I don't know": the solution, no error message
+        headline = f"No answer — here is the solution; {recorded}"
     else:
-        headline = f"✘ Wrong — recorded as grade {COMPUTED_WRONG_GRADE} ({GRADE_MEANINGS[COMPUTED_WRONG_GRADE]})"
+        headline = f"✘ Wrong — {recorded}"
     return Feedback(
         correct=bool(verdict.correct),
         headline=headline,
-        feedback=verdict.feedback,
+        feedback="" if verdict.skipped else verdict.feedback,
         expected=layout_value(answer) if answer is not None else layout_answer_text(verdict.expected),
         given=given,
         solution=solution.strip(),
+        skipped=verdict.skipped,
     )
 
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from flashdl.deck.model import EngineSpec
     from flashdl.engine import Verdict
-    from flashdl.services.views import StudyCard
+    from flashdl.services.views import ComputedAnswer, StudyCard
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,14 @@ class ComputedExercise:
             return get_family(self.family).check(self.params, text)
         except EngineError as error:
             return Verdict(correct=False, expected="", given=text, feedback=f"could not check: {error}")
+
+    def logged_answer(self, text: str, verdict: Verdict) -> ComputedAnswer:
+        """What the review log keeps of a checked answer: the variant, the text typed (empty
+        for an empty answer, "I don't know", whatever blanks were typed) and the verdict."""
+        from flashdl.services.views import ComputedAnswer
+
+        return ComputedAnswer(params=self.params, typed="" if verdict.skipped else text,
+                              correct=bool(verdict.correct))
 
 
 def exercise_for(card: StudyCard, next_seed: Callable[[], int]) -> ComputedExercise | None:

@@ -79,6 +79,19 @@ def test_a_wrong_typed_answer_is_recorded_as_grade_1(deck: Path, capsys: pytest.
     assert "✘ Wrong" in out and f"{SIDE}" in out
 
 
+@pytest.mark.parametrize("typed", ["", "   "])
+def test_an_empty_answer_means_i_dont_know(deck: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch, typed: str) -> None:
+    out = study(capsys, monkeypatch, "", "4", "", "4", typed, "q")
+    assert log(deck)[-1] == ("c", 1, "", 0)   # grade 1, the typed answer logged as empty
+    exercise = out[out.index("--- exercise"):]
+    assert "No answer" in exercise and "recorded as grade 1" in exercise
+    assert "Wrong" not in exercise and "could not" not in exercise   # no error message
+    assert f"expected:\n[{SIDE}, {SIDE}]" in exercise
+    assert "your answer:\n(nothing typed)" in exercise
+    assert "--- worked solution" in exercise and f"= {SIDE}" in exercise
+
+
 def test_undo_suspend_and_bury(deck: Path, capsys: pytest.CaptureFixture[str],
                                monkeypatch: pytest.MonkeyPatch) -> None:
     out = study(capsys, monkeypatch,

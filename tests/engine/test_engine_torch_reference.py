@@ -47,7 +47,7 @@ def test_maxpool_matches_torch(seed: int) -> None:
 
 # --- the second round's families (DESIGN §5b) ------------------------------------------------
 
-def _numel(module: "torch.nn.Module") -> int:
+def _numel(module: torch.nn.Module) -> int:
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
 
 
@@ -110,7 +110,7 @@ def test_box_iou_matches_torch(seed: int) -> None:
     params = _variant("box_iou", seed)
     boxes = torch.tensor([params["box_a"], params["box_b"]], dtype=torch.float64)
     try:
-        from torchvision.ops import box_iou   # when torchvision is there too
+        from torchvision.ops import box_iou  # when torchvision is there too
         expected = box_iou(boxes[:1], boxes[1:]).item()
     except ImportError:   # else the two boxes painted on a grid, in torch
         grid = torch.zeros(2, 32, 32, dtype=torch.bool)

@@ -61,6 +61,18 @@ def test_computed_card_feedback(snap_compare: Any, matrix_db: Path) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=answer_wrong)
 
 
+def test_computed_card_no_answer(snap_compare: Any, matrix_db: Path) -> None:
+    """An empty answer: the expected answer and the worked solution, no error message."""
+    app = build_app(matrix_db, study="tui-matrix")
+
+    async def answer_nothing(pilot: Pilot[Any]) -> None:
+        await card_shown(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=answer_nothing)
+
+
 def test_summary(snap_compare: Any, db_path: Path) -> None:
     app = build_app(db_path, study="tui-sample")
 

@@ -12,6 +12,7 @@ from tui_helpers import SIZE, build_app, card_shown, details, grades, settle
 from flashdl.scheduler.sm2 import ReviewKind
 from flashdl.tui.screens.study import Step, StudyScreen
 from flashdl.tui.screens.summary import SummaryScreen
+from flashdl.tui.widgets.answer_feedback import AnswerFeedback
 
 
 def as_typed(answer: Any) -> str:
@@ -143,6 +144,39 @@ async def test_undo_after_a_wrong_typed_answer_shows_the_same_numbers(db_path: P
         await pilot.pause()
     history = details(db_path, "tui-sample/xcorr").history
     assert [(e.grade, e.answer_correct, e.variant_params) for e in history] == [(3, True, variant.params)]
+
+
+async def test_an_empty_answer_shows_the_solution_and_records_grade_1(db_path: Path) -> None:
+    """An empty answer is "I don't know" (DESIGN §5, engine check): the worked solution and the
+    expected answer, no error message, grade 1 with the typed answer logged as empty."""
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        for grade in (4, 4, 4):
+            await grade_plain(pilot, grade)
+        await answer_typed(pilot, "760")
+        await pilot.press("4")
+        await pilot.pause()
+        variant = screen.exercise
+        assert variant is not None and screen.card.card == "tui-sample/xcorr"
+        screen.query_one("#answer", Input).insert_text_at_cursor("   ")   # blanks only: still empty
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.step is Step.WRONG
+        feedback = screen.query_one("#feedback", AnswerFeedback)
+        shown = str(feedback.content)
+        assert shown.startswith("No answer") and "recorded as grade 1" in shown
+        assert "Wrong" not in shown and "could not" not in shown   # no error message
+        assert feedback.has_class("skipped") and not feedback.has_class("wrong")
+        expected = [str(value) for row in variant.answer for value in row]   # every entry of the answer
+        assert all(value in shown for value in expected) and "(nothing typed)" in shown
+        solution = screen.query_one("#solution")
+        assert solution.display
+        await pilot.press("enter")
+        await pilot.pause()
+    history = details(db_path, "tui-sample/xcorr").history
+    assert [(e.grade, e.typed_answer, e.answer_correct, e.variant_params) for e in history] == [
+        (1, "", False, variant.params)]
 
 
 async def test_grade_keys_do_nothing_before_the_answer_shows(db_path: Path) -> None:

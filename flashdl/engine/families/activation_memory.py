@@ -21,7 +21,8 @@ def _read(params: Mapping[str, Any]) -> tuple[int, int, int, int | None]:
     height = read_int(params, "height", minimum=1, maximum=_MAX_SIDE)
     width = read_int(params, "width", minimum=1, maximum=_MAX_SIDE)
     channels = read_int(params, "channels", minimum=1, maximum=_MAX_SIDE)
-    size = read_int(params, "bytes_per_value", minimum=1, maximum=16) if params.get("bytes_per_value") is not None else None
+    size = (read_int(params, "bytes_per_value", minimum=1, maximum=16)
+            if params.get("bytes_per_value") is not None else None)
     return height, width, channels, size
 
 
@@ -40,7 +41,8 @@ def _solve(params: Mapping[str, Any]) -> int:
 
 def _prompt(params: Mapping[str, Any]) -> str:
     height, width, channels, size = _read(params)
-    unit = f"how many bytes does it take at {plural(size, 'byte')} per value" if size else "how many values does it hold"
+    unit = (f"how many bytes does it take at {plural(size, 'byte')} per value" if size
+            else "how many values does it hold")
     return f"An activation map (or input) has shape {height} × {width} × {channels}: {unit}?"
 
 

@@ -13,7 +13,6 @@ from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_indices
 from flashdl.engine.params import (
     as_mapping,
-    memoized_reader,
     read_number_list,
     reject_unknown,
 )
@@ -35,7 +34,6 @@ def _box(params: Mapping[str, Any], name: str) -> Box:
     return x1, y1, x2, y2
 
 
-@memoized_reader
 def _read(params: Mapping[str, Any]) -> tuple[Box, Box]:
     params = as_mapping(params)
     reject_unknown(params, ("box_a", "box_b"))
@@ -52,7 +50,6 @@ def _generate(rng: np.random.Generator) -> Params:
     return {"box_a": box_a, "box_b": box_b}
 
 
-@memoized_reader
 def _parts(params: Mapping[str, Any]) -> tuple[Number, Number, Number, Number, Number]:
     """(overlap width, overlap height, area A, area B, intersection)."""
     (ax1, ay1, ax2, ay2), (bx1, by1, bx2, by2) = _read(params)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -24,7 +24,8 @@ METRIC_ALIASES = {
     "f1": ("f1 score", "f1-score", "f-score", "f measure", "F1"),
     "specificity": ("tnr", "true negative rate", "selectivity"),
 }
-_FORMULAS = {
+Counts = tuple[int, int, int, int]   # TP, FP, TN, FN
+_FORMULAS: dict[str, tuple[str, Callable[[int, int, int, int], tuple[int, int]]]] = {
     "tpr": ("TP / (TP + FN)", lambda tp, fp, tn, fn: (tp, tp + fn)),
     "fpr": ("FP / (FP + TN)", lambda tp, fp, tn, fn: (fp, fp + tn)),
     "precision": ("TP / (TP + FP)", lambda tp, fp, tn, fn: (tp, tp + fp)),
@@ -50,18 +51,19 @@ def normalise_metric(name: str) -> str:
     raise EngineParamsError("metric", f"expected one of {', '.join(METRICS)}, got {name!r}")
 
 
-def _read(params: Mapping[str, Any]) -> tuple[tuple[int, int, int, int], str | None]:
+def _read(params: Mapping[str, Any]) -> tuple[Counts, str | None]:
     params = as_mapping(params)
     reject_unknown(params, (*_COUNTS, "metric"))
-    counts = tuple(read_int(params, name, minimum=0, maximum=_MAX_COUNT) for name in _COUNTS)
+    tp, fp, tn, fn = (read_int(params, name, minimum=0, maximum=_MAX_COUNT) for name in _COUNTS)
+    counts = (tp, fp, tn, fn)
     metric = normalise_metric(params["metric"]) if params.get("metric") is not None else None
     for name in ([metric] if metric else METRICS):
         if _FORMULAS[name][1](*counts)[1] == 0:
             raise EngineParamsError("tp", f"{name} is undefined: its denominator {_FORMULAS[name][0]} is 0")
-    return counts, metric  # type: ignore[return-value]
+    return counts, metric
 
 
-def _fraction(metric: str, counts: tuple[int, int, int, int]) -> tuple[int, int]:
+def _fraction(metric: str, counts: Counts) -> tuple[int, int]:
     return _FORMULAS[metric][1](*counts)
 
 

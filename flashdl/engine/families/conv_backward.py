@@ -18,7 +18,7 @@ from flashdl.engine.families.conv_problem import (
     draw_conv_params_with_shape,
 )
 from flashdl.engine.family import Family, Params, constant_spec
-from flashdl.engine.params import frozen, memoized_reader, read_array
+from flashdl.engine.params import cached_reading, frozen, read_array
 from flashdl.engine.text_format import (
     factor_texts,
     format_number,
@@ -56,7 +56,7 @@ def _generate(rng: np.random.Generator) -> Params:
     return params
 
 
-@memoized_reader
+@cached_reading
 def _gradients(params: Mapping[str, Any]) -> tuple[ConvProblem, np.ndarray, tuple[np.ndarray, np.ndarray, Any]]:
     problem, grad_out = _read(params)
     grad_input, grad_kernel, grad_bias = correlate_backward(problem.x, problem.kernel, grad_out,

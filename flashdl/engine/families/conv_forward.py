@@ -10,8 +10,8 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.convolution_ops import correlate
 from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, read_conv_problem, with_kernel
-from flashdl.engine.family import Family, Params, constant_spec
-from flashdl.engine.params import frozen, memoized_reader
+from flashdl.engine.family import Family, Params, constant_spec, nested_list
+from flashdl.engine.params import cached_reading, frozen
 from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix
 
 
@@ -23,18 +23,22 @@ def _output(problem: ConvProblem) -> np.ndarray:
     return correlate(problem.x, problem.kernel, problem.stride, problem.padding, problem.out_shape) + problem.bias
 
 
-@memoized_reader
-def _output_of(params: Mapping[str, Any], rotate: bool) -> np.ndarray:
-    problem = read_conv_problem(params)
-    return frozen(_output(_flipped(problem) if rotate else problem))
+@cached_reading
+def _cross_output(params: Mapping[str, Any]) -> np.ndarray:
+    return frozen(_output(read_conv_problem(params)))
+
+
+@cached_reading
+def _true_output(params: Mapping[str, Any]) -> np.ndarray:
+    return frozen(_output(_flipped(read_conv_problem(params))))
 
 
 def _solve_cross(params: Mapping[str, Any]) -> list[Any]:
-    return _output_of(params, False).tolist()
+    return nested_list(_cross_output(params))
 
 
 def _solve_true(params: Mapping[str, Any]) -> list[Any]:
-    return _output_of(params, True).tolist()
+    return nested_list(_true_output(params))
 
 
 def describe_problem(problem: ConvProblem) -> str:
@@ -105,7 +109,7 @@ def _factor_text(nested: list[Any]) -> list[Any]:
 def _solution_cross(params: Mapping[str, Any]) -> str:
     problem = read_conv_problem(params)
     return "\n".join(["Cross-correlation: slide the kernel as it is (no flip).",
-                      *worked_correlation(problem, _output_of(params, False))])
+                      *worked_correlation(problem, _cross_output(params))])
 
 
 def _solution_true(params: Mapping[str, Any]) -> str:
@@ -114,7 +118,7 @@ def _solution_true(params: Mapping[str, Any]) -> str:
     rotated = flipped.kernel if problem.multi_channel else flipped.kernel[0]
     return "\n".join(["True convolution = cross-correlation with the kernel rotated by 180° "
                       "(rows and columns reversed):", layout_array(rotated), "",
-                      *worked_correlation(flipped, _output_of(params, True))])
+                      *worked_correlation(flipped, _true_output(params))])
 
 
 _MATRIX = constant_spec(ArrayAnswer(integral=True))

@@ -11,12 +11,12 @@ import numpy as np
 
 from flashdl.engine.convolution_ops import pad_zeros
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Params, draw_indices, nest
+from flashdl.engine.family import Params, draw_indices, nest, nested_list
 from flashdl.engine.params import (
     Pair,
     as_mapping,
+    cached_reading,
     frozen,
-    memoized_reader,
     read_array,
     read_number,
     read_pair,
@@ -58,17 +58,17 @@ def check_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = 
         raise EngineParamsError("kernel", f"has {kernel.shape[0]} channels but the input has {x.shape[0]}")
     stride = read_pair(params, "stride", default=1, minimum=1, maximum=64)
     padding = read_pair(params, "padding", default=0, minimum=0, maximum=64)
-    out_shape = tuple(conv_output_length(x.shape[1 + a], kernel.shape[1 + a], stride[a], padding[a])
-                      for a in range(2))
+    rows, cols = (conv_output_length(x.shape[1 + a], kernel.shape[1 + a], stride[a], padding[a]) for a in range(2))
+    out_shape = (rows, cols)
     if min(out_shape) < 1:
         raise EngineParamsError("kernel", f"{kernel.shape[1]}×{kernel.shape[2]} does not fit the "
                                           f"padded input {x.shape[1] + 2 * padding[0]}×{x.shape[2] + 2 * padding[1]}")
     bias = read_number(params, "bias", default=0)
-    return ConvProblem(frozen(x), frozen(kernel), bias, stride, padding, out_shape,  # type: ignore[arg-type]
+    return ConvProblem(frozen(x), frozen(kernel), bias, stride, padding, out_shape,
                        multi_channel, frozen(pad_zeros(x, padding)))
 
 
-read_conv_problem = memoized_reader(check_conv_problem)
+read_conv_problem = cached_reading(check_conv_problem)
 
 
 def draw_conv_params(rng: np.random.Generator, **options: Any) -> Params:
@@ -117,4 +117,4 @@ def draw_conv_params_with_shape(rng: np.random.Generator, *, max_side: int = 6, 
 
 def as_plain(array: np.ndarray, multi_channel: bool) -> list[Any]:
     """JSON-ready nested lists, one matrix when the params gave one matrix."""
-    return (array if multi_channel else array[0]).tolist()
+    return nested_list(array if multi_channel else array[0])

@@ -10,8 +10,8 @@ import numpy as np
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.convolution_ops import transpose_convolve
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix, nest
-from flashdl.engine.params import Pair, as_mapping, frozen, memoized_reader, read_array, read_pair, reject_unknown
+from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix, nest, nested_list
+from flashdl.engine.params import Pair, as_mapping, cached_reading, frozen, read_array, read_pair, reject_unknown
 from flashdl.engine.size_formulas import conv_transpose_output_length
 from flashdl.engine.text_format import factor_texts, format_number, join_products, layout_array, layout_matrix
 
@@ -20,7 +20,7 @@ MAX_FULL_SIDE = 6   # keeps the stamped output small enough to add up by hand
 _KEYS = ("input", "kernel", "stride", "padding", "output_padding")
 
 
-@memoized_reader
+@cached_reading
 def _read(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, Pair, Pair, Pair, Pair, bool]:
     params = as_mapping(params)
     reject_unknown(params, _KEYS)
@@ -68,14 +68,14 @@ def _generate(rng: np.random.Generator) -> Params:
         return params
 
 
-@memoized_reader
+@cached_reading
 def _transposed(params: Mapping[str, Any]) -> np.ndarray:
     x, kernel, stride, padding, _, out_shape, _ = _read(params)
     return frozen(transpose_convolve(x, kernel, stride, padding, out_shape))
 
 
 def _solve(params: Mapping[str, Any]) -> list[Any]:
-    return _transposed(params).tolist()
+    return nested_list(_transposed(params))
 
 
 def _pair(pair: Pair) -> str:

@@ -13,7 +13,6 @@ from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
 from flashdl.engine.params import (
     as_mapping,
-    memoized_reader,
     read_bool,
     read_choice,
     read_int_list,
@@ -28,7 +27,6 @@ _DROP_PROBABILITIES = (0.1, 0.2, 0.25, 0.5, 0.5, 0.75, 0.8)
 _KEYS = ("activations", "drop_prob", "mask", "phase", "inverted")
 
 
-@memoized_reader
 def _read(params: Mapping[str, Any]) -> tuple[tuple[float | int, ...], float, tuple[int, ...] | None, str, bool]:
     params = as_mapping(params)
     reject_unknown(params, _KEYS)

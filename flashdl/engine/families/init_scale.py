@@ -43,7 +43,8 @@ def _variance(scheme: str, fan_in: int, fan_out: int | None) -> tuple[Fraction, 
 
 
 def _generate(rng: np.random.Generator) -> Params:
-    params: Params = {"scheme": pick(rng, SCHEMES), "distribution": pick(rng, DISTRIBUTIONS), "fan_in": pick(rng, _FANS)}
+    params: Params = {"scheme": pick(rng, SCHEMES), "distribution": pick(rng, DISTRIBUTIONS),
+                      "fan_in": pick(rng, _FANS)}
     params["fan_out"] = pick(rng, _FANS)   # always, so a card pinning "xavier" can use any variant
     return params
 

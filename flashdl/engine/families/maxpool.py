@@ -10,12 +10,12 @@ import numpy as np
 
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix
+from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix, nested_list
 from flashdl.engine.params import (
     Pair,
     as_mapping,
+    cached_reading,
     frozen,
-    memoized_reader,
     read_array,
     read_bool,
     read_pair,
@@ -40,7 +40,6 @@ class PoolProblem:
     out_shape: Pair
 
 
-@memoized_reader
 def _read(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> PoolProblem:
     params = as_mapping(params)
     reject_unknown(params, (*_KEYS, *extra_keys))
@@ -54,8 +53,8 @@ def _read(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> PoolPr
             raise EngineParamsError("padding", "must be at most half the kernel size (PyTorch's rule)")
         if kernel[axis] > x.shape[axis] + 2 * padding[axis]:
             raise EngineParamsError("kernel", "does not fit the padded input")
-    out_shape = tuple(pool_output_length(x.shape[a], kernel[a], stride[a], padding[a], ceil_mode) for a in range(2))
-    return PoolProblem(frozen(x), kernel, stride, padding, ceil_mode, out_shape)  # type: ignore[arg-type]
+    rows, cols = (pool_output_length(x.shape[a], kernel[a], stride[a], padding[a], ceil_mode) for a in range(2))
+    return PoolProblem(frozen(x), kernel, stride, padding, ceil_mode, (rows, cols))
 
 
 def _draw(rng: np.random.Generator) -> Params:
@@ -108,14 +107,13 @@ def _formatted(x: np.ndarray) -> list[list[str]]:
 
 # --- forward ------------------------------------------------------------------------------
 
-@memoized_reader
 def _pooled(params: Mapping[str, Any]) -> np.ndarray:
     p = _read(params)
     return frozen(max_pool(p.x, p.kernel, p.stride, p.padding, p.out_shape))
 
 
 def _forward_solve(params: Mapping[str, Any]) -> list[Any]:
-    return _pooled(params).tolist()
+    return nested_list(_pooled(params))
 
 
 def _forward_prompt(params: Mapping[str, Any]) -> str:
@@ -127,8 +125,9 @@ def _forward_solution(params: Mapping[str, Any]) -> str:
     p = _read(params)
     output = _pooled(params)
     values, x = output.tolist(), _formatted(p.x)
+    padding_note = " (padding counts as −∞)" if p.padding != (0, 0) else ""
     lines = [f"Output size: {p.out_shape[0]} × {p.out_shape[1]} (see pool_output_size). "
-             "Each output is the largest value of its window" + (" (padding counts as −∞)" if p.padding != (0, 0) else "") + ":"]
+             f"Each output is the largest value of its window{padding_note}:"]
     for i in range(p.out_shape[0]):
         for j in range(p.out_shape[1]):
             lines.append(f"Y({i + 1},{j + 1}) = max({_window_cells(p, x, i, j)}) = {format_number(values[i][j])}")
@@ -143,7 +142,7 @@ MAXPOOL2D_FORWARD = Family(
 
 # --- backward -----------------------------------------------------------------------------
 
-@memoized_reader
+@cached_reading
 def _read_backward(params: Mapping[str, Any]) -> tuple[PoolProblem, np.ndarray]:
     problem = _read(params, extra_keys=("grad_output",))
     grad_out = read_array(params, "grad_output", ranks=(2,))
@@ -156,20 +155,23 @@ def _read_backward(params: Mapping[str, Any]) -> tuple[PoolProblem, np.ndarray]:
 def _backward_generate(rng: np.random.Generator) -> Params:
     params = _draw(rng)
     sides = (len(params["input"]), len(params["input"][0]))
-    kernel, stride = params["kernel"], params.get("stride", params["kernel"])
-    out_shape = tuple(pool_output_length(side, kernel, stride, params.get("padding", 0), params.get("ceil_mode", False))
-                      for side in sides)
+    kernel: int = params["kernel"]
+    stride: int = params.get("stride", kernel)
+    padding: int = params.get("padding", 0)
+    ceil_mode: bool = params.get("ceil_mode", False)
+    out_shape = tuple(pool_output_length(side, kernel, stride, padding, ceil_mode) for side in sides)
     params["grad_output"] = draw_matrix(rng, out_shape, *GRAD_RANGE)
     return params
 
 
-@memoized_reader
+@cached_reading
 def _argmax(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     p = _read_backward(params)[0]
-    return tuple(frozen(a) for a in argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape))  # type: ignore[return-value]
+    values, rows, cols = argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape)
+    return frozen(values), frozen(rows), frozen(cols)
 
 
-@memoized_reader
+@cached_reading
 def _routed(params: Mapping[str, Any]) -> np.ndarray:
     p, grad_out = _read_backward(params)
     _, rows, cols = _argmax(params)
@@ -177,7 +179,7 @@ def _routed(params: Mapping[str, Any]) -> np.ndarray:
 
 
 def _backward_solve(params: Mapping[str, Any]) -> list[Any]:
-    return _routed(params).tolist()
+    return nested_list(_routed(params))
 
 
 def _backward_prompt(params: Mapping[str, Any]) -> str:

@@ -12,7 +12,6 @@ from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
 from flashdl.engine.params import (
     as_mapping,
-    memoized_reader,
     read_int_list,
     read_number_list,
     reject_unknown,
@@ -23,7 +22,6 @@ from flashdl.engine.text_format import format_fraction, format_number
 _SCORES = tuple(round(0.1 * step, 1) for step in range(1, 10))
 
 
-@memoized_reader
 def _read(params: Mapping[str, Any]) -> tuple[tuple[float | int, ...], tuple[int, ...], tuple[float | int, ...]]:
     params = as_mapping(params)
     reject_unknown(params, ("scores", "labels", "thresholds"))
@@ -46,14 +44,14 @@ def _generate(rng: np.random.Generator) -> Params:
     return {"scores": scores, "labels": labels, "thresholds": thresholds}
 
 
-def _counts(scores: tuple[float | int, ...], labels: tuple[int, ...], threshold: float | int) -> tuple[int, int, int, int]:
+def _counts(scores: tuple[float | int, ...], labels: tuple[int, ...],
+            threshold: float | int) -> tuple[int, int, int, int]:
     predicted = [score >= threshold for score in scores]
     tp = sum(1 for p, y in zip(predicted, labels) if p and y == 1)
     fp = sum(1 for p, y in zip(predicted, labels) if p and y == 0)
     return tp, fp, labels.count(1), labels.count(0)
 
 
-@memoized_reader
 def _points(params: Mapping[str, Any]) -> tuple[tuple[float, float], ...]:
     scores, labels, thresholds = _read(params)
     points = []
@@ -92,7 +90,7 @@ def _solution(params: Mapping[str, Any]) -> str:
 ROC_POINTS = Family(
     name="roc_points", title="ROC curve points", integral=False,
     answer_spec=constant_spec(ArrayAnswer(
-        integral=False, hint="one [FPR, TPR] pair per threshold, e.g. [0, 0.5], [0.25, 1]")), generate=_generate, solve=_solve,
-    prompt=_prompt, solution=_solution)
+        integral=False, hint="one [FPR, TPR] pair per threshold, e.g. [0, 0.5], [0.25, 1]")),
+    generate=_generate, solve=_solve, prompt=_prompt, solution=_solution)
 
 FAMILIES = (ROC_POINTS,)

@@ -276,8 +276,12 @@ def _encoder_prompt(params: Mapping[str, Any]) -> str:
 def _encoder_solution(params: Mapping[str, Any]) -> str:
     d, heads, ff, bias = _encoder_read(params)
     attention, first, second, norms = _encoder_parts(params)
-    plus = (lambda text: f" + {text}") if bias else (lambda text: "")
-    lines = [f"self-attention (Q, K, V and output projections, {d} × {d} each): 4·{d}·{d}{plus(f'4·{d}')} = {attention}",
+
+    def plus(text: str) -> str:
+        return f" + {text}" if bias else ""
+
+    lines = [f"self-attention (Q, K, V and output projections, {d} × {d} each): "
+             f"4·{d}·{d}{plus(f'4·{d}')} = {attention}",
              f"feed-forward {d} → {ff}: {d}·{ff}{plus(str(ff))} = {first}",
              f"feed-forward {ff} → {d}: {ff}·{d}{plus(str(d))} = {second}",
              (f"two LayerNorms, each a scale{' and a shift' if bias else ''} of size {d}: "

@@ -44,7 +44,7 @@ from flashdl.tui.widgets.study_card import StudyCardView
 
 if TYPE_CHECKING:
     from flashdl.services.study import StudySession
-    from flashdl.services.views import StudyCard
+    from flashdl.services.views import ComputedAnswer, StudyCard
 
 
 class Step(Enum):
@@ -85,7 +85,7 @@ class StudyScreen(FlashdlScreen):
         self.step = Step.LOADING
         self.tally = SessionTally()
         self._shown_at = 0.0
-        self._typed: tuple[str, bool] | None = None  # (typed answer, right?) of the current card
+        self._typed: ComputedAnswer | None = None  # the checked answer of the current card, for the log
         self._last_exercise: ComputedExercise | None = None  # of the last grade: undo shows it again
 
     def compose(self) -> ComposeResult:
@@ -187,7 +187,7 @@ class StudyScreen(FlashdlScreen):
         verdict = exercise.check(event.value)
         shown = computed_feedback(verdict, answer=exercise.answer, solution=exercise.solution,
                                   typed=event.value)
-        self._typed = (event.value, shown.correct)
+        self._typed = exercise.logged_answer(event.value, verdict)
         answer = self.query_one("#answer", Input)
         answer.disabled = True
         answer.display = False
@@ -207,14 +207,10 @@ class StudyScreen(FlashdlScreen):
 
     def _record(self, grade: int) -> bool:
         """Record ``grade`` for the current card (durable on return); False if it failed."""
-        from flashdl.services.views import ComputedAnswer
-
         card, exercise, session = self.card, self.exercise, self._session()
         if card is None:
             return False
-        answer = None
-        if exercise is not None and self._typed is not None:
-            answer = ComputedAnswer(params=exercise.params, typed=self._typed[0], correct=self._typed[1])
+        answer = self._typed if exercise is not None else None
         collection = self.collection
         duration_ms = int(max(0.0, collection.timer() - self._shown_at) * 1000)
         try:
