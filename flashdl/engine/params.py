@@ -187,6 +187,8 @@ def _shape_and_entries(name: str, value: Any) -> tuple[tuple[int, ...], list[Any
     shape: list[int] = []
     level = [value]
     while isinstance(level[0], (list, tuple)):
+        if len(shape) == MAX_RANK:
+            raise EngineParamsError(name, f"nested more than {MAX_RANK} levels deep")
         side = len(level[0])
         if not 1 <= side <= MAX_SIDE or not all(isinstance(row, (list, tuple)) and len(row) == side
                                                  for row in level):
