@@ -71,8 +71,11 @@ def _solution(params: Mapping[str, Any]) -> str:
         else:
             lines.append(f"example {index}, y = 0: −ln(1 − {f(p)}) = −ln({f(1 - p)}) = {f(term)}")
     total = sum(terms)
-    lines.append(f"mean = ({' + '.join(f(term) for term in terms)}) / {len(terms)} = {f(total)} / {len(terms)}"
-                 f" = {f(_solve(params))}")
+    if len(terms) == 1:
+        lines.append("one example: the loss is its cost")
+    else:
+        lines.append(f"mean = ({' + '.join(f(term) for term in terms)}) / {len(terms)} = {f(total)} / {len(terms)}"
+                     f" = {f(_solve(params))}")
     return "\n".join(lines) + f"\n\nAnswer: {f(_solve(params))}"
 
 
