@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from flashdl.store.connection import Transaction
     from flashdl.store.database import Store, open_store
     from flashdl.store.errors import NewerSchemaError, NotADatabaseError, StoreError
-    from flashdl.store.schema import SCHEMA_VERSION
+    from flashdl.store.schema_version import SCHEMA_VERSION
 
 # Imported on first use (PEP 562): `flashdl stats` reads through sqlite3 alone
 # and should not pay ~0.5 s for SQLAlchemy just because it names this package.
@@ -35,7 +35,7 @@ _LAZY = {
     "NewerSchemaError": "flashdl.store.errors",
     "NotADatabaseError": "flashdl.store.errors",
     "StoreError": "flashdl.store.errors",
-    "SCHEMA_VERSION": "flashdl.store.schema",
+    "SCHEMA_VERSION": "flashdl.store.schema_version",
 }
 
 __all__ = sorted(_LAZY)
