@@ -19,7 +19,8 @@ Usage: python benchmarks/bench_cli_startup.py [--runs N] [--cards N] [--quick] [
 Runs the `flashdl` console script installed beside this interpreter (not a
 PATH shim such as pyenv's, which adds its own start-up), else
 `python -m flashdl.cli`; the checkout this file is in comes first on
-PYTHONPATH, so the code measured is this checkout's.
+PYTHONPATH, so the code measured is this checkout's. Each command runs once
+uncounted first, and with bytecode caches allowed, as in an installation.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     env.pop("FLASHDL_DB", None)
+    # As installed: modules load from their bytecode cache (an environment that forbids writing
+    # it would compile every flashdl module at every start); the first round writes it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -84,6 +88,8 @@ def timed_rounds(commands: dict[str, list[str]], runs: int, env: dict[str, str])
     """Every command once per round (``--help`` among them), ``runs`` rounds; median and peak memory."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     memory: dict[str, float] = dict.fromkeys(commands, 0.0)
+    for argv in commands.values():  # a warm-up round, not counted: bytecode caches, the OS's file cache
+        run_once(argv, env)
     for _ in range(runs):
         for name, argv in commands.items():
             seconds, mb = run_once(argv, env)
@@ -98,12 +104,15 @@ def build_bundled(db: Path, env: dict[str, str]) -> None:
                    capture_output=True)
 
 
-def build_large(db: Path, cards: int) -> None:
-    """``cards`` cards in one deck, every one due on NOW's day, two log rows each (bench_store's data)."""
-    import bench_store
+def build_large(db: Path, cards: int, env: dict[str, str]) -> None:
+    """``cards`` cards in one deck, every one due on NOW's day, two log rows each (bench_store's data).
 
-    bench_store.bench_sync(db, cards)
-    bench_store.fill_history(db, 2 * cards)
+    In a child process, as everything heavy here: a process started by this one reports at least
+    this one's peak memory as its own (Linux copies the high-water mark at fork).
+    """
+    code = (f"import bench_store; from pathlib import Path; db = Path({str(db)!r}); "
+            f"bench_store.bench_sync(db, {cards}); bench_store.fill_history(db, {2 * cards})")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=Path(__file__).resolve().parent)
 
 
 def command_set(db: Path, card: str, computed: str | None, deck_file: Path,
@@ -160,11 +169,6 @@ def batch_lines(card_ids: list[str], count: int) -> bytes:
 
 def bench_batch(template: Path, folder: Path, runs: int, env: dict[str, str]) -> dict[str, float]:
     """Marginal cost of a `review --batch --json` line, and of record_review in-process, same reviews."""
-    from datetime import datetime
-
-    from flashdl.services.reviews import record_review
-    from flashdl.store import open_store
-
     largest = max(BATCH_SIZES)
     out = subprocess.run([*flashdl_argv(), "--db", str(template), "--now", NOW, "due", "--json",
                           "--limit", str(largest)], env=env, check=True, capture_output=True, text=True)
@@ -180,22 +184,35 @@ def bench_batch(template: Path, folder: Path, runs: int, env: dict[str, str]) ->
             per_size[size].append(seconds)
     small, large = (statistics.median(per_size[size]) for size in BATCH_SIZES)
     marginal_ms = (large - small) / (BATCH_SIZES[1] - BATCH_SIZES[0]) * 1000
-    in_process = []
+    code = f"import bench_cli_startup as b; print(b.record_review_ms({str(template)!r}, {str(work)!r}, {runs}))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True,
+                         input=json.dumps(cards), cwd=Path(__file__).resolve().parent)
+    direct_ms = float(out.stdout.strip().splitlines()[-1])
+    return {"batch_small_s": small, "batch_large_s": large, "marginal_ms": marginal_ms,
+            "record_review_ms": direct_ms}
+
+
+def record_review_ms(template: str, work: str, runs: int) -> float:
+    """Median ms per ``record_review`` in one process, the cards of stdin in order (a child's work)."""
+    from datetime import datetime
+
+    from flashdl.services.lookup import resolve_card
+    from flashdl.services.reviews import record_review
+    from flashdl.store import open_store
+
+    cards = json.loads(sys.stdin.read())
     start_at = datetime.fromisoformat(NOW)
+    per_review = []
     for _ in range(runs):
         shutil.copyfile(template, work)
         with open_store(work) as store:
-            from flashdl.services.lookup import resolve_card
-
             with store.read() as tx:
                 ids = [resolve_card(tx, card) for card in cards]
             start = time.perf_counter()
             for i, card_id in enumerate(ids):
                 record_review(store, card_id, 4, start_at + timedelta(seconds=i), rollover_hour=4)
-            in_process.append((time.perf_counter() - start) / len(ids) * 1000)
-    direct_ms = statistics.median(in_process)
-    return {"batch_small_s": small, "batch_large_s": large, "marginal_ms": marginal_ms,
-            "record_review_ms": direct_ms}
+            per_review.append((time.perf_counter() - start) / len(ids) * 1000)
+    return statistics.median(per_review)
 
 
 def run_anki(python: str, cards: int, answers: int) -> dict[str, object] | None:
@@ -238,7 +255,7 @@ def main() -> None:
         if args.skip_large:
             return
         large = folder / "large.sqlite3"
-        build_large(large, args.cards)
+        build_large(large, args.cards, env)
         commands = command_set(large, first_card(large, env), None, bundled_decks / "quiz-2.yaml",
                                "conv2d_output_size")
         commands["due (every card due)"] = commands.pop("due --json")[:-1]

@@ -103,12 +103,12 @@ def check_paths(paths: list[Path]) -> CheckReport:
 
 
 def _audit_deck(deck: Deck, text: str, filename: str, report: CheckReport) -> None:
-    from flashdl.engine.audit import audit_card
-    from flashdl.engine.errors import EngineParamsError
-
     for index, card in enumerate(deck.cards):
         if card.engine is None:
             continue
+        from flashdl.engine.audit import audit_card  # the engine only for a computed card
+        from flashdl.engine.errors import EngineParamsError
+
         try:
             entry = audit_card(deck.full_id(card), card.engine.family, dict(card.engine.params), card.back)
         except EngineParamsError as error:
