@@ -1,12 +1,16 @@
 """Opening the database: connection setup, safety checks, migrations, transactions.
 
-``open_store(path)`` returns a ``Store``: one SQLAlchemy connection held
-for the store's lifetime (a study session answers cards in a loop; a pool
-checkout per answer would cost more than the answer), WAL journal, and
+``open_store(path)`` returns a ``Store``: one DB-API connection held for
+the store's lifetime (a study session answers cards in a loop; a new
+connection per answer would cost more than the answer), WAL journal, and
 every connection made by ``connection.connect`` (the one factory: foreign
 keys on, a busy timeout, so two flashdl processes on one database wait for
 each other instead of failing with "database is locked", and the rest of
-flashdl's pragmas).
+flashdl's pragmas). Whether the schema is current is read from
+``PRAGMA user_version`` with that plain connection; only a new or older
+database goes through SQLAlchemy (``migrations``), so a one-shot command on
+a current database never imports it (issue 17: ``flashdl decks`` went from
+0.62 s to ~0.07 s).
 
 Transactions: ``store.write()`` is ``BEGIN IMMEDIATE`` (takes the write lock
 up front, so a read-then-write cannot deadlock with another writer) and
