@@ -1,11 +1,16 @@
-"""The SQLite store, through SQLAlchemy 2.x. The only package that speaks SQL.
+"""The SQLite store. The only package that speaks SQL.
 
 - ``connection``: ``connect`` (the one connection factory and its pragmas),
   ``Transaction`` (what every store function takes) and ``open_reader``
-  (reads without SQLAlchemy).
+  (a plain read-only connection).
 - ``database``: ``open_store(path) -> Store`` (WAL, migrations,
   ``Store.read()`` / ``Store.write()`` transactions, yielding a ``Transaction``).
-- ``schema``: the typed models (tables, units) and ``SCHEMA_VERSION``.
+  A database already at ``schema_version.SCHEMA_VERSION`` is opened and used
+  through ``sqlite3`` alone; SQLAlchemy 2.x is imported to create or upgrade
+  one (``migrations``, ``schema``), or when a store function asks for
+  ``tx.sql`` (``sql_bridge``). A one-shot ``flashdl decks`` or ``review``
+  never loads it (issue 17).
+- ``schema``: the typed models (tables, units); ``schema_version``: ``SCHEMA_VERSION``.
 - ``migrations``: ordered, named upgrade steps.
 - ``card_content``: deck sync writes; ``scheduling``: the review hot path;
   ``queries``: reads; ``settings``: settings; ``records``: what they return.
@@ -24,10 +29,9 @@ if TYPE_CHECKING:
     from flashdl.store.connection import Transaction
     from flashdl.store.database import Store, open_store
     from flashdl.store.errors import NewerSchemaError, NotADatabaseError, StoreError
-    from flashdl.store.schema import SCHEMA_VERSION
+    from flashdl.store.schema_version import SCHEMA_VERSION
 
-# Imported on first use (PEP 562): `flashdl stats` reads through sqlite3 alone
-# and should not pay ~0.5 s for SQLAlchemy just because it names this package.
+# Imported on first use (PEP 562): naming this package loads nothing heavy.
 _LAZY = {
     "Store": "flashdl.store.database",
     "Transaction": "flashdl.store.connection",
@@ -35,7 +39,7 @@ _LAZY = {
     "NewerSchemaError": "flashdl.store.errors",
     "NotADatabaseError": "flashdl.store.errors",
     "StoreError": "flashdl.store.errors",
-    "SCHEMA_VERSION": "flashdl.store.schema",
+    "SCHEMA_VERSION": "flashdl.store.schema_version",
 }
 
 __all__ = sorted(_LAZY)

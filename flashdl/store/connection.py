@@ -1,18 +1,22 @@
 """The one way to open the database file, and the transaction object every store function takes.
 
 ``connect(path)`` is the only place a DB-API connection is made, with one
-set of pragmas (below): the store's SQLAlchemy engine gets its connections
-from it, and so does ``open_reader``, which reads a database already at the
-current schema with the sqlite3 module alone (``flashdl stats`` in a
-one-shot process need not import SQLAlchemy). Nothing here imports it.
+set of pragmas (below). ``database.open_store`` holds one for the store's
+lifetime and ``open_reader`` one for a plain read. Nothing here imports
+SQLAlchemy: a one-shot command on a database already at the current schema
+(``flashdl decks``, ``due``, ``show``, ``stats``, ``review``) never pays its
+~0.4 s import (issue 17; ``benchmarks/bench_cli_startup.py``).
 
 ``Transaction`` is what ``Store.read()``/``write()`` and ``Reader.read()``
 yield. Services hold it and pass it on; they never look inside. Each store
-function chooses how to run its statement: SQLAlchemy Core through
-``tx.sql`` (a store opened with ``open_store``), or a fixed raw statement
-through ``tx.db`` (the DB-API connection; the hot paths, and everything a
-plain ``Reader`` must answer). A second database engine means a second
-``connect`` and the statements behind these functions, not new services.
+function chooses how to run its statement: a fixed raw statement through
+``tx.db`` (the DB-API connection: every read and the review hot path), or
+SQLAlchemy Core through ``tx.sql``, a SQLAlchemy connection over the same
+DB-API connection, built (and SQLAlchemy imported) on first use. The
+transaction is the store's own BEGIN ... COMMIT on ``tx.db``; ``tx.sql``
+only runs statements inside it and never commits or rolls back. A second
+database engine means a second ``connect`` and the statements behind these
+functions, not new services.
 """
 
 from __future__ import annotations
@@ -91,10 +95,18 @@ class Transaction:
 
     @property
     def sql(self) -> Connection:
-        """The SQLAlchemy connection; a plain ``Reader`` has none."""
+        """A SQLAlchemy connection running inside this transaction (SQLAlchemy imported on first use)."""
         if self._sql is None:
-            raise StoreError("this read needs the store opened with open_store, not a plain reader")
+            from flashdl.store.sql_bridge import sqlalchemy_connection
+
+            self._sql = sqlalchemy_connection(self.db)
         return self._sql
+
+    def close_sql(self) -> None:
+        """Release the SQLAlchemy connection, if one was made (the DB-API connection stays open)."""
+        if self._sql is not None:
+            self._sql.close()
+            self._sql = None
 
 
 class Reader:
@@ -114,6 +126,7 @@ class Reader:
             db.execute("ROLLBACK")  # nothing was written
 
     def close(self) -> None:
+        self._tx.close_sql()
         self._tx.db.close()
 
     def __enter__(self) -> Self:

@@ -1,12 +1,16 @@
 """Opening the database: connection setup, safety checks, migrations, transactions.
 
-``open_store(path)`` returns a ``Store``: one SQLAlchemy connection held
-for the store's lifetime (a study session answers cards in a loop; a pool
-checkout per answer would cost more than the answer), WAL journal, and
+``open_store(path)`` returns a ``Store``: one DB-API connection held for
+the store's lifetime (a study session answers cards in a loop; a new
+connection per answer would cost more than the answer), WAL journal, and
 every connection made by ``connection.connect`` (the one factory: foreign
 keys on, a busy timeout, so two flashdl processes on one database wait for
 each other instead of failing with "database is locked", and the rest of
-flashdl's pragmas).
+flashdl's pragmas). Whether the schema is current is read from
+``PRAGMA user_version`` with that plain connection; only a new or older
+database goes through SQLAlchemy (``migrations``), so a one-shot command on
+a current database never imports it (issue 17: ``flashdl decks`` went from
+0.62 s to ~0.07 s).
 
 Transactions: ``store.write()`` is ``BEGIN IMMEDIATE`` (takes the write lock
 up front, so a read-then-write cannot deadlock with another writer) and
@@ -30,19 +34,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Self
-
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import URL
-from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
-from sqlalchemy.pool import NullPool
+from typing import TYPE_CHECKING, Self
 
 from flashdl.store.connection import Transaction, connect, synchronous_mode
 from flashdl.store.errors import NotADatabaseError, StoreError
-from flashdl.store.migrations import migrate
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-_BEGIN_KEY = "flashdl_begin"
 
 
 class Store:
@@ -50,22 +50,25 @@ class Store:
 
     Calls from several threads are serialized by a lock; the store is meant
     for one process's UI or command, with other processes coordinating
-    through SQLite's own locks.
+    through SQLite's own locks. The transactions are plain statements on the
+    one DB-API connection (``BEGIN IMMEDIATE``, ``SAVEPOINT``, ``COMMIT``):
+    a store at the current schema never imports SQLAlchemy unless a store
+    function asks for ``tx.sql``.
     """
 
-    def __init__(self, engine: Engine, connection: Connection, path: Path) -> None:
-        self.engine = engine
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.path = path
-        self._conn = connection
-        self._tx = Transaction(self.dbapi, connection)
+        self._db = db
+        self._tx = Transaction(db)
         self._lock = threading.RLock()
         self._mode: str | None = None
+        self._savepoints = 0
 
     @property
     def dbapi(self) -> sqlite3.Connection:
-        """The DB-API connection under SQLAlchemy's: for tests and benchmarks, which inspect
+        """The DB-API connection: for tests and benchmarks, which inspect
         the file; the application goes through store functions and a ``Transaction``."""
-        return self._conn.connection.driver_connection  # type: ignore[return-value]
+        return self._db
 
     @contextmanager
     def write(self) -> Iterator[Transaction]:
@@ -74,7 +77,7 @@ class Store:
             if self._mode == "read":
                 raise RuntimeError("a write transaction cannot nest inside a read")
             if self._mode == "write":
-                with self._conn.begin_nested():
+                with self._savepoint():
                     yield self._tx
                 return
             with self._transaction("write", "BEGIN IMMEDIATE"):
@@ -92,17 +95,43 @@ class Store:
 
     @contextmanager
     def _transaction(self, mode: str, begin: str) -> Iterator[None]:
-        self._conn.info[_BEGIN_KEY] = begin
+        db = self._db
+        db.execute(begin)
         self._mode = mode
         try:
-            with self._conn.begin():
-                yield
-        finally:
+            yield
+        except BaseException:
             self._mode = None
+            if db.in_transaction:  # SQLite may have rolled back already (e.g. SQLITE_FULL)
+                db.execute("ROLLBACK")
+            raise
+        self._mode = None
+        try:
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        self._savepoints += 1
+        name = f"flashdl_{self._savepoints}"
+        db = self._db
+        db.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            db.execute(f"ROLLBACK TO {name}")
+            db.execute(f"RELEASE {name}")
+            raise
+        finally:
+            self._savepoints -= 1
+        db.execute(f"RELEASE {name}")
 
     def close(self) -> None:
-        self._conn.close()
-        self.engine.dispose()
+        self._tx.close_sql()
+        self._db.close()
 
     def __enter__(self) -> Self:
         return self
@@ -116,35 +145,78 @@ def open_store(path: Path | str) -> Store:
 
     A file that is not an SQLite database, is another program's database,
     or comes from a newer flashdl raises a ``StoreError`` and is left as it was.
+    A database already at the current schema is opened with sqlite3 alone;
+    creating or upgrading one goes through SQLAlchemy (``migrations``).
     """
     path = Path(path).expanduser()
     _check_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    synchronous = synchronous_mode()  # a wrong FLASHDL_SYNCHRONOUS is refused before any connection
+    if not _is_current(path, synchronous):
+        _migrate(path)
+    try:
+        db = connect(path, synchronous=synchronous)
+    except sqlite3.DatabaseError as error:
+        raise NotADatabaseError(f"{path}: cannot open as SQLite ({error})") from None
+    try:
+        db.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.DatabaseError as error:
+        db.close()
+        raise NotADatabaseError(f"{path}: not a usable SQLite database ({error})") from None
+    except BaseException:
+        db.close()
+        raise
+    return Store(db, path)
+
+
+def _is_current(path: Path, synchronous: str) -> bool:
+    """Whether ``path`` holds a database at ``SCHEMA_VERSION`` (a plain read, no SQLAlchemy)."""
+    from flashdl.store.schema_version import SCHEMA_VERSION
+
+    if not path.is_file():
+        return False
+    try:
+        db = connect(path, create=False, synchronous=synchronous)
+    except sqlite3.Error:
+        return False
+    try:
+        return bool(db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION)
+    except sqlite3.DatabaseError:
+        return False  # the SQLAlchemy path below says what is wrong with it
+    finally:
+        db.close()
+
+
+def _migrate(path: Path) -> None:
+    """Create or upgrade the schema through SQLAlchemy (``migrations.migrate``), or refuse the file."""
+    from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+
+    from flashdl.store.migrations import migrate
+
     engine = create_store_engine(path)
     try:
-        connection = engine.connect()
-    except SQLAlchemyDatabaseError as error:
+        try:
+            connection = engine.connect()
+        except SQLAlchemyDatabaseError as error:
+            raise NotADatabaseError(f"{path}: cannot open as SQLite ({error.orig})") from None
+        try:
+            migrate(connection, str(path))
+        except SQLAlchemyDatabaseError as error:
+            raise NotADatabaseError(f"{path}: not a usable SQLite database ({error.orig})") from None
+        finally:
+            connection.close()
+    finally:
         engine.dispose()
-        raise NotADatabaseError(f"{path}: cannot open as SQLite ({error.orig})") from None
-    try:
-        migrate(connection, str(path))
-        raw = connection.connection.driver_connection
-        assert raw is not None  # a live connection
-        raw.execute("PRAGMA journal_mode = WAL")  # outside a transaction: not through SQLAlchemy
-    except SQLAlchemyDatabaseError as error:
-        connection.close()
-        engine.dispose()
-        raise NotADatabaseError(f"{path}: not a usable SQLite database ({error.orig})") from None
-    except BaseException:
-        connection.close()
-        engine.dispose()
-        raise
-    return Store(engine, connection, path)
 
 
 def create_store_engine(path: Path) -> Engine:
-    """An engine whose every connection comes from ``connection.connect`` (flashdl's pragmas)."""
-    synchronous = synchronous_mode()  # a wrong FLASHDL_SYNCHRONOUS is refused before any connection
+    """An engine whose every connection comes from ``connection.connect`` (flashdl's pragmas);
+    for creating and upgrading the schema."""
+    from sqlalchemy import Connection, create_engine, event
+    from sqlalchemy.engine import URL
+    from sqlalchemy.pool import NullPool
+
+    synchronous = synchronous_mode()
     engine = create_engine(
         URL.create("sqlite", database=str(path)),
         poolclass=NullPool,
@@ -153,10 +225,9 @@ def create_store_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql(conn.info.get(_BEGIN_KEY, "BEGIN IMMEDIATE"))
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
-
 
 def _check_file(path: Path) -> None:
     if path.is_dir():

@@ -48,7 +48,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 7
+# Defined apart (no SQLAlchemy there): ``open_store`` reads it to decide whether to migrate at all.
+from flashdl.store.schema_version import SCHEMA_VERSION as SCHEMA_VERSION
+
 # Due first: reviews are read a page at a time in (due, deck, position) order,
 # and a deck's new cards (due NULL) in file order, both straight off the index.
 QUEUE_INDEX_COLUMNS = (

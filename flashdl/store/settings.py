@@ -1,4 +1,7 @@
-"""Settings: a key -> JSON table with defaults in code (missing key = default)."""
+"""Settings: a key -> JSON table with defaults in code (missing key = default).
+
+Plain statements on ``tx.db``: every command reads the settings, and none should import SQLAlchemy for it.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,7 @@ import json
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert
-
 from flashdl.store.connection import Transaction
-from flashdl.store.schema import deck_table, setting_table
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ def _check(settings: Settings) -> None:
 
 
 def load_settings(tx: Transaction) -> Settings:
-    stored = dict(tx.sql.execute(select(setting_table.c.key, setting_table.c.value)).all())
+    stored = dict(tx.db.execute("SELECT key, value FROM setting"))
     values: dict[str, Any] = {}
     for field in fields(Settings):
         if field.name in stored:
@@ -39,15 +38,14 @@ def save_settings(tx: Transaction, current: Settings, **changes: Any) -> Setting
     """Store ``changes`` (field names of ``Settings``); returns the new settings."""
     updated = replace(current, **changes)
     _check(updated)
-    for name in changes:
-        statement = insert(setting_table).values(key=name, value=json.dumps(getattr(updated, name)))
-        tx.sql.execute(statement.on_conflict_do_update(
-            index_elements=["key"], set_={"value": statement.excluded.value}
-        ))
+    tx.db.executemany(
+        "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [(name, json.dumps(getattr(updated, name))) for name in changes],
+    )
     return updated
 
 
 def set_deck_new_limit(tx: Transaction, deck_id: int, limit: int | None) -> None:
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise ValueError("a deck's new-card limit must be a whole number >= 0, or None")
-    tx.sql.execute(deck_table.update().where(deck_table.c.id == deck_id).values(new_per_day=limit))
+    tx.db.execute("UPDATE deck SET new_per_day = ? WHERE id = ?", (limit, deck_id))

@@ -1,4 +1,4 @@
-"""Process behaviour: SIGKILL mid-batch, two writers at once, a light ``--help``."""
+"""Process behaviour: SIGKILL mid-batch, two writers at once, a light ``--help`` and light read commands."""
 
 from __future__ import annotations
 
@@ -121,3 +121,41 @@ def test_help_and_command_modules_import_nothing_heavy() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                             check=True)
     assert result.stderr.strip() == "[]"
+
+
+READ_COMMANDS = [
+    ("decks",), ("decks", "--json"), ("due",), ("due", "--json"), ("show", "big/001"),
+    ("show", "big/002", "--json"), ("stats", "--json"), ("stats",),
+    ("review", "--card", "big/003", "--grade", "4"),  # writes, and still needs none of them
+]
+
+
+def loaded_heavy(*argv: str) -> tuple[list[str], str]:
+    """Run ``flashdl ARGV`` in a fresh interpreter: (heavy modules it imported, its stdout)."""
+    code = (
+        "import sys\n"
+        "from flashdl.cli import main\n"
+        f"code = main({list(argv)!r})\n"
+        f"print([m for m in {HEAVY + ('yaml',)!r} if m in sys.modules], file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stderr.strip().splitlines()[-1].replace("'", '"')), result.stdout
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=" ".join)
+def test_read_commands_on_a_current_database_import_nothing_heavy(template: Path, command: tuple[str, ...]) -> None:
+    # Issue 17: opening a database already at the current schema reads PRAGMA user_version with
+    # sqlite3 alone; SQLAlchemy is imported only to create or upgrade a schema (tests/store).
+    heavy, out = loaded_heavy("--db", str(template), "--now", NOW, *command)
+    assert heavy == []
+    assert out.strip()  # the command did its work
+
+
+def test_check_of_a_deck_without_computed_cards_loads_no_engine(tmp_path: Path) -> None:
+    deck = tmp_path / "plain.yaml"
+    deck.write_text(deck_text("plain", 5))
+    heavy, out = loaded_heavy("check", str(deck))
+    assert heavy == ["yaml"]  # the deck is parsed; numpy comes only with a computed card
+    assert "5 cards, 0 errors" in out
