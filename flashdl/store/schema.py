@@ -16,6 +16,9 @@ Tables:
   check that the card was not changed under it.
 - ``review_log``: append-only (only undo removes its own last row), one row
   per graded review, with the state before and after (see ``ReviewLogRow``).
+- ``practice_attempt``: append-only, one row per answer in a practice run
+  (``flashdl.services.practice``): computed-card variants answered outside
+  the SM-2 schedule, so they move no due date and are not in ``review_log``.
 - ``setting``: key -> JSON value (``flashdl.store.settings``).
 
 Schema history (``flashdl.store.migrations``): 1 first release; 2 added
@@ -27,7 +30,8 @@ for the statistics (``flashdl.store.stats_queries``): the study-day index
 also holds the review facts, lapses have a partial index, and the cards
 one by interval and ease; 6 dropped that card index again; 7 added ``deck.markup`` and
 ``card.markup``: how the text is shown (the deck file's ``markup:``; NULL on a deck is
-``markdown``, NULL on a card is its deck's).
+``markdown``, NULL on a card is its deck's); 8 added ``practice_attempt``: typed answers
+of practice runs (``flashdl practice``), outside the schedule.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # Due first: reviews are read a page at a time in (due, deck, position) order,
 # and a deck's new cards (due NULL) in file order, both straight off the index.
 QUEUE_INDEX_COLUMNS = (
@@ -63,6 +67,8 @@ QUEUE_INDEX_COLUMNS = (
 REVIEW_DAY_INDEX_COLUMNS = (
     "study_day", "kind", "grade", "interval_before", "duration_ms", "answer_correct", "card_id",
 )
+# Practice attempts per family over a range of days (schema 8), from the index alone:
+PRACTICE_DAY_INDEX_COLUMNS = ("study_day", "family", "correct", "card_id")
 LAPSE_INDEX_COLUMNS = ("card_id", "kind", "grade")
 LAPSE_INDEX_WHERE = "kind = 1 AND grade < 3"  # a lapse: a review-kind review graded < 3
 
@@ -162,6 +168,34 @@ class ReviewLogRow(Base):
     answer_correct: Mapped[bool | None] = mapped_column()
 
 
+class PracticeAttemptRow(Base):
+    """One answer in a practice run (schema 8). Append-only.
+
+    ``family`` is the engine family of the variant (stored, not read from the
+    card, so a card edited later keeps its history's family); ``params`` the
+    variant (JSON); ``typed_answer`` as typed ('' = "I don't know", counted
+    wrong); ``correct`` the engine's verdict; ``duration_ms`` time taken;
+    ``attempted_ms`` UTC ms and ``study_day`` the study day it counted for.
+    """
+
+    __tablename__ = "practice_attempt"
+    __table_args__ = (
+        Index("ix_practice_attempt_day", *PRACTICE_DAY_INDEX_COLUMNS),
+        Index("ix_practice_attempt_family", "family", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id"))
+    family: Mapped[str] = mapped_column(String)
+    params: Mapped[str] = mapped_column(Text)  # JSON
+    typed_answer: Mapped[str] = mapped_column(Text)
+    correct: Mapped[bool] = mapped_column()
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    attempted_ms: Mapped[int] = mapped_column(Integer)
+    study_day: Mapped[date] = mapped_column(Date)
+
+
 class SettingRow(Base):
     __tablename__ = "setting"
 
@@ -174,3 +208,4 @@ deck_table = cast(Table, DeckRow.__table__)
 card_table = cast(Table, CardRow.__table__)
 review_log_table = cast(Table, ReviewLogRow.__table__)
 setting_table = cast(Table, SettingRow.__table__)
+practice_attempt_table = cast(Table, PracticeAttemptRow.__table__)
