@@ -107,8 +107,7 @@ class Collection:
         return list_decks(self.store, self.now())
 
     def start_session(self, deck: str | None) -> StudySession:
-        from flashdl.services.practice import PracticeOptions, PracticeRun
-    from flashdl.services.study import StudySession
+        from flashdl.services.study import StudySession
 
         return StudySession(self.store, self.now(), deck)
 
