@@ -120,6 +120,8 @@ SELECT family, moment, practice, seq, correct FROM (
 _REVIEW_IN_DECK = "AND c.deck_id = :deck_id"
 _PRACTICE_IN_DECK = "AND p.card_id IN (SELECT id FROM card WHERE deck_id = :deck_id)"
 
+# The review log's typed answers are read from its partial index ``ix_review_log_typed``
+# (a few per cent of the log), each joined to its card by primary key.
 _RECORDS = f"""
 SELECT family, count(*), sum(correct), sum(rank <= :recent), sum(CASE WHEN rank <= :recent THEN correct END)
 FROM (

@@ -31,7 +31,8 @@ also holds the review facts, lapses have a partial index, and the cards
 one by interval and ease; 6 dropped that card index again; 7 added ``deck.markup`` and
 ``card.markup``: how the text is shown (the deck file's ``markup:``; NULL on a deck is
 ``markdown``, NULL on a card is its deck's); 8 added ``practice_attempt``: typed answers
-of practice runs (``flashdl practice``), outside the schedule.
+of practice runs (``flashdl practice``), outside the schedule, and a partial index of the
+review log's typed answers (each family's last 10).
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ REVIEW_DAY_INDEX_COLUMNS = (
 )
 # Practice attempts per family over a range of days (schema 8), from the index alone:
 PRACTICE_DAY_INDEX_COLUMNS = ("study_day", "family", "correct", "card_id")
+# Typed answers of computed cards (schema 8), for each family's last 10 (``store.practice``):
+# a few per cent of the log, read from this partial index alone.
+TYPED_INDEX_COLUMNS = ("card_id", "reviewed_ms", "answer_correct")
+TYPED_INDEX_WHERE = "answer_correct IS NOT NULL"
 LAPSE_INDEX_COLUMNS = ("card_id", "kind", "grade")
 LAPSE_INDEX_WHERE = "kind = 1 AND grade < 3"  # a lapse: a review-kind review graded < 3
 
@@ -142,6 +147,7 @@ class ReviewLogRow(Base):
         Index("ix_review_log_card", "card_id", "id"),
         Index("ix_review_log_day", *REVIEW_DAY_INDEX_COLUMNS),
         Index("ix_review_log_lapse", *LAPSE_INDEX_COLUMNS, sqlite_where=text(LAPSE_INDEX_WHERE)),
+        Index("ix_review_log_typed", *TYPED_INDEX_COLUMNS, sqlite_where=text(TYPED_INDEX_WHERE)),
         {"sqlite_autoincrement": True},
     )
 

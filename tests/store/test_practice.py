@@ -212,7 +212,7 @@ def test_schema_7_gains_the_practice_table_with_its_data_intact(tmp_path: Path) 
         add(store, lin_deck())
         record_review(store, "lin/a", 5, NOW)
     db = sqlite3.connect(db_path)
-    db.executescript("DROP TABLE practice_attempt; PRAGMA user_version = 7;")
+    db.executescript("DROP TABLE practice_attempt; DROP INDEX ix_review_log_typed; PRAGMA user_version = 7;")
     db.close()
     before = [line for line in dump(db_path).splitlines() if line.startswith("INSERT")]
     with open_store(db_path) as store:
