@@ -113,7 +113,7 @@ class HomeScreen(FlashdlScreen):
         elif imported is not None and imported.added:
             hint = f"Imported the bundled decks: {plural(imported.added, 'card')}. enter: study"
         else:
-            hint = "enter: study the selected deck · a: all decks · p: practise · b: browse · ?: help"
+            hint = "enter: study the selected deck · a: all decks · p: practise · b: browse"
         self.query_one("#hint", Static).update(hint)
         self.refresh_bindings()
 
