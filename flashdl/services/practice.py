@@ -104,9 +104,7 @@ def matches(card: ComputedCard, options: PracticeOptions) -> bool:
         return False
     if options.family is not None and card.engine.family != options.family:
         return False
-    if options.tag is not None and options.tag.casefold() not in {t.casefold() for t in card.tags}:
-        return False
-    return True
+    return options.tag is None or options.tag.casefold() in {t.casefold() for t in card.tags}
 
 
 def choose_cards(store: Store, options: PracticeOptions) -> list[ComputedCard]:

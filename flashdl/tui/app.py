@@ -225,8 +225,9 @@ def make_app(
     """The app on the database at ``db_path``.
 
     ``study``/``study_all`` open a study session straight away (``flashdl
-    study [DECK]``); ``practice`` a practice run (``flashdl practice``). ``seeds`` yields the seed of each computed-card variant
-    (default: random); ``timer`` measures answer times (default: monotonic).
+    study [DECK]``); ``practice`` a practice run (``flashdl practice``). ``seeds``
+    yields the seed of each computed-card variant (default: random); ``timer``
+    measures answer times (default: monotonic).
     """
     collection = Collection(db_path, clock or SystemClock(), seeds=seeds, timer=timer or time.monotonic,
                             import_bundled=import_bundled, bundled_dir=bundled_dir)
