@@ -226,3 +226,16 @@ def test_schema_7_gains_the_practice_table_with_its_data_intact(tmp_path: Path) 
     assert db.execute("PRAGMA user_version").fetchone()[0] == 8
     assert db.execute("SELECT count(*) FROM practice_attempt").fetchone()[0] == 1
     db.close()
+
+
+def test_the_last_ten_read_the_typed_answers_index_not_the_log(store: Store) -> None:
+    """Each family's record reads the review log's partial index of typed answers (schema 8)."""
+    from flashdl.store.practice import _PRACTICE_IN_DECK, _RECORDS, _REVIEW_IN_DECK
+
+    with store.read() as tx:
+        for deck_filter in (("", ""), (_REVIEW_IN_DECK, _PRACTICE_IN_DECK)):
+            sql = _RECORDS.format(review_deck=deck_filter[0], practice_deck=deck_filter[1])
+            plan = " | ".join(row[3] for row in tx.db.execute(f"EXPLAIN QUERY PLAN {sql}",
+                                                              {"recent": 10, "deck_id": 1}))
+            assert "COVERING INDEX ix_review_log_typed" in plan, plan
+            assert "SCAN l " not in plan.replace("SCAN l USING COVERING INDEX ix_review_log_typed", "")
