@@ -315,7 +315,11 @@ def _engine_rows(db: Transaction, first: date, last: date, deck_id: int | None) 
     reviews = {f: (n, right) for f, n, right in
                stats_queries.engine_attempts(db, first=first, last=last, deck_id=deck_id)}
     practised = practice.practice_per_family(db, first=first, last=last, deck_id=deck_id)
-    records = practice.family_records(db, deck_id=deck_id) if reviews or practised else {}
+    records: dict[str, practice.FamilyRecord] = {}
+    if reviews or practised:  # the period first; all time up to today only for families with < 10 in it
+        records = practice.family_records(db, deck_id=deck_id, first=first, last=last)
+        if any(r.recent < practice.RECENT for r in records.values()):
+            records.update(practice.family_records(db, deck_id=deck_id, last=last))
     rows = []
     for family in sorted(reviews.keys() | practised.keys()):
         (n, right), (p, p_right) = reviews.get(family, (0, 0)), practised.get(family, (0, 0))

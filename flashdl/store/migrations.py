@@ -113,7 +113,7 @@ MIGRATIONS: tuple[Migration, ...] = (
              "FOREIGN KEY(card_id) REFERENCES card (id))"),
             "CREATE INDEX ix_practice_attempt_day ON practice_attempt (study_day, family, correct, card_id)",
             "CREATE INDEX ix_practice_attempt_family ON practice_attempt (family, id)",
-            ("CREATE INDEX ix_review_log_typed ON review_log (card_id, reviewed_ms, answer_correct) "
+            ("CREATE INDEX ix_review_log_typed ON review_log (card_id, reviewed_ms, answer_correct, study_day) "
              "WHERE answer_correct IS NOT NULL"),
         ),
     ),

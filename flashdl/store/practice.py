@@ -112,9 +112,10 @@ SELECT family, moment, practice, seq, correct FROM (
     SELECT json_extract(c.engine, '$.family') AS family, l.reviewed_ms AS moment, l.id AS seq,
            0 AS practice, l.answer_correct AS correct
     FROM review_log AS l JOIN card AS c ON c.id = l.card_id
-    WHERE l.answer_correct IS NOT NULL AND c.engine IS NOT NULL {review_deck}
+    WHERE l.answer_correct IS NOT NULL AND c.engine IS NOT NULL {review_deck} {review_days}
     UNION ALL
-    SELECT family, attempted_ms, id, 1, correct FROM practice_attempt AS p WHERE 1 {practice_deck}
+    SELECT family, attempted_ms, id, 1, correct FROM practice_attempt AS p
+    WHERE 1 {practice_deck} {practice_days}
 ) WHERE family IS NOT NULL
 """
 _REVIEW_IN_DECK = "AND c.deck_id = :deck_id"
@@ -135,19 +136,37 @@ GROUP BY family ORDER BY family
 RECENT = 10  # "the last 10" of DESIGN §6's ``last10``
 
 
-def family_records(tx: Transaction, *, deck_id: int | None = None) -> dict[str, FamilyRecord]:
-    """Each family's typed answers over all time, reviews and practice alike (``deck_id``: one deck's).
+def family_records(tx: Transaction, *, deck_id: int | None = None, first: date | None = None,
+                   last: date | None = None) -> dict[str, FamilyRecord]:
+    """Each family's typed answers, reviews and practice alike (``deck_id``: one deck's), on study
+    days in [``first``, ``last``] (None: unbounded).
 
     ``recent``/``recent_correct`` are over the family's last ``RECENT`` answers
-    by moment (ties: practice after reviews, then in the order recorded).
+    in that range, by moment (ties: practice after reviews, then in the order
+    recorded). A family with ``RECENT`` answers in a range ending at ``last``
+    has the same last ``RECENT`` as over all time up to ``last``, so the
+    statistics ask their period first (a range of ``ix_review_log_day``) and
+    all time only for the families with fewer.
     """
+    review_days = practice_days = ""
+    if first is not None:
+        review_days += " AND l.study_day >= :first"
+        practice_days += " AND p.study_day >= :first"
+    if last is not None:  # without ``first``: read the typed-answers index, not a range of days
+        review_days += " AND l.study_day <= :last" if first is not None else " AND +l.study_day <= :last"
+        practice_days += " AND p.study_day <= :last"
     sql = _RECORDS.format(
         review_deck="" if deck_id is None else _REVIEW_IN_DECK,
         practice_deck="" if deck_id is None else _PRACTICE_IN_DECK,
+        review_days=review_days, practice_days=practice_days,
     )
     params: dict[str, object] = {"recent": RECENT}
     if deck_id is not None:
         params["deck_id"] = deck_id
+    if first is not None:
+        params["first"] = first.isoformat()
+    if last is not None:
+        params["last"] = last.isoformat()
     return {
         family: FamilyRecord(total, right or 0, recent or 0, recent_right or 0)
         for family, total, right, recent, recent_right in tx.db.execute(sql, params)

@@ -72,7 +72,7 @@ REVIEW_DAY_INDEX_COLUMNS = (
 PRACTICE_DAY_INDEX_COLUMNS = ("study_day", "family", "correct", "card_id")
 # Typed answers of computed cards (schema 8), for each family's last 10 (``store.practice``):
 # a few per cent of the log, read from this partial index alone.
-TYPED_INDEX_COLUMNS = ("card_id", "reviewed_ms", "answer_correct")
+TYPED_INDEX_COLUMNS = ("card_id", "reviewed_ms", "answer_correct", "study_day")
 TYPED_INDEX_WHERE = "answer_correct IS NOT NULL"
 LAPSE_INDEX_COLUMNS = ("card_id", "kind", "grade")
 LAPSE_INDEX_WHERE = "kind = 1 AND grade < 3"  # a lapse: a review-kind review graded < 3

@@ -229,13 +229,17 @@ def test_schema_7_gains_the_practice_table_with_its_data_intact(tmp_path: Path) 
 
 
 def test_the_last_ten_read_the_typed_answers_index_not_the_log(store: Store) -> None:
-    """Each family's record reads the review log's partial index of typed answers (schema 8)."""
+    """All time: the review log's partial index of typed answers (schema 8); a period: its days."""
     from flashdl.store.practice import _PRACTICE_IN_DECK, _RECORDS, _REVIEW_IN_DECK
 
     with store.read() as tx:
         for deck_filter in (("", ""), (_REVIEW_IN_DECK, _PRACTICE_IN_DECK)):
-            sql = _RECORDS.format(review_deck=deck_filter[0], practice_deck=deck_filter[1])
-            plan = " | ".join(row[3] for row in tx.db.execute(f"EXPLAIN QUERY PLAN {sql}",
-                                                              {"recent": 10, "deck_id": 1}))
-            assert "COVERING INDEX ix_review_log_typed" in plan, plan
-            assert "SCAN l " not in plan.replace("SCAN l USING COVERING INDEX ix_review_log_typed", "")
+            for days, index in ((" AND +l.study_day <= :last", "COVERING INDEX ix_review_log_typed"),
+                                (" AND l.study_day >= :first AND l.study_day <= :last", "ix_review_log_day")):
+                sql = _RECORDS.format(review_deck=deck_filter[0], practice_deck=deck_filter[1],
+                                      review_days=days, practice_days="")
+                plan = " | ".join(row[3] for row in tx.db.execute(
+                    f"EXPLAIN QUERY PLAN {sql}", {"recent": 10, "deck_id": 1, "first": "", "last": ""}))
+                assert index in plan or (deck_filter[0] and "ix_review_log_typed (card_id=?)" in plan), plan
+                # never the whole log: only the partial index of typed answers is scanned
+                assert "SCAN l" not in plan.replace("SCAN l USING COVERING INDEX ix_review_log_typed", ""), plan
