@@ -5,7 +5,9 @@ fresh variant of a computed card made outside the SM-2 schedule: it is
 written to ``practice_attempt`` only, never to ``review_log`` or the card's
 scheduling columns. Every function runs inside the caller's transaction,
 on its DB-API connection (``tx.db``), so the statistics can read the
-attempts through a plain ``Reader`` too.
+attempts through a plain ``Reader`` too. The deck model (``flashdl.deck``, ~50 ms
+to import) is imported only by the functions of a practice run, not by those
+``flashdl stats`` calls.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from flashdl.deck.model import EngineSpec
 from flashdl.store.connection import Transaction
-from flashdl.store.records import dump_json, engine_from_json
+
+if TYPE_CHECKING:
+    from flashdl.deck.model import EngineSpec
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ _COMPUTED = (
 
 def computed_cards(tx: Transaction) -> list[ComputedCard]:
     """Every active (not retired, not suspended) card with an engine block, deck by deck in file order."""
+    from flashdl.store.records import engine_from_json
+
     found = []
     for card_id, deck, slug, tags, engine, position in tx.db.execute(_COMPUTED):
         spec = engine_from_json(engine)
@@ -74,6 +80,8 @@ def append_attempt(
     duration_ms: int, attempted_ms: int, day: date,
 ) -> int:
     """Append one attempt; its row id (durable once the caller's write transaction commits)."""
+    from flashdl.store.records import dump_json
+
     cursor = tx.db.execute(_INSERT, (card_id, family, dump_json(params), typed, int(correct),
                                      max(0, duration_ms), attempted_ms, day.isoformat()))
     return int(cursor.lastrowid or 0)
