@@ -55,10 +55,10 @@ Definitions (the same in the CLI, the JSON and the screen):
   answers checked by the engine, in reviews of a computed card and in
   practice runs (``flashdl practice``) alike, ``correct`` those judged
   right, ``practice`` how many of the attempts were made in practice.
-  ``last10``: right answers among the family's last 10 answers of all time
-  (reviews and practice, newest by moment; fewer when it has fewer,
-  ``last10_attempts`` says how many), the mastery figure practice orders
-  families by. Families in name order.
+  ``last10``: right answers among the family's last 10 answers up to
+  today, over all time, not only the period (reviews and practice, newest by
+  moment; fewer when it has fewer, ``last10_attempts`` says how many), the
+  mastery figure practice orders families by. Families in name order.
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ class FamilyAccuracy:
     family: str
     attempts: int
     correct: int
-    last10: int = 0  # right among the family's last 10 answers (all time)
+    last10: int = 0  # right among the family's last 10 answers up to today (all time)
     last10_attempts: int = 0  # how many answers that is: min(10, all the family's answers)
     practice: int = 0  # attempts (of ``attempts``) made in practice runs
 
