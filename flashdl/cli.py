@@ -6,7 +6,7 @@ numpy nor sqlalchemy. Each subcommand names its handler as
 
 The two front ends never import each other: line-mode commands live in
 ``flashdl.commands``, the terminal UI in ``flashdl.tui``, and this module is
-the one place that chooses between them (``home`` and ``study`` below).
+the one place that chooses between them (``home``, ``study`` and ``practice`` below).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from flashdl import __version__
 
 if TYPE_CHECKING:
     from flashdl.commands.context import Context
+    from flashdl.services.practice import PracticeOptions
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -75,6 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument("deck", nargs="?", metavar="DECK", help="deck id (default: all decks)")
     study.add_argument("--plain", action="store_true",
                        help="line mode: print each card, read answers from stdin (screen readers, pipes)")
+
+    practice = command("practice", "flashdl.cli:practice",
+                       "practise fresh variants of computed cards, outside the schedule")
+    practice.add_argument("deck", nargs="?", metavar="DECK", help="deck id (default: all decks)")
+    practice.add_argument("--family", metavar="F", help="only this engine family")
+    practice.add_argument("--tag", metavar="T", help="only cards with this tag")
+    practice.add_argument("--count", type=_positive_int, default=10, metavar="N",
+                          help="exercises in the run (default 10)")
+    practice.add_argument("--weakest", type=_positive_int, metavar="N",
+                          help="only the N weakest families (the order is always weakest first)")
+    practice.add_argument("--plain", action="store_true",
+                          help="line mode: print each exercise, read answers from stdin")
 
     decks = command("decks", "flashdl.commands.decks:decks", "list decks with card counts")
     json_flag(decks)
@@ -191,11 +204,25 @@ def study(args: argparse.Namespace, ctx: Context) -> int:
     return _run_tui(ctx, study=args.deck, study_all=args.deck is None)
 
 
-def _run_tui(ctx: Context, *, study: str | None = None, study_all: bool = False) -> int:
+def practice(args: argparse.Namespace, ctx: Context) -> int:
+    """``flashdl practice``: the terminal UI straight into a practice run, or line mode with ``--plain``."""
+    from flashdl.services.practice import PracticeOptions
+
+    options = PracticeOptions(deck=args.deck, family=args.family, tag=args.tag, count=args.count,
+                              weakest=args.weakest)
+    if args.plain:
+        from flashdl.commands.plain_practice import practice as practice_in_lines
+
+        return practice_in_lines(options, ctx)
+    return _run_tui(ctx, practice=options)
+
+
+def _run_tui(ctx: Context, *, study: str | None = None, study_all: bool = False,
+             practice: PracticeOptions | None = None) -> int:
     # The only import of flashdl.tui outside it; lazy, so other commands never load Textual.
     from flashdl.tui.launch import run_tui
 
-    return run_tui(ctx.db_path, ctx.clock, study=study, study_all=study_all)
+    return run_tui(ctx.db_path, ctx.clock, study=study, study_all=study_all, practice=practice)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 from flashdl.commands.context import Context
 
 if TYPE_CHECKING:
+    from flashdl.presentation.answer_view import Feedback
     from flashdl.presentation.view_models import SessionTally
     from flashdl.services.exercises import ComputedExercise
     from flashdl.services.study import StudySession
@@ -60,8 +61,35 @@ def _side(card: StudyCard, side: str) -> str:
     return render_side(text, markup=card.markup, errata=card.errata, side=side).text
 
 
-class _Quit(Exception):
+class Quit(Exception):
     """``q`` or the end of input: stop after what was graded."""
+
+
+def ask(stdin: TextIO, stdout: TextIO, prompt: str) -> str:
+    """Print ``prompt``, read one line (stripped); ``Quit`` at the end of input."""
+    stdout.write(prompt)
+    stdout.flush()
+    line = stdin.readline()
+    if not line:
+        say(stdout, "")
+        raise Quit
+    return line.strip()
+
+
+def say(stdout: TextIO, text: str) -> None:
+    stdout.write(text + "\n")
+    stdout.flush()
+
+
+def say_verdict(stdout: TextIO, shown: Feedback) -> None:
+    """A checked typed answer: the verdict, why it is wrong, expected vs given, the worked solution."""
+    from flashdl.presentation.card_text import engine_text
+
+    say(stdout, shown.headline)
+    if not shown.correct and shown.feedback:
+        say(stdout, shown.feedback)
+    say(stdout, f"expected:\n{shown.expected}\nyour answer:\n{shown.given}")
+    say(stdout, f"--- worked solution\n{engine_text(shown.solution)}")
 
 
 @dataclass
@@ -85,7 +113,7 @@ class PlainSession:
         try:
             while (card := self.session.next_card()) is not None:
                 self._study(card)
-        except _Quit:
+        except Quit:
             pass
         return self.tally
 
@@ -136,11 +164,7 @@ class PlainSession:
         verdict = exercise.check(typed)
         shown = computed_feedback(verdict, answer=exercise.answer, solution=exercise.solution,
                                   typed=typed)
-        self._say(shown.headline)
-        if not shown.correct and shown.feedback:
-            self._say(shown.feedback)
-        self._say(f"expected:\n{shown.expected}\nyour answer:\n{shown.given}")
-        self._say(f"--- worked solution\n{engine_text(shown.solution)}")
+        say_verdict(self.stdout, shown)
         self._say("--- answer")
         self._say(_side(card, "back"))
         answer = exercise.logged_answer(typed, verdict)
@@ -195,7 +219,7 @@ class PlainSession:
         """Run ``u``/``s``/``b``/``q``/``?``; True to stay on the card."""
         command = reply.lower()
         if command == "q":
-            raise _Quit
+            raise Quit
         if command == "?":
             self._say(HELP)
             return True
@@ -221,17 +245,10 @@ class PlainSession:
     # ----------------------------------------------------------------- text i/o
 
     def _ask(self, prompt: str) -> str:
-        self.stdout.write(prompt)
-        self.stdout.flush()
-        line = self.stdin.readline()
-        if not line:
-            self._say("")
-            raise _Quit
-        return line.strip()
+        return ask(self.stdin, self.stdout, prompt)
 
     def _say(self, text: str) -> None:
-        self.stdout.write(text + "\n")
-        self.stdout.flush()
+        say(self.stdout, text)
 
     def print_summary(self, tally: SessionTally, due_tomorrow: int | None) -> None:
         from flashdl.presentation.view_models import session_summary

@@ -93,9 +93,10 @@ def render_report(r: StatsReport, *, unicode: bool = True) -> str:
     lines += ["", f"Computed cards, last {r.days} days"]
     if r.engine:
         rows = [[f.family, str(f.attempts), str(f.correct),
-                 _percent(f.correct, f.attempts).strip(" ()")] for f in r.engine]
-        lines += _indent(table(rows, ["family", "attempts", "correct", "accuracy"],
-                               right={1, 2, 3}))
+                 _percent(f.correct, f.attempts).strip(" ()"), f"{f.last10}/{f.last10_attempts}",
+                 str(f.practice)] for f in r.engine]
+        lines += _indent(table(rows, ["family", "attempts", "correct", "accuracy", "last 10", "practice"],
+                               right={1, 2, 3, 4, 5}))
     else:
         lines.append("  no typed answers yet")
     return "\n".join(line.rstrip() for line in lines)

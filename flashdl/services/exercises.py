@@ -71,19 +71,28 @@ def exercise_for(card: StudyCard, next_seed: Callable[[], int]) -> ComputedExerc
     spec = card.engine
     if spec is None:
         return None
+    if spec.vary:
+        return fresh_exercise(spec, next_seed(), card_id=card.id, fallback=False)
+    return own_example(spec, card_id=card.id)
+
+
+def fresh_exercise(spec: EngineSpec, seed: int, *, card_id: int = 0,
+                   fallback: bool = True) -> ComputedExercise | None:
+    """A fresh variant of ``spec``'s family keeping the card's topic (``like=`` its params).
+
+    If the engine cannot draw one: the card's own example with ``fallback``
+    (practice), else None (a study session shows the card self-graded).
+    """
     from flashdl.engine import EngineError, generate_variant
 
     try:
-        if spec.vary:
-            seed = next_seed()
-            variant = generate_variant(spec.family, seed, like=spec.params)  # keep the card's topic
-            return ComputedExercise(
-                card_id=card.id, family=spec.family, seed=seed, params=variant.params,
-                prompt=variant.prompt, answer=variant.answer, solution=variant.solution,
-            )
+        variant = generate_variant(spec.family, seed, like=spec.params)
     except (EngineError, ValueError, TypeError, KeyError):
-        return None
-    return own_example(spec, card_id=card.id)
+        return own_example(spec, card_id=card_id) if fallback else None
+    return ComputedExercise(
+        card_id=card_id, family=spec.family, seed=seed, params=variant.params,
+        prompt=variant.prompt, answer=variant.answer, solution=variant.solution,
+    )
 
 
 def own_example(spec: EngineSpec, *, card_id: int = 0) -> ComputedExercise | None:

@@ -51,9 +51,14 @@ Definitions (the same in the CLI, the JSON and the screen):
   30-59, 60-89, 90-179, 180-364, 365 and above.
 - **Hardest**: up to 10 seen, non-retired cards with a lapse or an E-Factor
   below 2.5; most lapses first, then lowest E-Factor, then card id.
-- **Engine**, per family over the last ``days``: ``attempts`` reviews of a
-  computed card whose typed answer was checked, ``correct`` those judged
-  right. Families in name order.
+- **Engine**, per family over the last ``days``: ``attempts`` typed
+  answers checked by the engine, in reviews of a computed card and in
+  practice runs (``flashdl practice``) alike, ``correct`` those judged
+  right, ``practice`` how many of the attempts were made in practice.
+  ``last10``: right answers among the family's last 10 answers up to
+  today, over all time, not only the period (reviews and practice, newest by
+  moment; fewer when it has fewer, ``last10_attempts`` says how many), the
+  mastery figure practice orders families by. Families in name order.
 """
 
 from __future__ import annotations
@@ -146,6 +151,9 @@ class FamilyAccuracy:
     family: str
     attempts: int
     correct: int
+    last10: int = 0  # right among the family's last 10 answers up to today (all time)
+    last10_attempts: int = 0  # how many answers that is: min(10, all the family's answers)
+    practice: int = 0  # attempts (of ``attempts``) made in practice runs
 
 
 @dataclass(frozen=True)
@@ -190,7 +198,8 @@ class StatsReport:
                 {"card": h.card, "lapses": h.lapses, "ease": h.ease_factor} for h in self.hardest
             ],
             "engine": [
-                {"family": f.family, "attempts": f.attempts, "correct": f.correct}
+                {"family": f.family, "attempts": f.attempts, "correct": f.correct, "last10": f.last10,
+                 "last10_attempts": f.last10_attempts, "practice": f.practice}
                 for f in self.engine
             ],
         }
@@ -265,7 +274,7 @@ def _report(
     hardest = stats_queries.hardest_cards(
         db, deck_id=deck_id, limit=HARDEST_LIMIT, ease_below=INITIAL_EASE
     )
-    engine = stats_queries.engine_attempts(db, first=first, last=today, deck_id=deck_id)
+    engine = _engine_rows(db, first, today, deck_id)
     calendar: list[tuple[date, int, int]] = []
     if calendar_days > 0:
         calendar = stats_queries.reviews_per_day(
@@ -291,12 +300,37 @@ def _report(
         ease_histogram=_buckets(ease_counts, [e / 1000 for e in (EASE_FLOOR, *EASE_EDGES)]),
         interval_histogram=_buckets(interval_counts, (0, *INTERVAL_EDGES)),
         hardest=tuple(HardCard(f"{d}/{c}", lapses, ease) for d, c, lapses, ease in hardest),
-        engine=tuple(FamilyAccuracy(*row) for row in engine),
+        engine=engine,
         calendar=(
             _daily_reviews(calendar, today - timedelta(days=calendar_days - 1), calendar_days)
             if calendar_days > 0 else ()
         ),
     )
+
+
+def _engine_rows(db: Transaction, first: date, last: date, deck_id: int | None) -> tuple[FamilyAccuracy, ...]:
+    """Reviews and practice attempts per family in [first, last], with each family's last 10."""
+    from flashdl.store import practice
+
+    reviews = {f: (n, right) for f, n, right in
+               stats_queries.engine_attempts(db, first=first, last=last, deck_id=deck_id)}
+    practised = practice.practice_per_family(db, first=first, last=last, deck_id=deck_id)
+    records: dict[str, practice.FamilyRecord] = {}
+    if reviews or practised:  # the period first; all time up to today only for families with < 10 in it
+        records = practice.family_records(db, deck_id=deck_id, first=first, last=last)
+        if any(r.recent < practice.RECENT for r in records.values()):
+            records.update(practice.family_records(db, deck_id=deck_id, last=last))
+    rows = []
+    for family in sorted(reviews.keys() | practised.keys()):
+        (n, right), (p, p_right) = reviews.get(family, (0, 0)), practised.get(family, (0, 0))
+        record = records.get(family)
+        rows.append(FamilyAccuracy(
+            family, n + p, right + p_right,
+            last10=record.recent_correct if record else 0,
+            last10_attempts=record.recent if record else 0,
+            practice=p,
+        ))
+    return tuple(rows)
 
 
 def _deck_id(known: dict[str, int], deck: str | None) -> int | None:

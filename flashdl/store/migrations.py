@@ -95,6 +95,28 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE card ADD COLUMN markup VARCHAR",
         ),
     ),
+    Migration(
+        name="practice attempts: typed answers of practice runs, outside the schedule",
+        from_version=7,
+        to_version=8,
+        statements=(
+            ("CREATE TABLE practice_attempt ("
+             "id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "
+             "card_id INTEGER NOT NULL, "
+             "family VARCHAR NOT NULL, "
+             "params TEXT NOT NULL, "
+             "typed_answer TEXT NOT NULL, "
+             "correct BOOLEAN NOT NULL, "
+             "duration_ms INTEGER NOT NULL, "
+             "attempted_ms INTEGER NOT NULL, "
+             "study_day DATE NOT NULL, "
+             "FOREIGN KEY(card_id) REFERENCES card (id))"),
+            "CREATE INDEX ix_practice_attempt_day ON practice_attempt (study_day, family, correct, card_id)",
+            "CREATE INDEX ix_practice_attempt_family ON practice_attempt (family, id)",
+            ("CREATE INDEX ix_review_log_typed ON review_log (card_id, reviewed_ms, answer_correct, study_day) "
+             "WHERE answer_correct IS NOT NULL"),
+        ),
+    ),
 )
 
 

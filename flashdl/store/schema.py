@@ -16,6 +16,9 @@ Tables:
   check that the card was not changed under it.
 - ``review_log``: append-only (only undo removes its own last row), one row
   per graded review, with the state before and after (see ``ReviewLogRow``).
+- ``practice_attempt``: append-only, one row per answer in a practice run
+  (``flashdl.services.practice``): computed-card variants answered outside
+  the SM-2 schedule, so they move no due date and are not in ``review_log``.
 - ``setting``: key -> JSON value (``flashdl.store.settings``).
 
 Schema history (``flashdl.store.migrations``): 1 first release; 2 added
@@ -27,7 +30,9 @@ for the statistics (``flashdl.store.stats_queries``): the study-day index
 also holds the review facts, lapses have a partial index, and the cards
 one by interval and ease; 6 dropped that card index again; 7 added ``deck.markup`` and
 ``card.markup``: how the text is shown (the deck file's ``markup:``; NULL on a deck is
-``markdown``, NULL on a card is its deck's).
+``markdown``, NULL on a card is its deck's); 8 added ``practice_attempt``: typed answers
+of practice runs (``flashdl practice``), outside the schedule, and a partial index of the
+review log's typed answers (each family's last 10).
 """
 
 from __future__ import annotations
@@ -65,6 +70,12 @@ QUEUE_INDEX_COLUMNS = (
 REVIEW_DAY_INDEX_COLUMNS = (
     "study_day", "kind", "grade", "interval_before", "duration_ms", "answer_correct", "card_id",
 )
+# Practice attempts per family over a range of days (schema 8), from the index alone:
+PRACTICE_DAY_INDEX_COLUMNS = ("study_day", "family", "correct", "card_id")
+# Typed answers of computed cards (schema 8), for each family's last 10 (``store.practice``):
+# a few per cent of the log, read from this partial index alone.
+TYPED_INDEX_COLUMNS = ("card_id", "reviewed_ms", "answer_correct", "study_day")
+TYPED_INDEX_WHERE = "answer_correct IS NOT NULL"
 LAPSE_INDEX_COLUMNS = ("card_id", "kind", "grade")
 LAPSE_INDEX_WHERE = "kind = 1 AND grade < 3"  # a lapse: a review-kind review graded < 3
 
@@ -138,6 +149,7 @@ class ReviewLogRow(Base):
         Index("ix_review_log_card", "card_id", "id"),
         Index("ix_review_log_day", *REVIEW_DAY_INDEX_COLUMNS),
         Index("ix_review_log_lapse", *LAPSE_INDEX_COLUMNS, sqlite_where=text(LAPSE_INDEX_WHERE)),
+        Index("ix_review_log_typed", *TYPED_INDEX_COLUMNS, sqlite_where=text(TYPED_INDEX_WHERE)),
         {"sqlite_autoincrement": True},
     )
 
@@ -164,6 +176,34 @@ class ReviewLogRow(Base):
     answer_correct: Mapped[bool | None] = mapped_column()
 
 
+class PracticeAttemptRow(Base):
+    """One answer in a practice run (schema 8). Append-only.
+
+    ``family`` is the engine family of the variant (stored, not read from the
+    card, so a card edited later keeps its history's family); ``params`` the
+    variant (JSON); ``typed_answer`` as typed ('' = "I don't know", counted
+    wrong); ``correct`` the engine's verdict; ``duration_ms`` time taken;
+    ``attempted_ms`` UTC ms and ``study_day`` the study day it counted for.
+    """
+
+    __tablename__ = "practice_attempt"
+    __table_args__ = (
+        Index("ix_practice_attempt_day", *PRACTICE_DAY_INDEX_COLUMNS),
+        Index("ix_practice_attempt_family", "family", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id"))
+    family: Mapped[str] = mapped_column(String)
+    params: Mapped[str] = mapped_column(Text)  # JSON
+    typed_answer: Mapped[str] = mapped_column(Text)
+    correct: Mapped[bool] = mapped_column()
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    attempted_ms: Mapped[int] = mapped_column(Integer)
+    study_day: Mapped[date] = mapped_column(Date)
+
+
 class SettingRow(Base):
     __tablename__ = "setting"
 
@@ -176,3 +216,4 @@ deck_table = cast(Table, DeckRow.__table__)
 card_table = cast(Table, CardRow.__table__)
 review_log_table = cast(Table, ReviewLogRow.__table__)
 setting_table = cast(Table, SettingRow.__table__)
+practice_attempt_table = cast(Table, PracticeAttemptRow.__table__)

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.theme import Theme
 from textual import on
@@ -33,6 +33,9 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from flashdl.clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from flashdl.services.practice import PracticeOptions
 from flashdl.errors import FlashdlError
 from flashdl.tui.collection import Collection
 from flashdl.tui.messages import (
@@ -40,6 +43,7 @@ from flashdl.tui.messages import (
     CardRequested,
     Failed,
     HomeRequested,
+    PracticeRequested,
     SessionFinished,
     StatsRequested,
     StudyRequested,
@@ -59,10 +63,12 @@ class FlashdlApp(App[None]):
                 tooltip="Keys of this screen and what the grades mean"),
     ]
 
-    def __init__(self, collection: Collection, *, study: str | None = None, study_all: bool = False) -> None:
+    def __init__(self, collection: Collection, *, study: str | None = None, study_all: bool = False,
+                 practice: PracticeOptions | None = None) -> None:
         super().__init__()
         self.collection = collection
-        self._start_study = study_all or study is not None
+        self._start_practice = practice
+        self._start_study = study_all or study is not None or practice is not None
         self._start_deck = study
         self.error: FlashdlError | None = None
 
@@ -87,7 +93,9 @@ class FlashdlApp(App[None]):
         # `flashdl` turns the garbage collector off for start-up (tui/launch.py):
         # back on once the first frame is drawn.
         self.call_after_refresh(gc.enable)
-        if self._start_study:
+        if self._start_practice is not None:
+            self.practice(self._start_practice)
+        elif self._start_study:
             from flashdl.tui.screens.study import StudyScreen
 
             self.push_screen(StudyScreen(self._start_deck))
@@ -106,6 +114,10 @@ class FlashdlApp(App[None]):
     @on(StudyRequested)
     def _study_requested(self, message: StudyRequested) -> None:
         self.study(message.deck)
+
+    @on(PracticeRequested)
+    def _practice_requested(self, message: PracticeRequested) -> None:
+        self.practice(message.options)
 
     @on(SessionFinished)
     def _session_finished(self, message: SessionFinished) -> None:
@@ -144,6 +156,12 @@ class FlashdlApp(App[None]):
 
         if not isinstance(self.screen, StudyScreen):
             self.push_screen(StudyScreen(deck))
+
+    def practice(self, options: PracticeOptions) -> None:
+        from flashdl.tui.screens.practice import PracticeScreen
+
+        if not isinstance(self.screen, PracticeScreen):
+            self.push_screen(PracticeScreen(options))
 
     def browse(self, query: str = "") -> None:
         from flashdl.tui.screens.browse import BrowseScreen
@@ -198,6 +216,7 @@ def make_app(
     *,
     study: str | None = None,
     study_all: bool = False,
+    practice: PracticeOptions | None = None,
     seeds: Iterator[int] | None = None,
     timer: Callable[[], float] | None = None,
     import_bundled: bool = True,
@@ -206,9 +225,10 @@ def make_app(
     """The app on the database at ``db_path``.
 
     ``study``/``study_all`` open a study session straight away (``flashdl
-    study [DECK]``). ``seeds`` yields the seed of each computed-card variant
-    (default: random); ``timer`` measures answer times (default: monotonic).
+    study [DECK]``); ``practice`` a practice run (``flashdl practice``). ``seeds``
+    yields the seed of each computed-card variant (default: random); ``timer``
+    measures answer times (default: monotonic).
     """
     collection = Collection(db_path, clock or SystemClock(), seeds=seeds, timer=timer or time.monotonic,
                             import_bundled=import_bundled, bundled_dir=bundled_dir)
-    return FlashdlApp(collection, study=study, study_all=study_all)
+    return FlashdlApp(collection, study=study, study_all=study_all, practice=practice)

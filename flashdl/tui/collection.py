@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from flashdl.clock import Clock
 
 if TYPE_CHECKING:
+    from flashdl.services.practice import PracticeOptions, PracticeRun
     from flashdl.services.study import StudySession
     from flashdl.services.views import CardDetails, DeckSummary, SearchHit, SyncReport
     from flashdl.store import Store
@@ -109,6 +110,11 @@ class Collection:
         from flashdl.services.study import StudySession
 
         return StudySession(self.store, self.now(), deck)
+
+    def start_practice(self, options: PracticeOptions) -> PracticeRun:
+        from flashdl.services.practice import PracticeRun
+
+        return PracticeRun(self.store, options, self.next_seed)
 
     def due_tomorrow(self, deck: str | None = None) -> int:
         from flashdl.services.browse import due_tomorrow

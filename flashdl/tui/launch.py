@@ -1,4 +1,4 @@
-"""Running the terminal UI from the command line: ``flashdl`` and ``flashdl study [DECK]``.
+"""Running the terminal UI from the command line: ``flashdl``, ``flashdl study [DECK]``, ``flashdl practice``.
 
 ``flashdl.cli`` calls ``run_tui`` with the context's database and clock
 (``--db``, ``--now``); the app itself is built by ``flashdl.tui.app.make_app``.
@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flashdl.clock import Clock
 from flashdl.errors import UsageError
 from flashdl.gc_pause import paused_gc
 
+if TYPE_CHECKING:
+    from flashdl.services.practice import PracticeOptions
 
-def run_tui(db_path: Path, clock: Clock, *, study: str | None = None, study_all: bool = False) -> int:
+
+def run_tui(db_path: Path, clock: Clock, *, study: str | None = None, study_all: bool = False,
+            practice: PracticeOptions | None = None) -> int:
     """Run the app until it quits; its exit code (a ``FlashdlError`` found while running is raised)."""
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError(
@@ -32,7 +37,7 @@ def run_tui(db_path: Path, clock: Clock, *, study: str | None = None, study_all:
     with paused_gc():
         from flashdl.tui.app import make_app
 
-        app = make_app(db_path, clock, study=study, study_all=study_all)
+        app = make_app(db_path, clock, study=study, study_all=study_all, practice=practice)
         app.run()
     if app.error is not None:
         raise app.error

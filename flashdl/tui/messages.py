@@ -17,6 +17,7 @@ from flashdl.errors import FlashdlError
 
 if TYPE_CHECKING:
     from flashdl.presentation.view_models import SessionTally
+    from flashdl.services.practice import PracticeOptions
 
 
 class HomeRequested(Message):
@@ -29,6 +30,14 @@ class StudyRequested(Message):
     def __init__(self, deck: str | None) -> None:
         super().__init__()
         self.deck = deck
+
+
+class PracticeRequested(Message):
+    """A practice run (fresh variants of computed cards, outside the schedule)."""
+
+    def __init__(self, options: PracticeOptions) -> None:
+        super().__init__()
+        self.options = options
 
 
 class SessionFinished(Message):

@@ -31,12 +31,17 @@ def recount(path: Path, now: datetime, deck: str | None, days: int) -> dict[str,
             "SELECT card_id, study_day, grade, kind, interval_before, duration_ms, answer_correct "
             "FROM review_log"
         ).fetchall()
+        typed = db.execute(  # typed answers newest first, for each family's last 10
+            "SELECT card_id, study_day, answer_correct FROM review_log "
+            "WHERE answer_correct IS NOT NULL ORDER BY reviewed_ms DESC, id DESC"
+        ).fetchall()
     finally:
         db.close()
     if deck is not None:
         cards = [c for c in cards if c[1] == deck]
     card_by_id = {c[0]: c for c in cards}
     logs = [row for row in logs if row[0] in card_by_id]
+    typed = [row for row in typed if row[0] in card_by_id and card_by_id[row[0]][11] is not None]
 
     today = (now - ROLLOVER).date()
     first = today - timedelta(days=days - 1)
@@ -98,6 +103,12 @@ def recount(path: Path, now: datetime, deck: str | None, days: int) -> dict[str,
                 pair[0] += 1
                 pair[1] += bool(answer_correct)
 
+    last10: dict[str, list[bool]] = {}  # each family's last 10 answers up to today (no practice here)
+    for card_id, study_day, answer_correct in typed:
+        answers = last10.setdefault(json.loads(card_by_id[card_id][11])["family"], [])
+        if day(study_day) <= today and len(answers) < 10:  # type: ignore[operator]
+            answers.append(bool(answer_correct))
+
     streak = 0
     if today in per_day or today - timedelta(days=1) in per_day:
         cursor = today if today in per_day else today - timedelta(days=1)
@@ -149,7 +160,8 @@ def recount(path: Path, now: datetime, deck: str | None, days: int) -> dict[str,
             for neg, ease, deck_slug, slug in hard[:10]
         ],
         "engine": [
-            {"family": family, "attempts": pair[0], "correct": pair[1]}
+            {"family": family, "attempts": pair[0], "correct": pair[1], "last10": sum(last10[family]),
+             "last10_attempts": len(last10[family]), "practice": 0}
             for family, pair in sorted(engine.items())
         ],
     }

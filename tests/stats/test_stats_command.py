@@ -60,7 +60,8 @@ def test_json_keys_are_exactly_the_contract(history: Path, capsys: pytest.Captur
         assert data[name][-1]["max"] is None
     assert data["hardest"] and all(set(h) == {"card", "lapses", "ease"} for h in data["hardest"])
     assert {e["family"] for e in data["engine"]} == {"conv2d_output_size", "dropout"}
-    assert all(set(e) == {"family", "attempts", "correct"} for e in data["engine"])
+    assert all(set(e) == {"family", "attempts", "correct", "last10", "last10_attempts", "practice"}
+               for e in data["engine"])  # DESIGN §6, second round: last10 and practice added
     assert data["reviews_by_day"][-1]["date"] == "2025-04-02"
     assert data["forecast"][0]["date"] == "2025-04-02"
     assert data["cards"]["suspended"] == 1

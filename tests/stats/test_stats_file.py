@@ -43,7 +43,8 @@ def test_an_older_database_is_upgraded_through_the_store(db_path: Path) -> None:
         add_deck(store, "d", 1)
         grade(store, "d/000", 5, NOW)
     db = sqlite3.connect(db_path)
-    db.executescript(  # back to schema 4's indexes (and no markup columns, added in 7)
+    db.executescript(  # back to schema 4's indexes (no markup columns, added in 7; no practice, 8)
+        "DROP TABLE practice_attempt; DROP INDEX ix_review_log_typed;"
         "ALTER TABLE card DROP COLUMN markup; ALTER TABLE deck DROP COLUMN markup;"
         "DROP INDEX ix_review_log_lapse; DROP INDEX ix_review_log_day;"
         "CREATE INDEX ix_review_log_day ON review_log (study_day); PRAGMA user_version = 4;")
@@ -88,6 +89,7 @@ def test_schema_5_loses_its_card_statistics_index(db_path: Path) -> None:
         grade(store, "d/000", 5, NOW)
     db = sqlite3.connect(db_path)
     db.executescript(
+        "DROP TABLE practice_attempt; DROP INDEX ix_review_log_typed;"
         "ALTER TABLE card DROP COLUMN markup; ALTER TABLE deck DROP COLUMN markup;"
         "CREATE INDEX ix_card_stats ON card (retired, interval, ease, suspended, repeat_pending, "
         "due, last_review, buried_until, deck_id); PRAGMA user_version = 5;")

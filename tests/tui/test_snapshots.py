@@ -82,3 +82,20 @@ def test_summary(snap_compare: Any, db_path: Path) -> None:
                        and pilot.app.screen.due_tomorrow is not None, "the summary")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=finish)
+
+
+def test_practice_feedback(snap_compare: Any, db_path: Path) -> None:
+    from flashdl.services.practice import PracticeOptions
+    from flashdl.tui.screens.practice import PracticeScreen, Step
+
+    app = build_app(db_path, practice=PracticeOptions(deck="tui-sample", family="conv2d_param_count",
+                                                      count=3))
+
+    async def answer_wrong(pilot: Pilot[Any]) -> None:
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PracticeScreen)
+                       and pilot.app.screen.step is Step.TYPING, "the first exercise")
+        pilot.app.screen.query_one("#answer", Input).insert_text_at_cursor("1000")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=answer_wrong)

@@ -28,6 +28,8 @@ TIPS = (
      f"enter checks it. Wrong counts as grade {COMPUTED_WRONG_GRADE}; right lets you pick "
      f"{COMPUTED_RIGHT_GRADES[0]}–{COMPUTED_RIGHT_GRADES[-1]}."),
     f"Grades below {REPEAT_BELOW} bring the card back later the same day, as SM-2 prescribes.",
+    ("p on the home screen practises the selected deck's computed cards, weakest family first: "
+     "nothing is graded and no due date moves; an empty answer shows the solution."),
     "NO_COLOR=1 turns colours off; TEXTUAL_ANIMATIONS=none turns animations off.",
 )
 

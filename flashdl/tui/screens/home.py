@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
-from flashdl.tui.messages import BrowseRequested, Failed, StatsRequested, StudyRequested
+from flashdl.tui.messages import BrowseRequested, Failed, PracticeRequested, StatsRequested, StudyRequested
 from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.footer import KeysFooter
 
@@ -37,6 +37,9 @@ class HomeScreen(FlashdlScreen):
         Binding("a", "study_all", "Study all", id="study_all", tooltip="Study every deck's cards"),
         Binding("slash,b", "browse", "Browse", key_display="b", id="browse",
                 tooltip="Search cards by text, deck and tag"),
+        Binding("p", "practice", "Practice", id="practice",
+                tooltip="Fresh variants of the selected deck's computed cards, weakest family first "
+                "(outside the schedule)"),
         Binding("t", "stats", "Stats", id="stats", tooltip="Progress statistics"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh", tooltip="Reload the counts"),
         Binding("j", "cursor_down", "Next deck", show=False),
@@ -110,7 +113,7 @@ class HomeScreen(FlashdlScreen):
         elif imported is not None and imported.added:
             hint = f"Imported the bundled decks: {plural(imported.added, 'card')}. enter: study"
         else:
-            hint = "enter: study the selected deck · a: all decks · b: browse · ?: help"
+            hint = "enter: study the selected deck · a: all decks · p: practise · b: browse"
         self.query_one("#hint", Static).update(hint)
         self.refresh_bindings()
 
@@ -122,7 +125,7 @@ class HomeScreen(FlashdlScreen):
         return None if row_key.value is None else str(row_key.value)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("study_selected", "study_all", "browse") and not self._lines:
+        if action in ("study_selected", "study_all", "browse", "practice") and not self._lines:
             return None  # shown dimmed until the decks are loaded
         return True
 
@@ -139,6 +142,13 @@ class HomeScreen(FlashdlScreen):
     def action_study_all(self) -> None:
         if self._lines:
             self.post_message(StudyRequested(None))
+
+    def action_practice(self) -> None:
+        from flashdl.services.practice import PracticeOptions
+
+        deck = self.selected_deck()
+        if deck is not None:
+            self.post_message(PracticeRequested(PracticeOptions(deck=deck)))
 
     def action_browse(self) -> None:
         self.post_message(BrowseRequested())

@@ -107,7 +107,8 @@ class StatsScreen(Screen[None]):
             yield BarChart(id="eases")
             yield Static("Hardest cards (most lapses, lowest E-Factor)", classes="section")
             yield Static(id="hardest")
-            yield Static("Computed cards: typed answers per family", classes="section")
+            yield Static("Computed cards: typed answers per family (reviews and practice)",
+                         classes="section")
             yield Static(id="engine")
         yield Footer()
 
@@ -229,8 +230,9 @@ def engine_text(report: StatsReport) -> Text:
     if not report.engine:
         return Text("  no typed answers in this period", style="dim")
     width = max(len(f.family) for f in report.engine)
-    lines = [f"  {'family':<{width}}  attempts  correct"]
+    lines = [f"  {'family':<{width}}  attempts  correct  last 10  practice"]
     lines += [f"  {f.family:<{width}}  {f.attempts:>8}  {percent(f.correct, f.attempts):>7}"
+              f"  {f'{f.last10}/{f.last10_attempts}':>7}  {f.practice:>8}"
               for f in report.engine]
     return Text("\n".join(lines), no_wrap=True, overflow="ellipsis")
 

@@ -23,7 +23,7 @@ class AnswerFeedback(Static):
         """Show ``shown`` laid out for ``width`` columns."""
         text = Text()
         text.append(shown.headline, style="bold")
-        if not shown.correct and not shown.skipped:
+        if not shown.correct and not shown.skipped and shown.feedback:
             text.append(f"\n{shown.feedback}")
         if fits_side_by_side(shown.expected, shown.given, width):
             text.append("\n\n" + side_by_side(shown.expected, shown.given, titles=TITLES))
