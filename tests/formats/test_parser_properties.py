@@ -64,7 +64,10 @@ single_line = st.one_of(plain_line, digit_line)  # a terse card's question or an
 
 def _reads_as_terse(answer: list[Line] | None, number: int) -> bool:
     """Does an answer left open end as a terse card numbered ``number`` would?"""
-    tail = (answer or [])[-3:]
+    lines = list(answer or [])
+    while lines and not lines[-1].source.strip():  # blank lines after it change nothing
+        lines.pop()
+    tail = lines[-3:]
     return len(tail) == 3 and tail[0].source == str(number) and all(line.source.strip() for line in tail[1:])
 
 
