@@ -17,7 +17,7 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from flashdl.clock import parse_moment
+from flashdl.clock import MomentRangeError, parse_moment
 from flashdl.commands.context import Context
 from flashdl.commands.output import emit_json, emit_line
 from flashdl.errors import InputError, SourcePosition, UsageError
@@ -38,20 +38,45 @@ def review(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("--card needs --grade 0..5")
     from flashdl.services.reviews import record_review
 
-    with ctx.open_store() as store:
+    with ctx.open_store(session=True) as store:
         result = record_review(store, args.card, args.grade, ctx.now())
     _print_result(ctx, result, args.json)
     return 0
 
 
 def _batch(args: argparse.Namespace, ctx: Context) -> int:
+    """Apply a batch in order; each review is durable once printed.
+
+    A line whose card already has a review at that very moment (a batch run
+    again, or resumed after a crash) is skipped and reported, never applied
+    twice. If the database fails part-way (another flashdl holding the write
+    lock past the timeout, a full disk), the reviews already printed stay
+    recorded and the one-line error says how many; running the same batch
+    again completes it.
+    """
     planned = read_batch(args.batch, ctx.now())
     from flashdl.services.reviews import check_planned_reviews, record_review
+    from flashdl.store import StoreError
 
-    with ctx.open_store() as store:
+    with ctx.open_store(session=True) as store:
         card_ids, rollover = check_planned_reviews(store, planned)
+        done = 0
         for item, card_id in zip(planned, card_ids):
-            result = record_review(store, card_id, item.grade, item.at, rollover_hour=rollover)
+            if card_id is None:
+                note = f"{item.where}: skipped: {item.card} already has a review at {item.at.isoformat()}"
+                if args.json:  # stdout holds only result lines
+                    print(f"flashdl: {note}", file=ctx.stderr)
+                else:
+                    emit_line(ctx, note)
+                continue
+            try:
+                result = record_review(store, card_id, item.grade, item.at, rollover_hour=rollover)
+            except StoreError as error:
+                if not done:
+                    raise
+                raise type(error)(f"{error} ({done} review(s) before {item.where} were recorded; "
+                                  "running the batch again skips them)") from None
+            done += 1
             _print_result(ctx, result, args.json)
     return 0
 
@@ -85,11 +110,25 @@ def read_batch(name: str, default_at: datetime) -> list[PlannedReview]:
     return planned
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's members; a key given twice is an error (which one would count?)."""
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"key {key!r} appears twice")
+        data[key] = value
+    return data
+
+
 def _parse_line(line: str, where: SourcePosition) -> dict[str, Any]:
     try:
-        data = json.loads(line)
+        data = json.loads(line, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
         raise InputError(f"not JSON: {error.msg} (column {error.colno})", where) from None
+    except ValueError as error:
+        raise InputError(str(error), where) from None
+    except RecursionError:
+        raise InputError("not a batch line: JSON nested too deeply", where) from None
     if not isinstance(data, dict):
         raise InputError('expected an object {"card", "grade", "at"}', where)
     unknown = set(data) - BATCH_KEYS
@@ -105,6 +144,8 @@ def _parse_line(line: str, where: SourcePosition) -> dict[str, Any]:
             raise InputError('"at" must be an ISO-8601 string', where)
         try:
             data["at"] = parse_moment(data["at"])
+        except MomentRangeError as error:
+            raise InputError(f'"at" {error}', where) from None
         except ValueError:
             raise InputError(f'"at" {data["at"]!r} is not an ISO-8601 date and time', where) from None
     return data

@@ -37,9 +37,17 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.pool import NullPool
 
+from flashdl.store import integrity
 from flashdl.store.connection import Transaction, connect, synchronous_mode
-from flashdl.store.errors import NotADatabaseError, StoreError
+from flashdl.store.errors import (
+    DatabaseDamagedError,
+    NotADatabaseError,
+    StoreError,
+    database_error,
+    recovery_advice,
+)
 from flashdl.store.migrations import migrate
+from flashdl.store.schema import SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _BEGIN_KEY = "flashdl_begin"
@@ -60,6 +68,7 @@ class Store:
         self._tx = Transaction(self.dbapi, connection)
         self._lock = threading.RLock()
         self._mode: str | None = None
+        self._damaged = False
 
     @property
     def dbapi(self) -> sqlite3.Connection:
@@ -92,17 +101,29 @@ class Store:
 
     @contextmanager
     def _transaction(self, mode: str, begin: str) -> Iterator[None]:
+        """One transaction; an SQLite error leaves it as a ``StoreError`` the user can act on."""
         self._conn.info[_BEGIN_KEY] = begin
         self._mode = mode
         try:
             with self._conn.begin():
                 yield
+        except Exception as error:
+            translated = database_error(error, str(self.path))
+            if translated is None or translated is error:
+                raise
+            if isinstance(translated, DatabaseDamagedError):
+                self._damaged = True
+                integrity.forget_clean_close(self.path)
+            raise translated from None
         finally:
             self._mode = None
 
     def close(self) -> None:
+        """Close; a session that met no damage records the file as cleanly closed (``integrity``)."""
         self._conn.close()
         self.engine.dispose()
+        if not self._damaged:
+            integrity.record_clean_close(self.path)
 
     def __enter__(self) -> Self:
         return self
@@ -111,35 +132,73 @@ class Store:
         self.close()
 
 
-def open_store(path: Path | str) -> Store:
+def open_store(path: Path | str, *, create_folder: bool = True, backup: bool = False) -> Store:
     """Open (creating if needed) and upgrade the database at ``path``.
 
     A file that is not an SQLite database, is another program's database,
-    or comes from a newer flashdl raises a ``StoreError`` and is left as it was.
+    comes from a newer flashdl, or is damaged raises a ``StoreError`` and is
+    left as it was. ``create_folder=False`` refuses a missing parent folder
+    instead of creating it (an explicitly named path). ``backup`` makes the
+    daily automatic backup when one is due (``backup``; a session that may write).
+
+    Opening never waits for another writer unless there is something to do:
+    the schema version is read first (a WAL reader never blocks), and the
+    write lock is taken only to create or upgrade the schema.
     """
     path = Path(path).expanduser()
-    _check_file(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _check_file(path, create_folder=create_folder)
+    if create_folder:
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_store_engine(path)
     try:
         connection = engine.connect()
     except SQLAlchemyDatabaseError as error:
         engine.dispose()
-        raise NotADatabaseError(f"{path}: cannot open as SQLite ({error.orig})") from None
+        raise _open_error(path, error) from None
     try:
-        migrate(connection, str(path))
         raw = connection.connection.driver_connection
         assert raw is not None  # a live connection
-        raw.execute("PRAGMA journal_mode = WAL")  # outside a transaction: not through SQLAlchemy
-    except SQLAlchemyDatabaseError as error:
+        _check_integrity(raw, path)
+        version = int(raw.execute("PRAGMA user_version").fetchone()[0])
+        if backup and version > 0:
+            from flashdl.store.backup import backup_if_due
+
+            backup_if_due(raw, path)
+        if version != SCHEMA_VERSION:
+            migrate(connection, str(path))
+        if str(raw.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            raw.execute("PRAGMA journal_mode = WAL")  # outside a transaction: not through SQLAlchemy
+    except (SQLAlchemyDatabaseError, sqlite3.Error) as error:
         connection.close()
         engine.dispose()
-        raise NotADatabaseError(f"{path}: not a usable SQLite database ({error.orig})") from None
+        raise _open_error(path, error) from None
     except BaseException:
         connection.close()
         engine.dispose()
         raise
     return Store(engine, connection, path)
+
+
+def _open_error(path: Path, error: Exception) -> StoreError:
+    translated = database_error(error, str(path))
+    if translated is not None and type(translated) is not StoreError:
+        if isinstance(translated, DatabaseDamagedError):
+            integrity.forget_clean_close(path)
+        return translated
+    original = getattr(error, "orig", error)
+    return NotADatabaseError(f"{path}: not a usable SQLite database ({original})")
+
+
+def _check_integrity(db: sqlite3.Connection, path: Path) -> None:
+    """``quick_check`` when the file changed since flashdl last closed it cleanly (``integrity``)."""
+    if not integrity.changed_since_clean_close(path):
+        return
+    found = integrity.problems(db)
+    if found:
+        integrity.forget_clean_close(path)
+        raise DatabaseDamagedError(
+            f"{path}: the database is damaged ({found[0]}); nothing was written to it: "
+            + recovery_advice(str(path)))
 
 
 def create_store_engine(path: Path) -> Engine:
@@ -158,11 +217,17 @@ def create_store_engine(path: Path) -> Engine:
     return engine
 
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Path, *, create_folder: bool) -> None:
+    """Refuse what SQLite must not open: a folder, a device/FIFO/socket, a non-SQLite file."""
     if path.is_dir():
         raise NotADatabaseError(f"{path}: is a directory, not a database file")
     if not path.exists():
+        if not create_folder and not path.parent.is_dir():
+            raise StoreError(f"{path}: folder {path.parent} does not exist (create it first)")
         return
+    if not path.is_file():
+        raise NotADatabaseError(f"{path}: not a regular file (a device, FIFO or socket); "
+                                "left untouched")
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_MAGIC))
