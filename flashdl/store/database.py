@@ -109,8 +109,8 @@ class Store:
                 yield
         except Exception as error:
             translated = database_error(error, str(self.path))
-            if translated is None or translated is error:
-                raise
+            if translated is None or translated is error or type(translated) is StoreError:
+                raise  # not about the file (e.g. a constraint): callers may handle it themselves
             if isinstance(translated, DatabaseDamagedError):
                 self._damaged = True
                 integrity.forget_clean_close(self.path)

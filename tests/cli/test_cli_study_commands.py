@@ -148,7 +148,7 @@ def test_bad_deck_file_creates_no_database(db: Path, tmp_path: Path, capsys: pyt
 
 
 def test_not_sqlite_and_newer_schema(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db.parent.mkdir(parents=True)
+    db.parent.mkdir(parents=True, exist_ok=True)
     db.write_text("just text\n")
     code, _out, err = run(capsys, "decks")
     assert code == 2 and "not an SQLite database" in err
