@@ -148,6 +148,10 @@ def import_(args: argparse.Namespace, ctx: Context) -> int:
         return _import_bundled(ctx, args.json)
     if not paths:
         raise UsageError("name deck files or folders to import, or use --bundled")
+    from flashdl.services.exchange.files import require_regular_file
+
+    for path in paths:
+        require_regular_file(path)  # before anything opens it: a FIFO blocks, /dev/zero never ends
     fmt = args.format
     if fmt == "auto":
         found = {detect_format(p) for p in paths}

@@ -26,7 +26,7 @@ def imported(db: Path, deck_file: Path, capsys: pytest.CaptureFixture[str]) -> P
     return db
 
 
-def test_import_creates_parent_dirs_and_is_idempotent(
+def test_import_creates_the_database_and_is_idempotent(
     imported: Path, deck_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert imported.exists()

@@ -102,7 +102,8 @@ def atomic_outputs(paths: Sequence[Path], *, mode: str = "wb") -> Iterator[tuple
 
 def _replace_all(temps: list[Path], targets: list[Path]) -> None:
     """Rename each temp over its target; on a failure, undo the renames already made."""
-    saved: list[tuple[Path, Path | None]] = []  # (target, hard link to its old content)
+    links: list[Path] = []  # hard links to the old contents, while they may be needed
+    done: list[tuple[Path, Path | None]] = []  # (target, link to its old content) replaced so far
     try:
         for temp, target in zip(temps, targets):
             old = None
@@ -110,19 +111,19 @@ def _replace_all(temps: list[Path], targets: list[Path]) -> None:
                 old = target.with_name(f".{target.name}.{os.getpid()}.old")
                 old.unlink(missing_ok=True)
                 os.link(target, old)
+                links.append(old)
             os.replace(temp, target)
-            saved.append((target, old))
+            done.append((target, old))
     except BaseException:
-        for target, old in reversed(saved):
+        for target, old in reversed(done):
             if old is None:
                 target.unlink(missing_ok=True)
             else:
                 os.replace(old, target)
         raise
     finally:
-        for _target, old in saved:
-            if old is not None:
-                old.unlink(missing_ok=True)
+        for old in links:
+            old.unlink(missing_ok=True)
 
 
 def require_regular_file(path: Path) -> None:
