@@ -9,8 +9,8 @@ they are consistent even while another flashdl writes, and are written to a
 temporary name and renamed, so a backup is whole or absent.
 
 ``restore`` refuses a file that fails ``integrity_check`` or is not a
-flashdl database, then replaces the database atomically (``os.replace``),
-holding an exclusive lock so no other flashdl is using it at that moment.
+flashdl database, then copies it into the database in one transaction
+(see ``restore``).
 """
 
 from __future__ import annotations
@@ -19,10 +19,17 @@ import os
 import sqlite3
 import stat
 import tempfile
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from flashdl.store.errors import NotADatabaseError, StoreError, database_error
+from flashdl.store.errors import (
+    BUSY_MESSAGE,
+    NotADatabaseError,
+    StoreBusyError,
+    StoreError,
+    database_error,
+)
 from flashdl.store.integrity import forget_clean_close, problems
 
 BACKUPS_ENV = "FLASHDL_BACKUPS"
@@ -30,6 +37,7 @@ DEFAULT_KEEP = 7
 BACKUP_EVERY = timedelta(days=1)
 _STAMP = "%Y-%m-%dT%H-%M-%SZ"
 _PREFIX = "backup-"
+RESTORE_WAIT_S = 10.0
 
 
 def backup_dir(path: Path) -> Path:
@@ -134,7 +142,14 @@ def check_file(path: Path) -> list[str]:
 
 
 def restore(source: Path, path: Path, schema_version: int) -> None:
-    """Make the database at ``path`` a copy of ``source``, atomically; refuses a damaged source."""
+    """Make the database at ``path`` a copy of ``source``, atomically; refuses a damaged source.
+
+    The copy is written into the live database through SQLite's backup API:
+    one write transaction, so it is atomic, and any flashdl that has the
+    database open sees the restored content on its next read (a file
+    renamed over it would leave them writing to the old, unlinked one). A
+    database too damaged for SQLite to open is replaced by renaming instead.
+    """
     source = source.expanduser()
     found = check_file(source)
     if found:
@@ -146,25 +161,10 @@ def restore(source: Path, path: Path, schema_version: int) -> None:
         if not 0 < version <= schema_version:
             raise NotADatabaseError(f"{source}: not a flashdl database this version can read "
                                     f"(schema {version}); nothing was restored")
-        target = path.resolve() if path.exists() else path
+        target = Path(os.path.realpath(path)) if path.is_symlink() else path
         refuse_special(target)
-        folder = target.parent
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        os.close(handle)
-        temp = Path(temp_name)
-        try:
-            copy = sqlite3.connect(temp_name)
-            try:
-                src.backup(copy)
-                copy.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                copy.close()
-            with open(temp_name, "rb+") as out:
-                os.fsync(out.fileno())
-            _replace_locked(temp, target)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
+        if not target.exists() or not _restore_in_place(src, target):
+            _restore_by_rename(src, target)
     except sqlite3.Error as error:
         raise database_error(error, str(path)) or StoreError(str(error)) from None
     finally:
@@ -172,36 +172,60 @@ def restore(source: Path, path: Path, schema_version: int) -> None:
     forget_clean_close(target)
 
 
-def _replace_locked(temp: Path, target: Path) -> None:
-    """Rename ``temp`` over ``target`` while no other connection uses it.
-
-    The current database is switched out of WAL (which needs it to be the
-    only connection, so a running flashdl makes this fail with "busy") and
-    locked exclusively for the rename; its -wal and -shm files then do not
-    exist, and the restored file starts clean.
-    """
-    if not target.exists():
-        os.replace(temp, target)
-        return
-    current = sqlite3.connect(str(target), isolation_level=None, timeout=5)
+def _restore_in_place(src: sqlite3.Connection, target: Path) -> bool:
+    """Copy ``src`` over the live database at ``target``; False when SQLite cannot open it."""
+    dst = sqlite3.connect(str(target), isolation_level=None, timeout=RESTORE_WAIT_S)
     try:
         try:
-            mode = current.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-        except sqlite3.DatabaseError:
-            mode = None  # a damaged file: replaced all the same (that is what a restore is for)
-        if mode is not None and str(mode).lower() != "delete":
-            raise StoreError("busy: another flashdl is using the database; close it and try again")
-        try:
-            current.execute("BEGIN EXCLUSIVE")
-        except sqlite3.DatabaseError as error:
+            dst.execute("BEGIN IMMEDIATE")  # waits for a writer, up to the timeout
+            dst.execute("ROLLBACK")
+        except sqlite3.OperationalError as error:
             if "locked" in str(error) or "busy" in str(error):
-                raise StoreError("busy: another flashdl is using the database; "
-                                 "close it and try again") from None
-        os.replace(temp, target)
+                raise StoreBusyError(f"{BUSY_MESSAGE} (nothing was restored)") from None
+            return False
+        except sqlite3.DatabaseError:
+            return False  # not a database any more: replaced by rename
+        deadline = time.monotonic() + RESTORE_WAIT_S
+
+        def give_up_when_late(_status: int, _remaining: int, _total: int) -> None:
+            if time.monotonic() > deadline:
+                raise StoreBusyError(f"{BUSY_MESSAGE} (nothing was restored)")
+
+        try:
+            src.backup(dst, progress=give_up_when_late)
+        except sqlite3.DatabaseError:
+            if is_damage_of(dst):
+                return False
+            raise
+        return True
     finally:
-        current.close()
-    for suffix in ("-wal", "-shm", "-journal"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+        dst.close()
+
+
+def is_damage_of(db: sqlite3.Connection) -> bool:
+    return bool(problems(db))
+
+
+def _restore_by_rename(src: sqlite3.Connection, target: Path) -> None:
+    folder = target.parent if str(target.parent) else Path(".")
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        copy = sqlite3.connect(temp_name)
+        try:
+            src.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.close()
+        with open(temp_name, "rb+") as out:
+            os.fsync(out.fileno())
+        for suffix in ("-wal", "-shm", "-journal"):  # they belong to the file being replaced
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def backup_now(path: Path, target: Path | None = None) -> Path:

@@ -68,6 +68,6 @@ def problems(db: sqlite3.Connection, *, full: bool = False) -> list[str]:
     try:
         rows = db.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})").fetchall()
     except sqlite3.DatabaseError as error:
-        return [str(error)]
-    found = [str(row[0]) for row in rows]
+        return [" ".join(str(error).split())]
+    found = [line for row in rows for line in str(row[0]).splitlines() if line.strip()]
     return [] if found == ["ok"] else found
