@@ -28,7 +28,8 @@ EXIT_USAGE = 2
 
 EPILOG = """\
 exit codes: 0 ok, 1 problems found (e.g. by check), 2 usage or input error.
-environment: FLASHDL_DB overrides the default database; NO_COLOR disables colour.
+environment: FLASHDL_DB overrides the default database; NO_COLOR disables colour;
+  FLASHDL_BACKUPS=N keeps N daily automatic backups (default 7, 0 = none).
 """
 
 IMPORT_FORMATS = ("auto", "yaml", "brainscape", "notes", "apkg", "csv", "tsv", "revlog")

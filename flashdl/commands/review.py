@@ -6,7 +6,11 @@
 reads stdin). The whole file is validated first (JSON, keys, card ids,
 grades, times, and that no card goes back in time), so a bad line changes
 nothing; then each review is applied and committed in order, and with
-``--json`` its result line is printed only once it is committed.
+``--json`` its result line is printed only once it is committed. A line
+whose card already has a review at that moment is skipped and reported
+(on stdout, or on stderr with ``--json``, whose stdout holds result lines
+only), so a batch run twice or resumed records each review once. A key
+given twice on one line is an error.
 """
 
 from __future__ import annotations
@@ -86,16 +90,17 @@ def read_batch(name: str, default_at: datetime) -> list[PlannedReview]:
     from flashdl.services.reviews import PlannedReview
 
     label = "<stdin>" if name == "-" else name
-    try:
-        if name == "-":
+    if name == "-":
+        try:
             lines = sys.stdin.read().splitlines()
-        else:
-            with open(name, encoding="utf-8") as handle:
-                lines = handle.read().splitlines()
-    except FileNotFoundError:
-        raise InputError("no such file", SourcePosition(label)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read: {error}", SourcePosition(label)) from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read: {error}", SourcePosition(label)) from None
+    else:  # a regular file of bounded size: a FIFO or device would block or never end
+        from pathlib import Path
+
+        from flashdl.services.exchange.files import read_text
+
+        lines = read_text(Path(name)).splitlines()
     planned = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():

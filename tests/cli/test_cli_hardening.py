@@ -373,7 +373,7 @@ def test_the_default_database_folder_is_created(
 
 
 @pytest.mark.parametrize("command", [["check"], ["import"], ["import", "--format", "apkg"],
-                                     ["import", "--format", "csv"]])
+                                     ["import", "--format", "csv"], ["review", "--batch"]])
 def test_check_and_import_refuse_fifos_and_devices_without_hanging(
     deck_db: Path, tmp_path: Path, command: list[str]
 ) -> None:
@@ -388,6 +388,6 @@ def test_check_and_import_refuse_fifos_and_devices_without_hanging(
         done = subprocess.run([sys.executable, "-m", "flashdl.cli", *command, target], cwd=REPO,
                               capture_output=True, text=True, timeout=60,
                               env={**os.environ, "FLASHDL_DB": str(deck_db)})
-        assert done.returncode == (1 if command == ["check"] else 2), done.stderr
+        assert done.returncode == (1 if command == ["check"] else 2), done.stderr  # (found by the fuzz test)
         assert "not a regular file" in done.stdout + done.stderr and "Traceback" not in done.stderr
     assert dump(deck_db) == before
