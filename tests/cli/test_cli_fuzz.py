@@ -135,7 +135,10 @@ def sandbox(template: Path, files: list[tuple[str, bytes]]) -> Iterator[tuple[Pa
                 os.environ["FLASHDL_DB"] = old_db
 
 
-@settings(max_examples=int(os.environ.get("FLASHDL_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+EXAMPLES = int(os.environ.get("FLASHDL_FUZZ_EXAMPLES", "60"))  # ~3 s; 2,000 locally: ~25 s
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files=st.lists(a_file(), min_size=1, max_size=3), data=st.data())
 def test_every_command_fails_cleanly(
     template: Path, files: list[tuple[str, bytes]], data: st.DataObject,
