@@ -220,6 +220,10 @@ def _run_tui(ctx: Context, *, study: str | None = None, study_all: bool = False)
     # The only import of flashdl.tui outside it; lazy, so other commands never load Textual.
     from flashdl.tui.launch import run_tui
 
+    if not ctx.db_is_default and not ctx.db_path.parent.is_dir():  # as Context.open_store
+        from flashdl.errors import UsageError
+
+        raise UsageError(f"{ctx.db_path}: folder {ctx.db_path.parent} does not exist (create it first)")
     return run_tui(ctx.db_path, ctx.clock, study=study, study_all=study_all)
 
 

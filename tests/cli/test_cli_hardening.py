@@ -356,8 +356,10 @@ def test_an_explicit_database_path_does_not_create_folders(
 ) -> None:
     missing = tmp_path / "nonexistent" / "dir" / "x.db"
     monkeypatch.setenv("FLASHDL_DB", str(missing))
-    code, _out, err = run(capsys, "decks")
-    assert code == 2 and "does not exist" in one_line_error(err)
+    for argv in (["decks"], ["review", "--card", "q/001", "--grade", "3"], ["import", "--bundled"],
+                 ["study"], ["study", "--plain"], []):
+        code, _out, err = run(capsys, *argv)
+        assert code == 2 and "does not exist" in one_line_error(err), argv
     assert not (tmp_path / "nonexistent").exists()
 
 
