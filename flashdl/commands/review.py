@@ -10,7 +10,9 @@ nothing; then each review is applied and committed in order, and with
 whose card already has a review at that moment is skipped and reported
 (on stdout, or on stderr with ``--json``, whose stdout holds result lines
 only), so a batch run twice or resumed records each review once. A key
-given twice on one line is an error.
+given twice on one line is an error, and so is an ``at`` before 1970 or
+more than a day after ``--now`` (a review dated 9999 would make every
+later review of the card "go back in time").
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flashdl.clock import MomentRangeError, parse_moment
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from flashdl.services.views import ReviewResult
 
 BATCH_KEYS = frozenset({"card", "grade", "at"})
+CLOCK_SKEW = timedelta(days=1)  # how far in the future an "at" may be (clocks disagree)
 
 
 def review(args: argparse.Namespace, ctx: Context) -> int:
@@ -107,8 +110,12 @@ def read_batch(name: str, default_at: datetime) -> list[PlannedReview]:
             continue
         where = SourcePosition(label, number)
         data = _parse_line(line, where)
+        at = data.get("at", default_at)
+        if at - default_at > CLOCK_SKEW:
+            raise InputError(f'"at" {at.isoformat()} is in the future (now is {default_at.isoformat()}); '
+                             "a review cannot be recorded before it happens", where)
         planned.append(PlannedReview(
-            card=data["card"], grade=data["grade"], at=data.get("at", default_at), where=str(where)
+            card=data["card"], grade=data["grade"], at=at, where=str(where)
         ))
     if not planned:
         raise InputError("no reviews in the batch", SourcePosition(label))

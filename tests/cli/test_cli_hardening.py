@@ -91,6 +91,7 @@ def _batch_file(tmp_path: Path, lines: list[str]) -> Path:
 @pytest.mark.parametrize("bad_line", [
     json.dumps({"card": "q/002", "grade": 3, "at": "0001-01-01T00:00:00+00:00"}),
     json.dumps({"card": "q/002", "grade": 3, "at": "9999-12-31T23:00:00+00:00"}),
+    json.dumps({"card": "q/002", "grade": 3, "at": "2024-03-02T10:00:01+00:00"}),  # > a day after --now
     "[" * 100_000 + "]" * 100_000,
     '{"card": ' * 100_000,
     '{"card": "q/002", "grade": 3, "grade": 5}',
@@ -102,7 +103,7 @@ def test_hostile_batch_lines_change_nothing(
     good = json.dumps({"card": "q/001", "grade": 4, "at": BATCH_AT})
     batch = _batch_file(tmp_path, [good, bad_line])
     before = dump(deck_db)
-    code, out, err = run(capsys, "review", "--batch", str(batch))
+    code, out, err = run(capsys, "review", "--batch", str(batch), "--now", NOW)
     assert code == 2 and out == ""
     assert f"{batch}:2" in one_line_error(err)
     assert dump(deck_db) == before

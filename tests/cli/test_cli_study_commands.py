@@ -95,8 +95,9 @@ BAD_BATCHES = {
     "bad at": ('{"card": "quiz/001", "grade": 4, "at": "tuesday"}\n', "b.jsonl:1"),
     "unknown key": ('{"card": "quiz/001", "grade": 4, "grdae": 5}\n', "b.jsonl:1: unknown key"),
     "not an object": ('[1, 2]\n', "b.jsonl:1"),
-    "time travel": ('{"card": "quiz/001", "grade": 4, "at": "2024-03-05T10:00:00+00:00"}\n'
-                    '{"card": "quiz/001", "grade": 4, "at": "2024-03-02T10:00:00+00:00"}\n', "b.jsonl:2"),
+    "time travel": ('{"card": "quiz/001", "grade": 4, "at": "2024-03-01T10:00:00+00:00"}\n'
+                    '{"card": "quiz/001", "grade": 4, "at": "2024-02-27T10:00:00+00:00"}\n', "b.jsonl:2"),
+    "future": ('{"card": "quiz/001", "grade": 4, "at": "2024-03-05T10:00:00+00:00"}\n', "b.jsonl:1"),
     "empty": ("\n\n", "no reviews"),
 }
 
