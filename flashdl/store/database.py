@@ -44,7 +44,6 @@ from flashdl.store.errors import (
     NotADatabaseError,
     StoreError,
     database_error,
-    recovery_advice,
 )
 from flashdl.store.migrations import migrate
 from flashdl.store.schema import SCHEMA_VERSION
@@ -158,7 +157,7 @@ def open_store(path: Path | str, *, create_folder: bool = True, backup: bool = F
     try:
         raw = connection.connection.driver_connection
         assert raw is not None  # a live connection
-        _check_integrity(raw, path)
+        integrity.check_before_use(raw, path)
         version = int(raw.execute("PRAGMA user_version").fetchone()[0])
         if backup and version > 0:
             from flashdl.store.backup import backup_if_due
@@ -187,18 +186,6 @@ def _open_error(path: Path, error: Exception) -> StoreError:
         return translated
     original = getattr(error, "orig", error)
     return NotADatabaseError(f"{path}: not a usable SQLite database ({original})")
-
-
-def _check_integrity(db: sqlite3.Connection, path: Path) -> None:
-    """``quick_check`` when the file changed since flashdl last closed it cleanly (``integrity``)."""
-    if not integrity.changed_since_clean_close(path):
-        return
-    found = integrity.problems(db)
-    if found:
-        integrity.forget_clean_close(path)
-        raise DatabaseDamagedError(
-            f"{path}: the database is damaged ({found[0]}); nothing was written to it: "
-            + recovery_advice(str(path)))
 
 
 def create_store_engine(path: Path) -> Engine:

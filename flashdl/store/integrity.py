@@ -17,6 +17,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from flashdl.store.errors import DatabaseDamagedError, recovery_advice
+
 CLEAN_SUFFIX = "-clean"
 MAX_PROBLEMS = 20
 
@@ -71,3 +73,18 @@ def problems(db: sqlite3.Connection, *, full: bool = False) -> list[str]:
         return [" ".join(str(error).split())]
     found = [line for row in rows for line in str(row[0]).splitlines() if line.strip()]
     return [] if found == ["ok"] else found
+
+
+def check_before_use(db: sqlite3.Connection, path: Path) -> None:
+    """``quick_check`` when the file changed since flashdl last closed it cleanly; refuse damage.
+
+    Called by ``open_store`` before anything is read, backed up or written.
+    """
+    if not changed_since_clean_close(path):
+        return
+    found = problems(db)
+    if found:
+        forget_clean_close(path)
+        raise DatabaseDamagedError(
+            f"{path}: the database is damaged ({found[0]}); nothing was written to it: "
+            + recovery_advice(str(path)))
