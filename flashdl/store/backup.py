@@ -194,7 +194,7 @@ def _restore_in_place(src: sqlite3.Connection, target: Path) -> bool:
         try:
             src.backup(dst, progress=give_up_when_late)
         except sqlite3.DatabaseError:
-            if is_damage_of(dst):
+            if problems(dst):  # too damaged to write into: replaced by rename
                 return False
             raise
         return True
@@ -202,30 +202,11 @@ def _restore_in_place(src: sqlite3.Connection, target: Path) -> bool:
         dst.close()
 
 
-def is_damage_of(db: sqlite3.Connection) -> bool:
-    return bool(problems(db))
-
-
 def _restore_by_rename(src: sqlite3.Connection, target: Path) -> None:
-    folder = target.parent if str(target.parent) else Path(".")
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        copy = sqlite3.connect(temp_name)
-        try:
-            src.backup(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            copy.close()
-        with open(temp_name, "rb+") as out:
-            os.fsync(out.fileno())
-        for suffix in ("-wal", "-shm", "-journal"):  # they belong to the file being replaced
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    """Replace a file SQLite cannot open with a copy, and drop the -wal/-shm files that were its."""
+    copy_database(src, target)
+    for suffix in ("-wal", "-shm", "-journal"):  # a stale WAL must never be applied to the copy
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
 
 
 def backup_now(path: Path, target: Path | None = None) -> Path:

@@ -269,3 +269,15 @@ def test_restore_reaches_an_open_session_and_waits_for_a_writer(
 def test_store_fixture_type(tmp_path: Path) -> None:
     with open_store(tmp_path / "x.sqlite3") as store:
         assert isinstance(store, Store)
+
+
+def test_restore_replaces_a_file_sqlite_cannot_open_and_its_stale_wal(tmp_path: Path) -> None:
+    good = make_db(tmp_path / "good.sqlite3")
+    path = tmp_path / "db.sqlite3"
+    path.write_bytes(random.Random(3).randbytes(20_000))  # not a database at all
+    Path(f"{path}-wal").write_bytes(random.Random(4).randbytes(5_000))
+    backups.restore(good, path, schema_version=99)
+    assert not Path(f"{path}-wal").exists()
+    assert sqlite_problems(path) == [] and dump(path) == dump(good)
+    with open_store(path) as store:
+        record_review(store, "quiz/010", 4, NOW)
