@@ -44,6 +44,7 @@ from flashdl.store.errors import (
     NotADatabaseError,
     StoreError,
     database_error,
+    recovery_advice,
 )
 from flashdl.store.migrations import migrate
 from flashdl.store.schema import SCHEMA_VERSION
@@ -77,8 +78,15 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Transaction]:
-        """One write transaction (BEGIN IMMEDIATE), or a savepoint when nested."""
+        """One write transaction (BEGIN IMMEDIATE), or a savepoint when nested.
+
+        Refused once this session has met a damaged file: nothing more goes into it.
+        """
         with self._lock:
+            if self._damaged:
+                raise DatabaseDamagedError(
+                    f"{self.path}: the database is damaged; nothing more is written to it: "
+                    + recovery_advice(str(self.path)))
             if self._mode == "read":
                 raise RuntimeError("a write transaction cannot nest inside a read")
             if self._mode == "write":

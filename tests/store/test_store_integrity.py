@@ -148,6 +148,10 @@ def test_the_first_damage_error_of_a_session_is_remembered(tmp_path: Path) -> No
     store = open_store(path)
     with pytest.raises(DatabaseDamagedError), store.read():
         raise sqlite3.DatabaseError("database disk image is malformed")
+    before = dump(path)
+    with pytest.raises(DatabaseDamagedError):
+        record_review(store, "quiz/010", 4, NOW)  # no more writes in this session
+    assert dump(path) == before
     store.close()
     assert not clean_marker(path).exists()  # the next open runs quick_check
 
