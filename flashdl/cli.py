@@ -29,7 +29,8 @@ EXIT_USAGE = 2
 
 EPILOG = """\
 exit codes: 0 ok, 1 problems found (e.g. by check), 2 usage or input error.
-environment: FLASHDL_DB overrides the default database; NO_COLOR disables colour.
+environment: FLASHDL_DB overrides the default database; NO_COLOR disables colour;
+  FLASHDL_BACKUPS=N keeps N daily automatic backups (default 7, 0 = none).
 """
 
 IMPORT_FORMATS = ("auto", "yaml", "brainscape", "notes", "apkg", "csv", "tsv", "revlog")
@@ -130,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = command("stats", "flashdl.commands.stats:stats", "progress statistics")
     stats.add_argument("deck", nargs="?", metavar="DECK")
-    stats.add_argument("--days", type=_positive_int, default=30, metavar="N")
+    stats.add_argument("--days", type=_days, default=30, metavar="N")
     json_flag(stats)
 
     check = command(
@@ -139,6 +140,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="deck files or folders (default: cards/)")
     json_flag(check)
+
+    db = command("db", "flashdl.commands.db:check", "check, back up or restore the database file")
+    db_sub = db.add_subparsers(title="db commands", metavar="ACTION")
+
+    def db_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        cmd = db_sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        cmd.set_defaults(handler=f"flashdl.commands.db:{name}")
+        return cmd
+
+    db_command("check", "SQLite's integrity check (exit 1 when the file is damaged)")
+    db_command("backup", "a consistent copy (default: into <db>.backups/)").add_argument(
+        "path", nargs="?", metavar="PATH")
+    db_command("restore", "replace the database with a checked copy, atomically").add_argument(
+        "path", metavar="PATH")
 
     engine = command("engine", "flashdl.commands.engine:families", "the numeric engine")
     engine_sub = engine.add_subparsers(title="engine commands", metavar="ACTION")
@@ -164,14 +179,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive_int(text: str) -> int:
+MAX_LIMIT = 1_000_000_000  # cards: far above any collection, well inside SQLite's 64-bit integers
+MAX_DAYS = 36_500  # a century of statistics; more would leave the calendar
+
+
+def _positive_int(text: str, maximum: int = MAX_LIMIT) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    if value > maximum:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at most {maximum:,}")
     return value
+
+
+def _days(text: str) -> int:
+    return _positive_int(text, MAX_DAYS)
 
 
 def _grade(text: str) -> int:
@@ -222,25 +247,58 @@ def _run_tui(ctx: Context, *, study: str | None = None, study_all: bool = False,
     # The only import of flashdl.tui outside it; lazy, so other commands never load Textual.
     from flashdl.tui.launch import run_tui
 
+    if not ctx.db_is_default and not ctx.db_path.parent.is_dir():  # as Context.open_store
+        from flashdl.errors import UsageError
+
+        raise UsageError(f"{ctx.db_path}: folder {ctx.db_path.parent} does not exist (create it first)")
     return run_tui(ctx.db_path, ctx.clock, study=study, study_all=study_all, practice=practice)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. The one place a failure becomes a message: any error a user's input,
+    file system or database can cause is one line on stderr and exit 2, never a traceback."""
     args = build_parser().parse_args(argv)
     from flashdl.commands.context import Context
-    from flashdl.errors import FlashdlError
 
+    ctx: Context | None = None
     try:
         ctx = Context.from_args(args)
         return resolve_handler(args.handler)(args, ctx)
-    except FlashdlError as error:
-        print(f"flashdl: {error}", file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         print("flashdl: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `flashdl due | head`
         return EXIT_OK
+    except Exception as error:  # noqa: BLE001 - translated below, or raised again
+        message = failure_message(error, None if ctx is None else str(ctx.db_path))
+        if message is None:
+            raise
+        print(f"flashdl: {message}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def failure_message(error: BaseException, db_path: str | None = None) -> str | None:
+    """The one-line message for an error a user can cause, or None for a bug (re-raised)."""
+    from flashdl.errors import FlashdlError
+    from flashdl.store.errors import database_error
+
+    stored = database_error(error, db_path)
+    if stored is not None:
+        text = str(stored)
+    elif isinstance(error, FlashdlError):
+        text = str(error)
+    elif isinstance(error, OSError):
+        name = error.filename if error.filename is not None else ""
+        text = f"{name}: {error.strerror or error}" if name else (error.strerror or str(error))
+    elif isinstance(error, RecursionError):
+        text = "input nested too deeply to read"
+    elif isinstance(error, OverflowError):
+        text = f"a number or date out of range ({error})"
+    elif isinstance(error, UnicodeError):
+        text = f"text that is not valid Unicode ({error})"
+    else:
+        return None
+    return " ".join(text.split("\n")).strip() or type(error).__name__
 
 
 if __name__ == "__main__":

@@ -7,10 +7,18 @@ Anki), so a review at 01:30 still counts for the evening before.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Protocol
 
 DEFAULT_ROLLOVER_HOUR = 4
+# The moments flashdl acts at: from the Unix epoch (review logs count milliseconds from it)
+# to a year far enough from the calendar's end (9999) that a due date a century on still fits.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+class MomentRangeError(ValueError):
+    """A well-formed moment outside the range flashdl acts in (see ``parse_moment``)."""
 
 
 class Clock(Protocol):
@@ -40,10 +48,20 @@ class FixedClock:
 
 
 def parse_moment(text: str, *, local: tzinfo | None = None) -> datetime:
-    """An ISO-8601 moment; one without an offset is taken as local time."""
+    """An ISO-8601 moment between ``EARLIEST`` and ``LATEST``; one without an offset is local time.
+
+    ``ValueError`` for anything else, including dates the calendar arithmetic
+    of a study day or a due date could not handle (year 1, year 9999).
+    """
     moment = datetime.fromisoformat(text.strip())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=local) if local else moment.astimezone()
+    try:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=local) if local else moment.astimezone()
+        inside = EARLIEST <= moment < LATEST
+    except (OverflowError, ValueError):  # a local offset pushed it past year 1 or 9999
+        inside = False
+    if not inside:
+        raise MomentRangeError(f"{text.strip()!r} is outside {EARLIEST.year}..{LATEST.year - 1}")
     return moment
 
 

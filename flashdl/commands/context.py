@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from flashdl.clock import Clock, FixedClock, SystemClock, parse_moment
+from flashdl.clock import Clock, FixedClock, MomentRangeError, SystemClock, parse_moment
 from flashdl.errors import UsageError
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ class Context:
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     now_given: bool = False
+    db_is_default: bool = False
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Context:
@@ -42,19 +43,27 @@ class Context:
         if now_text:
             try:
                 clock = FixedClock(parse_moment(now_text))
+            except MomentRangeError as error:
+                raise UsageError(f"--now: {error}") from None
             except ValueError:
                 raise UsageError(f"--now: {now_text!r} is not an ISO-8601 date and time") from None
         else:
             clock = SystemClock()
         db_text = getattr(args, "db", None) or os.environ.get(DB_ENV)
         db_path = Path(db_text).expanduser() if db_text else default_db_path()
-        return cls(clock=clock, db_path=db_path, now_given=bool(now_text))
+        return cls(clock=clock, db_path=db_path, now_given=bool(now_text), db_is_default=not db_text)
 
     def now(self) -> datetime:
         return self.clock.now()
 
-    def open_store(self) -> Store:
-        """The database at ``db_path``, created and upgraded as needed (imports SQLAlchemy)."""
+    def open_store(self, *, session: bool = False) -> Store:
+        """The database at ``db_path``, created and upgraded as needed (imports SQLAlchemy).
+
+        The default database's folder is created; an explicitly named path's
+        missing folder is an error (a typo must not make directories).
+        ``session``: a command that writes (review, import, study) - the
+        daily automatic backup is made first when due (``flashdl.store.backup``).
+        """
         from flashdl.store import open_store
 
-        return open_store(self.db_path)
+        return open_store(self.db_path, create_folder=self.db_is_default, backup=session)

@@ -42,7 +42,7 @@ def study(args: argparse.Namespace, ctx: Context) -> int:
     from flashdl.services.study import StudySession
 
     deck = getattr(args, "deck", None)
-    with ctx.open_store() as store:
+    with ctx.open_store(session=True) as store:
         ensure_bundled_decks(store, ctx.now())
         session = StudySession(store, ctx.now(), deck)
         lines = PlainSession(session, sys.stdin, ctx.stdout, clock=ctx.now, seeds=random_seeds())

@@ -6,7 +6,13 @@
 reads stdin). The whole file is validated first (JSON, keys, card ids,
 grades, times, and that no card goes back in time), so a bad line changes
 nothing; then each review is applied and committed in order, and with
-``--json`` its result line is printed only once it is committed.
+``--json`` its result line is printed only once it is committed. A line
+whose card already has a review at that moment is skipped and reported
+(on stdout, or on stderr with ``--json``, whose stdout holds result lines
+only), so a batch run twice or resumed records each review once. A key
+given twice on one line is an error, and so is an ``at`` before 1970 or
+more than a day after ``--now`` (a review dated 9999 would make every
+later review of the card "go back in time").
 """
 
 from __future__ import annotations
@@ -14,10 +20,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from flashdl.clock import parse_moment
+from flashdl.clock import MomentRangeError, parse_moment
 from flashdl.commands.context import Context
 from flashdl.commands.output import emit_json, emit_line
 from flashdl.errors import InputError, SourcePosition, UsageError
@@ -27,6 +33,7 @@ if TYPE_CHECKING:
     from flashdl.services.views import ReviewResult
 
 BATCH_KEYS = frozenset({"card", "grade", "at"})
+CLOCK_SKEW = timedelta(days=1)  # how far in the future an "at" may be (clocks disagree)
 
 
 def review(args: argparse.Namespace, ctx: Context) -> int:
@@ -38,20 +45,45 @@ def review(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("--card needs --grade 0..5")
     from flashdl.services.reviews import record_review
 
-    with ctx.open_store() as store:
+    with ctx.open_store(session=True) as store:
         result = record_review(store, args.card, args.grade, ctx.now())
     _print_result(ctx, result, args.json)
     return 0
 
 
 def _batch(args: argparse.Namespace, ctx: Context) -> int:
+    """Apply a batch in order; each review is durable once printed.
+
+    A line whose card already has a review at that very moment (a batch run
+    again, or resumed after a crash) is skipped and reported, never applied
+    twice. If the database fails part-way (another flashdl holding the write
+    lock past the timeout, a full disk), the reviews already printed stay
+    recorded and the one-line error says how many; running the same batch
+    again completes it.
+    """
     planned = read_batch(args.batch, ctx.now())
     from flashdl.services.reviews import check_planned_reviews, record_review
+    from flashdl.store import StoreError
 
-    with ctx.open_store() as store:
+    with ctx.open_store(session=True) as store:
         card_ids, rollover = check_planned_reviews(store, planned)
+        done = 0
         for item, card_id in zip(planned, card_ids):
-            result = record_review(store, card_id, item.grade, item.at, rollover_hour=rollover)
+            if card_id is None:
+                note = f"{item.where}: skipped: {item.card} already has a review at {item.at.isoformat()}"
+                if args.json:  # stdout holds only result lines
+                    print(f"flashdl: {note}", file=ctx.stderr)
+                else:
+                    emit_line(ctx, note)
+                continue
+            try:
+                result = record_review(store, card_id, item.grade, item.at, rollover_hour=rollover)
+            except StoreError as error:
+                if not done:
+                    raise
+                raise type(error)(f"{error} ({done} review(s) before {item.where} were recorded; "
+                                  "running the batch again skips them)") from None
+            done += 1
             _print_result(ctx, result, args.json)
     return 0
 
@@ -61,35 +93,54 @@ def read_batch(name: str, default_at: datetime) -> list[PlannedReview]:
     from flashdl.services.reviews import PlannedReview
 
     label = "<stdin>" if name == "-" else name
-    try:
-        if name == "-":
+    if name == "-":
+        try:
             lines = sys.stdin.read().splitlines()
-        else:
-            with open(name, encoding="utf-8") as handle:
-                lines = handle.read().splitlines()
-    except FileNotFoundError:
-        raise InputError("no such file", SourcePosition(label)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read: {error}", SourcePosition(label)) from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read: {error}", SourcePosition(label)) from None
+    else:  # a regular file of bounded size: a FIFO or device would block or never end
+        from pathlib import Path
+
+        from flashdl.services.exchange.files import read_text
+
+        lines = read_text(Path(name)).splitlines()
     planned = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = SourcePosition(label, number)
         data = _parse_line(line, where)
+        at = data.get("at", default_at)
+        if at - default_at > CLOCK_SKEW:
+            raise InputError(f'"at" {at.isoformat()} is in the future (now is {default_at.isoformat()}); '
+                             "a review cannot be recorded before it happens", where)
         planned.append(PlannedReview(
-            card=data["card"], grade=data["grade"], at=data.get("at", default_at), where=str(where)
+            card=data["card"], grade=data["grade"], at=at, where=str(where)
         ))
     if not planned:
         raise InputError("no reviews in the batch", SourcePosition(label))
     return planned
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's members; a key given twice is an error (which one would count?)."""
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"key {key!r} appears twice")
+        data[key] = value
+    return data
+
+
 def _parse_line(line: str, where: SourcePosition) -> dict[str, Any]:
     try:
-        data = json.loads(line)
+        data = json.loads(line, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
         raise InputError(f"not JSON: {error.msg} (column {error.colno})", where) from None
+    except ValueError as error:
+        raise InputError(str(error), where) from None
+    except RecursionError:
+        raise InputError("not a batch line: JSON nested too deeply", where) from None
     if not isinstance(data, dict):
         raise InputError('expected an object {"card", "grade", "at"}', where)
     unknown = set(data) - BATCH_KEYS
@@ -105,6 +156,8 @@ def _parse_line(line: str, where: SourcePosition) -> dict[str, Any]:
             raise InputError('"at" must be an ISO-8601 string', where)
         try:
             data["at"] = parse_moment(data["at"])
+        except MomentRangeError as error:
+            raise InputError(f'"at" {error}', where) from None
         except ValueError:
             raise InputError(f'"at" {data["at"]!r} is not an ISO-8601 date and time', where) from None
     return data

@@ -42,7 +42,7 @@ def _import_yaml(paths: list[Path], args: argparse.Namespace, ctx: Context) -> S
         raise UsageError("no deck files (*.yaml, *.yml) found in the paths given")
     if getattr(args, "with_history", False):
         return _apply(ctx, _with_side_files(decks, ctx))
-    with ctx.open_store() as store:
+    with ctx.open_store(session=True) as store:
         return sync_decks(store, decks, ctx.now())
 
 
@@ -64,7 +64,8 @@ def _with_side_files(decks: list, ctx: Context) -> PreparedImport:  # type: igno
 def _apply(ctx: Context, prepared: PreparedImport) -> ImportReport:
     from flashdl.services.exchange.imports import apply_import
 
-    with ctx.open_store() as store:  # without --now, history days follow local (summer) time
+    # without --now, history days follow local (summer) time
+    with ctx.open_store(session=True) as store:
         return apply_import(store, prepared, ctx.now(), local_time=not ctx.now_given)
 
 
@@ -104,6 +105,8 @@ def _import_txt(paths: list[Path], args: argparse.Namespace, ctx: Context) -> Im
 
 
 def _first_line(path: Path) -> str:
+    if not path.is_file():
+        return ""  # a FIFO or device could block here; the importer refuses it by name
     try:
         with path.open("rb") as handle:
             return handle.readline(4096).decode("utf-8-sig", "replace").strip()
@@ -145,6 +148,10 @@ def import_(args: argparse.Namespace, ctx: Context) -> int:
         return _import_bundled(ctx, args.json)
     if not paths:
         raise UsageError("name deck files or folders to import, or use --bundled")
+    from flashdl.services.exchange.files import require_regular_file
+
+    for path in paths:
+        require_regular_file(path)  # before anything opens it: a FIFO blocks, /dev/zero never ends
     fmt = args.format
     if fmt == "auto":
         found = {detect_format(p) for p in paths}
@@ -167,7 +174,7 @@ def _import_bundled(ctx: Context, as_json: bool) -> int:
     decks = load_deck_files([folder]) if folder.is_dir() else []  # parsed before any write
     if not decks:
         raise UsageError(f"no bundled decks found (looked in {folder})")
-    with ctx.open_store() as store:
+    with ctx.open_store(session=True) as store:
         report = sync_decks(store, decks, ctx.now())
     _print_report(ctx, report, as_json)
     return 0

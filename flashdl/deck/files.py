@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
@@ -15,22 +17,43 @@ DECK_SUFFIXES = (".yaml", ".yml")
 
 
 def read_limited_bytes(path: Path, *, limit: int) -> bytes:
-    """The bytes of ``path``, refusing a file larger than ``limit`` before reading it."""
+    """The bytes of ``path``, a regular file of at most ``limit`` bytes.
+
+    The limit counts bytes read, not the size the file claims; a device or
+    FIFO is refused before reading (opened non-blocking, so a FIFO with no
+    writer cannot hang the open).
+    """
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(
-                f"file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB",
-                SourcePosition(name),
-            )
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError("no such file", SourcePosition(name)) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", SourcePosition(name)) from None
     except PermissionError:
         raise InputError("permission denied", SourcePosition(name)) from None
+    except OSError as error:
+        raise InputError(f"cannot open ({error.strerror})", SourcePosition(name)) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("is a directory, not a file", SourcePosition(name))
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("not a regular file (a device, FIFO or socket)", SourcePosition(name))
+        if info.st_size > limit:
+            raise InputError(f"file is {info.st_size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB",
+                             SourcePosition(name))
+        os.set_blocking(fd, True)
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            raise InputError(f"cannot read ({error.strerror})", SourcePosition(name)) from None
+    if len(data) > limit:
+        size = max(info.st_size, len(data))
+        raise InputError(
+            f"file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB", SourcePosition(name)
+        )
+    return data
 
 
 def read_text_file(path: Path, *, limit: int = MAX_TEXT_BYTES) -> str:

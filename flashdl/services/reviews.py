@@ -145,15 +145,21 @@ class PlannedReview:
     where: str
 
 
-def check_planned_reviews(store: Store, planned: Sequence[PlannedReview]) -> tuple[list[int], int]:
+def check_planned_reviews(
+    store: Store, planned: Sequence[PlannedReview]
+) -> tuple[list[int | None], int]:
     """Validate a batch before any of it is applied: (card ids, rollover hour).
 
     Every card must exist and not be retired, every grade be 0..5, and each
     card's reviews must not go back in time (study days never decrease,
     starting from the card's last stored review). Raises ``InputError``
-    naming the offending entry.
+    naming the offending entry. An entry whose card already has a review at
+    that very moment (stored, or earlier in the batch) gets None instead of
+    its card id: it is the same review, to be skipped, so running a batch
+    again (or resuming it) never records a review twice.
     """
-    ids: list[int] = []
+    ids: list[int | None] = []
+    seen: set[tuple[int, int]] = set()
     with store.read() as conn:
         rollover = load_settings(conn).rollover_hour
         last_day: dict[int, date | None] = {}
@@ -167,6 +173,12 @@ def check_planned_reviews(store: Store, planned: Sequence[PlannedReview]) -> tup
                 raise InputError(f"grade {item.grade!r} is outside 0..5", position)
             if item.at.tzinfo is None:
                 raise InputError("'at' needs a time zone", position)
+            moment = (card_id, to_ms(item.at))
+            if moment in seen or scheduling.has_review_at(conn, *moment):
+                seen.add(moment)
+                ids.append(None)
+                continue
+            seen.add(moment)
             if card_id not in last_day:
                 loaded = scheduling.load_state(conn, card_id)
                 assert loaded is not None

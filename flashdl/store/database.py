@@ -36,8 +36,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
+from flashdl.store import integrity
 from flashdl.store.connection import Transaction, connect, synchronous_mode
-from flashdl.store.errors import NotADatabaseError, StoreError
+from flashdl.store.errors import (
+    DatabaseDamagedError,
+    NotADatabaseError,
+    StoreError,
+    database_error,
+    recovery_advice,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -63,6 +70,7 @@ class Store:
         self._lock = threading.RLock()
         self._mode: str | None = None
         self._savepoints = 0
+        self._damaged = False
 
     @property
     def dbapi(self) -> sqlite3.Connection:
@@ -72,8 +80,15 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Transaction]:
-        """One write transaction (BEGIN IMMEDIATE), or a savepoint when nested."""
+        """One write transaction (BEGIN IMMEDIATE), or a savepoint when nested.
+
+        Refused once this session has met a damaged file: nothing more goes into it.
+        """
         with self._lock:
+            if self._damaged:
+                raise DatabaseDamagedError(
+                    f"{self.path}: the database is damaged; nothing more is written to it: "
+                    + recovery_advice(str(self.path)))
             if self._mode == "read":
                 raise RuntimeError("a write transaction cannot nest inside a read")
             if self._mode == "write":
@@ -95,6 +110,21 @@ class Store:
 
     @contextmanager
     def _transaction(self, mode: str, begin: str) -> Iterator[None]:
+        """One transaction; an SQLite error about the file leaves it as a ``StoreError`` the user can act on."""
+        try:
+            with self._plain_transaction(mode, begin):
+                yield
+        except Exception as error:
+            translated = database_error(error, str(self.path))
+            if translated is None or translated is error or type(translated) is StoreError:
+                raise  # not about the file (e.g. a constraint): callers may handle it themselves
+            if isinstance(translated, DatabaseDamagedError):
+                self._damaged = True
+                integrity.forget_clean_close(self.path)
+            raise translated from None
+
+    @contextmanager
+    def _plain_transaction(self, mode: str, begin: str) -> Iterator[None]:
         db = self._db
         db.execute(begin)
         self._mode = mode
@@ -130,8 +160,11 @@ class Store:
         db.execute(f"RELEASE {name}")
 
     def close(self) -> None:
+        """Close; a session that met no damage records the file as cleanly closed (``integrity``)."""
         self._tx.close_sql()
         self._db.close()
+        if not self._damaged:
+            integrity.record_clean_close(self.path)
 
     def __enter__(self) -> Self:
         return self
@@ -140,33 +173,76 @@ class Store:
         self.close()
 
 
-def open_store(path: Path | str) -> Store:
+def open_store(path: Path | str, *, create_folder: bool = True, backup: bool = False) -> Store:
     """Open (creating if needed) and upgrade the database at ``path``.
 
     A file that is not an SQLite database, is another program's database,
-    or comes from a newer flashdl raises a ``StoreError`` and is left as it was.
-    A database already at the current schema is opened with sqlite3 alone;
-    creating or upgrading one goes through SQLAlchemy (``migrations``).
+    comes from a newer flashdl, or is damaged raises a ``StoreError`` and is
+    left as it was. ``create_folder=False`` refuses a missing parent folder
+    instead of creating it (an explicitly named path). ``backup`` makes the
+    daily automatic backup when one is due (a session that may write), before
+    any upgrade. A database already at the current schema is opened with
+    sqlite3 alone, and without waiting for another writer (the schema version
+    is read first; WAL readers never block); creating or upgrading one goes
+    through SQLAlchemy (``migrations``) under the write lock.
     """
     path = Path(path).expanduser()
-    _check_file(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _check_file(path, create_folder=create_folder)
+    if create_folder:
+        path.parent.mkdir(parents=True, exist_ok=True)
     synchronous = synchronous_mode()  # a wrong FLASHDL_SYNCHRONOUS is refused before any connection
-    if not _is_current(path, synchronous):
+    current = _is_current(path, synchronous)
+    if not current and backup and path.is_file():
+        _backup_before_upgrade(path, synchronous)
+    if not current:
         _migrate(path)
     try:
         db = connect(path, synchronous=synchronous)
     except sqlite3.DatabaseError as error:
-        raise NotADatabaseError(f"{path}: cannot open as SQLite ({error})") from None
+        raise _open_error(path, error) from None
     try:
-        db.execute("PRAGMA journal_mode = WAL")
+        integrity.check_before_use(db, path)
+        if backup and current:
+            from flashdl.store.backup import backup_if_due
+
+            backup_if_due(db, path)
+        if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as error:
         db.close()
-        raise NotADatabaseError(f"{path}: not a usable SQLite database ({error})") from None
+        raise _open_error(path, error) from None
     except BaseException:
         db.close()
         raise
     return Store(db, path)
+
+
+def _backup_before_upgrade(path: Path, synchronous: str) -> None:
+    """The daily backup of a database about to be upgraded, taken from it as it was."""
+    from flashdl.store.backup import backup_if_due
+
+    try:
+        db = connect(path, create=False, synchronous=synchronous)
+    except sqlite3.Error:
+        return  # not a database SQLite opens: _migrate says what is wrong with it
+    try:
+        if int(db.execute("PRAGMA user_version").fetchone()[0]) > 0:
+            backup_if_due(db, path)
+    except sqlite3.DatabaseError:
+        pass  # the migration below reports the file's problem
+    finally:
+        db.close()
+
+
+def _open_error(path: Path, error: Exception) -> StoreError:
+    """The user's message for an SQLite error met while opening: damage, busy, read-only, or not usable."""
+    translated = database_error(error, str(path))
+    if translated is not None and type(translated) is not StoreError:
+        if isinstance(translated, DatabaseDamagedError):
+            integrity.forget_clean_close(path)
+        return translated
+    original = getattr(error, "orig", error)
+    return NotADatabaseError(f"{path}: not a usable SQLite database ({original})")
 
 
 def _is_current(path: Path, synchronous: str) -> bool:
@@ -198,11 +274,11 @@ def _migrate(path: Path) -> None:
         try:
             connection = engine.connect()
         except SQLAlchemyDatabaseError as error:
-            raise NotADatabaseError(f"{path}: cannot open as SQLite ({error.orig})") from None
+            raise _open_error(path, error) from None
         try:
             migrate(connection, str(path))
         except SQLAlchemyDatabaseError as error:
-            raise NotADatabaseError(f"{path}: not a usable SQLite database ({error.orig})") from None
+            raise _open_error(path, error) from None
         finally:
             connection.close()
     finally:
@@ -229,11 +305,16 @@ def create_store_engine(path: Path) -> Engine:
 
     return engine
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Path, *, create_folder: bool) -> None:
+    """Refuse what SQLite must not open: a folder, a device/FIFO/socket, a non-SQLite file."""
     if path.is_dir():
         raise NotADatabaseError(f"{path}: is a directory, not a database file")
     if not path.exists():
+        if not create_folder and not path.parent.is_dir():
+            raise StoreError(f"{path}: folder {path.parent} does not exist (create it first)")
         return
+    if not path.is_file():
+        raise NotADatabaseError(f"{path}: not a regular file (a device, FIFO or socket); left untouched")
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_MAGIC))

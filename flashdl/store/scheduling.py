@@ -130,6 +130,14 @@ def last_review(tx: Transaction, card_id: int | None = None) -> LoggedReview | N
     return None if row is None else logged_review(row)
 
 
+def has_review_at(tx: Transaction, card_id: int, reviewed_ms: int) -> bool:
+    """Whether the card's log holds a review at exactly this moment (a batch run twice)."""
+    row = tx.db.execute(
+        "SELECT 1 FROM review_log WHERE card_id = ? AND reviewed_ms = ? LIMIT 1", (card_id, reviewed_ms)
+    ).fetchone()
+    return row is not None
+
+
 def card_reviews(tx: Transaction, card_id: int) -> list[LoggedReview]:
     """A card's review log, oldest first."""
     rows = tx.db.execute(f"{_SELECT_LOG} WHERE card_id = ? ORDER BY id", (card_id,)).fetchall()

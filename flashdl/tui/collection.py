@@ -63,7 +63,7 @@ class Collection:
             from flashdl.services.deck_sync import ensure_bundled_decks
             from flashdl.store import open_store
 
-            store = open_store(self.db_path)
+            store = open_store(self.db_path, backup=True)  # a study session: the daily backup
             try:
                 if self._import_bundled:
                     self.imported = ensure_bundled_decks(store, self.now(), self._bundled_dir)

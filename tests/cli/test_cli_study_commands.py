@@ -26,7 +26,7 @@ def imported(db: Path, deck_file: Path, capsys: pytest.CaptureFixture[str]) -> P
     return db
 
 
-def test_import_creates_parent_dirs_and_is_idempotent(
+def test_import_creates_the_database_and_is_idempotent(
     imported: Path, deck_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert imported.exists()
@@ -95,8 +95,9 @@ BAD_BATCHES = {
     "bad at": ('{"card": "quiz/001", "grade": 4, "at": "tuesday"}\n', "b.jsonl:1"),
     "unknown key": ('{"card": "quiz/001", "grade": 4, "grdae": 5}\n', "b.jsonl:1: unknown key"),
     "not an object": ('[1, 2]\n', "b.jsonl:1"),
-    "time travel": ('{"card": "quiz/001", "grade": 4, "at": "2024-03-05T10:00:00+00:00"}\n'
-                    '{"card": "quiz/001", "grade": 4, "at": "2024-03-02T10:00:00+00:00"}\n', "b.jsonl:2"),
+    "time travel": ('{"card": "quiz/001", "grade": 4, "at": "2024-03-01T10:00:00+00:00"}\n'
+                    '{"card": "quiz/001", "grade": 4, "at": "2024-02-27T10:00:00+00:00"}\n', "b.jsonl:2"),
+    "future": ('{"card": "quiz/001", "grade": 4, "at": "2024-03-05T10:00:00+00:00"}\n', "b.jsonl:1"),
     "empty": ("\n\n", "no reviews"),
 }
 
@@ -148,7 +149,7 @@ def test_bad_deck_file_creates_no_database(db: Path, tmp_path: Path, capsys: pyt
 
 
 def test_not_sqlite_and_newer_schema(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db.parent.mkdir(parents=True)
+    db.parent.mkdir(parents=True, exist_ok=True)
     db.write_text("just text\n")
     code, _out, err = run(capsys, "decks")
     assert code == 2 and "not an SQLite database" in err

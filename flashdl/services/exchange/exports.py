@@ -18,7 +18,7 @@ from flashdl.deck.model import MARKUP_MARKDOWN, Card, Deck
 from flashdl.errors import UsageError
 from flashdl.formats import anki_notetype
 from flashdl.formats.revlog_csv import ExportRow
-from flashdl.services.exchange.files import atomic_output
+from flashdl.services.exchange.files import atomic_output, atomic_outputs
 from flashdl.store import Store
 from flashdl.store import bulk as store_access
 from flashdl.store.bulk import CardInfo, DeckInfo
@@ -85,11 +85,13 @@ def export_yaml(store: Store, slug: str, out: Path, *, with_history: bool = Fals
         reviews = sum(len(card.reviews) for card in saved.cards)
         history_text = dump_history(saved)
     side = history_path_for(out) if with_history else None
-    with atomic_output(out, mode="w") as handle:
-        handle.write(dump_deck(deck))  # type: ignore[arg-type]
     if side is not None and history_text is not None:
-        with atomic_output(side, mode="w") as handle:
-            handle.write(history_text)  # type: ignore[arg-type]
+        with atomic_outputs([out, side], mode="w") as (deck_out, side_out):  # both, or neither
+            deck_out.write(dump_deck(deck))
+            side_out.write(history_text)
+    else:
+        with atomic_output(out, mode="w") as handle:
+            handle.write(dump_deck(deck))  # type: ignore[arg-type]
     return ExportResult(slug, str(out), len(cards), reviews, str(side) if side else None)
 
 

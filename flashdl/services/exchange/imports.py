@@ -19,7 +19,7 @@ from flashdl.deck.model import Deck
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.history_json import SavedHistory
 from flashdl.gc_pause import paused_gc
-from flashdl.services.exchange.files import read_text
+from flashdl.services.exchange.files import read_text, require_regular_file
 from flashdl.services.exchange.history import (
     HistoryCounts,
     Incoming,
@@ -130,6 +130,7 @@ def _load_package(prepared: PreparedImport, path: Path, deck_id: str | None, *,
     from flashdl.formats.anki_import import decks_from_collection, review_history
     from flashdl.formats.anki_package import read_package
 
+    require_regular_file(path)  # a FIFO or device could block the zip reader, or never end
     package = read_package(path, str(path), with_reviews=with_history)
     result = decks_from_collection(package.collection, str(path), deck_id)
     prepared.notes += [f"{path}: skipped {note}" for note in result.skipped]

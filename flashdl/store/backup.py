@@ -1,0 +1,235 @@
+"""Consistent copies of the database: automatic daily backups, ``db backup`` and ``db restore``.
+
+As Anki does, a session that may write (``review``, ``import``, ``study``,
+the TUI) first copies the database when the newest automatic backup is more
+than a day old, and keeps the last ``FLASHDL_BACKUPS`` (default 7; 0 turns
+them off) in ``<db>.backups/`` beside the database (for the default
+database, in the user data dir). Copies go through SQLite's backup API, so
+they are consistent even while another flashdl writes, and are written to a
+temporary name and renamed, so a backup is whole or absent.
+
+``restore`` refuses a file that fails ``integrity_check`` or is not a
+flashdl database, then copies it into the database in one transaction
+(see ``restore``).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from flashdl.store.errors import (
+    BUSY_MESSAGE,
+    NotADatabaseError,
+    StoreBusyError,
+    StoreError,
+    database_error,
+)
+from flashdl.store.integrity import forget_clean_close, problems
+
+BACKUPS_ENV = "FLASHDL_BACKUPS"
+DEFAULT_KEEP = 7
+BACKUP_EVERY = timedelta(days=1)
+_STAMP = "%Y-%m-%dT%H-%M-%SZ"
+_PREFIX = "backup-"
+RESTORE_WAIT_S = 10.0
+
+
+def backup_dir(path: Path) -> Path:
+    return path.with_name(path.name + ".backups")
+
+
+def keep_count() -> int:
+    text = os.environ.get(BACKUPS_ENV, str(DEFAULT_KEEP)).strip()
+    if not text.isdigit() or len(text) > 4:
+        raise StoreError(f"{BACKUPS_ENV} must be a whole number of backups to keep, not {text!r}")
+    return int(text)
+
+
+def automatic_backups(path: Path) -> list[Path]:
+    """The automatic backups of the database at ``path``, oldest first."""
+    folder = backup_dir(path)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(f"{_PREFIX}*.sqlite3") if _stamp_of(p) is not None)
+
+
+def _stamp_of(backup: Path) -> datetime | None:
+    try:
+        return datetime.strptime(backup.stem.removeprefix(_PREFIX), _STAMP).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def backup_if_due(db: sqlite3.Connection, path: Path, now: datetime | None = None) -> Path | None:
+    """A new automatic backup when the newest is over a day old (or absent); prunes old ones.
+
+    ``now`` is the real time (not ``--now``: backups follow the wall clock).
+    """
+    keep = keep_count()
+    if keep == 0:
+        return None
+    now = now or datetime.now(UTC)
+    existing = automatic_backups(path)
+    newest = _stamp_of(existing[-1]) if existing else None
+    if newest is not None and now - newest < BACKUP_EVERY and newest <= now:
+        return None
+    folder = backup_dir(path)
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{_PREFIX}{now.strftime(_STAMP)}.sqlite3"
+    copy_database(db, target)
+    for old in automatic_backups(path)[:-keep]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def copy_database(db: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy of ``db`` at ``target`` (a regular file or a new name), whole or absent."""
+    refuse_special(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise StoreError(f"{target}: folder {folder} does not exist")
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        copy = sqlite3.connect(temp_name)
+        try:
+            db.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            copy.close()
+        with open(temp_name, "rb+") as out:
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def refuse_special(target: Path) -> None:
+    """Refuse to replace anything but a regular file (a device, FIFO or socket)."""
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise StoreError(f"{target}: {error.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"{target}: is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{target}: not a regular file (a device, FIFO or socket); left untouched")
+
+
+def check_file(path: Path) -> list[str]:
+    """``integrity_check`` of the SQLite file at ``path``, opened read-only: [] when sound."""
+    refuse_special(path)
+    if not path.is_file():
+        raise StoreError(f"{path}: no such file")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        return [str(error)]
+    try:
+        return problems(db, full=True)
+    finally:
+        db.close()
+
+
+def restore(source: Path, path: Path, schema_version: int) -> None:
+    """Make the database at ``path`` a copy of ``source``, atomically; refuses a damaged source.
+
+    The copy is written into the live database through SQLite's backup API:
+    one write transaction, so it is atomic, and any flashdl that has the
+    database open sees the restored content on its next read (a file
+    renamed over it would leave them writing to the old, unlinked one). A
+    database too damaged for SQLite to open is replaced by renaming instead.
+    """
+    source = source.expanduser()
+    found = check_file(source)
+    if found:
+        raise NotADatabaseError(f"{source}: fails SQLite's integrity check ({found[0]}); "
+                                "nothing was restored")
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        version = int(src.execute("PRAGMA user_version").fetchone()[0])
+        if not 0 < version <= schema_version:
+            raise NotADatabaseError(f"{source}: not a flashdl database this version can read "
+                                    f"(schema {version}); nothing was restored")
+        target = Path(os.path.realpath(path)) if path.is_symlink() else path
+        refuse_special(target)
+        if not target.exists() or not _restore_in_place(src, target):
+            _restore_by_rename(src, target)
+    except sqlite3.Error as error:
+        raise database_error(error, str(path)) or StoreError(str(error)) from None
+    finally:
+        src.close()
+    forget_clean_close(target)
+
+
+def _restore_in_place(src: sqlite3.Connection, target: Path) -> bool:
+    """Copy ``src`` over the live database at ``target``; False when SQLite cannot open it."""
+    dst = sqlite3.connect(str(target), isolation_level=None, timeout=RESTORE_WAIT_S)
+    try:
+        try:
+            dst.execute("BEGIN IMMEDIATE")  # waits for a writer, up to the timeout
+            dst.execute("ROLLBACK")
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise StoreBusyError(f"{BUSY_MESSAGE} (nothing was restored)") from None
+            return False
+        except sqlite3.DatabaseError:
+            return False  # not a database any more: replaced by rename
+        deadline = time.monotonic() + RESTORE_WAIT_S
+
+        def give_up_when_late(_status: int, _remaining: int, _total: int) -> None:
+            if time.monotonic() > deadline:
+                raise StoreBusyError(f"{BUSY_MESSAGE} (nothing was restored)")
+
+        try:
+            src.backup(dst, progress=give_up_when_late)
+        except sqlite3.DatabaseError:
+            if problems(dst):  # too damaged to write into: replaced by rename
+                return False
+            raise
+        return True
+    finally:
+        dst.close()
+
+
+def _restore_by_rename(src: sqlite3.Connection, target: Path) -> None:
+    """Replace a file SQLite cannot open with a copy, and drop the -wal/-shm files that were its."""
+    copy_database(src, target)
+    for suffix in ("-wal", "-shm", "-journal"):  # a stale WAL must never be applied to the copy
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+
+
+def backup_now(path: Path, target: Path | None = None) -> Path:
+    """``flashdl db backup [PATH]``: a consistent copy of the database at ``path``.
+
+    Without ``target``, the copy joins the automatic ones in ``<db>.backups/``.
+    Works on a damaged database too, as far as SQLite can read it.
+    """
+    if not path.is_file():
+        raise StoreError(f"{path}: no such database file")
+    if target is None:
+        backup_dir(path).mkdir(exist_ok=True)
+        target = backup_dir(path) / f"{_PREFIX}{datetime.now(UTC).strftime(_STAMP)}.sqlite3"
+    target = target.expanduser()
+    target = Path(os.path.realpath(target)) if target.is_symlink() else target
+    if target.exists() and os.path.samefile(target, path):
+        raise StoreError(f"{target}: is the database itself")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            copy_database(db, target)
+        finally:
+            db.close()
+    except sqlite3.Error as error:
+        raise database_error(error, str(path)) or StoreError(str(error)) from None
+    return target

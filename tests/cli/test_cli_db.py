@@ -1,0 +1,91 @@
+"""``flashdl db check | backup | restore`` and a damaged database, end to end (issue 15)."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+from cli_helpers import NOW, deck_text, dump, run
+
+
+@pytest.fixture
+def studied(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    deck = tmp_path / "q.yaml"
+    deck.write_text(deck_text("q", 60))
+    assert run(capsys, "import", str(deck), "--now", NOW)[0] == 0
+    for i in range(1, 11):
+        code, _out, err = run(capsys, "review", "--card", f"q/{i:03d}", "--grade", "4", "--now", NOW)
+        assert code == 0, err
+    return db
+
+
+def scatter(path: Path, count: int = 200, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    data = bytearray(path.read_bytes())
+    for _ in range(count):
+        data[rng.randrange(4096, len(data))] = rng.randrange(256)
+    path.write_bytes(bytes(data))
+
+
+def test_damaged_database_refuses_reads_and_writes_until_restored(
+    studied: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (backup,) = (studied.parent / f"{studied.name}.backups").iterdir()  # made by the first review
+    assert run(capsys, "db", "check")[0] == 0
+    scatter(studied)
+    damaged = studied.read_bytes()
+    deck = tmp_path / "r.yaml"
+    deck.write_text(deck_text("r", 2))
+    for argv in (["review", "--card", "q/020", "--grade", "3"], ["import", str(deck)],
+                 ["decks"], ["due", "--json"], ["stats", "--json"]):
+        code, out, err = run(capsys, *argv, "--now", NOW)
+        assert code == 2, (argv, out, err)
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+        assert "damaged" in err and "db restore" in err, err
+        assert studied.read_bytes() == damaged, argv
+    code, out, err = run(capsys, "db", "check")
+    assert code == 1 and str(backup) in err
+    code, out, err = run(capsys, "db", "restore", str(backup))
+    assert code == 0, err
+    assert run(capsys, "db", "check")[0] == 0
+    assert dump(studied) == dump(backup)
+    code, _out, err = run(capsys, "review", "--card", "q/020", "--grade", "3", "--now", NOW)
+    assert code == 0, err
+
+
+def test_db_backup_to_a_path_and_restore_refuses_a_damaged_copy(
+    studied: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "copy.sqlite3"
+    code, out, err = run(capsys, "db", "backup", str(copy))
+    assert code == 0 and str(copy) in out, err
+    assert dump(copy) == dump(studied)
+    assert run(capsys, "db", "backup", "/dev/null")[0] == 2  # never replaced by a regular file
+    assert Path("/dev/null").is_char_device()
+    scatter(copy)
+    before = dump(studied)
+    code, _out, err = run(capsys, "db", "restore", str(copy))
+    assert code == 2 and "integrity" in err
+    assert dump(studied) == before
+    foreign = tmp_path / "foreign.sqlite3"
+    con = sqlite3.connect(foreign)
+    con.execute("CREATE TABLE x (y)")
+    con.commit()
+    con.close()
+    code, _out, err = run(capsys, "db", "restore", str(foreign))
+    assert code == 2 and "not a flashdl database" in err
+    assert dump(studied) == before
+
+
+def test_read_commands_make_no_backup(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deck = tmp_path / "q.yaml"
+    deck.write_text(deck_text("q", 2))
+    assert run(capsys, "import", str(deck), "--now", NOW)[0] == 0  # a new database: nothing to back up
+    for argv in (["decks"], ["due"], ["show", "q/001"], ["export", "q", "--format", "csv",
+                                                       "--out", str(tmp_path / "q.csv")]):
+        assert run(capsys, *argv, "--now", NOW)[0] == 0
+    assert not (db.parent / f"{db.name}.backups").exists()
+    assert run(capsys, "review", "--card", "q/001", "--grade", "4", "--now", NOW)[0] == 0
+    assert len(list((db.parent / f"{db.name}.backups").iterdir())) == 1

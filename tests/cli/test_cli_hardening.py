@@ -1,0 +1,396 @@
+"""Issue 15, the shell: never a traceback, nothing written where it must not be, idempotent batches.
+
+Every hostile input is made by the test itself. The promise checked each
+time: exit 2 (or 1 where the contract says), one line on stderr, no
+traceback, and the database as it was (except the reviews a batch had
+already printed, which stay durable).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_helpers import NOW, REPO, deck_text, dump, run
+
+BATCH_AT = "2024-03-01T10:00:00+00:00"
+
+
+@pytest.fixture
+def deck_db(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    deck = tmp_path / "q.yaml"
+    deck.write_text(deck_text("q", 3))
+    code, _out, err = run(capsys, "import", str(deck), "--now", NOW)
+    assert code == 0, err
+    return db
+
+
+def one_line_error(err: str) -> str:
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("flashdl: "), err
+    return lines[0]
+
+
+def review_count(db: Path) -> int:
+    con = sqlite3.connect(db)
+    try:
+        return int(con.execute("SELECT count(*) FROM review_log").fetchone()[0])
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- never a traceback
+
+
+@pytest.mark.parametrize("argv", [
+    ["--now", "0001-01-01", "due"],
+    ["--now", "9999-12-31", "due"],
+    ["--now", "9999-12-31", "review", "--card", "q/001", "--grade", "3"],
+    ["--now", "0001-01-01T00:00:00-05:00", "review", "--card", "q/001", "--grade", "3"],
+    ["due", "--limit", str(10**23)],
+    ["stats", "--days", str(10**9)],
+    ["review", "--card", "q/\udcff", "--grade", "3"],
+    ["review", "--card", "\ud800/001", "--grade", "3"],
+    ["show", "q/\udc80\udcff"],
+])
+def test_out_of_range_arguments_are_one_line_exit_2(
+    deck_db: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = dump(deck_db)
+    code, _out, err = run(capsys, *argv)
+    assert code == 2
+    assert "Traceback" not in err and err.strip()
+    assert dump(deck_db) == before
+
+
+def test_invalid_utf8_card_id_in_a_real_process(deck_db: Path) -> None:
+    """argv bytes that are not UTF-8 arrive as lone surrogates (surrogateescape)."""
+    before = dump(deck_db)
+    argv = [sys.executable, "-m", "flashdl.cli", "review", "--card", b"q/\xff\xfe", "--grade", "3"]
+    done = subprocess.run(argv, cwd=REPO, capture_output=True, timeout=60,
+                          env={**os.environ, "FLASHDL_DB": str(deck_db)})
+    assert done.returncode == 2
+    one_line_error(done.stderr.decode("utf-8", "replace"))
+    assert dump(deck_db) == before
+
+
+def _batch_file(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("bad_line", [
+    json.dumps({"card": "q/002", "grade": 3, "at": "0001-01-01T00:00:00+00:00"}),
+    json.dumps({"card": "q/002", "grade": 3, "at": "9999-12-31T23:00:00+00:00"}),
+    json.dumps({"card": "q/002", "grade": 3, "at": "2024-03-02T10:00:01+00:00"}),  # > a day after --now
+    "[" * 100_000 + "]" * 100_000,
+    '{"card": ' * 100_000,
+    '{"card": "q/002", "grade": 3, "grade": 5}',
+    '{"card": "q/002", "card": "q/003", "grade": 3}',
+])
+def test_hostile_batch_lines_change_nothing(
+    deck_db: Path, tmp_path: Path, bad_line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = json.dumps({"card": "q/001", "grade": 4, "at": BATCH_AT})
+    batch = _batch_file(tmp_path, [good, bad_line])
+    before = dump(deck_db)
+    code, out, err = run(capsys, "review", "--batch", str(batch), "--now", NOW)
+    assert code == 2 and out == ""
+    assert f"{batch}:2" in one_line_error(err)
+    assert dump(deck_db) == before
+
+
+def test_duplicate_key_is_named(deck_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    batch = _batch_file(tmp_path, ['{"card": "q/002", "grade": 3, "grade": 5}'])
+    _code, _out, err = run(capsys, "review", "--batch", str(batch))
+    assert "'grade' appears twice" in err
+
+
+def test_read_only_database_is_one_line(
+    deck_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database SQLite can only open read-only (root ignores chmod, so open it ``mode=ro``)."""
+    import flashdl.store.database as database
+
+    def read_only(path: Path, **_kwargs: object) -> sqlite3.Connection:
+        con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
+                              isolation_level=None, check_same_thread=False)
+        con.execute("PRAGMA busy_timeout = 1000")
+        return con
+
+    monkeypatch.setattr(database, "connect", read_only)
+    before = dump(deck_db)
+    code, _out, err = run(capsys, "review", "--card", "q/001", "--grade", "3", "--now", NOW)
+    assert code == 2
+    assert "read-only" in one_line_error(err)
+    assert dump(deck_db) == before
+
+
+def test_disk_full_mid_batch_keeps_the_printed_reviews(
+    deck_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flashdl.store.scheduling as scheduling
+
+    real = scheduling.append_review
+    calls = []
+
+    def full_on_second(*args: object, **kwargs: object) -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scheduling, "append_review", full_on_second)
+    lines = [json.dumps({"card": f"q/00{i}", "grade": 4, "at": BATCH_AT}) for i in (1, 2, 3)]
+    batch = _batch_file(tmp_path, lines)
+    code, out, err = run(capsys, "review", "--batch", str(batch), "--json")
+    assert code == 2
+    message = one_line_error(err)
+    assert "disk is full" in message and "1 review(s)" in message
+    assert [json.loads(line)["card"] for line in out.splitlines()] == ["q/001"]
+    assert review_count(deck_db) == 1  # the printed review is durable, the failed one rolled back
+    monkeypatch.setattr(scheduling, "append_review", real)
+    code, out, err = run(capsys, "review", "--batch", str(batch), "--json")
+    assert code == 0, err
+    assert [json.loads(line)["card"] for line in out.splitlines()] == ["q/002", "q/003"]
+    assert "skipped" in err and review_count(deck_db) == 3
+
+
+def test_lock_held_past_the_timeout_mid_batch(
+    deck_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flashdl.services.reviews as reviews
+    import flashdl.store.connection as connection
+
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
+    blocker = sqlite3.connect(deck_db, isolation_level=None)
+    real = reviews.record_review
+    calls = []
+
+    def lock_before_second(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            blocker.execute("BEGIN IMMEDIATE")  # another flashdl starts writing, and holds on
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reviews, "record_review", lock_before_second)
+    lines = [json.dumps({"card": f"q/00{i}", "grade": 4, "at": BATCH_AT}) for i in (1, 2, 3)]
+    try:
+        code, out, err = run(capsys, "review", "--batch", str(_batch_file(tmp_path, lines)))
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert code == 2
+    message = one_line_error(err)
+    assert "busy: another flashdl is writing; try again" in message and "1 review(s)" in message
+    assert out.count("q/001") == 1 and "q/002" not in out
+    assert review_count(deck_db) == 1
+
+
+def test_readers_never_wait_for_a_writer(
+    deck_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only command runs while another process holds the write lock; a write says busy."""
+    import time
+
+    import flashdl.store.connection as connection
+
+    blocker = sqlite3.connect(deck_db, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    blocker.execute("UPDATE card SET suspended = 1")  # uncommitted: readers must not see it
+    try:
+        started = time.monotonic()
+        for argv in (["decks", "--json"], ["due", "--json"], ["show", "q/001", "--json"]):
+            code, out, err = run(capsys, *argv, "--now", NOW)
+            assert code == 0, err
+        assert time.monotonic() - started < 10  # the busy timeout is 30 s
+        monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
+        code, _out, err = run(capsys, "review", "--card", "q/001", "--grade", "3", "--now", NOW)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert code == 2
+    assert one_line_error(err) == "flashdl: busy: another flashdl is writing; try again"
+
+
+# ---------------------------------------------------------------- batches are idempotent
+
+
+def test_a_batch_run_twice_records_each_review_once(
+    deck_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [json.dumps({"card": "q/001", "grade": 4, "at": BATCH_AT}),
+             json.dumps({"card": "q/001", "grade": 5, "at": "2024-03-02T10:00:00+00:00"}),
+             json.dumps({"card": "q/002", "grade": 2, "at": BATCH_AT})]
+    batch = _batch_file(tmp_path, lines)
+    code, _out, err = run(capsys, "review", "--batch", str(batch))
+    assert code == 0, err
+    once = dump(deck_db)
+    code, out, err = run(capsys, "review", "--batch", str(batch))
+    assert code == 0, err
+    assert out.count("skipped") == 3 and dump(deck_db) == once
+    # resuming: a batch that is the first one plus more applies only the new line
+    more = _batch_file(tmp_path, [*lines, json.dumps({"card": "q/003", "grade": 4, "at": BATCH_AT})])
+    code, out, _err = run(capsys, "review", "--batch", str(more), "--json")
+    assert code == 0 and [json.loads(x)["card"] for x in out.splitlines()] == ["q/003"]
+    assert review_count(deck_db) == 4
+
+
+def test_the_same_line_twice_in_one_batch_counts_once(
+    deck_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = json.dumps({"card": "q/001", "grade": 4, "at": BATCH_AT})
+    code, _out, err = run(capsys, "review", "--batch", str(_batch_file(tmp_path, [line, line])))
+    assert code == 0, err
+    assert review_count(deck_db) == 1
+
+
+# ---------------------------------------------------------------- nothing written where it must not be
+
+
+def _special_files(tmp_path: Path) -> dict[str, Path]:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    sock_path = tmp_path / "sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(sock_path))
+    server.close()
+    return {"fifo": fifo, "socket": sock_path, "device": Path("/dev/null")}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "device"])
+def test_export_refuses_devices_fifos_and_sockets(
+    deck_db: Path, tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = _special_files(tmp_path)[kind]
+    mode = target.lstat().st_mode
+    for fmt in ("yaml", "csv", "apkg"):
+        code, _out, err = run(capsys, "export", "q", "--format", fmt, "--out", str(target))
+        assert code == 2
+        assert "not a regular file" in one_line_error(err)
+        assert target.lstat().st_mode == mode  # still the same special file
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    code, _out, _err = run(capsys, "export", "q", "--format", "yaml", "--out", str(link))
+    assert code == 2 and link.is_symlink() and target.lstat().st_mode == mode
+
+
+def test_export_follows_a_symlink_and_keeps_permissions(
+    deck_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = tmp_path / "real.yaml"
+    real.write_text("old\n")
+    real.chmod(0o640)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real)
+    code, _out, err = run(capsys, "export", "q", "--format", "yaml", "--out", str(link))
+    assert code == 0, err
+    assert link.is_symlink() and "id: q" in real.read_text()
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_new_export_files_follow_the_umask(
+    deck_db: Path, tmp_path: Path, umask: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = os.umask(umask)
+    try:
+        out = tmp_path / f"new-{umask:o}.csv"
+        code, _out, err = run(capsys, "export", "q", "--format", "csv", "--out", str(out))
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_export_with_history_writes_both_files_or_neither(
+    deck_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(capsys, "review", "--card", "q/001", "--grade", "4", "--now", NOW)[0] == 0
+    out = tmp_path / "q-export.yaml"
+    code, _out, err = run(capsys, "export", "q", "--format", "yaml", "--out", str(out), "--with-history")
+    assert code == 0, err
+    side = next(p for p in tmp_path.iterdir() if p.name.startswith("q-export") and p != out)
+    out.write_text("old deck\n")
+    side.write_text("old history\n")
+    real_replace = os.replace
+    calls = []
+
+    def fail_second(src: object, dst: object) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device", str(dst))
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", fail_second)
+    code, _out, err = run(capsys, "export", "q", "--format", "yaml", "--out", str(out), "--with-history")
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert code == 2 and "No space left" in one_line_error(err)
+    assert out.read_text() == "old deck\n" and side.read_text() == "old history\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_database_on_a_device_or_fifo_is_refused_without_a_journal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for kind, target in _special_files(tmp_path).items():
+        monkeypatch.setenv("FLASHDL_DB", str(target))
+        for argv in (["decks"], ["review", "--card", "q/001", "--grade", "3"], ["import", "--bundled"]):
+            code, _out, err = run(capsys, *argv)
+            assert code == 2, kind
+            assert "not a regular file" in one_line_error(err)
+        for suffix in ("-journal", "-wal", "-shm", "-clean", ".backups"):
+            assert not Path(f"{target}{suffix}").exists(), (kind, suffix)
+
+
+def test_an_explicit_database_path_does_not_create_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "nonexistent" / "dir" / "x.db"
+    monkeypatch.setenv("FLASHDL_DB", str(missing))
+    for argv in (["decks"], ["review", "--card", "q/001", "--grade", "3"], ["import", "--bundled"],
+                 ["study"], ["study", "--plain"], []):
+        code, _out, err = run(capsys, *argv)
+        assert code == 2 and "does not exist" in one_line_error(err), argv
+    assert not (tmp_path / "nonexistent").exists()
+
+
+def test_the_default_database_folder_is_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FLASHDL_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    code, _out, err = run(capsys, "decks", "--json")
+    assert code == 0, err
+    assert list((tmp_path / "xdg").rglob("flashdl.sqlite3")) or list((tmp_path / "home").rglob("flashdl.sqlite3"))
+
+
+@pytest.mark.parametrize("command", [["check"], ["import"], ["import", "--format", "apkg"],
+                                     ["import", "--format", "csv"], ["review", "--batch"]])
+def test_check_and_import_refuse_fifos_and_devices_without_hanging(
+    deck_db: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """A FIFO nobody writes to would block a plain open; /dev/zero never ends.
+
+    ``check`` reports it as a problem found (exit 1, its contract); ``import`` refuses (exit 2).
+    """
+    fifo = tmp_path / "deck.yaml"
+    os.mkfifo(fifo)
+    before = dump(deck_db)
+    for target in (str(fifo), "/dev/zero"):
+        done = subprocess.run([sys.executable, "-m", "flashdl.cli", *command, target], cwd=REPO,
+                              capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "FLASHDL_DB": str(deck_db)})
+        assert done.returncode == (1 if command == ["check"] else 2), done.stderr  # (found by the fuzz test)
+        assert "not a regular file" in done.stdout + done.stderr and "Traceback" not in done.stderr
+    assert dump(deck_db) == before

@@ -1,0 +1,287 @@
+"""Issue 15, the store: opening never waits for a writer, damage is found before a write, backups.
+
+The damaged files are made here: random bytes written over the pages of a
+real database. SQLite's own ``integrity_check`` (through a separate
+sqlite3 connection) and ``iterdump`` are the references.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from store_helpers import NOW, dump, make_deck
+
+import flashdl.store.connection as connection
+from flashdl.services.deck_sync import sync_decks
+from flashdl.services.reviews import record_review
+from flashdl.store import Store, open_store
+from flashdl.store import backup as backups
+from flashdl.store.errors import (
+    BUSY_MESSAGE,
+    DatabaseDamagedError,
+    NotADatabaseError,
+    StoreBusyError,
+    StoreError,
+)
+from flashdl.store.integrity import changed_since_clean_close, clean_marker
+
+
+def make_db(path: Path, reviews: int = 3) -> Path:
+    with open_store(path) as store:
+        sync_decks(store, [(make_deck("quiz", 40), None)], NOW)
+        for i in range(1, reviews + 1):
+            record_review(store, f"quiz/{i:03d}", 4, NOW)
+    return path
+
+
+def sqlite_problems(path: Path) -> list[str]:
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
+    finally:
+        db.close()
+    return [] if rows == ["ok"] else rows
+
+
+def scatter(path: Path, count: int = 200, seed: int = 15) -> None:
+    """``count`` random bytes at random offsets past the first page (the header stays valid)."""
+    rng = random.Random(seed)
+    data = bytearray(path.read_bytes())
+    for _ in range(count):
+        data[rng.randrange(4096, len(data))] = rng.randrange(256)
+    path.write_bytes(bytes(data))
+
+
+# ---------------------------------------------------------------- opening never waits
+
+
+def test_opening_an_up_to_date_database_takes_no_write_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_db(tmp_path / "db.sqlite3")
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 100)  # a lock wait would fail, not stall
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    blocker.execute("DELETE FROM review_log")  # uncommitted
+    try:
+        with open_store(path) as store, store.read() as tx:
+            from flashdl.store import scheduling
+
+            assert scheduling.last_review(tx) is not None  # the committed snapshot
+        with open_store(path) as store, pytest.raises(StoreBusyError, match=BUSY_MESSAGE):  # noqa: SIM117
+            with store.write():
+                pass
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+def test_a_database_that_needs_upgrading_says_busy_when_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "new.sqlite3"
+    sqlite3.connect(path).close()  # an empty file: the schema must be created, under the lock
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 100)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreBusyError, match=BUSY_MESSAGE):
+            open_store(path)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_special_files_are_not_opened(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "db"
+    os.mkfifo(target) if kind == "fifo" else target.mkdir()
+    with pytest.raises(NotADatabaseError):
+        open_store(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db"]
+
+
+def test_an_explicit_missing_folder_is_not_created(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        open_store(tmp_path / "no" / "such" / "db.sqlite3", create_folder=False)
+    assert not (tmp_path / "no").exists()
+
+
+# ---------------------------------------------------------------- damage
+
+
+def test_a_clean_close_is_remembered_and_any_change_is_noticed(tmp_path: Path) -> None:
+    path = make_db(tmp_path / "db.sqlite3")
+    assert clean_marker(path).is_file() and not changed_since_clean_close(path)
+    stamp = path.stat().st_mtime_ns + 5_000_000_000
+    os.utime(path, ns=(stamp, stamp))
+    assert changed_since_clean_close(path)
+    open_store(path).close()  # checked (sound), and remembered again
+    assert not changed_since_clean_close(path)
+
+
+def test_scattered_bytes_are_found_before_anything_is_written(tmp_path: Path) -> None:
+    path = make_db(tmp_path / "db.sqlite3", reviews=10)
+    scatter(path)
+    assert sqlite_problems(path), "the test must damage the file"
+    damaged = path.read_bytes()
+    with pytest.raises(DatabaseDamagedError) as caught:
+        open_store(path, backup=True)
+    message = str(caught.value)
+    assert "damaged" in message and "db check" in message and "db restore" in message
+    assert "\n" not in message
+    assert path.read_bytes() == damaged  # not one byte written
+    assert not clean_marker(path).exists()
+    assert not backups.backup_dir(path).exists()  # a damaged file is not backed up over good ones
+
+
+def test_the_first_damage_error_of_a_session_is_remembered(tmp_path: Path) -> None:
+    path = make_db(tmp_path / "db.sqlite3")
+    store = open_store(path)
+    with pytest.raises(DatabaseDamagedError), store.read():
+        raise sqlite3.DatabaseError("database disk image is malformed")
+    before = dump(path)
+    with pytest.raises(DatabaseDamagedError):
+        record_review(store, "quiz/010", 4, NOW)  # no more writes in this session
+    assert dump(path) == before
+    store.close()
+    assert not clean_marker(path).exists()  # the next open runs quick_check
+
+
+# ---------------------------------------------------------------- backups
+
+
+def test_automatic_backups_once_a_day_keep_the_last_n(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_db(tmp_path / "db.sqlite3")
+    monkeypatch.setenv(backups.BACKUPS_ENV, "3")
+    start = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
+    made = []
+    with open_store(path) as store:
+        db = store.dbapi
+        for hours in range(0, 24 * 6, 6):  # every six hours for six days
+            made.append(backups.backup_if_due(db, path, start + timedelta(hours=hours)))
+    assert sum(1 for m in made if m is not None) == 6
+    kept = backups.automatic_backups(path)
+    assert [p.name for p in kept] == [f"backup-2026-01-0{d}T08-00-00Z.sqlite3" for d in (4, 5, 6)]
+    for copy in kept:
+        assert sqlite_problems(copy) == []
+        assert dump(copy) == dump(path)
+
+
+def test_automatic_backups_can_be_turned_off_or_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_db(tmp_path / "db.sqlite3")
+    monkeypatch.setenv(backups.BACKUPS_ENV, "0")
+    open_store(path, backup=True).close()
+    assert backups.automatic_backups(path) == []
+    monkeypatch.setenv(backups.BACKUPS_ENV, "seven")
+    with pytest.raises(StoreError, match="FLASHDL_BACKUPS"):
+        open_store(path, backup=True)
+
+
+def test_a_session_backs_up_before_it_writes(tmp_path: Path) -> None:
+    path = make_db(tmp_path / "db.sqlite3")
+    before = dump(path)
+    with open_store(path, backup=True) as store:
+        record_review(store, "quiz/020", 3, NOW)
+    (copy,) = backups.automatic_backups(path)
+    assert dump(copy) == before != dump(path)
+    open_store(path, backup=True).close()
+    assert len(backups.automatic_backups(path)) == 1  # at most once a day
+
+
+def test_a_backup_is_consistent_while_another_writer_is_busy(tmp_path: Path) -> None:
+    path = make_db(tmp_path / "db.sqlite3")
+    committed = dump(path)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM review_log")
+    try:
+        target = backups.backup_now(path, tmp_path / "copy.sqlite3")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert sqlite_problems(target) == [] and dump(target) == committed
+
+
+def test_restore_replaces_atomically_and_refuses_bad_copies(tmp_path: Path) -> None:
+    path = make_db(tmp_path / "db.sqlite3", reviews=2)
+    good = backups.backup_now(path, tmp_path / "good.sqlite3")
+    with open_store(path) as store:
+        record_review(store, "quiz/030", 5, NOW)
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(make_db(tmp_path / "other.sqlite3", reviews=10).read_bytes())
+    scatter(damaged)
+    foreign = tmp_path / "foreign.sqlite3"
+    con = sqlite3.connect(foreign)
+    con.execute("CREATE TABLE notes (x)")
+    con.commit()
+    con.close()
+    current = dump(path)
+    for bad in (damaged, foreign, tmp_path / "missing.sqlite3"):
+        with pytest.raises(StoreError):
+            backups.restore(bad, path, schema_version=99)
+        assert dump(path) == current
+    backups.restore(good, path, schema_version=99)
+    assert dump(path) == dump(good)
+    assert not Path(f"{path}-wal").exists() and sqlite_problems(path) == []
+    with open_store(path) as store:  # usable again, and writable
+        record_review(store, "quiz/030", 5, NOW)
+
+
+def test_restore_reaches_an_open_session_and_waits_for_a_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_db(tmp_path / "db.sqlite3")
+    good = backups.backup_now(path, tmp_path / "good.sqlite3")
+    with open_store(path) as store:
+        record_review(store, "quiz/030", 5, NOW)
+        backups.restore(good, path, schema_version=99)
+        with store.read() as tx:  # the open session sees the restored file, not a stale one
+            from flashdl.store import scheduling
+
+            assert scheduling.last_review(tx) == scheduling.last_review(tx, 3)  # good's last
+        record_review(store, "quiz/031", 5, NOW)  # and writes into it
+    assert dump(path).count("INSERT INTO \"review_log\"") == dump(good).count("INSERT INTO \"review_log\"") + 1 == 4
+    assert sqlite_problems(path) == []
+    monkeypatch.setattr(backups, "RESTORE_WAIT_S", 0.2)
+    current = dump(path)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreBusyError, match="busy"):
+            backups.restore(good, path, schema_version=99)
+        assert time.monotonic() - started < 5
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert dump(path) == current
+
+
+def test_store_fixture_type(tmp_path: Path) -> None:
+    with open_store(tmp_path / "x.sqlite3") as store:
+        assert isinstance(store, Store)
+
+
+def test_restore_replaces_a_file_sqlite_cannot_open_and_its_stale_wal(tmp_path: Path) -> None:
+    good = make_db(tmp_path / "good.sqlite3")
+    path = tmp_path / "db.sqlite3"
+    path.write_bytes(random.Random(3).randbytes(20_000))  # not a database at all
+    Path(f"{path}-wal").write_bytes(random.Random(4).randbytes(5_000))
+    backups.restore(good, path, schema_version=99)
+    assert not Path(f"{path}-wal").exists()
+    assert sqlite_problems(path) == [] and dump(path) == dump(good)
+    with open_store(path) as store:
+        record_review(store, "quiz/010", 4, NOW)
