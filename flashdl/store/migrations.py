@@ -95,6 +95,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE card ADD COLUMN markup VARCHAR",
         ),
     ),
+    Migration(
+        name="deck options; a card's FSRS state and SM-2's due day while its deck uses FSRS",
+        from_version=7,
+        to_version=8,
+        statements=(
+            "ALTER TABLE deck ADD COLUMN options TEXT",
+            "ALTER TABLE card ADD COLUMN fsrs_stability FLOAT",
+            "ALTER TABLE card ADD COLUMN fsrs_difficulty FLOAT",
+            "ALTER TABLE card ADD COLUMN sm2_due DATE",
+        ),
+    ),
 )
 
 
