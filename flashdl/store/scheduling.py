@@ -221,8 +221,14 @@ class CardLog:
 
 
 def deck_logs(tx: Transaction, deck_id: int | None = None, card_id: int | None = None) -> list[CardLog]:
-    """The schedule and log of every card of a deck (or of one card), retired ones included."""
-    where, key = ("c.id = ?", card_id) if card_id is not None else ("c.deck_id = ?", deck_id)
+    """The schedule and log of every card of a deck (or of one card; neither: of every
+    card), retired ones included."""
+    if card_id is not None:
+        where, key = "c.id = ?", card_id
+    elif deck_id is not None:
+        where, key = "c.deck_id = ?", deck_id
+    else:
+        where, key = "?", 1
     cards = tx.db.execute(
         f"SELECT c.id, c.repetitions, c.ease, c.interval, {SM2_DUE}, c.last_review, "
         f"c.repeat_pending, c.fsrs_stability FROM card AS c WHERE {where} ORDER BY c.id",
@@ -279,3 +285,10 @@ def logged_review(row: tuple[Any, ...]) -> LoggedReview:
         variant_params=None if params is None else json.loads(params),
         typed_answer=typed, answer_correct=None if correct is None else bool(correct),
     )
+
+
+def active_card_counts(tx: Transaction) -> dict[int, int]:
+    """Per deck id: cards that are studied (not retired, not suspended)."""
+    rows = tx.db.execute(
+        "SELECT deck_id, count(*) FROM card WHERE retired = 0 AND suspended = 0 GROUP BY deck_id")
+    return {deck_id: count for deck_id, count in rows}
