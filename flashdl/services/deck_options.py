@@ -120,7 +120,7 @@ def change_options(tx: Transaction, deck: str | None, changes: dict[str, Any]) -
         if new_per_day is not None:
             from flashdl.store.settings import set_deck_new_limit
 
-            set_deck_new_limit(tx, deck_id, new_per_day)
+            set_deck_new_limit(tx, deck_id, int(new_per_day))  # type: ignore[call-overload]
     after = all_options(tx)
     for changed_deck, options in after.items():
         reschedule(tx, changed_deck, before[changed_deck], options)

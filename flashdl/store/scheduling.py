@@ -117,6 +117,7 @@ def save_schedule(
     With no FSRS state (``stability`` None: never reviewed) the card is
     stored as under SM-2 alone.
     """
+    values: tuple[date | None, float | None, float | None, date | None]
     if stability is None:
         values = (state.due, None, None, None)
     else:
