@@ -50,14 +50,20 @@ class SavedCard:
 class SavedHistory:
     deck: str
     cards: tuple[SavedCard, ...]
+    # The deck's own options (``flashdl.scheduler.deck_options``: only those it sets itself),
+    # checked by the importer; None: the file has none (older exports).
+    options: dict[str, Any] | None = None
 
 
 def dump_history(history: SavedHistory) -> str:
     cards = [{"card": c.card, "state": _state(c.state), "suspended": c.suspended,
               "buried_until": _day(c.buried_until),
               "reviews": [_review(r) for r in c.reviews]} for c in history.cards]
-    return json.dumps({"format": HISTORY_FORMAT, "deck": history.deck, "cards": cards},
-                      ensure_ascii=False, indent=1) + "\n"
+    data: dict[str, Any] = {"format": HISTORY_FORMAT, "deck": history.deck}
+    if history.options is not None:
+        data["options"] = history.options
+    data["cards"] = cards
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def _state(state: CardState) -> dict[str, Any]:
@@ -87,7 +93,10 @@ def parse_history(text: str, filename: str) -> SavedHistory:
         raise InputError(f"not a flashdl history file (expected \"format\": \"{HISTORY_FORMAT}\")", where)
     try:
         cards = tuple(_saved_card(entry) for entry in data["cards"])
-        return SavedHistory(deck=str(data["deck"]), cards=cards)
+        options = data.get("options")
+        if options is not None and not isinstance(options, dict):
+            raise InputError("\"options\" is not a JSON object", where)
+        return SavedHistory(deck=str(data["deck"]), cards=cards, options=options)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise InputError(f"malformed history entry ({error!r})", where) from None
 

@@ -127,6 +127,41 @@ def change_options(tx: Transaction, deck: str | None, changes: dict[str, Any]) -
     return after[deck_id] if deck_id is not None else rules.resolve(*_collection_layers(tx))
 
 
+def deck_own_options(tx: Transaction, deck_id: int) -> dict[str, Any]:
+    """The options a deck sets itself (validated), for the ``--with-history`` side file."""
+    slug, text, new_per_day = stored.deck_options(tx)[deck_id]
+    own = rules.overrides_from_json(text, source=f"deck {slug} options")
+    if new_per_day is not None:
+        own["new_per_day"] = new_per_day
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(own.items())}
+
+
+def import_deck_options(tx: Transaction, deck: str, options: dict[str, Any] | None, where: str) -> None:
+    """Apply a side file's deck options (None: keep the deck's)."""
+    from flashdl.errors import InputError
+
+    if options:
+        try:
+            change_options(tx, deck, dict(options))
+        except InputError as error:
+            raise InputError(f"{where}: {error}") from None
+
+
+def park_fsrs(tx: Transaction) -> None:
+    """Put every card of an FSRS deck on its SM-2 state alone, for writers that know only
+    SM-2's columns (history imports); ``unpark_fsrs`` afterwards."""
+    for deck_id, options in all_options(tx).items():
+        if options.scheduler == FSRS:
+            reschedule(tx, deck_id, options, rules.DEFAULTS)
+
+
+def unpark_fsrs(tx: Transaction) -> None:
+    """Give every card of an FSRS deck the FSRS state its (possibly new) log gives."""
+    for deck_id, options in all_options(tx).items():
+        if options.scheduler == FSRS:
+            reschedule(tx, deck_id, rules.DEFAULTS, options)
+
+
 def _fsrs_key(options: DeckOptions) -> tuple[object, ...] | None:
     if options.scheduler != FSRS:
         return None
