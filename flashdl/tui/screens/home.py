@@ -16,7 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
-from flashdl.tui.messages import BrowseRequested, Failed, StatsRequested, StudyRequested
+from flashdl.tui.messages import (
+    BrowseRequested,
+    Failed,
+    OptionsRequested,
+    StatsRequested,
+    StudyRequested,
+)
 from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.footer import KeysFooter
 
@@ -38,6 +44,8 @@ class HomeScreen(FlashdlScreen):
         Binding("slash,b", "browse", "Browse", key_display="b", id="browse",
                 tooltip="Search cards by text, deck and tag"),
         Binding("t", "stats", "Stats", id="stats", tooltip="Progress statistics"),
+        Binding("o", "options", "Options", show=False, id="options",
+                tooltip="The selected deck's options: limits, order, leeches, scheduler"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh", tooltip="Reload the counts"),
         Binding("j", "cursor_down", "Next deck", show=False),
         Binding("k", "cursor_up", "Previous deck", show=False),
@@ -122,7 +130,7 @@ class HomeScreen(FlashdlScreen):
         return None if row_key.value is None else str(row_key.value)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("study_selected", "study_all", "browse") and not self._lines:
+        if action in ("study_selected", "study_all", "browse", "options") and not self._lines:
             return None  # shown dimmed until the decks are loaded
         return True
 
@@ -145,6 +153,11 @@ class HomeScreen(FlashdlScreen):
 
     def action_stats(self) -> None:
         self.post_message(StatsRequested(self.selected_deck()))
+
+    def action_options(self) -> None:
+        deck = self.selected_deck()
+        if deck is not None:
+            self.post_message(OptionsRequested(deck))
 
     def action_refresh(self) -> None:
         self.load()
