@@ -46,7 +46,7 @@ INSERT_LOG = f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES ({', '.join('?' * 2
 _SELECT_LOG = f"SELECT id, {LOG_COLUMNS} FROM review_log"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LoadedState:
     """A card's SM-2 state (``state``), and its FSRS state when it has one.
 
@@ -82,6 +82,8 @@ def load_state(tx: Transaction, card_id: int) -> LoadedState | None:
         last_review=None if last is None else date.fromisoformat(last),
         repeat_pending=bool(pending),
     )
+    if stability is None and deck_options is None and collection_options is None:
+        return LoadedState(state, revision, bool(retired), full_id, deck_id, state.due)  # SM-2 only
     return LoadedState(
         state, revision, bool(retired), full_id, deck_id,
         None if scheduled is None else date.fromisoformat(scheduled),
