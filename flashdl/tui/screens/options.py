@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
 from flashdl.errors import FlashdlError
@@ -44,9 +44,10 @@ class OptionsScreen(FlashdlScreen):
     ]
 
     DEFAULT_CSS = """
-    OptionsScreen #options-grid { grid-size: 2; grid-columns: 28 24; grid-rows: 3; height: auto; }
-    OptionsScreen #options-box { padding: 0 2; height: auto; }
-    OptionsScreen Label { padding: 1 0 0 0; }
+    OptionsScreen #options-grid { grid-size: 2; grid-columns: 28 24; grid-rows: 1; grid-gutter: 1 0;
+                                  height: auto; }
+    OptionsScreen #options-box { padding: 1 2; }
+    OptionsScreen #options-save { margin: 1 0 0 0; }
     """
 
     def __init__(self, deck: str) -> None:
@@ -56,16 +57,16 @@ class OptionsScreen(FlashdlScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(f"flashdl · options of {self.deck}", classes="title")
-        with Vertical(id="options-box"):
+        yield Static("ctrl+s: save · escape: back", id="options-status", classes="status")
+        with VerticalScroll(id="options-box"):
             with Grid(id="options-grid"):
                 for name, label, placeholder in NUMBERS:
                     yield Label(label)
-                    yield Input(placeholder=placeholder, id=f"opt-{name}")
+                    yield Input(placeholder=placeholder, id=f"opt-{name}", compact=True)
                 for name, choices in CHOICES.items():
                     yield Label(LABELS[name])
-                    yield Select(choices, allow_blank=False, id=f"opt-{name}")
-            yield Button("Save", id="options-save", variant="primary")
-            yield Static("ctrl+s: save · escape: back", id="options-status", classes="status")
+                    yield Select(choices, allow_blank=False, id=f"opt-{name}", compact=True)
+            yield Button("Save", id="options-save", variant="primary", compact=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
