@@ -99,32 +99,67 @@ def set_options(store: Store, deck: str | None, **changes: Any) -> DeckOptions:
 
 
 def change_options(tx: Transaction, deck: str | None, changes: dict[str, Any]) -> DeckOptions:
-    """``set_options`` inside the caller's write transaction."""
+    """``set_options`` inside the caller's write transaction.
+
+    The options given replace the stored ones of the same name even when
+    those are corrupt (that is how a user repairs them); any other corrupt
+    stored value is still refused, and then nothing changes.
+    """
     deck_id = resolve_deck(tx, deck)
     source = COLLECTION if deck is None else f"deck {deck} options"
     checked = {name: rules.validate_option(name, value, source=source) for name, value in changes.items()}
-    before = all_options(tx)
+    before = _options_if_readable(tx)
     new_per_day = checked.pop("new_per_day", None)
     if deck_id is None:
-        text = stored.collection_options(tx)
-        overrides = rules.overrides_from_json(text, source=COLLECTION)
+        overrides = _raw_overrides(stored.collection_options(tx))
         overrides.update(checked)
         stored.save_collection_options(tx, rules.overrides_to_json(overrides))
         if new_per_day is not None:
             save_settings(tx, load_settings(tx), new_cards_per_day=new_per_day)
     else:
         _, text, _ = stored.deck_options(tx)[deck_id]
-        overrides = rules.overrides_from_json(text, source=source)
+        overrides = _raw_overrides(text)
         overrides.update(checked)
         stored.save_deck_options(tx, deck_id, rules.overrides_to_json(overrides))
         if new_per_day is not None:
             from flashdl.store.settings import set_deck_new_limit
 
             set_deck_new_limit(tx, deck_id, int(new_per_day))  # type: ignore[call-overload]
-    after = all_options(tx)
+    after = all_options(tx)  # validates everything stored; raises (rolling back) on what is left corrupt
     for changed_deck, options in after.items():
-        reschedule(tx, changed_deck, before[changed_deck], options)
+        if deck_id is None or changed_deck == deck_id:
+            reschedule(tx, changed_deck, before.get(changed_deck), options)
     return after[deck_id] if deck_id is not None else rules.resolve(*_collection_layers(tx))
+
+
+def _raw_overrides(text: str | None) -> dict[str, Any]:
+    """Stored overrides as they are, unvalidated (validated again once merged); text that is
+    not a JSON object at all holds nothing usable and counts as none."""
+    import json
+
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _options_if_readable(tx: Transaction) -> dict[int, DeckOptions]:
+    """Every deck's options, leaving out those that cannot be read (corrupt)."""
+    from flashdl.errors import InputError
+
+    try:
+        base = _collection_layers(tx)
+    except InputError:
+        return {}
+    found = {}
+    for deck_id, (slug, text, new_per_day) in stored.deck_options(tx).items():
+        try:
+            own = rules.overrides_from_json(text, source=f"deck {slug} options")
+        except InputError:
+            continue
+        found[deck_id] = rules.resolve(*base, own, {} if new_per_day is None else {"new_per_day": new_per_day})
+    return found
 
 
 def deck_own_options(tx: Transaction, deck_id: int) -> dict[str, Any]:
@@ -168,9 +203,10 @@ def _fsrs_key(options: DeckOptions) -> tuple[object, ...] | None:
     return (options.desired_retention, options.fsrs_parameters)
 
 
-def reschedule(tx: Transaction, deck_id: int, old: DeckOptions, new: DeckOptions) -> int:
-    """Bring a deck's cards to ``new``'s scheduler (see the module docstring); cards changed."""
-    if _fsrs_key(old) == _fsrs_key(new):
+def reschedule(tx: Transaction, deck_id: int, old: DeckOptions | None, new: DeckOptions) -> int:
+    """Bring a deck's cards to ``new``'s scheduler (see the module docstring); cards changed.
+    ``old`` None (unknown: it was unreadable) re-derives every card."""
+    if old is not None and _fsrs_key(old) == _fsrs_key(new):
         return 0
     changed = 0
     if new.scheduler == FSRS:

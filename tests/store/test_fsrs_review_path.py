@@ -198,3 +198,22 @@ def test_any_switching_and_undo_equals_the_never_switched_schedulers(steps: list
                 assert undo_last_review(store) is not None
                 reviews.pop()
             expect(store.path, "001", reviews, FsrsConfig() if fsrs_on else None)
+
+
+def test_a_corrupt_option_is_repaired_by_setting_it(store: Store) -> None:
+    deck_sync.sync_decks(store, [(make_deck("d", 1), None), (make_deck("e", 1), None)], NOW)
+    record_review(store, "d/001", 4, NOW)
+    db = sqlite3.connect(store.path)
+    db.execute("UPDATE deck SET options = ? WHERE slug = 'd'",
+               ('{"scheduler": "fsrs", "desired_retention": 7, "leech_threshold": -2}',))
+    db.commit()
+    db.close()
+    before = dump(store.path)
+    with pytest.raises(InputError, match="deck d options"):  # another option still corrupt: nothing changes
+        deck_options.set_options(store, "d", desired_retention=0.9)
+    with pytest.raises(InputError, match="deck d options"):  # nor may another deck change meanwhile
+        deck_options.set_options(store, "e", new_order="random")
+    assert dump(store.path) == before
+    repaired = deck_options.set_options(store, "d", desired_retention=0.85, leech_threshold=6)
+    assert (repaired.scheduler, repaired.desired_retention, repaired.leech_threshold) == ("fsrs", 0.85, 6)
+    expect(store.path, "001", [(NOW.date(), 4)], FsrsConfig(desired_retention=0.85))
