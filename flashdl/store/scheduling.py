@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from flashdl.scheduler.sm2 import CardState, ReviewOutcome
 from flashdl.store.connection import Transaction
@@ -46,13 +46,14 @@ INSERT_LOG = f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES ({', '.join('?' * 2
 _SELECT_LOG = f"SELECT id, {LOG_COLUMNS} FROM review_log"
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedState:
+class LoadedState(NamedTuple):
     """A card's SM-2 state (``state``), and its FSRS state when it has one.
 
     ``deck_options`` / ``collection_options``: the stored option JSON of its
     deck and of the collection (``flashdl.scheduler.deck_options``), read in
-    the same statement so the review path knows the deck's scheduler.
+    the same statement so the review path knows the deck's scheduler. A named
+    tuple: built at every review and every card shown, it builds ~3x faster
+    than a frozen dataclass.
     """
 
     state: CardState
