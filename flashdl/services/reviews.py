@@ -215,7 +215,7 @@ def check_planned_reviews(store: Store, planned: Sequence[PlannedReview]) -> tup
             if item.at.tzinfo is None:
                 raise InputError("'at' needs a time zone", position)
             if card_id not in last_day:
-                loaded = scheduling.load_state(conn, card_id)
+                loaded = scheduling.load_state(conn, card_id, options=False)
                 assert loaded is not None
                 if loaded.retired:
                     raise InputError(f"card {item.card} is retired (gone from its deck file)", position)

@@ -159,7 +159,7 @@ class StudySession:
     def _load(self, entry: QueueEntry) -> StudyCard:
         with self._store.read() as conn:
             content = queries.study_content(conn, entry.card_id)
-            loaded = load_state(conn, entry.card_id)
+            loaded = load_state(conn, entry.card_id, options=False)
         if content is None or loaded is None:  # cannot happen: cards are retired, never deleted
             self._queue.remove(entry.card_id)
             raise LookupError(f"card {entry.card_id} vanished")

@@ -27,6 +27,12 @@ _SELECT_STATE = (
     "c.fsrs_difficulty, d.options, (SELECT value FROM setting WHERE key = 'deck_options') "
     "FROM card AS c JOIN deck AS d ON d.id = c.deck_id WHERE c.id = ?"
 )
+# What showing a card needs (no options): the study screen asks at every card.
+_SELECT_SHOWN = (
+    f"SELECT c.repetitions, c.ease, c.interval, {SM2_DUE}, c.last_review, c.repeat_pending, "
+    "c.revision, c.retired, d.slug || '/' || c.slug "
+    "FROM card AS c JOIN deck AS d ON d.id = c.deck_id WHERE c.id = ?"
+)
 _UPDATE_SCHEDULE = (
     "UPDATE card SET repetitions = ?, ease = ?, interval = ?, due = ?, last_review = ?, "
     "repeat_pending = ?, fsrs_stability = ?, fsrs_difficulty = ?, sm2_due = ?, "
@@ -68,8 +74,21 @@ class LoadedState(NamedTuple):
     collection_options: str | None = None
 
 
-def load_state(tx: Transaction, card_id: int) -> LoadedState | None:
-    """A card's SM-2 state and what the review needs to check, or None if no such card."""
+def load_state(tx: Transaction, card_id: int, *, options: bool = True) -> LoadedState | None:
+    """A card's SM-2 state and what the review needs to check, or None if no such card.
+
+    ``options=False``: the SM-2 state, revision and name only (``deck_id``,
+    the FSRS fields and the option texts left at their defaults), for showing
+    a card.
+    """
+    if not options:
+        shown = tx.db.execute(_SELECT_SHOWN, (card_id,)).fetchone()
+        if shown is None:
+            return None
+        n, ease, interval, due, last, pending, revision, retired, full_id = shown
+        state = CardState(n, ease, interval, None if due is None else date.fromisoformat(due),
+                          None if last is None else date.fromisoformat(last), bool(pending))
+        return LoadedState(state, revision, bool(retired), full_id)
     row = tx.db.execute(_SELECT_STATE, (card_id,)).fetchone()
     if row is None:
         return None
