@@ -176,11 +176,72 @@ def build_parser() -> argparse.ArgumentParser:
     check_answer.add_argument("--params", required=True, metavar="JSON")
     check_answer.add_argument("--answer", required=True, metavar="TEXT")
     engine.set_defaults(json=False)
+
+    deck = command("deck", "flashdl.cli:deck_help", "a deck's settings")
+    deck_sub = deck.add_subparsers(title="deck commands", metavar="ACTION")
+    options = deck_sub.add_parser(
+        "options", parents=[common], help="show or change a deck's options",
+        description="show a deck's options, or change those given (the others keep their values)",
+    )
+    options.set_defaults(handler="flashdl.commands.deck_options:options")
+    options.add_argument("deck", metavar="DECK")
+    options.add_argument("--new-per-day", type=_whole, metavar="N", help="new cards a day")
+    options.add_argument("--reviews-per-day", type=_whole, metavar="N", help="reviews a day")
+    options.add_argument("--new-order", choices=("file", "random"), help="order of new cards")
+    options.add_argument("--leech-threshold", type=_positive_int, metavar="N",
+                         help="lapses that make a card a leech (default 8)")
+    options.add_argument("--leech-action", choices=("suspend", "tag"), help="what happens to a leech")
+    options.add_argument("--scheduler", choices=("sm2", "fsrs"), help="SM-2 (default) or FSRS")
+    options.add_argument("--desired-retention", type=_number, metavar="R",
+                         help="FSRS: recall probability to schedule for, 0.70..0.99 (default 0.9)")
+    options.add_argument("--fsrs-parameters", metavar="W",
+                         help="FSRS: the 21 weights, comma-separated (as Anki shows them)")
+    json_flag(options)
+
+    sched = command("scheduler", "flashdl.cli:scheduler_help",
+                    "tune FSRS on your reviews, compare it with SM-2, simulate its workload")
+    sched_sub = sched.add_subparsers(title="scheduler commands", metavar="ACTION")
+
+    def scheduler_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        cmd = sched_sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        cmd.set_defaults(handler=f"flashdl.commands.scheduler:{name}")
+        cmd.add_argument("deck", nargs="?", metavar="DECK", help="deck id (default: all decks)")
+        json_flag(cmd)
+        return cmd
+
+    scheduler_command("optimize", "fit the FSRS parameters to the review log and store them")
+    scheduler_command("evaluate", "compare SM-2 and FSRS at predicting your own reviews")
+    simulate = scheduler_command("simulate", "expected FSRS workload at several desired retentions")
+    simulate.add_argument("--days", type=_positive_int, default=365, metavar="N")
+    simulate.add_argument("--desired-retention", type=_number, nargs="+", action="extend",
+                          metavar="R", help="one or more (default: 0.80 0.85 0.90 0.95)")
     return parser
 
 
 MAX_LIMIT = 1_000_000_000  # cards: far above any collection, well inside SQLite's 64-bit integers
 MAX_DAYS = 36_500  # a century of statistics; more would leave the calendar
+
+
+def _whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    if value > MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at most {MAX_LIMIT:,}")
+    return value
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
 
 
 def _positive_int(text: str, maximum: int = MAX_LIMIT) -> int:
@@ -213,6 +274,19 @@ def resolve_handler(spec: str) -> Callable[[argparse.Namespace, Context], int]:
     module_name, _, function_name = spec.partition(":")
     module = importlib.import_module(module_name)
     return getattr(module, function_name)  # type: ignore[no-any-return]
+
+
+def deck_help(args: argparse.Namespace, ctx: Context) -> int:
+    """``flashdl deck`` alone: name the actions."""
+    print("flashdl deck options DECK [...]: show or change a deck's options", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def scheduler_help(args: argparse.Namespace, ctx: Context) -> int:
+    """``flashdl scheduler`` alone: name the actions."""
+    print("flashdl scheduler optimize|evaluate|simulate [DECK]: see flashdl scheduler --help",
+          file=sys.stderr)
+    return EXIT_USAGE
 
 
 def home(args: argparse.Namespace, ctx: Context) -> int:

@@ -210,7 +210,7 @@ class PlainSession:
             return
         self.tally.record(card.id, grade, duration_ms, None if answer is None else answer.correct)
         when = ("again in this session" if result.repeat_today
-                else f"next due {relative_day(result.state.due, result.study_day)}")
+                else f"next due {relative_day(result.due, result.study_day)}")  # by the deck's scheduler
         self._say(f"recorded grade {grade}: {when}")
 
     # ----------------------------------------------------------------- commands

@@ -165,7 +165,9 @@ def _parse_line(line: str, where: SourcePosition) -> dict[str, Any]:
 
 def _print_result(ctx: Context, result: ReviewResult, as_json: bool) -> None:
     state = result.state
-    due = state.due.isoformat() if state.due else None
+    due = result.due.isoformat() if result.due else None
+    # Under FSRS the due day and interval are FSRS's (the card's SM-2 state is kept alongside).
+    interval = state.interval if result.fsrs_due is None else (result.fsrs_due - result.study_day).days
     if as_json:
         emit_json(ctx, {
             "card": result.card,
@@ -173,12 +175,12 @@ def _print_result(ctx: Context, result: ReviewResult, as_json: bool) -> None:
             "reviewed_at": result.reviewed_at.isoformat(),
             "repetitions": state.repetitions,
             "ease": state.ease / 1000,
-            "interval": state.interval,
+            "interval": interval,
             "due": due,
         })
         return
     repeat = "; again later today" if result.repeat_today else ""
     emit_line(ctx, f"{result.card}: grade {result.grade} ({result.kind.name.lower()}), next due {due} "
-                   f"(interval {state.interval} d, ease {state.ease / 1000:.2f}, "
+                   f"(interval {interval} d{', FSRS' if result.fsrs_due else ''}, ease {state.ease / 1000:.2f}, "
                    f"repetitions {state.repetitions}){repeat}")
     ctx.stdout.flush()

@@ -63,14 +63,20 @@ class SavedCard:
 class SavedHistory:
     deck: str
     cards: tuple[SavedCard, ...]
+    # The deck's own options (``flashdl.scheduler.deck_options``: only those it sets itself),
+    # checked by the importer; None: the file has none (older exports).
+    options: dict[str, Any] | None = None
 
 
 def dump_history(history: SavedHistory) -> str:
     cards = [{"card": c.card, "state": _state(c.state), "suspended": c.suspended,
               "buried_until": _day(c.buried_until),
               "reviews": [_review(r) for r in c.reviews]} for c in history.cards]
-    return json.dumps({"format": HISTORY_FORMAT, "deck": history.deck, "cards": cards},
-                      ensure_ascii=False, indent=1) + "\n"
+    data: dict[str, Any] = {"format": HISTORY_FORMAT, "deck": history.deck}
+    if history.options is not None:
+        data["options"] = history.options
+    data["cards"] = cards
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def _state(state: CardState) -> dict[str, Any]:
@@ -113,7 +119,10 @@ def parse_history(text: str, filename: str, *, now_ms: int | None = None) -> Sav
             except _Refused as refused:
                 card = entry.get("card") if isinstance(entry, dict) else None
                 raise InputError(f"card {card!r}: {refused}", where) from None
-        return SavedHistory(deck=deck, cards=tuple(cards))
+        options = data.get("options")
+        if options is not None and not isinstance(options, dict):
+            raise InputError("\"options\" is not a JSON object", where)
+        return SavedHistory(deck=deck, cards=tuple(cards), options=options)
     except _Refused as refused:
         raise InputError(str(refused), where) from None
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:

@@ -10,7 +10,7 @@ levels for terminals that cannot encode blocks).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 LEVELS = " ▁▂▃▄▅▆▇█"  # 0 to 8 eighths of a row
 
@@ -60,3 +60,15 @@ def interval_label(low: float, high: float | None, *, dash: str = "–") -> str:
 def ease_label(low: float, high: float | None, *, dash: str = "–") -> str:
     """An E-Factor bucket: ``2.5–2.6``, ``3.0+``."""
     return f"{low:.1f}+" if high is None else f"{low:.1f}{dash}{high:.1f}"
+
+
+def calibration_rows(bins: Sequence[Any]) -> list[tuple[str, int]]:
+    """A calibration plot as bars: per bin of predicted recall that holds reviews, the
+    actual recall in percent (a well-calibrated scheduler's bars end inside their bin).
+
+    ``bins``: ``recall_metrics.CalibrationBin``s (``low``, ``high``, ``count``, ``actual``).
+    """
+    return [
+        (f"predicted {round(100 * b.low)}–{round(100 * b.high)}% ({b.count})", round(100 * b.actual))
+        for b in bins if b.count and b.actual is not None
+    ]

@@ -52,6 +52,7 @@ def plan_queue(
     *,
     new_allowance: Mapping[int, int],
     deck_order: Mapping[int, int] | None = None,
+    review_allowance: Mapping[int, int] | None = None,
 ) -> tuple[QueueEntry, ...]:
     """Today's queue from every candidate card.
 
@@ -60,7 +61,10 @@ def plan_queue(
     show today (its daily limit minus the new cards already seen today);
     decks missing from it show none. New cards come deck by deck in
     ``deck_order`` (a rank per deck id; default: by id), in file order.
-    Same-day repeats come last, in the order given.
+    Same-day repeats come last, in the order given. ``review_allowance``
+    (a deck's reviews-per-day limit minus the reviews it had today; decks
+    missing from it have no limit) keeps each deck's first reviews in that
+    order and drops the rest for today.
     """
     rank = deck_order or {}
     reviews: list[QueueEntry] = []
@@ -74,6 +78,16 @@ def plan_queue(
         else:
             learning.append(entry)
     reviews.sort(key=_REVIEW_ORDER)  # C-level key: this list may hold 100,000 cards
+    if review_allowance:
+        shown: dict[int, int] = {}
+        kept: list[QueueEntry] = []
+        for entry in reviews:
+            limit = review_allowance.get(entry.deck_id)
+            count = shown.get(entry.deck_id, 0)
+            if limit is None or count < limit:
+                shown[entry.deck_id] = count + 1
+                kept.append(entry)
+        reviews = kept
     new.sort(key=lambda e: (rank.get(e.deck_id, e.deck_id), e.position, e.card_id))
     taken: dict[int, int] = {}
     admitted: list[QueueEntry] = []

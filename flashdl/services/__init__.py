@@ -16,6 +16,9 @@ frozen dataclasses from ``flashdl.services.views``, never database rows.
 - ``browse``: ``list_decks``, ``card_details``, ``search_cards``,
   ``due_tomorrow``.
 - ``settings``: ``get_settings``, ``update_settings``, ``set_deck_new_limit``.
+- ``deck_options``: ``get_options``, ``set_options`` (switching a deck between SM-2 and
+  FSRS re-derives its cards' states); ``fsrs_evidence``: ``optimize``, ``evaluate``,
+  ``simulate`` on the review log (docs/fsrs.md).
 
 Errors users can cause are ``flashdl.errors.FlashdlError`` subclasses
 (``lookup.UnknownCardError``, ``UnknownDeckError``, ``RetiredCardError``,

@@ -25,13 +25,15 @@ last review).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from flashdl.clock import study_day
 from flashdl.errors import FlashdlError, InputError, SourcePosition
 from flashdl.scheduler import sm2
+from flashdl.scheduler.deck_options import FSRS, DeckOptions
 from flashdl.scheduler.sm2 import ReviewKind
+from flashdl.services.deck_options import fsrs_state, review_options
 from flashdl.services.lookup import (
     CardChangedError,
     CardRef,
@@ -42,6 +44,7 @@ from flashdl.services.lookup import (
 )
 from flashdl.services.views import ComputedAnswer, ReviewResult, UndoResult
 from flashdl.store import Store, scheduling
+from flashdl.store.connection import Transaction
 from flashdl.store.records import from_ms, to_ms
 from flashdl.store.settings import load_settings
 
@@ -86,7 +89,12 @@ def record_review(
             outcome = sm2.review(loaded.state, grade, day)
         except ValueError as error:
             raise InvalidReviewError(f"card {loaded.full_id}: {error}") from None
-        scheduling.save_state(conn, card_id, outcome.after)
+        options = review_options(loaded)
+        fsrs_due: date | None = None
+        if options is not None and options.scheduler == FSRS:
+            fsrs_due = _review_with_fsrs(conn, loaded, card_id, grade, day, outcome.after, options)
+        else:
+            scheduling.save_state(conn, card_id, outcome.after)
         review_id = scheduling.append_review(
             conn,
             card_id,
@@ -109,7 +117,33 @@ def record_review(
         before=outcome.before,
         state=outcome.after,
         revision=loaded.revision + 1,
+        fsrs_due=fsrs_due,
     )
+
+
+def _review_with_fsrs(conn: Transaction, loaded: scheduling.LoadedState, card_id: int, grade: int,
+                      day: date, sm2_after: sm2.CardState, options: DeckOptions) -> date | None:
+    """FSRS's half of a review in an FSRS deck; SM-2's state is kept up to date too.
+
+    Returns the due day FSRS gives (the one the queue follows).
+    """
+    from flashdl.scheduler import fsrs_schedule
+
+    config = options.fsrs_config
+    if loaded.stability is not None:
+        before = fsrs_schedule.FsrsState(
+            stability=loaded.stability, difficulty=loaded.difficulty, due=loaded.due,
+            last_review=loaded.state.last_review, repeat_pending=loaded.state.repeat_pending,
+        )
+    else:  # new, or history that came in since FSRS was turned on: from its log
+        logs = scheduling.deck_logs(conn, card_id=card_id)
+        before = fsrs_state(logs[0], config)
+    try:
+        after = fsrs_schedule.review(before, grade, day, config).after
+    except ValueError as error:
+        raise InvalidReviewError(f"card {loaded.full_id}: {error}") from None
+    scheduling.save_schedule(conn, card_id, sm2_after, after.due, after.stability, after.difficulty)
+    return after.due
 
 
 def undo_last_review(store: Store, *, card: CardRef | None = None) -> UndoResult | None:
@@ -121,8 +155,21 @@ def undo_last_review(store: Store, *, card: CardRef | None = None) -> UndoResult
             return None
         loaded = scheduling.load_state(conn, last.card_id)
         assert loaded is not None  # the log's foreign key guarantees the card
-        scheduling.save_state(conn, last.card_id, last.before)
         scheduling.delete_review(conn, last.id)
+        options = review_options(loaded)
+        if loaded.stability is not None or (options is not None and options.scheduler == FSRS):
+            # FSRS's state is the fold of the log under the deck's configuration (deck_options):
+            # folding what is left restores exactly the state before the review.
+            log = scheduling.deck_logs(conn, card_id=last.card_id)[0]
+            log = replace(log, state=last.before)
+            if options is not None and options.scheduler == FSRS:
+                state = fsrs_state(log, options.fsrs_config)
+                scheduling.save_schedule(conn, last.card_id, last.before, state.due,
+                                         state.stability, state.difficulty)
+            else:
+                scheduling.save_schedule(conn, last.card_id, last.before, None, None, None)
+        else:
+            scheduling.save_state(conn, last.card_id, last.before)
     return UndoResult(
         review_id=last.id,
         card_id=last.card_id,
@@ -180,7 +227,7 @@ def check_planned_reviews(
                 continue
             seen.add(moment)
             if card_id not in last_day:
-                loaded = scheduling.load_state(conn, card_id)
+                loaded = scheduling.load_state(conn, card_id, options=False)
                 assert loaded is not None
                 if loaded.retired:
                     raise InputError(f"card {item.card} is retired (gone from its deck file)", position)

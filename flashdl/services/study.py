@@ -34,6 +34,8 @@ from datetime import date, datetime
 from flashdl.clock import study_day
 from flashdl.scheduler.queue import QueueEntry, QueueKind, SessionQueue, plan_queue
 from flashdl.services import card_flags
+from flashdl.scheduler.sm2 import ReviewKind
+from flashdl.services.deck_options import all_options
 from flashdl.services.lookup import require_aware, resolve_deck
 from flashdl.services.reviews import record_review, undo_last_review
 from flashdl.services.views import (
@@ -68,21 +70,28 @@ def plan_today(store: Store, now: datetime, deck: str | None, *, review_limit: i
         today = study_day(now, rollover_hour=settings.rollover_hour)
         deck_id = resolve_deck(conn, deck)
         deck_records = queries.decks(conn)
+        options = all_options(conn)
         seen = queries.new_seen_on(conn, today)
-        allowance = {
-            d.id: max(0, (settings.new_cards_per_day if d.new_per_day is None else d.new_per_day)
-                      - seen.get(d.id, 0))
-            for d in deck_records
-        }
+        allowance = {d.id: max(0, options[d.id].new_per_day - seen.get(d.id, 0)) for d in deck_records}
+        review_allowance: dict[int, int] = {}
+        if any(o.reviews_per_day is not None for o in options.values()):
+            reviewed = queries.new_seen_on(conn, today, ReviewKind.REVIEW)
+            review_allowance = {
+                d: max(0, o.reviews_per_day - reviewed.get(d, 0))
+                for d, o in options.items() if o.reviews_per_day is not None
+            }
+            review_limit = -1  # the limits apply deck by deck, over every due review
         candidates = queries.queue_candidates(
-            conn, today, allowance, deck_id, review_limit=review_limit
+            conn, today, allowance, deck_id, review_limit=review_limit,
+            random_order={d for d, o in options.items() if o.new_order == "random"},
         )
         loaded = sum(1 for e in candidates if e.kind is QueueKind.REVIEW)
         unloaded = 0
         if review_limit >= 0 and loaded == review_limit:
             unloaded = queries.review_count(conn, today, deck_id) - loaded
     order = {d.id: rank for rank, d in enumerate(deck_records)}
-    plan = plan_queue(candidates, new_allowance=allowance, deck_order=order)
+    plan = plan_queue(candidates, new_allowance=allowance, deck_order=order,
+                      review_allowance=review_allowance)
     return TodayPlan(today, settings, deck_id, plan, max(0, unloaded))
 
 
@@ -150,7 +159,7 @@ class StudySession:
     def _load(self, entry: QueueEntry) -> StudyCard:
         with self._store.read() as conn:
             content = queries.study_content(conn, entry.card_id)
-            loaded = load_state(conn, entry.card_id)
+            loaded = load_state(conn, entry.card_id, options=False)
         if content is None or loaded is None:  # cannot happen: cards are retired, never deleted
             self._queue.remove(entry.card_id)
             raise LookupError(f"card {entry.card_id} vanished")

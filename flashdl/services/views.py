@@ -81,6 +81,12 @@ class ReviewResult:
     before: CardState
     state: CardState  # after the review
     revision: int
+    fsrs_due: date | None = None  # the due day FSRS gave, when the card's deck uses FSRS
+
+    @property
+    def due(self) -> date | None:
+        """When the card is next due, by its deck's scheduler."""
+        return self.fsrs_due if self.fsrs_due is not None else self.state.due
 
     @property
     def repeat_today(self) -> bool:

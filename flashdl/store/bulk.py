@@ -60,7 +60,8 @@ def deck_cards(tx: Transaction, deck_id: int) -> list[CardInfo]:
     """A deck's active (not retired) cards in file order."""
     return [CardInfo._make(row) for row in tx.db.execute(
         "SELECT id, slug, front, back, tags, engine, errata, suspended, buried_until, repetitions, "
-        "ease, interval, due, last_review, repeat_pending, markup FROM card "
+        "ease, interval, CASE WHEN fsrs_stability IS NULL THEN due ELSE sm2_due END, last_review, "
+        "repeat_pending, markup FROM card "  # the SM-2 state (its due day: see schema.py, schema 8)
         "WHERE deck_id = ? AND NOT retired ORDER BY position, id", (deck_id,))]
 
 

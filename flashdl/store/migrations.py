@@ -117,6 +117,17 @@ MIGRATIONS: tuple[Migration, ...] = (
              "WHERE answer_correct IS NOT NULL"),
         ),
     ),
+    Migration(
+        name="deck options; a card's FSRS state and SM-2's due day while its deck uses FSRS",
+        from_version=8,
+        to_version=9,
+        statements=(
+            "ALTER TABLE deck ADD COLUMN options TEXT",
+            "ALTER TABLE card ADD COLUMN fsrs_stability FLOAT",
+            "ALTER TABLE card ADD COLUMN fsrs_difficulty FLOAT",
+            "ALTER TABLE card ADD COLUMN sm2_due DATE",
+        ),
+    ),
 )
 
 

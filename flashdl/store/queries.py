@@ -11,7 +11,7 @@ which must not import SQLAlchemy (issue 17). Column names are those of
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -167,6 +167,13 @@ _NEW = (
     f"SELECT id, position FROM card WHERE due IS NULL AND deck_id = ?2 AND {_ACTIVE} "
     "ORDER BY position, id LIMIT ?3"
 )
+# New cards in "random" order: a fixed shuffle by card id (the same every day, as Anki's
+# random order, which is drawn once when cards are added); the key stands in for the position.
+RANDOM_KEY = "((id * 2654435761) % 4294967296)"
+_NEW_RANDOM = (
+    f"SELECT id, {RANDOM_KEY} FROM card WHERE due IS NULL AND deck_id = ?2 AND {_ACTIVE} "
+    f"ORDER BY {RANDOM_KEY}, id LIMIT ?3"
+)
 
 
 def review_page(
@@ -215,10 +222,12 @@ def queue_candidates(
     deck_id_: int | None = None,
     *,
     review_limit: int = -1,
+    random_order: Collection[int] = (),
 ) -> list[QueueEntry]:
     """The cards to study on ``today``: the first ``review_limit`` reviews
     (-1: all), the same-day repeats, and per deck at most
-    ``new_allowance[deck]`` new cards in file order."""
+    ``new_allowance[deck]`` new cards in file order (``random_order``: the
+    decks whose new cards come in a fixed shuffle instead)."""
     entries = review_page(tx, today, limit=review_limit, deck_id_=deck_id_)
     day = today.isoformat()
     db = tx.db
@@ -231,17 +240,19 @@ def queue_candidates(
     for did, allowance in new_allowance.items():
         if allowance <= 0 or (deck_id_ is not None and did != deck_id_):
             continue
-        for cid, position in db.execute(_NEW, (day, did, allowance)):  # type: ignore[union-attr]
+        sql = _NEW_RANDOM if did in random_order else _NEW
+        for cid, position in db.execute(sql, (day, did, allowance)):  # type: ignore[union-attr]
             entries.append(QueueEntry(cid, did, QueueKind.NEW, today, position))
     return entries
 
 
-def new_seen_on(tx: Transaction, day: date) -> dict[int, int]:
-    """Per deck id: how many new cards had their first review on study day ``day``."""
+def new_seen_on(tx: Transaction, day: date, kind: ReviewKind = ReviewKind.NEW) -> dict[int, int]:
+    """Per deck id: how many new cards had their first review on study day ``day``
+    (with ``kind=ReviewKind.REVIEW``: how many reviews of seen cards it had)."""
     rows = tx.db.execute(
         "SELECT c.deck_id, count(*) FROM review_log AS l JOIN card AS c ON c.id = l.card_id "
         "WHERE l.study_day = ? AND l.kind = ? GROUP BY c.deck_id",
-        (day.isoformat(), int(ReviewKind.NEW)),
+        (day.isoformat(), int(kind)),
     )
     return {deck_id_: count for deck_id_, count in rows}
 

@@ -13,16 +13,30 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from flashdl.scheduler.sm2 import CardState, ReviewOutcome
 from flashdl.store.connection import Transaction
 from flashdl.store.records import LoggedReview, day_text, dump_json, text_day
 
+# SM-2's due day is ``sm2_due`` while the card has an FSRS state (``card.due`` is then FSRS's).
+SM2_DUE = "CASE WHEN c.fsrs_stability IS NULL THEN c.due ELSE c.sm2_due END"
 _SELECT_STATE = (
-    "SELECT c.repetitions, c.ease, c.interval, c.due, c.last_review, c.repeat_pending, "
+    f"SELECT c.repetitions, c.ease, c.interval, {SM2_DUE}, c.last_review, c.repeat_pending, "
+    "c.revision, c.retired, d.slug || '/' || c.slug, c.deck_id, c.due, c.fsrs_stability, "
+    "c.fsrs_difficulty, d.options, (SELECT value FROM setting WHERE key = 'deck_options') "
+    "FROM card AS c JOIN deck AS d ON d.id = c.deck_id WHERE c.id = ?"
+)
+# What showing a card needs (no options): the study screen asks at every card.
+_SELECT_SHOWN = (
+    f"SELECT c.repetitions, c.ease, c.interval, {SM2_DUE}, c.last_review, c.repeat_pending, "
     "c.revision, c.retired, d.slug || '/' || c.slug "
     "FROM card AS c JOIN deck AS d ON d.id = c.deck_id WHERE c.id = ?"
+)
+_UPDATE_SCHEDULE = (
+    "UPDATE card SET repetitions = ?, ease = ?, interval = ?, due = ?, last_review = ?, "
+    "repeat_pending = ?, fsrs_stability = ?, fsrs_difficulty = ?, sm2_due = ?, "
+    "revision = revision + 1 WHERE id = ?"
 )
 _UPDATE_STATE = (
     "UPDATE card SET repetitions = ?, ease = ?, interval = ?, due = ?, last_review = ?, "
@@ -38,20 +52,48 @@ INSERT_LOG = f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES ({', '.join('?' * 2
 _SELECT_LOG = f"SELECT id, {LOG_COLUMNS} FROM review_log"
 
 
-@dataclass(frozen=True)
-class LoadedState:
+class LoadedState(NamedTuple):
+    """A card's SM-2 state (``state``), and its FSRS state when it has one.
+
+    ``deck_options`` / ``collection_options``: the stored option JSON of its
+    deck and of the collection (``flashdl.scheduler.deck_options``), read in
+    the same statement so the review path knows the deck's scheduler. A named
+    tuple: built at every review and every card shown, it builds ~3x faster
+    than a frozen dataclass.
+    """
+
     state: CardState
     revision: int
     retired: bool
     full_id: str
+    deck_id: int = 0
+    due: date | None = None  # the due day the queue follows (FSRS's when it has a state)
+    stability: float | None = None
+    difficulty: float | None = None
+    deck_options: str | None = None
+    collection_options: str | None = None
 
 
-def load_state(tx: Transaction, card_id: int) -> LoadedState | None:
-    """A card's SM-2 state and what the review needs to check, or None if no such card."""
+def load_state(tx: Transaction, card_id: int, *, options: bool = True) -> LoadedState | None:
+    """A card's SM-2 state and what the review needs to check, or None if no such card.
+
+    ``options=False``: the SM-2 state, revision and name only (``deck_id``,
+    the FSRS fields and the option texts left at their defaults), for showing
+    a card.
+    """
+    if not options:
+        shown = tx.db.execute(_SELECT_SHOWN, (card_id,)).fetchone()
+        if shown is None:
+            return None
+        n, ease, interval, due, last, pending, revision, retired, full_id = shown
+        state = CardState(n, ease, interval, None if due is None else date.fromisoformat(due),
+                          None if last is None else date.fromisoformat(last), bool(pending))
+        return LoadedState(state, revision, bool(retired), full_id)
     row = tx.db.execute(_SELECT_STATE, (card_id,)).fetchone()
     if row is None:
         return None
-    n, ease, interval, due, last, pending, revision, retired, full_id = row
+    (n, ease, interval, due, last, pending, revision, retired, full_id, deck_id, scheduled,
+     stability, difficulty, deck_options, collection_options) = row
     state = CardState(
         repetitions=n,
         ease=ease,
@@ -60,7 +102,13 @@ def load_state(tx: Transaction, card_id: int) -> LoadedState | None:
         last_review=None if last is None else date.fromisoformat(last),
         repeat_pending=bool(pending),
     )
-    return LoadedState(state, revision, bool(retired), full_id)
+    if stability is None and deck_options is None and collection_options is None:
+        return LoadedState(state, revision, bool(retired), full_id, deck_id, state.due)  # SM-2 only
+    return LoadedState(
+        state, revision, bool(retired), full_id, deck_id,
+        None if scheduled is None else date.fromisoformat(scheduled),
+        stability, difficulty, deck_options, collection_options,
+    )
 
 
 def save_state(tx: Transaction, card_id: int, state: CardState) -> None:
@@ -74,6 +122,35 @@ def save_state(tx: Transaction, card_id: int, state: CardState) -> None:
             day_text(state.last_review),
             int(state.repeat_pending),
             card_id,
+        ),
+    )
+
+
+def save_schedule(
+    tx: Transaction,
+    card_id: int,
+    state: CardState,
+    fsrs_due: date | None,
+    stability: float | None,
+    difficulty: float | None,
+) -> None:
+    """Save both states of a card of an FSRS deck: the queue follows FSRS's due day.
+
+    With no FSRS state (``stability`` None: never reviewed) the card is
+    stored as under SM-2 alone.
+    """
+    values: tuple[date | None, float | None, float | None, date | None]
+    if stability is None:
+        values = (state.due, None, None, None)
+    else:
+        values = (fsrs_due, stability, difficulty, state.due)
+    due, stab, diff, sm2_due = values
+    tx.db.execute(
+        _UPDATE_SCHEDULE,
+        (
+            state.repetitions, state.ease, state.interval, day_text(due),
+            day_text(state.last_review), int(state.repeat_pending), stab, diff,
+            day_text(sm2_due), card_id,
         ),
     )
 
@@ -163,6 +240,58 @@ def set_flags(tx: Transaction, card_id: int, *, suspended: bool | None = None,
     return cursor.rowcount == 1
 
 
+@dataclass(frozen=True)
+class CardLog:
+    """A card's schedule and review log, for deriving its FSRS state (switching, undo)."""
+
+    card_id: int
+    state: CardState  # SM-2's, now
+    first_before: CardState | None  # SM-2 state before its first logged review (None: no log)
+    reviews: tuple[tuple[date, int], ...]  # (study day, grade), in log order
+    stability: float | None
+
+
+def deck_logs(tx: Transaction, deck_id: int | None = None, card_id: int | None = None) -> list[CardLog]:
+    """The schedule and log of every card of a deck (or of one card; neither: of every
+    card), retired ones included."""
+    if card_id is not None:
+        where, key = "c.id = ?", card_id
+    elif deck_id is not None:
+        where, key = "c.deck_id = ?", deck_id
+    else:
+        where, key = "?", 1
+    cards = tx.db.execute(
+        f"SELECT c.id, c.repetitions, c.ease, c.interval, {SM2_DUE}, c.last_review, "
+        f"c.repeat_pending, c.fsrs_stability FROM card AS c WHERE {where} ORDER BY c.id",
+        (key,),
+    ).fetchall()
+    logs: dict[int, list[tuple[Any, ...]]] = {}
+    rows = tx.db.execute(
+        "SELECT r.card_id, r.study_day, r.grade, r.repetitions_before, r.ease_before, "
+        "r.interval_before, r.due_before, r.last_review_before, r.pending_before "
+        f"FROM review_log AS r JOIN card AS c ON c.id = r.card_id WHERE {where} "
+        "ORDER BY r.card_id, r.id",
+        (key,),
+    )
+    for row in rows:
+        logs.setdefault(row[0], []).append(row)
+    found = []
+    for cid, n, ease, interval, due, last, pending, stability in cards:
+        rows_ = logs.get(cid, [])
+        first = None
+        if rows_:
+            _, _, _, n0, e0, i0, d0, l0, p0 = rows_[0]
+            first = CardState(n0, e0, i0, text_day(d0), text_day(l0), bool(p0))
+        found.append(CardLog(
+            card_id=cid,
+            state=CardState(n, ease, interval, text_day(due), text_day(last), bool(pending)),
+            first_before=first,
+            reviews=tuple((text_day(r[1]), r[2]) for r in rows_),  # type: ignore[misc]
+            stability=stability,
+        ))
+    return found
+
+
 def logged_review(row: tuple[Any, ...]) -> LoggedReview:
     (
         review_id, card_id, reviewed_ms, study_day, grade, rating, kind,
@@ -187,3 +316,10 @@ def logged_review(row: tuple[Any, ...]) -> LoggedReview:
         variant_params=None if params is None else json.loads(params),
         typed_answer=typed, answer_correct=None if correct is None else bool(correct),
     )
+
+
+def active_card_counts(tx: Transaction) -> dict[int, int]:
+    """Per deck id: cards that are studied (not retired, not suspended)."""
+    rows = tx.db.execute(
+        "SELECT deck_id, count(*) FROM card WHERE retired = 0 AND suspended = 0 GROUP BY deck_id")
+    return {deck_id: count for deck_id, count in rows}

@@ -42,6 +42,7 @@ from typing import cast
 
 from sqlalchemy import (
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -96,6 +97,7 @@ class DeckRow(Base):
     tags: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of deck-wide tags
     new_per_day: Mapped[int | None] = mapped_column(Integer)  # None: the global setting
     markup: Mapped[str | None] = mapped_column(String)  # `markup:` of the file; None: markdown
+    options: Mapped[str | None] = mapped_column(Text)  # JSON: the deck's own options; None: defaults
     created_ms: Mapped[int] = mapped_column(Integer)
     modified_ms: Mapped[int] = mapped_column(Integer)
 
@@ -125,12 +127,17 @@ class CardRow(Base):
     repetitions: Mapped[int] = mapped_column(Integer, default=0)
     ease: Mapped[int] = mapped_column(Integer, default=2500)  # per-mille
     interval: Mapped[int] = mapped_column(Integer, default=0)  # days
-    due: Mapped[date | None] = mapped_column(Date)  # study day; None: new
+    due: Mapped[date | None] = mapped_column(Date)  # study day (by the deck's scheduler); None: new
     last_review: Mapped[date | None] = mapped_column(Date)  # study day of the last review
     repeat_pending: Mapped[bool] = mapped_column(default=False)  # graded < 4 on last_review
     suspended: Mapped[bool] = mapped_column(default=False)
     buried_until: Mapped[date | None] = mapped_column(Date)  # hidden before this study day
     revision: Mapped[int] = mapped_column(Integer, default=0)  # bumps on scheduling changes
+    # FSRS state (flashdl.scheduler.fsrs_schedule.FsrsState; its due day is ``due`` and its last
+    # review and same-day flag are SM-2's), and SM-2's due day while the deck uses FSRS:
+    fsrs_stability: Mapped[float | None] = mapped_column(Float)
+    fsrs_difficulty: Mapped[float | None] = mapped_column(Float)
+    sm2_due: Mapped[date | None] = mapped_column(Date)
 
 
 class ReviewLogRow(Base):

@@ -44,6 +44,7 @@ from flashdl.tui.messages import (
     Failed,
     HomeRequested,
     PracticeRequested,
+    OptionsRequested,
     SessionFinished,
     StatsRequested,
     StudyRequested,
@@ -136,6 +137,13 @@ class FlashdlApp(App[None]):
     @on(StatsRequested)
     def _stats_requested(self, message: StatsRequested) -> None:
         self.show_stats(message.deck)
+
+    @on(OptionsRequested)
+    def _options_requested(self, message: OptionsRequested) -> None:
+        from flashdl.tui.screens.options import OptionsScreen
+
+        if not isinstance(self.screen, OptionsScreen):
+            self.push_screen(OptionsScreen(message.deck))
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from flashdl.clock import Clock
 
 if TYPE_CHECKING:
+    from flashdl.scheduler.deck_options import DeckOptions
     from flashdl.services.practice import PracticeOptions, PracticeRun
     from flashdl.services.study import StudySession
     from flashdl.services.views import CardDetails, DeckSummary, SearchHit, SyncReport
@@ -135,6 +136,16 @@ class Collection:
         from flashdl.services import card_flags
 
         (card_flags.suspend_card if suspended else card_flags.unsuspend_card)(self.store, card)
+
+    def deck_options(self, deck: str) -> DeckOptions:
+        from flashdl.services.deck_options import get_options
+
+        return get_options(self.store, deck)
+
+    def set_deck_options(self, deck: str, **changes: object) -> DeckOptions:
+        from flashdl.services.deck_options import set_options
+
+        return set_options(self.store, deck, **changes)
 
     def reload_deck_file(self, path: str) -> SyncReport:
         """Re-read a deck file after it was edited (history kept, DESIGN §2)."""

@@ -73,6 +73,14 @@ class StatsRequested(Message):
         self.deck = deck
 
 
+class OptionsRequested(Message):
+    """The options of ``deck``."""
+
+    def __init__(self, deck: str) -> None:
+        super().__init__()
+        self.deck = deck
+
+
 class Failed(Message):
     """A user error found after start (bad database, unknown deck): the app exits with code 2."""
 

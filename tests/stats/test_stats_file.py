@@ -38,14 +38,19 @@ def test_file_and_store_give_the_same_figures(db_path: Path) -> None:
     assert stats_of_file(db_path, NOW, calendar_days=10) == expected
 
 
+# Schema 8's columns (deck options, FSRS state), dropped to go back to an older schema.
+SCHEMA_8_COLUMNS = ("ALTER TABLE deck DROP COLUMN options; ALTER TABLE card DROP COLUMN fsrs_stability;"
+                    "ALTER TABLE card DROP COLUMN fsrs_difficulty; ALTER TABLE card DROP COLUMN sm2_due;")
+
+
 def test_an_older_database_is_upgraded_through_the_store(db_path: Path) -> None:
     with open_store(db_path) as store:
         add_deck(store, "d", 1)
         grade(store, "d/000", 5, NOW)
     db = sqlite3.connect(db_path)
-    db.executescript(  # back to schema 4's indexes (no markup columns, added in 7; no practice, 8)
+    db.executescript(  # back to schema 4's indexes (no markup columns, added in 7; no practice, 8; no options, 9)
         "DROP TABLE practice_attempt; DROP INDEX ix_review_log_typed;"
-        "ALTER TABLE card DROP COLUMN markup; ALTER TABLE deck DROP COLUMN markup;"
+        "ALTER TABLE card DROP COLUMN markup; ALTER TABLE deck DROP COLUMN markup;" + SCHEMA_8_COLUMNS +
         "DROP INDEX ix_review_log_lapse; DROP INDEX ix_review_log_day;"
         "CREATE INDEX ix_review_log_day ON review_log (study_day); PRAGMA user_version = 4;")
     db.close()
@@ -90,7 +95,7 @@ def test_schema_5_loses_its_card_statistics_index(db_path: Path) -> None:
     db = sqlite3.connect(db_path)
     db.executescript(
         "DROP TABLE practice_attempt; DROP INDEX ix_review_log_typed;"
-        "ALTER TABLE card DROP COLUMN markup; ALTER TABLE deck DROP COLUMN markup;"
+        "ALTER TABLE card DROP COLUMN markup; ALTER TABLE deck DROP COLUMN markup;" + SCHEMA_8_COLUMNS +
         "CREATE INDEX ix_card_stats ON card (retired, interval, ease, suspended, repeat_pending, "
         "due, last_review, buried_until, deck_id); PRAGMA user_version = 5;")
     db.close()

@@ -34,10 +34,12 @@ def test_schema_6_gains_the_markup_columns_with_its_data_intact(tmp_path: Path) 
     with open_store(path) as store:
         deck_sync.sync_decks(store, [(make_deck(count=2), "quiz.yaml")], NOW)
         record_review(store, "quiz/001", 4, NOW)
-    db = sqlite3.connect(path)  # back to schema 6: the columns (and schema 8's practice) did not exist
+    db = sqlite3.connect(path)  # back to schema 6: the columns (and schema 8's practice, 9's options) did not exist
     db.executescript("DROP TABLE practice_attempt; DROP INDEX ix_review_log_typed;"
                      "ALTER TABLE card DROP COLUMN markup; ALTER TABLE deck DROP COLUMN markup;"
-                     "PRAGMA user_version = 6;")
+                     "ALTER TABLE deck DROP COLUMN options; ALTER TABLE card DROP COLUMN sm2_due;"
+                     "ALTER TABLE card DROP COLUMN fsrs_stability;"
+                     "ALTER TABLE card DROP COLUMN fsrs_difficulty; PRAGMA user_version = 6;")
     db.close()
     before = [line for line in dump(path).splitlines() if line.startswith('INSERT INTO "review_log"')]
     with open_store(path) as store:

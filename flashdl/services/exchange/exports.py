@@ -98,6 +98,7 @@ def export_yaml(store: Store, slug: str, out: Path, *, with_history: bool = Fals
 def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
     from flashdl.formats.history_json import SavedCard, SavedHistory, SavedReview
     from flashdl.scheduler.sm2 import CardState
+    from flashdl.services.deck_options import deck_own_options
 
     by_card: dict[int, list[SavedReview]] = {}
     with store.read() as db:
@@ -119,7 +120,9 @@ def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
                   reviews=tuple(by_card.get(c.id, ())))
         for c in cards
         if c.last_review is not None or c.suspended or c.buried_until or c.id in by_card)
-    return SavedHistory(deck=info.slug, cards=saved)
+    with store.read() as db:
+        options = deck_own_options(db, info.id)
+    return SavedHistory(deck=info.slug, cards=saved, options=options)
 
 
 def export_apkg(store: Store, slug: str, out: Path, now: datetime) -> ExportResult:

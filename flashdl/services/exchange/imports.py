@@ -74,6 +74,9 @@ def apply_import(store: Store, prepared: PreparedImport, now: datetime, *,
         sync = sync_decks(store, prepared.decks, now) if prepared.decks else SyncReport(decks=())
         history = None
         if prepared.reviews or prepared.saved or prepared.suspended:
+            from flashdl.services.deck_options import park_fsrs
+
+            park_fsrs(conn)  # history is written to SM-2's columns; FSRS's state follows below
             db = conn
             ids = store_access.card_ids(db)
             day_of = day_function(None if local_time else now.tzinfo, load_settings(conn).rollover_hour)
@@ -92,6 +95,11 @@ def apply_import(store: Store, prepared: PreparedImport, now: datetime, *,
                                         history.duplicates)
             store_access.save_flags(db, [(int(flag), None, ids[key])
                                          for key, flag in prepared.suspended.items() if key in ids])
+            from flashdl.services.deck_options import import_deck_options, unpark_fsrs
+
+            for saved, where in prepared.saved:
+                import_deck_options(conn, saved.deck, saved.options, where)
+            unpark_fsrs(conn)
     return ImportReport(sync, history, tuple(prepared.notes))
 
 

@@ -16,7 +16,14 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
-from flashdl.tui.messages import BrowseRequested, Failed, PracticeRequested, StatsRequested, StudyRequested
+from flashdl.tui.messages import (
+    BrowseRequested,
+    Failed,
+    OptionsRequested,
+    PracticeRequested,
+    StatsRequested,
+    StudyRequested,
+)
 from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.footer import KeysFooter
 
@@ -41,6 +48,8 @@ class HomeScreen(FlashdlScreen):
                 tooltip="Fresh variants of the selected deck's computed cards, weakest family first "
                 "(outside the schedule)"),
         Binding("t", "stats", "Stats", id="stats", tooltip="Progress statistics"),
+        Binding("o", "options", "Options", show=False, id="options",
+                tooltip="The selected deck's options: limits, order, leeches, scheduler"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh", tooltip="Reload the counts"),
         Binding("j", "cursor_down", "Next deck", show=False),
         Binding("k", "cursor_up", "Previous deck", show=False),
@@ -125,7 +134,7 @@ class HomeScreen(FlashdlScreen):
         return None if row_key.value is None else str(row_key.value)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("study_selected", "study_all", "browse", "practice") and not self._lines:
+        if action in ("study_selected", "study_all", "browse", "practice", "options") and not self._lines:
             return None  # shown dimmed until the decks are loaded
         return True
 
@@ -155,6 +164,11 @@ class HomeScreen(FlashdlScreen):
 
     def action_stats(self) -> None:
         self.post_message(StatsRequested(self.selected_deck()))
+
+    def action_options(self) -> None:
+        deck = self.selected_deck()
+        if deck is not None:
+            self.post_message(OptionsRequested(deck))
 
     def action_refresh(self) -> None:
         self.load()

@@ -16,7 +16,7 @@ decks and back to all, ``p`` changes the period (7, 30, 90, 365 days).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, Protocol
 
 from rich.text import Text
 from textual import work
@@ -33,10 +33,14 @@ from flashdl.presentation.view_models import duration_text, percent, plural
 from flashdl.tui.widgets.charts import CALENDAR_WEEKS, BarChart, ColumnChart, HeatMap
 
 if TYPE_CHECKING:
+    from flashdl.scheduler.fsrs_simulation import Workload
+    from flashdl.scheduler.fsrs_tuning import Evaluation
     from flashdl.services.stats import StatsReport, StatsService
     from flashdl.tui.collection import Collection
 
 PERIODS = (7, 30, 90, 365)
+SIMULATED_DAYS = 30
+SIMULATED_RETENTIONS = (0.8, 0.9, 0.95)
 
 
 class StatsSource(Protocol):
@@ -46,6 +50,16 @@ class StatsSource(Protocol):
                calendar_days: int = 0) -> StatsReport: ...
 
     def deck_ids(self) -> list[str]: ...
+
+    def fsrs_evidence(self, deck: str | None) -> FsrsEvidence: ...
+
+
+class FsrsEvidence(NamedTuple):
+    """``scheduler evaluate`` and ``simulate`` for the screen; None where there is too little history."""
+
+    evaluation: Evaluation | None
+    workloads: tuple[Workload, ...]
+    message: str  # why something is missing ("" when nothing is)
 
 
 class CollectionStats:
@@ -66,6 +80,21 @@ class CollectionStats:
     def deck_ids(self) -> list[str]:
         return self._service().deck_ids()
 
+    def fsrs_evidence(self, deck: str | None) -> FsrsEvidence:
+        from flashdl.errors import UsageError
+        from flashdl.services import fsrs_evidence
+
+        store, notes = self._collection.store, []
+        try:
+            evaluation = fsrs_evidence.evaluate(store, deck)
+        except UsageError as error:
+            evaluation, notes = None, [str(error)]
+        try:
+            workloads = fsrs_evidence.simulate(store, deck, days=SIMULATED_DAYS, retentions=SIMULATED_RETENTIONS)
+        except UsageError as error:
+            workloads, notes = (), [*notes, str(error)]
+        return FsrsEvidence(evaluation, workloads, " · ".join(notes))
+
 
 def make_stats_screen(collection: Collection, deck: str | None = None) -> StatsScreen:
     return StatsScreen(CollectionStats(collection), deck)
@@ -76,6 +105,8 @@ class StatsScreen(Screen[None]):
         Binding("d", "next_deck", "Deck", id="stats_deck", tooltip="Next deck (then all decks)"),
         Binding("p", "next_period", "Period", id="stats_period",
                 tooltip="Days shown: 7, 30, 90 or 365"),
+        Binding("f", "fsrs", "FSRS", id="stats_fsrs",
+                tooltip="Evaluate SM-2 and FSRS on your reviews; FSRS's workload (takes a few seconds)"),
         Binding("r", "reload", "Reload", show=False, id="stats_reload"),
         Binding("j", "scroll(1)", "Down", show=False),
         Binding("k", "scroll(-1)", "Up", show=False),
@@ -88,6 +119,7 @@ class StatsScreen(Screen[None]):
         self.deck = deck
         self.days = days
         self.report: StatsReport | None = None
+        self.fsrs: FsrsEvidence | None = None
         self._decks: list[str] | None = None
 
     def compose(self) -> ComposeResult:
@@ -110,6 +142,13 @@ class StatsScreen(Screen[None]):
             yield Static("Computed cards: typed answers per family (reviews and practice)",
                          classes="section")
             yield Static(id="engine")
+            yield Static("SM-2 or FSRS? · f: evaluate on your reviews", classes="section", id="fsrs-heading")
+            yield Static(id="fsrs-evaluation")
+            yield Static(id="calibration-heading")
+            yield BarChart(id="calibration-sm2")
+            yield BarChart(id="calibration-fsrs")
+            yield Static(id="workload-heading")
+            yield ColumnChart(id="workload-chart")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -173,6 +212,46 @@ class StatsScreen(Screen[None]):
         self.query_one("#hardest", Static).update(hardest_text(report))
         self.query_one("#engine", Static).update(engine_text(report))
 
+    def action_fsrs(self) -> None:
+        self.query_one("#fsrs-heading", Static).update("SM-2 or FSRS? · evaluating…")
+        self.load_fsrs()
+
+    @work(thread=True, exclusive=True, group="stats-fsrs")
+    def load_fsrs(self) -> None:
+        try:
+            evidence = self.source.fsrs_evidence(self.deck)
+        except FlashdlError as error:
+            self.app.call_from_thread(self._fail, str(error))
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_fsrs, evidence)
+
+    def _show_fsrs(self, evidence: FsrsEvidence) -> None:
+        from flashdl.presentation.charts import calibration_rows
+
+        self.fsrs = evidence
+        heading = "SM-2 or FSRS? · " + (evidence.message or "lower log loss and RMSE, higher AUC: better")
+        self.query_one("#fsrs-heading", Static).update(heading)
+        result = evidence.evaluation
+        self.query_one("#fsrs-evaluation", Static).update(
+            evaluation_text(result) if result else Text("  too few reviews to evaluate", style="dim"))
+        if result is not None:
+            self.query_one("#calibration-heading", Static).update(
+                "Calibration: actual recall (%) by predicted recall · SM-2, then tuned FSRS")
+            self.query_one("#calibration-sm2", BarChart).show(
+                calibration_rows(result.schedulers["sm2"].calibration))
+            self.query_one("#calibration-fsrs", BarChart).show(
+                calibration_rows(result.schedulers["fsrs_tuned"].calibration))
+        if evidence.workloads:
+            chosen = next((w for w in evidence.workloads if w.desired_retention == 0.9), evidence.workloads[0])
+            totals = " · ".join(f"{w.desired_retention:.2f}: {sum(w.reviews_per_day)}"
+                                for w in evidence.workloads)
+            self.query_one("#workload-heading", Static).update(
+                f"FSRS reviews per day at retention {chosen.desired_retention:.2f} · "
+                f"{SIMULATED_DAYS}-day totals {totals}")
+            self.query_one("#workload-chart", ColumnChart).show(
+                list(chosen.reviews_per_day), [f"day {i + 1}" for i in range(len(chosen.reviews_per_day))])
+
     def action_next_deck(self) -> None:
         if self._decks is None:
             return
@@ -215,6 +294,15 @@ def summary_text(report: StatsReport) -> Text:
     text.append("Retention  ", style="bold")
     text.append(f"young {_share(r.young, r.young_reviews)} · mature {_share(r.mature, r.mature_reviews)}")
     return text
+
+
+def evaluation_text(result: Evaluation) -> Text:
+    names = {"sm2": "SM-2", "fsrs_default": "FSRS, default", "fsrs_tuned": "FSRS, tuned"}
+    lines = [f"  {result.reviews} reviews predicted", f"  {'scheduler':<14}  log loss  RMSE(bins)     AUC"]
+    for name, score in result.schedulers.items():
+        auc = "–" if score.auc is None else f"{score.auc:.3f}"
+        lines.append(f"  {names.get(name, name):<14}  {score.log_loss:>8.4f}  {score.rmse_bins:>10.4f}  {auc:>6}")
+    return Text("\n".join(lines), no_wrap=True, overflow="ellipsis")
 
 
 def hardest_text(report: StatsReport) -> Text:

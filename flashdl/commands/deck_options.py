@@ -1,0 +1,49 @@
+"""``flashdl deck options DECK [...]``: show or change a deck's options (DESIGN §3)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from flashdl.commands.context import Context
+from flashdl.commands.output import emit_json, emit_line
+
+# (argparse dest, option name): the flags that change an option
+FLAGS = (
+    ("new_per_day", "new_per_day"),
+    ("reviews_per_day", "reviews_per_day"),
+    ("new_order", "new_order"),
+    ("leech_threshold", "leech_threshold"),
+    ("leech_action", "leech_action"),
+    ("scheduler", "scheduler"),
+    ("desired_retention", "desired_retention"),
+    ("fsrs_parameters", "fsrs_parameters"),
+)
+
+
+def options(args: argparse.Namespace, ctx: Context) -> int:
+    from flashdl.services.deck_options import get_options, set_options
+
+    changes: dict[str, Any] = {
+        name: getattr(args, dest) for dest, name in FLAGS if getattr(args, dest) is not None
+    }
+    if "fsrs_parameters" in changes:
+        from flashdl.scheduler.fsrs_schedule import parse_parameters
+
+        changes["fsrs_parameters"] = parse_parameters(changes["fsrs_parameters"], source="--fsrs-parameters")
+    with ctx.open_store() as store:
+        current = set_options(store, args.deck, **changes) if changes else get_options(store, args.deck)
+    data = current.to_json(args.deck)
+    if args.json:
+        emit_json(ctx, data)
+        return 0
+    for key, value in data.items():
+        if key == "deck":
+            emit_line(ctx, f"deck {value}")
+            continue
+        if key == "reviews_per_day" and value is None:
+            value = "no limit"
+        elif key == "fsrs_parameters":
+            value = "defaults" if value is None else ", ".join(f"{w:g}" for w in value)
+        emit_line(ctx, f"  {key.replace('_', ' ')}: {value}")
+    return 0

@@ -1,0 +1,128 @@
+"""A deck's options: daily limits, new-card order, leeches, and the scheduler (SM-2 or FSRS).
+
+The same service as ``flashdl deck options`` (``services.deck_options``): saving is one
+transaction, which also moves the deck's cards to the chosen scheduler. A bad value is shown
+on the screen and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, VerticalScroll
+from textual.widgets import Button, Input, Label, Select, Static
+
+from flashdl.errors import FlashdlError
+from flashdl.tui.messages import HomeRequested
+from flashdl.tui.screens import FlashdlScreen
+from flashdl.tui.widgets.footer import KeysFooter
+
+if TYPE_CHECKING:
+    from flashdl.scheduler.deck_options import DeckOptions
+
+CHOICES = {
+    "new_order": (("file order", "file"), ("random", "random")),
+    "leech_action": (("suspend", "suspend"), ("tag only", "tag")),
+    "scheduler": (("SM-2", "sm2"), ("FSRS", "fsrs")),
+}
+NUMBERS = (  # (option, label, placeholder)
+    ("new_per_day", "New cards per day", "20"),
+    ("reviews_per_day", "Reviews per day", "no limit"),
+    ("leech_threshold", "Leech threshold (lapses)", "8"),
+    ("desired_retention", "Desired retention (FSRS)", "0.90"),
+)
+LABELS = {"new_order": "New-card order", "leech_action": "Leech action", "scheduler": "Scheduler"}
+
+
+class OptionsScreen(FlashdlScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="save_options", tooltip="Save the options"),
+        Binding("escape", "back", "Back", id="back_options", tooltip="Back without saving"),
+    ]
+
+    DEFAULT_CSS = """
+    OptionsScreen #options-grid { grid-size: 2; grid-columns: 28 24; grid-rows: 1; grid-gutter: 1 0;
+                                  height: auto; }
+    OptionsScreen #options-box { padding: 1 2; }
+    OptionsScreen #options-save { margin: 1 0 0 0; }
+    """
+
+    def __init__(self, deck: str) -> None:
+        super().__init__()
+        self.deck = deck
+        self.options: DeckOptions | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"flashdl · options of {self.deck}", classes="title")
+        yield Static("ctrl+s: save · escape: back", id="options-status", classes="status")
+        with VerticalScroll(id="options-box"):
+            with Grid(id="options-grid"):
+                for name, label, placeholder in NUMBERS:
+                    yield Label(label)
+                    yield Input(placeholder=placeholder, id=f"opt-{name}", compact=True)
+                for name, choices in CHOICES.items():
+                    yield Label(LABELS[name])
+                    yield Select(choices, allow_blank=False, id=f"opt-{name}", compact=True)
+            yield Button("Save", id="options-save", variant="primary", compact=True)
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        try:
+            self.options = self.collection.deck_options(self.deck)
+        except FlashdlError as error:
+            self._status(f"Cannot read the options: {error}")
+            return
+        for name, _label, _placeholder in NUMBERS:
+            value = getattr(self.options, name)
+            self.query_one(f"#opt-{name}", Input).value = "" if value is None else str(value)
+        for name in CHOICES:
+            self.query_one(f"#opt-{name}", Select).value = getattr(self.options, name)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#options-status", Static).update(text)
+
+    def _changes(self) -> dict[str, Any]:
+        """The fields the user changed, parsed; ``ValueError`` naming a field that is not a number."""
+        assert self.options is not None
+        changes: dict[str, Any] = {}
+        for name, label, _placeholder in NUMBERS:
+            text = self.query_one(f"#opt-{name}", Input).value.strip()
+            if name == "reviews_per_day" and text == "":
+                value: Any = None
+            else:
+                try:
+                    value = float(text) if name == "desired_retention" else int(text)
+                except ValueError:
+                    raise ValueError(f"{label}: {text!r} is not a number") from None
+            if value != getattr(self.options, name):
+                changes[name] = value
+        for name in CHOICES:
+            value = self.query_one(f"#opt-{name}", Select).value
+            if value != getattr(self.options, name):
+                changes[name] = value
+        return changes
+
+    @on(Button.Pressed, "#options-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        if self.options is None:
+            return
+        try:
+            changes = self._changes()
+            if not changes:
+                self._status("Nothing changed.")
+                return
+            self.options = self.collection.set_deck_options(self.deck, **changes)
+        except (ValueError, FlashdlError) as error:
+            self._status(f"Not saved: {error}")
+            return
+        self._status(f"Saved: {', '.join(sorted(changes))}.")
+        self.notify(f"Options of {self.deck} saved")
+
+    def action_back(self) -> None:
+        self.post_message(HomeRequested())

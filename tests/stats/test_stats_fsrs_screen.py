@@ -1,0 +1,76 @@
+"""The statistics screen's FSRS section (key ``f``): evaluation, calibration, workload."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from stats_helpers import add_deck, grade
+from textual.widgets import Static
+
+from flashdl.clock import FixedClock
+from flashdl.presentation.charts import calibration_rows
+from flashdl.scheduler.recall_metrics import CalibrationBin
+from flashdl.store import open_store
+from flashdl.tui.app import make_app
+from flashdl.tui.screens.stats import BarChart, ColumnChart, StatsScreen
+
+START = datetime(2025, 1, 1, 10, 0, tzinfo=UTC)
+
+
+def make_history(path: Path, cards: int = 40, reviews: int = 8) -> datetime:
+    """Recall follows an exponential curve with per-card half-lives (not FSRS's model)."""
+    rng = random.Random(3)
+    last = START
+    with open_store(path) as store:
+        add_deck(store, "alpha", cards)
+        for card in range(cards):
+            half_life = math.exp(rng.gauss(math.log(6), 0.7))
+            day, gap = 0, 1
+            for _ in range(reviews):
+                recalled = rng.random() < 2 ** (-gap / half_life)
+                moment = START + timedelta(days=day)
+                grade(store, f"alpha/{card:03d}", 4 if recalled else 1, moment)
+                last = max(last, moment)
+                gap = gap * 2 if recalled else 1
+                day += gap
+    return last
+
+
+def test_calibration_rows_show_actual_recall_per_predicted_bin() -> None:
+    bins = [CalibrationBin(0.8, 0.9, 10, 0.85, 0.7), CalibrationBin(0.9, 1.0, 0, None, None)]
+    assert calibration_rows(bins) == [("predicted 80–90% (10)", 70)]
+
+
+def test_fsrs_section_shows_the_evidence(db_path: Path) -> None:
+    now = make_history(db_path) + timedelta(days=1)
+
+    async def scenario() -> None:
+        app = make_app(db_path, FixedClock(now), import_bundled=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(3):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            await pilot.press("t")
+            for _ in range(3):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, StatsScreen)
+            await pilot.press("f")
+            for _ in range(5):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            evidence = screen.fsrs
+            assert evidence is not None and evidence.evaluation is not None
+            shown = str(screen.query_one("#fsrs-evaluation", Static).render())
+            assert "SM-2" in shown and "FSRS, tuned" in shown
+            assert f"{evidence.evaluation.reviews} reviews predicted" in shown
+            assert "predicted" in str(screen.query_one("#calibration-sm2", BarChart).render())
+            workload = next(w for w in evidence.workloads if w.desired_retention == 0.9)
+            assert screen.query_one("#workload-chart", ColumnChart).values == list(workload.reviews_per_day)
+
+    asyncio.run(scenario())
