@@ -84,6 +84,18 @@ def command_line(draw: st.DrawFn, files: list[str]) -> list[str]:
             hostile().map(lambda s: ["engine", "generate", "conv2d_param_count", "--seed", s]),
             st.tuples(hostile(), hostile()).map(
                 lambda t: ["engine", "check", "conv2d_param_count", "--params", t[0], "--answer", t[1]])),
+        "practice": st.tuples(st.sampled_from([[], ["q"], ["nope"]]), hostile()).map(
+            lambda t: ["practice", *t[0], "--plain", "--count", t[1]]),
+        "deck": st.one_of(
+            st.sampled_from(["q", "nope"]).map(lambda d: ["deck", "options", d, "--json"]),
+            st.tuples(st.sampled_from(["--new-per-day", "--reviews-per-day", "--leech-threshold",
+                                       "--desired-retention", "--fsrs-parameters", "--scheduler",
+                                       "--new-order", "--leech-action"]), hostile()).map(
+                lambda t: ["deck", "options", "q", t[0], t[1]])),
+        "scheduler": st.one_of(
+            st.sampled_from(["optimize", "evaluate"]).map(lambda c: ["scheduler", c, "q", "--json"]),
+            hostile().map(lambda n: ["scheduler", "simulate", "q", "--days", n, "--json"]),
+            hostile().map(lambda r: ["scheduler", "simulate", "q", "--desired-retention", r])),
         "db": st.one_of(st.just(["db", "check"]), out.map(lambda o: ["db", "backup", o]),
                         path.map(lambda p: ["db", "restore", p])),
     }
