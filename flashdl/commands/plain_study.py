@@ -180,9 +180,15 @@ class PlainSession:
 
     def _grade(self, card: StudyCard, shown_at: float, grades: Sequence[int], *, default: int,
                answer: ComputedAnswer | None = None) -> None:
-        from flashdl.presentation.view_models import grade_line
+        from flashdl.errors import FlashdlError
+        from flashdl.presentation.view_models import grade_line, interval_preview
 
         self._say(grade_line(grades, default=default))
+        try:
+            today, previews = self.session.preview(card.id, self.clock())
+            self._say(f"next due: {interval_preview(previews, today, grades)}")
+        except FlashdlError:
+            pass  # the grade itself will say what is wrong
         while True:
             reply = self._ask(f"grade [{default}]: ")
             if reply == "":

@@ -37,13 +37,14 @@ from flashdl.services import card_flags
 from flashdl.scheduler.sm2 import ReviewKind
 from flashdl.services.deck_options import all_options
 from flashdl.services.lookup import require_aware, resolve_deck
-from flashdl.services.reviews import record_review, undo_last_review
+from flashdl.services.reviews import preview_review, record_review, undo_last_review
 from flashdl.services.views import (
     ComputedAnswer,
     QueueCounts,
     QueueItem,
     ReviewResult,
     StudyCard,
+    GradePreview,
     UndoResult,
 )
 from flashdl.store import Store, queries
@@ -214,6 +215,10 @@ class StudySession:
         if result is not None:
             self._queue.push_front(entry)
         return result
+
+    def preview(self, card_id: int, now: datetime) -> tuple[date, tuple[GradePreview, ...]]:
+        """What each grade would do to the card now (``reviews.preview_review``)."""
+        return preview_review(self._store, card_id, now, rollover_hour=self.settings.rollover_hour)
 
     def suspend(self, card_id: int) -> None:
         card_flags.suspend_card(self._store, card_id)

@@ -99,6 +99,15 @@ class ReviewResult:
 
 
 @dataclass(frozen=True)
+class GradePreview:
+    """What one grade would do to a card now: its next due day and whether it comes back today."""
+
+    grade: int
+    due: date | None
+    repeat_today: bool
+
+
+@dataclass(frozen=True)
 class UndoResult:
     """A review taken back: the card's state is ``restored`` exactly as before it."""
 

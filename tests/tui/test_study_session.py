@@ -255,3 +255,24 @@ async def test_keys_between_the_end_and_the_summary_change_nothing(db_path: Path
         assert app.screen.tally.count == 1
     assert grades(db_path, "tui-sample/size") == [4]
     assert not details(db_path, "tui-sample/relu").suspended
+
+
+async def test_grade_keys_show_the_interval_the_grade_then_stores(db_path: Path) -> None:
+    from tui_helpers import shown
+
+    from flashdl.tui.widgets.grade_bar import GradeBar
+
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        card = screen.card.card
+        await pilot.press("space")
+        await pilot.pause()
+        text = " ".join(shown(screen.query_one(GradeBar)).split())
+        # a new card: SM-2's first interval is 1 day for any passing grade (DESIGN §4)
+        assert "Next due: 0–2 again today · 3–5 1d" in text
+        await pilot.press("3")
+        await settle(pilot)
+    stored = details(db_path, card)
+    assert (stored.state.due - stored.history[-1].study_day).days == 1
+    assert stored.state.interval == 1 and stored.history[-1].grade == 3

@@ -32,7 +32,9 @@ from flashdl.presentation.view_models import (
     DEFAULT_GRADE,
     GRADE_MEANINGS,
     SessionTally,
+    interval_preview,
 )
+from flashdl.scheduler.sm2 import Grade
 from flashdl.services.exercises import ComputedExercise, exercise_for, preload_engine
 from flashdl.tui.messages import Failed, HomeRequested, SessionFinished
 from flashdl.tui.screens import FlashdlScreen
@@ -163,14 +165,25 @@ class StudyScreen(FlashdlScreen):
         if step is Step.FRONT:
             bar.show_hint(("space", "show the answer"), ("u", "undo"), ("q", "end"))
         elif step is Step.BACK:
-            bar.show_grades(default=DEFAULT_GRADE)
+            bar.show_grades(default=DEFAULT_GRADE, preview=self._preview(tuple(Grade)))
         elif step is Step.TYPING:
             bar.show_hint(("enter", "check"), ("empty enter", "give up"), ("pgdn", "scroll"),
                           ("esc", "leave the box"))
         elif step is Step.RIGHT:
-            bar.show_grades(COMPUTED_RIGHT_GRADES, default=COMPUTED_DEFAULT_GRADE)
+            bar.show_grades(COMPUTED_RIGHT_GRADES, default=COMPUTED_DEFAULT_GRADE,
+                            preview=self._preview(COMPUTED_RIGHT_GRADES))
         elif step is Step.WRONG:
             bar.show_hint(("enter", "next card"), ("u", "undo (try again)"), ("s", "suspend"), ("q", "end"))
+
+    def _preview(self, grades: tuple[int, ...]) -> str:
+        """Where each grade sends the current card, by the code that records the review."""
+        if self.card is None or self.session is None:
+            return ""
+        try:
+            today, previews = self.session.preview(self.card.id, self.collection.now())
+        except FlashdlError:
+            return ""  # the grade itself will say what is wrong
+        return interval_preview(previews, today, grades)
 
     def _reveal_back(self) -> None:
         if self.card is not None:
