@@ -276,3 +276,22 @@ async def test_grade_keys_show_the_interval_the_grade_then_stores(db_path: Path)
     stored = details(db_path, card)
     assert (stored.state.due - stored.history[-1].study_day).days == 1
     assert stored.state.interval == 1 and stored.history[-1].grade == 3
+
+
+async def test_after_a_checked_answer_keys_act_on_the_card_not_the_box(db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        for grade in (5, 5, 5):
+            await grade_plain(pilot, grade)
+        assert screen.card.card == "tui-sample/params"
+        box = screen.query_one("#answer", Input)
+        from textual import events
+
+        for key, char in (("7", "7"), ("6", "6"), ("0", "0"), ("enter", "\r"), ("space", " "), ("4", "4")):
+            pilot.app.post_message(events.Key(key, char))  # one burst from the terminal, as people type
+        await settle(pilot)
+        assert screen.card.card == "tui-sample/xcorr"  # the next card, its box empty
+        assert box.value == ""
+        assert screen.card.card != "tui-sample/params"
+    assert grades(db_path, "tui-sample/params") == [4]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
@@ -59,6 +59,29 @@ class Step(Enum):
     DONE = "done"  # the summary was asked for: no key acts on this screen any more
 
 
+class AnswerBox(Input):
+    """The answer box of a computed card; enter checks at once (see ``StudyScreen.check_answer``)."""
+
+    async def action_submit(self) -> None:
+        screen = self.screen
+        if isinstance(screen, StudyScreen):
+            screen.check_answer(self.value)
+        else:
+            await super().action_submit()
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Runs before ``Input``'s own key handler (Textual calls each class's in turn)."""
+        screen = self.screen
+        if isinstance(screen, StudyScreen):
+            if screen.step is not Step.TYPING:
+                event.prevent_default()  # a key that reached the box after the check: not typed,
+                return  # left to the screen's bindings
+            if event.key == "enter":  # checked here, in key order: keys queued behind it see the result
+                event.stop()
+                event.prevent_default()
+                screen.check_answer(self.value)
+
+
 class StudyScreen(FlashdlScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Show answer", id="reveal"),
@@ -95,7 +118,7 @@ class StudyScreen(FlashdlScreen):
         yield Static(title, classes="title", id="study-title")
         yield SessionProgress(id="progress")
         yield StudyCardView(id="card")
-        yield Input(id="answer", compact=True, select_on_focus=False)
+        yield AnswerBox(id="answer", compact=True, select_on_focus=False)
         yield GradeBar(id="grades")
         yield KeysFooter()
 
@@ -191,16 +214,17 @@ class StudyScreen(FlashdlScreen):
 
     # -------------------------------------------------------------- answering
 
-    @on(Input.Submitted, "#answer")
-    def _answer_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def check_answer(self, typed: str) -> None:
+        """Check the typed answer. Called by the box itself as enter is pressed (not via a
+        message), so the focus leaves the box before the next key: keys typed right after
+        enter act on the card and never land in the box."""
         if self.step is not Step.TYPING or self.exercise is None:
             return
         exercise = self.exercise
-        verdict = exercise.check(event.value)
+        verdict = exercise.check(typed)
         shown = computed_feedback(verdict, answer=exercise.answer, solution=exercise.solution,
-                                  typed=event.value)
-        self._typed = exercise.logged_answer(event.value, verdict)
+                                  typed=typed)
+        self._typed = exercise.logged_answer(typed, verdict)
         answer = self.query_one("#answer", Input)
         answer.disabled = True
         answer.display = False
