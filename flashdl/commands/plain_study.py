@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from flashdl.services.views import ComputedAnswer, StudyCard
 
 _KEYS = frozenset("qusb?")
-HELP = ("keys: enter = show the answer / next, 0-5 = grade, u = undo the last grade, "
+HELP = ("keys: enter = show the answer / next, 0-5 = grade, u = undo the last grade, suspend or bury, "
         "s = suspend, b = bury until tomorrow, q = end the session, ? = this help")
 
 
@@ -234,6 +234,11 @@ class PlainSession:
             if undone is None:
                 self._say("nothing to undo in this session")
                 return True
+            from flashdl.services.views import FlagUndo
+
+            if isinstance(undone, FlagUndo):
+                self._say(f"undone: the {undone.action} of {undone.card}; it comes again")
+                return False
             self.tally.unrecord()
             self._say(f"undone: {undone.card} comes again")
             return False

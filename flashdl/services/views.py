@@ -108,6 +108,15 @@ class GradePreview:
 
 
 @dataclass(frozen=True)
+class FlagUndo:
+    """A suspend or bury of a study session taken back: the card's flags are as before it."""
+
+    card_id: int
+    card: str
+    action: str  # "suspend" or "bury"
+
+
+@dataclass(frozen=True)
 class UndoResult:
     """A review taken back: the card's state is ``restored`` exactly as before it."""
 

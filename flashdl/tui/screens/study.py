@@ -36,6 +36,7 @@ from flashdl.presentation.view_models import (
 )
 from flashdl.scheduler.sm2 import Grade
 from flashdl.services.exercises import ComputedExercise, exercise_for, preload_engine
+from flashdl.services.views import FlagUndo
 from flashdl.tui.messages import Failed, HomeRequested, SessionFinished
 from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.card_face import warm_up_rendering
@@ -89,7 +90,7 @@ class StudyScreen(FlashdlScreen):
                 tooltip="Show the answer; then grade 4; after a wrong typed answer, the next card"),
         *(Binding(str(g), f"grade({g})", f"Grade {g}: {meaning}", show=False, id=f"grade_{g}")
           for g, meaning in GRADE_MEANINGS.items()),
-        Binding("u", "undo", "Undo", id="undo", tooltip="Take back the last grade"),
+        Binding("u", "undo", "Undo", id="undo", tooltip="Take back the last grade, suspend or bury"),
         Binding("s", "suspend", "Suspend", id="suspend", tooltip="Never show this card until unsuspended"),
         Binding("b", "bury", "Bury", id="bury", tooltip="Hide this card until tomorrow"),
         Binding("i,tab", "focus_answer", "Answer box", show=False, id="focus_answer"),
@@ -313,6 +314,10 @@ class StudyScreen(FlashdlScreen):
         undone = self.session.undo()
         if undone is None:
             self.notify("Nothing to undo in this session.")
+            return
+        if isinstance(undone, FlagUndo):
+            self.notify(f"Took back the {undone.action} of {undone.card}.")
+            self._show_next()
             return
         self.tally.unrecord()
         self.notify(f"Took back grade {undone.grade} of {undone.card}.")
