@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 from flashdl.commands.context import Context
 
 if TYPE_CHECKING:
+    from flashdl.services.views import QueueCounts
     from flashdl.presentation.answer_view import Feedback
     from flashdl.presentation.view_models import SessionTally
     from flashdl.services.exercises import ComputedExercise
@@ -49,7 +50,7 @@ def study(args: argparse.Namespace, ctx: Context) -> int:
         tally = lines.run()
         from flashdl.services.browse import due_tomorrow
 
-        lines.print_summary(tally, due_tomorrow(store, ctx.now(), deck))
+        lines.print_summary(tally, due_tomorrow(store, ctx.now(), deck), left=session.counts())
     return 0
 
 
@@ -261,10 +262,13 @@ class PlainSession:
     def _say(self, text: str) -> None:
         say(self.stdout, text)
 
-    def print_summary(self, tally: SessionTally, due_tomorrow: int | None) -> None:
-        from flashdl.presentation.view_models import session_summary
+    def print_summary(self, tally: SessionTally, due_tomorrow: int | None,
+                      left: QueueCounts | None = None) -> None:
+        from flashdl.presentation.view_models import session_summary, summary_heading
 
         self._say("")
         self._say("--- session summary" if tally.count else "--- nothing graded in this session")
+        if left is not None:
+            self._say(summary_heading(tally, left))
         for label, value in session_summary(tally, due_tomorrow=due_tomorrow).lines:
             self._say(f"{label}: {value}")

@@ -219,6 +219,18 @@ class SessionSummary:
     lines: tuple[tuple[str, str], ...]  # (label, value)
 
 
+def summary_heading(tally: SessionTally, left: QueueCounts | None) -> str:
+    """The summary's first line, true when a session ends early: ``14 new and 1 learning card
+    left for today``; ``Session complete`` only when nothing is left."""
+    parts = [(count, kind) for count, kind in
+             ((left.new, "new"), (left.learning, "learning"), (left.review, "review")) if count] if left else []
+    if not parts:
+        return "Session complete" if tally.count else "Nothing left to study today"
+    named = [f"{count} {kind}" for count, kind in parts]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"{listed} {'card' if parts[-1][0] == 1 else 'cards'} left for today"
+
+
 def session_summary(tally: SessionTally, *, due_tomorrow: int | None) -> SessionSummary:
     repeats = tally.count - tally.cards
     lines = [

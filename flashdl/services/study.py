@@ -12,8 +12,10 @@
       expected_revision=None) -> ReviewResult``: records the review
       (``reviews.record_review``: one transaction) and moves the queue on;
       a grade < 4 sends the card to the back as LEARNING.
-    - ``undo(now) -> UndoResult | None``: takes back this session's last
-      answer and puts the card back at the head.
+    - ``undo() -> UndoResult | FlagUndo | None``: takes back this session's
+      last action (answer, suspend or bury; newest first, as deep as the
+      session goes) and puts the card back at the head.
+    - ``preview(card_id, now)``: what each grade would do to the card.
     - ``suspend(card_id)``, ``bury(card_id, now)``: through ``card_flags``,
       and off the queue.
     - ``counts() -> QueueCounts``, ``today``, ``refresh(now)``.

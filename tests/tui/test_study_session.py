@@ -295,3 +295,20 @@ async def test_after_a_checked_answer_keys_act_on_the_card_not_the_box(db_path: 
         assert box.value == ""
         assert screen.card.card != "tui-sample/params"
     assert grades(db_path, "tui-sample/params") == [4]
+
+
+async def test_a_session_ended_early_says_what_is_left(db_path: Path) -> None:
+    from tui_helpers import shown
+
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        first = screen.card.card
+        await grade_plain(pilot, 2)  # below 3: a learning card, back later today
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SummaryScreen)
+        heading = shown(pilot.app.screen.query_one("#summary-heading"))
+        # tui-sample holds 5 new cards: 4 never shown, the graded one comes back today
+        assert heading.strip() == "4 new and 1 learning card left for today"
+    assert grades(db_path, first) == [2]

@@ -267,7 +267,8 @@ class StudyScreen(FlashdlScreen):
     def _finish(self) -> None:
         if self.step is not Step.DONE:
             self.step = Step.DONE
-            self.post_message(SessionFinished(self.tally, self.deck))
+            left = self.session.counts() if self.session is not None else None
+            self.post_message(SessionFinished(self.tally, self.deck, left))
 
     # ---------------------------------------------------------------- actions
 
