@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 from flashdl.commands.context import Context
 
 if TYPE_CHECKING:
+    from flashdl.services.views import QueueCounts
     from flashdl.presentation.answer_view import Feedback
     from flashdl.presentation.view_models import SessionTally
     from flashdl.services.exercises import ComputedExercise
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from flashdl.services.views import ComputedAnswer, StudyCard
 
 _KEYS = frozenset("qusb?")
-HELP = ("keys: enter = show the answer / next, 0-5 = grade, u = undo the last grade, "
+HELP = ("keys: enter = show the answer / next, 0-5 = grade, u = undo the last grade, suspend or bury, "
         "s = suspend, b = bury until tomorrow, q = end the session, ? = this help")
 
 
@@ -49,7 +50,7 @@ def study(args: argparse.Namespace, ctx: Context) -> int:
         tally = lines.run()
         from flashdl.services.browse import due_tomorrow
 
-        lines.print_summary(tally, due_tomorrow(store, ctx.now(), deck))
+        lines.print_summary(tally, due_tomorrow(store, ctx.now(), deck), left=session.counts())
     return 0
 
 
@@ -180,9 +181,15 @@ class PlainSession:
 
     def _grade(self, card: StudyCard, shown_at: float, grades: Sequence[int], *, default: int,
                answer: ComputedAnswer | None = None) -> None:
-        from flashdl.presentation.view_models import grade_line
+        from flashdl.errors import FlashdlError
+        from flashdl.presentation.view_models import grade_line, interval_preview
 
         self._say(grade_line(grades, default=default))
+        try:
+            today, previews = self.session.preview(card.id, self.clock())
+            self._say(f"next due: {interval_preview(previews, today, grades)}")
+        except FlashdlError:
+            pass  # the grade itself will say what is wrong
         while True:
             reply = self._ask(f"grade [{default}]: ")
             if reply == "":
@@ -228,6 +235,11 @@ class PlainSession:
             if undone is None:
                 self._say("nothing to undo in this session")
                 return True
+            from flashdl.services.views import FlagUndo
+
+            if isinstance(undone, FlagUndo):
+                self._say(f"undone: the {undone.action} of {undone.card}; it comes again")
+                return False
             self.tally.unrecord()
             self._say(f"undone: {undone.card} comes again")
             return False
@@ -250,10 +262,13 @@ class PlainSession:
     def _say(self, text: str) -> None:
         say(self.stdout, text)
 
-    def print_summary(self, tally: SessionTally, due_tomorrow: int | None) -> None:
-        from flashdl.presentation.view_models import session_summary
+    def print_summary(self, tally: SessionTally, due_tomorrow: int | None,
+                      left: QueueCounts | None = None) -> None:
+        from flashdl.presentation.view_models import session_summary, summary_heading
 
         self._say("")
         self._say("--- session summary" if tally.count else "--- nothing graded in this session")
+        if left is not None:
+            self._say(summary_heading(tally, left))
         for label, value in session_summary(tally, due_tomorrow=due_tomorrow).lines:
             self._say(f"{label}: {value}")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from flashdl.services.views import (
         CardDetails,
         DeckSummary,
+        GradePreview,
         QueueCounts,
         ReviewEntry,
     )
@@ -52,6 +53,28 @@ def grade_line(grades: Iterable[int] = tuple(Grade), *, default: int | None = No
         mark = " (enter)" if grade == default else ""
         parts.append(f"{grade} {GRADE_MEANINGS[Grade(grade)]}{mark}")
     return " · ".join(parts)
+
+
+def interval_preview(previews: Iterable[GradePreview], today: date, grades: Iterable[int] = tuple(Grade)) -> str:
+    """``0–2 again today · 3 1d · 4 6d · 5 6d``: where each grade sends the card (a failed grade
+    brings it back today); neighbouring grades with the same effect share one entry."""
+    wanted = set(grades)
+    groups: list[tuple[int, int, str]] = []
+    for preview in previews:
+        if preview.grade not in wanted:
+            continue
+        if preview.grade < PASS_GRADE and preview.repeat_today:
+            label = "again today"
+        elif preview.due is None:
+            label = "new"
+        else:
+            days = (preview.due - today).days
+            label = "today" if days <= 0 else f"{days}d"
+        if groups and groups[-1][2] == label and groups[-1][1] == preview.grade - 1:
+            groups[-1] = (groups[-1][0], preview.grade, label)
+        else:
+            groups.append((preview.grade, preview.grade, label))
+    return " · ".join(f"{lo}{'' if lo == hi else f'–{hi}'} {label}" for lo, hi, label in groups)
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -194,6 +217,18 @@ class SessionTally:
 @dataclass(frozen=True)
 class SessionSummary:
     lines: tuple[tuple[str, str], ...]  # (label, value)
+
+
+def summary_heading(tally: SessionTally, left: QueueCounts | None) -> str:
+    """The summary's first line, true when a session ends early: ``14 new and 1 learning card
+    left for today``; ``Session complete`` only when nothing is left."""
+    parts = [(count, kind) for count, kind in
+             ((left.new, "new"), (left.learning, "learning"), (left.review, "review")) if count] if left else []
+    if not parts:
+        return "Session complete" if tally.count else "Nothing left to study today"
+    named = [f"{count} {kind}" for count, kind in parts]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"{listed} {'card' if parts[-1][0] == 1 else 'cards'} left for today"
 
 
 def session_summary(tally: SessionTally, *, due_tomorrow: int | None) -> SessionSummary:

@@ -46,6 +46,21 @@ def unbury_card(store: Store, card: CardRef) -> None:
     _set(store, card, buried_until=None)
 
 
+def card_flags(store: Store, card: CardRef) -> tuple[bool, date | None]:
+    """``(suspended, buried_until)`` of a card, to put back with ``restore_flags``."""
+    with store.read() as conn:
+        card_id = resolve_card(conn, card)
+        found = scheduling.flags(conn, card_id)
+    if found is None:
+        raise UnknownCardError(f"unknown card {card!r}")
+    return found
+
+
+def restore_flags(store: Store, card: CardRef, suspended: bool, buried_until: date | None) -> None:
+    """Put back flags read by ``card_flags`` (a session's undo of suspend or bury)."""
+    _set(store, card, suspended=suspended, buried_until=buried_until)
+
+
 def _set(store: Store, card: CardRef, **flags: object) -> None:
     with store.write() as conn:
         _update(conn, resolve_card(conn, card), card, **flags)

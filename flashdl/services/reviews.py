@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flashdl.clock import study_day
 from flashdl.errors import FlashdlError, InputError, SourcePosition
@@ -42,11 +43,14 @@ from flashdl.services.lookup import (
     require_aware,
     resolve_card,
 )
-from flashdl.services.views import ComputedAnswer, ReviewResult, UndoResult
+from flashdl.services.views import ComputedAnswer, GradePreview, ReviewResult, UndoResult
 from flashdl.store import Store, scheduling
 from flashdl.store.connection import Transaction
 from flashdl.store.records import from_ms, to_ms
 from flashdl.store.settings import load_settings
+
+if TYPE_CHECKING:
+    from flashdl.scheduler.fsrs_schedule import FsrsState
 
 
 class InvalidReviewError(FlashdlError):
@@ -85,14 +89,12 @@ def record_review(
             raise RetiredCardError(f"card {loaded.full_id} is retired (gone from its deck file)")
         if expected_revision is not None and loaded.revision != expected_revision:
             raise CardChangedError(f"card {loaded.full_id} changed since it was shown")
-        try:
-            outcome = sm2.review(loaded.state, grade, day)
-        except ValueError as error:
-            raise InvalidReviewError(f"card {loaded.full_id}: {error}") from None
-        options = review_options(loaded)
+        outcome, fsrs_after = _schedule(conn, loaded, card_id, grade, day)
         fsrs_due: date | None = None
-        if options is not None and options.scheduler == FSRS:
-            fsrs_due = _review_with_fsrs(conn, loaded, card_id, grade, day, outcome.after, options)
+        if fsrs_after is not None:
+            fsrs_due = fsrs_after.due
+            scheduling.save_schedule(conn, card_id, outcome.after, fsrs_after.due,
+                                     fsrs_after.stability, fsrs_after.difficulty)
         else:
             scheduling.save_state(conn, card_id, outcome.after)
         review_id = scheduling.append_review(
@@ -121,12 +123,27 @@ def record_review(
     )
 
 
-def _review_with_fsrs(conn: Transaction, loaded: scheduling.LoadedState, card_id: int, grade: int,
-                      day: date, sm2_after: sm2.CardState, options: DeckOptions) -> date | None:
-    """FSRS's half of a review in an FSRS deck; SM-2's state is kept up to date too.
+def _schedule(conn: Transaction, loaded: scheduling.LoadedState, card_id: int, grade: int, day: date
+              ) -> tuple[sm2.ReviewOutcome, FsrsState | None]:
+    """What grading the card on ``day`` does to it, written nowhere: the one place a review's
+    new state is computed (``record_review`` saves it, ``preview_review`` shows it).
 
-    Returns the due day FSRS gives (the one the queue follows).
+    Returns SM-2's outcome and, for a card of an FSRS deck, FSRS's state after the review
+    (the one the queue follows; SM-2's state is kept up to date too).
     """
+    try:
+        outcome = sm2.review(loaded.state, grade, day)
+    except ValueError as error:
+        raise InvalidReviewError(f"card {loaded.full_id}: {error}") from None
+    options = review_options(loaded)
+    if options is None or options.scheduler != FSRS:
+        return outcome, None
+    return outcome, _fsrs_after(conn, loaded, card_id, grade, day, options)
+
+
+def _fsrs_after(conn: Transaction, loaded: scheduling.LoadedState, card_id: int, grade: int,
+                day: date, options: DeckOptions) -> FsrsState:
+    """FSRS's state after a review of a card of an FSRS deck."""
     from flashdl.scheduler import fsrs_schedule
 
     config = options.fsrs_config
@@ -139,11 +156,33 @@ def _review_with_fsrs(conn: Transaction, loaded: scheduling.LoadedState, card_id
         logs = scheduling.deck_logs(conn, card_id=card_id)
         before = fsrs_state(logs[0], config)
     try:
-        after = fsrs_schedule.review(before, grade, day, config).after
+        return fsrs_schedule.review(before, grade, day, config).after
     except ValueError as error:
         raise InvalidReviewError(f"card {loaded.full_id}: {error}") from None
-    scheduling.save_schedule(conn, card_id, sm2_after, after.due, after.stability, after.difficulty)
-    return after.due
+
+
+def preview_review(store: Store, card: CardRef, now: datetime, *,
+                   rollover_hour: int | None = None) -> tuple[date, tuple[GradePreview, ...]]:
+    """Each grade's effect on the card if it were recorded at ``now``: (study day, previews 0..5).
+
+    Computed by ``_schedule``, the code ``record_review`` saves, in a read
+    transaction: what a grade shows is what recording it stores.
+    """
+    require_aware(now)
+    with store.read() as conn:
+        if rollover_hour is None:
+            rollover_hour = load_settings(conn).rollover_hour
+        day = study_day(now, rollover_hour=rollover_hour)
+        card_id = resolve_card(conn, card)
+        loaded = scheduling.load_state(conn, card_id)
+        if loaded is None:
+            raise UnknownCardError(f"unknown card id {card_id}")
+        previews = []
+        for grade in range(sm2.MIN_GRADE, sm2.MAX_GRADE + 1):
+            outcome, fsrs_after = _schedule(conn, loaded, card_id, grade, day)
+            due = fsrs_after.due if fsrs_after is not None else outcome.after.due
+            previews.append(GradePreview(grade, due, outcome.after.repeat_pending))
+    return day, tuple(previews)
 
 
 def undo_last_review(store: Store, *, card: CardRef | None = None) -> UndoResult | None:

@@ -12,8 +12,10 @@
       expected_revision=None) -> ReviewResult``: records the review
       (``reviews.record_review``: one transaction) and moves the queue on;
       a grade < 4 sends the card to the back as LEARNING.
-    - ``undo(now) -> UndoResult | None``: takes back this session's last
-      answer and puts the card back at the head.
+    - ``undo() -> UndoResult | FlagUndo | None``: takes back this session's
+      last action (answer, suspend or bury; newest first, as deep as the
+      session goes) and puts the card back at the head.
+    - ``preview(card_id, now)``: what each grade would do to the card.
     - ``suspend(card_id)``, ``bury(card_id, now)``: through ``card_flags``,
       and off the queue.
     - ``counts() -> QueueCounts``, ``today``, ``refresh(now)``.
@@ -27,7 +29,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -37,13 +39,15 @@ from flashdl.services import card_flags
 from flashdl.scheduler.sm2 import ReviewKind
 from flashdl.services.deck_options import all_options
 from flashdl.services.lookup import require_aware, resolve_deck
-from flashdl.services.reviews import record_review, undo_last_review
+from flashdl.services.reviews import preview_review, record_review, undo_last_review
 from flashdl.services.views import (
     ComputedAnswer,
+    FlagUndo,
     QueueCounts,
     QueueItem,
     ReviewResult,
     StudyCard,
+    GradePreview,
     UndoResult,
 )
 from flashdl.store import Store, queries
@@ -119,7 +123,8 @@ class StudySession:
     def __init__(self, store: Store, now: datetime, deck: str | None = None) -> None:
         self._store = store
         self._deck = deck
-        self._answered: list[QueueEntry] = []
+        # what undo takes back, newest last: a grade, or a suspend/bury with the flags before it
+        self._answered: list[tuple[QueueEntry, tuple[str, bool, date | None] | None]] = []
         self.refresh(now)
 
     def refresh(self, now: datetime) -> None:
@@ -202,28 +207,47 @@ class StudySession:
             self.refresh(now)  # a new study day: a new queue
         else:
             self._queue.answered(card_id, repeat=result.repeat_today, today=self.today)
-        self._answered.append(entry)
+        self._answered.append((entry, None))
         return result
 
-    def undo(self) -> UndoResult | None:
-        """Take back this session's last answer; the card is shown again next."""
+    def undo(self) -> UndoResult | FlagUndo | None:
+        """Take back this session's last action (a grade, suspend or bury); the card is shown
+        again next. Several steps deep, newest first."""
         if not self._answered:
             return None
-        entry = self._answered.pop()
+        entry, flagged = self._answered.pop()
+        if flagged is not None:
+            action, suspended, buried_until = flagged
+            card_flags.restore_flags(self._store, entry.card_id, suspended, buried_until)
+            self._queue.push_front(entry)
+            with self._store.read() as conn:
+                name = queries.fronts(conn, [entry.card_id])[entry.card_id][0]
+            return FlagUndo(entry.card_id, name, action)
         result = undo_last_review(self._store, card=entry.card_id)
         if result is not None:
             self._queue.push_front(entry)
         return result
 
+    def preview(self, card_id: int, now: datetime) -> tuple[date, tuple[GradePreview, ...]]:
+        """What each grade would do to the card now (``reviews.preview_review``)."""
+        return preview_review(self._store, card_id, now, rollover_hour=self.settings.rollover_hour)
+
     def suspend(self, card_id: int) -> None:
-        card_flags.suspend_card(self._store, card_id)
-        self._queue.remove(card_id)
+        self._flag(card_id, "suspend", lambda: card_flags.suspend_card(self._store, card_id))
 
     def bury(self, card_id: int, now: datetime) -> date:
         """Hide the card until the next study day; returns that day."""
-        until = card_flags.bury_card(self._store, card_id, now)
+        until: list[date] = []
+        self._flag(card_id, "bury", lambda: until.append(card_flags.bury_card(self._store, card_id, now)))
+        return until[0]
+
+    def _flag(self, card_id: int, action: str, change: Callable[[], object]) -> None:
+        """Suspend or bury, remembering the flags before it for undo."""
+        suspended, buried_until = card_flags.card_flags(self._store, card_id)
+        entry = self._queue.find(card_id) or QueueEntry(card_id, 0, QueueKind.REVIEW, self.today)
+        change()
         self._queue.remove(card_id)
-        return until
+        self._answered.append((entry, (action, suspended, buried_until)))
 
     def queued(self) -> Iterable[QueueEntry]:
         """The entries loaded so far, in order (reviews come a page at a time)."""

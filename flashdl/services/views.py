@@ -99,6 +99,24 @@ class ReviewResult:
 
 
 @dataclass(frozen=True)
+class GradePreview:
+    """What one grade would do to a card now: its next due day and whether it comes back today."""
+
+    grade: int
+    due: date | None
+    repeat_today: bool
+
+
+@dataclass(frozen=True)
+class FlagUndo:
+    """A suspend or bury of a study session taken back: the card's flags are as before it."""
+
+    card_id: int
+    card: str
+    action: str  # "suspend" or "bury"
+
+
+@dataclass(frozen=True)
 class UndoResult:
     """A review taken back: the card's state is ``restored`` exactly as before it."""
 

@@ -240,6 +240,12 @@ def set_flags(tx: Transaction, card_id: int, *, suspended: bool | None = None,
     return cursor.rowcount == 1
 
 
+def flags(tx: Transaction, card_id: int) -> tuple[bool, date | None] | None:
+    """A card's (suspended, buried_until), or None if no such card (undo restores them)."""
+    row = tx.db.execute("SELECT suspended, buried_until FROM card WHERE id = ?", (card_id,)).fetchone()
+    return None if row is None else (bool(row[0]), text_day(row[1]))
+
+
 @dataclass(frozen=True)
 class CardLog:
     """A card's schedule and review log, for deriving its FSRS state (switching, undo)."""

@@ -18,6 +18,7 @@ from flashdl.errors import FlashdlError
 if TYPE_CHECKING:
     from flashdl.presentation.view_models import SessionTally
     from flashdl.services.practice import PracticeOptions
+    from flashdl.services.views import QueueCounts
 
 
 class HomeRequested(Message):
@@ -43,10 +44,11 @@ class PracticeRequested(Message):
 class SessionFinished(Message):
     """A study session of ``deck`` ended: its summary replaces it."""
 
-    def __init__(self, tally: SessionTally, deck: str | None) -> None:
+    def __init__(self, tally: SessionTally, deck: str | None, left: QueueCounts | None = None) -> None:
         super().__init__()
         self.tally = tally
         self.deck = deck
+        self.left = left  # cards still in today's queue (a session ended early)
 
 
 class BrowseRequested(Message):

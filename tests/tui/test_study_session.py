@@ -255,3 +255,60 @@ async def test_keys_between_the_end_and_the_summary_change_nothing(db_path: Path
         assert app.screen.tally.count == 1
     assert grades(db_path, "tui-sample/size") == [4]
     assert not details(db_path, "tui-sample/relu").suspended
+
+
+async def test_grade_keys_show_the_interval_the_grade_then_stores(db_path: Path) -> None:
+    from tui_helpers import shown
+
+    from flashdl.tui.widgets.grade_bar import GradeBar
+
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        card = screen.card.card
+        await pilot.press("space")
+        await pilot.pause()
+        text = " ".join(shown(screen.query_one(GradeBar)).split())
+        # a new card: SM-2's first interval is 1 day for any passing grade (DESIGN §4)
+        assert "Next due: 0–2 again today · 3–5 1d" in text
+        await pilot.press("3")
+        await settle(pilot)
+    stored = details(db_path, card)
+    assert (stored.state.due - stored.history[-1].study_day).days == 1
+    assert stored.state.interval == 1 and stored.history[-1].grade == 3
+
+
+async def test_after_a_checked_answer_keys_act_on_the_card_not_the_box(db_path: Path) -> None:
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        for grade in (5, 5, 5):
+            await grade_plain(pilot, grade)
+        assert screen.card.card == "tui-sample/params"
+        box = screen.query_one("#answer", Input)
+        from textual import events
+
+        for key, char in (("7", "7"), ("6", "6"), ("0", "0"), ("enter", "\r"), ("space", " "), ("4", "4")):
+            pilot.app.post_message(events.Key(key, char))  # one burst from the terminal, as people type
+        await settle(pilot)
+        assert screen.card.card == "tui-sample/xcorr"  # the next card, its box empty
+        assert box.value == ""
+        assert screen.card.card != "tui-sample/params"
+    assert grades(db_path, "tui-sample/params") == [4]
+
+
+async def test_a_session_ended_early_says_what_is_left(db_path: Path) -> None:
+    from tui_helpers import shown
+
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        first = screen.card.card
+        await grade_plain(pilot, 2)  # below 3: a learning card, back later today
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SummaryScreen)
+        heading = shown(pilot.app.screen.query_one("#summary-heading"))
+        # tui-sample holds 5 new cards: 4 never shown, the graded one comes back today
+        assert heading.strip() == "4 new and 1 learning card left for today"
+    assert grades(db_path, first) == [2]

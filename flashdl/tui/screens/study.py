@@ -18,7 +18,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
@@ -32,8 +32,11 @@ from flashdl.presentation.view_models import (
     DEFAULT_GRADE,
     GRADE_MEANINGS,
     SessionTally,
+    interval_preview,
 )
+from flashdl.scheduler.sm2 import Grade
 from flashdl.services.exercises import ComputedExercise, exercise_for, preload_engine
+from flashdl.services.views import FlagUndo
 from flashdl.tui.messages import Failed, HomeRequested, SessionFinished
 from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.card_face import warm_up_rendering
@@ -57,6 +60,29 @@ class Step(Enum):
     DONE = "done"  # the summary was asked for: no key acts on this screen any more
 
 
+class AnswerBox(Input):
+    """The answer box of a computed card; enter checks at once (see ``StudyScreen.check_answer``)."""
+
+    async def action_submit(self) -> None:
+        screen = self.screen
+        if isinstance(screen, StudyScreen):
+            screen.check_answer(self.value)
+        else:
+            await super().action_submit()
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Runs before ``Input``'s own key handler (Textual calls each class's in turn)."""
+        screen = self.screen
+        if isinstance(screen, StudyScreen):
+            if screen.step is not Step.TYPING:
+                event.prevent_default()  # a key that reached the box after the check: not typed,
+                return  # left to the screen's bindings
+            if event.key == "enter":  # checked here, in key order: keys queued behind it see the result
+                event.stop()
+                event.prevent_default()
+                screen.check_answer(self.value)
+
+
 class StudyScreen(FlashdlScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Show answer", id="reveal"),
@@ -64,7 +90,7 @@ class StudyScreen(FlashdlScreen):
                 tooltip="Show the answer; then grade 4; after a wrong typed answer, the next card"),
         *(Binding(str(g), f"grade({g})", f"Grade {g}: {meaning}", show=False, id=f"grade_{g}")
           for g, meaning in GRADE_MEANINGS.items()),
-        Binding("u", "undo", "Undo", id="undo", tooltip="Take back the last grade"),
+        Binding("u", "undo", "Undo", id="undo", tooltip="Take back the last grade, suspend or bury"),
         Binding("s", "suspend", "Suspend", id="suspend", tooltip="Never show this card until unsuspended"),
         Binding("b", "bury", "Bury", id="bury", tooltip="Hide this card until tomorrow"),
         Binding("i,tab", "focus_answer", "Answer box", show=False, id="focus_answer"),
@@ -93,7 +119,7 @@ class StudyScreen(FlashdlScreen):
         yield Static(title, classes="title", id="study-title")
         yield SessionProgress(id="progress")
         yield StudyCardView(id="card")
-        yield Input(id="answer", compact=True, select_on_focus=False)
+        yield AnswerBox(id="answer", compact=True, select_on_focus=False)
         yield GradeBar(id="grades")
         yield KeysFooter()
 
@@ -163,14 +189,25 @@ class StudyScreen(FlashdlScreen):
         if step is Step.FRONT:
             bar.show_hint(("space", "show the answer"), ("u", "undo"), ("q", "end"))
         elif step is Step.BACK:
-            bar.show_grades(default=DEFAULT_GRADE)
+            bar.show_grades(default=DEFAULT_GRADE, preview=self._preview(tuple(Grade)))
         elif step is Step.TYPING:
             bar.show_hint(("enter", "check"), ("empty enter", "give up"), ("pgdn", "scroll"),
                           ("esc", "leave the box"))
         elif step is Step.RIGHT:
-            bar.show_grades(COMPUTED_RIGHT_GRADES, default=COMPUTED_DEFAULT_GRADE)
+            bar.show_grades(COMPUTED_RIGHT_GRADES, default=COMPUTED_DEFAULT_GRADE,
+                            preview=self._preview(COMPUTED_RIGHT_GRADES))
         elif step is Step.WRONG:
             bar.show_hint(("enter", "next card"), ("u", "undo (try again)"), ("s", "suspend"), ("q", "end"))
+
+    def _preview(self, grades: tuple[int, ...]) -> str:
+        """Where each grade sends the current card, by the code that records the review."""
+        if self.card is None or self.session is None:
+            return ""
+        try:
+            today, previews = self.session.preview(self.card.id, self.collection.now())
+        except FlashdlError:
+            return ""  # the grade itself will say what is wrong
+        return interval_preview(previews, today, grades)
 
     def _reveal_back(self) -> None:
         if self.card is not None:
@@ -178,16 +215,17 @@ class StudyScreen(FlashdlScreen):
 
     # -------------------------------------------------------------- answering
 
-    @on(Input.Submitted, "#answer")
-    def _answer_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def check_answer(self, typed: str) -> None:
+        """Check the typed answer. Called by the box itself as enter is pressed (not via a
+        message), so the focus leaves the box before the next key: keys typed right after
+        enter act on the card and never land in the box."""
         if self.step is not Step.TYPING or self.exercise is None:
             return
         exercise = self.exercise
-        verdict = exercise.check(event.value)
+        verdict = exercise.check(typed)
         shown = computed_feedback(verdict, answer=exercise.answer, solution=exercise.solution,
-                                  typed=event.value)
-        self._typed = exercise.logged_answer(event.value, verdict)
+                                  typed=typed)
+        self._typed = exercise.logged_answer(typed, verdict)
         answer = self.query_one("#answer", Input)
         answer.disabled = True
         answer.display = False
@@ -229,7 +267,8 @@ class StudyScreen(FlashdlScreen):
     def _finish(self) -> None:
         if self.step is not Step.DONE:
             self.step = Step.DONE
-            self.post_message(SessionFinished(self.tally, self.deck))
+            left = self.session.counts() if self.session is not None else None
+            self.post_message(SessionFinished(self.tally, self.deck, left))
 
     # ---------------------------------------------------------------- actions
 
@@ -276,6 +315,10 @@ class StudyScreen(FlashdlScreen):
         undone = self.session.undo()
         if undone is None:
             self.notify("Nothing to undo in this session.")
+            return
+        if isinstance(undone, FlagUndo):
+            self.notify(f"Took back the {undone.action} of {undone.card}.")
+            self._show_next()
             return
         self.tally.unrecord()
         self.notify(f"Took back grade {undone.grade} of {undone.card}.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from textual import work
@@ -12,10 +12,13 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from flashdl.errors import FlashdlError
-from flashdl.presentation.view_models import SessionTally, session_summary
+from flashdl.presentation.view_models import SessionTally, session_summary, summary_heading
 from flashdl.tui.messages import BrowseRequested, HomeRequested, StatsRequested
 from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.footer import KeysFooter
+
+if TYPE_CHECKING:
+    from flashdl.services.views import QueueCounts
 
 
 class SummaryScreen(FlashdlScreen):
@@ -27,17 +30,17 @@ class SummaryScreen(FlashdlScreen):
         Binding("q", "app.quit", "Quit", id="quit_summary"),
     ]
 
-    def __init__(self, tally: SessionTally, deck: str | None) -> None:
+    def __init__(self, tally: SessionTally, deck: str | None, left: QueueCounts | None = None) -> None:
         super().__init__()
         self.tally = tally
         self.deck = deck
+        self.left = left
         self.due_tomorrow: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("flashdl · session done", classes="title")
         with Vertical(id="summary-box"):
-            heading = "Nothing left to study today" if self.tally.count == 0 else "Session complete"
-            yield Static(heading, id="summary-heading")
+            yield Static(summary_heading(self.tally, self.left), id="summary-heading")
             yield Static(id="summary-lines")
             yield Static("Every grade is saved. enter: back to the decks · q: quit",
                          id="summary-hint", classes="status")

@@ -27,13 +27,18 @@ class GradeBar(Static):
         """``show_hint(("space", "show the answer"), ...)``."""
         self.update(_keys_text(pairs))
 
-    def show_grades(self, grades: Iterable[int] = tuple(Grade), *, default: int | None = None) -> None:
+    def show_grades(self, grades: Iterable[int] = tuple(Grade), *, default: int | None = None,
+                    preview: str = "") -> None:
+        """The grade keys; ``preview`` (``0–2 again today · 3 1d …``) on a line of its own."""
         pairs = [
             (str(grade), GRADE_MEANINGS[Grade(grade)] + (" (enter)" if grade == default else ""))
             for grade in grades
         ]
         text = Text("Grade: ")
         text.append_text(_keys_text(pairs))
+        if preview:
+            text.append("\nNext due: ", style="bold")
+            text.append(preview)
         self.update(text)
 
 
