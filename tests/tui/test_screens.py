@@ -133,7 +133,8 @@ async def test_browse_searches_by_text_deck_and_tag_and_opens_a_card(db_path: Pa
         assert isinstance(screen, BrowseScreen)
         table = screen.query_one("#hits", DataTable)
         assert table.row_count == 5
-        await pilot.press(*"tag:conv")
+        assert screen.focused is table  # the keys are the footer's until `/`
+        await pilot.press("slash", *"tag:conv")
         await pilot.pause(0.3)
         await settle(pilot)
         assert [row[0] for row in cell_texts(table)] == ["tui-sample/size", "tui-sample/xcorr"]
@@ -154,6 +155,32 @@ async def test_browse_searches_by_text_deck_and_tag_and_opens_a_card(db_path: Pa
         await pilot.press("s")  # suspend from the card screen
         await settle(pilot)
     assert details(db_path, "tui-sample/size").suspended
+
+
+async def test_browse_keys_mean_what_the_footer_says(db_path: Path) -> None:
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.browse()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        box = screen.query_one("#search-box", Input)
+        await pilot.press("q")
+        await settle(pilot)
+        assert not isinstance(app.screen, BrowseScreen)  # q went back, typed nothing
+        assert box.value == ""
+        app.browse()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        box = screen.query_one("#search-box", Input)
+        await pilot.press("slash", "q")
+        assert box.value == "q" and screen.focused is box  # after `/`, keys type
+        await pilot.press("escape")  # out of the box, still browsing
+        assert isinstance(app.screen, BrowseScreen) and box.value == "q"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, BrowseScreen)
 
 
 async def test_e_edits_the_deck_file_and_reimports_it(tmp_path: Path, monkeypatch) -> None:

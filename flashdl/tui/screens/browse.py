@@ -67,7 +67,8 @@ class BrowseScreen(FlashdlScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#search-box", Input).focus()
+        # The table has the keys: the box takes focus only on `/` or a click, so `q` means back.
+        self.query_one("#hits", DataTable).focus()
         self._search(self._initial)
 
     def on_screen_resume(self) -> None:
