@@ -165,6 +165,7 @@ class SearchHit:
     suspended: bool
     retired: bool
     markup: str = MARKUP_MARKDOWN
+    buried_until: date | None = None
 
 
 @dataclass(frozen=True)
