@@ -128,6 +128,7 @@ def search_cards(
     props: Sequence[tuple[str, str, float]] = (),
     now: datetime | None = None,
     offset: int = 0,
+    order: str = "deck",
 ) -> list[SearchHit]:
     """Cards matching every word and filter, in deck and file order, ``limit`` from ``offset``.
 
@@ -144,13 +145,13 @@ def search_cards(
             today = study_day(now, rollover_hour=load_settings(conn).rollover_hour)
         found = queries.search(
             conn, words, deck_id_=deck_id, limit=limit, include_retired=include_retired,
-            states=states, props=props, today=today, offset=offset,
+            states=states, props=props, today=today, offset=offset, order=order,
         )
     return [
         SearchHit(
             id=c.id, card=c.full_id, deck=c.deck, front=c.front, back=c.back, tags=c.tags,
             due=c.state.due, suspended=c.suspended, retired=c.retired, markup=c.markup,
-            buried_until=c.buried_until,
+            buried_until=c.buried_until, interval=c.state.interval, ease=c.state.ease,
         )
         for c in found
     ]

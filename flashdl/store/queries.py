@@ -310,12 +310,14 @@ def search(
     props: Sequence[tuple[str, str, float]] = (),
     today: date | None = None,
     offset: int = 0,
+    order: str = "deck",
 ) -> list[StoredCard]:
     """Cards whose front, back or tags contain every word (case-insensitive for ASCII) and
     that meet every ``is:`` state (due on ``today``, new, suspended) and ``prop:`` comparison.
 
     A lapse is a review-kind review graded < 3 (``LAPSE_INDEX_WHERE``); reviews count every
-    logged review, drill included.
+    logged review, drill included. ``order`` is a key of ``SEARCH_ORDERS``; ties keep deck
+    and file order, so pages (``offset``) neither skip nor repeat cards.
     """
     conditions: list[str] = []
     params: list[object] = []
@@ -342,7 +344,7 @@ def search(
         conditions.append("c.retired = 0")
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     rows = tx.db.execute(
-        f"{_STORED_CARD}{where} ORDER BY d.slug, c.position, c.id LIMIT ? OFFSET ?",
+        f"{_STORED_CARD}{where} ORDER BY {SEARCH_ORDERS[order]}d.slug, c.position, c.id LIMIT ? OFFSET ?",
         (*params, limit, offset),
     )
     return [_stored_card(row) for row in rows]
@@ -358,4 +360,12 @@ _SEARCH_PROPS = {
         f"AND r.kind = {ReviewKind.REVIEW.value} AND r.grade < {PASS_GRADE})"
     ),
     "reviews": "(SELECT count(*) FROM review_log AS r WHERE r.card_id = c.id)",
+}
+SEARCH_ORDERS = {  # browse's sort keys: the ORDER BY before deck and file order
+    "deck": "",
+    "due": "c.due IS NULL, c.due, ",  # new cards (no due day) last
+    "interval": "c.interval DESC, ",
+    "ease": "c.ease, ",  # the hardest first
+    "lapses": f"{_SEARCH_PROPS['lapses']} DESC, ",
+    "reviews": f"{_SEARCH_PROPS['reviews']} DESC, ",
 }

@@ -131,12 +131,13 @@ class Collection:
         states: Sequence[str] = (),
         props: Sequence[tuple[str, str, float]] = (),
         offset: int = 0,
+        order: str = "deck",
     ) -> list[SearchHit]:
         from flashdl.services.browse import search_cards
 
         return search_cards(
             self.store, text, deck=deck, limit=limit, include_retired=True,
-            states=states, props=props, now=self.now(), offset=offset,
+            states=states, props=props, now=self.now(), offset=offset, order=order,
         )
 
     def card_details(self, card: int | str) -> CardDetails:

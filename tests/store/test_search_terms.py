@@ -134,3 +134,25 @@ def test_pages_cover_the_collection_in_order(collection: tuple[Store, list[CardD
     store, cards = collection
     pages = [browse.search_cards(store, "", limit=3, offset=start) for start in range(0, 15, 3)]
     assert [hit.card for page in pages for hit in page] == [card.card for card in cards]
+
+
+def test_sort_orders_match_a_sorted_reference(collection: tuple[Store, list[CardDetails]]) -> None:
+    store, cards = collection  # ``cards`` is in deck and file order: every sort's tie-break
+
+    def lapses(card: CardDetails) -> int:
+        return sum(1 for r in card.history if r.kind is ReviewKind.REVIEW and r.grade < 3)
+
+    keys: dict[str, Callable[[CardDetails], tuple[object, ...]]] = {
+        "deck": lambda c: (),
+        "due": lambda c: (c.state.due is None, c.state.due or TODAY),
+        "interval": lambda c: (-c.state.interval,),
+        "ease": lambda c: (c.state.ease,),
+        "lapses": lambda c: (-lapses(c),),
+        "reviews": lambda c: (-len(c.history),),
+    }
+    for order, key in keys.items():
+        expected = [c.card for c in sorted(cards, key=key)]  # sorted() is stable
+        paged = [hit.card for start in range(0, 15, 4)
+                 for hit in browse.search_cards(store, "", limit=4, offset=start, order=order)]
+        assert paged == expected, order
+        assert len({key(c) for c in cards}) > 1 or order == "deck", order  # the order is tested

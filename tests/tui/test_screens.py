@@ -206,8 +206,9 @@ async def test_browse_filters_flags_and_pages_through_the_whole_collection(db_pa
         await wait_for(pilot, lambda: table.row_count == 5, "every page loaded")
         rows = cell_texts(table)
         assert [row[0] for row in rows] == every
-        assert rows[1][2] == "suspended" and rows[3][2].startswith("buried until ")
-        assert [row[2] for row in rows[::2]] == ["", "", ""]
+        assert rows[1][4] == "suspended" and rows[3][4].startswith("buried until ")
+        assert [row[4] for row in rows[::2]] == ["", "", ""]
+        assert [row[1:4] for row in rows] == [["new", "", "2.50"]] * 5
         await pilot.press("slash", *"is:suspended", "enter")
         await wait_for(pilot, lambda: table.row_count == 1, "the suspended card alone")
         assert cell_texts(table)[0][0] == every[1]
@@ -215,6 +216,10 @@ async def test_browse_filters_flags_and_pages_through_the_whole_collection(db_pa
         await pilot.pause(0.3)
         await settle(pilot)
         assert "unknown search term 'is:dew'" in shown(screen.query_one("#browse-status", Static))
+        screen.query_one("#search-box", Input).value = ""
+        await pilot.press("o")  # the table has focus (enter left the box): o sorts by due
+        await wait_for(pilot, lambda: "by due" in shown(screen.query_one("#browse-status", Static)), "sorted")
+        assert isinstance(app.screen, BrowseScreen)
 
 
 async def test_e_edits_the_deck_file_and_reimports_it(tmp_path: Path, monkeypatch) -> None:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from flashdl.services.views import SearchHit
 
 SEARCH_HINT = "words · deck:ID · tag:NAME · is:due/new/suspended · prop:ease<2"
+SORT_ORDERS = ("deck", "due", "interval", "ease", "lapses", "reviews")  # `o` steps through them
 SEARCH_DELAY = 0.15  # seconds of no typing before searching
 FRONT_WIDTH = 200  # characters kept of a front in the table (the column clips to the screen)
 
@@ -46,6 +47,7 @@ class BrowseScreen(FlashdlScreen):
         Binding("enter", "open_card", "Details", id="open_card", tooltip="Scheduling and history"),
         Binding("slash", "focus_search", "Search", key_display="/", id="search"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend", id="toggle_suspend"),
+        Binding("o", "sort", "Sort", id="sort", tooltip="Sort by deck, due, interval, ease, lapses, reviews"),
         Binding("escape", "escape", "Back", show=False),
         Binding("q", "back", "Back", id="back"),
     ]
@@ -55,6 +57,7 @@ class BrowseScreen(FlashdlScreen):
         self._initial = query
         self._hits: dict[str, SearchHit] = {}
         self._timer: Timer | None = None
+        self._order = SORT_ORDERS[0]
         self._loaded = 0  # rows asked for so far: the next page starts here
         self._more = False  # the last page was full, so more rows may follow
 
@@ -64,6 +67,8 @@ class BrowseScreen(FlashdlScreen):
         table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=True, id="hits")
         table.add_column("Card", key="card")
         table.add_column("Due", key="due")
+        table.add_column("Ivl", key="interval")
+        table.add_column("Ease", key="ease")
         table.add_column("Flags", key="flags")
         table.add_column("Front", key="front")
         yield table
@@ -100,7 +105,7 @@ class BrowseScreen(FlashdlScreen):
             collection.open()
             hits = collection.search(
                 query.text, deck=query.deck, states=query.states, props=query.props,
-                limit=SEARCH_LIMIT, offset=offset,
+                limit=SEARCH_LIMIT, offset=offset, order=self._order,
             )
         except FlashdlError as error:
             self.app.call_from_thread(self._status, str(error))
@@ -115,7 +120,7 @@ class BrowseScreen(FlashdlScreen):
         self.query_one("#browse-status", Static).update(message)
 
     def _show(
-        self, hits: list[SearchHit], rows: list[tuple[str, str, str, str]], offset: int, full_page: bool,
+        self, hits: list[SearchHit], rows: list[tuple[str, ...]], offset: int, full_page: bool,
     ) -> None:
         table = self.query_one("#hits", DataTable)
         if offset == 0:
@@ -127,7 +132,7 @@ class BrowseScreen(FlashdlScreen):
         table.add_rows(rows)
         shown = plural(table.row_count, "card")
         more = "+ (more load as you scroll)" if full_page else ""
-        self._status(f"{shown}{more} · enter: details · /: search · s: suspend · q: back")
+        self._status(f"{shown}{more} by {self._order} · enter: details · /: search · o: sort · q: back")
         if offset == 0:
             self._preview(hits[0] if hits else None)
         self._load_more_if_near_end()  # a short page leaves the cursor near the end already
@@ -186,6 +191,10 @@ class BrowseScreen(FlashdlScreen):
         self.notify(f"{'Unsuspended' if hit.suspended else 'Suspended'} {hit.card}.")
         self._search(self.query_one("#search-box", Input).value)
 
+    def action_sort(self) -> None:
+        self._order = SORT_ORDERS[(SORT_ORDERS.index(self._order) + 1) % len(SORT_ORDERS)]
+        self._search(self.query_one("#search-box", Input).value)
+
     def action_escape(self) -> None:
         if self.focused is self.query_one("#search-box", Input):
             self.query_one("#hits", DataTable).focus()
@@ -196,8 +205,10 @@ class BrowseScreen(FlashdlScreen):
         self.app.pop_screen()
 
 
-def _row(hit: SearchHit) -> tuple[str, str, str, str]:
-    """A search hit as a table row: card, due, flags, the front on one line."""
+def _row(hit: SearchHit) -> tuple[str, ...]:
+    """A search hit as a table row: card, due, interval, ease, flags, the front on one line."""
     due = "new" if hit.due is None else hit.due.isoformat()
     flags = card_flags(suspended=hit.suspended, retired=hit.retired, buried_until=hit.buried_until)
-    return hit.card, due, flags, plain_text(hit.front, width=FRONT_WIDTH, markup=hit.markup)
+    interval = "" if hit.due is None else f"{hit.interval}d"
+    ease = f"{hit.ease / 1000:.2f}"
+    return hit.card, due, interval, ease, flags, plain_text(hit.front, width=FRONT_WIDTH, markup=hit.markup)
