@@ -62,3 +62,17 @@ def test_add_refuses_a_bundled_deck(db: Path, capsys: pytest.CaptureFixture[str]
     code, _out, err = run(capsys, "add", deck_id, "--front", "f", "--back", "b", "--now", NOW)
     assert code == 2 and "bundled" in err and "data directory" in err
     assert first.read_text() == text
+
+
+def test_add_to_a_deck_with_word_ids_block_text_and_computed_cards(
+    tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "sample.yaml"
+    path.write_text((Path(__file__).parents[1] / "tui" / "decks" / "tui-sample.yaml").read_text())
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    before = load_deck_file(path).cards
+    assert run_json(capsys, "add", "tui-sample", "--front", "a: b", "--back", "- x", "--now", NOW) == {
+        "card": "tui-sample/card-6"
+    }
+    after = load_deck_file(path).cards
+    assert after[:-1] == before and after[-1] == Card(id="card-6", front="a: b", back="- x")
