@@ -113,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--grade", type=_grade, metavar="0..5", help="SM-2 grade (with --card)")
     json_flag(review)
 
+    add = command("add", "flashdl.commands.add:add",
+                  "add a card to a deck's YAML file (and to the database)")
+    add.add_argument("deck", metavar="DECK")
+    add.add_argument("--front", required=True, metavar="TEXT")
+    add.add_argument("--back", required=True, metavar="TEXT")
+    add.add_argument("--tag", action="append", default=[], metavar="T", help="a tag (repeatable)")
+    json_flag(add)
+
     imp = command("import", "flashdl.commands.transfer:import_", "import decks or review history")
     imp.add_argument("paths", nargs="*", metavar="PATH")
     imp.add_argument("--format", choices=IMPORT_FORMATS, default="auto")

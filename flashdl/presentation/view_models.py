@@ -9,11 +9,13 @@ by colour alone.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from flashdl.errors import UsageError
 from flashdl.scheduler.sm2 import PASS_GRADE, REPEAT_BELOW, Grade, ReviewKind
 
 if TYPE_CHECKING:
@@ -270,13 +272,25 @@ def with_errata(text: str, errata: Iterable[Erratum], side: str) -> str:
 # ---------------------------------------------------------------------- browse
 
 
+SEARCH_STATES = ("due", "new", "suspended", "leech")
+SEARCH_PROPS = ("ease", "interval", "lapses", "reviews")
+SEARCH_OPERATORS = ("<=", ">=", "!=", "<", ">", "=")  # longest first: `<=` is not `<` then `=2`
+
+
+class SearchSyntaxError(UsageError):
+    """A search term that looks like a filter but is not one (``is:dew``, ``prop:ease<x``)."""
+
+
 @dataclass(frozen=True)
 class SearchQuery:
-    """What the browse box means: free words plus ``deck:ID`` and ``tag:NAME`` filters."""
+    """What a search means (DESIGN §3): words, ``deck:ID``, ``tag:NAME``, ``is:STATE``,
+    ``prop:NAME<OP>NUMBER``; every term must hold."""
 
     words: tuple[str, ...]
     deck: str | None
     tags: tuple[str, ...]
+    states: tuple[str, ...] = ()
+    props: tuple[tuple[str, str, float], ...] = ()
 
     @property
     def text(self) -> str:
@@ -284,18 +298,55 @@ class SearchQuery:
 
 
 def parse_search(text: str) -> SearchQuery:
+    """Split a search into its terms; a malformed ``is:``/``prop:`` term is an error, not a word."""
     words: list[str] = []
     tags: list[str] = []
+    states: list[str] = []
+    props: list[tuple[str, str, float]] = []
     deck = None
     for token in text.split():
         key, colon, value = token.partition(":")
-        if colon and value and key.lower() == "deck":
+        key = key.lower()
+        if colon and value and key == "deck":
             deck = value
-        elif colon and value and key.lower() == "tag":
+        elif colon and value and key == "tag":
             tags.append(value)
+        elif colon and key == "is":
+            if value.lower() not in SEARCH_STATES:
+                raise SearchSyntaxError(
+                    f"unknown search term {token!r}: is: takes {', '.join(SEARCH_STATES)}"
+                )
+            if value.lower() == "leech":
+                tags.append("leech")  # a leech is a card tagged `leech`, as in Anki
+            else:
+                states.append(value.lower())
+        elif colon and key == "prop":
+            props.append(_parse_prop(token, value))
         else:
             words.append(token)
-    return SearchQuery(tuple(words), deck, tuple(tags))
+    return SearchQuery(tuple(words), deck, tuple(tags), tuple(states), tuple(props))
+
+
+def _parse_prop(token: str, term: str) -> tuple[str, str, float]:
+    for op in SEARCH_OPERATORS:
+        name, found, number = term.partition(op)
+        if found:
+            break
+    else:
+        name, number = term, ""
+    name = name.lower()
+    if name not in SEARCH_PROPS or not found:
+        raise SearchSyntaxError(
+            f"unknown search term {token!r}: prop: takes {', '.join(SEARCH_PROPS)} "
+            f"with one of {' '.join(SEARCH_OPERATORS)} and a number, e.g. prop:ease<2"
+        )
+    try:
+        value = float(number)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value):
+        raise SearchSyntaxError(f"search term {token!r}: {number!r} is not a number")
+    return name, op, value
 
 
 def matches_tags(card_tags: Iterable[str], wanted: Iterable[str]) -> bool:

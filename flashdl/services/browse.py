@@ -17,6 +17,7 @@ All read in one transaction each; nothing here writes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flashdl.clock import study_day
@@ -123,17 +124,34 @@ def search_cards(
     deck: str | None = None,
     limit: int = 50,
     include_retired: bool = False,
+    states: Sequence[str] = (),
+    props: Sequence[tuple[str, str, float]] = (),
+    now: datetime | None = None,
+    offset: int = 0,
+    order: str = "deck",
 ) -> list[SearchHit]:
+    """Cards matching every word and filter, in deck and file order, ``limit`` from ``offset``.
+
+    ``is:due`` is judged on ``now``'s study day (``now`` is required for it).
+    """
     words = text.split()
     with store.read() as conn:
         deck_id = resolve_deck(conn, deck)
+        today = None
+        if "due" in states:
+            if now is None:
+                raise ValueError("is:due needs now")
+            require_aware(now)
+            today = study_day(now, rollover_hour=load_settings(conn).rollover_hour)
         found = queries.search(
-            conn, words, deck_id_=deck_id, limit=limit, include_retired=include_retired
+            conn, words, deck_id_=deck_id, limit=limit, include_retired=include_retired,
+            states=states, props=props, today=today, offset=offset, order=order,
         )
     return [
         SearchHit(
             id=c.id, card=c.full_id, deck=c.deck, front=c.front, back=c.back, tags=c.tags,
             due=c.state.due, suspended=c.suspended, retired=c.retired, markup=c.markup,
+            buried_until=c.buried_until, interval=c.state.interval, ease=c.state.ease,
         )
         for c in found
     ]

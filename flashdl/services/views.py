@@ -13,7 +13,7 @@ from typing import Any
 
 from flashdl.deck.model import MARKUP_MARKDOWN, EngineSpec, Erratum
 from flashdl.scheduler.queue import QueueKind
-from flashdl.scheduler.sm2 import CardState, Rating, ReviewKind
+from flashdl.scheduler.sm2 import INITIAL_EASE, CardState, Rating, ReviewKind
 
 
 @dataclass(frozen=True)
@@ -183,6 +183,9 @@ class SearchHit:
     suspended: bool
     retired: bool
     markup: str = MARKUP_MARKDOWN
+    buried_until: date | None = None
+    interval: int = 0  # days
+    ease: int = INITIAL_EASE  # per-mille
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ which must not import SQLAlchemy (issue 17). Column names are those of
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flashdl.deck.model import MARKUP_MARKDOWN, EngineSpec, Erratum
 from flashdl.scheduler.queue import QueueEntry, QueueKind
-from flashdl.scheduler.sm2 import CardState, ReviewKind
+from flashdl.scheduler.sm2 import PASS_GRADE, CardState, ReviewKind
 from flashdl.store.connection import Transaction
 from flashdl.store.records import StoredCard, engine_from_json, errata_from_json, text_day
 
@@ -306,10 +306,34 @@ def search(
     deck_id_: int | None = None,
     limit: int = 50,
     include_retired: bool = False,
+    states: Sequence[str] = (),
+    props: Sequence[tuple[str, str, float]] = (),
+    today: date | None = None,
+    offset: int = 0,
+    order: str = "deck",
 ) -> list[StoredCard]:
-    """Cards whose front, back or tags contain every word (case-insensitive for ASCII)."""
+    """Cards whose front, back or tags contain every word (case-insensitive for ASCII) and
+    that meet every ``is:`` state (due on ``today``, new, suspended) and ``prop:`` comparison.
+
+    A lapse is a review-kind review graded < 3 (``LAPSE_INDEX_WHERE``); reviews count every
+    logged review, drill included. ``order`` is a key of ``SEARCH_ORDERS``; ties keep deck
+    and file order, so pages (``offset``) neither skip nor repeat cards.
+    """
     conditions: list[str] = []
     params: list[object] = []
+    for state in states:
+        if state == "due":
+            if today is None:
+                raise ValueError("is:due needs today")
+            conditions.append("(c.due IS NOT NULL AND c.due <= ?)")
+            params.append(today.isoformat())
+        else:
+            conditions.append(_SEARCH_STATES[state])
+    for name, op, value in props:
+        if op not in _SEARCH_OPERATORS:
+            raise ValueError(f"bad operator {op!r}")
+        conditions.append(f"{_SEARCH_PROPS[name]} {op} ?")
+        params.append(value * 1000 if name == "ease" else value)
     for word in words:
         conditions.append("(c.front || char(10) || c.back || char(10) || c.tags) LIKE ? ESCAPE '\\'")
         params.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
@@ -319,5 +343,29 @@ def search(
     if not include_retired:
         conditions.append("c.retired = 0")
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    rows = tx.db.execute(f"{_STORED_CARD}{where} ORDER BY d.slug, c.position, c.id LIMIT ?", (*params, limit))
+    rows = tx.db.execute(
+        f"{_STORED_CARD}{where} ORDER BY {SEARCH_ORDERS[order]}d.slug, c.position, c.id LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    )
     return [_stored_card(row) for row in rows]
+
+
+_SEARCH_STATES = {"new": "c.due IS NULL", "suspended": "c.suspended = 1"}
+_SEARCH_OPERATORS = frozenset({"<", "<=", ">", ">=", "=", "!="})
+_SEARCH_PROPS = {
+    "ease": "c.ease",  # per-mille; the query's number is the E-Factor
+    "interval": "c.interval",
+    "lapses": (
+        "(SELECT count(*) FROM review_log AS r WHERE r.card_id = c.id "
+        f"AND r.kind = {ReviewKind.REVIEW.value} AND r.grade < {PASS_GRADE})"
+    ),
+    "reviews": "(SELECT count(*) FROM review_log AS r WHERE r.card_id = c.id)",
+}
+SEARCH_ORDERS = {  # browse's sort keys: the ORDER BY before deck and file order
+    "deck": "",
+    "due": "c.due IS NULL, c.due, ",  # new cards (no due day) last
+    "interval": "c.interval DESC, ",
+    "ease": "c.ease, ",  # the hardest first
+    "lapses": f"{_SEARCH_PROPS['lapses']} DESC, ",
+    "reviews": f"{_SEARCH_PROPS['reviews']} DESC, ",
+}

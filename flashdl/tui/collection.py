@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -122,10 +122,23 @@ class Collection:
 
         return due_tomorrow(self.store, self.now(), deck)
 
-    def search(self, text: str, *, deck: str | None = None, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
+    def search(
+        self,
+        text: str,
+        *,
+        deck: str | None = None,
+        limit: int = SEARCH_LIMIT,
+        states: Sequence[str] = (),
+        props: Sequence[tuple[str, str, float]] = (),
+        offset: int = 0,
+        order: str = "deck",
+    ) -> list[SearchHit]:
         from flashdl.services.browse import search_cards
 
-        return search_cards(self.store, text, deck=deck, limit=limit, include_retired=True)
+        return search_cards(
+            self.store, text, deck=deck, limit=limit, include_retired=True,
+            states=states, props=props, now=self.now(), offset=offset, order=order,
+        )
 
     def card_details(self, card: int | str) -> CardDetails:
         from flashdl.services.browse import card_details

@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, Static
 from tui_helpers import (
     DECKS,
+    NOW,
     SAMPLE_DECK,
     SIZE,
     build_app,
@@ -19,8 +20,10 @@ from tui_helpers import (
     grades,
     settle,
     shown,
+    wait_for,
 )
 
+from flashdl.services.browse import search_cards
 from flashdl.services.lookup import UnknownDeckError
 from flashdl.tui.screens.browse import BrowseScreen
 from flashdl.tui.screens.card import CardScreen
@@ -133,7 +136,8 @@ async def test_browse_searches_by_text_deck_and_tag_and_opens_a_card(db_path: Pa
         assert isinstance(screen, BrowseScreen)
         table = screen.query_one("#hits", DataTable)
         assert table.row_count == 5
-        await pilot.press(*"tag:conv")
+        assert screen.focused is table  # the keys are the footer's until `/`
+        await pilot.press("slash", *"tag:conv")
         await pilot.pause(0.3)
         await settle(pilot)
         assert [row[0] for row in cell_texts(table)] == ["tui-sample/size", "tui-sample/xcorr"]
@@ -154,6 +158,68 @@ async def test_browse_searches_by_text_deck_and_tag_and_opens_a_card(db_path: Pa
         await pilot.press("s")  # suspend from the card screen
         await settle(pilot)
     assert details(db_path, "tui-sample/size").suspended
+
+
+async def test_browse_keys_mean_what_the_footer_says(db_path: Path) -> None:
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.browse()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        box = screen.query_one("#search-box", Input)
+        await pilot.press("q")
+        await settle(pilot)
+        assert not isinstance(app.screen, BrowseScreen)  # q went back, typed nothing
+        assert box.value == ""
+        app.browse()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        box = screen.query_one("#search-box", Input)
+        await pilot.press("slash", "q")
+        assert box.value == "q" and screen.focused is box  # after `/`, keys type
+        await pilot.press("escape")  # out of the box, still browsing
+        assert isinstance(app.screen, BrowseScreen) and box.value == "q"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, BrowseScreen)
+
+
+async def test_browse_filters_flags_and_pages_through_the_whole_collection(db_path: Path, monkeypatch) -> None:
+    from flashdl.services import card_flags
+    from flashdl.store import open_store
+    from flashdl.tui.screens import browse
+
+    with open_store(db_path) as store:
+        every = [hit.card for hit in search_cards(store, "", limit=100)]
+        card_flags.suspend_card(store, every[1])
+        card_flags.bury_card(store, every[3], NOW)
+    monkeypatch.setattr(browse, "SEARCH_LIMIT", 2)  # pages of two rows: 5 cards need three
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.browse()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        table = screen.query_one("#hits", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 5, "every page loaded")
+        rows = cell_texts(table)
+        assert [row[0] for row in rows] == every
+        assert rows[1][4] == "suspended" and rows[3][4].startswith("buried until ")
+        assert [row[4] for row in rows[::2]] == ["", "", ""]
+        assert [row[1:4] for row in rows] == [["new", "", "2.50"]] * 5
+        await pilot.press("slash", *"is:suspended", "enter")
+        await wait_for(pilot, lambda: table.row_count == 1, "the suspended card alone")
+        assert cell_texts(table)[0][0] == every[1]
+        screen.query_one("#search-box", Input).value = "is:dew"
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "unknown search term 'is:dew'" in shown(screen.query_one("#browse-status", Static))
+        screen.query_one("#search-box", Input).value = ""
+        await pilot.press("o")  # the table has focus (enter left the box): o sorts by due
+        await wait_for(pilot, lambda: "by due" in shown(screen.query_one("#browse-status", Static)), "sorted")
+        assert isinstance(app.screen, BrowseScreen)
 
 
 async def test_e_edits_the_deck_file_and_reimports_it(tmp_path: Path, monkeypatch) -> None:

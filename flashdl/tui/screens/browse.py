@@ -1,4 +1,7 @@
-"""Browse: search cards by text, ``deck:ID`` and ``tag:NAME``; open one for its details.
+"""Browse: search cards (DESIGN §3 search terms); open one for its details.
+
+The whole collection is browsable: rows come a page at a time, the next page
+loading as the cursor nears the end, so the first rows appear fast.
 
 Typing searches after a short pause, in a worker thread (the service's
 search over a 100,000-card collection must not hold up a keypress); only the
@@ -33,6 +36,8 @@ from flashdl.tui.widgets.footer import KeysFooter
 if TYPE_CHECKING:
     from flashdl.services.views import SearchHit
 
+SEARCH_HINT = "words · deck:ID · tag:NAME · is:due/new/suspended · prop:ease<2"
+SORT_ORDERS = ("deck", "due", "interval", "ease", "lapses", "reviews")  # `o` steps through them
 SEARCH_DELAY = 0.15  # seconds of no typing before searching
 FRONT_WIDTH = 200  # characters kept of a front in the table (the column clips to the screen)
 
@@ -42,6 +47,7 @@ class BrowseScreen(FlashdlScreen):
         Binding("enter", "open_card", "Details", id="open_card", tooltip="Scheduling and history"),
         Binding("slash", "focus_search", "Search", key_display="/", id="search"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend", id="toggle_suspend"),
+        Binding("o", "sort", "Sort", id="sort", tooltip="Sort by deck, due, interval, ease, lapses, reviews"),
         Binding("escape", "escape", "Back", show=False),
         Binding("q", "back", "Back", id="back"),
     ]
@@ -51,14 +57,18 @@ class BrowseScreen(FlashdlScreen):
         self._initial = query
         self._hits: dict[str, SearchHit] = {}
         self._timer: Timer | None = None
+        self._order = SORT_ORDERS[0]
+        self._loaded = 0  # rows asked for so far: the next page starts here
+        self._more = False  # the last page was full, so more rows may follow
 
     def compose(self) -> ComposeResult:
         yield Static("flashdl · browse", classes="title")
-        yield Input(self._initial, placeholder="search words · deck:ID · tag:NAME", id="search-box",
-                    compact=True)
+        yield Input(self._initial, placeholder=SEARCH_HINT, id="search-box", compact=True)
         table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=True, id="hits")
         table.add_column("Card", key="card")
         table.add_column("Due", key="due")
+        table.add_column("Ivl", key="interval")
+        table.add_column("Ease", key="ease")
         table.add_column("Flags", key="flags")
         table.add_column("Front", key="front")
         yield table
@@ -67,7 +77,8 @@ class BrowseScreen(FlashdlScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#search-box", Input).focus()
+        # The table has the keys: the box takes focus only on `/` or a click, so `q` means back.
+        self.query_one("#hits", DataTable).focus()
         self._search(self._initial)
 
     def on_screen_resume(self) -> None:
@@ -86,36 +97,57 @@ class BrowseScreen(FlashdlScreen):
         self.query_one("#hits", DataTable).focus()
 
     @work(thread=True, exclusive=True, group="search")
-    def _search(self, text: str) -> None:
-        query = parse_search(text)
+    def _search(self, text: str, offset: int = 0) -> None:
+        """Search, or with ``offset`` load the next page of the same search onto the table."""
         collection = self.collection
         try:
+            query = parse_search(text)
             collection.open()
-            hits = collection.search(query.text, deck=query.deck)
+            hits = collection.search(
+                query.text, deck=query.deck, states=query.states, props=query.props,
+                limit=SEARCH_LIMIT, offset=offset, order=self._order,
+            )
         except FlashdlError as error:
             self.app.call_from_thread(self._status, str(error))
             return
+        full_page = len(hits) >= SEARCH_LIMIT
         hits = [hit for hit in hits if matches_tags(hit.tags, query.tags)]
         rows = [_row(hit) for hit in hits]  # text work here, off the UI thread
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, hits, rows)
+            self.app.call_from_thread(self._show, hits, rows, offset, full_page)
 
     def _status(self, message: str) -> None:
         self.query_one("#browse-status", Static).update(message)
 
-    def _show(self, hits: list[SearchHit], rows: list[tuple[str, str, str, str]]) -> None:
+    def _show(
+        self, hits: list[SearchHit], rows: list[tuple[str, ...]], offset: int, full_page: bool,
+    ) -> None:
         table = self.query_one("#hits", DataTable)
-        table.clear()
-        self._hits = {hit.card: hit for hit in hits}
+        if offset == 0:
+            table.clear()
+            self._hits = {}
+        self._hits.update((hit.card, hit) for hit in hits)
+        self._loaded = offset + SEARCH_LIMIT
+        self._more = full_page
         table.add_rows(rows)
-        shown = plural(len(hits), "card")
-        more = " (the first matches: narrow the search)" if len(hits) >= SEARCH_LIMIT else ""
-        self._status(f"{shown}{more} · enter: details · /: search · s: suspend · q: back")
-        self._preview(hits[0] if hits else None)
+        shown = plural(table.row_count, "card")
+        more = "+ (more load as you scroll)" if full_page else ""
+        self._status(f"{shown}{more} by {self._order} · enter: details · /: search · o: sort · q: back")
+        if offset == 0:
+            self._preview(hits[0] if hits else None)
+        self._load_more_if_near_end()  # a short page leaves the cursor near the end already
+
+    def _load_more_if_near_end(self) -> None:
+        """Fetch the next page when the cursor comes within a screenful of the last row."""
+        table = self.query_one("#hits", DataTable)
+        if self._more and table.cursor_row >= table.row_count - max(20, table.size.height):
+            self._more = False  # one page at a time
+            self._search(self.query_one("#search-box", Input).value, self._loaded)
 
     @on(DataTable.RowHighlighted, "#hits")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._preview(self._current())
+        self._load_more_if_near_end()
 
     def _preview(self, hit: SearchHit | None) -> None:
         preview = self.query_one("#preview", Static)
@@ -159,6 +191,10 @@ class BrowseScreen(FlashdlScreen):
         self.notify(f"{'Unsuspended' if hit.suspended else 'Suspended'} {hit.card}.")
         self._search(self.query_one("#search-box", Input).value)
 
+    def action_sort(self) -> None:
+        self._order = SORT_ORDERS[(SORT_ORDERS.index(self._order) + 1) % len(SORT_ORDERS)]
+        self._search(self.query_one("#search-box", Input).value)
+
     def action_escape(self) -> None:
         if self.focused is self.query_one("#search-box", Input):
             self.query_one("#hits", DataTable).focus()
@@ -169,8 +205,10 @@ class BrowseScreen(FlashdlScreen):
         self.app.pop_screen()
 
 
-def _row(hit: SearchHit) -> tuple[str, str, str, str]:
-    """A search hit as a table row: card, due, flags, the front on one line."""
+def _row(hit: SearchHit) -> tuple[str, ...]:
+    """A search hit as a table row: card, due, interval, ease, flags, the front on one line."""
     due = "new" if hit.due is None else hit.due.isoformat()
-    flags = card_flags(suspended=hit.suspended, retired=hit.retired)
-    return hit.card, due, flags, plain_text(hit.front, width=FRONT_WIDTH, markup=hit.markup)
+    flags = card_flags(suspended=hit.suspended, retired=hit.retired, buried_until=hit.buried_until)
+    interval = "" if hit.due is None else f"{hit.interval}d"
+    ease = f"{hit.ease / 1000:.2f}"
+    return hit.card, due, interval, ease, flags, plain_text(hit.front, width=FRONT_WIDTH, markup=hit.markup)

@@ -1,0 +1,78 @@
+"""``flashdl add``: the card lands in the deck's YAML file and in the store, history kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_helpers import NOW, deck_text, dump, flashdl_process, run, run_json
+
+from flashdl.deck.files import bundled_decks_dir, load_deck_file
+from flashdl.deck.model import Card
+
+
+@pytest.fixture
+def deck_file(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "quiz.yaml"
+    path.write_text(deck_text("quiz", 3))
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    assert run(capsys, "review", "--card", "quiz/002", "--grade", "4", "--now", NOW)[0] == 0
+    return path
+
+
+def test_add_appends_to_the_file_and_keeps_history(deck_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before_cards = load_deck_file(deck_file).cards
+    before_show = run_json(capsys, "show", "quiz/002", "--now", NOW)
+    proc = flashdl_process("add", "quiz", "--front", "What is $\\sigma(0)$?\nTwo lines: yes",
+                           "--back", "1/2 — \"half\"", "--tag", "sigmoid", "--tag", "act", "--json",
+                           "--now", NOW)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert json.loads(out) == {"card": "quiz/004"}
+    after = load_deck_file(deck_file)
+    assert after.cards[:3] == before_cards  # the other cards, byte for byte in meaning
+    assert after.cards[3] == Card(id="004", front="What is $\\sigma(0)$?\nTwo lines: yes",
+                                  back="1/2 — \"half\"", tags=("sigmoid", "act"))
+    assert deck_file.read_text().startswith(deck_text("quiz", 3))  # appended, nothing rewritten
+    assert run_json(capsys, "show", "quiz/002", "--now", NOW) == before_show  # history kept
+    shown = run_json(capsys, "show", "quiz/004", "--now", NOW)
+    assert shown["front"].startswith("What is") and shown["tags"] == ["sigmoid", "act"]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["nope", "--front", "f", "--back", "b"], "nope"),
+    (["quiz", "--front", " ", "--back", "b"], "non-empty"),
+    (["quiz", "--front", "f", "--back", "b", "--tag", "two words"], "tag"),
+])
+def test_add_refuses_bad_input_and_changes_nothing(
+    deck_file: Path, db: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str,
+) -> None:
+    text, before = deck_file.read_text(), dump(db)
+    code, out, err = run(capsys, "add", *argv, "--now", NOW)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and message in err
+    assert deck_file.read_text() == text and dump(db) == before
+
+
+def test_add_refuses_a_bundled_deck(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "import", "--bundled", "--now", NOW)[0] == 0
+    first = sorted(bundled_decks_dir().glob("*.yaml"))[0]
+    deck_id = load_deck_file(first).id
+    text = first.read_text()
+    code, _out, err = run(capsys, "add", deck_id, "--front", "f", "--back", "b", "--now", NOW)
+    assert code == 2 and "bundled" in err and "data directory" in err
+    assert first.read_text() == text
+
+
+def test_add_to_a_deck_with_word_ids_block_text_and_computed_cards(
+    tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "sample.yaml"
+    path.write_text((Path(__file__).parents[1] / "tui" / "decks" / "tui-sample.yaml").read_text())
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    before = load_deck_file(path).cards
+    assert run_json(capsys, "add", "tui-sample", "--front", "a: b", "--back", "- x", "--now", NOW) == {
+        "card": "tui-sample/card-6"
+    }
+    after = load_deck_file(path).cards
+    assert after[:-1] == before and after[-1] == Card(id="card-6", front="a: b", back="- x")

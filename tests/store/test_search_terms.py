@@ -1,0 +1,158 @@
+"""Search terms (DESIGN §3) against a slow reference filter over every card's details."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from store_helpers import NOW, make_deck
+
+from flashdl.presentation.view_models import SearchSyntaxError, matches_tags, parse_search
+from flashdl.scheduler.sm2 import ReviewKind
+from flashdl.services import browse, card_flags, deck_sync
+from flashdl.services.reviews import record_review
+from flashdl.services.views import CardDetails
+from flashdl.store import Store, open_store
+
+OPS: dict[str, Callable[[float, float], bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "=": operator.eq, "!=": operator.ne,
+}
+TODAY = NOW.date()
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, list[CardDetails]]]:
+    path: Path = tmp_path_factory.mktemp("search") / "flashdl.sqlite3"
+    with open_store(path) as store:
+        deck_sync.sync_decks(store, [(make_deck("alpha", 9), None), (make_deck("beta", 5, prefix="B"), None)],
+                             NOW - timedelta(days=40))
+        # A history with lapses, several eases and intervals, some due today and some later.
+        plan = {
+            "alpha/001": [5, 5, 5], "alpha/002": [4, 2, 4, 1, 3], "alpha/003": [3, 3],
+            "alpha/004": [0, 4, 5, 2, 2, 2], "alpha/005": [5], "beta/001": [4, 4, 1],
+            "beta/002": [2, 5, 5, 5],
+        }
+        for card, grades in plan.items():
+            day = -30
+            for grade in grades:
+                state = browse.card_details(store, card).state
+                if state.due is not None:
+                    day = max(day + 1, (state.due - TODAY).days)
+                if day > 0:
+                    break
+                record_review(store, card, grade, NOW + timedelta(days=day))
+        card_flags.suspend_card(store, "alpha/002")
+        card_flags.suspend_card(store, "beta/003")
+        card_flags.bury_card(store, "alpha/006", NOW)
+        cards = [browse.card_details(store, hit.card) for hit in browse.search_cards(store, "", limit=1000)]
+        yield store, cards
+
+
+def reference(cards: list[CardDetails], text: str) -> list[str]:
+    """The slow reading of DESIGN §3: every term must hold, one card at a time."""
+    chosen = []
+    for card in cards:
+        keep = True
+        for term in text.split():
+            key, _, value = term.partition(":")
+            if key == "deck":
+                keep &= card.deck == value
+            elif key == "tag":
+                keep &= value.lower() in {t.lower() for t in card.tags}
+            elif key == "is" and value == "new":
+                keep &= card.state.due is None
+            elif key == "is" and value == "due":
+                keep &= card.state.due is not None and card.state.due <= TODAY
+            elif key == "is" and value == "suspended":
+                keep &= card.suspended
+            elif key == "prop":
+                name, op, number = next(
+                    (value[:len(n)], o, value[len(n) + len(o):]) for n in ("ease", "interval", "lapses", "reviews")
+                    for o in ("<=", ">=", "!=", "<", ">", "=") if value.startswith(n + o)
+                )
+                lapses = sum(1 for r in card.history if r.kind is ReviewKind.REVIEW and r.grade < 3)
+                have = {"ease": card.state.ease / 1000, "interval": card.state.interval,
+                        "lapses": lapses, "reviews": len(card.history)}[name]
+                keep &= OPS[op](have, float(number))
+            else:
+                blob = f"{card.front}\n{card.back}\n{' '.join(card.tags)}".lower()
+                keep &= term.lower() in blob
+        if keep:
+            chosen.append(card.card)
+    return chosen
+
+
+TERMS = st.one_of(
+    st.sampled_from(["front", "back", "Q1", "B", "t", "zzz", "deck:alpha", "deck:beta", "tag:t", "tag:x",
+                     "is:due", "is:new", "is:suspended"]),
+    st.builds(
+        lambda name, op, number: f"prop:{name}{op}{number}",
+        st.sampled_from(["ease", "interval", "lapses", "reviews"]),
+        st.sampled_from(list(OPS)),
+        st.sampled_from(["0", "1", "2", "2.5", "1.96", "3", "6", "10"]),
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(terms=st.lists(TERMS, max_size=4))
+def test_search_matches_the_reference_filter(collection: tuple[Store, list[CardDetails]], terms: list[str]) -> None:
+    store, cards = collection
+    decks = [t for t in terms if t.startswith("deck:")]
+    if len(decks) > 1:  # one deck per search: the last one would win, the reference ANDs them
+        terms = [t for t in terms if not t.startswith("deck:")] + decks[-1:]
+    text = " ".join(terms)
+    query = parse_search(text)
+    hits = browse.search_cards(store, query.text, deck=query.deck, states=query.states, props=query.props,
+                               now=NOW, limit=1000)
+    found = [hit.card for hit in hits if matches_tags(hit.tags, query.tags)]
+    assert found == reference(cards, text)
+
+
+def test_the_collection_has_every_kind_of_card(collection: tuple[Store, list[CardDetails]]) -> None:
+    """The property above is only worth something if each filter both keeps and drops cards."""
+    _, cards = collection
+    for term in ("is:due", "is:new", "is:suspended", "prop:lapses>=1", "prop:ease<2.5", "prop:interval>=6"):
+        assert 0 < len(reference(cards, term)) < len(cards), term
+
+
+def test_parser_terms_and_errors() -> None:
+    query = parse_search("relu IS:due is:New prop:ease<2 prop:lapses>=3 tag:cnn is:leech")
+    assert query.words == ("relu",) and query.tags == ("cnn", "leech")
+    assert query.states == ("due", "new") and query.props == (("ease", "<", 2.0), ("lapses", ">=", 3.0))
+    for bad in ("is:dew", "prop:ease", "prop:eas<2", "prop:ease<x", "prop:ease<nan", "prop:ease<=<2"):
+        with pytest.raises(SearchSyntaxError):
+            parse_search(bad)
+
+
+def test_pages_cover_the_collection_in_order(collection: tuple[Store, list[CardDetails]]) -> None:
+    store, cards = collection
+    pages = [browse.search_cards(store, "", limit=3, offset=start) for start in range(0, 15, 3)]
+    assert [hit.card for page in pages for hit in page] == [card.card for card in cards]
+
+
+def test_sort_orders_match_a_sorted_reference(collection: tuple[Store, list[CardDetails]]) -> None:
+    store, cards = collection  # ``cards`` is in deck and file order: every sort's tie-break
+
+    def lapses(card: CardDetails) -> int:
+        return sum(1 for r in card.history if r.kind is ReviewKind.REVIEW and r.grade < 3)
+
+    keys: dict[str, Callable[[CardDetails], tuple[object, ...]]] = {
+        "deck": lambda c: (),
+        "due": lambda c: (c.state.due is None, c.state.due or TODAY),
+        "interval": lambda c: (-c.state.interval,),
+        "ease": lambda c: (c.state.ease,),
+        "lapses": lambda c: (-lapses(c),),
+        "reviews": lambda c: (-len(c.history),),
+    }
+    for order, key in keys.items():
+        expected = [c.card for c in sorted(cards, key=key)]  # sorted() is stable
+        paged = [hit.card for start in range(0, 15, 4)
+                 for hit in browse.search_cards(store, "", limit=4, offset=start, order=order)]
+        assert paged == expected, order
+        assert len({key(c) for c in cards}) > 1 or order == "deck", order  # the order is tested
