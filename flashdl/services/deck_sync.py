@@ -19,12 +19,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from flashdl.deck.files import bundled_decks_dir, deck_paths, load_deck_file
 from flashdl.deck.model import Deck
+from flashdl.deck.yaml_syntax import Progress
 from flashdl.errors import InputError, SourcePosition, UsageError
 from flashdl.services.lookup import require_aware
 from flashdl.services.views import DeckSyncResult, SyncReport
@@ -61,13 +62,20 @@ def sync_decks(store: Store, decks: Sequence[tuple[Deck, str | None]], now: date
     return SyncReport(decks=tuple(results))
 
 
-def load_deck_files(paths: Iterable[Path]) -> list[tuple[Deck, str]]:
-    """Every deck named by ``paths``, parsed and validated (nothing written)."""
+def load_deck_files(
+    paths: Iterable[Path], progress_for: Callable[[Path], Progress | None] | None = None
+) -> list[tuple[Deck, str]]:
+    """Every deck named by ``paths``, parsed and validated (nothing written).
+
+    ``progress_for(path)`` may give a callback that hears how far the reading of that file is
+    (``parse_deck``'s progress), for a progress line on a terminal.
+    """
     files = deck_paths(paths)
     for path in files:
         if not path.exists():
             raise InputError("no such file or folder", SourcePosition(str(path)))
-    return [(load_deck_file(path), str(path.resolve())) for path in files]
+    return [(load_deck_file(path, progress=progress_for(path) if progress_for else None), str(path.resolve()))
+            for path in files]
 
 
 def import_deck_files(store: Store, paths: Iterable[Path], now: datetime) -> SyncReport:
