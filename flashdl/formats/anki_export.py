@@ -3,21 +3,23 @@
 The collection is genanki's: its schema-11 tables and ``col`` row, its note
 type and deck JSON, and its ``guid_for`` (note GUIDs are
 ``guid_for("DECK/CARD")``, so a re-export updates the notes in place).
-Notes and cards are inserted in two ``executemany`` batches instead of
-genanki's per-note objects, which is what makes 100,000 notes take well under
-a second rather than five. Cards go in as new cards (genanki does the same);
-flashdl's scheduling does not travel to Anki.
+The notes are made as plain rows (``collection_plan``) that the store
+inserts in batches (``flashdl.store.anki_collection.build_collection``)
+instead of genanki's per-note objects, which is what makes 100,000 notes take
+well under a second rather than five; ``flashdl.services.exchange.anki_packages``
+joins the two. Cards go in as new cards (genanki does the same); flashdl's
+scheduling does not travel to Anki.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import time
 import zipfile
 from collections.abc import Callable, Sequence
-from typing import BinaryIO
+from dataclasses import dataclass
+from typing import Any, BinaryIO
 
 from genanki.util import guid_for
 
@@ -58,30 +60,9 @@ def anki_deck_id(deck_id: str) -> int:
     return ANKI_DECK_ID_BASE + int.from_bytes(digest[:4], "big")
 
 
-def write_package(decks: Sequence[Deck], out: BinaryIO, *, now_ms: int,
-                  solution_for: SolutionFor = lambda card: None) -> int:
-    """Write ``decks`` as one .apkg to ``out``; returns the number of notes."""
-    return write_notes([(deck, note_sources(deck.cards)) for deck in decks], out, now_ms=now_ms,
-                       solution_for=solution_for)
-
-
 def note_sources(cards: Sequence[Card]) -> list[NoteSource]:
     return [(card.id, card.front, card.back, card.tags,
              card if card.engine is not None or card.errata or card.markup else None) for card in cards]
-
-
-def write_notes(decks: Sequence[tuple[Deck, Sequence[NoteSource]]], out: BinaryIO, *, now_ms: int,
-                solution_for: SolutionFor = lambda card: None) -> int:
-    """Write one .apkg of each deck (its own cards ignored) with the notes given for it.
-
-    What ``write_package`` does, for callers that hold card rows rather than
-    ``Card`` objects (an export reads 100,000 from the store). The
-    collection is built in memory and zipped from there: it never needs a
-    file of its own.
-    """
-    data, count = _collection_bytes(decks, now_ms, solution_for)
-    write_zip(out, [("collection.anki2", data), ("media", b"{}")], now_ms)
-    return count
 
 
 def write_zip(out: BinaryIO, members: Sequence[tuple[str, bytes]], now_ms: int) -> None:
@@ -96,41 +77,52 @@ def write_zip(out: BinaryIO, members: Sequence[tuple[str, bytes]], now_ms: int) 
             archive.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
 
 
-def _collection_bytes(decks: Sequence[tuple[Deck, Sequence[NoteSource]]], now_ms: int,
-                      solution_for: SolutionFor) -> tuple[bytes, int]:
-    import genanki
-    from genanki.apkg_col import APKG_COL
-    from genanki.apkg_schema import APKG_SCHEMA
+@dataclass(frozen=True)
+class DeckPlan:
+    """One deck of an export collection: its Anki id, its entry in ``col.decks`` and the
+    ``(id, guid, tags, flds, sfld)`` of its notes, whose ids start at ``first_note_id``."""
 
-    db = sqlite3.connect(":memory:")
-    try:
-        tables, _, indexes = APKG_SCHEMA.partition("CREATE INDEX")
-        db.executescript(tables)  # indexes after the rows: a bulk load builds them faster
-        db.executescript(APKG_COL)
-        model = genanki.Model(
-            NOTETYPE_ID, NOTETYPE_NAME, fields=[{"name": name} for name in FIELDS],
-            templates=[{"name": "Card 1", "qfmt": QFMT, "afmt": AFMT}], css=CSS)
-        now_s = now_ms // 1000
-        models = {str(NOTETYPE_ID): model.to_json(now_s, anki_deck_id(decks[0][0].id) if decks else 1)}
-        deck_json = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
-        first_id = next_id = now_ms + 1  # note k (over all decks) gets id now_ms + 1 + k, due k
-        # (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data); constants inline
-        insert_notes = f"INSERT INTO notes VALUES (?, ?, {NOTETYPE_ID}, {now_s}, -1, ?, ?, ?, 0, 0, '')"
-        for deck, sources in decks:
-            did = anki_deck_id(deck.id)
-            deck_json[str(did)] = genanki.Deck(did, deck.name, _deck_description(deck)).to_json()
-            db.executemany(insert_notes, _note_rows(next_id, deck, sources, solution_for))
-            # a new card (type 0, queue 0) of ord 0 per note, due in order: (id, nid, did, ..., due, ...)
-            db.execute(f"INSERT INTO cards SELECT id, id, {did}, 0, {now_s}, -1, 0, 0, id - {first_id}, "
-                       "0, 0, 0, 0, 0, 0, 0, 0, '' FROM notes WHERE id >= ?", (next_id,))
-            next_id += len(sources)
-        db.execute("UPDATE col SET models = ?, decks = ?, mod = ?",
-                   (json.dumps(models), json.dumps(deck_json), now_ms))
-        db.executescript("CREATE INDEX" + indexes)
-        db.commit()
-        return db.serialize(), next_id - first_id
-    finally:
-        db.close()
+    anki_id: int
+    deck_json: dict[str, Any]
+    first_note_id: int
+    notes: list[tuple[object, ...]]
+
+
+@dataclass(frozen=True)
+class CollectionPlan:
+    """Everything an export collection holds, as plain values: the store writes it out.
+
+    Note ``k`` over all decks gets id ``first_note_id + k`` (``now_ms + 1 + k``), and one
+    new card of ord 0 with the same id, due ``k``. Cards go in as new cards (genanki does
+    the same); flashdl's scheduling does not travel to Anki."""
+
+    now_ms: int
+    notetype_id: int
+    models_json: str
+    decks: list[DeckPlan]
+    first_note_id: int
+    note_count: int
+
+
+def collection_plan(decks: Sequence[tuple[Deck, Sequence[NoteSource]]], now_ms: int,
+                    solution_for: SolutionFor) -> CollectionPlan:
+    """The notes, note type and decks of an export collection (genanki's JSON for both)."""
+    import genanki
+
+    model = genanki.Model(
+        NOTETYPE_ID, NOTETYPE_NAME, fields=[{"name": name} for name in FIELDS],
+        templates=[{"name": "Card 1", "qfmt": QFMT, "afmt": AFMT}], css=CSS)
+    now_s = now_ms // 1000
+    models = {str(NOTETYPE_ID): model.to_json(now_s, anki_deck_id(decks[0][0].id) if decks else 1)}
+    first_id = next_id = now_ms + 1
+    planned = []
+    for deck, sources in decks:
+        did = anki_deck_id(deck.id)
+        planned.append(DeckPlan(did, genanki.Deck(did, deck.name, _deck_description(deck)).to_json(),
+                                next_id, _note_rows(next_id, deck, sources, solution_for)))
+        next_id += len(sources)
+    return CollectionPlan(now_ms, NOTETYPE_ID, json.dumps(models), planned, first_id,
+                          next_id - first_id)
 
 
 def _deck_description(deck: Deck) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from flashdl import bounded_json
 from flashdl.errors import InputError, SourcePosition
@@ -22,7 +22,6 @@ from flashdl.formats.anki_collection import (
     AnkiCollection,
     proto_fields,
     proto_items,
-    read_collection,
 )
 from flashdl.formats.safe_zip import (
     CHUNK,
@@ -47,8 +46,16 @@ class AnkiPackage:
     media: tuple[str, ...]  # media file names the package carries
 
 
-def read_package(source: Path | BinaryIO, name: str, *, with_reviews: bool = False,
-                 limits: ZipLimits = DEFAULT_LIMITS) -> AnkiPackage:
+class CollectionReader(Protocol):
+    """The store's reader of a collection file (``flashdl.store.anki_collection.read_collection``),
+    passed in because the core does not open databases."""
+
+    def __call__(self, path: Path, package: str, member: str, *,
+                 with_reviews: bool) -> AnkiCollection: ...
+
+
+def read_package(source: Path | BinaryIO, name: str, *, read_collection: CollectionReader,
+                 with_reviews: bool = False, limits: ZipLimits = DEFAULT_LIMITS) -> AnkiPackage:
     """Read the notes (and, if asked, the review log) of an Anki package."""
     archive = SafeZip(source if not isinstance(source, Path) else str(source), name, limits)
     with archive, tempfile.TemporaryDirectory(prefix="flashdl-apkg-") as folder:

@@ -98,7 +98,7 @@ def test_yaml_export_writes_the_markup_back(store: Store, tmp_path: Path) -> Non
 
 def test_apkg_export_escapes_plain_text_and_keeps_its_lines(store: Store, tmp_path: Path) -> None:
     from flashdl.formats.anki_import import decks_from_collection
-    from flashdl.formats.anki_package import read_package
+    from flashdl.services.exchange.anki_packages import read_package
 
     deck = _plain_deck()
     deck_sync.sync_decks(store, [(deck, "src.yaml")], NOW)

@@ -107,9 +107,8 @@ def test_cards_of_interleaved_decks_go_to_their_own_decks() -> None:
     from dataclasses import replace
 
     from flashdl.deck.model import Card, Deck
-    from flashdl.formats.anki_export import write_package
     from flashdl.formats.anki_import import decks_from_collection
-    from flashdl.formats.anki_package import read_package
+    from flashdl.services.exchange.anki_packages import read_package, write_package
 
     a = Deck(id="a", name="A", cards=tuple(Card(id=f"a{i}", front=f"a{i}", back="x") for i in range(4)),
              tags=("dt",))

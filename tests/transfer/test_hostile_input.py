@@ -113,7 +113,7 @@ def test_not_a_zip_and_not_a_package(populated: Path, tmp_path: Path,
 def test_duplicate_ids_in_a_package(populated: Path, tmp_path: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     from flashdl.deck.model import Card, Deck
-    from flashdl.formats.anki_export import write_package
+    from flashdl.services.exchange.anki_packages import write_package
 
     deck = Deck(id="dup", name="Dup", cards=(Card(id="1", front="a", back="b"),
                                              Card(id="1", front="c", back="d")))
@@ -215,7 +215,7 @@ def test_a_collection_too_slow_to_read_is_stopped(populated: Path, tmp_path: Pat
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     from flashdl.deck.model import Card, Deck
     from flashdl.formats import anki_collection
-    from flashdl.formats.anki_export import write_package
+    from flashdl.services.exchange.anki_packages import write_package
 
     buffer = io.BytesIO()
     write_package([Deck(id="d", name="D", cards=(Card(id="1", front="a", back="b"),))], buffer,
@@ -273,7 +273,7 @@ def _hostile_package(tmp_path: Path, *statements: str, media: bytes | None = Non
     import sqlite3
 
     from flashdl.deck.model import Card, Deck
-    from flashdl.formats.anki_export import write_package
+    from flashdl.services.exchange.anki_packages import write_package
 
     buffer = io.BytesIO()
     deck = Deck(id="h", name="H", cards=(Card(id="1", front="a", back="b"),
@@ -619,7 +619,7 @@ def test_apkg_export_refuses_anki_field_separator_in_a_stored_card() -> None:
     with its fields shifted (the card retired), so the export says which card to fix."""
     from flashdl.deck.model import Card, Deck
     from flashdl.errors import InputError
-    from flashdl.formats.anki_export import write_package
+    from flashdl.services.exchange.anki_packages import write_package
 
     deck = Deck(id="old", name="Old", cards=(Card(id="1", front="q", back="a\x1fb"),))
     with pytest.raises(InputError, match="card old/1 holds U\\+001F"):

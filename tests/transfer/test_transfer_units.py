@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashdl.formats.anki_import import decks_from_collection, guid_slug
-from flashdl.formats.anki_package import read_package
 from flashdl.formats.anki_text import parse_text_notes, write_text_notes
 from flashdl.formats.html_markdown import html_to_markdown, markdown_to_html
 from flashdl.formats.revlog_csv import GRADE_FOR_RATING, read_history
 from flashdl.scheduler import sm2
+from flashdl.services.exchange.anki_packages import read_package
 from flashdl.services.exchange.history import Incoming, day_function, iso_days, replay
 
 START = date(2024, 1, 1).toordinal()
@@ -138,7 +138,7 @@ def test_a_field_edited_in_anki_wins_over_the_stored_markdown() -> None:
     from dataclasses import replace
 
     from flashdl.deck.model import Card, Deck
-    from flashdl.formats.anki_export import write_package
+    from flashdl.services.exchange.anki_packages import write_package
 
     deck = Deck(id="d", name="D", cards=(Card(id="1", front="Is $x_1$ **big**?\n", back="yes"),
                                          Card(id="2", front="plain", back="`code`")))

@@ -136,7 +136,7 @@ def load_apkg(paths: Sequence[Path], deck_id: str | None, *, with_history: bool,
 def _load_package(prepared: PreparedImport, path: Path, deck_id: str | None, *,
                   with_history: bool, now: datetime | None) -> None:
     from flashdl.formats.anki_import import decks_from_collection, review_history
-    from flashdl.formats.anki_package import read_package
+    from flashdl.services.exchange.anki_packages import read_package
 
     require_regular_file(path)  # a FIFO or device could block the zip reader, or never end
     package = read_package(path, str(path), with_reviews=with_history)
