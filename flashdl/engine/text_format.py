@@ -71,7 +71,7 @@ def format_inline(value: Any) -> str:
         value = value.tolist()
     if type(value) is list and _only_ints(value):
         # Nested lists of plain ints print as `str` prints them, at C speed: this buys conv2d_backward
-        # about 4% (bench_engine.py, CPU time, best chunk: 5,440 → 5,650 variants/s, 2026-12-04).
+        # 2–5 % (best of 8×500 variants back to back: 4,939 → 5,193 and 5,128 → 5,254, 2026-12-04).
         return str(value)
     return _format_nested(value)
 
@@ -105,8 +105,9 @@ def layout_matrix(matrix: Any, indent: str = "    ") -> str:
         if set(map(type, flat)) == {int}:
             if set(map(len, rows)) == {len(rows[0])}:
                 # One cached format string for the whole grid, filled by one call: a third off
-                # each int matrix, and conv2d_backward lays out five a variant (5,390 → 5,700
-                # variants/s with the `format_inline` path, best of 8×500, 2026-12-04).
+                # each int matrix (5.1 → 3.6 µs for 4×4), and conv2d_backward lays out five a variant
+                # (with the paths above and in `array_parse`: 5,359 → 5,702, 5,394 → 5,696 variants/s,
+                # best of 8×500 back to back, 2026-12-04).
                 width = max(len(str(min(flat))), len(str(max(flat))))   # the longest text is at an extreme
                 return _int_grid(indent, width, len(rows[0]), len(rows)).format(*flat)
             low = min([min(row) for row in rows])
