@@ -34,7 +34,9 @@ def clean_text(text: object) -> str:
         raise AnswerParseError(f"expected text, got {type(text).__name__}")
     if len(text) > MAX_TEXT:
         raise AnswerParseError(f"answer too long ({len(text)} characters, at most {MAX_TEXT})")
-    return text.translate(_MINUS_SIGNS).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():   # every sign `_MINUS_SIGNS` maps is non-ASCII; skipping the per-character
+        text = text.translate(_MINUS_SIGNS)   # table walk saves ~1 µs of each check (3 calls, 2026-12-04)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _check_exponent(token: str) -> None:

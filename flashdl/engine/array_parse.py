@@ -6,6 +6,7 @@ C-channel tensors with channels separated by a blank line, `;;` or one more brac
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -162,9 +163,25 @@ def _group(channels: list[list[list[Nested]]]) -> list[Nested]:
 
 def _check_size(value: Nested) -> None:
     """Rectangular (else the ragged row is named) and not absurdly large."""
-    count = math.prod(nested_shape(value))
+    shape = _regular_shape(value)
+    count = math.prod(nested_shape(value) if shape is None else shape)
     if count > MAX_ENTRIES:
         raise AnswerParseError(f"too many entries ({count}, at most {MAX_ENTRIES})")
+
+
+def _regular_shape(value: Nested) -> tuple[int, ...] | None:
+    """The shape one nesting level at a time (a loop per row, not a call per list), or None if
+    irregular, for `nested_shape` to diagnose; buys conv2d_backward 0–2 % (best of 8×500 variants
+    back to back: 5,224 → 5,334 and 5,179 → 5,183, 2026-12-04)."""
+    shape: list[int] = []
+    level: list[Nested] = [value]
+    while type(level[0]) is list:
+        side = len(level[0])
+        if not side or not all(type(row) is list and len(row) == side for row in level):
+            return None
+        shape.append(side)
+        level = list(itertools.chain.from_iterable(level))   # type: ignore[arg-type]
+    return None if list in map(type, level) else tuple(shape)
 
 
 def nested_shape(value: Nested) -> tuple[int, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from fractions import Fraction
@@ -68,7 +69,23 @@ def format_inline(value: Any) -> str:
     """One line, in a form `check` parses back: `[[1, 2], [3, 4]]`, `2 × 2`, `0.75`."""
     if isinstance(value, np.ndarray):
         value = value.tolist()
+    if type(value) is list and _only_ints(value):
+        # Nested lists of plain ints print as `str` prints them, at C speed: this buys conv2d_backward
+        # 2–5 % (best of 8×500 variants back to back: 4,939 → 5,193 and 5,128 → 5,254, 2026-12-04).
+        return str(value)
     return _format_nested(value)
+
+
+def _only_ints(value: list[Any]) -> bool:
+    """Whether `value` nests lists only, down to leaves that are all plain ints (no bools, floats)."""
+    level = value
+    while True:
+        kinds = set(map(type, level))
+        if kinds == {int}:
+            return True
+        if kinds != {list}:
+            return False
+        level = list(itertools.chain.from_iterable(level))
 
 
 def _format_nested(value: Any) -> str:
@@ -83,15 +100,30 @@ def _format_nested(value: Any) -> str:
 def layout_matrix(matrix: Any, indent: str = "    ") -> str:
     """Rows on lines, columns right-aligned, so a matrix reads as one at a glance."""
     rows = matrix.tolist() if isinstance(matrix, np.ndarray) else matrix
-    if rows and rows[0] and set(map(type, itertools.chain.from_iterable(rows))) == {int}:
-        low = min([min(row) for row in rows])
-        high = max([max(row) for row in rows])
-        width = max(len(str(low)), len(str(high)))   # the longest text is at an extreme
-        row_format = indent + "  ".join([f"{{:>{width}}}"] * len(rows[0]))
-        return "\n".join([row_format.format(*row) for row in rows])
+    if rows and rows[0]:
+        flat = list(itertools.chain.from_iterable(rows))
+        if set(map(type, flat)) == {int}:
+            if set(map(len, rows)) == {len(rows[0])}:
+                # One cached format string for the whole grid, filled by one call: a third off
+                # each int matrix (5.1 → 3.6 µs for 4×4), and conv2d_backward lays out five a variant
+                # (with the paths above and in `array_parse`: 5,359 → 5,702, 5,394 → 5,696 variants/s,
+                # best of 8×500 back to back, 2026-12-04).
+                width = max(len(str(min(flat))), len(str(max(flat))))   # the longest text is at an extreme
+                return _int_grid(indent, width, len(rows[0]), len(rows)).format(*flat)
+            low = min([min(row) for row in rows])
+            high = max([max(row) for row in rows])
+            width = max(len(str(low)), len(str(high)))
+            row_format = indent + "  ".join([f"{{:>{width}}}"] * len(rows[0]))
+            return "\n".join([row_format.format(*row) for row in rows])
     cells = [[format_number(item) for item in row] for row in rows]
     width = max([len(cell) for row in cells for cell in row], default=1)
     return "\n".join([indent + "  ".join([cell.rjust(width) for cell in row]) for row in cells])
+
+
+@functools.lru_cache(maxsize=256)
+def _int_grid(indent: str, width: int, columns: int, rows: int) -> str:
+    """`str.format` text of a rows×columns grid of ints right-aligned to `width`."""
+    return "\n".join([indent + "  ".join([f"{{:>{width}}}"] * columns)] * rows)
 
 
 def layout_array(array: Any, indent: str = "    ") -> str:
