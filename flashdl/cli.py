@@ -189,10 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
     deck_sub = deck.add_subparsers(title="deck commands", metavar="ACTION")
     options = deck_sub.add_parser(
         "options", parents=[common], help="show or change a deck's options",
-        description="show a deck's options, or change those given (the others keep their values)",
+        description="show a deck's options, or change those given (the others keep their values); "
+                    "--default: the collection's defaults, which decks without their own value follow",
     )
     options.set_defaults(handler="flashdl.commands.deck_options:options")
-    options.add_argument("deck", metavar="DECK")
+    options.add_argument("deck", metavar="DECK", nargs="?")
+    options.add_argument("--default", action="store_true",
+                         help="the collection's default options instead of one deck's")
     options.add_argument("--new-per-day", type=_whole, metavar="N", help="new cards a day")
     options.add_argument("--reviews-per-day", type=_whole, metavar="N", help="reviews a day")
     options.add_argument("--new-order", choices=("file", "random"), help="order of new cards")

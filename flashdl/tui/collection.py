@@ -23,6 +23,7 @@ from flashdl.clock import Clock
 
 if TYPE_CHECKING:
     from flashdl.scheduler.deck_options import DeckOptions
+    from flashdl.scheduler.fsrs_tuning import TuningResult
     from flashdl.services.practice import PracticeOptions, PracticeRun
     from flashdl.services.study import StudySession
     from flashdl.services.views import CardDetails, DeckSummary, SearchHit, SyncReport
@@ -150,15 +151,22 @@ class Collection:
 
         (card_flags.suspend_card if suspended else card_flags.unsuspend_card)(self.store, card)
 
-    def deck_options(self, deck: str) -> DeckOptions:
+    def deck_options(self, deck: str | None) -> DeckOptions:
         from flashdl.services.deck_options import get_options
 
         return get_options(self.store, deck)
 
-    def set_deck_options(self, deck: str, **changes: object) -> DeckOptions:
+    def set_deck_options(self, deck: str | None, **changes: object) -> DeckOptions:
         from flashdl.services.deck_options import set_options
 
         return set_options(self.store, deck, **changes)
+
+    def optimize_fsrs(self, deck: str | None) -> TuningResult:
+        """Tune FSRS on the deck's (None: every deck's) reviews and store the weights in its
+        options (``NotEnoughReviewsError`` when too few); slow: call it from a worker."""
+        from flashdl.services.fsrs_evidence import optimize
+
+        return optimize(self.store, deck)
 
     def reload_deck_file(self, path: str) -> SyncReport:
         """Re-read a deck file after it was edited (history kept, DESIGN §2)."""

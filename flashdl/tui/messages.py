@@ -76,9 +76,9 @@ class StatsRequested(Message):
 
 
 class OptionsRequested(Message):
-    """The options of ``deck``."""
+    """The options of ``deck`` (None: the collection's defaults)."""
 
-    def __init__(self, deck: str) -> None:
+    def __init__(self, deck: str | None) -> None:
         super().__init__()
         self.deck = deck
 

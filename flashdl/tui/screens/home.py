@@ -50,6 +50,8 @@ class HomeScreen(FlashdlScreen):
         Binding("t", "stats", "Stats", id="stats", tooltip="Progress statistics"),
         Binding("o", "options", "Options", show=False, id="options",
                 tooltip="The selected deck's options: limits, order, leeches, scheduler"),
+        Binding("O", "default_options", "Default options", show=False, id="default_options",
+                tooltip="The collection's default options, for decks without their own"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh", tooltip="Reload the counts"),
         Binding("j", "cursor_down", "Next deck", show=False),
         Binding("k", "cursor_up", "Previous deck", show=False),
@@ -169,6 +171,9 @@ class HomeScreen(FlashdlScreen):
         deck = self.selected_deck()
         if deck is not None:
             self.post_message(OptionsRequested(deck))
+
+    def action_default_options(self) -> None:
+        self.post_message(OptionsRequested(None))
 
     def action_refresh(self) -> None:
         self.load()
