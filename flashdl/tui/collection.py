@@ -144,7 +144,7 @@ class Collection:
     def card_details(self, card: int | str) -> CardDetails:
         from flashdl.services.browse import card_details
 
-        return card_details(self.store, card)
+        return card_details(self.store, card, self.now())
 
     def set_suspended(self, card: int | str, suspended: bool) -> None:
         from flashdl.services import card_flags
