@@ -135,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=EXPORT_FORMATS, required=True)
     exp.add_argument("--out", metavar="PATH", required=True)
     exp.add_argument("--with-history", action="store_true",
-                     help="yaml: also write scheduling state and review history to a side file")
+                     help="yaml: also write scheduling state and review history to a side file; "
+                          "apkg: also the cards' scheduling, review log and FSRS state")
 
     stats = command("stats", "flashdl.commands.stats:stats", "progress statistics")
     stats.add_argument("deck", nargs="?", metavar="DECK")

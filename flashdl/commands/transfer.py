@@ -260,7 +260,8 @@ def _export_apkg(args: argparse.Namespace, ctx: Context) -> int:
     from flashdl.services.exchange.exports import export_apkg
 
     with ctx.open_store() as store:
-        return _exported(ctx, export_apkg(store, args.deck, Path(args.out), ctx.now()))
+        return _exported(ctx, export_apkg(store, args.deck, Path(args.out), ctx.now(),
+                                          with_history=args.with_history))
 
 
 def _export_text(args: argparse.Namespace, ctx: Context) -> int:
@@ -302,7 +303,7 @@ def export(args: argparse.Namespace, ctx: Context) -> int:
     exporter = EXPORTERS.get(args.format)
     if exporter is None:
         raise UsageError(f"exporting --format {args.format} is not supported yet")
-    if getattr(args, "with_history", False) and args.format not in ("yaml", "revlog"):
+    if getattr(args, "with_history", False) and args.format not in ("yaml", "revlog", "apkg"):
         warn(ctx, f"--with-history has no effect on --format {args.format} "
-                  "(history goes out with --format yaml --with-history, or --format revlog)")
+                  "(history goes out with --format yaml or apkg --with-history, or --format revlog)")
     return exporter(args, ctx)
