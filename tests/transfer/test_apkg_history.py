@@ -188,6 +188,13 @@ def test_real_anki_sees_the_memory_states_and_the_deck_config(
             assert card.memory_state.difficulty == pytest.approx(reference[name].difficulty, abs=1e-3)
             assert card.desired_retention == pytest.approx(0.85)
         assert seen["004"].memory_state is None and seen["004"].type == 0  # never reviewed: new
+        # Anki's importer counts due days from its own collection's day: each card's due day
+        # relative to today (Anki's clock is the real one) is kept; one common offset is
+        # allowed, for a machine whose local day is not UTC's
+        real_today = (datetime.now(UTC) - timedelta(hours=4)).date()
+        offsets = {seen[n].due - col.sched.today - (reference[n].due.date() - real_today).days
+                   for n in ("001", "002", "003")}
+        assert len(offsets) == 1 and offsets <= {-1, 0, 1}
         config = col.decks.config_dict_for_deck_id(seen["001"].did)
         assert config["desiredRetention"] == pytest.approx(0.85) and config["fsrsParams6"] == []
         assert col.db.scalar("SELECT count() FROM revlog") == len(REVIEWS)
