@@ -54,6 +54,7 @@ class OptionsScreen(FlashdlScreen):
                                   height: auto; }
     OptionsScreen #options-box { padding: 1 2; }
     OptionsScreen #options-save { margin: 1 0 0 0; }
+    OptionsScreen #options-fsrs { margin: 1 0 0 0; }
     """
 
     def __init__(self, deck: str | None) -> None:
