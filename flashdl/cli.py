@@ -290,7 +290,8 @@ def resolve_handler(spec: str) -> Callable[[argparse.Namespace, Context], int]:
 
 def deck_help(args: argparse.Namespace, ctx: Context) -> int:
     """``flashdl deck`` alone: name the actions."""
-    print("flashdl deck options DECK [...]: show or change a deck's options", file=sys.stderr)
+    print("flashdl deck options DECK|--default [...]: show or change a deck's (or the default) options",
+          file=sys.stderr)
     return EXIT_USAGE
 
 
