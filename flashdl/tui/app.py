@@ -41,6 +41,7 @@ from flashdl.errors import FlashdlError
 from flashdl.tui.collection import Collection
 from flashdl.tui.messages import (
     BrowseRequested,
+    CustomStudyRequested,
     CardRequested,
     Failed,
     HomeRequested,
@@ -146,6 +147,13 @@ class FlashdlApp(App[None]):
 
         if not isinstance(self.screen, OptionsScreen):
             self.push_screen(OptionsScreen(message.deck))
+
+    @on(CustomStudyRequested)
+    def _custom_study_requested(self, message: CustomStudyRequested) -> None:
+        from flashdl.tui.screens.custom_study import CustomStudyScreen
+
+        if not isinstance(self.screen, CustomStudyScreen):
+            self.push_screen(CustomStudyScreen(message.deck))
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:

@@ -85,6 +85,14 @@ class OptionsRequested(Message):
         self.deck = deck
 
 
+class CustomStudyRequested(Message):
+    """The custom study form for ``deck`` (None: every deck)."""
+
+    def __init__(self, deck: str | None) -> None:
+        super().__init__()
+        self.deck = deck
+
+
 class Failed(Message):
     """A user error found after start (bad database, unknown deck): the app exits with code 2."""
 

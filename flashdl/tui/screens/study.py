@@ -150,6 +150,9 @@ class StudyScreen(FlashdlScreen):
 
     def _ready(self, session: StudySession) -> None:
         self.session = session
+        left = session.counts()
+        if self.custom is not None and not left.new + left.learning + left.review:
+            self.notify(f"No cards for custom study: {self.custom.describe()}")
         self._show_next()
         self._preload()
 
