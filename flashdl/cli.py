@@ -21,6 +21,7 @@ from flashdl import __version__
 
 if TYPE_CHECKING:
     from flashdl.commands.context import Context
+    from flashdl.services.custom_study import CustomStudy
     from flashdl.services.practice import PracticeOptions
 
 EXIT_OK = 0
@@ -77,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument("deck", nargs="?", metavar="DECK", help="deck id (default: all decks)")
     study.add_argument("--plain", action="store_true",
                        help="line mode: print each card, read answers from stdin (screen readers, pipes)")
+    study.add_argument("--search", metavar="QUERY",
+                       help="custom study: the cards this search finds (as browse; at most 100)")
+    study.add_argument("--ahead", metavar="DAYS", help="custom study: review cards due within DAYS days")
+    study.add_argument("--new", metavar="N", help="custom study: N new cards beyond today's limit")
+    study.add_argument("--cram", action="store_true",
+                       help="with --search: grade the cards without rescheduling them")
 
     practice = command("practice", "flashdl.cli:practice",
                        "practise fresh variants of computed cards, outside the schedule")
@@ -308,12 +315,18 @@ def home(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def study(args: argparse.Namespace, ctx: Context) -> int:
-    """``flashdl study [DECK]``: the terminal UI, or line mode (``flashdl.commands``) with ``--plain``."""
+    """``flashdl study [DECK]``: the terminal UI, or line mode (``flashdl.commands``) with ``--plain``.
+
+    ``--search/--ahead/--new/--cram`` make it custom study (docs/custom-study.md), checked here
+    before anything opens."""
+    from flashdl.presentation.custom_study import custom_study
+
+    args.custom = custom_study(search=args.search, ahead=args.ahead, new=args.new, cram=args.cram)
     if args.plain:
         from flashdl.commands.plain_study import study as study_in_lines
 
         return study_in_lines(args, ctx)
-    return _run_tui(ctx, study=args.deck, study_all=args.deck is None)
+    return _run_tui(ctx, study=args.deck, study_all=args.deck is None, custom=args.custom)
 
 
 def practice(args: argparse.Namespace, ctx: Context) -> int:
@@ -330,7 +343,7 @@ def practice(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _run_tui(ctx: Context, *, study: str | None = None, study_all: bool = False,
-             practice: PracticeOptions | None = None) -> int:
+             practice: PracticeOptions | None = None, custom: CustomStudy | None = None) -> int:
     # The only import of flashdl.tui outside it; lazy, so other commands never load Textual.
     from flashdl.tui.launch import run_tui
 
@@ -338,7 +351,8 @@ def _run_tui(ctx: Context, *, study: str | None = None, study_all: bool = False,
         from flashdl.errors import UsageError
 
         raise UsageError(f"{ctx.db_path}: folder {ctx.db_path.parent} does not exist (create it first)")
-    return run_tui(ctx.db_path, ctx.clock, study=study, study_all=study_all, practice=practice)
+    return run_tui(ctx.db_path, ctx.clock, study=study, study_all=study_all, practice=practice,
+                   custom=custom)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

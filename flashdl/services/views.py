@@ -82,6 +82,7 @@ class ReviewResult:
     state: CardState  # after the review
     revision: int
     fsrs_due: date | None = None  # the due day FSRS gave, when the card's deck uses FSRS
+    rescheduled: bool = True  # False: a cram grade, which changed no schedule (custom study)
 
     @property
     def due(self) -> date | None:

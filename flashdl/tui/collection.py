@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from flashdl.scheduler.deck_options import DeckOptions
     from flashdl.scheduler.fsrs_tuning import TuningResult
     from flashdl.services.practice import PracticeOptions, PracticeRun
+    from flashdl.services.custom_study import CustomStudy
     from flashdl.services.study import StudySession
     from flashdl.services.views import CardDetails, DeckSummary, SearchHit, SyncReport
     from flashdl.store import Store
@@ -108,10 +109,10 @@ class Collection:
 
         return list_decks(self.store, self.now())
 
-    def start_session(self, deck: str | None) -> StudySession:
+    def start_session(self, deck: str | None, custom: CustomStudy | None = None) -> StudySession:
         from flashdl.services.study import StudySession
 
-        return StudySession(self.store, self.now(), deck)
+        return StudySession(self.store, self.now(), deck, custom)
 
     def start_practice(self, options: PracticeOptions) -> PracticeRun:
         from flashdl.services.practice import PracticeRun

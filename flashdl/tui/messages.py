@@ -17,6 +17,7 @@ from flashdl.errors import FlashdlError
 
 if TYPE_CHECKING:
     from flashdl.presentation.view_models import SessionTally
+    from flashdl.services.custom_study import CustomStudy
     from flashdl.services.practice import PracticeOptions
     from flashdl.services.views import QueueCounts
 
@@ -26,11 +27,12 @@ class HomeRequested(Message):
 
 
 class StudyRequested(Message):
-    """A study session of ``deck`` (None: every deck)."""
+    """A study session of ``deck`` (None: every deck); ``custom``: a custom study session."""
 
-    def __init__(self, deck: str | None) -> None:
+    def __init__(self, deck: str | None, custom: CustomStudy | None = None) -> None:
         super().__init__()
         self.deck = deck
+        self.custom = custom
 
 
 class PracticeRequested(Message):
@@ -77,6 +79,14 @@ class StatsRequested(Message):
 
 class OptionsRequested(Message):
     """The options of ``deck`` (None: the collection's defaults)."""
+
+    def __init__(self, deck: str | None) -> None:
+        super().__init__()
+        self.deck = deck
+
+
+class CustomStudyRequested(Message):
+    """The custom study form for ``deck`` (None: every deck)."""
 
     def __init__(self, deck: str | None) -> None:
         super().__init__()

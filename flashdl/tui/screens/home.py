@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static
 from flashdl.errors import FlashdlError
 from flashdl.tui.messages import (
     BrowseRequested,
+    CustomStudyRequested,
     Failed,
     OptionsRequested,
     PracticeRequested,
@@ -48,6 +49,8 @@ class HomeScreen(FlashdlScreen):
                 tooltip="Fresh variants of the selected deck's computed cards, weakest family first "
                 "(outside the schedule)"),
         Binding("t", "stats", "Stats", id="stats", tooltip="Progress statistics"),
+        Binding("c", "custom_study", "Custom study", show=False, id="custom_study",
+                tooltip="Review ahead, extra new cards, or the cards a search finds (+ cram)"),
         Binding("o", "options", "Options", show=False, id="options",
                 tooltip="The selected deck's options: limits, order, leeches, scheduler"),
         Binding("O", "default_options", "Default options", show=False, id="default_options",
@@ -136,7 +139,8 @@ class HomeScreen(FlashdlScreen):
         return None if row_key.value is None else str(row_key.value)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("study_selected", "study_all", "browse", "practice", "options") and not self._lines:
+        if action in ("study_selected", "study_all", "browse", "practice", "options",
+                      "custom_study") and not self._lines:
             return None  # shown dimmed until the decks are loaded
         return True
 
@@ -160,6 +164,10 @@ class HomeScreen(FlashdlScreen):
         deck = self.selected_deck()
         if deck is not None:
             self.post_message(PracticeRequested(PracticeOptions(deck=deck)))
+
+    def action_custom_study(self) -> None:
+        if self._lines:
+            self.post_message(CustomStudyRequested(self.selected_deck()))
 
     def action_browse(self) -> None:
         self.post_message(BrowseRequested())

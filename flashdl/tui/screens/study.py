@@ -46,6 +46,7 @@ from flashdl.tui.widgets.session_progress import SessionProgress
 from flashdl.tui.widgets.study_card import StudyCardView
 
 if TYPE_CHECKING:
+    from flashdl.services.custom_study import CustomStudy
     from flashdl.services.study import StudySession
     from flashdl.services.views import ComputedAnswer, StudyCard
 
@@ -102,9 +103,10 @@ class StudyScreen(FlashdlScreen):
         Binding("q", "leave", "End", id="leave", tooltip="End the session (every grade is saved)"),
     ]
 
-    def __init__(self, deck: str | None) -> None:
+    def __init__(self, deck: str | None, custom: CustomStudy | None = None) -> None:
         super().__init__()
         self.deck = deck
+        self.custom = custom
         self.session: StudySession | None = None  # set once loaded (step LOADING until then)
         self.card: StudyCard | None = None
         self.exercise: ComputedExercise | None = None
@@ -116,6 +118,8 @@ class StudyScreen(FlashdlScreen):
 
     def compose(self) -> ComposeResult:
         title = f"flashdl · studying {self.deck}" if self.deck else "flashdl · studying all decks"
+        if self.custom is not None:
+            title += f" · {self.custom.describe()}"
         yield Static(title, classes="title", id="study-title")
         yield SessionProgress(id="progress")
         yield StudyCardView(id="card")
@@ -134,7 +138,7 @@ class StudyScreen(FlashdlScreen):
         collection = self.collection
         try:
             collection.open()
-            session = collection.start_session(self.deck)
+            session = collection.start_session(self.deck, self.custom)
             first = session.next_card()
         except FlashdlError as error:
             self.post_message(Failed(error))
@@ -146,6 +150,9 @@ class StudyScreen(FlashdlScreen):
 
     def _ready(self, session: StudySession) -> None:
         self.session = session
+        left = session.counts()
+        if self.custom is not None and not left.new + left.learning + left.review:
+            self.notify(f"No cards for custom study: {self.custom.describe()}")
         self._show_next()
         self._preload()
 
