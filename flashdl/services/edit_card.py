@@ -11,6 +11,8 @@
     file cannot hold, and a file whose deck id no longer matches.
 ``card_for_edit(store, card) -> EditableCard``
     What an editor starts from: the card's deck, id, text, tags and markup.
+``deck_markup(store, deck) -> str``
+    How a new card of ``deck`` is shown (for a live preview).
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from datetime import datetime
 from pathlib import Path
 
 from flashdl.deck.files import bundled_decks_dir, read_text_file
+from flashdl.deck.model import MARKUP_MARKDOWN
 from flashdl.deck.yaml_deck import parse_deck
 from flashdl.deck.yaml_edit import edit_card_text
 from flashdl.errors import UsageError
 from flashdl.services.deck_sync import sync_decks
 from flashdl.services.exchange.files import atomic_output
-from flashdl.services.lookup import CardRef, require_aware, resolve_card, resolve_deck
-from flashdl.store import Store, queries
+from flashdl.services.lookup import CardRef, UnknownDeckError, require_aware, resolve_card, resolve_deck
+from flashdl.store import Store, bulk, queries
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,14 @@ def card_for_edit(store: Store, card: CardRef) -> EditableCard:
         raise UsageError(f"unknown card {card!r}")
     return EditableCard(id=stored.id, deck=stored.deck, card=stored.slug, front=stored.front, back=stored.back,
                         tags=tuple(stored.tags), markup=stored.markup)
+
+
+def deck_markup(store: Store, deck: str) -> str:
+    with store.read() as conn:
+        info = bulk.deck_info(conn, deck)
+    if info is None:
+        raise UnknownDeckError(f"unknown deck {deck!r}")
+    return info.markup or MARKUP_MARKDOWN
 
 
 def edit_card(store: Store, deck: str, card_id: str, front: str | None, back: str | None,

@@ -21,6 +21,7 @@ from flashdl.tui.messages import (
     Failed,
     OptionsRequested,
     PracticeRequested,
+    CardEditRequested,
     StatsRequested,
     StudyRequested,
 )
@@ -48,6 +49,8 @@ class HomeScreen(FlashdlScreen):
                 tooltip="Fresh variants of the selected deck's computed cards, weakest family first "
                 "(outside the schedule)"),
         Binding("t", "stats", "Stats", id="stats", tooltip="Progress statistics"),
+        Binding("n", "new_card", "New card", show=False, id="new_card",
+                tooltip="Add a card to the selected deck (front, back, tags, live preview)"),
         Binding("o", "options", "Options", show=False, id="options",
                 tooltip="The selected deck's options: limits, order, leeches, scheduler"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh", tooltip="Reload the counts"),
@@ -169,6 +172,11 @@ class HomeScreen(FlashdlScreen):
         deck = self.selected_deck()
         if deck is not None:
             self.post_message(OptionsRequested(deck))
+
+    def action_new_card(self) -> None:
+        if self._lines:
+            self.post_message(CardEditRequested(None, deck=self.selected_deck(),
+                                                on_saved=lambda card: self.notify(f"Added {card}.")))
 
     def action_refresh(self) -> None:
         self.load()
