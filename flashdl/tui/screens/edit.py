@@ -75,8 +75,10 @@ class CardEditScreen(FlashdlScreen):
                                placeholder="Front: the question (Markdown, $...$ LaTeX)")
                 yield TextArea(card.back if card else "", id="edit-back", soft_wrap=True,
                                placeholder="Back: the answer")
-                yield Input(" ".join(card.tags) if card else "", placeholder=TAGS_HINT, id="edit-tags",
-                            compact=True)
+                with Horizontal(id="edit-tags-line"):
+                    yield Static("Tags", id="edit-tags-label")
+                    yield Input(" ".join(card.tags) if card else "", placeholder=TAGS_HINT, id="edit-tags",
+                                compact=True, select_on_focus=False)
             with VerticalScroll(id="edit-preview"):
                 yield CardFace(id="preview-front")
                 yield CardFace(id="preview-back")
@@ -89,6 +91,8 @@ class CardEditScreen(FlashdlScreen):
         self.query_one("#edit-back").border_title = "Back"
         self.query_one("#edit-preview").border_title = "Preview"
         self.query_one("#preview-back").border_title = "Back"
+        for area in self.query(TextArea):
+            area.move_cursor(area.document.end)  # typing goes on from the end of the text
         self.query_one("#edit-front", TextArea).focus()
         self._load()
 
@@ -199,7 +203,7 @@ class TagsScreen(ModalScreen[None]):
         with Vertical(id="tags-box"):
             yield Static(f"Tags of {self.card.deck}/{self.card.card} · enter saves · esc cancels",
                          id="tags-title")
-            yield Input(" ".join(self.card.tags), placeholder=TAGS_HINT, id="tags-input")
+            yield Input(" ".join(self.card.tags), placeholder=TAGS_HINT, id="tags-input", select_on_focus=False)
             yield Static("Add a word to add a tag, delete it to remove it.", id="tags-status",
                          classes="status")
 
