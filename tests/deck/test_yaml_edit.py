@@ -64,7 +64,8 @@ def deck_files(draw: st.DrawFn) -> tuple[list[str], list[Card], str]:
 def test_an_edit_changes_that_card_and_no_other_byte(built: tuple[list[str], list[Card], str],
                                                      data: st.DataObject) -> None:
     pieces, cards, cards_line = built
-    text = HEAD + cards_line + "".join(pieces)
+    head = HEAD + ("source: notes.txt\n" if data.draw(st.booleans()) else "")
+    text = head + cards_line + "".join(pieces)
     assert parse_deck(text, "d.yaml").cards == tuple(cards)  # the test's own reference holds
     index = data.draw(st.integers(0, len(cards) - 1))
     front, back, tags = data.draw(_text), data.draw(_text), tuple(data.draw(_tags))
@@ -72,11 +73,14 @@ def test_an_edit_changes_that_card_and_no_other_byte(built: tuple[list[str], lis
 
     after = parse_deck(new_text, "d.yaml")
     assert after == deck
-    edited = after.cards[index]
+    edited, old = after.cards[index], cards[index]
+    errata = () if head == HEAD else tuple(  # from a source: the text before, per side changed
+        Erratum(note=USER_EDIT_NOTE, field=side, original=was)
+        for side, was, now in (("front", old.front, front), ("back", old.back, back)) if was != now)
     assert (edited.id, edited.front, edited.back, edited.tags, edited.errata) == (
-        cards[index].id, front, back, tags, ())
+        old.id, front, back, tags, errata)
     assert after.cards[:index] + after.cards[index + 1:] == tuple(cards[:index] + cards[index + 1:])
-    before_card = HEAD + cards_line + "".join(pieces[:2 * index + 1])
+    before_card = head + cards_line + "".join(pieces[:2 * index + 1])
     after_card = "".join(pieces[2 * index + 2:])
     assert new_text.startswith(before_card)
     assert new_text.endswith(after_card)
