@@ -236,3 +236,22 @@ async def test_shift_e_keeps_the_whole_file_in_editor_flow(deck: Path, db: Path,
         await wait_for(pilot, lambda: "Re-read the deck" in shown(app.screen.query_one("#study-title")),
                        "the re-read")
     assert details(db, "tui-sample/relu").back == "$\\max(0, x)$, element by element."
+
+
+async def test_n_in_browse_adds_to_the_highlighted_cards_deck(deck: Path, db: Path) -> None:
+    app = build_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await decks_listed(pilot)
+        app.browse()
+        await settle(pilot)
+        table = app.screen.query_one("#hits", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 5, "the rows")
+        await pilot.press("n")
+        editor = await editor_open(pilot)
+        await wait_for(pilot, lambda: editor.query_one("#edit-deck", Select).value == "tui-sample", "deck")
+        fill(editor, front="Adam's default beta1?", back="0.9")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen), "back in browse")
+        await wait_for(pilot, lambda: table.row_count == 6, "the new row")
+    assert load_deck_file(deck).cards[-1] == Card(id="card-6", front="Adam's default beta1?", back="0.9")
+    assert details(db, "tui-sample/card-6").back == "0.9"
