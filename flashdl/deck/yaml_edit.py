@@ -88,7 +88,7 @@ def edit_card_text(text: str, filename: str, card_id: str, *, front: str, back: 
         return text, before
     wanted = replace(before, cards=before.cards[:index] + (new,) + before.cards[index + 1:])
     for start, end, indent in _entry_spans(text, index):
-        entry = _entry(new, indent)
+        entry = card_entry(new, indent)
         candidate = text[:start] + entry + text[end:]
         try:
             after = parse_deck(candidate, filename)
@@ -101,8 +101,9 @@ def edit_card_text(text: str, filename: str, card_id: str, *, front: str, back: 
                      "in a block list); edit the file by hand", SourcePosition(filename, line))
 
 
-def _entry(card: Card, indent: int) -> str:
-    """The card as one list entry, ``- `` at column ``indent``; a block's empty lines stay empty."""
+def card_entry(card: Card, indent: int) -> str:
+    """The card as one list entry in ``dump_deck``'s layout, ``- `` at column ``indent``
+    (literal blocks for multi-line text; a block's empty lines stay empty)."""
     dumped = dump_yaml([card_to_data(card)])
     if dumped.endswith("\n...\n"):  # the document end after a ``|+`` block: not here
         dumped = dumped[:-4]

@@ -101,3 +101,11 @@ def test_a_bundled_deck_is_refused_with_a_clear_error(store: Store) -> None:
     deck = load_deck_file(sorted(bundled_decks_dir().glob("*.yaml"))[0])
     with pytest.raises(FlashdlError, match="bundled deck"):
         edit_card(store, deck.id, deck.cards[0].id, "f", "b", [], NOW)
+
+
+def test_an_added_card_is_written_as_dump_deck_writes_it(store: Store, deck_file: Path) -> None:
+    """Multi-line text as a literal block, as in every deck flashdl writes (not a folded quote)."""
+    from flashdl.services.add_card import add_card
+
+    add_card(store, "quiz", "Two\nlines", "x", ["t"], NOW)
+    assert deck_file.read_text() == TEXT + "- id: '003'\n  front: |-\n    Two\n    lines\n  back: x\n  tags: [t]\n"
