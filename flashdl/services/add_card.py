@@ -18,11 +18,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-import yaml
-
 from flashdl.deck.files import bundled_decks_dir, load_deck_file, read_text_file
 from flashdl.deck.model import Card
 from flashdl.deck.yaml_deck import parse_deck
+from flashdl.deck.yaml_edit import card_entry
 from flashdl.errors import UsageError
 from flashdl.services.deck_sync import sync_decks
 from flashdl.services.exchange.files import atomic_output
@@ -57,11 +56,8 @@ def add_card(
     card_id = _new_id([card.id for card in before.cards])
     found = _ITEM.search(text)
     indent = found.group(1) if found else "  "
-    entry = yaml.safe_dump(
-        [{"id": card_id, "front": front, "back": back, **({"tags": list(tags)} if tags else {})}],
-        sort_keys=False, allow_unicode=True, width=1_000_000,
-    )
-    new_text = text.rstrip("\n") + "\n" + "".join(indent + line for line in entry.splitlines(keepends=True))
+    entry = card_entry(Card(id=card_id, front=front, back=back, tags=tuple(tags)), len(indent))
+    new_text = text.rstrip("\n") + "\n" + entry
     after = parse_deck(new_text, str(path))
     wanted = Card(id=card_id, front=front, back=back, tags=tuple(tags))
     added = after.cards[-1] if len(after.cards) == len(before.cards) + 1 else None

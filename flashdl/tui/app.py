@@ -42,6 +42,7 @@ from flashdl.tui.collection import Collection
 from flashdl.tui.messages import (
     BrowseRequested,
     CustomStudyRequested,
+    CardEditRequested,
     CardRequested,
     Failed,
     HomeRequested,
@@ -50,6 +51,7 @@ from flashdl.tui.messages import (
     SessionFinished,
     StatsRequested,
     StudyRequested,
+    TagsRequested,
 )
 
 
@@ -154,6 +156,32 @@ class FlashdlApp(App[None]):
 
         if not isinstance(self.screen, CustomStudyScreen):
             self.push_screen(CustomStudyScreen(message.deck))
+
+    @on(CardEditRequested)
+    def _card_edit_requested(self, message: CardEditRequested) -> None:
+        from flashdl.tui.screens.edit import CardEditScreen
+
+        if isinstance(self.screen, CardEditScreen):
+            return
+        try:
+            card = None if message.card is None else self.collection.card_for_edit(message.card)
+        except FlashdlError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.push_screen(CardEditScreen(card, deck=message.deck, on_saved=message.on_saved))
+
+    @on(TagsRequested)
+    def _tags_requested(self, message: TagsRequested) -> None:
+        from flashdl.tui.screens.edit import TagsScreen
+
+        if isinstance(self.screen, TagsScreen):
+            return
+        try:
+            card = self.collection.card_for_edit(message.card)
+        except FlashdlError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.push_screen(TagsScreen(card, self.collection, on_saved=message.on_saved))
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:

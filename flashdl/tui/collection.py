@@ -24,6 +24,7 @@ from flashdl.clock import Clock
 if TYPE_CHECKING:
     from flashdl.scheduler.deck_options import DeckOptions
     from flashdl.scheduler.fsrs_tuning import TuningResult
+    from flashdl.services.edit_card import EditableCard
     from flashdl.services.practice import PracticeOptions, PracticeRun
     from flashdl.services.custom_study import CustomStudy
     from flashdl.services.study import StudySession
@@ -168,6 +169,29 @@ class Collection:
         from flashdl.services.fsrs_evidence import optimize
 
         return optimize(self.store, deck)
+
+    def add_card(self, deck: str, front: str, back: str, tags: Sequence[str]) -> str:
+        """A new card appended to ``deck``'s file, then synced (``flashdl add``); its ``DECK/CARD``."""
+        from flashdl.services.add_card import add_card
+
+        return add_card(self.store, deck, front, back, tags, self.now())
+
+    def card_for_edit(self, card: int | str) -> EditableCard:
+        from flashdl.services.edit_card import card_for_edit
+
+        return card_for_edit(self.store, card)
+
+    def edit_card(self, deck: str, card: str, front: str | None, back: str | None,
+                  tags: Sequence[str] | None) -> str:
+        """One card rewritten in its deck file, then synced (history kept); None keeps a field."""
+        from flashdl.services.edit_card import edit_card
+
+        return edit_card(self.store, deck, card, front, back, tags, self.now())
+
+    def deck_markup(self, deck: str) -> str:
+        from flashdl.services.edit_card import deck_markup
+
+        return deck_markup(self.store, deck)
 
     def reload_deck_file(self, path: str) -> SyncReport:
         """Re-read a deck file after it was edited (history kept, DESIGN §2)."""

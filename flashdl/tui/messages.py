@@ -9,6 +9,7 @@ thread-safe, so a worker thread posts ``Failed`` directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -99,3 +100,26 @@ class Failed(Message):
     def __init__(self, error: FlashdlError) -> None:
         super().__init__()
         self.error = error
+
+
+class CardEditRequested(Message):
+    """The card editor: ``card`` (store id or DECK/CARD) prefilled, or None for a new card of ``deck``.
+
+    ``on_saved(DECK/CARD)`` runs once the editor has saved and closed.
+    """
+
+    def __init__(self, card: int | str | None, deck: str | None = None,
+                 on_saved: Callable[[str], None] | None = None) -> None:
+        super().__init__()
+        self.card = card
+        self.deck = deck
+        self.on_saved = on_saved
+
+
+class TagsRequested(Message):
+    """The tags editor of ``card`` (store id or DECK/CARD); ``on_saved`` as for ``CardEditRequested``."""
+
+    def __init__(self, card: int | str, on_saved: Callable[[str], None] | None = None) -> None:
+        super().__init__()
+        self.card = card
+        self.on_saved = on_saved

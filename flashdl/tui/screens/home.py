@@ -22,6 +22,7 @@ from flashdl.tui.messages import (
     Failed,
     OptionsRequested,
     PracticeRequested,
+    CardEditRequested,
     StatsRequested,
     StudyRequested,
 )
@@ -51,6 +52,8 @@ class HomeScreen(FlashdlScreen):
         Binding("t", "stats", "Stats", id="stats", tooltip="Progress statistics"),
         Binding("c", "custom_study", "Custom study", show=False, id="custom_study",
                 tooltip="Review ahead, extra new cards, or the cards a search finds (+ cram)"),
+        Binding("n", "new_card", "New card", show=False, id="new_card",
+                tooltip="Add a card to the selected deck (front, back, tags, live preview)"),
         Binding("o", "options", "Options", show=False, id="options",
                 tooltip="The selected deck's options: limits, order, leeches, scheduler"),
         Binding("O", "default_options", "Default options", show=False, id="default_options",
@@ -182,6 +185,11 @@ class HomeScreen(FlashdlScreen):
 
     def action_default_options(self) -> None:
         self.post_message(OptionsRequested(None))
+
+    def action_new_card(self) -> None:
+        if self._lines:
+            self.post_message(CardEditRequested(None, deck=self.selected_deck(),
+                                                on_saved=lambda card: self.notify(f"Added {card}.")))
 
     def action_refresh(self) -> None:
         self.load()
