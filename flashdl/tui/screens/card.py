@@ -2,7 +2,8 @@
 
 ``e`` opens the deck file in ``$EDITOR`` (the app suspends while the editor
 runs), then re-reads the file into the store, so an edit keeps the card's id
-and its history (DESIGN §2).
+and its history (DESIGN §2). A bundled deck is edited in the user's copy
+(``deck_file_for_edit``), never inside the installed package.
 """
 
 from __future__ import annotations
@@ -113,6 +114,12 @@ class CardScreen(FlashdlScreen):
         if self.deck_path is None:
             self.notify("This card's deck has no file to edit.", severity="warning")
             return
+        if self.details is not None:
+            try:  # a bundled deck: its copy in the user's data directory, made now if needed
+                self.deck_path = str(self.collection.deck_file_for_edit(self.details.deck))
+            except FlashdlError as error:
+                self.notify(f"Cannot edit: {error}", severity="error", timeout=10)
+                return
         if not editor:
             self.notify(f"Set $EDITOR to edit here. The deck file is {self.deck_path}", timeout=8)
             return
