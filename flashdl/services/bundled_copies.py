@@ -32,7 +32,8 @@ from datetime import datetime
 from pathlib import Path
 
 import flashdl
-from flashdl.deck.files import bundled_decks_dir, deck_paths, load_deck_file, read_text_file
+from flashdl.deck import files as deck_files
+from flashdl.deck.files import deck_paths, load_deck_file, read_text_file
 from flashdl.deck.model import Deck
 from flashdl.deck.yaml_deck import dump_deck, parse_deck
 from flashdl.errors import FlashdlError, UsageError
@@ -100,7 +101,7 @@ def copies_dir(db_path: Path) -> Path:
 
 def sync_bundled_decks(store: Store, now: datetime, directory: Path | None = None) -> BundledReport:
     require_aware(now)
-    folder = directory or bundled_decks_dir()
+    folder = directory or deck_files.bundled_decks_dir()
     releases = deck_paths([folder]) if folder.is_dir() else []
     if not releases:
         raise UsageError(f"no bundled decks found (looked in {folder})")
@@ -109,7 +110,7 @@ def sync_bundled_decks(store: Store, now: datetime, directory: Path | None = Non
 
 def refresh_bundled_copies(store: Store, now: datetime, directory: Path | None = None) -> BundledReport | None:
     require_aware(now)
-    folder = directory or bundled_decks_dir()
+    folder = directory or deck_files.bundled_decks_dir()
     copies = copies_dir(store.path)
     if not folder.is_dir() or not copies.is_dir():
         return None
@@ -131,7 +132,7 @@ def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> Edita
         raise UsageError(f"deck {record.slug!r} has no deck file to edit (it was imported from another format)")
     path = Path(record.path)
     copies = copies_dir(store.path)
-    if _inside(path, bundled_decks_dir()):
+    if _inside(path, deck_files.bundled_decks_dir()):
         copy = copies / path.name
         if os.path.lexists(copy):
             _require_regular(copy)
@@ -144,7 +145,7 @@ def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> Edita
             raise UsageError(f"{copy}: holds deck {deck.id!r}, not {record.slug!r}; move it away and retry")
         sync_decks(store, [(deck, str(copy.resolve()))], now)
         path = copy
-    if _inside(path, Path(flashdl.__file__).parent) or _inside(path, bundled_decks_dir()):
+    if _inside(path, Path(flashdl.__file__).parent) or _inside(path, deck_files.bundled_decks_dir()):
         raise UsageError(f"{path}: inside the installed flashdl package (lost on reinstall); "
                          "refusing to write there")
     if not path.exists():
