@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flashdl.clock import Clock
+from flashdl.errors import FlashdlError
 
 if TYPE_CHECKING:
     from flashdl.scheduler.deck_options import DeckOptions
@@ -72,8 +73,12 @@ class Collection:
                     if self.imported is None:  # a new flashdl's bundled decks into the user's copies
                         from flashdl.services.bundled_copies import refresh_bundled_copies
 
-                        merged = refresh_bundled_copies(store, self.now(), self._bundled_dir)
-                        self.bundled_conflicts = tuple(merged.conflict_lines()) if merged else ()
+                        try:
+                            merged = refresh_bundled_copies(store, self.now(), self._bundled_dir)
+                        except FlashdlError as error:  # a broken copy must not keep the app from starting
+                            self.bundled_conflicts = (f"the new release was not merged: {error}",)
+                        else:
+                            self.bundled_conflicts = tuple(merged.conflict_lines()) if merged else ()
             except BaseException:
                 store.close()
                 raise

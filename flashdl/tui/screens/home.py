@@ -128,7 +128,7 @@ class HomeScreen(FlashdlScreen):
         conflicts, self.collection.bundled_conflicts = self.collection.bundled_conflicts, ()
         if conflicts:  # a new release merged into the user's copies of the bundled decks (shown once)
             more = f"\n… and {len(conflicts) - 3} more" if len(conflicts) > 3 else ""
-            self.notify("\n".join(conflicts[:3]) + more, title="Bundled decks: kept your edits",
+            self.notify("\n".join(conflicts[:3]) + more, title="Bundled decks: a new release",
                         severity="warning", timeout=15)
 
     def selected_deck(self) -> str | None:
