@@ -149,7 +149,8 @@ def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> Edita
         raise UsageError(f"{path}: inside the installed flashdl package (lost on reinstall); "
                          "refusing to write there")
     if not path.exists():
-        raise UsageError(f"{path}: the deck's file is missing; import the deck again")
+        again = "flashdl import --bundled copies it again" if _inside(path, copies) else "import the deck again"
+        raise UsageError(f"{path}: the deck's file is missing; {again}")
     _require_regular(path)
     return EditableDeck(path=path, bundled_copy=_inside(path, copies))
 

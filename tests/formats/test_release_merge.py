@@ -155,3 +155,22 @@ def test_deck_fields_merge_too() -> None:
     assert (result.deck.name, result.deck.description) == ("Mine", "changed")
     assert [(c.card, c.field, c.kind) for c in result.conflicts] == [(None, "name", BOTH_CHANGED)]
     assert result.conflicts[0].message("d") == "d: name changed by you and by the new release; kept yours"
+
+
+def test_errata_and_engine_merge_field_by_field() -> None:
+    from flashdl.deck.model import EngineSpec, Erratum
+
+    card = Card(id="1", front="f", back="b", engine=EngineSpec("fam", {"n": 1}))
+    base = Deck(id="d", name="D", cards=(card,))
+    ours = Deck(id="d", name="D", cards=(replace_card(card, errata=(Erratum(note="typo"),)),))
+    theirs = Deck(id="d", name="D", cards=(replace_card(card, engine=EngineSpec("fam", {"n": 2})),))
+    result = merge_release(base, ours, theirs)
+    assert result.deck.cards == (Card(id="1", front="f", back="b", engine=EngineSpec("fam", {"n": 2}),
+                                      errata=(Erratum(note="typo"),)),)
+    assert result.conflicts == () and result.updated == ("1",)
+
+
+def replace_card(card: Card, **changes: Any) -> Card:
+    from dataclasses import replace
+
+    return replace(card, **changes)

@@ -48,6 +48,9 @@ def test_first_import_copies_and_points_the_deck_at_the_copy(store: Store, relea
     assert copy.read_text() == text and (copies(store) / ".base" / "quiz.yaml").read_text() == text
     assert [d.path for d in browse.list_decks(store, NOW)] == [str(copy.resolve())]
     assert deck_file_for_edit(store, "quiz", NOW) == EditableDeck(path=copy, bundled_copy=True)
+    with store.read() as conn:
+        (number,) = conn.db.execute("SELECT id FROM deck WHERE slug = 'quiz'").fetchone()
+    assert deck_file_for_edit(store, number, NOW).path == copy  # by the database's id too
     again = sync_bundled_decks(store, NOW, release)
     assert again.slugs("unchanged") == ["quiz"] and again.conflict_lines() == []
     assert refresh_bundled_copies(store, NOW, release) is None
@@ -105,6 +108,9 @@ def test_a_legacy_database_pointing_into_the_package_is_copied_on_edit(store: St
     copy = copies(store) / "quiz.yaml"
     assert load_deck_file(copy).cards[-1] == Card(id="006", front="f", back="b", tags=("t",))
     assert [d.path for d in browse.list_decks(store, NOW)] == [str(copy.resolve())]
+    copy.unlink()
+    with pytest.raises(UsageError, match="import --bundled copies it again"):
+        deck_file_for_edit(store, "quiz", NOW)
 
 
 def test_a_file_inside_the_installed_package_is_refused(store: Store) -> None:
