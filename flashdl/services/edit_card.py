@@ -6,9 +6,11 @@
     the source's text as an erratum), writes the file atomically, then syncs
     that deck into the store: the card keeps its store id and its review
     history (DESIGN §2). ``None`` for ``front``, ``back`` or ``tags`` keeps
-    what the file has. Returns ``DECK/CARD``. Refuses, writing nothing: an
-    unknown deck or card, a deck with no file or a bundled one, text a deck
-    file cannot hold, and a file whose deck id no longer matches.
+    what the file has. A bundled deck is edited in the user's copy of it
+    (``bundled_copies.deck_file_for_edit``, made first if needed), never in
+    the installed package. Returns ``DECK/CARD``. Refuses, writing nothing: an
+    unknown deck or card, a deck with no file, text a deck file cannot hold,
+    and a file whose deck id no longer matches.
 ``card_for_edit(store, card) -> EditableCard``
     What an editor starts from: the card's deck, id, text, tags and markup.
 ``deck_markup(store, deck) -> str``
@@ -20,16 +22,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from flashdl.deck.files import bundled_decks_dir, read_text_file
+from flashdl.deck.files import read_text_file
 from flashdl.deck.model import MARKUP_MARKDOWN
 from flashdl.deck.yaml_deck import parse_deck
 from flashdl.deck.yaml_edit import edit_card_text
 from flashdl.errors import UsageError
+from flashdl.services.bundled_copies import deck_file_for_edit
 from flashdl.services.deck_sync import sync_decks
 from flashdl.services.exchange.files import atomic_output
-from flashdl.services.lookup import CardRef, UnknownDeckError, require_aware, resolve_card, resolve_deck
+from flashdl.services.lookup import CardRef, UnknownDeckError, require_aware, resolve_card
 from flashdl.store import Store, bulk, queries
 
 
@@ -67,7 +69,7 @@ def deck_markup(store: Store, deck: str) -> str:
 def edit_card(store: Store, deck: str, card_id: str, front: str | None, back: str | None,
               tags: Sequence[str] | None, now: datetime) -> str:
     require_aware(now)
-    path = _deck_file_for_edit(store, deck, now)
+    path = deck_file_for_edit(store, deck, now).path
     text = read_text_file(path)
     current = parse_deck(text, str(path))
     if current.id != deck:
@@ -87,21 +89,3 @@ def edit_card(store: Store, deck: str, card_id: str, front: str | None, back: st
             out.write(new_text)
         sync_decks(store, [(edited, str(path.resolve()))], now)
     return f"{deck}/{card_id}"
-
-
-def _deck_file_for_edit(store: Store, deck: str, now: datetime) -> Path:
-    """The deck's own file; bundled decks are refused (the lead swaps in
-    ``bundled_copies.deck_file_for_edit``, which copies them to the data dir)."""
-    del now  # used by the shared version, to stamp the copy
-    with store.read() as conn:
-        deck_id = resolve_deck(conn, deck)
-        record = next(d for d in queries.decks(conn) if d.id == deck_id)
-    if not record.path:
-        raise UsageError(f"deck {record.slug!r} has no deck file to edit (it was imported from another format)")
-    path = Path(record.path)
-    if path.resolve().is_relative_to(bundled_decks_dir().resolve()):
-        raise UsageError(
-            f"deck {record.slug!r} is a bundled deck whose file lives inside the installed package; "
-            "edit a deck of your own (copying bundled decks for editing is not done yet)"
-        )
-    return path

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flashdl.clock import Clock
+from flashdl.errors import FlashdlError
 
 if TYPE_CHECKING:
     from flashdl.scheduler.deck_options import DeckOptions
@@ -56,6 +57,7 @@ class Collection:
         self._store: Store | None = None
         self._lock = threading.Lock()
         self.imported: SyncReport | None = None
+        self.bundled_conflicts: tuple[str, ...] = ()  # of merging a new release into the user's copies
 
     # ------------------------------------------------------------------ life
 
@@ -71,6 +73,15 @@ class Collection:
             try:
                 if self._import_bundled:
                     self.imported = ensure_bundled_decks(store, self.now(), self._bundled_dir)
+                    if self.imported is None:  # a new flashdl's bundled decks into the user's copies
+                        from flashdl.services.bundled_copies import refresh_bundled_copies
+
+                        try:
+                            merged = refresh_bundled_copies(store, self.now(), self._bundled_dir)
+                        except FlashdlError as error:  # a broken copy must not keep the app from starting
+                            self.bundled_conflicts = (f"the new release was not merged: {error}",)
+                        else:
+                            self.bundled_conflicts = tuple(merged.conflict_lines()) if merged else ()
             except BaseException:
                 store.close()
                 raise
@@ -192,6 +203,12 @@ class Collection:
         from flashdl.services.edit_card import deck_markup
 
         return deck_markup(self.store, deck)
+
+    def deck_file_for_edit(self, deck: str) -> Path:
+        """The file to edit for ``deck``: for a bundled deck the user's copy (made now if needed)."""
+        from flashdl.services.bundled_copies import deck_file_for_edit
+
+        return deck_file_for_edit(self.store, deck, self.now()).path
 
     def reload_deck_file(self, path: str) -> SyncReport:
         """Re-read a deck file after it was edited (history kept, DESIGN §2)."""

@@ -61,5 +61,19 @@ def edit_deck_file(screen: Screen[Any], collection: Collection, path: str | None
 
 
 def deck_path(collection: Collection, deck: str) -> str | None:
-    """The file of ``deck`` (None: imported from another format)."""
-    return next((summary.path for summary in collection.decks() if summary.id == deck), None)
+    """The file to edit for ``deck``: a bundled deck's copy in the user's data directory (made now
+    if needed), never the installed package's file; None when the deck has no file."""
+    if next((summary.path for summary in collection.decks() if summary.id == deck), None) is None:
+        return None
+    return str(collection.deck_file_for_edit(deck))
+
+
+def edit_deck(screen: Screen[Any], collection: Collection, deck: str,
+              after: Callable[[], object] | None = None, report: Callable[[str], None] | None = None) -> None:
+    """``E`` on a card of ``deck``: its editable file (a bundled deck's copy) in ``$EDITOR``."""
+    try:
+        path = deck_path(collection, deck)
+    except FlashdlError as error:
+        screen.notify(f"Cannot edit: {error}", severity="error", timeout=10)
+        return
+    edit_deck_file(screen, collection, path, after=after, report=report)

@@ -96,11 +96,17 @@ def test_bad_edits_change_nothing(store: Store, deck_file: Path, tmp_path: Path,
     assert deck_file.read_text() == TEXT and dump(tmp_path / "flashdl.sqlite3") == before
 
 
-def test_a_bundled_deck_is_refused_with_a_clear_error(store: Store) -> None:
+def test_a_bundled_deck_is_edited_in_the_users_copy_never_in_the_package(store: Store, tmp_path: Path) -> None:
     import_bundled_decks(store, NOW)
-    deck = load_deck_file(sorted(bundled_decks_dir().glob("*.yaml"))[0])
-    with pytest.raises(FlashdlError, match="bundled deck"):
-        edit_card(store, deck.id, deck.cards[0].id, "f", "b", [], NOW)
+    package_file = sorted(bundled_decks_dir().glob("*.yaml"))[0]
+    package_text = package_file.read_bytes()
+    deck = load_deck_file(package_file)
+    edit_card(store, deck.id, deck.cards[0].id, "my front", "my back", ["mine"], NOW)
+    assert package_file.read_bytes() == package_text
+    copy = load_deck_file(tmp_path / "flashdl.sqlite3.decks" / package_file.name)
+    assert (copy.cards[0].front, copy.cards[0].back, copy.cards[0].tags) == ("my front", "my back", ("mine",))
+    shown = card_details(store, f"{deck.id}/{deck.cards[0].id}", NOW)
+    assert (shown.front, shown.back) == ("my front", "my back")
 
 
 def test_an_added_card_is_written_as_dump_deck_writes_it(store: Store, deck_file: Path) -> None:

@@ -226,12 +226,12 @@ class BrowseScreen(FlashdlScreen):
                                             on_saved=self._edited))
 
     def action_edit_file(self) -> None:
-        from flashdl.tui.external_editor import deck_path, edit_deck_file
+        from flashdl.tui.external_editor import edit_deck
 
         hit = self._current()
         if hit is not None:
             self._keep = hit.card
-            edit_deck_file(self, self.collection, deck_path(self.collection, hit.deck),
+            edit_deck(self, self.collection, hit.deck,
                            after=lambda: self._search(self.query_one("#search-box", Input).value))
 
     def _edited(self, card: str) -> None:

@@ -3,7 +3,8 @@
 ``e`` edits this card (the card editor, ``screens/edit.py``), ``T`` its tags;
 ``E`` opens the whole deck file in ``$EDITOR`` (``flashdl.tui.external_editor``).
 Either way the deck file is written and re-read into the store, so an edit
-keeps the card's id and its history (DESIGN §2).
+keeps the card's id and its history (DESIGN §2). A bundled deck is edited in the
+user's copy (``bundled_copies.deck_file_for_edit``), never inside the installed package.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
 from flashdl.presentation.view_models import history_row, scheduling_lines
-from flashdl.tui.external_editor import edit_deck_file, editor_command
+from flashdl.tui.external_editor import edit_deck, edit_deck_file, editor_command
 from flashdl.tui.messages import CardEditRequested, TagsRequested
 from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
@@ -121,7 +122,10 @@ class CardScreen(FlashdlScreen):
         self._load()
 
     def action_edit_file(self) -> None:
-        edit_deck_file(self, self.collection, self.deck_path, self._load)
+        if self.details is None or self.deck_path is None:
+            edit_deck_file(self, self.collection, None)  # says the deck has no file
+            return
+        edit_deck(self, self.collection, self.details.deck, after=self._load)
 
     def action_toggle_suspend(self) -> None:
         if self.details is None:

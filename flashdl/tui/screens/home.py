@@ -133,6 +133,11 @@ class HomeScreen(FlashdlScreen):
             hint = "enter: study the selected deck · a: all decks · p: practise · b: browse"
         self.query_one("#hint", Static).update(hint)
         self.refresh_bindings()
+        conflicts, self.collection.bundled_conflicts = self.collection.bundled_conflicts, ()
+        if conflicts:  # a new release merged into the user's copies of the bundled decks (shown once)
+            more = f"\n… and {len(conflicts) - 3} more" if len(conflicts) > 3 else ""
+            self.notify("\n".join(conflicts[:3]) + more, title="Bundled decks: a new release",
+                        severity="warning", timeout=15)
 
     def selected_deck(self) -> str | None:
         table = self.query_one("#decks", DataTable)

@@ -366,10 +366,10 @@ class StudyScreen(FlashdlScreen):
             self.post_message(TagsRequested(card.id, on_saved=self._card_edited))
 
     def action_edit_file(self) -> None:
-        from flashdl.tui.external_editor import deck_path, edit_deck_file
+        from flashdl.tui.external_editor import edit_deck
 
         if (card := self._editable()) is not None:
-            edit_deck_file(self, self.collection, deck_path(self.collection, card.deck),
+            edit_deck(self, self.collection, card.deck,
                            after=self._show_current_again, report=self._say)
 
     def _card_edited(self, card: str) -> None:
