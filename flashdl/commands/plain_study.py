@@ -219,6 +219,10 @@ class PlainSession:
         when = ("again in this session" if result.repeat_today
                 else f"next due {relative_day(result.due, result.study_day)}")  # by the deck's scheduler
         self._say(f"recorded grade {grade}: {when}")
+        if result.leech:
+            from flashdl.presentation.view_models import leech_message
+
+            self._say(leech_message(result.card, suspended=result.leech_suspended))
 
     # ----------------------------------------------------------------- commands
 

@@ -82,6 +82,8 @@ class ReviewResult:
     state: CardState  # after the review
     revision: int
     fsrs_due: date | None = None  # the due day FSRS gave, when the card's deck uses FSRS
+    leech: bool = False  # this review (a lapse) made the card a leech (``flashdl.scheduler.leech``)
+    leech_suspended: bool = False  # ... and it is suspended now (the deck's leech action)
 
     @property
     def due(self) -> date | None:
@@ -169,6 +171,7 @@ class CardDetails:
     revision: int
     history: tuple[ReviewEntry, ...]
     markup: str = MARKUP_MARKDOWN
+    leech: bool = False  # tagged leech by the leech rule (``flashdl.scheduler.leech``)
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,7 @@ class SearchHit:
     buried_until: date | None = None
     interval: int = 0  # days
     ease: int = INITIAL_EASE  # per-mille
+    leech: bool = False  # tagged leech by the leech rule (``flashdl.scheduler.leech``)
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ from flashdl.store.connection import Reader, Transaction
 # The schema these statements are written for; a test ties it to schema.SCHEMA_VERSION,
 # so a schema change is checked against them. Kept here so that reading needs no schema
 # module (which needs SQLAlchemy).
-STATS_SCHEMA_VERSION = 9
+STATS_SCHEMA_VERSION = 10
 
 MATURE_INTERVAL = 21  # days: a card whose interval is at least this is mature (as Anki)
 CATEGORIES = ("new", "learning", "young", "mature", "suspended")

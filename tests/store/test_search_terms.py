@@ -123,8 +123,9 @@ def test_the_collection_has_every_kind_of_card(collection: tuple[Store, list[Car
 
 def test_parser_terms_and_errors() -> None:
     query = parse_search("relu IS:due is:New prop:ease<2 prop:lapses>=3 tag:cnn is:leech")
-    assert query.words == ("relu",) and query.tags == ("cnn", "leech")
-    assert query.states == ("due", "new") and query.props == (("ease", "<", 2.0), ("lapses", ">=", 3.0))
+    assert query.words == ("relu",) and query.tags == ("cnn",)
+    assert query.states == ("due", "new", "leech") and query.props == (("ease", "<", 2.0), ("lapses", ">=", 3.0))
+    assert parse_search("tag:Leech").states == ("leech",)  # the leech rule's tag: a store search
     for bad in ("is:dew", "prop:ease", "prop:eas<2", "prop:ease<x", "prop:ease<nan", "prop:ease<=<2"):
         with pytest.raises(SearchSyntaxError):
             parse_search(bad)
