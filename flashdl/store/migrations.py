@@ -135,7 +135,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         statements=(
             "ALTER TABLE card ADD COLUMN leech BOOLEAN NOT NULL DEFAULT 0",
             "ALTER TABLE review_log ADD COLUMN leech_flags_before INTEGER",
-            "CREATE INDEX ix_card_leech ON card (deck_id, retired) WHERE leech = 1",
+            "CREATE INDEX ix_card_leech ON card (deck_id, retired, leech) WHERE leech = 1",
         ),
     ),
 )

@@ -83,7 +83,7 @@ TYPED_INDEX_WHERE = "answer_correct IS NOT NULL"
 LAPSE_INDEX_COLUMNS = ("card_id", "kind", "grade")
 LAPSE_INDEX_WHERE = "kind = 1 AND grade < 3"  # a lapse: a review-kind review graded < 3
 # Leeches (schema 10): `is:leech` and the statistics' count read this partial index alone.
-LEECH_INDEX_COLUMNS = ("deck_id", "retired")
+LEECH_INDEX_COLUMNS = ("deck_id", "retired", "leech")
 LEECH_INDEX_WHERE = "leech = 1"
 
 

@@ -96,6 +96,16 @@ GROUP BY interval, ease, suspended, repeat_pending
 """
 
 
+_LEECHES = "SELECT count(*) FROM card WHERE leech = 1 AND retired = 0 {deck}"
+
+
+def leech_count(tx: Transaction, *, deck_id: int | None) -> int:
+    """Cards not retired that the leech rule tagged (``flashdl.scheduler.leech``), suspended or
+    not: read off the partial index ``ix_card_leech``."""
+    sql = _LEECHES.format(deck="" if deck_id is None else "AND deck_id = :deck_id")
+    return int(tx.db.execute(sql, _params(deck_id)).fetchone()[0])
+
+
 def card_groups(
     tx: Transaction,
     *,
