@@ -361,12 +361,15 @@ def matches_tags(card_tags: Iterable[str], wanted: Iterable[str]) -> bool:
     return all(tag.lower() in have for tag in wanted)
 
 
-def card_flags(*, suspended: bool, retired: bool, buried_until: date | None = None) -> str:
+def card_flags(*, suspended: bool, retired: bool, buried_until: date | None = None,
+               leech: bool = False) -> str:
     flags = []
     if retired:
         flags.append("retired")
     if suspended:
         flags.append("suspended")
+    if leech:
+        flags.append(LEECH_TAG)
     if buried_until is not None:
         flags.append(f"buried until {buried_until.isoformat()}")
     return ", ".join(flags)
@@ -386,7 +389,8 @@ def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]
         ("Repetitions", str(state.repetitions)),
         ("Reviews", f"{len(graded)}, {sum(1 for e in graded if e.grade >= PASS_GRADE)} right"),
     ]
-    flags = card_flags(suspended=details.suspended, retired=details.retired, buried_until=details.buried_until)
+    flags = card_flags(suspended=details.suspended, retired=details.retired, buried_until=details.buried_until,
+                       leech=details.leech)
     if flags:
         lines.append(("Flags", flags))
     if details.engine is not None:

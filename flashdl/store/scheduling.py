@@ -265,12 +265,15 @@ def delete_review(tx: Transaction, review_id: int) -> None:
 
 
 def set_flags(tx: Transaction, card_id: int, *, suspended: bool | None = None,
-              buried_until: date | None | str = "keep") -> bool:
-    """Change a card's suspended flag and/or bury date; False if no such card."""
+              buried_until: date | None | str = "keep", leech: bool | None = None) -> bool:
+    """Change a card's suspended flag, bury date and/or leech flag; False if no such card."""
     sets, values = [], []
     if suspended is not None:
         sets.append("suspended = ?")
         values.append(int(suspended))
+    if leech is not None:
+        sets.append("leech = ?")
+        values.append(int(leech))
     if buried_until != "keep":
         sets.append("buried_until = ?")
         values.append(day_text(buried_until))  # type: ignore[arg-type]
