@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from transfer_helpers import deck_yaml, ok
 
-DAYS = ["2024-01-0%dT09:00:00+00:00" % day for day in range(1, 10)]
+DAYS = [f"2024-01-0{day}T09:00:00+00:00" for day in range(1, 10)]
 
 
 def leech_flags(path: Path, card: str) -> tuple[int, int]:
