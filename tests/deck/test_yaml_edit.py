@@ -7,6 +7,8 @@ replace only the edited card's chunk.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -51,9 +53,9 @@ def deck_files(draw: st.DrawFn) -> tuple[list[str], list[Card], str]:
         cards.append(card)
     pieces: list[str] = []
     for index, piece in enumerate(chunks):
-        # A blank line right after a keep-chomped block (``|+``) belongs to that block's text, so
+        # A blank line right after a keep-chomped block (``|+``, ``|2+``, ``>+``) belongs to that block's text, so
         # it cannot separate cards there: the file would hold a different card than the reference.
-        keeps = index > 0 and "|+" in chunks[index - 1]
+        keeps = index > 0 and re.search(r"[|>](\d?\+|\+\d?)\n", chunks[index - 1]) is not None
         pieces += [draw(_comments.filter(lambda c: not c.startswith("\n")) if keeps else _comments), piece]
     indent = draw(st.sampled_from([0, 0, 2]))
     if indent:
