@@ -140,6 +140,8 @@ class BrowseScreen(FlashdlScreen):
         table = self.query_one("#hits", DataTable)
         if offset == 0:
             table.clear()
+            for column in table.columns.values():  # a new search sizes its columns anew (clear keeps widths)
+                column.content_width = column.label.cell_len
             self._hits = {}
         self._hits.update((hit.card, hit) for hit in hits)
         self._loaded = offset + SEARCH_LIMIT
