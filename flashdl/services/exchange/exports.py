@@ -35,6 +35,8 @@ class ExportResult:
     cards: int
     reviews: int = 0
     history_path: str | None = None
+    media: int = 0  # media files carried in an .apkg
+    missing_media: tuple[str, ...] = ()  # files the cards refer to that the media folder lacks
 
 
 def history_path_for(deck_path: Path) -> Path:
@@ -153,10 +155,16 @@ def export_apkg(store: Store, slug: str, out: Path, now: datetime) -> ExportResu
             append((card_slug, front, back, tags,
                     card if card.engine is not None or card.errata or card.markup else None))
     deck = deck_from_rows(info, [])
+    from flashdl.formats.anki_media import referenced_media
+    from flashdl.services.exchange.media import media_dir_for, media_members
+
+    members, missing = media_members(referenced_media(text for source in sources for text in source[1:3]),
+                                     media_dir_for(store.path))
     with atomic_output(out) as handle:
         count = write_notes([(deck, sources)], handle, now_ms=to_ms(now),  # type: ignore[arg-type]
-                            solution_for=worked_solution)
-    return ExportResult(slug, str(out), count)
+                            solution_for=worked_solution, media=members)
+    return ExportResult(slug, str(out), count, media=len(members) - 1 if members else 0,
+                        missing_media=tuple(missing))
 
 
 def worked_solution(card: Card) -> str | None:
