@@ -19,9 +19,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from flashdl.formats.anki_media import IMAGE_REF, SOUND_REF, safe_media_name
+from flashdl.formats.anki_media import IMAGE_REF, safe_media_name
 
-_SOUND_SPACED = re.compile(r"[ \t]*" + SOUND_REF.pattern + r"[ \t]*")
+_SOUND_SPACED = re.compile(r"\s*\[sound:[ \t]*([^\]\n]+?)[ \t]*\]\s*")  # idempotent
 MISSING, UNREADABLE, UNKNOWN, OK = "missing", "unreadable", "unknown", "ok"
 
 
