@@ -196,3 +196,31 @@ def test_safe_media_name_is_a_plain_file_name(name: str) -> None:
     assert not set(safe) & set('/\\<>:"|?*') and all(ch.isprintable() and not ch.isspace() for ch in safe)
     assert len(safe.encode("utf-8")) <= MAX_NAME_BYTES
     assert safe.split(".")[0].lower() not in {"con", "prn", "aux", "nul", "com1", "lpt1"}
+
+
+def _field(number: int, data: bytes) -> bytes:
+    """A protobuf length-delimited field (lengths below 128 here)."""
+    assert len(data) < 128
+    return bytes([number << 3 | 2, len(data)]) + data
+
+
+def test_a_current_layout_package_gives_its_zstd_media(db: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Anki 2.1.50+ packages: ``meta`` version 3, a zstd protobuf media list, zstd members."""
+    import zstandard
+
+    legacy = _package(tmp_path / "legacy.apkg", [('Zstd? <img src="z.png">', "yes")], {})
+    with zipfile.ZipFile(legacy) as archive:
+        collection = archive.read("collection.anki2")
+    pack = zstandard.ZstdCompressor().compress
+    entries = b"".join(_field(1, _field(1, name.encode())) for name in ("unused.png", "z.png"))
+    package = tmp_path / "latest.apkg"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("meta", b"\x08\x03")
+        archive.writestr("collection.anki21b", pack(collection))
+        archive.writestr("collection.anki2", b"")
+        archive.writestr("media", pack(entries))
+        archive.writestr("0", pack(BLUE))
+        archive.writestr("1", pack(RED))
+    ok(capsys, "import", str(package))
+    assert {p.name: p.read_bytes() for p in (db.parent / "media").iterdir()} == {"z.png": RED}
