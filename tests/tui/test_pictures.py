@@ -96,3 +96,19 @@ def test_picture_snapshot(snap_compare: Any, pictures_db: Path, drawn: None) -> 
         await settle(pilot)
 
     assert snap_compare(build_app(pictures_db, study="pics"), terminal_size=(80, 24), run_before=reveal)
+
+
+async def test_browse_lists_the_picture_line(pictures_db: Path, not_drawn: None) -> None:
+    from rich.text import Text
+    from textual.widgets import DataTable
+    from tui_helpers import decks_listed, wait_for
+
+    app = build_app(pictures_db)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await decks_listed(pilot)
+        await pilot.press("b")
+        await wait_for(pilot, lambda: bool(pilot.app.screen.query("DataTable"))
+                       and pilot.app.screen.query_one(DataTable).row_count > 0, "the card list")
+        cell = pilot.app.screen.query_one(DataTable).get_row_at(0)[-1]
+        drawn = cell.plain if isinstance(cell, Text) else Text.from_markup(cell).plain
+        assert drawn == "What colour is this? [image: red.png]"
