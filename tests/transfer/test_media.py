@@ -224,3 +224,28 @@ def test_a_current_layout_package_gives_its_zstd_media(db: Path, tmp_path: Path,
         archive.writestr("1", pack(RED))
     ok(capsys, "import", str(package))
     assert {p.name: p.read_bytes() for p in (db.parent / "media").iterdir()} == {"z.png": RED}
+
+
+def test_a_member_marked_as_a_symlink_lands_as_a_plain_file(db: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    package = _package(tmp_path / "s.apkg", [('<img src="link.png">', "x")], {})
+    with zipfile.ZipFile(package, "a") as archive, pytest.warns(UserWarning, match="Duplicate name"):
+        archive.writestr("media", json.dumps({"7": "link.png"}))  # a second map: refused as a duplicate
+    code, _out, err = run(capsys, "import", str(package))
+    assert code == 2 and "appears twice" in err
+
+    package = _package(tmp_path / "s2.apkg", [('<img src="link.png">', "x")], {})
+    with zipfile.ZipFile(package) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    with zipfile.ZipFile(package, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, json.dumps({"0": "link.png"}) if name == "media" else data)
+        link = zipfile.ZipInfo("0")
+        link.create_system = 3
+        link.external_attr = 0o120777 << 16  # a symlink in Unix zip terms, pointing at /etc/passwd
+        archive.writestr(link, "/etc/passwd")
+    ok(capsys, "import", str(package))
+    target = db.parent / "media" / "link.png"
+    assert not target.is_symlink() and target.read_bytes() == b"/etc/passwd"
+    card = json.loads(ok(capsys, "due", "--json"))[0]["card"]
+    assert "[image unreadable: link.png]" in ok(capsys, "show", card).splitlines()
