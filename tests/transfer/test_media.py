@@ -249,3 +249,15 @@ def test_a_member_marked_as_a_symlink_lands_as_a_plain_file(db: Path, tmp_path: 
     assert not target.is_symlink() and target.read_bytes() == b"/etc/passwd"
     card = json.loads(ok(capsys, "due", "--json"))[0]["card"]
     assert "[image unreadable: link.png]" in ok(capsys, "show", card).splitlines()
+
+
+def test_an_unwritable_data_folder_is_one_line(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(**_kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(media_service.tempfile, "mkdtemp", refuse)
+    package = _package(tmp_path / "w.apkg", [('<img src="a.png">', "x")], {"a.png": RED})
+    code, _out, err = run(capsys, "import", str(package))
+    assert code == 2 and "media files cannot be written there (Permission denied)" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -67,6 +67,9 @@ class StagedMedia:
         try:
             for staged, name in self.new_files:
                 _place(staged, self.media_dir / name)
+        except OSError as error:  # a full disk, a folder made read-only meanwhile
+            raise InputError(f"{self.media_dir}: media files could not be written ({error.strerror or error}); "
+                             "the decks were imported, import the package again to retry") from None
         finally:
             self.discard()
 
@@ -91,10 +94,14 @@ def stage_media(pending: Iterable[PendingMedia], media_dir: Path,
         return staged
     _check_media_dir(media_dir)
     data_dir = media_dir.parent
-    staged.staging = Path(tempfile.mkdtemp(prefix=".flashdl-media-", dir=data_dir))
     try:
+        staged.staging = Path(tempfile.mkdtemp(prefix=".flashdl-media-", dir=data_dir))
         extracted = _extract_all(pending, staged.staging, limits)
         _choose_names(staged, extracted)
+    except OSError as error:  # not the package's fault: the data folder cannot be written
+        staged.discard()
+        raise InputError(f"{data_dir}: media files cannot be written there "
+                         f"({error.strerror or error}); nothing imported") from None
     except BaseException:
         staged.discard()
         raise
@@ -242,8 +249,8 @@ def _place(staged: Path, target: Path) -> None:
         return
     except FileExistsError:
         return  # appeared while importing (another import?): left as it is, never replaced
-    except OSError:
-        pass  # no hard links here (FAT, some network folders): copy instead
+    except (OSError, NotImplementedError):
+        pass  # no hard links here (FAT, some network folders, no follow_symlinks): copy instead
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     with staged.open("rb") as source, os.fdopen(os.open(target, flags, 0o644), "wb") as out:
         shutil.copyfileobj(source, out, CHUNK)
