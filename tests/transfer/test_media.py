@@ -256,7 +256,9 @@ def test_an_unwritable_data_folder_is_one_line(db: Path, tmp_path: Path, capsys:
     def refuse(**_kwargs: object) -> str:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(media_service.tempfile, "mkdtemp", refuse)
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(media_service, "tempfile", SimpleNamespace(mkdtemp=refuse))
     package = _package(tmp_path / "w.apkg", [('<img src="a.png">', "x")], {"a.png": RED})
     code, _out, err = run(capsys, "import", str(package))
     assert code == 2 and "media files cannot be written there (Permission denied)" in err
