@@ -21,6 +21,7 @@ from flashdl import __version__
 
 if TYPE_CHECKING:
     from flashdl.commands.context import Context
+    from flashdl.services.custom_study import CustomStudy
     from flashdl.services.practice import PracticeOptions
 
 EXIT_OK = 0
@@ -77,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument("deck", nargs="?", metavar="DECK", help="deck id (default: all decks)")
     study.add_argument("--plain", action="store_true",
                        help="line mode: print each card, read answers from stdin (screen readers, pipes)")
+    study.add_argument("--search", metavar="QUERY",
+                       help="custom study: the cards this search finds (as browse; at most 100)")
+    study.add_argument("--ahead", metavar="DAYS", help="custom study: review cards due within DAYS days")
+    study.add_argument("--new", metavar="N", help="custom study: N new cards beyond today's limit")
+    study.add_argument("--cram", action="store_true",
+                       help="with --search: grade the cards without rescheduling them")
 
     practice = command("practice", "flashdl.cli:practice",
                        "practise fresh variants of computed cards, outside the schedule")
@@ -135,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=EXPORT_FORMATS, required=True)
     exp.add_argument("--out", metavar="PATH", required=True)
     exp.add_argument("--with-history", action="store_true",
-                     help="yaml: also write scheduling state and review history to a side file")
+                     help="yaml: also write scheduling state and review history to a side file; "
+                          "apkg: also the cards' scheduling, review log and FSRS state")
 
     stats = command("stats", "flashdl.commands.stats:stats", "progress statistics")
     stats.add_argument("deck", nargs="?", metavar="DECK")
@@ -189,10 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
     deck_sub = deck.add_subparsers(title="deck commands", metavar="ACTION")
     options = deck_sub.add_parser(
         "options", parents=[common], help="show or change a deck's options",
-        description="show a deck's options, or change those given (the others keep their values)",
+        description="show a deck's options, or change those given (the others keep their values); "
+                    "--default: the collection's defaults, which decks without their own value follow",
     )
     options.set_defaults(handler="flashdl.commands.deck_options:options")
-    options.add_argument("deck", metavar="DECK")
+    options.add_argument("deck", metavar="DECK", nargs="?")
+    options.add_argument("--default", action="store_true",
+                         help="the collection's default options instead of one deck's")
     options.add_argument("--new-per-day", type=_whole, metavar="N", help="new cards a day")
     options.add_argument("--reviews-per-day", type=_whole, metavar="N", help="reviews a day")
     options.add_argument("--new-order", choices=("file", "random"), help="order of new cards")
@@ -286,7 +297,8 @@ def resolve_handler(spec: str) -> Callable[[argparse.Namespace, Context], int]:
 
 def deck_help(args: argparse.Namespace, ctx: Context) -> int:
     """``flashdl deck`` alone: name the actions."""
-    print("flashdl deck options DECK [...]: show or change a deck's options", file=sys.stderr)
+    print("flashdl deck options DECK|--default [...]: show or change a deck's (or the default) options",
+          file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -303,12 +315,18 @@ def home(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def study(args: argparse.Namespace, ctx: Context) -> int:
-    """``flashdl study [DECK]``: the terminal UI, or line mode (``flashdl.commands``) with ``--plain``."""
+    """``flashdl study [DECK]``: the terminal UI, or line mode (``flashdl.commands``) with ``--plain``.
+
+    ``--search/--ahead/--new/--cram`` make it custom study (docs/custom-study.md), checked here
+    before anything opens."""
+    from flashdl.presentation.custom_study import custom_study
+
+    args.custom = custom_study(search=args.search, ahead=args.ahead, new=args.new, cram=args.cram)
     if args.plain:
         from flashdl.commands.plain_study import study as study_in_lines
 
         return study_in_lines(args, ctx)
-    return _run_tui(ctx, study=args.deck, study_all=args.deck is None)
+    return _run_tui(ctx, study=args.deck, study_all=args.deck is None, custom=args.custom)
 
 
 def practice(args: argparse.Namespace, ctx: Context) -> int:
@@ -325,7 +343,7 @@ def practice(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _run_tui(ctx: Context, *, study: str | None = None, study_all: bool = False,
-             practice: PracticeOptions | None = None) -> int:
+             practice: PracticeOptions | None = None, custom: CustomStudy | None = None) -> int:
     # The only import of flashdl.tui outside it; lazy, so other commands never load Textual.
     from flashdl.tui.launch import run_tui
 
@@ -333,7 +351,8 @@ def _run_tui(ctx: Context, *, study: str | None = None, study_all: bool = False,
         from flashdl.errors import UsageError
 
         raise UsageError(f"{ctx.db_path}: folder {ctx.db_path.parent} does not exist (create it first)")
-    return run_tui(ctx.db_path, ctx.clock, study=study, study_all=study_all, practice=practice)
+    return run_tui(ctx.db_path, ctx.clock, study=study, study_all=study_all, practice=practice,
+                   custom=custom)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,5 @@
-"""``flashdl deck options DECK [...]``: show or change a deck's options (DESIGN §3)."""
+"""``flashdl deck options DECK|--default [...]``: show or change a deck's options, or the
+collection's defaults that decks without their own value follow (DESIGN §3)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from flashdl.commands.context import Context
 from flashdl.commands.output import emit_json, emit_line
+from flashdl.errors import UsageError
 
 # (argparse dest, option name): the flags that change an option
 FLAGS = (
@@ -24,6 +26,9 @@ FLAGS = (
 def options(args: argparse.Namespace, ctx: Context) -> int:
     from flashdl.services.deck_options import get_options, set_options
 
+    if (args.deck is None) == (not args.default):
+        raise UsageError("deck options: name a DECK or give --default (the collection's defaults), not both")
+    deck = None if args.default else args.deck
     changes: dict[str, Any] = {
         name: getattr(args, dest) for dest, name in FLAGS if getattr(args, dest) is not None
     }
@@ -32,14 +37,15 @@ def options(args: argparse.Namespace, ctx: Context) -> int:
 
         changes["fsrs_parameters"] = parse_parameters(changes["fsrs_parameters"], source="--fsrs-parameters")
     with ctx.open_store() as store:
-        current = set_options(store, args.deck, **changes) if changes else get_options(store, args.deck)
-    data = current.to_json(args.deck)
+        current = set_options(store, deck, **changes) if changes else get_options(store, deck)
+    data = current.to_json(deck)
     if args.json:
         emit_json(ctx, data)
         return 0
     for key, value in data.items():
         if key == "deck":
-            emit_line(ctx, f"deck {value}")
+            emit_line(ctx, "default options (decks without their own value)" if value is None
+                      else f"deck {value}")
             continue
         if key == "reviews_per_day" and value is None:
             value = "no limit"

@@ -45,13 +45,18 @@ def study(args: argparse.Namespace, ctx: Context) -> int:
     from flashdl.services.study import StudySession
 
     deck = getattr(args, "deck", None)
+    custom = getattr(args, "custom", None)
     with ctx.open_store(session=True) as store:
         ensure_bundled_decks(store, ctx.now())
-        session = StudySession(store, ctx.now(), deck)
+        session = StudySession(store, ctx.now(), deck, custom)
         from flashdl.services.exchange.media import media_dir_for
 
         lines = PlainSession(session, sys.stdin, ctx.stdout, clock=ctx.now, seeds=random_seeds(),
                              media_dir=media_dir_for(ctx.db_path))
+        if custom is not None:
+            from flashdl.presentation.custom_study import session_heading
+
+            lines.say_line(session_heading(custom, session.counts()))
         tally = lines.run()
         from flashdl.services.browse import due_tomorrow
 
@@ -224,6 +229,8 @@ class PlainSession:
         self.tally.record(card.id, grade, duration_ms, None if answer is None else answer.correct)
         when = ("again in this session" if result.repeat_today
                 else f"next due {relative_day(result.due, result.study_day)}")  # by the deck's scheduler
+        if not result.rescheduled:
+            when += " (cram: schedule unchanged)"
         self._say(f"recorded grade {grade}: {when}")
 
     # ----------------------------------------------------------------- commands
@@ -266,6 +273,9 @@ class PlainSession:
         return ask(self.stdin, self.stdout, prompt)
 
     def _say(self, text: str) -> None:
+        say(self.stdout, text)
+
+    def say_line(self, text: str) -> None:
         say(self.stdout, text)
 
     def print_summary(self, tally: SessionTally, due_tomorrow: int | None,

@@ -3,7 +3,8 @@
 Read-only: it never imports the bundled decks or writes the database. The
 card's content comes from one service call (``services.show.card_content``)
 and its text from the study screens' renderer (``presentation.card_view``);
-for a computed card, the example of its own params and the worked solution.
+for a computed card, the example of its own params and the worked solution. ``--json`` adds
+the card's ``"schedule"`` now (``services.card_schedule``; docs/fsrs.md §8).
 An unknown card is one line on stderr and exit 2 (``cli.main``).
 """
 
@@ -20,7 +21,7 @@ def show(args: argparse.Namespace, ctx: Context) -> int:
     from flashdl.services.show import card_content
 
     with ctx.open_store() as store:
-        content = card_content(store, args.card)
+        content = card_content(store, args.card, ctx.now() if args.json else None)
     example = None
     if content.engine is not None:
         from flashdl.services.exercises import own_example

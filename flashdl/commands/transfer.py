@@ -200,20 +200,26 @@ def import_(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _import_bundled(ctx: Context, as_json: bool) -> int:
-    from flashdl.deck.files import bundled_decks_dir
-    from flashdl.services.deck_sync import load_deck_files, sync_decks
+    from flashdl.services.bundled_copies import COPIED, MERGED, sync_bundled_decks
 
-    folder = bundled_decks_dir()
-    decks = load_deck_files([folder]) if folder.is_dir() else []  # parsed before any write
-    if not decks:
-        raise UsageError(f"no bundled decks found (looked in {folder})")
     with ctx.open_store(session=True) as store:
-        report = sync_decks(store, decks, ctx.now())
-    _print_report(ctx, report, as_json)
+        bundled = sync_bundled_decks(store, ctx.now())  # every file read and merged before a write
+    _print_report(ctx, bundled.sync, as_json, extra_json={
+        "copied": bundled.slugs(COPIED), "merged": bundled.slugs(MERGED),
+        "conflicts": [{"deck": d.deck, "card": c.card, "field": c.field, "kind": c.kind,
+                       "message": c.message(d.deck)} for d in bundled.decks for c in d.conflicts],
+    })
+    if not as_json:
+        for deck in bundled.decks:
+            if deck.action != "unchanged":
+                emit_line(ctx, f"{deck.deck}: {deck.action} to {deck.path}")
+    for line in bundled.conflict_lines():
+        warn(ctx, f"conflict: {line}")
     return 0
 
 
-def _print_report(ctx: Context, report: SyncReport | ImportReport, as_json: bool) -> None:
+def _print_report(ctx: Context, report: SyncReport | ImportReport, as_json: bool,
+                  extra_json: dict[str, object] | None = None) -> None:
     from flashdl.services.exchange.imports import ImportReport
 
     extra = report if isinstance(report, ImportReport) else None
@@ -230,6 +236,7 @@ def _print_report(ctx: Context, report: SyncReport | ImportReport, as_json: bool
                                "duplicates": history.duplicates}
         if extra is not None:
             data["notes"] = list(extra.notes)
+        data.update(extra_json or {})
         emit_json(ctx, data)
     else:
         if sync.decks:
@@ -260,7 +267,8 @@ def _export_apkg(args: argparse.Namespace, ctx: Context) -> int:
     from flashdl.services.exchange.exports import export_apkg
 
     with ctx.open_store() as store:
-        return _exported(ctx, export_apkg(store, args.deck, Path(args.out), ctx.now()))
+        return _exported(ctx, export_apkg(store, args.deck, Path(args.out), ctx.now(),
+                                          with_history=args.with_history))
 
 
 def _export_text(args: argparse.Namespace, ctx: Context) -> int:
@@ -307,7 +315,7 @@ def export(args: argparse.Namespace, ctx: Context) -> int:
     exporter = EXPORTERS.get(args.format)
     if exporter is None:
         raise UsageError(f"exporting --format {args.format} is not supported yet")
-    if getattr(args, "with_history", False) and args.format not in ("yaml", "revlog"):
+    if getattr(args, "with_history", False) and args.format not in ("yaml", "revlog", "apkg"):
         warn(ctx, f"--with-history has no effect on --format {args.format} "
-                  "(history goes out with --format yaml --with-history, or --format revlog)")
+                  "(history goes out with --format yaml or apkg --with-history, or --format revlog)")
     return exporter(args, ctx)

@@ -37,6 +37,7 @@ from flashdl.formats.anki_notetype import (
     plain_card_data,
     tags_part,
 )
+from flashdl.formats.anki_schedule import SchedulePlan
 from flashdl.formats.html_markdown import markdown_to_html, markdown_to_html_many, plain_to_html
 
 SolutionFor = Callable[[Card], str | None]  # asked only of cards with an engine block
@@ -102,6 +103,7 @@ class CollectionPlan:
     decks: list[DeckPlan]
     first_note_id: int
     note_count: int
+    schedule: SchedulePlan | None = None  # export --with-history: cards' scheduling and revlog
 
 
 def collection_plan(decks: Sequence[tuple[Deck, Sequence[NoteSource]]], now_ms: int,

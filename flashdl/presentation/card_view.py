@@ -17,8 +17,9 @@ SIDES = ("front", "back")
 
 
 def card_json(content: Any, example: Any) -> dict[str, Any]:
-    """DESIGN §3 ``show --json``: the sides rendered (LaTeX as Unicode), errata apart."""
-    return {
+    """DESIGN §3 ``show --json``: the sides rendered (LaTeX as Unicode), errata apart; and
+    ``"schedule"`` when the content carries one."""
+    data = {
         "card": content.card,
         "deck": content.deck,
         "front": render_text(content.front, content.markup),
@@ -36,6 +37,10 @@ def card_json(content: Any, example: Any) -> dict[str, Any]:
             "solution": engine_text(example.solution),
         },
     }
+    schedule = getattr(content, "schedule", None)
+    if schedule is not None:
+        data["schedule"] = schedule.to_json()
+    return data
 
 
 def card_lines(content: Any, example: Any, media_dir: Path | None = None) -> list[str]:

@@ -41,6 +41,8 @@ _ATOM = re.compile(r"[∂∇√∛∜]?[\w.′']+|\([^()]*\)|\[[^\[\]]*\]|⌊[^�
 _DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 _INLINE_MATH = re.compile(r"(?<![\\$])\$(?=\S)((?:\\\$|[^$\n])+?)(?<=\S)(?<!\\)\$(?!\d)")
 _PAREN_MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+# Characters that can be Markdown syntax; text without any is its own rendering.
+_MARKDOWN_MARKS = re.compile(r"[\\`*_#>\[\]<!&|~=+-]|^ {4}|\d[.)]", re.MULTILINE)
 _CODE = re.compile(r"(^```.*?^```[ \t]*$|^~~~.*?^~~~[ \t]*$|`[^`\n]+`)", re.DOTALL | re.MULTILINE)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -257,9 +259,6 @@ def plain_text(markdown: str, *, width: int | None = None, markup: str = MARKUP_
     Text of ``markup: plain`` keeps every character (only its math is converted).
     """
 
-    def convert(latex: str, *, display: bool) -> str:
-        return latex_to_unicode(latex)
-
     if "![" in markdown or "[sound:" in markdown:  # pictures and sounds as "[image: NAME]"
         from flashdl.presentation.card_media import media_lines
 
@@ -269,9 +268,36 @@ def plain_text(markdown: str, *, width: int | None = None, markup: str = MARKUP_
 
         text = render_plain(markdown)
     else:
-        text = _replace_math(markdown, convert).replace("\\$", "$")
-        text = re.sub(r"[`*#>]+|^\s*[-+] ", "", text, flags=re.MULTILINE)
+        text = _markdown_words(render_math(markdown))
     text = " ".join(text.split())
     if width is not None and len(text) > width:
         text = text[: max(width - 1, 0)] + "…"
     return text
+
+
+@lru_cache(maxsize=1)
+def _markdown_parser() -> Any:
+    """The parser the study screen's Markdown widget uses (rich's settings), built once."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt().enable("strikethrough").enable("table")
+
+
+def _markdown_words(markdown: str) -> str:
+    """The text a reader sees in rendered Markdown: marks dropped by the Markdown parser itself,
+    so ``x > 0``, ``# of channels`` or a lone ``*`` stay as written (a regex cannot tell)."""
+    if not _MARKDOWN_MARKS.search(markdown):
+        return markdown
+    words: list[str] = []
+    for token in _markdown_parser().parse(markdown):
+        if token.type in ("fence", "code_block", "html_block"):
+            words.append(token.content)
+        for child in token.children or ():
+            if child.type in ("text", "code_inline", "html_inline"):
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+            elif child.type == "image":
+                words.append(f"[image: {child.attrs.get('src', '')}]")
+        words.append(" ")
+    return "".join(words)

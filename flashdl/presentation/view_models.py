@@ -366,16 +366,32 @@ def card_flags(*, suspended: bool, retired: bool, buried_until: date | None = No
 
 
 def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]:
-    """A ``CardDetails``' scheduling as (label, value) pairs."""
+    """A ``CardDetails``' scheduling as (label, value) pairs: due day and interval of the
+    card's scheduler, with FSRS's memory state when the card has one (the rows of ``show
+    --json``'s ``"schedule"``)."""
     state = details.state
+    schedule = details.schedule
+    due_day, interval = (state.due, state.interval) if schedule is None else (schedule.due, schedule.interval)
     graded = [entry for entry in details.history]
-    due = "new (never reviewed)" if state.due is None else (
-        f"{state.due.isoformat()} ({relative_day(state.due, today)})"
+    due = "new (never reviewed)" if due_day is None else (
+        f"{due_day.isoformat()} ({relative_day(due_day, today)})"
     )
-    lines = [
+    lines = []
+    if schedule is not None:
+        lines.append(("Scheduler", "FSRS" if schedule.scheduler == "fsrs" else "SM-2"))
+    lines += [
         ("Due", due),
-        ("Interval", plural(state.interval, "day")),
+        ("Interval", plural(interval, "day")),
         ("Ease", ease_text(state.ease)),
+    ]
+    if schedule is not None and schedule.stability is not None:
+        lines.append(("Stability", plural(round(schedule.stability), "day") if schedule.stability >= 10
+                      else f"{schedule.stability:.2f} days"))
+    if schedule is not None and schedule.difficulty is not None:
+        lines.append(("Difficulty", f"{schedule.difficulty:.2f} (1-10)"))
+    if schedule is not None and schedule.retrievability is not None:
+        lines.append(("Retrievability", f"{schedule.retrievability:.0%} today"))
+    lines += [
         ("Repetitions", str(state.repetitions)),
         ("Reviews", f"{len(graded)}, {sum(1 for e in graded if e.grade >= PASS_GRADE)} right"),
     ]

@@ -57,8 +57,9 @@ class DeckOptions:
             return FsrsConfig(desired_retention=self.desired_retention)
         return FsrsConfig(parameters=self.fsrs_parameters, desired_retention=self.desired_retention)
 
-    def to_json(self, deck: str) -> dict[str, Any]:
-        """``deck options --json`` (DESIGN §3), plus the stored FSRS weights."""
+    def to_json(self, deck: str | None) -> dict[str, Any]:
+        """``deck options --json`` (DESIGN §3), plus the stored FSRS weights; ``deck`` None
+        (JSON null): the collection's defaults (``--default``)."""
         return {
             "deck": deck,
             "new_per_day": self.new_per_day,

@@ -53,6 +53,7 @@ def plan_queue(
     new_allowance: Mapping[int, int],
     deck_order: Mapping[int, int] | None = None,
     review_allowance: Mapping[int, int] | None = None,
+    extra_new: int = 0,
 ) -> tuple[QueueEntry, ...]:
     """Today's queue from every candidate card.
 
@@ -64,7 +65,9 @@ def plan_queue(
     Same-day repeats come last, in the order given. ``review_allowance``
     (a deck's reviews-per-day limit minus the reviews it had today; decks
     missing from it have no limit) keeps each deck's first reviews in that
-    order and drops the rest for today.
+    order and drops the rest for today. ``extra_new`` more new cards (in all,
+    not per deck) follow those the allowances admit, in the same order: Anki's
+    "increase today's new card limit" (custom study).
     """
     rank = deck_order or {}
     reviews: list[QueueEntry] = []
@@ -96,6 +99,9 @@ def plan_queue(
         if count < new_allowance.get(entry.deck_id, 0):
             taken[entry.deck_id] = count + 1
             admitted.append(entry)
+    if extra_new > 0:
+        chosen = set(map(id, admitted))
+        admitted += [e for e in new if id(e) not in chosen][:extra_new]
     return (*reviews, *admitted, *learning)
 
 

@@ -5,10 +5,11 @@
     indent) with a new id that no card of the file has, checks that the file
     parses back with the old cards unchanged and the new card as given, writes
     it atomically, then syncs that deck into the store (history kept).
-    Returns the new card's ``DECK/CARD``. Refuses, writing nothing: an unknown
-    deck, a deck with no file, a bundled deck (its file lives inside the
-    installed package, lost on reinstall), empty text, and a file the new card
-    cannot be appended to.
+    Returns the new card's ``DECK/CARD``. A bundled deck's card goes to the
+    user's copy of it (``bundled_copies.deck_file_for_edit``, which makes the
+    copy first if needed), never into the installed package. Refuses, writing
+    nothing: an unknown deck, a deck with no file, empty text, and a file the
+    new card cannot be appended to.
 """
 
 from __future__ import annotations
@@ -16,18 +17,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 
-import yaml
-
-from flashdl.deck.files import bundled_decks_dir, load_deck_file, read_text_file
+from flashdl.deck.files import load_deck_file, read_text_file
 from flashdl.deck.model import Card
 from flashdl.deck.yaml_deck import parse_deck
+from flashdl.deck.yaml_edit import card_entry
 from flashdl.errors import UsageError
+from flashdl.services.bundled_copies import deck_file_for_edit
 from flashdl.services.deck_sync import sync_decks
 from flashdl.services.exchange.files import atomic_output
-from flashdl.services.lookup import require_aware, resolve_deck
-from flashdl.store import Store, queries
+from flashdl.services.lookup import require_aware
+from flashdl.store import Store
 
 _ITEM = re.compile(r"^( *)- ", re.MULTILINE)
 
@@ -40,28 +40,14 @@ def add_card(
         raise UsageError("a card needs a non-empty --front and --back")
     if any(not tag.strip() or any(c.isspace() for c in tag) for tag in tags):
         raise UsageError("a tag is one word (no spaces), e.g. --tag conv")
-    with store.read() as conn:
-        deck_id = resolve_deck(conn, deck)
-        record = next(d for d in queries.decks(conn) if d.id == deck_id)
-    if not record.path:
-        raise UsageError(f"deck {record.slug!r} has no deck file to add to (it was imported from another format)")
-    path = Path(record.path)
-    if path.resolve().is_relative_to(bundled_decks_dir().resolve()):
-        raise UsageError(
-            f"deck {record.slug!r} is a bundled deck whose file lives inside the installed package: "
-            "bundled decks must first be copied to your data directory (not done yet); "
-            "add cards to a deck of your own"
-        )
+    path = deck_file_for_edit(store, deck, now).path
     text = read_text_file(path)
     before = load_deck_file(path)
     card_id = _new_id([card.id for card in before.cards])
     found = _ITEM.search(text)
     indent = found.group(1) if found else "  "
-    entry = yaml.safe_dump(
-        [{"id": card_id, "front": front, "back": back, **({"tags": list(tags)} if tags else {})}],
-        sort_keys=False, allow_unicode=True, width=1_000_000,
-    )
-    new_text = text.rstrip("\n") + "\n" + "".join(indent + line for line in entry.splitlines(keepends=True))
+    entry = card_entry(Card(id=card_id, front=front, back=back, tags=tuple(tags)), len(indent))
+    new_text = text.rstrip("\n") + "\n" + entry
     after = parse_deck(new_text, str(path))
     wanted = Card(id=card_id, front=front, back=back, tags=tuple(tags))
     added = after.cards[-1] if len(after.cards) == len(before.cards) + 1 else None

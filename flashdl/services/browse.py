@@ -71,7 +71,8 @@ def list_decks(store: Store, now: datetime) -> list[DeckSummary]:
     return summaries
 
 
-def card_details(store: Store, card: CardRef) -> CardDetails:
+def card_details(store: Store, card: CardRef, now: datetime | None = None) -> CardDetails:
+    """One card in full; with ``now``, also its schedule then (``services.card_schedule``)."""
     with store.read() as conn:
         card_id = resolve_card(conn, card)
         stored = queries.cards(conn, [card_id]).get(card_id)
@@ -79,6 +80,11 @@ def card_details(store: Store, card: CardRef) -> CardDetails:
             raise UnknownCardError(f"unknown card {card!r}")
         deck_name = next(d.name for d in queries.decks(conn) if d.id == stored.deck_id)
         history = scheduling.card_reviews(conn, card_id)
+        schedule = None
+        if now is not None:
+            from flashdl.services.card_schedule import card_schedule
+
+            schedule = card_schedule(conn, card_id, now)
     return CardDetails(
         id=stored.id,
         card=stored.full_id,
@@ -94,6 +100,7 @@ def card_details(store: Store, card: CardRef) -> CardDetails:
         buried_until=stored.buried_until,
         retired=stored.retired,
         revision=stored.revision,
+        schedule=schedule,
         history=tuple(
             ReviewEntry(
                 review_id=r.id,

@@ -10,7 +10,8 @@
     first; any error (naming file, line and column) aborts before anything
     is written. Two files with one deck id are refused.
 ``import_bundled_decks(store, now) -> SyncReport``
-    The decks shipped with flashdl (``flashdl import --bundled``).
+    The decks shipped with flashdl, through the user's copies of them
+    (``services.bundled_copies``: copied on first import, merged on a new release).
 ``ensure_bundled_decks(store, now) -> SyncReport | None``
     For the TUI's start: imports the bundled decks only when the database
     has no deck at all; None when it had some. Other commands never import
@@ -86,10 +87,12 @@ def import_deck_files(store: Store, paths: Iterable[Path], now: datetime) -> Syn
 
 
 def import_bundled_decks(store: Store, now: datetime, directory: Path | None = None) -> SyncReport:
+    from flashdl.services.bundled_copies import sync_bundled_decks  # it builds on this module
+
     folder = directory or bundled_decks_dir()
-    if not folder.is_dir():
+    if not folder.is_dir() or not deck_paths([folder]):
         return SyncReport(decks=())
-    return sync_decks(store, load_deck_files([folder]), now)
+    return sync_bundled_decks(store, now, folder).sync
 
 
 def ensure_bundled_decks(

@@ -123,6 +123,64 @@ def record_review(
     )
 
 
+def cram_answer(
+    store: Store,
+    card: CardRef,
+    grade: int,
+    now: datetime,
+    *,
+    duration_ms: int = 0,
+    answer: ComputedAnswer | None = None,
+    rollover_hour: int | None = None,
+) -> ReviewResult:
+    """A grade in a cram session (docs/custom-study.md): the card's schedule and the review log
+    stay as they are, so its state remains the replay of its log. A computed card's typed
+    answer is appended as a practice attempt (``store.practice``), outside the schedule as in
+    ``flashdl practice``. The result's ``kind`` is DRILL and ``review_id`` 0 (no log row);
+    a grade < 4 still brings the card back later in the session.
+    """
+    require_aware(now)
+    if isinstance(grade, bool) or not isinstance(grade, int) or not 0 <= grade <= 5:
+        raise InvalidReviewError(f"grade {grade!r} is outside 0..5")
+    with store.write() as conn:
+        if rollover_hour is None:
+            rollover_hour = load_settings(conn).rollover_hour
+        day = study_day(now, rollover_hour=rollover_hour)
+        card_id = resolve_card(conn, card)
+        loaded = scheduling.load_state(conn, card_id, options=False)
+        if loaded is None:
+            raise UnknownCardError(f"unknown card id {card_id}")
+        if loaded.retired:
+            raise RetiredCardError(f"card {loaded.full_id} is retired (gone from its deck file)")
+        if answer is not None:
+            from flashdl.store import practice as practice_store
+            from flashdl.store.queries import cards
+
+            engine = cards(conn, [card_id])[card_id].engine
+            if engine is not None:
+                practice_store.append_attempt(
+                    conn, card_id=card_id, family=engine.family, params=answer.params,
+                    typed=answer.typed, correct=answer.correct, duration_ms=int(duration_ms),
+                    attempted_ms=to_ms(now), day=day,
+                )
+    before = loaded.state
+    return ReviewResult(
+        review_id=0,
+        card_id=card_id,
+        card=loaded.full_id,
+        grade=grade,
+        rating=sm2.rating_for(grade),
+        kind=ReviewKind.DRILL,
+        reviewed_at=now,
+        study_day=day,
+        before=before,
+        state=replace(before, repeat_pending=grade < sm2.REPEAT_BELOW),
+        revision=loaded.revision,
+        fsrs_due=loaded.due if loaded.stability is not None else None,
+        rescheduled=False,
+    )
+
+
 def _schedule(conn: Transaction, loaded: scheduling.LoadedState, card_id: int, grade: int, day: date
               ) -> tuple[sm2.ReviewOutcome, FsrsState | None]:
     """What grading the card on ``day`` does to it, written nowhere: the one place a review's

@@ -36,10 +36,11 @@ from datetime import date, datetime
 from flashdl.clock import study_day
 from flashdl.scheduler.queue import QueueEntry, QueueKind, SessionQueue, plan_queue
 from flashdl.services import card_flags
-from flashdl.scheduler.sm2 import ReviewKind
+from flashdl.scheduler.sm2 import MAX_GRADE, MIN_GRADE, REPEAT_BELOW, ReviewKind
+from flashdl.services.custom_study import CustomStudy, custom_entries
 from flashdl.services.deck_options import all_options
 from flashdl.services.lookup import require_aware, resolve_deck
-from flashdl.services.reviews import preview_review, record_review, undo_last_review
+from flashdl.services.reviews import cram_answer, preview_review, record_review, undo_last_review
 from flashdl.services.views import (
     ComputedAnswer,
     FlagUndo,
@@ -66,8 +67,10 @@ class TodayPlan:
     unloaded_reviews: int  # due reviews beyond those in ``entries``
 
 
-def plan_today(store: Store, now: datetime, deck: str | None, *, review_limit: int = -1) -> TodayPlan:
-    """Today's queue in one read transaction, with at most ``review_limit`` reviews (-1: all)."""
+def plan_today(store: Store, now: datetime, deck: str | None, *, review_limit: int = -1,
+               extra_new: int = 0) -> TodayPlan:
+    """Today's queue in one read transaction, with at most ``review_limit`` reviews (-1: all)
+    and ``extra_new`` new cards beyond the daily limits (custom study's ``--new N``)."""
     require_aware(now)
     with store.read() as conn:
         settings = load_settings(conn)
@@ -85,8 +88,9 @@ def plan_today(store: Store, now: datetime, deck: str | None, *, review_limit: i
                 for d, o in options.items() if o.reviews_per_day is not None
             }
             review_limit = -1  # the limits apply deck by deck, over every due review
+        wanted = {d: a + extra_new for d, a in allowance.items()} if extra_new else allowance
         candidates = queries.queue_candidates(
-            conn, today, allowance, deck_id, review_limit=review_limit,
+            conn, today, wanted, deck_id, review_limit=review_limit,
             random_order={d for d, o in options.items() if o.new_order == "random"},
         )
         loaded = sum(1 for e in candidates if e.kind is QueueKind.REVIEW)
@@ -95,7 +99,7 @@ def plan_today(store: Store, now: datetime, deck: str | None, *, review_limit: i
             unloaded = queries.review_count(conn, today, deck_id) - loaded
     order = {d.id: rank for rank, d in enumerate(deck_records)}
     plan = plan_queue(candidates, new_allowance=allowance, deck_order=order,
-                      review_allowance=review_allowance)
+                      review_allowance=review_allowance, extra_new=extra_new)
     return TodayPlan(today, settings, deck_id, plan, max(0, unloaded))
 
 
@@ -118,21 +122,38 @@ def _fronts(store: Store, card_ids: list[int]) -> dict[int, tuple[str, str]]:
 
 
 class StudySession:
-    """One study session over one deck or all decks (see the module docstring)."""
+    """One study session over one deck or all decks (see the module docstring).
 
-    def __init__(self, store: Store, now: datetime, deck: str | None = None) -> None:
+    ``custom`` makes it a custom study session (``flashdl.services.custom_study``).
+    """
+
+    def __init__(self, store: Store, now: datetime, deck: str | None = None,
+                 custom: CustomStudy | None = None) -> None:
         self._store = store
         self._deck = deck
+        self.custom = custom
         # what undo takes back, newest last: a grade, or a suspend/bury with the flags before it
         self._answered: list[tuple[QueueEntry, tuple[str, bool, date | None] | None]] = []
+        self._results: list[ReviewResult] = []  # this session's grades, for undo in a cram session
         self.refresh(now)
 
     def refresh(self, now: datetime) -> None:
         """Rebuild the queue from the store (new study day, or changes elsewhere)."""
-        plan = plan_today(self._store, now, self._deck, review_limit=REVIEW_PAGE)
-        self.today, self.settings, self._deck_id = plan.today, plan.settings, plan.deck_id
-        self._queue = SessionQueue(plan.entries, unloaded_reviews=plan.unloaded_reviews)
+        custom = self.custom
+        if custom is not None and custom.extra_new == 0:  # a search or review ahead
+            with self._store.read() as conn:
+                self.settings = load_settings(conn)
+                self.today = study_day(now, rollover_hour=self.settings.rollover_hour)
+                self._deck_id = resolve_deck(conn, self._deck)
+                entries = custom_entries(conn, custom, self.today, self._deck)
+            self._queue = SessionQueue(entries)
+        else:
+            plan = plan_today(self._store, now, self._deck, review_limit=REVIEW_PAGE,
+                              extra_new=0 if custom is None else custom.extra_new)
+            self.today, self.settings, self._deck_id = plan.today, plan.settings, plan.deck_id
+            self._queue = SessionQueue(plan.entries, unloaded_reviews=plan.unloaded_reviews)
         self._answered.clear()
+        self._results.clear()
 
     def _load_reviews(self) -> None:
         """The next page of due reviews, when the loaded ones are used up."""
@@ -194,12 +215,21 @@ class StudySession:
         answer: ComputedAnswer | None = None,
         expected_revision: int | None = None,
     ) -> ReviewResult:
-        """Record a grade for a card of this session and move the queue on."""
-        result = record_review(
-            self._store, card_id, grade, now,
-            duration_ms=duration_ms, answer=answer, expected_revision=expected_revision,
-            rollover_hour=self.settings.rollover_hour,
-        )
+        """Record a grade for a card of this session and move the queue on.
+
+        In a cram session nothing is rescheduled and the review log is left alone (it is the
+        card's history: its state is a replay of it); a computed card's typed answer is kept
+        as a practice attempt, as ``flashdl practice`` keeps it.
+        """
+        if self.custom is not None and self.custom.cram:
+            result = cram_answer(self._store, card_id, grade, now, duration_ms=duration_ms,
+                                 answer=answer, rollover_hour=self.settings.rollover_hour)
+        else:
+            result = record_review(
+                self._store, card_id, grade, now,
+                duration_ms=duration_ms, answer=answer, expected_revision=expected_revision,
+                rollover_hour=self.settings.rollover_hour,
+            )
         entry = self._queue.find(card_id) or QueueEntry(
             card_id, 0, QueueKind.REVIEW, result.study_day
         )  # a card from outside the queue: undo puts it at the head
@@ -208,6 +238,7 @@ class StudySession:
         else:
             self._queue.answered(card_id, repeat=result.repeat_today, today=self.today)
         self._answered.append((entry, None))
+        self._results.append(result)
         return result
 
     def undo(self) -> UndoResult | FlagUndo | None:
@@ -223,13 +254,24 @@ class StudySession:
             with self._store.read() as conn:
                 name = queries.fronts(conn, [entry.card_id])[entry.card_id][0]
             return FlagUndo(entry.card_id, name, action)
+        graded = self._results.pop() if self._results else None
+        if self.custom is not None and self.custom.cram and graded is not None:
+            self._queue.push_front(entry)  # nothing was rescheduled: nothing to restore
+            return UndoResult(graded.review_id, graded.card_id, graded.card, graded.grade,
+                              graded.kind, graded.reviewed_at, graded.before)
         result = undo_last_review(self._store, card=entry.card_id)
         if result is not None:
             self._queue.push_front(entry)
         return result
 
     def preview(self, card_id: int, now: datetime) -> tuple[date, tuple[GradePreview, ...]]:
-        """What each grade would do to the card now (``reviews.preview_review``)."""
+        """What each grade would do to the card now (``reviews.preview_review``); in a cram
+        session, nothing but bringing it back this session on a grade < 4."""
+        if self.custom is not None and self.custom.cram:
+            with self._store.read() as conn:
+                loaded = load_state(conn, card_id, options=False)
+            due = None if loaded is None else loaded.due
+            return self.today, tuple(GradePreview(g, due, g < REPEAT_BELOW) for g in range(MIN_GRADE, MAX_GRADE + 1))
         return preview_review(self._store, card_id, now, rollover_hour=self.settings.rollover_hour)
 
     def suspend(self, card_id: int) -> None:

@@ -82,6 +82,7 @@ class ReviewResult:
     state: CardState  # after the review
     revision: int
     fsrs_due: date | None = None  # the due day FSRS gave, when the card's deck uses FSRS
+    rescheduled: bool = True  # False: a cram grade, which changed no schedule (custom study)
 
     @property
     def due(self) -> date | None:
@@ -169,6 +170,7 @@ class CardDetails:
     revision: int
     history: tuple[ReviewEntry, ...]
     markup: str = MARKUP_MARKDOWN
+    schedule: CardSchedule | None = None  # when asked for with a moment (the card screen)
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,8 @@ class SyncReport:
 
 @dataclass(frozen=True)
 class CardContent:
-    """One card's content as its deck file gives it (``flashdl show``): no scheduling."""
+    """One card's content as its deck file gives it (``flashdl show``), and, when asked for,
+    how it is scheduled now."""
 
     card: str  # DECK/CARD
     deck: str
@@ -263,3 +266,36 @@ class CardContent:
     engine: EngineSpec | None
     errata: tuple[Erratum, ...]
     markup: str  # how the text is shown: the card's own markup, else its deck's
+    schedule: CardSchedule | None = None
+
+
+@dataclass(frozen=True)
+class CardSchedule:
+    """How a card is scheduled now (``show --json``'s ``"schedule"``, the card screen's rows).
+
+    ``due`` and ``interval`` are those of the card's scheduler (``interval``: days from its
+    last review to ``due``); ``ease`` is SM-2's E-Factor, kept under either scheduler;
+    ``stability`` (days), ``difficulty`` (1..10) and ``retrievability`` (predicted recall
+    today) are FSRS's, None under SM-2 and for a card FSRS has not seen reviewed.
+    """
+
+    scheduler: str  # sm2 | fsrs
+    due: date | None
+    interval: int
+    ease: int  # per-mille
+    repetitions: int
+    stability: float | None = None
+    difficulty: float | None = None
+    retrievability: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scheduler": self.scheduler,
+            "due": None if self.due is None else self.due.isoformat(),
+            "interval": self.interval,
+            "ease": self.ease / 1000,
+            "repetitions": self.repetitions,
+            "stability": self.stability,
+            "difficulty": self.difficulty,
+            "retrievability": self.retrievability,
+        }

@@ -32,6 +32,7 @@ from flashdl.formats.anki_collection import (
     schema18_types,
 )
 from flashdl.formats.anki_export import CollectionPlan
+from flashdl.formats.anki_schedule import SchedulePlan
 
 
 @contextmanager
@@ -187,8 +188,31 @@ def build_collection(plan: CollectionPlan) -> bytes:
                        (deck.first_note_id,))
         db.execute("UPDATE col SET models = ?, decks = ?, mod = ?",
                    (plan.models_json, json.dumps(deck_json), now_ms))
+        if plan.schedule is not None:
+            _write_schedule(db, plan.schedule, first_id, now_s)
         db.executescript("CREATE INDEX" + indexes)
         db.commit()
         return db.serialize()
     finally:
         db.close()
+
+
+def _write_schedule(db: sqlite3.Connection, schedule: SchedulePlan, first_id: int, now_s: int) -> None:
+    """An export's scheduling (``export --with-history``, ``formats.anki_schedule``): the
+    reviewed cards' columns, the revlog, each deck's config and the collection's FSRS flag."""
+    from flashdl.formats.anki_schedule import merged_config
+
+    db.executemany("UPDATE cards SET type = ?, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?, "
+                   f"lapses = ?, data = ? WHERE id = ? + {int(first_id)}", schedule.cards)
+    db.executemany(f"INSERT INTO revlog VALUES (?, ? + {int(first_id)}, -1, ?, ?, ?, ?, ?, ?)",
+                   schedule.revlog)
+    conf_text, dconf_text, decks_text = db.execute("SELECT conf, dconf, decks FROM col").fetchone()
+    conf, dconf, decks = json.loads(conf_text), json.loads(dconf_text), json.loads(decks_text)
+    base = dconf["1"]
+    for anki_id, overrides in schedule.deck_configs.items():
+        dconf[str(anki_id)] = merged_config(base, {**overrides, "id": anki_id, "mod": now_s})
+        decks[str(anki_id)]["conf"] = anki_id
+    if schedule.fsrs:
+        conf["fsrs"] = True
+    db.execute("UPDATE col SET crt = ?, conf = ?, dconf = ?, decks = ?",
+               (schedule.crt, json.dumps(conf), json.dumps(dconf), json.dumps(decks)))

@@ -205,6 +205,24 @@ def review_page(
     ]
 
 
+def due_within(tx: Transaction, today: date, last_day: date, *, limit: int,
+               deck_id_: int | None = None) -> list[QueueEntry]:
+    """Cards due by ``last_day`` and not reviewed on ``today`` (review ahead), in queue order.
+
+    Suspended, retired and buried cards (buried past ``today``) are left out, as in a day's queue.
+    """
+    sql = ("SELECT id, deck_id, due, position FROM card WHERE due <= ?5 "
+           f"AND (last_review IS NULL OR last_review < ?1) AND {_ACTIVE}")
+    params: list[object] = [today.isoformat(), deck_id_, None, limit, last_day.isoformat()]
+    if deck_id_ is not None:
+        sql += " AND deck_id = ?2"
+    fromiso, review = date.fromisoformat, QueueKind.REVIEW
+    return [
+        QueueEntry(cid, did, review, fromiso(due), position)
+        for cid, did, due, position in tx.db.execute(sql + _REVIEW_ORDER, params)  # type: ignore[union-attr]
+    ]
+
+
 def review_count(tx: Transaction, today: date, deck_id_: int | None = None) -> int:
     sql = f"SELECT count(*) FROM card WHERE due <= ?1 AND {_ACTIVE}"
     params: tuple[object, ...] = (today.isoformat(),)

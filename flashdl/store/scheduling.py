@@ -329,3 +329,10 @@ def active_card_counts(tx: Transaction) -> dict[int, int]:
     rows = tx.db.execute(
         "SELECT deck_id, count(*) FROM card WHERE retired = 0 AND suspended = 0 GROUP BY deck_id")
     return {deck_id: count for deck_id, count in rows}
+
+
+def fsrs_memory(tx: Transaction, deck_id: int) -> dict[int, tuple[float, float, date | None]]:
+    """``{card id: (stability, difficulty, FSRS due day)}`` of a deck's cards with an FSRS state."""
+    rows = tx.db.execute("SELECT id, fsrs_stability, fsrs_difficulty, due FROM card "
+                         "WHERE deck_id = ? AND fsrs_stability IS NOT NULL", (deck_id,))
+    return {card_id: (stability, difficulty, text_day(due)) for card_id, stability, difficulty, due in rows}

@@ -35,11 +35,14 @@ from textual.screen import Screen
 from flashdl.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
+    from flashdl.services.custom_study import CustomStudy
     from flashdl.services.practice import PracticeOptions
 from flashdl.errors import FlashdlError
 from flashdl.tui.collection import Collection
 from flashdl.tui.messages import (
     BrowseRequested,
+    CustomStudyRequested,
+    CardEditRequested,
     CardRequested,
     Failed,
     HomeRequested,
@@ -48,6 +51,7 @@ from flashdl.tui.messages import (
     SessionFinished,
     StatsRequested,
     StudyRequested,
+    TagsRequested,
 )
 
 
@@ -65,12 +69,13 @@ class FlashdlApp(App[None]):
     ]
 
     def __init__(self, collection: Collection, *, study: str | None = None, study_all: bool = False,
-                 practice: PracticeOptions | None = None) -> None:
+                 practice: PracticeOptions | None = None, custom: CustomStudy | None = None) -> None:
         super().__init__()
         self.collection = collection
         self._start_practice = practice
         self._start_study = study_all or study is not None or practice is not None
         self._start_deck = study
+        self._start_custom = custom
         self.error: FlashdlError | None = None
 
     def get_default_screen(self) -> Screen[Any]:
@@ -99,7 +104,7 @@ class FlashdlApp(App[None]):
         elif self._start_study:
             from flashdl.tui.screens.study import StudyScreen
 
-            self.push_screen(StudyScreen(self._start_deck))
+            self.push_screen(StudyScreen(self._start_deck, self._start_custom))
 
     def on_unmount(self) -> None:
         self.collection.close()
@@ -114,7 +119,7 @@ class FlashdlApp(App[None]):
 
     @on(StudyRequested)
     def _study_requested(self, message: StudyRequested) -> None:
-        self.study(message.deck)
+        self.study(message.deck, message.custom)
 
     @on(PracticeRequested)
     def _practice_requested(self, message: PracticeRequested) -> None:
@@ -145,6 +150,39 @@ class FlashdlApp(App[None]):
         if not isinstance(self.screen, OptionsScreen):
             self.push_screen(OptionsScreen(message.deck))
 
+    @on(CustomStudyRequested)
+    def _custom_study_requested(self, message: CustomStudyRequested) -> None:
+        from flashdl.tui.screens.custom_study import CustomStudyScreen
+
+        if not isinstance(self.screen, CustomStudyScreen):
+            self.push_screen(CustomStudyScreen(message.deck))
+
+    @on(CardEditRequested)
+    def _card_edit_requested(self, message: CardEditRequested) -> None:
+        from flashdl.tui.screens.edit import CardEditScreen
+
+        if isinstance(self.screen, CardEditScreen):
+            return
+        try:
+            card = None if message.card is None else self.collection.card_for_edit(message.card)
+        except FlashdlError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.push_screen(CardEditScreen(card, deck=message.deck, on_saved=message.on_saved))
+
+    @on(TagsRequested)
+    def _tags_requested(self, message: TagsRequested) -> None:
+        from flashdl.tui.screens.edit import TagsScreen
+
+        if isinstance(self.screen, TagsScreen):
+            return
+        try:
+            card = self.collection.card_for_edit(message.card)
+        except FlashdlError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.push_screen(TagsScreen(card, self.collection, on_saved=message.on_saved))
+
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self.fail(message.error)
@@ -159,11 +197,11 @@ class FlashdlApp(App[None]):
         else:
             self.switch_screen(HomeScreen())
 
-    def study(self, deck: str | None) -> None:
+    def study(self, deck: str | None, custom: CustomStudy | None = None) -> None:
         from flashdl.tui.screens.study import StudyScreen
 
         if not isinstance(self.screen, StudyScreen):
-            self.push_screen(StudyScreen(deck))
+            self.push_screen(StudyScreen(deck, custom))
 
     def practice(self, options: PracticeOptions) -> None:
         from flashdl.tui.screens.practice import PracticeScreen
@@ -225,6 +263,7 @@ def make_app(
     study: str | None = None,
     study_all: bool = False,
     practice: PracticeOptions | None = None,
+    custom: CustomStudy | None = None,
     seeds: Iterator[int] | None = None,
     timer: Callable[[], float] | None = None,
     import_bundled: bool = True,
@@ -233,10 +272,10 @@ def make_app(
     """The app on the database at ``db_path``.
 
     ``study``/``study_all`` open a study session straight away (``flashdl
-    study [DECK]``); ``practice`` a practice run (``flashdl practice``). ``seeds``
+    study [DECK]``; ``custom``: a custom study session); ``practice`` a practice run (``flashdl practice``). ``seeds``
     yields the seed of each computed-card variant (default: random); ``timer``
     measures answer times (default: monotonic).
     """
     collection = Collection(db_path, clock or SystemClock(), seeds=seeds, timer=timer or time.monotonic,
                             import_bundled=import_bundled, bundled_dir=bundled_dir)
-    return FlashdlApp(collection, study=study, study_all=study_all, practice=practice)
+    return FlashdlApp(collection, study=study, study_all=study_all, practice=practice, custom=custom)

@@ -20,10 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flashdl.clock import Clock
+from flashdl.errors import FlashdlError
 
 if TYPE_CHECKING:
     from flashdl.scheduler.deck_options import DeckOptions
+    from flashdl.scheduler.fsrs_tuning import TuningResult
+    from flashdl.services.edit_card import EditableCard
     from flashdl.services.practice import PracticeOptions, PracticeRun
+    from flashdl.services.custom_study import CustomStudy
     from flashdl.services.study import StudySession
     from flashdl.services.views import CardDetails, DeckSummary, SearchHit, SyncReport
     from flashdl.store import Store
@@ -53,6 +57,7 @@ class Collection:
         self._store: Store | None = None
         self._lock = threading.Lock()
         self.imported: SyncReport | None = None
+        self.bundled_conflicts: tuple[str, ...] = ()  # of merging a new release into the user's copies
 
     # ------------------------------------------------------------------ life
 
@@ -68,6 +73,15 @@ class Collection:
             try:
                 if self._import_bundled:
                     self.imported = ensure_bundled_decks(store, self.now(), self._bundled_dir)
+                    if self.imported is None:  # a new flashdl's bundled decks into the user's copies
+                        from flashdl.services.bundled_copies import refresh_bundled_copies
+
+                        try:
+                            merged = refresh_bundled_copies(store, self.now(), self._bundled_dir)
+                        except FlashdlError as error:  # a broken copy must not keep the app from starting
+                            self.bundled_conflicts = (f"the new release was not merged: {error}",)
+                        else:
+                            self.bundled_conflicts = tuple(merged.conflict_lines()) if merged else ()
             except BaseException:
                 store.close()
                 raise
@@ -107,10 +121,10 @@ class Collection:
 
         return list_decks(self.store, self.now())
 
-    def start_session(self, deck: str | None) -> StudySession:
+    def start_session(self, deck: str | None, custom: CustomStudy | None = None) -> StudySession:
         from flashdl.services.study import StudySession
 
-        return StudySession(self.store, self.now(), deck)
+        return StudySession(self.store, self.now(), deck, custom)
 
     def start_practice(self, options: PracticeOptions) -> PracticeRun:
         from flashdl.services.practice import PracticeRun
@@ -143,22 +157,58 @@ class Collection:
     def card_details(self, card: int | str) -> CardDetails:
         from flashdl.services.browse import card_details
 
-        return card_details(self.store, card)
+        return card_details(self.store, card, self.now())
 
     def set_suspended(self, card: int | str, suspended: bool) -> None:
         from flashdl.services import card_flags
 
         (card_flags.suspend_card if suspended else card_flags.unsuspend_card)(self.store, card)
 
-    def deck_options(self, deck: str) -> DeckOptions:
+    def deck_options(self, deck: str | None) -> DeckOptions:
         from flashdl.services.deck_options import get_options
 
         return get_options(self.store, deck)
 
-    def set_deck_options(self, deck: str, **changes: object) -> DeckOptions:
+    def set_deck_options(self, deck: str | None, **changes: object) -> DeckOptions:
         from flashdl.services.deck_options import set_options
 
         return set_options(self.store, deck, **changes)
+
+    def optimize_fsrs(self, deck: str | None) -> TuningResult:
+        """Tune FSRS on the deck's (None: every deck's) reviews and store the weights in its
+        options (``NotEnoughReviewsError`` when too few); slow: call it from a worker."""
+        from flashdl.services.fsrs_evidence import optimize
+
+        return optimize(self.store, deck)
+
+    def add_card(self, deck: str, front: str, back: str, tags: Sequence[str]) -> str:
+        """A new card appended to ``deck``'s file, then synced (``flashdl add``); its ``DECK/CARD``."""
+        from flashdl.services.add_card import add_card
+
+        return add_card(self.store, deck, front, back, tags, self.now())
+
+    def card_for_edit(self, card: int | str) -> EditableCard:
+        from flashdl.services.edit_card import card_for_edit
+
+        return card_for_edit(self.store, card)
+
+    def edit_card(self, deck: str, card: str, front: str | None, back: str | None,
+                  tags: Sequence[str] | None) -> str:
+        """One card rewritten in its deck file, then synced (history kept); None keeps a field."""
+        from flashdl.services.edit_card import edit_card
+
+        return edit_card(self.store, deck, card, front, back, tags, self.now())
+
+    def deck_markup(self, deck: str) -> str:
+        from flashdl.services.edit_card import deck_markup
+
+        return deck_markup(self.store, deck)
+
+    def deck_file_for_edit(self, deck: str) -> Path:
+        """The file to edit for ``deck``: for a bundled deck the user's copy (made now if needed)."""
+        from flashdl.services.bundled_copies import deck_file_for_edit
+
+        return deck_file_for_edit(self.store, deck, self.now()).path
 
     def reload_deck_file(self, path: str) -> SyncReport:
         """Re-read a deck file after it was edited (history kept, DESIGN §2)."""

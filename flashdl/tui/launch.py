@@ -19,11 +19,12 @@ from flashdl.errors import UsageError
 from flashdl.gc_pause import paused_gc
 
 if TYPE_CHECKING:
+    from flashdl.services.custom_study import CustomStudy
     from flashdl.services.practice import PracticeOptions
 
 
 def run_tui(db_path: Path, clock: Clock, *, study: str | None = None, study_all: bool = False,
-            practice: PracticeOptions | None = None) -> int:
+            practice: PracticeOptions | None = None, custom: CustomStudy | None = None) -> int:
     """Run the app until it quits; its exit code (a ``FlashdlError`` found while running is raised)."""
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError(
@@ -40,7 +41,8 @@ def run_tui(db_path: Path, clock: Clock, *, study: str | None = None, study_all:
         prepare(db_path)  # pictures: textual-image asks the terminal now, before Textual runs
         from flashdl.tui.app import make_app
 
-        app = make_app(db_path, clock, study=study, study_all=study_all, practice=practice)
+        app = make_app(db_path, clock, study=study, study_all=study_all, practice=practice,
+                       custom=custom)
         app.run()
     if app.error is not None:
         raise app.error

@@ -9,6 +9,7 @@ thread-safe, so a worker thread posts ``Failed`` directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -17,6 +18,7 @@ from flashdl.errors import FlashdlError
 
 if TYPE_CHECKING:
     from flashdl.presentation.view_models import SessionTally
+    from flashdl.services.custom_study import CustomStudy
     from flashdl.services.practice import PracticeOptions
     from flashdl.services.views import QueueCounts
 
@@ -26,11 +28,12 @@ class HomeRequested(Message):
 
 
 class StudyRequested(Message):
-    """A study session of ``deck`` (None: every deck)."""
+    """A study session of ``deck`` (None: every deck); ``custom``: a custom study session."""
 
-    def __init__(self, deck: str | None) -> None:
+    def __init__(self, deck: str | None, custom: CustomStudy | None = None) -> None:
         super().__init__()
         self.deck = deck
+        self.custom = custom
 
 
 class PracticeRequested(Message):
@@ -76,9 +79,17 @@ class StatsRequested(Message):
 
 
 class OptionsRequested(Message):
-    """The options of ``deck``."""
+    """The options of ``deck`` (None: the collection's defaults)."""
 
-    def __init__(self, deck: str) -> None:
+    def __init__(self, deck: str | None) -> None:
+        super().__init__()
+        self.deck = deck
+
+
+class CustomStudyRequested(Message):
+    """The custom study form for ``deck`` (None: every deck)."""
+
+    def __init__(self, deck: str | None) -> None:
         super().__init__()
         self.deck = deck
 
@@ -89,3 +100,26 @@ class Failed(Message):
     def __init__(self, error: FlashdlError) -> None:
         super().__init__()
         self.error = error
+
+
+class CardEditRequested(Message):
+    """The card editor: ``card`` (store id or DECK/CARD) prefilled, or None for a new card of ``deck``.
+
+    ``on_saved(DECK/CARD)`` runs once the editor has saved and closed.
+    """
+
+    def __init__(self, card: int | str | None, deck: str | None = None,
+                 on_saved: Callable[[str], None] | None = None) -> None:
+        super().__init__()
+        self.card = card
+        self.deck = deck
+        self.on_saved = on_saved
+
+
+class TagsRequested(Message):
+    """The tags editor of ``card`` (store id or DECK/CARD); ``on_saved`` as for ``CardEditRequested``."""
+
+    def __init__(self, card: int | str, on_saved: Callable[[str], None] | None = None) -> None:
+        super().__init__()
+        self.card = card
+        self.on_saved = on_saved

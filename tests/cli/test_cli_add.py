@@ -54,14 +54,20 @@ def test_add_refuses_bad_input_and_changes_nothing(
     assert deck_file.read_text() == text and dump(db) == before
 
 
-def test_add_refuses_a_bundled_deck(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_add_to_a_bundled_deck_goes_to_the_users_copy(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "import", "--bundled", "--now", NOW)[0] == 0
     first = sorted(bundled_decks_dir().glob("*.yaml"))[0]
-    deck_id = load_deck_file(first).id
+    release = load_deck_file(first)
     text = first.read_text()
-    code, _out, err = run(capsys, "add", deck_id, "--front", "f", "--back", "b", "--now", NOW)
-    assert code == 2 and "bundled" in err and "data directory" in err
-    assert first.read_text() == text
+    shown = run_json(capsys, "add", release.id, "--front", "f", "--back", "b", "--now", NOW)
+    ids = [card.id for card in release.cards]
+    assert all(i.isdigit() for i in ids)  # the file's own scheme: the next number, as wide
+    new_id = f"{max(map(int, ids)) + 1:0{len(ids[0])}d}"
+    assert shown == {"card": f"{release.id}/{new_id}"}
+    assert first.read_text() == text  # the installed package is never written
+    copy = Path(str(db) + ".decks") / first.name
+    assert load_deck_file(copy).cards == (*release.cards, Card(id=new_id, front="f", back="b"))
+    assert run_json(capsys, "show", f"{release.id}/{new_id}", "--now", NOW)["front"] == "f"
 
 
 def test_add_to_a_deck_with_word_ids_block_text_and_computed_cards(

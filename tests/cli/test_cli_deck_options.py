@@ -160,3 +160,35 @@ def test_options_travel_with_the_history_side_file(
     db = sqlite3.connect(tmp_path / "other.sqlite3")
     assert db.execute("SELECT count(*) FROM card WHERE fsrs_stability IS NOT NULL").fetchone()[0] == 1
     db.close()
+
+
+def test_default_options_are_what_decks_without_their_own_follow(
+        imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(deck_text("other", 3))
+    assert run(capsys, "import", str(other), "--now", NOW)[0] == 0
+    assert run_json(capsys, "deck", "options", "other", "--new-per-day", "3")["new_per_day"] == 3
+    defaults = run_json(capsys, "deck", "options", "--default", "--scheduler", "fsrs",
+                        "--desired-retention", "0.8", "--new-per-day", "9")
+    assert defaults["deck"] is None
+    assert (defaults["scheduler"], defaults["desired_retention"], defaults["new_per_day"]) == ("fsrs", 0.8, 9)
+    assert run_json(capsys, "deck", "options", "--default") == defaults
+    quiz = run_json(capsys, "deck", "options", "quiz")
+    assert (quiz["scheduler"], quiz["desired_retention"], quiz["new_per_day"]) == ("fsrs", 0.8, 9)
+    assert run_json(capsys, "deck", "options", "other")["new_per_day"] == 3  # its own value stays
+    db = sqlite3.connect(imported)
+    stored = db.execute("SELECT value FROM setting WHERE key = 'deck_options'").fetchone()[0]
+    deck_own = db.execute("SELECT options FROM deck WHERE slug = 'quiz'").fetchone()[0]
+    db.close()
+    assert json.loads(stored) == {"scheduler": "fsrs", "desired_retention": 0.8}
+    assert deck_own is None
+    code, out, _err = run(capsys, "deck", "options", "--default")
+    assert code == 0 and out.startswith("default options") and "scheduler: fsrs" in out
+
+
+@pytest.mark.parametrize("argv", [("deck", "options"), ("deck", "options", "quiz", "--default")])
+def test_default_options_need_exactly_one_target(imported: Path, capsys: pytest.CaptureFixture[str],
+                                                 argv: tuple[str, ...]) -> None:
+    code, out, err = run(capsys, *argv, "--scheduler", "fsrs")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "--default" in err
+    assert run_json(capsys, "deck", "options", "quiz")["scheduler"] == "sm2"

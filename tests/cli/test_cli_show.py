@@ -47,7 +47,7 @@ cards:
     vary: true
 """
 
-FIELDS = {"card", "deck", "front", "back", "tags", "errata", "example"}
+FIELDS = {"card", "deck", "front", "back", "tags", "errata", "example", "schedule"}
 
 
 @pytest.fixture
@@ -135,3 +135,49 @@ def test_the_line_mode_shows_a_plain_card_as_written(deck: Path, capsys: pytest.
     assert code == 0, err
     assert "Loss L=-log x_y of (1*1) + (2*0)?\n" in out
     assert "- # channels\n*kept* and **kept**\n= 1/n\nTherefore the variance is kept\n" in out
+
+
+def _days_later(days: int) -> str:
+    from datetime import datetime, timedelta
+
+    return (datetime.fromisoformat(NOW) + timedelta(days=days)).isoformat()
+
+
+def test_json_schedule_of_an_sm2_card_follows_the_published_sm2(deck: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    new = run_json(capsys, "show", "src/a")["schedule"]
+    assert new == {"scheduler": "sm2", "due": None, "interval": 0, "ease": 2.5, "repetitions": 0,
+                   "stability": None, "difficulty": None, "retrievability": None}
+    run(capsys, "review", "--card", "src/a", "--grade", "3", "--now", NOW)
+    run(capsys, "review", "--card", "src/a", "--grade", "5", "--now", _days_later(1))
+    shown = run_json(capsys, "show", "src/a", "--now", _days_later(2))["schedule"]
+    # SM-2 by hand: q=3 -> I=1, EF 2.5-0.14 = 2.36; q=5 -> I=6, EF 2.46
+    assert shown == {"scheduler": "sm2", "due": _days_later(7)[:10], "interval": 6, "ease": 2.46,
+                     "repetitions": 2, "stability": None, "difficulty": None, "retrievability": None}
+
+
+def test_json_schedule_of_an_fsrs_card_is_the_fsrs_package_state(deck: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import fsrs
+
+    assert run(capsys, "deck", "options", "src", "--scheduler", "fsrs", "--desired-retention", "0.85")[0] == 0
+    run(capsys, "review", "--card", "src/a", "--grade", "4", "--now", NOW)
+    run(capsys, "review", "--card", "src/a", "--grade", "2", "--now", _days_later(3))
+    shown = run_json(capsys, "show", "src/a", "--now", _days_later(8))["schedule"]
+    # The reference: py-fsrs fed the same ratings on the same days (docs/fsrs.md §1)
+    scheduler = fsrs.Scheduler(desired_retention=0.85, learning_steps=(), relearning_steps=(),
+                               maximum_interval=36500, enable_fuzzing=False)
+    day0 = datetime(2000, 1, 1, tzinfo=UTC)
+    card, _ = scheduler.review_card(fsrs.Card(), fsrs.Rating.Good, day0)
+    card, _ = scheduler.review_card(card, fsrs.Rating.Again, day0 + timedelta(days=3))
+    assert shown["scheduler"] == "fsrs" and shown["repetitions"] == 0
+    assert shown["stability"] == pytest.approx(card.stability, rel=1e-9)
+    assert shown["difficulty"] == pytest.approx(card.difficulty, rel=1e-9)
+    interval = (card.due - (day0 + timedelta(days=3))).days
+    assert shown["interval"] == interval and shown["due"] == _days_later(3 + interval)[:10]
+    decay = fsrs.scheduler.DEFAULT_PARAMETERS[20]
+    factor = 0.9 ** (-1 / decay) - 1
+    assert shown["retrievability"] == pytest.approx((1 + factor * 5 / card.stability) ** -decay)
+    assert run_json(capsys, "show", "src/md")["schedule"]["stability"] is None  # not reviewed yet

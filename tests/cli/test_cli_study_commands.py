@@ -185,5 +185,17 @@ def test_import_bundled(db: Path, capsys: pytest.CaptureFixture[str], monkeypatc
     monkeypatch.setattr(files, "bundled_decks_dir", lambda: folder)
     report = run_json(capsys, "import", "--bundled")
     assert [(d["deck"], d["added"]) for d in report["decks"]] == [("alpha", 2), ("beta", 1)]
+    assert (report["copied"], report["merged"], report["conflicts"]) == (["alpha", "beta"], [], [])
+    copies = Path(f"{db}.decks")
+    assert [d["path"] for d in report["decks"]] == [str(copies / "a.yaml"), str(copies / "b.yaml")]
+    # A new release edits alpha/001's back, as the user did differently in the copy: a conflict.
+    (copies / "a.yaml").write_text(deck_text("alpha", 2).replace("Answer 1", "my back"))
+    (folder / "a.yaml").write_text(deck_text("alpha", 3).replace("Answer 1", "new back"))
+    code, out, err = run(capsys, "import", "--bundled")
+    assert code == 0 and "alpha: merged" in out
+    assert err.strip() == "flashdl: conflict: alpha/001: back changed by you and by the new release; kept yours"
+    assert "my back" in (copies / "a.yaml").read_text() and "Question 3" in (copies / "a.yaml").read_text()
+    report = run_json(capsys, "import", "--bundled")
+    assert (report["copied"], report["merged"], report["conflicts"]) == ([], [], [])
     code, _out, err = run(capsys, "import", "--bundled", str(folder))
     assert code == 2 and "either" in err

@@ -64,3 +64,13 @@ def test_fenced_code_is_not_converted() -> None:
 
 def test_plain_text_is_one_line_without_markdown_marks() -> None:
     assert plain_text("**Output** size:\n\n$\\frac{N+2P-F}{S}+1$", width=20) == "Output size: (N+2P-…"
+
+
+def test_plain_text_keeps_characters_that_are_not_markdown_marks() -> None:
+    # What CommonMark renders (worked by hand): a ">" inside a line, a "#" not followed by a
+    # heading's space-at-line-start, a lone "*" and escaped marks are text, not syntax.
+    assert plain_text("keep units with x > 0 and # of channels") == "keep units with x > 0 and # of channels"
+    assert plain_text("a * b and 2 * 3") == "a * b and 2 * 3"
+    assert plain_text("a\\*b\\*c") == "a*b*c"
+    assert plain_text("> quoted **bold** `x>1`") == "quoted bold x>1"
+    assert plain_text("# Heading\n\nbody") == "Heading body"

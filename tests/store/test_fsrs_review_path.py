@@ -217,3 +217,28 @@ def test_a_corrupt_option_is_repaired_by_setting_it(store: Store) -> None:
     repaired = deck_options.set_options(store, "d", desired_retention=0.85, leech_threshold=6)
     assert (repaired.scheduler, repaired.desired_retention, repaired.leech_threshold) == ("fsrs", 0.85, 6)
     expect(store.path, "001", [(NOW.date(), 4)], FsrsConfig(desired_retention=0.85))
+
+
+def test_the_review_path_options_cache_never_goes_stale(store: Store) -> None:
+    """Reviews read the options through a cache keyed on the stored texts: a change made
+    between two reviews (here behind the service's back, as another process would) is
+    followed at once, and a corrupt text is refused at every review, never remembered."""
+    deck_sync.sync_decks(store, [(make_deck("d", 2), None)], NOW)
+    deck_options.set_options(store, "d", scheduler="fsrs", desired_retention=0.8)
+    first = record_review(store, "d/001", 4, at_day(0))
+    db = sqlite3.connect(store.path)
+    db.execute("UPDATE deck SET options = ?", ('{"scheduler": "fsrs", "desired_retention": 0.95}',))
+    db.commit()
+    second = record_review(store, "d/002", 4, at_day(0))
+    reference = FsrsConfig(desired_retention=0.95)
+    assert card_row(store.path, "002")[3] == (
+        fsrs_schedule.review(fsrs_schedule.FsrsState(), 4, second.study_day, reference).after.due.isoformat())
+    assert card_row(store.path, "001")[3] == (
+        fsrs_schedule.review(fsrs_schedule.FsrsState(), 4, first.study_day, FsrsConfig(desired_retention=0.8))
+        .after.due.isoformat())
+    db.execute("UPDATE deck SET options = ?", ('{"scheduler": "fsrs", "desired_retention": 2}',))
+    db.commit()
+    db.close()
+    for _ in range(2):
+        with pytest.raises(InputError, match="outside"):
+            record_review(store, "d/001", 4, at_day(3))

@@ -222,7 +222,7 @@ async def test_browse_filters_flags_and_pages_through_the_whole_collection(db_pa
         assert isinstance(app.screen, BrowseScreen)
 
 
-async def test_e_edits_the_deck_file_and_reimports_it(tmp_path: Path, monkeypatch) -> None:
+async def test_shift_e_edits_the_deck_file_and_reimports_it(tmp_path: Path, monkeypatch) -> None:
     from tui_helpers import import_decks
 
     deck = tmp_path / "deck.yaml"
@@ -243,7 +243,7 @@ async def test_e_edits_the_deck_file_and_reimports_it(tmp_path: Path, monkeypatc
         app.push_screen(CardScreen(details(db, "tui-sample/size").id))
         await settle(pilot)
         assert str(deck.resolve()) in shown(app.screen.query_one("#card-file", Static))
-        await pilot.press("e")
+        await pilot.press("E")  # the whole file in $EDITOR (e edits the card in flashdl)
         await settle(pilot)
     assert "rounded down (the floor)." in details(db, "tui-sample/size").back
     assert os.path.exists(deck)

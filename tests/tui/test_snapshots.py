@@ -99,3 +99,31 @@ def test_practice_feedback(snap_compare: Any, db_path: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=answer_wrong)
+
+
+async def _editing(pilot: Pilot[Any], card: str | None) -> None:
+    from flashdl.tui.messages import CardEditRequested
+    from flashdl.tui.screens.edit import CardEditScreen
+
+    await decks_listed(pilot)
+    pilot.app.post_message(CardEditRequested(card, deck="tui-sample"))
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CardEditScreen), "the card editor")
+    await settle(pilot)
+
+
+def test_card_editor_prefilled(snap_compare: Any, db_path: Path) -> None:
+    """``e``: the card's text and tags, the live preview as the study screen draws it."""
+
+    async def edit(pilot: Pilot[Any]) -> None:
+        await _editing(pilot, "tui-sample/size")
+
+    assert snap_compare(build_app(db_path), terminal_size=SIZE, run_before=edit)
+
+
+def test_card_editor_new_card(snap_compare: Any, db_path: Path) -> None:
+    """``n``: the deck chosen, empty fields with their hints."""
+
+    async def new(pilot: Pilot[Any]) -> None:
+        await _editing(pilot, None)
+
+    assert snap_compare(build_app(db_path), terminal_size=SIZE, run_before=new)

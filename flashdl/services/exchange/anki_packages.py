@@ -9,12 +9,14 @@ two meet here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
 from flashdl.deck.model import Deck
 from flashdl.formats.anki_export import NoteSource, SolutionFor, collection_plan, note_sources, write_zip
 from flashdl.formats.anki_package import AnkiPackage
+from flashdl.formats.anki_schedule import SchedulePlan
 from flashdl.formats.anki_package import read_package as _read_package
 from flashdl.formats.safe_zip import DEFAULT_LIMITS, ZipLimits
 from flashdl.store.anki_collection import build_collection, read_collection
@@ -35,7 +37,7 @@ def write_package(decks: Sequence[Deck], out: BinaryIO, *, now_ms: int,
 
 
 def write_notes(decks: Sequence[tuple[Deck, Sequence[NoteSource]]], out: BinaryIO, *, now_ms: int,
-                solution_for: SolutionFor = lambda card: None,
+                solution_for: SolutionFor = lambda card: None, schedule: SchedulePlan | None = None,
                 media: Sequence[tuple[str, bytes]] = ()) -> int:
     """Write one .apkg of each deck (its own cards ignored) with the notes given for it.
 
@@ -46,6 +48,8 @@ def write_notes(decks: Sequence[tuple[Deck, Sequence[NoteSource]]], out: BinaryI
     (``flashdl.services.exchange.media.media_members``); none gives an empty map.
     """
     plan = collection_plan(decks, now_ms, solution_for)
+    if schedule is not None:  # --with-history: the cards' scheduling and review log too
+        plan = replace(plan, schedule=schedule)
     data = build_collection(plan)
     write_zip(out, [("collection.anki2", data), *(media or [("media", b"{}")])], now_ms)
     return plan.note_count

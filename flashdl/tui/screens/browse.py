@@ -6,6 +6,10 @@ loading as the cursor nears the end, so the first rows appear fast.
 Typing searches after a short pause, in a worker thread (the service's
 search over a 100,000-card collection must not hold up a keypress); only the
 latest search's results are shown.
+
+``n`` adds a card, ``e`` edits the highlighted one and ``T`` its tags
+(``screens/edit.py``), ``E`` opens its deck file in ``$EDITOR``; after a save
+the rows are searched again and the cursor stays on the edited card.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from flashdl.presentation.view_models import (
     plural,
 )
 from flashdl.tui.collection import SEARCH_LIMIT
-from flashdl.tui.messages import CardRequested
+from flashdl.tui.messages import CardEditRequested, CardRequested, TagsRequested
 from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.footer import KeysFooter
 
@@ -49,6 +53,12 @@ class BrowseScreen(FlashdlScreen):
         Binding("slash", "focus_search", "Search", key_display="/", id="search"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend", id="toggle_suspend"),
         Binding("o", "sort", "Sort", id="sort", tooltip="Sort by deck, due, interval, ease, lapses, reviews"),
+        Binding("e", "edit_card", "Edit", id="edit_card", tooltip="Edit this card's front, back and tags"),
+        Binding("n", "new_card", "New card", show=False, id="new_card",
+                tooltip="Add a card (to this card's deck)"),
+        Binding("T", "edit_tags", "Tags", show=False, id="edit_tags", tooltip="Add or remove this card's tags"),
+        Binding("E", "edit_file", "Edit deck file", show=False, id="edit_file",
+                tooltip="Open this card's deck file in $EDITOR"),
         Binding("escape", "escape", "Back", show=False),
         Binding("q", "back", "Back", id="back"),
     ]
@@ -61,6 +71,7 @@ class BrowseScreen(FlashdlScreen):
         self._order = SORT_ORDERS[0]
         self._loaded = 0  # rows asked for so far: the next page starts here
         self._more = False  # the last page was full, so more rows may follow
+        self._keep: str | None = None  # DECK/CARD the cursor goes back to after the next search
 
     def compose(self) -> ComposeResult:
         yield Static("flashdl · browse", classes="title")
@@ -84,6 +95,8 @@ class BrowseScreen(FlashdlScreen):
 
     def on_screen_resume(self) -> None:
         if self._hits:
+            current = self._current()
+            self._keep = self._keep or (current.card if current else None)  # the cursor stays on its card
             self._search(self.query_one("#search-box", Input).value)
 
     @on(Input.Changed, "#search-box")
@@ -131,11 +144,16 @@ class BrowseScreen(FlashdlScreen):
         self._loaded = offset + SEARCH_LIMIT
         self._more = full_page
         table.add_rows(rows)
+        first = 0
+        if offset == 0 and self._keep is not None:
+            first = next((i for i, hit in enumerate(hits) if hit.card == self._keep), 0)
+            self._keep = None
+            table.move_cursor(row=first, animate=False)
         shown = plural(table.row_count, "card")
         more = "+ (more load as you scroll)" if full_page else ""
         self._status(f"{shown}{more} by {self._order} · enter: details · /: search · o: sort · q: back")
         if offset == 0:
-            self._preview(hits[0] if hits else None)
+            self._preview(hits[first] if hits else None)
         self._load_more_if_near_end()  # a short page leaves the cursor near the end already
 
     def _load_more_if_near_end(self) -> None:
@@ -190,6 +208,36 @@ class BrowseScreen(FlashdlScreen):
             return
         self.collection.set_suspended(hit.id, not hit.suspended)
         self.notify(f"{'Unsuspended' if hit.suspended else 'Suspended'} {hit.card}.")
+        self._search(self.query_one("#search-box", Input).value)
+
+    def action_edit_card(self) -> None:
+        hit = self._current()
+        if hit is not None:
+            self.post_message(CardEditRequested(hit.id, on_saved=self._edited))
+
+    def action_edit_tags(self) -> None:
+        hit = self._current()
+        if hit is not None:
+            self.post_message(TagsRequested(hit.id, on_saved=self._edited))
+
+    def action_new_card(self) -> None:
+        hit = self._current()
+        deck = parse_search(self.query_one("#search-box", Input).value).deck
+        self.post_message(CardEditRequested(None, deck=deck or (hit.deck if hit else None),
+                                            on_saved=self._edited))
+
+    def action_edit_file(self) -> None:
+        from flashdl.tui.external_editor import edit_deck
+
+        hit = self._current()
+        if hit is not None:
+            self._keep = hit.card
+            edit_deck(self, self.collection, hit.deck,
+                           after=lambda: self._search(self.query_one("#search-box", Input).value))
+
+    def _edited(self, card: str) -> None:
+        self.notify(f"Saved {card} to its deck file.")
+        self._keep = card
         self._search(self.query_one("#search-box", Input).value)
 
     def action_sort(self) -> None:

@@ -1,15 +1,14 @@
 """One card in full: its text, scheduling (due, interval, ease, reviews), review history, deck file.
 
-``e`` opens the deck file in ``$EDITOR`` (the app suspends while the editor
-runs), then re-reads the file into the store, so an edit keeps the card's id
-and its history (DESIGN §2).
+``e`` edits this card (the card editor, ``screens/edit.py``), ``T`` its tags;
+``E`` opens the whole deck file in ``$EDITOR`` (``flashdl.tui.external_editor``).
+Either way the deck file is written and re-read into the store, so an edit
+keeps the card's id and its history (DESIGN §2). A bundled deck is edited in the
+user's copy (``bundled_copies.deck_file_for_edit``), never inside the installed package.
 """
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,7 +21,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from flashdl.errors import FlashdlError
-from flashdl.presentation.view_models import history_row, plural, scheduling_lines
+from flashdl.presentation.view_models import history_row, scheduling_lines
+from flashdl.tui.external_editor import edit_deck, edit_deck_file, editor_command
+from flashdl.tui.messages import CardEditRequested, TagsRequested
 from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
 from flashdl.tui.widgets.footer import KeysFooter
@@ -35,7 +36,10 @@ HISTORY_COLUMNS = ("When", "Grade", "Kind", "Interval", "Ease", "Typed answer")
 
 class CardScreen(FlashdlScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "Edit deck file", id="edit", tooltip="Open the deck file in $EDITOR"),
+        Binding("e", "edit", "Edit", id="edit", tooltip="Edit this card's front, back and tags"),
+        Binding("E", "edit_file", "Edit deck file", show=False, id="edit_file",
+                tooltip="Open the whole deck file in $EDITOR"),
+        Binding("T", "edit_tags", "Tags", show=False, id="edit_tags", tooltip="Add or remove this card's tags"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend", id="toggle_suspend"),
         Binding("j", "scroll(1)", "Down", show=False),
         Binding("k", "scroll(-1)", "Up", show=False),
@@ -83,11 +87,10 @@ class CardScreen(FlashdlScreen):
     def _show(self, details: CardDetails, path: str | None, today: date) -> None:
         self.details, self.deck_path = details, path
         self.query_one("#card-title", Static).update(f"flashdl · {details.card} · {details.deck_name}")
-        editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
         if path is None:
             where = "Deck file: unknown (imported from another format)"
         else:
-            where = f"Deck file: {path}" + ("  (e: edit in $EDITOR)" if editor else "  (set $EDITOR to edit it with e)")
+            where = f"Deck file: {path}" + ("  (E: edit in $EDITOR)" if editor_command() else "")
         self.query_one("#card-file", Static).update(Text(where))
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
@@ -109,34 +112,20 @@ class CardScreen(FlashdlScreen):
             history.add_row("never reviewed", "", "", "", "", "")
 
     def action_edit(self) -> None:
-        editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
-        if self.deck_path is None:
-            self.notify("This card's deck has no file to edit.", severity="warning")
-            return
-        if not editor:
-            self.notify(f"Set $EDITOR to edit here. The deck file is {self.deck_path}", timeout=8)
-            return
-        try:
-            with self.app.suspend():
-                subprocess.run([*shlex.split(editor), self.deck_path], check=False)
-        except Exception as error:  # noqa: BLE001 (e.g. SuspendNotSupported in a test driver, no such editor)
-            self.notify(f"Could not run {editor}: {error}", severity="error")
-            return
-        self._reload_deck(self.deck_path)
+        self.post_message(CardEditRequested(self.card_id, on_saved=self._edited))
 
-    @work(thread=True, exclusive=True, group="card")
-    def _reload_deck(self, path: str) -> None:
-        try:
-            report = self.collection.reload_deck_file(path)
-        except FlashdlError as error:
-            self.app.call_from_thread(
-                self.notify, f"Not re-imported: {error}", severity="error", timeout=10
-            )
+    def action_edit_tags(self) -> None:
+        self.post_message(TagsRequested(self.card_id, on_saved=self._edited))
+
+    def _edited(self, card: str) -> None:
+        self.notify(f"Saved {card} to its deck file.")
+        self._load()
+
+    def action_edit_file(self) -> None:
+        if self.details is None or self.deck_path is None:
+            edit_deck_file(self, self.collection, None)  # says the deck has no file
             return
-        message = (f"Re-read the deck: {plural(report.updated, 'card')} updated, "
-                   f"{report.added} added, {report.retired} retired.")
-        self.app.call_from_thread(self.notify, message)
-        self.app.call_from_thread(self._load)
+        edit_deck(self, self.collection, self.details.deck, after=self._load)
 
     def action_toggle_suspend(self) -> None:
         if self.details is None:

@@ -18,9 +18,11 @@ from textual.widgets import DataTable, Static
 from flashdl.errors import FlashdlError
 from flashdl.tui.messages import (
     BrowseRequested,
+    CustomStudyRequested,
     Failed,
     OptionsRequested,
     PracticeRequested,
+    CardEditRequested,
     StatsRequested,
     StudyRequested,
 )
@@ -48,8 +50,14 @@ class HomeScreen(FlashdlScreen):
                 tooltip="Fresh variants of the selected deck's computed cards, weakest family first "
                 "(outside the schedule)"),
         Binding("t", "stats", "Stats", id="stats", tooltip="Progress statistics"),
+        Binding("c", "custom_study", "Custom study", show=False, id="custom_study",
+                tooltip="Review ahead, extra new cards, or the cards a search finds (+ cram)"),
+        Binding("n", "new_card", "New card", show=False, id="new_card",
+                tooltip="Add a card to the selected deck (front, back, tags, live preview)"),
         Binding("o", "options", "Options", show=False, id="options",
                 tooltip="The selected deck's options: limits, order, leeches, scheduler"),
+        Binding("O", "default_options", "Default options", show=False, id="default_options",
+                tooltip="The collection's default options, for decks without their own"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh", tooltip="Reload the counts"),
         Binding("j", "cursor_down", "Next deck", show=False),
         Binding("k", "cursor_up", "Previous deck", show=False),
@@ -125,6 +133,11 @@ class HomeScreen(FlashdlScreen):
             hint = "enter: study the selected deck · a: all decks · p: practise · b: browse"
         self.query_one("#hint", Static).update(hint)
         self.refresh_bindings()
+        conflicts, self.collection.bundled_conflicts = self.collection.bundled_conflicts, ()
+        if conflicts:  # a new release merged into the user's copies of the bundled decks (shown once)
+            more = f"\n… and {len(conflicts) - 3} more" if len(conflicts) > 3 else ""
+            self.notify("\n".join(conflicts[:3]) + more, title="Bundled decks: a new release",
+                        severity="warning", timeout=15)
 
     def selected_deck(self) -> str | None:
         table = self.query_one("#decks", DataTable)
@@ -134,7 +147,8 @@ class HomeScreen(FlashdlScreen):
         return None if row_key.value is None else str(row_key.value)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("study_selected", "study_all", "browse", "practice", "options") and not self._lines:
+        if action in ("study_selected", "study_all", "browse", "practice", "options",
+                      "custom_study") and not self._lines:
             return None  # shown dimmed until the decks are loaded
         return True
 
@@ -159,6 +173,10 @@ class HomeScreen(FlashdlScreen):
         if deck is not None:
             self.post_message(PracticeRequested(PracticeOptions(deck=deck)))
 
+    def action_custom_study(self) -> None:
+        if self._lines:
+            self.post_message(CustomStudyRequested(self.selected_deck()))
+
     def action_browse(self) -> None:
         self.post_message(BrowseRequested())
 
@@ -169,6 +187,14 @@ class HomeScreen(FlashdlScreen):
         deck = self.selected_deck()
         if deck is not None:
             self.post_message(OptionsRequested(deck))
+
+    def action_default_options(self) -> None:
+        self.post_message(OptionsRequested(None))
+
+    def action_new_card(self) -> None:
+        if self._lines:
+            self.post_message(CardEditRequested(None, deck=self.selected_deck(),
+                                                on_saved=lambda card: self.notify(f"Added {card}.")))
 
     def action_refresh(self) -> None:
         self.load()

@@ -2,18 +2,21 @@
 
 The same service as ``flashdl deck options`` (``services.deck_options``): saving is one
 transaction, which also moves the deck's cards to the chosen scheduler. A bad value is shown
-on the screen and nothing is saved.
+on the screen and nothing is saved. ``ctrl+o`` tunes FSRS on the deck's reviews in a worker
+thread (``scheduler optimize``: the UI stays live) and stores the weights; too few reviews is
+said on the screen. Opened with ``deck`` None, the screen edits the collection's defaults.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import get_current_worker
 
 from flashdl.errors import FlashdlError
 from flashdl.tui.messages import HomeRequested
@@ -22,6 +25,7 @@ from flashdl.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from flashdl.scheduler.deck_options import DeckOptions
+    from flashdl.scheduler.fsrs_tuning import TuningResult
 
 CHOICES = {
     "new_order": (("file order", "file"), ("random", "random")),
@@ -40,6 +44,8 @@ LABELS = {"new_order": "New-card order", "leech_action": "Leech action", "schedu
 class OptionsScreen(FlashdlScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="save_options", tooltip="Save the options"),
+        Binding("ctrl+o", "optimize", "Optimise FSRS", id="optimize_fsrs",
+                tooltip="Tune the FSRS parameters on this deck's reviews and store them"),
         Binding("escape", "back", "Back", id="back_options", tooltip="Back without saving"),
     ]
 
@@ -48,16 +54,19 @@ class OptionsScreen(FlashdlScreen):
                                   height: auto; }
     OptionsScreen #options-box { padding: 1 2; }
     OptionsScreen #options-save { margin: 1 0 0 0; }
+    OptionsScreen #options-fsrs { margin: 1 0 0 0; }
     """
 
-    def __init__(self, deck: str) -> None:
+    def __init__(self, deck: str | None) -> None:
         super().__init__()
-        self.deck = deck
+        self.deck = deck  # None: the collection's defaults
         self.options: DeckOptions | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(f"flashdl · options of {self.deck}", classes="title")
-        yield Static("ctrl+s: save · escape: back", id="options-status", classes="status")
+        yield Static(f"flashdl · options of {self.deck}" if self.deck is not None else
+                     "flashdl · default options (decks without their own value)", classes="title")
+        yield Static("ctrl+s: save · ctrl+o: optimise FSRS · escape: back", id="options-status",
+                     classes="status")
         with VerticalScroll(id="options-box"):
             with Grid(id="options-grid"):
                 for name, label, placeholder in NUMBERS:
@@ -66,6 +75,7 @@ class OptionsScreen(FlashdlScreen):
                 for name, choices in CHOICES.items():
                     yield Label(LABELS[name])
                     yield Select(choices, allow_blank=False, id=f"opt-{name}", compact=True)
+            yield Static(id="options-fsrs")
             yield Button("Save", id="options-save", variant="primary", compact=True)
         yield KeysFooter()
 
@@ -80,6 +90,13 @@ class OptionsScreen(FlashdlScreen):
             self.query_one(f"#opt-{name}", Input).value = "" if value is None else str(value)
         for name in CHOICES:
             self.query_one(f"#opt-{name}", Select).value = getattr(self.options, name)
+        self._show_parameters()
+
+    def _show_parameters(self, note: str = "") -> None:
+        assert self.options is not None
+        weights = self.options.fsrs_parameters
+        text = "FSRS parameters: " + ("defaults" if weights is None else ", ".join(f"{w:g}" for w in weights))
+        self.query_one("#options-fsrs", Static).update(text + (f"\n{note}" if note else ""))
 
     def _status(self, text: str) -> None:
         self.query_one("#options-status", Static).update(text)
@@ -122,7 +139,33 @@ class OptionsScreen(FlashdlScreen):
             self._status(f"Not saved: {error}")
             return
         self._status(f"Saved: {', '.join(sorted(changes))}.")
-        self.notify(f"Options of {self.deck} saved")
+        self.notify("Default options saved" if self.deck is None else f"Options of {self.deck} saved")
+
+    def action_optimize(self) -> None:
+        if self.options is None:
+            return
+        self._status("Optimising FSRS on the reviews…")
+        self.optimize()
+
+    @work(thread=True, exclusive=True, group="optimize")
+    def optimize(self) -> None:
+        try:
+            result = self.collection.optimize_fsrs(self.deck)
+        except FlashdlError as error:
+            self.app.call_from_thread(self._status, f"Not optimised: {error}")
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._optimized, result)
+
+    def _optimized(self, result: TuningResult) -> None:
+        try:
+            self.options = self.collection.deck_options(self.deck)
+        except FlashdlError as error:
+            self._status(f"Cannot read the options: {error}")
+            return
+        loss = f"log loss {result.log_loss_before:.4f} → {result.log_loss_after:.4f}"
+        self._status(f"Optimised on {result.reviews} reviews: {loss}; parameters stored.")
+        self._show_parameters(f"{loss} (default → tuned)")
 
     def action_back(self) -> None:
         self.post_message(HomeRequested())

@@ -11,6 +11,9 @@ Every grade is one call of the study session service (``StudySession.answer``:
 one committed transaction), so quitting at any moment loses nothing graded.
 The queue (what comes next, same-day repeats) is the service's; ``u`` undoes
 the last grade of this session, ``s`` suspends and ``b`` buries the card.
+``e`` edits the card shown (``screens/edit.py``), ``T`` its tags, ``E`` opens its
+deck file in ``$EDITOR``; once saved the card is shown again with its new text,
+at the same step, and the title line (never a toast over the grade legend) says so.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from flashdl.presentation.view_models import (
 from flashdl.scheduler.sm2 import Grade
 from flashdl.services.exercises import ComputedExercise, exercise_for, preload_engine
 from flashdl.services.views import FlagUndo
-from flashdl.tui.messages import Failed, HomeRequested, SessionFinished
+from flashdl.tui.messages import CardEditRequested, Failed, HomeRequested, SessionFinished, TagsRequested
 from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.card_face import warm_up_rendering
 from flashdl.tui.widgets.footer import KeysFooter
@@ -46,6 +49,7 @@ from flashdl.tui.widgets.session_progress import SessionProgress
 from flashdl.tui.widgets.study_card import StudyCardView
 
 if TYPE_CHECKING:
+    from flashdl.services.custom_study import CustomStudy
     from flashdl.services.study import StudySession
     from flashdl.services.views import ComputedAnswer, StudyCard
 
@@ -93,6 +97,11 @@ class StudyScreen(FlashdlScreen):
         Binding("u", "undo", "Undo", id="undo", tooltip="Take back the last grade, suspend or bury"),
         Binding("s", "suspend", "Suspend", id="suspend", tooltip="Never show this card until unsuspended"),
         Binding("b", "bury", "Bury", id="bury", tooltip="Hide this card until tomorrow"),
+        Binding("e", "edit_card", "Edit card", show=False, id="edit_card",
+                tooltip="Edit this card's front, back and tags"),
+        Binding("T", "edit_tags", "Tags", show=False, id="edit_tags", tooltip="Add or remove this card's tags"),
+        Binding("E", "edit_file", "Edit deck file", show=False, id="edit_file",
+                tooltip="Open this card's deck file in $EDITOR"),
         Binding("i,tab", "focus_answer", "Answer box", show=False, id="focus_answer"),
         Binding("escape", "escape", "Leave the answer box", show=False),
         Binding("j", "scroll(1)", "Scroll down", show=False),
@@ -102,9 +111,13 @@ class StudyScreen(FlashdlScreen):
         Binding("q", "leave", "End", id="leave", tooltip="End the session (every grade is saved)"),
     ]
 
-    def __init__(self, deck: str | None) -> None:
+    def __init__(self, deck: str | None, custom: CustomStudy | None = None) -> None:
         super().__init__()
         self.deck = deck
+        self.custom = custom
+        self._title = f"flashdl · studying {deck}" if deck else "flashdl · studying all decks"
+        if custom is not None:
+            self._title += f" · {custom.describe()}"
         self.session: StudySession | None = None  # set once loaded (step LOADING until then)
         self.card: StudyCard | None = None
         self.exercise: ComputedExercise | None = None
@@ -115,8 +128,7 @@ class StudyScreen(FlashdlScreen):
         self._last_exercise: ComputedExercise | None = None  # of the last grade: undo shows it again
 
     def compose(self) -> ComposeResult:
-        title = f"flashdl · studying {self.deck}" if self.deck else "flashdl · studying all decks"
-        yield Static(title, classes="title", id="study-title")
+        yield Static(self._title, classes="title", id="study-title")
         yield SessionProgress(id="progress")
         yield StudyCardView(id="card")
         yield AnswerBox(id="answer", compact=True, select_on_focus=False)
@@ -134,7 +146,7 @@ class StudyScreen(FlashdlScreen):
         collection = self.collection
         try:
             collection.open()
-            session = collection.start_session(self.deck)
+            session = collection.start_session(self.deck, self.custom)
             first = session.next_card()
         except FlashdlError as error:
             self.post_message(Failed(error))
@@ -146,6 +158,9 @@ class StudyScreen(FlashdlScreen):
 
     def _ready(self, session: StudySession) -> None:
         self.session = session
+        left = session.counts()
+        if self.custom is not None and not left.new + left.learning + left.review:
+            self.notify(f"No cards for custom study: {self.custom.describe()}")
         self._show_next()
         self._preload()
 
@@ -338,6 +353,44 @@ class StudyScreen(FlashdlScreen):
         until = self._session().bury(self.card.id, self.collection.now())
         self.notify(f"Buried {self.card.card} until {until.isoformat()}.")
         self._show_next()
+
+    def _editable(self) -> StudyCard | None:
+        return None if self.step in (Step.LOADING, Step.DONE) else self.card
+
+    def action_edit_card(self) -> None:
+        if (card := self._editable()) is not None:
+            self.post_message(CardEditRequested(card.id, on_saved=self._card_edited))
+
+    def action_edit_tags(self) -> None:
+        if (card := self._editable()) is not None:
+            self.post_message(TagsRequested(card.id, on_saved=self._card_edited))
+
+    def action_edit_file(self) -> None:
+        from flashdl.tui.external_editor import edit_deck
+
+        if (card := self._editable()) is not None:
+            edit_deck(self, self.collection, card.deck,
+                           after=self._show_current_again, report=self._say)
+
+    def _card_edited(self, card: str) -> None:
+        self._say(f"saved {card}")
+        self._show_current_again()
+
+    def _show_current_again(self) -> None:
+        """The card on screen, re-read from the store after an edit, at the step it was at."""
+        if self.session is None or self.card is None or self.step in (Step.LOADING, Step.DONE):
+            return
+        card = self.session.next_card()
+        if card is None or card.id != self.card.id:
+            return
+        self.card = card
+        self.query_one(StudyCardView).show_edited(card)
+
+    def _say(self, message: str) -> None:
+        """A short note in the title line for a few seconds (a toast would cover the grade legend)."""
+        title = self.query_one("#study-title", Static)
+        title.update(f"{self._title} · {message}")
+        self.set_timer(4, lambda: title.update(self._title))
 
     def action_focus_answer(self) -> None:
         if self.step is Step.TYPING:

@@ -65,6 +65,13 @@ class StudyCardView(VerticalScroll):
         if self.scroll_y:  # an immediate scroll, only when needed: no second frame per card
             self.scroll_home(animate=False, immediate=True)
 
+    def show_edited(self, card: StudyCard) -> None:
+        """The same card with its text edited: front (and back, if shown) redrawn, the rest kept."""
+        self.query_one("#front", CardFace).show_side(card.front, markup=card.markup, errata=card.errata,
+                                                     side="front")
+        if self.query_one("#back").display:
+            self.reveal_back(card)
+
     def reveal_back(self, card: StudyCard) -> None:
         back = self.query_one("#back", CardFace)
         back.show_side(card.back, markup=card.markup, errata=card.errata, side="back")

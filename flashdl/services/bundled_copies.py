@@ -1,0 +1,230 @@
+"""Bundled decks become the user's own: copied beside the database, edited there, merged on upgrade.
+
+The decks shipped with flashdl live inside the installed package, which a
+reinstall replaces, so nothing ever writes there. The first import copies
+each bundled deck to ``<DB>.decks/NAME.yaml`` (user data, beside the
+database) and keeps the release it came from in ``<DB>.decks/.base/NAME.yaml``;
+the deck's file in the database then points at the copy, so every edit
+(``flashdl add``, the TUI) goes to the copy and the text files stay the truth.
+
+``sync_bundled_decks(store, now, directory=None) -> BundledReport``
+    ``flashdl import --bundled``: every bundled deck is copied (first time),
+    merged into the user's copy (the release changed it since the copy's
+    base: ``formats.release_merge``, conflicts kept the user's text and are
+    reported) or left as it is; then all of them are synced into the store
+    (history kept). Every file is read and merged before anything is written.
+``refresh_bundled_copies(store, now, directory=None) -> BundledReport | None``
+    For the TUI's start: the same, but only when a copied deck's release
+    changed (a new flashdl); None when nothing did.
+``deck_file_for_edit(store, deck_id, now) -> EditableDeck``
+    The one way an editor finds the file to write a deck's change to: the
+    deck's own file, or for a bundled deck its copy (made first if needed).
+    Refuses a deck with no file, a file that is not a regular file, and any
+    file inside the installed package.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import flashdl
+from flashdl.deck import files as deck_files
+from flashdl.deck.files import deck_paths, load_deck_file, read_text_file
+from flashdl.deck.model import Deck
+from flashdl.deck.yaml_deck import dump_deck, parse_deck
+from flashdl.errors import FlashdlError, UsageError
+from flashdl.formats.release_merge import Conflict, merge_release
+from flashdl.services.deck_sync import sync_decks
+from flashdl.services.exchange.files import atomic_outputs, output_target
+from flashdl.services.lookup import UnknownDeckError, require_aware, resolve_deck
+from flashdl.services.views import SyncReport
+from flashdl.store import Store, queries
+
+COPIES_SUFFIX = ".decks"
+BASE_FOLDER = ".base"
+
+COPIED, MERGED, UNCHANGED = "copied", "merged", "unchanged"
+
+
+@dataclass(frozen=True)
+class EditableDeck:
+    """Where an edit of a deck is written; ``bundled_copy``: the user's copy of a bundled deck."""
+
+    path: Path
+    bundled_copy: bool
+
+
+@dataclass(frozen=True)
+class BundledDeck:
+    deck: str
+    path: str  # the user's copy
+    action: str  # COPIED, MERGED or UNCHANGED
+    conflicts: tuple[Conflict, ...] = ()
+
+    def conflict_lines(self) -> list[str]:
+        return [conflict.message(self.deck) for conflict in self.conflicts]
+
+
+@dataclass(frozen=True)
+class BundledReport:
+    sync: SyncReport
+    decks: tuple[BundledDeck, ...]
+
+    def slugs(self, action: str) -> list[str]:
+        return [d.deck for d in self.decks if d.action == action]
+
+    def conflict_lines(self) -> list[str]:
+        return [line for d in self.decks for line in d.conflict_lines()]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One bundled deck, read and merged, before anything is written."""
+
+    copy: Path
+    base: Path
+    deck: Deck
+    action: str
+    copy_text: str | None  # None: the copy stays as it is
+    base_text: str | None  # None: the base stays as it is
+    conflicts: tuple[Conflict, ...]
+
+
+def copies_dir(db_path: Path) -> Path:
+    """The user's copies of bundled decks for the database at ``db_path``."""
+    return db_path.with_name(db_path.name + COPIES_SUFFIX)
+
+
+def sync_bundled_decks(store: Store, now: datetime, directory: Path | None = None) -> BundledReport:
+    require_aware(now)
+    folder = directory or deck_files.bundled_decks_dir()
+    releases = deck_paths([folder]) if folder.is_dir() else []
+    if not releases:
+        raise UsageError(f"no bundled decks found (looked in {folder})")
+    return _apply(store, [_plan(store, release) for release in releases], now)
+
+
+def refresh_bundled_copies(store: Store, now: datetime, directory: Path | None = None) -> BundledReport | None:
+    require_aware(now)
+    folder = directory or deck_files.bundled_decks_dir()
+    copies = copies_dir(store.path)
+    if not folder.is_dir() or not copies.is_dir():
+        return None
+    changed = [release for release in deck_paths([folder])
+               if (copies / release.name).is_file() and _differs(copies / BASE_FOLDER / release.name, release)]
+    if not changed:
+        return None
+    return _apply(store, [_plan(store, release) for release in changed], now)
+
+
+def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> EditableDeck:
+    require_aware(now)
+    with store.read() as conn:
+        number = deck_id if isinstance(deck_id, int) else resolve_deck(conn, deck_id)
+        record = next((d for d in queries.decks(conn) if d.id == number), None)
+    if record is None:
+        raise UnknownDeckError(f"unknown deck {deck_id!r}")
+    if not record.path:
+        raise UsageError(f"deck {record.slug!r} has no deck file to edit (it was imported from another format)")
+    path = Path(record.path)
+    copies = copies_dir(store.path)
+    if _inside(path, deck_files.bundled_decks_dir()):
+        copy = copies / path.name
+        if os.path.lexists(copy):
+            _require_regular(copy)
+            deck = load_deck_file(copy)
+        else:
+            plan = _first_copy(copy, copies / BASE_FOLDER / path.name, read_text_file(path), path)
+            _write([plan])
+            deck = plan.deck
+        if deck.id != record.slug:
+            raise UsageError(f"{copy}: holds deck {deck.id!r}, not {record.slug!r}; move it away and retry")
+        sync_decks(store, [(deck, str(copy.resolve()))], now)
+        path = copy
+    if _inside(path, Path(flashdl.__file__).parent) or _inside(path, deck_files.bundled_decks_dir()):
+        raise UsageError(f"{path}: inside the installed flashdl package (lost on reinstall); "
+                         "refusing to write there")
+    if not path.exists():
+        again = "flashdl import --bundled copies it again" if _inside(path, copies) else "import the deck again"
+        raise UsageError(f"{path}: the deck's file is missing; {again}")
+    _require_regular(path)
+    return EditableDeck(path=path, bundled_copy=_inside(path, copies))
+
+
+def _plan(store: Store, release: Path) -> _Plan:
+    copies = copies_dir(store.path)
+    copy, base = copies / release.name, copies / BASE_FOLDER / release.name
+    release_text = read_text_file(release)
+    if not os.path.lexists(copy):
+        return _first_copy(copy, base, release_text, release)
+    _require_regular(copy)
+    ours_text = read_text_file(copy)
+    ours = parse_deck(ours_text, str(copy))
+    base_text = read_text_file(base) if os.path.lexists(base) else None
+    if base_text == release_text:
+        return _Plan(copy, base, ours, UNCHANGED, None, None, ())
+    theirs = parse_deck(release_text, str(release))
+    if ours.id != theirs.id:
+        raise UsageError(f"{copy}: holds deck {ours.id!r}, but the release's {release.name} is "
+                         f"{theirs.id!r}; move the copy away and import again")
+    if base_text is not None and ours_text == base_text:  # never edited: the release as it is
+        return _Plan(copy, base, theirs, MERGED, release_text, release_text, ())
+    # No base (removed by hand): the copy wins every field it has; the release adds its new cards.
+    previous = parse_deck(base_text, str(base)) if base_text is not None else theirs
+    result = merge_release(previous, ours, theirs)
+    text = ours_text if result.deck == ours else dump_deck(result.deck)
+    return _Plan(copy, base, result.deck, MERGED, text if text != ours_text else None, release_text,
+                 result.conflicts)
+
+
+def _first_copy(copy: Path, base: Path, release_text: str, release: Path) -> _Plan:
+    deck = parse_deck(release_text, str(release))
+    return _Plan(copy, base, deck, COPIED, release_text, release_text, ())
+
+
+def _apply(store: Store, plans: list[_Plan], now: datetime) -> BundledReport:
+    _write(plans)
+    sync = sync_decks(store, [(plan.deck, str(plan.copy.resolve())) for plan in plans], now)
+    decks = tuple(BundledDeck(plan.deck.id, str(plan.copy.resolve()), plan.action, plan.conflicts)
+                  for plan in plans)
+    return BundledReport(sync=sync, decks=decks)
+
+
+def _write(plans: list[_Plan]) -> None:
+    """Each plan's copy and base together (both or neither), atomically; only regular files replaced."""
+    for plan in plans:
+        writes = [(path, text) for path, text in ((plan.copy, plan.copy_text), (plan.base, plan.base_text))
+                  if text is not None]
+        if not writes:
+            continue
+        plan.base.parent.mkdir(parents=True, exist_ok=True)
+        for path, _text in writes:
+            output_target(path)  # a device, FIFO or folder is refused, never replaced
+        with atomic_outputs([path for path, _text in writes], mode="w") as outs:
+            for out, (_path, text) in zip(outs, writes):
+                out.write(text)
+
+
+def _differs(base: Path, release: Path) -> bool:
+    """Has the release changed since the copy's base? (Text as read, so a BOM or CRLF is no change.)"""
+    try:
+        return read_text_file(base) != read_text_file(release)
+    except FlashdlError:
+        return True
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _require_regular(path: Path) -> None:
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{path}: not a regular file; refusing to use it as a deck file")

@@ -1,0 +1,153 @@
+"""Bundled decks: copied beside the database, edited there, a new release merged in (history kept)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from store_helpers import NOW, dump, make_deck
+
+import flashdl
+from flashdl.deck import dump_deck, files
+from flashdl.deck.files import load_deck_file
+from flashdl.deck.model import Card
+from flashdl.errors import InputError, UsageError
+from flashdl.services import browse, deck_sync
+from flashdl.services.add_card import add_card
+from flashdl.services.bundled_copies import (
+    EditableDeck,
+    deck_file_for_edit,
+    refresh_bundled_copies,
+    sync_bundled_decks,
+)
+from flashdl.services.reviews import record_review
+from flashdl.store import Store
+
+
+@pytest.fixture
+def release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A stand-in for the installed package's bundled decks: one deck of five cards."""
+    folder = tmp_path / "release"
+    folder.mkdir()
+    (folder / "quiz.yaml").write_text(dump_deck(make_deck("quiz", 5)))
+    monkeypatch.setattr(files, "bundled_decks_dir", lambda: folder)
+    return folder
+
+
+def copies(store: Store) -> Path:
+    return Path(str(store.path) + ".decks")
+
+
+def test_first_import_copies_and_points_the_deck_at_the_copy(store: Store, release: Path) -> None:
+    text = (release / "quiz.yaml").read_text()
+    report = sync_bundled_decks(store, NOW, release)
+    copy = copies(store) / "quiz.yaml"
+    assert report.slugs("copied") == ["quiz"] and report.sync.added == 5
+    assert copy.read_text() == text and (copies(store) / ".base" / "quiz.yaml").read_text() == text
+    assert [d.path for d in browse.list_decks(store, NOW)] == [str(copy.resolve())]
+    assert deck_file_for_edit(store, "quiz", NOW) == EditableDeck(path=copy, bundled_copy=True)
+    with store.read() as conn:
+        (number,) = conn.db.execute("SELECT id FROM deck WHERE slug = 'quiz'").fetchone()
+    assert deck_file_for_edit(store, number, NOW).path == copy  # by the database's id too
+    again = sync_bundled_decks(store, NOW, release)
+    assert again.slugs("unchanged") == ["quiz"] and again.conflict_lines() == []
+    assert refresh_bundled_copies(store, NOW, release) is None
+
+
+def test_a_new_release_merges_into_the_users_copy(store: Store, release: Path) -> None:
+    sync_bundled_decks(store, NOW, release)
+    record_review(store, "quiz/001", 5, NOW)
+    copy = copies(store) / "quiz.yaml"
+    mine = load_deck_file(copy)
+    c = mine.cards
+    # The user fixes 001's back and 002's front, and adds a card (the way ``flashdl add`` does).
+    add_card(store, "quiz", "my front", "my back", (), NOW)
+    edited = replace(load_deck_file(copy), cards=(
+        replace(c[0], back="my fix"), replace(c[1], front="my front 2"), *load_deck_file(copy).cards[2:]))
+    copy.write_text(dump_deck(edited))
+    # The release changes 001's back too (a conflict), 002's back (merges), 003's front; drops 004
+    # (unedited: removed) and adds 010 after 002.
+    new = Card(id="010", front="new", back="card")
+    r = make_deck("quiz", 5).cards
+    (release / "quiz.yaml").write_text(dump_deck(replace(make_deck("quiz", 5), cards=(
+        replace(r[0], back="release fix"), replace(r[1], back="release back 2"), new,
+        replace(r[2], front="release front 3"), r[4]))))
+    report = refresh_bundled_copies(store, NOW, release)
+    assert report is not None and report.slugs("merged") == ["quiz"]
+    assert report.conflict_lines() == [
+        "quiz/001: back changed by you and by the new release; kept yours"]
+    merged = load_deck_file(copy)
+    assert [(k.id, k.front, k.back) for k in merged.cards] == [
+        ("001", "Q1 front", "my fix"), ("002", "my front 2", "release back 2"), ("010", "new", "card"),
+        ("003", "release front 3", "Q3 back"), ("005", "Q5 front", "Q5 back"), ("006", "my front", "my back")]
+    assert (copies(store) / ".base" / "quiz.yaml").read_text() == (release / "quiz.yaml").read_text()
+    details = browse.card_details(store, "quiz/001")
+    assert details.back == "my fix" and len(details.history) == 1  # history kept
+    assert browse.card_details(store, "quiz/004").retired
+    assert browse.card_details(store, "quiz/010").front == "new"
+    assert refresh_bundled_copies(store, NOW, release) is None  # merged once
+
+
+def test_an_unedited_copy_simply_becomes_the_new_release(store: Store, release: Path) -> None:
+    sync_bundled_decks(store, NOW, release)
+    newer = dump_deck(make_deck("quiz", 7, prefix="R"))
+    (release / "quiz.yaml").write_text(newer)
+    report = sync_bundled_decks(store, NOW, release)
+    assert report.slugs("merged") == ["quiz"] and report.conflict_lines() == []
+    assert (copies(store) / "quiz.yaml").read_text() == newer  # byte for byte, not re-dumped
+
+
+def test_a_legacy_database_pointing_into_the_package_is_copied_on_edit(store: Store, release: Path) -> None:
+    deck_sync.sync_decks(store, [(load_deck_file(release / "quiz.yaml"), str(release / "quiz.yaml"))], NOW)
+    before = (release / "quiz.yaml").read_text()
+    card = add_card(store, "quiz", "f", "b", ("t",), NOW)
+    assert card == "quiz/006"
+    assert (release / "quiz.yaml").read_text() == before  # the package is never written
+    copy = copies(store) / "quiz.yaml"
+    assert load_deck_file(copy).cards[-1] == Card(id="006", front="f", back="b", tags=("t",))
+    assert [d.path for d in browse.list_decks(store, NOW)] == [str(copy.resolve())]
+    copy.unlink()
+    with pytest.raises(UsageError, match="import --bundled copies it again"):
+        deck_file_for_edit(store, "quiz", NOW)
+
+
+def test_a_file_inside_the_installed_package_is_refused(store: Store) -> None:
+    inside = Path(flashdl.__file__).parent / "no-such-deck.yaml"
+    deck_sync.sync_decks(store, [(make_deck("pkg", 1), str(inside))], NOW)
+    with pytest.raises(UsageError, match="inside the installed flashdl package"):
+        deck_file_for_edit(store, "pkg", NOW)
+    assert not inside.exists()
+
+
+def test_a_deck_of_ones_own_is_edited_where_it_is(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(dump_deck(make_deck("mine", 1)))
+    deck_sync.import_deck_files(store, [path], NOW)
+    assert deck_file_for_edit(store, "mine", NOW) == EditableDeck(path=path.resolve(), bundled_copy=False)
+    deck_sync.sync_decks(store, [(make_deck("other", 1), None)], NOW)
+    with pytest.raises(UsageError, match="no deck file"):
+        deck_file_for_edit(store, "other", NOW)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_copy_that_is_not_a_regular_file_is_refused_and_nothing_changes(store: Store, release: Path) -> None:
+    copies(store).mkdir()
+    os.mkfifo(copies(store) / "quiz.yaml")
+    before = dump(store.path)
+    with pytest.raises(UsageError, match="not a regular file"):
+        sync_bundled_decks(store, NOW, release)
+    assert dump(store.path) == before and not (copies(store) / ".base").exists()
+
+
+def test_a_broken_copy_stops_the_merge_before_any_write(store: Store, release: Path) -> None:
+    sync_bundled_decks(store, NOW, release)
+    (copies(store) / "quiz.yaml").write_text("deck: {id: quiz\n")
+    (release / "quiz.yaml").write_text(dump_deck(make_deck("quiz", 6)))
+    base = (copies(store) / ".base" / "quiz.yaml").read_text()
+    before = dump(store.path)
+    with pytest.raises(InputError) as caught:
+        sync_bundled_decks(store, NOW, release)
+    assert "quiz.yaml" in str(caught.value.position or caught.value)
+    assert dump(store.path) == before and (copies(store) / ".base" / "quiz.yaml").read_text() == base

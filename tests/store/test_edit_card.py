@@ -1,0 +1,117 @@
+"""``edit_card``: the deck file changes in that card only, the store follows, history and ids stay."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from store_helpers import dump
+
+from flashdl.deck.files import bundled_decks_dir, load_deck_file
+from flashdl.deck.model import Erratum
+from flashdl.deck.yaml_edit import USER_EDIT_NOTE
+from flashdl.errors import FlashdlError
+from flashdl.services.browse import card_details
+from flashdl.services.deck_sync import import_bundled_decks, import_deck_files
+from flashdl.services.edit_card import card_for_edit, edit_card
+from flashdl.services.reviews import record_review
+from flashdl.store import Store
+
+NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+TEXT = """format: flashdl-deck/1
+id: quiz
+name: Quiz  # my own deck
+cards:
+# first block
+- id: '001'
+  front: Question 1
+  back: Answer 1
+- id: '002'   # this one is studied
+  front: Question 2
+  back: |
+    Answer 2
+    on two lines
+  tags: [old]
+# the end
+"""
+
+
+@pytest.fixture
+def deck_file(tmp_path: Path, store: Store) -> Path:
+    path = tmp_path / "quiz.yaml"
+    path.write_text(TEXT)
+    import_deck_files(store, [path], NOW)
+    record_review(store, "quiz/002", 4, NOW)
+    return path
+
+
+def test_edit_writes_that_card_only_and_keeps_ids_and_history(store: Store, deck_file: Path) -> None:
+    before = card_details(store, "quiz/002")
+    assert edit_card(store, "quiz", "002", "New *question*", "New answer", ["new", "tags"], NOW) == "quiz/002"
+    text = deck_file.read_text()
+    head, tail = TEXT.split("- id: '002'")
+    assert text.startswith(head) and text.endswith("# the end\n")
+    card = load_deck_file(deck_file).card("002")
+    assert (card.front, card.back, card.tags, card.errata) == ("New *question*", "New answer", ("new", "tags"), ())
+    after = card_details(store, "quiz/002")
+    assert after.id == before.id and after.history == before.history and after.state == before.state
+    assert (after.front, after.back, after.tags) == ("New *question*", "New answer", ("new", "tags"))
+    assert card_details(store, "quiz/001").front == "Question 1"
+
+
+def test_none_keeps_what_the_file_has(store: Store, deck_file: Path) -> None:
+    edit_card(store, "quiz", "002", None, None, ["only-tags"], NOW)
+    card = load_deck_file(deck_file).card("002")
+    assert (card.front, card.back, card.tags) == ("Question 2", "Answer 2\non two lines\n", ("only-tags",))
+    assert card_for_edit(store, "quiz/002").tags == ("only-tags",)
+
+
+def test_a_card_from_a_source_keeps_the_source_text(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "notes.yaml"
+    path.write_text(TEXT.replace("name: Quiz", "source: notes.txt\nname: Quiz"))
+    import_deck_files(store, [path], NOW)
+    edit_card(store, "quiz", "001", "Question one", None, None, NOW)
+    assert card_details(store, "quiz/001").errata == (
+        Erratum(note=USER_EDIT_NOTE, field="front", original="Question 1"),)
+
+
+def test_an_unchanged_edit_writes_nothing(store: Store, deck_file: Path) -> None:
+    stamp = deck_file.stat().st_mtime_ns
+    edit_card(store, "quiz", "001", "Question 1", "Answer 1", [], NOW)
+    assert deck_file.stat().st_mtime_ns == stamp and deck_file.read_text() == TEXT
+
+
+@pytest.mark.parametrize(("deck", "card", "front", "tags", "message"), [
+    ("nope", "001", "f", [], "unknown deck"),
+    ("quiz", "999", "f", [], "no card '999'"),
+    ("quiz", "001", " ", [], "non-empty"),
+    ("quiz", "001", "f", ["two words"], "one word"),
+])
+def test_bad_edits_change_nothing(store: Store, deck_file: Path, tmp_path: Path, deck: str, card: str,
+                                  front: str, tags: list[str], message: str) -> None:
+    before = dump(tmp_path / "flashdl.sqlite3")
+    with pytest.raises(FlashdlError, match=message):
+        edit_card(store, deck, card, front, "b", tags, NOW)
+    assert deck_file.read_text() == TEXT and dump(tmp_path / "flashdl.sqlite3") == before
+
+
+def test_a_bundled_deck_is_edited_in_the_users_copy_never_in_the_package(store: Store, tmp_path: Path) -> None:
+    import_bundled_decks(store, NOW)
+    package_file = sorted(bundled_decks_dir().glob("*.yaml"))[0]
+    package_text = package_file.read_bytes()
+    deck = load_deck_file(package_file)
+    edit_card(store, deck.id, deck.cards[0].id, "my front", "my back", ["mine"], NOW)
+    assert package_file.read_bytes() == package_text
+    copy = load_deck_file(tmp_path / "flashdl.sqlite3.decks" / package_file.name)
+    assert (copy.cards[0].front, copy.cards[0].back, copy.cards[0].tags) == ("my front", "my back", ("mine",))
+    shown = card_details(store, f"{deck.id}/{deck.cards[0].id}", NOW)
+    assert (shown.front, shown.back) == ("my front", "my back")
+
+
+def test_an_added_card_is_written_as_dump_deck_writes_it(store: Store, deck_file: Path) -> None:
+    """Multi-line text as a literal block, as in every deck flashdl writes (not a folded quote)."""
+    from flashdl.services.add_card import add_card
+
+    add_card(store, "quiz", "Two\nlines", "x", ["t"], NOW)
+    assert deck_file.read_text() == TEXT + "- id: '003'\n  front: |-\n    Two\n    lines\n  back: x\n  tags: [t]\n"
