@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from flashdl.commands.context import Context
-from flashdl.commands.output import emit_json, emit_line, table
+from flashdl.commands.output import emit_json, emit_line, table, table_lines
 
 FRONT_WIDTH = 60
 
@@ -47,7 +47,9 @@ def due(args: argparse.Namespace, ctx: Context) -> int:
         emit_line(ctx, "nothing due")
         return 0
     rows = [[i.card, i.kind.value, i.due.isoformat(), _one_line(i.front)] for i in items]
-    emit_line(ctx, table(rows, ["card", "kind", "due", "front"]))
+    del items
+    # line by line: every card can be due, and the table need not exist as one string as well
+    ctx.stdout.writelines(line + "\n" for line in table_lines(rows, ["card", "kind", "due", "front"]))
     return 0
 
 

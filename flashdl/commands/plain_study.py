@@ -232,6 +232,10 @@ class PlainSession:
         if not result.rescheduled:
             when += " (cram: schedule unchanged)"
         self._say(f"recorded grade {grade}: {when}")
+        if result.leech:
+            from flashdl.presentation.view_models import leech_message
+
+            self._say(leech_message(result.card, suspended=result.leech_suspended))
 
     # ----------------------------------------------------------------- commands
 

@@ -177,10 +177,15 @@ def _print_result(ctx: Context, result: ReviewResult, as_json: bool) -> None:
             "ease": state.ease / 1000,
             "interval": interval,
             "due": due,
+            "leech": result.leech,  # this lapse made the card a leech (schema 10; compatible addition)
         })
         return
     repeat = "; again later today" if result.repeat_today else ""
     emit_line(ctx, f"{result.card}: grade {result.grade} ({result.kind.name.lower()}), next due {due} "
                    f"(interval {interval} d{', FSRS' if result.fsrs_due else ''}, ease {state.ease / 1000:.2f}, "
                    f"repetitions {state.repetitions}){repeat}")
+    if result.leech:
+        from flashdl.presentation.view_models import leech_message
+
+        emit_line(ctx, leech_message(result.card, suspended=result.leech_suspended))
     ctx.stdout.flush()

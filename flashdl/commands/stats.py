@@ -59,7 +59,8 @@ def render_report(r: StatsReport, *, unicode: bool = True) -> str:
     ]
     c, t, ret = r.cards, r.studied_today, r.retention
     lines += _wrap("Cards", [f"{c.total} in all: {c.new} new", f"{c.learning} learning",
-                             f"{c.young} young", f"{c.mature} mature", f"{c.suspended} suspended"], dot)
+                             f"{c.young} young", f"{c.mature} mature", f"{c.suspended} suspended",
+                             f"{c.leeches} leech{'' if c.leeches == 1 else 'es'}"], dot)
     lines += _wrap("Today", [_count(t.reviewed, "review"),
                              f"{t.correct} correct{_percent(t.correct, t.reviewed)}",
                              f"{t.new_seen} new", _duration(t.seconds)], dot)

@@ -1,6 +1,7 @@
 """flashdl's numeric engine: fresh variants of computational cards, answer checking, audits.
 
-Pure: numpy only, no I/O, no clock; randomness comes in as a seeded `numpy.random.Generator`.
+Pure: no I/O, no clock; randomness comes in as a seeded generator drawing numpy's own stream
+(`pcg_random`), so only the array families, when they solve, import numpy.
 """
 
 from flashdl.engine.errors import AnswerParseError, EngineError, EngineParamsError, UnknownFamilyError

@@ -7,13 +7,18 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from flashdl.engine.answer_specs import AnswerSpec, check_answer
 from flashdl.engine.params import as_mapping
+from flashdl.engine.pcg_random import Pcg64Generator
 from flashdl.engine.verdict import Verdict
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# A family draws from numpy's own stream (`pcg_random`); tests may pass a numpy Generator itself.
+Rng = Pcg64Generator
 
 Params = dict[str, Any]
 
@@ -42,7 +47,7 @@ class Family:
     title: str
     integral: bool                                    # generated answers are whole numbers
     answer_spec: Callable[[Mapping[str, Any]], AnswerSpec]
-    generate: Callable[[np.random.Generator], Params]
+    generate: Callable[[Rng], Params]
     solve: Callable[[Mapping[str, Any]], Any]
     prompt: Callable[[Mapping[str, Any]], str]
     solution: Callable[[Mapping[str, Any]], str]
@@ -70,21 +75,26 @@ def constant_spec(spec: AnswerSpec) -> Callable[[Mapping[str, Any]], AnswerSpec]
     return lambda params: spec
 
 
-def pick(rng: np.random.Generator, options: list[Any] | tuple[Any, ...]) -> Any:
+def pick(rng: Rng, options: list[Any] | tuple[Any, ...]) -> Any:
     """One of `options` itself (not a numpy scalar), drawn with an integer index."""
     return options[int(rng.integers(len(options)))]
 
 
-def draw_int(rng: np.random.Generator, low: int, high: int) -> int:
+def draw_int(rng: Rng, low: int, high: int) -> int:
     """An int in [low, high], both ends included."""
     return int(rng.integers(low, high + 1))
 
 
-def draw_indices(rng: np.random.Generator, counts: Sequence[int]) -> list[int]:
+def draw_indices(rng: Rng, counts: Sequence[int]) -> list[int]:
     """One uniform index below each count, from a single draw: v mod c is exactly uniform when
     v is uniform below a common multiple of every c (one call is several times cheaper)."""
     common = math.lcm(*counts)
-    return [value % count for value, count in zip(rng.integers(0, common, size=len(counts)).tolist(), counts)]
+    return [value % count for value, count in zip(plain(rng.integers(0, common, size=len(counts))), counts)]
+
+
+def plain(drawn: Any) -> list[Any]:
+    """A sized draw as nested lists: the engine's generator gives lists, a numpy one arrays."""
+    return drawn if isinstance(drawn, list) else nested_list(drawn)
 
 
 def nested_list(array: np.ndarray) -> list[Any]:
@@ -93,8 +103,8 @@ def nested_list(array: np.ndarray) -> list[Any]:
     return nested
 
 
-def draw_matrix(rng: np.random.Generator, shape: tuple[int, ...], low: int, high: int) -> list[Any]:
-    return nested_list(rng.integers(low, high + 1, size=shape))
+def draw_matrix(rng: Rng, shape: tuple[int, ...], low: int, high: int) -> list[Any]:
+    return plain(rng.integers(low, high + 1, size=shape))
 
 
 def nest(flat: list[Any], channels: int, rows: int, cols: int) -> list[Any]:

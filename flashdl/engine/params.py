@@ -11,12 +11,14 @@ import itertools
 import math
 import pickle
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NoReturn, TypeVar
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from flashdl import bounded_json
 from flashdl.engine.errors import EngineParamsError
+from flashdl.engine.numpy_values import is_floating, is_integer
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_SIDE = 64          # largest matrix side or size accepted from params
 MAX_EXTENT = 100_000   # largest size/kernel/stride in size-formula families
@@ -54,9 +56,9 @@ def _get(params: Mapping[str, Any], name: str, default: Any) -> Any:
 def _to_int(name: str, value: Any) -> int:
     if isinstance(value, bool):
         raise EngineParamsError(name, f"expected an integer, got {value!r}")
-    if isinstance(value, (int, np.integer)):
+    if is_integer(value):
         return int(value)
-    if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
+    if is_floating(value) and math.isfinite(value) and float(value).is_integer():
         return int(value)
     raise EngineParamsError(name, f"expected an integer, got {value!r}")
 
@@ -84,9 +86,9 @@ def read_number(params: Mapping[str, Any], name: str, *, default: Any = _MISSING
 
 def check_number(name: str, value: Any, *, minimum: float | None = None,
                  maximum: float | None = None, exclusive_min: bool = False) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, bool) or not (is_integer(value) or is_floating(value)):
         raise EngineParamsError(name, f"expected a number, got {value!r}")
-    if isinstance(value, (int, np.integer)):
+    if is_integer(value):
         number: float | int = int(value)
     else:
         number = float(value)
@@ -217,9 +219,11 @@ def read_array(params: Mapping[str, Any], name: str, *, ranks: Sequence[int],
             _irregular(name, value)
         flat = [check_number(name, item) for item in flat]
         if not all(type(item) is int for item in flat):
+            import numpy as np  # only the array families read arrays: the others never load numpy
             return np.array(flat, dtype=np.float64).reshape(shape)
     if max(flat) > MAX_INT_ENTRY or min(flat) < -MAX_INT_ENTRY:
         raise EngineParamsError(name, f"entries must have magnitude at most {MAX_INT_ENTRY}")
+    import numpy as np
     return np.array(flat, dtype=np.int64).reshape(shape)
 
 

@@ -6,8 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.errors import EngineParamsError, UnknownFamilyError
 from flashdl.engine.families import (
     activation_memory,
@@ -31,6 +29,7 @@ from flashdl.engine.families import (
     softmax,
 )
 from flashdl.engine.family import Family
+from flashdl.engine.pcg_random import default_rng
 
 _MODULES = (output_sizes, param_counts, activation_memory, receptive_field, conv_forward, conv_backward,
             maxpool, conv_transpose, confusion_metrics, roc_points, init_scale, softmax, adam, dropout,
@@ -83,10 +82,10 @@ def generate_variant(name: str, seed: int, *, like: Mapping[str, Any] | None = N
     is drawn again from the next seeds (deterministically); after `LIKE_ATTEMPTS` the plain draw stands.
     """
     family = get_family(name)
-    params = family.generate(np.random.default_rng(seed))
+    params = family.generate(default_rng(seed))
     if isinstance(like, Mapping) and like:
         for attempt in range(LIKE_ATTEMPTS):
-            drawn = params if attempt == 0 else family.generate(np.random.default_rng([seed, attempt]))
+            drawn = params if attempt == 0 else family.generate(default_rng([seed, attempt]))
             candidate = _shaped_like(drawn, like, family.topic_params)
             try:
                 family.solve(candidate)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
+from flashdl.engine.numpy_values import is_bool, is_integer, is_ndarray
 
 SIGNIFICANT_DIGITS = 6
 MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded
@@ -27,9 +27,9 @@ def format_number(value: Any) -> str:
         except OverflowError:   # beyond any float: say roughly how big
             magnitude = len(str(abs(value.numerator))) - len(str(value.denominator))
             return f"{'-' if value < 0 else ''}~1e{magnitude}"
-    if isinstance(value, (bool, np.bool_)):
+    if is_bool(value):
         return str(value).lower()
-    if isinstance(value, (int, np.integer)):
+    if is_integer(value):
         return str(int(value))
     number = float(value)
     if number == 0:
@@ -67,7 +67,7 @@ def format_shape(shape: Sequence[int]) -> str:
 
 def format_inline(value: Any) -> str:
     """One line, in a form `check` parses back: `[[1, 2], [3, 4]]`, `2 × 2`, `0.75`."""
-    if isinstance(value, np.ndarray):
+    if is_ndarray(value):
         value = value.tolist()
     if type(value) is list and _only_ints(value):
         # Nested lists of plain ints print as `str` prints them, at C speed: this buys conv2d_backward
@@ -99,7 +99,7 @@ def _format_nested(value: Any) -> str:
 
 def layout_matrix(matrix: Any, indent: str = "    ") -> str:
     """Rows on lines, columns right-aligned, so a matrix reads as one at a glance."""
-    rows = matrix.tolist() if isinstance(matrix, np.ndarray) else matrix
+    rows = matrix.tolist() if is_ndarray(matrix) else matrix
     if rows and rows[0]:
         flat = list(itertools.chain.from_iterable(rows))
         if set(map(type, flat)) == {int}:
@@ -128,7 +128,7 @@ def _int_grid(indent: str, width: int, columns: int, rows: int) -> str:
 
 def layout_array(array: Any, indent: str = "    ") -> str:
     """A matrix, or a tensor as one labelled matrix per channel."""
-    values = array.tolist() if isinstance(array, np.ndarray) else array
+    values = array.tolist() if is_ndarray(array) else array
     if not isinstance(values, list) or not values or not isinstance(values[0], list):
         return indent + format_inline(values)
     if not isinstance(values[0][0], list):

@@ -57,6 +57,7 @@ class SavedCard:
     suspended: bool = False
     buried_until: date | None = None
     reviews: tuple[SavedReview, ...] = ()
+    leech: bool = False  # tagged leech (``flashdl.scheduler.leech``); written only when true
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class SavedHistory:
 
 def dump_history(history: SavedHistory) -> str:
     cards = [{"card": c.card, "state": _state(c.state), "suspended": c.suspended,
-              "buried_until": _day(c.buried_until),
+              "buried_until": _day(c.buried_until), **({"leech": True} if c.leech else {}),
               "reviews": [_review(r) for r in c.reviews]} for c in history.cards]
     data: dict[str, Any] = {"format": HISTORY_FORMAT, "deck": history.deck}
     if history.options is not None:
@@ -161,6 +162,12 @@ def _identifier(value: Any, what: str) -> str:
     return value
 
 
+def _bool(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise _Refused(f"{what} {value!r} is not true or false")
+    return value
+
+
 def _int(value: Any, what: str) -> int:
     """A whole number as JSON writes one (``3``, not ``true``, ``"3"`` or ``1e400``)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -183,6 +190,7 @@ def _saved_card(entry: dict[str, Any], now_ms: int | None) -> SavedCard:
     return SavedCard(card=_identifier(entry["card"], "card id"), state=state,
                      suspended=bool(entry.get("suspended", False)),
                      buried_until=_read_day(entry.get("buried_until")),
+                     leech=_bool(entry.get("leech", False), "leech"),
                      reviews=tuple(_read_review(r, now_ms) for r in entry.get("reviews", ())))
 
 

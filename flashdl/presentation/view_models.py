@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flashdl.errors import UsageError
+from flashdl.scheduler.leech import LEECH_TAG
 from flashdl.scheduler.sm2 import PASS_GRADE, REPEAT_BELOW, Grade, ReviewKind
 
 if TYPE_CHECKING:
@@ -77,6 +78,12 @@ def interval_preview(previews: Iterable[GradePreview], today: date, grades: Iter
         else:
             groups.append((preview.grade, preview.grade, label))
     return " · ".join(f"{lo}{'' if lo == hi else f'–{hi}'} {label}" for lo, hi, label in groups)
+
+
+def leech_message(card: str, *, suspended: bool) -> str:
+    """What the CLI, plain study and the TUI's toast say when a lapse makes a card a leech."""
+    done = "suspended and tagged leech" if suspended else "tagged leech"
+    return f"{card} is a leech (it keeps lapsing): {done}; find leeches with tag:leech"
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -310,16 +317,16 @@ def parse_search(text: str) -> SearchQuery:
         if colon and value and key == "deck":
             deck = value
         elif colon and value and key == "tag":
-            tags.append(value)
+            if value.lower() == LEECH_TAG:  # the leech rule's tag, or a deck file's (store search)
+                states.append(LEECH_TAG)
+            else:
+                tags.append(value)
         elif colon and key == "is":
             if value.lower() not in SEARCH_STATES:
                 raise SearchSyntaxError(
                     f"unknown search term {token!r}: is: takes {', '.join(SEARCH_STATES)}"
                 )
-            if value.lower() == "leech":
-                tags.append("leech")  # a leech is a card tagged `leech`, as in Anki
-            else:
-                states.append(value.lower())
+            states.append(value.lower())
         elif colon and key == "prop":
             props.append(_parse_prop(token, value))
         else:
@@ -354,12 +361,15 @@ def matches_tags(card_tags: Iterable[str], wanted: Iterable[str]) -> bool:
     return all(tag.lower() in have for tag in wanted)
 
 
-def card_flags(*, suspended: bool, retired: bool, buried_until: date | None = None) -> str:
+def card_flags(*, suspended: bool, retired: bool, buried_until: date | None = None,
+               leech: bool = False) -> str:
     flags = []
     if retired:
         flags.append("retired")
     if suspended:
         flags.append("suspended")
+    if leech:
+        flags.append(LEECH_TAG)
     if buried_until is not None:
         flags.append(f"buried until {buried_until.isoformat()}")
     return ", ".join(flags)
@@ -395,7 +405,8 @@ def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]
         ("Repetitions", str(state.repetitions)),
         ("Reviews", f"{len(graded)}, {sum(1 for e in graded if e.grade >= PASS_GRADE)} right"),
     ]
-    flags = card_flags(suspended=details.suspended, retired=details.retired, buried_until=details.buried_until)
+    flags = card_flags(suspended=details.suspended, retired=details.retired, buried_until=details.buried_until,
+                       leech=details.leech)
     if flags:
         lines.append(("Flags", flags))
     if details.engine is not None:

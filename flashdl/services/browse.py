@@ -121,6 +121,7 @@ def card_details(store: Store, card: CardRef, now: datetime | None = None) -> Ca
             for r in history
         ),
         markup=stored.markup,
+        leech=stored.leech,
     )
 
 
@@ -159,6 +160,7 @@ def search_cards(
             id=c.id, card=c.full_id, deck=c.deck, front=c.front, back=c.back, tags=c.tags,
             due=c.state.due, suspended=c.suspended, retired=c.retired, markup=c.markup,
             buried_until=c.buried_until, interval=c.state.interval, ease=c.state.ease,
+            leech=c.leech,
         )
         for c in found
     ]

@@ -1,6 +1,7 @@
 """Taking cards out of study: suspend (until unsuspended) and bury (until tomorrow).
 
 ``suspend_card(store, card)`` / ``unsuspend_card(store, card)``
+``set_leech(store, card, leech)``: the leech tag (``flashdl.scheduler.leech``) on or off
 ``bury_card(store, card, now) -> date``: hidden until the next study day
 (returned); ``unbury_card(store, card)``.
 
@@ -30,6 +31,12 @@ def suspend_card(store: Store, card: CardRef) -> None:
 
 def unsuspend_card(store: Store, card: CardRef) -> None:
     _set(store, card, suspended=False)
+
+
+def set_leech(store: Store, card: CardRef, leech: bool) -> None:
+    """Tag a card leech, or take the tag off (Anki lets a student un-leech a card they fixed);
+    its suspension is left as it is."""
+    _set(store, card, leech=leech)
 
 
 def bury_card(store: Store, card: CardRef, now: datetime) -> date:

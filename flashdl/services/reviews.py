@@ -14,7 +14,12 @@
 
 ``undo_last_review(store, *, card=None) -> UndoResult | None``
     Removes the most recent review (of ``card``, if given) and restores the
-    card's SM-2 state exactly as it was before it. None when there is none.
+    card's SM-2 state exactly as it was before it (and its leech and
+    suspended flags, if that review made it a leech). None when there is none.
+
+A lapse that brings a card to its deck's leech threshold
+(``flashdl.scheduler.leech``) applies the deck's leech action in the same
+transaction; ``ReviewResult.leech`` says so.
 
 Errors (all ``FlashdlError``, so the CLI turns them into exit 2):
 ``UnknownCardError``, ``RetiredCardError``, ``CardChangedError``,
@@ -31,8 +36,8 @@ from typing import TYPE_CHECKING
 
 from flashdl.clock import study_day
 from flashdl.errors import FlashdlError, InputError, SourcePosition
-from flashdl.scheduler import sm2
-from flashdl.scheduler.deck_options import FSRS, DeckOptions
+from flashdl.scheduler import leech, sm2
+from flashdl.scheduler.deck_options import DEFAULTS, FSRS, DeckOptions
 from flashdl.scheduler.sm2 import ReviewKind
 from flashdl.services.deck_options import fsrs_state, review_options
 from flashdl.services.lookup import (
@@ -97,6 +102,7 @@ def record_review(
                                      fsrs_after.stability, fsrs_after.difficulty)
         else:
             scheduling.save_state(conn, card_id, outcome.after)
+        leech_before = _leech_before(conn, loaded, card_id, outcome)
         review_id = scheduling.append_review(
             conn,
             card_id,
@@ -106,7 +112,9 @@ def record_review(
             variant_params=answer.params if answer else None,
             typed_answer=answer.typed if answer else None,
             answer_correct=answer.correct if answer else None,
+            leech_flags_before=None if leech_before is None else leech.flag_bits(leech_before),
         )
+        leech_after = None if leech_before is None else scheduling.leech_flags(conn, card_id)
     return ReviewResult(
         review_id=review_id,
         card_id=card_id,
@@ -118,8 +126,10 @@ def record_review(
         study_day=day,
         before=outcome.before,
         state=outcome.after,
-        revision=loaded.revision + 1,
+        revision=loaded.revision + 1 + (leech_before is not None),
         fsrs_due=fsrs_due,
+        leech=leech_before is not None,
+        leech_suspended=leech_after is not None and leech_after.suspended,
     )
 
 
@@ -179,6 +189,25 @@ def cram_answer(
         fsrs_due=loaded.due if loaded.stability is not None else None,
         rescheduled=False,
     )
+
+
+def _leech_before(conn: Transaction, loaded: scheduling.LoadedState, card_id: int,
+                  outcome: sm2.ReviewOutcome) -> leech.LeechFlags | None:
+    """If this review makes the card a leech (``flashdl.scheduler.leech``): apply the deck's
+    leech action and return the card's flags before it; else None (and nothing read).
+
+    Runs after the review's state is saved and before its log row is written, so the log's
+    lapses are those before this review.
+    """
+    if not leech.is_lapse(outcome.kind, outcome.grade):
+        return None
+    options = review_options(loaded) or DEFAULTS
+    if not leech.threshold_met(scheduling.lapse_count(conn, card_id) + 1, options.leech_threshold):
+        return None
+    before = scheduling.leech_flags(conn, card_id)
+    assert before is not None  # loaded in this transaction
+    scheduling.set_leech_flags(conn, card_id, leech.after_leech(before, options.leech_action))
+    return before
 
 
 def _schedule(conn: Transaction, loaded: scheduling.LoadedState, card_id: int, grade: int, day: date
@@ -252,7 +281,10 @@ def undo_last_review(store: Store, *, card: CardRef | None = None) -> UndoResult
             return None
         loaded = scheduling.load_state(conn, last.card_id)
         assert loaded is not None  # the log's foreign key guarantees the card
+        leech_bits = scheduling.review_leech_flags(conn, last.id)
         scheduling.delete_review(conn, last.id)
+        if leech_bits is not None:  # the review made the card a leech: its flags as they were
+            scheduling.set_leech_flags(conn, last.card_id, leech.bits_flags(leech_bits))
         options = review_options(loaded)
         if loaded.stability is not None or (options is not None and options.scheduler == FSRS):
             # FSRS's state is the fold of the log under the deck's configuration (deck_options):

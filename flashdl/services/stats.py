@@ -27,6 +27,8 @@ Definitions (the same in the CLI, the JSON and the screen):
   ``suspended``; ``new`` (never reviewed); ``learning`` (graded < 4 today,
   so a same-day repeat is pending, and not buried: what ``flashdl decks``
   calls learning); ``young`` (interval < 21 days); ``mature`` (>= 21, as Anki).
+  Besides them, ``leeches``: cards tagged leech by the leech rule
+  (``flashdl.scheduler.leech``), suspended or not (Anki's ``tag:leech``).
 - **Today**: ``reviewed`` every review logged today (new, review and drill),
   ``correct`` those graded >= 3, ``new_seen`` first reviews of new cards,
   ``seconds`` the time taken (sum of the logged durations, in seconds).
@@ -64,7 +66,7 @@ Definitions (the same in the CLI, the JSON and the screen):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,6 +93,7 @@ class CardCounts:
     young: int = 0
     mature: int = 0
     suspended: int = 0
+    leeches: int = 0  # tagged leech (suspended or not): not a category, outside ``total``
 
     @property
     def total(self) -> int:
@@ -179,7 +182,7 @@ class StatsReport:
         return {
             "cards": {
                 "new": cards.new, "learning": cards.learning, "young": cards.young,
-                "mature": cards.mature, "suspended": cards.suspended,
+                "mature": cards.mature, "suspended": cards.suspended, "leeches": cards.leeches,
             },
             "today": {
                 "reviewed": today.reviewed, "correct": today.correct,
@@ -282,6 +285,7 @@ def _report(
             deck_id=deck_id,
         )
     counts, ease_counts, interval_counts = _fold_card_groups(groups)
+    counts = replace(counts, leeches=stats_queries.leech_count(db, deck_id=deck_id))
     young, mature = retention.get(False, (0, 0)), retention.get(True, (0, 0))
     due_on = dict(due)
     return StatsReport(

@@ -236,7 +236,9 @@ class StudySession:
         if result.study_day != self.today:
             self.refresh(now)  # a new study day: a new queue
         else:
-            self._queue.answered(card_id, repeat=result.repeat_today, today=self.today)
+            # A leech suspended by this answer leaves the queue, learning step or not.
+            repeat = result.repeat_today and not result.leech_suspended
+            self._queue.answered(card_id, repeat=repeat, today=self.today)
         self._answered.append((entry, None))
         self._results.append(result)
         return result

@@ -83,6 +83,8 @@ class ReviewResult:
     revision: int
     fsrs_due: date | None = None  # the due day FSRS gave, when the card's deck uses FSRS
     rescheduled: bool = True  # False: a cram grade, which changed no schedule (custom study)
+    leech: bool = False  # this review (a lapse) made the card a leech (``flashdl.scheduler.leech``)
+    leech_suspended: bool = False  # ... and it is suspended now (the deck's leech action)
 
     @property
     def due(self) -> date | None:
@@ -171,6 +173,7 @@ class CardDetails:
     history: tuple[ReviewEntry, ...]
     markup: str = MARKUP_MARKDOWN
     schedule: CardSchedule | None = None  # when asked for with a moment (the card screen)
+    leech: bool = False  # tagged leech by the leech rule (``flashdl.scheduler.leech``)
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,7 @@ class SearchHit:
     buried_until: date | None = None
     interval: int = 0  # days
     ease: int = INITIAL_EASE  # per-mille
+    leech: bool = False  # tagged leech by the leech rule (``flashdl.scheduler.leech``)
 
 
 @dataclass(frozen=True)

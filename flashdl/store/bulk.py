@@ -44,6 +44,7 @@ class CardInfo(NamedTuple):
     last_review: str | None
     repeat_pending: int
     markup: str | None  # the card's own; None: the deck's
+    leech: int = 0  # the leech flag (schema 10)
 
 
 def deck_info(tx: Transaction, slug: str) -> DeckInfo | None:
@@ -61,7 +62,7 @@ def deck_cards(tx: Transaction, deck_id: int) -> list[CardInfo]:
     return [CardInfo._make(row) for row in tx.db.execute(
         "SELECT id, slug, front, back, tags, engine, errata, suspended, buried_until, repetitions, "
         "ease, interval, CASE WHEN fsrs_stability IS NULL THEN due ELSE sm2_due END, last_review, "
-        "repeat_pending, markup FROM card "  # the SM-2 state (its due day: see schema.py, schema 8)
+        "repeat_pending, markup, leech FROM card "  # the SM-2 state (its due day: see schema.py, schema 8)
         "WHERE deck_id = ? AND NOT retired ORDER BY position, id", (deck_id,))]
 
 
@@ -82,6 +83,17 @@ def deck_card_texts(tx: Transaction, deck_id: int) -> list[tuple[Any, ...]]:
         "WHERE id BETWEEN ? AND ? AND +deck_id = ? AND NOT retired", (low, high, deck_id)).fetchall()
     rows.sort()  # by position, then id (unique): nothing further is compared
     return rows
+
+
+def leech_ids(tx: Transaction, deck_id: int) -> set[int]:
+    """A deck's active leeches (off the partial index ``ix_card_leech``)."""
+    return {cid for (cid,) in tx.db.execute(
+        "SELECT id FROM card WHERE deck_id = ? AND retired = 0 AND leech = 1", (deck_id,))}
+
+
+def save_leech_flags(tx: Transaction, rows: Iterable[tuple[int, int]]) -> None:
+    """``(leech, card id)`` each."""
+    tx.db.executemany("UPDATE card SET leech = ?, revision = revision + 1 WHERE id = ?", rows)
 
 
 def card_ids(tx: Transaction, deck_slug: str | None = None) -> dict[str, int]:

@@ -128,6 +128,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE card ADD COLUMN sm2_due DATE",
         ),
     ),
+    Migration(
+        name="leeches: a card's leech flag, the flags a review that made one had before, their index",
+        from_version=9,
+        to_version=10,
+        statements=(
+            "ALTER TABLE card ADD COLUMN leech BOOLEAN NOT NULL DEFAULT 0",
+            "ALTER TABLE review_log ADD COLUMN leech_flags_before INTEGER",
+            "CREATE INDEX ix_card_leech ON card (deck_id, retired, leech) WHERE leech = 1",
+        ),
+    ),
 )
 
 

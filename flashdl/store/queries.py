@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from flashdl.deck.model import MARKUP_MARKDOWN, EngineSpec, Erratum
+from flashdl.scheduler.leech import LEECH_TAG
 from flashdl.scheduler.queue import QueueEntry, QueueKind
 from flashdl.scheduler.sm2 import PASS_GRADE, CardState, ReviewKind
 from flashdl.store.connection import Transaction
@@ -76,7 +77,7 @@ _STORED_CARD = (
     "SELECT c.id, c.deck_id, d.slug, c.slug, c.position, c.front, c.back, c.tags, c.engine, "
     "c.errata, c.retired, c.suspended, c.buried_until, c.revision, c.repetitions, c.ease, "
     "c.interval, c.due, c.last_review, c.repeat_pending, "
-    f"coalesce(c.markup, d.markup, '{MARKUP_MARKDOWN}') "
+    f"coalesce(c.markup, d.markup, '{MARKUP_MARKDOWN}'), c.leech "
     "FROM card AS c JOIN deck AS d ON d.id = c.deck_id"
 )
 
@@ -139,7 +140,8 @@ def fronts(tx: Transaction, card_ids: list[int]) -> dict[int, tuple[str, str]]:
 def _stored_card(row: tuple[Any, ...]) -> StoredCard:
     """A row of ``_STORED_CARD`` as a record."""
     (id_, deck_id_, deck_slug, slug, position, front, back, tags, engine, errata, retired, suspended,
-     buried_until, revision, repetitions, ease, interval, due, last_review, repeat_pending, markup) = row
+     buried_until, revision, repetitions, ease, interval, due, last_review, repeat_pending, markup,
+     leech) = row
     return StoredCard(
         id=id_, deck_id=deck_id_, deck=deck_slug, slug=slug, position=position,
         front=front, back=back, tags=tuple(json.loads(tags)),
@@ -151,6 +153,7 @@ def _stored_card(row: tuple[Any, ...]) -> StoredCard:
             due=text_day(due), last_review=text_day(last_review), repeat_pending=bool(repeat_pending),
         ),
         markup=markup,
+        leech=bool(leech),
     )
 
 
@@ -331,7 +334,7 @@ def search(
     order: str = "deck",
 ) -> list[StoredCard]:
     """Cards whose front, back or tags contain every word (case-insensitive for ASCII) and
-    that meet every ``is:`` state (due on ``today``, new, suspended) and ``prop:`` comparison.
+    that meet every ``is:`` state (due on ``today``, new, suspended, leech) and ``prop:`` comparison.
 
     A lapse is a review-kind review graded < 3 (``LAPSE_INDEX_WHERE``); reviews count every
     logged review, drill included. ``order`` is a key of ``SEARCH_ORDERS``; ties keep deck
@@ -368,7 +371,12 @@ def search(
     return [_stored_card(row) for row in rows]
 
 
-_SEARCH_STATES = {"new": "c.due IS NULL", "suspended": "c.suspended = 1"}
+_SEARCH_STATES = {
+    "new": "c.due IS NULL",
+    "suspended": "c.suspended = 1",
+    # `is:leech`, `tag:leech`: flagged by the leech rule, or tagged so in its deck file (as in Anki)
+    "leech": f"(c.leech = 1 OR c.tags LIKE '%\"{LEECH_TAG}\"%')",
+}
 _SEARCH_OPERATORS = frozenset({"<", "<=", ">", ">=", "=", "!="})
 _SEARCH_PROPS = {
     "ease": "c.ease",  # per-mille; the query's number is the E-Factor

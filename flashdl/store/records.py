@@ -35,6 +35,7 @@ class StoredCard:
     revision: int
     state: CardState
     markup: str = "markdown"  # how the text is shown: the card's own markup, else its deck's
+    leech: bool = False  # the leech flag (schema 10, ``flashdl.scheduler.leech``)
 
     @property
     def full_id(self) -> str:

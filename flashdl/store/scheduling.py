@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
+from flashdl.scheduler.leech import LeechFlags
 from flashdl.scheduler.sm2 import CardState, ReviewOutcome
 from flashdl.store.connection import Transaction
 from flashdl.store.records import LoggedReview, day_text, dump_json, text_day
@@ -49,6 +50,12 @@ LOG_COLUMNS = (
     "pending_before, duration_ms, variant_params, typed_answer, answer_correct"
 )
 INSERT_LOG = f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES ({', '.join('?' * 20)})"
+# The review that makes a card a leech also stores its flags before (schema 10), for undo.
+_INSERT_LEECH_LOG = (
+    f"INSERT INTO review_log ({LOG_COLUMNS}, leech_flags_before) VALUES ({', '.join('?' * 21)})"
+)
+# A card's lapses (``leech.is_lapse``), off the partial index ``ix_review_log_lapse``.
+_COUNT_LAPSES = "SELECT count(*) FROM review_log WHERE card_id = ? AND kind = 1 AND grade < 3"
 _SELECT_LOG = f"SELECT id, {LOG_COLUMNS} FROM review_log"
 
 
@@ -165,12 +172,15 @@ def append_review(
     variant_params: dict[str, Any] | None = None,
     typed_answer: str | None = None,
     answer_correct: bool | None = None,
+    leech_flags_before: int | None = None,
 ) -> int:
-    """Write one review-log row; returns its id."""
+    """Write one review-log row; returns its id.
+
+    ``leech_flags_before``: on the review that makes the card a leech, its flags before
+    (``leech.flag_bits``), which undo puts back.
+    """
     before, after = outcome.before, outcome.after
-    cursor = tx.db.execute(
-        INSERT_LOG,
-        (
+    values = (
             card_id,
             reviewed_ms,
             outcome.day.isoformat(),
@@ -191,9 +201,38 @@ def append_review(
             None if variant_params is None else dump_json(variant_params),
             typed_answer,
             None if answer_correct is None else int(answer_correct),
-        ),
     )
+    if leech_flags_before is None:
+        cursor = tx.db.execute(INSERT_LOG, values)
+    else:
+        cursor = tx.db.execute(_INSERT_LEECH_LOG, (*values, leech_flags_before))
     return int(cursor.lastrowid or 0)
+
+
+def lapse_count(tx: Transaction, card_id: int) -> int:
+    """How many lapses a card's log holds (``leech.is_lapse``)."""
+    return int(tx.db.execute(_COUNT_LAPSES, (card_id,)).fetchone()[0])
+
+
+def leech_flags(tx: Transaction, card_id: int) -> LeechFlags | None:
+    """A card's (leech, suspended) flags, or None if no such card."""
+    row = tx.db.execute("SELECT leech, suspended FROM card WHERE id = ?", (card_id,)).fetchone()
+    return None if row is None else LeechFlags(bool(row[0]), bool(row[1]))
+
+
+def set_leech_flags(tx: Transaction, card_id: int, flags: LeechFlags) -> bool:
+    """Set a card's leech and suspended flags; False if no such card."""
+    cursor = tx.db.execute(
+        "UPDATE card SET leech = ?, suspended = ?, revision = revision + 1 WHERE id = ?",
+        (int(flags.leech), int(flags.suspended), card_id),
+    )
+    return cursor.rowcount == 1
+
+
+def review_leech_flags(tx: Transaction, review_id: int) -> int | None:
+    """A log row's ``leech_flags_before`` (None: the review made no leech)."""
+    row = tx.db.execute("SELECT leech_flags_before FROM review_log WHERE id = ?", (review_id,)).fetchone()
+    return None if row is None else row[0]
 
 
 def last_review(tx: Transaction, card_id: int | None = None) -> LoggedReview | None:
@@ -226,12 +265,15 @@ def delete_review(tx: Transaction, review_id: int) -> None:
 
 
 def set_flags(tx: Transaction, card_id: int, *, suspended: bool | None = None,
-              buried_until: date | None | str = "keep") -> bool:
-    """Change a card's suspended flag and/or bury date; False if no such card."""
+              buried_until: date | None | str = "keep", leech: bool | None = None) -> bool:
+    """Change a card's suspended flag, bury date and/or leech flag; False if no such card."""
     sets, values = [], []
     if suspended is not None:
         sets.append("suspended = ?")
         values.append(int(suspended))
+    if leech is not None:
+        sets.append("leech = ?")
+        values.append(int(leech))
     if buried_until != "keep":
         sets.append("buried_until = ?")
         values.append(day_text(buried_until))  # type: ignore[arg-type]

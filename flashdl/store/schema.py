@@ -32,7 +32,10 @@ one by interval and ease; 6 dropped that card index again; 7 added ``deck.markup
 ``card.markup``: how the text is shown (the deck file's ``markup:``; NULL on a deck is
 ``markdown``, NULL on a card is its deck's); 8 added ``practice_attempt``: typed answers
 of practice runs (``flashdl practice``), outside the schedule, and a partial index of the
-review log's typed answers (each family's last 10).
+review log's typed answers (each family's last 10); 9 added deck options and a card's FSRS state;
+10 added leeches: ``card.leech`` (the card lapsed to its deck's leech threshold, ``flashdl.scheduler.leech``;
+shown as Anki's ``leech`` tag), ``review_log.leech_flags_before`` (the card's leech and suspended flags
+before the review that made it a leech, so undo restores them) and a partial index of the leeches.
 """
 
 from __future__ import annotations
@@ -79,6 +82,9 @@ TYPED_INDEX_COLUMNS = ("card_id", "reviewed_ms", "answer_correct", "study_day")
 TYPED_INDEX_WHERE = "answer_correct IS NOT NULL"
 LAPSE_INDEX_COLUMNS = ("card_id", "kind", "grade")
 LAPSE_INDEX_WHERE = "kind = 1 AND grade < 3"  # a lapse: a review-kind review graded < 3
+# Leeches (schema 10): `is:leech` and the statistics' count read this partial index alone.
+LEECH_INDEX_COLUMNS = ("deck_id", "retired", "leech")
+LEECH_INDEX_WHERE = "leech = 1"
 
 
 class Base(DeclarativeBase):
@@ -108,6 +114,7 @@ class CardRow(Base):
         UniqueConstraint("deck_id", "slug", name="uq_card_deck_slug"),
         # Covers the queue, the deck counts and the new cards of a deck in file order.
         Index("ix_card_queue", *QUEUE_INDEX_COLUMNS),
+        Index("ix_card_leech", *LEECH_INDEX_COLUMNS, sqlite_where=text(LEECH_INDEX_WHERE)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -138,6 +145,9 @@ class CardRow(Base):
     fsrs_stability: Mapped[float | None] = mapped_column(Float)
     fsrs_difficulty: Mapped[float | None] = mapped_column(Float)
     sm2_due: Mapped[date | None] = mapped_column(Date)
+    # A leech (schema 10): lapsed to its deck's threshold (``flashdl.scheduler.leech``). Shown and
+    # searched as Anki's `leech` tag; kept apart from ``tags``, which the deck file owns.
+    leech: Mapped[bool] = mapped_column(default=False, server_default=text("0"))
 
 
 class ReviewLogRow(Base):
@@ -181,6 +191,8 @@ class ReviewLogRow(Base):
     variant_params: Mapped[str | None] = mapped_column(Text)
     typed_answer: Mapped[str | None] = mapped_column(Text)
     answer_correct: Mapped[bool | None] = mapped_column()
+    # Set only on a review that made the card a leech: its flags before (``leech.flag_bits``).
+    leech_flags_before: Mapped[int | None] = mapped_column(Integer)
 
 
 class PracticeAttemptRow(Base):

@@ -52,7 +52,7 @@ from flashdl.store.connection import Reader, Transaction
 # The schema these statements are written for; a test ties it to schema.SCHEMA_VERSION,
 # so a schema change is checked against them. Kept here so that reading needs no schema
 # module (which needs SQLAlchemy).
-STATS_SCHEMA_VERSION = 9
+STATS_SCHEMA_VERSION = 10
 
 MATURE_INTERVAL = 21  # days: a card whose interval is at least this is mature (as Anki)
 CATEGORIES = ("new", "learning", "young", "mature", "suspended")
@@ -94,6 +94,16 @@ FROM card
 WHERE +retired = 0 {deck}
 GROUP BY interval, ease, suspended, repeat_pending
 """
+
+
+_LEECHES = "SELECT count(*) FROM card WHERE leech = 1 AND retired = 0 {deck}"
+
+
+def leech_count(tx: Transaction, *, deck_id: int | None) -> int:
+    """Cards not retired that the leech rule tagged (``flashdl.scheduler.leech``), suspended or
+    not: read off the partial index ``ix_card_leech``."""
+    sql = _LEECHES.format(deck="" if deck_id is None else "AND deck_id = :deck_id")
+    return int(tx.db.execute(sql, _params(deck_id)).fetchone()[0])
 
 
 def card_groups(

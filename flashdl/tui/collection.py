@@ -164,6 +164,11 @@ class Collection:
 
         (card_flags.suspend_card if suspended else card_flags.unsuspend_card)(self.store, card)
 
+    def set_leech(self, card: int | str, leech: bool) -> None:
+        from flashdl.services import card_flags
+
+        card_flags.set_leech(self.store, card, leech)
+
     def deck_options(self, deck: str | None) -> DeckOptions:
         from flashdl.services.deck_options import get_options
 

@@ -129,3 +129,13 @@ def test_the_terminal_ui_still_refuses_a_pipe_without_plain(deck: Path) -> None:
         [sys.executable, "-m", "flashdl.cli", "--db", str(deck), "study", "plain"],
         input="", capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "interactive terminal" in done.stderr
+
+
+def test_a_leech_is_announced_and_leaves_the_session(deck: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run(capsys, "deck", "options", "plain", "--leech-threshold", "1")[0] == 0
+    assert run(capsys, "review", "--card", "plain/a", "--grade", "5", "--now", "2024-02-29T10:00:00+00:00")[0] == 0
+    out = study(capsys, monkeypatch, "", "1", "q")  # a is due: failed, its first lapse
+    assert "plain/a is a leech (it keeps lapsing): suspended and tagged leech" in out
+    with sqlite3.connect(deck) as conn:
+        assert conn.execute("SELECT leech, suspended FROM card WHERE slug = 'a'").fetchone() == (1, 1)

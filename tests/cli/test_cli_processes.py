@@ -159,3 +159,25 @@ def test_check_of_a_deck_without_computed_cards_loads_no_engine(tmp_path: Path) 
     heavy, out = loaded_heavy("check", str(deck))
     assert heavy == ["yaml"]  # the deck is parsed; numpy comes only with a computed card
     assert "5 cards, 0 errors" in out
+
+
+ENGINE_COMMANDS = [
+    ("engine", "families"), ("engine", "generate", "conv2d_output_size", "--seed", "1"),
+    ("engine", "generate", "roc_points", "--seed", "2", "--json"),
+    ("engine", "solve", "binary_cross_entropy", "--params", "{\"probs\": [0.5, 0.1], \"targets\": [0, 1]}"),
+]
+
+
+@pytest.mark.parametrize("command", ENGINE_COMMANDS, ids=" ".join)
+def test_engine_commands_of_scalar_families_import_nothing_heavy(command: tuple[str, ...]) -> None:
+    # Issue 17: the families draw numpy's stream in plain Python (flashdl/engine/pcg_random.py);
+    # numpy is imported only when an array family (convolution, pooling) solves.
+    heavy, out = loaded_heavy(*command)
+    assert heavy == []
+    assert out.strip()
+
+
+def test_an_array_family_still_solves_with_numpy() -> None:
+    heavy, out = loaded_heavy("engine", "generate", "conv2d_forward", "--seed", "1")
+    assert heavy == ["numpy"]
+    assert out.strip()

@@ -60,7 +60,7 @@ def test_due_json_shape_and_limit(imported: Path, capsys: pytest.CaptureFixture[
 def test_review_json_shape(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first = run_json(capsys, "review", "--card", "quiz/001", "--grade", "4", "--now", NOW)
     assert first == {"card": "quiz/001", "grade": 4, "reviewed_at": NOW, "repetitions": 1,
-                     "ease": 2.5, "interval": 1, "due": "2024-03-02"}
+                     "ease": 2.5, "interval": 1, "due": "2024-03-02", "leech": False}
     second = run_json(capsys, "review", "--card", "quiz/001", "--grade", "3",
                       "--now", "2024-03-02T09:00:00+00:00")
     # n=1 -> I=6; EF = 2.5 - 0.14 = 2.36
@@ -84,7 +84,7 @@ def test_batch_applies_in_order(imported: Path, tmp_path: Path, capsys: pytest.C
     assert [(r["card"], r["interval"], r["due"]) for r in lines] == [
         ("quiz/001", 1, "2024-03-02"), ("quiz/001", 6, "2024-03-08"), ("quiz/002", 1, "2024-03-02")]
     assert lines[2]["reviewed_at"] == NOW
-    assert set(lines[0]) == {"card", "grade", "reviewed_at", "repetitions", "ease", "interval", "due"}
+    assert set(lines[0]) == {"card", "grade", "reviewed_at", "repetitions", "ease", "interval", "due", "leech"}
 
 
 BAD_BATCHES = {

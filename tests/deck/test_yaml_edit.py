@@ -50,8 +50,11 @@ def deck_files(draw: st.DrawFn) -> tuple[list[str], list[Card], str]:
         chunks.append(written)
         cards.append(card)
     pieces: list[str] = []
-    for piece in chunks:
-        pieces += [draw(_comments), piece]
+    for index, piece in enumerate(chunks):
+        # A blank line right after a keep-chomped block (``|+``) belongs to that block's text, so
+        # it cannot separate cards there: the file would hold a different card than the reference.
+        keeps = index > 0 and "|+" in chunks[index - 1]
+        pieces += [draw(_comments.filter(lambda c: not c.startswith("\n")) if keeps else _comments), piece]
     indent = draw(st.sampled_from([0, 0, 2]))
     if indent:
         pieces = ["".join(" " * indent + line if line.strip("\n") else line

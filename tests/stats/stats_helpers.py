@@ -34,11 +34,11 @@ def grade(
 
 
 def set_flags(store: Store, card: str, *, suspended: bool | None = None,
-              retired: bool | None = None, buried_until: date | None = None) -> None:
+              retired: bool | None = None, buried_until: date | None = None, leech: bool | None = None) -> None:
     """Flip a card's flags directly (retiring goes through deck sync in the app)."""
     deck_slug, _, card_slug = card.partition("/")
     sets, values = [], []
-    for column, value in (("suspended", suspended), ("retired", retired)):
+    for column, value in (("suspended", suspended), ("retired", retired), ("leech", leech)):
         if value is not None:
             sets.append(f"{column} = ?")
             values.append(int(value))

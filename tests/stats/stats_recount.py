@@ -27,6 +27,9 @@ def recount(path: Path, now: datetime, deck: str | None, days: int) -> dict[str,
             "c.repeat_pending, c.buried_until, c.interval, c.ease, c.engine "
             "FROM card c JOIN deck d ON d.id = c.deck_id"
         ).fetchall()
+        leech_rows = db.execute(
+            "SELECT d.slug, c.retired FROM card c JOIN deck d ON d.id = c.deck_id WHERE c.leech"
+        ).fetchall()
         logs = db.execute(
             "SELECT card_id, study_day, grade, kind, interval_before, duration_ms, answer_correct "
             "FROM review_log"
@@ -136,6 +139,8 @@ def recount(path: Path, now: datetime, deck: str | None, days: int) -> dict[str,
     def share(pair: list[int]) -> float | None:
         return None if pair[0] == 0 else pair[1] / pair[0]
 
+    # Leeches: tagged by the leech rule, suspended or not, retired cards left out.
+    counts["leeches"] = sum(1 for slug, retired in leech_rows if not retired and deck in (None, slug))
     return {
         "cards": counts,
         "today": {"reviewed": reviewed, "correct": correct, "new_seen": new_seen,

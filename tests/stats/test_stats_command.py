@@ -48,7 +48,7 @@ def test_json_keys_are_exactly_the_contract(history: Path, capsys: pytest.Captur
     assert code == 0
     data = json.loads(out)
     assert set(data) == TOP_KEYS
-    assert set(data["cards"]) == {"new", "learning", "young", "mature", "suspended"}
+    assert set(data["cards"]) == {"new", "learning", "young", "mature", "suspended", "leeches"}
     assert set(data["today"]) == {"reviewed", "correct", "new_seen", "seconds"}
     assert set(data["retention"]) == {"young", "mature"}
     assert isinstance(data["streak_days"], int)
@@ -75,7 +75,7 @@ def test_days_and_deck(history: Path, capsys: pytest.CaptureFixture[str]) -> Non
     data = json.loads(out)
     assert code == 0
     assert len(data["reviews_by_day"]) == 7 and len(data["forecast"]) == 7
-    assert data["cards"] == {"new": 1, "learning": 0, "young": 1, "mature": 0, "suspended": 0}
+    assert data["cards"] == {"new": 1, "learning": 0, "young": 1, "mature": 0, "suspended": 0, "leeches": 0}
     assert data["today"] == {"reviewed": 1, "correct": 1, "new_seen": 1, "seconds": 3.0}
     assert data["engine"] == [] and data["hardest"] == []
     assert data["retention"] == {"young": None, "mature": None}

@@ -38,9 +38,12 @@ def test_file_and_store_give_the_same_figures(db_path: Path) -> None:
     assert stats_of_file(db_path, NOW, calendar_days=10) == expected
 
 
-# Schema 8's columns (deck options, FSRS state), dropped to go back to an older schema.
+# Schema 9's columns (deck options, FSRS state) and schema 10's (leeches), dropped to go back
+# to an older schema.
 SCHEMA_8_COLUMNS = ("ALTER TABLE deck DROP COLUMN options; ALTER TABLE card DROP COLUMN fsrs_stability;"
-                    "ALTER TABLE card DROP COLUMN fsrs_difficulty; ALTER TABLE card DROP COLUMN sm2_due;")
+                    "ALTER TABLE card DROP COLUMN fsrs_difficulty; ALTER TABLE card DROP COLUMN sm2_due;"
+                    "DROP INDEX ix_card_leech; ALTER TABLE card DROP COLUMN leech;"
+                    "ALTER TABLE review_log DROP COLUMN leech_flags_before;")
 
 
 def test_an_older_database_is_upgraded_through_the_store(db_path: Path) -> None:

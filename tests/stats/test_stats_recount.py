@@ -34,7 +34,7 @@ review_steps = st.lists(
 )
 flags = st.lists(
     st.tuples(st.sampled_from(["a", "b"]), st.integers(0, 4),
-              st.sampled_from(["suspend", "retire", "bury"])),
+              st.sampled_from(["suspend", "retire", "bury", "leech"])),
     max_size=3,
 )
 
@@ -77,6 +77,8 @@ def test_statistics_match_a_plain_recount(
                     set_flags(store, name, suspended=True)
                 elif flag == "retire":
                     set_flags(store, name, retired=True)
+                elif flag == "leech":
+                    set_flags(store, name, leech=True)
                 else:
                     tomorrow = (now - timedelta(hours=4)).date() + timedelta(days=1)
                     set_flags(store, name, buried_until=tomorrow)

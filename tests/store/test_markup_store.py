@@ -34,12 +34,15 @@ def test_schema_6_gains_the_markup_columns_with_its_data_intact(tmp_path: Path) 
     with open_store(path) as store:
         deck_sync.sync_decks(store, [(make_deck(count=2), "quiz.yaml")], NOW)
         record_review(store, "quiz/001", 4, NOW)
-    db = sqlite3.connect(path)  # back to schema 6: the columns (and schema 8's practice, 9's options) did not exist
+    # Back to schema 6: the columns (and 8's practice, 9's options, 10's leeches) did not exist.
+    db = sqlite3.connect(path)
     db.executescript("DROP TABLE practice_attempt; DROP INDEX ix_review_log_typed;"
                      "ALTER TABLE card DROP COLUMN markup; ALTER TABLE deck DROP COLUMN markup;"
                      "ALTER TABLE deck DROP COLUMN options; ALTER TABLE card DROP COLUMN sm2_due;"
                      "ALTER TABLE card DROP COLUMN fsrs_stability;"
-                     "ALTER TABLE card DROP COLUMN fsrs_difficulty; PRAGMA user_version = 6;")
+                     "ALTER TABLE card DROP COLUMN fsrs_difficulty; DROP INDEX ix_card_leech;"
+                     "ALTER TABLE card DROP COLUMN leech; ALTER TABLE review_log DROP COLUMN leech_flags_before;"
+                     "PRAGMA user_version = 6;")
     db.close()
     before = [line for line in dump(path).splitlines() if line.startswith('INSERT INTO "review_log"')]
     with open_store(path) as store:
@@ -50,7 +53,9 @@ def test_schema_6_gains_the_markup_columns_with_its_data_intact(tmp_path: Path) 
     assert _columns(db, "deck")["markup"] == "VARCHAR" and _columns(db, "card")["markup"] == "VARCHAR"
     assert db.execute("SELECT count(*) FROM card WHERE markup IS NULL").fetchone()[0] == 2
     db.close()
-    assert [line for line in dump(path).splitlines() if line.startswith('INSERT INTO "review_log"')] == before
+    # Schema 10 appends leech_flags_before (NULL) to each log row.
+    assert [line for line in dump(path).splitlines() if line.startswith('INSERT INTO "review_log"')] == [
+        line.removesuffix(");") + ",NULL);" for line in before]
     assert details.markup == "markdown" and len(details.history) == 1  # the default, history kept
     fresh = tmp_path / "fresh.sqlite3"
     with open_store(fresh):

@@ -20,7 +20,7 @@ from flashdl.services.lookup import UnknownDeckError
 from flashdl.services.practice import PracticeOptions, PracticeRun, choose_cards, practice_order
 from flashdl.services.reviews import record_review
 from flashdl.services.views import ComputedAnswer
-from flashdl.store import Store, open_store
+from flashdl.store import SCHEMA_VERSION, Store, open_store
 from flashdl.store import practice as practice_store
 from flashdl.store.card_content import sync_deck
 from flashdl.store.practice import ComputedCard, FamilyRecord
@@ -214,8 +214,10 @@ def test_schema_7_gains_the_practice_table_with_its_data_intact(tmp_path: Path) 
     db.executescript("DROP TABLE practice_attempt; DROP INDEX ix_review_log_typed;"  # schema 9's options too
                      "ALTER TABLE deck DROP COLUMN options; ALTER TABLE card DROP COLUMN sm2_due;"
                      "ALTER TABLE card DROP COLUMN fsrs_stability; ALTER TABLE card DROP COLUMN fsrs_difficulty;"
-                     "PRAGMA user_version = 7;")
+                     "DROP INDEX ix_card_leech; ALTER TABLE card DROP COLUMN leech;"  # and schema 10's leeches
+                     "ALTER TABLE review_log DROP COLUMN leech_flags_before; PRAGMA user_version = 7;")
     db.close()
+    # Schema 10 appends a column to the log: its rows are compared up to it.
     kept = ("SELECT * FROM review_log ORDER BY id", "SELECT id, slug, front, back, due FROM card ORDER BY id",
             "SELECT id, slug, name FROM deck ORDER BY id")  # schema 9 adds columns; these rows stay as they were
     db = sqlite3.connect(db_path)
@@ -227,8 +229,10 @@ def test_schema_7_gains_the_practice_table_with_its_data_intact(tmp_path: Path) 
         assert item is not None
         run.record(item, "0", item.exercise.check("0"), NOW)
     db = sqlite3.connect(db_path)
-    assert [db.execute(query).fetchall() for query in kept] == before
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 9  # and on through schema 9
+    after = [db.execute(query).fetchall() for query in kept]
+    assert [row[:-1] for row in after[0]] == before[0] and {row[-1] for row in after[0]} == {None}
+    assert after[1:] == before[1:]
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # and on through schema 10
     assert db.execute("SELECT count(*) FROM practice_attempt").fetchone()[0] == 1
     db.close()
 

@@ -49,6 +49,7 @@ def collection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store
         card_flags.suspend_card(store, "alpha/002")
         card_flags.suspend_card(store, "beta/003")
         card_flags.bury_card(store, "alpha/006", NOW)
+        card_flags.set_leech(store, "alpha/004", True)  # as the leech rule tags one (tests: test_leech_store)
         cards = [browse.card_details(store, hit.card) for hit in browse.search_cards(store, "", limit=1000)]
         yield store, cards
 
@@ -62,6 +63,8 @@ def reference(cards: list[CardDetails], text: str) -> list[str]:
             key, _, value = term.partition(":")
             if key == "deck":
                 keep &= card.deck == value
+            elif (key == "tag" and value.lower() == "leech") or term == "is:leech":
+                keep &= card.leech or "leech" in {t.lower() for t in card.tags}  # the rule's flag or a tag
             elif key == "tag":
                 keep &= value.lower() in {t.lower() for t in card.tags}
             elif key == "is" and value == "new":
@@ -89,7 +92,7 @@ def reference(cards: list[CardDetails], text: str) -> list[str]:
 
 TERMS = st.one_of(
     st.sampled_from(["front", "back", "Q1", "B", "t", "zzz", "deck:alpha", "deck:beta", "tag:t", "tag:x",
-                     "is:due", "is:new", "is:suspended"]),
+                     "is:due", "is:new", "is:suspended", "is:leech", "tag:leech"]),
     st.builds(
         lambda name, op, number: f"prop:{name}{op}{number}",
         st.sampled_from(["ease", "interval", "lapses", "reviews"]),
@@ -117,14 +120,15 @@ def test_search_matches_the_reference_filter(collection: tuple[Store, list[CardD
 def test_the_collection_has_every_kind_of_card(collection: tuple[Store, list[CardDetails]]) -> None:
     """The property above is only worth something if each filter both keeps and drops cards."""
     _, cards = collection
-    for term in ("is:due", "is:new", "is:suspended", "prop:lapses>=1", "prop:ease<2.5", "prop:interval>=6"):
+    for term in ("is:due", "is:new", "is:suspended", "is:leech", "prop:lapses>=1", "prop:ease<2.5", "prop:interval>=6"):
         assert 0 < len(reference(cards, term)) < len(cards), term
 
 
 def test_parser_terms_and_errors() -> None:
     query = parse_search("relu IS:due is:New prop:ease<2 prop:lapses>=3 tag:cnn is:leech")
-    assert query.words == ("relu",) and query.tags == ("cnn", "leech")
-    assert query.states == ("due", "new") and query.props == (("ease", "<", 2.0), ("lapses", ">=", 3.0))
+    assert query.words == ("relu",) and query.tags == ("cnn",)
+    assert query.states == ("due", "new", "leech") and query.props == (("ease", "<", 2.0), ("lapses", ">=", 3.0))
+    assert parse_search("tag:Leech").states == ("leech",)  # the leech rule's tag: a store search
     for bad in ("is:dew", "prop:ease", "prop:eas<2", "prop:ease<x", "prop:ease<nan", "prop:ease<=<2"):
         with pytest.raises(SearchSyntaxError):
             parse_search(bad)

@@ -113,9 +113,9 @@ def test_undo_restores_exactly(store: Store) -> None:
 
 def _without_revision(sql: str) -> str:
     """Drop the card rows' ``revision`` (the last value before the three FSRS columns of
-    schema 8) and the id counter (ids are never reused)."""
+    schema 9 and schema 10's leech flag) and the id counter (ids are never reused)."""
     def drop(line: str) -> str:
-        head, _revision, *tail = line.rsplit(",", 4)
+        head, _revision, *tail = line.rsplit(",", 5)
         return ",".join([head, *tail])
 
     return "\n".join(

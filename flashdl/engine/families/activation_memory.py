@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import NumberAnswer
-from flashdl.engine.family import Family, Params, constant_spec, pick
+from flashdl.engine.family import Family, Params, Rng, constant_spec, pick
 from flashdl.engine.params import as_mapping, read_int, reject_unknown
 from flashdl.engine.text_format import plural
 
@@ -26,7 +24,7 @@ def _read(params: Mapping[str, Any]) -> tuple[int, int, int, int | None]:
     return height, width, channels, size
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     side = pick(rng, (7, 14, 28, 32, 56, 64, 112, 224))
     params: Params = {"height": side, "width": side, "channels": pick(rng, (1, 3, 16, 32, 64, 96))}
     if rng.integers(3) == 0:

@@ -6,11 +6,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
+from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_int, pick
 from flashdl.engine.params import (
     as_mapping,
     read_number,
@@ -44,7 +42,7 @@ def _read(params: Mapping[str, Any]) -> tuple[float | int, list[float | int], fl
     return theta, grads, float(lr), float(beta1), float(beta2), float(eps)
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     steps = 1 if rng.integers(3) else 2
     params: Params = {"theta": draw_int(rng, -2, 2) if rng.integers(2) else pick(rng, (0.5, 1.5, -0.5)),
                       "grads": [pick(rng, (-2, -1, -0.5, 0.5, 1, 2, 3)) for _ in range(steps)],

@@ -7,11 +7,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_indices
+from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_indices
 from flashdl.engine.params import (
     as_mapping,
     read_int_list,
@@ -36,7 +34,7 @@ def _read(params: Mapping[str, Any]) -> tuple[list[float | int], list[int]]:
     return probs, targets
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     count, *draws = draw_indices(rng, (3, *[len(_PROBABILITIES)] * 4, *[2] * 4))
     n = count + 2
     return {"probs": [_PROBABILITIES[i] for i in draws[:n]], "targets": draws[4: 4 + n]}

@@ -6,11 +6,9 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_indices
+from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_indices
 from flashdl.engine.params import (
     as_mapping,
     read_number_list,
@@ -40,7 +38,7 @@ def _read(params: Mapping[str, Any]) -> tuple[Box, Box]:
     return _box(params, "box_a"), _box(params, "box_b")
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     """Integer corners on a 0–10 grid; the second box is shifted from the first so they
     usually overlap (sometimes only touch, or miss each other)."""
     x1, y1, width, height, width_b, height_b, dx, dy = draw_indices(rng, (5, 5, 5, 5, 5, 5, 7, 7))

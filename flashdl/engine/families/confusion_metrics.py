@@ -6,11 +6,9 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import AnswerSpec, NumberAnswer, Part, PartsAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, draw_int, pick
+from flashdl.engine.family import Family, Params, Rng, draw_int, pick
 from flashdl.engine.params import as_mapping, read_int, reject_unknown
 from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_fraction, format_number
@@ -67,7 +65,7 @@ def _fraction(metric: str, counts: Counts) -> tuple[int, int]:
     return _FORMULAS[metric][1](*counts)
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     params: Params = {"tp": draw_int(rng, 1, 50), "fp": draw_int(rng, 1, 30),
                       "tn": draw_int(rng, 1, 50), "fn": draw_int(rng, 1, 30)}
     if rng.integers(4):

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from flashdl.engine.answer_specs import ArrayAnswer, NumberAnswer, Part, PartsAnswer
-from flashdl.engine.convolution_ops import correlate_backward
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.families.conv_forward import describe_problem
 from flashdl.engine.families.conv_problem import (
@@ -17,7 +14,7 @@ from flashdl.engine.families.conv_problem import (
     check_conv_problem,
     draw_conv_params_with_shape,
 )
-from flashdl.engine.family import Family, Params, constant_spec
+from flashdl.engine.family import Family, Params, Rng, constant_spec
 from flashdl.engine.params import cached_reading, frozen, read_array
 from flashdl.engine.text_format import (
     factor_texts,
@@ -25,6 +22,9 @@ from flashdl.engine.text_format import (
     layout_array,
     layout_matrix,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 GRAD_RANGE = (-2, 2)
 
@@ -49,7 +49,7 @@ def _read(params: Mapping[str, Any]) -> tuple[ConvProblem, np.ndarray]:
     return problem, frozen(grad_out)
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     params, _ = draw_conv_params_with_shape(rng, max_side=4, max_out=3, paddings=(0, 0, 1),
                                             max_side_multi=3, grad_range=GRAD_RANGE)
     params.pop("bias", None)   # the bias does not change any gradient
@@ -59,6 +59,7 @@ def _generate(rng: np.random.Generator) -> Params:
 @cached_reading
 def _gradients(params: Mapping[str, Any]) -> tuple[ConvProblem, np.ndarray, tuple[np.ndarray, np.ndarray, Any]]:
     problem, grad_out = _read(params)
+    from flashdl.engine.convolution_ops import correlate_backward  # numpy, loaded at the first solve
     grad_input, grad_kernel, grad_bias = correlate_backward(problem.x, problem.kernel, grad_out,
                                                             problem.stride, problem.padding)
     return problem, grad_out, (frozen(grad_input), frozen(grad_kernel), grad_bias)

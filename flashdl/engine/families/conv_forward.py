@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from flashdl.engine.answer_specs import ArrayAnswer
-from flashdl.engine.convolution_ops import correlate
 from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, read_conv_problem, with_kernel
-from flashdl.engine.family import Family, Params, constant_spec, nested_list
+from flashdl.engine.family import Family, Params, Rng, constant_spec, nested_list
 from flashdl.engine.params import cached_reading, frozen
 from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def _flipped(problem: ConvProblem) -> ConvProblem:
@@ -20,6 +20,7 @@ def _flipped(problem: ConvProblem) -> ConvProblem:
 
 
 def _output(problem: ConvProblem) -> np.ndarray:
+    from flashdl.engine.convolution_ops import correlate  # numpy, loaded at the first solve
     return correlate(problem.x, problem.kernel, problem.stride, problem.padding, problem.out_shape) + problem.bias
 
 
@@ -124,7 +125,7 @@ def _solution_true(params: Mapping[str, Any]) -> str:
 _MATRIX = constant_spec(ArrayAnswer(integral=True))
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     return draw_conv_params(rng)
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_indices
+from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_indices
 from flashdl.engine.params import Pair, as_mapping, read_int, read_pair, reject_unknown
 from flashdl.engine.size_formulas import conv_output_length
 from flashdl.engine.text_format import indefinite_article, plural
@@ -43,7 +41,7 @@ _CHANNELS = (1, 3, 16, 32, 64)
 _OUT_CHANNELS = (8, 16, 32, 64, 128)
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     while True:
         side, c_in, c_out, kernel, strided, padded, grouped = draw_indices(rng, (7, 5, 5, 3, 3, 2, 6))
         k = (1, 3, 5)[kernel]

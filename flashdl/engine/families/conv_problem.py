@@ -5,13 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from flashdl.engine.convolution_ops import pad_zeros
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Params, draw_indices, nest, nested_list
+from flashdl.engine.family import Params, Rng, draw_indices, nest, nested_list, plain
 from flashdl.engine.params import (
     Pair,
     as_mapping,
@@ -23,6 +20,9 @@ from flashdl.engine.params import (
     reject_unknown,
 )
 from flashdl.engine.size_formulas import conv_output_length
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ENTRY_RANGE = (-3, 3)
 
@@ -64,6 +64,7 @@ def check_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = 
         raise EngineParamsError("kernel", f"{kernel.shape[1]}×{kernel.shape[2]} does not fit the "
                                           f"padded input {x.shape[1] + 2 * padding[0]}×{x.shape[2] + 2 * padding[1]}")
     bias = read_number(params, "bias", default=0)
+    from flashdl.engine.convolution_ops import pad_zeros  # numpy, loaded at the first solve
     return ConvProblem(frozen(x), frozen(kernel), bias, stride, padding, out_shape,
                        multi_channel, frozen(pad_zeros(x, padding)))
 
@@ -71,11 +72,11 @@ def check_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = 
 read_conv_problem = cached_reading(check_conv_problem)
 
 
-def draw_conv_params(rng: np.random.Generator, **options: Any) -> Params:
+def draw_conv_params(rng: Rng, **options: Any) -> Params:
     return draw_conv_params_with_shape(rng, **options)[0]
 
 
-def draw_conv_params_with_shape(rng: np.random.Generator, *, max_side: int = 6, max_out: int = 5,
+def draw_conv_params_with_shape(rng: Rng, *, max_side: int = 6, max_out: int = 5,
                                 paddings: tuple[int, ...] = (0, 0, 0, 1, 1, 2), max_side_multi: int = 4,
                                 grad_range: tuple[int, int] | None = None) -> tuple[Params, list[int]]:
     """An exam-sized problem: 3×3–6×6 input (sometimes 2 channels), 2×2/3×3 kernel, entries −3..3.
@@ -98,10 +99,10 @@ def draw_conv_params_with_shape(rng: np.random.Generator, *, max_side: int = 6, 
             continue
         split, size = channels * height * width, channels * (height * width + k * k)
         if grad_range is None:
-            entries = rng.integers(low, high + 1, size=size).tolist()
+            entries = plain(rng.integers(low, high + 1, size=size))
         else:   # dL/dY too, from the same draw: v mod n is uniform below a common multiple of n
             spans = (high - low + 1, grad_range[1] - grad_range[0] + 1)
-            draws = rng.integers(0, math.lcm(*spans), size=size + outs[0] * outs[1]).tolist()
+            draws = plain(rng.integers(0, math.lcm(*spans), size=size + outs[0] * outs[1]))
             entries = [v % spans[0] + low for v in draws[:size]]
             grads = [v % spans[1] + grad_range[0] for v in draws[size:]]
         params: Params = {"input": nest(entries[:split], channels, height, width),

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from flashdl.engine.answer_specs import ArrayAnswer
-from flashdl.engine.convolution_ops import transpose_convolve
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix, nest, nested_list
+from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_indices, draw_matrix, nest, nested_list
 from flashdl.engine.params import Pair, as_mapping, cached_reading, frozen, read_array, read_pair, reject_unknown
 from flashdl.engine.size_formulas import conv_transpose_output_length
 from flashdl.engine.text_format import factor_texts, format_number, join_products, layout_array, layout_matrix
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ENTRY_RANGE = (-2, 3)
 MAX_FULL_SIDE = 6   # keeps the stamped output small enough to add up by hand
@@ -46,7 +46,7 @@ def _read(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, Pair, Pair
     return frozen(x), frozen(kernel), stride, padding, output_padding, (out[0], out[1]), multi
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     """A 2×2 or 3×3 input (sometimes 2 channels), 2×2/3×3 kernel, stride 1–2, small padding;
     redrawn until the stamped output is at most MAX_FULL_SIDE on a side (hand-sized)."""
     while True:
@@ -71,6 +71,7 @@ def _generate(rng: np.random.Generator) -> Params:
 @cached_reading
 def _transposed(params: Mapping[str, Any]) -> np.ndarray:
     x, kernel, stride, padding, _, out_shape, _ = _read(params)
+    from flashdl.engine.convolution_ops import transpose_convolve  # numpy, loaded at the first solve
     return frozen(transpose_convolve(x, kernel, stride, padding, out_shape))
 
 
@@ -102,6 +103,7 @@ def _solution(params: Mapping[str, Any]) -> str:
              "overlapping stamps add up.",
              f"Full stamped size: ({height} − 1)·{stride[0]} + {kh} = {full_h} rows, "
              f"({width} − 1)·{stride[1]} + {kw} = {full_w} columns.", ""]
+    from flashdl.engine.convolution_ops import transpose_convolve  # numpy, loaded at the first solve
     full = transpose_convolve(x, kernel, stride, (0, 0), (full_h, full_w))
     xs, ks, totals = factor_texts(x.tolist()), factor_texts(kernel.tolist()), full.tolist()
     contributions: dict[tuple[int, int], list[tuple[Any, Any]]] = {}

@@ -6,11 +6,9 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import LIST_HINT, ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
+from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_int, pick
 from flashdl.engine.params import (
     as_mapping,
     read_bool,
@@ -44,7 +42,7 @@ def _read(params: Mapping[str, Any]) -> tuple[tuple[float | int, ...], float, tu
     return tuple(activations), drop, tuple(mask) if mask is not None else None, phase, inverted
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     count = draw_int(rng, 3, 5)
     params: Params = {"activations": [draw_int(rng, -2, 6) for _ in range(count)],
                       "drop_prob": pick(rng, _DROP_PROBABILITIES)}

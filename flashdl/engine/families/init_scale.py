@@ -7,10 +7,8 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import NumberAnswer
-from flashdl.engine.family import Family, Params, constant_spec, pick
+from flashdl.engine.family import Family, Params, Rng, constant_spec, pick
 from flashdl.engine.params import as_mapping, read_choice, read_int, reject_unknown
 from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_number
@@ -42,7 +40,7 @@ def _variance(scheme: str, fan_in: int, fan_out: int | None) -> tuple[Fraction, 
     return Fraction(1, fan_in), "1 / n_in"
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     params: Params = {"scheme": pick(rng, SCHEMES), "distribution": pick(rng, DISTRIBUTIONS),
                       "fan_in": pick(rng, _FANS)}
     params["fan_out"] = pick(rng, _FANS)   # always, so a card pinning "xavier" can use any variant

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_indices, draw_matrix, nested_list
+from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_indices, draw_matrix, nested_list
 from flashdl.engine.params import (
     Pair,
     as_mapping,
@@ -21,9 +19,11 @@ from flashdl.engine.params import (
     read_pair,
     reject_unknown,
 )
-from flashdl.engine.pooling_ops import argmax_positions, max_pool, route_gradient
 from flashdl.engine.size_formulas import pool_output_length
 from flashdl.engine.text_format import format_number, layout_matrix
+
+if TYPE_CHECKING:
+    import numpy as np
 
 INPUT_RANGE = (0, 9)
 GRAD_RANGE = (-2, 4)
@@ -57,7 +57,7 @@ def _read(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> PoolPr
     return PoolProblem(frozen(x), kernel, stride, padding, ceil_mode, (rows, cols))
 
 
-def _draw(rng: np.random.Generator) -> Params:
+def _draw(rng: Rng) -> Params:
     """Kernel 2 or 3, input 3×3 to 6×6 with digits, sometimes a stride, padding or ceil_mode."""
     while True:
         big_kernel, side, same_width, width, strided, stride, padded, ceil_mode = draw_indices(
@@ -109,6 +109,7 @@ def _formatted(x: np.ndarray) -> list[list[str]]:
 
 def _pooled(params: Mapping[str, Any]) -> np.ndarray:
     p = _read(params)
+    from flashdl.engine.pooling_ops import max_pool  # numpy, loaded at the first solve
     return frozen(max_pool(p.x, p.kernel, p.stride, p.padding, p.out_shape))
 
 
@@ -152,7 +153,7 @@ def _read_backward(params: Mapping[str, Any]) -> tuple[PoolProblem, np.ndarray]:
     return problem, frozen(grad_out)
 
 
-def _backward_generate(rng: np.random.Generator) -> Params:
+def _backward_generate(rng: Rng) -> Params:
     params = _draw(rng)
     sides = (len(params["input"]), len(params["input"][0]))
     kernel: int = params["kernel"]
@@ -167,6 +168,7 @@ def _backward_generate(rng: np.random.Generator) -> Params:
 @cached_reading
 def _argmax(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     p = _read_backward(params)[0]
+    from flashdl.engine.pooling_ops import argmax_positions  # numpy, loaded at the first solve
     values, rows, cols = argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape)
     return frozen(values), frozen(rows), frozen(cols)
 
@@ -175,6 +177,7 @@ def _argmax(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarr
 def _routed(params: Mapping[str, Any]) -> np.ndarray:
     p, grad_out = _read_backward(params)
     _, rows, cols = _argmax(params)
+    from flashdl.engine.pooling_ops import route_gradient  # numpy, loaded at the first solve
     return frozen(route_gradient(p.x.shape, grad_out, rows - p.padding[0], cols - p.padding[1]))
 
 

@@ -13,11 +13,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_indices
+from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_indices
 from flashdl.engine.params import (
     as_mapping,
     read_choice,
@@ -72,7 +70,7 @@ _LRS = {"sgd_momentum": (0.1, 0.1, 0.01, 0.5), "rmsprop": (0.01, 0.1, 0.001, 0.0
 
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     """Only keys every optimiser takes (momentum and α stay at their defaults), so a card that
     pins its optimiser (`topic_params`) can use any draw. Redrawn when θ ends near 0, where
     significant digits would measure ε and rounding noise rather than the update."""

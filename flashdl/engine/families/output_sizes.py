@@ -6,11 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import ShapeAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
+from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_int, pick
 from flashdl.engine.params import (
     Pair,
     as_mapping,
@@ -35,7 +33,7 @@ def _side_text(pair: Pair) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
 
 
-def _draw_input(rng: np.random.Generator) -> list[int]:
+def _draw_input(rng: Rng) -> list[int]:
     height = pick(rng, _INPUTS)
     width = height if rng.integers(4) else pick(rng, _INPUTS)
     return [height, width]
@@ -74,7 +72,7 @@ def _conv_geometry(params: Mapping[str, Any]) -> ConvGeometry:
     return geometry
 
 
-def _conv_generate(rng: np.random.Generator) -> Params:
+def _conv_generate(rng: Rng) -> Params:
     while True:
         kernel = pick(rng, _KERNELS)
         params: Params = {"input": _draw_input(rng), "kernel": kernel,
@@ -157,7 +155,7 @@ def _pool_geometry(params: Mapping[str, Any]) -> PoolGeometry:
     return geometry
 
 
-def _pool_generate(rng: np.random.Generator) -> Params:
+def _pool_generate(rng: Rng) -> Params:
     kernel = pick(rng, (2, 2, 2, 3, 3))
     params: Params = {"pool": pick(rng, ("max", "max", "avg")), "input": _draw_input(rng), "kernel": kernel}
     if rng.integers(2):
@@ -253,7 +251,7 @@ def _transpose_geometry(params: Mapping[str, Any]) -> TransposeGeometry:
     return geometry
 
 
-def _transpose_generate(rng: np.random.Generator) -> Params:
+def _transpose_generate(rng: Rng) -> Params:
     while True:
         stride = draw_int(rng, 1, 3)
         params: Params = {"input": _draw_input(rng) if rng.integers(2) else pick(rng, (2, 3, 4, 7, 8, 14, 16)),

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, pick
+from flashdl.engine.family import Family, Params, Rng, constant_spec, pick
 from flashdl.engine.params import (
     as_mapping,
     read_bool,
@@ -39,7 +37,7 @@ def _conv_read(params: Mapping[str, Any]) -> tuple[int, int, tuple[int, int], bo
     return in_channels, out_channels, kernel, bias, groups
 
 
-def _conv_generate(rng: np.random.Generator) -> Params:
+def _conv_generate(rng: Rng) -> Params:
     params: Params = {"in_channels": pick(rng, (1, 3, 3, 16, 32, 64)),
                       "out_channels": pick(rng, (6, 8, 10, 16, 32, 64, 128)),
                       "kernel": pick(rng, (1, 3, 3, 5, 5, 7))}
@@ -89,7 +87,7 @@ def _linear_read(params: Mapping[str, Any]) -> tuple[int, int, bool]:
             read_bool(params, "bias", default=True))
 
 
-def _linear_generate(rng: np.random.Generator) -> Params:
+def _linear_generate(rng: Rng) -> Params:
     params: Params = {"in_features": pick(rng, (10, 64, 100, 128, 256, 784, 1024, 4096)),
                       "out_features": pick(rng, (2, 10, 32, 64, 100, 128, 1000))}
     if rng.integers(5) == 0:
@@ -135,7 +133,7 @@ def _batchnorm_read(params: Mapping[str, Any]) -> tuple[int, bool]:
             read_bool(params, "affine", default=True))
 
 
-def _batchnorm_generate(rng: np.random.Generator) -> Params:
+def _batchnorm_generate(rng: Rng) -> Params:
     params: Params = {"num_features": pick(rng, (3, 16, 32, 64, 128, 256, 512))}
     if rng.integers(5) == 0:
         params["affine"] = False

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
+from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_int, pick
 from flashdl.engine.params import as_mapping, read_int_list, reject_unknown
 from flashdl.engine.size_formulas import receptive_field_size
 
@@ -31,7 +29,7 @@ def _read(params: Mapping[str, Any]) -> tuple[list[int], list[int], list[int]]:
     return kernels, strides, dilations
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     layers = draw_int(rng, 2, 4)
     kernels = [pick(rng, (2, 3, 3, 3, 5)) for _ in range(layers)]
     strides = [pick(rng, (1, 1, 2)) for _ in range(layers)]

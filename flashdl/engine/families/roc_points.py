@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
+from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_int, pick
 from flashdl.engine.params import (
     as_mapping,
     read_int_list,
@@ -35,7 +33,7 @@ def _read(params: Mapping[str, Any]) -> tuple[tuple[float | int, ...], tuple[int
     raise EngineParamsError("labels", "need at least one positive (1) and one negative (0)")
 
 
-def _generate(rng: np.random.Generator) -> Params:
+def _generate(rng: Rng) -> Params:
     count = draw_int(rng, 4, 8)
     positives = draw_int(rng, 1, count - 1)
     labels = [int(label) for label in rng.permutation([1] * positives + [0] * (count - positives))]

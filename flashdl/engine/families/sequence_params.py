@@ -6,11 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import NumberAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_indices, pick
+from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_indices, pick
 from flashdl.engine.params import (
     as_mapping,
     read_bool,
@@ -58,7 +56,7 @@ def _rnn_layers(params: Mapping[str, Any]) -> list[tuple[int, int, int]]:
     return rows
 
 
-def _rnn_generate(rng: np.random.Generator) -> Params:
+def _rnn_generate(rng: Rng) -> Params:
     cell, inputs, hidden, two_layers, bidirectional, textbook, no_bias = draw_indices(rng, (3, 8, 8, 4, 4, 4, 8))
     params: Params = {"cell": CELLS[cell], "input_size": (8, 10, 16, 20, 32, 50, 64, 100)[inputs],
                       "hidden_size": (8, 16, 20, 32, 50, 64, 100, 128)[hidden]}
@@ -140,7 +138,7 @@ def _embedding_read(params: Mapping[str, Any]) -> tuple[int, int]:
             read_int(params, "embedding_dim", minimum=1, maximum=_MAX_UNITS))
 
 
-def _embedding_generate(rng: np.random.Generator) -> Params:
+def _embedding_generate(rng: Rng) -> Params:
     return {"num_embeddings": pick(rng, (1000, 5000, 10000, 20000, 30000, 50000)),
             "embedding_dim": pick(rng, (32, 50, 64, 100, 128, 256, 300, 512))}
 
@@ -186,7 +184,7 @@ def _mha_read(params: Mapping[str, Any]) -> tuple[int, int, bool, int, int]:
 _EMBED_DIMS = (64, 128, 256, 512, 768)
 
 
-def _mha_generate(rng: np.random.Generator) -> Params:
+def _mha_generate(rng: Rng) -> Params:
     embed, heads, no_bias, other_dims, kv = draw_indices(rng, (5, 3, 6, 5, 4))
     params: Params = {"embed_dim": _EMBED_DIMS[embed], "num_heads": (4, 8, 8)[heads]}
     if no_bias == 0:
@@ -244,7 +242,7 @@ def _encoder_read(params: Mapping[str, Any]) -> tuple[int, int, int, bool]:
     return d_model, heads, feedforward, read_bool(params, "bias", default=True)
 
 
-def _encoder_generate(rng: np.random.Generator) -> Params:
+def _encoder_generate(rng: Rng) -> Params:
     d_model, heads, factor, no_bias = draw_indices(rng, (4, 2, 2, 6))
     d = (64, 128, 256, 512)[d_model]
     params: Params = {"d_model": d, "nhead": (4, 8)[heads], "dim_feedforward": (2, 4)[factor] * d}

@@ -6,11 +6,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from flashdl.engine.answer_specs import LIST_HINT, ArrayAnswer, NumberAnswer
 from flashdl.engine.errors import EngineParamsError
-from flashdl.engine.family import Family, Params, constant_spec, draw_int, pick
+from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_int, pick
 from flashdl.engine.params import as_mapping, read_int, read_number_list, reject_unknown
 from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_factor, format_inline, format_number
@@ -32,7 +30,7 @@ def _read_logits(params: Mapping[str, Any]) -> list[float | int]:
     return read_number_list(params, "logits", minimum=-1000, maximum=1000)
 
 
-def _softmax_generate(rng: np.random.Generator) -> Params:
+def _softmax_generate(rng: Rng) -> Params:
     return {"logits": [draw_int(rng, *LOGIT_RANGE) for _ in range(draw_int(rng, 3, 4))]}
 
 
@@ -87,7 +85,7 @@ def _read_ce(params: Mapping[str, Any]) -> tuple[str, list[float | int], int]:
     return ("logits" if has_logits else "probs"), values, target
 
 
-def _ce_generate(rng: np.random.Generator) -> Params:
+def _ce_generate(rng: Rng) -> Params:
     if rng.integers(2):
         logits = [draw_int(rng, *LOGIT_RANGE) for _ in range(draw_int(rng, 3, 4))]
         return {"logits": logits, "target": draw_int(rng, 0, len(logits) - 1)}

@@ -18,6 +18,7 @@ from flashdl.deck.model import MARKUP_MARKDOWN, Card, Deck
 from flashdl.errors import UsageError
 from flashdl.formats import anki_notetype
 from flashdl.formats.revlog_csv import ExportRow
+from flashdl.scheduler.leech import LEECH_TAG
 from flashdl.services.exchange.files import atomic_output, atomic_outputs
 from flashdl.store import Store
 from flashdl.store import bulk as store_access
@@ -119,9 +120,9 @@ def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
         SavedCard(card=c.slug, state=CardState(c.repetitions, c.ease, c.interval, text_day(c.due),
                                                text_day(c.last_review), bool(c.repeat_pending)),
                   suspended=bool(c.suspended), buried_until=text_day(c.buried_until),
-                  reviews=tuple(by_card.get(c.id, ())))
+                  reviews=tuple(by_card.get(c.id, ())), leech=bool(c.leech))
         for c in cards
-        if c.last_review is not None or c.suspended or c.buried_until or c.id in by_card)
+        if c.last_review is not None or c.suspended or c.buried_until or c.leech or c.id in by_card)
     with store.read() as db:
         options = deck_own_options(db, info.id)
     return SavedHistory(deck=info.slug, cards=saved, options=options)
@@ -138,14 +139,17 @@ def export_apkg(store: Store, slug: str, out: Path, now: datetime, *, with_histo
             known = ", ".join(store_access.deck_slugs(db)) or "none"
             raise UsageError(f"unknown deck {slug!r} (decks: {known})")
         rows = store_access.deck_card_texts(db, info.id)
+        leeches = store_access.leech_ids(db, info.id)  # tagged `leech` in the package, as Anki tags them
     # Rows become note sources directly: a Card object only where the exporter needs one.
     tags_of: dict[str, tuple[str, ...]] = {}
     sources: list[NoteSource] = []
     append = sources.append
-    for _position, _id, card_slug, front, back, tags_text, engine, errata, markup in rows:
+    for _position, card_id, card_slug, front, back, tags_text, engine, errata, markup in rows:
         tags = tags_of.get(tags_text)
         if tags is None:
             tags = tags_of[tags_text] = _tags(tags_text)
+        if leeches and card_id in leeches and LEECH_TAG not in tags:
+            tags = (*tags, LEECH_TAG)
         if engine is None and errata is None and markup is None:
             append((card_slug, front, back, tags, None))
         else:

@@ -33,10 +33,11 @@ def split_saved(db: Transaction, saved: list[tuple[SavedHistory, str]],
             wanted[card_id] = card
     existing = store_access.card_reviews(db, wanted)
     exact = restored = 0
-    flags = []
+    flags, leeches = [], []
     for card_id, card in wanted.items():
         flags.append((int(card.suspended), None if card.buried_until is None
                       else card.buried_until.isoformat(), card_id))
+        leeches.append((int(card.leech), card_id))
         if card_id in existing:
             incoming[card_id] = [Incoming(
                 r.reviewed_ms, r.grade, r.duration_ms,
@@ -48,6 +49,7 @@ def split_saved(db: Transaction, saved: list[tuple[SavedHistory, str]],
         exact += 1
         restored += len(card.reviews)
     store_access.save_flags(db, flags)
+    store_access.save_leech_flags(db, leeches)
     return incoming, (exact, restored)
 
 

@@ -41,7 +41,7 @@ from flashdl.tui.widgets.footer import KeysFooter
 if TYPE_CHECKING:
     from flashdl.services.views import SearchHit
 
-SEARCH_HINT = "words · deck:ID · tag:NAME · is:due/new/suspended · prop:ease<2"
+SEARCH_HINT = "words · deck:ID · tag:NAME · is:due/new/suspended/leech · prop:ease<2"
 SORT_ORDERS = ("deck", "due", "interval", "ease", "lapses", "reviews")  # `o` steps through them
 SEARCH_DELAY = 0.15  # seconds of no typing before searching
 FRONT_WIDTH = 200  # characters kept of a front in the table (the column clips to the screen)
@@ -52,6 +52,8 @@ class BrowseScreen(FlashdlScreen):
         Binding("enter", "open_card", "Details", id="open_card", tooltip="Scheduling and history"),
         Binding("slash", "focus_search", "Search", key_display="/", id="search"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend", id="toggle_suspend"),
+        Binding("l", "toggle_leech", "Leech tag", id="toggle_leech",
+                tooltip="Tag the card leech, or take the tag off (a leech you have fixed)"),
         Binding("o", "sort", "Sort", id="sort", tooltip="Sort by deck, due, interval, ease, lapses, reviews"),
         Binding("e", "edit_card", "Edit", id="edit_card", tooltip="Edit this card's front, back and tags"),
         Binding("n", "new_card", "New card", show=False, id="new_card",
@@ -240,6 +242,14 @@ class BrowseScreen(FlashdlScreen):
         self._keep = card
         self._search(self.query_one("#search-box", Input).value)
 
+    def action_toggle_leech(self) -> None:
+        hit = self._current()
+        if hit is None:
+            return
+        self.collection.set_leech(hit.id, not hit.leech)
+        self.notify(f"{'Took the leech tag off' if hit.leech else 'Tagged leech:'} {hit.card}.")
+        self._search(self.query_one("#search-box", Input).value)
+
     def action_sort(self) -> None:
         self._order = SORT_ORDERS[(SORT_ORDERS.index(self._order) + 1) % len(SORT_ORDERS)]
         self._search(self.query_one("#search-box", Input).value)
@@ -257,7 +267,8 @@ class BrowseScreen(FlashdlScreen):
 def _row(hit: SearchHit) -> tuple[str, ...]:
     """A search hit as a table row: card, due, interval, ease, flags, the front on one line."""
     due = "new" if hit.due is None else hit.due.isoformat()
-    flags = card_flags(suspended=hit.suspended, retired=hit.retired, buried_until=hit.buried_until)
+    flags = card_flags(suspended=hit.suspended, retired=hit.retired, buried_until=hit.buried_until,
+                       leech=hit.leech)
     interval = "" if hit.due is None else f"{hit.interval}d"
     ease = f"{hit.ease / 1000:.2f}"
     # escaped: the table reads strings as Rich markup, which would swallow "[image: x.png]"

@@ -285,7 +285,7 @@ def summary_text(report: StatsReport) -> Text:
     text = Text()
     text.append("Cards      ", style="bold")
     text.append(f"{c.new} new · {c.learning} learning · {c.young} young · "
-                f"{c.mature} mature · {c.suspended} suspended\n")
+                f"{c.mature} mature · {c.suspended} suspended · {plural(c.leeches, 'leech', 'leeches')}\n")
     text.append("Today      ", style="bold")
     text.append(f"{plural(t.reviewed, 'review')} · {percent(t.correct, t.reviewed)} correct · "
                 f"{t.new_seen} new · {duration_text(t.seconds)}\n")

@@ -36,6 +36,7 @@ from flashdl.presentation.view_models import (
     GRADE_MEANINGS,
     SessionTally,
     interval_preview,
+    leech_message,
 )
 from flashdl.scheduler.sm2 import Grade
 from flashdl.services.exercises import ComputedExercise, exercise_for, preload_engine
@@ -88,6 +89,15 @@ class AnswerBox(Input):
 
 
 class StudyScreen(FlashdlScreen):
+    # Toasts (a leech, a grade not recorded) at the top, under the title: at the bottom, Textual's
+    # place, they would cover the grade legend while the next card waits for a grade.
+    DEFAULT_CSS = """
+    StudyScreen ToastRack {
+        dock: top;
+        align: right top;
+        margin-bottom: 0;
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Show answer", id="reveal"),
         Binding("enter", "enter", "Continue", show=False, id="enter",
@@ -267,14 +277,17 @@ class StudyScreen(FlashdlScreen):
         collection = self.collection
         duration_ms = int(max(0.0, collection.timer() - self._shown_at) * 1000)
         try:
-            session.answer(card.id, grade, collection.now(), duration_ms=duration_ms,
-                           answer=answer, expected_revision=card.revision)
+            result = session.answer(card.id, grade, collection.now(), duration_ms=duration_ms,
+                                    answer=answer, expected_revision=card.revision)
         except FlashdlError as error:
             self.notify(f"Not recorded: {error}", severity="error")
             session.refresh(collection.now())
             self._show_next()
             return False
         self.tally.record(card.id, grade, duration_ms, None if answer is None else answer.correct)
+        if result.leech:
+            self.notify(leech_message(result.card, suspended=result.leech_suspended),
+                        title="Leech", severity="warning", timeout=8)
         self._last_exercise = exercise
         self.query_one(SessionProgress).show(self.tally.count, session.counts())
         return True

@@ -1,0 +1,70 @@
+"""Leeches in the TUI: a lapse to the threshold suspends and tags the card, with a toast at the
+top (clear of the grade legend); browse finds it with tag:leech and `l` takes the tag off."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from textual.widgets import DataTable
+from textual.widgets._toast import Toast
+from tui_helpers import NOW, SIZE, build_app, card_shown, details, settle, wait_for
+
+from flashdl.services import deck_options
+from flashdl.services.reviews import record_review
+from flashdl.store import open_store
+from flashdl.tui.screens.browse import BrowseScreen
+from flashdl.tui.screens.study import StudyScreen
+from flashdl.tui.widgets.grade_bar import GradeBar
+
+
+def lapsed_once(db_path: Path) -> None:
+    """tui-sample/size seen two days ago and failed yesterday (lapse 1), due today; threshold 2."""
+    with open_store(db_path) as store:
+        deck_options.set_options(store, "tui-sample", leech_threshold=2)
+        record_review(store, "tui-sample/size", 5, NOW - timedelta(days=2))
+        record_review(store, "tui-sample/size", 1, NOW - timedelta(days=1))
+
+
+async def test_a_lapse_to_the_threshold_suspends_tags_and_toasts(db_path: Path) -> None:
+    lapsed_once(db_path)
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await card_shown(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, StudyScreen) and screen.card.card == "tui-sample/size"
+        await pilot.press("space", "1")
+        await pilot.pause()
+        stored = details(db_path, "tui-sample/size")
+        assert stored.leech and stored.suspended  # Anki's default action: suspend, tag leech
+        assert stored.history[-1].grade == 1
+        await wait_for(pilot, lambda: bool(screen.query(Toast)), "the leech toast")
+        toasts = list(screen.query(Toast))
+        assert len(toasts) == 1 and "tui-sample/size is a leech" in str(toasts[0].render())
+        # The toast sits at the top; the grade legend at the bottom stays uncovered.
+        legend = screen.query_one(GradeBar).region
+        assert toasts[0].region.bottom <= legend.y and toasts[0].region.y <= 2
+        # Suspended: graded 1, yet not queued again today.
+        assert screen.card is not None and screen.card.card != "tui-sample/size"
+        assert screen.session is not None
+        assert all(entry.card_id != stored.id for entry in screen.session.queued())
+
+
+async def test_browse_lists_leeches_and_l_untags(db_path: Path) -> None:
+    lapsed_once(db_path)
+    with open_store(db_path) as store:
+        record_review(store, "tui-sample/size", 0, NOW)  # lapse 2: a leech
+    app = build_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.app.push_screen(BrowseScreen("tag:leech"))
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#hits", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1, "the leech listed")
+        row = table.get_row_at(0)
+        assert row[0] == "tui-sample/size" and "leech" in row[4] and "suspended" in row[4]
+        await pilot.press("l")
+        await settle(pilot)
+        stored = details(db_path, "tui-sample/size")
+        assert not stored.leech and stored.suspended  # un-leeched; unsuspending is `s`
+        await wait_for(pilot, lambda: table.row_count == 0, "the search shown again")
