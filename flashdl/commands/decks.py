@@ -54,5 +54,9 @@ def due(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _one_line(text: str) -> str:
+    if "![" in text or "[sound:" in text:  # pictures as "[image: NAME]", as the browse list shows them
+        from flashdl.presentation.card_media import media_lines
+
+        text = media_lines(text)
     line = " ".join(text.split())
     return line if len(line) <= FRONT_WIDTH else line[: FRONT_WIDTH - 1] + "…"

@@ -12,6 +12,8 @@ worked solution shown. End of input ends the session like ``q``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import argparse
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -47,7 +49,10 @@ def study(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store(session=True) as store:
         ensure_bundled_decks(store, ctx.now())
         session = StudySession(store, ctx.now(), deck, custom)
-        lines = PlainSession(session, sys.stdin, ctx.stdout, clock=ctx.now, seeds=random_seeds())
+        from flashdl.services.exchange.media import media_dir_for
+
+        lines = PlainSession(session, sys.stdin, ctx.stdout, clock=ctx.now, seeds=random_seeds(),
+                             media_dir=media_dir_for(ctx.db_path))
         if custom is not None:
             from flashdl.presentation.custom_study import session_heading
 
@@ -59,12 +64,12 @@ def study(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _side(card: StudyCard, side: str) -> str:
+def _side(card: StudyCard, side: str, media_dir: Path | None = None) -> str:
     """A side of a ``StudyCard`` as the study screen shows it (the one renderer of both)."""
     from flashdl.presentation.card_text import render_side
 
     text = card.front if side == "front" else card.back
-    return render_side(text, markup=card.markup, errata=card.errata, side=side).text
+    return render_side(text, markup=card.markup, errata=card.errata, side=side, media_dir=media_dir).text
 
 
 class Quit(Exception):
@@ -108,6 +113,7 @@ class PlainSession:
     clock: Callable[[], datetime]
     seeds: Iterator[int]
     timer: Callable[[], float] = time.monotonic
+    media_dir: Path | None = None  # where the cards' pictures are (checked for "[image missing: ...]")
     tally: SessionTally = field(init=False)
 
     def __post_init__(self) -> None:
@@ -134,7 +140,7 @@ class PlainSession:
         self._say("")
         self._say(f"--- {progress_text(self.tally.count, self.session.counts())}")
         self._say(f"{card.card} ({card.kind.value})")
-        self._say(_side(card, "front"))
+        self._say(_side(card, "front", self.media_dir))
         shown_at = self.timer()
         if exercise is not None:
             self._computed(card, exercise, shown_at)
@@ -146,7 +152,7 @@ class PlainSession:
             if not self._card_command(reply, card):
                 return
         self._say("--- answer")
-        self._say(_side(card, "back"))
+        self._say(_side(card, "back", self.media_dir))
         self._grade(card, shown_at, tuple(Grade), default=DEFAULT_GRADE)
 
     def _computed(self, card: StudyCard, exercise: ComputedExercise, shown_at: float) -> None:
@@ -172,7 +178,7 @@ class PlainSession:
                                   typed=typed)
         say_verdict(self.stdout, shown)
         self._say("--- answer")
-        self._say(_side(card, "back"))
+        self._say(_side(card, "back", self.media_dir))
         answer = exercise.logged_answer(typed, verdict)
         if shown.correct:
             self._grade(card, shown_at, COMPUTED_RIGHT_GRADES, default=COMPUTED_DEFAULT_GRADE,

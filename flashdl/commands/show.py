@@ -30,6 +30,8 @@ def show(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         emit_json(ctx, card_json(content, example))
     else:
-        for line in card_lines(content, example):
+        from flashdl.services.exchange.media import media_dir_for
+
+        for line in card_lines(content, example, media_dir_for(ctx.db_path)):
             emit_line(ctx, line)
     return 0

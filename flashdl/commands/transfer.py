@@ -293,10 +293,15 @@ def _exported(ctx: Context, result: object) -> int:
     line = f"exported {result.deck}: {result.cards} cards"
     if result.reviews:
         line += f", {result.reviews} reviews"
+    if result.media:
+        line += f", {result.media} media file(s)"
     line += f" to {result.path}"
     if result.history_path:
         line += f" (history: {result.history_path})"
     emit_line(ctx, line)
+    if result.missing_media:
+        warn(ctx, f"{len(result.missing_media)} media file(s) the cards refer to are not in the media "
+                  f"folder and were left out (e.g. {result.missing_media[0]!r})")
     return 0
 
 

@@ -5,8 +5,8 @@ and LATEST (``meta`` says version 3; ``collection.anki21b`` is zstd). The
 collection member is streamed, through the zip checks of ``safe_zip``, into
 a private temporary folder under a fixed name of ours (never the member's
 name), decompressed there with a cap, and opened read-only; the folder is
-removed whatever happens. Media files are not read: only their names, so
-cards can refer to them.
+removed whatever happens. Media files are not read here: only the map of
+their names (``media_map``); ``flashdl.services.exchange.media`` extracts them.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class AnkiPackage:
     layout: int
     collection: AnkiCollection
     media: tuple[str, ...]  # media file names the package carries
+    media_members: tuple[tuple[str, str], ...] = ()  # (zip member, media file name), in map order
 
 
 class CollectionReader(Protocol):
@@ -74,8 +75,8 @@ def read_package(source: Path | BinaryIO, name: str, *, read_collection: Collect
             with target.open("wb") as out:
                 archive.copy_to(member, out)
         collection = read_collection(target, name, member, with_reviews=with_reviews)
-        media = _media_names(archive, layout)
-    return AnkiPackage(layout, collection, media)
+        members = media_map(archive, layout)
+    return AnkiPackage(layout, collection, tuple(name for _, name in members), tuple(members))
 
 
 def package_layout(archive: SafeZip) -> int:
@@ -113,20 +114,25 @@ def _unzstd_file(packed: Path, target: Path, name: str, member: str, limit: int)
                          SourcePosition(name)) from None
 
 
-def _media_names(archive: SafeZip, layout: int) -> tuple[str, ...]:
+def media_map(archive: SafeZip, layout: int) -> list[tuple[str, str]]:
+    """``(zip member, file name)`` of each media file the package's map lists.
+
+    Legacy packages map member names to file names in JSON (``{"0": "a.png"}``);
+    the latest layout lists ``MediaEntry`` messages whose position is the member name.
+    """
     if "media" not in archive:
-        return ()
+        return []
     raw = archive.read("media", limit=MAX_MEDIA_MAP_BYTES)  # either layout: the same cap
     if layout == LATEST:
         data = bounded_zstd(raw, archive.name, "media", limit=MAX_MEDIA_MAP_BYTES)
-        return tuple(_media_entry_names(data))
+        return [(str(index), name) for index, name in enumerate(_media_entry_names(data))]
     try:  # {"0": "name.jpg", ...}: one level deep
         mapping = bounded_json.loads(raw.decode("utf-8") or "{}", max_depth=MAX_MEDIA_MAP_DEPTH)
     except ValueError as error:  # UnicodeDecodeError and too deep included
         raise archive.error(f"member 'media' is not a JSON media map ({error})") from None
     if not isinstance(mapping, dict):
         raise archive.error("member 'media' is not a JSON media map")
-    return tuple(str(value) for value in mapping.values())
+    return [(str(key), str(value)) for key, value in mapping.items()]
 
 
 def _media_entry_names(data: bytes) -> list[str]:

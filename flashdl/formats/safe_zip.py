@@ -73,6 +73,10 @@ class SafeZip:
     def names(self) -> list[str]:
         return list(self._members)
 
+    def declared_size(self, member: str) -> int:
+        """The uncompressed size the central directory states (a claim: ``stream`` checks it)."""
+        return self._members[member].file_size
+
     def __contains__(self, member: str) -> bool:
         return member in self._members
 

@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flashdl.deck.model import MARKUP_MARKDOWN, MARKUP_PLAIN
+from flashdl.presentation.card_media import has_media, media_lines
 from flashdl.presentation.latex_text import latex_to_unicode, render_math
 from flashdl.presentation.view_models import errata_notes, with_errata
 
@@ -59,8 +61,14 @@ def render_plain(text: str) -> str:
 
 
 def render_side(text: str, *, markup: str = MARKUP_MARKDOWN, errata: Iterable[Any] = (),
-                side: str = "back") -> ShownSide:
-    """One side of a card (with the notes of its corrections) as the study screen shows it."""
+                side: str = "back", media_dir: Path | None = None, media_as_lines: bool = True) -> ShownSide:
+    """One side of a card (with the notes of its corrections) as the study screen shows it.
+
+    Pictures and sounds become lines (``card_media``; looked up in ``media_dir`` when
+    given) unless ``media_as_lines`` is off: the TUI then draws the pictures itself.
+    """
+    if media_as_lines and has_media(text):
+        text = media_lines(text, media_dir)
     errata = tuple(errata)
     if markup == MARKUP_PLAIN:
         shown = render_plain(text).rstrip()

@@ -8,6 +8,7 @@ card's own ``ComputedExercise`` (computed cards) or None.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flashdl.presentation.card_text import engine_text, render_side, render_text
@@ -42,14 +43,15 @@ def card_json(content: Any, example: Any) -> dict[str, Any]:
     return data
 
 
-def card_lines(content: Any, example: Any) -> list[str]:
+def card_lines(content: Any, example: Any, media_dir: Path | None = None) -> list[str]:
     """The card as the line-mode study session prints it: each side with its correction
-    notes, the source text a correction replaced, the tags, and a computed card's exercise."""
+    notes, the source text a correction replaced, the tags, and a computed card's exercise
+    (pictures as ``[image: NAME]`` lines, checked in ``media_dir`` when given)."""
     lines = [content.card]
     for side in SIDES:
         text = content.front if side == "front" else content.back
         lines += [f"--- {side}", render_side(text, markup=content.markup, errata=content.errata,
-                                            side=side).text]
+                                            side=side, media_dir=media_dir).text]
         for erratum in content.errata:
             if erratum.field == side and erratum.original is not None:
                 lines += [f"--- {side} as the source had it",

@@ -259,6 +259,10 @@ def plain_text(markdown: str, *, width: int | None = None, markup: str = MARKUP_
     Text of ``markup: plain`` keeps every character (only its math is converted).
     """
 
+    if "![" in markdown or "[sound:" in markdown:  # pictures and sounds as "[image: NAME]"
+        from flashdl.presentation.card_media import media_lines
+
+        markdown = media_lines(markdown)
     if markup == MARKUP_PLAIN:
         from flashdl.presentation.card_text import render_plain
 

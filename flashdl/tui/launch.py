@@ -36,6 +36,9 @@ def run_tui(db_path: Path, clock: Clock, *, study: str | None = None, study_all:
     # widgets) and the collector would trace them again and again for nothing: importing the
     # app and building it alone spend 12-14 ms of their 0.15 s CPU in it (before the first frame).
     with paused_gc():
+        from flashdl.tui.widgets.card_images import prepare
+
+        prepare(db_path)  # pictures: textual-image asks the terminal now, before Textual runs
         from flashdl.tui.app import make_app
 
         app = make_app(db_path, clock, study=study, study_all=study_all, practice=practice,

@@ -37,17 +37,19 @@ def write_package(decks: Sequence[Deck], out: BinaryIO, *, now_ms: int,
 
 
 def write_notes(decks: Sequence[tuple[Deck, Sequence[NoteSource]]], out: BinaryIO, *, now_ms: int,
-                solution_for: SolutionFor = lambda card: None, schedule: SchedulePlan | None = None) -> int:
+                solution_for: SolutionFor = lambda card: None, schedule: SchedulePlan | None = None,
+                media: Sequence[tuple[str, bytes]] = ()) -> int:
     """Write one .apkg of each deck (its own cards ignored) with the notes given for it.
 
     What ``write_package`` does, for callers that hold card rows rather than
     ``Card`` objects (an export reads 100,000 from the store). The
     collection is built in memory and zipped from there: it never needs a
-    file of its own.
+    file of its own. ``media`` are the ``media`` map and numbered members
+    (``flashdl.services.exchange.media.media_members``); none gives an empty map.
     """
     plan = collection_plan(decks, now_ms, solution_for)
     if schedule is not None:  # --with-history: the cards' scheduling and review log too
         plan = replace(plan, schedule=schedule)
     data = build_collection(plan)
-    write_zip(out, [("collection.anki2", data), ("media", b"{}")], now_ms)
+    write_zip(out, [("collection.anki2", data), *(media or [("media", b"{}")])], now_ms)
     return plan.note_count

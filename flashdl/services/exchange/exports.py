@@ -36,6 +36,8 @@ class ExportResult:
     cards: int
     reviews: int = 0
     history_path: str | None = None
+    media: int = 0  # media files carried in an .apkg
+    missing_media: tuple[str, ...] = ()  # files the cards refer to that the media folder lacks
 
 
 def history_path_for(deck_path: Path) -> Path:
@@ -164,10 +166,16 @@ def export_apkg(store: Store, slug: str, out: Path, now: datetime, *, with_histo
 
         positions = {row[1]: k for k, row in enumerate(rows)}
         schedule = apkg_schedule(store, info.id, info.name, anki_deck_id(slug), positions, now)
+    from flashdl.formats.anki_media import referenced_media
+    from flashdl.services.exchange.media import media_dir_for, media_members
+
+    members, missing = media_members(referenced_media(text for source in sources for text in source[1:3]),
+                                     media_dir_for(store.path))
     with atomic_output(out) as handle:
         count = write_notes([(deck, sources)], handle, now_ms=to_ms(now),  # type: ignore[arg-type]
-                            solution_for=worked_solution, schedule=schedule)
-    return ExportResult(slug, str(out), count, reviews=len(schedule.revlog) if schedule else 0)
+                            solution_for=worked_solution, schedule=schedule, media=members)
+    return ExportResult(slug, str(out), count, reviews=len(schedule.revlog) if schedule else 0,
+                        media=len(members) - 1 if members else 0, missing_media=tuple(missing))
 
 
 def worked_solution(card: Card) -> str | None:

@@ -20,6 +20,7 @@ from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.history_json import SavedHistory
 from flashdl.gc_pause import paused_gc
 from flashdl.services.exchange.files import read_text, require_regular_file
+from flashdl.services.exchange.media import PendingMedia
 from flashdl.services.exchange.history import (
     HistoryCounts,
     Incoming,
@@ -46,6 +47,7 @@ class PreparedImport:
     suspended: dict[str, bool] = field(default_factory=dict)  # "DECK/CARD" -> flag
     saved: list[tuple[SavedHistory, str]] = field(default_factory=list)  # exact side files
     notes: list[str] = field(default_factory=list)  # skipped items and warnings, for the user
+    media: list[PendingMedia] = field(default_factory=list)  # package media the cards show
 
 
 @dataclass(frozen=True)
@@ -62,14 +64,46 @@ def apply_import(store: Store, prepared: PreparedImport, now: datetime, *,
     New reviews count for the study day of their moment in ``now``'s zone, or,
     with ``local_time``, in the machine's zone at that moment (summer time).
     """
-    from flashdl.services.deck_sync import sync_decks
-    from flashdl.services.views import SyncReport
-    from flashdl.store.settings import load_settings
-
     # paused_gc (here and in the loaders below) buys, measured: a 1,000,000-review revlog.csv
     # import spent 0.38-0.45 s CPU in the cyclic collector without it and 0.14-0.17 s with it
     # (6.07 -> 5.68 s CPU, median of 2), a 100,000-note .apkg import 0.20-0.44 s against 0.05 s
     # (2.06 -> 1.71 s CPU); benchmarks/bench_transfer.py's data, on 2 busy cores.
+    staged = None
+    if prepared.media:  # extracted before the transaction: a refused package changes nothing
+        from flashdl.services.exchange.media import media_dir_for, stage_media
+
+        staged = stage_media(prepared.media, media_dir_for(store.path))
+        if staged.renames:
+            prepared.decks = [(_renamed(deck, staged.renames), where) for deck, where in prepared.decks]
+        if staged.count:
+            prepared.notes.append(f"{staged.count} media file(s) in {staged.media_dir}")
+    try:
+        report = _apply(store, prepared, now, local_time=local_time)
+    except BaseException:
+        if staged is not None:
+            staged.discard()
+        raise
+    if staged is not None:
+        staged.commit()
+    return report
+
+
+def _renamed(deck: Deck, renames: dict[str, str]) -> Deck:
+    """``deck`` with its cards' media references pointing at the file names import chose."""
+    from dataclasses import replace
+
+    from flashdl.formats.anki_media import rename_references
+
+    cards = tuple(replace(card, front=rename_references(card.front, renames),
+                          back=rename_references(card.back, renames)) for card in deck.cards)
+    return replace(deck, cards=cards)
+
+
+def _apply(store: Store, prepared: PreparedImport, now: datetime, *, local_time: bool) -> ImportReport:
+    from flashdl.services.deck_sync import sync_decks
+    from flashdl.services.views import SyncReport
+    from flashdl.store.settings import load_settings
+
     with paused_gc(), store.write() as conn:
         sync = sync_decks(store, prepared.decks, now) if prepared.decks else SyncReport(decks=())
         history = None
@@ -143,8 +177,13 @@ def _load_package(prepared: PreparedImport, path: Path, deck_id: str | None, *,
     result = decks_from_collection(package.collection, str(path), deck_id)
     prepared.notes += [f"{path}: skipped {note}" for note in result.skipped]
     if result.media:
-        prepared.notes.append(f"{path}: cards refer to {len(result.media)} media file(s) by name "
-                              f"(e.g. {result.media[0]!r}); media files are not imported")
+        carried = {name: member for member, name in reversed(package.media_members)}  # the first wins
+        wanted = [(carried[name], name) for name in result.media if name in carried]
+        prepared.media.append(PendingMedia(path, package.layout, tuple(wanted)))
+        absent = [name for name in result.media if name not in carried]
+        if absent:
+            prepared.notes.append(f"{path}: cards refer to {len(absent)} media file(s) the package "
+                                  f"does not carry (e.g. {absent[0]!r}); they show as missing")
     by_card: dict[int, list[Incoming]] = {
         card: [(ms, grade, duration, None, None, None, None)  # type: ignore[misc]
                for ms, grade, duration in reviews]

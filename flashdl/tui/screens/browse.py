@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -272,4 +273,6 @@ def _row(hit: SearchHit) -> tuple[str, ...]:
                        leech=hit.leech)
     interval = "" if hit.due is None else f"{hit.interval}d"
     ease = f"{hit.ease / 1000:.2f}"
-    return hit.card, due, interval, ease, flags, plain_text(hit.front, width=FRONT_WIDTH, markup=hit.markup)
+    # escaped: the table reads strings as Rich markup, which would swallow "[image: x.png]"
+    front = escape(plain_text(hit.front, width=FRONT_WIDTH, markup=hit.markup))
+    return hit.card, due, interval, ease, flags, front

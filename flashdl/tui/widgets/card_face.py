@@ -10,6 +10,13 @@ import, so it is imported by the study screen's worker thread
 (``warm_up_rendering``), never before the first frame. Engine prompts and
 solutions are plain text laid out in columns (matrices), shown as they are, and so is the text
 of a ``markup: plain`` deck.
+
+Pictures (``![](x.png)``, from imported Anki cards) are drawn by ``textual-image``
+between the Markdown pieces when ``card_images`` has made it ready before the
+app started (it asks the terminal which protocol it speaks: Kitty's, or half
+blocks; Sixel needs a widget of its own, so a Static draws half blocks there).
+Otherwise, or for a file that is missing or not a picture, the side shows the
+``[image: NAME]`` line the line mode prints.
 """
 
 from __future__ import annotations
@@ -18,10 +25,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
 from flashdl.deck.model import MARKUP_MARKDOWN
+from flashdl.presentation.card_media import OK, has_media, split_pictures
 from flashdl.presentation.card_text import engine_text, render_side
 from flashdl.presentation.latex_text import render_math, warm_up
 
@@ -74,12 +83,32 @@ class CardFace(Static):
     def show_side(self, text: str, *, markup: str = MARKUP_MARKDOWN, errata: Iterable[Any] = (),
                   side: str = "back") -> None:
         """One side of a card with the notes of its corrections, as the deck's markup says."""
+        from flashdl.tui.widgets.card_images import media_dir_of, picture_renderable
+
+        media_dir = media_dir_of(self.app) if has_media(text) else None
+        if media_dir is None:
+            self.update(self._side(text, markup, errata, side))
+            return
+        errata = tuple(errata)
+        pieces = split_pictures(text, media_dir)
+        parts: list[RenderableType] = []
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            if isinstance(piece, str):
+                parts.append(self._side(piece, markup, errata if last else (), side))
+                continue
+            drawn = picture_renderable(piece.path, self.size.width) if piece.status == OK else None
+            parts.append(drawn if drawn is not None else Text(piece.line, style="italic"))
+            if last and errata:
+                parts.append(self._side("", markup, errata, side))
+        self.update(Group(*parts))
+
+    def _side(self, text: str, markup: str, errata: Iterable[Any], side: str) -> RenderableType:
         shown = render_side(text, markup=markup, errata=errata, side=side)
         if shown.markdown:
             code_theme = "monokai" if self.app.current_theme.dark else "default"
-            self.update(card_markdown(shown.text, code_theme=code_theme))
-        else:
-            self.update(Text(shown.text))
+            return card_markdown(shown.text, code_theme=code_theme)
+        return Text(shown.text)
 
     def show_markdown(self, text: str) -> None:
         """Markdown text (math converted here); errata already appended by the caller."""
