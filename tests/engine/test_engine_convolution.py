@@ -178,3 +178,15 @@ def test_conv_transpose_is_the_adjoint_of_conv(seed: int) -> None:
     else:
         conv = np.array(get_family("conv2d_forward").solve(conv_params))
     assert int((out * y).sum()) == int((x * conv).sum())
+
+
+def test_a_transposed_convolution_whose_stride_is_wider_than_its_kernel_leaves_zero_gaps() -> None:
+    """Stamps that do not touch leave cells no input reaches; worked by hand (and as PyTorch's
+    conv_transpose2d gives it): each 2x2 stamp x·1 lands at (3i, 3j), the row and column between are 0."""
+    from flashdl.engine.registry import get_family
+
+    family = get_family("conv_transpose2d_forward")
+    params = {"input": [[1, 2], [3, 4]], "kernel": [[1, 1], [1, 1]], "stride": 3}
+    expected = [[1, 1, 0, 2, 2], [1, 1, 0, 2, 2], [0, 0, 0, 0, 0], [3, 3, 0, 4, 4], [3, 3, 0, 4, 4]]
+    assert family.solve(params) == expected
+    assert "full(3,3) = 0 = 0" in family.solution(params)

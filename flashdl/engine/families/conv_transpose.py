@@ -114,9 +114,9 @@ def _solution(params: Mapping[str, Any]) -> str:
                     for b in range(kw):
                         contributions.setdefault((i * stride[0] + a, j * stride[1] + b), []).append(
                             (xs[ch][i][j], ks[ch][a][b]))
-    for r in range(full_h):
+    for r in range(full_h):  # a stride wider than the kernel leaves cells no stamp reaches: 0
         for c in range(full_w):
-            lines.append(f"full({r + 1},{c + 1}) = {join_products(contributions[(r, c)])} = "
+            lines.append(f"full({r + 1},{c + 1}) = {join_products(contributions.get((r, c), []))} = "
                          f"{format_number(totals[r][c])}")
     lines += ["", "Full stamped output:", layout_matrix(full)]
     if padding != (0, 0) or output_padding != (0, 0):
