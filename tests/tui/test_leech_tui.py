@@ -68,3 +68,26 @@ async def test_browse_lists_leeches_and_l_untags(db_path: Path) -> None:
         stored = details(db_path, "tui-sample/size")
         assert not stored.leech and stored.suspended  # un-leeched; unsuspending is `s`
         await wait_for(pilot, lambda: table.row_count == 0, "the search shown again")
+
+
+async def test_undoing_the_leech_grade_takes_the_leech_toast_down(db_path: Path) -> None:
+    lapsed_once(db_path)
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await card_shown(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, StudyScreen)
+        await pilot.press("space", "1")
+        await wait_for(pilot, lambda: bool(screen.query(Toast)), "the leech toast")
+        assert details(db_path, "tui-sample/size").leech
+        await pilot.press("u")
+
+        def texts() -> list[str]:
+            return [str(toast.render()) for toast in screen.query(Toast)]
+
+        await wait_for(pilot, lambda: any("Took back grade 1" in text for text in texts()), "the undone notice")
+        assert not any("is a leech" in text for text in texts())
+        stored = details(db_path, "tui-sample/size")
+        assert not stored.leech and not stored.suspended  # the flags as before the grade
+        assert stored.history[-1].grade == 1 and len(stored.history) == 2  # the failed grade is gone
+        assert screen.card is not None and screen.card.card == "tui-sample/size"  # shown again

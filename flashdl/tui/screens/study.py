@@ -136,6 +136,7 @@ class StudyScreen(FlashdlScreen):
         self._shown_at = 0.0
         self._typed: ComputedAnswer | None = None  # the checked answer of the current card, for the log
         self._last_exercise: ComputedExercise | None = None  # of the last grade: undo shows it again
+        self._leech_reviews: set[int] = set()  # reviews that made a leech: undoing one takes its toast down
 
     def compose(self) -> ComposeResult:
         yield Static(self._title, classes="title", id="study-title")
@@ -286,6 +287,7 @@ class StudyScreen(FlashdlScreen):
             return False
         self.tally.record(card.id, grade, duration_ms, None if answer is None else answer.correct)
         if result.leech:
+            self._leech_reviews.add(result.review_id)
             self.notify(leech_message(result.card, suspended=result.leech_suspended),
                         title="Leech", severity="warning", timeout=8)
         self._last_exercise = exercise
@@ -349,7 +351,14 @@ class StudyScreen(FlashdlScreen):
             self._show_next()
             return
         self.tally.unrecord()
-        self.notify(f"Took back grade {undone.grade} of {undone.card}.")
+        if undone.review_id in self._leech_reviews:
+            # The leech toast would contradict the card now (its flags are restored): replace it.
+            # Textual can only clear every toast, so the undone notice below is all that stays.
+            self._leech_reviews.discard(undone.review_id)
+            self.app.clear_notifications()
+            self.notify(f"Took back grade {undone.grade} of {undone.card}: it is no longer a leech.")
+        else:
+            self.notify(f"Took back grade {undone.grade} of {undone.card}.")
         self._show_next(reuse=self._last_exercise)
         self._last_exercise = None
 
