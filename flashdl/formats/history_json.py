@@ -28,6 +28,7 @@ from flashdl.formats.review_bounds import (
     study_day_problem,
     time_problem,
 )
+from flashdl.scheduler.leech import LeechFlags, flag_bits
 from flashdl.scheduler.sm2 import CardState
 
 HISTORY_FORMAT = "flashdl-history/1"
@@ -48,6 +49,9 @@ class SavedReview:
     variant_params: dict[str, Any] | None = None
     typed_answer: str | None = None
     answer_correct: bool | None = None
+    # The card's leech flags before this review, when it made the card a leech
+    # (``leech.flag_bits``, for undo); written only when set, so older files read the same.
+    leech_flags_before: int | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ def _review(review: SavedReview) -> dict[str, Any]:
     data = {key: getattr(review, key) for key in REVIEW_KEYS}
     data["study_day"] = review.study_day.isoformat()
     data["before"], data["after"] = _state(review.before), _state(review.after)
+    if review.leech_flags_before is not None:
+        data["leech_flags_before"] = review.leech_flags_before
     return data
 
 
@@ -130,6 +136,8 @@ def parse_history(text: str, filename: str, *, now_ms: int | None = None) -> Sav
         raise InputError(f"malformed history entry ({error!r})", where) from None
 
 
+LEECH_BITS = frozenset(flag_bits(LeechFlags(leech, suspended))
+                       for leech in (False, True) for suspended in (False, True))
 MAX_DEPTH = 32  # cards, card, reviews, review, variant params (at most 16 of their own)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -214,7 +222,8 @@ def _read_review(data: dict[str, Any], now_ms: int | None) -> SavedReview:
         kind=_int(data["kind"], "kind"), before=_read_state(data["before"]),
         after=_read_state(data["after"]), duration_ms=_int(data.get("duration_ms") or 0, "duration_ms"),
         variant_params=data.get("variant_params"), typed_answer=data.get("typed_answer"),
-        answer_correct=None if correct is None else bool(correct))
+        answer_correct=None if correct is None else bool(correct),
+        leech_flags_before=_leech_bits(data.get("leech_flags_before")))
     _check(time_problem(review.reviewed_ms, now_ms))
     _check(study_day_problem(review.study_day, review.reviewed_ms))
     _check(grade_problem(review.grade))
@@ -233,6 +242,16 @@ def _read_review(data: dict[str, Any], now_ms: int | None) -> SavedReview:
     if review.typed_answer is not None and not isinstance(review.typed_answer, str):
         raise _Refused("typed_answer must be text")
     return review
+
+
+def _leech_bits(value: Any) -> int | None:
+    """``leech_flags_before``: absent, or the bits ``leech.flag_bits`` writes."""
+    if value is None:
+        return None
+    bits = _int(value, "leech_flags_before")
+    if bits not in LEECH_BITS:
+        raise _Refused(f"leech_flags_before {bits} out of range (0..3: bit 0 leech, bit 1 suspended)")
+    return bits
 
 
 def _read_day(text: Any) -> date | None:

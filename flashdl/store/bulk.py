@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from flashdl.store.connection import Transaction
-from flashdl.store.scheduling import INSERT_LOG, LOG_COLUMNS
+from flashdl.store.scheduling import INSERT_LEECH_LOG, INSERT_LOG, LOG_COLUMNS
 
 
 class DeckInfo(NamedTuple):
@@ -105,8 +105,8 @@ def card_ids(tx: Transaction, deck_slug: str | None = None) -> dict[str, int]:
 
 
 def deck_reviews(tx: Transaction, deck_id: int) -> Iterator[tuple[Any, ...]]:
-    """``(card slug, card id, *log columns)`` of a deck's active cards, in time order."""
-    columns = ", ".join(f"r.{c.strip()}" for c in LOG_COLUMNS.split(","))
+    """``(card slug, card id, *log columns, leech_flags_before)`` of a deck's active cards, in time order."""
+    columns = ", ".join(f"r.{c.strip()}" for c in [*LOG_COLUMNS.split(","), "leech_flags_before"])
     return tx.db.execute(
         f"SELECT c.slug, {columns} FROM review_log r JOIN card c ON c.id = r.card_id "
         "WHERE c.deck_id = ? AND NOT c.retired ORDER BY r.reviewed_ms, r.id", (deck_id,))
@@ -138,8 +138,8 @@ _INSERT_PLAIN_LOG = (  # the last three columns (variant, typed answer, verdict)
 
 def insert_reviews(tx: Transaction, rows: list[tuple[Any, ...]],
                    plain_rows: list[tuple[Any, ...]] | None = None) -> None:
-    """Rows in ``flashdl.store.scheduling``'s column order (20 values each; ``plain_rows``
-    without the last three, which stay NULL).
+    """Rows in ``flashdl.store.scheduling``'s column order (20 values each, or 21 each with
+    ``leech_flags_before`` last; ``plain_rows`` without the last three, which stay NULL).
 
     A large batch into a log no larger than itself is loaded with the log's
     indexes dropped and then re-created from their own definitions (in the
@@ -154,7 +154,7 @@ def insert_reviews(tx: Transaction, rows: list[tuple[Any, ...]],
         "AND sql IS NOT NULL")] if bulk else []
     for name, _sql in indexes:
         tx.db.execute(f'DROP INDEX "{name}"')
-    tx.db.executemany(INSERT_LOG, rows)
+    tx.db.executemany(INSERT_LEECH_LOG if rows and len(rows[0]) == 21 else INSERT_LOG, rows)
     tx.db.executemany(_INSERT_PLAIN_LOG, plain_rows)
     for _name, sql in indexes:
         tx.db.execute(sql)

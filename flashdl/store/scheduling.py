@@ -51,7 +51,7 @@ LOG_COLUMNS = (
 )
 INSERT_LOG = f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES ({', '.join('?' * 20)})"
 # The review that makes a card a leech also stores its flags before (schema 10), for undo.
-_INSERT_LEECH_LOG = (
+INSERT_LEECH_LOG = (
     f"INSERT INTO review_log ({LOG_COLUMNS}, leech_flags_before) VALUES ({', '.join('?' * 21)})"
 )
 # A card's lapses (``leech.is_lapse``), off the partial index ``ix_review_log_lapse``.
@@ -205,7 +205,7 @@ def append_review(
     if leech_flags_before is None:
         cursor = tx.db.execute(INSERT_LOG, values)
     else:
-        cursor = tx.db.execute(_INSERT_LEECH_LOG, (*values, leech_flags_before))
+        cursor = tx.db.execute(INSERT_LEECH_LOG, (*values, leech_flags_before))
     return int(cursor.lastrowid or 0)
 
 

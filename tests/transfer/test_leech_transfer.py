@@ -70,3 +70,50 @@ def test_history_side_file_and_apkg_carry_it(leeched: Path, tmp_path: Path, monk
     monkeypatch.setenv("FLASHDL_DB", str(second))
     ok(capsys, "import", str(out), "--with-history")
     assert leech_flags(second, "001") == (1, 1) and leech_flags(second, "002") == (0, 0)
+
+
+def test_side_file_keeps_the_flags_undo_restores(leeched: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """The review that made 001 a leech carries its flags before (neither leech nor suspended);
+    a history import restores them, so undoing that review there puts the card back as it was."""
+    from flashdl.services.reviews import undo_last_review
+    from flashdl.store import open_store
+
+    out = tmp_path / "export" / "d.yaml"
+    out.parent.mkdir()
+    ok(capsys, "export", "d", "--format", "yaml", "--with-history", "--out", str(out))
+    side = tmp_path / "export" / "d.history.json"
+    saved = json.loads(side.read_text())
+    reviews = saved["cards"][0]["reviews"]
+    assert [r.get("leech_flags_before") for r in reviews] == [None, None, None, 0]
+    assert ["leech_flags_before" in r for r in reviews] == [False, False, False, True]  # only when set
+    second = tmp_path / "second.sqlite3"
+    monkeypatch.setenv("FLASHDL_DB", str(second))
+    ok(capsys, "import", str(out), "--with-history")
+    again = tmp_path / "again" / "d.yaml"
+    again.parent.mkdir()
+    ok(capsys, "export", "d", "--format", "yaml", "--with-history", "--out", str(again))
+    assert (tmp_path / "again" / "d.history.json").read_text() == side.read_text()
+    with open_store(second) as store:
+        undone = undo_last_review(store, card="d/001")
+    assert undone is not None and undone.grade == 1
+    assert leech_flags(second, "001") == (0, 0)  # as before the leech-making lapse
+
+
+@pytest.mark.parametrize("value", ["true", "4", "-1", "\"1\"", "1.5"])
+def test_a_bad_leech_flags_before_is_refused(leeched: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str], value: str) -> None:
+    from transfer_helpers import run
+
+    out = tmp_path / "export" / "d.yaml"
+    out.parent.mkdir()
+    ok(capsys, "export", "d", "--format", "yaml", "--with-history", "--out", str(out))
+    side = tmp_path / "export" / "d.history.json"
+    side.write_text(side.read_text().replace('"leech_flags_before": 0', f'"leech_flags_before": {value}'))
+    second = tmp_path / "second.sqlite3"
+    monkeypatch.setenv("FLASHDL_DB", str(second))
+    code, stdout, stderr = run(capsys, "import", str(out), "--with-history")
+    assert code == 2 and "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "d.history.json" in lines[0] and "leech_flags_before" in lines[0]
+    assert "'001'" in lines[0]

@@ -107,7 +107,7 @@ def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
     with store.read() as db:
         for row in store_access.deck_reviews(db, info.id):
             (_slug, card_id, ms, day, grade, rating, kind, n0, n1, e0, e1, i0, i1, due0, due1, last0,
-             pending0, duration, params, typed, correct) = row
+             pending0, duration, params, typed, correct, leech_bits) = row
             study = text_day(day)
             assert study is not None
             by_card.setdefault(card_id, []).append(SavedReview(
@@ -115,7 +115,8 @@ def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
                 before=CardState(n0, e0, i0, text_day(due0), text_day(last0), bool(pending0)),
                 after=CardState(n1, e1, i1, text_day(due1), study, grade < 4),
                 duration_ms=duration, variant_params=None if params is None else json.loads(params),
-                typed_answer=typed, answer_correct=None if correct is None else bool(correct)))
+                typed_answer=typed, answer_correct=None if correct is None else bool(correct),
+                leech_flags_before=leech_bits))
     saved = tuple(
         SavedCard(card=c.slug, state=CardState(c.repetitions, c.ease, c.interval, text_day(c.due),
                                                text_day(c.last_review), bool(c.repeat_pending)),

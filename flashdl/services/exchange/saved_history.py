@@ -64,4 +64,4 @@ def _row(card_id: int, r: Any) -> tuple[Any, ...]:
             after.interval, iso(before.due), iso(after.due), iso(before.last_review),
             int(before.repeat_pending), r.duration_ms,
             None if r.variant_params is None else dump_json(r.variant_params), r.typed_answer,
-            None if r.answer_correct is None else int(r.answer_correct))
+            None if r.answer_correct is None else int(r.answer_correct), r.leech_flags_before)
