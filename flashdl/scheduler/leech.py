@@ -23,6 +23,11 @@ LEECH_TAG = "leech"  # Anki's note tag; flashdl's ``card.leech`` flag, shown and
 SUSPEND, TAG_ONLY = "suspend", "tag"  # deck_options.LEECH_ACTIONS
 
 
+def exported_tags(tags: tuple[str, ...], leech: bool) -> tuple[str, ...]:
+    """A card's tags as an Anki export writes them (.apkg, CSV/TSV): a leech carries Anki's tag."""
+    return (*tags, LEECH_TAG) if leech and LEECH_TAG not in tags else tags
+
+
 def is_lapse(kind: int, grade: int) -> bool:
     """Whether a review of this kind and grade is a lapse (see the module docstring)."""
     return kind == ReviewKind.REVIEW and grade < PASS_GRADE

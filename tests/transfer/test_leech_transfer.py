@@ -117,3 +117,19 @@ def test_a_bad_leech_flags_before_is_refused(leeched: Path, tmp_path: Path, monk
     lines = stderr.strip().splitlines()
     assert len(lines) == 1 and "d.history.json" in lines[0] and "leech_flags_before" in lines[0]
     assert "'001'" in lines[0]
+
+
+@pytest.mark.parametrize(("name", "separator"), [("d.csv", ","), ("d.tsv", "\t")])
+def test_text_export_tags_the_leech_as_the_apkg_does(leeched: Path, tmp_path: Path, name: str, separator: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+
+    out = tmp_path / name
+    ok(capsys, "export", "d", "--format", name.split(".")[1], "--out", str(out))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    headers = [line for line in lines if line.startswith("#")]
+    tags_column = next(int(line.split(":")[1]) for line in headers if line.startswith("#tags column:"))
+    rows = list(csv.reader([line for line in lines if not line.startswith("#")], delimiter=separator))
+    tags = {row[4]: row[tags_column - 1].split() for row in rows}  # the Card field: DECK/CARD
+    assert "leech" in tags["d/001"]
+    assert all("leech" not in tags[card] for card in tags if card != "d/001")

@@ -18,7 +18,7 @@ from flashdl.deck.model import MARKUP_MARKDOWN, Card, Deck
 from flashdl.errors import UsageError
 from flashdl.formats import anki_notetype
 from flashdl.formats.revlog_csv import ExportRow
-from flashdl.scheduler.leech import LEECH_TAG
+from flashdl.scheduler.leech import exported_tags
 from flashdl.services.exchange.files import atomic_output, atomic_outputs
 from flashdl.store import Store
 from flashdl.store import bulk as store_access
@@ -149,8 +149,8 @@ def export_apkg(store: Store, slug: str, out: Path, now: datetime, *, with_histo
         tags = tags_of.get(tags_text)
         if tags is None:
             tags = tags_of[tags_text] = _tags(tags_text)
-        if leeches and card_id in leeches and LEECH_TAG not in tags:
-            tags = (*tags, LEECH_TAG)
+        if leeches:
+            tags = exported_tags(tags, card_id in leeches)
         if engine is None and errata is None and markup is None:
             append((card_slug, front, back, tags, None))
         else:
@@ -198,9 +198,10 @@ def export_text(store: Store, slug: str, out: Path, separator: str) -> ExportRes
     info, cards = _load(store, slug)
     deck = deck_from_rows(info, cards)
     rows = []
+    leeches = {c.slug for c in cards if c.leech}  # tagged `leech`, as in an .apkg export
     for index, card in enumerate(deck.cards):
         data = anki_notetype.card_data(card, deck=deck if index == 0 else None)
-        tags = " ".join(dict.fromkeys(deck.tags + card.tags))
+        tags = " ".join(dict.fromkeys(exported_tags(deck.tags + card.tags, card.id in leeches)))
         solution = worked_solution(card) or ""
         rows.append((note_guid(deck.id, card.id), card.front, card.back, solution,
                      f"{deck.id}/{card.id}", data, tags))
