@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from flashdl.deck.model import Erratum
     from flashdl.services.views import (
         CardDetails,
+        CardSchedule,
         DeckSummary,
         GradePreview,
         QueueCounts,
@@ -381,28 +382,13 @@ def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]
     --json``'s ``"schedule"``)."""
     state = details.state
     schedule = details.schedule
-    due_day, interval = (state.due, state.interval) if schedule is None else (schedule.due, schedule.interval)
     graded = [entry for entry in details.history]
-    due = "new (never reviewed)" if due_day is None else (
-        f"{due_day.isoformat()} ({relative_day(due_day, today)})"
-    )
-    lines = []
     if schedule is not None:
-        lines.append(("Scheduler", "FSRS" if schedule.scheduler == "fsrs" else "SM-2"))
+        lines = schedule_lines(schedule, today)
+    else:
+        lines = [("Due", _due_text(state.due, today)), ("Interval", plural(state.interval, "day")),
+                 ("Ease", ease_text(state.ease)), ("Repetitions", str(state.repetitions))]
     lines += [
-        ("Due", due),
-        ("Interval", plural(interval, "day")),
-        ("Ease", ease_text(state.ease)),
-    ]
-    if schedule is not None and schedule.stability is not None:
-        lines.append(("Stability", plural(round(schedule.stability), "day") if schedule.stability >= 10
-                      else f"{schedule.stability:.2f} days"))
-    if schedule is not None and schedule.difficulty is not None:
-        lines.append(("Difficulty", f"{schedule.difficulty:.2f} (1-10)"))
-    if schedule is not None and schedule.retrievability is not None:
-        lines.append(("Retrievability", f"{schedule.retrievability:.0%} today"))
-    lines += [
-        ("Repetitions", str(state.repetitions)),
         ("Reviews", f"{len(graded)}, {sum(1 for e in graded if e.grade >= PASS_GRADE)} right"),
     ]
     flags = card_flags(suspended=details.suspended, retired=details.retired, buried_until=details.buried_until,
@@ -413,6 +399,30 @@ def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]
         vary = ", fresh numbers each review" if details.engine.vary else ""
         lines.append(("Computed", f"{details.engine.family}{vary}"))
     return lines
+
+
+def schedule_lines(schedule: CardSchedule, today: date) -> list[tuple[str, str]]:
+    """A card's schedule now as (label, value) pairs: the card screen's rows and plain
+    ``flashdl show``'s, the values of ``show --json``'s ``"schedule"``."""
+    lines = [
+        ("Scheduler", "FSRS" if schedule.scheduler == "fsrs" else "SM-2"),
+        ("Due", _due_text(schedule.due, today)),
+        ("Interval", plural(schedule.interval, "day")),
+        ("Ease", ease_text(schedule.ease)),
+    ]
+    if schedule.stability is not None:
+        lines.append(("Stability", plural(round(schedule.stability), "day") if schedule.stability >= 10
+                      else f"{schedule.stability:.2f} days"))
+    if schedule.difficulty is not None:
+        lines.append(("Difficulty", f"{schedule.difficulty:.2f} (1-10)"))
+    if schedule.retrievability is not None:
+        lines.append(("Retrievability", f"{schedule.retrievability:.0%} today"))
+    lines.append(("Repetitions", str(schedule.repetitions)))
+    return lines
+
+
+def _due_text(due: date | None, today: date) -> str:
+    return "new (never reviewed)" if due is None else f"{due.isoformat()} ({relative_day(due, today)})"
 
 
 KIND_NAMES = {kind: kind.name.lower() for kind in ReviewKind}  # new, review, drill

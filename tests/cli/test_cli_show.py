@@ -99,6 +99,12 @@ def test_text_output_is_what_the_line_mode_prints(deck: Path, capsys: pytest.Cap
         "--- back as the source had it\n"
         "Var(z) = 1/n\n"
         "--- tags: init\n"
+        "--- schedule\n"
+        "Scheduler    SM-2\n"
+        "Due          new (never reviewed)\n"
+        "Interval     0 days\n"
+        "Ease         2.50\n"
+        "Repetitions  0\n"
     )
     code, out, _ = run(capsys, "show", "src/c")
     assert "--- exercise (conv2d_output_size)" in out and "--- worked solution" in out
@@ -181,3 +187,48 @@ def test_json_schedule_of_an_fsrs_card_is_the_fsrs_package_state(deck: Path,
     factor = 0.9 ** (-1 / decay) - 1
     assert shown["retrievability"] == pytest.approx((1 + factor * 5 / card.stability) ** -decay)
     assert run_json(capsys, "show", "src/md")["schedule"]["stability"] is None  # not reviewed yet
+
+
+def schedule_rows(out: str) -> dict[str, str]:
+    """The ``--- schedule`` section of plain ``show`` as {label: value}."""
+    section = out.split("--- schedule\n", 1)[1]
+    return {label: value.strip() for label, _, value in (line.partition("  ") for line in section.splitlines())}
+
+
+def test_text_schedule_of_an_sm2_card_follows_the_published_sm2(deck: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "review", "--card", "src/a", "--grade", "3", "--now", NOW)
+    run(capsys, "review", "--card", "src/a", "--grade", "5", "--now", _days_later(1))
+    code, out, err = run(capsys, "show", "src/a", "--now", _days_later(2))
+    assert code == 0 and err == ""
+    # SM-2 by hand: q=3 -> I=1, EF 2.5-0.14 = 2.36; q=5 -> I=6, EF 2.46; due 6 days after day 1
+    assert schedule_rows(out) == {"Scheduler": "SM-2", "Due": f"{_days_later(7)[:10]} (in 5 days)",
+                                  "Interval": "6 days", "Ease": "2.46", "Repetitions": "2"}
+
+
+def test_text_schedule_of_an_fsrs_card_is_the_fsrs_package_state(deck: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import fsrs
+
+    assert run(capsys, "deck", "options", "src", "--scheduler", "fsrs", "--desired-retention", "0.85")[0] == 0
+    run(capsys, "review", "--card", "src/a", "--grade", "4", "--now", NOW)
+    run(capsys, "review", "--card", "src/a", "--grade", "2", "--now", _days_later(3))
+    code, out, _ = run(capsys, "show", "src/a", "--now", _days_later(8))
+    rows = schedule_rows(out)
+    scheduler = fsrs.Scheduler(desired_retention=0.85, learning_steps=(), relearning_steps=(),
+                               maximum_interval=36500, enable_fuzzing=False)
+    day0 = datetime(2000, 1, 1, tzinfo=UTC)
+    card, _ = scheduler.review_card(fsrs.Card(), fsrs.Rating.Good, day0)
+    card, _ = scheduler.review_card(card, fsrs.Rating.Again, day0 + timedelta(days=3))
+    decay = fsrs.scheduler.DEFAULT_PARAMETERS[20]
+    factor = 0.9 ** (-1 / decay) - 1
+    recall = (1 + factor * 5 / card.stability) ** -decay
+    assert code == 0 and rows["Scheduler"] == "FSRS"
+    assert rows["Stability"] == f"{card.stability:.2f} days"
+    assert rows["Difficulty"] == f"{card.difficulty:.2f} (1-10)"
+    assert rows["Retrievability"] == f"{recall:.0%} today"
+    interval = (card.due - (day0 + timedelta(days=3))).days
+    assert rows["Interval"].split()[0] == str(interval)
+    assert rows["Due"].startswith(_days_later(3 + interval)[:10])
