@@ -45,6 +45,23 @@ SEARCH_HINT = "words · deck:ID · tag:NAME · is:due/new/suspended/leech · pro
 SORT_ORDERS = ("deck", "due", "interval", "ease", "lapses", "reviews")  # `o` steps through them
 SEARCH_DELAY = 0.15  # seconds of no typing before searching
 FRONT_WIDTH = 200  # characters kept of a front in the table (the column clips to the screen)
+# Below WIDE_SCREEN columns a card id is cut to a quarter of the width (the preview shows it whole):
+# one 41-character id made the Card column so wide that 80 columns left the Front 9 characters.
+WIDE_SCREEN = 120
+
+
+def card_width(screen_width: int) -> int | None:
+    """The Card column's cap at this screen width (None: ids whole)."""
+    return None if screen_width >= WIDE_SCREEN else max(12, screen_width // 4)
+
+
+def shortened(card: str, width: int | None) -> str:
+    """``card`` within ``width`` cells, its middle cut: a third for the start of the deck, the
+    rest for the end of the card's own id (what tells the rows of one deck apart)."""
+    if width is None or len(card) <= width:
+        return card
+    head = (width - 1) // 3
+    return f"{card[:head]}…{card[len(card) - (width - 1 - head):]}"
 
 
 class BrowseScreen(FlashdlScreen):
@@ -74,6 +91,7 @@ class BrowseScreen(FlashdlScreen):
         self._loaded = 0  # rows asked for so far: the next page starts here
         self._more = False  # the last page was full, so more rows may follow
         self._keep: str | None = None  # DECK/CARD the cursor goes back to after the next search
+        self._card_width: int | None = None  # the Card column's cap (``card_width``) of the rows shown
 
     def compose(self) -> ComposeResult:
         yield Static("flashdl · browse", classes="title")
@@ -94,6 +112,10 @@ class BrowseScreen(FlashdlScreen):
         # The table has the keys: the box takes focus only on `/` or a click, so `q` means back.
         self.query_one("#hits", DataTable).focus()
         self._search(self._initial)
+
+    def on_resize(self) -> None:
+        if self._hits and card_width(self.size.width) != self._card_width:  # ids cut anew for the width
+            self.on_screen_resume()
 
     def on_screen_resume(self) -> None:
         if self._hits:
@@ -128,15 +150,17 @@ class BrowseScreen(FlashdlScreen):
             return
         full_page = len(hits) >= SEARCH_LIMIT
         hits = [hit for hit in hits if matches_tags(hit.tags, query.tags)]
-        rows = [_row(hit) for hit in hits]  # text work here, off the UI thread
+        width = card_width(self.size.width)
+        rows = [_row(hit, width) for hit in hits]  # text work here, off the UI thread
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, hits, rows, offset, full_page)
+            self.app.call_from_thread(self._show, hits, rows, offset, full_page, width)
 
     def _status(self, message: str) -> None:
         self.query_one("#browse-status", Static).update(message)
 
     def _show(
         self, hits: list[SearchHit], rows: list[tuple[str, ...]], offset: int, full_page: bool,
+        width: int | None = None,
     ) -> None:
         table = self.query_one("#hits", DataTable)
         if offset == 0:
@@ -144,10 +168,13 @@ class BrowseScreen(FlashdlScreen):
             for column in table.columns.values():  # a new search sizes its columns anew (clear keeps widths)
                 column.content_width = column.label.cell_len
             self._hits = {}
+        self._card_width = width
+        for hit, row in zip(hits, rows, strict=True):
+            if hit.card not in self._hits:  # rows are keyed by card id (the cell may be cut short)
+                table.add_row(*row, key=hit.card)
         self._hits.update((hit.card, hit) for hit in hits)
         self._loaded = offset + SEARCH_LIMIT
         self._more = full_page
-        table.add_rows(rows)
         first = 0
         if offset == 0 and self._keep is not None:
             first = next((i for i, hit in enumerate(hits) if hit.card == self._keep), 0)
@@ -178,6 +205,9 @@ class BrowseScreen(FlashdlScreen):
             preview.update("")
             return
         text = Text()
+        if shortened(hit.card, self._card_width) != hit.card:  # the whole id, cut short in the table
+            text.append("Card  ", style="bold")
+            text.append(hit.card + "\n")
         text.append("Front ", style="bold")
         text.append(plain_text(hit.front, width=300, markup=hit.markup))
         text.append("\nBack  ", style="bold")
@@ -196,7 +226,8 @@ class BrowseScreen(FlashdlScreen):
         table = self.query_one("#hits", DataTable)
         if table.row_count == 0:
             return None
-        return self._hits.get(str(table.get_row_at(table.cursor_row)[0]))
+        row_key, _column = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return self._hits.get(str(row_key.value))
 
     def action_open_card(self) -> None:
         hit = self._current()
@@ -266,8 +297,9 @@ class BrowseScreen(FlashdlScreen):
         self.app.pop_screen()
 
 
-def _row(hit: SearchHit) -> tuple[str, ...]:
-    """A search hit as a table row: card, due, interval, ease, flags, the front on one line."""
+def _row(hit: SearchHit, width: int | None = None) -> tuple[str, ...]:
+    """A search hit as a table row: card (within ``width``), due, interval, ease, flags, the
+    front on one line."""
     due = "new" if hit.due is None else hit.due.isoformat()
     flags = card_flags(suspended=hit.suspended, retired=hit.retired, buried_until=hit.buried_until,
                        leech=hit.leech)
@@ -275,4 +307,4 @@ def _row(hit: SearchHit) -> tuple[str, ...]:
     ease = f"{hit.ease / 1000:.2f}"
     # escaped: the table reads strings as Rich markup, which would swallow "[image: x.png]"
     front = escape(plain_text(hit.front, width=FRONT_WIDTH, markup=hit.markup))
-    return hit.card, due, interval, ease, flags, front
+    return shortened(hit.card, width), due, interval, ease, flags, front
