@@ -99,3 +99,29 @@ async def test_a_bad_query_is_shown_and_nothing_starts(db_path: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, CustomStudyScreen)
+
+
+async def test_the_choice_is_said_in_words_not_only_in_colour(db_path: Path) -> None:
+    """Radio and check marks differ only in colour; the line under them names the choice."""
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await decks_listed(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CustomStudyScreen)
+        line = screen.query_one("#cs-chosen", Static)
+        assert shown(line).strip() == "Chosen: Review ahead (days)"
+        await pilot.press("tab")  # the radio set
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert screen.chosen() == "search"
+        assert shown(line).strip() == "Chosen: Search"
+        screen.query_one("#cs-cram", Checkbox).value = True
+        await settle(pilot)
+        assert shown(line).strip() == "Chosen: Search · cram on"
+        screen.query_one("#cs-new", Input).focus()
+        await pilot.press("5")  # typing in a kind's box chooses it
+        await settle(pilot)
+        assert screen.chosen() == "new"
+        assert shown(line).strip() == "Chosen: Extra new cards today · cram on (applies to a search only)"

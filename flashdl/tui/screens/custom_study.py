@@ -28,6 +28,14 @@ KINDS = (  # (radio id, label, input placeholder)
 HINT = "At most 100 cards a search or review ahead · enter: start · esc: back"
 
 
+def chosen_text(kind: str, *, cram: bool) -> str:
+    """The form's choice in words, for a terminal (or reader) without colours."""
+    label = next(label for k, label, _placeholder in KINDS if k == kind)
+    if not cram:
+        return f"Chosen: {label}"
+    return f"Chosen: {label} · cram on" if kind == "search" else f"Chosen: {label} · cram on (applies to a search only)"
+
+
 class CustomStudyScreen(FlashdlScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start", id="start_custom", tooltip="Start the custom session"),
@@ -39,6 +47,7 @@ class CustomStudyScreen(FlashdlScreen):
     CustomStudyScreen #cs-grid { grid-size: 2; grid-columns: 26 40; grid-rows: 1; grid-gutter: 1 0;
                                  height: auto; margin: 1 0 0 0; }
     CustomStudyScreen #cs-kind { width: 44; }
+    CustomStudyScreen #cs-chosen { margin: 1 0 0 0; }
     CustomStudyScreen #cs-start { margin: 1 0 0 0; }
     """
 
@@ -54,6 +63,8 @@ class CustomStudyScreen(FlashdlScreen):
             with RadioSet(id="cs-kind", compact=True):
                 for index, (kind, label, _placeholder) in enumerate(KINDS):
                     yield RadioButton(label, id=f"cs-kind-{kind}", value=index == 0, compact=True)
+            # The radio and check marks differ only in colour: this line says the choice in words.
+            yield Static(chosen_text("ahead", cram=False), id="cs-chosen")
             with Grid(id="cs-grid"):
                 for kind, label, placeholder in KINDS:
                     yield Label(label)
@@ -71,6 +82,12 @@ class CustomStudyScreen(FlashdlScreen):
         """The kind whose radio button is on."""
         pressed = self.query_one("#cs-kind", RadioSet).pressed_button
         return "ahead" if pressed is None or pressed.id is None else pressed.id.removeprefix("cs-kind-")
+
+    @on(RadioSet.Changed)
+    @on(Checkbox.Changed)
+    def _choice_changed(self) -> None:
+        cram = self.query_one("#cs-cram", Checkbox).value
+        self.query_one("#cs-chosen", Static).update(chosen_text(self.chosen(), cram=cram))
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
