@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -86,21 +87,23 @@ def deck_ids(tx: Transaction) -> dict[str, int]:
     return dict(tx.db.execute("SELECT slug, id FROM deck ORDER BY slug"))
 
 
-# One integer per card state, so that SQLite sorts 100,000 cards by one integer key rather
-# than by four columns (about 20 ms less on 100,000 cards): bit 0 learning, 1 seen (has a due
-# day), 2 repeat pending, 3 suspended, then the ease (20 bits) and the interval (38 bits; 62 in
-# all). A card outside those bounds gets NULL (a REAL value, a REAL key), and then the cards are
-# grouped by their columns instead (_CARD_STATES_BY_COLUMNS).
+# One integer per card state: bit 0 learning, 1 seen (has a due day), 2 repeat pending,
+# 3 suspended, then the ease (20 bits) and the interval (38 bits; 62 in all). SQLite writes the
+# states of all the cards as one text and Python counts them (31 ms on 100,000 cards, where a
+# GROUP BY sorts them: 49 ms by this key, 66 ms by the four columns). A card outside those bounds
+# gets NULL (a REAL value, a REAL key), and then the cards are grouped by their columns instead
+# (_CARD_STATES_BY_COLUMNS).
 _CARD_STATES = """
+SELECT group_concat(state), count(*) - count(state) FROM (
 SELECT CASE WHEN ease BETWEEN 0 AND 1048575 AND interval BETWEEN 0 AND 274877906943 THEN
          ((((interval * 1048576 + ease) * 2 + (suspended <> 0)) * 2 + (repeat_pending <> 0)) * 2
           + (due IS NOT NULL)) * 2
          + CASE WHEN repeat_pending AND last_review = :today
                      AND (buried_until IS NULL OR buried_until <= :today) THEN 1 ELSE 0 END
-       END AS state, count(*)
+       END AS state
 FROM card
 WHERE +retired = 0 {deck}
-GROUP BY state
+)
 """
 _CARD_STATES_BY_COLUMNS = """
 SELECT interval, ease, suspended, repeat_pending, count(*), count(due),
@@ -116,10 +119,12 @@ def _card_states(
     tx: Transaction, deck: str, params: dict[str, object]
 ) -> list[tuple[int, int, int, int, int, int, int]]:
     """(interval, ease, suspended, repeat pending, cards, seen, learning) per card state."""
+    text, outside = tx.db.execute(_CARD_STATES.format(deck=deck), params).fetchone()
+    counted = Counter(text.split(",")) if text else Counter()
+    if outside or not all(state.isdigit() for state in counted):  # NULL, or a REAL key
+        return list(tx.db.execute(_CARD_STATES_BY_COLUMNS.format(deck=deck), params))
     states: dict[tuple[int, int, int, int], list[int]] = {}
-    for state, count in tx.db.execute(_CARD_STATES.format(deck=deck), params):
-        if type(state) is not int:  # NULL, or a REAL stored in an INTEGER column: group by the columns
-            return list(tx.db.execute(_CARD_STATES_BY_COLUMNS.format(deck=deck), params))
+    for state, count in sorted((int(state), count) for state, count in counted.items()):
         key = (state >> 24, (state >> 4) & 0xFFFFF, (state >> 3) & 1, (state >> 2) & 1)
         totals = states.setdefault(key, [0, 0, 0])
         totals[0] += count
