@@ -49,7 +49,7 @@ def study(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store(session=True) as store:
         ensure_bundled_decks(store, ctx.now())
         session = StudySession(store, ctx.now(), deck, custom)
-        from flashdl.services.exchange.media import media_dir_for
+        from flashdl.formats.anki_media import media_dir_for
 
         lines = PlainSession(session, sys.stdin, ctx.stdout, clock=ctx.now, seeds=random_seeds(),
                              media_dir=media_dir_for(ctx.db_path))

@@ -38,7 +38,7 @@ def show(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         emit_json(ctx, card_json(content, example))
     else:
-        from flashdl.services.exchange.media import media_dir_for
+        from flashdl.formats.anki_media import media_dir_for
 
         for line in card_lines(content, example, media_dir_for(ctx.db_path)):
             emit_line(ctx, line)

@@ -15,11 +15,8 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from flashdl.engine.answer_parse import Nested, parse_scalar, parse_shape
-from flashdl.engine.array_parse import LabelSet, label_set, parse_array, split_labelled
 from flashdl.engine.errors import AnswerParseError
 from flashdl.engine.precision import (
     DIGITS_ASKED,
@@ -30,6 +27,13 @@ from flashdl.engine.precision import (
 )
 from flashdl.engine.text_format import format_inline, format_number, format_shape
 from flashdl.engine.verdict import Verdict
+
+if TYPE_CHECKING:
+    from flashdl.engine.answer_parse import Nested
+    from flashdl.engine.array_parse import LabelSet
+
+# The parsers of typed answers (and `fractions`) are imported when an answer is parsed, not with
+# the families: `flashdl show` of a computed card poses and solves it but checks no answer.
 
 MAX_LISTED_DIFFERENCES = 4
 MAX_ECHO = 300   # characters of an unreadable answer echoed back in `given`
@@ -63,6 +67,8 @@ def _is_integer(value: Any) -> bool:
         return False
     if isinstance(value, int):
         return True
+    from fractions import Fraction
+
     return isinstance(value, Fraction) and value.denominator == 1
 
 
@@ -78,6 +84,8 @@ class NumberAnswer:
         return f"a number to {self.digits} significant digits: 0.7500, 3/4, 75% or sqrt(2/3)"
 
     def parse(self, text: str) -> Any:
+        from flashdl.engine.answer_parse import parse_scalar
+
         return parse_scalar(text)
 
     def compare(self, expected: Any, given: Any) -> list[str]:
@@ -98,6 +106,8 @@ class ShapeAnswer:
     hint = "height x width, e.g. 4x4"
 
     def parse(self, text: str) -> Any:
+        from flashdl.engine.answer_parse import parse_shape
+
         return parse_shape(text)
 
     def compare(self, expected: Any, given: Any) -> list[str]:
@@ -120,6 +130,8 @@ class ArrayAnswer:
     digits: int | None = DIGITS_ASKED   # significant digits asked of real entries
 
     def parse(self, text: str) -> Any:
+        from flashdl.engine.array_parse import parse_array
+
         return parse_array(text)   # rectangular, or an AnswerParseError naming the ragged row
 
     def compare(self, expected: Any, given: Any) -> list[str]:
@@ -269,9 +281,13 @@ class PartsAnswer:
 
     @functools.cached_property
     def labels(self) -> LabelSet:
+        from flashdl.engine.array_parse import label_set
+
         return label_set(self.aliases)
 
     def parse(self, text: str) -> Any:
+        from flashdl.engine.array_parse import split_labelled
+
         pieces = split_labelled(text, self.labels)
         parsed: dict[str, Any] = {}
         for part in self.parts:

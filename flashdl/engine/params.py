@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import pickle
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -241,14 +240,20 @@ def cached_reading(reader: Callable[[Mapping[str, Any]], _Reading]) -> Callable[
     use it. The key is the params'
     pickle, the cheapest exact one (`True`, `1` and `1.0` differ; 0.6 µs where `json.dumps`
     takes 3), and the reading is made from that key alone, so it cannot depend on anything
-    else; readings must be immutable (tuples, frozen dataclasses, read-only arrays).
+    else; readings must be immutable (tuples, frozen dataclasses, read-only arrays). `pickle` is
+    imported at the first reading (50 ns a call), not with the families, so that `flashdl show`
+    of a card of another family does not import it.
     """
     @functools.lru_cache(maxsize=MAX_CACHED)
     def read_key(key: bytes) -> _Reading:
+        import pickle
+
         return reader(pickle.loads(key))   # bytes pickled just now, by `read`
 
     @functools.wraps(reader)
     def read(params: Mapping[str, Any]) -> _Reading:
+        import pickle
+
         try:
             key = pickle.dumps(params, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):

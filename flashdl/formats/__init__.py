@@ -4,61 +4,25 @@
 calls. It is pure (the caller reads the file) and either returns a whole
 deck, with what it skipped and what looked odd, or raises one ``InputError``
 naming the file, the line where useful, and the problem.
+
+The package's names are read from ``flashdl.formats.source_formats`` on first use, so that
+importing one of its modules (``anki_media``, to show a card) does not import the parsers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from flashdl.errors import InputError, SourcePosition
-from flashdl.formats.flashcard_text import looks_like_flashcard_text, parse_flashcard_text
-from flashdl.formats.notes_outline import looks_like_notes_outline, parse_notes_outline
-from flashdl.formats.result import ParseResult, SourceNote
-from flashdl.formats.source_text import first_nonblank, source_lines
-
-AUTO = "auto"
-BRAINSCAPE = "brainscape"  # the flashcard-export text layout
-NOTES = "notes"
-SOURCE_FORMATS = (AUTO, BRAINSCAPE, NOTES)
-
-_PARSERS: dict[str, Callable[[str, str, str | None], ParseResult]] = {
-    BRAINSCAPE: parse_flashcard_text,
-    NOTES: parse_notes_outline,
-}
-
-
-def detect_layout(text: str, filename: str) -> str:
-    """``brainscape`` or ``notes``; ``InputError`` for anything else.
-
-    Only the first lines are looked at, so a huge file in neither layout is
-    refused at once rather than parsed.
-    """
-    lines = source_lines(text, filename)
-    if looks_like_flashcard_text(lines):
-        return BRAINSCAPE
-    if looks_like_notes_outline(lines):
-        return NOTES
-    first = first_nonblank(lines, first_nonblank(lines) + 1)
-    line = first + 1 if first < len(lines) else first_nonblank(lines) + 1
-    raise InputError(
-        "unknown layout: neither a flashcard export (a title, then numbered cards with "
-        "'Q' and 'A' lines) nor a lecture-notes outline (headings and '•' bullets)",
-        SourcePosition(filename, line),
+if TYPE_CHECKING:
+    from flashdl.formats.source_formats import (
+        BRAINSCAPE,
+        NOTES,
+        SOURCE_FORMATS,
+        ParseResult,
+        SourceNote,
+        detect_layout,
+        parse_source,
     )
-
-
-def parse_source(
-    text: str, filename: str, fmt: str = AUTO, deck_id: str | None = None
-) -> ParseResult:
-    """Parse a source document into a deck (``fmt``: auto, brainscape or notes)."""
-    if fmt not in SOURCE_FORMATS:
-        raise InputError(
-            f"unknown source format {fmt!r} (expected one of: {', '.join(SOURCE_FORMATS)})",
-            SourcePosition(filename),
-        )
-    layout = detect_layout(text, filename) if fmt == AUTO else fmt
-    return _PARSERS[layout](text, filename, deck_id)
-
 
 __all__ = [
     "BRAINSCAPE",
@@ -69,3 +33,13 @@ __all__ = [
     "detect_layout",
     "parse_source",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The parsers' names, imported when first asked for; AttributeError for anything else,
+    so that ``from flashdl.formats import anki_media`` still imports that submodule."""
+    if name in __all__ or name == "AUTO":
+        from flashdl.formats import source_formats
+
+        return getattr(source_formats, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

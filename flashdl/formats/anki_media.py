@@ -18,6 +18,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 
 MAX_NAME_BYTES = 120
 MEDIA_FOLDER = "media"
@@ -27,6 +28,12 @@ _WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in r
 # What cards hold after import: Markdown images (the HTML ``<img>`` converted) and Anki's sound tags.
 IMAGE_REF = re.compile(r"!\[([^\]\n]*)\]\(([^)\n]+)\)")
 SOUND_REF = re.compile(r"\[sound:([^\]\n]+)\]")
+
+
+def media_dir_for(db_path: Path | str) -> Path:
+    """The media folder of a database: ``media/`` beside it, in the data directory. Here, not in
+    ``services.exchange.media``, so that showing a card need not import the package machinery."""
+    return Path(db_path).expanduser().parent / MEDIA_FOLDER
 
 
 def safe_media_name(name: str) -> str:

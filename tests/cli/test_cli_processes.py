@@ -161,6 +161,46 @@ def test_check_of_a_deck_without_computed_cards_loads_no_engine(tmp_path: Path) 
     assert "5 cards, 0 errors" in out
 
 
+COMPUTED_DECK = """id: calc
+name: Computed
+cards:
+  - id: size
+    front: 'Output size of $\\frac{W - F + 2P}{S} + 1$?'
+    back: 'Use $\\lfloor x \\rfloor$.'
+    engine:
+      family: conv2d_output_size
+      params: {input: [7, 7], kernel: [3, 3], padding: 1, stride: 2}
+"""
+# What `show` of a computed card does not need (issue 17): it poses and solves the exercise but
+# checks no typed answer (the answer parsers, `pickle` of the params cache), and it needs the media
+# folder's path, not the Anki package machinery, nor the source-document parsers.
+NOT_FOR_SHOW = (
+    "pickle", "zipfile", "flashdl.engine.answer_parse", "flashdl.engine.array_parse",
+    "flashdl.services.exchange.media", "flashdl.formats.anki_package", "flashdl.formats.source_formats",
+    "flashdl.formats.flashcard_text",
+)
+
+
+@pytest.mark.parametrize("json_flag", [(), ("--json",)], ids=["text", "json"])
+def test_show_of_a_computed_card_imports_no_answer_checking(tmp_path: Path, json_flag: tuple[str, ...]) -> None:
+    deck = tmp_path / "calc.yaml"
+    deck.write_text(COMPUTED_DECK)
+    db = tmp_path / "flashdl.sqlite3"
+    subprocess.run([sys.executable, "-m", "flashdl.cli", "--db", str(db), "import", str(deck), "--now", NOW],
+                   cwd=REPO, check=True, capture_output=True)
+    code = (
+        "import sys\n"
+        "from flashdl.cli import main\n"
+        f"code = main({['--db', str(db), '--now', NOW, 'show', 'calc/size', *json_flag]!r})\n"
+        f"print([m for m in {HEAVY + ('yaml',) + NOT_FOR_SHOW!r} if m in sys.modules], file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "[]"
+    assert "worked solution" in result.stdout or '"example"' in result.stdout  # the engine did run
+
+
 ENGINE_COMMANDS = [
     ("engine", "families"), ("engine", "generate", "conv2d_output_size", "--seed", "1"),
     ("engine", "generate", "roc_points", "--seed", "2", "--json"),

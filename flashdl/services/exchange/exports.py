@@ -168,7 +168,8 @@ def export_apkg(store: Store, slug: str, out: Path, now: datetime, *, with_histo
         positions = {row[1]: k for k, row in enumerate(rows)}
         schedule = apkg_schedule(store, info.id, info.name, anki_deck_id(slug), positions, now)
     from flashdl.formats.anki_media import referenced_media
-    from flashdl.services.exchange.media import media_dir_for, media_members
+    from flashdl.formats.anki_media import media_dir_for
+    from flashdl.services.exchange.media import media_members
 
     members, missing = media_members(referenced_media(text for source in sources for text in source[1:3]),
                                      media_dir_for(store.path))

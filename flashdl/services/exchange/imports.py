@@ -70,7 +70,8 @@ def apply_import(store: Store, prepared: PreparedImport, now: datetime, *,
     # (2.06 -> 1.71 s CPU); benchmarks/bench_transfer.py's data, on 2 busy cores.
     staged = None
     if prepared.media:  # extracted before the transaction: a refused package changes nothing
-        from flashdl.services.exchange.media import media_dir_for, stage_media
+        from flashdl.formats.anki_media import media_dir_for
+        from flashdl.services.exchange.media import stage_media
 
         staged = stage_media(prepared.media, media_dir_for(store.path))
         if staged.renames:

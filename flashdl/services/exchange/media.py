@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashdl.errors import InputError, SourcePosition
-from flashdl.formats.anki_media import MEDIA_FOLDER, distinct_name, safe_media_name
+from flashdl.formats.anki_media import distinct_name, safe_media_name
 from flashdl.formats.anki_package import LATEST
 from flashdl.formats.safe_zip import CHUNK, DEFAULT_LIMITS, SafeZip, ZipLimits
 
@@ -77,11 +77,6 @@ class StagedMedia:
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
-
-
-def media_dir_for(db_path: Path) -> Path:
-    """The media folder of a database: ``media/`` beside it, in the data directory."""
-    return Path(db_path).expanduser().parent / MEDIA_FOLDER
 
 
 def stage_media(pending: Iterable[PendingMedia], media_dir: Path,

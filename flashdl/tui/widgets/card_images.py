@@ -23,7 +23,7 @@ MAX_PICTURE_CELLS = 60  # a picture's width in cells at most: the card's text st
 
 def prepare(db_path: Path) -> None:
     """Import ``textual-image`` (asking the terminal) if the media folder has anything in it."""
-    from flashdl.services.exchange.media import media_dir_for
+    from flashdl.formats.anki_media import media_dir_for
 
     try:
         if not any(media_dir_for(db_path).iterdir()):
@@ -39,7 +39,7 @@ def media_dir_of(app: Any) -> Path | None:
     db_path = getattr(collection, "db_path", None)
     if db_path is None:
         return None
-    from flashdl.services.exchange.media import media_dir_for
+    from flashdl.formats.anki_media import media_dir_for
 
     return media_dir_for(Path(db_path))
 
