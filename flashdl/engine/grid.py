@@ -13,14 +13,16 @@ from typing import Any
 class Grid:
     """`flat` holds the entries row by row; `shape` their nesting (sides ≥ 1)."""
 
-    __slots__ = ("flat", "shape")
+    __slots__ = ("_integral", "flat", "shape")
 
     flat: tuple[Any, ...]
     shape: tuple[int, ...]
+    _integral: bool | None
 
     def __init__(self, flat: tuple[Any, ...], shape: tuple[int, ...]) -> None:
         object.__setattr__(self, "flat", flat)
         object.__setattr__(self, "shape", shape)
+        object.__setattr__(self, "_integral", None)   # worked out when first asked
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("a Grid is immutable")
@@ -45,10 +47,21 @@ class Grid:
     @property
     def integral(self) -> bool:
         """Whether every entry is a plain int (numpy would hold them as int64)."""
-        return all(type(value) is int for value in self.flat)
+        if self._integral is None:
+            object.__setattr__(self, "_integral", set(map(type, self.flat)) == {int})
+        return bool(self._integral)
 
     def tolist(self) -> list[Any]:
-        """Nested lists, as `ndarray.tolist` gives them."""
+        """Nested lists, as `ndarray.tolist` gives them (fresh ones: the caller may change them)."""
+        flat, shape = self.flat, self.shape
+        if len(shape) == 2:   # the common cases in one comprehension each
+            width = shape[1]
+            return [list(flat[start: start + width]) for start in range(0, len(flat), width)]
+        if len(shape) == 3:
+            height, width = shape[1:]
+            block = height * width
+            return [[list(flat[start: start + width]) for start in range(corner, corner + block, width)]
+                    for corner in range(0, len(flat), block)]
         nested: list[Any] = list(self.flat)
         for side in reversed(self.shape[1:]):
             nested = [nested[start: start + side] for start in range(0, len(nested), side)]
