@@ -11,15 +11,12 @@ import itertools
 import math
 import pickle
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from flashdl import bounded_json
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.grid import Grid
 from flashdl.engine.numpy_values import is_floating, is_integer
-
-if TYPE_CHECKING:
-    import numpy as np
 
 MAX_SIDE = 64          # largest matrix side or size accepted from params
 MAX_EXTENT = 100_000   # largest size/kernel/stride in size-formula families
@@ -241,7 +238,7 @@ def cached_reading(reader: Callable[[Mapping[str, Any]], _Reading]) -> Callable[
     use it. The key is the params'
     pickle, the cheapest exact one (`True`, `1` and `1.0` differ; 0.6 µs where `json.dumps`
     takes 3), and the reading is made from that key alone, so it cannot depend on anything
-    else; readings must be immutable (tuples, frozen dataclasses, read-only arrays).
+    else; readings must be immutable (tuples, frozen dataclasses, Grids).
     """
     @functools.lru_cache(maxsize=MAX_CACHED)
     def read_key(key: bytes) -> _Reading:
@@ -257,9 +254,3 @@ def cached_reading(reader: Callable[[Mapping[str, Any]], _Reading]) -> Callable[
 
     return read
 
-
-def frozen(array: np.ndarray) -> np.ndarray:
-    """The array made read-only: a reading of params is a value, never changed in place (a
-    Grid, what `read_array` gives, is immutable already)."""
-    array.flags.writeable = False
-    return array
