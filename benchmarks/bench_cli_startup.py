@@ -131,6 +131,8 @@ def command_set(db: Path, card: str, computed: str | None, deck_file: Path,
         "check DECK.yaml": [*base, "check", str(deck_file)],
         "engine families": [*base, "engine", "families"],
         f"engine generate {family}": [*base, "engine", "generate", family, "--seed", "1"],
+        "engine generate conv2d_backward": [*base, "engine", "generate", "conv2d_backward", "--seed", "1"],
+        "engine generate maxpool2d_backward": [*base, "engine", "generate", "maxpool2d_backward", "--seed", "1"],
         "review --card (writes)": [*base, "review", "--card", card, "--grade", "4"],
     }
     if computed is not None:

@@ -52,7 +52,7 @@ class CheckReport:
 
 
 class _EngineFamilies(Collection[str]):
-    """The engine's family names, loaded (with numpy) only when a deck has a computed card.
+    """The engine's family names, loaded only when a deck has a computed card.
 
     Checking a deck of plain cards then costs a YAML parse, not the engine's
     ~0.1 s import (issue 17).

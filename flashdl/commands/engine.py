@@ -1,6 +1,7 @@
 """``flashdl engine families|generate|solve|check`` (DESIGN §3).
 
-numpy is imported only inside the handlers, so ``flashdl --help`` stays light.
+The engine is imported only inside the handlers, so ``flashdl --help`` stays light; numpy only
+when an array family solves float params (flashdl/engine/array_ops.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """flashdl's numeric engine: fresh variants of computational cards, answer checking, audits.
 
 Pure: no I/O, no clock; randomness comes in as a seeded generator drawing numpy's own stream
-(`pcg_random`), so only the array families, when they solve, import numpy.
+(`pcg_random`) and integer arrays are solved in plain Python (`array_ops`), so numpy is imported
+only when an array family solves params holding a float.
 """
 
 from flashdl.engine.errors import AnswerParseError, EngineError, EngineParamsError, UnknownFamilyError

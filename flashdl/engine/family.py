@@ -17,6 +17,8 @@ from flashdl.engine.verdict import Verdict
 if TYPE_CHECKING:
     import numpy as np
 
+    from flashdl.engine.grid import Grid
+
 # A family draws from numpy's own stream (`pcg_random`); tests may pass a numpy Generator itself.
 Rng = Pcg64Generator
 
@@ -97,8 +99,8 @@ def plain(drawn: Any) -> list[Any]:
     return drawn if isinstance(drawn, list) else nested_list(drawn)
 
 
-def nested_list(array: np.ndarray) -> list[Any]:
-    """An array as JSON-ready nested lists of Python numbers (numpy types `tolist` as Any)."""
+def nested_list(array: np.ndarray | Grid) -> list[Any]:
+    """An array or Grid as JSON-ready nested lists of Python numbers (numpy types `tolist` as Any)."""
     nested: list[Any] = array.tolist()
     return nested
 

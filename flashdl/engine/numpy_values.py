@@ -2,8 +2,8 @@
 
 No value can be a numpy array or scalar before something has imported numpy, so these look numpy
 up in `sys.modules` and answer False while it is absent. Params typed by a person or read from a
-deck are plain Python; numpy values come from the array families' solving and from callers
-(tests, benchmarks) that pass their own.
+deck are plain Python; numpy values come from the array families' solving of float params and
+from callers (tests, benchmarks) that pass their own.
 """
 
 from __future__ import annotations

@@ -10,14 +10,12 @@ import functools
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from flashdl import bounded_json
 from flashdl.engine.errors import EngineParamsError
+from flashdl.engine.grid import Grid
 from flashdl.engine.numpy_values import is_floating, is_integer
-
-if TYPE_CHECKING:
-    import numpy as np
 
 MAX_SIDE = 64          # largest matrix side or size accepted from params
 MAX_EXTENT = 100_000   # largest size/kernel/stride in size-formula families
@@ -205,8 +203,9 @@ def _irregular(name: str, value: Any) -> NoReturn:
 
 
 def read_array(params: Mapping[str, Any], name: str, *, ranks: Sequence[int],
-               default: Any = _MISSING) -> np.ndarray:
-    """A rectangular nested list of numbers → int64 array if all entries are ints, else float64."""
+               default: Any = _MISSING) -> Grid:
+    """A rectangular nested list of numbers → a Grid of plain ints if all entries are ints (numpy
+    would make it int64), else of floats (float64); no numpy needed."""
     value = _get(params, name, default)
     shape, flat = _shape_and_entries(name, value)
     if len(shape) not in ranks:
@@ -218,12 +217,10 @@ def read_array(params: Mapping[str, Any], name: str, *, ranks: Sequence[int],
             _irregular(name, value)
         flat = [check_number(name, item) for item in flat]
         if not all(type(item) is int for item in flat):
-            import numpy as np  # only the array families read arrays: the others never load numpy
-            return np.array(flat, dtype=np.float64).reshape(shape)
+            return Grid(tuple([float(item) for item in flat]), shape)
     if max(flat) > MAX_INT_ENTRY or min(flat) < -MAX_INT_ENTRY:
         raise EngineParamsError(name, f"entries must have magnitude at most {MAX_INT_ENTRY}")
-    import numpy as np
-    return np.array(flat, dtype=np.int64).reshape(shape)
+    return Grid(tuple(flat), shape)
 
 
 _RANK_NAMES = {1: "a list of numbers", 2: "a matrix (list of rows)", 3: "a C×H×W tensor (list of matrices)"}
@@ -240,7 +237,7 @@ def cached_reading(reader: Callable[[Mapping[str, Any]], _Reading]) -> Callable[
     use it. The key is the params'
     pickle, the cheapest exact one (`True`, `1` and `1.0` differ; 0.6 µs where `json.dumps`
     takes 3), and the reading is made from that key alone, so it cannot depend on anything
-    else; readings must be immutable (tuples, frozen dataclasses, read-only arrays). `pickle` is
+    else; readings must be immutable (tuples, frozen dataclasses, Grids). `pickle` is
     imported at the first reading (50 ns a call), not with the families, so that `flashdl show`
     of a card of another family does not import it.
     """
@@ -262,8 +259,3 @@ def cached_reading(reader: Callable[[Mapping[str, Any]], _Reading]) -> Callable[
 
     return read
 
-
-def frozen(array: np.ndarray) -> np.ndarray:
-    """The array made read-only: a reading of params is a value, never changed in place."""
-    array.flags.writeable = False
-    return array

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from flashdl.engine.grid import Grid
 from flashdl.engine.numpy_values import is_bool, is_integer, is_ndarray
 
 SIGNIFICANT_DIGITS = 6
@@ -67,7 +68,7 @@ def format_shape(shape: Sequence[int]) -> str:
 
 def format_inline(value: Any) -> str:
     """One line, in a form `check` parses back: `[[1, 2], [3, 4]]`, `2 × 2`, `0.75`."""
-    if is_ndarray(value):
+    if isinstance(value, Grid) or is_ndarray(value):
         value = value.tolist()
     if type(value) is list and _only_ints(value):
         # Nested lists of plain ints print as `str` prints them, at C speed: this buys conv2d_backward
@@ -99,7 +100,7 @@ def _format_nested(value: Any) -> str:
 
 def layout_matrix(matrix: Any, indent: str = "    ") -> str:
     """Rows on lines, columns right-aligned, so a matrix reads as one at a glance."""
-    rows = matrix.tolist() if is_ndarray(matrix) else matrix
+    rows = matrix.tolist() if isinstance(matrix, Grid) or is_ndarray(matrix) else matrix
     if rows and rows[0]:
         flat = list(itertools.chain.from_iterable(rows))
         if set(map(type, flat)) == {int}:
@@ -128,7 +129,7 @@ def _int_grid(indent: str, width: int, columns: int, rows: int) -> str:
 
 def layout_array(array: Any, indent: str = "    ") -> str:
     """A matrix, or a tensor as one labelled matrix per channel."""
-    values = array.tolist() if is_ndarray(array) else array
+    values = array.tolist() if isinstance(array, Grid) or is_ndarray(array) else array
     if not isinstance(values, list) or not values or not isinstance(values[0], list):
         return indent + format_inline(values)
     if not isinstance(values[0][0], list):

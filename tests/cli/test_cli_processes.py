@@ -217,7 +217,36 @@ def test_engine_commands_of_scalar_families_import_nothing_heavy(command: tuple[
     assert out.strip()
 
 
-def test_an_array_family_still_solves_with_numpy() -> None:
-    heavy, out = loaded_heavy("engine", "generate", "conv2d_forward", "--seed", "1")
+ARRAY_FAMILIES = ("conv2d_forward", "true_conv2d_forward", "conv2d_backward", "conv_transpose2d_forward",
+                  "maxpool2d_forward", "maxpool2d_backward")
+
+
+@pytest.mark.parametrize("family", ARRAY_FAMILIES)
+def test_array_families_solve_without_numpy(family: str) -> None:
+    # Issue 17: integer arrays (every generated card, every bundled deck) are solved in plain
+    # Python (flashdl/engine/array_ops.py); generate, then solve and check what was generated.
+    heavy, out = loaded_heavy("engine", "generate", family, "--seed", "3", "--json")
+    assert heavy == []
+    variant = json.loads(out)
+    params, answer = json.dumps(variant["params"]), json.dumps(variant["answer"])
+    if isinstance(variant["answer"], dict):   # conv2d_backward: labelled parts, as a student types them
+        answer = "  ".join(f"{part}: {json.dumps(value)}" for part, value in variant["answer"].items())
+    heavy, out = loaded_heavy("engine", "solve", family, "--params", params, "--json")
+    assert heavy == [] and json.loads(out)["answer"] == variant["answer"]
+    heavy, out = loaded_heavy("engine", "check", family, "--params", params, "--answer", answer)
+    assert heavy == [] and out.startswith("correct")
+
+
+def test_an_array_family_with_float_params_still_solves_with_numpy() -> None:
+    # A float entry: numpy's BLAS-rounded sums are the reference (flashdl/engine/array_ops.py).
+    params = json.dumps({"input": [[1.5, 2], [3, 4]], "kernel": [[1, 0.25], [0, 1]]})
+    heavy, out = loaded_heavy("engine", "solve", "conv2d_forward", "--params", params)
     assert heavy == ["numpy"]
     assert out.strip()
+
+
+@pytest.mark.parametrize("deck", sorted((REPO / "cards").glob("*.yaml")), ids=lambda path: path.name)
+def test_check_of_a_bundled_deck_imports_no_numpy(deck: Path) -> None:
+    heavy, out = loaded_heavy("check", str(deck))
+    assert "numpy" not in heavy and "textual" not in heavy and "sqlalchemy" not in heavy
+    assert " 0 errors" in out

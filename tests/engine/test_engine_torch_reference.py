@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flashdl.engine import get_family
 
@@ -43,6 +45,85 @@ def test_maxpool_matches_torch(seed: int) -> None:
                      ceil_mode=params.get("ceil_mode", False))
     y.backward(torch.tensor(np.array(params["grad_output"], dtype=np.float64))[None, None])
     np.testing.assert_allclose(x.grad.numpy()[0, 0], get_family("maxpool2d_backward").solve(params))
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_conv_forward_and_true_convolution_match_torch(seed: int) -> None:
+    """Cross-correlation is `F.conv2d`; true convolution is `F.conv2d` with the kernel flipped."""
+    params = get_family("conv2d_forward").generate(np.random.default_rng(seed))
+    x, w = _tensor(params["input"]), _tensor(params["kernel"])
+    settings = {"stride": params.get("stride", 1), "padding": params.get("padding", 0)}
+    bias = torch.tensor([float(params.get("bias", 0))], dtype=torch.float64)
+    np.testing.assert_array_equal(F.conv2d(x, w, bias, **settings).numpy()[0, 0],
+                                  get_family("conv2d_forward").solve(params))
+    np.testing.assert_array_equal(F.conv2d(x, w.flip(-1, -2), bias, **settings).numpy()[0, 0],
+                                  get_family("true_conv2d_forward").solve(params))
+
+
+@st.composite
+def _conv_params(draw: st.DrawFn) -> dict:
+    """Params beyond the generator's: up to 3 channels, rectangular strides and paddings."""
+    channels, height, width = draw(st.integers(1, 3)), draw(st.integers(1, 7)), draw(st.integers(1, 7))
+    stride = [draw(st.integers(1, 3)), draw(st.integers(1, 3))]
+    padding = [draw(st.integers(0, 2)), draw(st.integers(0, 2))]
+    kh, kw = draw(st.integers(1, height + 2 * padding[0])), draw(st.integers(1, width + 2 * padding[1]))
+    entries = st.integers(-50, 50)
+    x = np.array(draw(st.lists(entries, min_size=channels * height * width, max_size=channels * height * width)))
+    k = np.array(draw(st.lists(entries, min_size=channels * kh * kw, max_size=channels * kh * kw)))
+    return {"input": x.reshape(channels, height, width).tolist(), "kernel": k.reshape(channels, kh, kw).tolist(),
+            "stride": stride, "padding": padding, "bias": draw(entries)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(_conv_params(), st.data())
+def test_conv_families_match_torch_on_random_shapes(params: dict, data: st.DataObject) -> None:
+    x, w = _tensor(params["input"]).requires_grad_(), _tensor(params["kernel"]).requires_grad_()
+    b = torch.tensor([float(params["bias"])], dtype=torch.float64, requires_grad=True)
+    y = F.conv2d(x, w, b, stride=params["stride"], padding=params["padding"])
+    np.testing.assert_array_equal(y.detach().numpy()[0, 0], get_family("conv2d_forward").solve(params))
+    grads = data.draw(st.lists(st.integers(-5, 5), min_size=y.numel(), max_size=y.numel()))
+    grad_output = np.array(grads).reshape(y.shape[2:]).tolist()
+    y.backward(torch.tensor(grad_output, dtype=torch.float64)[None, None])
+    backward = dict(params, grad_output=grad_output)
+    del backward["bias"]
+    answer = get_family("conv2d_backward").solve(backward)
+    np.testing.assert_array_equal(x.grad.numpy()[0], answer["grad_input"])
+    np.testing.assert_array_equal(w.grad.numpy()[0], answer["grad_kernel"])
+    assert b.grad.item() == answer["grad_bias"]
+    transposed = {"input": params["input"], "kernel": params["kernel"], "stride": params["stride"]}
+    weight = _tensor(params["kernel"])[0][:, None]   # (C_in, C_out=1, kh, kw)
+    out = F.conv_transpose2d(_tensor(params["input"]), weight, stride=params["stride"])
+    np.testing.assert_array_equal(out.numpy()[0, 0], get_family("conv_transpose2d_forward").solve(transposed))
+
+
+@st.composite
+def _pool_params(draw: st.DrawFn) -> dict:
+    height, width = draw(st.integers(1, 8)), draw(st.integers(1, 8))
+    kernel = [draw(st.integers(1, min(4, height))), draw(st.integers(1, min(4, width)))]
+    padding = [draw(st.integers(0, kernel[0] // 2)), draw(st.integers(0, kernel[1] // 2))]
+    distinct = draw(st.booleans())   # distinct entries: no ties, so torch's gradient routing is defined
+    x = np.array(draw(st.permutations(range(-20, height * width - 20))) if distinct else
+                 draw(st.lists(st.integers(-3, 3), min_size=height * width, max_size=height * width)))
+    return {"input": x.reshape(height, width).tolist(), "kernel": kernel,
+            "stride": [draw(st.integers(1, 3)), draw(st.integers(1, 3))], "padding": padding,
+            "ceil_mode": draw(st.booleans())}
+
+
+@settings(max_examples=150, deadline=None)
+@given(_pool_params(), st.data())
+def test_maxpool_families_match_torch_on_random_shapes(params: dict, data: st.DataObject) -> None:
+    """Forward against `F.max_pool2d`; backward too when no window has a tie (torch may pick any)."""
+    x = _tensor(params["input"]).requires_grad_()
+    y = F.max_pool2d(x, params["kernel"], stride=params["stride"], padding=params["padding"],
+                     ceil_mode=params["ceil_mode"])
+    np.testing.assert_array_equal(y.detach().numpy()[0, 0], get_family("maxpool2d_forward").solve(params))
+    grads = data.draw(st.lists(st.integers(-5, 5), min_size=y.numel(), max_size=y.numel()))
+    grad_output = np.array(grads).reshape(y.shape[2:]).tolist()
+    y.backward(torch.tensor(grad_output, dtype=torch.float64)[None, None])
+    values = params["input"]
+    if len({v for row in values for v in row}) == len(values) * len(values[0]):
+        np.testing.assert_array_equal(x.grad.numpy()[0, 0], get_family("maxpool2d_backward").solve(
+            dict(params, grad_output=grad_output)))
 
 
 # --- the second round's families (DESIGN §5b) ------------------------------------------------

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flashdl.engine.answer_specs import ArrayAnswer, NumberAnswer, Part, PartsAnswer
+from flashdl.engine.array_ops import correlate_backward
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.families.conv_forward import describe_problem
 from flashdl.engine.families.conv_problem import (
@@ -15,16 +16,14 @@ from flashdl.engine.families.conv_problem import (
     draw_conv_params_with_shape,
 )
 from flashdl.engine.family import Family, Params, Rng, constant_spec
-from flashdl.engine.params import cached_reading, frozen, read_array
+from flashdl.engine.grid import Grid
+from flashdl.engine.params import cached_reading, read_array
 from flashdl.engine.text_format import (
     factor_texts,
     format_number,
     layout_array,
     layout_matrix,
 )
-
-if TYPE_CHECKING:
-    import numpy as np
 
 GRAD_RANGE = (-2, 2)
 
@@ -39,14 +38,14 @@ ANSWER = PartsAnswer((
 ))
 
 
-def _read(params: Mapping[str, Any]) -> tuple[ConvProblem, np.ndarray]:
+def _read(params: Mapping[str, Any]) -> tuple[ConvProblem, Grid]:
     problem = check_conv_problem(params, extra_keys=("grad_output",))
     grad_out = read_array(params, "grad_output", ranks=(2,))
     if grad_out.shape != problem.out_shape:
         raise EngineParamsError("grad_output", f"must have the output's shape "
                                                f"{problem.out_shape[0]}×{problem.out_shape[1]}, got "
                                                f"{grad_out.shape[0]}×{grad_out.shape[1]}")
-    return problem, frozen(grad_out)
+    return problem, grad_out
 
 
 def _generate(rng: Rng) -> Params:
@@ -57,19 +56,17 @@ def _generate(rng: Rng) -> Params:
 
 
 @cached_reading
-def _gradients(params: Mapping[str, Any]) -> tuple[ConvProblem, np.ndarray, tuple[np.ndarray, np.ndarray, Any]]:
+def _gradients(params: Mapping[str, Any]) -> tuple[ConvProblem, Grid, tuple[Grid, Grid, Any]]:
     problem, grad_out = _read(params)
-    from flashdl.engine.convolution_ops import correlate_backward  # numpy, loaded at the first solve
-    grad_input, grad_kernel, grad_bias = correlate_backward(problem.x, problem.kernel, grad_out,
-                                                            problem.stride, problem.padding)
-    return problem, grad_out, (frozen(grad_input), frozen(grad_kernel), grad_bias)
+    gradients = correlate_backward(problem.x, problem.kernel, grad_out, problem.stride, problem.padding)
+    return problem, grad_out, gradients
 
 
 def _solve(params: Mapping[str, Any]) -> dict[str, Any]:
     problem, _, (grad_input, grad_kernel, grad_bias) = _gradients(params)
     return {"grad_input": as_plain(grad_input, problem.multi_channel),
             "grad_kernel": as_plain(grad_kernel, problem.multi_channel),
-            "grad_bias": grad_bias.item()}
+            "grad_bias": grad_bias}
 
 
 def _prompt(params: Mapping[str, Any]) -> str:
@@ -80,7 +77,7 @@ def _prompt(params: Mapping[str, Any]) -> str:
             f"{layout_matrix(grad_out)}")
 
 
-def _kernel_lines(problem: ConvProblem, grads: list[list[str]], grad_kernel: np.ndarray) -> list[str]:
+def _kernel_lines(problem: ConvProblem, grads: list[list[str]], grad_kernel: Grid) -> list[str]:
     padded, result = factor_texts(problem.padded.tolist()), grad_kernel.tolist()
     (sh, sw), (oh, ow) = problem.stride, problem.out_shape
     positions = [(grads[i][j], i * sh, j * sw) for i in range(oh) for j in range(ow)]
@@ -95,7 +92,7 @@ def _kernel_lines(problem: ConvProblem, grads: list[list[str]], grad_kernel: np.
     return lines
 
 
-def _input_lines(problem: ConvProblem, grads: list[list[str]], grad_input: np.ndarray) -> list[str]:
+def _input_lines(problem: ConvProblem, grads: list[list[str]], grad_input: Grid) -> list[str]:
     (sh, sw), (ph, pw) = problem.stride, problem.padding
     _, kh, kw = problem.kernel.shape
     kernel, result = factor_texts(problem.kernel.tolist()), grad_input.tolist()

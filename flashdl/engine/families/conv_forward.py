@@ -3,35 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flashdl.engine.answer_specs import ArrayAnswer
+from flashdl.engine.array_ops import correlate
 from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, read_conv_problem, with_kernel
 from flashdl.engine.family import Family, Params, Rng, constant_spec, nested_list
-from flashdl.engine.params import cached_reading, frozen
+from flashdl.engine.grid import Grid
+from flashdl.engine.params import cached_reading
 from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix
-
-if TYPE_CHECKING:
-    import numpy as np
 
 
 def _flipped(problem: ConvProblem) -> ConvProblem:
-    return with_kernel(problem, problem.kernel[:, ::-1, ::-1].copy())
+    return with_kernel(problem, problem.kernel.rotated())
 
 
-def _output(problem: ConvProblem) -> np.ndarray:
-    from flashdl.engine.convolution_ops import correlate  # numpy, loaded at the first solve
-    return correlate(problem.x, problem.kernel, problem.stride, problem.padding, problem.out_shape) + problem.bias
-
-
-@cached_reading
-def _cross_output(params: Mapping[str, Any]) -> np.ndarray:
-    return frozen(_output(read_conv_problem(params)))
+def _output(problem: ConvProblem) -> Grid:
+    return correlate(problem.x, problem.kernel, problem.stride, problem.padding, problem.out_shape).plus(problem.bias)
 
 
 @cached_reading
-def _true_output(params: Mapping[str, Any]) -> np.ndarray:
-    return frozen(_output(_flipped(read_conv_problem(params))))
+def _cross_output(params: Mapping[str, Any]) -> Grid:
+    return _output(read_conv_problem(params))
+
+
+@cached_reading
+def _true_output(params: Mapping[str, Any]) -> Grid:
+    return _output(_flipped(read_conv_problem(params)))
 
 
 def _solve_cross(params: Mapping[str, Any]) -> list[Any]:
@@ -79,7 +77,7 @@ def entry_products(padded: list[Any], kernel: list[Any], top: int, left: int) ->
                        for b, weight in enumerate(row)])
 
 
-def worked_correlation(problem: ConvProblem, output: np.ndarray) -> list[str]:
+def worked_correlation(problem: ConvProblem, output: Grid) -> list[str]:
     """Padded input, output size, then each output entry as its sum of products."""
     lines: list[str] = []
     if problem.padding != (0, 0):

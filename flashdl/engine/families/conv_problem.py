@@ -5,15 +5,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from flashdl.engine.array_ops import pad_zeros
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Params, Rng, draw_indices, nest, nested_list, plain
+from flashdl.engine.grid import Grid
 from flashdl.engine.params import (
     Pair,
     as_mapping,
     cached_reading,
-    frozen,
     read_array,
     read_number,
     read_pair,
@@ -21,26 +22,23 @@ from flashdl.engine.params import (
 )
 from flashdl.engine.size_formulas import conv_output_length
 
-if TYPE_CHECKING:
-    import numpy as np
-
 ENTRY_RANGE = (-3, 3)
 
 
 @dataclass(frozen=True)
 class ConvProblem:
-    x: np.ndarray          # C×H×W
-    kernel: np.ndarray     # C×kh×kw
+    x: Grid                # C×H×W
+    kernel: Grid           # C×kh×kw
     bias: float | int
     stride: Pair
     padding: Pair
     out_shape: Pair
     multi_channel: bool    # the params gave C×H×W rather than one matrix
-    padded: np.ndarray     # the input with its zero padding
+    padded: Grid           # the input with its zero padding
 
 
-def with_kernel(problem: ConvProblem, kernel: np.ndarray) -> ConvProblem:
-    return ConvProblem(problem.x, frozen(kernel), problem.bias, problem.stride, problem.padding,
+def with_kernel(problem: ConvProblem, kernel: Grid) -> ConvProblem:
+    return ConvProblem(problem.x, kernel, problem.bias, problem.stride, problem.padding,
                        problem.out_shape, problem.multi_channel, problem.padded)
 
 
@@ -53,7 +51,7 @@ def check_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = 
     kernel = read_array(params, "kernel", ranks=(x.ndim,))
     multi_channel = x.ndim == 3
     if not multi_channel:
-        x, kernel = x[None], kernel[None]
+        x, kernel = x.lifted(), kernel.lifted()
     if kernel.shape[0] != x.shape[0]:
         raise EngineParamsError("kernel", f"has {kernel.shape[0]} channels but the input has {x.shape[0]}")
     stride = read_pair(params, "stride", default=1, minimum=1, maximum=64)
@@ -64,9 +62,7 @@ def check_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = 
         raise EngineParamsError("kernel", f"{kernel.shape[1]}×{kernel.shape[2]} does not fit the "
                                           f"padded input {x.shape[1] + 2 * padding[0]}×{x.shape[2] + 2 * padding[1]}")
     bias = read_number(params, "bias", default=0)
-    from flashdl.engine.convolution_ops import pad_zeros  # numpy, loaded at the first solve
-    return ConvProblem(frozen(x), frozen(kernel), bias, stride, padding, out_shape,
-                       multi_channel, frozen(pad_zeros(x, padding)))
+    return ConvProblem(x, kernel, bias, stride, padding, out_shape, multi_channel, pad_zeros(x, padding))
 
 
 read_conv_problem = cached_reading(check_conv_problem)
@@ -116,6 +112,6 @@ def draw_conv_params_with_shape(rng: Rng, *, max_side: int = 6, max_out: int = 5
         return params, outs
 
 
-def as_plain(array: np.ndarray, multi_channel: bool) -> list[Any]:
+def as_plain(array: Grid, multi_channel: bool) -> list[Any]:
     """JSON-ready nested lists, one matrix when the params gave one matrix."""
     return nested_list(array if multi_channel else array[0])

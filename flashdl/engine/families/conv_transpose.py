@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flashdl.engine.answer_specs import ArrayAnswer
+from flashdl.engine.array_ops import transpose_convolve
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_indices, draw_matrix, nest, nested_list
-from flashdl.engine.params import Pair, as_mapping, cached_reading, frozen, read_array, read_pair, reject_unknown
+from flashdl.engine.grid import Grid
+from flashdl.engine.params import Pair, as_mapping, cached_reading, read_array, read_pair, reject_unknown
 from flashdl.engine.size_formulas import conv_transpose_output_length
 from flashdl.engine.text_format import factor_texts, format_number, join_products, layout_array, layout_matrix
-
-if TYPE_CHECKING:
-    import numpy as np
 
 ENTRY_RANGE = (-2, 3)
 MAX_FULL_SIDE = 6   # keeps the stamped output small enough to add up by hand
@@ -21,14 +20,14 @@ _KEYS = ("input", "kernel", "stride", "padding", "output_padding")
 
 
 @cached_reading
-def _read(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, Pair, Pair, Pair, Pair, bool]:
+def _read(params: Mapping[str, Any]) -> tuple[Grid, Grid, Pair, Pair, Pair, Pair, bool]:
     params = as_mapping(params)
     reject_unknown(params, _KEYS)
     x = read_array(params, "input", ranks=(2, 3))
     kernel = read_array(params, "kernel", ranks=(x.ndim,))
     multi = x.ndim == 3
     if not multi:
-        x, kernel = x[None], kernel[None]
+        x, kernel = x.lifted(), kernel.lifted()
     if kernel.shape[0] != x.shape[0]:
         raise EngineParamsError("kernel", f"has {kernel.shape[0]} channels but the input has {x.shape[0]}")
     stride = read_pair(params, "stride", default=1, minimum=1, maximum=16)
@@ -43,7 +42,7 @@ def _read(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, Pair, Pair
         if length < 1:
             raise EngineParamsError("padding", f"too large: the output would have size {length}")
         out.append(length)
-    return frozen(x), frozen(kernel), stride, padding, output_padding, (out[0], out[1]), multi
+    return x, kernel, stride, padding, output_padding, (out[0], out[1]), multi
 
 
 def _generate(rng: Rng) -> Params:
@@ -69,10 +68,9 @@ def _generate(rng: Rng) -> Params:
 
 
 @cached_reading
-def _transposed(params: Mapping[str, Any]) -> np.ndarray:
+def _transposed(params: Mapping[str, Any]) -> Grid:
     x, kernel, stride, padding, _, out_shape, _ = _read(params)
-    from flashdl.engine.convolution_ops import transpose_convolve  # numpy, loaded at the first solve
-    return frozen(transpose_convolve(x, kernel, stride, padding, out_shape))
+    return transpose_convolve(x, kernel, stride, padding, out_shape)
 
 
 def _solve(params: Mapping[str, Any]) -> list[Any]:
@@ -103,7 +101,6 @@ def _solution(params: Mapping[str, Any]) -> str:
              "overlapping stamps add up.",
              f"Full stamped size: ({height} − 1)·{stride[0]} + {kh} = {full_h} rows, "
              f"({width} − 1)·{stride[1]} + {kw} = {full_w} columns.", ""]
-    from flashdl.engine.convolution_ops import transpose_convolve  # numpy, loaded at the first solve
     full = transpose_convolve(x, kernel, stride, (0, 0), (full_h, full_w))
     xs, ks, totals = factor_texts(x.tolist()), factor_texts(kernel.tolist()), full.tolist()
     contributions: dict[tuple[int, int], list[tuple[Any, Any]]] = {}

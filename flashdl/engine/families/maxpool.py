@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flashdl.engine.answer_specs import ArrayAnswer
+from flashdl.engine.array_ops import argmax_positions, max_pool, route_gradient
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_indices, draw_matrix, nested_list
+from flashdl.engine.grid import Grid
 from flashdl.engine.params import (
     Pair,
     as_mapping,
     cached_reading,
-    frozen,
     read_array,
     read_bool,
     read_pair,
@@ -22,9 +23,6 @@ from flashdl.engine.params import (
 from flashdl.engine.size_formulas import pool_output_length
 from flashdl.engine.text_format import format_number, layout_matrix
 
-if TYPE_CHECKING:
-    import numpy as np
-
 INPUT_RANGE = (0, 9)
 GRAD_RANGE = (-2, 4)
 _KEYS = ("input", "kernel", "stride", "padding", "ceil_mode")
@@ -32,7 +30,7 @@ _KEYS = ("input", "kernel", "stride", "padding", "ceil_mode")
 
 @dataclass(frozen=True)
 class PoolProblem:
-    x: np.ndarray
+    x: Grid
     kernel: Pair
     stride: Pair
     padding: Pair
@@ -54,7 +52,7 @@ def _read(params: Mapping[str, Any], extra_keys: tuple[str, ...] = ()) -> PoolPr
         if kernel[axis] > x.shape[axis] + 2 * padding[axis]:
             raise EngineParamsError("kernel", "does not fit the padded input")
     rows, cols = (pool_output_length(x.shape[a], kernel[a], stride[a], padding[a], ceil_mode) for a in range(2))
-    return PoolProblem(frozen(x), kernel, stride, padding, ceil_mode, (rows, cols))
+    return PoolProblem(x, kernel, stride, padding, ceil_mode, (rows, cols))
 
 
 def _draw(rng: Rng) -> Params:
@@ -101,16 +99,15 @@ def _window_cells(problem: PoolProblem, x: list[list[str]], i: int, j: int) -> s
     return ", ".join(cells)
 
 
-def _formatted(x: np.ndarray) -> list[list[str]]:
+def _formatted(x: Grid) -> list[list[str]]:
     return [[format_number(value) for value in row] for row in x.tolist()]
 
 
 # --- forward ------------------------------------------------------------------------------
 
-def _pooled(params: Mapping[str, Any]) -> np.ndarray:
+def _pooled(params: Mapping[str, Any]) -> Grid:
     p = _read(params)
-    from flashdl.engine.pooling_ops import max_pool  # numpy, loaded at the first solve
-    return frozen(max_pool(p.x, p.kernel, p.stride, p.padding, p.out_shape))
+    return max_pool(p.x, p.kernel, p.stride, p.padding, p.out_shape)
 
 
 def _forward_solve(params: Mapping[str, Any]) -> list[Any]:
@@ -144,13 +141,13 @@ MAXPOOL2D_FORWARD = Family(
 # --- backward -----------------------------------------------------------------------------
 
 @cached_reading
-def _read_backward(params: Mapping[str, Any]) -> tuple[PoolProblem, np.ndarray]:
+def _read_backward(params: Mapping[str, Any]) -> tuple[PoolProblem, Grid]:
     problem = _read(params, extra_keys=("grad_output",))
     grad_out = read_array(params, "grad_output", ranks=(2,))
     if grad_out.shape != problem.out_shape:
         raise EngineParamsError("grad_output", f"must have the pooled output's shape "
                                                f"{problem.out_shape[0]}×{problem.out_shape[1]}")
-    return problem, frozen(grad_out)
+    return problem, grad_out
 
 
 def _backward_generate(rng: Rng) -> Params:
@@ -166,19 +163,17 @@ def _backward_generate(rng: Rng) -> Params:
 
 
 @cached_reading
-def _argmax(params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _argmax(params: Mapping[str, Any]) -> tuple[Grid, Grid, Grid]:
     p = _read_backward(params)[0]
-    from flashdl.engine.pooling_ops import argmax_positions  # numpy, loaded at the first solve
-    values, rows, cols = argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape)
-    return frozen(values), frozen(rows), frozen(cols)
+    return argmax_positions(p.x, p.kernel, p.stride, p.padding, p.out_shape)
 
 
 @cached_reading
-def _routed(params: Mapping[str, Any]) -> np.ndarray:
+def _routed(params: Mapping[str, Any]) -> Grid:
     p, grad_out = _read_backward(params)
     _, rows, cols = _argmax(params)
-    from flashdl.engine.pooling_ops import route_gradient  # numpy, loaded at the first solve
-    return frozen(route_gradient(p.x.shape, grad_out, rows - p.padding[0], cols - p.padding[1]))
+    height, width = p.x.shape
+    return route_gradient((height, width), grad_out, rows.plus(-p.padding[0]), cols.plus(-p.padding[1]))
 
 
 def _backward_solve(params: Mapping[str, Any]) -> list[Any]:
@@ -194,7 +189,8 @@ def _backward_prompt(params: Mapping[str, Any]) -> str:
 def _backward_solution(params: Mapping[str, Any]) -> str:
     p, grad_out = _read_backward(params)
     found, at_rows, at_cols = _argmax(params)
-    values, rows, cols = found.tolist(), (at_rows - p.padding[0] + 1).tolist(), (at_cols - p.padding[1] + 1).tolist()
+    values = found.tolist()
+    rows, cols = at_rows.plus(1 - p.padding[0]).tolist(), at_cols.plus(1 - p.padding[1]).tolist()
     x, grads = _formatted(p.x), grad_out.tolist()
     lines = ["Each window passes its gradient to the position of its maximum (the first one, reading "
              "row by row, on ties); every other input gets 0 from that window, and inputs chosen by "
