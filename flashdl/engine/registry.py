@@ -2,40 +2,80 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from flashdl.engine.errors import EngineParamsError, UnknownFamilyError
-from flashdl.engine.families import (
-    activation_memory,
-    adam,
-    binary_cross_entropy,
-    box_iou,
-    confusion_metrics,
-    conv_backward,
-    conv_forward,
-    conv_macs,
-    conv_transpose,
-    dropout,
-    init_scale,
-    maxpool,
-    optimizers,
-    output_sizes,
-    param_counts,
-    receptive_field,
-    roc_points,
-    sequence_params,
-    softmax,
-)
 from flashdl.engine.family import Family
 from flashdl.engine.pcg_random import default_rng
 
-_MODULES = (output_sizes, param_counts, activation_memory, receptive_field, conv_forward, conv_backward,
-            maxpool, conv_transpose, confusion_metrics, roc_points, init_scale, softmax, adam, dropout,
-            sequence_params, conv_macs, box_iou, optimizers, binary_cross_entropy)
+# Which module of `flashdl.engine.families` defines each family, in the order `engine families`
+# has always listed them. A command about one card (`show`, `check`, a study session) then
+# imports one module, not all nineteen (issue 17: ~5 ms of a 35 ms start-up); the test
+# `tests/engine/test_registry.py` holds this table to the modules' own `FAMILIES`.
+MODULE_OF: Mapping[str, str] = {
+    "conv2d_output_size": "output_sizes",
+    "pool_output_size": "output_sizes",
+    "conv_transpose2d_output_size": "output_sizes",
+    "conv2d_param_count": "param_counts",
+    "linear_param_count": "param_counts",
+    "batchnorm2d_param_count": "param_counts",
+    "activation_memory": "activation_memory",
+    "receptive_field": "receptive_field",
+    "conv2d_forward": "conv_forward",
+    "true_conv2d_forward": "conv_forward",
+    "conv2d_backward": "conv_backward",
+    "maxpool2d_forward": "maxpool",
+    "maxpool2d_backward": "maxpool",
+    "conv_transpose2d_forward": "conv_transpose",
+    "confusion_metrics": "confusion_metrics",
+    "roc_points": "roc_points",
+    "init_scale": "init_scale",
+    "softmax": "softmax",
+    "cross_entropy": "softmax",
+    "adam_step": "adam",
+    "dropout_scaling": "dropout",
+    "rnn_param_count": "sequence_params",
+    "embedding_param_count": "sequence_params",
+    "multihead_attention_param_count": "sequence_params",
+    "transformer_encoder_layer_param_count": "sequence_params",
+    "conv2d_macs": "conv_macs",
+    "box_iou": "box_iou",
+    "optimizer_step": "optimizers",
+    "binary_cross_entropy": "binary_cross_entropy",
+}
 
-FAMILIES: Mapping[str, Family] = {family.name: family for module in _MODULES for family in module.FAMILIES}
+
+class _Families(Mapping[str, Family]):
+    """Every family by name; a family's module is imported when one of its families is first asked for."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, Family] = {}
+
+    def __getitem__(self, name: str) -> Family:
+        family = self._loaded.get(name)
+        if family is None:
+            module = importlib.import_module(f"flashdl.engine.families.{MODULE_OF[name]}")
+            self._loaded.update((f.name, f) for f in module.FAMILIES)
+            family = self._loaded[name]
+        return family
+
+    def __contains__(self, name: object) -> bool:
+        return name in MODULE_OF
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MODULE_OF)
+
+    def __len__(self) -> int:
+        return len(MODULE_OF)
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} engine families>"
+
+
+FAMILIES: Mapping[str, Family] = _Families()
 
 
 def get_family(name: str) -> Family:
