@@ -2,7 +2,7 @@
 
 Both come from ``render_side`` and ``engine_text`` (``card_text``), the
 renderer of the study screens, so what ``show`` prints is what a student sees.
-``content`` is a ``flashdl.services.views.CardContent``; ``example`` the
+``content`` is a ``flashdl.services.card_views.CardContent``; ``example`` the
 card's own ``ComputedExercise`` (computed cards) or None.
 """
 

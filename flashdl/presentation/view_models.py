@@ -21,9 +21,9 @@ from flashdl.scheduler.sm2 import PASS_GRADE, REPEAT_BELOW, Grade, ReviewKind
 
 if TYPE_CHECKING:
     from flashdl.deck.model import Erratum
+    from flashdl.services.card_views import CardSchedule
     from flashdl.services.views import (
         CardDetails,
-        CardSchedule,
         DeckSummary,
         GradePreview,
         QueueCounts,

@@ -3,7 +3,8 @@
 One user action = one function call = one transaction. Every function takes
 an open ``flashdl.store.Store`` (``open_store(path)``) and, where time
 matters, an aware ``now`` (from the injected clock); each returns plain
-frozen dataclasses from ``flashdl.services.views``, never database rows.
+frozen dataclasses from ``flashdl.services.views`` (``card_views`` for one
+card's content and schedule), never database rows.
 
 - ``deck_sync``: ``sync_decks``, ``import_deck_files``,
   ``import_bundled_decks``, ``ensure_bundled_decks`` (the TUI calls this at

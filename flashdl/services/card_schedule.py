@@ -13,7 +13,7 @@ from datetime import datetime
 from flashdl.clock import study_day
 from flashdl.scheduler.deck_options import FSRS, SM2
 from flashdl.services.deck_options import review_options
-from flashdl.services.views import CardSchedule
+from flashdl.services.card_views import CardSchedule
 from flashdl.store import scheduling
 from flashdl.store.connection import Transaction
 from flashdl.store.settings import load_settings

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flashdl.services.lookup import CardRef, UnknownCardError, resolve_card
-from flashdl.services.views import CardContent
+from flashdl.services.card_views import CardContent
 from flashdl.store import Store, queries
 
 

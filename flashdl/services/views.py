@@ -14,6 +14,7 @@ from typing import Any
 from flashdl.deck.model import MARKUP_MARKDOWN, EngineSpec, Erratum
 from flashdl.scheduler.queue import QueueKind
 from flashdl.scheduler.sm2 import INITIAL_EASE, CardState, Rating, ReviewKind
+from flashdl.services.card_views import CardSchedule
 
 
 @dataclass(frozen=True)
@@ -255,51 +256,3 @@ class SyncReport:
     @property
     def restored(self) -> int:
         return sum(d.restored for d in self.decks)
-
-
-@dataclass(frozen=True)
-class CardContent:
-    """One card's content as its deck file gives it (``flashdl show``), and, when asked for,
-    how it is scheduled now."""
-
-    card: str  # DECK/CARD
-    deck: str
-    front: str
-    back: str
-    tags: tuple[str, ...]
-    engine: EngineSpec | None
-    errata: tuple[Erratum, ...]
-    markup: str  # how the text is shown: the card's own markup, else its deck's
-    schedule: CardSchedule | None = None
-
-
-@dataclass(frozen=True)
-class CardSchedule:
-    """How a card is scheduled now (``show --json``'s ``"schedule"``, the card screen's rows).
-
-    ``due`` and ``interval`` are those of the card's scheduler (``interval``: days from its
-    last review to ``due``); ``ease`` is SM-2's E-Factor, kept under either scheduler;
-    ``stability`` (days), ``difficulty`` (1..10) and ``retrievability`` (predicted recall
-    today) are FSRS's, None under SM-2 and for a card FSRS has not seen reviewed.
-    """
-
-    scheduler: str  # sm2 | fsrs
-    due: date | None
-    interval: int
-    ease: int  # per-mille
-    repetitions: int
-    stability: float | None = None
-    difficulty: float | None = None
-    retrievability: float | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "scheduler": self.scheduler,
-            "due": None if self.due is None else self.due.isoformat(),
-            "interval": self.interval,
-            "ease": self.ease / 1000,
-            "repetitions": self.repetitions,
-            "stability": self.stability,
-            "difficulty": self.difficulty,
-            "retrievability": self.retrievability,
-        }
