@@ -20,7 +20,6 @@ a session. The engine (numpy) is imported on first use, not at start-up.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -118,6 +117,8 @@ def preload_engine() -> None:
 
 def random_seeds() -> Iterator[int]:
     """A fresh variant seed per review (not reproducible on purpose)."""
+    import random  # here: `show` and `check` draw no seeds and need not import it
+
     system = random.SystemRandom()
     while True:
         yield system.randrange(2**32)
