@@ -131,7 +131,9 @@ def _converter() -> Any:
             MacroTextSpec("sqrt", simplify_repl=root),
             MacroTextSpec("|", "‖"),  # a norm, ‖x‖ (pylatexenc drops it)
             MacroTextSpec("ne", "≠"),  # pylatexenc drops it: `a \ne b` would read "a b"
-            MacroTextSpec("det", "det"),  # and this one
+            MacroTextSpec("det", "det"),  # and these
+            MacroTextSpec("argmax", "argmax"),
+            MacroTextSpec("argmin", "argmin"),
             MacroTextSpec("quad", " "),
             MacroTextSpec("qquad", "  "),
         ],
@@ -223,6 +225,7 @@ SYMBOL_MACROS: dict[str, str] = {
     "otimes": "⊗", "oplus": "⊕", "mid": "|", "forall": "∀", "exists": "∃",
     "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉", "langle": "⟨", "rangle": "⟩",
     "log": "log", "ln": "ln", "exp": "exp", "max": "max", "min": "min", "det": "det",
+    "argmax": "argmax", "argmin": "argmin",
     "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh", "sinh": "sinh", "cosh": "cosh",
 }
 # ASCII letters, digits, spaces and the punctuation pylatexenc copies as it is, and macros
