@@ -120,17 +120,22 @@ def _indent_at(text: str, pos: int) -> int:
 
 def _cards(text: str, pos: int, end: int, layout: _Layout,
            progress: Progress | None = None) -> list[dict[str, Any]]:
-    """The card list; cards outside the layout are read by libyaml one at a time.
+    """The card list; the cards outside the layout are read by libyaml, all in one call.
 
     Splitting at ``- `` lines is sound because the list is a block sequence
     and every other line of it is indented deeper, blank or a comment (else
     the whole file goes to libyaml): an entry can only reach into the next one
-    through an unclosed quote or bracket, and then it fails to parse alone.
+    through an unclosed quote or bracket, and then the entries read together
+    give fewer cards than there are entries, which sends the file to libyaml.
+    One call, not one per entry: quiz-2.yaml, whose computed cards (an ``engine:``
+    block each) are 44 of its 103, reads in 1.7 ms, not 3.0 ms (libyaml alone: 1.6 ms).
     """
     entry = "\n" + layout.indent + "- "
     if not text.startswith(entry[1:], pos) or layout.stray_line.search(text, pos - 1, end):
         raise _Outside
     cards: list[dict[str, Any]] = []
+    outside: list[str] = []  # the entries libyaml reads, and where their cards go
+    slots: list[int] = []
     match = layout.card.match
     tags_of: dict[str, list[Any]] = {}  # a deck repeats a few tag lists on many cards
     while pos < end:
@@ -146,8 +151,16 @@ def _cards(text: str, pos: int, end: int, layout: _Layout,
                 pass
         following = text.find(entry, pos, end)
         stop = end if following == -1 else following + 1
-        cards.extend(_entry_by_libyaml(text[pos:stop]))
+        outside.append(text[pos:stop])
+        slots.append(len(cards))
+        cards.append({})
         pos = stop
+    if outside:
+        read = _entries_by_libyaml("".join(outside))
+        if len(read) != len(outside):
+            raise _Outside
+        for slot, card in zip(slots, read):
+            cards[slot] = card
     return cards
 
 
@@ -171,8 +184,8 @@ def _card(found: re.Match[str], layout: _Layout, tags_of: dict[str, list[Any]]) 
     return card
 
 
-def _entry_by_libyaml(entry: str) -> list[Any]:
-    data = load_yaml("cards:\n" + entry)
+def _entries_by_libyaml(entries: str) -> list[Any]:
+    data = load_yaml("cards:\n" + entries)
     if type(data) is not dict or list(data) != ["cards"] or type(data["cards"]) is not list:
         raise _Outside
     return data["cards"]
