@@ -269,11 +269,10 @@ def _report(
         db, day=today, deck_id=deck_id
     )
     streak = stats_queries.study_streak(db, today=today, deck_id=deck_id)
-    by_day = stats_queries.reviews_per_day(db, first=first, last=today, deck_id=deck_id)
+    by_day, retention = stats_queries.period_reviews(db, first=first, last=today, deck_id=deck_id)
     due = stats_queries.due_forecast(
         db, today=today, end=today + timedelta(days=days), deck_id=deck_id
     )
-    retention = stats_queries.retention_counts(db, first=first, last=today, deck_id=deck_id)
     hardest = stats_queries.hardest_cards(
         db, deck_id=deck_id, limit=HARDEST_LIMIT, ease_below=INITIAL_EASE
     )
