@@ -122,14 +122,12 @@ def test_the_command_loads_no_ui_deck_parser_or_query_layer() -> None:
 
 
 def test_plain_report_of_a_large_collection_fits_80_columns(history: Path) -> None:
-    from dataclasses import replace
-
     from flashdl.commands.stats import render_report
     from flashdl.services.stats import CardCounts, TodaySummary, stats_of_file
 
     report = stats_of_file(history, NOW, days=365)
-    big = replace(report, cards=CardCounts(123456, 789, 456789, 1234567, 98765),
-                  studied_today=TodaySummary(123456, 98765, 4321, 987654.5))
+    big = report._replace(cards=CardCounts(123456, 789, 456789, 1234567, 98765),
+                          studied_today=TodaySummary(123456, 98765, 4321, 987654.5))
     for unicode in (True, False):
         text = render_report(big, unicode=unicode)
         assert max(len(line) for line in text.splitlines()) <= 80, text
