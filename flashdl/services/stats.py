@@ -262,14 +262,14 @@ def _report(
         db, day=today, deck_id=deck_id
     )
     streak = stats_queries.study_streak(db, today=today, deck_id=deck_id)
-    by_day, retention = stats_queries.period_reviews(db, first=first, last=today, deck_id=deck_id)
+    by_day, retention, typed = stats_queries.period_reviews(db, first=first, last=today, deck_id=deck_id)
     due = stats_queries.due_forecast(
         db, today=today, end=today + timedelta(days=days), deck_id=deck_id
     )
     hardest = stats_queries.hardest_cards(
         db, deck_id=deck_id, limit=HARDEST_LIMIT, ease_below=stats_queries.INITIAL_EASE
     )
-    engine = _engine_rows(db, first, today, deck_id)
+    engine = _engine_rows(db, first, today, deck_id, typed_reviews=typed)
     calendar: list[tuple[date, int, int]] = []
     if calendar_days > 0:
         calendar = stats_queries.reviews_per_day(
@@ -304,12 +304,16 @@ def _report(
     )
 
 
-def _engine_rows(db: Transaction, first: date, last: date, deck_id: int | None) -> tuple[FamilyAccuracy, ...]:
-    """Reviews and practice attempts per family in [first, last], with each family's last 10."""
+def _engine_rows(db: Transaction, first: date, last: date, deck_id: int | None, *,
+                 typed_reviews: int) -> tuple[FamilyAccuracy, ...]:
+    """Reviews and practice attempts per family in [first, last], with each family's last 10.
+
+    ``typed_reviews``: the reviews in [first, last] with a checked typed answer; none, and the
+    reviews' attempts per family are not looked for."""
     from flashdl.store import practice
 
-    reviews = {f: (n, right) for f, n, right in
-               stats_queries.engine_attempts(db, first=first, last=last, deck_id=deck_id)}
+    reviews = {f: (n, right) for f, n, right in (
+        stats_queries.engine_attempts(db, first=first, last=last, deck_id=deck_id) if typed_reviews else ())}
     practised = practice.practice_per_family(db, first=first, last=last, deck_id=deck_id)
     records: dict[str, practice.FamilyRecord] = {}
     if reviews or practised:  # the period first; all time up to today only for families with < 10 in it
