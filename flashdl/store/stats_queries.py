@@ -91,19 +91,17 @@ def deck_ids(tx: Transaction) -> dict[str, int]:
     return dict(tx.db.execute("SELECT slug, id FROM deck ORDER BY slug"))
 
 
-# One integer per card state: bit 0 learning, 1 seen (has a due day), 2 repeat pending,
-# 3 suspended, then the ease (20 bits) and the interval (38 bits; 62 in all). SQLite writes the
-# states of all the cards as one text and Python counts them (a GROUP BY would sort them: 49 ms
-# on 100,000 cards by this key, 66 ms by the four columns). A card outside those bounds gets
-# NULL, which group_concat skips (or a REAL value, a REAL key), and then the cards are grouped
-# by their columns instead (_CARD_STATES_BY_COLUMNS). The CASE is written once, in the
-# aggregate: from a subquery's column SQLite would evaluate it twice, once per aggregate
-# reading it (35 ms instead of 23).
+# One integer per card state: bit 0 learning, 1 seen (has a due day), 2 suspended, then the ease
+# (20 bits) and the interval (38 bits; 61 in all). SQLite writes the states of all the cards as
+# one text and Python counts them (a GROUP BY would sort them: 49 ms on 100,000 cards by such a
+# key, 66 ms by the columns). A card outside those bounds gets NULL, which group_concat skips
+# (or a REAL value, a REAL key), and then the cards are grouped by their columns instead
+# (_CARD_STATES_BY_COLUMNS). The CASE is written once, in the aggregate: from a subquery's
+# column SQLite would evaluate it twice, once per aggregate reading it (35 ms instead of 23).
 _CARD_STATES = """
 SELECT group_concat(
          CASE WHEN ease BETWEEN 0 AND 1048575 AND interval BETWEEN 0 AND 274877906943 THEN
-           ((((interval * 1048576 + ease) * 2 + (suspended <> 0)) * 2 + (repeat_pending <> 0)) * 2
-            + (due IS NOT NULL)) * 2
+           (((interval * 1048576 + ease) * 2 + (suspended <> 0)) * 2 + (due IS NOT NULL)) * 2
            + CASE WHEN repeat_pending AND last_review = :today
                        AND (buried_until IS NULL OR buried_until <= :today) THEN 1 ELSE 0 END
          END),
@@ -112,26 +110,26 @@ FROM card
 WHERE +retired = 0 {deck}
 """
 _CARD_STATES_BY_COLUMNS = """
-SELECT interval, ease, suspended, repeat_pending, count(*), count(due),
+SELECT interval, ease, suspended, count(*), count(due),
        count(CASE WHEN repeat_pending AND last_review = :today
                        AND (buried_until IS NULL OR buried_until <= :today) THEN 1 END)
 FROM card
 WHERE +retired = 0 {deck}
-GROUP BY interval, ease, suspended, repeat_pending
+GROUP BY interval, ease, suspended
 """
 
 
 def _card_states(
     tx: Transaction, deck: str, params: dict[str, object]
-) -> list[tuple[int, int, int, int, int, int, int]]:
-    """(interval, ease, suspended, repeat pending, cards, seen, learning) per card state."""
+) -> list[tuple[int, int, int, int, int, int]]:
+    """(interval, ease, suspended, cards, seen, learning) per card state."""
     text, cards = tx.db.execute(_CARD_STATES.format(deck=deck), params).fetchone()
     counted = Counter(text.split(",")) if text else Counter()
     if sum(counted.values()) != cards or not all(state.isdigit() for state in counted):  # NULL, REAL
         return list(tx.db.execute(_CARD_STATES_BY_COLUMNS.format(deck=deck), params))
-    states: dict[tuple[int, int, int, int], list[int]] = {}
+    states: dict[tuple[int, int, int], list[int]] = {}
     for state, count in sorted((int(state), count) for state, count in counted.items()):
-        key = (state >> 24, (state >> 4) & 0xFFFFF, (state >> 3) & 1, (state >> 2) & 1)
+        key = (state >> 23, (state >> 3) & 0xFFFFF, (state >> 2) & 1)
         totals = states.setdefault(key, [0, 0, 0])
         totals[0] += count
         totals[1] += count if state & 2 else 0
@@ -166,8 +164,8 @@ def card_groups(
     and ``interval_edges`` (days): bucket i holds [edges[i-1], edges[i]);
     -1 for cards never scheduled, which have no ease or interval yet.
 
-    SQLite groups the cards by (interval, ease, suspended, pending); the few
-    thousand groups are then folded into categories and buckets here.
+    SQLite groups the cards by (interval, ease, suspended); the few thousand
+    groups are then folded into categories and buckets here.
     """
     deck = "" if deck_id is None else "AND deck_id = :deck_id"
     folded: dict[tuple[str, int, int], int] = {}
@@ -177,7 +175,7 @@ def card_groups(
             key = (category, ease_bucket, interval_bucket)
             folded[key] = folded.get(key, 0) + count
 
-    for interval, ease, suspended, _pending, cards, seen, learning in _card_states(
+    for interval, ease, suspended, cards, seen, learning in _card_states(
         tx, deck, _params(deck_id, today=today)
     ):
         ease_bucket = bisect_right(ease_edges, ease)
