@@ -320,7 +320,7 @@ def period_reviews(
 _LAPSES = f"""
 SELECT card_id, count(*) AS lapses FROM review_log
 WHERE kind = {_REVIEW} AND grade < {PASS_GRADE} {{deck}}
-GROUP BY card_id
+GROUP BY card_id HAVING count(*) >= :at_least
 """
 _HARDEST = """
 WITH lapsed AS MATERIALIZED ({lapses})
@@ -352,14 +352,19 @@ def hardest_cards(
     or an ease below ``ease_below`` qualify; most lapses first, then lowest
     ease, then deck and card id. Suspended cards are included (leeches often
     are). Only the cards with at least as many lapses as the ``limit``-th
-    most lapsed card are joined to the card table; if retired cards among
-    them leave too few, the query runs again with every lapsed card.
+    most lapsed card are joined to the card table, and the cards that lapsed
+    twice or more are tried first: most lapsed cards lapsed once (75,000 of
+    the 100,000 cards in the benchmark's collection), and keeping and sorting
+    them all cost a third of the query (33 ms -> 23 ms). Whenever ``limit``
+    cards come back, they are the hardest (each has at least as many lapses
+    as any card left out); if fewer do (fewer such cards, or retired ones
+    among them), the query runs again with every lapsed card.
     """
     lapses = _LAPSES.format(deck="" if deck_id is None else _LOG_IN_DECK)
-    params = _params(deck_id, limit=limit, floor=limit - 1)
+    params = _params(deck_id, limit=limit, floor=limit - 1, at_least=2)
     rows = tx.db.execute(_HARDEST.format(lapses=lapses), params).fetchall()
     if len(rows) < limit:
-        params["floor"] = 1 << 62  # no floor: OFFSET past the end gives NULL
+        params.update(at_least=1, floor=1 << 62)  # no floor: OFFSET past the end gives NULL
         rows = tx.db.execute(_HARDEST.format(lapses=lapses), params).fetchall()
     if len(rows) < limit:
         low = _LOW_EASE.format(deck="" if deck_id is None else "AND c.deck_id = :deck_id")
