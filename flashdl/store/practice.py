@@ -13,18 +13,19 @@ to import) is imported only by the functions of a practice run, not by those
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from flashdl.store.connection import Transaction
 
 if TYPE_CHECKING:
     from flashdl.deck.model import EngineSpec
 
+# Named tuples, not dataclasses: ``flashdl stats`` imports this module, and the dataclasses
+# module (with the inspect module it imports) would cost that one-shot process ~6 ms.
 
-@dataclass(frozen=True)
-class ComputedCard:
+
+class ComputedCard(NamedTuple):
     """An active card with an ``engine`` block (a practice candidate)."""
 
     id: int
@@ -39,8 +40,7 @@ class ComputedCard:
         return f"{self.deck}/{self.slug}"
 
 
-@dataclass(frozen=True)
-class FamilyRecord:
+class FamilyRecord(NamedTuple):
     """A family's typed answers (reviews and practice alike), for choosing the weakest."""
 
     attempts: int
@@ -87,8 +87,7 @@ def append_attempt(
     return int(cursor.lastrowid or 0)
 
 
-@dataclass(frozen=True)
-class LoggedAttempt:
+class LoggedAttempt(NamedTuple):
     id: int
     card_id: int
     family: str

@@ -92,4 +92,4 @@ def test_card_groups_match_the_four_column_grouping(states: list[tuple], in_rang
             for deck_id in deck_ids:
                 got = card_groups(tx, today=TODAY, deck_id=deck_id,
                                   ease_edges=EASE_EDGES, interval_edges=INTERVAL_EDGES)
-                assert got == reference_groups(store, deck_id)
+                assert sorted(got) == sorted(reference_groups(store, deck_id))  # order means nothing

@@ -121,15 +121,30 @@ def test_the_command_loads_no_ui_deck_parser_or_query_layer() -> None:
     assert out.stdout.split() == []
 
 
-def test_plain_report_of_a_large_collection_fits_80_columns(history: Path) -> None:
-    from dataclasses import replace
+def test_the_command_runs_without_dataclasses_or_the_scheduler(history: Path) -> None:
+    """A whole ``flashdl stats --json`` run loads neither the dataclasses module (nor the inspect
+    module it imports) nor the scheduler package: ~12 ms of a one-shot process (issue 17)."""
+    import subprocess
+    import sys
 
+    code = ("import sys; before = {m for m in ('dataclasses', 'inspect') if m in sys.modules}; "
+            "from flashdl.cli import main; "
+            f"code = main(['--db', {str(history)!r}, '--now', {NOW.isoformat()!r}, 'stats', '--json']); "
+            "print(file=sys.stderr, *sorted(m for m in sys.modules if m not in before and "
+            "(m in ('dataclasses', 'inspect') or m.startswith('flashdl.scheduler')))); "
+            "sys.exit(code)")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert json.loads(out.stdout)["cards"]["suspended"] == 1
+    assert out.stderr.split() == []
+
+
+def test_plain_report_of_a_large_collection_fits_80_columns(history: Path) -> None:
     from flashdl.commands.stats import render_report
     from flashdl.services.stats import CardCounts, TodaySummary, stats_of_file
 
     report = stats_of_file(history, NOW, days=365)
-    big = replace(report, cards=CardCounts(123456, 789, 456789, 1234567, 98765),
-                  studied_today=TodaySummary(123456, 98765, 4321, 987654.5))
+    big = report._replace(cards=CardCounts(123456, 789, 456789, 1234567, 98765),
+                          studied_today=TodaySummary(123456, 98765, 4321, 987654.5))
     for unicode in (True, False):
         text = render_report(big, unicode=unicode)
         assert max(len(line) for line in text.splitlines()) <= 80, text

@@ -26,6 +26,16 @@ def test_the_statements_are_written_for_the_current_schema() -> None:
     assert Settings().rollover_hour == DEFAULT_ROLLOVER_HOUR
 
 
+def test_the_statements_count_by_the_scheduler_numbers() -> None:
+    """The SM-2 numbers the statements keep (so as not to import the scheduler) are its own."""
+    from flashdl.scheduler import sm2
+    from flashdl.store import stats_queries
+
+    assert stats_queries.PASS_GRADE == sm2.PASS_GRADE
+    assert stats_queries.INITIAL_EASE == sm2.INITIAL_EASE
+    assert (stats_queries._REVIEW, stats_queries._NEW) == (sm2.ReviewKind.REVIEW, sm2.ReviewKind.NEW)
+
+
 def test_file_and_store_give_the_same_figures(db_path: Path) -> None:
     with open_store(db_path) as store:
         add_deck(store, "d", 3)
