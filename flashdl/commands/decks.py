@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from flashdl.commands.context import Context
-from flashdl.commands.output import emit_json, emit_line, table, table_lines
+from flashdl.commands.output import column_table, emit_json, emit_json_objects, emit_line, table
 
 FRONT_WIDTH = 60
 
@@ -33,23 +33,25 @@ def decks(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def due(args: argparse.Namespace, ctx: Context) -> int:
-    from flashdl.services.study import study_queue
+    from flashdl.services.study import queue_lines
 
     with ctx.open_store() as store:
-        items = study_queue(store, ctx.now(), deck=args.deck, limit=args.limit)
-    if args.json:
-        emit_json(ctx, [
-            {"card": i.card, "front": i.front, "kind": i.kind.value, "due": i.due.isoformat()}
-            for i in items
-        ])
-        return 0
-    if not items:
+        chunks = queue_lines(store, ctx.now(), deck=args.deck, limit=args.limit)
+        if args.json:
+            emit_json_objects(ctx, ("card", "front", "kind", "due"),
+                              ((c.cards, c.fronts, c.kinds, c.dues) for c in chunks))
+            return 0
+        # every card can be due: the table is made a chunk of lines at a time (output.column_table)
+        lines = column_table(((c.cards, c.kinds, c.dues, list(map(_one_line, c.fronts))) for c in chunks),
+                             ["card", "kind", "due", "front"])
+        header = next(lines)
+        first = next(lines, None)
+    if first is None:
         emit_line(ctx, "nothing due")
         return 0
-    rows = [[i.card, i.kind.value, i.due.isoformat(), _one_line(i.front)] for i in items]
-    del items
-    # line by line: every card can be due, and the table need not exist as one string as well
-    ctx.stdout.writelines(line + "\n" for line in table_lines(rows, ["card", "kind", "due", "front"]))
+    ctx.stdout.write(header)
+    ctx.stdout.write(first)
+    ctx.stdout.writelines(lines)
     return 0
 
 
