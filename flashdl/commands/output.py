@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import starmap
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
 from typing import Any
@@ -63,32 +63,43 @@ def table_lines(rows: list[list[str]], headers: list[str], *, right: set[int] | 
         yield line.format(*row).rstrip()
 
 
-def column_table(chunks: Iterable[Sequence[Sequence[str]]], headers: Sequence[str]) -> Iterator[str]:
+def column_table(chunks: Iterable[Sequence[Sequence[str]]], headers: Sequence[str], *,
+                 repeats: Collection[int] = ()) -> Iterator[str]:
     """The text of ``table`` (left-aligned), for rows given column by column (one sequence per
     header), a chunk of rows at a time; it comes a chunk of lines at a time, each line ending in
     a newline.
 
     The widths need every row before the first line: meanwhile each column of a chunk is kept
-    as one string, the cells joined by newlines (a few bytes per cell besides its text, where a
-    string per cell costs some 60), and split again when its lines are written.
+    packed, its cells joined by newlines in one UTF-8 string (a byte per cell besides its text,
+    where a string per cell costs some 60), and unpacked when its lines are written. The
+    columns in ``repeats`` hold a few strings over and over (a kind, a day): a list of them
+    costs 8 bytes a cell already, so they are kept as they come.
     """
     widths = [len(header) for header in headers]
-    packed: deque[list[str | list[str]]] = deque()
+    kept: deque[list[Sequence[str] | bytes]] = deque()
     for columns in chunks:
         widths = [max(width, max(map(len, column), default=0)) for width, column in zip(widths, columns)]
-        packed.append([_packed(column) for column in columns])
+        kept.append([column if i in repeats else _packed(column) for i, column in enumerate(columns)])
     line = "  ".join(f"{{:<{width}}}" for width in widths)
     yield f"{line.format(*headers).rstrip()}\n{line.format(*['-' * w for w in widths]).rstrip()}\n"
-    while packed:
-        columns = [column.split("\n") if isinstance(column, str) else column for column in packed.popleft()]
+    # the rows: the last cell unpadded (rstrip takes off what padding would add, and more: an
+    # empty last cell takes the spaces before it too, as in ``table``)
+    row = "  ".join([*(f"%-{width}s" for width in widths[:-1]), "%s"])
+    while kept:
+        columns = [_unpacked(column) if isinstance(column, bytes) else column for column in kept.popleft()]
         if columns and columns[0]:
-            yield "\n".join(map(str.rstrip, starmap(line.format, zip(*columns)))) + "\n"
+            yield "\n".join(map(str.rstrip, map(row.__mod__, zip(*columns)))) + "\n"
 
 
-def _packed(column: Sequence[str]) -> str | list[str]:
-    """The cells joined by newlines, or a list of them when a cell holds a newline itself."""
+def _packed(column: Sequence[str]) -> bytes | list[str]:
+    """The cells joined by newlines, as UTF-8 ("surrogatepass": any str comes back as it was),
+    or a list of them when a cell holds a newline itself."""
     text = "\n".join(column)
-    return text if text.count("\n") == len(column) - 1 else list(column)
+    return text.encode("utf-8", "surrogatepass") if text.count("\n") == len(column) - 1 else list(column)
+
+
+def _unpacked(packed: bytes) -> list[str]:
+    return packed.decode("utf-8", "surrogatepass").split("\n")
 
 
 def _ragged_lines(rows: list[list[str]], headers: list[str], right: set[int]) -> Iterator[str]:

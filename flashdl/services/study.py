@@ -29,41 +29,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
-from itertools import chain, islice
-from operator import itemgetter
-from typing import TypeVar
 
 from flashdl.clock import study_day
-from flashdl.scheduler.queue import QueueEntry, QueueKind, SessionQueue, plan_queue, queue_parts
+from flashdl.scheduler.queue import QueueEntry, QueueKind, SessionQueue, plan_queue
 from flashdl.services import card_flags
-from flashdl.scheduler.sm2 import MAX_GRADE, MIN_GRADE, REPEAT_BELOW, ReviewKind
+from flashdl.scheduler.sm2 import MAX_GRADE, MIN_GRADE, REPEAT_BELOW
 from flashdl.services.custom_study import CustomStudy, custom_entries
-from flashdl.services.deck_options import all_options
 from flashdl.services.lookup import require_aware, resolve_deck
+from flashdl.services.queue_listing import day_rules, queue_lines
 from flashdl.services.reviews import cram_answer, preview_review, record_review, undo_last_review
 from flashdl.services.views import (
     ComputedAnswer,
     FlagUndo,
     QueueCounts,
     QueueItem,
-    QueueLines,
     ReviewResult,
     StudyCard,
     GradePreview,
     UndoResult,
 )
 from flashdl.store import Store, queries
-from flashdl.store.connection import Transaction
-from flashdl.store.queries import ListedReview
 from flashdl.store.scheduling import load_state
 from flashdl.store.settings import Settings, load_settings
 
 REVIEW_PAGE = 500  # reviews a session reads at a time
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -75,46 +67,13 @@ class TodayPlan:
     unloaded_reviews: int  # due reviews beyond those in ``entries``
 
 
-@dataclass(frozen=True)
-class _DayRules:
-    """What the day's queue is chosen by, read at the start of its transaction."""
-
-    today: date
-    settings: Settings
-    deck_id: int | None
-    new_allowance: dict[int, int]  # new cards each deck may still show today
-    review_allowance: dict[int, int]  # reviews each deck with a reviews-per-day limit may still show
-    deck_order: dict[int, int]
-    random_order: set[int]  # decks whose new cards come in a fixed shuffle
-
-
-def _day_rules(conn: Transaction, now: datetime, deck: str | None) -> _DayRules:
-    settings = load_settings(conn)
-    today = study_day(now, rollover_hour=settings.rollover_hour)
-    deck_id = resolve_deck(conn, deck)
-    deck_records = queries.decks(conn)
-    options = all_options(conn)
-    seen = queries.new_seen_on(conn, today)
-    allowance = {d.id: max(0, options[d.id].new_per_day - seen.get(d.id, 0)) for d in deck_records}
-    review_allowance: dict[int, int] = {}
-    if any(o.reviews_per_day is not None for o in options.values()):
-        reviewed = queries.new_seen_on(conn, today, ReviewKind.REVIEW)
-        review_allowance = {
-            d: max(0, o.reviews_per_day - reviewed.get(d, 0))
-            for d, o in options.items() if o.reviews_per_day is not None
-        }
-    return _DayRules(today, settings, deck_id, allowance, review_allowance,
-                     deck_order={d.id: rank for rank, d in enumerate(deck_records)},
-                     random_order={d for d, o in options.items() if o.new_order == "random"})
-
-
 def plan_today(store: Store, now: datetime, deck: str | None, *, review_limit: int = -1,
                extra_new: int = 0) -> TodayPlan:
     """Today's queue in one read transaction, with at most ``review_limit`` reviews (-1: all)
     and ``extra_new`` new cards beyond the daily limits (custom study's ``--new N``)."""
     require_aware(now)
     with store.read() as conn:
-        rules = _day_rules(conn, now, deck)
+        rules = day_rules(conn, now, deck)
         if rules.review_allowance:
             review_limit = -1  # the limits apply deck by deck, over every due review
         allowance = rules.new_allowance
@@ -135,87 +94,12 @@ def plan_today(store: Store, now: datetime, deck: str | None, *, review_limit: i
 def study_queue(
     store: Store, now: datetime, deck: str | None = None, limit: int | None = None
 ) -> list[QueueItem]:
-    """Today's queue, in study order (``queue_lines``, one item per card)."""
+    """Today's queue, in study order (``queue_listing.queue_lines``, one item per card)."""
     return [
         QueueItem(card=card, front=front, kind=kind, due=date.fromisoformat(due))
         for lines in queue_lines(store, now, deck, limit)
         for card, front, kind, due in zip(lines.cards, lines.fronts, lines.kinds, lines.dues)
     ]
-
-
-def queue_lines(
-    store: Store, now: datetime, deck: str | None = None, limit: int | None = None
-) -> Iterator[QueueLines]:
-    """Today's queue as ``flashdl due`` lists it: the first ``limit`` cards (None: all) in
-    study order, ``LINES_CHUNK`` at a time.
-
-    The order is ``plan_queue``'s (``queue_parts`` makes both), but the due reviews stream
-    from the store in that order with their fronts, so listing 100,000 of them holds one
-    chunk at a time instead of an entry, a front and an item per card. New cards and
-    same-day repeats (a day's worth) are planned first and their fronts read a chunk at a
-    time. One read transaction, open while the caller iterates (the caller finishes with
-    the iterator before the store closes).
-    """
-    require_aware(now)
-    with store.read() as conn:
-        rules = _day_rules(conn, now, deck)
-        others = queries.queue_candidates(conn, rules.today, rules.new_allowance, rules.deck_id,
-                                          review_limit=0, random_order=rules.random_order)
-        reviews, new, learning = queue_parts(
-            queries.listed_reviews(conn, rules.today, rules.deck_id),
-            [e for e in others if e.kind is QueueKind.NEW],
-            [e for e in others if e.kind is QueueKind.LEARNING],
-            review_deck=_LISTED_DECK, new_allowance=rules.new_allowance,
-            deck_order=rules.deck_order, review_allowance=rules.review_allowance,
-        )
-        budget = _Budget(limit)
-        for rows in budget.chunks(reviews):
-            yield _review_lines(rows)
-        for entries in chain(budget.chunks(new), budget.chunks(learning)):
-            yield _entry_lines(conn, entries)
-
-
-LINES_CHUNK = 1000  # lines of a listing read and handed on at a time
-_LISTED_DECK = itemgetter(0)  # the deck id of a ``queries.listed_reviews`` row
-
-
-@lru_cache(maxsize=4096)
-def _iso_day(text: str) -> str:
-    """A due day as stored, written as ``date.isoformat`` writes it (once per distinct day)."""
-    return date.fromisoformat(text).isoformat()
-
-
-class _Budget:
-    """The lines a listing may still take (None: no limit), handed out a chunk at a time."""
-
-    def __init__(self, left: int | None) -> None:
-        self.left = left
-
-    def chunks(self, part: Iterator[T]) -> Iterator[list[T]]:
-        while self.left is None or self.left > 0:
-            chunk = list(islice(part, LINES_CHUNK if self.left is None else min(self.left, LINES_CHUNK)))
-            if not chunk:
-                return
-            if self.left is not None:
-                self.left -= len(chunk)
-            yield chunk
-
-
-def _review_lines(rows: list[ListedReview]) -> QueueLines:
-    """Reviews' lines as the store read them: columns, not a record per card."""
-    _decks, cards, dues, fronts = zip(*rows)
-    return QueueLines(cards, fronts, [QueueKind.REVIEW] * len(rows), list(map(_iso_day, dues)))
-
-
-def _entry_lines(conn: Transaction, entries: list[QueueEntry]) -> QueueLines:
-    """The lines of new cards or same-day repeats, their fronts read in one query."""
-    fronts = queries.fronts(conn, [e.card_id for e in entries])
-    return QueueLines(
-        cards=[fronts[e.card_id][0] for e in entries],
-        fronts=[fronts[e.card_id][1] for e in entries],
-        kinds=[e.kind for e in entries],
-        dues=[e.due.isoformat() for e in entries],
-    )
 
 
 class StudySession:

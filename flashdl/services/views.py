@@ -7,7 +7,6 @@ are study days, datetimes are timezone-aware (UTC for logged times).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -52,17 +51,6 @@ class QueueItem:
     front: str
     kind: QueueKind
     due: date
-
-
-@dataclass(frozen=True)
-class QueueLines:
-    """Consecutive lines of ``flashdl due``, column by column: a listing of 100,000 due cards
-    comes as a few hundred of these, with no object per card beyond its strings."""
-
-    cards: Sequence[str]  # DECK/CARD
-    fronts: Sequence[str]
-    kinds: Sequence[QueueKind]
-    dues: Sequence[str]  # the due study day as ``date.isoformat`` writes it
 
 
 @dataclass(frozen=True)
