@@ -26,6 +26,8 @@ def emit_json_objects(ctx: Context, keys: Sequence[str], chunks: Iterable[Sequen
     template = "{{" + ", ".join(f"{name}: {{}}" for name in names) + "}}"
     opening = "["
     for columns in chunks:
+        if not columns or not columns[0]:
+            continue
         encoded = [map(encode_basestring, column) for column in columns]
         ctx.stdout.write(opening + ", ".join(starmap(template.format, zip(*encoded))))
         opening = ", "
