@@ -147,14 +147,27 @@ BARE = "bare sqlite3 loop printing due's lines"
 
 def bare_listing(db: Path, due_argv: list[str], env: dict[str, str]) -> list[str]:
     """The command of ``bare_due_listing.py`` for ``db``, with the widths of `flashdl due`'s own
-    table; checked to print the same bytes, so it is a floor for the same work."""
-    out = subprocess.run(due_argv, env=env, check=True, capture_output=True).stdout
+    table; checked to print the same bytes, so it is a floor for the same work. The check runs in
+    a child (``bare_widths``): 10 MB of output read here would raise this process's peak memory,
+    which every later child reports as its own (see ``build_large``)."""
+    code = f"import bench_cli_startup as b; print(*b.bare_widths({str(db)!r}, {due_argv!r}))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent)
+    card_width, front_width = out.stdout.split()
+    return [sys.executable, str(Path(__file__).with_name("bare_due_listing.py")), str(db), NOW[:10],
+            card_width, front_width]
+
+
+def bare_widths(db: str, due_argv: list[str]) -> tuple[int, int]:
+    """The card and front widths of `flashdl due`'s table, once ``bare_due_listing.py`` is seen
+    to print the same bytes with them (a child's work)."""
+    out = subprocess.run(due_argv, check=True, capture_output=True).stdout
     dashes = out.split(b"\n", 2)[1].split(b"  ")
-    argv = [sys.executable, str(Path(__file__).with_name("bare_due_listing.py")), str(db), NOW[:10],
-            str(len(dashes[0])), str(len(dashes[-1]))]
-    if subprocess.run(argv, env=env, check=True, capture_output=True).stdout != out:
+    widths = len(dashes[0]), len(dashes[-1])
+    bare = [sys.executable, str(Path(__file__).with_name("bare_due_listing.py")), db, NOW[:10], *map(str, widths)]
+    if subprocess.run(bare, check=True, capture_output=True).stdout != out:
         raise SystemExit("bare_due_listing.py does not print what `flashdl due` prints")
-    return argv
+    return widths
 
 
 def first_card(db: Path, env: dict[str, str], deck: str | None = None) -> str:

@@ -94,10 +94,10 @@ def queue_lines(
     chunk at a time instead of an entry, a front and an item per card. New cards and
     same-day repeats (a day's worth) are planned first and their fronts read a chunk at a
     time. One read transaction, open while the caller iterates (the caller finishes with
-    the iterator before the store closes).
+    the iterator before the store closes), with a small page cache (``queries.small_cache``).
     """
     require_aware(now)
-    with store.read() as conn:
+    with store.read() as conn, queries.small_cache(conn):
         rules = day_rules(conn, now, deck)
         others = queries.queue_candidates(conn, rules.today, rules.new_allowance, rules.deck_id,
                                           review_limit=0, random_order=rules.random_order)

@@ -11,7 +11,8 @@ which must not import SQLAlchemy (issue 17). Column names are those of
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Generator, Mapping, Sequence
+from collections.abc import Collection, Generator, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -213,7 +214,7 @@ def review_page(
 # Every due review with what `flashdl due` shows of it, in queue order. The deck is tested with a
 # unary plus: the queue index then serves the order, where the (deck, slug) index would make
 # SQLite sort the whole deck, fronts and all, before the first row.
-LISTING_CACHE_KIB = -2_000
+SMALL_CACHE_KIB = -2_000
 _LISTED_REVIEWS = (
     "SELECT c.deck_id, d.slug || '/' || c.slug, c.due, c.front FROM card AS c "
     "JOIN deck AS d ON d.id = c.deck_id WHERE c.due <= ?1 AND c.retired = 0 AND c.suspended = 0 "
@@ -226,21 +227,28 @@ def listed_reviews(
 ) -> Generator[ListedReview, None, None]:
     """``(deck id, DECK/CARD, due day as ISO text, front)`` of each review due by ``today``, in
     queue order (that of ``review_page``), read as the caller iterates: 100,000 of them are never
-    held at once. Valid only inside the caller's transaction.
-
-    Meanwhile the connection's page cache is SQLite's default 2 MB: the rows are read once, and
-    a full 16 MB cache would only add its size to the process (issue 17's 40 MB for a read),
-    for no measurable speed.
-    """
+    held at once. Valid only inside the caller's transaction (see ``small_cache``)."""
     sql = _LISTED_REVIEWS
     params: tuple[object, ...] = (today.isoformat(),)
     if deck_id_ is not None:  # an int: "+" drops the column's affinity, so '1' would never match
         sql, params = sql + " AND +c.deck_id = ?2", (today.isoformat(), deck_id_)
+    rows = tx.db.execute(sql + " ORDER BY c.due, c.deck_id, c.position, c.id", params)
+    try:
+        yield from rows
+    finally:
+        rows.close()  # closed with the generator: no statement left running past the transaction
+
+
+@contextmanager
+def small_cache(tx: Transaction) -> Iterator[None]:
+    """SQLite's default 2 MB page cache on the connection meanwhile, for a read of most of the
+    file once (``listed_reviews`` of every card): the store's 16 MB would only add its size to
+    the process (issue 17's 40 MB for a read command), for no measurable speed."""
     db = tx.db
     kept = int(db.execute("PRAGMA cache_size").fetchone()[0])
-    db.execute(f"PRAGMA cache_size = {LISTING_CACHE_KIB}")
+    db.execute(f"PRAGMA cache_size = {SMALL_CACHE_KIB}")
     try:
-        yield from db.execute(sql + " ORDER BY c.due, c.deck_id, c.position, c.id", params)
+        yield
     finally:
         db.execute(f"PRAGMA cache_size = {kept}")
 
