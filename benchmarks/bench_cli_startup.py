@@ -5,11 +5,13 @@ Usage: python benchmarks/bench_cli_startup.py [--runs N] [--cards N] [--quick] [
 - Start-up: `python -c pass` and `flashdl --help` (target: help < 0.15 s).
 - The read commands (`decks`, `due`, `show`, `stats`, `check` of one deck,
   `engine`) and `review --card` on the bundled collection and on a synthetic
-  one of `--cards` cards (default 100,000, every card due, two log rows each):
+  one of `--cards` cards (default 100,000, every card due, two log rows each;
+  there `due` and `due --json` list every card):
   wall time of N runs, interleaved with `--help` round by round so a loaded
   machine slows both alike; median, ratio to the median of `--help`, and
   the peak memory (max RSS) of each process (targets: 2.5x / 4x `--help`,
-  40 MB for a read command).
+  40 MB for a read command). For the full `due` listing, a floor: a bare
+  sqlite3 loop printing the same bytes (``bare_due_listing.py``).
 - `review --batch`: the marginal cost of one more line, (t(3000 lines) -
   t(500 lines)) / 2500, each review committed before its `--json` line,
   against the in-process `record_review` of the same reviews on the same
@@ -140,6 +142,34 @@ def command_set(db: Path, card: str, computed: str | None, deck_file: Path,
     return commands
 
 
+BARE = "bare sqlite3 loop printing due's lines"
+
+
+def bare_listing(db: Path, due_argv: list[str], env: dict[str, str]) -> list[str]:
+    """The command of ``bare_due_listing.py`` for ``db``, with the widths of `flashdl due`'s own
+    table; checked to print the same bytes, so it is a floor for the same work. The check runs in
+    a child (``bare_widths``): 10 MB of output read here would raise this process's peak memory,
+    which every later child reports as its own (see ``build_large``)."""
+    code = f"import bench_cli_startup as b; print(*b.bare_widths({str(db)!r}, {due_argv!r}))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent)
+    card_width, front_width = out.stdout.split()
+    return [sys.executable, str(Path(__file__).with_name("bare_due_listing.py")), str(db), NOW[:10],
+            card_width, front_width]
+
+
+def bare_widths(db: str, due_argv: list[str]) -> tuple[int, int]:
+    """The card and front widths of `flashdl due`'s table, once ``bare_due_listing.py`` is seen
+    to print the same bytes with them (a child's work)."""
+    out = subprocess.run(due_argv, check=True, capture_output=True).stdout
+    dashes = out.split(b"\n", 2)[1].split(b"  ")
+    widths = len(dashes[0]), len(dashes[-1])
+    bare = [sys.executable, str(Path(__file__).with_name("bare_due_listing.py")), db, NOW[:10], *map(str, widths)]
+    if subprocess.run(bare, check=True, capture_output=True).stdout != out:
+        raise SystemExit("bare_due_listing.py does not print what `flashdl due` prints")
+    return widths
+
+
 def first_card(db: Path, env: dict[str, str], deck: str | None = None) -> str:
     argv = [*flashdl_argv(), "--db", str(db), "--now", NOW, "due", "--json", "--limit", "1"]
     out = subprocess.run(argv + ([deck] if deck else []), env=env, check=True, capture_output=True, text=True)
@@ -260,9 +290,16 @@ def main() -> None:
         build_large(large, args.cards, env)
         commands = command_set(large, first_card(large, env), None, bundled_decks / "quiz-2.yaml",
                                "conv2d_output_size")
-        commands["due (every card due)"] = commands.pop("due --json")[:-1]
+        listing = commands.pop("due --json")
+        commands["due (every card due)"] = listing[:-1]
+        commands["due --json (every card due)"] = listing
+        commands[BARE] = bare_listing(large, listing[:-1], env)
+        figures = timed_rounds(commands, args.runs, env)
+        bare = figures.pop(BARE)
         report_commands(f"{args.cards:,}-card collection ({2 * args.cards:,} log rows, every card due)",
-                        timed_rounds(commands, args.runs, env), READ_TARGET_LARGE)
+                        figures, READ_TARGET_LARGE)
+        print(f"  floor: {BARE}, the same bytes: median {bare['median_s'] * 1000:.1f} ms, "
+              f"{bare['median_s'] / figures['--help']['median_s']:.2f}x, peak {bare['peak_mb']:.1f} MB")
         batch = bench_batch(large, folder, max(3, args.runs // 2), env)
         ratio = batch["marginal_ms"] / batch["record_review_ms"]
         print(f"\nreview --batch --json on the {args.cards:,}-card collection: {BATCH_SIZES[0]} lines "

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
+from contextlib import closing
 
 from flashdl.commands.context import Context
-from flashdl.commands.output import emit_json, emit_line, table, table_lines
+from flashdl.commands.output import column_table, emit_json, emit_json_objects, emit_line, table
 
 FRONT_WIDTH = 60
 
@@ -33,30 +35,40 @@ def decks(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def due(args: argparse.Namespace, ctx: Context) -> int:
-    from flashdl.services.study import study_queue
+    from flashdl.services.queue_listing import queue_lines
 
-    with ctx.open_store() as store:
-        items = study_queue(store, ctx.now(), deck=args.deck, limit=args.limit)
-    if args.json:
-        emit_json(ctx, [
-            {"card": i.card, "front": i.front, "kind": i.kind.value, "due": i.due.isoformat()}
-            for i in items
-        ])
-        return 0
-    if not items:
+    # closing: the listing's read transaction ends before the store closes, even when the
+    # reader of the output goes away mid-way (`flashdl due --json | head -c 100`)
+    with ctx.open_store() as store, closing(queue_lines(store, ctx.now(), deck=args.deck,
+                                                        limit=args.limit)) as chunks:
+        if args.json:
+            emit_json_objects(ctx, ("card", "front", "kind", "due"),
+                              ((c.cards, c.fronts, c.kinds, c.dues) for c in chunks))
+            return 0
+        # every card can be due: the table is made a chunk of lines at a time (output.column_table)
+        lines = column_table(((c.cards, c.kinds, c.dues, _one_lines(c.fronts)) for c in chunks),
+                             ["card", "kind", "due", "front"], repeats={1, 2})
+        header = next(lines)
+        first = next(lines, None)
+    if first is None:
         emit_line(ctx, "nothing due")
         return 0
-    rows = [[i.card, i.kind.value, i.due.isoformat(), _one_line(i.front)] for i in items]
-    del items
-    # line by line: every card can be due, and the table need not exist as one string as well
-    ctx.stdout.writelines(line + "\n" for line in table_lines(rows, ["card", "kind", "due", "front"]))
+    ctx.stdout.write(header)
+    ctx.stdout.write(first)
+    ctx.stdout.writelines(lines)
     return 0
 
 
-def _one_line(text: str) -> str:
-    if "![" in text or "[sound:" in text:  # pictures as "[image: NAME]", as the browse list shows them
+def _one_lines(texts: Sequence[str]) -> list[str]:
+    """Each front on one line of at most FRONT_WIDTH characters (whitespace runs as one space),
+    pictures as "[image: NAME]", as the browse list shows them. A chunk at a time: the
+    whitespace is folded by C-level passes over the chunk, not a Python call per front."""
+    joined = "\n".join(texts)  # a mark cannot span two fronts: the newline is in no mark
+    if "![" in joined or "[sound:" in joined:
         from flashdl.presentation.card_media import media_lines
 
-        text = media_lines(text)
-    line = " ".join(text.split())
-    return line if len(line) <= FRONT_WIDTH else line[: FRONT_WIDTH - 1] + "…"
+        texts = [media_lines(text) if "![" in text or "[sound:" in text else text for text in texts]
+    lines = list(map(" ".join, map(str.split, texts)))
+    if max(map(len, lines), default=0) <= FRONT_WIDTH:
+        return lines
+    return [line if len(line) <= FRONT_WIDTH else line[: FRONT_WIDTH - 1] + "…" for line in lines]

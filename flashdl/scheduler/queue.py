@@ -6,7 +6,8 @@ then same-day repeats (cards graded < 4 today), which cycle until each is
 graded >= 4. No I/O and no clock: the study service gathers the candidates
 from the store and feeds answers back in.
 
-``plan_queue`` is a pure function. ``SessionQueue`` is the in-memory cursor
+``plan_queue`` is a pure function, and ``queue_parts`` the rule it applies
+(a listing streams the parts without building the whole queue). ``SessionQueue`` is the in-memory cursor
 a session walks: O(1) to peek and to answer the head, so fetching the next
 card never re-queries 100,000 rows.
 """
@@ -14,11 +15,12 @@ card never re-queries 100,000 rows.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from enum import StrEnum
+from itertools import chain
 from operator import itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 
 class QueueKind(StrEnum):
@@ -45,6 +47,8 @@ class QueueEntry(NamedTuple):
 
 _REVIEW_ORDER = itemgetter(3, 1, 4, 0)  # (due, deck_id, position, card_id)
 _KIND = itemgetter(2)
+_DECK = itemgetter(1)
+R = TypeVar("R")  # a due review as the caller holds it: a ``QueueEntry``, or a row of a listing
 
 
 def plan_queue(
@@ -55,21 +59,11 @@ def plan_queue(
     review_allowance: Mapping[int, int] | None = None,
     extra_new: int = 0,
 ) -> tuple[QueueEntry, ...]:
-    """Today's queue from every candidate card.
+    """Today's queue from every candidate card: ``queue_parts`` of them, one after the other.
 
-    Reviews come most overdue first (then by deck id, file position, card
-    id). ``new_allowance`` maps a deck id to how many new cards it may still
-    show today (its daily limit minus the new cards already seen today);
-    decks missing from it show none. New cards come deck by deck in
-    ``deck_order`` (a rank per deck id; default: by id), in file order.
-    Same-day repeats come last, in the order given. ``review_allowance``
-    (a deck's reviews-per-day limit minus the reviews it had today; decks
-    missing from it have no limit) keeps each deck's first reviews in that
-    order and drops the rest for today. ``extra_new`` more new cards (in all,
-    not per deck) follow those the allowances admit, in the same order: Anki's
-    "increase today's new card limit" (custom study).
+    The candidates may come in any order: the reviews are sorted most overdue first (then by
+    deck id, file position, card id) before ``queue_parts`` chooses among them.
     """
-    rank = deck_order or {}
     reviews: list[QueueEntry] = []
     new: list[QueueEntry] = []
     learning: list[QueueEntry] = []
@@ -81,28 +75,69 @@ def plan_queue(
         else:
             learning.append(entry)
     reviews.sort(key=_REVIEW_ORDER)  # C-level key: this list may hold 100,000 cards
-    if review_allowance:
-        shown: dict[int, int] = {}
-        kept: list[QueueEntry] = []
-        for entry in reviews:
-            limit = review_allowance.get(entry.deck_id)
-            count = shown.get(entry.deck_id, 0)
-            if limit is None or count < limit:
-                shown[entry.deck_id] = count + 1
-                kept.append(entry)
-        reviews = kept
-    new.sort(key=lambda e: (rank.get(e.deck_id, e.deck_id), e.position, e.card_id))
+    parts = queue_parts(reviews, new, learning, review_deck=_DECK, new_allowance=new_allowance,
+                        deck_order=deck_order, review_allowance=review_allowance, extra_new=extra_new)
+    return tuple(chain.from_iterable(parts))
+
+
+def queue_parts(
+    reviews: Iterable[R],
+    new: Iterable[QueueEntry],
+    learning: Iterable[QueueEntry],
+    *,
+    review_deck: Callable[[R], int],
+    new_allowance: Mapping[int, int],
+    deck_order: Mapping[int, int] | None = None,
+    review_allowance: Mapping[int, int] | None = None,
+    extra_new: int = 0,
+) -> tuple[Iterator[R], Iterator[QueueEntry], Iterator[QueueEntry]]:
+    """Today's queue in its three parts, in study order: the reviews, the new cards, the
+    same-day repeats (the one statement of the rule; ``plan_queue`` and the streamed listing
+    of ``flashdl due`` both take the parts in this order).
+
+    ``reviews`` must come in review order (most overdue first, then by deck id, file position,
+    card id): the store reads them in it, so a listing of 100,000 of them is never held whole;
+    they may be any records, ``review_deck`` giving a record's deck id. They are passed on
+    lazily, in that order; ``review_allowance`` (a deck's reviews-per-day limit minus the
+    reviews it had today; decks missing from it have no limit) keeps each deck's first
+    reviews and drops the rest for today. ``new_allowance`` maps a deck id to how many new
+    cards it may still show today (its daily limit minus the new cards already seen today);
+    decks missing from it show none. New cards come deck by deck in ``deck_order`` (a rank
+    per deck id; default: by id), in file order. ``extra_new`` more new cards (in all, not
+    per deck) follow those the allowances admit, in the same order: Anki's "increase today's
+    new card limit" (custom study). Same-day repeats come last, in the order given.
+    """
+    kept = iter(reviews) if not review_allowance else _within_allowance(reviews, review_allowance, review_deck)
+    return kept, iter(_admitted_new(new, new_allowance, deck_order or {}, extra_new)), iter(learning)
+
+
+def _within_allowance(reviews: Iterable[R], allowance: Mapping[int, int],
+                      review_deck: Callable[[R], int]) -> Iterator[R]:
+    """Each deck's first reviews, up to its allowance (decks without one keep all)."""
+    shown: dict[int, int] = {}
+    for review in reviews:
+        deck = review_deck(review)
+        limit = allowance.get(deck)
+        count = shown.get(deck, 0)
+        if limit is None or count < limit:
+            shown[deck] = count + 1
+            yield review
+
+
+def _admitted_new(new: Iterable[QueueEntry], allowance: Mapping[int, int], rank: Mapping[int, int],
+                  extra_new: int) -> list[QueueEntry]:
+    ordered = sorted(new, key=lambda e: (rank.get(e.deck_id, e.deck_id), e.position, e.card_id))
     taken: dict[int, int] = {}
     admitted: list[QueueEntry] = []
-    for entry in new:
+    for entry in ordered:
         count = taken.get(entry.deck_id, 0)
-        if count < new_allowance.get(entry.deck_id, 0):
+        if count < allowance.get(entry.deck_id, 0):
             taken[entry.deck_id] = count + 1
             admitted.append(entry)
     if extra_new > 0:
         chosen = set(map(id, admitted))
-        admitted += [e for e in new if id(e) not in chosen][:extra_new]
-    return (*reviews, *admitted, *learning)
+        admitted += [e for e in ordered if id(e) not in chosen][:extra_new]
+    return admitted
 
 
 class SessionQueue:

@@ -10,7 +10,9 @@ card's content and schedule), never database rows.
   ``import_bundled_decks``, ``ensure_bundled_decks`` (the TUI calls this at
   start-up).
 - ``study``: ``StudySession`` (queue, ``next_card``, ``answer``, ``undo``,
-  ``suspend``, ``bury``, ``counts``), ``study_queue`` (``flashdl due``).
+  ``suspend``, ``bury``, ``counts``), ``study_queue`` (today's queue as a list).
+- ``queue_listing``: ``queue_lines`` (``flashdl due``: today's queue streamed
+  a chunk of lines at a time), ``day_rules`` (what the queue is chosen by).
 - ``reviews``: ``record_review``, ``undo_last_review``.
 - ``card_flags``: ``suspend_card``, ``unsuspend_card``, ``bury_card``,
   ``unbury_card``.

@@ -36,10 +36,10 @@ from datetime import date, datetime
 from flashdl.clock import study_day
 from flashdl.scheduler.queue import QueueEntry, QueueKind, SessionQueue, plan_queue
 from flashdl.services import card_flags
-from flashdl.scheduler.sm2 import MAX_GRADE, MIN_GRADE, REPEAT_BELOW, ReviewKind
+from flashdl.scheduler.sm2 import MAX_GRADE, MIN_GRADE, REPEAT_BELOW
 from flashdl.services.custom_study import CustomStudy, custom_entries
-from flashdl.services.deck_options import all_options
 from flashdl.services.lookup import require_aware, resolve_deck
+from flashdl.services.queue_listing import day_rules, queue_lines
 from flashdl.services.reviews import cram_answer, preview_review, record_review, undo_last_review
 from flashdl.services.views import (
     ComputedAnswer,
@@ -73,52 +73,33 @@ def plan_today(store: Store, now: datetime, deck: str | None, *, review_limit: i
     and ``extra_new`` new cards beyond the daily limits (custom study's ``--new N``)."""
     require_aware(now)
     with store.read() as conn:
-        settings = load_settings(conn)
-        today = study_day(now, rollover_hour=settings.rollover_hour)
-        deck_id = resolve_deck(conn, deck)
-        deck_records = queries.decks(conn)
-        options = all_options(conn)
-        seen = queries.new_seen_on(conn, today)
-        allowance = {d.id: max(0, options[d.id].new_per_day - seen.get(d.id, 0)) for d in deck_records}
-        review_allowance: dict[int, int] = {}
-        if any(o.reviews_per_day is not None for o in options.values()):
-            reviewed = queries.new_seen_on(conn, today, ReviewKind.REVIEW)
-            review_allowance = {
-                d: max(0, o.reviews_per_day - reviewed.get(d, 0))
-                for d, o in options.items() if o.reviews_per_day is not None
-            }
+        rules = day_rules(conn, now, deck)
+        if rules.review_allowance:
             review_limit = -1  # the limits apply deck by deck, over every due review
+        allowance = rules.new_allowance
         wanted = {d: a + extra_new for d, a in allowance.items()} if extra_new else allowance
         candidates = queries.queue_candidates(
-            conn, today, wanted, deck_id, review_limit=review_limit,
-            random_order={d for d, o in options.items() if o.new_order == "random"},
+            conn, rules.today, wanted, rules.deck_id, review_limit=review_limit,
+            random_order=rules.random_order,
         )
         loaded = sum(1 for e in candidates if e.kind is QueueKind.REVIEW)
         unloaded = 0
         if review_limit >= 0 and loaded == review_limit:
-            unloaded = queries.review_count(conn, today, deck_id) - loaded
-    order = {d.id: rank for rank, d in enumerate(deck_records)}
-    plan = plan_queue(candidates, new_allowance=allowance, deck_order=order,
-                      review_allowance=review_allowance, extra_new=extra_new)
-    return TodayPlan(today, settings, deck_id, plan, max(0, unloaded))
+            unloaded = queries.review_count(conn, rules.today, rules.deck_id) - loaded
+    plan = plan_queue(candidates, new_allowance=allowance, deck_order=rules.deck_order,
+                      review_allowance=rules.review_allowance, extra_new=extra_new)
+    return TodayPlan(rules.today, rules.settings, rules.deck_id, plan, max(0, unloaded))
 
 
 def study_queue(
     store: Store, now: datetime, deck: str | None = None, limit: int | None = None
 ) -> list[QueueItem]:
-    """Today's queue, in study order (for ``flashdl due``)."""
-    plan = plan_today(store, now, deck, review_limit=-1 if limit is None else limit).entries
-    chosen = plan[:limit] if limit is not None else plan
-    fronts = _fronts(store, [e.card_id for e in chosen])
+    """Today's queue, in study order (``queue_listing.queue_lines``, one item per card)."""
     return [
-        QueueItem(card=fronts[e.card_id][0], front=fronts[e.card_id][1], kind=e.kind, due=e.due)
-        for e in chosen
+        QueueItem(card=card, front=front, kind=kind, due=date.fromisoformat(due))
+        for lines in queue_lines(store, now, deck, limit)
+        for card, front, kind, due in zip(lines.cards, lines.fronts, lines.kinds, lines.dues)
     ]
-
-
-def _fronts(store: Store, card_ids: list[int]) -> dict[int, tuple[str, str]]:
-    with store.read() as conn:
-        return queries.fronts(conn, card_ids)
 
 
 class StudySession:

@@ -11,7 +11,8 @@ which must not import SQLAlchemy (issue 17). Column names are those of
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Generator, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,6 +23,8 @@ from flashdl.scheduler.queue import QueueEntry, QueueKind
 from flashdl.scheduler.sm2 import PASS_GRADE, CardState, ReviewKind
 from flashdl.store.connection import Transaction
 from flashdl.store.records import StoredCard, engine_from_json, errata_from_json, text_day
+
+ListedReview = tuple[int, str, str, str]  # see ``listed_reviews``
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,48 @@ def review_page(
         QueueEntry(cid, did, review, fromiso(due), position)
         for cid, did, due, position in db.execute(sql + _REVIEW_ORDER, params)  # type: ignore[union-attr]
     ]
+
+
+# Every due review with what `flashdl due` shows of it, in queue order. The deck is tested with a
+# unary plus: the queue index then serves the order, where the (deck, slug) index would make
+# SQLite sort the whole deck, fronts and all, before the first row.
+SMALL_CACHE_KIB = -2_000
+_LISTED_REVIEWS = (
+    "SELECT c.deck_id, d.slug || '/' || c.slug, c.due, c.front FROM card AS c "
+    "JOIN deck AS d ON d.id = c.deck_id WHERE c.due <= ?1 AND c.retired = 0 AND c.suspended = 0 "
+    "AND (c.buried_until IS NULL OR c.buried_until <= ?1)"
+)
+
+
+def listed_reviews(
+    tx: Transaction, today: date, deck_id_: int | None = None
+) -> Generator[ListedReview, None, None]:
+    """``(deck id, DECK/CARD, due day as ISO text, front)`` of each review due by ``today``, in
+    queue order (that of ``review_page``), read as the caller iterates: 100,000 of them are never
+    held at once. Valid only inside the caller's transaction (see ``small_cache``)."""
+    sql = _LISTED_REVIEWS
+    params: tuple[object, ...] = (today.isoformat(),)
+    if deck_id_ is not None:  # an int: "+" drops the column's affinity, so '1' would never match
+        sql, params = sql + " AND +c.deck_id = ?2", (today.isoformat(), deck_id_)
+    rows = tx.db.execute(sql + " ORDER BY c.due, c.deck_id, c.position, c.id", params)
+    try:
+        yield from rows
+    finally:
+        rows.close()  # closed with the generator: no statement left running past the transaction
+
+
+@contextmanager
+def small_cache(tx: Transaction) -> Iterator[None]:
+    """SQLite's default 2 MB page cache on the connection meanwhile, for a read of most of the
+    file once (``listed_reviews`` of every card): the store's 16 MB would only add its size to
+    the process (issue 17's 40 MB for a read command), for no measurable speed."""
+    db = tx.db
+    kept = int(db.execute("PRAGMA cache_size").fetchone()[0])
+    db.execute(f"PRAGMA cache_size = {SMALL_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {kept}")
 
 
 def due_within(tx: Transaction, today: date, last_day: date, *, limit: int,
