@@ -13,8 +13,10 @@ from __future__ import annotations
 import sqlite3
 import sys
 
+# The plan flashdl picks when every card is due (`queries.listed_reviews`): the table read through
+# and sorted, which beats the queue index's order there (108 ms against 194 ms for the query alone).
 QUERY = (
-    "SELECT d.slug || '/' || c.slug, c.due, c.front FROM card AS c JOIN deck AS d ON d.id = c.deck_id "
+    "SELECT d.slug || '/' || c.slug, c.due, c.front FROM card AS c NOT INDEXED JOIN deck AS d ON d.id = c.deck_id "
     "WHERE c.due <= ?1 AND c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?1) "
     "ORDER BY c.due, c.deck_id, c.position, c.id"
 )

@@ -101,7 +101,7 @@ def queue_lines(
         rules = day_rules(conn, now, deck)
         others = queries.queue_candidates(conn, rules.today, rules.new_allowance, rules.deck_id,
                                           review_limit=0, random_order=rules.random_order)
-        with closing(queries.listed_reviews(conn, rules.today, rules.deck_id)) as listed:
+        with closing(queries.listed_reviews(conn, rules.today, rules.deck_id, whole=limit is None)) as listed:
             reviews, new, learning = queue_parts(
                 listed,
                 [e for e in others if e.kind is QueueKind.NEW],

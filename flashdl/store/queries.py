@@ -223,12 +223,20 @@ _LISTED_REVIEWS = (
 
 
 def listed_reviews(
-    tx: Transaction, today: date, deck_id_: int | None = None
+    tx: Transaction, today: date, deck_id_: int | None = None, *, whole: bool = False
 ) -> Generator[ListedReview, None, None]:
     """``(deck id, DECK/CARD, due day as ISO text, front)`` of each review due by ``today``, in
     queue order (that of ``review_page``), read as the caller iterates: 100,000 of them are never
-    held at once. Valid only inside the caller's transaction (see ``small_cache``)."""
+    held at once. Valid only inside the caller's transaction (see ``small_cache``).
+
+    ``whole``: the caller reads them all. When they are also most of the cards, the card table
+    is read through and sorted rather than visited in the queue index's order, one lookup per
+    card: 100,000 due of 100,000 in 108 ms, not 194 ms (SQLite has no statistics to see this
+    itself). The index stays far better when few are due or a listing stops early.
+    """
     sql = _LISTED_REVIEWS
+    if whole and 2 * review_count(tx, today, deck_id_) >= card_count(tx):
+        sql = sql.replace("FROM card AS c ", "FROM card AS c NOT INDEXED ", 1)
     params: tuple[object, ...] = (today.isoformat(),)
     if deck_id_ is not None:  # an int: "+" drops the column's affinity, so '1' would never match
         sql, params = sql + " AND +c.deck_id = ?2", (today.isoformat(), deck_id_)
@@ -269,6 +277,11 @@ def due_within(tx: Transaction, today: date, last_day: date, *, limit: int,
         QueueEntry(cid, did, review, fromiso(due), position)
         for cid, did, due, position in tx.db.execute(sql + _REVIEW_ORDER, params)  # type: ignore[union-attr]
     ]
+
+
+def card_count(tx: Transaction) -> int:
+    """Every card of the collection, retired and suspended ones included."""
+    return int(tx.db.execute("SELECT count(*) FROM card").fetchone()[0])  # type: ignore[union-attr]
 
 
 def review_count(tx: Transaction, today: date, deck_id_: int | None = None) -> int:
