@@ -79,6 +79,19 @@ def subscript(text: str) -> str:
     return "_" + _wrap(text)
 
 
+# Macros pylatexenc has no rule for and would drop, as they read.
+_UNKNOWN_TO_PYLATEXENC: dict[str, str] = {
+    "ne": "≠", "iff": "⇔", "implies": "⟹", "coloneqq": "≔", "models": "⊨", "colon": ":", "cdotp": "·",
+    "lll": "⋘", "ggg": "⋙", "Re": "ℜ", "Im": "ℑ", "degree": "°", "checkmark": "✓", "clubsuit": "♣",
+    "spadesuit": "♠", "det": "det", "argmax": "argmax", "argmin": "argmin", "Pr": "Pr", "arg": "arg",
+    "sgn": "sgn", "diag": "diag", "tr": "tr", "rank": "rank", "trace": "trace", "neg": "¬", "land": "∧",
+    "lor": "∨", "bot": "⊥",
+}
+# Macros that only set type, which pylatexenc may drop (their arguments are still shown).
+KEPT_OUT = frozenset({"operatorname", "boldsymbol", "bm", "left", "right", "big", "Big", "bigl", "bigr",
+                      "displaystyle", "textstyle", "limits", "nolimits"})
+
+
 @lru_cache(maxsize=1)
 def _converter() -> Any:
     """A LatexNodes2Text with flashdl's rules (built once; ~5 ms)."""
@@ -130,10 +143,9 @@ def _converter() -> Any:
             *(MacroTextSpec(name, simplify_repl=fraction) for name in ("frac", "dfrac", "tfrac")),
             MacroTextSpec("sqrt", simplify_repl=root),
             MacroTextSpec("|", "‖"),  # a norm, ‖x‖ (pylatexenc drops it)
-            MacroTextSpec("ne", "≠"),  # pylatexenc drops it: `a \ne b` would read "a b"
-            MacroTextSpec("det", "det"),  # and these
-            MacroTextSpec("argmax", "argmax"),
-            MacroTextSpec("argmin", "argmin"),
+            # pylatexenc drops a macro it has no rule for: `a \ne b` would read "a b", `P \implies Q`
+            # "P Q". These carry meaning; the ones it may drop only set type (``KEPT_OUT``).
+            *(MacroTextSpec(name, text) for name, text in _UNKNOWN_TO_PYLATEXENC.items()),
             MacroTextSpec("quad", " "),
             MacroTextSpec("qquad", "  "),
         ],
