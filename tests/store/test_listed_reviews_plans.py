@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,10 +16,19 @@ from flashdl.clock import study_day
 from flashdl.deck.model import Card, Deck
 from flashdl.services import card_flags, deck_sync
 from flashdl.services.reviews import record_review
-from flashdl.store import open_store
+from flashdl.store import open_store, queries
 from flashdl.store.queries import listed_reviews
 
 NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@contextmanager
+def scan_from(count: int) -> Iterator[None]:
+    kept, queries.SCAN_FROM = queries.SCAN_FROM, count
+    try:
+        yield
+    finally:
+        queries.SCAN_FROM = kept
 
 
 def reference(path: Path, today: str, deck: int | None) -> list[tuple[int, str, str, str]]:
@@ -33,7 +43,7 @@ def reference(path: Path, today: str, deck: int | None) -> list[tuple[int, str, 
     return [(r[1], f"{slugs[r[1]]}/{r[2]}", r[3], r[4]) for r in chosen]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sizes=st.lists(st.integers(1, 12), min_size=1, max_size=3),
        reviewed=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 11), st.integers(1, 20),
                                    st.integers(3, 5)), max_size=40),
@@ -58,7 +68,7 @@ def test_both_plans_list_the_due_reviews_in_queue_order(sizes: list[int], review
                 name = f"{deck.id}/{deck.cards[c % len(deck.cards)].id}"
                 card_flags.suspend_card(store, name) if action == "suspend" else card_flags.bury_card(store, name, NOW)
             today = study_day(NOW + timedelta(days=3), rollover_hour=4)
-            with store.read() as tx:
+            with store.read() as tx, scan_from(0):  # small collections: weigh the scan at any size
                 deck_id = tx.db.execute("SELECT min(id) FROM deck").fetchone()[0] if by_deck else None
                 statements: list[str] = []
                 tx.db.set_trace_callback(statements.append)
@@ -80,7 +90,7 @@ def test_a_listing_of_every_card_reads_the_table_through() -> None:
             deck_sync.sync_decks(store, [(deck, None) for deck in [deck]], NOW - timedelta(days=60))
             for j in range(6):
                 record_review(store, f"d/c{j}", 4, NOW - timedelta(days=30))
-            with store.read() as tx:
+            with store.read() as tx, scan_from(0):
                 statements: list[str] = []
                 tx.db.set_trace_callback(statements.append)
                 rows = list(listed_reviews(tx, study_day(NOW, rollover_hour=4), whole=True))
@@ -88,3 +98,20 @@ def test_a_listing_of_every_card_reads_the_table_through() -> None:
                 tx.db.set_trace_callback(None)
     assert len(rows) == 6 and rows == few
     assert [("NOT INDEXED" in sql) for sql in statements if "front" in sql] == [True, False]
+
+
+def test_a_small_listing_uses_the_index_without_counting_the_cards() -> None:
+    deck = Deck(id="d", name="d", cards=tuple(Card(id=f"c{j}", front="q", back="a") for j in range(6)))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "f.sqlite3"
+        with open_store(path) as store:
+            deck_sync.sync_decks(store, [(deck, None) for deck in [deck]], NOW - timedelta(days=60))
+            for j in range(6):
+                record_review(store, f"d/c{j}", 4, NOW - timedelta(days=30))
+            with store.read() as tx:
+                statements: list[str] = []
+                tx.db.set_trace_callback(statements.append)
+                rows = list(listed_reviews(tx, study_day(NOW, rollover_hour=4), whole=True))
+                tx.db.set_trace_callback(None)
+    assert len(rows) == 6
+    assert not any("NOT INDEXED" in sql or sql == "SELECT count(*) FROM card" for sql in statements)
