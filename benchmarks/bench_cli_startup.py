@@ -21,7 +21,10 @@ Usage: python benchmarks/bench_cli_startup.py [--runs N] [--cards N] [--quick] [
 Runs the `flashdl` console script installed beside this interpreter (not a
 PATH shim such as pyenv's, which adds its own start-up), else
 `python -m flashdl.cli`; the checkout this file is in comes first on
-PYTHONPATH, so the code measured is this checkout's. Each command runs once
+PYTHONPATH, so the code measured is this checkout's. Run it with the
+interpreter of a regular install (`pip install '.[test]'`): an editable
+install's import hook slows every start, `--help` included, and flatters every
+ratio (the script warns). Each command runs once
 uncounted first, and with bytecode caches allowed, as in an installation.
 """
 
@@ -50,6 +53,20 @@ MEMORY_TARGET_MB = 40
 BATCH_TARGET = 2.0
 BATCH_SIZES = (500, 3000)
 NOW = "2024-06-01T12:00:00+00:00"  # bench_store's NOW: every synthetic card is due
+
+
+def editable_finders() -> list[str]:
+    """The editable-install hooks of this interpreter's environment (``pip install -e``).
+
+    Such a hook is imported at every start of every process (``site``), ``--help`` included,
+    and imports ``pathlib``, ``fnmatch`` and ``urllib`` for its own use: ~9 ms (measured
+    2026-12-04) that make ``--help`` slower and every ratio to it smaller than in an
+    installation made with ``pip install .``. The README's figures come from a regular install.
+    """
+    import sysconfig
+
+    folder = Path(sysconfig.get_paths()["purelib"])
+    return sorted(p.name for p in folder.glob("__editable__*") if p.suffix in (".pth", ".py"))
 
 
 def flashdl_argv() -> list[str]:
@@ -270,6 +287,10 @@ def main() -> None:
     env = child_env()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {args.runs} runs; "
           f"{' '.join(flashdl_argv())}")
+    if hooks := editable_finders():
+        print(f"WARNING: this environment has editable installs ({', '.join(hooks)}): every process starts "
+              "~9 ms slower, --help included, so every ratio below is flattered; measure from a regular "
+              "install (pip install '.[test]' in a fresh venv, as .ci/run does) for the README")
     startup = timed_rounds({"python -c pass": [sys.executable, "-c", "pass"],
                             "flashdl --help": [*flashdl_argv(), "--help"]}, args.runs, env)
     for name, f in startup.items():
