@@ -216,7 +216,7 @@ class PlainSession:
 
     def _record(self, card: StudyCard, grade: int, shown_at: float, answer: ComputedAnswer | None) -> None:
         from flashdl.errors import FlashdlError
-        from flashdl.presentation.view_models import relative_day
+        from flashdl.presentation.card_rows import relative_day
 
         duration_ms = int(max(0.0, self.timer() - shown_at) * 1000)
         try:

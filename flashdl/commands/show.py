@@ -5,7 +5,7 @@ card's content comes from one service call (``services.show.card_content``)
 and its text from the study screens' renderer (``presentation.card_view``);
 for a computed card, the example of its own params and the worked solution. Then the
 card's schedule now (``services.card_schedule``; docs/fsrs.md §8): ``--json``'s
-``"schedule"``, or the card screen's rows (``view_models.schedule_lines``).
+``"schedule"``, or the card screen's rows (``card_rows.schedule_lines``).
 An unknown card is one line on stderr and exit 2 (``cli.main``).
 """
 
@@ -43,7 +43,7 @@ def show(args: argparse.Namespace, ctx: Context) -> int:
         for line in card_lines(content, example, media_dir_for(ctx.db_path)):
             emit_line(ctx, line)
         if content.schedule is not None and today is not None:
-            from flashdl.presentation.view_models import schedule_lines
+            from flashdl.presentation.card_rows import schedule_lines
 
             rows = schedule_lines(content.schedule, today)
             width = max(len(label) for label, _value in rows)

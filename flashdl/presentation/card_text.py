@@ -26,8 +26,8 @@ from typing import Any
 
 from flashdl.deck.model import MARKUP_MARKDOWN, MARKUP_PLAIN
 from flashdl.presentation.card_media import has_media, media_lines
+from flashdl.presentation.card_rows import errata_notes, with_errata
 from flashdl.presentation.latex_text import latex_to_unicode, render_math
-from flashdl.presentation.view_models import errata_notes, with_errata
 
 # $$display$$ first, then $inline$ (the Markdown path's rules: no space just inside the
 # dollars, no digit right after the closing one, so "costs $5 and $6" stays text).

@@ -16,12 +16,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flashdl.errors import UsageError
+from flashdl.presentation.card_rows import due_text, ease_text, plural, schedule_lines
 from flashdl.scheduler.leech import LEECH_TAG
 from flashdl.scheduler.sm2 import PASS_GRADE, REPEAT_BELOW, Grade, ReviewKind
 
 if TYPE_CHECKING:
-    from flashdl.deck.model import Erratum
-    from flashdl.services.card_views import CardSchedule
     from flashdl.services.views import (
         CardDetails,
         DeckSummary,
@@ -87,10 +86,6 @@ def leech_message(card: str, *, suspended: bool) -> str:
     return f"{card} is a leech (it keeps lapsing): {done}; find leeches with tag:leech"
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
-
-
 def duration_text(seconds: float) -> str:
     """``45 s``, ``3 min 05 s``, ``1 h 02 min``."""
     whole = max(0, round(seconds))
@@ -105,24 +100,6 @@ def duration_text(seconds: float) -> str:
 
 def percent(part: int, whole: int) -> str:
     return "–" if whole == 0 else f"{round(100 * part / whole)}%"
-
-
-def ease_text(ease_per_mille: int) -> str:
-    return f"{ease_per_mille / 1000:.2f}"
-
-
-def relative_day(day: date | None, today: date) -> str:
-    """``today``, ``tomorrow``, ``in 6 days``, ``3 days ago``, ``new`` (never seen)."""
-    if day is None:
-        return "new"
-    delta = (day - today).days
-    if delta == 0:
-        return "today"
-    if delta == 1:
-        return "tomorrow"
-    if delta == -1:
-        return "yesterday"
-    return f"in {delta} days" if delta > 0 else f"{-delta} days ago"
 
 
 # ----------------------------------------------------------------------- home
@@ -259,24 +236,6 @@ def session_summary(tally: SessionTally, *, due_tomorrow: int | None) -> Session
     return SessionSummary(tuple(lines))
 
 
-def errata_notes(errata: Iterable[Erratum], side: str) -> list[str]:
-    """The notes shown under ``side``: its own corrections and the card-wide ones."""
-    return [e.note for e in errata if e.field in (side, None)]
-
-
-def with_errata(text: str, errata: Iterable[Erratum], side: str) -> str:
-    """A card side (Markdown) followed by the notes of the corrections made to it.
-
-    Deck authors fix wrong answers from the source by hand and say so in
-    ``errata``; the student sees the note, so a remembered wrong answer is
-    corrected rather than silently replaced.
-    """
-    notes = errata_notes(errata, side)
-    if not notes:
-        return text
-    return text.rstrip() + "\n\n" + "\n\n".join(f"> ✎ Corrected: {note}" for note in notes)
-
-
 # ---------------------------------------------------------------------- browse
 
 
@@ -386,7 +345,7 @@ def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]
     if schedule is not None:
         lines = schedule_lines(schedule, today)
     else:
-        lines = [("Due", _due_text(state.due, today)), ("Interval", plural(state.interval, "day")),
+        lines = [("Due", due_text(state.due, today)), ("Interval", plural(state.interval, "day")),
                  ("Ease", ease_text(state.ease)), ("Repetitions", str(state.repetitions))]
     lines += [
         ("Reviews", f"{len(graded)}, {sum(1 for e in graded if e.grade >= PASS_GRADE)} right"),
@@ -399,30 +358,6 @@ def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]
         vary = ", fresh numbers each review" if details.engine.vary else ""
         lines.append(("Computed", f"{details.engine.family}{vary}"))
     return lines
-
-
-def schedule_lines(schedule: CardSchedule, today: date) -> list[tuple[str, str]]:
-    """A card's schedule now as (label, value) pairs: the card screen's rows and plain
-    ``flashdl show``'s, the values of ``show --json``'s ``"schedule"``."""
-    lines = [
-        ("Scheduler", "FSRS" if schedule.scheduler == "fsrs" else "SM-2"),
-        ("Due", _due_text(schedule.due, today)),
-        ("Interval", plural(schedule.interval, "day")),
-        ("Ease", ease_text(schedule.ease)),
-    ]
-    if schedule.stability is not None:
-        lines.append(("Stability", plural(round(schedule.stability), "day") if schedule.stability >= 10
-                      else f"{schedule.stability:.2f} days"))
-    if schedule.difficulty is not None:
-        lines.append(("Difficulty", f"{schedule.difficulty:.2f} (1-10)"))
-    if schedule.retrievability is not None:
-        lines.append(("Retrievability", f"{schedule.retrievability:.0%} today"))
-    lines.append(("Repetitions", str(schedule.repetitions)))
-    return lines
-
-
-def _due_text(due: date | None, today: date) -> str:
-    return "new (never reviewed)" if due is None else f"{due.isoformat()} ({relative_day(due, today)})"
 
 
 KIND_NAMES = {kind: kind.name.lower() for kind in ReviewKind}  # new, review, drill

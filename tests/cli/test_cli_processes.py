@@ -175,12 +175,13 @@ cards:
 # checks no typed answer (the answer parsers, `pickle` of the params cache), and it needs the media
 # folder's path, not the Anki package machinery, nor the source-document parsers; of the families
 # only the card's own module (`flashdl.engine.registry.MODULE_OF`), of the services' views only
-# the card's (`services/card_views.py`).
+# the card's (`services/card_views.py`), of the presentation only the card's rows (`card_rows.py`).
 NOT_FOR_SHOW = (
     "pickle", "zipfile", "flashdl.engine.answer_parse", "flashdl.engine.array_parse",
     "flashdl.services.exchange.media", "flashdl.formats.anki_package", "flashdl.formats.source_formats",
     "flashdl.formats.flashcard_text", "flashdl.services.views", "flashdl.engine.families.param_counts",
     "flashdl.engine.families.conv_backward", "flashdl.engine.families.sequence_params",
+    "flashdl.presentation.view_models",
 )
 
 

@@ -13,6 +13,7 @@ from flashdl.presentation.answer_view import (
     layout_value,
     side_by_side,
 )
+from flashdl.presentation.card_rows import relative_day, with_errata
 from flashdl.presentation.view_models import (
     SessionTally,
     duration_text,
@@ -20,10 +21,8 @@ from flashdl.presentation.view_models import (
     matches_tags,
     parse_search,
     progress_text,
-    relative_day,
     session_summary,
     today_banner,
-    with_errata,
 )
 
 

@@ -1,0 +1,80 @@
+"""What plain ``flashdl show`` and the card screen print about one card besides its sides:
+the rows of its schedule and the notes of its errata, with the few words they are made of.
+
+Apart from ``view_models`` so that ``show``, a command scripts call often, loads neither the
+other screens' view models nor the scheduler package (issue 17).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flashdl.deck.model import Erratum
+    from flashdl.services.card_views import CardSchedule
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def ease_text(ease_per_mille: int) -> str:
+    return f"{ease_per_mille / 1000:.2f}"
+
+
+def relative_day(day: date | None, today: date) -> str:
+    """``today``, ``tomorrow``, ``in 6 days``, ``3 days ago``, ``new`` (never seen)."""
+    if day is None:
+        return "new"
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta == -1:
+        return "yesterday"
+    return f"in {delta} days" if delta > 0 else f"{-delta} days ago"
+
+
+def due_text(due: date | None, today: date) -> str:
+    return "new (never reviewed)" if due is None else f"{due.isoformat()} ({relative_day(due, today)})"
+
+
+def schedule_lines(schedule: CardSchedule, today: date) -> list[tuple[str, str]]:
+    """A card's schedule now as (label, value) pairs: the card screen's rows and plain
+    ``flashdl show``'s, the values of ``show --json``'s ``"schedule"``."""
+    lines = [
+        ("Scheduler", "FSRS" if schedule.scheduler == "fsrs" else "SM-2"),
+        ("Due", due_text(schedule.due, today)),
+        ("Interval", plural(schedule.interval, "day")),
+        ("Ease", ease_text(schedule.ease)),
+    ]
+    if schedule.stability is not None:
+        lines.append(("Stability", plural(round(schedule.stability), "day") if schedule.stability >= 10
+                      else f"{schedule.stability:.2f} days"))
+    if schedule.difficulty is not None:
+        lines.append(("Difficulty", f"{schedule.difficulty:.2f} (1-10)"))
+    if schedule.retrievability is not None:
+        lines.append(("Retrievability", f"{schedule.retrievability:.0%} today"))
+    lines.append(("Repetitions", str(schedule.repetitions)))
+    return lines
+
+
+def errata_notes(errata: Iterable[Erratum], side: str) -> list[str]:
+    """The notes shown under ``side``: its own corrections and the card-wide ones."""
+    return [e.note for e in errata if e.field in (side, None)]
+
+
+def with_errata(text: str, errata: Iterable[Erratum], side: str) -> str:
+    """A card side (Markdown) followed by the notes of the corrections made to it.
+
+    Deck authors fix wrong answers from the source by hand and say so in
+    ``errata``; the student sees the note, so a remembered wrong answer is
+    corrected rather than silently replaced.
+    """
+    notes = errata_notes(errata, side)
+    if not notes:
+        return text
+    return text.rstrip() + "\n\n" + "\n\n".join(f"> ✎ Corrected: {note}" for note in notes)
