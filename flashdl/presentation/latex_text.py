@@ -87,9 +87,15 @@ _UNKNOWN_TO_PYLATEXENC: dict[str, str] = {
     "sgn": "sgn", "diag": "diag", "tr": "tr", "rank": "rank", "trace": "trace", "neg": "¬", "land": "∧",
     "lor": "∨", "bot": "⊥",
 }
-# Macros that only set type, which pylatexenc may drop (their arguments are still shown).
+# Macros that only set type: dropped (their arguments are still shown).
 KEPT_OUT = frozenset({"operatorname", "boldsymbol", "bm", "left", "right", "big", "Big", "bigl", "bigr",
                       "displaystyle", "textstyle", "limits", "nolimits"})
+
+
+def _unknown_macro(node: Any, macroname: str) -> str:
+    """A macro with no rule, as its source (pylatexenc passes the name by keyword); the space
+    keeps it apart from an argument group after it (`\\widecheck{x}` reads "\\widecheck x")."""
+    return "\\" + macroname + " "
 
 
 @lru_cache(maxsize=1)
@@ -146,11 +152,15 @@ def _converter() -> Any:
             # pylatexenc drops a macro it has no rule for: `a \ne b` would read "a b", `P \implies Q`
             # "P Q". These carry meaning; the ones it may drop only set type (``KEPT_OUT``).
             *(MacroTextSpec(name, text) for name, text in _UNKNOWN_TO_PYLATEXENC.items()),
+            *(MacroTextSpec(name, "") for name in KEPT_OUT),
             MacroTextSpec("quad", " "),
             MacroTextSpec("qquad", "  "),
         ],
         specials=[SpecialsTextSpec("^", simplify_repl=script), SpecialsTextSpec("_", simplify_repl=script)],
     )
+    # Any other macro pylatexenc does not know is shown as written (`\\llbracket`), not dropped:
+    # a student then sees that something is there.
+    db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_unknown_macro))
     converter = LatexNodes2Text(
         latex_context=db, math_mode="text", strict_latex_spaces="based-on-source"
     )

@@ -108,3 +108,17 @@ COMMON_MACROS = (  # one string, split below
 def test_no_common_macro_that_carries_meaning_vanishes(name: str) -> None:
     assert name not in KEPT_OUT
     assert _converted(f"a \\{name} b").replace(" ", "") not in ("ab", "a b")
+
+
+@pytest.mark.parametrize(("latex", "shown"), [
+    ("a \\llbracket x \\rrbracket b", "a \\llbracket x \\rrbracket b"),
+    ("\\widecheck{x} + 1", "\\widecheck x + 1"),
+    ("f = \\nosuchmacro", "f = \\nosuchmacro"),
+])
+def test_a_macro_nobody_knows_is_shown_as_written_not_dropped(latex: str, shown: str) -> None:
+    assert _converted(latex) == shown
+
+
+@pytest.mark.parametrize("name", sorted(KEPT_OUT))
+def test_macros_that_only_set_type_are_dropped_and_their_arguments_kept(name: str) -> None:
+    assert _converted(f"\\{name}{{x}} + 1") == "x + 1"
