@@ -82,36 +82,30 @@ def test_both_plans_list_the_due_reviews_in_queue_order(sizes: list[int], review
         assert scanned == (2 * len(reference(path, today.isoformat(), deck_id)) >= sum(sizes))
 
 
-def test_a_listing_of_every_card_reads_the_table_through() -> None:
+def listings_of_six_due_cards(scan_at: int, *wholes: bool) -> tuple[list[list[tuple[int, str, str, str]]], list[str]]:
+    """Six cards all due, listed once per ``wholes`` with the store's plans weighed from
+    ``scan_at`` due reviews; the listings and the statements SQLite ran for them."""
     deck = Deck(id="d", name="d", cards=tuple(Card(id=f"c{j}", front="q", back="a") for j in range(6)))
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "f.sqlite3"
-        with open_store(path) as store:
-            deck_sync.sync_decks(store, [(deck, None) for deck in [deck]], NOW - timedelta(days=60))
-            for j in range(6):
-                record_review(store, f"d/c{j}", 4, NOW - timedelta(days=30))
-            with store.read() as tx, scan_from(0):
-                statements: list[str] = []
-                tx.db.set_trace_callback(statements.append)
-                rows = list(listed_reviews(tx, study_day(NOW, rollover_hour=4), whole=True))
-                few = list(listed_reviews(tx, study_day(NOW, rollover_hour=4), whole=False))
-                tx.db.set_trace_callback(None)
+    with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "f.sqlite3") as store:
+        deck_sync.sync_decks(store, [(deck, None)], NOW - timedelta(days=60))
+        for j in range(6):
+            record_review(store, f"d/c{j}", 4, NOW - timedelta(days=30))
+        with store.read() as tx, scan_from(scan_at):
+            statements: list[str] = []
+            tx.db.set_trace_callback(statements.append)
+            listings = [list(listed_reviews(tx, study_day(NOW, rollover_hour=4), whole=whole))
+                        for whole in wholes]
+            tx.db.set_trace_callback(None)
+    return listings, statements
+
+
+def test_a_listing_of_every_card_reads_the_table_through() -> None:
+    (rows, few), statements = listings_of_six_due_cards(0, True, False)
     assert len(rows) == 6 and rows == few
     assert [("NOT INDEXED" in sql) for sql in statements if "front" in sql] == [True, False]
 
 
 def test_a_small_listing_uses_the_index_without_counting_the_cards() -> None:
-    deck = Deck(id="d", name="d", cards=tuple(Card(id=f"c{j}", front="q", back="a") for j in range(6)))
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "f.sqlite3"
-        with open_store(path) as store:
-            deck_sync.sync_decks(store, [(deck, None) for deck in [deck]], NOW - timedelta(days=60))
-            for j in range(6):
-                record_review(store, f"d/c{j}", 4, NOW - timedelta(days=30))
-            with store.read() as tx:
-                statements: list[str] = []
-                tx.db.set_trace_callback(statements.append)
-                rows = list(listed_reviews(tx, study_day(NOW, rollover_hour=4), whole=True))
-                tx.db.set_trace_callback(None)
+    (rows,), statements = listings_of_six_due_cards(queries.SCAN_FROM, True)
     assert len(rows) == 6
     assert not any("NOT INDEXED" in sql or sql == "SELECT count(*) FROM card" for sql in statements)
