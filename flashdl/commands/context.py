@@ -29,17 +29,26 @@ def default_db_path() -> Path:
 class Context:
     """A plain class, not a dataclass: loading the dataclasses module (and the inspect module it
     imports) would cost every command ~6 ms of its start. The streams default to sys's, as
-    they are when the context is made."""
+    they are when the context is made. Without ``--db`` or FLASHDL_DB the database path is
+    found on first use: ``check`` and ``engine`` never open a database, and platformdirs'
+    import (~3 ms) is then not paid."""
 
-    def __init__(self, clock: Clock, db_path: Path, stdout: TextIO | None = None,
+    def __init__(self, clock: Clock, db_path: Path | None, stdout: TextIO | None = None,
                  stderr: TextIO | None = None, now_given: bool = False,
                  db_is_default: bool = False) -> None:
         self.clock = clock
-        self.db_path = db_path
+        self._db_path = db_path
         self.stdout: TextIO = sys.stdout if stdout is None else stdout
         self.stderr: TextIO = sys.stderr if stderr is None else stderr
         self.now_given = now_given
         self.db_is_default = db_is_default
+
+    @property
+    def db_path(self) -> Path:
+        """The database named by ``--db`` or FLASHDL_DB, else the default one in the user's data folder."""
+        if self._db_path is None:
+            self._db_path = default_db_path()
+        return self._db_path
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Context:
@@ -55,7 +64,7 @@ class Context:
         else:
             clock = SystemClock()
         db_text = getattr(args, "db", None) or os.environ.get(DB_ENV)
-        db_path = Path(db_text).expanduser() if db_text else default_db_path()
+        db_path = Path(db_text).expanduser() if db_text else None
         return cls(clock=clock, db_path=db_path, now_given=bool(now_text), db_is_default=not db_text)
 
     def now(self) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import signal
@@ -131,15 +132,19 @@ READ_COMMANDS = [
 
 
 def loaded_heavy(*argv: str) -> tuple[list[str], str]:
-    """Run ``flashdl ARGV`` in a fresh interpreter: (heavy modules it imported, its stdout)."""
+    """Run ``flashdl ARGV`` in a fresh interpreter: (heavy modules it imported, its stdout).
+
+    Without FLASHDL_DB, so a command not given ``--db`` would find the default database's
+    path (``platformdirs``) if it asked for it."""
     code = (
         "import sys\n"
         "from flashdl.cli import main\n"
         f"code = main({list(argv)!r})\n"
-        f"print([m for m in {HEAVY + ('yaml',)!r} if m in sys.modules], file=sys.stderr)\n"
+        f"print([m for m in {HEAVY + ('yaml', 'platformdirs')!r} if m in sys.modules], file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    env = {name: value for name, value in os.environ.items() if name != "FLASHDL_DB"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stderr.strip().splitlines()[-1].replace("'", '"')), result.stdout
 
@@ -157,7 +162,9 @@ def test_check_of_a_deck_without_computed_cards_loads_no_engine(tmp_path: Path) 
     deck = tmp_path / "plain.yaml"
     deck.write_text(deck_text("plain", 5))
     heavy, out = loaded_heavy("check", str(deck))
-    assert heavy == ["yaml"]  # the deck is parsed; numpy comes only with a computed card
+    # The deck is parsed; numpy comes only with a computed card, and the default database's path
+    # is never looked up (check opens no database).
+    assert heavy == ["yaml"]
     assert "5 cards, 0 errors" in out
 
 
@@ -215,7 +222,8 @@ ENGINE_COMMANDS = [
 @pytest.mark.parametrize("command", ENGINE_COMMANDS, ids=" ".join)
 def test_engine_commands_of_scalar_families_import_nothing_heavy(command: tuple[str, ...]) -> None:
     # Issue 17: the families draw numpy's stream in plain Python (flashdl/engine/pcg_random.py);
-    # numpy is imported only when an array family (convolution, pooling) solves.
+    # numpy is imported only when an array family (convolution, pooling) solves; no database,
+    # so no default database path (platformdirs) either.
     heavy, out = loaded_heavy(*command)
     assert heavy == []
     assert out.strip()
