@@ -19,9 +19,8 @@ optimisation, never a second dialect: property tests hold its result equal to
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from flashdl.deck.yaml_syntax import Progress, load_yaml, resolve_plain
 
@@ -54,8 +53,7 @@ def _scalar(prefix: str, text_indent: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class _Layout:
+class _Layout(NamedTuple):
     """The patterns for a card list whose ``- `` sits ``indent`` spaces in."""
 
     indent: str

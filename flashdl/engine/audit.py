@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from flashdl.engine.answer_specs import for_audit
 from flashdl.engine.registry import get_family
@@ -13,8 +12,7 @@ from flashdl.engine.stated_answers import find_stated
 AuditVerdict = Literal["ok", "wrong", "unparsed"]
 
 
-@dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(NamedTuple):
     card: str
     family: str
     stated: str | None      # the answer found on the back, normalised; None when none was found

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flashdl.engine.array_ops import pad_zeros
 from flashdl.engine.errors import EngineParamsError
@@ -25,8 +24,7 @@ from flashdl.engine.size_formulas import conv_output_length
 ENTRY_RANGE = (-3, 3)
 
 
-@dataclass(frozen=True)
-class ConvProblem:
+class ConvProblem(NamedTuple):
     x: Grid                # C×H×W
     kernel: Grid           # C×kh×kw
     bias: float | int

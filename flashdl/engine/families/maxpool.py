@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flashdl.engine.answer_specs import ArrayAnswer
 from flashdl.engine.array_ops import argmax_positions, max_pool, route_gradient
@@ -28,8 +27,7 @@ GRAD_RANGE = (-2, 4)
 _KEYS = ("input", "kernel", "stride", "padding", "ceil_mode")
 
 
-@dataclass(frozen=True)
-class PoolProblem:
+class PoolProblem(NamedTuple):
     x: Grid
     kernel: Pair
     stride: Pair

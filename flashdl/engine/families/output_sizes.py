@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flashdl.engine.answer_specs import ShapeAnswer
 from flashdl.engine.errors import EngineParamsError
@@ -41,8 +40,7 @@ def _draw_input(rng: Rng) -> list[int]:
 
 # --- conv2d_output_size -------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ConvGeometry:
+class ConvGeometry(NamedTuple):
     input: Pair
     kernel: Pair
     stride: Pair
@@ -121,8 +119,7 @@ CONV2D_OUTPUT_SIZE = Family(
 
 # --- pool_output_size ----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class PoolGeometry:
+class PoolGeometry(NamedTuple):
     pool: str
     input: Pair
     kernel: Pair
@@ -215,8 +212,7 @@ POOL_OUTPUT_SIZE = Family(
 
 # --- conv_transpose2d_output_size -------------------------------------------------------------
 
-@dataclass(frozen=True)
-class TransposeGeometry:
+class TransposeGeometry(NamedTuple):
     input: Pair
     kernel: Pair
     stride: Pair
