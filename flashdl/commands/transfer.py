@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from flashdl.commands.context import Context
 from flashdl.commands.output import emit_json, emit_line, table, warn
-from flashdl.errors import UsageError
+from flashdl.errors import InputError, SourcePosition, UsageError
 
 if TYPE_CHECKING:
     from flashdl.deck.yaml_syntax import Progress
@@ -165,8 +165,11 @@ FOLDER_FORMAT = "yaml"
 
 
 def detect_format(path: Path) -> str:
+    """The format a path's name says; a missing path is named as missing, not as a riddle."""
     if path.is_dir():
         return FOLDER_FORMAT
+    if not path.exists():
+        raise InputError("no such file or folder", SourcePosition(str(path)))
     fmt = SUFFIX_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise UsageError(f"{path}: cannot tell its format from the name; use --format")

@@ -126,7 +126,8 @@ def test_bad_batch_changes_nothing(
     (["due", "nodeck"], "unknown deck"),
     (["review", "--batch", "/nonexistent.jsonl"], "no such file"),
     (["import", "/nonexistent.yaml"], "no such file"),
-    (["import", "notes.xyz"], "--format"),
+    (["import", "/nonexistent"], "no such file"),   # a missing file, whatever its name says
+    (["import", __file__], "--format"),   # a file whose name says no format
     (["import"], "--bundled"),
     (["export", "nodeck", "--format", "yaml", "--out", "x.yaml"], "unknown deck"),
 ])
