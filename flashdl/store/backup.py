@@ -23,6 +23,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from flashdl.store.db_files import database_file_role
 from flashdl.store.errors import (
     BUSY_MESSAGE,
     NotADatabaseError,
@@ -222,8 +223,9 @@ def backup_now(path: Path, target: Path | None = None) -> Path:
         target = backup_dir(path) / f"{_PREFIX}{datetime.now(UTC).strftime(_STAMP)}.sqlite3"
     target = target.expanduser()
     target = Path(os.path.realpath(target)) if target.is_symlink() else target
-    if target.exists() and os.path.samefile(target, path):
-        raise StoreError(f"{target}: is the database itself")
+    role = database_file_role(target, path)
+    if role is not None:
+        raise StoreError(f"{target}: {role}; refusing to write over it")
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:

@@ -284,6 +284,65 @@ def test_export_refuses_devices_fifos_and_sockets(
     assert code == 2 and link.is_symlink() and target.lstat().st_mode == mode
 
 
+def _database_files(db: Path, tmp_path: Path) -> dict[str, Path]:
+    """Every name of a file of ``db``: itself, the files SQLite and flashdl keep beside it (made
+    to exist: a reader holds the WAL open), a symlink to it, a hard link and a ``..`` detour."""
+    (tmp_path / "elsewhere").mkdir()
+    link, hard = tmp_path / "elsewhere" / "link.sqlite3", tmp_path / "hard.sqlite3"
+    link.symlink_to(db)
+    os.link(db, hard)
+    names = {suffix or "db": Path(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal", "-clean")}
+    detour = tmp_path / "elsewhere" / ".." / db.parent.name / db.name
+    return {**names, "symlink": link, "hard link": hard, "detour": detour}
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "csv", "tsv", "apkg", "revlog"])
+def test_export_never_writes_over_the_database_or_its_files(
+    deck_db: Path, tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reader = sqlite3.connect(deck_db)  # keeps -wal and -shm in place, as a running flashdl would
+    try:
+        reader.execute("SELECT count(*) FROM card").fetchone()
+        run(capsys, "review", "--card", "q/001", "--grade", "4", "--now", NOW)
+        (deck_db.parent / f"{deck_db.name}-journal").write_text("")  # stands in for a rollback journal
+        # every file but -shm, which any reader updates
+        before = {p: p.read_bytes() for p in deck_db.parent.iterdir() if p.is_file() and p.name[-4:] != "-shm"}
+        for name, target in _database_files(deck_db, tmp_path).items():
+            code, _out, err = run(capsys, "export", "q", "--format", fmt, "--out", str(target))
+            assert code == 2, (name, err)
+            assert "refusing to write over it" in one_line_error(err)
+        assert {p: p.read_bytes() for p in before} == before
+    finally:
+        reader.close()
+    assert review_count(deck_db) == 1
+
+
+def test_db_backup_never_writes_over_the_database_or_its_files(
+    deck_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reader = sqlite3.connect(deck_db)
+    try:
+        reader.execute("SELECT count(*) FROM card").fetchone()
+        run(capsys, "review", "--card", "q/001", "--grade", "4", "--now", NOW)
+        wal = Path(f"{deck_db}-wal").read_bytes()
+        for name, target in _database_files(deck_db, tmp_path).items():
+            code, _out, err = run(capsys, "db", "backup", str(target))
+            assert code == 2, (name, err)
+            assert "refusing to write over it" in one_line_error(err)
+        assert Path(f"{deck_db}-wal").read_bytes() == wal
+    finally:
+        reader.close()
+    assert review_count(deck_db) == 1
+
+
+@pytest.mark.parametrize("out", [".", "/", ""])
+def test_export_with_history_to_a_folder_is_one_line(
+    deck_db: Path, out: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(capsys, "export", "q", "--format", "yaml", "--with-history", "--out", out)
+    assert code == 2 and "is a directory" in one_line_error(err)
+
+
 def test_export_follows_a_symlink_and_keeps_permissions(
     deck_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

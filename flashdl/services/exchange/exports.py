@@ -19,7 +19,7 @@ from flashdl.errors import UsageError
 from flashdl.formats import anki_notetype
 from flashdl.formats.revlog_csv import ExportRow
 from flashdl.scheduler.leech import exported_tags
-from flashdl.services.exchange.files import atomic_output, atomic_outputs
+from flashdl.services.exchange.files import atomic_output, atomic_outputs, output_target
 from flashdl.store import Store
 from flashdl.store import bulk as store_access
 from flashdl.store.bulk import CardInfo, DeckInfo
@@ -87,13 +87,14 @@ def export_yaml(store: Store, slug: str, out: Path, *, with_history: bool = Fals
         saved = _saved_history(store, info, cards)
         reviews = sum(len(card.reviews) for card in saved.cards)
         history_text = dump_history(saved)
+    output_target(out)  # a folder ("--out .") is refused before a side file is named after it
     side = history_path_for(out) if with_history else None
     if side is not None and history_text is not None:
-        with atomic_outputs([out, side], mode="w") as (deck_out, side_out):  # both, or neither
+        with atomic_outputs([out, side], mode="w", database=store.path) as (deck_out, side_out):  # both, or neither
             deck_out.write(dump_deck(deck))
             side_out.write(history_text)
     else:
-        with atomic_output(out, mode="w") as handle:
+        with atomic_output(out, mode="w", database=store.path) as handle:
             handle.write(dump_deck(deck))  # type: ignore[arg-type]
     return ExportResult(slug, str(out), len(cards), reviews, str(side) if side else None)
 
@@ -173,7 +174,7 @@ def export_apkg(store: Store, slug: str, out: Path, now: datetime, *, with_histo
 
     members, missing = media_members(referenced_media(text for source in sources for text in source[1:3]),
                                      media_dir_for(store.path))
-    with atomic_output(out) as handle:
+    with atomic_output(out, database=store.path) as handle:
         count = write_notes([(deck, sources)], handle, now_ms=to_ms(now),  # type: ignore[arg-type]
                             solution_for=worked_solution, schedule=schedule, media=members)
     return ExportResult(slug, str(out), count, reviews=len(schedule.revlog) if schedule else 0,
@@ -209,7 +210,7 @@ def export_text(store: Store, slug: str, out: Path, separator: str) -> ExportRes
     text = write_text_notes(("GUID", *anki_notetype.FIELDS, "Tags"), rows, separator=separator,
                             deck=deck.name, notetype=anki_notetype.NOTETYPE_NAME, guid_column=1,
                             tags_column=len(anki_notetype.FIELDS) + 2)
-    with atomic_output(out, mode="w") as handle:
+    with atomic_output(out, mode="w", database=store.path) as handle:
         handle.write(text)  # type: ignore[arg-type]
     return ExportResult(slug, str(out), len(deck.cards))
 
@@ -231,7 +232,7 @@ def export_revlog(store: Store, slug: str, out: Path) -> ExportResult:
             count[0] += 1
             yield row
 
-    with store.read() as db, atomic_output(out, mode="w") as handle:
+    with store.read() as db, atomic_output(out, mode="w", database=store.path) as handle:
         rows = _export_rows(store_access.deck_reviews(db, info.id), slug)
         for chunk in write_history(counted(rows), revlog_layout(out)):
             handle.write(chunk)  # type: ignore[arg-type]

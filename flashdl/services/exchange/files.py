@@ -54,6 +54,16 @@ def output_target(path: Path) -> tuple[Path, int | None]:
     return target, mode
 
 
+def refuse_database_files(paths: Sequence[Path], database: Path) -> None:
+    """Refuse to write over the database at ``database`` or a file SQLite keeps beside it."""
+    from flashdl.store.db_files import database_file_role
+
+    for path in paths:
+        role = database_file_role(path, database)
+        if role is not None:
+            raise UsageError(f"{path}: {role}; refusing to write over it")
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -61,21 +71,25 @@ def _umask() -> int:
 
 
 @contextmanager
-def atomic_output(path: Path, *, mode: str = "wb") -> Iterator[IO[Any]]:
+def atomic_output(path: Path, *, mode: str = "wb", database: Path | None = None) -> Iterator[IO[Any]]:
     """A file to write; it becomes ``path`` only if the block completes."""
-    with atomic_outputs([path], mode=mode) as (out,):
+    with atomic_outputs([path], mode=mode, database=database) as (out,):
         yield out
 
 
 @contextmanager
-def atomic_outputs(paths: Sequence[Path], *, mode: str = "wb") -> Iterator[tuple[IO[Any], ...]]:
+def atomic_outputs(paths: Sequence[Path], *, mode: str = "wb",
+                   database: Path | None = None) -> Iterator[tuple[IO[Any], ...]]:
     """Files to write that replace ``paths`` together: all of them, or none.
 
     Every output is written and synced to a temporary file first; then each
     is renamed into place, and if a rename fails the ones already done are
-    put back as they were (the old file, or no file).
+    put back as they were (the old file, or no file). With ``database``, a
+    path that is one of that database's files is refused (``db_files``).
     """
     targets = [output_target(path) for path in paths]
+    if database is not None:
+        refuse_database_files(paths, database)
     binary = "b" in mode
     temps: list[Path] = []
     try:
