@@ -194,6 +194,7 @@ def import_(args: argparse.Namespace, ctx: Context) -> int:
         if len(found) > 1:
             raise UsageError(f"paths of several formats ({', '.join(sorted(found))}); import them separately")
         fmt = found.pop()
+        args = argparse.Namespace(**{**vars(args), "format": fmt})  # importers see what was found
     importer = IMPORTERS.get(fmt)
     if importer is None:
         raise UsageError(f"importing --format {fmt} is not supported yet")

@@ -202,3 +202,23 @@ def test_flashcard_export_text_goes_straight_into_the_database(
         ("001", "What does max pooling keep?", "The largest value in each window")]
     ok(capsys, "import", str(source), "--format", fmt, "--deck", "pool")
     assert "pool" in ok(capsys, "decks")
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("plain.tsv", ()), ("plain.tsv", ("--format", "tsv")),
+                                            ("plain.csv", ()), ("plain.csv", ("--format", "csv"))])
+def test_text_files_split_on_the_separator_their_format_names(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, fmt: tuple[str, ...]
+) -> None:
+    """A ``.tsv`` splits on tabs and a ``.csv`` on commas, whether the format is named or found
+    from the suffix (a ``.tsv`` found by its suffix was once read as CSV: "What is 1,2?" lost
+    its ", 2?")."""
+    separator = "\t" if name.endswith(".tsv") else ","
+    path = tmp_path / name
+    path.write_text(f'"What is 1,2?"{separator}"a\tb"\n' if separator == "," else "What is 1,2?\ta b\n")
+    ok(capsys, "import", str(path), "--deck", "z", *fmt)
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("SELECT front, back FROM card").fetchall() == [
+            ("What is 1,2?", "a\tb" if separator == "," else "a b")]
+    finally:
+        con.close()
