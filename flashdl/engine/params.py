@@ -20,7 +20,7 @@ from flashdl.engine.numpy_values import is_floating, is_integer
 MAX_SIDE = 64          # largest matrix side or size accepted from params
 MAX_EXTENT = 100_000   # largest size/kernel/stride in size-formula families
 MAX_LIST = 256         # longest list param (scores, layers, logits…)
-MAX_INT_ENTRY = 10**6  # integer entries keep sums of products far from int64 overflow
+MAX_INT_ENTRY = 10**6  # entries keep sums of products far from int64 overflow, and floats finite
 MAX_RANK = 8          # nesting of an array param (a tensor is 3)
 MAX_CACHED = 256       # cached readings of params per reader (each a few matrices at most)
 _MISSING: Any = object()
@@ -216,10 +216,10 @@ def read_array(params: Mapping[str, Any], name: str, *, ranks: Sequence[int],
         if list in kinds or tuple in kinds:   # some rows nested deeper than the first
             _irregular(name, value)
         flat = [check_number(name, item) for item in flat]
-        if not all(type(item) is int for item in flat):
-            return Grid(tuple([float(item) for item in flat]), shape)
     if max(flat) > MAX_INT_ENTRY or min(flat) < -MAX_INT_ENTRY:
         raise EngineParamsError(name, f"entries must have magnitude at most {MAX_INT_ENTRY}")
+    if not all(type(item) is int for item in flat):
+        return Grid(tuple([float(item) for item in flat]), shape)
     return Grid(tuple(flat), shape)
 
 

@@ -47,11 +47,12 @@ def test_read_array_with_a_float_or_numpy_entry_matches_numpy(value: list[Any], 
     cell = value
     for i in index[:-1]:
         cell = cell[i]
-    cell[index[-1]] = float(entry) + 0.5 if kind == "float" else np.int64(entry)
+    nudge = 0.5 if entry < 0 else -0.5  # towards 0: the entries stay within MAX_INT_ENTRY
+    cell[index[-1]] = float(entry) + nudge if kind == "float" else np.int64(entry)
     result = read_array({"x": value}, "x", ranks=(1, 2, 3))
     if kind == "float":
         expected = array.astype(np.float64)
-        expected[index] += 0.5
+        expected[index] += nudge
         assert _kinds(result) == {float} and result.shape == expected.shape
         assert result.tolist() == expected.tolist() and not result.integral
     else:
@@ -66,6 +67,8 @@ def test_read_array_with_a_float_or_numpy_entry_matches_numpy(value: list[Any], 
     ([], "each side must be between 1 and 64"),
     ([[True, 1]], "expected a number, got True"),
     ([[MAX_INT_ENTRY + 1]], "magnitude at most"),
+    ([[0.5, -MAX_INT_ENTRY - 0.5]], "magnitude at most"),
+    ([[1e308, 1.5]], "magnitude at most"),
 ])
 def test_read_array_names_what_is_wrong(value: Any, message: str) -> None:
     with pytest.raises(EngineParamsError, match=message.replace("[", r"\[").replace("]", r"\]")):

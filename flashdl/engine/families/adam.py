@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +21,7 @@ from flashdl.engine.text_format import (
     format_signed,
     format_small,
 )
+from flashdl.engine.update_rules import adaptive_denominator
 
 DEFAULTS = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 MAX_STEPS = 16
@@ -60,7 +60,7 @@ def _trace(params: Mapping[str, Any]) -> list[tuple[float, float, float, float, 
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g * g
         m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
-        step = lr * m_hat / (math.sqrt(v_hat) + eps)
+        step = lr * m_hat / adaptive_denominator(v_hat, eps)
         value -= step
         rows.append((m, v, m_hat, v_hat, step, value))
     return rows

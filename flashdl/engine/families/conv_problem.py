@@ -11,6 +11,7 @@ from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Params, Rng, draw_indices, nest, nested_list, plain
 from flashdl.engine.grid import Grid
 from flashdl.engine.params import (
+    MAX_INT_ENTRY,
     Pair,
     as_mapping,
     cached_reading,
@@ -59,7 +60,7 @@ def check_conv_problem(params: Mapping[str, Any], extra_keys: tuple[str, ...] = 
     if min(out_shape) < 1:
         raise EngineParamsError("kernel", f"{kernel.shape[1]}×{kernel.shape[2]} does not fit the "
                                           f"padded input {x.shape[1] + 2 * padding[0]}×{x.shape[2] + 2 * padding[1]}")
-    bias = read_number(params, "bias", default=0)
+    bias = read_number(params, "bias", default=0, minimum=-MAX_INT_ENTRY, maximum=MAX_INT_ENTRY)
     return ConvProblem(x, kernel, bias, stride, padding, out_shape, multi_channel, pad_zeros(x, padding))
 
 

@@ -25,6 +25,7 @@ from flashdl.engine.params import (
 )
 from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_signed, format_small, signed_term
+from flashdl.engine.update_rules import adaptive_denominator
 
 OPTIMIZERS = ("sgd_momentum", "rmsprop", "adagrad")
 DEFAULT_LR = {"sgd_momentum": 0.001, "rmsprop": 0.01, "adagrad": 0.01}
@@ -52,7 +53,8 @@ def _read(params: Mapping[str, Any]) -> tuple[str, float | int, list[float | int
     if optimizer == "sgd_momentum":
         constant = float(read_number(params, "momentum", default=0.9, minimum=0, maximum=1))
     elif optimizer == "rmsprop":
-        constant = float(read_number(params, "alpha", default=0.99, minimum=0, maximum=1))
+        # below 1: at alpha = 1 the average of g² never leaves 0 and θ moves by lr·g/eps
+        constant = float(read_number(params, "alpha", default=0.99, minimum=0, maximum=0.999999))
     else:
         constant = 0.0
     return optimizer, theta, grads, lr, constant
@@ -93,12 +95,10 @@ def _trace(params: Mapping[str, Any]) -> list[tuple[float, float, float]]:
         if optimizer == "sgd_momentum":
             state = g if t == 1 else constant * state + g
             step = lr * state
-        elif optimizer == "rmsprop":
-            state = constant * state + (1 - constant) * g * g
-            step = lr * g / (math.sqrt(state) + eps)
         else:
-            state = state + g * g
-            step = lr * g / (math.sqrt(state) + eps)
+            state = (constant * state + (1 - constant) * g * g if optimizer == "rmsprop"
+                     else state + g * g)
+            step = lr * g / adaptive_denominator(state, eps)
         value -= step
         rows.append((state, step, value))
     return rows

@@ -44,17 +44,36 @@ def _softmax_prompt(params: Mapping[str, Any]) -> str:
             f"(e.g. 0.0900, 0.2447, 0.6652).")
 
 
-def _exp_terms(logits: list[float | int]) -> tuple[list[str], float]:
-    terms = [f"e^{format_factor(z)} = {format_number(math.exp(z))}" for z in logits]
-    return terms, sum(math.exp(z) for z in logits)
+# Beyond this a logit's e^z is out of a float's range (e^710 overflows, e^-746 is 0): the worked solution then
+# shifts every logit by the largest first, which leaves the softmax unchanged.
+EXP_LIMIT = 700
+
+
+def _shift(logits: list[float | int]) -> float | int | None:
+    """The largest logit when the worked solution must shift by it, else None."""
+    return max(logits) if max(abs(z) for z in logits) > EXP_LIMIT else None
+
+
+def _exp_terms(logits: list[float | int], shift: float | int | None) -> tuple[list[str], float]:
+    """The lines ``e^z = …`` of a worked solution (of ``z − shift`` when shifted) and their sum."""
+    if shift is None:
+        terms = [f"e^{format_factor(z)} = {format_number(math.exp(z))}" for z in logits]
+        return terms, sum(math.exp(z) for z in logits)
+    m, extreme = format_factor(shift), max(logits, key=abs)
+    terms = [f"e^{format_factor(extreme)} is beyond a float's range: shift every logit by the largest, m = {m} "
+             "(softmax(z) = softmax(z − m))",
+             *(f"e^({format_factor(z)} − {m}) = {format_number(math.exp(z - shift))}" for z in logits)]
+    return terms, sum(math.exp(z - shift) for z in logits)
 
 
 def _softmax_solution(params: Mapping[str, Any]) -> str:
     logits = _read_logits(params)
-    terms, total = _exp_terms(logits)
+    shift = _shift(logits)
+    terms, total = _exp_terms(logits, shift)
+    offset = shift or 0
     values = softmax_values(logits)
     lines = ["softmax(z)_i = e^(z_i) / Σ_j e^(z_j)", "", *terms, f"sum = {format_number(total)}", ""]
-    lines += [f"p{index + 1} = {format_number(math.exp(z))} / {format_number(total)} = {format_number(p)}"
+    lines += [f"p{index + 1} = {format_number(math.exp(z - offset))} / {format_number(total)} = {format_number(p)}"
               for index, (z, p) in enumerate(zip(logits, values))]
     return "\n".join(lines) + f"\n\nAnswer: {', '.join(format_number(p) for p in values)}"
 
@@ -114,12 +133,15 @@ def _ce_solution(params: Mapping[str, Any]) -> str:
     loss = _ce_solve(params)
     lines = ["cross-entropy = −ln p(true class)"]
     if kind == "logits":
-        terms, total = _exp_terms(values)
-        p = math.exp(values[target]) / total
-        lines += ["first the softmax:", *terms, f"p = e^{format_factor(values[target])} / {format_number(total)}"
-                  f" = {format_number(p)}", f"loss = −ln({format_number(p)}) = {format_number(loss)}",
-                  f"(equivalently ln Σ e^z − z_true = {format_number(math.log(total))} − "
-                  f"{format_factor(values[target])})"]
+        shift = _shift(values)
+        terms, total = _exp_terms(values, shift)
+        offset = shift or 0
+        p = math.exp(values[target] - offset) / total
+        z_true = format_factor(values[target])
+        shown = f"e^{z_true}" if shift is None else f"e^({z_true} − {format_factor(offset)})"
+        lines += ["first the softmax:", *terms, f"p = {shown} / {format_number(total)} = {format_number(p)}",
+                  f"loss = −ln({format_number(p)}) = {format_number(loss)}",
+                  f"(equivalently ln Σ e^z − z_true = {format_number(math.log(total) + offset)} − {z_true})"]
     else:
         lines.append(f"loss = −ln({format_number(values[target])}) = {format_number(loss)}")
     return "\n".join(lines) + f"\n\nAnswer: {format_number(loss)}"

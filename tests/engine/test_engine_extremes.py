@@ -1,0 +1,111 @@
+"""Params at the edges of what the families accept: every answer finite and right, every worked
+solution written, and what cannot be computed refused as bad params (found by a CLI bad-input
+review: `eps: 0` divided by zero, RMSProp at `alpha: 1` gave -Infinity, float entries of 1e308
+gave Infinity/NaN in `--json`, logits of ±1000 overflowed the worked solution)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import special
+
+from flashdl.engine import get_family
+from flashdl.engine.errors import EngineParamsError
+
+_logits = st.lists(st.floats(-1000, 1000, allow_nan=False), min_size=2, max_size=5)
+
+
+def _finite_json(value: object) -> None:
+    json.dumps(value, allow_nan=False)  # raises on NaN and ±Infinity
+
+
+@settings(max_examples=200, deadline=None)
+@given(_logits)
+def test_softmax_of_any_accepted_logits_matches_scipy_and_has_a_solution(logits: list[float]) -> None:
+    family = get_family("softmax")
+    params = {"logits": logits}
+    answer = family.solve(params)
+    _finite_json(answer)
+    assert answer == pytest.approx(list(special.softmax(np.array(logits))), rel=1e-9, abs=1e-300)
+    solution = family.solution(params)
+    assert solution.rstrip().endswith(", ".join(solution.rsplit("Answer: ", 1)[1].split(", ")))
+    assert ("shift every logit" in solution) == (max(map(abs, logits)) > 700)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_logits, st.data())
+def test_cross_entropy_of_any_accepted_logits_matches_scipy(logits: list[float], data: st.DataObject) -> None:
+    target = data.draw(st.integers(0, len(logits) - 1))
+    family = get_family("cross_entropy")
+    params = {"logits": logits, "target": target}
+    answer = family.solve(params)
+    reference = special.logsumexp(logits) - logits[target]
+    assert answer == pytest.approx(reference, rel=1e-9, abs=1e-9)
+    assert "Answer:" in family.solution(params)
+
+
+def test_logits_of_a_thousand_are_worked_with_the_shift() -> None:
+    solution = get_family("cross_entropy").solution({"logits": [1000, -1000, 999], "target": 2})
+    assert "e^(999 − 1000) = 0.367879" in solution  # e^-1: the shifted term, exactly as shown
+    assert math.isclose(float(solution.rsplit("Answer: ", 1)[1]), 1 + math.log1p(math.exp(-1)), rel_tol=1e-5)
+
+
+@pytest.mark.parametrize(("family", "params", "name"), [
+    # eps 0 is fine (a hand exercise "ignoring ε") until a step divides by a zero average of g²
+    ("optimizer_step", {"optimizer": "rmsprop", "theta": 1, "grads": [0], "lr": 0.1, "eps": 0}, "eps"),
+    ("optimizer_step", {"optimizer": "adagrad", "theta": 1, "grads": [0, 1], "lr": 0.1, "eps": 0}, "eps"),
+    ("optimizer_step", {"optimizer": "adagrad", "theta": 1, "grads": [1e-170], "lr": 0.1, "eps": 0}, "eps"),
+    ("adam_step", {"theta": 1, "grads": [0], "eps": 0}, "eps"),
+    ("optimizer_step", {"optimizer": "rmsprop", "theta": 1, "grads": [1], "alpha": 1}, "alpha"),
+    ("conv2d_forward", {"input": [[1e308, 1.5], [1, 1]], "kernel": [[1.0]]}, "input"),
+    ("true_conv2d_forward", {"input": [[1, 1], [1, 1]], "kernel": [[-2e6]]}, "kernel"),
+    ("conv2d_forward", {"input": [[1, 1], [1, 1]], "kernel": [[1]], "bias": 1e300}, "bias"),
+    ("conv_transpose2d_forward", {"input": [[1e7]], "kernel": [[1]]}, "input"),
+    ("maxpool2d_forward", {"input": [[1e308, 0.5], [1, 1]], "kernel": 2}, "input"),
+])
+def test_params_no_float_can_carry_are_refused_by_name(family: str, params: dict, name: str) -> None:
+    with pytest.raises(EngineParamsError) as raised:
+        get_family(family).solve(params)
+    assert raised.value.param == name
+
+
+_entries = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(_entries, min_size=3, max_size=3), min_size=3, max_size=3),
+       st.lists(st.lists(_entries, min_size=2, max_size=2), min_size=2, max_size=2), _entries)
+def test_convolutions_of_any_accepted_entries_are_finite(x: list[list[float]], k: list[list[float]],
+                                                         bias: float) -> None:
+    for name, params in [("conv2d_forward", {"input": x, "kernel": k, "bias": bias}),
+                         ("true_conv2d_forward", {"input": x, "kernel": k, "bias": bias}),
+                         ("conv_transpose2d_forward", {"input": x, "kernel": k})]:
+        _finite_json(get_family(name).solve(params))
+        assert get_family(name).solution(params)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["sgd_momentum", "rmsprop", "adagrad"]), st.floats(-1e6, 1e6),
+       st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=16), st.floats(1e-12, 10),
+       st.floats(0, 0.999999), st.floats(0, 1))
+def test_optimizer_steps_of_any_accepted_params_are_finite(optimizer: str, theta: float, grads: list[float],
+                                                           lr: float, constant: float, eps: float) -> None:
+    params: dict = {"optimizer": optimizer, "theta": theta, "grads": grads, "lr": lr}
+    if optimizer == "sgd_momentum":
+        params["momentum"] = constant
+    else:
+        params["eps"] = eps
+        if optimizer == "rmsprop":
+            params["alpha"] = constant
+    try:
+        answer = get_family("optimizer_step").solve(params)
+    except EngineParamsError as error:  # only for eps 0 with a zero average of g² (above)
+        assert error.param == "eps" and eps == 0
+        return
+    _finite_json(answer)
+    get_family("optimizer_step").solution(params)
