@@ -176,6 +176,9 @@ def _bool(value: Any, what: str) -> bool:
     return value
 
 
+INT64 = 1 << 63
+
+
 def _int(value: Any, what: str) -> int:
     """A whole number as JSON writes one (``3``, not ``true``, ``"3"`` or ``1e400``)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -183,7 +186,9 @@ def _int(value: Any, what: str) -> int:
     if isinstance(value, float):
         if not (math.isfinite(value) and value.is_integer()):
             raise _Refused(f"{what} {value!r} is not a whole number")
-        return int(value)
+        value = int(value)
+    if not -INT64 <= value < INT64:  # what SQLite stores; a larger one fails at the write, unnamed
+        raise _Refused(f"{what} {value} is out of range")
     return int(value)
 
 

@@ -6,8 +6,8 @@ be exported and read back. So revlog CSV, ``.apkg`` history and history side
 files are held to the same bounds here, before anything is written: a review
 happens after 1970-01-01 and no later than a day past the importer's ``now``
 (clock skew between machines), grades are SM-2's 0..5, Anki buttons 1..4 (0:
-a manual reschedule, not a review), and a saved card state has a
-non-negative interval and repetition count and an ease SM-2 can produce.
+a manual reschedule, not a review), and a saved card state has an
+interval and a repetition count within bounds and an ease SM-2 can produce.
 Pure: ``now_ms`` comes from the caller.
 """
 
@@ -20,6 +20,7 @@ from flashdl.scheduler.sm2 import MAX_GRADE, MIN_GRADE, MINIMUM_EASE, Rating, Re
 CLOCK_SKEW_MS = 24 * 3600 * 1000  # a review up to a day "in the future" is another machine's clock
 MAX_EASE = 100_000  # per-mille; SM-2 adds at most 100 per review: ~1,000 perfect reviews
 MAX_INTERVAL_DAYS = date.max.toordinal()  # history replay clamps there too
+MAX_REPETITIONS = 1_000_000  # a review a day for 2,700 years; far below SQLite's 64-bit integers
 RATINGS = frozenset(int(rating) for rating in Rating)
 KINDS = frozenset(int(kind) for kind in ReviewKind)
 MAX_DAY_OFFSET = 2  # time zones span -12..+14 h, plus the rollover hour
@@ -60,6 +61,8 @@ def state_problem(repetitions: int, ease: int, interval: int) -> str | None:
     """Why a saved SM-2 state cannot be restored as it is, or None."""
     if repetitions < 0:
         return f"repetitions {repetitions} is negative"
+    if repetitions > MAX_REPETITIONS:
+        return f"repetitions {repetitions} out of range (0..{MAX_REPETITIONS})"
     if not MINIMUM_EASE <= ease <= MAX_EASE:
         return f"ease {ease} out of range ({MINIMUM_EASE}..{MAX_EASE} per mille)"
     if not 0 <= interval <= MAX_INTERVAL_DAYS:

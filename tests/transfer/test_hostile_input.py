@@ -460,6 +460,10 @@ def test_a_sane_side_file_is_accepted(db: Path, tmp_path: Path,
     ({"review": {"study_day": "9999-12-31"}}, "is not the day of its review"),
     ({"state": {"interval": -3}}, "interval -3 out of range"),
     ({"state": {"ease": 10}}, "ease 10 out of range"),
+    # a repetition count SQLite stores but SM-2's next "+ 1" cannot: every later review failed
+    ({"state": {"repetitions": 2**63 - 1}}, "repetitions 9223372036854775807 out of range"),
+    ({"state": {"repetitions": 10**30}}, "is out of range"),  # failed at the write, unnamed
+    ({"review": {"duration_ms": 10**30}}, "duration_ms 10"),
     ({"state": {"last_review": "9999-12-31"}}, "last review 9999-12-31 is in the future"),
     ({"card": "001\n"}, "is not a flashdl id"),
     ({"card": "\ud800"}, "lone surrogate"),
