@@ -15,7 +15,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from flashdl import __version__
 
@@ -51,8 +51,16 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, but a usage error is one line on stderr and exit 2 (the rule for every
+    bad input), pointing at the command's --help instead of printing its usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"flashdl: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="flashdl",
         description="Spaced-repetition flashcards for deep learning, in the terminal. "
         "With no command, opens the home screen.",

@@ -254,6 +254,24 @@ def test_the_same_line_twice_in_one_batch_counts_once(
     assert review_count(deck_db) == 1
 
 
+@pytest.mark.parametrize(("argv", "expect"), [
+    (["review", "--card", "q/001", "--grade", "6"], "see 'flashdl review --help'"),
+    (["due", "--limit", "0"], "must be at least 1"),
+    (["stats", "--days", "-1"], "argument --days"),
+    (["deck", "options", "q", "--new-per-day", "-1"], "must be 0 or more"),
+    (["bogus"], "invalid choice: 'bogus'"),
+    (["due", "--no-such-flag"], "unrecognized arguments: --no-such-flag"),
+    (["engine", "solve"], "the following arguments are required"),
+])
+def test_argument_errors_are_one_line_too(deck_db: Path, argv: list[str], expect: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse's own errors, not only flashdl's: one line (no usage block), exit 2, nothing written."""
+    before = dump(deck_db)
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and expect in one_line_error(err)
+    assert dump(deck_db) == before
+
+
 # ---------------------------------------------------------------- nothing written where it must not be
 
 
