@@ -19,6 +19,7 @@ Nested = Number | list["Nested"]
 
 MAX_TEXT = 20_000        # longer answers are refused before any scanning
 MAX_EXPONENT = 400       # 1e400 would build a huge Fraction
+MAX_DIGITS = 400         # digits of one typed number (an exam's have a few)
 MAX_POWER = 64           # 2^64 is plenty for an exam
 MAX_DEPTH = 8            # nesting of brackets or parentheses
 MAX_BITS = 4096          # exact powers larger than this are refused
@@ -40,6 +41,10 @@ def clean_text(text: object) -> str:
 
 
 def _check_exponent(token: str) -> None:
+    """Refuse a number too big to read cheaply: a huge exponent, or more than MAX_DIGITS digits
+    (Python itself refuses to read an int of over 4,300 digits, with a ValueError)."""
+    if len(token) > MAX_DIGITS:
+        raise AnswerParseError(f"a number of more than {MAX_DIGITS} digits ({token[:12]}…)")
     mantissa, _, exponent = token.lower().partition("e")
     if exponent and abs(int(exponent)) > MAX_EXPONENT:
         raise AnswerParseError(f"exponent too large in {token!r}")

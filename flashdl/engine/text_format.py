@@ -10,6 +10,7 @@ from typing import Any
 
 from flashdl.engine.grid import Grid
 from flashdl.engine.numpy_values import is_bool, is_integer, is_ndarray
+from flashdl.engine.precision import DIGITS_ASKED
 
 SIGNIFICANT_DIGITS = 6
 MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded
@@ -37,7 +38,21 @@ def format_number(value: Any) -> str:
         return "0"
     if number.is_integer() and abs(number) < 1e15:
         return str(int(number))
-    return f"{number:.{SIGNIFICANT_DIGITS}g}"
+    text = f"{number:.{SIGNIFICANT_DIGITS}g}"
+    digits = SIGNIFICANT_DIGITS
+    while _looks_half(text) and float(text) != number and digits < 17:
+        digits += 1   # 0.54405 for 0.5440496 would teach the wrong rounding to 4 digits: 0.54404965
+        text = f"{number:.{digits}g}"
+    return text
+
+
+def _looks_half(text: str) -> bool:
+    """Whether a number shown with 6 significant digits reads as an exact half at the 4 digits a
+    typed answer is checked to (`0.54405`, `1.2345e-05`), the one display that misleads."""
+    if "5" not in text:
+        return False
+    mantissa = text.partition("e")[0].lstrip("-").replace(".", "").lstrip("0")
+    return len(mantissa) == DIGITS_ASKED + 1 and mantissa[-1] == "5"
 
 
 def format_fraction(numerator: int, denominator: int) -> str:

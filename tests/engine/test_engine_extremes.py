@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from scipy import special
 
 from flashdl.engine import get_family
 from flashdl.engine.errors import EngineParamsError
+from flashdl.engine.text_format import format_number
 
 _logits = st.lists(st.floats(-1000, 1000, allow_nan=False), min_size=2, max_size=5)
 
@@ -109,3 +111,38 @@ def test_optimizer_steps_of_any_accepted_params_are_finite(optimizer: str, theta
         return
     _finite_json(answer)
     get_family("optimizer_step").solution(params)
+
+
+# -- what a student reads and types: the shown answer rounds like the true one; long numbers ------
+
+
+def _round4(value: Decimal) -> Decimal:
+    return value.scaleb(-value.adjusted()).quantize(Decimal("0.001"), ROUND_HALF_UP).scaleb(value.adjusted())
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: x != 0 and abs(x) < 1e300))
+def test_a_shown_number_rounds_to_4_digits_as_the_number_does(x: float) -> None:
+    """A worked solution's 0.54405 for 0.5440496 made students round to 0.5441, marked wrong."""
+    shown = Decimal(format_number(x))
+    exact = Decimal(x)  # the float's exact value: the independent reference
+    if _round4(exact) != _round4(exact.next_minus()) or _round4(exact) != _round4(exact.next_plus()):
+        return  # x sits on a rounding boundary itself: either rounding is accepted
+    assert _round4(shown) == _round4(exact), (x, format_number(x))
+
+
+def test_the_audits_cases_are_shown_with_the_digit_that_decides() -> None:
+    assert format_number(0.5440496490) == "0.5440496"
+    assert format_number(0.0596549986) == "0.059654999"
+    assert format_number(0.54405) == "0.54405"  # a true half stays as it is
+    assert format_number(0.123456) == "0.123456"
+
+
+@pytest.mark.parametrize("answer", ["9" * 4301, "0." + "1" * 5000, "9" * 4301 + "/3", "2*" + "9" * 4301,
+                                    "1 2; 3 " + "9" * 4301])
+def test_a_number_of_thousands_of_digits_cannot_be_read_and_says_so(answer: str) -> None:
+    family = "conv2d_forward" if ";" in answer else "conv2d_param_count"
+    params = ({"input": [[1, 2], [3, 4]], "kernel": [[1]]} if ";" in answer
+              else {"in_channels": 64, "out_channels": 32, "kernel": 5})
+    verdict = get_family(family).check(params, answer)
+    assert not verdict.correct and "more than 400 digits" in verdict.feedback
