@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"flashdl {__version__}")
     _global_options(parser, suppress=False)
     parser.set_defaults(handler="flashdl.cli:home")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     _global_options(common, suppress=True)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
