@@ -218,15 +218,17 @@ def open_store(path: Path | str, *, create_folder: bool = True, backup: bool = F
 
 
 def _backup_before_upgrade(path: Path, synchronous: str) -> None:
-    """The daily backup of a database about to be upgraded, taken from it as it was."""
+    """The daily backup of a database about to be upgraded, taken from it as it was; none of one
+    from a newer flashdl, which is refused untouched (a backup of it would restore nothing)."""
     from flashdl.store.backup import backup_if_due
+    from flashdl.store.schema_version import SCHEMA_VERSION
 
     try:
         db = connect(path, create=False, synchronous=synchronous)
     except sqlite3.Error:
         return  # not a database SQLite opens: _migrate says what is wrong with it
     try:
-        if int(db.execute("PRAGMA user_version").fetchone()[0]) > 0:
+        if 0 < int(db.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION:
             backup_if_due(db, path)
     except sqlite3.DatabaseError:
         pass  # the migration below reports the file's problem

@@ -62,7 +62,10 @@ def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
     before = path.read_bytes()
     with pytest.raises(NewerSchemaError, match="newer"):
         open_store(path)
+    with pytest.raises(NewerSchemaError, match="newer"):
+        open_store(path, backup=True)  # a session that may write: still no daily backup of it
     assert path.read_bytes() == before
+    assert not (tmp_path / f"{path.name}.backups").exists()
 
 
 def _schema(path: Path) -> dict[str, object]:
