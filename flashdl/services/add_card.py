@@ -21,7 +21,7 @@ from datetime import datetime
 from flashdl.deck.files import load_deck_file, read_text_file
 from flashdl.deck.model import Card
 from flashdl.deck.yaml_deck import parse_deck
-from flashdl.deck.yaml_edit import card_entry
+from flashdl.deck.yaml_edit import card_entry, edit_problem
 from flashdl.errors import UsageError
 from flashdl.services.bundled_copies import deck_file_for_edit
 from flashdl.services.deck_sync import sync_decks
@@ -36,10 +36,9 @@ def add_card(
     store: Store, deck: str, front: str, back: str, tags: Sequence[str], now: datetime
 ) -> str:
     require_aware(now)
-    if not front.strip() or not back.strip():
-        raise UsageError("a card needs a non-empty --front and --back")
-    if any(not tag.strip() or any(c.isspace() for c in tag) for tag in tags):
-        raise UsageError("a tag is one word (no spaces), e.g. --tag conv")
+    problem = edit_problem(front, back, tags)  # the rules an edit is held to, before the file is read
+    if problem is not None:
+        raise UsageError(problem)
     path = deck_file_for_edit(store, deck, now).path
     text = read_text_file(path)
     before = load_deck_file(path)

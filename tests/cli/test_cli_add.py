@@ -44,6 +44,10 @@ def test_add_appends_to_the_file_and_keeps_history(deck_file: Path, capsys: pyte
     (["nope", "--front", "f", "--back", "b"], "nope"),
     (["quiz", "--front", " ", "--back", "b"], "non-empty"),
     (["quiz", "--front", "f", "--back", "b", "--tag", "two words"], "tag"),
+    (["quiz", "--front", "f", "--back", "b", "--tag", "t", "--tag", "t"], "a tag is given twice"),
+    # named as the argument it is, not as a line of the deck file it never reached
+    (["quiz", "--front", "a\x01b", "--back", "b"], "front: control character U+0001"),
+    (["quiz", "--front", "f", "--back", "\x7f"], "back: control character U+007F"),
 ])
 def test_add_refuses_bad_input_and_changes_nothing(
     deck_file: Path, db: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str,
@@ -51,6 +55,7 @@ def test_add_refuses_bad_input_and_changes_nothing(
     text, before = deck_file.read_text(), dump(db)
     code, out, err = run(capsys, "add", *argv, "--now", NOW)
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and message in err
+    assert ".yaml:" not in err
     assert deck_file.read_text() == text and dump(db) == before
 
 
