@@ -222,6 +222,7 @@ def backup_now(path: Path, target: Path | None = None) -> Path:
         backup_dir(path).mkdir(exist_ok=True)
         target = backup_dir(path) / f"{_PREFIX}{datetime.now(UTC).strftime(_STAMP)}.sqlite3"
     target = target.expanduser()
+    refuse_special(target)  # through any symlink: /dev/stdout is a pipe, not a file to make
     target = Path(os.path.realpath(target)) if target.is_symlink() else target
     role = database_file_role(target, path)
     if role is not None:

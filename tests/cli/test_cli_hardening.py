@@ -361,6 +361,24 @@ def test_export_with_history_to_a_folder_is_one_line(
     assert code == 2 and "is a directory" in one_line_error(err)
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+@pytest.mark.parametrize("command", [["export", "q", "--format", "csv", "--out"], ["db", "backup"]])
+def test_a_path_that_reaches_a_pipe_is_named_as_one(
+    deck_db: Path, tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--out /dev/stdout` into a pipe: /dev/stdout links to /proc/self/fd/1, which links to no
+    path ("pipe:[…]"); it was reported as a missing temporary file in /proc."""
+    read_end, write_end = os.pipe()
+    try:
+        link = tmp_path / "stdout"
+        link.symlink_to(f"/proc/self/fd/{write_end}")
+        code, _out, err = run(capsys, *command, str(link))
+        assert code == 2 and f"{link}: not a regular file" in one_line_error(err)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
 def test_export_follows_a_symlink_and_keeps_permissions(
     deck_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -36,7 +36,7 @@ def output_target(path: Path) -> tuple[Path, int | None]:
     """
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
-        info = target.stat()
+        info = path.stat()  # through any symlink: /dev/stdout is a pipe, not a file to make
     except FileNotFoundError:
         mode = None
     except OSError as error:
