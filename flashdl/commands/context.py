@@ -54,7 +54,7 @@ class Context:
     def from_args(cls, args: argparse.Namespace) -> Context:
         now_text = getattr(args, "now", None)
         clock: Clock
-        if now_text:
+        if now_text is not None:  # given, even as "": an empty --now is a mistake, not "now"
             try:
                 clock = FixedClock(parse_moment(now_text))
             except MomentRangeError as error:
@@ -63,9 +63,13 @@ class Context:
                 raise UsageError(f"--now: {now_text!r} is not an ISO-8601 date and time") from None
         else:
             clock = SystemClock()
-        db_text = getattr(args, "db", None) or os.environ.get(DB_ENV)
+        db_arg = getattr(args, "db", None)
+        if db_arg is not None and not db_arg.strip():
+            raise UsageError("--db: an empty path; name the database file")
+        db_text = db_arg or os.environ.get(DB_ENV)  # an empty FLASHDL_DB counts as unset
         db_path = Path(db_text).expanduser() if db_text else None
-        return cls(clock=clock, db_path=db_path, now_given=bool(now_text), db_is_default=not db_text)
+        return cls(clock=clock, db_path=db_path, now_given=now_text is not None,
+                   db_is_default=not db_text)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -262,6 +262,9 @@ def test_the_same_line_twice_in_one_batch_counts_once(
     (["bogus"], "invalid choice: 'bogus'"),
     (["due", "--no-such-flag"], "unrecognized arguments: --no-such-flag"),
     (["engine", "solve"], "the following arguments are required"),
+    (["--now", "", "due"], "--now: '' is not an ISO-8601"),  # was taken as the current time
+    (["due", "--now", ""], "--now: '' is not an ISO-8601"),
+    (["--db", "", "decks"], "--db: an empty path"),  # was taken as the default database
 ])
 def test_argument_errors_are_one_line_too(deck_db: Path, argv: list[str], expect: str,
                                           capsys: pytest.CaptureFixture[str]) -> None:
