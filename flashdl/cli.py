@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
@@ -330,7 +331,7 @@ def study(args: argparse.Namespace, ctx: Context) -> int:
     from flashdl.presentation.custom_study import custom_study
 
     args.custom = custom_study(search=args.search, ahead=args.ahead, new=args.new, cram=args.cram)
-    if args.plain:
+    if args.plain or _dumb_terminal():
         from flashdl.commands.plain_study import study as study_in_lines
 
         return study_in_lines(args, ctx)
@@ -343,22 +344,31 @@ def practice(args: argparse.Namespace, ctx: Context) -> int:
 
     options = PracticeOptions(deck=args.deck, family=args.family, tag=args.tag, count=args.count,
                               weakest=args.weakest)
-    if args.plain:
+    if args.plain or _dumb_terminal():
         from flashdl.commands.plain_practice import practice as practice_in_lines
 
         return practice_in_lines(options, ctx)
     return _run_tui(ctx, practice=options)
 
 
+def _dumb_terminal() -> bool:
+    """TERM=dumb (Emacs' shell, some screen-reader set-ups): no cursor movement, so study and
+    practice go to line mode by themselves, as --plain would."""
+    return os.environ.get("TERM") == "dumb"
+
+
 def _run_tui(ctx: Context, *, study: str | None = None, study_all: bool = False,
              practice: PracticeOptions | None = None, custom: CustomStudy | None = None) -> int:
+    from flashdl.errors import UsageError
+
     # The only import of flashdl.tui outside it; lazy, so other commands never load Textual.
     from flashdl.tui.launch import run_tui
 
     if not ctx.db_is_default and not ctx.db_path.parent.is_dir():  # as Context.open_store
-        from flashdl.errors import UsageError
-
         raise UsageError(f"{ctx.db_path}: folder {ctx.db_path.parent} does not exist (create it first)")
+    if _dumb_terminal():
+        raise UsageError("TERM=dumb: the terminal UI needs a terminal that moves the cursor; "
+                         "study in line mode with flashdl study --plain")
     return run_tui(ctx.db_path, ctx.clock, study=study, study_all=study_all, practice=practice,
                    custom=custom)
 

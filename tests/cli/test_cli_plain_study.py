@@ -131,6 +131,18 @@ def test_the_terminal_ui_still_refuses_a_pipe_without_plain(deck: Path) -> None:
     assert done.returncode == 2 and "interactive terminal" in done.stderr
 
 
+def test_term_dumb_studies_in_line_mode_and_the_home_screen_says_how(
+        deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """TERM=dumb (Emacs' shell, some screen-reader set-ups) cannot show the terminal UI."""
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n5\nq\n"))
+    code, out, err = run(capsys, "study", "plain", "--now", NOW)  # no --plain
+    assert code == 0, err
+    assert "session summary" in out and log(deck) == [("a", 5, None, None)]
+    code, _out, err = run(capsys, "--now", NOW)
+    assert code == 2 and "TERM=dumb" in err and "flashdl study --plain" in err
+
+
 def test_a_leech_is_announced_and_leaves_the_session(deck: Path, capsys: pytest.CaptureFixture[str],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     assert run(capsys, "deck", "options", "plain", "--leech-threshold", "1")[0] == 0
