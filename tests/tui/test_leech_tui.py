@@ -91,3 +91,36 @@ async def test_undoing_the_leech_grade_takes_the_leech_toast_down(db_path: Path)
         assert not stored.leech and not stored.suspended  # the flags as before the grade
         assert stored.history[-1].grade == 1 and len(stored.history) == 2  # the failed grade is gone
         assert screen.card is not None and screen.card.card == "tui-sample/size"  # shown again
+
+
+async def test_s_and_l_in_browse_keep_the_cursor_on_their_card(db_path: Path) -> None:
+    """`s` then `l` on the third row: both act on that card, and the cursor stays there (it went
+    back to the first row after `s`, so the `l` that followed tagged another card)."""
+    app = build_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.app.push_screen(BrowseScreen("deck:tui-sample"))
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, BrowseScreen)
+        table = screen.query_one("#hits", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 5, "the deck listed")
+        table.focus()
+        while table.cursor_row < 2:
+            await pilot.press("down")
+            await pilot.pause()
+        third = screen._current()
+        assert third is not None and table.cursor_row == 2
+        await pilot.press("s")
+        await wait_for(pilot, lambda: "suspended" in table.get_row_at(table.cursor_row)[4], "the flag shown")
+        assert screen._current() is not None and screen._current().card == third.card
+        await pilot.press("l")
+        await wait_for(pilot, lambda: "leech" in table.get_row_at(table.cursor_row)[4], "the leech shown")
+        assert screen._current().card == third.card
+        await pilot.press("o")  # another order: still the same card under the cursor
+        await wait_for(pilot, lambda: "by due" in str(screen.query_one("#browse-status").render()), "resorted")
+        assert screen._current().card == third.card
+    for row in ("size", "relu", "xavier", "params", "xcorr"):
+        stored = details(db_path, f"tui-sample/{row}")
+        mine = f"tui-sample/{row}" == third.card
+        assert (stored.suspended, stored.leech) == (mine, mine), row

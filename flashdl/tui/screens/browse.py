@@ -243,7 +243,7 @@ class BrowseScreen(FlashdlScreen):
             return
         self.collection.set_suspended(hit.id, not hit.suspended)
         self.notify(f"{'Unsuspended' if hit.suspended else 'Suspended'} {hit.card}.")
-        self._search(self.query_one("#search-box", Input).value)
+        self._research(hit)
 
     def action_edit_card(self) -> None:
         hit = self._current()
@@ -281,11 +281,18 @@ class BrowseScreen(FlashdlScreen):
             return
         self.collection.set_leech(hit.id, not hit.leech)
         self.notify(f"{'Took the leech tag off' if hit.leech else 'Tagged leech:'} {hit.card}.")
+        self._research(hit)
+
+    def _research(self, hit: SearchHit | None) -> None:
+        """The same search again (a flag changed, or the order), the cursor staying on ``hit``'s
+        card: back on the first row, the next key would act on another card."""
+        if hit is not None:
+            self._keep = hit.card
         self._search(self.query_one("#search-box", Input).value)
 
     def action_sort(self) -> None:
         self._order = SORT_ORDERS[(SORT_ORDERS.index(self._order) + 1) % len(SORT_ORDERS)]
-        self._search(self.query_one("#search-box", Input).value)
+        self._research(self._current())
 
     def action_escape(self) -> None:
         if self.focused is self.query_one("#search-box", Input):
