@@ -227,10 +227,12 @@ class PlainSession:
             self.session.refresh(self.clock())
             return
         self.tally.record(card.id, grade, duration_ms, None if answer is None else answer.correct)
-        when = ("again in this session" if result.repeat_today
-                else f"next due {relative_day(result.due, result.study_day)}")  # by the deck's scheduler
-        if not result.rescheduled:
-            when += " (cram: schedule unchanged)"
+        if not result.rescheduled:  # cram
+            when = ("again in this session (cram: schedule unchanged)" if result.repeat_today
+                    else f"schedule unchanged (cram): due {relative_day(result.due, result.study_day)}")
+        else:
+            when = ("again in this session" if result.repeat_today
+                    else f"next due {relative_day(result.due, result.study_day)}")  # by the deck's scheduler
         self._say(f"recorded grade {grade}: {when}")
         if result.leech:
             from flashdl.presentation.view_models import leech_message

@@ -59,20 +59,23 @@ def grade_line(grades: Iterable[int] = tuple(Grade), *, default: int | None = No
 
 
 def interval_preview(previews: Iterable[GradePreview], today: date, grades: Iterable[int] = tuple(Grade)) -> str:
-    """``0–2 again today · 3 1d · 4 6d · 5 6d``: where each grade sends the card (a failed grade
-    brings it back today); neighbouring grades with the same effect share one entry."""
+    """``0–2 again today, then 1d · 3 again today, then 6d · 4–5 6d``: where each grade sends the
+    card (a grade below 4 also brings it back later today, DESIGN §4.5); neighbouring grades with
+    the same effect share one entry."""
     wanted = set(grades)
     groups: list[tuple[int, int, str]] = []
     for preview in previews:
         if preview.grade not in wanted:
             continue
-        if preview.grade < PASS_GRADE and preview.repeat_today:
-            label = "again today"
+        if not preview.rescheduled:  # cram: the schedule stays; a grade < 4 still comes back
+            label = "again this session" if preview.repeat_today else "unchanged"
         elif preview.due is None:
             label = "new"
         else:
             days = (preview.due - today).days
             label = "today" if days <= 0 else f"{days}d"
+        if preview.repeat_today and preview.rescheduled:
+            label = "again today" if label in ("today", "new") else f"again today, then {label}"
         if groups and groups[-1][2] == label and groups[-1][1] == preview.grade - 1:
             groups[-1] = (groups[-1][0], preview.grade, label)
         else:

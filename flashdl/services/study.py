@@ -251,10 +251,8 @@ class StudySession:
         """What each grade would do to the card now (``reviews.preview_review``); in a cram
         session, nothing but bringing it back this session on a grade < 4."""
         if self.custom is not None and self.custom.cram:
-            with self._store.read() as conn:
-                loaded = load_state(conn, card_id, options=False)
-            due = None if loaded is None else loaded.due
-            return self.today, tuple(GradePreview(g, due, g < REPEAT_BELOW) for g in range(MIN_GRADE, MAX_GRADE + 1))
+            return self.today, tuple(GradePreview(g, None, g < REPEAT_BELOW, rescheduled=False)
+                                     for g in range(MIN_GRADE, MAX_GRADE + 1))
         return preview_review(self._store, card_id, now, rollover_hour=self.settings.rollover_hour)
 
     def suspend(self, card_id: int) -> None:

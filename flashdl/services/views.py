@@ -109,6 +109,7 @@ class GradePreview:
     grade: int
     due: date | None
     repeat_today: bool
+    rescheduled: bool = True  # False in a cram session: the grade changes no schedule
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ class FlashdlApp(App[None]):
     def _session_finished(self, message: SessionFinished) -> None:
         from flashdl.tui.screens.summary import SummaryScreen
 
-        self.switch_screen(SummaryScreen(message.tally, message.deck, message.left))
+        self.switch_screen(SummaryScreen(message.tally, message.deck, message.left, cram=message.cram))
 
     @on(BrowseRequested)
     def _browse_requested(self, message: BrowseRequested) -> None:

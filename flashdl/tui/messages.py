@@ -47,11 +47,13 @@ class PracticeRequested(Message):
 class SessionFinished(Message):
     """A study session of ``deck`` ended: its summary replaces it."""
 
-    def __init__(self, tally: SessionTally, deck: str | None, left: QueueCounts | None = None) -> None:
+    def __init__(self, tally: SessionTally, deck: str | None, left: QueueCounts | None = None,
+                 *, cram: bool = False) -> None:
         super().__init__()
         self.tally = tally
         self.deck = deck
         self.left = left  # cards still in today's queue (a session ended early)
+        self.cram = cram  # a cram session: its grades changed no schedule and logged no review
 
 
 class BrowseRequested(Message):

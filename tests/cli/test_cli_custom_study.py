@@ -95,7 +95,7 @@ def test_cram_grades_without_rescheduling(
                 ["--search", "prop:interval>1", "--cram"], "", "1", "", "5")
     assert "cram: prop:interval>1 · 1 card · graded, not rescheduled" in out
     assert "again in this session (cram: schedule unchanged)" in out
-    assert "next due in 5 days (cram: schedule unchanged)" in out
+    assert "schedule unchanged (cram): due in 5 days" in out
     assert card(deck, "001") == before  # due, interval, EF, n, and no log row added
     # The same search without --cram: a real (early) review, which moves the card.
     study(capsys, monkeypatch, "2024-03-03T10:00:00+00:00", ["--search", "prop:interval>1"], "", "4")

@@ -61,12 +61,13 @@ def test_preview_equals_what_each_grade_then_stores(history: list[tuple[int, int
 def test_a_new_card_previews_the_published_sm2_intervals(store: Store) -> None:
     deck_sync.sync_decks(store, [(make_deck("d", 1), None)], NOW)
     today, previews = preview_review(store, "d/001", NOW)
-    # SM-2 (DESIGN §4): a first review gives I(1) = 1 day whatever the grade; < 3 comes back today.
-    assert interval_preview(previews, today) == "0–2 again today · 3–5 1d"
+    # SM-2 (DESIGN §4): a first review gives I(1) = 1 day whatever the grade; < 4 also comes back
+    # later today (§4.5), 3 included: it passes, but with serious difficulty.
+    assert interval_preview(previews, today) == "0–3 again today, then 1d · 4–5 1d"
     record_review(store, "d/001", 4, NOW)
     today, previews = preview_review(store, "d/001", at_day(1))
-    # the second successful review: I(2) = 6 days
-    assert interval_preview(previews, today) == "0–2 again today · 3–5 6d"
+    # the second successful review: I(2) = 6 days; a failed one starts again at 1 day
+    assert interval_preview(previews, today) == "0–2 again today, then 1d · 3 again today, then 6d · 4–5 6d"
 
 
 def test_interval_preview_text() -> None:
@@ -74,5 +75,9 @@ def test_interval_preview_text() -> None:
     previews = [GradePreview(0, day + timedelta(1), True), GradePreview(1, day + timedelta(1), True),
                 GradePreview(2, day + timedelta(1), True), GradePreview(3, day + timedelta(1), True),
                 GradePreview(4, day + timedelta(6), False), GradePreview(5, day + timedelta(6), False)]
-    assert interval_preview(previews, day) == "0–2 again today · 3 1d · 4–5 6d"
-    assert interval_preview(previews, day, (3, 4, 5)) == "3 1d · 4–5 6d"
+    assert interval_preview(previews, day) == "0–3 again today, then 1d · 4–5 6d"
+    assert interval_preview(previews, day, (3, 4, 5)) == "3 again today, then 1d · 4–5 6d"
+    same_day = [GradePreview(g, day, g < 4) for g in range(6)]  # a repeat today: the due day stays today
+    assert interval_preview(same_day, day) == "0–3 again today · 4–5 today"
+    cram = [GradePreview(g, None, g < 4, rescheduled=False) for g in range(6)]
+    assert interval_preview(cram, day) == "0–3 again this session · 4–5 unchanged"

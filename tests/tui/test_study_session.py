@@ -269,8 +269,9 @@ async def test_grade_keys_show_the_interval_the_grade_then_stores(db_path: Path)
         await pilot.press("space")
         await pilot.pause()
         text = " ".join(shown(screen.query_one(GradeBar)).split())
-        # a new card: SM-2's first interval is 1 day for any passing grade (DESIGN §4)
-        assert "Next due: 0–2 again today · 3–5 1d" in text
+        # a new card: SM-2's first interval is 1 day for any grade, and below 4 it also comes
+        # back later today (DESIGN §4)
+        assert "Next due: 0–3 again today, then 1d · 4–5 1d" in text
         await pilot.press("3")
         await settle(pilot)
     stored = details(db_path, card)

@@ -298,7 +298,8 @@ class StudyScreen(FlashdlScreen):
         if self.step is not Step.DONE:
             self.step = Step.DONE
             left = self.session.counts() if self.session is not None else None
-            self.post_message(SessionFinished(self.tally, self.deck, left))
+            self.post_message(SessionFinished(self.tally, self.deck, left,
+                                              cram=self.custom is not None and self.custom.cram))
 
     # ---------------------------------------------------------------- actions
 

@@ -30,11 +30,13 @@ class SummaryScreen(FlashdlScreen):
         Binding("q", "app.quit", "Quit", id="quit_summary"),
     ]
 
-    def __init__(self, tally: SessionTally, deck: str | None, left: QueueCounts | None = None) -> None:
+    def __init__(self, tally: SessionTally, deck: str | None, left: QueueCounts | None = None,
+                 *, cram: bool = False) -> None:
         super().__init__()
         self.tally = tally
         self.deck = deck
         self.left = left
+        self.cram = cram
         self.due_tomorrow: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -42,7 +44,9 @@ class SummaryScreen(FlashdlScreen):
         with Vertical(id="summary-box"):
             yield Static(summary_heading(self.tally, self.left), id="summary-heading")
             yield Static(id="summary-lines")
-            yield Static("Every grade is saved. enter: back to the decks · q: quit",
+            saved = ("Cram: no schedule changed and no review was logged" if self.cram
+                     else "Every grade is saved")
+            yield Static(f"{saved}. enter: back to the decks · q: quit",
                          id="summary-hint", classes="status")
         yield KeysFooter()
 
