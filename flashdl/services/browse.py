@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from flashdl.clock import study_day
 from flashdl.scheduler.sm2 import Rating, ReviewKind
+from flashdl.services.deck_options import all_options, daily_allowances
 from flashdl.services.lookup import (
     CardRef,
     UnknownCardError,
@@ -45,10 +46,12 @@ def list_decks(store: Store, now: datetime) -> list[DeckSummary]:
         census = queries.census(conn, today)
         seen = queries.new_seen_on(conn, today)
         reviewed = queries.reviews_on(conn, today)
+        options = all_options(conn)
+        new_allowance, review_allowance = daily_allowances(conn, today, options)
     summaries = []
     for deck in decks:
         counts = census.get(deck.id, DeckCensus())
-        limit = settings.new_cards_per_day if deck.new_per_day is None else deck.new_per_day
+        limit = options[deck.id].new_per_day
         seen_today = seen.get(deck.id, 0)
         done, correct, ms = reviewed.get(deck.id, (0, 0, 0))
         summaries.append(DeckSummary(
@@ -56,10 +59,10 @@ def list_decks(store: Store, now: datetime) -> list[DeckSummary]:
             name=deck.name,
             path=deck.path,
             total=counts.total,
-            new=min(counts.unseen, max(0, limit - seen_today)),
+            new=min(counts.unseen, new_allowance[deck.id]),
             unseen=counts.unseen,
             learning=counts.learning,
-            due=counts.due,
+            due=min(counts.due, review_allowance.get(deck.id, counts.due)),  # as today's queue
             suspended=counts.suspended,
             buried=counts.buried,
             new_limit=limit,

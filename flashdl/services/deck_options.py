@@ -17,15 +17,18 @@ Stored values are validated when read; a corrupt one is an ``InputError``
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from flashdl.errors import UsageError
 from flashdl.scheduler import deck_options as rules
 from flashdl.scheduler.deck_options import FSRS, DeckOptions
+from flashdl.scheduler.sm2 import ReviewKind
 from flashdl.services.lookup import resolve_deck
 from flashdl.store import Store
 from flashdl.store import deck_options as stored
+from flashdl.store import queries
 from flashdl.store import scheduling
 from flashdl.store.connection import Transaction
 from flashdl.store.settings import load_settings, save_settings
@@ -234,3 +237,21 @@ def reschedule(tx: Transaction, deck_id: int, old: DeckOptions | None, new: Deck
                 scheduling.save_schedule(tx, log.card_id, log.state, None, None, None)
                 changed += 1
     return changed
+
+
+def daily_allowances(conn: Transaction, today: date,
+                     options: dict[int, DeckOptions]) -> tuple[dict[int, int], dict[int, int]]:
+    """What each deck may still show on ``today``: new cards (by its new-per-day option, less
+    the new cards seen today), and reviews for the decks with a reviews-per-day limit. The
+    queue (``day_rules``) and the deck list's counts (``browse.list_decks``) both read this;
+    ``options``: ``all_options``."""
+    seen = queries.new_seen_on(conn, today)
+    allowance = {d: max(0, o.new_per_day - seen.get(d, 0)) for d, o in options.items()}
+    review_allowance: dict[int, int] = {}
+    if any(o.reviews_per_day is not None for o in options.values()):
+        reviewed = queries.new_seen_on(conn, today, ReviewKind.REVIEW)
+        review_allowance = {
+            d: max(0, o.reviews_per_day - reviewed.get(d, 0))
+            for d, o in options.items() if o.reviews_per_day is not None
+        }
+    return allowance, review_allowance

@@ -26,8 +26,7 @@ from typing import TypeVar
 
 from flashdl.clock import study_day
 from flashdl.scheduler.queue import QueueEntry, QueueKind, queue_parts
-from flashdl.scheduler.sm2 import ReviewKind
-from flashdl.services.deck_options import all_options
+from flashdl.services.deck_options import all_options, daily_allowances
 from flashdl.services.lookup import require_aware, resolve_deck
 from flashdl.store import Store, queries
 from flashdl.store.connection import Transaction
@@ -69,15 +68,7 @@ def day_rules(conn: Transaction, now: datetime, deck: str | None) -> DayRules:
     deck_id = resolve_deck(conn, deck)
     deck_records = queries.decks(conn)
     options = all_options(conn)
-    seen = queries.new_seen_on(conn, today)
-    allowance = {d.id: max(0, options[d.id].new_per_day - seen.get(d.id, 0)) for d in deck_records}
-    review_allowance: dict[int, int] = {}
-    if any(o.reviews_per_day is not None for o in options.values()):
-        reviewed = queries.new_seen_on(conn, today, ReviewKind.REVIEW)
-        review_allowance = {
-            d: max(0, o.reviews_per_day - reviewed.get(d, 0))
-            for d, o in options.items() if o.reviews_per_day is not None
-        }
+    allowance, review_allowance = daily_allowances(conn, today, options)
     return DayRules(today, settings, deck_id, allowance, review_allowance,
                     deck_order={d.id: rank for rank, d in enumerate(deck_records)},
                     random_order={d for d, o in options.items() if o.new_order == "random"})

@@ -192,3 +192,25 @@ def test_default_options_need_exactly_one_target(imported: Path, capsys: pytest.
     code, out, err = run(capsys, *argv, "--scheduler", "fsrs")
     assert code == 2 and out == "" and err.count("\n") == 1 and "--default" in err
     assert run_json(capsys, "deck", "options", "quiz")["scheduler"] == "sm2"
+
+
+@pytest.mark.parametrize("limit", [None, 0, 3, 7, 100])
+def test_decks_counts_follow_the_daily_limits_as_the_queue_does(
+    imported: Path, capsys: pytest.CaptureFixture[str], limit: int | None
+) -> None:
+    """`decks` (and the home screen, which reads the same counts) said 10 due where the queue
+    showed the 3 a reviews-per-day limit allows; the reference is `due --json`, today's queue."""
+    for card in range(1, 11):  # ten reviews, due the next day
+        assert run(capsys, "review", "--card", f"quiz/{card:03d}", "--grade", "5", "--now", NOW)[0] == 0
+    options = ["--new-per-day", "4"] + ([] if limit is None else ["--reviews-per-day", str(limit)])
+    assert run(capsys, "deck", "options", "quiz", *options)[0] == 0
+    day = (datetime.fromisoformat(NOW) + timedelta(days=1)).isoformat()
+    queue = run_json(capsys, "due", "--now", day)
+    kinds = [entry["kind"] for entry in queue]
+    (deck,) = run_json(capsys, "decks", "--now", day)
+    assert deck["due"] == kinds.count("review") == (10 if limit is None else min(limit, 10))
+    assert deck["new"] == kinds.count("new") == 4
+    assert run(capsys, "review", "--card", "quiz/001", "--grade", "5", "--now", day)[0] == 0  # one done
+    (deck,) = run_json(capsys, "decks", "--now", day)
+    left = [entry["kind"] for entry in run_json(capsys, "due", "--now", day)].count("review")
+    assert deck["due"] == left == (9 if limit is None else max(0, min(limit - 1, 9)))
