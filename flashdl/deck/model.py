@@ -20,6 +20,15 @@ MARKUP_PLAIN = "plain"  # character for character with its line breaks; only $..
 MARKUPS = (MARKUP_MARKDOWN, MARKUP_PLAIN)
 
 
+def with_deck_tags(card_tags: tuple[str, ...], deck_tags: tuple[str, ...]) -> tuple[str, ...]:
+    """A card's tags as they apply: its own, then its deck's (DESIGN §2: a deck's ``tags`` apply
+    to every card), each once. Searches, practice filters and the card's views read these; the
+    deck file and its editors keep the card's own."""
+    if not deck_tags:
+        return card_tags
+    return card_tags + tuple(tag for tag in deck_tags if tag not in card_tags)
+
+
 @dataclass(frozen=True, slots=True)
 class EngineSpec:
     """Makes a card computed: the engine family and the params of its own example."""

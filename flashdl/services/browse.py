@@ -95,7 +95,7 @@ def card_details(store: Store, card: CardRef, now: datetime | None = None) -> Ca
         deck_name=deck_name,
         front=stored.front,
         back=stored.back,
-        tags=stored.tags,
+        tags=stored.all_tags,
         engine=stored.engine,
         errata=stored.errata,
         state=stored.state,
@@ -160,7 +160,7 @@ def search_cards(
         )
     return [
         SearchHit(
-            id=c.id, card=c.full_id, deck=c.deck, front=c.front, back=c.back, tags=c.tags,
+            id=c.id, card=c.full_id, deck=c.deck, front=c.front, back=c.back, tags=c.all_tags,
             due=c.state.due, suspended=c.suspended, retired=c.retired, markup=c.markup,
             buried_until=c.buried_until, interval=c.state.interval, ease=c.state.ease,
             leech=c.leech,

@@ -93,7 +93,7 @@ def custom_entries(conn: Transaction, custom: CustomStudy, today: date, deck: st
         for card in hits:
             if card.suspended or (card.buried_until is not None and card.buried_until > today):
                 continue
-            if not wanted <= {tag.lower() for tag in card.tags}:
+            if not wanted <= {tag.lower() for tag in card.all_tags}:
                 continue
             due = card.state.due
             kind = QueueKind.NEW if due is None else QueueKind.REVIEW

@@ -50,7 +50,7 @@ class FamilyRecord(NamedTuple):
 
 
 _COMPUTED = (
-    "SELECT c.id, d.slug, c.slug, c.tags, c.engine, c.position FROM card AS c "
+    "SELECT c.id, d.slug, c.slug, c.tags, c.engine, c.position, d.tags FROM card AS c "
     "JOIN deck AS d ON d.id = c.deck_id "
     "WHERE c.engine IS NOT NULL AND c.retired = 0 AND c.suspended = 0 "
     "ORDER BY d.slug, c.position, c.id"
@@ -59,13 +59,16 @@ _COMPUTED = (
 
 def computed_cards(tx: Transaction) -> list[ComputedCard]:
     """Every active (not retired, not suspended) card with an engine block, deck by deck in file order."""
+    from flashdl.deck.model import with_deck_tags
     from flashdl.store.records import engine_from_json
 
     found = []
-    for card_id, deck, slug, tags, engine, position in tx.db.execute(_COMPUTED):
+    for card_id, deck, slug, tags, engine, position, deck_tags in tx.db.execute(_COMPUTED):
         spec = engine_from_json(engine)
-        if spec is not None:
-            found.append(ComputedCard(card_id, deck, slug, tuple(json.loads(tags)), spec, position))
+        if spec is not None:  # its own tags and its deck's, which apply to it too
+            found.append(ComputedCard(card_id, deck, slug,
+                                      with_deck_tags(tuple(json.loads(tags)), tuple(json.loads(deck_tags or "[]"))),
+                                      spec, position))
     return found
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flashdl.deck.model import MARKUP_MARKDOWN, EngineSpec, Erratum
+from flashdl.deck.model import MARKUP_MARKDOWN, EngineSpec, Erratum, with_deck_tags
 from flashdl.scheduler.leech import LEECH_TAG
 from flashdl.scheduler.queue import QueueEntry, QueueKind
 from flashdl.scheduler.sm2 import PASS_GRADE, CardState, ReviewKind
@@ -80,7 +80,7 @@ _STORED_CARD = (
     "SELECT c.id, c.deck_id, d.slug, c.slug, c.position, c.front, c.back, c.tags, c.engine, "
     "c.errata, c.retired, c.suspended, c.buried_until, c.revision, c.repetitions, c.ease, "
     "c.interval, c.due, c.last_review, c.repeat_pending, "
-    f"coalesce(c.markup, d.markup, '{MARKUP_MARKDOWN}'), c.leech "
+    f"coalesce(c.markup, d.markup, '{MARKUP_MARKDOWN}'), c.leech, d.tags "
     "FROM card AS c JOIN deck AS d ON d.id = c.deck_id"
 )
 
@@ -104,7 +104,7 @@ def deck_cards(tx: Transaction, deck_id_: int, *, include_retired: bool = False)
 
 _STUDY_CONTENT = (
     "SELECT d.slug, c.slug, c.front, c.back, c.tags, c.engine, c.errata, "
-    f"coalesce(c.markup, d.markup, '{MARKUP_MARKDOWN}') "
+    f"coalesce(c.markup, d.markup, '{MARKUP_MARKDOWN}'), d.tags "
     "FROM card AS c JOIN deck AS d ON d.id = c.deck_id WHERE c.id = ?"
 )
 
@@ -114,14 +114,16 @@ def study_content(
 ) -> tuple[str, str, str, str, tuple[str, ...], EngineSpec | None, tuple[Erratum, ...], str] | None:
     """(deck slug, card slug, front, back, tags, engine, errata, markup) of one card.
 
-    ``markup`` is how its text is shown: the card's own, else its deck's.
+    ``markup`` is how its text is shown: the card's own, else its deck's; ``tags`` are its own
+    and its deck's (``with_deck_tags``).
     On the driver connection: the study screen asks for it at every card.
     """
     row = tx.db.execute(_STUDY_CONTENT, (card_id_,)).fetchone()
     if row is None:
         return None
-    deck_slug, card_slug, front, back, tags, engine, errata, markup = row
-    return (deck_slug, card_slug, front, back, tuple(json.loads(tags)), engine_from_json(engine),
+    deck_slug, card_slug, front, back, tags, engine, errata, markup, deck_tags = row
+    return (deck_slug, card_slug, front, back, with_deck_tags(tuple(json.loads(tags)), _tag_tuple(deck_tags)),
+            engine_from_json(engine),
             errata_from_json(errata), markup)
 
 
@@ -144,7 +146,7 @@ def _stored_card(row: tuple[Any, ...]) -> StoredCard:
     """A row of ``_STORED_CARD`` as a record."""
     (id_, deck_id_, deck_slug, slug, position, front, back, tags, engine, errata, retired, suspended,
      buried_until, revision, repetitions, ease, interval, due, last_review, repeat_pending, markup,
-     leech) = row
+     leech, deck_tags) = row
     return StoredCard(
         id=id_, deck_id=deck_id_, deck=deck_slug, slug=slug, position=position,
         front=front, back=back, tags=tuple(json.loads(tags)),
@@ -157,7 +159,12 @@ def _stored_card(row: tuple[Any, ...]) -> StoredCard:
         ),
         markup=markup,
         leech=bool(leech),
+        deck_tags=_tag_tuple(deck_tags),
     )
+
+
+def _tag_tuple(text: str | None) -> tuple[str, ...]:
+    return () if not text or text == "[]" else tuple(json.loads(text))
 
 
 _ACTIVE = "retired = 0 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= ?1)"
@@ -419,7 +426,9 @@ def search(
         conditions.append(f"{_SEARCH_PROPS[name]} {op} ?")
         params.append(value * 1000 if name == "ease" else value)
     for word in words:
-        conditions.append("(c.front || char(10) || c.back || char(10) || c.tags) LIKE ? ESCAPE '\\'")
+        # the deck's tags too: they apply to every card (``with_deck_tags``)
+        conditions.append("(c.front || char(10) || c.back || char(10) || c.tags || char(10) || d.tags) "
+                          "LIKE ? ESCAPE '\\'")
         params.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     if deck_id_ is not None:
         conditions.append("c.deck_id = ?")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from flashdl.deck.model import EngineSpec, Erratum
+from flashdl.deck.model import EngineSpec, Erratum, with_deck_tags
 from flashdl.scheduler.sm2 import CardState
 
 
@@ -36,10 +36,16 @@ class StoredCard:
     state: CardState
     markup: str = "markdown"  # how the text is shown: the card's own markup, else its deck's
     leech: bool = False  # the leech flag (schema 10, ``flashdl.scheduler.leech``)
+    deck_tags: tuple[str, ...] = ()  # its deck's tags, which apply to it too
 
     @property
     def full_id(self) -> str:
         return f"{self.deck}/{self.slug}"
+
+    @property
+    def all_tags(self) -> tuple[str, ...]:
+        """Its own tags and its deck's (``with_deck_tags``); ``tags`` alone are its own."""
+        return with_deck_tags(self.tags, self.deck_tags)
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,8 @@ async def test_n_on_home_adds_a_card_to_the_selected_deck(deck: Path, db: Path) 
                          tags=("optim", "lr"))
     assert deck.read_text().startswith(DECK_TEXT)  # appended, the comment kept
     stored = details(db, "tui-sample/card-6")
-    assert (stored.front, stored.back, stored.tags) == (added.front, added.back, added.tags)
+    # the card's view lists its deck's tag too (DESIGN §2: deck tags apply to every card)
+    assert (stored.front, stored.back, stored.tags) == (added.front, added.back, (*added.tags, "tui"))
 
 
 async def test_e_in_study_edits_the_card_shown_and_keeps_its_history(deck: Path, db: Path) -> None:
@@ -179,12 +180,13 @@ async def test_shift_t_edits_tags_from_browse_and_study(deck: Path, db: Path) ->
         await pilot.press("T")
         await wait_for(pilot, lambda: isinstance(app.screen, TagsScreen), "the tags editor")
         box = app.screen.query_one("#tags-input", Input)
-        assert parse_tags(box.value) == list(details(db, card).tags)
+        # the card's own tags: the deck's ("tui") apply to it but live in the deck's header
+        assert parse_tags(box.value) == [tag for tag in details(db, card).tags if tag != "tui"]
         box.value = box.value + " added"
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen), "back in browse")
         await settle(pilot)
-    assert details(db, card).tags[-1] == "added"
+    assert details(db, card).tags[-2:] == ("added", "tui")
     assert load_deck_file(deck).card(card.split("/")[1]).tags[-1] == "added"
 
     app = build_app(db, study="tui-sample")
@@ -198,7 +200,7 @@ async def test_shift_t_edits_tags_from_browse_and_study(deck: Path, db: Path) ->
         app.screen.query_one("#tags-input", Input).value = ""  # every tag removed
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is study, "back in study")
-    assert details(db, shown_card).tags == ()
+    assert details(db, shown_card).tags == ("tui",)  # its own all gone; the deck's still applies
     assert load_deck_file(deck).card(shown_card.split("/")[1]).tags == ()
 
 
