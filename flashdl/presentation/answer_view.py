@@ -136,7 +136,10 @@ def computed_feedback(verdict: Verdict, *, answer: Any, solution: str, typed: st
         correct=bool(verdict.correct),
         headline=headline,
         feedback="" if verdict.skipped else verdict.feedback,
-        expected=layout_value(answer) if answer is not None else layout_answer_text(verdict.expected),
+        # a number as the prompt asks for it (the verdict's: 4 significant digits); a list,
+        # matrix or set of parts laid out from the answer itself, aligned
+        expected=(layout_value(answer) if isinstance(answer, (list, tuple, dict))
+                  else layout_answer_text(verdict.expected)),
         given=given,
         solution=solution.strip(),
         skipped=verdict.skipped,

@@ -69,6 +69,19 @@ def test_feedback_says_right_or_wrong_in_words() -> None:
     assert empty.given == "(nothing typed)"
 
 
+def test_a_real_answer_is_expected_as_the_prompt_asks_for_it() -> None:
+    """RMSProp's θ: "Expected -1.02009" where the prompt asks 4 significant digits (the
+    verdict's expected, which `engine check` prints too, says -1.020)."""
+    from flashdl.engine import get_family
+
+    family = get_family("optimizer_step")
+    params = {"optimizer": "rmsprop", "theta": 1, "grads": [2, -1], "lr": 0.1}
+    answer = family.solve(params)
+    verdict = family.check(params, "5")
+    shown = computed_feedback(verdict, answer=answer, solution="")
+    assert shown.expected == verdict.expected and len(shown.expected.strip("-").replace(".", "").lstrip("0")) <= 4
+
+
 def test_side_by_side_pads_the_left_column() -> None:
     assert side_by_side("1  2\n3  4", "9", titles=("Expected", "Yours")) == (
         "Expected    Yours\n1  2        9\n3  4"
