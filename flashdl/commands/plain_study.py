@@ -69,7 +69,8 @@ def _side(card: StudyCard, side: str, media_dir: Path | None = None) -> str:
     from flashdl.presentation.card_text import render_side
 
     text = card.front if side == "front" else card.back
-    return render_side(text, markup=card.markup, errata=card.errata, side=side, media_dir=media_dir).text
+    return render_side(text, markup=card.markup, errata=card.errata, side=side, media_dir=media_dir,
+                       rendered=False).text  # printed as it is: no escapes for a Markdown renderer
 
 
 class Quit(Exception):

@@ -61,11 +61,14 @@ def render_plain(text: str) -> str:
 
 
 def render_side(text: str, *, markup: str = MARKUP_MARKDOWN, errata: Iterable[Any] = (),
-                side: str = "back", media_dir: Path | None = None, media_as_lines: bool = True) -> ShownSide:
+                side: str = "back", media_dir: Path | None = None, media_as_lines: bool = True,
+                rendered: bool = True) -> ShownSide:
     """One side of a card (with the notes of its corrections) as the study screen shows it.
 
     Pictures and sounds become lines (``card_media``; looked up in ``media_dir`` when
     given) unless ``media_as_lines`` is off: the TUI then draws the pictures itself.
+    ``rendered=False``: Markdown printed as it is (line mode, ``show``), so its math is not
+    escaped for a Markdown renderer (``σ(z)_i``, not ``σ(z)\\_i``).
     """
     if media_as_lines and has_media(text):
         text = media_lines(text, media_dir)
@@ -74,12 +77,12 @@ def render_side(text: str, *, markup: str = MARKUP_MARKDOWN, errata: Iterable[An
         shown = render_plain(text).rstrip()
         notes = [CORRECTION_MARK + render_plain(note).strip() for note in errata_notes(errata, side)]
         return ShownSide("\n\n".join([shown, *notes]) if notes else shown, markdown=False)
-    return ShownSide(render_math(with_errata(text, errata, side)).strip(), markdown=True)
+    return ShownSide(render_math(with_errata(text, errata, side), escape=rendered).strip(), markdown=True)
 
 
-def render_text(text: str, markup: str = MARKUP_MARKDOWN) -> str:
+def render_text(text: str, markup: str = MARKUP_MARKDOWN, *, rendered: bool = True) -> str:
     """A piece of card text alone (an erratum's note or original), without correction notes."""
-    return render_side(text, markup=markup).text
+    return render_side(text, markup=markup, rendered=rendered).text
 
 
 def engine_text(text: str) -> str:

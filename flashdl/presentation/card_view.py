@@ -18,7 +18,8 @@ SIDES = ("front", "back")
 
 def card_json(content: Any, example: Any) -> dict[str, Any]:
     """DESIGN §3 ``show --json``: the sides rendered (LaTeX as Unicode), errata apart; and
-    ``"schedule"`` when the content carries one."""
+    ``"schedule"`` when the content carries one. A Markdown side stays valid Markdown (its math
+    escaped for a renderer); ``card_lines``, printed as it is, has no such escapes."""
     data = {
         "card": content.card,
         "deck": content.deck,
@@ -51,11 +52,11 @@ def card_lines(content: Any, example: Any, media_dir: Path | None = None) -> lis
     for side in SIDES:
         text = content.front if side == "front" else content.back
         lines += [f"--- {side}", render_side(text, markup=content.markup, errata=content.errata,
-                                            side=side, media_dir=media_dir).text]
+                                            side=side, media_dir=media_dir, rendered=False).text]
         for erratum in content.errata:
             if erratum.field == side and erratum.original is not None:
                 lines += [f"--- {side} as the source had it",
-                          render_text(erratum.original, content.markup) or "(empty)"]
+                          render_text(erratum.original, content.markup, rendered=False) or "(empty)"]
     if content.tags:
         lines.append(f"--- tags: {', '.join(content.tags)}")
     if example is not None:

@@ -314,17 +314,21 @@ def _outside_code(markdown: str, transform: Any) -> str:
     return "".join(part if index % 2 else transform(part) for index, part in enumerate(parts))
 
 
-def render_math(markdown: str) -> str:
+def render_math(markdown: str, *, escape: bool = True) -> str:
     """A card side with every math span turned into Unicode, still valid Markdown.
 
     Converted formulas are escaped so Markdown shows them literally
     (``w_ij * x`` must not become emphasis); display math gets its own line.
+    ``escape=False``: for text printed as it is (line mode, ``show``), where
+    those backslashes would be read out, not rendered.
     """
     if "$" not in markdown and "\\(" not in markdown and "\\[" not in markdown:
         return markdown
 
     def convert(latex: str, *, display: bool) -> str:
-        text = _MARKDOWN_SPECIAL.sub(r"\\\1", latex_to_unicode(latex))
+        text = latex_to_unicode(latex)
+        if escape:
+            text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
         return f"\n\n{text}\n\n" if display else text
 
     def transform(part: str) -> str:

@@ -73,7 +73,9 @@ def test_json_is_the_card_as_written_with_its_latex_in_unicode(deck: Path,
 
 def test_a_markdown_card_keeps_its_markdown(deck: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shown = run_json(capsys, "show", "src/md")
-    assert (shown["front"], shown["back"]) == ("**Markdown** card", "w\\_ij \\* x")
+    assert (shown["front"], shown["back"]) == ("**Markdown** card", "w\\_ij \\* x")  # Markdown, for a renderer
+    code, out, _err = run(capsys, "show", "src/md")  # printed as it is: no escapes to read out
+    assert code == 0 and "\n--- back\nw_ij * x\n" in out
 
 
 def test_a_computed_card_shows_its_own_example_and_worked_solution(
