@@ -325,7 +325,9 @@ def matches_tags(card_tags: Iterable[str], wanted: Iterable[str]) -> bool:
 
 
 def card_flags(*, suspended: bool, retired: bool, buried_until: date | None = None,
-               leech: bool = False) -> str:
+               leech: bool = False, dated: bool = True) -> str:
+    """``retired, suspended, leech, buried until DAY``; ``dated=False`` says ``buried`` alone
+    (browse's Flags column: the day would take the width of the fronts at 80 columns)."""
     flags = []
     if retired:
         flags.append("retired")
@@ -334,7 +336,7 @@ def card_flags(*, suspended: bool, retired: bool, buried_until: date | None = No
     if leech:
         flags.append(LEECH_TAG)
     if buried_until is not None:
-        flags.append(f"buried until {buried_until.isoformat()}")
+        flags.append(f"buried until {buried_until.isoformat()}" if dated else "buried")
     return ", ".join(flags)
 
 

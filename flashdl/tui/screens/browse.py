@@ -309,7 +309,7 @@ def _row(hit: SearchHit, width: int | None = None) -> tuple[str, ...]:
     front on one line."""
     due = "new" if hit.due is None else hit.due.isoformat()
     flags = card_flags(suspended=hit.suspended, retired=hit.retired, buried_until=hit.buried_until,
-                       leech=hit.leech)
+                       leech=hit.leech, dated=False)  # the day is in the card's details
     interval = "" if hit.due is None else f"{hit.interval}d"
     ease = f"{hit.ease / 1000:.2f}"
     # escaped: the table reads strings as Rich markup, which would swallow "[image: x.png]"
