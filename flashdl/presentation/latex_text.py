@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flashdl.deck.model import MARKUP_MARKDOWN, MARKUP_PLAIN
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SUPERSCRIPTS = str.maketrans(
     "0123456789+-=()niTxajklmoprstuvwyz",
@@ -337,16 +340,19 @@ def render_math(markdown: str, *, escape: bool = True) -> str:
     return _outside_code(markdown, transform)
 
 
-def plain_text(markdown: str, *, width: int | None = None, markup: str = MARKUP_MARKDOWN) -> str:
+def plain_text(markdown: str, *, width: int | None = None, markup: str = MARKUP_MARKDOWN,
+               media_dir: Path | None = None) -> str:
     """One line of readable text (math converted, Markdown marks dropped) for lists.
 
-    Text of ``markup: plain`` keeps every character (only its math is converted).
+    Text of ``markup: plain`` keeps every character (only its math is converted). Pictures
+    are ``[image: NAME]``; with ``media_dir``, ``[image missing: NAME]`` or ``[image
+    unreadable: NAME]`` when the file is absent or no picture (``card_media``).
     """
 
     if "![" in markdown or "[sound:" in markdown:  # pictures and sounds as "[image: NAME]"
         from flashdl.presentation.card_media import media_lines
 
-        markdown = media_lines(markdown)
+        markdown = media_lines(markdown, media_dir)
     if markup == MARKUP_PLAIN:
         from flashdl.presentation.card_text import render_plain
 

@@ -112,3 +112,6 @@ async def test_browse_lists_the_picture_line(pictures_db: Path, not_drawn: None)
         cell = pilot.app.screen.query_one(DataTable).get_row_at(0)[-1]
         drawn = cell.plain if isinstance(cell, Text) else Text.from_markup(cell).plain
         assert drawn == "What colour is this? [image: red.png]"
+        # the preview checks the pictures as the study screen does (it said "[image: gone.png]")
+        preview = str(pilot.app.screen.query_one("#preview").render())
+        assert "[image missing: gone.png]" in preview and "[image: red.png]" in preview

@@ -36,9 +36,12 @@ from flashdl.presentation.view_models import (
 from flashdl.tui.collection import SEARCH_LIMIT
 from flashdl.tui.messages import CardEditRequested, CardRequested, TagsRequested
 from flashdl.tui.screens import FlashdlScreen
+from flashdl.tui.widgets.card_images import media_dir_of
 from flashdl.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from flashdl.services.views import SearchHit
 
 SEARCH_HINT = "words · deck:ID · tag:NAME · is:due/new/suspended/leech · prop:ease<2"
@@ -92,6 +95,7 @@ class BrowseScreen(FlashdlScreen):
         self._more = False  # the last page was full, so more rows may follow
         self._keep: str | None = None  # DECK/CARD the cursor goes back to after the next search
         self._card_width: int | None = None  # the Card column's cap (``card_width``) of the rows shown
+        self._media_dir: Path | None = None  # where the cards' pictures are checked
 
     def compose(self) -> ComposeResult:
         yield Static("flashdl · browse", classes="title")
@@ -151,7 +155,8 @@ class BrowseScreen(FlashdlScreen):
         full_page = len(hits) >= SEARCH_LIMIT
         hits = [hit for hit in hits if matches_tags(hit.tags, query.tags)]
         width = card_width(self.size.width)
-        rows = [_row(hit, width) for hit in hits]  # text work here, off the UI thread
+        self._media_dir = media_dir_of(self.app)  # pictures checked: "[image missing: NAME]"
+        rows = [_row(hit, width, self._media_dir) for hit in hits]  # text work here, off the UI thread
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, hits, rows, offset, full_page, width)
 
@@ -209,9 +214,9 @@ class BrowseScreen(FlashdlScreen):
             text.append("Card  ", style="bold")
             text.append(hit.card + "\n")
         text.append("Front ", style="bold")
-        text.append(plain_text(hit.front, width=300, markup=hit.markup))
+        text.append(plain_text(hit.front, width=300, markup=hit.markup, media_dir=self._media_dir))
         text.append("\nBack  ", style="bold")
-        text.append(plain_text(hit.back, width=300, markup=hit.markup))
+        text.append(plain_text(hit.back, width=300, markup=hit.markup, media_dir=self._media_dir))
         if hit.tags:
             text.append("\nTags  ", style="bold")
             text.append(", ".join(hit.tags))
@@ -304,7 +309,7 @@ class BrowseScreen(FlashdlScreen):
         self.app.pop_screen()
 
 
-def _row(hit: SearchHit, width: int | None = None) -> tuple[str, ...]:
+def _row(hit: SearchHit, width: int | None = None, media_dir: Path | None = None) -> tuple[str, ...]:
     """A search hit as a table row: card (within ``width``), due, interval, ease, flags, the
     front on one line."""
     due = "new" if hit.due is None else hit.due.isoformat()
@@ -313,5 +318,5 @@ def _row(hit: SearchHit, width: int | None = None) -> tuple[str, ...]:
     interval = "" if hit.due is None else f"{hit.interval}d"
     ease = f"{hit.ease / 1000:.2f}"
     # escaped: the table reads strings as Rich markup, which would swallow "[image: x.png]"
-    front = escape(plain_text(hit.front, width=FRONT_WIDTH, markup=hit.markup))
+    front = escape(plain_text(hit.front, width=FRONT_WIDTH, markup=hit.markup, media_dir=media_dir))
     return shortened(hit.card, width), due, interval, ease, flags, front
