@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, RadioButton, Static
-from tui_helpers import NOW, SIZE, build_app, card_shown, decks_listed, settle, shown
+from tui_helpers import NOW, SIZE, build_app, card_shown, decks_listed, settle, shown, wait_for
 
 from flashdl.services.reviews import record_review
 from flashdl.store import open_store
@@ -112,7 +112,7 @@ async def test_the_choice_is_said_in_words_not_only_in_colour(db_path: Path) -> 
         assert isinstance(screen, CustomStudyScreen)
         line = screen.query_one("#cs-chosen", Static)
         assert shown(line).strip() == "Chosen: Review ahead (days)"
-        await pilot.press("tab")  # the radio set
+        screen.query_one("#cs-kind").focus()  # the radio set (the review-ahead box has the focus)
         await pilot.press("down", "down", "enter")
         await settle(pilot)
         assert screen.chosen() == "search"
@@ -125,3 +125,15 @@ async def test_the_choice_is_said_in_words_not_only_in_colour(db_path: Path) -> 
         await settle(pilot)
         assert screen.chosen() == "new"
         assert shown(line).strip() == "Chosen: Extra new cards today · cram on (applies to a search only)"
+
+
+async def test_enter_starts_at_once_as_the_hint_says(db_path: Path) -> None:
+    """The hint says "enter: start"; on opening, enter only toggled a radio button."""
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await decks_listed(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, CustomStudyScreen)
+        await pilot.press("enter")  # review ahead 1 day, the default
+        await wait_for(pilot, lambda: not isinstance(pilot.app.screen, CustomStudyScreen), "the session")

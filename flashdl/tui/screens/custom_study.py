@@ -77,6 +77,9 @@ class CustomStudyScreen(FlashdlScreen):
     def on_mount(self) -> None:
         self.query_one("#cs-ahead", Input).value = "1"
         self.query_one("#cs-new", Input).value = "10"
+        # the chosen kind's box has the focus: enter starts at once, as the hint says (on the
+        # radio buttons enter only toggled one)
+        self.query_one("#cs-ahead", Input).focus()
 
     def chosen(self) -> str:
         """The kind whose radio button is on."""
