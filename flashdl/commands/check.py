@@ -7,12 +7,12 @@ while editing decks, and what CI runs over ``cards/``.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from flashdl.commands.context import Context
 from flashdl.commands.output import emit_json, emit_line
+from flashdl.deck.engine_families import ENGINE_FAMILIES
 from flashdl.deck.files import bundled_decks_dir, deck_paths, read_text_file
 from flashdl.deck.model import Deck
 from flashdl.deck.yaml_deck import parse_deck
@@ -51,31 +51,9 @@ class CheckReport:
         }
 
 
-class _EngineFamilies(Collection[str]):
-    """The engine's family names, loaded only when a deck has a computed card.
-
-    Checking a deck of plain cards then costs a YAML parse, not the engine's
-    ~0.1 s import (issue 17).
-    """
-
-    def _names(self) -> Collection[str]:
-        from flashdl.engine import FAMILIES
-
-        return FAMILIES.keys()
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._names()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names())
-
-    def __len__(self) -> int:
-        return len(self._names())
-
-
 def check_paths(paths: list[Path]) -> CheckReport:
     """Validate every deck file under ``paths`` and audit its computed cards."""
-    families = _EngineFamilies()
+    families = ENGINE_FAMILIES
     report = CheckReport()
     seen_ids: dict[str, str] = {}
     files = deck_paths(paths)

@@ -24,7 +24,10 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from flashdl.deck.files import bundled_decks_dir, deck_paths, load_deck_file
+from flashdl.deck.engine_families import ENGINE_FAMILIES, computed_problem
+from flashdl.deck.files import bundled_decks_dir, deck_paths, read_text_file
+from flashdl.deck.yaml_deck import parse_deck
+from flashdl.deck.yaml_syntax import locate
 from flashdl.deck.model import Deck
 from flashdl.deck.yaml_syntax import Progress
 from flashdl.errors import InputError, SourcePosition, UsageError
@@ -68,6 +71,9 @@ def load_deck_files(
 ) -> list[tuple[Deck, str]]:
     """Every deck named by ``paths``, parsed and validated (nothing written).
 
+    A computed card is held to what ``flashdl check`` holds it to: a family the engine has
+    and params its own example can be worked from; otherwise the import is refused with the
+    file and line (such a card was studied as a plain card, without a word).
     ``progress_for(path)`` may give a callback that hears how far the reading of that file is
     (``parse_deck``'s progress), for a progress line on a terminal.
     """
@@ -75,8 +81,19 @@ def load_deck_files(
     for path in files:
         if not path.exists():
             raise InputError("no such file or folder", SourcePosition(str(path)))
-    return [(load_deck_file(path, progress=progress_for(path) if progress_for else None), str(path.resolve()))
-            for path in files]
+    decks = []
+    for path in files:
+        text = read_text_file(path)
+        deck = parse_deck(text, str(path), known_families=ENGINE_FAMILIES,
+                          progress=progress_for(path) if progress_for else None)
+        for index, card in enumerate(deck.cards):
+            if card.engine is not None and (
+                    problem := computed_problem(card.engine.family, dict(card.engine.params))) is not None:
+                where = locate(text, ("cards", index, "engine", "params"))
+                raise InputError(f"card {card.id!r}: {problem}",
+                                 SourcePosition(str(path), where[0] if where else None))
+        decks.append((deck, str(path.resolve())))
+    return decks
 
 
 def import_deck_files(store: Store, paths: Iterable[Path], now: datetime) -> SyncReport:

@@ -33,6 +33,13 @@ BAD_FILES = {
     "binary.yaml": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
     "unknown.txt": ("just some prose\nwith no cards in it\n", "unknown layout"),
     "fifty.txt": (None, "unknown layout"),
+    # a computed card is held to what `check` holds it to (it was studied as plain, silently)
+    "unknown-family.yaml": ("id: x\ncards:\n  - id: a\n    front: f\n    back: b\n"
+                            "    engine:\n      family: nope\n      params: {}\n",
+                            "unknown-family.yaml:7:15: unknown engine family 'nope'"),
+    "bad-params.yaml": ("id: x\ncards:\n  - id: a\n    front: f\n    back: b\n    engine:\n"
+                        "      family: conv2d_output_size\n      params: {input: [2, 2], kernel: 5}\n",
+                        "bad-params.yaml:8: card 'a': param 'kernel'"),
 }
 
 
