@@ -212,6 +212,10 @@ def _write_schedule(db: sqlite3.Connection, schedule: SchedulePlan, first_id: in
     for anki_id, overrides in schedule.deck_configs.items():
         dconf[str(anki_id)] = merged_config(base, {**overrides, "id": anki_id, "mod": now_s})
         decks[str(anki_id)]["conf"] = anki_id
+    # The revlog's buttons are the v2 scheduler's (learning rows too have Hard): a collection
+    # not marked v2 is read as v1, whose learning rows had three buttons, and Anki's importer
+    # raises each of their buttons by one (Hard becomes Good, Good Easy) and FSRS with them.
+    conf["schedVer"] = 2
     if schedule.fsrs:
         conf["fsrs"] = True
     db.execute("UPDATE col SET crt = ?, conf = ?, dconf = ?, decks = ?",

@@ -169,7 +169,9 @@ def test_real_anki_sees_the_memory_states_and_the_deck_config(
 
     reviewed_deck(db, tmp_path, capsys, "--scheduler", "fsrs", "--desired-retention", "0.85")
     out = tmp_path / "h.apkg"
-    ok(capsys, "export", "h", "--format", "apkg", "--out", str(out), "--with-history", "--now", EXPORTED_AT)
+    written = exported(tmp_path, capsys, "--with-history")
+    ours = written.execute("SELECT id, ease, type FROM revlog ORDER BY id").fetchall()
+    written.close()
     (tmp_path / "anki").mkdir()
     col = anki_collection.Collection(str(tmp_path / "anki" / "collection.anki2"))
     try:
@@ -198,5 +200,10 @@ def test_real_anki_sees_the_memory_states_and_the_deck_config(
         config = col.decks.config_dict_for_deck_id(seen["001"].did)
         assert config["desiredRetention"] == pytest.approx(0.85) and config["fsrsParams6"] == []
         assert col.db.scalar("SELECT count() FROM revlog") == len(REVIEWS)
+        # every button as written: a collection not marked v2 had its learning rows' buttons
+        # raised by one on import (Hard became Good), and Anki's memory states with them
+        assert [(ease, kind) for _id, ease, kind in ours] == [(ANKI_RATING[grade], kind) for (_c, grade, _a), (
+            _i, _e, kind) in zip(sorted(REVIEWS, key=lambda r: r[2]), ours, strict=True)]
+        assert col.db.all("SELECT ease, type FROM revlog ORDER BY id") == [[ease, kind] for _id, ease, kind in ours]
     finally:
         col.close()
