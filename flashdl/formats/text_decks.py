@@ -25,6 +25,7 @@ from flashdl.formats import anki_notetype
 from flashdl.formats.anki_import import field_markdown, guid_slug, slug_for_deck
 from flashdl.formats.anki_text import TextNote, TextNotes, is_own_layout
 from flashdl.formats.html_markdown import html_to_markdown
+from flashdl.scheduler.leech import LEECH_TAG
 
 
 @dataclass
@@ -87,6 +88,8 @@ def _own_card(note: TextNote, columns: dict[str, int], html: bool) -> tuple[str 
     if not (ID_PATTERN.match(deck_slug) and ID_PATTERN.match(card_id)):
         deck_slug, card_id = "", guid_slug(note.guid) if note.guid else _text_id(front)
     tags = anki_notetype.tags_of(data) if data else None
+    if tags is not None and LEECH_TAG in note.tags and LEECH_TAG not in tags:
+        tags = (*tags, LEECH_TAG)  # the leech flag, which the export writes in the Tags column only
     card = Card(id=card_id, front=front, back=back, tags=note.tags if tags is None else tags,
                 engine=anki_notetype.engine_of(data), errata=anki_notetype.errata_of(data),
                 markup=anki_notetype.markup_of(data),

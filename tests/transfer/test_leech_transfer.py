@@ -133,3 +133,23 @@ def test_text_export_tags_the_leech_as_the_apkg_does(leeched: Path, tmp_path: Pa
     tags = {row[4]: row[tags_column - 1].split() for row in rows}  # the Card field: DECK/CARD
     assert "leech" in tags["d/001"]
     assert all("leech" not in tags[card] for card in tags if card != "d/001")
+
+
+@pytest.mark.parametrize(("fmt", "flags"), [
+    ("csv", ()), ("tsv", ()), ("apkg", ()), ("apkg", ("--with-history",))])
+def test_an_exported_leech_comes_back_a_leech(leeched: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str], fmt: str,
+                                              flags: tuple[str, ...]) -> None:
+    """Anki's `leech` note tag, which every export writes for a leech, is flashdl's leech flag
+    when it comes back (it came back an ordinary tag from an .apkg, or not at all from CSV/TSV,
+    and the statistics counted no leech); an Anki leech comes in the same way."""
+    out = tmp_path / f"d.{fmt}"
+    ok(capsys, "export", "d", "--format", fmt, "--out", str(out), *flags)
+    second = tmp_path / "second.sqlite3"
+    monkeypatch.setenv("FLASHDL_DB", str(second))
+    ok(capsys, "import", str(out), *flags)
+    assert leech_flags(second, "001")[0] == 1 and leech_flags(second, "002")[0] == 0
+    shown = json.loads(ok(capsys, "show", "d/001", "--json"))
+    assert "leech" not in shown["tags"]  # a flag, not a tag of the card's text
+    assert json.loads(ok(capsys, "stats", "--json", "--now", DAYS[4]))["cards"]["leeches"] == 1
+    assert leech_flags(second, "001")[1] == (1 if flags else 0)  # suspension travels with history only

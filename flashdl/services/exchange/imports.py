@@ -48,6 +48,11 @@ class PreparedImport:
     saved: list[tuple[SavedHistory, str]] = field(default_factory=list)  # exact side files
     notes: list[str] = field(default_factory=list)  # skipped items and warnings, for the user
     media: list[PendingMedia] = field(default_factory=list)  # package media the cards show
+    leeches: set[str] = field(default_factory=set)  # "DECK/CARD" that came tagged leech (``_leeches``)
+
+    def add_deck(self, deck: Deck, where: str) -> None:
+        """A deck to sync, its cards' ``leech`` tags turned into the leech flag (``_leeches``)."""
+        self.decks.append((_leeches(deck, self.leeches), where))
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,9 @@ def _apply(store: Store, prepared: PreparedImport, now: datetime, *, local_time:
             for saved, where in prepared.saved:
                 import_deck_options(conn, saved.deck, saved.options, where)
             unpark_fsrs(conn)
+        if prepared.leeches:
+            ids = store_access.card_ids(conn)
+            store_access.save_leech_flags(conn, [(1, ids[key]) for key in prepared.leeches if key in ids])
     return ImportReport(sync, history, tuple(prepared.notes))
 
 
@@ -190,7 +198,7 @@ def _load_package(prepared: PreparedImport, path: Path, deck_id: str | None, *,
                for ms, grade, duration in reviews]
         for card, reviews in review_history(package.collection.reviews, str(path), _ms(now)).items()}
     for imported in result.decks:
-        prepared.decks.append((_validated(imported.deck, str(path)), str(path)))
+        prepared.add_deck(_validated(imported.deck, str(path)), str(path))
         if not with_history:
             continue
         for card, anki_card in zip(imported.deck.cards, imported.anki_cards):
@@ -229,9 +237,29 @@ def load_text(paths: Sequence[Path], deck_id: str | None, separator: str) -> Pre
     prepared = PreparedImport()
     for path in paths:
         notes = parse_text_notes(read_text(path), str(path), separator=separator)
-        prepared.decks.extend((_validated(deck, str(path)), str(path))
-                              for deck in decks_from_text(notes, str(path), deck_id))
+        for deck in decks_from_text(notes, str(path), deck_id):
+            prepared.add_deck(_validated(deck, str(path)), str(path))
     return prepared
+
+
+def _leeches(deck: Deck, found: set[str]) -> Deck:
+    """``deck`` without Anki's ``leech`` note tag on its cards, their keys added to ``found``:
+    in flashdl a leech is a flag on the card (``scheduler.leech``), which every export writes
+    as that tag, so an Anki leech or flashdl's own export comes back a leech (it came back an
+    ordinary tag, or none, and the statistics counted no leech)."""
+    from dataclasses import replace
+
+    from flashdl.scheduler.leech import LEECH_TAG
+
+    if not any(LEECH_TAG in card.tags for card in deck.cards):
+        return deck
+    cards = []
+    for card in deck.cards:
+        if LEECH_TAG in card.tags:
+            found.add(f"{deck.id}/{card.id}")
+            card = replace(card, tags=tuple(tag for tag in card.tags if tag != LEECH_TAG))
+        cards.append(card)
+    return replace(deck, cards=tuple(cards))
 
 
 def _validated(deck: Deck, filename: str) -> Deck:
