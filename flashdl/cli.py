@@ -143,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--deck", metavar="ID", help="deck id to import into")
     imp.add_argument("--bundled", action="store_true", help="import the decks shipped with flashdl")
     imp.add_argument("--with-history", action="store_true",
-                     help="also carry over scheduling and review history (apkg)")
+                     help="also carry over scheduling and review history (apkg; a YAML deck's "
+                          "NAME.history.json beside it)")
     json_flag(imp)
 
     exp = command("export", "flashdl.commands.transfer:export", "export a deck or review history")
@@ -163,7 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
         "check", "flashdl.commands.check:check",
         "validate deck files and audit the stated answers of computed cards",
     )
-    check.add_argument("paths", nargs="*", metavar="PATH", help="deck files or folders (default: cards/)")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="deck files or folders "
+                       "(default: cards/ if there is one here, else the bundled decks)")
     json_flag(check)
 
     db = command("db", "flashdl.commands.db:check", "check, back up or restore the database file")

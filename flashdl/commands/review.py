@@ -110,7 +110,9 @@ def read_batch(name: str, default_at: datetime) -> list[PlannedReview]:
             continue
         where = SourcePosition(label, number)
         data = _parse_line(line, where)
-        at = data.get("at", default_at)
+        # the same moment, in the zone of the session (the machine's, or --now's): a study day
+        # starts at 04:00 local time, so "07:00Z" is the day before for a user in New York
+        at = data.get("at", default_at).astimezone(default_at.tzinfo)
         if at - default_at > CLOCK_SKEW:
             raise InputError(f'"at" {at.isoformat()} is in the future (now is {default_at.isoformat()}); '
                              "a review cannot be recorded before it happens", where)

@@ -492,3 +492,21 @@ def test_check_and_import_refuse_fifos_and_devices_without_hanging(
         assert done.returncode == (1 if command == ["check"] else 2), done.stderr  # (found by the fuzz test)
         assert "not a regular file" in done.stdout + done.stderr and "Traceback" not in done.stderr
     assert dump(deck_db) == before
+
+
+def test_a_batch_moment_counts_for_the_local_study_day(deck_db: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """DESIGN §4: a study day starts at 04:00 local time. 07:00Z is 02:00 in New York, so for a
+    session there (the zone of --now) it belongs to the day before; it was counted in UTC's day."""
+    now = "2024-03-05T12:00:00-05:00"
+    lines = [json.dumps({"card": "q/001", "grade": 4, "at": "2024-02-05T07:00:00Z"}),
+             json.dumps({"card": "q/002", "grade": 4, "at": "2024-02-05T02:00:00-05:00"})]
+    code, out, err = run(capsys, "review", "--batch", str(_batch_file(tmp_path, lines)), "--json", "--now", now)
+    assert code == 0, err
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["due"] == second["due"] == "2024-02-05"  # study day 02-04, interval 1
+    con = sqlite3.connect(deck_db)
+    try:
+        assert {day for (day,) in con.execute("SELECT study_day FROM review_log")} == {"2024-02-04"}
+    finally:
+        con.close()
