@@ -135,18 +135,25 @@ def card_row(card: ScheduledCard, crt_day: date, deck: DeckSchedule) -> tuple[An
             len(card.answers), lapses, data, card.position)
 
 
+def revlog_type(kind: int, day_type: int) -> tuple[int, int]:
+    """Anki's ``revlog.type`` of a review of flashdl's ``kind``, and the type a same-day repeat
+    after it takes: a new card's first review is learn (its repeats too), any other first
+    review of a day is review (its repeats relearn). ``day_type``: the card's last one (LEARN
+    before any). Both exports write this (.apkg here, the revlog CSV)."""
+    if kind == NEW_KIND:
+        return LEARN, LEARN
+    if kind == REVIEW_KIND:
+        return REVIEW, RELEARN
+    return day_type, day_type
+
+
 def revlog_rows(position: int, answers: Sequence[LoggedAnswer], used: set[int]) -> list[tuple[Any, ...]]:
     """``(id, position, ease, ivl, lastIvl, factor, time, type)`` of a card's log rows; ``used``
     holds the revlog ids taken so far (the id is the primary key: a clash moves on a ms)."""
     rows = []
     day_type = LEARN
     for answer in answers:
-        if answer.kind == NEW_KIND:
-            kind = day_type = LEARN
-        elif answer.kind == REVIEW_KIND:
-            kind, day_type = REVIEW, RELEARN
-        else:
-            kind = day_type
+        kind, day_type = revlog_type(answer.kind, day_type)
         row_id = answer.reviewed_ms
         while row_id in used:
             row_id += 1

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from flashdl.errors import InputError, SourcePosition
+from flashdl.formats.anki_schedule import revlog_type
 from flashdl.formats.review_bounds import CLOCK_SKEW_MS, MAX_MS, time_problem
 
 ANKI_COLUMNS = ("id", "cid", "usn", "ease", "ivl", "lastIvl", "factor", "time", "type", "card",
@@ -52,15 +53,6 @@ class ExportRow(NamedTuple):
     duration_ms: int
 
 
-def anki_type(row: ExportRow) -> int:
-    """Anki's revlog type: learn for a first review, relearn after a lapse, cram for drills."""
-    if row.kind == 0:
-        return 0
-    if row.kind == 2:
-        return 3
-    return 2 if row.repetitions_before == 0 else 1
-
-
 def fsrs_state(row: ExportRow) -> int:
     """fsrs-optimizer review_state: 0 new, 1 learning (same-day repeat), 2 review, 3 relearning."""
     if row.kind == 0:
@@ -76,12 +68,15 @@ def write_history(rows: Iterable[ExportRow], layout: str) -> Iterator[str]:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ANKI_COLUMNS if layout == "anki" else FSRS_COLUMNS)
     last_id = 0
+    day_types: dict[int, int] = {}  # card -> the revlog type its same-day repeats take
     for count, row in enumerate(rows, start=1):
         if layout == "anki":
             review_id = max(row.reviewed_ms, last_id + 1)  # Anki's revlog id is unique
             last_id = review_id
+            # the .apkg's mapping (a repeat was "3", Anki's filtered/cram, here)
+            anki_type, day_types[row.card_number] = revlog_type(row.kind, day_types.get(row.card_number, 0))
             writer.writerow((review_id, row.card_number, -1, row.rating, row.interval_after,
-                             row.interval_before, row.ease_after, row.duration_ms, anki_type(row),
+                             row.interval_before, row.ease_after, row.duration_ms, anki_type,
                              row.card, row.grade))
         else:
             writer.writerow((row.card, row.reviewed_ms, row.rating, fsrs_state(row), row.duration_ms))

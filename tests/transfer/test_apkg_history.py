@@ -207,3 +207,29 @@ def test_real_anki_sees_the_memory_states_and_the_deck_config(
         assert col.db.all("SELECT ease, type FROM revlog ORDER BY id") == [[ease, kind] for _id, ease, kind in ours]
     finally:
         col.close()
+
+
+def test_the_revlog_csv_types_each_review_as_the_apkg_does(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One mapping to Anki's revlog.type in both exports (the CSV wrote a same-day repeat as 3,
+    Anki's filtered/cram, and the review after a lapse as 2, where the .apkg wrote 0/2 and 1).
+    Reference, by hand from REVIEWS: 001 new then review; 002 new, review (a lapse), its repeat
+    relearn; 003 new and its repeat learn."""
+    import csv
+
+    reviewed_deck(db, tmp_path, capsys)
+    col = exported(tmp_path, capsys, "--with-history")
+    apkg_types = [kind for (kind,) in col.execute("SELECT type FROM revlog ORDER BY id")]
+    col.close()
+    out = tmp_path / "h.csv"
+    ok(capsys, "export", "h", "--format", "revlog", "--out", str(out), "--now", EXPORTED_AT)
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    csv_types = [int(row["type"]) for row in sorted(rows, key=lambda row: int(row["id"]))]
+    by_hand = {("001", 0): 0, ("001", 1): 1, ("002", 0): 0, ("002", 1): 1, ("002", 2): 2,
+               ("003", 0): 0, ("003", 1): 0}
+    seen: dict[str, int] = {}
+    expected = []
+    for card, _grade, _at in sorted(REVIEWS, key=lambda review: review[2]):
+        expected.append(by_hand[card, seen.get(card, 0)])
+        seen[card] = seen.get(card, 0) + 1
+    assert csv_types == apkg_types == expected
