@@ -53,6 +53,13 @@ def after_leech(before: LeechFlags, action: str) -> LeechFlags:
     return LeechFlags(True, before.suspended or action == SUSPEND)
 
 
+def replayed_leech(lapses: int, threshold: int) -> bool:
+    """Whether a card whose imported history holds ``lapses`` became a leech on the way (the
+    lapse that reached the threshold fired). Only the flag: whether the card was suspended then
+    and is still, a review log does not say (Anki's users unsuspend leeches and study on)."""
+    return 0 < threshold <= lapses
+
+
 def flag_bits(flags: LeechFlags) -> int:
     """Flags as stored in ``review_log.leech_flags_before``: bit 0 leech, bit 1 suspended."""
     return int(flags.leech) | int(flags.suspended) << 1

@@ -191,3 +191,18 @@ def save_flags(tx: Transaction, rows: Iterable[tuple[Any, ...]]) -> None:
     """``(suspended, buried_until, card id)`` each."""
     tx.db.executemany("UPDATE card SET suspended = ?, buried_until = ?, revision = revision + 1 "
                    "WHERE id = ?", rows)
+
+
+def lapse_counts(tx: Transaction, card_ids: Iterable[int], at_least: int) -> list[tuple[int, int, int]]:
+    """``(card id, deck id, lapses)`` of those of ``card_ids`` with at least ``at_least`` lapses
+    (``scheduler.leech.is_lapse``), counted off the partial lapse index."""
+    ids = list(card_ids)
+    found: list[tuple[int, int, int]] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = tx.db.execute(
+            f"SELECT r.card_id, c.deck_id, count(*) FROM review_log AS r JOIN card AS c ON c.id = r.card_id "
+            f"WHERE r.kind = 1 AND r.grade < 3 AND r.card_id IN ({', '.join('?' * len(chunk))}) "
+            "GROUP BY r.card_id HAVING count(*) >= ?", (*chunk, at_least)).fetchall()
+        found.extend(rows)
+    return found

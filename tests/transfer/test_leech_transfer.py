@@ -153,3 +153,21 @@ def test_an_exported_leech_comes_back_a_leech(leeched: Path, tmp_path: Path, mon
     assert "leech" not in shown["tags"]  # a flag, not a tag of the card's text
     assert json.loads(ok(capsys, "stats", "--json", "--now", DAYS[4]))["cards"]["leeches"] == 1
     assert leech_flags(second, "001")[1] == (1 if flags else 0)  # suspension travels with history only
+
+
+def test_an_imported_review_log_makes_the_leeches_its_lapses_made(
+        leeched: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A review log replayed into a deck with the same threshold (3) flags the card its three
+    lapses made a leech, as reviews made here would; it does not suspend it (a log does not say
+    the card stayed suspended). It flagged none. Under Anki's default threshold, 8: no leech."""
+    log = tmp_path / "d.revlog.csv"
+    ok(capsys, "export", "d", "--format", "revlog", "--out", str(log))
+    deck = tmp_path / "d.yaml"
+    for threshold, flags in ((3, (1, 0)), (None, (0, 0))):
+        second = tmp_path / f"second-{threshold}.sqlite3"
+        monkeypatch.setenv("FLASHDL_DB", str(second))
+        ok(capsys, "import", str(deck))
+        if threshold is not None:
+            ok(capsys, "deck", "options", "d", "--leech-threshold", str(threshold))
+        ok(capsys, "import", str(log))
+        assert leech_flags(second, "001") == flags and leech_flags(second, "002") == (0, 0)

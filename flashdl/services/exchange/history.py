@@ -20,7 +20,7 @@ rows per statement.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from operator import countOf, itemgetter
@@ -208,3 +208,21 @@ def restore_exact(db: Transaction, card_id: int, rows: list[tuple[Any, ...]],
 
 def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
+
+
+def mark_replayed_leeches(db: Transaction, card_ids: Iterable[int]) -> int:
+    """The leech flag on the cards whose history an import replayed, by their decks' thresholds
+    (``scheduler.leech.replayed_leech``): an imported review log made no leech, where the same
+    reviews made here would have. Only sets the flag (suspension is the import's own to carry,
+    as an .apkg does). Returns how many cards it marked."""
+    from flashdl.scheduler.leech import replayed_leech
+    from flashdl.services.deck_options import all_options
+
+    options = all_options(db)
+    if not options:
+        return 0
+    lowest = max(min(o.leech_threshold for o in options.values()), 1)
+    leeches = [(1, card_id) for card_id, deck_id, lapses in store_access.lapse_counts(db, card_ids, lowest)
+               if replayed_leech(lapses, options[deck_id].leech_threshold)]
+    store_access.save_leech_flags(db, leeches)
+    return len(leeches)

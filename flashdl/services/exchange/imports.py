@@ -26,6 +26,7 @@ from flashdl.services.exchange.history import (
     Incoming,
     day_function,
     import_reviews,
+    mark_replayed_leeches,
 )
 from flashdl.store import Store
 from flashdl.store import bulk as store_access
@@ -130,6 +131,7 @@ def _apply(store: Store, prepared: PreparedImport, now: datetime, *, local_time:
                                      SourcePosition(pending.file, pending.line))
                 incoming.setdefault(card_id, []).extend(pending.reviews)
             history = import_reviews(db, incoming, day_of)
+            mark_replayed_leeches(db, incoming)  # before the flags below: Anki's suspension wins
             if exact[0]:
                 history = HistoryCounts(history.cards + exact[0], history.added + exact[1],
                                         history.duplicates)
