@@ -39,23 +39,27 @@ def add_card(
     problem = edit_problem(front, back, tags)  # the rules an edit is held to, before the file is read
     if problem is not None:
         raise UsageError(problem)
-    path = deck_file_for_edit(store, deck, now).path
-    text = read_text_file(path)
-    before = load_deck_file(path)
-    card_id = _new_id([card.id for card in before.cards])
-    found = _ITEM.search(text)
-    indent = found.group(1) if found else "  "
-    entry = card_entry(Card(id=card_id, front=front, back=back, tags=tuple(tags)), len(indent))
-    new_text = text.rstrip("\n") + "\n" + entry
-    after = parse_deck(new_text, str(path))
-    wanted = Card(id=card_id, front=front, back=back, tags=tuple(tags))
-    added = after.cards[-1] if len(after.cards) == len(before.cards) + 1 else None
-    if (after.cards[:-1] != before.cards or added is None
-            or (added.id, added.front, added.back, added.tags) != (wanted.id, wanted.front, wanted.back, wanted.tags)):
-        raise UsageError(f"{path}: cannot append a card to this file's layout (cards: must be the last key)")
-    with atomic_output(path, mode="w") as out:
-        out.write(new_text)
-    sync_decks(store, [(after, str(path.resolve()))], now)
+    # The deck file is read, given a new id and written under the database's write lock: two adds
+    # at once (two processes) each took the same next id and the last rename won, losing a card.
+    with store.write():
+        path = deck_file_for_edit(store, deck, now).path
+        text = read_text_file(path)
+        before = load_deck_file(path)
+        card_id = _new_id([card.id for card in before.cards])
+        found = _ITEM.search(text)
+        indent = found.group(1) if found else "  "
+        entry = card_entry(Card(id=card_id, front=front, back=back, tags=tuple(tags)), len(indent))
+        new_text = text.rstrip("\n") + "\n" + entry
+        after = parse_deck(new_text, str(path))
+        wanted = Card(id=card_id, front=front, back=back, tags=tuple(tags))
+        added = after.cards[-1] if len(after.cards) == len(before.cards) + 1 else None
+        if (after.cards[:-1] != before.cards or added is None
+                or (added.id, added.front, added.back, added.tags)
+                != (wanted.id, wanted.front, wanted.back, wanted.tags)):
+            raise UsageError(f"{path}: cannot append a card to this file's layout (cards: must be the last key)")
+        with atomic_output(path, mode="w") as out:
+            out.write(new_text)
+        sync_decks(store, [(after, str(path.resolve()))], now)
     return f"{after.id}/{card_id}"
 
 

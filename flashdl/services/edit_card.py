@@ -69,23 +69,24 @@ def deck_markup(store: Store, deck: str) -> str:
 def edit_card(store: Store, deck: str, card_id: str, front: str | None, back: str | None,
               tags: Sequence[str] | None, now: datetime) -> str:
     require_aware(now)
-    path = deck_file_for_edit(store, deck, now).path
-    text = read_text_file(path)
-    current = parse_deck(text, str(path))
-    if current.id != deck:
-        raise UsageError(f"{path}: holds deck {current.id!r} now, not {deck!r}; re-import it first")
-    try:
-        card = current.card(card_id)
-    except KeyError:
-        raise UsageError(f"{path}: has no card {card_id!r} (removed from the file?)") from None
-    new_text, edited = edit_card_text(
-        text, str(path), card_id,
-        front=card.front if front is None else front,
-        back=card.back if back is None else back,
-        tags=card.tags if tags is None else tuple(tags),
-    )
-    if new_text is not text:
-        with atomic_output(path, mode="w") as out:
-            out.write(new_text)
-        sync_decks(store, [(edited, str(path.resolve()))], now)
+    with store.write():  # read, edited and written under the write lock, as add_card does
+        path = deck_file_for_edit(store, deck, now).path
+        text = read_text_file(path)
+        current = parse_deck(text, str(path))
+        if current.id != deck:
+            raise UsageError(f"{path}: holds deck {current.id!r} now, not {deck!r}; re-import it first")
+        try:
+            card = current.card(card_id)
+        except KeyError:
+            raise UsageError(f"{path}: has no card {card_id!r} (removed from the file?)") from None
+        new_text, edited = edit_card_text(
+            text, str(path), card_id,
+            front=card.front if front is None else front,
+            back=card.back if back is None else back,
+            tags=card.tags if tags is None else tuple(tags),
+        )
+        if new_text is not text:
+            with atomic_output(path, mode="w") as out:
+                out.write(new_text)
+            sync_decks(store, [(edited, str(path.resolve()))], now)
     return f"{deck}/{card_id}"

@@ -87,3 +87,23 @@ def test_add_to_a_deck_with_word_ids_block_text_and_computed_cards(
     }
     after = load_deck_file(path).cards
     assert after[:-1] == before and after[-1] == Card(id="card-6", front="a: b", back="- x")
+
+
+def test_adds_at_once_from_several_processes_keep_every_card(
+    deck_file: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Six `flashdl add` processes on one deck at once (found by a concurrency review: with
+    eight, three cards were kept, and two processes were told the same new id): each gets its
+    own id, and every card is in the file and in the database."""
+    procs = [flashdl_process("add", "quiz", "--front", f"Race {i}", "--back", "b", "--json", "--now", NOW)
+             for i in range(6)]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        results.append(json.loads(out)["card"])
+    assert len(set(results)) == 6
+    in_file = {f"quiz/{card.id}": card.front for card in load_deck_file(deck_file).cards}
+    assert {in_file[card] for card in results} == {f"Race {i}" for i in range(6)}
+    for card in results:  # the database holds each card as its id says
+        assert run_json(capsys, "show", card, "--now", NOW)["front"] == in_file[card]
