@@ -62,27 +62,32 @@ def _batch(args: argparse.Namespace, ctx: Context) -> int:
     again completes it.
     """
     planned = read_batch(args.batch, ctx.now())
-    from flashdl.services.reviews import check_planned_reviews, record_review
+    from flashdl.services.reviews import AlreadyLoggedError, check_planned_reviews, record_review
     from flashdl.store import StoreError
 
     with ctx.open_store(session=True) as store:
         card_ids, rollover = check_planned_reviews(store, planned)
         done = 0
         for item, card_id in zip(planned, card_ids):
-            if card_id is None:
+            skipped = card_id is None
+            if card_id is not None:
+                try:  # checked again inside the write: another process may run the same batch
+                    result = record_review(store, card_id, item.grade, item.at, rollover_hour=rollover,
+                                           once=True)
+                except AlreadyLoggedError:
+                    skipped = True
+                except StoreError as error:
+                    if not done:
+                        raise
+                    raise type(error)(f"{error} ({done} review(s) before {item.where} were recorded; "
+                                      "running the batch again skips them)") from None
+            if skipped:
                 note = f"{item.where}: skipped: {item.card} already has a review at {item.at.isoformat()}"
                 if args.json:  # stdout holds only result lines
                     print(f"flashdl: {note}", file=ctx.stderr)
                 else:
                     emit_line(ctx, note)
                 continue
-            try:
-                result = record_review(store, card_id, item.grade, item.at, rollover_hour=rollover)
-            except StoreError as error:
-                if not done:
-                    raise
-                raise type(error)(f"{error} ({done} review(s) before {item.where} were recorded; "
-                                  "running the batch again skips them)") from None
             done += 1
             _print_result(ctx, result, args.json)
     return 0

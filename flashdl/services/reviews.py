@@ -58,6 +58,11 @@ if TYPE_CHECKING:
     from flashdl.scheduler.fsrs_schedule import FsrsState
 
 
+class AlreadyLoggedError(FlashdlError):
+    """``record_review(once=True)``: the card's log already holds a review at that moment (the
+    same batch line, applied by another process meanwhile); nothing was written."""
+
+
 class InvalidReviewError(FlashdlError):
     """A review SM-2 cannot apply (bad grade, or a moment before the last review)."""
 
@@ -72,11 +77,14 @@ def record_review(
     answer: ComputedAnswer | None = None,
     expected_revision: int | None = None,
     rollover_hour: int | None = None,
+    once: bool = False,
 ) -> ReviewResult:
     """Grade one card at ``now`` (see the module docstring).
 
     ``rollover_hour`` saves reading the setting when the caller has it
-    (a study session does).
+    (a study session does). ``once``: raise ``AlreadyLoggedError`` if the card's log already
+    holds a review at ``now``, checked inside the write (``review --batch``: two processes on
+    one batch each checked it before either wrote, and recorded it twice).
     """
     require_aware(now)
     if isinstance(grade, bool) or not isinstance(grade, int) or not 0 <= grade <= 5:
@@ -94,6 +102,8 @@ def record_review(
             raise RetiredCardError(f"card {loaded.full_id} is retired (gone from its deck file)")
         if expected_revision is not None and loaded.revision != expected_revision:
             raise CardChangedError(f"card {loaded.full_id} changed since it was shown")
+        if once and scheduling.has_review_at(conn, card_id, reviewed_ms):
+            raise AlreadyLoggedError(f"{loaded.full_id} already has a review at {now.isoformat()}")
         outcome, fsrs_after = _schedule(conn, loaded, card_id, grade, day)
         fsrs_due: date | None = None
         if fsrs_after is not None:

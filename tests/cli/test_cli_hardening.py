@@ -15,6 +15,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -510,3 +511,33 @@ def test_a_batch_moment_counts_for_the_local_study_day(deck_db: Path, tmp_path: 
         assert {day for (day,) in con.execute("SELECT study_day FROM review_log")} == {"2024-02-04"}
     finally:
         con.close()
+
+
+def test_one_batch_run_twice_at_once_records_each_review_once(deck_db: Path, tmp_path: Path) -> None:
+    """Two processes on the same batch at once (a cron overlap, a resume of a batch still
+    running): each checked the batch before either wrote, and 4,458 of 6,000 reviews were logged
+    twice. The check is now repeated inside each review's write: every line once, whichever
+    process wrote it, and each printed result is a logged review. The second starts once the
+    first has printed 50 results, as the review that found it did (3 runs of 3 duplicated)."""
+    from datetime import timedelta
+
+    from cli_helpers import flashdl_process
+
+    start = datetime.fromisoformat("2024-02-01T10:00:00+00:00")
+    lines = [json.dumps({"card": f"q/{card:03d}", "grade": 4 if step % 3 else 1,
+                         "at": (start + timedelta(seconds=3 * step + card)).isoformat()})
+             for step in range(1000) for card in (1, 2, 3)]
+    batch = _batch_file(tmp_path, lines)
+    argv = ("--db", str(deck_db), "--now", "2024-02-01T16:00:00+00:00", "review", "--batch", str(batch), "--json")
+    first = flashdl_process(*argv)
+    assert first.stdout is not None
+    head = [first.stdout.readline() for _ in range(50)]
+    second = flashdl_process(*argv)
+    printed = [json.loads(line) for line in head]
+    for proc in (first, second):
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        printed += [json.loads(line) for line in out.splitlines()]
+    assert review_count(deck_db) == len(lines) == len(printed)
+    assert sorted((p["card"], p["reviewed_at"]) for p in printed) == sorted(
+        (json.loads(line)["card"], datetime.fromisoformat(json.loads(line)["at"]).isoformat()) for line in lines)
