@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import starmap
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
 from typing import Any
@@ -53,8 +53,9 @@ def table_lines(rows: list[list[str]], headers: list[str], *, right: set[int] | 
     joining them first; rows as long as the headers (every caller's) are filled by one format
     string made from the column widths, a quarter of the time of a join of padded cells."""
     right = right or set()
-    if any(len(row) != len(headers) for row in rows):
-        yield from _ragged_lines(rows, headers, right)
+    if any(len(row) != len(headers) for row in rows) or not (
+            "".join(headers) + "".join(map("".join, rows))).isascii():
+        yield from _padded_lines(rows, headers, right)
         return
     widths = [max(len(header), max(map(len, column), default=0))
               for header, column in zip(headers, zip(*rows))] if rows else [len(h) for h in headers]
@@ -104,13 +105,22 @@ def _unpacked(packed: bytes) -> list[str]:
     return packed.decode("utf-8", "surrogatepass").split("\n")
 
 
-def _ragged_lines(rows: list[list[str]], headers: list[str], right: set[int]) -> Iterator[str]:
-    widths = [len(h) for h in headers]
+def _padded_lines(rows: list[list[str]], headers: list[str], right: set[int]) -> Iterator[str]:
+    """``table_lines`` cell by cell: for rows of other lengths than the headers, and for text
+    that is not ASCII, padded by the columns each cell takes on screen (a CJK character or an
+    emoji takes two: padding by characters pushed the numbers after a deck name in Chinese 16
+    columns right of their headings). Rich's cell widths, Textual's own."""
+    width_of: Callable[[str], int] = len
+    if not ("".join(headers) + "".join(map("".join, rows))).isascii():
+        from rich.cells import cell_len as width_of
+
+    widths = list(map(width_of, headers))
     for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row)]
+        widths = [max(w, width_of(cell)) for w, cell in zip(widths, row)]
 
     def fmt(row: list[str]) -> str:
-        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        cells = [" " * (w - width_of(c)) + c if i in right else c + " " * (w - width_of(c))
+                 for i, (c, w) in enumerate(zip(row, widths))]
         return "  ".join(cells).rstrip()
 
     yield from [fmt(headers), fmt(["-" * w for w in widths]), *map(fmt, rows)]
