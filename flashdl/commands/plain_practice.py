@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from flashdl.services.practice import PracticeOptions, PracticeRun
 
 
+PRACTICE_HELP = ("type the answer and press enter (numbers as 0.75, 3/4, 75% or sqrt(2/3); shapes as 4x4; "
+                 "matrices as 1 2; 3 4); an empty line shows the worked solution and counts as wrong; "
+                 "q stops; nothing you do here moves a card's schedule")
+
+
 def practice(options: PracticeOptions, ctx: Context) -> int:
     """``flashdl practice --plain`` (``flashdl.cli.practice`` sends the other case to the terminal UI)."""
     import sys
@@ -55,8 +60,12 @@ def run_in_lines(run: PracticeRun, stdin: TextIO, stdout: TextIO, *, clock: Call
             say(stdout, f"--- {item_heading(item, run.total)}")
             say(stdout, engine_text(item.exercise.prompt))
             shown_at = timer()
-            typed = ask(stdin, stdout, f"your answer ({answer_hint(item.exercise.answer)}; "
-                                       "empty = I don't know, q = stop): ")
+            prompt = (f"your answer ({answer_hint(item.exercise.answer)}; "
+                      "empty = I don't know, q = stop, ? = help): ")
+            typed = ask(stdin, stdout, prompt)
+            while typed == "?":  # no answer is a lone question mark: help, nothing recorded
+                say(stdout, PRACTICE_HELP)
+                typed = ask(stdin, stdout, prompt)
             if typed.lower() == "q":  # no answer is the one letter q
                 break
             verdict = item.exercise.check(typed)

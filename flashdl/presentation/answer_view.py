@@ -95,7 +95,9 @@ def answer_hint(answer: Any) -> str:
         cols = len(answer[0]) if answer else 0
         return f"a {rows}×{cols} matrix: rows separated by ';', e.g. 1 2; 3 4"
     if depth == 1:
-        return f"{len(answer)} numbers, e.g. {', '.join(['…'] * min(len(answer), 2))}"
+        # an example of the form, not of the answer ("e.g. …, …" read out as "ellipsis, ellipsis")
+        example = ", ".join(str(n) for n in range(1, min(len(answer), 3) + 1))
+        return f"{len(answer)} numbers, e.g. {example}{', …' if len(answer) > 3 else ''}"
     if isinstance(answer, float) and not answer.is_integer():
         return "a number: 0.75, 3/4 and 75% are all fine"
     return "a number"

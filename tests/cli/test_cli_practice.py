@@ -93,6 +93,16 @@ def test_q_ends_the_run_and_stats_count_the_practice(
                                "last10_attempts": 1, "practice": 1}]
 
 
+def test_a_question_mark_is_help_not_an_answer(
+        deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`?` is help in practice as in study (it was checked as an answer, "could not read",
+    and kept as a wrong attempt that lowered the family's accuracy)."""
+    code, out, err = practise(capsys, monkeypatch, "?", "q")
+    assert code == 0, err
+    assert "an empty line shows the worked solution" in out and "could not" not in out
+    assert table(deck, "SELECT count(*) FROM practice_attempt") == [(0,)]
+
+
 def test_end_of_input_ends_the_run_quietly(
         deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, err = practise(capsys, monkeypatch)

@@ -91,6 +91,9 @@ def test_side_by_side_pads_the_left_column() -> None:
 def test_answer_hints_describe_the_shape_not_the_answer() -> None:
     assert answer_hint([[1, 2, 3], [4, 5, 6]]) == "a 2×3 matrix: rows separated by ';', e.g. 1 2; 3 4"
     assert answer_hint(760) == "a number"
+    # an example of the form: "e.g. …, …" was read out by a screen reader as "ellipsis, ellipsis"
+    assert answer_hint([27, 13]) == "2 numbers, e.g. 1, 2"
+    assert answer_hint([0.1, 0.2, 0.3, 0.4]) == "4 numbers, e.g. 1, 2, 3, …"
     assert answer_hint({"grad_bias": 1}) == "each part labelled, as the exercise asks"
     assert "3/4" in answer_hint(0.75)
 
