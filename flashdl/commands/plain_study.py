@@ -169,7 +169,7 @@ class PlainSession:
                   + (", new numbers each review)" if exercise.varies else ")"))
         self._say(engine_text(exercise.prompt))
         while True:
-            typed = self._ask(f"your answer ({answer_hint(exercise.answer)}; empty = give up): ")
+            typed = self._ask(f"your answer ({answer_hint(exercise.answer)}; empty = give up, ? = keys): ")
             if typed.lower() not in _KEYS:
                 break
             if not self._card_command(typed, card):  # a key, not an answer: no answer is one letter
@@ -187,8 +187,10 @@ class PlainSession:
             return
         self._record(card, COMPUTED_WRONG_GRADE, shown_at, answer)
         while True:
-            reply = self._ask("[enter] next card, u = undo (try again): ")
-            if reply == "" or not self._card_command(reply, None):
+            # s and b act on the card just failed, as in the terminal UI (help listed them here,
+            # and they were refused)
+            reply = self._ask("[enter] next card, u = undo (try again), s = suspend, b = bury, ? = keys: ")
+            if reply == "" or not self._card_command(reply, card):
                 return
 
     def _grade(self, card: StudyCard, shown_at: float, grades: Sequence[int], *, default: int,
@@ -203,7 +205,7 @@ class PlainSession:
         except FlashdlError:
             pass  # the grade itself will say what is wrong
         while True:
-            reply = self._ask(f"grade [{default}]: ")
+            reply = self._ask(f"grade [{default}] (? for keys): ")
             if reply == "":
                 reply = str(default)
             if reply.isdigit() and int(reply) in grades:

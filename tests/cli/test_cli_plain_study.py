@@ -79,6 +79,17 @@ def test_a_wrong_typed_answer_is_recorded_as_grade_1(deck: Path, capsys: pytest.
     assert "✘ Wrong" in out and f"{SIDE}" in out
 
 
+def test_s_after_a_wrong_answer_suspends_that_card(deck: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prompt after a wrong answer takes s and b as the terminal UI does (its ? help listed
+    them, and they were "unknown key")."""
+    out = study(capsys, monkeypatch, "", "4", "", "4", f"{SIDE + 1}x{SIDE + 1}", "s", "q")
+    assert log(deck)[-1] == ("c", 1, f"{SIDE + 1}x{SIDE + 1}", 0)
+    assert "suspended plain/c" in out and "unknown key" not in out
+    with sqlite3.connect(deck) as conn:
+        assert conn.execute("SELECT suspended FROM card WHERE slug = 'c'").fetchone() == (1,)
+
+
 @pytest.mark.parametrize("typed", ["", "   "])
 def test_an_empty_answer_means_i_dont_know(deck: Path, capsys: pytest.CaptureFixture[str],
                                            monkeypatch: pytest.MonkeyPatch, typed: str) -> None:
