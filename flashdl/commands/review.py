@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from flashdl.clock import MomentRangeError, parse_moment
@@ -61,7 +61,8 @@ def _batch(args: argparse.Namespace, ctx: Context) -> int:
     recorded and the one-line error says how many; running the same batch
     again completes it.
     """
-    planned = read_batch(args.batch, ctx.now())
+    now = ctx.now()
+    planned = read_batch(args.batch, now, zone=now.tzinfo if ctx.now_given else None)
     from flashdl.services.reviews import AlreadyLoggedError, check_planned_reviews, record_review
     from flashdl.store import StoreError
 
@@ -93,8 +94,9 @@ def _batch(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def read_batch(name: str, default_at: datetime) -> list[PlannedReview]:
-    """Parse a JSONL batch; errors name the file and line."""
+def read_batch(name: str, default_at: datetime, *, zone: tzinfo | None = None) -> list[PlannedReview]:
+    """Parse a JSONL batch; errors name the file and line. Each ``at`` is taken to ``zone`` (--now's),
+    or with None to the machine's local zone, its summer time included, for its study day."""
     from flashdl.services.reviews import PlannedReview
 
     label = "<stdin>" if name == "-" else name
@@ -117,7 +119,7 @@ def read_batch(name: str, default_at: datetime) -> list[PlannedReview]:
         data = _parse_line(line, where)
         # the same moment, in the zone of the session (the machine's, or --now's): a study day
         # starts at 04:00 local time, so "07:00Z" is the day before for a user in New York
-        at = data.get("at", default_at).astimezone(default_at.tzinfo)
+        at = data.get("at", default_at).astimezone(zone)
         if at - default_at > CLOCK_SKEW:
             raise InputError(f'"at" {at.isoformat()} is in the future (now is {default_at.isoformat()}); '
                              "a review cannot be recorded before it happens", where)

@@ -541,3 +541,23 @@ def test_one_batch_run_twice_at_once_records_each_review_once(deck_db: Path, tmp
     assert review_count(deck_db) == len(lines) == len(printed)
     assert sorted((p["card"], p["reviewed_at"]) for p in printed) == sorted(
         (json.loads(line)["card"], datetime.fromisoformat(json.loads(line)["at"]).isoformat()) for line in lines)
+
+
+def test_without_now_a_batch_moment_counts_for_the_machines_local_day(deck_db: Path, tmp_path: Path) -> None:
+    """The same rule on the real clock: the machine's zone (here New York's, summer time
+    included), not the zone of the offset the line was written with."""
+    from cli_helpers import flashdl_process
+
+    # 08:30Z is 03:30 in winter (EST) and 04:30 in summer (EDT): one offset for both is wrong for one
+    lines = [json.dumps({"card": "q/001", "grade": 4, "at": "2024-02-05T08:30:00Z"}),
+             json.dumps({"card": "q/002", "grade": 4, "at": "2024-07-05T08:30:00Z"})]
+    proc = flashdl_process("--db", str(deck_db), "review", "--batch", str(_batch_file(tmp_path, lines)),
+                           env={**os.environ, "TZ": "America/New_York"})
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    con = sqlite3.connect(deck_db)
+    try:
+        days = dict(con.execute("SELECT c.slug, r.study_day FROM review_log AS r JOIN card AS c ON c.id = r.card_id"))
+    finally:
+        con.close()
+    assert days == {"001": "2024-02-04", "002": "2024-07-05"}  # before 04:00 local, and after
