@@ -74,3 +74,37 @@ def test_fsrs_section_shows_the_evidence(db_path: Path) -> None:
             assert screen.query_one("#workload-chart", ColumnChart).values == list(workload.reviews_per_day)
 
     asyncio.run(scenario())
+
+
+def test_the_workload_charted_is_at_the_desired_retention_set(db_path: Path) -> None:
+    """A collection set to 0.85 was shown 0.90's workload (0.85 was not even simulated); the
+    chart follows the setting, beside the usual retentions, with the numbers `simulate` gives."""
+    from flashdl.services import deck_options, fsrs_evidence
+
+    now = make_history(db_path) + timedelta(days=1)
+    with open_store(db_path) as store:
+        deck_options.set_options(store, None, desired_retention=0.85)
+        reference = {w.desired_retention: w for w in fsrs_evidence.simulate(
+            store, None, days=30, retentions=(0.8, 0.85, 0.9, 0.95))}
+
+    async def scenario() -> None:
+        app = make_app(db_path, FixedClock(now), import_bundled=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(3):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            await pilot.press("t")
+            for _ in range(3):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, StatsScreen)
+            await pilot.press("f")
+            for _ in range(5):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            assert screen.fsrs is not None and screen.fsrs.retention == 0.85
+            assert "desired retention 0.85" in str(screen.query_one("#workload-heading", Static).render())
+            assert screen.query_one("#workload-chart", ColumnChart).values == list(reference[0.85].reviews_per_day)
+
+    asyncio.run(scenario())

@@ -47,6 +47,13 @@ async def test_options_screen_saves_to_the_database(db_path: Path) -> None:
         assert "Not saved" in shown(screen.query_one("#options-status", Static))
         assert "outside" in shown(screen.query_one("#options-status", Static))
         assert stored(db_path) == (options, 7)
+        # a fraction for a count is named as such (it said "'0.95' is not a number")
+        screen.query_one("#opt-desired_retention", Input).value = "0.9"
+        screen.query_one("#opt-leech_threshold", Input).value = "0.95"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "'0.95' is not a whole number" in shown(screen.query_one("#options-status", Static))
+        assert stored(db_path) == (options, 7)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)

@@ -102,7 +102,8 @@ class OptionsScreen(FlashdlScreen):
         self.query_one("#options-status", Static).update(text)
 
     def _changes(self) -> dict[str, Any]:
-        """The fields the user changed, parsed; ``ValueError`` naming a field that is not a number."""
+        """The fields the user changed, parsed; ``ValueError`` naming a field that is not a number
+        (a whole number, for the counts)."""
         assert self.options is not None
         changes: dict[str, Any] = {}
         for name, label, _placeholder in NUMBERS:
@@ -110,10 +111,11 @@ class OptionsScreen(FlashdlScreen):
             if name == "reviews_per_day" and text == "":
                 value: Any = None
             else:
+                kind = "a number" if name == "desired_retention" else "a whole number"
                 try:
                     value = float(text) if name == "desired_retention" else int(text)
-                except ValueError:
-                    raise ValueError(f"{label}: {text!r} is not a number") from None
+                except ValueError:  # "0.95" for a count is a number, but not a whole one
+                    raise ValueError(f"{label}: {text!r} is not {kind}") from None
             if value != getattr(self.options, name):
                 changes[name] = value
         for name in CHOICES:

@@ -60,6 +60,7 @@ class FsrsEvidence(NamedTuple):
     evaluation: Evaluation | None
     workloads: tuple[Workload, ...]
     message: str  # why something is missing ("" when nothing is)
+    retention: float = 0.9  # the deck's desired retention (the collection's for all decks): the one charted
 
 
 class CollectionStats:
@@ -83,17 +84,21 @@ class CollectionStats:
     def fsrs_evidence(self, deck: str | None) -> FsrsEvidence:
         from flashdl.errors import UsageError
         from flashdl.services import fsrs_evidence
+        from flashdl.services.deck_options import get_options
 
         store, notes = self._collection.store, []
         try:
             evaluation = fsrs_evidence.evaluate(store, deck)
         except UsageError as error:
             evaluation, notes = None, [str(error)]
+        # the deck's own desired retention too, and charted: a deck at 0.85 was shown 0.90's workload
+        retention = get_options(store, deck).desired_retention
+        retentions = tuple(sorted({*SIMULATED_RETENTIONS, retention}))
         try:
-            workloads = fsrs_evidence.simulate(store, deck, days=SIMULATED_DAYS, retentions=SIMULATED_RETENTIONS)
+            workloads = fsrs_evidence.simulate(store, deck, days=SIMULATED_DAYS, retentions=retentions)
         except UsageError as error:
             workloads, notes = (), [*notes, str(error)]
-        return FsrsEvidence(evaluation, workloads, " · ".join(notes))
+        return FsrsEvidence(evaluation, workloads, " · ".join(notes), retention)
 
 
 def make_stats_screen(collection: Collection, deck: str | None = None) -> StatsScreen:
@@ -243,11 +248,12 @@ class StatsScreen(Screen[None]):
             self.query_one("#calibration-fsrs", BarChart).show(
                 calibration_rows(result.schedulers["fsrs_tuned"].calibration))
         if evidence.workloads:
-            chosen = next((w for w in evidence.workloads if w.desired_retention == 0.9), evidence.workloads[0])
+            chosen = next((w for w in evidence.workloads if w.desired_retention == evidence.retention),
+                          evidence.workloads[0])
             totals = " · ".join(f"{w.desired_retention:.2f}: {sum(w.reviews_per_day)}"
                                 for w in evidence.workloads)
             self.query_one("#workload-heading", Static).update(
-                f"FSRS reviews per day at retention {chosen.desired_retention:.2f} · "
+                f"FSRS reviews per day at its desired retention {chosen.desired_retention:.2f} · "
                 f"{SIMULATED_DAYS}-day totals {totals}")
             self.query_one("#workload-chart", ColumnChart).show(
                 list(chosen.reviews_per_day), [f"day {i + 1}" for i in range(len(chosen.reviews_per_day))])
