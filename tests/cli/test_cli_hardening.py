@@ -531,13 +531,21 @@ def test_one_batch_run_twice_at_once_records_each_review_once(deck_db: Path, tmp
     argv = ("--db", str(deck_db), "--now", "2024-02-01T16:00:00+00:00", "review", "--batch", str(batch), "--json")
     first = flashdl_process(*argv)
     assert first.stdout is not None
-    head = [first.stdout.readline() for _ in range(50)]
+    # read the first 50 lines from the raw pipe: communicate() reads the descriptor itself, so
+    # whatever readline() had buffered past line 50 would be lost (a torn line in CI)
+    head = b""
+    while head.count(b"\n") < 50:
+        chunk = os.read(first.stdout.fileno(), 65536)
+        assert chunk, "the first batch ended before 50 results"
+        head += chunk
     second = flashdl_process(*argv)
-    printed = [json.loads(line) for line in head]
+    outs = [head.decode()]
     for proc in (first, second):
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
-        printed += [json.loads(line) for line in out.splitlines()]
+        outs.append(out)
+    # head + the rest of the first's output, then the second's: both end in a newline
+    printed = [json.loads(line) for line in "".join(outs).splitlines()]
     assert review_count(deck_db) == len(lines) == len(printed)
     assert sorted((p["card"], p["reviewed_at"]) for p in printed) == sorted(
         (json.loads(line)["card"], datetime.fromisoformat(json.loads(line)["at"]).isoformat()) for line in lines)
