@@ -522,7 +522,8 @@ def test_a_lone_brace_before_a_nested_cloze_stays_text() -> None:
                                           ("}}", "{{c1::"), ("{{c", "")])
 def test_cloze_work_grows_linearly_with_the_field(unit: str, opener: str) -> None:
     """``{{c1::`` then 20,000 × ``a::`` took 85 s. Ten times the text must take about ten
-    times as long (a quadratic scanner takes a hundred), and 1 MB well under a second."""
+    times as long (a quadratic scanner takes a hundred). A ratio, not a time limit: the
+    machine's speed cancels out (absolute times belong in benchmarks/)."""
     import time
 
     from flashdl.formats.anki_import import _cloze
@@ -538,7 +539,6 @@ def test_cloze_work_grows_linearly_with_the_field(unit: str, opener: str) -> Non
         return best
 
     small, large = seconds(100_000), seconds(1_000_000)
-    assert large < 3.0  # generous: about 0.3 s here
     assert large < 30 * max(small, 1e-3), (small, large)
 
 
