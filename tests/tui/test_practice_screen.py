@@ -97,3 +97,27 @@ async def test_p_on_home_practises_the_selected_deck(db_path: Path) -> None:
         await settle(pilot)
         assert not isinstance(pilot.app.screen, PracticeScreen)
     assert rows(db_path, "SELECT count(*) FROM practice_attempt") == [(0,)]
+
+
+async def test_out_of_the_answer_box_enter_goes_back_to_it(db_path: Path) -> None:
+    """After esc leaves the box, the hint said `enter check` and enter did nothing. Now enter
+    goes back to the box (no attempt recorded), the hint says so, and the answer typed then
+    is recorded as usual."""
+    first = generate_variant("conv2d_param_count", 8, like=LIKE).params
+    app = build_app(db_path, practice=OPTIONS)
+    async with app.run_test(size=SIZE) as pilot:
+        await exercise_shown(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, PracticeScreen)
+        box = screen.query_one("#answer", Input)
+        bar = screen.query_one("GradeBar", Static)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.focused is None and "back to the answer box" in shown(bar)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.focused is box and screen.step is Step.TYPING and "enter check" in shown(bar)
+        assert rows(db_path, "SELECT count(*) FROM practice_attempt") == [(0,)]
+        await type_answer(pilot, str(conv_params(first)))
+        assert screen.step is Step.ANSWERED
+    assert rows(db_path, "SELECT typed_answer, correct FROM practice_attempt") == [(str(conv_params(first)), 1)]

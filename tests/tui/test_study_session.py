@@ -313,3 +313,33 @@ async def test_a_session_ended_early_says_what_is_left(db_path: Path) -> None:
         # tui-sample holds 5 new cards: 4 never shown, the graded one comes back today
         assert heading.strip() == "4 new and 1 learning card left for today"
     assert grades(db_path, first) == [2]
+
+
+async def test_out_of_the_answer_box_enter_and_space_go_back_to_it(db_path: Path) -> None:
+    """After esc leaves a computed card's answer box, the hint named `enter check` and the
+    footer `space Show answer`, and neither key did anything. Now both go back to the box
+    (nothing is recorded), the hint says so, and the answer typed then is checked as usual."""
+    from textual.widgets import Static
+
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        for grade in (5, 5, 5):
+            await grade_plain(pilot, grade)
+        assert screen.card.card == "tui-sample/params" and screen.step is Step.TYPING
+        box = screen.query_one("#answer", Input)
+        bar = screen.query_one("GradeBar", Static)
+        for back in ("enter", "space"):
+            await pilot.press("escape")
+            await pilot.pause()
+            assert screen.focused is None and "back to the answer box" in str(bar.content)
+            await pilot.press(back)
+            await pilot.pause()
+            assert screen.focused is box and screen.step is Step.TYPING
+            assert "enter check" in str(bar.content).replace("  ", " ")
+        assert grades(db_path, "tui-sample/params") == []   # going back records nothing
+        await answer_typed(pilot, "760")
+        assert screen.step is Step.RIGHT
+        await pilot.press("4")
+        await pilot.pause()
+    assert grades(db_path, "tui-sample/params") == [4]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -125,8 +125,28 @@ class PracticeScreen(FlashdlScreen):
         answer.focus()
         self._shown_at = self.collection.timer()
         self.step = Step.TYPING
-        self.query_one(GradeBar).show_hint(("enter", "check"), ("empty enter", "I don't know"),
-                                           ("pgdn", "scroll"), ("esc", "leave the box"))
+        self._typing_hint()
+
+    def _answer_box_focused(self) -> bool:
+        return self.focused is self.query_one("#answer", Input)
+
+    def _typing_hint(self) -> None:
+        """The keys while an answer is awaited: in the box, or out of it after esc (where enter
+        goes back to it: a hint of `enter check` there would name a dead key)."""
+        bar = self.query_one(GradeBar)
+        if self._answer_box_focused():
+            bar.show_hint(("enter", "check"), ("empty enter", "I don't know"), ("pgdn", "scroll"),
+                          ("esc", "leave the box"))
+        else:
+            bar.show_hint(("enter", "back to the answer box"), ("j/k", "scroll"), ("esc", "end"))
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        if self.step is Step.TYPING:
+            self._typing_hint()
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        if self.step is Step.TYPING:
+            self._typing_hint()
 
     def _finish(self, message: str) -> None:
         self.step = Step.DONE
@@ -184,6 +204,8 @@ class PracticeScreen(FlashdlScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
+            if self.step is Step.TYPING:  # in the box, enter is the box's own (it checks the answer)
+                return None if self._answer_box_focused() else True
             return True if self.step in (Step.ANSWERED, Step.DONE) else None
         if action == "focus_answer":
             return True if self.step is Step.TYPING else None
@@ -194,6 +216,8 @@ class PracticeScreen(FlashdlScreen):
             self._show_next()
         elif self.step is Step.DONE:
             self.post_message(HomeRequested())
+        elif self.step is Step.TYPING:
+            self.action_focus_answer()
 
     def action_focus_answer(self) -> None:
         if self.step is Step.TYPING:

@@ -217,13 +217,33 @@ class StudyScreen(FlashdlScreen):
         elif step is Step.BACK:
             bar.show_grades(default=DEFAULT_GRADE, preview=self._preview(tuple(Grade)))
         elif step is Step.TYPING:
-            bar.show_hint(("enter", "check"), ("empty enter", "give up"), ("pgdn", "scroll"),
-                          ("esc", "leave the box"))
+            self._typing_hint()
         elif step is Step.RIGHT:
             bar.show_grades(COMPUTED_RIGHT_GRADES, default=COMPUTED_DEFAULT_GRADE,
                             preview=self._preview(COMPUTED_RIGHT_GRADES))
         elif step is Step.WRONG:
             bar.show_hint(("enter", "next card"), ("u", "undo (try again)"), ("s", "suspend"), ("q", "end"))
+
+    def _answer_box_focused(self) -> bool:
+        return self.focused is self.query_one("#answer", Input)
+
+    def _typing_hint(self) -> None:
+        """The keys while an answer is awaited: in the box, or out of it after esc (where enter
+        and space go back to it: a hint of `enter check` there would name a dead key)."""
+        bar = self.query_one(GradeBar)
+        if self._answer_box_focused():
+            bar.show_hint(("enter", "check"), ("empty enter", "give up"), ("pgdn", "scroll"),
+                          ("esc", "leave the box"))
+        else:
+            bar.show_hint(("enter", "back to the answer box"), ("j/k", "scroll"), ("esc", "end"))
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        if self.step is Step.TYPING:
+            self._typing_hint()
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        if self.step is Step.TYPING:
+            self._typing_hint()
 
     def _preview(self, grades: tuple[int, ...]) -> str:
         """Where each grade sends the current card, by the code that records the review."""
@@ -316,6 +336,8 @@ class StudyScreen(FlashdlScreen):
                 return True
             return True if step is Step.RIGHT and parameters[0] in COMPUTED_RIGHT_GRADES else None
         if action == "enter":
+            if step is Step.TYPING:  # in the box, enter is the box's own (it checks the answer)
+                return None if self._answer_box_focused() else True
             return True if step in (Step.FRONT, Step.BACK, Step.RIGHT, Step.WRONG) else None
         if action == "focus_answer":
             return True if step is Step.TYPING else None
@@ -326,6 +348,8 @@ class StudyScreen(FlashdlScreen):
             self._reveal_back()
             self.call_after_refresh(self.query_one(StudyCardView).show_back_if_hidden)
             self._set_step(Step.BACK)
+        elif self.step is Step.TYPING:  # a computed card's answer is shown by answering (or giving up)
+            self.action_focus_answer()
 
     def action_grade(self, grade: int) -> None:
         allowed = self.step is Step.BACK or (self.step is Step.RIGHT and grade in COMPUTED_RIGHT_GRADES)
@@ -339,6 +363,8 @@ class StudyScreen(FlashdlScreen):
             self.action_grade(COMPUTED_DEFAULT_GRADE)
         elif self.step is Step.WRONG:
             self._show_next()
+        elif self.step is Step.TYPING:
+            self.action_focus_answer()
 
     def action_undo(self) -> None:
         if self.session is None or self.step in (Step.LOADING, Step.DONE):
