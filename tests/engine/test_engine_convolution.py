@@ -190,3 +190,29 @@ def test_a_transposed_convolution_whose_stride_is_wider_than_its_kernel_leaves_z
     expected = [[1, 1, 0, 2, 2], [1, 1, 0, 2, 2], [0, 0, 0, 0, 0], [3, 3, 0, 4, 4], [3, 3, 0, 4, 4]]
     assert family.solve(params) == expected
     assert "full(3,3) = 0 = 0" in family.solution(params)
+
+
+@pytest.mark.parametrize("seed", CASES)
+def test_conv_transpose_solution_names_the_rows_and_columns_kept(seed: int) -> None:
+    """The solution said output_padding "adds rows/columns at the bottom/right": a student who
+    cropped `padding` from every side and appended zeros got wrong last rows whenever padding
+    and output_padding were both set. Following what it says now, on the stamped output it
+    prints (the stamping loops' canvas here), gives the stamping loops' answer."""
+    import re
+
+    params = _variant("conv_transpose2d_forward", seed)
+    solution = get_family("conv_transpose2d_forward").solution(params)
+    assert "adds rows" not in solution
+    padding, output_padding = _pair(params.get("padding", 0)), _pair(params.get("output_padding", 0))
+    expected = conv_transpose_loops(params["input"], params["kernel"], _pair(params.get("stride", 1)),
+                                    padding, output_padding)
+    if padding == output_padding == (0, 0):
+        assert "Keep rows" not in solution
+        return
+    found = re.search(r"Keep rows (\d+)–(\d+) and columns (\d+)–(\d+) of the stamped output", solution)
+    assert found is not None, solution
+    first_row, last_row, first_col, last_col = map(int, found.groups())
+    full = conv_transpose_loops(params["input"], params["kernel"], _pair(params.get("stride", 1)), (0, 0), (0, 0))
+    cell = lambda r, c: full[r][c] if r < len(full) and c < len(full[0]) else 0  # noqa: E731 - past the edge: 0
+    kept = [[cell(r - 1, c - 1) for c in range(first_col, last_col + 1)] for r in range(first_row, last_row + 1)]
+    assert kept == expected

@@ -117,13 +117,25 @@ def _solution(params: Mapping[str, Any]) -> str:
                          f"{format_number(totals[r][c])}")
     lines += ["", "Full stamped output:", layout_matrix(full)]
     if padding != (0, 0) or output_padding != (0, 0):
-        lines += ["", f"padding {_pair(padding)} removes that many rows/columns from each side"
-                  + (f"; output_padding {_pair(output_padding)} adds rows/columns at the bottom/right"
-                     if output_padding != (0, 0) else "")
-                  + f": output size ({height} − 1)·{stride[0]} − 2·{padding[0]} + {kh} + {output_padding[0]}"
+        lines += ["", _cropping(full_h, full_w, padding, output_padding, out_shape),
+                  f"Output size: ({height} − 1)·{stride[0]} − 2·{padding[0]} + {kh} + {output_padding[0]}"
                   f" = {out_shape[0]} rows, ({width} − 1)·{stride[1]} − 2·{padding[1]} + {kw} + "
                   f"{output_padding[1]} = {out_shape[1]} columns."]
     return "\n".join([*lines, "", "Answer:", layout_matrix(_transposed(params))])
+
+
+def _cropping(full_h: int, full_w: int, padding: Pair, output_padding: Pair, out_shape: Pair) -> str:
+    """Which rows and columns of the stamped output are the answer. Said as the rows kept, not
+    as "padding removes, output_padding adds": output_padding does not append zeros, it gives
+    back cells padding would have cropped at the bottom/right (they are zero only past the
+    stamped output's edge)."""
+    (top, left), (extra_h, extra_w) = padding, output_padding
+    past = ("; a row or column past the stamped output is 0"
+            if top + out_shape[0] > full_h or left + out_shape[1] > full_w else "")
+    return (f"Keep rows {top + 1}–{top + out_shape[0]} and columns {left + 1}–{left + out_shape[1]} of the "
+            f"stamped output: padding {_pair(padding)} crops that many from the top and the left, and "
+            + (f"output_padding {_pair(output_padding)} fewer from the bottom and the right{past}."
+               if output_padding != (0, 0) else "as many from the bottom and the right."))
 
 
 CONV_TRANSPOSE2D_FORWARD = Family(
