@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 MAX_LISTED_DIFFERENCES = 4
 MAX_ECHO = 300   # characters of an unreadable answer echoed back in `given`
-LIST_HINT = "numbers separated by commas or spaces, e.g. 0.09, 0.2447, 0.6652"
+LIST_HINT = "numbers separated by commas or spaces, e.g. 0.125, 0.5, 2"  # the form, never an answer
 
 
 class AnswerSpec(Protocol):

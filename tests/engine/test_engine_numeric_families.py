@@ -109,3 +109,27 @@ def test_dropout_keeps_expected_activation(seed: int) -> None:
     else:
         expected = x if params.get("inverted", True) else x * keep
     assert get_family("dropout_scaling").solve(params) == pytest.approx(expected.tolist())
+
+
+@pytest.mark.parametrize("logits", [[1, 2, 3], [0, 1, 2], [-1, 0, 1, 2], [2.5, 0.5]])
+def test_the_softmax_prompt_shows_the_form_never_the_answer(logits: list[float]) -> None:
+    """The prompt's example was `0.0900, 0.2447, 0.6652`: softmax(1, 2, 3) itself (the bundled
+    cards' own logits, and any three consecutive ones), and 0.0900 has 3 significant digits, not
+    the 4 asked. Every number the prompt shows beyond the logits has 4 significant digits
+    (counted here by hand: leading zeros dropped), and no entry of the answer appears in it."""
+    import re
+
+    from flashdl.engine.registry import get_family
+
+    family = get_family("softmax")
+    params = {"logits": logits}
+    prompt = family.prompt(params)
+    after = prompt.split(")", 1)[1]
+    examples = re.findall(r"\d+\.\d+", after)
+    assert examples
+    assert all(len(e.replace(".", "").lstrip("0")) == 4 for e in examples), examples
+    z = [math.exp(v) for v in logits]
+    answer = [v / sum(z) for v in z]
+    for value in answer:
+        assert f"{value:.4g}" not in prompt and f"{value:.4f}" not in prompt
+    assert "0.2447" not in family.answer_spec(params).hint

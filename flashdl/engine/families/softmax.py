@@ -40,8 +40,10 @@ def _softmax_solve(params: Mapping[str, Any]) -> list[float]:
 
 def _softmax_prompt(params: Mapping[str, Any]) -> str:
     logits = _read_logits(params)
+    # The example shows the digits only: it was once softmax(1, 2, 3) itself, the answer to the
+    # bundled cards and to any three consecutive logits, and its 0.0900 had 3 significant digits.
     return (f"Compute softmax({format_inline(logits)}) — each probability to {DIGITS_ASKED} significant digits "
-            f"(e.g. 0.0900, 0.2447, 0.6652).")
+            f"(written like 0.01234 or 0.5000), separated by commas.")
 
 
 # Beyond this a logit's e^z is out of a float's range (e^710 overflows, e^-746 is 0): the worked solution then
