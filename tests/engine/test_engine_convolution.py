@@ -216,3 +216,15 @@ def test_conv_transpose_solution_names_the_rows_and_columns_kept(seed: int) -> N
     cell = lambda r, c: full[r][c] if r < len(full) and c < len(full[0]) else 0  # noqa: E731 - past the edge: 0
     kept = [[cell(r - 1, c - 1) for c in range(first_col, last_col + 1)] for r in range(first_row, last_row + 1)]
     assert kept == expected
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_maxpool_backward_prompt_states_the_tie_rule(seed: int) -> None:
+    """Most variants have a window with two equal maxima (digits for inputs), and the answer
+    depends on which takes the gradient; only the solution said so. The prompt now states the
+    rule the answer follows (test_maxpool_forward_and_backward_match_nested_loops: the reference loop
+    keeps the first maximum, row by row) and, with padding, that padding counts as −∞."""
+    params = _variant("maxpool2d_backward", seed)
+    prompt = get_family("maxpool2d_backward").prompt(params)
+    assert "several maxima, its gradient goes to the first, reading row by row" in prompt
+    assert ("Padding counts as −∞" in prompt) == (_pair(params.get("padding", 0)) != (0, 0))

@@ -180,8 +180,13 @@ def _backward_solve(params: Mapping[str, Any]) -> list[Any]:
 
 def _backward_prompt(params: Mapping[str, Any]) -> str:
     p, grad_out = _read_backward(params)
+    # The tie rule is part of the question: with digits for inputs most variants have a window
+    # with two maxima, and the answer depends on which one takes the gradient.
+    padding_note = " Padding counts as −∞." if p.padding != (0, 0) else ""
     return (f"Max pooling ({_settings(p)}) was applied to X below. Given the upstream gradient dL/dY, "
-            f"compute dL/dX.\n\nX:\n{layout_matrix(p.x)}\ndL/dY:\n{layout_matrix(grad_out)}")
+            f"compute dL/dX. Where a window has several maxima, its gradient goes to the first, reading "
+            f"row by row (as PyTorch does).{padding_note}"
+            f"\n\nX:\n{layout_matrix(p.x)}\ndL/dY:\n{layout_matrix(grad_out)}")
 
 
 def _backward_solution(params: Mapping[str, Any]) -> str:
