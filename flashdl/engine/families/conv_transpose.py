@@ -129,7 +129,7 @@ def _cropping(full_h: int, full_w: int, padding: Pair, output_padding: Pair, out
     as "padding removes, output_padding adds": output_padding does not append zeros, it gives
     back cells padding would have cropped at the bottom/right (they are zero only past the
     stamped output's edge)."""
-    (top, left), (extra_h, extra_w) = padding, output_padding
+    top, left = padding
     past = ("; a row or column past the stamped output is 0"
             if top + out_shape[0] > full_h or left + out_shape[1] > full_w else "")
     return (f"Keep rows {top + 1}–{top + out_shape[0]} and columns {left + 1}–{left + out_shape[1]} of the "
