@@ -10,7 +10,7 @@ from typing import Any
 
 from flashdl.engine.grid import Grid
 from flashdl.engine.numpy_values import is_bool, is_integer, is_ndarray
-from flashdl.engine.precision import DIGITS_ASKED
+from flashdl.engine.precision import DIGITS_ASKED, NOISE_DIGITS
 
 SIGNIFICANT_DIGITS = 6
 MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded
@@ -40,10 +40,10 @@ def format_number(value: Any) -> str:
         return str(int(number))
     text = f"{number:.{SIGNIFICANT_DIGITS}g}"
     digits = SIGNIFICANT_DIGITS
-    while _looks_half(text) and float(text) != number and digits < 17:
+    while _looks_half(text) and float(text) != number and digits < NOISE_DIGITS:
         digits += 1   # 0.54405 for 0.5440496 would teach the wrong rounding to 4 digits: 0.54404965
         text = f"{number:.{digits}g}"
-    return text
+    return text   # a half at 12 digits is one to the checker too (both roundings pass): the rest is float noise
 
 
 def _looks_half(text: str) -> bool:

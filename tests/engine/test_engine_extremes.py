@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Context, Decimal
 
 import numpy as np
 import pytest
@@ -128,7 +128,31 @@ def test_a_shown_number_rounds_to_4_digits_as_the_number_does(x: float) -> None:
     exact = Decimal(x)  # the float's exact value: the independent reference
     if _round4(exact) != _round4(exact.next_minus()) or _round4(exact) != _round4(exact.next_plus()):
         return  # x sits on a rounding boundary itself: either rounding is accepted
+    if _half_at_12_digits(x):
+        return  # test_a_half_up_to_float_noise_is_shown_short_and_either_rounding_passes
     assert _round4(shown) == _round4(exact), (x, format_number(x))
+
+
+def _half_at_12_digits(x: float) -> bool:
+    twelve = Context(prec=12, rounding=ROUND_HALF_UP).plus(Decimal(repr(x)))
+    return _round4(twelve) != twelve.scaleb(-twelve.adjusted()).quantize(
+        Decimal("0.001"), ROUND_HALF_DOWN).scaleb(twelve.adjusted())
+
+
+@pytest.mark.parametrize("x", [0.0004997500000000004, 0.04247500000000004, 0.5440499999999, 0.54405, 1.2345e-05])
+def test_a_half_up_to_float_noise_is_shown_short_and_either_rounding_passes(x: float) -> None:
+    """Adam's and the optimisers' solutions showed `v = 0.0004997500000000004`: the exact value
+    is a half, the tail float noise. The checker reads expected values to 12 digits, so such a
+    value is a half to it and both roundings pass; the solution shows it as the half it is."""
+    from flashdl.engine.precision import precision_problem
+
+    assert _half_at_12_digits(x)
+    shown = format_number(x)
+    assert len(shown.partition("e")[0].replace(".", "").replace("-", "").strip("0")) == 5, shown
+    assert Decimal(shown) == Context(prec=12, rounding=ROUND_HALF_UP).plus(Decimal(repr(x)))
+    up, down = _round4(Decimal(shown)), Decimal(shown).scaleb(-Decimal(shown).adjusted()).quantize(
+        Decimal("0.001"), ROUND_HALF_DOWN).scaleb(Decimal(shown).adjusted())
+    assert precision_problem(x, float(up)) is None and precision_problem(x, float(down)) is None
 
 
 def test_the_audits_cases_are_shown_with_the_digit_that_decides() -> None:
