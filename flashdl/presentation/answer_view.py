@@ -8,8 +8,10 @@ what to type, and the feedback block after a check.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from flashdl.presentation.view_models import COMPUTED_WRONG_GRADE, GRADE_MEANINGS
@@ -138,14 +140,30 @@ def computed_feedback(verdict: Verdict, *, answer: Any, solution: str, typed: st
         correct=bool(verdict.correct),
         headline=headline,
         feedback="" if verdict.skipped else verdict.feedback,
-        # a number as the prompt asks for it (the verdict's: 4 significant digits); a list,
-        # matrix or set of parts laid out from the answer itself, aligned
-        expected=(layout_value(answer) if isinstance(answer, (list, tuple, dict))
+        # as the prompt asks for it (the verdict's: 4 significant digits); a list, matrix or set
+        # of parts laid out from the answer itself, aligned, each real rounded the same way
+        expected=(layout_value(_as_asked(answer)) if isinstance(answer, (list, tuple, dict))
                   else layout_answer_text(verdict.expected)),
         given=given,
         solution=solution.strip(),
         skipped=verdict.skipped,
     )
+
+
+def _as_asked(value: Any) -> Any:
+    """An answer with every non-whole real as the text the engine asks for and checks against
+    (`0.1135` for 0.1135496): shown with six digits (0.11355), it read as a half that rounds up,
+    beside feedback saying 0.1136 was wrong."""
+    from flashdl.engine.precision import rounded_text  # here: `show` lays answers out without it
+
+    if isinstance(value, dict):
+        return {key: _as_asked(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_asked(item) for item in value]
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer() or \
+            isinstance(value, Fraction) and value.denominator != 1:
+        return rounded_text(value)
+    return value
 
 
 def side_by_side(left: str, right: str, *, gap: int = 4, titles: tuple[str, str] = ("", "")) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace
 
+import pytest
+
 from flashdl.engine import Verdict
 from flashdl.presentation.answer_view import (
     answer_hint,
@@ -80,6 +82,56 @@ def test_a_real_answer_is_expected_as_the_prompt_asks_for_it() -> None:
     verdict = family.check(params, "5")
     shown = computed_feedback(verdict, answer=answer, solution="")
     assert shown.expected == verdict.expected and len(shown.expected.strip("-").replace(".", "").lstrip("0")) <= 4
+
+
+def _rounded_by_hand(value: float) -> str:
+    """4 significant digits, half up, on the value's shortest decimal (the independent reference)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    exact = Decimal(repr(value))
+    return str(exact.scaleb(-exact.adjusted()).quantize(Decimal("0.001"), ROUND_HALF_UP)
+               .scaleb(exact.adjusted()).normalize())
+
+
+def _leaves(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
+
+
+@pytest.mark.parametrize("family_name", ["softmax", "dropout_scaling", "roc_points", "confusion_metrics"])
+def test_a_list_or_parts_answer_is_expected_at_the_digits_asked(family_name: str) -> None:
+    """Softmax of (3, 0, -2, 1) showed `Expected [0.839025, 0.0417726, 0.0056533, 0.11355]`
+    beside "entry (4): expected 0.1135, got 0.1136": six digits, where 0.11355 reads as a half
+    that rounds up. Every real of a list or of labelled parts is now shown at the 4 digits asked,
+    rounded as by hand, and typing a list as shown is right."""
+    import re
+    from decimal import Decimal
+
+    import numpy as np
+
+    from flashdl.engine import get_family
+
+    family = get_family(family_name)
+    for seed in range(40):
+        params = family.generate(np.random.default_rng(seed))
+        answer = family.solve(params)
+        shown = computed_feedback(family.check(params, ""), answer=answer, solution="").expected
+        values = re.sub(r"^\s*\w+:", "", shown.replace("−", "-"), flags=re.MULTILINE)  # labels out
+        numbers = re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", values)
+        leaves = _leaves(answer)
+        assert len(numbers) == len(leaves), (shown, answer)
+        for text, value in zip(numbers, leaves):
+            if isinstance(value, float) and not value.is_integer():
+                assert Decimal(text) == Decimal(_rounded_by_hand(value)), (text, value)
+            else:
+                assert Decimal(text) == Decimal(str(value)), (text, value)
+        if isinstance(answer, list):
+            assert family.check(params, ", ".join(numbers) if not isinstance(answer[0], list)
+                                else "; ".join(" ".join(re.findall(r"\S+", row)) for row in shown.splitlines())
+                                ).correct, shown
 
 
 def test_side_by_side_pads_the_left_column() -> None:
