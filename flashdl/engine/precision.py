@@ -84,9 +84,7 @@ def digits_of(value: Any) -> int | None:
         return value.digits
     if type(value) is int:
         return significant_digits(str(value))
-    if isinstance(value, float):
-        return significant_digits(repr(value))
-    return None
+    return None   # a float is a computed form (sqrt(1/25) is not "0.2 to 1 digit"), like 3/4
 
 
 def _fraction_decimal(value: Fraction) -> Decimal:
@@ -176,7 +174,8 @@ def precision_problem(expected: Any, given: Any, digits: int = DIGITS_ASKED) -> 
     shown = digits_of(given)
     if shown is not None and shown > digits and got in _roundings(want, shown):
         return None
-    got_text = decimal_text(got) if shown is None else decimal_text(round_significant(got, shown))
+    # an exact or computed form (1/3, ln(9)) at a few digits past those asked, not all 17 or 60
+    got_text = decimal_text(round_significant(got, digits + 2 if shown is None else shown))
     if shown is not None and shown < digits and got in _roundings(want, shown):
         return (f"{got_text} rounds the expected {decimal_text(target)} to {_plural(shown)}; "
                 f"{digits} were asked")

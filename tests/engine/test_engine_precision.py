@@ -127,3 +127,25 @@ def test_significant_digits_of_a_literal(token: str) -> None:
     else:
         expected = len(digits)
     assert significant_digits(token) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 99), st.sampled_from(["sqrt", "ln", "exp"]))
+def test_a_wrong_expression_is_told_expected_and_got_never_too_few_digits(n: int, function: str) -> None:
+    """`sqrt(1/25)` for He's 0.1768 was told "0.2 rounds the expected 0.1768 to 1 significant
+    digit; 4 were asked": a formula's value was read as a decimal typed to the digits of its
+    float's repr. A formula is an exact form: a wrong one is "expected …, got …", its value at
+    6 digits (ln(9) showed 2.1972245773362196). The reference value is math's own."""
+    import math
+
+    params = {"scheme": "he", "distribution": "normal", "fan_in": 64, "fan_out": 64}   # 0.1767767
+    typed = f"{function}({n}/100)"
+    value = getattr(math, "log" if function == "ln" else function)(n / 100)
+    verdict = get_family("init_scale").check(params, typed)
+    if round(value, 4) == 0.1768 or abs(value - 0.1767767) < 5e-5:
+        return
+    assert not verdict.correct
+    assert "significant digit" not in verdict.feedback
+    six = Decimal(repr(value)).scaleb(-Decimal(repr(value)).adjusted()).quantize(
+        Decimal("0.00001"), ROUND_HALF_UP).scaleb(Decimal(repr(value)).adjusted()).normalize()
+    assert verdict.feedback == f"expected 0.1768, got {format(six, 'f')}", (typed, verdict.feedback)
