@@ -288,7 +288,7 @@ class PartsAnswer:
     def parse(self, text: str) -> Any:
         from flashdl.engine.array_parse import split_labelled
 
-        pieces = split_labelled(text, self.labels)
+        pieces = split_labelled(text, self.labels, [part.label for part in self.parts])
         parsed: dict[str, Any] = {}
         for part in self.parts:
             if part.key in pieces:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -237,17 +237,26 @@ def label_set(aliases: Mapping[str, str]) -> LabelSet:
 _LABEL_SETS: dict[tuple[str, ...], LabelSet] = {}
 
 
-def split_labelled(text: str, labels: LabelSet | Mapping[str, str]) -> dict[str, str]:
-    """Split `dX: … dW: … db: …` into {canonical key: text}; labels are matched case-insensitively."""
+# A word followed by `:` or `=` that is not a known label (`prec: 0.6`): said as such, not as
+# an unreadable character in the part before it.
+_OTHER_LABEL = re.compile(r"(?<![\w/])(?P<label>[A-Za-z][A-Za-z0-9_]*(?: [A-Za-z][A-Za-z0-9_]*)?)\s*[:=]")
+
+
+def split_labelled(text: str, labels: LabelSet | Mapping[str, str],
+                   names: Sequence[str] | None = None) -> dict[str, str]:
+    """Split `dX: … dW: … db: …` into {canonical key: text}; labels are matched case-insensitively.
+    ``names`` are the labels messages show (the keys by default)."""
     if not isinstance(labels, LabelSet):
         labels = label_set(labels)
-    cleaned = clean_text(text)
+    shown = ", ".join(names if names is not None else labels.keys)
+    cleaned = clean_text(text).replace("∂", "d")   # ∂L/∂X is dL/dX; no number has a ∂
     matches = list(labels.pattern.finditer(cleaned))
     if not matches:
-        raise AnswerParseError("label each part, e.g. " + ", ".join(f"{key}: …" for key in labels.keys))
+        raise AnswerParseError(_unknown_label(cleaned, shown) or
+                               "label each part, e.g. " + ", ".join(f"{name}: …" for name in shown.split(", ")))
     lead = cleaned[: matches[0].start()].strip(" \t\n,;")
     if lead:
-        raise AnswerParseError(f"text before the first label: {lead[:40]!r}")
+        raise AnswerParseError(_unknown_label(lead, shown) or f"text before the first label: {lead[:40]!r}")
     parts: dict[str, str] = {}
     for index, match in enumerate(matches):
         key = labels.lookup[_squash(match.group("label"))]
@@ -255,8 +264,17 @@ def split_labelled(text: str, labels: LabelSet | Mapping[str, str]) -> dict[str,
         body = cleaned[match.end(): end].strip().rstrip(",;").strip()
         if key in parts:
             raise AnswerParseError(f"part {key!r} given twice")
+        if (unknown := _unknown_label(body, shown)) is not None:
+            raise AnswerParseError(unknown)
         parts[key] = body
     return parts
+
+
+def _unknown_label(text: str, shown: str) -> str | None:
+    found = _OTHER_LABEL.search(text)
+    if found is None:
+        return None
+    return f"unknown label {found.group('label')!r}; the parts are {shown}"
 
 
 def _squash(label: str) -> str:

@@ -156,6 +156,52 @@ def test_labelled_parts_accept_common_spellings_and_report_missing_ones() -> Non
     assert not unlabelled.correct and "label each part" in unlabelled.feedback
 
 
+def test_unlabelled_parts_are_told_the_labels_the_prompt_uses() -> None:
+    """The message named the internal keys (`grad_input: …`) where the prompt asks for dX, dW, db."""
+    family = get_family("conv2d_backward")
+    params = {"input": [[1, 2], [3, 4]], "kernel": [[1]], "grad_output": [[1, 0], [0, 2]]}
+    assert family.check(params, "1 2; 3 4").feedback.endswith("label each part, e.g. dX: …, dW: …, db: …")
+
+
+def test_partial_derivative_signs_are_read_as_d() -> None:
+    """`∂L/∂X: …` is how the lecture writes the gradient; it was an unknown label 'X'."""
+    family = get_family("conv2d_backward")
+    params = {"input": [[1, 2], [3, 4]], "kernel": [[1]], "grad_output": [[1, 0], [0, 2]]}
+    answer = family.solve(params)
+    text = f"∂L/∂X: {answer['grad_input']}  ∂L/∂W: {answer['grad_kernel']}  ∂L/∂b: {answer['grad_bias']}"
+    assert family.check(params, text).correct
+
+
+_METRICS = {"tp": 24, "fp": 16, "tn": 38, "fn": 29}
+_METRIC_NAMES = ("tpr", "fpr", "precision", "accuracy", "f1", "specificity")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"[a-z][a-z0-9_]{1,9}", fullmatch=True), st.integers(0, 6))
+def test_an_unknown_label_is_named_not_blamed_on_the_part_before_it(label: str, at: int) -> None:
+    """`tpr: …, fpr: …, prec: 0.6, …` said "fpr: unexpected character ','": the unknown label
+    was read as part of fpr's value. It is now named, with the labels there are."""
+    family = get_family("confusion_metrics")
+    answer = family.solve(_METRICS)
+    lowered = {alias.lower() for part in family.answer_spec(_METRICS).parts
+               for alias in (part.key, part.label, *part.aliases)}
+    if label in lowered:
+        return
+    pieces = [f"{name}: {answer[name]}" for name in _METRIC_NAMES]
+    pieces.insert(at, f"{label}: 0.5")
+    verdict = family.check(_METRICS, ", ".join(pieces))
+    assert not verdict.correct
+    assert verdict.feedback == (f"could not read the answer: unknown label {label!r}; "
+                                "the parts are tpr, fpr, precision, accuracy, f1, specificity"), verdict.feedback
+
+
+def test_a_worked_value_after_a_label_is_not_an_unknown_label() -> None:
+    family = get_family("confusion_metrics")
+    answer = family.solve(_METRICS)
+    text = ", ".join(f"{name} = {answer[name]}" for name in _METRIC_NAMES)
+    assert family.check(_METRICS, text).correct
+
+
 @pytest.mark.parametrize("text, value", [
     ("12", Fraction(12)), ("-0.5", Fraction(-1, 2)), ("3/4", Fraction(3, 4)), ("75%", Fraction(3, 4)),
     ("1e-3", Fraction(1, 1000)), ("−2", Fraction(-2)), (" 2 / 8 ", Fraction(1, 4)),
