@@ -133,3 +133,15 @@ def test_the_softmax_prompt_shows_the_form_never_the_answer(logits: list[float])
     for value in answer:
         assert f"{value:.4g}" not in prompt and f"{value:.4f}" not in prompt
     assert "0.2447" not in family.answer_spec(params).hint
+
+
+@pytest.mark.parametrize("distribution", ["normal", "uniform"])
+def test_he_prompt_says_the_mode_and_gain_its_answer_uses(distribution: str) -> None:
+    """With n_in and n_out both given, "He/Kaiming" alone left fan_in and fan_out mode open. The
+    prompt says fan_in mode for ReLU, and the answer is that: gain √2 over √n_in (PyTorch's
+    kaiming_*_ defaults: leaky_relu with a = 0, whose gain is √(2 / (1 + 0²)))."""
+    params = {"scheme": "he", "distribution": distribution, "fan_in": 64, "fan_out": 32}
+    family = get_family("init_scale")
+    assert "fan_in mode" in family.prompt(params) and "ReLU" in family.prompt(params)
+    std = math.sqrt(2) / math.sqrt(64)
+    assert family.solve(params) == pytest.approx(std if distribution == "normal" else math.sqrt(3) * std)

@@ -16,7 +16,10 @@ from flashdl.engine.text_format import format_number
 SCHEMES = ("xavier", "he", "lecun")
 DISTRIBUTIONS = ("normal", "uniform")
 _FANS = (16, 32, 50, 64, 100, 128, 200, 256, 512)
-_TITLES = {"xavier": "Xavier/Glorot", "he": "He/Kaiming", "lecun": "LeCun (\"simple Xavier\": √(1/n_in))"}
+# He's variance has a mode (fan_in or fan_out) and a gain (√2 is ReLU's); with n_out given too,
+# the prompt says which: PyTorch's kaiming_normal_/kaiming_uniform_ defaults, which the answer uses.
+_TITLES = {"xavier": "Xavier/Glorot", "he": "He/Kaiming (for ReLU, fan_in mode: PyTorch's default)",
+           "lecun": "LeCun (\"simple Xavier\": √(1/n_in))"}
 
 
 def _read(params: Mapping[str, Any]) -> tuple[str, str, int, int | None]:
