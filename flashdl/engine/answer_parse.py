@@ -237,12 +237,29 @@ def _finite(value: float) -> float:
     return value
 
 
+# Thousands grouped by commas, as Python's f"{n:,}" writes them: 1-3 leading digits (no leading 0),
+# then groups of exactly 3. `0,8269` and `1,28` are decimal commas, never read as 8269 or 128.
+_GROUPED_RE = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
+
+
+def _ungrouped(text: str) -> str:
+    """`1,280,000` as `1280000` when the whole text is one grouped number; else `text` as it is,
+    for the reader to refuse its comma. Only a lone number: in a list a comma separates entries."""
+    if "," in text and _GROUPED_RE.fullmatch(text):
+        return text.replace(",", "")
+    return text
+
+
 def parse_scalar(text: str) -> Number:
-    """A number, or a small arithmetic expression such as `(3*5*5 + 1)*10` or `sqrt(2/5)`."""
-    cleaned = clean_text(text).strip()
+    """A number (`1,280,000` included), or a small arithmetic expression such as
+    `(3*5*5 + 1)*10` or `sqrt(2/5)`."""
+    cleaned = _ungrouped(clean_text(text).strip())
     literal = _LITERAL_FULL_RE.fullmatch(cleaned)
     if literal is not None:
         return literal_value(literal)
+    if "," in cleaned:
+        raise AnswerParseError("one number is asked: a comma may only group thousands (1,280,000), "
+                               "and a decimal takes a point (0.5, not 0,5)")
     try:
         return _ExpressionReader(cleaned).read()
     except (OverflowError, ValueError, ZeroDivisionError, MemoryError) as error:

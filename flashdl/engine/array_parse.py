@@ -144,7 +144,8 @@ class _BracketReader:
 
 
 def _group(channels: list[list[list[Nested]]]) -> list[Nested]:
-    """Rows of one item unwrap, so `[[1,2];[3,4]]` and `[1 2; 3 4]` read as the same matrix."""
+    """A row that is one bracketed list unwraps, so `[[1,2];[3,4]]` and `[1 2; 3 4]` read as the
+    same matrix; a row of one number stays a row, so `[8; 8]` is a 2×1 column, as `8; 8` is."""
     contents: list[list[Nested]] = []
     for rows in channels:
         rows = [row for row in rows if row]
@@ -153,7 +154,7 @@ def _group(channels: list[list[list[Nested]]]) -> list[Nested]:
         if len(rows) == 1:
             contents.append(rows[0])
         else:
-            contents.append([row[0] if len(row) == 1 else row for row in rows])
+            contents.append([row[0] if len(row) == 1 and isinstance(row[0], list) else row for row in rows])
     if not contents:
         raise AnswerParseError("empty brackets")
     if len(contents) == 1:
@@ -207,7 +208,7 @@ def _describe(shape: tuple[int, ...]) -> str:
     if not shape:
         return "a single number"
     if len(shape) == 1:
-        return f"{shape[0]} entries"
+        return f"{shape[0]} {'entry' if shape[0] == 1 else 'entries'}"
     return "shape " + "×".join(map(str, shape))
 
 
