@@ -51,7 +51,9 @@ def _looks_half(text: str) -> bool:
     typed answer is checked to (`0.54405`, `1.2345e-05`), the one display that misleads."""
     if "5" not in text:
         return False
-    mantissa = text.partition("e")[0].lstrip("-").replace(".", "").lstrip("0")
+    mantissa = text.partition("e")[0].lstrip("-")
+    # in a whole number's text, trailing zeros hold places (832350 for 832349.5 is 8,3,2,3,5)
+    mantissa = (mantissa.replace(".", "") if "." in mantissa else mantissa.rstrip("0")).lstrip("0")
     return len(mantissa) == DIGITS_ASKED + 1 and mantissa[-1] == "5"
 
 

@@ -160,6 +160,7 @@ def test_the_audits_cases_are_shown_with_the_digit_that_decides() -> None:
     assert format_number(0.0596549986) == "0.059654999"
     assert format_number(0.54405) == "0.54405"  # a true half stays as it is
     assert format_number(0.123456) == "0.123456"
+    assert format_number(832349.5) == "832349.5"  # not 832350: its trailing 0 only holds a place
 
 
 @pytest.mark.parametrize("answer", ["9" * 4301, "0." + "1" * 5000, "9" * 4301 + "/3", "2*" + "9" * 4301,
