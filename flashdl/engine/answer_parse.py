@@ -239,13 +239,13 @@ def _finite(value: float) -> float:
 
 # Thousands grouped by commas, as Python's f"{n:,}" writes them: 1-3 leading digits (no leading 0),
 # then groups of exactly 3. `0,8269` and `1,28` are decimal commas, never read as 8269 or 128.
-_GROUPED_RE = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
+GROUPED_RE = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 
 
 def _ungrouped(text: str) -> str:
     """`1,280,000` as `1280000` when the whole text is one grouped number; else `text` as it is,
     for the reader to refuse its comma. Only a lone number: in a list a comma separates entries."""
-    if "," in text and _GROUPED_RE.fullmatch(text):
+    if "," in text and GROUPED_RE.fullmatch(text):
         return text.replace(",", "")
     return text
 

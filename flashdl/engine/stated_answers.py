@@ -12,13 +12,15 @@ import math
 import re
 from typing import Any
 
-from flashdl.engine.answer_parse import LITERAL_RE, clean_text, literal_value, parse_scalar
+from flashdl.engine.answer_parse import GROUPED_RE, LITERAL_RE, clean_text, literal_value, parse_scalar
 from flashdl.engine.answer_specs import AnswerSpec, ArrayAnswer, NumberAnswer, PartsAnswer, ShapeAnswer
 from flashdl.engine.errors import AnswerParseError
 
 MAX_STATED_SIDE = 10**9
 _PRODUCT_SIGNS = str.maketrans({"·": "*", "×": "*", "⋅": "*", "∙": "*"})
 _LEADING_RE = re.compile(rf"^\s*(?:\*\*)?{LITERAL_RE.pattern}(?:\*\*)?(?=$|[\s=,;:.)(])")
+# "1,280,000 parameters": a grouped number (its comma is no separator), then what may follow a number
+_GROUPED_LEADING_RE = re.compile(rf"^\s*(?:\*\*)?({GROUPED_RE.pattern})(?:\*\*)?(?=$|[\s=;:)(]|[.,](?!\d))")
 _SHAPE_RE = re.compile(r"(?<![\w.])(\d+)\s*[x×]\s*(\d+)(?:\s*[x×]\s*\d+)?(?!\w|\.\d)")
 _SHAPE_CUE_RE = re.compile(r"(?i)(?:output|result|answer|shape|size|becomes?|will be|is|=|→|->)\W{0,12}$")
 _LITERAL_ANYWHERE_RE = re.compile(rf"(?<![\w.]){LITERAL_RE.pattern}(?![\w.])")
@@ -46,7 +48,10 @@ def find_stated(spec: AnswerSpec, back: str, expected: Any) -> Any | None:
 
 
 def _leading_number(text: str) -> Any | None:
-    """The number a text opens with ("760 Formula = …", "**0.5**"), if it opens with one."""
+    """The number a text opens with ("760 Formula = …", "**0.5**", "1,280,000 weights"), if it
+    opens with one."""
+    if (grouped := _GROUPED_LEADING_RE.match(text)) is not None:
+        return parse_scalar(grouped.group(1))
     leading = _LEADING_RE.match(text)
     if leading is None:
         return None

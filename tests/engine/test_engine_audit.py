@@ -66,3 +66,15 @@ def test_audit_never_raises_on_any_back(back: str, case: tuple[str, dict]) -> No
     entry = audit_card("deck/1", family, params, back)
     assert entry.verdict in ("ok", "wrong", "unparsed")
     assert (entry.stated is None) == (entry.verdict == "unparsed")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1000, 10**12), st.sampled_from(["{} parameters", "**{}**. That is", "{}, i.e. the product",
+                                                    "{}", "n = 5000·256 = {}"]))
+def test_a_back_stating_a_grouped_number_is_read_as_that_number(n: int, back: str) -> None:
+    """A back opening with `1,280,000 …` was audited as stating 1 (the comma read as the end of
+    the number): a right card would be reported wrong. Python's own `,` format is the reference."""
+    from flashdl.engine.answer_specs import NumberAnswer
+    from flashdl.engine.stated_answers import find_stated
+
+    assert find_stated(NumberAnswer(integral=True), back.format(f"{n:,}"), n) == n
