@@ -56,7 +56,22 @@ class _Parser(argparse.ArgumentParser):
     """argparse's parser, but a usage error is one line on stderr and exit 2 (the rule for every
     bad input), pointing at the command's --help instead of printing its usage block."""
 
+    _args: Sequence[str] = ()
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        self._args = tuple(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
+        import re
+
+        missing = re.fullmatch(r"argument (--[\w-]+)(?:/[\w-]+)*: expected one argument", message)
+        if missing is not None:   # argparse reads `--answer -3/4` as two options; `--answer=-3/4` works
+            option, args = missing.group(1), list(self._args)
+            value = args[args.index(option) + 1] if option in args[:-1] else ""
+            if re.fullmatch(r"-[\d.]\S*", value):
+                message += f" (a value that starts with '-' goes after '=': {option}={value})"
         self.exit(EXIT_USAGE, f"flashdl: {message} (see '{self.prog} --help')\n")
 
 

@@ -266,6 +266,9 @@ def test_the_same_line_twice_in_one_batch_counts_once(
     (["--now", "", "due"], "--now: '' is not an ISO-8601"),  # was taken as the current time
     (["due", "--now", ""], "--now: '' is not an ISO-8601"),
     (["--db", "", "decks"], "--db: an empty path"),  # was taken as the default database
+    # argparse reads a value starting with '-' as an option: the error says how to give it
+    (["engine", "check", "optimizer_step", "--params", "{}", "--answer", "-3/4"],
+     "expected one argument (a value that starts with '-' goes after '=': --answer=-3/4)"),
 ])
 def test_argument_errors_are_one_line_too(deck_db: Path, argv: list[str], expect: str,
                                           capsys: pytest.CaptureFixture[str]) -> None:
