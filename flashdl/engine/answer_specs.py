@@ -126,7 +126,7 @@ class ArrayAnswer:
     """A list, matrix or C×H×W tensor; the expected shape is that of the computed answer."""
 
     integral: bool
-    hint: str = "rows separated by ; or new lines, e.g. 1 2; 3 4 (channels by a blank line)"
+    hint: str = "rows separated by ; or new lines, e.g. 1 2; 3 4 (channels by ;; or a blank line)"
     digits: int | None = DIGITS_ASKED   # significant digits asked of real entries
 
     def parse(self, text: str) -> Any:

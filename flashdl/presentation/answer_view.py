@@ -91,7 +91,8 @@ def answer_hint(answer: Any) -> str:
         return "each part labelled, as the exercise asks"
     depth = _depth(answer)
     if depth >= 3:
-        return "type one matrix per channel, channels separated by blank lines or [[..]]"
+        # `;;`: the answer box is one line, where a blank line between channels cannot be typed
+        return "one matrix per channel, channels separated by ';;', e.g. 1 2; 3 4;; 5 6; 7 8"
     if depth == 2:
         rows = len(answer)
         cols = len(answer[0]) if answer else 0

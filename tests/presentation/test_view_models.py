@@ -195,3 +195,15 @@ def test_errata_notes_follow_the_side_they_correct() -> None:
     errata = (SimpleNamespace(field="back", note="2352, not 2353"), SimpleNamespace(field="front", note="x"))
     assert with_errata("2352", errata, "back") == "2352\n\n> ✎ Corrected: 2352, not 2353"
     assert with_errata("Q?", (), "front") == "Q?"
+
+
+def test_the_channel_hint_is_typeable_in_a_one_line_box() -> None:
+    """The hint said "channels separated by blank lines or [[..]]": the TUI's and the line
+    mode's answer box is one line, where no blank line can be typed. Its example, typed as
+    is, is read as the two channels it shows."""
+    from flashdl.engine.answer_specs import ArrayAnswer
+
+    hint = answer_hint([[[0, 0], [0, 0]], [[0, 0], [0, 0]]])
+    example = hint.split("e.g. ", 1)[1]
+    assert "\n" not in example and "blank" not in hint
+    assert ArrayAnswer(integral=True).parse(example) == [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]
