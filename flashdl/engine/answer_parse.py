@@ -270,7 +270,7 @@ def parse_scalar(text: str) -> Number:
 
 # --- shapes: `2x2`, `(2, 2)`, `2 × 2`, `[2, 2]` -------------------------------------------------
 
-_SHAPE_SPLIT_RE = re.compile(r"\s*(?:[x×*,]|\bby\b)\s*|\s+", re.IGNORECASE)
+_SHAPE_SPLIT_RE = re.compile(r"\s*(?:[x×*·,]|\bby\b)\s*|\s+", re.IGNORECASE)   # · as in 14·14
 
 
 def parse_shape(text: str) -> list[int]:

@@ -213,6 +213,7 @@ def test_number_literals(text: str, value: Fraction) -> None:
 
 @pytest.mark.parametrize("text, value", [
     ("2x2", [2, 2]), ("(2, 2)", [2, 2]), ("2 × 2", [2, 2]), ("[2, 2]", [2, 2]), ("13 by 14", [13, 14]),
+    ("14·14", [14, 14]), ("3 · 32 · 32", [3, 32, 32]),   # the · the solutions multiply with
 ])
 def test_shapes(text: str, value: list[int]) -> None:
     assert parse_shape(text) == value
