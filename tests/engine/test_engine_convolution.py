@@ -228,3 +228,26 @@ def test_maxpool_backward_prompt_states_the_tie_rule(seed: int) -> None:
     prompt = get_family("maxpool2d_backward").prompt(params)
     assert "several maxima, its gradient goes to the first, reading row by row" in prompt
     assert ("Padding counts as −∞" in prompt) == (_pair(params.get("padding", 0)) != (0, 0))
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_maxpool_forward_solution_works_out_the_output_size(seed: int) -> None:
+    """The solution said "(see pool_output_size)", an internal name; it now works the size out
+    with the variant's numbers. Its results are the reference count of windows (a loop over
+    window starts, with PyTorch's ceil_mode rule) and the answer's shape."""
+    import re
+
+    from engine_reference import count_pool_windows
+
+    params = _variant("maxpool2d_forward", seed)
+    solution = get_family("maxpool2d_forward").solution(params)
+    assert "pool_output_size" not in solution
+    found = re.search(r"= (\d+) rows, .*= (\d+) columns\.", solution.splitlines()[0])
+    assert found is not None, solution.splitlines()[0]
+    x = np.array(params["input"])
+    kernel, padding = _pair(params["kernel"]), _pair(params.get("padding", 0))
+    stride = _pair(params.get("stride", params["kernel"]))
+    expected = tuple(count_pool_windows(x.shape[a], kernel[a], stride[a], padding[a], params.get("ceil_mode", False))
+                     for a in range(2))
+    assert (int(found.group(1)), int(found.group(2))) == expected == np.array(
+        get_family("maxpool2d_forward").solve(params)).shape

@@ -97,6 +97,19 @@ def _window_cells(problem: PoolProblem, x: list[list[str]], i: int, j: int) -> s
     return ", ".join(cells)
 
 
+def _size_text(p: PoolProblem, axis: int, name: str) -> str:
+    """`⌊(5 + 2·1 − 3)/2⌋ + 1 = 3 rows`, the formula with this variant's numbers (ceil_mode: ⌈⌉,
+    and PyTorch's rule that a last window starting in the right padding is dropped)."""
+    size, kernel, stride, padding = p.x.shape[axis], p.kernel[axis], p.stride[axis], p.padding[axis]
+    left, right = ("⌈", "⌉") if p.ceil_mode else ("⌊", "⌋")
+    text = f"{left}({size} + 2·{padding} − {kernel})/{stride}{right} + 1"
+    rounded = -(-(size + 2 * padding - kernel) // stride) if p.ceil_mode else (size + 2 * padding - kernel) // stride
+    if rounded + 1 != p.out_shape[axis]:   # ceil_mode's last window would start in the padding
+        text += f" = {rounded + 1}, less the last window (it would start in the right padding) "
+        return text + f"= {p.out_shape[axis]} {name}"
+    return text + f" = {p.out_shape[axis]} {name}"
+
+
 def _formatted(x: Grid) -> list[list[str]]:
     return [[format_number(value) for value in row] for row in x.tolist()]
 
@@ -121,9 +134,11 @@ def _forward_solution(params: Mapping[str, Any]) -> str:
     p = _read(params)
     output = _pooled(params)
     values, x = output.tolist(), _formatted(p.x)
-    padding_note = " (padding counts as −∞)" if p.padding != (0, 0) else ""
-    lines = [f"Output size: {p.out_shape[0]} × {p.out_shape[1]} (see pool_output_size). "
-             f"Each output is the largest value of its window{padding_note}:"]
+    beyond = any((p.out_shape[a] - 1) * p.stride[a] - p.padding[a] + p.kernel[a] > p.x.shape[a] for a in range(2))
+    outside_note = (" (cells outside the input, padding or past its edge, count as −∞)"
+                    if p.padding != (0, 0) or beyond else "")
+    lines = [f"Output size: {_size_text(p, 0, 'rows')}, {_size_text(p, 1, 'columns')}.",
+             f"Each output is the largest value of its window{outside_note}:"]
     for i in range(p.out_shape[0]):
         for j in range(p.out_shape[1]):
             lines.append(f"Y({i + 1},{j + 1}) = max({_window_cells(p, x, i, j)}) = {format_number(values[i][j])}")
