@@ -251,3 +251,20 @@ def test_maxpool_forward_solution_works_out_the_output_size(seed: int) -> None:
                      for a in range(2))
     assert (int(found.group(1)), int(found.group(2))) == expected == np.array(
         get_family("maxpool2d_forward").solve(params)).shape
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_conv_backward_dx_is_what_its_solution_says(seed: int) -> None:
+    """The solution calls dL/dX "a full cross-correlation of dL/dY with the 180°-rotated kernel,
+    i.e. a full true convolution with W itself" (it said "full convolution … rotated", a double
+    flip to a reader of the deck's true-convolution cards). Both readings, by scipy, for every
+    one-channel variant with stride 1 and no padding."""
+    params = _variant("conv2d_backward", seed)
+    solution = get_family("conv2d_backward").solution(params)
+    assert "full cross-correlation of dL/dY" in solution and "full true convolution with W itself" in solution
+    if np.array(params["input"]).ndim != 2 or _pair(params.get("stride", 1)) != (1, 1) or params.get("padding", 0):
+        return
+    grad_out, kernel = np.array(params["grad_output"]), np.array(params["kernel"])
+    dx = np.array(get_family("conv2d_backward").solve(params)["grad_input"])
+    np.testing.assert_array_equal(dx, signal.convolve2d(grad_out, kernel, mode="full"))
+    np.testing.assert_array_equal(dx, signal.correlate2d(grad_out, kernel[::-1, ::-1], mode="full"))

@@ -97,8 +97,9 @@ def _input_lines(problem: ConvProblem, grads: list[list[str]], grad_input: Grid)
     _, kh, kw = problem.kernel.shape
     kernel, result = factor_texts(problem.kernel.tolist()), grad_input.tolist()
     lines = ["dL/dX: each dY(i,j) sends dY(i,j)·W back onto the patch it came from and overlaps add "
-             "(the same as a full convolution of dL/dY, spread out by the stride, with the 180°-rotated "
-             "kernel)" + ("; gradients landing on the padding are dropped" if (ph, pw) != (0, 0) else "") + ":"]
+             "(the same as a full cross-correlation of dL/dY, spread out by the stride, with the "
+             "180°-rotated kernel, i.e. a full true convolution with W itself)"
+             + ("; gradients landing on the padding are dropped" if (ph, pw) != (0, 0) else "") + ":"]
     channels, height, width = problem.x.shape
     # which (output index, kernel offset) pairs reach each input row and column: dY(i,j)·W(a,b)
     # lands on row i·s + a − p, column j·s + b − p (in the order of i, then j)
