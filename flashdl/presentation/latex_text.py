@@ -129,8 +129,8 @@ def _converter() -> Any:
         return str(l2tobj.nodelist_to_text([args[index]]))
 
     # pylatexenc passes arguments by name: the converter must be called ``l2tobj``.
-    def fraction(node: Any, l2tobj: Any) -> str:
-        return f"{_wrap(argument(node, l2tobj, 0))}/{_wrap(argument(node, l2tobj, 1))}"
+    def fraction(node: Any, l2tobj: Any) -> str:   # marked: its neighbours decide (`_place_fractions`)
+        return f"{_FRACTION_START}{_wrap(argument(node, l2tobj, 0))}/{_wrap(argument(node, l2tobj, 1))}{_FRACTION_END}"
 
     def root(node: Any, l2tobj: Any) -> str:
         degree = argument(node, l2tobj, 0).strip()
@@ -295,7 +295,31 @@ def _converted(latex: str) -> str:
         text = converter.nodelist_to_text(nodes)
     except Exception:  # pylatexenc raises bare Exceptions on odd input: show the source
         return latex.strip()
-    return _tidy(str(text))
+    return _tidy(_place_fractions(str(text)))
+
+
+# A fraction is converted between these marks, then parenthesized where it touches a term:
+# `\frac{1}{2} \Delta^T H` as "1/2Δᵀ H" read 1/(2Δᵀ), two fractions in a row ran together.
+_FRACTION_START, _FRACTION_END = "\x02", "\x03"
+_INNERMOST_FRACTION = re.compile("\x02([^\x02\x03]*)\x03")
+_TERM_AFTER = "([[⌊⌈∂∇√∛∜∫∑∏" + _FRACTION_START
+_TERM_BEFORE = ")]⌋⌉′'!" + _FRACTION_END
+
+
+def _place_fractions(text: str) -> str:
+    """Each marked fraction as ``a/b``, or ``(a/b)`` where a term is next to it (a letter, a
+    digit, a bracket, ∂, another fraction …): ``= 1/2 + x`` stays, ``(1/2)Δᵀ`` and
+    ``(∂L/∂f)(∂f/∂W)`` are wrapped."""
+    while _FRACTION_START in text:
+        def placed(match: re.Match[str]) -> str:
+            before = match.string[: match.start()].rstrip()
+            after = match.string[match.end():].lstrip()
+            touches = (bool(before) and (before[-1].isalnum() or before[-1] in _TERM_BEFORE)) or (
+                bool(after) and (after[0].isalnum() or after[0] in _TERM_AFTER))
+            return f"({match.group(1)})" if touches else match.group(1)
+
+        text = _INNERMOST_FRACTION.sub(placed, text)
+    return text
 
 
 def warm_up() -> None:

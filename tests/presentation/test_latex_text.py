@@ -74,3 +74,32 @@ def test_plain_text_keeps_characters_that_are_not_markdown_marks() -> None:
     assert plain_text("a\\*b\\*c") == "a*b*c"
     assert plain_text("> quoted **bold** `x>1`") == "quoted bold x>1"
     assert plain_text("# Heading\n\nbody") == "Heading body"
+
+
+@pytest.mark.parametrize(("latex", "expected"), [
+    # csw182-notes/004: "1/2Δᵀ H Δ" read as 1/(2Δᵀ)
+    (r"L(w) + g^T\Delta + \frac{1}{2} \Delta^T H \Delta", "L(w) + gᵀΔ + (1/2)Δᵀ H Δ"),
+    # csw182-notes/058: two fractions ran together into "∂L/∂f_i∂f_i/∂W_j"
+    (r"\sum_{i=1}^k \frac{\partial L}{\partial f_i} \frac{\partial f_i}{\partial W_j}",
+     "∑_(i=1)ᵏ(∂L/∂f_i)(∂f_i/∂W_j)"),
+    (r"L = \frac{1}{2}(wx - y)^2", "L = (1/2)(wx - y)²"),
+    (r"2\frac{1}{2}", "2(1/2)"),
+    (r"\int \frac{1}{x} dx", "∫(1/x) dx"),
+    # alone, or between operators, a fraction needs no parentheses
+    (r"x = \frac{a}{b}", "x = a/b"),
+    (r"\frac{a+b}{c} + 1", "(a+b)/c + 1"),
+    (r"\frac{\frac{a}{b}}{c}", "(a/b)/c"),
+])
+def test_a_fraction_next_to_a_term_is_parenthesized(latex: str, expected: str) -> None:
+    assert latex_to_unicode(latex) == expected
+
+
+def test_the_bundled_cards_with_a_fraction_before_a_term_read_unambiguously() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    cards = {card["id"]: card for card in yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "cards" / "csw182-notes.yaml").read_text())["cards"]}
+    assert "(1/2)Δᵀ H Δ" in render_math(cards["004"]["back"] + cards["004"]["front"], escape=False)
+    assert "(∂L/∂f_i)(∂f_i/∂W_j)" in render_math(cards["058"]["back"] + cards["058"]["front"], escape=False)
