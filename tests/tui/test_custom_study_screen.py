@@ -137,3 +137,26 @@ async def test_enter_starts_at_once_as_the_hint_says(db_path: Path) -> None:
         assert isinstance(pilot.app.screen, CustomStudyScreen)
         await pilot.press("enter")  # review ahead 1 day, the default
         await wait_for(pilot, lambda: not isinstance(pilot.app.screen, CustomStudyScreen), "the session")
+
+
+async def test_enter_in_a_kinds_box_starts_that_kind(db_path: Path) -> None:
+    """Tabbing to "Extra new cards today" and pressing enter started the chosen kind ("Review
+    ahead 1 day"), which here ended at once with nothing to study. Enter in a box starts the
+    kind of that box: a new card is shown and its grade is logged as a first review."""
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        form.query_one("#cs-new", Input).focus()
+        await pilot.pause()
+        assert form.query_one("#cs-kind-ahead", RadioButton).value   # the box was not typed in
+        await pilot.press("enter")
+        await card_shown(pilot)
+        study = app.screen
+        assert isinstance(study, StudyScreen) and study.custom is not None
+        assert study.custom.extra_new == 10 and study.custom.ahead is None
+        assert study.card is not None
+        slug = study.card.card.split("/", 1)[1]
+        assert row(db_path, slug)[3:] == (0, 0)   # new: no repetitions, no review logged
+        await pilot.press("space", "4")
+        await settle(pilot)
+    assert row(db_path, slug)[3:] == (1, 1)

@@ -100,14 +100,26 @@ class CustomStudyScreen(FlashdlScreen):
             self.query_one(f"#cs-kind-{kind}", RadioButton).value = True
 
     @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter in a kind's box starts that kind (tabbing to "Extra new cards" and pressing
+        enter started the chosen "Review ahead" instead)."""
+        kind = (event.input.id or "").removeprefix("cs-")
+        if any(kind == k for k, _label, _placeholder in KINDS):
+            self.query_one(f"#cs-kind-{kind}", RadioButton).value = True   # the set updates later:
+            self._start(kind)                                               # this kind, not chosen()'s
+        else:
+            self.action_start()
+
     @on(Button.Pressed, "#cs-start")
-    def _submitted(self) -> None:
+    def _start_pressed(self) -> None:
         self.action_start()
 
     def action_start(self) -> None:
+        self._start(self.chosen())
+
+    def _start(self, kind: str) -> None:
         from flashdl.presentation.custom_study import custom_study
 
-        kind = self.chosen()
         text = self.query_one(f"#cs-{kind}", Input).value.strip()
         cram = self.query_one("#cs-cram", Checkbox).value
         try:
