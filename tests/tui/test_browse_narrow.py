@@ -16,15 +16,39 @@ from flashdl.tui.screens.card import CardScreen
 LONG = "dl-exercises/conv-transpose2d-output-size"  # 41 characters, the longest bundled id
 
 
-@given(st.text(alphabet="abcdefghij-/0123", min_size=1, max_size=60), st.integers(4, 60))
-def test_a_cut_id_fits_and_keeps_both_ends(card: str, width: int) -> None:
+@given(st.from_regex(r"[a-z0-9][a-z0-9-]{0,25}", fullmatch=True),
+       st.from_regex(r"[a-z0-9][a-z0-9.-]{0,40}", fullmatch=True), st.integers(8, 60))
+def test_a_cut_id_fits_and_keeps_the_cards_own_id_first(deck: str, own: str, width: int) -> None:
+    """The deck's name is cut before the card's own id, which stays whole when it fits; an own
+    id too long alone keeps its start and its end."""
+    card = f"{deck}/{own}"
     cut = shortened(card, width)
     if len(card) <= width:
         assert cut == card
+        return
+    assert len(cut) == width
+    if len(own) + 2 <= width:
+        head, _, kept = cut.rpartition("…/")
+        assert kept == own and deck.startswith(head)
     else:
-        assert len(cut) == width and cut.count("…") == 1
-        head, tail = cut.split("…")
-        assert card.startswith(head) and card.endswith(tail) and len(tail) >= len(head)
+        assert cut.startswith("…/")
+        start, end = cut[2:].split("…")
+        assert own.startswith(start) and own.endswith(end) and len(start) >= len(end)
+
+
+def test_at_80_columns_the_bundled_ids_of_a_deck_stay_apart() -> None:
+    """`dl-exe…d-output-size` was both conv2d-output-size and conv-transpose2d-output-size."""
+    import yaml
+
+    from flashdl.tui.screens.browse import card_width
+
+    width = card_width(80)
+    assert width is not None
+    for path in (Path(__file__).resolve().parents[2] / "cards").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text())
+        ids = [f"{data['id']}/{card['id']}" for card in data["cards"]]
+        cells = [shortened(card, width) for card in ids]
+        assert len(set(cells)) == len(ids), path.name
 
 
 async def test_at_80_columns_the_front_is_readable_and_the_preview_has_the_whole_id(tmp_path: Path) -> None:
@@ -45,7 +69,7 @@ async def test_at_80_columns_the_front_is_readable_and_the_preview_has_the_whole
         keys = [str(row.key.value) for row in table.ordered_rows]
         row = keys.index(LONG)
         cell = str(table.get_row_at(row)[0])
-        assert cell != LONG and len(cell) <= 20 and cell.endswith("output-size")
+        assert cell != LONG and len(cell) <= 20 and cell.endswith("put-size") and cell.startswith("…/conv-tran")
         table.move_cursor(row=row)
         await wait_for(pilot, lambda: f"Card  {LONG}" in shown(screen.query_one("#preview", Static)),
                        "the whole id in the preview")

@@ -59,12 +59,18 @@ def card_width(screen_width: int) -> int | None:
 
 
 def shortened(card: str, width: int | None) -> str:
-    """``card`` within ``width`` cells, its middle cut: a third for the start of the deck, the
-    rest for the end of the card's own id (what tells the rows of one deck apart)."""
+    """``card`` within ``width`` cells. The deck's name is cut first (``dl-exe…/conv2d-forward``):
+    the card's own id is what tells the rows of a deck apart, and cutting its middle made
+    conv2d-forward and true-conv2d-forward one `dl-exe…onv2d-forward`. An own id too long even
+    alone keeps its start and its end (``…/conv-tra…output-size``)."""
     if width is None or len(card) <= width:
         return card
-    head = (width - 1) // 3
-    return f"{card[:head]}…{card[len(card) - (width - 1 - head):]}"
+    deck, slash, own = card.rpartition("/")
+    if len(own) + 2 <= width:
+        return f"{deck[:width - len(own) - 2]}…{slash}{own}" if slash else f"{card[:width - 1]}…"
+    room = width - 3 if slash else width - 1   # "…/" before, "…" inside
+    head = (room + 1) // 2
+    return f"{'…/' if slash else ''}{own[:head]}…{own[len(own) - (room - head):]}"
 
 
 class BrowseScreen(FlashdlScreen):
