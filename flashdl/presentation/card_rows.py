@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from flashdl.clock import buried_on
+
 if TYPE_CHECKING:
     from flashdl.deck.model import Erratum
     from flashdl.services.card_views import CardSchedule
@@ -40,6 +42,28 @@ def relative_day(day: date | None, today: date) -> str:
 
 def due_text(due: date | None, today: date) -> str:
     return "new (never reviewed)" if due is None else f"{due.isoformat()} ({relative_day(due, today)})"
+
+
+# scheduler.leech.LEECH_TAG, spelt out: importing it would load the scheduler package (issue 17)
+LEECH_FLAG = "leech"
+
+
+def card_flags(*, suspended: bool, retired: bool, today: date, buried_until: date | None = None,
+               leech: bool = False, dated: bool = True) -> str:
+    """``retired, suspended, leech, buried until DAY``: the card screen's and ``show``'s Flags
+    row, browse's Flags column (``dated=False`` says ``buried`` alone: the day would take the
+    width of the fronts at 80 columns). A bury shows only while in effect on study day ``today``
+    (``clock.buried_on``): once its day has come the card is back in the queue."""
+    flags = []
+    if retired:
+        flags.append("retired")
+    if suspended:
+        flags.append("suspended")
+    if leech:
+        flags.append(LEECH_FLAG)
+    if buried_until is not None and buried_on(buried_until, today):
+        flags.append(f"buried until {buried_until.isoformat()}" if dated else "buried")
+    return ", ".join(flags)
 
 
 def schedule_lines(schedule: CardSchedule, today: date) -> list[tuple[str, str]]:
