@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from flashdl.clock import again_today
 from flashdl.errors import UsageError
 from flashdl.presentation.card_rows import card_flags, due_text, ease_text, plural, schedule_lines
 from flashdl.scheduler.leech import LEECH_TAG
@@ -334,7 +335,8 @@ def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]
     if schedule is not None:
         lines = schedule_lines(schedule, today)
     else:
-        lines = [("Due", due_text(state.due, today)), ("Interval", plural(state.interval, "day")),
+        again = again_today(state.repeat_pending, state.last_review, today)
+        lines = [("Due", due_text(state.due, today, again_today=again)), ("Interval", plural(state.interval, "day")),
                  ("Ease", ease_text(state.ease)), ("Repetitions", str(state.repetitions))]
     lines += [
         ("Reviews", f"{len(graded)}, {sum(1 for e in graded if e.grade >= PASS_GRADE)} right"),

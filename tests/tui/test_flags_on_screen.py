@@ -1,4 +1,5 @@
-"""Browse and the card screen show a bury only while it is in effect (QA walkthrough defect 1)."""
+"""Browse and the card screen show a bury only while it is in effect, and a card graded below 4
+earlier today as due again today (QA walkthrough defects 1 and 3), as ``flashdl show`` does."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tui_helpers import NOW, SIZE, build_app, decks_listed, details, settle, sho
 
 from flashdl.services import card_flags
 from flashdl.services.browse import search_cards
+from flashdl.services.reviews import record_review
 from flashdl.store import open_store
 from flashdl.tui.screens.browse import BrowseScreen
 from flashdl.tui.screens.card import CardScreen
@@ -67,3 +69,29 @@ async def test_browse_and_the_card_screen_show_a_bury_only_while_it_lasts(db_pat
             app.pop_screen()
             await settle(pilot)
 
+
+async def test_the_card_screen_and_browse_take_a_card_failed_earlier_today_as_due(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        every = [hit.card for hit in search_cards(store, "", limit=100)]
+        failed, passed = every[0], every[1]
+        record_review(store, failed, 1, NOW - timedelta(hours=2))
+        record_review(store, passed, 4, NOW - timedelta(hours=2))
+    scheduled = stored_day(db_path, failed, "due")
+    assert scheduled == NOW.date() + timedelta(days=1)  # SM-2: I = 1 after a lapse
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await decks_listed(pilot)
+        app.push_screen(CardScreen(details(db_path, failed).id))
+        await settle(pilot)
+        due = rows(shown(app.screen.query_one("#card-scheduling", Static)))["Due"]
+        assert due == f"today (again: graded below 4), then {scheduled.isoformat()} (tomorrow)"
+        app.pop_screen()
+        await settle(pilot)
+        app.browse()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        table = screen.query_one("#hits", DataTable)
+        await pilot.press("slash", *"is:due", "enter")
+        await wait_for(pilot, lambda: table.row_count == 1, "the card failed earlier today alone")
+        assert str(table.get_row_at(0)[0]) == failed
