@@ -102,3 +102,15 @@ def study_day(moment: datetime, *, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -
 def day_start(day: date, tz: tzinfo, *, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> datetime:
     """The first moment of study day ``day`` in zone ``tz``."""
     return datetime(day.year, day.month, day.day, rollover_hour, tzinfo=tz)
+
+
+def buried_on(buried_until: date | None, today: date) -> bool:
+    """Whether a card buried until study day ``buried_until`` is still hidden on ``today``:
+    a bury ends when that day starts (the queries' ``buried_until <= today`` is visible)."""
+    return buried_until is not None and buried_until > today
+
+
+def again_today(repeat_pending: bool, last_review: date | None, today: date) -> bool:
+    """Whether a card waits for a same-day repeat on ``today`` (DESIGN §4 rule 5): graded
+    below 4 on ``today`` itself; a repeat left pending on an earlier day has lapsed."""
+    return repeat_pending and last_review == today

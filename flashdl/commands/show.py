@@ -5,7 +5,8 @@ card's content comes from one service call (``services.show.card_content``)
 and its text from the study screens' renderer (``presentation.card_view``);
 for a computed card, the example of its own params and the worked solution. Then the
 card's schedule now (``services.card_schedule``; docs/fsrs.md §8): ``--json``'s
-``"schedule"``, or the card screen's rows (``card_rows.schedule_lines``).
+``"schedule"``, or the card screen's rows (``card_rows.schedule_lines``), its Flags row
+(suspended, buried while in effect, leech, retired) included.
 An unknown card is one line on stderr and exit 2 (``cli.main``).
 """
 
@@ -43,9 +44,11 @@ def show(args: argparse.Namespace, ctx: Context) -> int:
         for line in card_lines(content, example, media_dir_for(ctx.db_path)):
             emit_line(ctx, line)
         if content.schedule is not None and today is not None:
-            from flashdl.presentation.card_rows import schedule_lines
+            from flashdl.presentation.card_rows import schedule_flags, schedule_lines
 
             rows = schedule_lines(content.schedule, today)
+            if flags := schedule_flags(content.schedule, today):
+                rows.append(("Flags", flags))
             width = max(len(label) for label, _value in rows)
             emit_line(ctx, "--- schedule")
             for label, value in rows:

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from flashdl.clock import buried_on
+
 if TYPE_CHECKING:
     from flashdl.deck.model import Erratum
     from flashdl.services.card_views import CardSchedule
@@ -38,8 +40,35 @@ def relative_day(day: date | None, today: date) -> str:
     return f"in {delta} days" if delta > 0 else f"{-delta} days ago"
 
 
-def due_text(due: date | None, today: date) -> str:
-    return "new (never reviewed)" if due is None else f"{due.isoformat()} ({relative_day(due, today)})"
+def due_text(due: date | None, today: date, *, again_today: bool = False) -> str:
+    """The Due row. ``again_today``: graded below 4 earlier today, so the card is due again
+    today (a same-day repeat, DESIGN §4 rule 5) before its scheduled day, ``due``."""
+    if due is None:
+        return "new (never reviewed)"
+    scheduled = f"{due.isoformat()} ({relative_day(due, today)})"
+    return f"today (again: graded below 4), then {scheduled}" if again_today else scheduled
+
+
+# scheduler.leech.LEECH_TAG, spelt out: importing it would load the scheduler package (issue 17)
+LEECH_FLAG = "leech"
+
+
+def card_flags(*, suspended: bool, retired: bool, today: date, buried_until: date | None = None,
+               leech: bool = False, dated: bool = True) -> str:
+    """``retired, suspended, leech, buried until DAY``: the card screen's and ``show``'s Flags
+    row, browse's Flags column (``dated=False`` says ``buried`` alone: the day would take the
+    width of the fronts at 80 columns). A bury shows only while in effect on study day ``today``
+    (``clock.buried_on``): once its day has come the card is back in the queue."""
+    flags = []
+    if retired:
+        flags.append("retired")
+    if suspended:
+        flags.append("suspended")
+    if leech:
+        flags.append(LEECH_FLAG)
+    if buried_until is not None and buried_on(buried_until, today):
+        flags.append(f"buried until {buried_until.isoformat()}" if dated else "buried")
+    return ", ".join(flags)
 
 
 def schedule_lines(schedule: CardSchedule, today: date) -> list[tuple[str, str]]:
@@ -47,7 +76,7 @@ def schedule_lines(schedule: CardSchedule, today: date) -> list[tuple[str, str]]
     ``flashdl show``'s, the values of ``show --json``'s ``"schedule"``."""
     lines = [
         ("Scheduler", "FSRS" if schedule.scheduler == "fsrs" else "SM-2"),
-        ("Due", due_text(schedule.due, today)),
+        ("Due", due_text(schedule.due, today, again_today=schedule.again_today)),
         ("Interval", plural(schedule.interval, "day")),
         ("Ease", ease_text(schedule.ease)),
     ]
@@ -60,6 +89,12 @@ def schedule_lines(schedule: CardSchedule, today: date) -> list[tuple[str, str]]
         lines.append(("Retrievability", f"{schedule.retrievability:.0%} today"))
     lines.append(("Repetitions", str(schedule.repetitions)))
     return lines
+
+
+def schedule_flags(schedule: CardSchedule, today: date) -> str:
+    """The Flags row of plain ``flashdl show`` (empty: none), as the card screen words it."""
+    return card_flags(suspended=schedule.suspended, retired=schedule.retired, today=today,
+                      buried_until=schedule.buried_until, leech=schedule.leech)
 
 
 def errata_notes(errata: Iterable[Erratum], side: str) -> list[str]:

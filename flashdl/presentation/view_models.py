@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from flashdl.clock import again_today
 from flashdl.errors import UsageError
-from flashdl.presentation.card_rows import due_text, ease_text, plural, schedule_lines
+from flashdl.presentation.card_rows import card_flags, due_text, ease_text, plural, schedule_lines
 from flashdl.scheduler.leech import LEECH_TAG
 from flashdl.scheduler.sm2 import PASS_GRADE, REPEAT_BELOW, Grade, ReviewKind
 
@@ -324,22 +325,6 @@ def matches_tags(card_tags: Iterable[str], wanted: Iterable[str]) -> bool:
     return all(tag.lower() in have for tag in wanted)
 
 
-def card_flags(*, suspended: bool, retired: bool, buried_until: date | None = None,
-               leech: bool = False, dated: bool = True) -> str:
-    """``retired, suspended, leech, buried until DAY``; ``dated=False`` says ``buried`` alone
-    (browse's Flags column: the day would take the width of the fronts at 80 columns)."""
-    flags = []
-    if retired:
-        flags.append("retired")
-    if suspended:
-        flags.append("suspended")
-    if leech:
-        flags.append(LEECH_TAG)
-    if buried_until is not None:
-        flags.append(f"buried until {buried_until.isoformat()}" if dated else "buried")
-    return ", ".join(flags)
-
-
 def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]:
     """A ``CardDetails``' scheduling as (label, value) pairs: due day and interval of the
     card's scheduler, with FSRS's memory state when the card has one (the rows of ``show
@@ -350,13 +335,14 @@ def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]
     if schedule is not None:
         lines = schedule_lines(schedule, today)
     else:
-        lines = [("Due", due_text(state.due, today)), ("Interval", plural(state.interval, "day")),
+        again = again_today(state.repeat_pending, state.last_review, today)
+        lines = [("Due", due_text(state.due, today, again_today=again)), ("Interval", plural(state.interval, "day")),
                  ("Ease", ease_text(state.ease)), ("Repetitions", str(state.repetitions))]
     lines += [
         ("Reviews", f"{len(graded)}, {sum(1 for e in graded if e.grade >= PASS_GRADE)} right"),
     ]
-    flags = card_flags(suspended=details.suspended, retired=details.retired, buried_until=details.buried_until,
-                       leech=details.leech)
+    flags = card_flags(suspended=details.suspended, retired=details.retired, today=today,
+                       buried_until=details.buried_until, leech=details.leech)
     if flags:
         lines.append(("Flags", flags))
     if details.engine is not None:

@@ -15,7 +15,7 @@ card never re-queries 100,000 rows.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from itertools import chain
@@ -233,6 +233,21 @@ class SessionQueue:
         entry = self.remove(card_id)
         if repeat and entry is not None:
             self._append(self._repeats, entry._replace(kind=QueueKind.LEARNING, due=today))
+
+    def top_up_new(self, planned: Sequence[QueueEntry]) -> tuple[QueueEntry, ...]:
+        """Bring the new cards up to ``planned``: today's new cards as the day's plan takes them
+        now, in order (``plan_queue`` of fresh candidates). Those not in the queue join its new
+        cards, which keep the plan's order; returned, for undo to take back out. A new card
+        buried or suspended thus leaves its place to the next one, as in Anki: taking a card
+        out does not use up the day's new-card limit."""
+        queued = {entry.card_id for entry in self.entries()}
+        added = tuple(entry for entry in planned if entry.kind is QueueKind.NEW and entry.card_id not in queued)
+        if added:
+            rank = {entry.card_id: i for i, entry in enumerate(planned)}
+            # stable sort: a queued new card the plan no longer has (changed elsewhere) stays first
+            self._new = deque(sorted([*self._new, *added], key=lambda e: rank.get(e.card_id, -1)))
+            self._counts[QueueKind.NEW] += len(added)
+        return added
 
     def push_front(self, entry: QueueEntry) -> None:
         """Put a card back at the head (after undoing its review)."""

@@ -38,6 +38,9 @@ class CardSchedule:
     last review to ``due``); ``ease`` is SM-2's E-Factor, kept under either scheduler;
     ``stability`` (days), ``difficulty`` (1..10) and ``retrievability`` (predicted recall
     today) are FSRS's, None under SM-2 and for a card FSRS has not seen reviewed.
+    ``again_today``: graded below 4 earlier on the study day, so due again today before
+    ``due`` (DESIGN §4 rule 5). The flags are those the card screen shows: ``buried_until``
+    only while the bury is in effect (None once its day has come).
     """
 
     scheduler: str  # sm2 | fsrs
@@ -48,6 +51,11 @@ class CardSchedule:
     stability: float | None = None
     difficulty: float | None = None
     retrievability: float | None = None
+    again_today: bool = False
+    suspended: bool = False
+    buried_until: date | None = None
+    leech: bool = False
+    retired: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,4 +67,9 @@ class CardSchedule:
             "stability": self.stability,
             "difficulty": self.difficulty,
             "retrievability": self.retrievability,
+            "again_today": self.again_today,
+            "suspended": self.suspended,
+            "buried_until": None if self.buried_until is None else self.buried_until.isoformat(),
+            "leech": self.leech,
+            "retired": self.retired,
         }

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flashdl.clock import again_today, buried_on
 from flashdl.scheduler.queue import QueueEntry, QueueKind
 from flashdl.services.lookup import resolve_deck
 from flashdl.store import queries
@@ -91,12 +92,18 @@ def custom_entries(conn: Transaction, custom: CustomStudy, today: date, deck: st
                               states=custom.states, props=custom.props, today=today,
                               offset=offset)
         for card in hits:
-            if card.suspended or (card.buried_until is not None and card.buried_until > today):
+            if card.suspended or buried_on(card.buried_until, today):
                 continue
             if not wanted <= {tag.lower() for tag in card.all_tags}:
                 continue
-            due = card.state.due
-            kind = QueueKind.NEW if due is None else QueueKind.REVIEW
+            state = card.state
+            due = state.due
+            if due is None:
+                kind = QueueKind.NEW
+            elif again_today(state.repeat_pending, state.last_review, today):
+                kind = QueueKind.LEARNING  # `is:due` finds it: a same-day repeat still to come
+            else:
+                kind = QueueKind.REVIEW
             entries.append(QueueEntry(card.id, card.deck_id, kind, due or today, card.position))
         if len(hits) < _PAGE:
             break

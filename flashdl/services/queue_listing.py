@@ -64,7 +64,13 @@ class DayRules:
 def day_rules(conn: Transaction, now: datetime, deck: str | None) -> DayRules:
     """The rules of today's queue (``now`` aware), inside the caller's read transaction."""
     settings = load_settings(conn)
-    today = study_day(now, rollover_hour=settings.rollover_hour)
+    return rules_on(conn, study_day(now, rollover_hour=settings.rollover_hour), deck, settings)
+
+
+def rules_on(conn: Transaction, today: date, deck: str | None, settings: Settings | None = None) -> DayRules:
+    """The rules of study day ``today``'s queue (a session's day, whatever the clock says now)."""
+    if settings is None:
+        settings = load_settings(conn)
     deck_id = resolve_deck(conn, deck)
     deck_records = queries.decks(conn)
     options = all_options(conn)

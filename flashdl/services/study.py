@@ -17,7 +17,8 @@
       session goes) and puts the card back at the head.
     - ``preview(card_id, now)``: what each grade would do to the card.
     - ``suspend(card_id)``, ``bury(card_id, now)``: through ``card_flags``,
-      and off the queue.
+      and off the queue; a new card's place goes to the next new card the
+      day's limits allow (as in Anki), which an undo takes back out.
     - ``counts() -> QueueCounts``, ``today``, ``refresh(now)``.
 
     When an answer falls on a new study day (past the rollover hour), the
@@ -39,7 +40,7 @@ from flashdl.services import card_flags
 from flashdl.scheduler.sm2 import MAX_GRADE, MIN_GRADE, REPEAT_BELOW
 from flashdl.services.custom_study import CustomStudy, custom_entries
 from flashdl.services.lookup import require_aware, resolve_deck
-from flashdl.services.queue_listing import day_rules, queue_lines
+from flashdl.services.queue_listing import day_rules, queue_lines, rules_on
 from flashdl.services.reviews import cram_answer, preview_review, record_review, undo_last_review
 from flashdl.services.views import (
     ComputedAnswer,
@@ -56,6 +57,8 @@ from flashdl.store.scheduling import load_state
 from flashdl.store.settings import Settings, load_settings
 
 REVIEW_PAGE = 500  # reviews a session reads at a time
+# a suspend or bury, for undo: (action, suspended and buried_until before it, new cards added)
+_Flagged = tuple[str, bool, date | None, tuple[QueueEntry, ...]]
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,9 @@ class StudySession:
         self._store = store
         self._deck = deck
         self.custom = custom
-        # what undo takes back, newest last: a grade, or a suspend/bury with the flags before it
-        self._answered: list[tuple[QueueEntry, tuple[str, bool, date | None] | None]] = []
+        # what undo takes back, newest last: a grade, or a suspend/bury with the flags before it and
+        # the new cards that took the place of a new card taken out (``_top_up``)
+        self._answered: list[tuple[QueueEntry, _Flagged | None]] = []
         self._results: list[ReviewResult] = []  # this session's grades, for undo in a cram session
         self.refresh(now)
 
@@ -231,8 +235,10 @@ class StudySession:
             return None
         entry, flagged = self._answered.pop()
         if flagged is not None:
-            action, suspended, buried_until = flagged
+            action, suspended, buried_until, topped_up = flagged
             card_flags.restore_flags(self._store, entry.card_id, suspended, buried_until)
+            for added in topped_up:  # the queue as it was: the card back, its stand-in out
+                self._queue.remove(added.card_id)
             self._queue.push_front(entry)
             with self._store.read() as conn:
                 name = queries.fronts(conn, [entry.card_id])[entry.card_id][0]
@@ -265,12 +271,31 @@ class StudySession:
         return until[0]
 
     def _flag(self, card_id: int, action: str, change: Callable[[], object]) -> None:
-        """Suspend or bury, remembering the flags before it for undo."""
+        """Suspend or bury, remembering the flags before it for undo; a new card taken out
+        leaves its place to the next (``_top_up``)."""
         suspended, buried_until = card_flags.card_flags(self._store, card_id)
-        entry = self._queue.find(card_id) or QueueEntry(card_id, 0, QueueKind.REVIEW, self.today)
+        queued = self._queue.find(card_id)
+        entry = queued or QueueEntry(card_id, 0, QueueKind.REVIEW, self.today)
         change()
         self._queue.remove(card_id)
-        self._answered.append((entry, (action, suspended, buried_until)))
+        topped_up = self._top_up() if queued is not None and queued.kind is QueueKind.NEW else ()
+        self._answered.append((entry, (action, suspended, buried_until, topped_up)))
+
+    def _top_up(self) -> tuple[QueueEntry, ...]:
+        """The new cards the day's plan takes now that one has left the queue, added to it: as
+        in Anki, a buried or suspended card does not use up the day's new-card limit. The plan
+        is today's (each deck's new-per-day limit less the new cards seen today, in its new-card
+        order), so the session ends with the new cards ``decks`` counts. Ordinary sessions
+        only: a custom session studies the cards it chose."""
+        if self.custom is not None:
+            return ()
+        with self._store.read() as conn:
+            rules = rules_on(conn, self.today, self._deck)
+            candidates = queries.queue_candidates(conn, rules.today, rules.new_allowance, rules.deck_id,
+                                                  review_limit=0, random_order=rules.random_order)
+        planned = plan_queue([e for e in candidates if e.kind is QueueKind.NEW],
+                             new_allowance=rules.new_allowance, deck_order=rules.deck_order)
+        return self._queue.top_up_new(planned)
 
     def queued(self) -> Iterable[QueueEntry]:
         """The entries loaded so far, in order (reviews come a page at a time)."""

@@ -404,7 +404,8 @@ def search(
     order: str = "deck",
 ) -> list[StoredCard]:
     """Cards whose front, back or tags contain every word (case-insensitive for ASCII) and
-    that meet every ``is:`` state (due on ``today``, new, suspended, leech) and ``prop:`` comparison.
+    that meet every ``is:`` state (due on ``today`` or a same-day repeat still to come, new,
+    suspended, leech) and ``prop:`` comparison.
 
     A lapse is a review-kind review graded < 3 (``LAPSE_INDEX_WHERE``); reviews count every
     logged review, drill included. ``order`` is a key of ``SEARCH_ORDERS``; ties keep deck
@@ -416,8 +417,10 @@ def search(
         if state == "due":
             if today is None:
                 raise ValueError("is:due needs today")
-            conditions.append("(c.due IS NOT NULL AND c.due <= ?)")
-            params.append(today.isoformat())
+            # due by today, or waiting for a same-day repeat (graded < 4 today; Anki's is:due
+            # takes learning cards too): the cards `flashdl due` lists as review or learning
+            conditions.append("((c.due IS NOT NULL AND c.due <= ?) OR (c.repeat_pending = 1 AND c.last_review = ?))")
+            params += [today.isoformat(), today.isoformat()]
         else:
             conditions.append(_SEARCH_STATES[state])
     for name, op, value in props:

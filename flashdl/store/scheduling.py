@@ -288,6 +288,12 @@ def flags(tx: Transaction, card_id: int) -> tuple[bool, date | None] | None:
     return None if row is None else (bool(row[0]), text_day(row[1]))
 
 
+def shown_flags(tx: Transaction, card_id: int) -> tuple[bool, date | None, bool] | None:
+    """A card's (suspended, buried_until, leech), or None if no such card (``show``'s Flags)."""
+    row = tx.db.execute("SELECT suspended, buried_until, leech FROM card WHERE id = ?", (card_id,)).fetchone()
+    return None if row is None else (bool(row[0]), text_day(row[1]), bool(row[2]))
+
+
 @dataclass(frozen=True)
 class CardLog:
     """A card's schedule and review log, for deriving its FSRS state (switching, undo)."""

@@ -140,3 +140,19 @@ def test_bad_input_is_one_line_and_exit_2(db: Path, capsys: pytest.CaptureFixtur
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and message in err, err
     assert not db.exists()  # checked before the database is opened: nothing changed
+
+
+def test_search_is_due_takes_a_card_failed_earlier_today_as_a_same_day_repeat(
+        deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anki's ``is:due`` takes learning cards; a card failed earlier today is one (DESIGN §4 rule 5):
+    ``due`` lists it, and ``study --search is:due`` repeats it as drill, leaving its schedule alone."""
+    review(capsys, "001", 1, NOW)  # SM-2 by hand: n = 0, I = 1, EF 2.5 - 0.54 = 1.96; due tomorrow
+    review(capsys, "002", 4, NOW)  # passed: not due again today
+    later = NOW.replace("T10:", "T12:")
+    listed = json.loads(run(capsys, "due", "cs", "--json", "--now", later)[1])
+    assert [(item["card"], item["kind"]) for item in listed if item["kind"] != "new"] == [("cs/001", "learning")]
+    out = study(capsys, monkeypatch, later, ["--search", "is:due"], "", "4")
+    assert "search: is:due · 1 card" in out and "cs/001 (learning)" in out
+    assert card(deck, "001") == ("2024-03-02", 1, 1960, 0, 2)  # the drill changed nothing but the log
+    with sqlite3.connect(deck) as conn:
+        assert conn.execute("SELECT kind FROM review_log ORDER BY id DESC LIMIT 1").fetchone()[0] == 2  # drill

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import math
 import sqlite3
 import subprocess
@@ -162,3 +163,31 @@ def test_a_leech_is_announced_and_leaves_the_session(deck: Path, capsys: pytest.
     assert "plain/a is a leech (it keeps lapsing): suspended and tagged leech" in out
     with sqlite3.connect(deck) as conn:
         assert conn.execute("SELECT leech, suspended FROM card WHERE slug = 'a'").fetchone() == (1, 1)
+
+
+@pytest.mark.parametrize("key", ["b", "s"])
+def test_a_new_card_taken_out_leaves_its_place_to_the_next_one(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        key: str) -> None:
+    """Burying or suspending a new card uses up none of the day's 20 new cards (as in Anki): the
+    session goes on with 20, as ``decks`` counts them, and an undo puts the card back in front."""
+    from cli_helpers import deck_text
+
+    path = tmp_path / "many.yaml"
+    path.write_text(deck_text("many", 25), encoding="utf-8")
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{key}\nq\n"))
+    code, out, err = run(capsys, "study", "many", "--plain", "--now", NOW)
+    assert code == 0, err
+    assert out.count("--- 0 done · 20 left: 20 new · 0 learning · 0 review\n") == 2
+    assert "many/002 (new)" in out and out.rstrip().count("20 new cards left for today") == 1
+    code, listed, _ = run(capsys, "decks", "--json", "--now", NOW)
+    assert json.loads(listed)[0]["new"] == 20  # the default 20 a day; one of the 25 taken out
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{key}\nu\nq\n"))
+    code, out, err = run(capsys, "study", "many", "--plain", "--now", NOW)
+    assert code == 0, err
+    headers = [line for line in out.splitlines() if line.startswith("--- 0 done")]
+    shown = [line.split()[0] for line in out.splitlines() if line.endswith("(new)")]
+    assert headers[-1] == "--- 0 done · 20 left: 20 new · 0 learning · 0 review"
+    # the first session's card is still out (buried or suspended) until this undo of a new one
+    assert shown[0] == "many/002" and shown[-1] == "many/002"

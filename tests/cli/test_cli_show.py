@@ -151,17 +151,22 @@ def _days_later(days: int) -> str:
     return (datetime.fromisoformat(NOW) + timedelta(days=days)).isoformat()
 
 
+# the keys added to "schedule" for a card with no flag and no same-day repeat waiting
+NO_FLAGS = {"again_today": False, "suspended": False, "buried_until": None, "leech": False, "retired": False}
+
+
 def test_json_schedule_of_an_sm2_card_follows_the_published_sm2(deck: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     new = run_json(capsys, "show", "src/a")["schedule"]
     assert new == {"scheduler": "sm2", "due": None, "interval": 0, "ease": 2.5, "repetitions": 0,
-                   "stability": None, "difficulty": None, "retrievability": None}
+                   "stability": None, "difficulty": None, "retrievability": None, **NO_FLAGS}
     run(capsys, "review", "--card", "src/a", "--grade", "3", "--now", NOW)
     run(capsys, "review", "--card", "src/a", "--grade", "5", "--now", _days_later(1))
     shown = run_json(capsys, "show", "src/a", "--now", _days_later(2))["schedule"]
     # SM-2 by hand: q=3 -> I=1, EF 2.5-0.14 = 2.36; q=5 -> I=6, EF 2.46
     assert shown == {"scheduler": "sm2", "due": _days_later(7)[:10], "interval": 6, "ease": 2.46,
-                     "repetitions": 2, "stability": None, "difficulty": None, "retrievability": None}
+                     "repetitions": 2, "stability": None, "difficulty": None, "retrievability": None,
+                     **NO_FLAGS}
 
 
 def test_json_schedule_of_an_fsrs_card_is_the_fsrs_package_state(deck: Path,

@@ -46,6 +46,11 @@ def collection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store
                 if day > 0:
                     break
                 record_review(store, card, grade, NOW + timedelta(days=day))
+        # Same-day repeats (DESIGN §4 rule 5): one failed today, so due again today though its due day
+        # is tomorrow; one graded 3 two days ago, whose repeat lapsed with that day (due in 4 days).
+        record_review(store, "beta/004", 1, NOW)
+        record_review(store, "alpha/007", 4, NOW - timedelta(days=3))
+        record_review(store, "alpha/007", 3, NOW - timedelta(days=2))
         card_flags.suspend_card(store, "alpha/002")
         card_flags.suspend_card(store, "beta/003")
         card_flags.bury_card(store, "alpha/006", NOW)
@@ -69,8 +74,9 @@ def reference(cards: list[CardDetails], text: str) -> list[str]:
                 keep &= value.lower() in {t.lower() for t in card.tags}
             elif key == "is" and value == "new":
                 keep &= card.state.due is None
-            elif key == "is" and value == "due":
-                keep &= card.state.due is not None and card.state.due <= TODAY
+            elif key == "is" and value == "due":  # due by today, or a repeat still to come today
+                keep &= ((card.state.due is not None and card.state.due <= TODAY)
+                         or (card.state.repeat_pending and card.state.last_review == TODAY))
             elif key == "is" and value == "suspended":
                 keep &= card.suspended
             elif key == "prop":
@@ -122,6 +128,10 @@ def test_the_collection_has_every_kind_of_card(collection: tuple[Store, list[Car
     _, cards = collection
     for term in ("is:due", "is:new", "is:suspended", "is:leech", "prop:lapses>=1", "prop:ease<2.5", "prop:interval>=6"):
         assert 0 < len(reference(cards, term)) < len(cards), term
+    states = {card.card: card.state for card in cards}
+    assert states["beta/004"].due == TODAY + timedelta(days=1) and states["beta/004"].repeat_pending
+    assert states["alpha/007"].due == TODAY + timedelta(days=4) and states["alpha/007"].repeat_pending
+    assert "beta/004" in reference(cards, "is:due") and "alpha/007" not in reference(cards, "is:due")
 
 
 def test_parser_terms_and_errors() -> None:

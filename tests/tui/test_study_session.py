@@ -343,3 +343,38 @@ async def test_out_of_the_answer_box_enter_and_space_go_back_to_it(db_path: Path
         await pilot.press("4")
         await pilot.pause()
     assert grades(db_path, "tui-sample/params") == [4]
+
+
+async def test_a_buried_new_card_leaves_its_place_to_the_next_one_until_undone(db_path: Path) -> None:
+    """With 2 new cards a day, burying the first brings in the third (as in Anki: a buried card
+    uses up none of the day's limit); undo puts it back and takes the third out again."""
+    from textual.widgets import Label
+
+    from flashdl.services.browse import search_cards
+    from flashdl.services.settings import set_deck_new_limit
+    from flashdl.store import open_store
+    from flashdl.tui.widgets.session_progress import SessionProgress
+
+    with open_store(db_path) as store:
+        set_deck_new_limit(store, "tui-sample", 2)
+        order = [hit.card for hit in search_cards(store, "", limit=10)]  # file order
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+
+        def progress() -> str:
+            return str(screen.query_one(SessionProgress).query_one(Label).render())
+
+        assert screen.card.card == order[0]
+        assert [e.card_id for e in screen.session.queued()] == [details(db_path, c).id for c in order[:2]]
+        await pilot.press("b")
+        await pilot.pause()
+        assert screen.card.card == order[1]
+        assert [e.card_id for e in screen.session.queued()] == [details(db_path, c).id for c in order[1:3]]
+        assert progress().startswith("0 done · 2 left: 2 new")
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card.card == order[0]
+        assert [e.card_id for e in screen.session.queued()] == [details(db_path, c).id for c in order[:2]]
+        assert progress().startswith("0 done · 2 left: 2 new")
+    assert details(db_path, order[0]).buried_until is None

@@ -40,6 +40,7 @@ from flashdl.tui.widgets.card_images import media_dir_of
 from flashdl.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
+    from datetime import date
     from pathlib import Path
 
     from flashdl.services.views import SearchHit
@@ -155,6 +156,7 @@ class BrowseScreen(FlashdlScreen):
                 query.text, deck=query.deck, states=query.states, props=query.props,
                 limit=SEARCH_LIMIT, offset=offset, order=self._order,
             )
+            today = collection.today()  # a bury shows only while in effect
         except FlashdlError as error:
             self.app.call_from_thread(self._status, str(error))
             return
@@ -162,7 +164,7 @@ class BrowseScreen(FlashdlScreen):
         hits = [hit for hit in hits if matches_tags(hit.tags, query.tags)]
         width = card_width(self.size.width)
         self._media_dir = media_dir_of(self.app)  # pictures checked: "[image missing: NAME]"
-        rows = [_row(hit, width, self._media_dir) for hit in hits]  # text work here, off the UI thread
+        rows = [_row(hit, today, width, self._media_dir) for hit in hits]  # text work here, off the UI thread
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, hits, rows, offset, full_page, width)
 
@@ -315,12 +317,13 @@ class BrowseScreen(FlashdlScreen):
         self.app.pop_screen()
 
 
-def _row(hit: SearchHit, width: int | None = None, media_dir: Path | None = None) -> tuple[str, ...]:
-    """A search hit as a table row: card (within ``width``), due, interval, ease, flags, the
-    front on one line."""
+def _row(hit: SearchHit, today: date, width: int | None = None,
+         media_dir: Path | None = None) -> tuple[str, ...]:
+    """A search hit as a table row on study day ``today``: card (within ``width``), due,
+    interval, ease, flags, the front on one line."""
     due = "new" if hit.due is None else hit.due.isoformat()
-    flags = card_flags(suspended=hit.suspended, retired=hit.retired, buried_until=hit.buried_until,
-                       leech=hit.leech, dated=False)  # the day is in the card's details
+    flags = card_flags(suspended=hit.suspended, retired=hit.retired, today=today,
+                       buried_until=hit.buried_until, leech=hit.leech, dated=False)  # the day is in the card's details
     interval = "" if hit.due is None else f"{hit.interval}d"
     ease = f"{hit.ease / 1000:.2f}"
     # escaped: the table reads strings as Rich markup, which would swallow "[image: x.png]"
