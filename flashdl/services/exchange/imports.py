@@ -6,11 +6,17 @@ engineer's deck sync), review history and flags inside a single
 ``Store.write()``. Any error on the way — a card the history names but no
 deck has, a duplicate id — rolls everything back: the database is exactly as
 it was.
+
+A deck read from any format but YAML is recorded as a YAML deck file of the
+user's own, ``<DB>.decks/ID.yaml`` (``bundled_copies.plan_imported_copies``,
+the rule bundled decks follow): edits (``flashdl add``, the TUI's editor) go
+there, importing the same file again merges its changes into it by card id,
+keeping the user's edits, and the CSV or .apkg itself is never written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -50,6 +56,10 @@ class PreparedImport:
     notes: list[str] = field(default_factory=list)  # skipped items and warnings, for the user
     media: list[PendingMedia] = field(default_factory=list)  # package media the cards show
     leeches: set[str] = field(default_factory=set)  # "DECK/CARD" that came tagged leech (``_leeches``)
+    # True: ``decks`` are YAML deck files, each recorded as its own file. False (every other
+    # format): each deck becomes the YAML copy ``<DB>.decks/ID.yaml`` that edits go to
+    # (``bundled_copies.plan_imported_copies``); the file imported is only ever read.
+    own_files: bool = False
 
     def add_deck(self, deck: Deck, where: str) -> None:
         """A deck to sync, its cards' ``leech`` tags turned into the leech flag (``_leeches``)."""
@@ -84,8 +94,16 @@ def apply_import(store: Store, prepared: PreparedImport, now: datetime, *,
             prepared.decks = [(_renamed(deck, staged.renames), where) for deck, where in prepared.decks]
         if staged.count:
             prepared.notes.append(f"{staged.count} media file(s) in {staged.media_dir}")
+    copies = None
+    if prepared.decks and not prepared.own_files:  # read and merged before the transaction
+        from flashdl.services.bundled_copies import plan_imported_copies
+
+        copies = plan_imported_copies(store, prepared.decks)
+        prepared.decks = copies.decks()
+        prepared.notes += copies.notes
     try:
-        report = _apply(store, prepared, now, local_time=local_time)
+        report = _apply(store, prepared, now, local_time=local_time,
+                        write_files=copies.write if copies is not None else None)
     except BaseException:
         if staged is not None:
             staged.discard()
@@ -106,7 +124,8 @@ def _renamed(deck: Deck, renames: dict[str, str]) -> Deck:
     return replace(deck, cards=cards)
 
 
-def _apply(store: Store, prepared: PreparedImport, now: datetime, *, local_time: bool) -> ImportReport:
+def _apply(store: Store, prepared: PreparedImport, now: datetime, *, local_time: bool,
+           write_files: Callable[[], None] | None) -> ImportReport:
     from flashdl.services.deck_sync import sync_decks
     from flashdl.services.views import SyncReport
     from flashdl.store.settings import load_settings
@@ -145,6 +164,8 @@ def _apply(store: Store, prepared: PreparedImport, now: datetime, *, local_time:
         if prepared.leeches:
             ids = store_access.card_ids(conn)
             store_access.save_leech_flags(conn, [(1, ids[key]) for key in prepared.leeches if key in ids])
+        if write_files is not None:  # last, inside the transaction: a failed write rolls it back
+            write_files()
     return ImportReport(sync, history, tuple(prepared.notes))
 
 
