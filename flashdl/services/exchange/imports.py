@@ -16,7 +16,7 @@ keeping the user's edits, and the CSV or .apkg itself is never written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -94,16 +94,8 @@ def apply_import(store: Store, prepared: PreparedImport, now: datetime, *,
             prepared.decks = [(_renamed(deck, staged.renames), where) for deck, where in prepared.decks]
         if staged.count:
             prepared.notes.append(f"{staged.count} media file(s) in {staged.media_dir}")
-    copies = None
-    if prepared.decks and not prepared.own_files:  # read and merged before the transaction
-        from flashdl.services.bundled_copies import plan_imported_copies
-
-        copies = plan_imported_copies(store, prepared.decks)
-        prepared.decks = copies.decks()
-        prepared.notes += copies.notes
     try:
-        report = _apply(store, prepared, now, local_time=local_time,
-                        write_files=copies.write if copies is not None else None)
+        report = _apply(store, prepared, now, local_time=local_time)
     except BaseException:
         if staged is not None:
             staged.discard()
@@ -124,13 +116,19 @@ def _renamed(deck: Deck, renames: dict[str, str]) -> Deck:
     return replace(deck, cards=cards)
 
 
-def _apply(store: Store, prepared: PreparedImport, now: datetime, *, local_time: bool,
-           write_files: Callable[[], None] | None) -> ImportReport:
+def _apply(store: Store, prepared: PreparedImport, now: datetime, *, local_time: bool) -> ImportReport:
     from flashdl.services.deck_sync import sync_decks
     from flashdl.services.views import SyncReport
     from flashdl.store.settings import load_settings
 
     with paused_gc(), store.write() as conn:
+        copies = None
+        if prepared.decks and not prepared.own_files:  # under the write lock: a concurrent add waits
+            from flashdl.services.bundled_copies import plan_imported_copies
+
+            copies = plan_imported_copies(store, prepared.decks)  # read and merged, nothing written
+            prepared.decks = copies.decks()
+            prepared.notes += copies.notes
         sync = sync_decks(store, prepared.decks, now) if prepared.decks else SyncReport(decks=())
         history = None
         if prepared.reviews or prepared.saved or prepared.suspended:
@@ -164,8 +162,8 @@ def _apply(store: Store, prepared: PreparedImport, now: datetime, *, local_time:
         if prepared.leeches:
             ids = store_access.card_ids(conn)
             store_access.save_leech_flags(conn, [(1, ids[key]) for key in prepared.leeches if key in ids])
-        if write_files is not None:  # last, inside the transaction: a failed write rolls it back
-            write_files()
+        if copies is not None:  # last, inside the transaction: a failed write rolls it back
+            copies.write()
     return ImportReport(sync, history, tuple(prepared.notes))
 
 
