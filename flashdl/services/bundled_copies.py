@@ -7,9 +7,9 @@ database) and keeps the release it came from in ``<DB>.decks/.base/NAME.yaml``;
 the deck's file in the database then points at the copy, so every edit
 (``flashdl add``, the TUI) goes to the copy and the text files stay the truth.
 A deck imported from another format (CSV/TSV, .apkg, flashcard-export text)
-follows the same rule: the import's deck is its "release", written as
-``<DB>.decks/ID.yaml`` with its base, and importing the file again merges into
-the copy; the file the user named is only ever read, never written.
+follows the same rule: its first edit makes ``<DB>.decks/ID.yaml`` (and its
+base) from the database, and from then on importing the file again is merged
+into the copy like a new release; the file the user named is only ever read.
 
 ``sync_bundled_decks(store, now, directory=None) -> BundledReport``
     ``flashdl import --bundled``: every bundled deck is copied (first time),
@@ -21,17 +21,18 @@ the copy; the file the user named is only ever read, never written.
     For the TUI's start: the same, but only when a copied deck's release
     changed (a new flashdl); None when nothing did.
 ``plan_imported_copies(store, decks) -> ImportedCopies``
-    An import's decks of another format as their copies, read and merged
-    (nothing written); the import syncs ``decks()`` and calls ``write()``
-    inside its transaction.
+    An import's decks of another format, merged into their copies where they
+    have one (nothing written); the import syncs ``decks`` and calls
+    ``write()`` inside its transaction.
 ``deck_file_for_edit(store, deck_id, now) -> EditableDeck``
     The one way an editor finds the file to write a deck's change to: the
     deck's own file, or for a bundled deck its copy (made first if needed).
     A deck whose file in the database is not a YAML deck file (imported from
-    another format by an older flashdl: its CSV or .apkg, perhaps relative to
-    where it was imported) or no file gets its copy made from the database's
-    cards. Refuses a file that is not a regular file, and any file inside the
-    installed package."""
+    another format: its CSV or .apkg, relative to where it was imported by an
+    older flashdl) or no file gets its copy made from the database's cards.
+    Refuses a file that is not a regular file, and any file inside the
+    installed package.
+"""
 
 from __future__ import annotations
 
@@ -169,14 +170,11 @@ def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> Edita
 
 @dataclass(frozen=True)
 class ImportedCopies:
-    """An import's decks from another format, each planned as its YAML copy (nothing written yet)."""
+    """An import's decks from another format, with the copies to write (nothing written yet)."""
 
-    plans: tuple[_Plan, ...]
+    decks: tuple[tuple[Deck, str | None], ...]  # what the import syncs: each deck and its file
+    plans: tuple[_Plan, ...]  # the decks that have a copy: it merged with the import
     notes: tuple[str, ...]  # for the user: the merge conflicts, as ``import --bundled`` reports them
-
-    def decks(self) -> list[tuple[Deck, str | None]]:
-        """What the import syncs: each deck as its copy holds it, the copy as its file."""
-        return [(plan.deck, str(plan.copy.resolve())) for plan in self.plans]
 
     def write(self) -> None:
         """Write the copies (each with its base, both or neither); the import calls this last
@@ -185,35 +183,47 @@ class ImportedCopies:
 
 
 def plan_imported_copies(store: Store, decks: Sequence[tuple[Deck, str | None]]) -> ImportedCopies:
-    """Each deck read from CSV/TSV, an .apkg or a source text, as ``<DB>.decks/ID.yaml``.
+    """Each deck read from CSV/TSV, an .apkg or a source text, and the file the database records.
 
-    The same rule as a bundled deck's copy: the import's deck is the release, written as the
-    copy (and its base, ``.base/ID.yaml``) the first time; importing the file again merges its
-    changes into the copy by card id (``merge_release``), keeping the user's edits and reporting
-    conflicts. The file named on the command line is only ever read.
+    Until its first edit, such a deck's file is the one imported (its absolute path, so any
+    folder finds it); the first edit makes the copy ``<DB>.decks/ID.yaml`` from the database
+    (``deck_file_for_edit``), with that text as its base. Once the copy exists, an import is to
+    it what a new release is to a bundled deck's copy: merged by card id (``merge_release``),
+    the user's edits kept and conflicts reported, and the copy stays the deck's file. The file
+    named on the command line is only ever read. (Writing every import out as YAML up front
+    would cost a 100,000-note package about 5 s more for decks most users never edit.)
     """
     seen: dict[str, str | None] = {}
-    for deck, source in decks:  # named here by their sources: the copies would share one name
+    for deck, source in decks:  # named here by their sources, as the user wrote them
         if deck.id in seen:
             raise InputError(f"deck id {deck.id!r} is also the id of {seen[deck.id] or 'another deck'}",
                              SourcePosition(source) if source else None)
         seen[deck.id] = source
     copies = copies_dir(store.path)
+    synced: list[tuple[Deck, str | None]] = []
     plans, notes = [], []
     for deck, source in decks:
         name = f"{deck.id}.yaml"
+        source_path = Path(source).resolve() if source else None
+        # a source that looks like a deck file (--format csv on a .yaml) would pass for one later
+        if not os.path.lexists(copies / name) and source_path is not None \
+                and source_path.suffix.lower() not in DECK_SUFFIXES:
+            synced.append((deck, str(source_path)))
+            continue
         label = source or f"the imported deck {deck.id!r}"
         plan = _merge_plan(copies / name, copies / BASE_FOLDER / name, dump_deck(deck), label, label, deck)
         plans.append(plan)
+        synced.append((plan.deck, str(plan.copy.resolve())))
         notes += [f"{label}: conflict: {line}" for line in
                   (conflict.message(deck.id) for conflict in plan.conflicts)]
-    return ImportedCopies(tuple(plans), tuple(notes))
+    return ImportedCopies(tuple(synced), tuple(plans), tuple(notes))
 
 
 def _copy_from_database(store: Store, slug: str, now: datetime) -> Path:
-    """The YAML copy of a deck imported from another format before imports made one (the database
-    names its CSV or .apkg, relative to where it was imported, or no file): made now from the
-    database's cards, so an edit never writes into the user's file of another format."""
+    """The YAML copy of a deck imported from another format, made at its first edit from the
+    database's cards (which are the last import's), that text its base too: the database names
+    the CSV or .apkg it came from (relative to where it was imported, before flashdl recorded
+    absolute paths) or no file. An edit never writes into the user's file of another format."""
     from flashdl.services.exchange.exports import deck_from_rows
 
     copies = copies_dir(store.path)

@@ -1,7 +1,8 @@
 """A deck imported from CSV, TSV, an .apkg or flashcard-export text is an ordinary deck: ``flashdl
-add`` and every edit go to its YAML deck file beside the database (``<DB>.decks/ID.yaml``), which is
-then the deck's truth; the file the user imported is never written, and importing it again merges
-its changes into the YAML copy by card id as ``import --bundled`` does, keeping the user's edits.
+add`` and every edit go to its YAML deck file beside the database (``<DB>.decks/ID.yaml``, made by
+the first edit), which is then the deck's truth; the file the user imported is never written, and
+importing it again merges its changes into the YAML copy by card id as ``import --bundled`` does,
+keeping the user's edits.
 
 Found by a QA walkthrough: after ``flashdl import relu.csv``, ``flashdl add relu ...`` said
 ``relu.csv:1:1: a deck file must be a mapping with id, name and cards`` (exit 2), from another
@@ -80,8 +81,14 @@ def _imported(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str], monk
     extra = ("--format", "brainscape") if fmt == "brainscape" else ()
     report = run_json(capsys, "import", source.name, *extra, "--now", NOW)
     assert [(d["deck"], d["path"], d["added"]) for d in report["decks"]] == [
-        ("relu", str(_copy(db).resolve()), len(CARDS))]  # absolute: any folder finds it
+        ("relu", str(source.resolve()), len(CARDS))]  # absolute: any folder finds it
+    assert not _copy(db).exists()  # made by the first edit
     return source
+
+
+def _recorded(db: Path) -> str:
+    with sqlite3.connect(db) as conn:
+        return str(conn.execute("SELECT path FROM deck WHERE slug = 'relu'").fetchone()[0])
 
 
 @pytest.mark.parametrize("fmt", sorted(SOURCES))
@@ -98,6 +105,7 @@ def test_add_and_edit_an_imported_deck_from_another_folder(
     new = out.split()[-1]
     copy = load_deck_file(_copy(db))
     assert _fronts_backs(copy) == [*CARDS, ("Tanh range", "(-1, 1)")]
+    assert _recorded(db) == str(_copy(db).resolve())  # the deck's file from now on
     first = f"relu/{copy.cards[0].id}"
     with open_store(db) as store:  # the TUI's editor and tag editor go through this service
         edit_card(store, "relu", copy.cards[0].id, None, "max(0, x), elementwise", ("act",),
@@ -117,8 +125,8 @@ def test_reimport_updates_by_card_id_and_keeps_the_users_edits(
     tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source = _imported(tmp_path, db, capsys, monkeypatch, "csv")
-    ids = [card.id for card in load_deck_file(_copy(db)).cards]
     assert run(capsys, "add", "relu", "--front", "Mine", "--back", "only mine", "--now", NOW)[0] == 0
+    ids = [card.id for card in load_deck_file(_copy(db)).cards]
     with open_store(db) as store:
         edit_card(store, "relu", ids[0], None, "my own back", None,
                   datetime.fromisoformat(NOW))
@@ -154,9 +162,16 @@ def test_reimport_of_an_unedited_deck_follows_the_file(
     source = _imported(tmp_path, db, capsys, monkeypatch, "csv")
     source.write_bytes(b'Sigmoid range,"(0, 1), open"\n')  # one card gone, one changed
     assert run(capsys, "import", source.name, "--now", NOW)[0] == 0
-    assert _fronts_backs(load_deck_file(_copy(db))) == [("Sigmoid range", "(0, 1), open")]
-    listed = run_json(capsys, "decks", "--now", NOW)
-    assert [d["total"] for d in listed if d["id"] == "relu"] == [1]
+    assert not _copy(db).exists() and _recorded(db) == str(source.resolve())
+    exported = tmp_path / "out.yaml"
+    assert run(capsys, "export", "relu", "--format", "yaml", "--out", str(exported), "--now", NOW)[0] == 0
+    assert _fronts_backs(load_deck_file(exported)) == [("Sigmoid range", "(0, 1), open")]
+    # after an edit the copy is the deck's file; an unedited card still follows the CSV
+    assert run(capsys, "add", "relu", "--front", "f", "--back", "b", "--now", NOW)[0] == 0
+    source.write_bytes(b'Sigmoid range,"(0, 1), open interval"\n')
+    assert run(capsys, "import", source.name, "--now", NOW)[0] == 0
+    assert _fronts_backs(load_deck_file(_copy(db))) == [("Sigmoid range", "(0, 1), open interval"), ("f", "b")]
+    assert _recorded(db) == str(_copy(db).resolve())
 
 
 @pytest.mark.parametrize("recorded", ["relu.apkg", "relu.csv", None])
@@ -180,19 +195,35 @@ def test_a_database_from_before_copies_gets_its_copy_on_the_first_edit(
         assert (code, err) == (0, ""), err
     assert _fronts_backs(load_deck_file(_copy(db))) == [*CARDS, ("From in", "b"), (f"From {tmp_path.name}", "b")]
     assert source.read_bytes() == original
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT path FROM deck WHERE slug = 'relu'").fetchone()[0] == str(_copy(db).resolve())
+    assert _recorded(db) == str(_copy(db).resolve())
     # importing the file again now merges into the copy: the cards added stay
     monkeypatch.chdir(tmp_path / "in")
     assert run(capsys, "import", source.name, "--now", NOW)[0] == 0
     assert len(load_deck_file(_copy(db)).cards) == len(CARDS) + 2
 
 
-def test_a_copy_that_cannot_be_written_refuses_the_import_and_changes_nothing(
+def test_a_copy_that_cannot_be_made_refuses_the_edit_and_changes_nothing(
     tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    source = _csv(tmp_path, capsys)
+    source = _imported(tmp_path, db, capsys, monkeypatch, "csv")
     Path(f"{db}.decks").write_text("not a folder")
-    code, out, err = run(capsys, "import", str(source), "--now", NOW)
+    before = dump(db)
+    code, out, err = run(capsys, "add", "relu", "--front", "f", "--back", "b", "--now", NOW)
     assert code == 2 and out == "" and f"{db}.decks" in err
-    assert run_json(capsys, "decks", "--now", NOW) == []
+    assert dump(db) == before and source.read_bytes() == b"".join(
+        f'{front},"{back}"\n'.encode() for front, back in CARDS)
+
+
+def test_a_copy_that_cannot_be_written_refuses_the_reimport_and_changes_nothing(
+    tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = _imported(tmp_path, db, capsys, monkeypatch, "csv")
+    assert run(capsys, "add", "relu", "--front", "f", "--back", "b", "--now", NOW)[0] == 0
+    base = Path(f"{db}.decks") / ".base" / "relu.yaml"
+    base.unlink()
+    base.mkdir()  # a folder where the base goes: refused, never replaced
+    source.write_bytes(source.read_bytes().replace(b"(0, 1)", b"(0, 1), open"))
+    before, text = dump(db), _copy(db).read_text()
+    code, out, err = run(capsys, "import", source.name, "--now", NOW)
+    assert (code, out, err) == (2, "", f"flashdl: {base}: is a directory, not a file\n")
+    assert (dump(db), _copy(db).read_text()) == (before, text)

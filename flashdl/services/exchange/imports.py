@@ -7,11 +7,11 @@ engineer's deck sync), review history and flags inside a single
 deck has, a duplicate id — rolls everything back: the database is exactly as
 it was.
 
-A deck read from any format but YAML is recorded as a YAML deck file of the
-user's own, ``<DB>.decks/ID.yaml`` (``bundled_copies.plan_imported_copies``,
-the rule bundled decks follow): edits (``flashdl add``, the TUI's editor) go
-there, importing the same file again merges its changes into it by card id,
-keeping the user's edits, and the CSV or .apkg itself is never written.
+A deck read from any format but YAML gets a YAML deck file of the user's own
+at its first edit, ``<DB>.decks/ID.yaml`` (``bundled_copies``, the rule
+bundled decks follow): edits (``flashdl add``, the TUI's editors) go there,
+importing the same file again merges its changes into it by card id, keeping
+the user's edits, and the CSV or .apkg itself is never written.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ class PreparedImport:
     media: list[PendingMedia] = field(default_factory=list)  # package media the cards show
     leeches: set[str] = field(default_factory=set)  # "DECK/CARD" that came tagged leech (``_leeches``)
     # True: ``decks`` are YAML deck files, each recorded as its own file. False (every other
-    # format): each deck becomes the YAML copy ``<DB>.decks/ID.yaml`` that edits go to
-    # (``bundled_copies.plan_imported_copies``); the file imported is only ever read.
+    # format): a deck with a YAML copy ``<DB>.decks/ID.yaml`` (made by its first edit) is merged
+    # into it (``bundled_copies.plan_imported_copies``); the file imported is only ever read.
     own_files: bool = False
 
     def add_deck(self, deck: Deck, where: str) -> None:
@@ -127,7 +127,7 @@ def _apply(store: Store, prepared: PreparedImport, now: datetime, *, local_time:
             from flashdl.services.bundled_copies import plan_imported_copies
 
             copies = plan_imported_copies(store, prepared.decks)  # read and merged, nothing written
-            prepared.decks = copies.decks()
+            prepared.decks = list(copies.decks)
             prepared.notes += copies.notes
         sync = sync_decks(store, prepared.decks, now) if prepared.decks else SyncReport(decks=())
         history = None
