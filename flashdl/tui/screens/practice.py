@@ -131,14 +131,7 @@ class PracticeScreen(FlashdlScreen):
         return self.focused is self.query_one("#answer", Input)
 
     def _typing_hint(self) -> None:
-        """The keys while an answer is awaited: in the box, or out of it after esc (where enter
-        goes back to it: a hint of `enter check` there would name a dead key)."""
-        bar = self.query_one(GradeBar)
-        if self._answer_box_focused():
-            bar.show_hint(("enter", "check"), ("empty enter", "I don't know"), ("pgdn", "scroll"),
-                          ("esc", "leave the box"))
-        else:
-            bar.show_hint(("enter", "back to the answer box"), ("j/k", "scroll"), ("esc", "end"))
+        self.query_one(GradeBar).show_answer_keys(in_box=self._answer_box_focused(), empty="I don't know")
 
     def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
         if self.step is Step.TYPING:

@@ -27,6 +27,15 @@ class GradeBar(Static):
         """``show_hint(("space", "show the answer"), ...)``."""
         self.update(_keys_text(pairs))
 
+    def show_answer_keys(self, *, in_box: bool, empty: str) -> None:
+        """While a typed answer is awaited: in the box, or out of it after esc, where enter goes
+        back to it (a hint of `enter check` there would name a dead key). ``empty``: what an
+        empty answer means on this screen."""
+        if in_box:
+            self.show_hint(("enter", "check"), ("empty enter", empty), ("pgdn", "scroll"), ("esc", "leave the box"))
+        else:
+            self.show_hint(("enter", "back to the answer box"), ("j/k", "scroll"), ("esc", "end"))
+
     def show_grades(self, grades: Iterable[int] = tuple(Grade), *, default: int | None = None,
                     preview: str = "") -> None:
         """The grade keys; ``preview`` (``0–2 again today · 3 1d …``) on a line of its own."""
