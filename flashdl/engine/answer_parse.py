@@ -250,6 +250,23 @@ def _ungrouped(text: str) -> str:
     return text
 
 
+# What may wrap the one number a student types: a label (`tpr: 0.8269`, `dL/db = -2`) and one
+# pair of brackets (`[-2]`, as a one-entry tensor prints).
+_SCALAR_LABEL_RE = re.compile(r"\s*[A-Za-z∂][\w/∂ ]{0,30}?\s*[:=](?!=)\s*")
+_ONE_ENTRY_RE = re.compile(r"\s*\[\s*([^\[\],;]+?)\s*\]\s*")
+
+
+def typed_scalar(text: str) -> Number:
+    """`parse_scalar` of what a student typed for a one-number answer, a label before it and
+    one pair of brackets around it allowed (`tpr: 0.8269`, `db: [-2]` were unreadable)."""
+    cleaned = clean_text(text)
+    if (label := _SCALAR_LABEL_RE.match(cleaned)) is not None:
+        cleaned = cleaned[label.end():]
+    if (bracketed := _ONE_ENTRY_RE.fullmatch(cleaned)) is not None:
+        cleaned = bracketed.group(1)
+    return parse_scalar(cleaned)
+
+
 def parse_scalar(text: str) -> Number:
     """A number (`1,280,000` included), or a small arithmetic expression such as
     `(3*5*5 + 1)*10` or `sqrt(2/5)`."""

@@ -84,9 +84,9 @@ class NumberAnswer:
         return f"a number to {self.digits} significant digits: 0.7500, 3/4, 75% or sqrt(2/3)"
 
     def parse(self, text: str) -> Any:
-        from flashdl.engine.answer_parse import parse_scalar
+        from flashdl.engine.answer_parse import typed_scalar
 
-        return parse_scalar(text)
+        return typed_scalar(text)
 
     def compare(self, expected: Any, given: Any) -> list[str]:
         problem = number_problem(expected, given, integral=self.integral, digits=self.digits)

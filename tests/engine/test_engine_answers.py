@@ -429,3 +429,27 @@ def test_bounded_json_skips_brackets_inside_strings() -> None:
     assert loads(text, max_depth=2) == {"a": "[" * 100}
     with pytest.raises(JSONTooDeepError):
         loads('[[["\\"]"]]]', max_depth=2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.integers(-10**6, 10**6).map(str),
+                 st.decimals(min_value=-1000, max_value=1000, places=4, allow_nan=False).map(str),
+                 st.sampled_from(["3/4", "75%", "sqrt(2/3)", "1.5e-3"])),
+       st.sampled_from(["", "tpr: ", "TPR = ", "dL/db: ", "answer: ", "∂L/∂b = "]), st.booleans())
+def test_a_one_number_answer_may_carry_a_label_and_one_pair_of_brackets(number: str, label: str,
+                                                                         bracketed: bool) -> None:
+    """`tpr: 0.8269` for a TPR question and `db: [-2]` (a one-entry tensor as PyTorch prints it)
+    were unreadable; each reads as the number alone does."""
+    from flashdl.engine.answer_specs import NumberAnswer
+
+    spec = NumberAnswer(integral=False)
+    typed = label + (f"[{number}]" if bracketed else number)
+    assert spec.parse(typed) == parse_scalar(number)
+
+
+@pytest.mark.parametrize("typed", ["x == 3", "0.8269:", "[1, 2]", "[[3]]", "tpr: 1; fpr: 2"])
+def test_a_one_number_answer_still_refuses_what_is_not_one_number(typed: str) -> None:
+    from flashdl.engine.answer_specs import NumberAnswer
+
+    with pytest.raises(AnswerParseError):
+        NumberAnswer(integral=False).parse(typed)
