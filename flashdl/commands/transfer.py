@@ -84,7 +84,7 @@ def _with_side_files(decks: list, ctx: Context) -> PreparedImport:  # type: igno
     from flashdl.services.exchange.exports import history_path_for
     from flashdl.services.exchange.imports import PreparedImport, load_history_side_file
 
-    prepared = PreparedImport(decks=list(decks), own_files=True)
+    prepared = PreparedImport(decks=list(decks))
     for _deck, path in decks:
         side = history_path_for(Path(path))
         if side.is_file():

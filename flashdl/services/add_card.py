@@ -7,10 +7,9 @@
     it atomically, then syncs that deck into the store (history kept).
     Returns the new card's ``DECK/CARD``. A bundled deck's card goes to the
     user's copy of it (``bundled_copies.deck_file_for_edit``, which makes the
-    copy first if needed), never into the installed package; a deck imported
-    from another format gets it in its YAML copy, never in the CSV or .apkg.
-    Refuses, writing nothing: an unknown deck, empty text, and a file the new
-    card cannot be appended to.
+    copy first if needed), never into the installed package. Refuses, writing
+    nothing: an unknown deck, a deck with no file, empty text, and a file the
+    new card cannot be appended to.
 """
 
 from __future__ import annotations

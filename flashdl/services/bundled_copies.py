@@ -1,4 +1,4 @@
-"""Bundled and imported decks become the user's own: copied beside the database, edited there, merged.
+"""Bundled decks become the user's own: copied beside the database, edited there, merged on upgrade.
 
 The decks shipped with flashdl live inside the installed package, which a
 reinstall replaces, so nothing ever writes there. The first import copies
@@ -6,10 +6,6 @@ each bundled deck to ``<DB>.decks/NAME.yaml`` (user data, beside the
 database) and keeps the release it came from in ``<DB>.decks/.base/NAME.yaml``;
 the deck's file in the database then points at the copy, so every edit
 (``flashdl add``, the TUI) goes to the copy and the text files stay the truth.
-A deck imported from another format (CSV/TSV, .apkg, flashcard-export text)
-follows the same rule: its first edit makes ``<DB>.decks/ID.yaml`` (and its
-base) from the database, and from then on importing the file again is merged
-into the copy like a new release; the file the user named is only ever read.
 
 ``sync_bundled_decks(store, now, directory=None) -> BundledReport``
     ``flashdl import --bundled``: every bundled deck is copied (first time),
@@ -20,41 +16,33 @@ into the copy like a new release; the file the user named is only ever read.
 ``refresh_bundled_copies(store, now, directory=None) -> BundledReport | None``
     For the TUI's start: the same, but only when a copied deck's release
     changed (a new flashdl); None when nothing did.
-``plan_imported_copies(store, decks) -> ImportedCopies``
-    An import's decks of another format, merged into their copies where they
-    have one (nothing written); the import syncs ``decks`` and calls
-    ``write()`` inside its transaction.
 ``deck_file_for_edit(store, deck_id, now) -> EditableDeck``
     The one way an editor finds the file to write a deck's change to: the
     deck's own file, or for a bundled deck its copy (made first if needed).
-    A deck whose file in the database is not a YAML deck file (imported from
-    another format: its CSV or .apkg, relative to where it was imported by an
-    older flashdl) or no file gets its copy made from the database's cards.
-    Refuses a file that is not a regular file, and any file inside the
-    installed package.
+    Refuses a deck with no file, a file that is not a regular file, and any
+    file inside the installed package.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import flashdl
 from flashdl.deck import files as deck_files
-from flashdl.deck.files import DECK_SUFFIXES, deck_paths, load_deck_file, read_text_file
+from flashdl.deck.files import deck_paths, load_deck_file, read_text_file
 from flashdl.deck.model import Deck
 from flashdl.deck.yaml_deck import dump_deck, parse_deck
-from flashdl.errors import FlashdlError, InputError, SourcePosition, UsageError
+from flashdl.errors import FlashdlError, UsageError
 from flashdl.formats.release_merge import Conflict, merge_release
 from flashdl.services.deck_sync import sync_decks
 from flashdl.services.exchange.files import atomic_outputs, output_target
 from flashdl.services.lookup import UnknownDeckError, require_aware, resolve_deck
 from flashdl.services.views import SyncReport
-from flashdl.store import Store, bulk, queries
+from flashdl.store import Store, queries
 
 COPIES_SUFFIX = ".decks"
 BASE_FOLDER = ".base"
@@ -64,8 +52,7 @@ COPIED, MERGED, UNCHANGED = "copied", "merged", "unchanged"
 
 @dataclass(frozen=True)
 class EditableDeck:
-    """Where an edit of a deck is written; ``bundled_copy``: a copy in ``<DB>.decks/`` (of a bundled
-    deck, or of a deck imported from another format)."""
+    """Where an edit of a deck is written; ``bundled_copy``: the user's copy of a bundled deck."""
 
     path: Path
     bundled_copy: bool
@@ -141,17 +128,17 @@ def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> Edita
         record = next((d for d in queries.decks(conn) if d.id == number), None)
     if record is None:
         raise UnknownDeckError(f"unknown deck {deck_id!r}")
+    if not record.path:
+        raise UsageError(f"deck {record.slug!r} has no deck file to edit (it was imported from another format)")
+    path = Path(record.path)
     copies = copies_dir(store.path)
-    path = Path(record.path) if record.path else None
-    if path is None or path.suffix.lower() not in DECK_SUFFIXES:
-        path = _copy_from_database(store, record.slug, now)
-    elif _inside(path, deck_files.bundled_decks_dir()):
+    if _inside(path, deck_files.bundled_decks_dir()):
         copy = copies / path.name
         if os.path.lexists(copy):
             _require_regular(copy)
             deck = load_deck_file(copy)
         else:
-            plan = _merge_plan(copy, copies / BASE_FOLDER / path.name, read_text_file(path), str(path), str(path))
+            plan = _first_copy(copy, copies / BASE_FOLDER / path.name, read_text_file(path), path)
             _write([plan])
             deck = plan.deck
         if deck.id != record.slug:
@@ -168,112 +155,21 @@ def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> Edita
     return EditableDeck(path=path, bundled_copy=_inside(path, copies))
 
 
-@dataclass(frozen=True)
-class ImportedCopies:
-    """An import's decks from another format, with the copies to write (nothing written yet)."""
-
-    decks: tuple[tuple[Deck, str | None], ...]  # what the import syncs: each deck and its file
-    plans: tuple[_Plan, ...]  # the decks that have a copy: it merged with the import
-    notes: tuple[str, ...]  # for the user: the merge conflicts, as ``import --bundled`` reports them
-
-    def write(self) -> None:
-        """Write the copies (each with its base, both or neither); the import calls this last
-        inside its transaction, so a file that cannot be written rolls the database back."""
-        _write(list(self.plans))
-
-
-def plan_imported_copies(store: Store, decks: Sequence[tuple[Deck, str | None]]) -> ImportedCopies:
-    """Each deck read from CSV/TSV, an .apkg or a source text, and the file the database records.
-
-    Until its first edit, such a deck's file is the one imported (its absolute path, so any
-    folder finds it); the first edit makes the copy ``<DB>.decks/ID.yaml`` from the database
-    (``deck_file_for_edit``), with that text as its base. Once the copy exists, an import is to
-    it what a new release is to a bundled deck's copy: merged by card id (``merge_release``),
-    the user's edits kept and conflicts reported, and the copy stays the deck's file. The file
-    named on the command line is only ever read. (Writing every import out as YAML up front
-    would cost a 100,000-note package about 5 s more for decks most users never edit.)
-    """
-    seen: dict[str, str | None] = {}
-    for deck, source in decks:  # named here by their sources, as the user wrote them
-        if deck.id in seen:
-            raise InputError(f"deck id {deck.id!r} is also the id of {seen[deck.id] or 'another deck'}",
-                             SourcePosition(source) if source else None)
-        seen[deck.id] = source
-    copies = copies_dir(store.path)
-    synced: list[tuple[Deck, str | None]] = []
-    plans, notes = [], []
-    for deck, source in decks:
-        name = f"{deck.id}.yaml"
-        source_path = Path(source).resolve() if source else None
-        # a source that looks like a deck file (--format csv on a .yaml) would pass for one later
-        if not os.path.lexists(copies / name) and source_path is not None \
-                and source_path.suffix.lower() not in DECK_SUFFIXES:
-            synced.append((deck, str(source_path)))
-            continue
-        label = source or f"the imported deck {deck.id!r}"
-        plan = _merge_plan(copies / name, copies / BASE_FOLDER / name, dump_deck(deck), label, label, deck)
-        plans.append(plan)
-        synced.append((plan.deck, str(plan.copy.resolve())))
-        notes += [f"{label}: conflict: {line}" for line in
-                  (conflict.message(deck.id) for conflict in plan.conflicts)]
-    return ImportedCopies(tuple(synced), tuple(plans), tuple(notes))
-
-
-def _copy_from_database(store: Store, slug: str, now: datetime) -> Path:
-    """The YAML copy of a deck imported from another format, made at its first edit from the
-    database's cards (which are the last import's), that text its base too: the database names
-    the CSV or .apkg it came from (relative to where it was imported, before flashdl recorded
-    absolute paths) or no file. An edit never writes into the user's file of another format."""
-    from flashdl.services.exchange.exports import deck_from_rows
-
-    copies = copies_dir(store.path)
-    copy, base = copies / f"{slug}.yaml", copies / BASE_FOLDER / f"{slug}.yaml"
-    if os.path.lexists(copy):
-        _require_regular(copy)
-        deck = load_deck_file(copy)
-        if deck.id != slug:
-            raise UsageError(f"{copy}: holds deck {deck.id!r}, not {slug!r}; move it away and retry")
-    else:
-        with store.read() as conn:
-            info = bulk.deck_info(conn, slug)
-            if info is None:
-                raise UnknownDeckError(f"unknown deck {slug!r}")
-            deck = deck_from_rows(info, bulk.deck_cards(conn, info.id))
-        text = dump_deck(deck)
-        _write([_Plan(copy, base, deck, COPIED, text, text, ())])
-    sync_decks(store, [(deck, str(copy.resolve()))], now)
-    return copy
-
-
 def _plan(store: Store, release: Path) -> _Plan:
     copies = copies_dir(store.path)
-    return _merge_plan(copies / release.name, copies / BASE_FOLDER / release.name, read_text_file(release),
-                       str(release), f"the release's {release.name}")
-
-
-def _merge_plan(copy: Path, base: Path, release_text: str, release_name: str, release_label: str,
-                release_deck: Deck | None = None) -> _Plan:
-    """The user's ``copy`` brought up to ``release_text`` (a bundled release, or an import's deck).
-
-    ``release_deck`` is ``release_text`` already parsed (an import has it): a copy the user never
-    edited then needs no parse at all, which on a 100,000-card re-import is seconds.
-    """
+    copy, base = copies / release.name, copies / BASE_FOLDER / release.name
+    release_text = read_text_file(release)
     if not os.path.lexists(copy):
-        deck = release_deck if release_deck is not None else parse_deck(release_text, release_name)
-        return _Plan(copy, base, deck, COPIED, release_text, release_text, ())
+        return _first_copy(copy, base, release_text, release)
     _require_regular(copy)
     ours_text = read_text_file(copy)
-    base_text = read_text_file(base) if os.path.lexists(base) else None
-    if release_deck is not None and base_text is not None and ours_text == base_text:
-        if base_text == release_text:
-            return _Plan(copy, base, release_deck, UNCHANGED, None, None, ())
-        return _Plan(copy, base, release_deck, MERGED, release_text, release_text, ())
     ours = parse_deck(ours_text, str(copy))
+    base_text = read_text_file(base) if os.path.lexists(base) else None
     if base_text == release_text:
         return _Plan(copy, base, ours, UNCHANGED, None, None, ())
-    theirs = release_deck if release_deck is not None else parse_deck(release_text, release_name)
+    theirs = parse_deck(release_text, str(release))
     if ours.id != theirs.id:
-        raise UsageError(f"{copy}: holds deck {ours.id!r}, but {release_label} is "
+        raise UsageError(f"{copy}: holds deck {ours.id!r}, but the release's {release.name} is "
                          f"{theirs.id!r}; move the copy away and import again")
     if base_text is not None and ours_text == base_text:  # never edited: the release as it is
         return _Plan(copy, base, theirs, MERGED, release_text, release_text, ())
@@ -283,6 +179,11 @@ def _merge_plan(copy: Path, base: Path, release_text: str, release_name: str, re
     text = ours_text if result.deck == ours else dump_deck(result.deck)
     return _Plan(copy, base, result.deck, MERGED, text if text != ours_text else None, release_text,
                  result.conflicts)
+
+
+def _first_copy(copy: Path, base: Path, release_text: str, release: Path) -> _Plan:
+    deck = parse_deck(release_text, str(release))
+    return _Plan(copy, base, deck, COPIED, release_text, release_text, ())
 
 
 def _apply(store: Store, plans: list[_Plan], now: datetime) -> BundledReport:

@@ -8,10 +8,9 @@
     history (DESIGN §2). ``None`` for ``front``, ``back`` or ``tags`` keeps
     what the file has. A bundled deck is edited in the user's copy of it
     (``bundled_copies.deck_file_for_edit``, made first if needed), never in
-    the installed package; a deck imported from another format is edited in
-    its YAML copy beside the database, never in the CSV or .apkg. Returns
-    ``DECK/CARD``. Refuses, writing nothing: an unknown deck or card, text a
-    deck file cannot hold, and a file whose deck id no longer matches.
+    the installed package. Returns ``DECK/CARD``. Refuses, writing nothing: an
+    unknown deck or card, a deck with no file, text a deck file cannot hold,
+    and a file whose deck id no longer matches.
 ``card_for_edit(store, card) -> EditableCard``
     What an editor starts from: the card's deck, id, text, tags and markup.
 ``deck_markup(store, deck) -> str``

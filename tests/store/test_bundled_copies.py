@@ -126,10 +126,9 @@ def test_a_deck_of_ones_own_is_edited_where_it_is(store: Store, tmp_path: Path) 
     path.write_text(dump_deck(make_deck("mine", 1)))
     deck_sync.import_deck_files(store, [path], NOW)
     assert deck_file_for_edit(store, "mine", NOW) == EditableDeck(path=path.resolve(), bundled_copy=False)
-    deck_sync.sync_decks(store, [(make_deck("other", 1), None)], NOW)  # no file: a copy from the database
-    copy = copies(store) / "other.yaml"
-    assert deck_file_for_edit(store, "other", NOW) == EditableDeck(path=copy, bundled_copy=True)
-    assert load_deck_file(copy) == make_deck("other", 1)
+    deck_sync.sync_decks(store, [(make_deck("other", 1), None)], NOW)
+    with pytest.raises(UsageError, match="no deck file"):
+        deck_file_for_edit(store, "other", NOW)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")

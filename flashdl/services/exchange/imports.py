@@ -6,12 +6,6 @@ engineer's deck sync), review history and flags inside a single
 ``Store.write()``. Any error on the way — a card the history names but no
 deck has, a duplicate id — rolls everything back: the database is exactly as
 it was.
-
-A deck read from any format but YAML gets a YAML deck file of the user's own
-at its first edit, ``<DB>.decks/ID.yaml`` (``bundled_copies``, the rule
-bundled decks follow): edits (``flashdl add``, the TUI's editors) go there,
-importing the same file again merges its changes into it by card id, keeping
-the user's edits, and the CSV or .apkg itself is never written.
 """
 
 from __future__ import annotations
@@ -56,10 +50,6 @@ class PreparedImport:
     notes: list[str] = field(default_factory=list)  # skipped items and warnings, for the user
     media: list[PendingMedia] = field(default_factory=list)  # package media the cards show
     leeches: set[str] = field(default_factory=set)  # "DECK/CARD" that came tagged leech (``_leeches``)
-    # True: ``decks`` are YAML deck files, each recorded as its own file. False (every other
-    # format): a deck with a YAML copy ``<DB>.decks/ID.yaml`` (made by its first edit) is merged
-    # into it (``bundled_copies.plan_imported_copies``); the file imported is only ever read.
-    own_files: bool = False
 
     def add_deck(self, deck: Deck, where: str) -> None:
         """A deck to sync, its cards' ``leech`` tags turned into the leech flag (``_leeches``)."""
@@ -122,13 +112,6 @@ def _apply(store: Store, prepared: PreparedImport, now: datetime, *, local_time:
     from flashdl.store.settings import load_settings
 
     with paused_gc(), store.write() as conn:
-        copies = None
-        if prepared.decks and not prepared.own_files:  # under the write lock: a concurrent add waits
-            from flashdl.services.bundled_copies import plan_imported_copies
-
-            copies = plan_imported_copies(store, prepared.decks)  # read and merged, nothing written
-            prepared.decks = list(copies.decks)
-            prepared.notes += copies.notes
         sync = sync_decks(store, prepared.decks, now) if prepared.decks else SyncReport(decks=())
         history = None
         if prepared.reviews or prepared.saved or prepared.suspended:
@@ -162,8 +145,6 @@ def _apply(store: Store, prepared: PreparedImport, now: datetime, *, local_time:
         if prepared.leeches:
             ids = store_access.card_ids(conn)
             store_access.save_leech_flags(conn, [(1, ids[key]) for key in prepared.leeches if key in ids])
-        if copies is not None:  # last, inside the transaction: a failed write rolls it back
-            copies.write()
     return ImportReport(sync, history, tuple(prepared.notes))
 
 
