@@ -34,12 +34,13 @@ def read_limited_bytes(path: Path, *, limit: int) -> bytes:
         raise InputError("permission denied", SourcePosition(name)) from None
     except OSError as error:
         raise InputError(f"cannot open ({error.strerror})", SourcePosition(name)) from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # before fdopen, which fails on a folder naming only the fd
+        os.close(fd)
         if stat.S_ISDIR(info.st_mode):
             raise InputError("is a directory, not a file", SourcePosition(name))
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError("not a regular file (a device, FIFO or socket)", SourcePosition(name))
+        raise InputError("not a regular file (a device, FIFO or socket)", SourcePosition(name))
+    with os.fdopen(fd, "rb") as handle:
         if info.st_size > limit:
             raise InputError(f"file is {info.st_size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB",
                              SourcePosition(name))
