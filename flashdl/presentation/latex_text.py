@@ -288,7 +288,8 @@ def _converted(latex: str) -> str:
     from pylatexenc.latexwalker import LatexWalker  # type: ignore[import-untyped]
 
     converter = _converter()
-    latex = _prepare(latex)
+    # the fraction marks are control characters no formula shows: a stray one (pasted) is dropped
+    latex = _prepare(latex.replace(_FRACTION_START, "").replace(_FRACTION_END, ""))
     try:
         walker = LatexWalker(latex, latex_context=converter._flashdl_walker_db, tolerant_parsing=True)
         nodes, _, _ = walker.get_latex_nodes()
@@ -302,15 +303,15 @@ def _converted(latex: str) -> str:
 # `\frac{1}{2} \Delta^T H` as "1/2Δᵀ H" read 1/(2Δᵀ), two fractions in a row ran together.
 _FRACTION_START, _FRACTION_END = "\x02", "\x03"
 _INNERMOST_FRACTION = re.compile("\x02([^\x02\x03]*)\x03")
-_TERM_AFTER = "([[⌊⌈∂∇√∛∜∫∑∏" + _FRACTION_START
-_TERM_BEFORE = ")]⌋⌉′'!" + _FRACTION_END
+_TERM_AFTER = "([[⌊⌈∂∇√∛∜∫∑∏‖|" + _FRACTION_START
+_TERM_BEFORE = ")]⌋⌉′'!‖|" + _FRACTION_END
 
 
 def _place_fractions(text: str) -> str:
     """Each marked fraction as ``a/b``, or ``(a/b)`` where a term is next to it (a letter, a
     digit, a bracket, ∂, another fraction …): ``= 1/2 + x`` stays, ``(1/2)Δᵀ`` and
     ``(∂L/∂f)(∂f/∂W)`` are wrapped."""
-    while _FRACTION_START in text:
+    while True:
         def placed(match: re.Match[str]) -> str:
             before = match.string[: match.start()].rstrip()
             after = match.string[match.end():].lstrip()
@@ -318,8 +319,9 @@ def _place_fractions(text: str) -> str:
                 bool(after) and (after[0].isalnum() or after[0] in _TERM_AFTER))
             return f"({match.group(1)})" if touches else match.group(1)
 
-        text = _INNERMOST_FRACTION.sub(placed, text)
-    return text
+        text, count = _INNERMOST_FRACTION.subn(placed, text)
+        if not count:   # every mark placed (a mark with no partner cannot stay: dropped)
+            return text.replace(_FRACTION_START, "").replace(_FRACTION_END, "")
 
 
 def warm_up() -> None:

@@ -103,3 +103,20 @@ def test_the_bundled_cards_with_a_fraction_before_a_term_read_unambiguously() ->
         (Path(__file__).resolve().parents[2] / "cards" / "csw182-notes.yaml").read_text())["cards"]}
     assert "(1/2)Δᵀ H Δ" in render_math(cards["004"]["back"] + cards["004"]["front"], escape=False)
     assert "(∂L/∂f_i)(∂f_i/∂W_j)" in render_math(cards["058"]["back"] + cards["058"]["front"], escape=False)
+
+
+@pytest.mark.parametrize(("latex", "expected"), [
+    ("a\x02b", "ab"), ("a\x03b", "ab"), ("\\frac{a\x03}{b}", "a/b"), ("\\frac{a}{b\x02}", "a/b"),
+])
+def test_a_stray_fraction_mark_in_the_source_is_dropped(latex: str, expected: str) -> None:
+    """The fraction marks are control characters; one pasted into a formula looped the edit
+    preview forever (`\\x02`) or paired with the wrong fraction (`\\x03`)."""
+    assert latex_to_unicode(latex) == expected
+
+
+@pytest.mark.parametrize(("latex", "expected"), [
+    (r"\frac{1}{n}\|y-\hat{y}\|^2", "(1/n)‖y-ŷ‖²"),
+    (r"\frac{1}{m}|x|", "(1/m)|x|"),
+])
+def test_a_fraction_before_a_norm_or_an_absolute_value_is_parenthesized(latex: str, expected: str) -> None:
+    assert latex_to_unicode(latex) == expected
