@@ -174,12 +174,23 @@ def precision_problem(expected: Any, given: Any, digits: int = DIGITS_ASKED) -> 
     shown = digits_of(given)
     if shown is not None and shown > digits and got in _roundings(want, shown):
         return None
-    # an exact or computed form (1/3, ln(9)) at a few digits past those asked, not all 17 or 60
-    got_text = decimal_text(round_significant(got, digits + 2 if shown is None else shown))
+    got_text = decimal_text(round_significant(got, shown) if shown is not None else _shown_form(got, digits))
     if shown is not None and shown < digits and got in _roundings(want, shown):
         return (f"{got_text} rounds the expected {decimal_text(target)} to {_plural(shown)}; "
                 f"{digits} were asked")
     return f"expected {decimal_text(target)}, got {got_text}"
+
+
+def _shown_form(value: Decimal, digits: int) -> Decimal:
+    """An exact or computed form (1/3, ln(9)) at a few digits past those asked, not all 17 or 60;
+    more where those few would round otherwise than the value (0.4527499 at 6 digits is 0.45275,
+    which reads as rounding up)."""
+    shown = digits + 2
+    rounded = round_significant(value, shown)
+    while _roundings(rounded, digits) != (round_significant(value, digits),) and shown < NOISE_DIGITS:
+        shown += 1
+        rounded = round_significant(value, shown)
+    return rounded
 
 
 def stated_problem(expected: Any, given: Any) -> str | None:

@@ -146,6 +146,26 @@ def test_a_wrong_expression_is_told_expected_and_got_never_too_few_digits(n: int
         return
     assert not verdict.correct
     assert "significant digit" not in verdict.feedback
-    six = Decimal(repr(value)).scaleb(-Decimal(repr(value)).adjusted()).quantize(
-        Decimal("0.00001"), ROUND_HALF_UP).scaleb(Decimal(repr(value)).adjusted()).normalize()
-    assert verdict.feedback == f"expected 0.1768, got {format(six, 'f')}", (typed, verdict.feedback)
+    assert verdict.feedback.startswith("expected 0.1768, got "), verdict.feedback
+    shown = Decimal(verdict.feedback.rpartition("got ")[2])
+    exact = Decimal(repr(value))
+    roundings = {exact.scaleb(-exact.adjusted()).quantize(Decimal(1).scaleb(1 - places), ROUND_HALF_UP)
+                 .scaleb(exact.adjusted()) for places in range(6, 13)}   # 6 to 12 significant digits
+    assert shown in roundings, (typed, verdict.feedback)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(10_000_000, 99_999_999))
+def test_a_formulas_value_in_feedback_rounds_as_the_value_does(digits8: int) -> None:
+    """`0.4527499+0` was told "got 0.45275": six digits made a value that rounds down read as
+    one that rounds up. The value shown rounds to 4 digits as the typed value does (both ways
+    a half could go), checked here with Decimal's own rounding."""
+    typed_value = Decimal(digits8) / Decimal(10**8)   # 0.1xxxxxxx … 0.9xxxxxxx
+    verdict = get_family("confusion_metrics").check(
+        {"tp": 24, "fp": 16, "tn": 38, "fn": 29, "metric": "tpr"}, f"{typed_value}+0")   # 0.45283
+    if verdict.correct:
+        return
+    shown = Decimal(verdict.feedback.rpartition("got ")[2])
+    four = Decimal("0.0001")
+    assert {shown.quantize(four, ROUND_HALF_UP), shown.quantize(four, ROUND_HALF_DOWN)} == {
+        typed_value.quantize(four, ROUND_HALF_UP)}, (typed_value, verdict.feedback)
