@@ -2,7 +2,8 @@
 
 ``add_card(store, deck, front, back, tags, now) -> str``
     Appends the card to the deck's file in the file's own layout (its list
-    indent) with a new id that no card of the file has, checks that the file
+    indent) with a new id that no card of the file or of the store has (a retired card
+    keeps its id and history), checks that the file
     parses back with the old cards unchanged and the new card as given, writes
     it atomically, then syncs that deck into the store (history kept).
     Returns the new card's ``DECK/CARD``. A bundled deck's card goes to the
@@ -27,7 +28,7 @@ from flashdl.services.bundled_copies import deck_file_for_edit
 from flashdl.services.deck_sync import sync_decks
 from flashdl.services.exchange.files import atomic_output
 from flashdl.services.lookup import require_aware
-from flashdl.store import Store
+from flashdl.store import Store, bulk
 
 _ITEM = re.compile(r"^( *)- ", re.MULTILINE)
 
@@ -41,11 +42,13 @@ def add_card(
         raise UsageError(problem)
     # The deck file is read, given a new id and written under the database's write lock: two adds
     # at once (two processes) each took the same next id and the last rename won, losing a card.
-    with store.write():
+    with store.write() as tx:
         path = deck_file_for_edit(store, deck, now).path
         text = read_text_file(path)
         before = load_deck_file(path)
-        card_id = _new_id([card.id for card in before.cards])
+        # retired cards' ids too: a new card given one would take over its review history
+        stored = [full.partition("/")[2] for full in bulk.card_ids(tx, before.id)]
+        card_id = _new_id(list(dict.fromkeys([*(card.id for card in before.cards), *stored])))
         found = _ITEM.search(text)
         indent = found.group(1) if found else "  "
         entry = card_entry(Card(id=card_id, front=front, back=back, tags=tuple(tags)), len(indent))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,27 @@ def test_adds_at_once_from_several_processes_keep_every_card(
     assert {in_file[card] for card in results} == {f"Race {i}" for i in range(6)}
     for card in results:  # the database holds each card as its id says
         assert run_json(capsys, "show", card, "--now", NOW)["front"] == in_file[card]
+
+
+def test_a_new_card_never_takes_a_retired_cards_id_and_history(
+        tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """quiz/003 reviewed, then dropped from the file (retired, its history kept): `add` took the
+    next id after the file's cards, 003, and the new card came in with 003's ease, due date and
+    review log, never shown as new."""
+    path = tmp_path / "quiz.yaml"
+    path.write_text(deck_text("quiz", 3))
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    for _ in range(2):
+        assert run(capsys, "review", "--card", "quiz/003", "--grade", "1", "--now", NOW)[0] == 0
+    path.write_text(deck_text("quiz", 2))
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0   # 003 retired
+    added = run_json(capsys, "add", "quiz", "--front", "Brand new", "--back", "B", "--json", "--now", NOW)
+    assert added == {"card": "quiz/004"}
+    shown = run_json(capsys, "show", "quiz/004", "--json", "--now", NOW)
+    assert shown["front"] == "Brand new"
+    assert (shown["schedule"]["due"], shown["schedule"]["repetitions"], shown["schedule"]["ease"]) == (None, 0, 2.5)
+    with sqlite3.connect(db) as con:   # 003 keeps its two reviews; the new card has none
+        logged = dict(con.execute("SELECT c.slug, count(r.id) FROM card c LEFT JOIN review_log r "
+                                  "ON r.card_id = c.id GROUP BY c.slug"))
+    assert logged == {"001": 0, "002": 0, "003": 2, "004": 0}
+    assert [card.id for card in load_deck_file(path).cards] == ["001", "002", "004"]
