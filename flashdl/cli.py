@@ -69,8 +69,9 @@ class _Parser(argparse.ArgumentParser):
         missing = re.fullmatch(r"argument (--[\w-]+)(?:/[\w-]+)*: expected one argument", message)
         if missing is not None:   # argparse reads `--answer -3/4` as two options; `--answer=-3/4` works
             option, args = missing.group(1), list(self._args)
-            value = args[args.index(option) + 1] if option in args[:-1] else ""
-            if re.fullmatch(r"-[\d.]\S*", value):
+            given = [i for i, arg in enumerate(args[:-1]) if len(arg) > 2 and option.startswith(arg)]
+            value = args[given[-1] + 1] if given else ""   # after the option, or an abbreviation of it
+            if re.fullmatch(r"-[^-\s]\S*", value):
                 message += f" (a value that starts with '-' goes after '=': {option}={value})"
         self.exit(EXIT_USAGE, f"flashdl: {message} (see '{self.prog} --help')\n")
 

@@ -269,6 +269,8 @@ def test_the_same_line_twice_in_one_batch_counts_once(
     # argparse reads a value starting with '-' as an option: the error says how to give it
     (["engine", "check", "optimizer_step", "--params", "{}", "--answer", "-3/4"],
      "expected one argument (a value that starts with '-' goes after '=': --answer=-3/4)"),
+    (["engine", "check", "optimizer_step", "--params", "{}", "--ans", "-sqrt(2)"],
+     "expected one argument (a value that starts with '-' goes after '=': --answer=-sqrt(2))"),
 ])
 def test_argument_errors_are_one_line_too(deck_db: Path, argv: list[str], expect: str,
                                           capsys: pytest.CaptureFixture[str]) -> None:
