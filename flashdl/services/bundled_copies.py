@@ -129,8 +129,12 @@ def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> Edita
     if record is None:
         raise UnknownDeckError(f"unknown deck {deck_id!r}")
     if not record.path:
-        raise UsageError(f"deck {record.slug!r} has no deck file to edit (it was imported from another format)")
+        raise UsageError(f"deck {record.slug!r} has no deck file to edit; " + _as_yaml(record.slug))
     path = Path(record.path)
+    if path.suffix.lower() not in _YAML_SUFFIXES and not _inside(path, deck_files.bundled_decks_dir()):
+        # a CSV or an Anki package is the user's own file in another format: never rewritten here
+        raise UsageError(f"deck {record.slug!r} was imported from {path}, not a flashdl YAML deck; "
+                         + _as_yaml(record.slug))
     copies = copies_dir(store.path)
     if _inside(path, deck_files.bundled_decks_dir()):
         copy = copies / path.name
@@ -153,6 +157,15 @@ def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> Edita
         raise UsageError(f"{path}: the deck's file is missing; {again}")
     _require_regular(path)
     return EditableDeck(path=path, bundled_copy=_inside(path, copies))
+
+
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _as_yaml(slug: str) -> str:
+    """How to make a deck from another format editable, its cards and history kept."""
+    return (f"to add or edit its cards, make it a YAML deck: flashdl export {slug} --format yaml "
+            f"--out {slug}.yaml, then flashdl import {slug}.yaml (its cards and their history stay)")
 
 
 def _plan(store: Store, release: Path) -> _Plan:

@@ -132,3 +132,30 @@ def test_a_new_card_never_takes_a_retired_cards_id_and_history(
                                   "ON r.card_id = c.id GROUP BY c.slug"))
     assert logged == {"001": 0, "002": 0, "003": 2, "004": 0}
     assert [card.id for card in load_deck_file(path).cards] == ["001", "002", "004"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_a_deck_from_another_format_says_how_to_make_it_editable(
+        tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str], suffix: str) -> None:
+    """`add` on a deck imported from a CSV said "relu.csv:1:1: a deck file must be a mapping with
+    id, name and cards" (the CSV read as YAML). It now says what the deck is and how to make it a
+    YAML deck, changing nothing; doing what it says keeps the card's history and lets `add` work."""
+    separator = "," if suffix == ".csv" else "\t"
+    source = tmp_path / f"relu{suffix}"
+    source.write_text(f'What is ReLU?{separator}"max(0, x)"\nSigmoid range{separator}"(0, 1)"\n')
+    assert run(capsys, "import", str(source), "--now", NOW)[0] == 0
+    card = run_json(capsys, "due", "relu", "--json", "--now", NOW)[0]["card"]
+    assert run(capsys, "review", "--card", card, "--grade", "4", "--now", NOW)[0] == 0
+    before, source_bytes = dump(db), source.read_bytes()
+    code, out, err = run(capsys, "add", "relu", "--front", "Q", "--back", "A", "--now", NOW)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert f"was imported from {source}, not a flashdl YAML deck" in err
+    assert "flashdl export relu --format yaml --out relu.yaml, then flashdl import relu.yaml" in err
+    assert dump(db) == before and source.read_bytes() == source_bytes
+    yaml_file = tmp_path / "relu.yaml"
+    assert run(capsys, "export", "relu", "--format", "yaml", "--out", str(yaml_file), "--now", NOW)[0] == 0
+    assert run(capsys, "import", str(yaml_file), "--now", NOW)[0] == 0
+    added = run_json(capsys, "add", "relu", "--front", "Q", "--back", "A", "--json", "--now", NOW)
+    assert added["card"].startswith("relu/")
+    assert run_json(capsys, "show", card, "--json", "--now", NOW)["schedule"]["repetitions"] == 1
+    assert source.read_bytes() == source_bytes
