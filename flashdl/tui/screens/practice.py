@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 
 from flashdl.errors import FlashdlError
 from flashdl.tui.messages import Failed, HomeRequested
-from flashdl.tui.screens import FlashdlScreen
+from flashdl.tui.screens.answer_box import AnswerBoxScreen
 from flashdl.tui.widgets.answer_feedback import AnswerFeedback
 from flashdl.tui.widgets.card_face import CardFace
 from flashdl.tui.widgets.footer import KeysFooter
@@ -38,7 +38,8 @@ class Step(Enum):
     DONE = "done"
 
 
-class PracticeScreen(FlashdlScreen):
+class PracticeScreen(AnswerBoxScreen):
+    EMPTY_ANSWER = "I don't know"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "Next", show=False, id="next",
                 tooltip="After an answer: the next exercise; at the end: home"),
@@ -127,19 +128,8 @@ class PracticeScreen(FlashdlScreen):
         self.step = Step.TYPING
         self._typing_hint()
 
-    def _answer_box_focused(self) -> bool:
-        return self.focused is self.query_one("#answer", Input)
-
-    def _typing_hint(self) -> None:
-        self.query_one(GradeBar).show_answer_keys(in_box=self._answer_box_focused(), empty="I don't know")
-
-    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
-        if self.step is Step.TYPING:
-            self._typing_hint()
-
-    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
-        if self.step is Step.TYPING:
-            self._typing_hint()
+    def awaiting_answer(self) -> bool:
+        return self.step is Step.TYPING
 
     def _finish(self, message: str) -> None:
         self.step = Step.DONE

@@ -42,7 +42,7 @@ from flashdl.scheduler.sm2 import Grade
 from flashdl.services.exercises import ComputedExercise, exercise_for, preload_engine
 from flashdl.services.views import FlagUndo
 from flashdl.tui.messages import CardEditRequested, Failed, HomeRequested, SessionFinished, TagsRequested
-from flashdl.tui.screens import FlashdlScreen
+from flashdl.tui.screens.answer_box import AnswerBoxScreen
 from flashdl.tui.widgets.card_face import warm_up_rendering
 from flashdl.tui.widgets.footer import KeysFooter
 from flashdl.tui.widgets.grade_bar import GradeBar
@@ -88,7 +88,7 @@ class AnswerBox(Input):
                 screen.check_answer(self.value)
 
 
-class StudyScreen(FlashdlScreen):
+class StudyScreen(AnswerBoxScreen):
     # Toasts (a leech, a grade not recorded) at the top, under the title: at the bottom, Textual's
     # place, they would cover the grade legend while the next card waits for a grade.
     DEFAULT_CSS = """
@@ -224,19 +224,8 @@ class StudyScreen(FlashdlScreen):
         elif step is Step.WRONG:
             bar.show_hint(("enter", "next card"), ("u", "undo (try again)"), ("s", "suspend"), ("q", "end"))
 
-    def _answer_box_focused(self) -> bool:
-        return self.focused is self.query_one("#answer", Input)
-
-    def _typing_hint(self) -> None:
-        self.query_one(GradeBar).show_answer_keys(in_box=self._answer_box_focused(), empty="give up")
-
-    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
-        if self.step is Step.TYPING:
-            self._typing_hint()
-
-    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
-        if self.step is Step.TYPING:
-            self._typing_hint()
+    def awaiting_answer(self) -> bool:
+        return self.step is Step.TYPING
 
     def _preview(self, grades: tuple[int, ...]) -> str:
         """Where each grade sends the current card, by the code that records the review."""
