@@ -240,7 +240,7 @@ _LABEL_SETS: dict[tuple[str, ...], LabelSet] = {}
 
 # A word followed by `:` or `=` that is not a known label (`prec: 0.6`): said as such, not as
 # an unreadable character in the part before it.
-_OTHER_LABEL = re.compile(r"(?<![\w/])(?P<label>[A-Za-z][A-Za-z0-9_]*(?: [A-Za-z][A-Za-z0-9_]*)?)\s*[:=]")
+_OTHER_LABEL = re.compile(r"(?<![\w/-])(?P<label>[A-Za-z][\w-]*(?: [A-Za-z][\w-]*)?)\s*[:=]")
 
 
 def split_labelled(text: str, labels: LabelSet | Mapping[str, str],

@@ -195,6 +195,15 @@ def test_an_unknown_label_is_named_not_blamed_on_the_part_before_it(label: str, 
                                 "the parts are tpr, fpr, precision, accuracy, f1, specificity"), verdict.feedback
 
 
+def test_a_hyphenated_label_is_read_or_named_whole() -> None:
+    """`F-measure: …` was refused as unknown label 'measure'."""
+    family = get_family("confusion_metrics")
+    answer = family.solve(_METRICS)
+    text = ", ".join(f"{'F-measure' if name == 'f1' else name}: {answer[name]}" for name in _METRIC_NAMES)
+    assert family.check(_METRICS, text).correct
+    assert "unknown label 'G-mean'" in family.check(_METRICS, text.replace("F-measure", "G-mean")).feedback
+
+
 def test_a_worked_value_after_a_label_is_not_an_unknown_label() -> None:
     family = get_family("confusion_metrics")
     answer = family.solve(_METRICS)

@@ -19,7 +19,7 @@ METRIC_ALIASES = {
     "fpr": ("false positive rate", "fall-out", "fallout", "FP rate"),
     "precision": ("ppv", "positive predictive value"),
     "accuracy": ("acc",),
-    "f1": ("f1 score", "f1-score", "f-score", "f measure", "F1"),
+    "f1": ("f1 score", "f1-score", "f-score", "f measure", "f-measure", "F1"),
     "specificity": ("tnr", "true negative rate", "selectivity"),
 }
 Counts = tuple[int, int, int, int]   # TP, FP, TN, FN
