@@ -167,5 +167,6 @@ def test_a_formulas_value_in_feedback_rounds_as_the_value_does(digits8: int) -> 
         return
     shown = Decimal(verdict.feedback.rpartition("got ")[2])
     four = Decimal("0.0001")
-    assert {shown.quantize(four, ROUND_HALF_UP), shown.quantize(four, ROUND_HALF_DOWN)} == {
-        typed_value.quantize(four, ROUND_HALF_UP)}, (typed_value, verdict.feedback)
+    typed_roundings = {typed_value.quantize(four, ROUND_HALF_UP), typed_value.quantize(four, ROUND_HALF_DOWN)}
+    assert {shown.quantize(four, ROUND_HALF_UP), shown.quantize(four, ROUND_HALF_DOWN)} == typed_roundings, (
+        typed_value, verdict.feedback)   # a true half (0.25265) may show as one; nothing else may
