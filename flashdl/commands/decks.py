@@ -13,7 +13,7 @@ FRONT_WIDTH = 60
 
 
 def decks(args: argparse.Namespace, ctx: Context) -> int:
-    from flashdl.services.browse import list_decks
+    from flashdl.services.deck_list import list_decks
 
     with ctx.open_store() as store:
         summaries = list_decks(store, ctx.now())

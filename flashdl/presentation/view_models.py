@@ -22,9 +22,9 @@ from flashdl.scheduler.leech import LEECH_TAG
 from flashdl.scheduler.sm2 import PASS_GRADE, REPEAT_BELOW, Grade, ReviewKind
 
 if TYPE_CHECKING:
+    from flashdl.services.deck_list import DeckSummary
     from flashdl.services.views import (
         CardDetails,
-        DeckSummary,
         GradePreview,
         QueueCounts,
         ReviewEntry,
@@ -123,7 +123,7 @@ class DeckLine:
 
 
 def deck_line(summary: DeckSummary) -> DeckLine:
-    """A ``flashdl.services.views.DeckSummary`` as the home table shows it."""
+    """A ``flashdl.services.deck_list.DeckSummary`` as the home table shows it."""
     done = summary.reviewed_today
     today = f"{done} done, {percent(summary.correct_today, done)} right" if done else "–"
     return DeckLine(

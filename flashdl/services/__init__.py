@@ -4,7 +4,7 @@ One user action = one function call = one transaction. Every function takes
 an open ``flashdl.store.Store`` (``open_store(path)``) and, where time
 matters, an aware ``now`` (from the injected clock); each returns plain
 frozen dataclasses from ``flashdl.services.views`` (``card_views`` for one
-card's content and schedule), never database rows.
+card's content and schedule, ``deck_list`` for the deck list), never database rows.
 
 - ``deck_sync``: ``sync_decks``, ``import_deck_files``,
   ``import_bundled_decks``, ``ensure_bundled_decks`` (the TUI calls this at
@@ -16,8 +16,8 @@ card's content and schedule), never database rows.
 - ``reviews``: ``record_review``, ``undo_last_review``.
 - ``card_flags``: ``suspend_card``, ``unsuspend_card``, ``bury_card``,
   ``unbury_card``.
-- ``browse``: ``list_decks``, ``card_details``, ``search_cards``,
-  ``due_tomorrow``.
+- ``deck_list``: ``list_decks`` (``flashdl decks``, the home screen).
+- ``browse``: ``card_details``, ``search_cards``, ``due_tomorrow``.
 - ``settings``: ``get_settings``, ``update_settings``, ``set_deck_new_limit``.
 - ``deck_options``: ``get_options``, ``set_options`` (switching a deck between SM-2 and
   FSRS re-derives its cards' states); ``fsrs_evidence``: ``optimize``, ``evaluate``,

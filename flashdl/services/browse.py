@@ -1,9 +1,5 @@
-"""Looking at the collection: deck list, card details, search, tomorrow's load.
+"""Looking at the collection: card details, search, tomorrow's load (the deck list: ``deck_list``).
 
-``list_decks(store, now) -> list[DeckSummary]``
-    Every deck (by id) with its counts on ``now``'s study day: total, new
-    (what today's queue shows), unseen, learning, due, suspended, buried,
-    and today's progress (new started, reviews, correct, seconds).
 ``card_details(store, card) -> CardDetails``
     Content, flags, SM-2 state and the full review history (oldest first).
 ``search_cards(store, text, *, deck=None, limit=50, include_retired=False)
@@ -22,7 +18,6 @@ from datetime import datetime, timedelta
 
 from flashdl.clock import study_day
 from flashdl.scheduler.sm2 import Rating, ReviewKind
-from flashdl.services.deck_options import all_options, daily_allowances
 from flashdl.services.lookup import (
     CardRef,
     UnknownCardError,
@@ -30,48 +25,10 @@ from flashdl.services.lookup import (
     resolve_card,
     resolve_deck,
 )
-from flashdl.services.views import CardDetails, DeckSummary, ReviewEntry, SearchHit
+from flashdl.services.views import CardDetails, ReviewEntry, SearchHit
 from flashdl.store import Store, queries, scheduling
-from flashdl.store.queries import DeckCensus
 from flashdl.store.records import from_ms
 from flashdl.store.settings import load_settings
-
-
-def list_decks(store: Store, now: datetime) -> list[DeckSummary]:
-    require_aware(now)
-    with store.read() as conn:
-        settings = load_settings(conn)
-        today = study_day(now, rollover_hour=settings.rollover_hour)
-        decks = queries.decks(conn)
-        census = queries.census(conn, today)
-        seen = queries.new_seen_on(conn, today)
-        reviewed = queries.reviews_on(conn, today)
-        options = all_options(conn)
-        new_allowance, review_allowance = daily_allowances(conn, today, options)
-    summaries = []
-    for deck in decks:
-        counts = census.get(deck.id, DeckCensus())
-        limit = options[deck.id].new_per_day
-        seen_today = seen.get(deck.id, 0)
-        done, correct, ms = reviewed.get(deck.id, (0, 0, 0))
-        summaries.append(DeckSummary(
-            id=deck.slug,
-            name=deck.name,
-            path=deck.path,
-            total=counts.total,
-            new=min(counts.unseen, new_allowance[deck.id]),
-            unseen=counts.unseen,
-            learning=counts.learning,
-            due=min(counts.due, review_allowance.get(deck.id, counts.due)),  # as today's queue
-            suspended=counts.suspended,
-            buried=counts.buried,
-            new_limit=limit,
-            new_seen_today=seen_today,
-            reviewed_today=done,
-            correct_today=correct,
-            seconds_today=ms / 1000,
-        ))
-    return summaries
 
 
 def card_details(store: Store, card: CardRef, now: datetime | None = None) -> CardDetails:

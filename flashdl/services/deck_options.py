@@ -243,7 +243,7 @@ def daily_allowances(conn: Transaction, today: date,
                      options: dict[int, DeckOptions]) -> tuple[dict[int, int], dict[int, int]]:
     """What each deck may still show on ``today``: new cards (by its new-per-day option, less
     the new cards seen today), and reviews for the decks with a reviews-per-day limit. The
-    queue (``day_rules``) and the deck list's counts (``browse.list_decks``) both read this;
+    queue (``day_rules``) and the deck list's counts (``deck_list.list_decks``) both read this;
     ``options``: ``all_options``."""
     seen = queries.new_seen_on(conn, today)
     allowance = {d: max(0, o.new_per_day - seen.get(d, 0)) for d, o in options.items()}

@@ -197,34 +197,6 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
-class DeckSummary:
-    """A deck's line on the home screen, on one study day.
-
-    ``new`` is what today's queue will show (unseen cards within the
-    deck's daily new-card limit); ``unseen`` is every active card never
-    reviewed. ``learning`` cards are waiting for a same-day repeat; ``due``
-    counts reviews due today or overdue. Suspended, buried and retired
-    cards count in none of these (``total`` excludes only retired ones).
-    """
-
-    id: str
-    name: str
-    path: str | None
-    total: int
-    new: int
-    unseen: int
-    learning: int
-    due: int
-    suspended: int
-    buried: int
-    new_limit: int
-    new_seen_today: int
-    reviewed_today: int
-    correct_today: int
-    seconds_today: float
-
-
-@dataclass(frozen=True)
 class DeckSyncResult:
     deck: str
     path: str | None

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from flashdl.services.practice import PracticeOptions, PracticeRun
     from flashdl.services.custom_study import CustomStudy
     from flashdl.services.study import StudySession
-    from flashdl.services.views import CardDetails, DeckSummary, SearchHit, SyncReport
+    from flashdl.services.deck_list import DeckSummary
+    from flashdl.services.views import CardDetails, SearchHit, SyncReport
     from flashdl.store import Store
 
 SEARCH_LIMIT = 200
@@ -117,7 +118,7 @@ class Collection:
     # -------------------------------------------------------------- services
 
     def decks(self) -> list[DeckSummary]:
-        from flashdl.services.browse import list_decks
+        from flashdl.services.deck_list import list_decks
 
         return list_decks(self.store, self.now())
 

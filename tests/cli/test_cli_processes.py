@@ -158,6 +158,23 @@ def test_read_commands_on_a_current_database_import_nothing_heavy(template: Path
     assert out.strip()  # the command did its work
 
 
+@pytest.mark.parametrize("command", [("decks",), ("decks", "--json"), ("due",), ("due", "--json")], ids=" ".join)
+def test_deck_list_and_due_define_no_study_session_views(template: Path, command: tuple[str, ...]) -> None:
+    # Issue 17: `decks` and `due` are what scripts and status bars call; the study session's
+    # thirteen view models (services/views.py, ~5 ms of frozen-dataclass creation) are not theirs.
+    code = (
+        "import sys\n"
+        "from flashdl.cli import main\n"
+        f"code = main({['--db', str(template), '--now', NOW, *command]!r})\n"
+        "print('flashdl.services.views' in sys.modules, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "False"
+    assert result.stdout.strip()
+
+
 def test_check_of_a_deck_without_computed_cards_loads_no_engine(tmp_path: Path) -> None:
     deck = tmp_path / "plain.yaml"
     deck.write_text(deck_text("plain", 5))

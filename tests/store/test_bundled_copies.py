@@ -14,7 +14,7 @@ from flashdl.deck import dump_deck, files
 from flashdl.deck.files import load_deck_file
 from flashdl.deck.model import Card
 from flashdl.errors import InputError, UsageError
-from flashdl.services import browse, deck_sync
+from flashdl.services import browse, deck_list, deck_sync
 from flashdl.services.add_card import add_card
 from flashdl.services.bundled_copies import (
     EditableDeck,
@@ -46,7 +46,7 @@ def test_first_import_copies_and_points_the_deck_at_the_copy(store: Store, relea
     copy = copies(store) / "quiz.yaml"
     assert report.slugs("copied") == ["quiz"] and report.sync.added == 5
     assert copy.read_text() == text and (copies(store) / ".base" / "quiz.yaml").read_text() == text
-    assert [d.path for d in browse.list_decks(store, NOW)] == [str(copy.resolve())]
+    assert [d.path for d in deck_list.list_decks(store, NOW)] == [str(copy.resolve())]
     assert deck_file_for_edit(store, "quiz", NOW) == EditableDeck(path=copy, bundled_copy=True)
     with store.read() as conn:
         (number,) = conn.db.execute("SELECT id FROM deck WHERE slug = 'quiz'").fetchone()
@@ -107,7 +107,7 @@ def test_a_legacy_database_pointing_into_the_package_is_copied_on_edit(store: St
     assert (release / "quiz.yaml").read_text() == before  # the package is never written
     copy = copies(store) / "quiz.yaml"
     assert load_deck_file(copy).cards[-1] == Card(id="006", front="f", back="b", tags=("t",))
-    assert [d.path for d in browse.list_decks(store, NOW)] == [str(copy.resolve())]
+    assert [d.path for d in deck_list.list_decks(store, NOW)] == [str(copy.resolve())]
     copy.unlink()
     with pytest.raises(UsageError, match="import --bundled copies it again"):
         deck_file_for_edit(store, "quiz", NOW)

@@ -10,7 +10,7 @@ from store_helpers import NOW, computed_card, dump, make_deck
 
 from flashdl.deck import dump_deck
 from flashdl.errors import InputError
-from flashdl.services import browse, deck_sync
+from flashdl.services import browse, deck_list, deck_sync
 from flashdl.services.reviews import record_review
 from flashdl.store import Store
 
@@ -37,7 +37,7 @@ def test_edit_keeps_history_and_removal_retires(store: Store) -> None:
     assert details.state.repetitions == 1
     gone = browse.card_details(store, "quiz/003")
     assert gone.retired
-    assert [d.total for d in browse.list_decks(store, NOW)] == [2]
+    assert [d.total for d in deck_list.list_decks(store, NOW)] == [2]
     assert browse.search_cards(store, "Q3") == []
     assert [h.card for h in browse.search_cards(store, "Q3", include_retired=True)] == ["quiz/003"]
     back = deck_sync.sync_decks(store, [(deck, "a.yaml")], NOW)
@@ -51,7 +51,7 @@ def test_content_and_engine_are_stored(store: Store) -> None:
     details = browse.card_details(store, "quiz/900")
     assert details.engine == deck.cards[0].engine
     assert details.engine.params == {"in_channels": 3, "out_channels": 10}
-    assert browse.list_decks(store, NOW)[0].path == "/decks/quiz.yaml"
+    assert deck_list.list_decks(store, NOW)[0].path == "/decks/quiz.yaml"
 
 
 def test_many_files_are_all_or_nothing(store: Store, tmp_path: Path) -> None:
@@ -71,7 +71,7 @@ def test_duplicate_deck_ids_refused(store: Store, tmp_path: Path) -> None:
         (tmp_path / name).write_text(dump_deck(make_deck("same", 1)))
     with pytest.raises(InputError, match="also the id"):
         deck_sync.import_deck_files(store, [tmp_path], NOW)
-    assert browse.list_decks(store, NOW) == []
+    assert deck_list.list_decks(store, NOW) == []
 
 
 def test_failure_midway_rolls_back(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,7 +89,7 @@ def test_failure_midway_rolls_back(store: Store, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(module, "sync_deck", failing)
     with pytest.raises(RuntimeError):
         deck_sync.sync_decks(store, [(make_deck("a"), None), (make_deck("b"), None)], NOW)
-    assert browse.list_decks(store, NOW) == []
+    assert deck_list.list_decks(store, NOW) == []
 
 
 def test_ensure_bundled_only_on_empty_database(store: Store, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from store_helpers import FIXTURES, dump
 
 from flashdl.scheduler.sm2 import replay
-from flashdl.services import browse
+from flashdl.services import browse, deck_list
 from flashdl.services.reviews import record_review
 from flashdl.store import SCHEMA_VERSION, NewerSchemaError, NotADatabaseError, Store, open_store
 from flashdl.store.migrations import MIGRATIONS
@@ -109,7 +109,7 @@ def test_schema_one_upgrades_with_data_intact(old_db: Path, tmp_path: Path) -> N
         pass
     old_rows = dump(old_db)
     with open_store(old_db) as store:
-        decks = browse.list_decks(store, datetime(2024, 3, 8, 12, tzinfo=UTC))
+        decks = deck_list.list_decks(store, datetime(2024, 3, 8, 12, tzinfo=UTC))
         first = browse.card_details(store, "quiz-1/001")
         second = browse.card_details(store, "quiz-1/002")
         third = browse.card_details(store, "quiz-1/003")

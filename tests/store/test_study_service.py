@@ -12,7 +12,7 @@ from store_helpers import NOW, computed_card, dump, make_deck
 from flashdl.errors import UsageError
 from flashdl.scheduler.queue import QueueKind
 from flashdl.scheduler.sm2 import Rating, ReviewKind, replay
-from flashdl.services import browse, card_flags, deck_sync, settings
+from flashdl.services import browse, card_flags, deck_list, deck_sync, settings
 from flashdl.services.lookup import CardChangedError, RetiredCardError, UnknownCardError
 from flashdl.services.reviews import InvalidReviewError, record_review, undo_last_review
 from flashdl.services.study import StudySession, study_queue
@@ -41,7 +41,7 @@ def test_queue_order_and_new_limit(two_decks: Store) -> None:
     new = [q.card for q in queue if q.kind is QueueKind.NEW]
     assert new[:20] == [f"alpha/{i:03d}" for i in range(1, 21)]  # 20 a day per deck
     assert new[20:] == [f"beta/{i:03d}" for i in range(2, 6)]
-    decks = {d.id: d for d in browse.list_decks(store, NOW)}
+    decks = {d.id: d for d in deck_list.list_decks(store, NOW)}
     assert (decks["alpha"].new, decks["alpha"].unseen, decks["alpha"].due) == (20, 29, 1)
     assert (decks["beta"].new, decks["beta"].due) == (4, 1)
 
@@ -82,7 +82,7 @@ def test_learning_card_survives_a_new_session_today(store: Store) -> None:
     deck_sync.sync_decks(store, [(make_deck("d", 1), None)], NOW)
     record_review(store, "d/001", 1, NOW)
     assert [(q.card, q.kind) for q in study_queue(store, NOW)] == [("d/001", QueueKind.LEARNING)]
-    assert browse.list_decks(store, NOW)[0].learning == 1
+    assert deck_list.list_decks(store, NOW)[0].learning == 1
     tomorrow = study_queue(store, at_day(1))
     assert [(q.card, q.kind) for q in tomorrow] == [("d/001", QueueKind.REVIEW)]
 
@@ -155,7 +155,7 @@ def test_suspend_and_bury(two_decks: Store) -> None:
     buried = session.next_card()
     assert session.bury(buried.id, NOW) == date(2024, 3, 2)
     assert session.next_card().card == "beta/003"
-    beta = next(d for d in browse.list_decks(store, NOW) if d.id == "beta")
+    beta = next(d for d in deck_list.list_decks(store, NOW) if d.id == "beta")
     assert (beta.suspended, beta.buried, beta.new) == (1, 1, 3)
     assert [q.card for q in study_queue(store, at_day(1), deck="beta")][:2] == ["beta/002", "beta/003"]
     card_flags.unsuspend_card(store, first.id)

@@ -31,7 +31,7 @@ from flashdl.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from flashdl.presentation.view_models import DeckLine
-    from flashdl.services.views import DeckSummary
+    from flashdl.services.deck_list import DeckSummary
 
 COLUMNS = (("Deck", "deck"), ("New", "new"), ("Learn", "learning"), ("Due", "due"),
            ("Total", "total"), ("Today", "today"))
