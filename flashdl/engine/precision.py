@@ -152,8 +152,18 @@ def typed_text(value: Any) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def rounded_text(value: Any, digits: int = DIGITS_ASKED) -> str:
-    """The expected value as the prompt asks for it: `0.00767567` → `0.007676`."""
-    return decimal_text(round_significant(expected_decimal(value), digits))
+    """The expected value as the prompt asks for it, its trailing zeros kept: `0.00767567` →
+    `0.007676`, `0.231018` → `0.2310`, `0.5` → `0.5000` (the form hint's `0.7500`; `0.231` read
+    as if 3 significant digits were asked)."""
+    return _as_asked(round_significant(expected_decimal(value), digits), digits)
+
+
+def _as_asked(rounded: Decimal, digits: int) -> str:
+    """`rounded` (already at `digits` significant digits) written with all of them."""
+    places = digits - 1 - rounded.adjusted() if rounded else 0
+    if places <= 0 or not -7 <= rounded.adjusted() < 16:   # whole, zero or scientific: as ever
+        return decimal_text(rounded)
+    return format(rounded.quantize(Decimal(1).scaleb(-places)), "f")
 
 
 def _plural(count: int) -> str:
@@ -166,7 +176,7 @@ def precision_problem(expected: Any, given: Any, digits: int = DIGITS_ASKED) -> 
     try:
         got = to_decimal(given)
     except (OverflowError, ValueError, decimal.InvalidOperation):
-        return f"expected {decimal_text(round_significant(want, digits))}, got {given}"
+        return f"expected {_as_asked(round_significant(want, digits), digits)}, got {given}"
     target = round_significant(want, digits)
     targets = _roundings(want, digits)
     if any(rounded in targets for rounded in _roundings(got, digits)):
@@ -176,9 +186,9 @@ def precision_problem(expected: Any, given: Any, digits: int = DIGITS_ASKED) -> 
         return None
     got_text = decimal_text(round_significant(got, shown) if shown is not None else _shown_form(got, digits))
     if shown is not None and shown < digits and got in _roundings(want, shown):
-        return (f"{got_text} rounds the expected {decimal_text(target)} to {_plural(shown)}; "
+        return (f"{got_text} rounds the expected {_as_asked(target, digits)} to {_plural(shown)}; "
                 f"{digits} were asked")
-    return f"expected {decimal_text(target)}, got {got_text}"
+    return f"expected {_as_asked(target, digits)}, got {got_text}"
 
 
 def _shown_form(value: Decimal, digits: int) -> Decimal:

@@ -170,3 +170,27 @@ def test_a_formulas_value_in_feedback_rounds_as_the_value_does(digits8: int) -> 
     typed_roundings = {typed_value.quantize(four, ROUND_HALF_UP), typed_value.quantize(four, ROUND_HALF_DOWN)}
     assert {shown.quantize(four, ROUND_HALF_UP), shown.quantize(four, ROUND_HALF_DOWN)} == typed_roundings, (
         typed_value, verdict.feedback)   # a true half (0.25265) may show as one; nothing else may
+
+
+# The expected value is written with every digit asked, as the form hint writes 0.7500: a bare
+# 0.231 for 4 significant digits reads as if 3 were asked (hand-worked examples).
+@pytest.mark.parametrize(("value", "shown"), [
+    (0.23101772979827936, "0.2310"), (0.5, "0.5000"), (2.0, "2.000"), (0.99996, "1.000"),
+    (-0.231, "-0.2310"), (0.00767567, "0.007676"), (12345.6, "12350"), (100.0, "100.0"),
+    (0.0, "0"),
+])
+def test_the_expected_value_keeps_its_trailing_zeros(value: float, shown: str) -> None:
+    verdict = check_answer(NumberAnswer(integral=False), value, "9")
+    assert verdict.expected == shown
+    assert verdict.feedback == f"expected {shown}, got 9"
+
+
+@settings(max_examples=300)
+@given(st.floats(min_value=1e-6, max_value=999.0, allow_nan=False))
+def test_the_expected_value_has_exactly_the_digits_asked(value: float) -> None:
+    shown = check_answer(NumberAnswer(integral=False), value, "").expected
+    digits = shown.replace(".", "").lstrip("0")
+    assert len(digits) == 4, shown
+    # within half a unit of the 4th significant digit of the value (reference: Decimal, exact)
+    unit = Decimal(10) ** (Decimal(repr(value)).adjusted() - 3)
+    assert abs(Decimal(shown) - Decimal(repr(value))) <= unit / 2
