@@ -98,24 +98,28 @@ def deck_ids(tx: Transaction) -> dict[str, int]:
 # (or a REAL value, a REAL key), and then the cards are grouped by their columns instead
 # (_CARD_STATES_BY_COLUMNS). The CASE is written once, in the aggregate: from a subquery's
 # column SQLite would evaluate it twice, once per aggregate reading it (35 ms instead of 23).
-_CARD_STATES = """
+# A card's interval is the one its scheduler keeps (_INTERVAL): SM-2's column, or for a card with
+# an FSRS state the days from its last review to its FSRS due day (as ``show`` reports it).
+_INTERVAL = ("CASE WHEN fsrs_stability IS NULL THEN interval "
+             "ELSE coalesce(CAST(julianday(due) - julianday(last_review) AS INTEGER), interval) END")
+_CARD_STATES = f"""
 SELECT group_concat(
-         CASE WHEN ease BETWEEN 0 AND 1048575 AND interval BETWEEN 0 AND 274877906943 THEN
-           (((interval * 1048576 + ease) * 2 + (suspended <> 0)) * 2 + (due IS NOT NULL)) * 2
+         CASE WHEN ease BETWEEN 0 AND 1048575 AND {_INTERVAL} BETWEEN 0 AND 274877906943 THEN
+           ((({_INTERVAL} * 1048576 + ease) * 2 + (suspended <> 0)) * 2 + (due IS NOT NULL)) * 2
            + CASE WHEN repeat_pending AND last_review = :today
                        AND (buried_until IS NULL OR buried_until <= :today) THEN 1 ELSE 0 END
          END),
        count(*)
 FROM card
-WHERE +retired = 0 {deck}
+WHERE +retired = 0 {{deck}}
 """
-_CARD_STATES_BY_COLUMNS = """
-SELECT interval, ease, suspended, count(*), count(due),
+_CARD_STATES_BY_COLUMNS = f"""
+SELECT {_INTERVAL} AS days, ease, suspended, count(*), count(due),
        count(CASE WHEN repeat_pending AND last_review = :today
                        AND (buried_until IS NULL OR buried_until <= :today) THEN 1 END)
 FROM card
-WHERE +retired = 0 {deck}
-GROUP BY interval, ease, suspended
+WHERE +retired = 0 {{deck}}
+GROUP BY days, ease, suspended
 """
 
 
@@ -160,7 +164,8 @@ def card_groups(
     Category, first match: ``suspended``; ``new`` (never scheduled: no due
     day); ``learning`` (graded < 4 on ``today`` and not buried: a same-day
     repeat is pending, as ``queries.census`` counts it); ``young``
-    (interval < 21 days); ``mature``. Buckets over ``ease_edges`` (per-mille)
+    (interval < 21 days; a card with an FSRS state has FSRS's, ``_INTERVAL``);
+    ``mature``. Buckets over ``ease_edges`` (per-mille)
     and ``interval_edges`` (days): bucket i holds [edges[i-1], edges[i]);
     -1 for cards never scheduled, which have no ease or interval yet.
 
