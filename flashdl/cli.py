@@ -241,7 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     options.add_argument("--desired-retention", type=_number, metavar="R",
                          help="FSRS: recall probability to schedule for, 0.70..0.99 (default 0.9)")
     options.add_argument("--fsrs-parameters", metavar="W",
-                         help="FSRS: the 21 weights, comma-separated (as Anki shows them)")
+                         help="FSRS: the 21 weights, comma-separated (as Anki shows them), "
+                              "or 'default' for the default weights")
     json_flag(options)
 
     sched = command("scheduler", "flashdl.cli:scheduler_help",

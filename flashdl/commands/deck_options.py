@@ -35,7 +35,10 @@ def options(args: argparse.Namespace, ctx: Context) -> int:
     if "fsrs_parameters" in changes:
         from flashdl.scheduler.fsrs_schedule import parse_parameters
 
-        changes["fsrs_parameters"] = parse_parameters(changes["fsrs_parameters"], source="--fsrs-parameters")
+        text = changes["fsrs_parameters"]
+        # "default": back to py-fsrs's defaults (stored null), e.g. after tuned weights did worse
+        changes["fsrs_parameters"] = (None if text.strip().lower() in ("default", "defaults")
+                                      else parse_parameters(text, source="--fsrs-parameters"))
     with ctx.open_store() as store:
         current = set_options(store, deck, **changes) if changes else get_options(store, deck)
     data = current.to_json(deck)

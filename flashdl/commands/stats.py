@@ -15,6 +15,7 @@ from flashdl.commands.output import emit_json, emit_line, table
 from flashdl.errors import FlashdlError, UsageError
 from flashdl.presentation.charts import (
     LEVELS,
+    axis_labels,
     bar_length,
     column_rows,
     ease_label,
@@ -54,7 +55,7 @@ def render_report(r: StatsReport, *, unicode: bool = True) -> str:
     dot = " · " if unicode else " - "
     lines = [
         (f"Statistics: {r.deck or 'all decks'}{dot}study day {r.today.isoformat()}"
-         f"{dot}last {r.days} days"),
+         f"{dot}last {_count(r.days, 'day')}"),
         "",
     ]
     c, t, ret = r.cards, r.studied_today, r.retention
@@ -69,12 +70,12 @@ def render_report(r: StatsReport, *, unicode: bool = True) -> str:
                                  f"mature {_retention(ret.mature, ret.mature_reviews)}"], dot)
     total = sum(d.count for d in r.reviews_by_day)
     right = sum(d.correct for d in r.reviews_by_day)
-    lines += ["", (f"Reviews per day, last {r.days} days: {_count(total, 'review')}, "
+    lines += ["", (f"Reviews per day, last {_count(r.days, 'day')}: {_count(total, 'review')}, "
                    f"{right} correct{_percent(right, total)}")]
     lines += column_chart([d.count for d in r.reviews_by_day],
                           [d.date.strftime("%m-%d") for d in r.reviews_by_day], levels)
     due_total = sum(d.due for d in r.forecast)
-    lines += ["", (f"Due in the next {r.days} days: {_count(due_total, 'card')}, "
+    lines += ["", (f"Due in the next {_count(r.days, 'day')}: {_count(due_total, 'card')}, "
                    f"{r.forecast[0].due} today (overdue included)")]
     lines += column_chart([d.due for d in r.forecast],
                           [d.date.strftime("%m-%d") for d in r.forecast], levels)
@@ -91,7 +92,7 @@ def render_report(r: StatsReport, *, unicode: bool = True) -> str:
         lines += _indent(table(rows, ["card", "lapses", "E-Factor"], right={1, 2}))
     else:
         lines.append("  none yet")
-    lines += ["", f"Computed cards, last {r.days} days"]
+    lines += ["", f"Computed cards, last {_count(r.days, 'day')}"]
     if r.engine:
         rows = [[f.family, str(f.attempts), str(f.correct),
                  _percent(f.correct, f.attempts).strip(" ()"), f"{f.last10}/{f.last10_attempts}",
@@ -106,19 +107,19 @@ def render_report(r: StatsReport, *, unicode: bool = True) -> str:
 def column_chart(values: list[int], labels: list[str], levels: str) -> list[str]:
     """A small column chart (``CHART_HEIGHT`` rows), at most ``WIDTH`` columns wide.
 
-    Each value gets one or two columns; beyond ~70 values, neighbours are summed.
+    Each value gets one or two columns; beyond ~70 values, neighbours are summed. The labels
+    are the first and the last value's: the chart spans both, grouped or not.
     """
     room = WIDTH - 8
-    values, labels = fit_columns(values, labels, room)
+    values, _ = fit_columns(values, labels, room)
     step = 2 if len(values) * 2 <= room else 1
     cells = column_rows(values, CHART_HEIGHT, step=step, levels=levels)
     if not cells:
         return ["  (none)"]
     rows = [(f"{max(values):>6} │" if index == 0 else "       │") + row for index, row in enumerate(cells)]
     width = len(values) * step
-    first, last = labels[0], labels[-1]
     rows.append("       └" + "─" * width)
-    rows.append("        " + first + last.rjust(width - len(first)))
+    rows.append("        " + axis_labels(labels, width))
     if levels[-1] != "█":
         rows = [row.replace("│", "|").replace("└", "+").replace("─", "-") for row in rows]
     return rows

@@ -23,6 +23,16 @@ def fit_columns(values: Sequence[int], labels: Sequence[str], room: int) -> tupl
     return [sum(values[i:i + group]) for i in range(0, len(values), group)], list(labels[::group])
 
 
+def axis_labels(labels: Sequence[str], width: int) -> str:
+    """The labels under a column chart ``width`` characters wide: the first value's on the left,
+    the last value's on the right (grouped columns span both), at least a space apart; one
+    label when there is one value."""
+    first, last = labels[0], labels[-1]
+    if len(labels) == 1:
+        return first
+    return first + last.rjust(max(width - len(first), len(last) + 1))
+
+
 def column_rows(values: Sequence[int], height: int, *, step: int = 1, levels: str = LEVELS) -> list[str]:
     """The cells of a column chart, top row first, ``step`` characters a column.
 

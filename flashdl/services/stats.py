@@ -27,6 +27,9 @@ Definitions (the same in the CLI, the JSON and the screen):
   ``suspended``; ``new`` (never reviewed); ``learning`` (graded < 4 today,
   so a same-day repeat is pending, and not buried: what ``flashdl decks``
   calls learning); ``young`` (interval < 21 days); ``mature`` (>= 21, as Anki).
+  A card's **interval** is its scheduler's: SM-2's, or for a card with an FSRS
+  state (FSRS deck) the days from its last review to its FSRS due day, the
+  interval ``review`` and ``show`` report for it (docs/fsrs.md §8).
   Besides them, ``leeches``: cards tagged leech by the leech rule
   (``flashdl.scheduler.leech``), suspended or not (Anki's ``tag:leech``).
 - **Today**: ``reviewed`` every review logged today (new, review and drill),
@@ -43,8 +46,9 @@ Definitions (the same in the CLI, the JSON and the screen):
   day; cards already overdue count on today.
 - **Retention** (young and mature), over the review-kind reviews of the
   last ``days``: the share graded >= 3, each review classed young or mature
-  by the card's interval *before* it; a fraction in 0..1, or None with no
-  such reviews.
+  by the card's interval *before* it as its log row keeps it (SM-2's, under
+  FSRS too: the log holds no FSRS interval, docs/fsrs.md §1.7); a fraction
+  in 0..1, or None with no such reviews.
 - **Histograms** over the seen cards (not new; suspended included, retired
   not), each a list of ``{"min", "max", "count"}``, ``min`` inclusive,
   ``max`` exclusive, ``max`` null for the open last bucket, every bucket

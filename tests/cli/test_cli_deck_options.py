@@ -214,3 +214,34 @@ def test_decks_counts_follow_the_daily_limits_as_the_queue_does(
     (deck,) = run_json(capsys, "decks", "--now", day)
     left = [entry["kind"] for entry in run_json(capsys, "due", "--now", day)].count("review")
     assert deck["due"] == left == (9 if limit is None else max(0, min(limit - 1, 9)))
+
+
+def test_fsrs_parameters_default_goes_back_to_the_default_weights(
+        imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Before, nothing but pasting the 21 numbers undid custom (or tuned) weights: 'default' was
+    # "not a list of numbers". Reference: py-fsrs itself with its default weights.
+    import fsrs
+
+    tuned = "0.4,1.0,3.0,10.0,6.0,0.8,3.0,0.01,1.8,0.16,0.8,1.5,0.06,0.26,1.6,0.6,1.9,0.54,0.09,0.06,0.2"
+    run_json(capsys, "deck", "options", "quiz", "--scheduler", "fsrs", "--fsrs-parameters", tuned)
+    start = datetime.fromisoformat(NOW)
+    ratings = [(0, 4, 3), (3, 2, 1), (4, 5, 4)]  # (day, grade, py-fsrs rating)
+    for day, grade, _rating in ratings:
+        at = (start + timedelta(days=day)).isoformat()
+        assert run(capsys, "review", "--card", "quiz/001", "--grade", str(grade), "--now", at)[0] == 0
+    shown = run_json(capsys, "deck", "options", "quiz", "--fsrs-parameters", "default")
+    assert shown["fsrs_parameters"] is None and shown["scheduler"] == "fsrs"
+    code, out, _err = run(capsys, "deck", "options", "quiz")
+    assert code == 0 and "fsrs parameters: defaults" in out
+
+    scheduler = fsrs.Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+    card = fsrs.Card()
+    for day, _grade, rating in ratings:  # 10:00 UTC: each review's study day is its date
+        card, _ = scheduler.review_card(card, fsrs.Rating(rating), start.replace(hour=0) + timedelta(days=day))
+    db = sqlite3.connect(imported)
+    stability, difficulty, due = db.execute(
+        "SELECT fsrs_stability, fsrs_difficulty, due FROM card WHERE slug = '001'").fetchone()
+    db.close()
+    assert stability == pytest.approx(card.stability, rel=1e-12)
+    assert difficulty == pytest.approx(card.difficulty, rel=1e-12)
+    assert due == card.due.date().isoformat()

@@ -79,3 +79,21 @@ def test_bucket_labels() -> None:
     assert interval_label(365, None) == "365+ d"
     assert ease_label(2.5, 2.6) == "2.5–2.6"
     assert ease_label(3.0, None) == "3.0+"
+
+
+def test_axis_labels_name_the_first_and_last_value_at_least_a_space_apart() -> None:
+    from flashdl.presentation.charts import axis_labels
+
+    assert axis_labels(["01-10", "01-11", "01-12"], 20) == "01-10          01-12"
+    assert axis_labels(["01-10", "01-11", "01-12"], 6) == "01-10 01-12"  # no room: still apart
+    assert axis_labels(["01-12"], 2) == "01-12"  # one value, one label
+
+
+def test_the_screen_chart_of_grouped_days_ends_on_the_last_day() -> None:
+    from rich.style import Style
+
+    from flashdl.tui.widgets.charts import column_chart
+
+    labels = [f"d{i:02d}" for i in range(90)]  # two a column on an 80-column screen
+    text = column_chart(list(range(90)), labels, width=80, height=3, bar=Style(), axis=Style())
+    assert text.plain.splitlines()[-1].split() == ["d00", "d89"]

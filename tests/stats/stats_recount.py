@@ -19,12 +19,13 @@ EASE_LOWS = [1300 + 100 * i for i in range(18)]  # 1.3, 1.4, ... 3.0 (open)
 INTERVAL_LOWS = [0, 2, 7, 14, 21, 30, 60, 90, 180, 365]
 
 
-def recount(path: Path, now: datetime, deck: str | None, days: int) -> dict[str, Any]:
+def recount(path: Path, now: datetime, deck: str | None, days: int, *,
+            rollover: timedelta = ROLLOVER) -> dict[str, Any]:
     db = sqlite3.connect(path)
     try:
         cards = db.execute(
             "SELECT c.id, d.slug, c.slug, c.suspended, c.retired, c.due, c.last_review, "
-            "c.repeat_pending, c.buried_until, c.interval, c.ease, c.engine "
+            "c.repeat_pending, c.buried_until, c.interval, c.ease, c.engine, c.fsrs_stability "
             "FROM card c JOIN deck d ON d.id = c.deck_id"
         ).fetchall()
         leech_rows = db.execute(
@@ -46,7 +47,7 @@ def recount(path: Path, now: datetime, deck: str | None, days: int) -> dict[str,
     logs = [row for row in logs if row[0] in card_by_id]
     typed = [row for row in typed if row[0] in card_by_id and card_by_id[row[0]][11] is not None]
 
-    today = (now - ROLLOVER).date()
+    today = (now - rollover).date()
     first = today - timedelta(days=days - 1)
 
     def day(text: str | None) -> date | None:
@@ -56,10 +57,12 @@ def recount(path: Path, now: datetime, deck: str | None, days: int) -> dict[str,
     ease_hist = [0] * len(EASE_LOWS)
     interval_hist = [0] * len(INTERVAL_LOWS)
     forecast = Counter()
-    for _id, _deck, _slug, suspended, retired, due, last, pending, buried, interval, ease, _e in cards:
+    for _id, _deck, _slug, suspended, retired, due, last, pending, buried, interval, ease, _e, fsrs in cards:
         if retired:
             continue
         due, last, buried = day(due), day(last), day(buried)
+        if fsrs is not None:  # a card with an FSRS state: its interval is FSRS's, as `show` has it
+            interval = (due - last).days  # type: ignore[operator]
         if suspended:
             counts["suspended"] += 1
         elif due is None:
@@ -120,7 +123,7 @@ def recount(path: Path, now: datetime, deck: str | None, days: int) -> dict[str,
             cursor -= timedelta(days=1)
 
     hard = []
-    for card_id, deck_slug, slug, _s, retired, due, _l, _p, _b, _i, ease, _e in cards:
+    for card_id, deck_slug, slug, _s, retired, due, _l, _p, _b, _i, ease, _e, _f in cards:
         if retired or due is None:
             continue
         if lapses[card_id] > 0 or ease < 2500:

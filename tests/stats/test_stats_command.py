@@ -149,3 +149,27 @@ def test_plain_report_of_a_large_collection_fits_80_columns(history: Path) -> No
         text = render_report(big, unicode=unicode)
         assert max(len(line) for line in text.splitlines()) <= 80, text
         assert "1234567 mature" in text
+
+
+@pytest.mark.parametrize("days", [1, 2, 3, 30, 90, 365])
+def test_each_chart_is_labelled_with_its_first_and_last_day(
+        history: Path, capsys: pytest.CaptureFixture[str], days: int) -> None:
+    # Before: a chart of summed neighbours (90 days: two a column) was labelled with its last
+    # column's first day, a day short of today; 1 or 3 days ran the labels together ("04-0204-02").
+    code, out, _err = run(capsys, "stats", "--days", str(days), "--db", str(history), "--now", NOW.isoformat())
+    assert code == 0
+    lines = out.splitlines()
+    today = NOW.date()  # 15:00 UTC: the study day is the date
+    expected = {
+        "Reviews per day": (today - timedelta(days=days - 1), today),
+        "Due in the next": (today, today + timedelta(days=days - 1)),
+    }
+    for heading, (first, last) in expected.items():
+        start = next(i for i, line in enumerate(lines) if line.startswith(heading))
+        axis = next(i for i in range(start, len(lines)) if "└" in lines[i])
+        labels = lines[axis + 1].split()
+        wanted = [first.strftime("%m-%d")] if days == 1 else [first.strftime("%m-%d"), last.strftime("%m-%d")]
+        assert labels == wanted, (heading, lines[axis + 1])
+        assert len(lines[axis + 1]) <= 80
+    period = "1 day" if days == 1 else f"{days} days"
+    assert f"last {period}" in lines[0]

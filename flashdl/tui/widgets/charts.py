@@ -18,7 +18,7 @@ from textual.app import RenderResult
 from textual.widget import Widget
 from textual.widgets import Static
 
-from flashdl.presentation.charts import bar_length, column_rows, fit_columns
+from flashdl.presentation.charts import axis_labels, bar_length, column_rows, fit_columns
 
 HEAT = "·░▒▓█"
 CALENDAR_WEEKS = 53
@@ -111,9 +111,10 @@ class BarChart(Static):
 
 def column_chart(values: list[int], labels: list[str], *, width: int, height: int,
                  bar: Style, axis: Style) -> Text:
-    """Columns of eighth blocks; neighbouring values are summed when they do not fit."""
+    """Columns of eighth blocks; neighbouring values are summed when they do not fit. Labelled
+    with the first and the last value's labels, which the chart spans, grouped or not."""
     room = max(8, width - 8)
-    values, labels = fit_columns(values, labels, room)
+    values, _ = fit_columns(values, labels, room)
     step = max(1, min(3, room // max(1, len(values))))
     rows = column_rows(values, height, step=step)
     text = Text(no_wrap=True, overflow="crop")
@@ -126,8 +127,7 @@ def column_chart(values: list[int], labels: list[str], *, width: int, height: in
         text.append("\n")
     span = len(values) * step
     text.append("       └" + "─" * span + "\n", style=axis)
-    first, last = labels[0], labels[-1]
-    text.append("        " + first + last.rjust(max(0, span - len(first))), style=axis)
+    text.append("        " + axis_labels(labels, span), style=axis)
     return text
 
 
