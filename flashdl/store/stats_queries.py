@@ -98,34 +98,27 @@ def deck_ids(tx: Transaction) -> dict[str, int]:
 # (or a REAL value, a REAL key), and then the cards are grouped by their columns instead
 # (_CARD_STATES_BY_COLUMNS). The CASE is written once, in the aggregate: from a subquery's
 # column SQLite would evaluate it twice, once per aggregate reading it (35 ms instead of 23).
-# A card's interval is its scheduler's: SM-2's column, or for a card with an FSRS state the days
-# from its last review to its FSRS due day (as ``show`` reports it). That expression costs the
-# statement ~10% on 100,000 SM-2 cards (it reads one more column of every card), so it is used only
-# when some options (a deck's or the collection's) mention FSRS (_MENTIONS_FSRS): a card has an
-# FSRS state only in a deck whose options, or the collection's, say ``"scheduler": "fsrs"``.
-_FSRS_INTERVAL = ("CASE WHEN fsrs_stability IS NULL THEN interval "
-                  "ELSE coalesce(CAST(julianday(due) - julianday(last_review) AS INTEGER), interval) END")
-_MENTIONS_FSRS = (
-    "SELECT EXISTS (SELECT 1 FROM deck WHERE options LIKE '%fsrs%') "
-    "OR EXISTS (SELECT 1 FROM setting WHERE key = 'deck_options' AND value LIKE '%fsrs%')"
-)
-_CARD_STATES = """
+# A card's interval is the one its scheduler keeps (_INTERVAL): SM-2's column, or for a card with
+# an FSRS state the days from its last review to its FSRS due day (as ``show`` reports it).
+_INTERVAL = ("CASE WHEN fsrs_stability IS NULL THEN interval "
+             "ELSE coalesce(CAST(julianday(due) - julianday(last_review) AS INTEGER), interval) END")
+_CARD_STATES = f"""
 SELECT group_concat(
-         CASE WHEN ease BETWEEN 0 AND 1048575 AND {interval} BETWEEN 0 AND 274877906943 THEN
-           ((({interval} * 1048576 + ease) * 2 + (suspended <> 0)) * 2 + (due IS NOT NULL)) * 2
+         CASE WHEN ease BETWEEN 0 AND 1048575 AND {_INTERVAL} BETWEEN 0 AND 274877906943 THEN
+           ((({_INTERVAL} * 1048576 + ease) * 2 + (suspended <> 0)) * 2 + (due IS NOT NULL)) * 2
            + CASE WHEN repeat_pending AND last_review = :today
                        AND (buried_until IS NULL OR buried_until <= :today) THEN 1 ELSE 0 END
          END),
        count(*)
 FROM card
-WHERE +retired = 0 {deck}
+WHERE +retired = 0 {{deck}}
 """
-_CARD_STATES_BY_COLUMNS = """
-SELECT {interval} AS days, ease, suspended, count(*), count(due),
+_CARD_STATES_BY_COLUMNS = f"""
+SELECT {_INTERVAL} AS days, ease, suspended, count(*), count(due),
        count(CASE WHEN repeat_pending AND last_review = :today
                        AND (buried_until IS NULL OR buried_until <= :today) THEN 1 END)
 FROM card
-WHERE +retired = 0 {deck}
+WHERE +retired = 0 {{deck}}
 GROUP BY days, ease, suspended
 """
 
@@ -134,11 +127,10 @@ def _card_states(
     tx: Transaction, deck: str, params: dict[str, object]
 ) -> list[tuple[int, int, int, int, int, int]]:
     """(interval, ease, suspended, cards, seen, learning) per card state."""
-    interval = _FSRS_INTERVAL if tx.db.execute(_MENTIONS_FSRS).fetchone()[0] else "interval"
-    text, cards = tx.db.execute(_CARD_STATES.format(deck=deck, interval=interval), params).fetchone()
+    text, cards = tx.db.execute(_CARD_STATES.format(deck=deck), params).fetchone()
     counted = Counter(text.split(",")) if text else Counter()
     if sum(counted.values()) != cards or not all(state.isdigit() for state in counted):  # NULL, REAL
-        return list(tx.db.execute(_CARD_STATES_BY_COLUMNS.format(deck=deck, interval=interval), params))
+        return list(tx.db.execute(_CARD_STATES_BY_COLUMNS.format(deck=deck), params))
     states: dict[tuple[int, int, int], list[int]] = {}
     for state, count in sorted((int(state), count) for state, count in counted.items()):
         key = (state >> 23, (state >> 3) & 0xFFFFF, (state >> 2) & 1)
@@ -172,7 +164,7 @@ def card_groups(
     Category, first match: ``suspended``; ``new`` (never scheduled: no due
     day); ``learning`` (graded < 4 on ``today`` and not buried: a same-day
     repeat is pending, as ``queries.census`` counts it); ``young``
-    (interval < 21 days; a card with an FSRS state has FSRS's, ``_FSRS_INTERVAL``);
+    (interval < 21 days; a card with an FSRS state has FSRS's, ``_INTERVAL``);
     ``mature``. Buckets over ``ease_edges`` (per-mille)
     and ``interval_edges`` (days): bucket i holds [edges[i-1], edges[i]);
     -1 for cards never scheduled, which have no ease or interval yet.

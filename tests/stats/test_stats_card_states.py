@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from bisect import bisect_right
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -93,70 +93,3 @@ def test_card_groups_match_the_four_column_grouping(states: list[tuple], in_rang
                 got = card_groups(tx, today=TODAY, deck_id=deck_id,
                                   ease_edges=EASE_EDGES, interval_edges=INTERVAL_EDGES)
                 assert sorted(got) == sorted(reference_groups(store, deck_id))  # order means nothing
-
-
-def python_groups(store: Store, deck_id: int | None) -> list[tuple[str, int, int, int]]:
-    """The same fold, card by card in Python: a card with an FSRS state has the interval from its
-    last review to its due day (FSRS's, as ``show`` reports it)."""
-    folded: dict[tuple[str, int, int], int] = {}
-    rows = store.dbapi.execute(
-        "SELECT deck_id, interval, ease, suspended, repeat_pending, retired, due, last_review, "
-        "buried_until, fsrs_stability FROM card").fetchall()
-    for deck, interval, ease, suspended, pending, retired, due, last, buried, stability in rows:
-        if retired or (deck_id is not None and deck != deck_id):
-            continue
-        if stability is not None:
-            interval = (date.fromisoformat(due) - date.fromisoformat(last)).days
-        buckets = (bisect_right(EASE_EDGES, ease), bisect_right(INTERVAL_EDGES, interval))
-        if due is None:
-            key = ("suspended" if suspended else "new", -1, -1)
-        elif suspended:
-            key = ("suspended", *buckets)
-        elif pending and last == TODAY.isoformat() and (buried is None or buried <= TODAY.isoformat()):
-            key = ("learning", *buckets)
-        else:
-            key = ("young" if interval < MATURE_INTERVAL else "mature", *buckets)
-        folded[key] = folded.get(key, 0) + 1
-    return [(*key, count) for key, count in folded.items()]
-
-
-SEEN_DAYS = ["2024-05-01", "2024-05-30", "2024-06-01"]
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, 400), st.integers(1300, 3000), st.booleans(), st.booleans(),
-                          st.booleans(), st.sampled_from(SEEN_DAYS), st.integers(1, 400),
-                          st.booleans(), st.sampled_from(["a", "b"])), max_size=30),
-       st.sampled_from(["collection", "deck", "none"]))
-def test_cards_with_an_fsrs_state_are_grouped_by_their_fsrs_interval(
-        states: list[tuple], where: str) -> None:
-    with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "s.sqlite3") as store:
-        add_deck(store, "a", 15)
-        add_deck(store, "b", 15)
-        counters = {"a": 0, "b": 0}
-        with store.write():
-            if where == "collection":
-                store.dbapi.execute("INSERT INTO setting (key, value) VALUES ('deck_options', ?)",
-                                    ('{"scheduler": "fsrs"}',))
-            elif where == "deck":
-                store.dbapi.execute("UPDATE deck SET options = ? WHERE slug = 'a'", ('{"scheduler": "fsrs"}',))
-            for interval, ease, suspended, pending, retired, last, fsrs_days, fsrs, deck in states:
-                slug = f"{counters[deck]:03d}"
-                counters[deck] += 1
-                # an FSRS state only where options say FSRS (the invariant the statement relies on)
-                fsrs = fsrs and (where == "collection" or (where == "deck" and deck == "a"))
-                last_day = date.fromisoformat(last)
-                due = last_day + timedelta(days=fsrs_days if fsrs else interval)
-                store.dbapi.execute(
-                    "UPDATE card SET interval = ?, ease = ?, suspended = ?, repeat_pending = ?, retired = ?,"
-                    " due = ?, last_review = ?, fsrs_stability = ?, fsrs_difficulty = ?"
-                    " WHERE slug = ? AND deck_id = (SELECT id FROM deck WHERE slug = ?)",
-                    (interval, ease, suspended, pending, retired, due.isoformat(), last,
-                     1.5 if fsrs else None, 5.0 if fsrs else None, slug, deck),
-                )
-        deck_ids = [None, *(row[0] for row in store.dbapi.execute("SELECT id FROM deck"))]
-        with store.read() as tx:
-            for deck_id in deck_ids:
-                got = card_groups(tx, today=TODAY, deck_id=deck_id,
-                                  ease_edges=EASE_EDGES, interval_edges=INTERVAL_EDGES)
-                assert sorted(got) == sorted(python_groups(store, deck_id))
