@@ -2,7 +2,8 @@
 
 ``edit_card(store, deck, card_id, front, back, tags, now) -> str``
     Rewrites only that card's entry in the deck file (``flashdl.deck.yaml_edit``:
-    comments and other cards stay byte for byte; a card from a source keeps
+    comments and other cards stay byte for byte, line breaks (CRLF) and a BOM
+    included; a card from a source keeps
     the source's text as an erratum), writes the file atomically, then syncs
     that deck into the store: the card keeps its store id and its review
     history (DESIGN §2). ``None`` for ``front``, ``back`` or ``tags`` keeps
@@ -23,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from flashdl.deck.files import read_text_file
+from flashdl.deck.files import read_text_and_layout
 from flashdl.deck.model import MARKUP_MARKDOWN
 from flashdl.deck.yaml_deck import parse_deck
 from flashdl.deck.yaml_edit import edit_card_text
@@ -71,7 +72,7 @@ def edit_card(store: Store, deck: str, card_id: str, front: str | None, back: st
     require_aware(now)
     with store.write():  # read, edited and written under the write lock, as add_card does
         path = deck_file_for_edit(store, deck, now).path
-        text = read_text_file(path)
+        text, layout = read_text_and_layout(path)
         current = parse_deck(text, str(path))
         if current.id != deck:
             raise UsageError(f"{path}: holds deck {current.id!r} now, not {deck!r}; re-import it first")
@@ -86,7 +87,7 @@ def edit_card(store: Store, deck: str, card_id: str, front: str | None, back: st
             tags=card.tags if tags is None else tuple(tags),
         )
         if new_text is not text:
-            with atomic_output(path, mode="w") as out:
-                out.write(new_text)
+            with atomic_output(path, mode="wb") as out:
+                out.write(layout.encode(new_text))  # a CRLF file stays CRLF, a BOM stays
             sync_decks(store, [(edited, str(path.resolve()))], now)
     return f"{deck}/{card_id}"

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from cli_helpers import NOW, deck_text, dump, flashdl_process, run, run_json
 
+from flashdl.deck import dump_deck
 from flashdl.deck.files import bundled_decks_dir, load_deck_file
-from flashdl.deck.model import Card
+from flashdl.deck.model import Card, Deck
 
 
 @pytest.fixture
@@ -159,3 +160,42 @@ def test_a_deck_from_another_format_says_how_to_make_it_editable(
     assert added["card"].startswith("relu/")
     assert run_json(capsys, "show", card, "--json", "--now", NOW)["schedule"]["repetitions"] == 1
     assert source.read_bytes() == source_bytes
+
+
+@pytest.mark.parametrize("back", ["ends in a blank line\n\n", "code:\n\n    x = 1\n\n\n", "one break\n"])
+def test_add_after_a_last_card_that_ends_in_blank_lines(
+        tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str], back: str) -> None:
+    """A deck flashdl wrote itself (`export --format yaml`, a bundled copy after a merge) whose last
+    card's text ends in blank lines ends with a `|+` block and YAML's document end `...`: `add`
+    appended after the `...` (or trimmed the block's blank lines) and refused with "11:1: did not
+    find expected <document start>", a line the file does not have. Now the card goes after the
+    last one, whose text and every other byte stay as they were."""
+    path = tmp_path / "keep.yaml"
+    cards = (Card(id="1", front="q", back=back), Card(id="2", front="q2", back=back))
+    path.write_text(dump_deck(Deck(id="keep", name="Keep", cards=cards)))
+    text = path.read_text()
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    assert run_json(capsys, "add", "keep", "--front", "new", "--back", "card\n\n", "--json", "--now", NOW) == {
+        "card": "keep/3"}
+    assert run_json(capsys, "add", "keep", "--front", "newer", "--back", "b", "--json", "--now", NOW) == {
+        "card": "keep/4"}
+    assert load_deck_file(path).cards == (*cards, Card(id="3", front="new", back="card\n\n"),
+                                          Card(id="4", front="newer", back="b"))
+    assert path.read_text().startswith(text.removesuffix("...\n"))
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("newline", [b"\r\n", b"\r"])
+def test_add_keeps_the_files_line_breaks_and_bom(
+        tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str], newline: bytes, bom: bytes) -> None:
+    """A CRLF deck file (written on Windows) came back from `add` with every line break LF, and
+    its BOM gone: the whole file changed. Now the file is kept byte for byte and the new card's
+    lines have the file's own line breaks."""
+    path = tmp_path / "quiz.yaml"
+    raw = bom + deck_text("quiz", 2).encode().replace(b"\n", newline)
+    path.write_bytes(raw)
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    assert run_json(capsys, "add", "quiz", "--front", "Two\nlines", "--back", "b", "--json", "--now", NOW) == {
+        "card": "quiz/003"}
+    added = b"  - id: '003'\n    front: |-\n      Two\n      lines\n    back: b\n".replace(b"\n", newline)
+    assert path.read_bytes() == raw + added

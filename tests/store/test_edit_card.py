@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from store_helpers import dump
 
 from flashdl.deck.files import bundled_decks_dir, load_deck_file
@@ -115,3 +116,26 @@ def test_an_added_card_is_written_as_dump_deck_writes_it(store: Store, deck_file
 
     add_card(store, "quiz", "Two\nlines", "x", ["t"], NOW)
     assert deck_file.read_text() == TEXT + "- id: '003'\n  front: |-\n    Two\n    lines\n  back: x\n  tags: [t]\n"
+
+
+# -- the file's own line breaks and BOM -------------------------------------------------------
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("newline", [b"\r\n", b"\n", b"\r"])
+def test_an_edit_keeps_the_files_line_breaks_and_bom(store: Store, tmp_path: Path, newline: bytes,
+                                                      bom: bytes) -> None:
+    """A CRLF file (as written on Windows) came back LF on every line, and a BOM was dropped: the
+    whole file changed for an edit of one card. Only that card's lines may change."""
+    path = tmp_path / "quiz.yaml"
+    raw = bom + TEXT.encode().replace(b"\n", newline)
+    path.write_bytes(raw)
+    import_deck_files(store, [path], NOW)
+    edit_card(store, "quiz", "001", "Edited\nfront", None, None, NOW)
+    new = path.read_bytes()
+    head, tail = raw.split(b"- id: '001'")[0], raw.split(b"  back: Answer 1" + newline)[1]
+    assert new.startswith(head) and new.endswith(tail)  # the BOM, the comments, card 002: as they were
+    middle = new[len(head):len(new) - len(tail)]
+    assert middle == b"- id: '001'" + newline + b"  front: |-" + newline + b"    Edited" + newline \
+        + b"    front" + newline + b"  back: Answer 1" + newline
+    assert yaml.safe_load(new.decode("utf-8-sig"))["cards"][0]["front"] == "Edited\nfront"
+    assert card_details(store, "quiz/001").front == "Edited\nfront"
