@@ -8,7 +8,8 @@
 ``import_deck_files(store, paths, now) -> SyncReport``
     Parses every YAML deck named by ``paths`` (files, or folders of them)
     first; any error (naming file, line and column) aborts before anything
-    is written. Two files with one deck id are refused.
+    is written. Two files with one deck id are refused, and so is a file whose deck id
+    is the deck of another YAML file that still holds it (``sync_decks`` too).
 ``import_bundled_decks(store, now) -> SyncReport``
     The decks shipped with flashdl, through the user's copies of them
     (``services.bundled_copies``: copied on first import, merged on a new release).
@@ -25,15 +26,16 @@ from datetime import datetime
 from pathlib import Path
 
 from flashdl.deck.engine_families import ENGINE_FAMILIES, computed_problem
-from flashdl.deck.files import bundled_decks_dir, deck_paths, read_text_file
+from flashdl.deck import files as deck_files
+from flashdl.deck.files import DECK_SUFFIXES, bundled_decks_dir, deck_paths, load_deck_file, read_text_file
 from flashdl.deck.yaml_deck import parse_deck
 from flashdl.deck.yaml_syntax import locate
 from flashdl.deck.model import Deck
 from flashdl.deck.yaml_syntax import Progress
-from flashdl.errors import InputError, SourcePosition, UsageError
+from flashdl.errors import FlashdlError, InputError, SourcePosition, UsageError
 from flashdl.services.lookup import require_aware
 from flashdl.services.views import DeckSyncResult, SyncReport
-from flashdl.store import Store, bulk, queries
+from flashdl.store import Store, Transaction, bulk, queries
 from flashdl.store.card_content import sync_deck
 from flashdl.store.records import to_ms
 
@@ -51,6 +53,7 @@ def sync_decks(store: Store, decks: Sequence[tuple[Deck, str | None]], now: date
     now_ms = to_ms(now)
     results = []
     with store.write() as tx:
+        _refuse_decks_of_other_files(tx, decks)
         # Cards of decks the store does not have yet are all inserts: a large load of
         # them goes in with the card indexes rebuilt after (``bulk.indexes_rebuilt``).
         known = set(bulk.deck_slugs(tx))
@@ -64,6 +67,39 @@ def sync_decks(store: Store, decks: Sequence[tuple[Deck, str | None]], now: date
                     created=counts.created,
                 ))
     return SyncReport(decks=tuple(results))
+
+
+def _refuse_decks_of_other_files(tx: Transaction, decks: Sequence[tuple[Deck, str | None]]) -> None:
+    """A YAML file whose deck id is already the deck of another YAML file, which still holds
+    that deck, is refused: syncing it retired every card of the other file and gave this
+    file's cards their histories (its ``001`` took over the other ``001``'s reviews).
+
+    A deck whose old file is gone or now holds another deck has moved, and one imported from
+    the installed package or from another format (CSV, ``.apkg``) is taken over as before.
+    """
+    homes = {record.slug: record.path for record in queries.decks(tx)}
+    for deck, path in decks:
+        home = homes.get(deck.id)
+        if path is None or not home or home == path or Path(path).suffix.lower() not in DECK_SUFFIXES:
+            continue
+        if _holds_deck(Path(home), deck.id, Path(path)):
+            raise InputError(
+                f"deck id {deck.id!r} is already the deck of {home}, which still holds it; give "
+                f"this file another id, or move {home} away to import the deck from here",
+                SourcePosition(path),
+            )
+
+
+def _holds_deck(home: Path, deck_id: str, other: Path) -> bool:
+    """Is ``home`` a deck file of the user's own (not ``other`` itself) holding ``deck_id``?"""
+    try:
+        if (home.suffix.lower() not in DECK_SUFFIXES or not home.is_file()
+                or home.resolve().is_relative_to(deck_files.bundled_decks_dir().resolve())
+                or (other.exists() and home.samefile(other))):
+            return False
+        return load_deck_file(home).id == deck_id
+    except (FlashdlError, OSError):
+        return False  # unreadable or broken: it holds no deck to lose
 
 
 def load_deck_files(

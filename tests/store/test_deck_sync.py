@@ -97,3 +97,24 @@ def test_ensure_bundled_only_on_empty_database(store: Store, tmp_path: Path) -> 
     first = deck_sync.ensure_bundled_decks(store, NOW, tmp_path)
     assert first is not None and first.added == 2
     assert deck_sync.ensure_bundled_decks(store, NOW, tmp_path) is None
+
+
+def test_another_file_with_the_same_deck_id_does_not_take_the_deck_over(store: Store, tmp_path: Path) -> None:
+    """Two unrelated files that happen to share a deck id (two courses' "quiz-1"), imported one
+    after the other: the second retired every card of the first and its card "001" came in with
+    the first file's "001" history, a different question shown as already learnt. Now it is
+    refused, naming the file that holds the deck; a deck whose old file moved away is taken."""
+    first, second = tmp_path / "course-a" / "quiz.yaml", tmp_path / "course-b" / "quiz.yaml"
+    for path, deck in ((first, make_deck(count=2)), (second, make_deck(count=1, prefix="Other"))):
+        path.parent.mkdir()
+        path.write_text(dump_deck(deck))
+    deck_sync.import_deck_files(store, [first], NOW)
+    record_review(store, "quiz/001", 5, NOW)
+    before = dump(store.path)
+    with pytest.raises(InputError, match=f"already the deck of {first}"):
+        deck_sync.import_deck_files(store, [second], NOW)
+    assert dump(store.path) == before
+    first.rename(tmp_path / "course-a" / "moved.yaml")  # the old file gone: the deck moved here
+    report = deck_sync.import_deck_files(store, [second], NOW)
+    assert (report.updated, report.retired) == (1, 1)
+    assert browse.list_decks(store, NOW)[0].path == str(second)
