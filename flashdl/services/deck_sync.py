@@ -3,7 +3,8 @@
 ``sync_decks(store, decks, now) -> SyncReport``
     ``decks`` is a sequence of ``(Deck, path or None)``. One transaction for
     all of them: new cards are added, edited cards updated in place (their
-    history kept), cards gone from a file retired, returning cards restored.
+    history kept), cards gone from a file retired, returning cards restored;
+    a deck whose YAML file now holds another deck id has its cards retired.
     Re-importing an unchanged file changes nothing (idempotent).
 ``import_deck_files(store, paths, now) -> SyncReport``
     Parses every YAML deck named by ``paths`` (files, or folders of them)
@@ -36,7 +37,7 @@ from flashdl.errors import FlashdlError, InputError, SourcePosition, UsageError
 from flashdl.services.lookup import require_aware
 from flashdl.services.views import DeckSyncResult, SyncReport
 from flashdl.store import Store, Transaction, bulk, queries
-from flashdl.store.card_content import sync_deck
+from flashdl.store.card_content import DeckSyncCounts, retire_decks_no_longer_in, sync_deck
 from flashdl.store.records import to_ms
 
 
@@ -61,12 +62,24 @@ def sync_decks(store: Store, decks: Sequence[tuple[Deck, str | None]], now: date
         with bulk.indexes_rebuilt(tx, "card", incoming):
             for deck, path in decks:
                 counts = sync_deck(tx, deck, path, now_ms)
-                results.append(DeckSyncResult(
-                    deck=counts.deck, path=path, added=counts.added, updated=counts.updated,
-                    retired=counts.retired, restored=counts.restored, unchanged=counts.unchanged,
-                    created=counts.created,
-                ))
+                results.append(_result(counts, path))
+        for path in dict.fromkeys(p for _deck, p in decks if p is not None and _is_deck_file(p)):
+            kept = {deck.id for deck, deck_path in decks if deck_path == path}
+            results.extend(_result(counts, path) for counts in retire_decks_no_longer_in(tx, path, kept, now_ms))
     return SyncReport(decks=tuple(results))
+
+
+def _result(counts: DeckSyncCounts, path: str | None) -> DeckSyncResult:
+    return DeckSyncResult(
+        deck=counts.deck, path=path, added=counts.added, updated=counts.updated,
+        retired=counts.retired, restored=counts.restored, unchanged=counts.unchanged,
+        created=counts.created,
+    )
+
+
+def _is_deck_file(path: str) -> bool:
+    """A YAML deck file holds exactly one deck (a file of another format may hold several)."""
+    return Path(path).suffix.lower() in DECK_SUFFIXES
 
 
 def _refuse_decks_of_other_files(tx: Transaction, decks: Sequence[tuple[Deck, str | None]]) -> None:
@@ -80,7 +93,7 @@ def _refuse_decks_of_other_files(tx: Transaction, decks: Sequence[tuple[Deck, st
     homes = {record.slug: record.path for record in queries.decks(tx)}
     for deck, path in decks:
         home = homes.get(deck.id)
-        if path is None or not home or home == path or Path(path).suffix.lower() not in DECK_SUFFIXES:
+        if path is None or not _is_deck_file(path) or not home or home == path:
             continue
         if _holds_deck(Path(home), deck.id, Path(path)):
             raise InputError(

@@ -118,3 +118,24 @@ def test_another_file_with_the_same_deck_id_does_not_take_the_deck_over(store: S
     report = deck_sync.import_deck_files(store, [second], NOW)
     assert (report.updated, report.retired) == (1, 1)
     assert browse.list_decks(store, NOW)[0].path == str(second)
+
+
+def test_a_files_changed_deck_id_retires_the_old_decks_cards(store: Store, tmp_path: Path) -> None:
+    """`id: quiz` changed to `id: quiz-3` in the same file: the new deck came in, and the old one's
+    cards stayed in study beside their copies (every card due twice, once with its history).
+    Now the old deck's cards are retired, as cards gone from the file are, and come back with
+    their history when the id is changed back."""
+    path = tmp_path / "quiz.yaml"
+    path.write_text(dump_deck(make_deck("quiz", 2)))
+    deck_sync.import_deck_files(store, [path], NOW)
+    record_review(store, "quiz/001", 5, NOW)
+    path.write_text(dump_deck(make_deck("quiz-3", 2)))
+    report = deck_sync.import_deck_files(store, [path], NOW)
+    assert [(d.deck, d.added, d.retired) for d in report.decks] == [("quiz-3", 2, 0), ("quiz", 0, 2)]
+    assert {d.id: d.total for d in browse.list_decks(store, NOW)} == {"quiz": 0, "quiz-3": 2}
+    assert sorted(h.card for h in browse.search_cards(store, "Q1")) == ["quiz-3/001"]
+    path.write_text(dump_deck(make_deck("quiz", 2)))
+    back = deck_sync.import_deck_files(store, [path], NOW)
+    assert [(d.deck, d.restored, d.retired) for d in back.decks] == [("quiz", 2, 0), ("quiz-3", 0, 2)]
+    assert len(browse.card_details(store, "quiz/001").history) == 1
+    assert {d.id: d.total for d in browse.list_decks(store, NOW)} == {"quiz": 2, "quiz-3": 0}
