@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -186,8 +186,13 @@ def _plan(store: Store, release: Path) -> _Plan:
                          f"{theirs.id!r}; move the copy away and import again")
     if base_text is not None and ours_text == base_text:  # never edited: the release as it is
         return _Plan(copy, base, theirs, MERGED, release_text, release_text, ())
-    # No base (removed by hand): the copy wins every field it has; the release adds its new cards.
-    previous = parse_deck(base_text, str(base)) if base_text is not None else theirs
+    # No base (removed by hand): the copy wins every field it has; the release adds its new cards
+    # (a base of the release's cards the copy has: the release's others are new to the copy).
+    if base_text is not None:
+        previous = parse_deck(base_text, str(base))
+    else:
+        kept = {card.id for card in ours.cards}
+        previous = replace(theirs, cards=tuple(card for card in theirs.cards if card.id in kept))
     result = merge_release(previous, ours, theirs)
     text = ours_text if result.deck == ours else dump_deck(result.deck)
     return _Plan(copy, base, result.deck, MERGED, text if text != ours_text else None, release_text,

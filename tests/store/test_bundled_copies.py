@@ -151,3 +151,22 @@ def test_a_broken_copy_stops_the_merge_before_any_write(store: Store, release: P
         sync_bundled_decks(store, NOW, release)
     assert "quiz.yaml" in str(caught.value.position or caught.value)
     assert dump(store.path) == before and (copies(store) / ".base" / "quiz.yaml").read_text() == base
+
+
+def test_a_copy_without_its_base_still_gets_the_releases_new_cards(store: Store, release: Path) -> None:
+    """With the copy's base gone (`.base/` removed by hand), a new release's cards were never
+    added: the release itself stood in for the base, so each new card looked deleted by the user,
+    and once the base was rewritten it stayed so for good. The copy still wins every field it has."""
+    sync_bundled_decks(store, NOW, release)
+    copy = copies(store) / "quiz.yaml"
+    mine = load_deck_file(copy)
+    edited = replace(mine, cards=(replace(mine.cards[0], back="my back"), *mine.cards[1:]))
+    copy.write_text(dump_deck(edited))
+    (copies(store) / ".base" / "quiz.yaml").unlink()
+    newer = make_deck("quiz", 6)
+    newer = replace(newer, cards=(newer.cards[0], replace(newer.cards[1], back="release back"), *newer.cards[2:]))
+    (release / "quiz.yaml").write_text(dump_deck(newer))
+    report = sync_bundled_decks(store, NOW, release)
+    assert report.slugs("merged") == ["quiz"] and report.sync.added == 1
+    assert load_deck_file(copy).cards == (*edited.cards, newer.cards[5])
+    assert browse.card_details(store, "quiz/006").front == "Q6 front"
