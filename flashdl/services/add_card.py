@@ -9,8 +9,8 @@
     Returns the new card's ``DECK/CARD``. A bundled deck's card goes to the
     user's copy of it (``bundled_copies.deck_file_for_edit``, which makes the
     copy first if needed), never into the installed package. Refuses, writing
-    nothing: an unknown deck, a deck with no file, empty text, and a file the
-    new card cannot be appended to.
+    nothing: an unknown deck, a deck with no file, empty text, a file whose deck
+    id no longer matches, and a file the new card cannot be appended to.
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ def add_card(
         path = deck_file_for_edit(store, deck, now).path
         text, layout = read_text_and_layout(path)
         before = parse_deck(text, str(path))
+        if before.id != deck:  # as edit_card: never a silent import of another deck's file
+            raise UsageError(f"{path}: holds deck {before.id!r} now, not {deck!r}; re-import it first")
         # retired cards' ids too: a new card given one would take over its review history
         stored = [full.partition("/")[2] for full in bulk.card_ids(tx, before.id)]
         card_id = _new_id(list(dict.fromkeys([*(card.id for card in before.cards), *stored])))

@@ -199,3 +199,15 @@ def test_add_keeps_the_files_line_breaks_and_bom(
         "card": "quiz/003"}
     added = b"  - id: '003'\n    front: |-\n      Two\n      lines\n    back: b\n".replace(b"\n", newline)
     assert path.read_bytes() == raw + added
+
+
+def test_add_to_a_deck_whose_file_now_holds_another_deck_changes_nothing(
+        deck_file: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The file's `id: quiz` changed by hand to `quiz-9`, not yet imported: `add quiz` wrote the
+    card into the file, imported it as deck quiz-9 and retired every card of quiz (its reviewed
+    002 gone from study), reporting "added quiz-9/004". Now it is refused, as `edit` is."""
+    deck_file.write_text(deck_file.read_text().replace("id: quiz\n", "id: quiz-9\n"))
+    text, before = deck_file.read_text(), dump(db)
+    code, out, err = run(capsys, "add", "quiz", "--front", "f", "--back", "b", "--now", NOW)
+    assert code == 2 and out == "" and "holds deck 'quiz-9' now, not 'quiz'" in err
+    assert deck_file.read_text() == text and dump(db) == before
