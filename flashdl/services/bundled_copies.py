@@ -147,7 +147,7 @@ def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> Edita
             deck = plan.deck
         if deck.id != record.slug:
             raise UsageError(f"{copy}: holds deck {deck.id!r}, not {record.slug!r}; move it away and retry")
-        sync_decks(store, [(deck, str(copy.resolve()))], now)
+        sync_decks(store, [(deck, str(copy.resolve()))], now, other_files=False)
         path = copy
     if _inside(path, Path(flashdl.__file__).parent) or _inside(path, deck_files.bundled_decks_dir()):
         raise UsageError(f"{path}: inside the installed flashdl package (lost on reinstall); "
@@ -206,7 +206,7 @@ def _first_copy(copy: Path, base: Path, release_text: str, release: Path) -> _Pl
 
 def _apply(store: Store, plans: list[_Plan], now: datetime) -> BundledReport:
     _write(plans)
-    sync = sync_decks(store, [(plan.deck, str(plan.copy.resolve())) for plan in plans], now)
+    sync = sync_decks(store, [(plan.deck, str(plan.copy.resolve())) for plan in plans], now, other_files=False)
     decks = tuple(BundledDeck(plan.deck.id, str(plan.copy.resolve()), plan.action, plan.conflicts)
                   for plan in plans)
     return BundledReport(sync=sync, decks=decks)

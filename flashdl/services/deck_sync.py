@@ -41,7 +41,10 @@ from flashdl.store.card_content import DeckSyncCounts, retire_decks_no_longer_in
 from flashdl.store.records import to_ms
 
 
-def sync_decks(store: Store, decks: Sequence[tuple[Deck, str | None]], now: datetime) -> SyncReport:
+def sync_decks(store: Store, decks: Sequence[tuple[Deck, str | None]], now: datetime, *,
+               other_files: bool = True) -> SyncReport:
+    """``other_files=False``: the decks may be taken over from another file (a bundled deck's
+    copy replacing the installed package's file, which may be an older install's)."""
     require_aware(now)
     seen: dict[str, str | None] = {}
     for deck, path in decks:
@@ -54,7 +57,8 @@ def sync_decks(store: Store, decks: Sequence[tuple[Deck, str | None]], now: date
     now_ms = to_ms(now)
     results = []
     with store.write() as tx:
-        _refuse_decks_of_other_files(tx, decks)
+        if other_files:
+            _refuse_decks_of_other_files(tx, decks)
         # Cards of decks the store does not have yet are all inserts: a large load of
         # them goes in with the card indexes rebuilt after (``bulk.indexes_rebuilt``).
         known = set(bulk.deck_slugs(tx))

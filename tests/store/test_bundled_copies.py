@@ -170,3 +170,18 @@ def test_a_copy_without_its_base_still_gets_the_releases_new_cards(store: Store,
     assert report.slugs("merged") == ["quiz"] and report.sync.added == 1
     assert load_deck_file(copy).cards == (*edited.cards, newer.cards[5])
     assert browse.card_details(store, "quiz/006").front == "Q6 front"
+
+
+def test_a_database_pointing_into_an_older_install_is_taken_over_by_the_copy(
+        store: Store, release: Path, tmp_path: Path) -> None:
+    """A database from before copies whose deck points into another, older install of flashdl
+    (still on disk): `import --bundled` moves the deck to its copy, history kept."""
+    old_install = tmp_path / "old-site-packages" / "flashdl" / "bundled_decks" / "quiz.yaml"
+    old_install.parent.mkdir(parents=True)
+    old_install.write_text((release / "quiz.yaml").read_text())
+    deck_sync.import_deck_files(store, [old_install], NOW)
+    record_review(store, "quiz/001", 4, NOW)
+    report = sync_bundled_decks(store, NOW, release)
+    assert report.slugs("copied") == ["quiz"]
+    assert [d.path for d in browse.list_decks(store, NOW)] == [str((copies(store) / "quiz.yaml").resolve())]
+    assert len(browse.card_details(store, "quiz/001").history) == 1
