@@ -38,7 +38,7 @@ from flashdl.deck.model import Deck
 from flashdl.deck.yaml_deck import dump_deck, parse_deck
 from flashdl.errors import FlashdlError, UsageError
 from flashdl.formats.release_merge import Conflict, merge_release
-from flashdl.services.deck_sync import sync_decks
+from flashdl.services.deck_sync import refuse_decks_of_other_files, sync_decks
 from flashdl.services.exchange.files import atomic_outputs, output_target
 from flashdl.services.lookup import UnknownDeckError, require_aware, resolve_deck
 from flashdl.services.views import SyncReport
@@ -147,7 +147,7 @@ def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> Edita
             deck = plan.deck
         if deck.id != record.slug:
             raise UsageError(f"{copy}: holds deck {deck.id!r}, not {record.slug!r}; move it away and retry")
-        sync_decks(store, [(deck, str(copy.resolve()))], now, other_files=False)
+        sync_decks(store, [(deck, str(copy.resolve()))], now)
         path = copy
     if _inside(path, Path(flashdl.__file__).parent) or _inside(path, deck_files.bundled_decks_dir()):
         raise UsageError(f"{path}: inside the installed flashdl package (lost on reinstall); "
@@ -205,8 +205,11 @@ def _first_copy(copy: Path, base: Path, release_text: str, release: Path) -> _Pl
 
 
 def _apply(store: Store, plans: list[_Plan], now: datetime) -> BundledReport:
+    synced: list[tuple[Deck, str | None]] = [(plan.deck, str(plan.copy.resolve())) for plan in plans]
+    with store.read() as tx:  # before any copy is written: a deck of the user's own file is not taken
+        refuse_decks_of_other_files(tx, synced)
     _write(plans)
-    sync = sync_decks(store, [(plan.deck, str(plan.copy.resolve())) for plan in plans], now, other_files=False)
+    sync = sync_decks(store, synced, now)
     decks = tuple(BundledDeck(plan.deck.id, str(plan.copy.resolve()), plan.action, plan.conflicts)
                   for plan in plans)
     return BundledReport(sync=sync, decks=decks)

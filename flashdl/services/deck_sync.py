@@ -41,10 +41,7 @@ from flashdl.store.card_content import DeckSyncCounts, retire_decks_no_longer_in
 from flashdl.store.records import to_ms
 
 
-def sync_decks(store: Store, decks: Sequence[tuple[Deck, str | None]], now: datetime, *,
-               other_files: bool = True) -> SyncReport:
-    """``other_files=False``: the decks may be taken over from another file (a bundled deck's
-    copy replacing the installed package's file, which may be an older install's)."""
+def sync_decks(store: Store, decks: Sequence[tuple[Deck, str | None]], now: datetime) -> SyncReport:
     require_aware(now)
     seen: dict[str, str | None] = {}
     for deck, path in decks:
@@ -57,8 +54,7 @@ def sync_decks(store: Store, decks: Sequence[tuple[Deck, str | None]], now: date
     now_ms = to_ms(now)
     results = []
     with store.write() as tx:
-        if other_files:
-            _refuse_decks_of_other_files(tx, decks)
+        refuse_decks_of_other_files(tx, decks)
         # Cards of decks the store does not have yet are all inserts: a large load of
         # them goes in with the card indexes rebuilt after (``bulk.indexes_rebuilt``).
         known = set(bulk.deck_slugs(tx))
@@ -86,13 +82,15 @@ def _is_deck_file(path: str) -> bool:
     return Path(path).suffix.lower() in DECK_SUFFIXES
 
 
-def _refuse_decks_of_other_files(tx: Transaction, decks: Sequence[tuple[Deck, str | None]]) -> None:
+def refuse_decks_of_other_files(tx: Transaction, decks: Sequence[tuple[Deck, str | None]]) -> None:
     """A YAML file whose deck id is already the deck of another YAML file, which still holds
     that deck, is refused: syncing it retired every card of the other file and gave this
     file's cards their histories (its ``001`` took over the other ``001``'s reviews).
 
     A deck whose old file is gone or now holds another deck has moved, and one imported from
-    the installed package or from another format (CSV, ``.apkg``) is taken over as before.
+    a flashdl package (this install's bundled decks or an older one's) or from another format
+    (CSV, ``.apkg``) is taken over as before. The bundled decks' ids (``quiz-2``, ``lesson-6``)
+    are ids a student's own deck may well have: ``import --bundled`` is held to this too.
     """
     homes = {record.slug: record.path for record in queries.decks(tx)}
     for deck, path in decks:
@@ -102,7 +100,7 @@ def _refuse_decks_of_other_files(tx: Transaction, decks: Sequence[tuple[Deck, st
         if _holds_deck(Path(home), deck.id, Path(path)):
             raise InputError(
                 f"deck id {deck.id!r} is already the deck of {home}, which still holds it; give "
-                f"this file another id, or move {home} away to import the deck from here",
+                f"one of the two files another id, or move {home} away to import the deck from here",
                 SourcePosition(path),
             )
 
@@ -110,13 +108,22 @@ def _refuse_decks_of_other_files(tx: Transaction, decks: Sequence[tuple[Deck, st
 def _holds_deck(home: Path, deck_id: str, other: Path) -> bool:
     """Is ``home`` a deck file of the user's own (not ``other`` itself) holding ``deck_id``?"""
     try:
-        if (home.suffix.lower() not in DECK_SUFFIXES or not home.is_file()
-                or home.resolve().is_relative_to(deck_files.bundled_decks_dir().resolve())
+        if (home.suffix.lower() not in DECK_SUFFIXES or not home.is_file() or _in_a_package(home)
                 or (other.exists() and home.samefile(other))):
             return False
         return load_deck_file(home).id == deck_id
     except (FlashdlError, OSError):
         return False  # unreadable or broken: it holds no deck to lose
+
+
+def _in_a_package(path: Path) -> bool:
+    """Is ``path`` one of flashdl's bundled decks: this install's, an older install's
+    (``.../flashdl/bundled_decks/``) or a checkout's (``cards/`` beside ``flashdl/bundled_decks``)?
+    A database from before bundled copies points there; the copy takes the deck over."""
+    folder = path.resolve().parent
+    return (folder == deck_files.bundled_decks_dir().resolve()
+            or (folder.name == "bundled_decks" and folder.parent.name == "flashdl")
+            or (folder.parent / "flashdl" / "bundled_decks").is_dir())
 
 
 def load_deck_files(

@@ -185,3 +185,21 @@ def test_a_database_pointing_into_an_older_install_is_taken_over_by_the_copy(
     assert report.slugs("copied") == ["quiz"]
     assert [d.path for d in browse.list_decks(store, NOW)] == [str((copies(store) / "quiz.yaml").resolve())]
     assert len(browse.card_details(store, "quiz/001").history) == 1
+
+
+def test_import_bundled_never_takes_over_a_students_own_deck_with_a_bundled_id(
+        store: Store, release: Path, tmp_path: Path) -> None:
+    """A student's own deck file `id: quiz` (the bundled decks' ids are quiz-2, lesson-6, ...),
+    studied; then `import --bundled`: the bundled quiz took the deck over, its cards got the
+    student's histories of different questions and the student's other cards were retired.
+    Now it is refused before anything is written, naming the student's file."""
+    own = tmp_path / "mine" / "quiz.yaml"
+    own.parent.mkdir()
+    own.write_text(dump_deck(make_deck("quiz", 2, prefix="Mine")))
+    deck_sync.import_deck_files(store, [own], NOW)
+    record_review(store, "quiz/001", 5, NOW)
+    before = dump(store.path)
+    with pytest.raises(InputError, match=f"already the deck of {own}"):
+        sync_bundled_decks(store, NOW, release)
+    assert dump(store.path) == before and not copies(store).exists()
+    assert browse.card_details(store, "quiz/001").front == "Mine1 front"
