@@ -32,6 +32,7 @@ from flashdl.services.lookup import require_aware
 from flashdl.store import Store, bulk
 
 _ITEM = re.compile(r"^( *)- ", re.MULTILINE)
+_EMPTY_CARDS = re.compile(r"^cards:[ \t]*\[[ \t]*\]([ \t]+#[^\n]*)?(?:\n|\Z)", re.MULTILINE)
 
 
 def add_card(
@@ -52,11 +53,8 @@ def add_card(
         # retired cards' ids too: a new card given one would take over its review history
         stored = [full.partition("/")[2] for full in bulk.card_ids(tx, before.id)]
         card_id = _new_id(list(dict.fromkeys([*(card.id for card in before.cards), *stored])))
-        found = _ITEM.search(text)
-        indent = found.group(1) if found else "  "
-        entry = card_entry(Card(id=card_id, front=front, back=back, tags=tuple(tags)), len(indent))
         wanted = Card(id=card_id, front=front, back=back, tags=tuple(tags))
-        for new_text in _appends(text, entry):
+        for new_text in _appends(text, wanted):
             if (after := _appended(new_text, path, before, wanted)) is not None:
                 break
         else:
@@ -67,17 +65,24 @@ def add_card(
     return f"{after.id}/{card_id}"
 
 
-def _appends(text: str, entry: str) -> list[str]:
-    """The file with ``entry`` after its last card, best guess first.
+def _appends(text: str, card: Card) -> list[str]:
+    """The file with ``card`` after its last card, best guess first.
 
     Every byte of the file is kept, blank lines at its end included: they may be the text
     of a last ``|+`` block, and a YAML document end (``...``, which flashdl writes after
     such a block) is dropped so the list goes on. Else the old way: trailing blank lines
-    trimmed.
+    trimmed. An empty deck's ``cards: []`` (as the docs and ``dump_deck`` write it) becomes
+    a block list holding the card, in ``dump_deck``'s layout.
     """
+    found = _ITEM.search(text)
+    entry = card_entry(card, len(found.group(1)) if found else 2)
     body = text[:-4] if text.endswith("\n...\n") else text
     kept = body if body.endswith("\n") or not body else body + "\n"
-    return list(dict.fromkeys([kept + entry, text.rstrip("\n") + "\n" + entry]))
+    candidates = [kept + entry, text.rstrip("\n") + "\n" + entry]
+    if (empty := _EMPTY_CARDS.search(text)) is not None:
+        candidates.insert(0, text[:empty.start()] + "cards:" + (empty.group(1) or "") + "\n"
+                          + card_entry(card, 0) + text[empty.end():])
+    return list(dict.fromkeys(candidates))
 
 
 def _appended(text: str, path: Path, before: Deck, wanted: Card) -> Deck | None:

@@ -211,3 +211,22 @@ def test_add_to_a_deck_whose_file_now_holds_another_deck_changes_nothing(
     code, out, err = run(capsys, "add", "quiz", "--front", "f", "--back", "b", "--now", NOW)
     assert code == 2 and out == "" and "holds deck 'quiz-9' now, not 'quiz'" in err
     assert deck_file.read_text() == text and dump(db) == before
+
+
+@pytest.mark.parametrize(("written", "after"), [
+    ("id: mine\nname: Mine\ncards: []\n", "id: mine\nname: Mine\ncards:\n{entry}"),
+    ("id: mine\ncards: []  # none yet\ntags: [cnn]", "id: mine\ncards:  # none yet\n{entry}tags: [cnn]"),
+])
+def test_add_to_an_empty_deck(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str], written: str,
+                              after: str) -> None:
+    """A new deck written as the docs say (`cards: []`, what `export` writes for an empty deck) could
+    never get a card: `add` refused with "cannot append a card to this file's layout (cards: must be
+    the last key)". Now the empty list becomes a block list holding the card."""
+    path = tmp_path / "mine.yaml"
+    path.write_text(written)
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    assert run_json(capsys, "add", "mine", "--front", "Q", "--back", "A", "--json", "--now", NOW) == {
+        "card": "mine/card-1"}
+    assert path.read_text() == after.format(entry="- id: 'card-1'\n  front: Q\n  back: A\n")
+    assert load_deck_file(path).cards == (Card(id="card-1", front="Q", back="A"),)
+    assert run_json(capsys, "show", "mine/card-1", "--now", NOW)["front"] == "Q"
