@@ -121,7 +121,11 @@ def load_deck_file(path: Path, *, known_families: Collection[str] | None = None,
 
 
 def deck_paths(paths: Iterable[Path]) -> list[Path]:
-    """Deck files named by ``paths``: files as given, directories searched (sorted)."""
+    """Deck files named by ``paths``: files as given, directories searched (sorted).
+
+    A file named twice (``import decks/ decks/quiz.yaml``, overlapping globs) is listed once:
+    it was read twice and refused as "deck id 'quiz' is also the id of" that same file.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -130,7 +134,14 @@ def deck_paths(paths: Iterable[Path]) -> list[Path]:
             )
         else:
             found.append(path)
-    return found
+    seen: set[Path] = set()
+    unique = []
+    for path in found:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
 
 
 def bundled_decks_dir() -> Path:

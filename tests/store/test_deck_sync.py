@@ -139,3 +139,15 @@ def test_a_files_changed_deck_id_retires_the_old_decks_cards(store: Store, tmp_p
     assert [(d.deck, d.restored, d.retired) for d in back.decks] == [("quiz", 2, 0), ("quiz-3", 0, 2)]
     assert len(browse.card_details(store, "quiz/001").history) == 1
     assert {d.id: d.total for d in browse.list_decks(store, NOW)} == {"quiz": 2, "quiz-3": 0}
+
+
+def test_a_file_named_twice_is_imported_once(store: Store, tmp_path: Path) -> None:
+    """`flashdl import decks/ decks/quiz.yaml` (or overlapping globs) read quiz.yaml twice and
+    refused it: "deck id 'quiz' is also the id of .../quiz.yaml", the same file."""
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "quiz.yaml").write_text(dump_deck(make_deck("quiz", 2)))
+    (folder / "other.yaml").write_text(dump_deck(make_deck("other", 1)))
+    report = deck_sync.import_deck_files(store, [folder, folder / "quiz.yaml", tmp_path / "decks" / ".." / "decks"
+                                                 / "quiz.yaml"], NOW)
+    assert sorted((d.deck, d.added) for d in report.decks) == [("other", 1), ("quiz", 2)]
