@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from flashdl.deck.model import Deck
@@ -76,6 +77,42 @@ def decode_text(data: bytes, name: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+@dataclass(frozen=True)
+class TextLayout:
+    """How a text file is written on disk, beyond its text: what ``decode_text`` takes away.
+
+    An editor that rewrites one card of a deck file gives it back in this layout, so a
+    CRLF file (written on Windows) or one that starts with a BOM is not changed on every
+    line by an edit of one card.
+    """
+
+    newline: str = "\n"
+    bom: bool = False
+
+    def encode(self, text: str) -> bytes:
+        """``text`` (with ``\n`` line breaks, as read) as this layout's bytes."""
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)
+        return (b"\xef\xbb\xbf" if self.bom else b"") + text.encode("utf-8")
+
+
+def text_layout(data: bytes) -> TextLayout:
+    """The layout of a file's bytes: CRLF (or CR) when every line break is one, and its BOM."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    lf, crlf, cr = data.count(b"\n"), data.count(b"\r\n"), data.count(b"\r")
+    if crlf and crlf == lf == cr:
+        return TextLayout("\r\n", bom)
+    if cr and not lf:
+        return TextLayout("\r", bom)
+    return TextLayout("\n", bom)  # LF, or mixed: LF, as ``decode_text`` gives it
+
+
+def read_text_and_layout(path: Path, *, limit: int = MAX_TEXT_BYTES) -> tuple[str, TextLayout]:
+    """``read_text_file``'s text and the layout to write it back in."""
+    data = read_limited_bytes(path, limit=limit)
+    return decode_text(data, str(path)), text_layout(data)
+
+
 def load_deck_file(path: Path, *, known_families: Collection[str] | None = None,
                    progress: Progress | None = None) -> Deck:
     """The deck in ``path``; ``progress`` as ``parse_deck`` calls it (for a progress line)."""
@@ -84,7 +121,11 @@ def load_deck_file(path: Path, *, known_families: Collection[str] | None = None,
 
 
 def deck_paths(paths: Iterable[Path]) -> list[Path]:
-    """Deck files named by ``paths``: files as given, directories searched (sorted)."""
+    """Deck files named by ``paths``: files as given, directories searched (sorted).
+
+    A file named twice (``import decks/ decks/quiz.yaml``, overlapping globs) is listed once:
+    it was read twice and refused as "deck id 'quiz' is also the id of" that same file.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -93,7 +134,14 @@ def deck_paths(paths: Iterable[Path]) -> list[Path]:
             )
         else:
             found.append(path)
-    return found
+    seen: set[Path] = set()
+    unique = []
+    for path in found:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
 
 
 def bundled_decks_dir() -> Path:

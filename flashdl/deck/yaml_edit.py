@@ -38,7 +38,11 @@ def edited_card(card: Card, front: str, back: str, tags: Sequence[str], *, from_
 
     Raises ``InputError`` (no position) for text a deck file cannot hold.
     """
-    problem = edit_problem(front, back, tags)
+    # A side the file already holds empty (an importer's ``incomplete`` card) may stay so: a tags-only
+    # edit of such a card was refused with "a card needs a non-empty front and back".
+    kept_empty = tuple(side for side, new, old in (("front", front, card.front), ("back", back, card.back))
+                       if new == old)
+    problem = edit_problem(front, back, tags, may_stay_empty=kept_empty)
     if problem is not None:
         raise InputError(f"card {card.id!r}: {problem}")
     errata = list(card.errata)
@@ -54,9 +58,14 @@ def edited_card(card: Card, front: str, back: str, tags: Sequence[str], *, from_
     return replace(card, front=front, back=back, tags=tuple(tags), errata=tuple(errata))
 
 
-def edit_problem(front: str, back: str, tags: Sequence[str]) -> str | None:
-    """Why this text cannot be a card (the deck format's rules), or None."""
-    if not front.strip() or not back.strip():
+def edit_problem(front: str, back: str, tags: Sequence[str], *,
+                 may_stay_empty: Sequence[str] = ()) -> str | None:
+    """Why this text cannot be a card (the deck format's rules), or None.
+
+    ``may_stay_empty``: sides (``front``, ``back``) that may be blank, as the deck format
+    allows one side to be (never both)."""
+    blank = [side for side, text in (("front", front), ("back", back)) if not text.strip()]
+    if len(blank) == 2 or any(side not in may_stay_empty for side in blank):
         return "a card needs a non-empty front and back"
     for side, text in (("front", front), ("back", back)):
         if (problem := control_problem(text)) is not None:

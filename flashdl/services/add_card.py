@@ -9,8 +9,8 @@
     Returns the new card's ``DECK/CARD``. A bundled deck's card goes to the
     user's copy of it (``bundled_copies.deck_file_for_edit``, which makes the
     copy first if needed), never into the installed package. Refuses, writing
-    nothing: an unknown deck, a deck with no file, empty text, and a file the
-    new card cannot be appended to.
+    nothing: an unknown deck, a deck with no file, empty text, a file whose deck
+    id no longer matches, and a file the new card cannot be appended to.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
-from flashdl.deck.files import load_deck_file, read_text_file
-from flashdl.deck.model import Card
+from flashdl.deck.files import read_text_and_layout
+from flashdl.deck.model import Card, Deck
 from flashdl.deck.yaml_deck import parse_deck
 from flashdl.deck.yaml_edit import card_entry, edit_problem
-from flashdl.errors import UsageError
+from flashdl.errors import InputError, UsageError
 from flashdl.services.bundled_copies import deck_file_for_edit
 from flashdl.services.deck_sync import sync_decks
 from flashdl.services.exchange.files import atomic_output
@@ -31,6 +32,7 @@ from flashdl.services.lookup import require_aware
 from flashdl.store import Store, bulk
 
 _ITEM = re.compile(r"^( *)- ", re.MULTILINE)
+_EMPTY_CARDS = re.compile(r"^cards:[ \t]*\[[ \t]*\]([ \t]+#[^\n]*)?(?:\n|\Z)", re.MULTILINE)
 
 
 def add_card(
@@ -44,26 +46,57 @@ def add_card(
     # at once (two processes) each took the same next id and the last rename won, losing a card.
     with store.write() as tx:
         path = deck_file_for_edit(store, deck, now).path
-        text = read_text_file(path)
-        before = load_deck_file(path)
+        text, layout = read_text_and_layout(path)
+        before = parse_deck(text, str(path))
+        if before.id != deck:  # as edit_card: never a silent import of another deck's file
+            raise UsageError(f"{path}: holds deck {before.id!r} now, not {deck!r}; re-import it first")
         # retired cards' ids too: a new card given one would take over its review history
         stored = [full.partition("/")[2] for full in bulk.card_ids(tx, before.id)]
         card_id = _new_id(list(dict.fromkeys([*(card.id for card in before.cards), *stored])))
-        found = _ITEM.search(text)
-        indent = found.group(1) if found else "  "
-        entry = card_entry(Card(id=card_id, front=front, back=back, tags=tuple(tags)), len(indent))
-        new_text = text.rstrip("\n") + "\n" + entry
-        after = parse_deck(new_text, str(path))
         wanted = Card(id=card_id, front=front, back=back, tags=tuple(tags))
-        added = after.cards[-1] if len(after.cards) == len(before.cards) + 1 else None
-        if (after.cards[:-1] != before.cards or added is None
-                or (added.id, added.front, added.back, added.tags)
-                != (wanted.id, wanted.front, wanted.back, wanted.tags)):
+        for new_text in _appends(text, wanted):
+            if (after := _appended(new_text, path, before, wanted)) is not None:
+                break
+        else:
             raise UsageError(f"{path}: cannot append a card to this file's layout (cards: must be the last key)")
-        with atomic_output(path, mode="w") as out:
-            out.write(new_text)
+        with atomic_output(path, mode="wb") as out:
+            out.write(layout.encode(new_text))  # a CRLF file stays CRLF, a BOM stays
         sync_decks(store, [(after, str(path.resolve()))], now)
     return f"{after.id}/{card_id}"
+
+
+def _appends(text: str, card: Card) -> list[str]:
+    """The file with ``card`` after its last card, best guess first.
+
+    Every byte of the file is kept, blank lines at its end included: they may be the text
+    of a last ``|+`` block, and a YAML document end (``...``, which flashdl writes after
+    such a block) is dropped so the list goes on. Else the old way: trailing blank lines
+    trimmed. An empty deck's ``cards: []`` (as the docs and ``dump_deck`` write it) becomes
+    a block list holding the card, in ``dump_deck``'s layout.
+    """
+    found = _ITEM.search(text)
+    entry = card_entry(card, len(found.group(1)) if found else 2)
+    body = text[:-4] if text.endswith("\n...\n") else text
+    kept = body if body.endswith("\n") or not body else body + "\n"
+    candidates = [kept + entry, text.rstrip("\n") + "\n" + entry]
+    if (empty := _EMPTY_CARDS.search(text)) is not None:
+        candidates.insert(0, text[:empty.start()] + "cards:" + (empty.group(1) or "") + "\n"
+                          + card_entry(card, 0) + text[empty.end():])
+    return list(dict.fromkeys(candidates))
+
+
+def _appended(text: str, path: Path, before: Deck, wanted: Card) -> Deck | None:
+    """``text``'s deck, if it holds ``before``'s cards unchanged and then ``wanted``."""
+    try:
+        after = parse_deck(text, str(path))
+    except InputError:
+        return None
+    if len(after.cards) != len(before.cards) + 1 or after.cards[:-1] != before.cards:
+        return None
+    added = after.cards[-1]
+    if (added.id, added.front, added.back, added.tags) != (wanted.id, wanted.front, wanted.back, wanted.tags):
+        return None
+    return after
 
 
 def _new_id(taken: Sequence[str]) -> str:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -38,7 +38,7 @@ from flashdl.deck.model import Deck
 from flashdl.deck.yaml_deck import dump_deck, parse_deck
 from flashdl.errors import FlashdlError, UsageError
 from flashdl.formats.release_merge import Conflict, merge_release
-from flashdl.services.deck_sync import sync_decks
+from flashdl.services.deck_sync import refuse_decks_of_other_files, sync_decks
 from flashdl.services.exchange.files import atomic_outputs, output_target
 from flashdl.services.lookup import UnknownDeckError, require_aware, resolve_deck
 from flashdl.services.views import SyncReport
@@ -186,8 +186,13 @@ def _plan(store: Store, release: Path) -> _Plan:
                          f"{theirs.id!r}; move the copy away and import again")
     if base_text is not None and ours_text == base_text:  # never edited: the release as it is
         return _Plan(copy, base, theirs, MERGED, release_text, release_text, ())
-    # No base (removed by hand): the copy wins every field it has; the release adds its new cards.
-    previous = parse_deck(base_text, str(base)) if base_text is not None else theirs
+    # No base (removed by hand): the copy wins every field it has; the release adds its new cards
+    # (a base of the release's cards the copy has: the release's others are new to the copy).
+    if base_text is not None:
+        previous = parse_deck(base_text, str(base))
+    else:
+        kept = {card.id for card in ours.cards}
+        previous = replace(theirs, cards=tuple(card for card in theirs.cards if card.id in kept))
     result = merge_release(previous, ours, theirs)
     text = ours_text if result.deck == ours else dump_deck(result.deck)
     return _Plan(copy, base, result.deck, MERGED, text if text != ours_text else None, release_text,
@@ -200,8 +205,11 @@ def _first_copy(copy: Path, base: Path, release_text: str, release: Path) -> _Pl
 
 
 def _apply(store: Store, plans: list[_Plan], now: datetime) -> BundledReport:
+    synced: list[tuple[Deck, str | None]] = [(plan.deck, str(plan.copy.resolve())) for plan in plans]
+    with store.read() as tx:  # before any copy is written: a deck of the user's own file is not taken
+        refuse_decks_of_other_files(tx, synced)
     _write(plans)
-    sync = sync_decks(store, [(plan.deck, str(plan.copy.resolve())) for plan in plans], now)
+    sync = sync_decks(store, synced, now)
     decks = tuple(BundledDeck(plan.deck.id, str(plan.copy.resolve()), plan.action, plan.conflicts)
                   for plan in plans)
     return BundledReport(sync=sync, decks=decks)

@@ -2,11 +2,14 @@
 
 ``edit_card(store, deck, card_id, front, back, tags, now) -> str``
     Rewrites only that card's entry in the deck file (``flashdl.deck.yaml_edit``:
-    comments and other cards stay byte for byte; a card from a source keeps
+    comments and other cards stay byte for byte, line breaks (CRLF) and a BOM
+    included; a card from a source keeps
     the source's text as an erratum), writes the file atomically, then syncs
     that deck into the store: the card keeps its store id and its review
     history (DESIGN §2). ``None`` for ``front``, ``back`` or ``tags`` keeps
-    what the file has. A bundled deck is edited in the user's copy of it
+    what the file has, and so does a field given as the store has it (what the
+    editor was shown) when the file was changed by hand since its import; a field
+    changed both ways, differently, is refused. A bundled deck is edited in the user's copy of it
     (``bundled_copies.deck_file_for_edit``, made first if needed), never in
     the installed package. Returns ``DECK/CARD``. Refuses, writing nothing: an
     unknown deck or card, a deck with no file, text a deck file cannot hold,
@@ -22,8 +25,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
 
-from flashdl.deck.files import read_text_file
+from flashdl.deck.files import read_text_and_layout
 from flashdl.deck.model import MARKUP_MARKDOWN
 from flashdl.deck.yaml_deck import parse_deck
 from flashdl.deck.yaml_edit import edit_card_text
@@ -31,7 +36,7 @@ from flashdl.errors import UsageError
 from flashdl.services.bundled_copies import deck_file_for_edit
 from flashdl.services.deck_sync import sync_decks
 from flashdl.services.exchange.files import atomic_output
-from flashdl.services.lookup import CardRef, UnknownDeckError, require_aware, resolve_card
+from flashdl.services.lookup import CardRef, UnknownCardError, UnknownDeckError, require_aware, resolve_card
 from flashdl.store import Store, bulk, queries
 
 
@@ -71,7 +76,7 @@ def edit_card(store: Store, deck: str, card_id: str, front: str | None, back: st
     require_aware(now)
     with store.write():  # read, edited and written under the write lock, as add_card does
         path = deck_file_for_edit(store, deck, now).path
-        text = read_text_file(path)
+        text, layout = read_text_and_layout(path)
         current = parse_deck(text, str(path))
         if current.id != deck:
             raise UsageError(f"{path}: holds deck {current.id!r} now, not {deck!r}; re-import it first")
@@ -79,14 +84,45 @@ def edit_card(store: Store, deck: str, card_id: str, front: str | None, back: st
             card = current.card(card_id)
         except KeyError:
             raise UsageError(f"{path}: has no card {card_id!r} (removed from the file?)") from None
+        shown = _as_imported(store, deck, card_id)
         new_text, edited = edit_card_text(
             text, str(path), card_id,
-            front=card.front if front is None else front,
-            back=card.back if back is None else back,
-            tags=card.tags if tags is None else tuple(tags),
+            front=_field("front", front, card.front, shown.front if shown else None, path, card_id),
+            back=_field("back", back, card.back, shown.back if shown else None, path, card_id),
+            tags=_field("tags", None if tags is None else tuple(tags), card.tags, shown.tags if shown else None,
+                        path, card_id),
         )
         if new_text is not text:
-            with atomic_output(path, mode="w") as out:
-                out.write(new_text)
+            with atomic_output(path, mode="wb") as out:
+                out.write(layout.encode(new_text))  # a CRLF file stays CRLF, a BOM stays
             sync_decks(store, [(edited, str(path.resolve()))], now)
     return f"{deck}/{card_id}"
+
+
+def _as_imported(store: Store, deck: str, card_id: str) -> EditableCard | None:
+    """The card as the store has it: what an editor was shown (None: not imported yet)."""
+    try:
+        return card_for_edit(store, f"{deck}/{card_id}")
+    except UnknownCardError:
+        return None
+
+
+_T = TypeVar("_T", str, tuple[str, ...])
+
+
+def _field(name: str, given: _T | None, in_file: _T, shown: _T | None, path: Path, card_id: str) -> _T:
+    """The value to write, merged with a change made to the file since it was imported.
+
+    An editor starts from the store's text (``shown``). A field the user left as shown keeps
+    the file's text: a hand edit of it not yet imported was silently reverted by an edit of
+    another field. A field changed both in the file and in the editor, differently, is refused.
+    """
+    if given is None or given == in_file:
+        return in_file
+    if shown is None or in_file == shown:
+        return given
+    if given == shown:
+        return in_file
+    was = "were" if name == "tags" else "was"
+    raise UsageError(f"{path}: the {name} of card {card_id!r} {was} changed in the file since it was "
+                     f"imported; import the file again (flashdl import {path}) and edit the card again")

@@ -5,6 +5,7 @@ importing many files is all-or-nothing. Card identity is (deck slug, card
 slug): new cards are inserted with a fresh SM-2 state, edited cards are
 updated in place (their scheduling and history untouched), cards missing
 from the file are retired, and retired cards that come back are restored.
+``retire_decks_no_longer_in`` retires the cards of a deck whose file now holds another deck id.
 """
 
 from __future__ import annotations
@@ -95,6 +96,24 @@ def sync_deck(tx: Transaction, deck: Deck, path: str | None, now_ms: int) -> Dec
         deck=deck.id, added=len(inserts), updated=updated, retired=len(gone),
         restored=restored, unchanged=unchanged, created=created,
     )
+
+
+def retire_decks_no_longer_in(tx: Transaction, path: str, kept: set[str], now_ms: int) -> list[DeckSyncCounts]:
+    """Decks whose file is ``path`` but whose id it no longer holds (``kept``: the ids it holds):
+    their cards are retired, as a card removed from a file is (its history kept, back if the id is).
+
+    A deck file whose ``id:`` was changed left the old deck's cards in study beside the new
+    deck's copies of them: every card due twice.
+    """
+    gone = []
+    for deck_id, slug in tx.db.execute("SELECT id, slug FROM deck WHERE path = ?", (path,)).fetchall():
+        if slug in kept:
+            continue
+        retired = tx.db.execute("UPDATE card SET retired = 1, modified_ms = ? WHERE deck_id = ? AND NOT retired",
+                                (now_ms, deck_id)).rowcount
+        if retired:
+            gone.append(DeckSyncCounts(deck=slug, retired=retired))
+    return gone
 
 
 def _new_rows(deck: Deck, deck_id: int, now_ms: int,

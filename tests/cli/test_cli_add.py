@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from cli_helpers import NOW, deck_text, dump, flashdl_process, run, run_json
 
+from flashdl.deck import dump_deck
 from flashdl.deck.files import bundled_decks_dir, load_deck_file
-from flashdl.deck.model import Card
+from flashdl.deck.model import Card, Deck
 
 
 @pytest.fixture
@@ -159,3 +160,73 @@ def test_a_deck_from_another_format_says_how_to_make_it_editable(
     assert added["card"].startswith("relu/")
     assert run_json(capsys, "show", card, "--json", "--now", NOW)["schedule"]["repetitions"] == 1
     assert source.read_bytes() == source_bytes
+
+
+@pytest.mark.parametrize("back", ["ends in a blank line\n\n", "code:\n\n    x = 1\n\n\n", "one break\n"])
+def test_add_after_a_last_card_that_ends_in_blank_lines(
+        tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str], back: str) -> None:
+    """A deck flashdl wrote itself (`export --format yaml`, a bundled copy after a merge) whose last
+    card's text ends in blank lines ends with a `|+` block and YAML's document end `...`: `add`
+    appended after the `...` (or trimmed the block's blank lines) and refused with "11:1: did not
+    find expected <document start>", a line the file does not have. Now the card goes after the
+    last one, whose text and every other byte stay as they were."""
+    path = tmp_path / "keep.yaml"
+    cards = (Card(id="1", front="q", back=back), Card(id="2", front="q2", back=back))
+    path.write_text(dump_deck(Deck(id="keep", name="Keep", cards=cards)))
+    text = path.read_text()
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    assert run_json(capsys, "add", "keep", "--front", "new", "--back", "card\n\n", "--json", "--now", NOW) == {
+        "card": "keep/3"}
+    assert run_json(capsys, "add", "keep", "--front", "newer", "--back", "b", "--json", "--now", NOW) == {
+        "card": "keep/4"}
+    assert load_deck_file(path).cards == (*cards, Card(id="3", front="new", back="card\n\n"),
+                                          Card(id="4", front="newer", back="b"))
+    assert path.read_text().startswith(text.removesuffix("...\n"))
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("newline", [b"\r\n", b"\r"])
+def test_add_keeps_the_files_line_breaks_and_bom(
+        tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str], newline: bytes, bom: bytes) -> None:
+    """A CRLF deck file (written on Windows) came back from `add` with every line break LF, and
+    its BOM gone: the whole file changed. Now the file is kept byte for byte and the new card's
+    lines have the file's own line breaks."""
+    path = tmp_path / "quiz.yaml"
+    raw = bom + deck_text("quiz", 2).encode().replace(b"\n", newline)
+    path.write_bytes(raw)
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    assert run_json(capsys, "add", "quiz", "--front", "Two\nlines", "--back", "b", "--json", "--now", NOW) == {
+        "card": "quiz/003"}
+    added = b"  - id: '003'\n    front: |-\n      Two\n      lines\n    back: b\n".replace(b"\n", newline)
+    assert path.read_bytes() == raw + added
+
+
+def test_add_to_a_deck_whose_file_now_holds_another_deck_changes_nothing(
+        deck_file: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The file's `id: quiz` changed by hand to `quiz-9`, not yet imported: `add quiz` wrote the
+    card into the file, imported it as deck quiz-9 and retired every card of quiz (its reviewed
+    002 gone from study), reporting "added quiz-9/004". Now it is refused, as `edit` is."""
+    deck_file.write_text(deck_file.read_text().replace("id: quiz\n", "id: quiz-9\n"))
+    text, before = deck_file.read_text(), dump(db)
+    code, out, err = run(capsys, "add", "quiz", "--front", "f", "--back", "b", "--now", NOW)
+    assert code == 2 and out == "" and "holds deck 'quiz-9' now, not 'quiz'" in err
+    assert deck_file.read_text() == text and dump(db) == before
+
+
+@pytest.mark.parametrize(("written", "after"), [
+    ("id: mine\nname: Mine\ncards: []\n", "id: mine\nname: Mine\ncards:\n{entry}"),
+    ("id: mine\ncards: []  # none yet\ntags: [cnn]", "id: mine\ncards:  # none yet\n{entry}tags: [cnn]"),
+])
+def test_add_to_an_empty_deck(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str], written: str,
+                              after: str) -> None:
+    """A new deck written as the docs say (`cards: []`, what `export` writes for an empty deck) could
+    never get a card: `add` refused with "cannot append a card to this file's layout (cards: must be
+    the last key)". Now the empty list becomes a block list holding the card."""
+    path = tmp_path / "mine.yaml"
+    path.write_text(written)
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    assert run_json(capsys, "add", "mine", "--front", "Q", "--back", "A", "--json", "--now", NOW) == {
+        "card": "mine/card-1"}
+    assert path.read_text() == after.format(entry="- id: 'card-1'\n  front: Q\n  back: A\n")
+    assert load_deck_file(path).cards == (Card(id="card-1", front="Q", back="A"),)
+    assert run_json(capsys, "show", "mine/card-1", "--now", NOW)["front"] == "Q"

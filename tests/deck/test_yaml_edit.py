@@ -187,3 +187,18 @@ def test_card_list_after_other_keys_and_nested_cards_keys(index: int, front: str
     _, deck = edit_card_text(text, "d.yaml", f"c{index}", front=front, back=back, tags=())
     assert deck.cards[index].front == front
     assert [c for i, c in enumerate(deck.cards) if i != index] == [c for i, c in enumerate(cards) if i != index]
+
+
+def test_a_card_with_one_empty_side_can_be_edited_without_filling_it() -> None:
+    """The deck format allows one empty side (an importer's `incomplete` card). Editing only its
+    tags, or its other side, was refused with "a card needs a non-empty front and back"."""
+    text = HEAD + "cards:\n- id: a\n  front: What is x?\n  back: ''\n  tags: [incomplete]\n"
+    _, deck = edit_card_text(text, "d.yaml", "a", front="What is x?", back="", tags=("incomplete", "mine"))
+    assert (deck.card("a").back, deck.card("a").tags) == ("", ("incomplete", "mine"))
+    _, deck = edit_card_text(text, "d.yaml", "a", front="What is y?", back="", tags=("incomplete",))
+    assert deck.card("a").front == "What is y?"
+    with pytest.raises(InputError, match="non-empty front and back"):  # never both empty
+        edit_card_text(text, "d.yaml", "a", front=" ", back="", tags=())
+    with pytest.raises(InputError, match="non-empty front and back"):  # a side is not emptied by an edit
+        edit_card_text(text.replace("back: ''", "back: an answer"), "d.yaml", "a", front="What is x?",
+                       back="", tags=())

@@ -151,3 +151,55 @@ def test_a_broken_copy_stops_the_merge_before_any_write(store: Store, release: P
         sync_bundled_decks(store, NOW, release)
     assert "quiz.yaml" in str(caught.value.position or caught.value)
     assert dump(store.path) == before and (copies(store) / ".base" / "quiz.yaml").read_text() == base
+
+
+def test_a_copy_without_its_base_still_gets_the_releases_new_cards(store: Store, release: Path) -> None:
+    """With the copy's base gone (`.base/` removed by hand), a new release's cards were never
+    added: the release itself stood in for the base, so each new card looked deleted by the user,
+    and once the base was rewritten it stayed so for good. The copy still wins every field it has."""
+    sync_bundled_decks(store, NOW, release)
+    copy = copies(store) / "quiz.yaml"
+    mine = load_deck_file(copy)
+    edited = replace(mine, cards=(replace(mine.cards[0], back="my back"), *mine.cards[1:]))
+    copy.write_text(dump_deck(edited))
+    (copies(store) / ".base" / "quiz.yaml").unlink()
+    newer = make_deck("quiz", 6)
+    newer = replace(newer, cards=(newer.cards[0], replace(newer.cards[1], back="release back"), *newer.cards[2:]))
+    (release / "quiz.yaml").write_text(dump_deck(newer))
+    report = sync_bundled_decks(store, NOW, release)
+    assert report.slugs("merged") == ["quiz"] and report.sync.added == 1
+    assert load_deck_file(copy).cards == (*edited.cards, newer.cards[5])
+    assert browse.card_details(store, "quiz/006").front == "Q6 front"
+
+
+def test_a_database_pointing_into_an_older_install_is_taken_over_by_the_copy(
+        store: Store, release: Path, tmp_path: Path) -> None:
+    """A database from before copies whose deck points into another, older install of flashdl
+    (still on disk): `import --bundled` moves the deck to its copy, history kept."""
+    old_install = tmp_path / "old-site-packages" / "flashdl" / "bundled_decks" / "quiz.yaml"
+    old_install.parent.mkdir(parents=True)
+    old_install.write_text((release / "quiz.yaml").read_text())
+    deck_sync.import_deck_files(store, [old_install], NOW)
+    record_review(store, "quiz/001", 4, NOW)
+    report = sync_bundled_decks(store, NOW, release)
+    assert report.slugs("copied") == ["quiz"]
+    assert [d.path for d in browse.list_decks(store, NOW)] == [str((copies(store) / "quiz.yaml").resolve())]
+    assert len(browse.card_details(store, "quiz/001").history) == 1
+
+
+def test_import_bundled_never_takes_over_a_students_own_deck_with_a_bundled_id(
+        store: Store, release: Path, tmp_path: Path) -> None:
+    """A student's own deck file `id: quiz` (the bundled decks' ids are quiz-2, lesson-6, ...),
+    studied; then `import --bundled`: the bundled quiz took the deck over, its cards got the
+    student's histories of different questions and the student's other cards were retired.
+    Now it is refused before anything is written, naming the student's file."""
+    own = tmp_path / "mine" / "quiz.yaml"
+    own.parent.mkdir()
+    own.write_text(dump_deck(make_deck("quiz", 2, prefix="Mine")))
+    deck_sync.import_deck_files(store, [own], NOW)
+    record_review(store, "quiz/001", 5, NOW)
+    before = dump(store.path)
+    with pytest.raises(InputError, match=f"already the deck of {own}"):
+        sync_bundled_decks(store, NOW, release)
+    assert dump(store.path) == before and not copies(store).exists()
+    assert browse.card_details(store, "quiz/001").front == "Mine1 front"

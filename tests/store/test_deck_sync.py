@@ -97,3 +97,57 @@ def test_ensure_bundled_only_on_empty_database(store: Store, tmp_path: Path) -> 
     first = deck_sync.ensure_bundled_decks(store, NOW, tmp_path)
     assert first is not None and first.added == 2
     assert deck_sync.ensure_bundled_decks(store, NOW, tmp_path) is None
+
+
+def test_another_file_with_the_same_deck_id_does_not_take_the_deck_over(store: Store, tmp_path: Path) -> None:
+    """Two unrelated files that happen to share a deck id (two courses' "quiz-1"), imported one
+    after the other: the second retired every card of the first and its card "001" came in with
+    the first file's "001" history, a different question shown as already learnt. Now it is
+    refused, naming the file that holds the deck; a deck whose old file moved away is taken."""
+    first, second = tmp_path / "course-a" / "quiz.yaml", tmp_path / "course-b" / "quiz.yaml"
+    for path, deck in ((first, make_deck(count=2)), (second, make_deck(count=1, prefix="Other"))):
+        path.parent.mkdir()
+        path.write_text(dump_deck(deck))
+    deck_sync.import_deck_files(store, [first], NOW)
+    record_review(store, "quiz/001", 5, NOW)
+    before = dump(store.path)
+    with pytest.raises(InputError, match=f"already the deck of {first}"):
+        deck_sync.import_deck_files(store, [second], NOW)
+    assert dump(store.path) == before
+    first.rename(tmp_path / "course-a" / "moved.yaml")  # the old file gone: the deck moved here
+    report = deck_sync.import_deck_files(store, [second], NOW)
+    assert (report.updated, report.retired) == (1, 1)
+    assert browse.list_decks(store, NOW)[0].path == str(second)
+
+
+def test_a_files_changed_deck_id_retires_the_old_decks_cards(store: Store, tmp_path: Path) -> None:
+    """`id: quiz` changed to `id: quiz-3` in the same file: the new deck came in, and the old one's
+    cards stayed in study beside their copies (every card due twice, once with its history).
+    Now the old deck's cards are retired, as cards gone from the file are, and come back with
+    their history when the id is changed back."""
+    path = tmp_path / "quiz.yaml"
+    path.write_text(dump_deck(make_deck("quiz", 2)))
+    deck_sync.import_deck_files(store, [path], NOW)
+    record_review(store, "quiz/001", 5, NOW)
+    path.write_text(dump_deck(make_deck("quiz-3", 2)))
+    report = deck_sync.import_deck_files(store, [path], NOW)
+    assert [(d.deck, d.added, d.retired) for d in report.decks] == [("quiz-3", 2, 0), ("quiz", 0, 2)]
+    assert {d.id: d.total for d in browse.list_decks(store, NOW)} == {"quiz": 0, "quiz-3": 2}
+    assert sorted(h.card for h in browse.search_cards(store, "Q1")) == ["quiz-3/001"]
+    path.write_text(dump_deck(make_deck("quiz", 2)))
+    back = deck_sync.import_deck_files(store, [path], NOW)
+    assert [(d.deck, d.restored, d.retired) for d in back.decks] == [("quiz", 2, 0), ("quiz-3", 0, 2)]
+    assert len(browse.card_details(store, "quiz/001").history) == 1
+    assert {d.id: d.total for d in browse.list_decks(store, NOW)} == {"quiz": 2, "quiz-3": 0}
+
+
+def test_a_file_named_twice_is_imported_once(store: Store, tmp_path: Path) -> None:
+    """`flashdl import decks/ decks/quiz.yaml` (or overlapping globs) read quiz.yaml twice and
+    refused it: "deck id 'quiz' is also the id of .../quiz.yaml", the same file."""
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "quiz.yaml").write_text(dump_deck(make_deck("quiz", 2)))
+    (folder / "other.yaml").write_text(dump_deck(make_deck("other", 1)))
+    report = deck_sync.import_deck_files(store, [folder, folder / "quiz.yaml", tmp_path / "decks" / ".." / "decks"
+                                                 / "quiz.yaml"], NOW)
+    assert sorted((d.deck, d.added) for d in report.decks) == [("other", 1), ("quiz", 2)]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from store_helpers import dump
 
 from flashdl.deck.files import bundled_decks_dir, load_deck_file
@@ -115,3 +116,54 @@ def test_an_added_card_is_written_as_dump_deck_writes_it(store: Store, deck_file
 
     add_card(store, "quiz", "Two\nlines", "x", ["t"], NOW)
     assert deck_file.read_text() == TEXT + "- id: '003'\n  front: |-\n    Two\n    lines\n  back: x\n  tags: [t]\n"
+
+
+# -- the file's own line breaks and BOM -------------------------------------------------------
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("newline", [b"\r\n", b"\n", b"\r"])
+def test_an_edit_keeps_the_files_line_breaks_and_bom(store: Store, tmp_path: Path, newline: bytes,
+                                                      bom: bytes) -> None:
+    """A CRLF file (as written on Windows) came back LF on every line, and a BOM was dropped: the
+    whole file changed for an edit of one card. Only that card's lines may change."""
+    path = tmp_path / "quiz.yaml"
+    raw = bom + TEXT.encode().replace(b"\n", newline)
+    path.write_bytes(raw)
+    import_deck_files(store, [path], NOW)
+    edit_card(store, "quiz", "001", "Edited\nfront", None, None, NOW)
+    new = path.read_bytes()
+    head, tail = raw.split(b"- id: '001'")[0], raw.split(b"  back: Answer 1" + newline)[1]
+    assert new.startswith(head) and new.endswith(tail)  # the BOM, the comments, card 002: as they were
+    middle = new[len(head):len(new) - len(tail)]
+    assert middle == b"- id: '001'" + newline + b"  front: |-" + newline + b"    Edited" + newline \
+        + b"    front" + newline + b"  back: Answer 1" + newline
+    assert yaml.safe_load(new.decode("utf-8-sig"))["cards"][0]["front"] == "Edited\nfront"
+    assert card_details(store, "quiz/001").front == "Edited\nfront"
+
+
+# -- a file changed by hand since its import ---------------------------------------------------
+
+def test_a_hand_edit_not_yet_imported_survives_an_edit_of_another_field(store: Store, deck_file: Path) -> None:
+    """The file's front of 002 fixed in a text editor, not re-imported; then the card's back edited
+    in flashdl's form, which starts from the database's text and saves every field: the hand-made
+    fix was silently written back to the old front. Now a field saved as the editor was shown it
+    keeps the file's text."""
+    deck_file.write_text(TEXT.replace("front: Question 2", "front: Question 2, fixed by hand"))
+    shown = card_for_edit(store, "quiz/002")
+    assert shown.front == "Question 2"  # the form shows the imported text
+    edit_card(store, "quiz", "002", shown.front, "New answer", list(shown.tags), NOW)
+    card = load_deck_file(deck_file).card("002")
+    assert (card.front, card.back, card.tags) == ("Question 2, fixed by hand", "New answer", ("old",))
+    assert card_details(store, "quiz/002").front == "Question 2, fixed by hand"
+
+
+def test_a_field_changed_in_the_file_and_in_the_editor_differently_is_refused(
+        store: Store, deck_file: Path, tmp_path: Path) -> None:
+    deck_file.write_text(TEXT.replace("tags: [old]", "tags: [by-hand]"))
+    text, before = deck_file.read_text(), dump(tmp_path / "flashdl.sqlite3")
+    with pytest.raises(FlashdlError, match="the tags of card '002' were changed in the file since it was imported"):
+        edit_card(store, "quiz", "002", "Question 2", "Answer 2\non two lines\n", ["in-form"], NOW)
+    assert deck_file.read_text() == text and dump(tmp_path / "flashdl.sqlite3") == before
+    import_deck_files(store, [deck_file], NOW)  # as the message says: then the form starts from the file
+    edit_card(store, "quiz", "002", "Question 2", "Answer 2\non two lines\n", ["by-hand", "more"], NOW)
+    assert load_deck_file(deck_file).card("002").tags == ("by-hand", "more")
