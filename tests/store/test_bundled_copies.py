@@ -183,7 +183,7 @@ def test_a_database_pointing_into_an_older_install_is_taken_over_by_the_copy(
     record_review(store, "quiz/001", 4, NOW)
     report = sync_bundled_decks(store, NOW, release)
     assert report.slugs("copied") == ["quiz"]
-    assert [d.path for d in browse.list_decks(store, NOW)] == [str((copies(store) / "quiz.yaml").resolve())]
+    assert [d.path for d in deck_list.list_decks(store, NOW)] == [str((copies(store) / "quiz.yaml").resolve())]
     assert len(browse.card_details(store, "quiz/001").history) == 1
 
 

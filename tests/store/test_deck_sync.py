@@ -117,7 +117,7 @@ def test_another_file_with_the_same_deck_id_does_not_take_the_deck_over(store: S
     first.rename(tmp_path / "course-a" / "moved.yaml")  # the old file gone: the deck moved here
     report = deck_sync.import_deck_files(store, [second], NOW)
     assert (report.updated, report.retired) == (1, 1)
-    assert browse.list_decks(store, NOW)[0].path == str(second)
+    assert deck_list.list_decks(store, NOW)[0].path == str(second)
 
 
 def test_a_files_changed_deck_id_retires_the_old_decks_cards(store: Store, tmp_path: Path) -> None:
@@ -132,13 +132,13 @@ def test_a_files_changed_deck_id_retires_the_old_decks_cards(store: Store, tmp_p
     path.write_text(dump_deck(make_deck("quiz-3", 2)))
     report = deck_sync.import_deck_files(store, [path], NOW)
     assert [(d.deck, d.added, d.retired) for d in report.decks] == [("quiz-3", 2, 0), ("quiz", 0, 2)]
-    assert {d.id: d.total for d in browse.list_decks(store, NOW)} == {"quiz": 0, "quiz-3": 2}
+    assert {d.id: d.total for d in deck_list.list_decks(store, NOW)} == {"quiz": 0, "quiz-3": 2}
     assert sorted(h.card for h in browse.search_cards(store, "Q1")) == ["quiz-3/001"]
     path.write_text(dump_deck(make_deck("quiz", 2)))
     back = deck_sync.import_deck_files(store, [path], NOW)
     assert [(d.deck, d.restored, d.retired) for d in back.decks] == [("quiz", 2, 0), ("quiz-3", 0, 2)]
     assert len(browse.card_details(store, "quiz/001").history) == 1
-    assert {d.id: d.total for d in browse.list_decks(store, NOW)} == {"quiz": 2, "quiz-3": 0}
+    assert {d.id: d.total for d in deck_list.list_decks(store, NOW)} == {"quiz": 2, "quiz-3": 0}
 
 
 def test_a_file_named_twice_is_imported_once(store: Store, tmp_path: Path) -> None:
