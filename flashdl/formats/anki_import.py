@@ -50,6 +50,7 @@ from flashdl.formats.revlog_csv import GRADE_FOR_RATING, MAX_DURATION_MS
 _TEMPLATE_TOKEN = re.compile(r"\{\{([^{}]+)\}\}")
 _SPECIAL_FIELDS = {"FrontSide", "Tags", "Type", "Deck", "Subdeck", "Card", "CardFlag", "CardID"}
 MAX_CLOZE_DEPTH = 16
+MAX_CLOZE_DIGITS = 6  # a longer number is no card (and ``int`` refuses 4,300 digits)
 _CLOZE_TOKEN = re.compile(r"\{\{c(\d+)::|\}\}")
 _NOT_TAG_CHARS = re.compile(r"[\s,]+")
 
@@ -266,11 +267,12 @@ def _cloze_sides(notetype: AnkiNotetype, values: dict[str, str], number: int) ->
     return html_to_markdown(front_html), f"{back}\n\n{extra_text}" if extra_text else back
 
 
-def _cloze(text: str, number: int, *, front: bool) -> str:
+def _cloze(text: str, number: int, *, front: bool, mark: tuple[str, str] = ("<b>", "</b>")) -> str:
     """``text`` with its cloze deletions resolved for card ``number``, in one linear pass.
 
     A deletion is ``{{cN::answer}}`` or ``{{cN::answer::hint}}`` (the first
-    ``::`` splits), nested ones resolved inside out; openers never closed,
+    ``::`` splits), nested ones resolved inside out, card ``number``'s shown
+    as ``[...]`` (or ``[hint]``) on the front and between ``mark`` on the back; openers never closed,
     stray ``}}`` and openers nested deeper than ``MAX_CLOZE_DEPTH`` stay as
     text (each level copies what it holds: the cap keeps the pass linear). A stack, not a regex: the regex this replaced
     backtracked (``{{c1::`` then 20,000 × ``a::`` took 85 s).
@@ -299,7 +301,7 @@ def _cloze(text: str, number: int, *, front: bool) -> str:
             elif front:
                 outer.append(f"[{hint}]" if separator and hint else "[...]")
             else:
-                outer.append(f"<b>{answer}</b>")
+                outer.append(f"{mark[0]}{answer}{mark[1]}")
             parts = outer
         else:
             parts.append("}}")  # a "}}" closing nothing
@@ -309,6 +311,28 @@ def _cloze(text: str, number: int, *, front: bool) -> str:
         outer.append(opener + "".join(parts))
         parts = outer
     return "".join(out)
+
+
+cloze_text = _cloze  # for the text importer: Anki's text export of a Cloze note
+
+
+def cloze_numbers(text: str) -> list[int]:
+    """The card numbers (``N`` of ``{{cN::...}}``, 1 and up) of the deletions ``text`` closes,
+    in order: one Anki card each. Scanned as ``_cloze`` scans (openers never closed, or nested
+    deeper than ``MAX_CLOZE_DEPTH``, are text and make no card)."""
+    if "{{c" not in text:
+        return []
+    numbers: set[int] = set()
+    stack: list[int] = []
+    for token in _CLOZE_TOKEN.finditer(text):
+        digits = token.group(1)
+        if digits is None:
+            if stack and (number := stack.pop()):
+                numbers.add(number)
+        elif len(stack) < MAX_CLOZE_DEPTH:  # (deeper openers are text to ``_cloze``)
+            digits = digits.lstrip("0") or "0"
+            stack.append(int(digits) if len(digits) <= MAX_CLOZE_DIGITS else 0)
+    return sorted(numbers)
 
 
 def review_history(reviews: Iterable[AnkiReview], filename: str,

@@ -163,7 +163,7 @@ def is_plain(text: str) -> bool:
 def html_to_markdown(text: str) -> str:
     """Markdown for an Anki field's HTML (math back to ``$...$``)."""
     if "<" not in text and "&" not in text:
-        return _math_to_dollars(text).strip() if "\\" in text else text.strip()
+        return mathjax_to_dollars(text).strip() if "\\" in text else text.strip()
     text = text.replace("\x00", "")
     maths: list[str] = []
 
@@ -215,7 +215,8 @@ def _rich_html_to_markdown(text: str) -> str:
     return out.replace("  \n", "\n")
 
 
-def _math_to_dollars(text: str) -> str:
+def mathjax_to_dollars(text: str) -> str:
+    """MathJax's ``\\(..\\)`` and ``\\[..\\]`` as flashdl's ``$..$`` and ``$$..$$`` (text, not HTML)."""
     return _MATH_HTML.sub(
         lambda m: f"${m.group(1)}$" if m.group(1) is not None else f"$${m.group(2)}$$", text)
 

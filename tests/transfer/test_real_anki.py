@@ -3,7 +3,9 @@ and flashdl reads what Anki writes, in every package layout. Skipped where ``ank
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from transfer_helpers import CARDS, ok
 
 from flashdl.deck.files import load_deck_file
 from flashdl.formats.anki_export import note_guid
+from flashdl.formats.anki_import import guid_slug
 from flashdl.formats.html_markdown import markdown_to_html, plain_to_html
 
 anki_collection = pytest.importorskip("anki.collection")
@@ -167,7 +170,9 @@ def test_anki_text_exports_import_and_ours_update_anki_notes_in_place(
                               with_deck=True, with_notetype=True, with_guid=True)
     assert "dl-conv" in ok(capsys, "import", str(notes_txt))
     fronts = [front for front, _back, _tags in _flashdl_cards(db).values()]
-    assert fronts[0] == "Output width for **W=32**, K=5?\n(no padding)" and len(fronts) == 3
+    assert fronts[0] == "Output width for **W=32**, K=5?\n(no padding)"
+    # the Cloze note's two deletions are two cards (its raw {{c1::...}} text was one)
+    assert fronts[2:] == ["A [...] keeps the largest value", "A max pool keeps the [which?] value"]
 
     from anki.import_export_pb2 import ImportCsvRequest
 
@@ -205,3 +210,78 @@ def test_anki_text_export_of_flashdl_notes_comes_back_exactly(
     out = tmp_path / "back.yaml"
     ok(capsys, "export", deck.id, "--format", "yaml", "--out", str(out))
     assert load_deck_file(out) == deck
+
+
+class _AnkiSide(HTMLParser):
+    """A side Anki rendered: its text, and the text of its active deletions (``class="cloze"``)."""
+
+    def __init__(self, rendered: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.active: list[str] = []
+        self._depth = 0  # span nesting inside the active deletion (0: outside it)
+        self.feed(rendered)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "span" and (self._depth or ("class", "cloze") in attrs):
+            self._depth += 1
+            if self._depth == 1:
+                self.active.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span" and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._depth:
+            self.active[-1] += data
+
+
+def _math(text: str) -> str:
+    return " ".join(re.sub(r"\\\((.+?)\\\)", r"$\1$", text).split())
+
+
+@pytest.mark.parametrize("with_html", [True, False])
+def test_cloze_notes_of_anki_text_exports_become_a_card_per_deletion(
+        with_html: bool, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Anki's "Notes in Plain Text" export of Cloze notes holds the raw ``{{c1::...}}`` text:
+    flashdl imported each note as one card showing it. Now each deletion is a card, as Anki
+    shows it (reference: Anki's own rendering of each card), with the .apkg import's ids, and
+    ``\\(..\\)`` is math also when the export is without HTML."""
+    (tmp_path / "anki").mkdir()
+    col = _collection(tmp_path / "anki" / "collection.anki2")
+    deck_id = col.decks.id("Cloze deck")
+    for text, extra in [("{{c1::ReLU}} is \\(\\max(0, x)\\), {{c2::sigmoid::an S-curve}} is {{c3::smooth}}", ""),
+                        ("{{c1::a {{c2::nested}} one}} and {{c1::twice}} then {{c4::four}}", "see the notes"),
+                        ("A {{c1::\\(W-K+1\\)}} output", "")]:
+        cloze = col.new_note(col.models.by_name("Cloze"))
+        cloze["Text"], cloze["Back Extra"] = text, extra
+        col.add_note(cloze, deck_id)
+    basic = col.new_note(col.models.by_name("Basic"))
+    basic["Front"], basic["Back"] = "Width?", "\\(W-K+1\\)"
+    col.add_note(basic, deck_id)
+    notes_txt = tmp_path / "notes.txt"
+    col.export_note_csv(out_path=str(notes_txt), limit=None, with_html=with_html, with_tags=True,
+                        with_deck=True, with_notetype=True, with_guid=True)
+    ok(capsys, "import", str(notes_txt))
+    ours = {slug: (front, back) for slug, (front, back, _tags) in _flashdl_cards(db).items()}
+    expected = {}
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        note = card.note()
+        if note.note_type()["name"] == "Basic":
+            expected[guid_slug(note.guid)] = ("Width?", "$W-K+1$")
+            continue
+        rendered = card.render_output()
+        front = _AnkiSide(rendered.question_text)
+        back = _AnkiSide(rendered.answer_text)
+        slug = f"{guid_slug(note.guid)}.c{card.ord + 1}"
+        expected[slug] = (_math("".join(front.text)), _math("".join(back.text)))
+        bold = re.findall(r"\*\*(.+?)\*\*", ours[slug][1])
+        assert [_math(b) for b in bold] == [_math(a) for a in back.active]  # the answers, in bold
+    col.close()
+    assert sorted(ours) == sorted(expected)  # one card per Anki card, ids as an .apkg gives
+    for slug, (front, back) in expected.items():
+        assert _math(ours[slug][0]) == front
+        assert _math(ours[slug][1].replace("**", "")) == back

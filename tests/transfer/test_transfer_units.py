@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta, timezone
 
 import pytest
@@ -187,3 +188,47 @@ def test_plain_text_columns_by_name_and_file_tags() -> None:
     deck, = decks_from_text(parse_text_notes(text, "set.csv", separator=","), "set.csv")
     assert deck.id == "set" and deck.tags == ("imported", "quizlet")
     assert [(c.front, c.back) for c in deck.cards] == [("f1", "b1\n\nx1"), ("f2", "b2")]
+
+
+def test_a_cloze_row_of_a_text_file_is_a_card_per_deletion() -> None:
+    """Worked by hand from Anki's rules: c1 masks both of its deletions (one with its hint),
+    c3 is its own card, nothing makes a card 2; the second column (Back Extra) goes under
+    each answer; ``\\(..\\)`` is math in a file without HTML too."""
+    from flashdl.formats.text_decks import decks_from_text
+
+    text = ("#separator:tab\n#html:false\n#notetype:Cloze\n"
+            "{{c1::ReLU}} is {{c1::\\(\\max(0,x)\\)::a formula}}, {{c3::cheap}}\tactivations\n"
+            "Plain front\t\\[y = x^2\\]\n")
+    deck, = decks_from_text(parse_text_notes(text, "notes.txt", separator="\t"), "notes.txt")
+    cards = [(c.id.rpartition(".")[2], c.front, c.back) for c in deck.cards]
+    assert cards[:2] == [
+        ("c1", "[...] is [a formula], cheap", "**ReLU** is **$\\max(0,x)$**, cheap\n\nactivations"),
+        ("c3", "ReLU is $\\max(0,x)$, [...]", "ReLU is $\\max(0,x)$, **cheap**\n\nactivations")]
+    assert cards[2][1:] == ("Plain front", "$$y = x^2$$")
+    assert deck.cards[0].id == deck.cards[1].id.replace(".c3", ".c1")  # one note, .c1 and .c3
+    from flashdl.formats.anki_import import cloze_numbers
+
+    assert cloze_numbers("{{c" + "9" * 5000 + "::x}} {{c2::y}}") == [2]  # no card, no int() error
+
+
+_INNERMOST_CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!\{\{c\d+::).)*?)\}\}", re.DOTALL)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["{{c1::", "{{c2::", "{{c03::", "}}", "::", "a", "{{c", " ", "{{c0::"]),
+                max_size=14).map("".join))
+def test_cloze_numbers_are_the_deletions_anki_makes_cards_of(text: str) -> None:
+    """Reference: the regex the scanner replaced, resolving innermost deletions until none is
+    left (super-linear, fine for short texts), each number from 1 up a card."""
+    from flashdl.formats.anki_import import cloze_numbers
+
+    found: set[int] = set()
+
+    def resolve(match: re.Match[str]) -> str:
+        found.add(int(match.group(1)))
+        return match.group(2)
+
+    resolved, count = text, 1
+    while count:
+        resolved, count = _INNERMOST_CLOZE.subn(resolve, resolved)
+    assert cloze_numbers(text) == sorted(n for n in found if n >= 1)
