@@ -270,3 +270,31 @@ def test_a_suspended_card_stays_suspended_in_anki_reviewed_or_not(
         assert suspended == {"h/001": 2, "h/004": 0}  # 004 still new
     finally:
         anki.close()
+
+
+def test_fsrs_revlog_states_are_what_the_optimizer_makes_of_the_anki_layout(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """fsrs-optimizer's own Anki converter (``fsrs_optimizer.py``, 6.5.0) sets review_state to
+    revlog.type + 1, and 0 (New) where a run of learn rows starts a card. flashdl's
+    ``revlog.csv`` wrote 1 (Learning) for 002's drill after its lapse on day 2, which the
+    Anki layout of the same export types 2 (relearn): state 3 (Relearning). By hand from
+    REVIEWS: 001 New, Review; 002 New, Review, Relearning; 003 New, Learning."""
+    import csv
+
+    reviewed_deck(db, tmp_path, capsys)
+    anki_out, fsrs_out = tmp_path / "h.csv", tmp_path / "revlog.csv"
+    ok(capsys, "export", "h", "--format", "revlog", "--out", str(anki_out), "--now", EXPORTED_AT)
+    ok(capsys, "export", "h", "--format", "revlog", "--out", str(fsrs_out), "--now", EXPORTED_AT)
+    anki_rows = sorted(csv.DictReader(anki_out.read_text().splitlines()), key=lambda r: (r["card"], int(r["id"])))
+    fsrs_rows = sorted(csv.DictReader(fsrs_out.read_text().splitlines()),
+                       key=lambda r: (r["card_id"], int(r["review_time"])))
+    converted = []  # the optimizer's conversion, written out
+    previous_type = None
+    for index, row in enumerate(anki_rows):
+        first = index == 0 or anki_rows[index - 1]["card"] != row["card"]
+        kind = int(row["type"])
+        learn_start = kind == 0 and (previous_type != 0 or first)
+        converted.append(0 if learn_start else kind + 1)
+        previous_type = kind
+    states = [int(row["review_state"]) for row in fsrs_rows]
+    assert states == converted == [0, 2, 0, 2, 3, 0, 1]
