@@ -335,17 +335,30 @@ def cloze_numbers(text: str) -> list[int]:
     return sorted(numbers)
 
 
-def review_history(reviews: Iterable[AnkiReview], filename: str,
-                   now_ms: int | None) -> dict[int, list[tuple[int, int, int]]]:
-    """The reviews of a collection's revlog by Anki card id, as ``(ms, grade, duration_ms)``.
+FILTERED_KIND, MANUAL_KIND = 3, 4  # revlog.type
 
-    Button 0 is a manual reschedule, not a review (skipped); any other button
-    outside 1..4, or a time outside ``review_bounds``, refuses the package.
+
+def review_history(reviews: Iterable[AnkiReview], filename: str,
+                   now_ms: int | None) -> tuple[dict[int, list[tuple[int, int, int]]], int]:
+    """The reviews of a collection's revlog by Anki card id, as ``(ms, grade, duration_ms)``,
+    and how many reviews came before a reset of their card (not imported).
+
+    What Anki itself schedules from (``RevlogEntry`` in anki's ``rslib/src/revlog/mod.rs``):
+    button 0 is a manual reschedule, not a review; a manual row with no ease is a reset
+    ("Forget", the card is new again), after which Anki's FSRS ignores the card's earlier
+    reviews, so they are dropped here too; a filtered-deck row with no ease is a preview
+    ("cramming"), which schedules nothing (skipped). Any other button outside 1..4, or a
+    time outside ``review_bounds``, refuses the package. Rows come in time order (revlog id).
     """
     by_card: dict[int, list[tuple[int, int, int]]] = {}
+    before_reset = 0
     latest_ms = MAX_MS if now_ms is None else min(MAX_MS, now_ms + CLOCK_SKEW_MS)
     grade_for = GRADE_FOR_RATING.get
     for review in reviews:
+        if review.factor == 0 and review.type in (FILTERED_KIND, MANUAL_KIND):
+            if review.type == MANUAL_KIND:
+                before_reset += len(by_card.pop(review.card_id, ()))
+            continue
         grade = grade_for(review.ease)
         if grade is None:
             if review.ease == 0:
@@ -357,7 +370,7 @@ def review_history(reviews: Iterable[AnkiReview], filename: str,
                              SourcePosition(filename))
         by_card.setdefault(review.card_id, []).append(
             (review.id, grade, max(0, min(review.time_ms, MAX_DURATION_MS))))
-    return by_card
+    return by_card, before_reset
 
 
 def _join(values: dict[str, str], names: list[str]) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from transfer_helpers import CARDS, ok
+from transfer_helpers import CARDS, ok, run
 
 from flashdl.deck.files import load_deck_file
 from flashdl.formats.anki_export import note_guid
@@ -285,3 +285,56 @@ def test_cloze_notes_of_anki_text_exports_become_a_card_per_deletion(
     for slug, (front, back) in expected.items():
         assert _math(ours[slug][0]) == front
         assert _math(ours[slug][1].replace("**", "")) == back
+
+
+def test_reviews_before_an_anki_reset_and_filtered_previews_are_not_replayed(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A card reset ("Forget") in Anki is new there, and Anki schedules it from the reviews
+    after the reset only; a preview in a filtered deck (type 3, no ease) schedules nothing.
+    flashdl replayed both, so a reset card came in as a review card. Reference: the real
+    Anki's FSRS memory states, equal for a card with and without the rows Anki ignores."""
+    from datetime import datetime
+
+    from transfer_helpers import NOW
+
+    (tmp_path / "anki").mkdir()
+    col = _collection(tmp_path / "anki" / "collection.anki2")
+    deck_id = col.decks.id("Reset")
+    cards = {}
+    for name in ("reset", "fresh", "previewed", "plain"):
+        note = col.new_note(col.models.by_name("Basic"))
+        note["Front"], note["Back"] = name, "answer"
+        col.add_note(note, deck_id)
+        cards[name] = note.cards()[0].id
+    day_ms, start = 86_400_000, int(datetime.fromisoformat(NOW).timestamp() * 1000) - 30 * 86_400_000
+    rows = {  # (day, button, revlog.type, ivl, factor): the reset row and the preview have factor 0
+        "reset": [(0, 3, 0, 1, 2500), (3, 3, 1, 3, 2500), (10, 1, 1, 1, 2300), (11, 0, 4, 0, 0),
+                  (12, 3, 0, 1, 2500)],
+        "fresh": [(12, 3, 0, 1, 2500)],
+        "previewed": [(0, 3, 0, 1, 2500), (5, 1, 3, 1, 0), (12, 3, 1, 12, 2500)],
+        "plain": [(0, 3, 0, 1, 2500), (12, 3, 1, 12, 2500)],
+    }
+    for offset, (name, reviews) in enumerate(rows.items()):
+        for day, button, kind, ivl, factor in reviews:
+            col.db.execute("INSERT INTO revlog VALUES (?, ?, -1, ?, ?, 0, ?, 5000, ?)",
+                           start + day * day_ms + offset, cards[name], button, ivl, factor, kind)
+        col.db.execute("UPDATE cards SET type = 2, queue = 2, ivl = 1, due = 1, factor = 2500 WHERE id = ?",
+                       cards[name])
+    memory = {name: col.compute_memory_state(cid) for name, cid in cards.items()}
+    assert memory["reset"] == memory["fresh"] and memory["previewed"] == memory["plain"]
+    package = tmp_path / "reset.apkg"
+    _export_from_anki(col, package, legacy=False, scheduling=True)
+    col.close()
+    code, out, err = run(capsys, "import", str(package), "--with-history")
+    assert code == 0 and "review history: 6 reviews added to 4 cards" in out
+    assert "3 review(s) made before their card was reset (Forget) in Anki not imported" in err
+    con = sqlite3.connect(db)
+    try:
+        state = {front: rest for front, *rest in con.execute(
+            "SELECT front, repetitions, ease, interval, due, last_review FROM card")}
+        logged = dict(con.execute("SELECT c.front, count(*) FROM review_log r JOIN card c ON c.id = r.card_id "
+                                  "GROUP BY c.front"))
+    finally:
+        con.close()
+    assert state["reset"] == state["fresh"] and logged["reset"] == logged["fresh"] == 1
+    assert state["previewed"] == state["plain"] and logged["previewed"] == logged["plain"] == 2
