@@ -53,6 +53,9 @@ MAX_CLOZE_DEPTH = 16
 MAX_CLOZE_DIGITS = 6  # a longer number is no card (and ``int`` refuses 4,300 digits)
 _CLOZE_TOKEN = re.compile(r"\{\{c(\d+)::|\}\}")
 _NOT_TAG_CHARS = re.compile(r"[\s,]+")
+# Anki's Image Occlusion notes are clozes whose deletions are shapes drawn on a picture
+# (``{{c1::image-occlusion:rect:left=...}}``): as text they are coordinates, not a question.
+IMAGE_OCCLUSION = "::image-occlusion:"
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,10 @@ def decks_from_collection(collection: AnkiCollection, filename: str,
         fields = note.fields
         if note.notetype_id in own_types and len(fields) >= len(FIELDS):
             converted = _flashdl_card(note, fields[0], fields[1], fields[3], fields[4], deck_tags)
+        elif notetype.cloze and any(IMAGE_OCCLUSION in field for field in fields):
+            skipped.append(f"note {note.guid!r} card {anki_card.ord + 1}: an image occlusion (parts of a "
+                           "picture hidden), which flashdl cannot show")
+            continue
         else:
             converted = _convert(note, notetype, anki_card, deck_tags)
         if converted is None:

@@ -26,7 +26,14 @@ from flashdl.deck.model import MARKUP_MARKDOWN, Card, Deck
 from flashdl.deck.yaml_deck import ID_PATTERN, card_text_problem
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats import anki_notetype
-from flashdl.formats.anki_import import cloze_numbers, cloze_text, field_markdown, guid_slug, slug_for_deck
+from flashdl.formats.anki_import import (
+    IMAGE_OCCLUSION,
+    cloze_numbers,
+    cloze_text,
+    field_markdown,
+    guid_slug,
+    slug_for_deck,
+)
 from flashdl.formats.anki_text import TextNote, TextNotes, is_own_layout
 from flashdl.formats.html_markdown import html_to_markdown, mathjax_to_dollars
 from flashdl.scheduler.leech import LEECH_TAG
@@ -39,8 +46,10 @@ class _DeckDraft:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def decks_from_text(notes: TextNotes, filename: str, deck_id: str | None = None) -> list[Deck]:
-    """The decks a delimited file describes (``deck_id`` puts every card into one deck)."""
+def decks_from_text(notes: TextNotes, filename: str, deck_id: str | None = None,
+                    skipped: list[str] | None = None) -> list[Deck]:
+    """The decks a delimited file describes (``deck_id`` puts every card into one deck);
+    rows that make no card are said in ``skipped``."""
     drafts: dict[str, _DeckDraft] = {}
     seen: dict[tuple[str, str], int] = {}
     columns = _own_columns(notes)
@@ -50,6 +59,11 @@ def decks_from_text(notes: TextNotes, filename: str, deck_id: str | None = None)
         if columns is not None and len(note.fields) >= len(anki_notetype.FIELDS):
             deck_slug, card, data = _own_card(note, columns, notes.html)
             cards = [card]
+        elif IMAGE_OCCLUSION in note.fields[0]:
+            if skipped is not None:
+                skipped.append(f"line {note.line}: an image occlusion (parts of a picture hidden), "
+                               "which flashdl cannot show")
+            continue
         else:
             deck_slug, cards, data = None, _plain_cards(note, notes), {}
         deck_slug = deck_id or deck_slug or slug_for_deck(note.deck or notes.deck or PurePath(filename).stem)

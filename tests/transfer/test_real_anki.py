@@ -338,3 +338,40 @@ def test_reviews_before_an_anki_reset_and_filtered_previews_are_not_replayed(
         con.close()
     assert state["reset"] == state["fresh"] and logged["reset"] == logged["fresh"] == 1
     assert state["previewed"] == state["plain"] and logged["previewed"] == logged["plain"] == 2
+
+
+def test_image_occlusion_notes_are_skipped_with_a_reason_not_shown_as_coordinates(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Anki's Image Occlusion notes are clozes whose deletions are shapes on a picture: they
+    came in as cards reading ``[...]image-occlusion:rect:left=.5:...``, with neither the picture
+    nor the header on the front. They are skipped now, each card named, in a package and in
+    Anki's text export; the notes beside them come in as before."""
+    (tmp_path / "anki").mkdir()
+    col = _collection(tmp_path / "anki" / "collection.anki2")
+    occlusion = col.new_note(col.models.by_name("Image Occlusion"))
+    occlusion["Occlusion"] = ("{{c1::image-occlusion:rect:left=.1:top=.1:width=.2:height=.2:oi=1}}"
+                              "{{c2::image-occlusion:ellipse:left=.5:top=.5:rx=.1:ry=.1:oi=1}}")
+    occlusion["Image"], occlusion["Header"] = '<img src="layers.png">', "Label the layers"
+    col.media.write_data("layers.png", b"\x89PNG\r\n\x1a\n" + bytes(16))
+    col.add_note(occlusion, 1)
+    basic = col.new_note(col.models.by_name("Basic"))
+    basic["Front"], basic["Back"] = "stride", "step of the kernel"
+    col.add_note(basic, 1)
+    assert len(occlusion.cards()) == 2
+    package, notes_txt = tmp_path / "io.apkg", tmp_path / "io.txt"
+    _export_from_anki(col, package, legacy=False)
+    col.export_note_csv(out_path=str(notes_txt), limit=None, with_html=True, with_tags=True,
+                        with_deck=True, with_notetype=True, with_guid=True)
+    col.close()
+    code, _out, err = run(capsys, "import", str(package))
+    assert code == 0 and err.count("an image occlusion") == 2 and "card 2: an image occlusion" in err
+    assert [front for front, _back, _tags in _flashdl_cards(db).values()] == ["stride"]
+    assert not (db.parent / "media").exists()  # the picture of a skipped note is not extracted
+    code, _out, err = run(capsys, "import", str(notes_txt), "--deck", "from-text")
+    assert code == 0 and "line 7: an image occlusion" in err
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("SELECT d.slug, c.front FROM card c JOIN deck d ON d.id = c.deck_id ORDER BY d.slug"
+                           ).fetchall() == [("default", "stride"), ("from-text", "stride")]
+    finally:
+        con.close()

@@ -243,8 +243,10 @@ def load_text(paths: Sequence[Path], deck_id: str | None, separator: str) -> Pre
     prepared = PreparedImport()
     for path in paths:
         notes = parse_text_notes(read_text(path), str(path), separator=separator)
-        for deck in decks_from_text(notes, str(path), deck_id):
+        skipped: list[str] = []
+        for deck in decks_from_text(notes, str(path), deck_id, skipped):
             prepared.add_deck(_validated(deck, str(path)), str(path))
+        prepared.notes += [f"{path}: skipped {note}" for note in skipped]
     return prepared
 
 
