@@ -183,7 +183,34 @@ def html_to_markdown(text: str) -> str:
     return _PLACEHOLDER_RE.sub(lambda m: maths[int(m.group(1))], out)
 
 
+# Markdown's ``**``/``*`` must hug their words: Anki's editor writes ``<b>word </b>``,
+# ``<b></b>`` and ``<i>a</i><i>b</i>``, which read as literal asterisks once written
+# ``**word **``, ``****`` or ``*a**b*``. The space goes outside, empty and split runs go.
+_EMPHASIS = r"(?:b|strong|i|em)"
+_SPACE = r"(?:\s|&nbsp;|&#160;|<br\s*/?>)+"
+_OPEN_SPACE = re.compile(rf"(<{_EMPHASIS}\b[^>]*>)({_SPACE})", re.IGNORECASE)
+_SPACE_CLOSE = re.compile(rf"({_SPACE})(</{_EMPHASIS}\s*>)", re.IGNORECASE)
+_EMPTY_OR_SPLIT = re.compile(r"<(?:b|strong|i|em)\b[^>]*></(?:b|strong|i|em)\s*>"  # (tags balance)
+                             r"|</(?:b|strong)\s*><(?:b|strong)\b[^>]*>|</(?:i|em)\s*><(?:i|em)\b[^>]*>",
+                             re.IGNORECASE)
+
+
+_NEEDS_HUG = re.compile("|".join(p.pattern for p in (_OPEN_SPACE, _SPACE_CLOSE, _EMPTY_OR_SPLIT)),
+                        re.IGNORECASE)
+
+
+def _hug_emphasis(text: str) -> str:
+    """``text`` with no space just inside an emphasis tag, no empty emphasis and no two runs of
+    one emphasis side by side (each pass may expose another: nested tags)."""
+    while _NEEDS_HUG.search(text):  # one search for the usual field, which needs nothing
+        text = _EMPTY_OR_SPLIT.sub("", _SPACE_CLOSE.sub(r"\2\1", _OPEN_SPACE.sub(r"\2\1", text)))
+    return text
+
+
 def _simple_html_to_markdown(text: str, tags: set[str]) -> str:
+    if not tags.isdisjoint(("b", "strong", "i", "em")):
+        text = _hug_emphasis(text)
+
     def tag(match: re.Match[str]) -> str:
         closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
         if name == "br":

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, timedelta, timezone
+from html.parser import HTMLParser
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from flashdl.formats.anki_import import decks_from_collection, guid_slug
@@ -63,9 +64,12 @@ MARKDOWN = st.lists(st.sampled_from([
 
 @given(MARKDOWN)
 def test_markdown_survives_a_trip_through_anki_html(text: str) -> None:
-    """What flashdl renders for Anki comes back as the same Markdown (modulo edge spaces)."""
+    """What flashdl renders for Anki comes back as the same Markdown (modulo edge spaces), but
+    for two bold runs side by side, which come back as one: Markdown reads ``**a****b**`` as
+    bold ``a****b`` (markdown-it), Anki's HTML as bold ``ab``."""
     back = html_to_markdown(markdown_to_html(text))
-    assert back.split() == text.split() or back == text.strip()
+    assert any(back.split() == expected.split() or back == expected.strip()
+               for expected in (text, text.replace("****", "")))
 
 
 def test_html_from_anki_becomes_markdown() -> None:
@@ -232,3 +236,51 @@ def test_cloze_numbers_are_the_deletions_anki_makes_cards_of(text: str) -> None:
     while count:
         resolved, count = _INNERMOST_CLOZE.subn(resolve, resolved)
     assert cloze_numbers(text) == sorted(n for n in found if n >= 1)
+
+
+class _Emphasis(HTMLParser):
+    """Each visible character of some HTML with whether it is bold and italic (spaces left out)."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.bold = self.italic = 0
+        self.chars: list[tuple[str, bool, bool]] = []
+        self.feed(markup)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.bold += tag in ("b", "strong")
+        self.italic += tag in ("i", "em")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.bold -= tag in ("b", "strong")
+        self.italic -= tag in ("i", "em")
+
+    def handle_data(self, data: str) -> None:
+        self.chars += [(char, self.bold > 0, self.italic > 0) for char in data if not char.isspace()]
+
+
+_KIND_AFTER_KIND = re.compile(r"</(?:b|strong)>(?:<[^>]*>)*<(?:i|em)>|</(?:i|em)>(?:<[^>]*>)*<(?:b|strong)>")
+_LEAF = st.sampled_from(["ab", "c", " ", "&nbsp;", "<br>", ""])
+_EMPHASISED = st.tuples(st.sampled_from(["b", "i", "strong", "em"]), st.lists(_LEAF, max_size=4).map("".join))
+_INLINE_HTML = st.lists(st.one_of(_LEAF, _EMPHASISED.map(lambda t: f"<{t[0]}>{t[1]}</{t[0]}>")),
+                        min_size=1, max_size=6).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_INLINE_HTML)
+def test_bold_and_italic_from_anki_show_as_they_did_in_anki(field: str) -> None:
+    """Anki's editor writes ``<b>word </b>``, ``<b></b>`` and ``<i>a</i><i>b</i>``; they became
+    ``**word **``, ``****`` and ``*a**b*``, which the study screen showed as asterisks.
+    Reference: the study screen's own Markdown parser (markdown-it, as ``CardFace`` builds it)
+    must make bold and italic exactly the characters Anki's HTML made bold and italic.
+    Left out, where Markdown's asterisks are ambiguous: emphasis inside emphasis (``***a*b**``,
+    not generated), bold across a blank line (two line breaks), and one emphasis ending right
+    where the other kind begins (``**a***b*``).
+    """
+    from markdown_it import MarkdownIt
+
+    anki = _Emphasis(field)
+    assume(field.count("<br>") < 2 and not _KIND_AFTER_KIND.search(field))
+    parser = MarkdownIt().enable("strikethrough").enable("table")
+    shown = parser.render(html_to_markdown(field))
+    assert _Emphasis(shown).chars == anki.chars
