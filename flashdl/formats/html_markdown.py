@@ -174,6 +174,8 @@ def html_to_markdown(text: str) -> str:
         return _PLACEHOLDER.format(len(maths) - 1)
 
     held = _MATH_HTML.sub(hold, text)
+    if "<su" in held or "<SU" in held:
+        held = _scripts_held(held, maths)
     tags = {m.group(2).lower() for m in _SIMPLE_TAG.finditer(held)}
     if len(_ANY_TAG.findall(held)) == sum(1 for _ in _SIMPLE_TAG.finditer(held)):
         out = _simple_html_to_markdown(held, tags)
@@ -181,6 +183,44 @@ def html_to_markdown(text: str) -> str:
         out = _rich_html_to_markdown(held)
     out = _BLANK_RUN.sub("\n\n", out.replace("\xa0", " ")).strip()
     return _PLACEHOLDER_RE.sub(lambda m: maths[int(m.group(1))], out)
+
+
+# Superscripts and subscripts (the editor's x² and x₂ buttons) have no Markdown: dropping the
+# tags read 10<sup>-3</sup> as "10-3" and mc<sup>2</sup> as "mc2". Short scripts become LaTeX
+# (``$^{-3}$``, shown as ⁻³ and sent back to Anki as MathJax); anything else ``^(...)``.
+_SCRIPT = re.compile(r"<(sup|sub)\b[^>]*>([^<>]*)</\1\s*>", re.IGNORECASE)
+_HELD_AT_END = re.compile("\x00(\\d+)\x00$")
+_SCRIPT_LATEX = re.compile(r"[A-Za-z0-9+\-=()\[\],.*' ]{1,40}")
+
+
+def _scripts_held(text: str, maths: list[str]) -> str:
+    """``text`` with each ``<sup>``/``<sub>`` (without tags inside) set aside in ``maths`` as
+    its placeholder. A script right after inline math (MathJax or another script) joins it:
+    ``$x$$^{2}$`` would read as display math."""
+    out: list[str] = []
+    pos = 0
+    for match in _SCRIPT.finditer(text):
+        body = " ".join(html.unescape(match.group(2)).split())
+        mark = "^" if match.group(1).lower() == "sup" else "_"
+        before = text[pos:match.start()]
+        out.append(before)
+        pos = match.end()
+        if not body:
+            continue
+        last = _HELD_AT_END.search(before or "".join(out[-2:]))
+        index = int(last.group(1)) if last else -1
+        after = maths[index] if last else ""  # what the script follows, if math
+        if _SCRIPT_LATEX.fullmatch(body) and not after.startswith("$$"):
+            if after.startswith("$"):
+                maths[index] = f"{after[:-1]}{mark}{{{body}}}$"
+            else:
+                maths.append(f"${mark}{{{body}}}$")
+                out.append(_PLACEHOLDER.format(len(maths) - 1))
+        else:
+            maths.append(f"{mark}({body})")
+            out.append(_PLACEHOLDER.format(len(maths) - 1))
+    out.append(text[pos:])
+    return "".join(out)
 
 
 # Markdown's ``**``/``*`` must hug their words: Anki's editor writes ``<b>word </b>``,

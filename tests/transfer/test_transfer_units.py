@@ -284,3 +284,22 @@ def test_bold_and_italic_from_anki_show_as_they_did_in_anki(field: str) -> None:
     parser = MarkdownIt().enable("strikethrough").enable("table")
     shown = parser.render(html_to_markdown(field))
     assert _Emphasis(shown).chars == anki.chars
+
+
+@pytest.mark.parametrize("field, shown, to_anki", [
+    # worked by hand: what Anki shows, in Unicode; and what goes back to Anki (MathJax)
+    ("lr = 10<sup>-3</sup>", "lr = 10⁻³", "lr = 10\\(^{-3}\\)"),
+    ("e = mc<sup>2</sup>", "e = mc²", "e = mc\\(^{2}\\)"),
+    ("H<sub>2</sub>O", "H₂O", "H\\(_{2}\\)O"),
+    ("x<sup>2</sup><sub>i</sub> + \\(y\\)<SUP>n+1</SUP>", "x²_i + yⁿ⁺¹", "x\\(^{2}_{i}\\) + \\(y^{n+1}\\)"),
+    ("a<sup>&lt;b&gt;</sup>c<sub></sub>", "a^(<b>)c", "a^(&lt;b&gt;)c"),  # not LaTeX: written out
+    ("<b>W</b><sub>ij</sub> &amp; 1<sup>st</sup>", "**W**_ij & 1ˢᵗ", "<b>W</b>\\(_{ij}\\) &amp; 1\\(^{st}\\)"),
+])
+def test_superscripts_and_subscripts_from_anki_keep_their_meaning(field: str, shown: str, to_anki: str) -> None:
+    """Anki's x² and x₂ buttons write <sup>/<sub>, which Markdown has no word for: the tags were
+    dropped, so 10<sup>-3</sup> (a learning rate of 0.001) read "10-3"."""
+    from flashdl.presentation.card_text import render_side
+
+    markdown = html_to_markdown(field)
+    assert render_side(markdown, rendered=False).text == shown
+    assert markdown_to_html(markdown) == to_anki
