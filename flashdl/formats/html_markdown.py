@@ -22,7 +22,10 @@ _MATH_MD = re.compile(r"\$(?:\$(.+?)\$\$|(?<![\\$]\$)(?!\s)([^$\n]+?)(?<![\s\\])
 _CODE_MD = re.compile(r"`([^`\n]+)`")
 _BOLD_MD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _IMAGE_MD = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]+)\)")
-_MATH_HTML = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+# MathJax ``\(..\)``, ``\[..\]``, and Anki's older LaTeX tags ``[$]..[/$]``, ``[$$]..[/$$]``
+# (math too; Anki renders them as pictures): groups 1, 3 inline, 2, 4 display
+_MATH_HTML = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\[\$\](.+?)\[/\$\]|\[\$\$\](.+?)\[/\$\$\]",
+                        re.DOTALL)
 _SIMPLE_TAG = re.compile(
     r"<(/?)(br|div|p|b|strong|i|em|u|code|span|font|img)\b([^>]*)>", re.IGNORECASE
 )
@@ -163,13 +166,13 @@ def is_plain(text: str) -> bool:
 def html_to_markdown(text: str) -> str:
     """Markdown for an Anki field's HTML (math back to ``$...$``)."""
     if "<" not in text and "&" not in text:
-        return mathjax_to_dollars(text).strip() if "\\" in text else text.strip()
+        return mathjax_to_dollars(text).strip() if "\\" in text or "[$" in text else text.strip()
     text = text.replace("\x00", "")
     maths: list[str] = []
 
     def hold(match: re.Match[str]) -> str:
-        inline, display = match.group(1), match.group(2)
-        body = html.unescape(_ANY_TAG.sub("", inline if inline is not None else display))
+        inline = match.group(1) if match.group(1) is not None else match.group(3)
+        body = html.unescape(_ANY_TAG.sub("", next(g for g in match.groups() if g is not None)))
         maths.append(f"${body}$" if inline is not None else f"$${body}$$")
         return _PLACEHOLDER.format(len(maths) - 1)
 
@@ -283,9 +286,14 @@ def _rich_html_to_markdown(text: str) -> str:
 
 
 def mathjax_to_dollars(text: str) -> str:
-    """MathJax's ``\\(..\\)`` and ``\\[..\\]`` as flashdl's ``$..$`` and ``$$..$$`` (text, not HTML)."""
-    return _MATH_HTML.sub(
-        lambda m: f"${m.group(1)}$" if m.group(1) is not None else f"$${m.group(2)}$$", text)
+    """MathJax's ``\\(..\\)`` and ``\\[..\\]`` (and Anki's ``[$]..[/$]``, ``[$$]..[/$$]``) as
+    flashdl's ``$..$`` and ``$$..$$`` (text, not HTML)."""
+    return _MATH_HTML.sub(_dollars, text)
+
+
+def _dollars(match: re.Match[str]) -> str:
+    body = next(g for g in match.groups() if g is not None)
+    return f"${body}$" if match.group(1) is not None or match.group(3) is not None else f"$${body}$$"
 
 
 def media_references(text: str) -> list[str]:

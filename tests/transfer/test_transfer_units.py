@@ -303,3 +303,15 @@ def test_superscripts_and_subscripts_from_anki_keep_their_meaning(field: str, sh
     markdown = html_to_markdown(field)
     assert render_side(markdown, rendered=False).text == shown
     assert markdown_to_html(markdown) == to_anki
+
+
+def test_ankis_older_latex_tags_are_math() -> None:
+    """Anki's ``[$]..[/$]`` (inline) and ``[$$]..[/$$]`` (display) LaTeX, which older decks use
+    instead of MathJax (Anki manual, "LaTeX"), stayed as those tags; they are math now."""
+    assert html_to_markdown("[$]x^2[/$] and [$$]\\sum_i w_i[/$$]") == "$x^2$ and $$\\sum_i w_i$$"
+    assert html_to_markdown("<div>if [$]a &lt; b[/$]</div>") == "if $a < b$"
+    assert html_to_markdown("[$] not closed") == "[$] not closed"
+    from flashdl.formats.text_decks import decks_from_text
+
+    deck, = decks_from_text(parse_text_notes("q\t[$]\\alpha[/$]\n", "f.txt", separator="\t"), "f.txt")
+    assert deck.cards[0].back == "$\\alpha$"  # a text file without HTML too
