@@ -15,6 +15,7 @@ id Anki keeps stable): letters and digits as they are, anything else as
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -393,8 +394,13 @@ def guid_slug(guid: str) -> str:
 
 
 def slug_for_deck(name: str) -> str:
+    """A deck id for an Anki deck name: its ASCII letters and digits; for a name with none
+    (日本語, Русский) ``anki-`` and a digest of the name, so that two such decks stay two decks
+    (they were both ``anki``: the second import retired the first deck's cards)."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name.replace("::", "-")).strip("-._").lower()
-    return slug or "anki"
+    if slug:
+        return slug
+    return "anki-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8] if name.strip() else "anki"
 
 
 def _valid_id(value: object) -> str | None:

@@ -3,6 +3,7 @@ and flashdl reads what Anki writes, in every package layout. Skipped where ``ank
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from html.parser import HTMLParser
@@ -375,3 +376,32 @@ def test_image_occlusion_notes_are_skipped_with_a_reason_not_shown_as_coordinate
                            ).fetchall() == [("default", "stride"), ("from-text", "stride")]
     finally:
         con.close()
+
+
+def test_two_anki_decks_named_without_latin_letters_stay_two_decks(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Both 日本語 and 中文 got the deck id ``anki``: importing the second deck retired every card
+    of the first and renamed it, and a package holding both was refused."""
+    packages = []
+    for name in ("日本語", "中文"):
+        (tmp_path / name).mkdir()
+        col = _collection(tmp_path / name / "collection.anki2")
+        deck_id = col.decks.id(name)
+        for number in (1, 2):
+            note = col.new_note(col.models.by_name("Basic"))
+            note["Front"], note["Back"] = f"{name} {number}", "answer"
+            col.add_note(note, deck_id)
+        packages.append(tmp_path / f"{name}.apkg")
+        _export_from_anki(col, packages[-1], legacy=False)
+        col.close()
+    for package in packages:
+        report = json.loads(ok(capsys, "import", str(package), "--json"))
+        assert [(deck["added"], deck["retired"]) for deck in report["decks"]] == [(2, 0)]
+    ok(capsys, "import", str(packages[0]))  # again: the same deck, unchanged
+    con = sqlite3.connect(db)
+    try:
+        decks = con.execute("SELECT d.name, count(*), sum(c.retired) FROM card c JOIN deck d ON d.id = c.deck_id "
+                            "GROUP BY d.id ORDER BY d.name").fetchall()
+    finally:
+        con.close()
+    assert decks == [("中文", 2, 0), ("日本語", 2, 0)]
