@@ -15,6 +15,7 @@ id Anki keeps stable): letters and digits as they are, anything else as
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,8 +51,12 @@ from flashdl.formats.revlog_csv import GRADE_FOR_RATING, MAX_DURATION_MS
 _TEMPLATE_TOKEN = re.compile(r"\{\{([^{}]+)\}\}")
 _SPECIAL_FIELDS = {"FrontSide", "Tags", "Type", "Deck", "Subdeck", "Card", "CardFlag", "CardID"}
 MAX_CLOZE_DEPTH = 16
+MAX_CLOZE_DIGITS = 6  # a longer number is no card (and ``int`` refuses 4,300 digits)
 _CLOZE_TOKEN = re.compile(r"\{\{c(\d+)::|\}\}")
 _NOT_TAG_CHARS = re.compile(r"[\s,]+")
+# Anki's Image Occlusion notes are clozes whose deletions are shapes drawn on a picture
+# (``{{c1::image-occlusion:rect:left=...}}``): as text they are coordinates, not a question.
+IMAGE_OCCLUSION = "::image-occlusion:"
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,10 @@ def decks_from_collection(collection: AnkiCollection, filename: str,
         fields = note.fields
         if note.notetype_id in own_types and len(fields) >= len(FIELDS):
             converted = _flashdl_card(note, fields[0], fields[1], fields[3], fields[4], deck_tags)
+        elif notetype.cloze and any(IMAGE_OCCLUSION in field for field in fields):
+            skipped.append(f"note {note.guid!r} card {anki_card.ord + 1}: an image occlusion (parts of a "
+                           "picture hidden), which flashdl cannot show")
+            continue
         else:
             converted = _convert(note, notetype, anki_card, deck_tags)
         if converted is None:
@@ -266,11 +275,12 @@ def _cloze_sides(notetype: AnkiNotetype, values: dict[str, str], number: int) ->
     return html_to_markdown(front_html), f"{back}\n\n{extra_text}" if extra_text else back
 
 
-def _cloze(text: str, number: int, *, front: bool) -> str:
+def _cloze(text: str, number: int, *, front: bool, mark: tuple[str, str] = ("<b>", "</b>")) -> str:
     """``text`` with its cloze deletions resolved for card ``number``, in one linear pass.
 
     A deletion is ``{{cN::answer}}`` or ``{{cN::answer::hint}}`` (the first
-    ``::`` splits), nested ones resolved inside out; openers never closed,
+    ``::`` splits), nested ones resolved inside out, card ``number``'s shown
+    as ``[...]`` (or ``[hint]``) on the front and between ``mark`` on the back; openers never closed,
     stray ``}}`` and openers nested deeper than ``MAX_CLOZE_DEPTH`` stay as
     text (each level copies what it holds: the cap keeps the pass linear). A stack, not a regex: the regex this replaced
     backtracked (``{{c1::`` then 20,000 × ``a::`` took 85 s).
@@ -299,7 +309,7 @@ def _cloze(text: str, number: int, *, front: bool) -> str:
             elif front:
                 outer.append(f"[{hint}]" if separator and hint else "[...]")
             else:
-                outer.append(f"<b>{answer}</b>")
+                outer.append(f"{mark[0]}{answer}{mark[1]}")
             parts = outer
         else:
             parts.append("}}")  # a "}}" closing nothing
@@ -311,17 +321,52 @@ def _cloze(text: str, number: int, *, front: bool) -> str:
     return "".join(out)
 
 
-def review_history(reviews: Iterable[AnkiReview], filename: str,
-                   now_ms: int | None) -> dict[int, list[tuple[int, int, int]]]:
-    """The reviews of a collection's revlog by Anki card id, as ``(ms, grade, duration_ms)``.
+cloze_text = _cloze  # for the text importer: Anki's text export of a Cloze note
 
-    Button 0 is a manual reschedule, not a review (skipped); any other button
-    outside 1..4, or a time outside ``review_bounds``, refuses the package.
+
+def cloze_numbers(text: str) -> list[int]:
+    """The card numbers (``N`` of ``{{cN::...}}``, 1 and up) of the deletions ``text`` closes,
+    in order: one Anki card each. Scanned as ``_cloze`` scans (openers never closed, or nested
+    deeper than ``MAX_CLOZE_DEPTH``, are text and make no card)."""
+    if "{{c" not in text:
+        return []
+    numbers: set[int] = set()
+    stack: list[int] = []
+    for token in _CLOZE_TOKEN.finditer(text):
+        digits = token.group(1)
+        if digits is None:
+            if stack and (number := stack.pop()):
+                numbers.add(number)
+        elif len(stack) < MAX_CLOZE_DEPTH:  # (deeper openers are text to ``_cloze``)
+            digits = digits.lstrip("0") or "0"
+            stack.append(int(digits) if len(digits) <= MAX_CLOZE_DIGITS else 0)
+    return sorted(numbers)
+
+
+FILTERED_KIND, MANUAL_KIND = 3, 4  # revlog.type
+
+
+def review_history(reviews: Iterable[AnkiReview], filename: str,
+                   now_ms: int | None) -> tuple[dict[int, list[tuple[int, int, int]]], int]:
+    """The reviews of a collection's revlog by Anki card id, as ``(ms, grade, duration_ms)``,
+    and how many reviews came before a reset of their card (not imported).
+
+    What Anki itself schedules from (``RevlogEntry`` in anki's ``rslib/src/revlog/mod.rs``):
+    button 0 is a manual reschedule, not a review; a manual row with no ease is a reset
+    ("Forget", the card is new again), after which Anki's FSRS ignores the card's earlier
+    reviews, so they are dropped here too; a filtered-deck row with no ease is a preview
+    ("cramming"), which schedules nothing (skipped). Any other button outside 1..4, or a
+    time outside ``review_bounds``, refuses the package. Rows come in time order (revlog id).
     """
     by_card: dict[int, list[tuple[int, int, int]]] = {}
+    before_reset = 0
     latest_ms = MAX_MS if now_ms is None else min(MAX_MS, now_ms + CLOCK_SKEW_MS)
     grade_for = GRADE_FOR_RATING.get
     for review in reviews:
+        if review.factor == 0 and review.type in (FILTERED_KIND, MANUAL_KIND):
+            if review.type == MANUAL_KIND:
+                before_reset += len(by_card.pop(review.card_id, ()))
+            continue
         grade = grade_for(review.ease)
         if grade is None:
             if review.ease == 0:
@@ -333,7 +378,7 @@ def review_history(reviews: Iterable[AnkiReview], filename: str,
                              SourcePosition(filename))
         by_card.setdefault(review.card_id, []).append(
             (review.id, grade, max(0, min(review.time_ms, MAX_DURATION_MS))))
-    return by_card
+    return by_card, before_reset
 
 
 def _join(values: dict[str, str], names: list[str]) -> str:
@@ -349,8 +394,13 @@ def guid_slug(guid: str) -> str:
 
 
 def slug_for_deck(name: str) -> str:
+    """A deck id for an Anki deck name: its ASCII letters and digits; for a name with none
+    (日本語, Русский) ``anki-`` and a digest of the name, so that two such decks stay two decks
+    (they were both ``anki``: the second import retired the first deck's cards)."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name.replace("::", "-")).strip("-._").lower()
-    return slug or "anki"
+    if slug:
+        return slug
+    return "anki-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8] if name.strip() else "anki"
 
 
 def _valid_id(value: object) -> str | None:

@@ -4,7 +4,8 @@
 - **cards**: a reviewed card is a review card (type 2, queue 2; -1 when suspended) due on the
   day the card's scheduler gives, as days since the collection's creation day (``col.crt``);
   ``ivl`` its interval, ``factor`` its SM-2 E-Factor per mille, ``reps`` its logged reviews,
-  ``lapses`` its failed reviews on later days. A card of an FSRS deck carries its memory state
+  ``lapses`` its failed reviews on later days. A suspended card never reviewed stays a new card
+  (type 0), suspended (queue -1), in its place among the new cards. A card of an FSRS deck carries its memory state
   in ``cards.data`` as Anki does: ``{"s", "d", "dr", "decay", "lrt"}`` (stability, difficulty,
   desired retention, the curve's decay w20, last review in epoch seconds).
 - **revlog**: one row per log row: id the review's ms (made unique), ``ease`` the Anki rating,
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
+NEW_TYPE = 0
 REVIEW_TYPE = REVIEW_QUEUE = 2
 SUSPENDED_QUEUE = -1
 LEARN, REVIEW, RELEARN = 0, 1, 2  # revlog.type
@@ -108,6 +110,8 @@ def plan_schedule(cards: Iterable[ScheduledCard], deck: DeckSchedule, *, crt: in
     for card in cards:
         if card.answers or card.last_review is not None:
             plan.cards.append(card_row(card, crt_day, deck))
+        elif card.suspended:  # a new card the student suspended: new in Anki, and suspended
+            plan.cards.append((NEW_TYPE, SUSPENDED_QUEUE, card.position, 0, 0, 0, 0, "", card.position))
         plan.revlog.extend(revlog_rows(card.position, card.answers, used))
     plan.deck_configs[deck.anki_deck_id] = deck_config(deck)
     return plan

@@ -22,7 +22,10 @@ _MATH_MD = re.compile(r"\$(?:\$(.+?)\$\$|(?<![\\$]\$)(?!\s)([^$\n]+?)(?<![\s\\])
 _CODE_MD = re.compile(r"`([^`\n]+)`")
 _BOLD_MD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _IMAGE_MD = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]+)\)")
-_MATH_HTML = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+# MathJax ``\(..\)``, ``\[..\]``, and Anki's older LaTeX tags ``[$]..[/$]``, ``[$$]..[/$$]``
+# (math too; Anki renders them as pictures): groups 1, 3 inline, 2, 4 display
+_MATH_HTML = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\[\$\](.+?)\[/\$\]|\[\$\$\](.+?)\[/\$\$\]",
+                        re.DOTALL)
 _SIMPLE_TAG = re.compile(
     r"<(/?)(br|div|p|b|strong|i|em|u|code|span|font|img)\b([^>]*)>", re.IGNORECASE
 )
@@ -163,17 +166,19 @@ def is_plain(text: str) -> bool:
 def html_to_markdown(text: str) -> str:
     """Markdown for an Anki field's HTML (math back to ``$...$``)."""
     if "<" not in text and "&" not in text:
-        return _math_to_dollars(text).strip() if "\\" in text else text.strip()
+        return mathjax_to_dollars(text).strip() if "\\" in text or "[$" in text else text.strip()
     text = text.replace("\x00", "")
     maths: list[str] = []
 
     def hold(match: re.Match[str]) -> str:
-        inline, display = match.group(1), match.group(2)
-        body = html.unescape(_ANY_TAG.sub("", inline if inline is not None else display))
+        inline = match.group(1) if match.group(1) is not None else match.group(3)
+        body = html.unescape(_ANY_TAG.sub("", next(g for g in match.groups() if g is not None)))
         maths.append(f"${body}$" if inline is not None else f"$${body}$$")
         return _PLACEHOLDER.format(len(maths) - 1)
 
     held = _MATH_HTML.sub(hold, text)
+    if "<su" in held or "<SU" in held:
+        held = _scripts_held(held, maths)
     tags = {m.group(2).lower() for m in _SIMPLE_TAG.finditer(held)}
     if len(_ANY_TAG.findall(held)) == sum(1 for _ in _SIMPLE_TAG.finditer(held)):
         out = _simple_html_to_markdown(held, tags)
@@ -183,7 +188,72 @@ def html_to_markdown(text: str) -> str:
     return _PLACEHOLDER_RE.sub(lambda m: maths[int(m.group(1))], out)
 
 
+# Superscripts and subscripts (the editor's x² and x₂ buttons) have no Markdown: dropping the
+# tags read 10<sup>-3</sup> as "10-3" and mc<sup>2</sup> as "mc2". Short scripts become LaTeX
+# (``$^{-3}$``, shown as ⁻³ and sent back to Anki as MathJax); anything else ``^(...)``.
+_SCRIPT = re.compile(r"<(sup|sub)\b[^>]*>([^<>]*)</\1\s*>", re.IGNORECASE)
+_HELD_AT_END = re.compile("\x00(\\d+)\x00$")
+_SCRIPT_LATEX = re.compile(r"[A-Za-z0-9+\-=()\[\],.*' ]{1,40}")
+
+
+def _scripts_held(text: str, maths: list[str]) -> str:
+    """``text`` with each ``<sup>``/``<sub>`` (without tags inside) set aside in ``maths`` as
+    its placeholder. A script right after inline math (MathJax or another script) joins it:
+    ``$x$$^{2}$`` would read as display math."""
+    out: list[str] = []
+    pos = 0
+    for match in _SCRIPT.finditer(text):
+        body = " ".join(html.unescape(match.group(2)).split())
+        mark = "^" if match.group(1).lower() == "sup" else "_"
+        before = text[pos:match.start()]
+        out.append(before)
+        pos = match.end()
+        if not body:
+            continue
+        last = _HELD_AT_END.search(before or "".join(out[-2:]))
+        index = int(last.group(1)) if last else -1
+        after = maths[index] if last else ""  # what the script follows, if math
+        if _SCRIPT_LATEX.fullmatch(body) and not after.startswith("$$"):
+            if after.startswith("$"):
+                maths[index] = f"{after[:-1]}{mark}{{{body}}}$"
+            else:
+                maths.append(f"${mark}{{{body}}}$")
+                out.append(_PLACEHOLDER.format(len(maths) - 1))
+        else:
+            maths.append(f"{mark}({body})")
+            out.append(_PLACEHOLDER.format(len(maths) - 1))
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# Markdown's ``**``/``*`` must hug their words: Anki's editor writes ``<b>word </b>``,
+# ``<b></b>`` and ``<i>a</i><i>b</i>``, which read as literal asterisks once written
+# ``**word **``, ``****`` or ``*a**b*``. The space goes outside, empty and split runs go.
+_EMPHASIS = r"(?:b|strong|i|em)"
+_SPACE = r"(?:\s|&nbsp;|&#160;|<br\s*/?>)+"
+_OPEN_SPACE = re.compile(rf"(<{_EMPHASIS}\b[^>]*>)({_SPACE})", re.IGNORECASE)
+_SPACE_CLOSE = re.compile(rf"({_SPACE})(</{_EMPHASIS}\s*>)", re.IGNORECASE)
+_EMPTY_OR_SPLIT = re.compile(r"<(?:b|strong|i|em)\b[^>]*></(?:b|strong|i|em)\s*>"  # (tags balance)
+                             r"|</(?:b|strong)\s*><(?:b|strong)\b[^>]*>|</(?:i|em)\s*><(?:i|em)\b[^>]*>",
+                             re.IGNORECASE)
+
+
+_NEEDS_HUG = re.compile("|".join(p.pattern for p in (_OPEN_SPACE, _SPACE_CLOSE, _EMPTY_OR_SPLIT)),
+                        re.IGNORECASE)
+
+
+def _hug_emphasis(text: str) -> str:
+    """``text`` with no space just inside an emphasis tag, no empty emphasis and no two runs of
+    one emphasis side by side (each pass may expose another: nested tags)."""
+    while _NEEDS_HUG.search(text):  # one search for the usual field, which needs nothing
+        text = _EMPTY_OR_SPLIT.sub("", _SPACE_CLOSE.sub(r"\2\1", _OPEN_SPACE.sub(r"\2\1", text)))
+    return text
+
+
 def _simple_html_to_markdown(text: str, tags: set[str]) -> str:
+    if not tags.isdisjoint(("b", "strong", "i", "em")):
+        text = _hug_emphasis(text)
+
     def tag(match: re.Match[str]) -> str:
         closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
         if name == "br":
@@ -215,9 +285,15 @@ def _rich_html_to_markdown(text: str) -> str:
     return out.replace("  \n", "\n")
 
 
-def _math_to_dollars(text: str) -> str:
-    return _MATH_HTML.sub(
-        lambda m: f"${m.group(1)}$" if m.group(1) is not None else f"$${m.group(2)}$$", text)
+def mathjax_to_dollars(text: str) -> str:
+    """MathJax's ``\\(..\\)`` and ``\\[..\\]`` (and Anki's ``[$]..[/$]``, ``[$$]..[/$$]``) as
+    flashdl's ``$..$`` and ``$$..$$`` (text, not HTML)."""
+    return _MATH_HTML.sub(_dollars, text)
+
+
+def _dollars(match: re.Match[str]) -> str:
+    body = next(g for g in match.groups() if g is not None)
+    return f"${body}$" if match.group(1) is not None or match.group(3) is not None else f"$${body}$$"
 
 
 def media_references(text: str) -> list[str]:

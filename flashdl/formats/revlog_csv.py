@@ -53,12 +53,15 @@ class ExportRow(NamedTuple):
     duration_ms: int
 
 
-def fsrs_state(row: ExportRow) -> int:
-    """fsrs-optimizer review_state: 0 new, 1 learning (same-day repeat), 2 review, 3 relearning."""
+def fsrs_state(row: ExportRow, anki_type: int) -> int:
+    """fsrs-optimizer review_state: 0 new, 1 learning, 2 review, 3 relearning. A same-day
+    repeat is learning on a new card's first day and relearning after a review (the state
+    the optimizer's own Anki converter gives: ``anki_type`` + 1), a review relearning while
+    SM-2 has the card back at 0 repetitions after a lapse."""
     if row.kind == 0:
         return 0
     if row.kind == 2:
-        return 1
+        return anki_type + 1
     return 3 if row.repetitions_before == 0 else 2
 
 
@@ -70,16 +73,17 @@ def write_history(rows: Iterable[ExportRow], layout: str) -> Iterator[str]:
     last_id = 0
     day_types: dict[int, int] = {}  # card -> the revlog type its same-day repeats take
     for count, row in enumerate(rows, start=1):
+        # the .apkg's mapping (a repeat was "3", Anki's filtered/cram, here)
+        anki_type, day_types[row.card_number] = revlog_type(row.kind, day_types.get(row.card_number, 0))
         if layout == "anki":
             review_id = max(row.reviewed_ms, last_id + 1)  # Anki's revlog id is unique
             last_id = review_id
-            # the .apkg's mapping (a repeat was "3", Anki's filtered/cram, here)
-            anki_type, day_types[row.card_number] = revlog_type(row.kind, day_types.get(row.card_number, 0))
             writer.writerow((review_id, row.card_number, -1, row.rating, row.interval_after,
                              row.interval_before, row.ease_after, row.duration_ms, anki_type,
                              row.card, row.grade))
         else:
-            writer.writerow((row.card, row.reviewed_ms, row.rating, fsrs_state(row), row.duration_ms))
+            writer.writerow((row.card, row.reviewed_ms, row.rating, fsrs_state(row, anki_type),
+                             row.duration_ms))
         if count % 10_000 == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -8,7 +8,11 @@ field. Any other file is a list of front/back notes (columns named Front and
 Back if the header names them, else the first two; further columns join the
 back). Their cards are keyed by the note's GUID when there is one, else by
 the front text, as Anki keys notes by their first field — so two rows with
-one front are an error naming both lines.
+one front are an error naming both lines. A note whose first field holds
+cloze deletions (``{{c1::...}}``: Anki's text export of a Cloze note) gives
+one card per deletion number, as its .apkg would (same ids, ``.c1``...).
+Without ``#html:true`` the text is taken as it is, but for MathJax's
+``\\(..\\)``, which Anki shows as math either way and becomes ``$..$``.
 """
 
 from __future__ import annotations
@@ -22,9 +26,16 @@ from flashdl.deck.model import MARKUP_MARKDOWN, Card, Deck
 from flashdl.deck.yaml_deck import ID_PATTERN, card_text_problem
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats import anki_notetype
-from flashdl.formats.anki_import import field_markdown, guid_slug, slug_for_deck
+from flashdl.formats.anki_import import (
+    IMAGE_OCCLUSION,
+    cloze_numbers,
+    cloze_text,
+    field_markdown,
+    guid_slug,
+    slug_for_deck,
+)
 from flashdl.formats.anki_text import TextNote, TextNotes, is_own_layout
-from flashdl.formats.html_markdown import html_to_markdown
+from flashdl.formats.html_markdown import html_to_markdown, mathjax_to_dollars
 from flashdl.scheduler.leech import LEECH_TAG
 
 
@@ -35,8 +46,10 @@ class _DeckDraft:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def decks_from_text(notes: TextNotes, filename: str, deck_id: str | None = None) -> list[Deck]:
-    """The decks a delimited file describes (``deck_id`` puts every card into one deck)."""
+def decks_from_text(notes: TextNotes, filename: str, deck_id: str | None = None,
+                    skipped: list[str] | None = None) -> list[Deck]:
+    """The decks a delimited file describes (``deck_id`` puts every card into one deck);
+    rows that make no card are said in ``skipped``."""
     drafts: dict[str, _DeckDraft] = {}
     seen: dict[tuple[str, str], int] = {}
     columns = _own_columns(notes)
@@ -45,21 +58,28 @@ def decks_from_text(notes: TextNotes, filename: str, deck_id: str | None = None)
             raise InputError("a note needs a front and a back column", SourcePosition(filename, note.line))
         if columns is not None and len(note.fields) >= len(anki_notetype.FIELDS):
             deck_slug, card, data = _own_card(note, columns, notes.html)
+            cards = [card]
+        elif IMAGE_OCCLUSION in note.fields[0]:
+            if skipped is not None:
+                skipped.append(f"line {note.line}: an image occlusion (parts of a picture hidden), "
+                               "which flashdl cannot show")
+            continue
         else:
-            deck_slug, card, data = None, _plain_card(note, notes), {}
+            deck_slug, cards, data = None, _plain_cards(note, notes), {}
         deck_slug = deck_id or deck_slug or slug_for_deck(note.deck or notes.deck or PurePath(filename).stem)
-        if (deck_slug, card.id) in seen:
-            raise InputError(f"duplicate card {deck_slug}/{card.id} (same as line "
-                             f"{seen[deck_slug, card.id]}; a row without an id is keyed by its front)",
-                             SourcePosition(filename, note.line))
-        seen[deck_slug, card.id] = note.line
-        problem = card_text_problem(card)
-        if problem is not None:
-            raise InputError(f"card {deck_slug}/{card.id}: {problem}", SourcePosition(filename, note.line))
         draft = drafts.setdefault(deck_slug, _DeckDraft(note.deck or notes.deck or deck_slug))
         if isinstance(data.get("deck"), dict):
             draft.meta = data["deck"]
-        draft.cards.append(card)
+        for card in cards:
+            if (deck_slug, card.id) in seen:
+                raise InputError(f"duplicate card {deck_slug}/{card.id} (same as line "
+                                 f"{seen[deck_slug, card.id]}; a row without an id is keyed by its front)",
+                                 SourcePosition(filename, note.line))
+            seen[deck_slug, card.id] = note.line
+            problem = card_text_problem(card)
+            if problem is not None:
+                raise InputError(f"card {deck_slug}/{card.id}: {problem}", SourcePosition(filename, note.line))
+            draft.cards.append(card)
     return [Deck(id=slug, name=draft.name, cards=tuple(draft.cards),
                  description=draft.meta.get("description"), source=draft.meta.get("source"),
                  tags=tuple(draft.meta.get("tags") or notes.tags),
@@ -97,8 +117,9 @@ def _own_card(note: TextNote, columns: dict[str, int], html: bool) -> tuple[str 
     return deck_slug or None, card, data
 
 
-def _plain_card(note: TextNote, notes: TextNotes) -> Card:
-    convert = html_to_markdown if notes.html else (lambda text: text)
+def _plain_cards(note: TextNote, notes: TextNotes) -> list[Card]:
+    """The card of a front/back note, or one card per deletion of a cloze note."""
+    convert = html_to_markdown if notes.html else mathjax_to_dollars
     lower = [name.lower() for name in notes.columns]
     if "front" in lower and "back" in lower:
         front_at, back_at = lower.index("front"), lower.index("back")
@@ -106,10 +127,20 @@ def _plain_card(note: TextNote, notes: TextNotes) -> Card:
         order = [back_at, *rest]
     else:
         front_at, order = 0, list(range(1, len(note.fields)))
-    front = convert(note.fields[front_at])
+    text = note.fields[front_at]
+    front = convert(text)
     back = convert("\n\n".join(note.fields[i] for i in order if note.fields[i].strip()))
     card_id = guid_slug(note.guid) if note.guid else _text_id(front)
-    return Card(id=card_id, front=front, back=back, tags=note.tags, line=note.line)
+    numbers = cloze_numbers(text)
+    if not numbers:
+        return [Card(id=card_id, front=front, back=back, tags=note.tags, line=note.line)]
+    mark = ("<b>", "</b>") if notes.html else ("**", "**")
+    cards = []
+    for number in numbers:  # the rest of the note (Anki's Back Extra) under each answer
+        answer = convert(cloze_text(text, number, front=False, mark=mark))
+        cards.append(Card(id=f"{card_id}.c{number}", front=convert(cloze_text(text, number, front=True)),
+                          back=f"{answer}\n\n{back}" if back else answer, tags=note.tags, line=note.line))
+    return cards
 
 
 def _text_id(front: str) -> str:

@@ -233,3 +233,68 @@ def test_the_revlog_csv_types_each_review_as_the_apkg_does(
         expected.append(by_hand[card, seen.get(card, 0)])
         seen[card] = seen.get(card, 0) + 1
     assert csv_types == apkg_types == expected
+
+
+@pytest.mark.slow
+def test_a_suspended_card_stays_suspended_in_anki_reviewed_or_not(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """004 was never reviewed, 001 was: both suspended. The export wrote only reviewed cards'
+    scheduling, so 004 arrived in Anki as a new card ready to study. Reference: Anki's columns
+    (rslib ``card/mod.rs``): a suspended new card is type 0 (new), queue -1 (suspended), and
+    keeps its place among the new cards; and, where installed, the real Anki's ``is:suspended``."""
+    from flashdl.services.card_flags import suspend_card
+    from flashdl.store import open_store
+
+    reviewed_deck(db, tmp_path, capsys)
+    with open_store(db) as store:
+        suspend_card(store, "h/004")
+        suspend_card(store, "h/001")
+    col = exported(tmp_path, capsys, "--with-history")
+    cards = anki_cards(col)
+    (first_id,) = col.execute("SELECT min(id) FROM notes").fetchone()
+    col.close()
+    assert cards["004"][:8] == (0, -1, cards["004"][8] - first_id, 0, 0, 0, 0, "")
+    assert cards["004"][2] == 3  # the deck's fourth card: fourth among the new cards
+    assert cards["001"][:2] == (2, -1)
+    assert cards["003"][:2] == (2, 2)
+    anki_collection = pytest.importorskip("anki.collection")
+    from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    (tmp_path / "anki").mkdir()
+    anki = anki_collection.Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        anki.import_anki_package(ImportAnkiPackageRequest(package_path=str(tmp_path / "h.apkg"), options=(
+            ImportAnkiPackageOptions(with_scheduling=True, update_notes=1, update_notetypes=1))))
+        suspended = {anki.get_card(cid).note()["Card"]: anki.get_card(cid).type
+                     for cid in anki.find_cards("is:suspended")}
+        assert suspended == {"h/001": 2, "h/004": 0}  # 004 still new
+    finally:
+        anki.close()
+
+
+def test_fsrs_revlog_states_are_what_the_optimizer_makes_of_the_anki_layout(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """fsrs-optimizer's own Anki converter (``fsrs_optimizer.py``, 6.5.0) sets review_state to
+    revlog.type + 1, and 0 (New) where a run of learn rows starts a card. flashdl's
+    ``revlog.csv`` wrote 1 (Learning) for 002's drill after its lapse on day 2, which the
+    Anki layout of the same export types 2 (relearn): state 3 (Relearning). By hand from
+    REVIEWS: 001 New, Review; 002 New, Review, Relearning; 003 New, Learning."""
+    import csv
+
+    reviewed_deck(db, tmp_path, capsys)
+    anki_out, fsrs_out = tmp_path / "h.csv", tmp_path / "revlog.csv"
+    ok(capsys, "export", "h", "--format", "revlog", "--out", str(anki_out), "--now", EXPORTED_AT)
+    ok(capsys, "export", "h", "--format", "revlog", "--out", str(fsrs_out), "--now", EXPORTED_AT)
+    anki_rows = sorted(csv.DictReader(anki_out.read_text().splitlines()), key=lambda r: (r["card"], int(r["id"])))
+    fsrs_rows = sorted(csv.DictReader(fsrs_out.read_text().splitlines()),
+                       key=lambda r: (r["card_id"], int(r["review_time"])))
+    converted = []  # the optimizer's conversion, written out
+    previous_type = None
+    for index, row in enumerate(anki_rows):
+        first = index == 0 or anki_rows[index - 1]["card"] != row["card"]
+        kind = int(row["type"])
+        learn_start = kind == 0 and (previous_type != 0 or first)
+        converted.append(0 if learn_start else kind + 1)
+        previous_type = kind
+    states = [int(row["review_state"]) for row in fsrs_rows]
+    assert states == converted == [0, 2, 0, 2, 3, 0, 1]

@@ -3,15 +3,19 @@ and flashdl reads what Anki writes, in every package layout. Skipped where ``ank
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from transfer_helpers import CARDS, ok
+from transfer_helpers import CARDS, ok, run
 
 from flashdl.deck.files import load_deck_file
 from flashdl.formats.anki_export import note_guid
+from flashdl.formats.anki_import import guid_slug
 from flashdl.formats.html_markdown import markdown_to_html, plain_to_html
 
 anki_collection = pytest.importorskip("anki.collection")
@@ -167,7 +171,9 @@ def test_anki_text_exports_import_and_ours_update_anki_notes_in_place(
                               with_deck=True, with_notetype=True, with_guid=True)
     assert "dl-conv" in ok(capsys, "import", str(notes_txt))
     fronts = [front for front, _back, _tags in _flashdl_cards(db).values()]
-    assert fronts[0] == "Output width for **W=32**, K=5?\n(no padding)" and len(fronts) == 3
+    assert fronts[0] == "Output width for **W=32**, K=5?\n(no padding)"
+    # the Cloze note's two deletions are two cards (its raw {{c1::...}} text was one)
+    assert fronts[2:] == ["A [...] keeps the largest value", "A max pool keeps the [which?] value"]
 
     from anki.import_export_pb2 import ImportCsvRequest
 
@@ -205,3 +211,197 @@ def test_anki_text_export_of_flashdl_notes_comes_back_exactly(
     out = tmp_path / "back.yaml"
     ok(capsys, "export", deck.id, "--format", "yaml", "--out", str(out))
     assert load_deck_file(out) == deck
+
+
+class _AnkiSide(HTMLParser):
+    """A side Anki rendered: its text, and the text of its active deletions (``class="cloze"``)."""
+
+    def __init__(self, rendered: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.active: list[str] = []
+        self._depth = 0  # span nesting inside the active deletion (0: outside it)
+        self.feed(rendered)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "span" and (self._depth or ("class", "cloze") in attrs):
+            self._depth += 1
+            if self._depth == 1:
+                self.active.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span" and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._depth:
+            self.active[-1] += data
+
+
+def _math(text: str) -> str:
+    return " ".join(re.sub(r"\\\((.+?)\\\)", r"$\1$", text).split())
+
+
+@pytest.mark.parametrize("with_html", [True, False])
+def test_cloze_notes_of_anki_text_exports_become_a_card_per_deletion(
+        with_html: bool, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Anki's "Notes in Plain Text" export of Cloze notes holds the raw ``{{c1::...}}`` text:
+    flashdl imported each note as one card showing it. Now each deletion is a card, as Anki
+    shows it (reference: Anki's own rendering of each card), with the .apkg import's ids, and
+    ``\\(..\\)`` is math also when the export is without HTML."""
+    (tmp_path / "anki").mkdir()
+    col = _collection(tmp_path / "anki" / "collection.anki2")
+    deck_id = col.decks.id("Cloze deck")
+    for text, extra in [("{{c1::ReLU}} is \\(\\max(0, x)\\), {{c2::sigmoid::an S-curve}} is {{c3::smooth}}", ""),
+                        ("{{c1::a {{c2::nested}} one}} and {{c1::twice}} then {{c4::four}}", "see the notes"),
+                        ("A {{c1::\\(W-K+1\\)}} output", "")]:
+        cloze = col.new_note(col.models.by_name("Cloze"))
+        cloze["Text"], cloze["Back Extra"] = text, extra
+        col.add_note(cloze, deck_id)
+    basic = col.new_note(col.models.by_name("Basic"))
+    basic["Front"], basic["Back"] = "Width?", "\\(W-K+1\\)"
+    col.add_note(basic, deck_id)
+    notes_txt = tmp_path / "notes.txt"
+    col.export_note_csv(out_path=str(notes_txt), limit=None, with_html=with_html, with_tags=True,
+                        with_deck=True, with_notetype=True, with_guid=True)
+    ok(capsys, "import", str(notes_txt))
+    ours = {slug: (front, back) for slug, (front, back, _tags) in _flashdl_cards(db).items()}
+    expected = {}
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        note = card.note()
+        if note.note_type()["name"] == "Basic":
+            expected[guid_slug(note.guid)] = ("Width?", "$W-K+1$")
+            continue
+        rendered = card.render_output()
+        front = _AnkiSide(rendered.question_text)
+        back = _AnkiSide(rendered.answer_text)
+        slug = f"{guid_slug(note.guid)}.c{card.ord + 1}"
+        expected[slug] = (_math("".join(front.text)), _math("".join(back.text)))
+        bold = re.findall(r"\*\*(.+?)\*\*", ours[slug][1])
+        assert [_math(b) for b in bold] == [_math(a) for a in back.active]  # the answers, in bold
+    col.close()
+    assert sorted(ours) == sorted(expected)  # one card per Anki card, ids as an .apkg gives
+    for slug, (front, back) in expected.items():
+        assert _math(ours[slug][0]) == front
+        assert _math(ours[slug][1].replace("**", "")) == back
+
+
+def test_reviews_before_an_anki_reset_and_filtered_previews_are_not_replayed(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A card reset ("Forget") in Anki is new there, and Anki schedules it from the reviews
+    after the reset only; a preview in a filtered deck (type 3, no ease) schedules nothing.
+    flashdl replayed both, so a reset card came in as a review card. Reference: the real
+    Anki's FSRS memory states, equal for a card with and without the rows Anki ignores."""
+    from datetime import datetime
+
+    from transfer_helpers import NOW
+
+    (tmp_path / "anki").mkdir()
+    col = _collection(tmp_path / "anki" / "collection.anki2")
+    deck_id = col.decks.id("Reset")
+    cards = {}
+    for name in ("reset", "fresh", "previewed", "plain"):
+        note = col.new_note(col.models.by_name("Basic"))
+        note["Front"], note["Back"] = name, "answer"
+        col.add_note(note, deck_id)
+        cards[name] = note.cards()[0].id
+    day_ms, start = 86_400_000, int(datetime.fromisoformat(NOW).timestamp() * 1000) - 30 * 86_400_000
+    rows = {  # (day, button, revlog.type, ivl, factor): the reset row and the preview have factor 0
+        "reset": [(0, 3, 0, 1, 2500), (3, 3, 1, 3, 2500), (10, 1, 1, 1, 2300), (11, 0, 4, 0, 0),
+                  (12, 3, 0, 1, 2500)],
+        "fresh": [(12, 3, 0, 1, 2500)],
+        "previewed": [(0, 3, 0, 1, 2500), (5, 1, 3, 1, 0), (12, 3, 1, 12, 2500)],
+        "plain": [(0, 3, 0, 1, 2500), (12, 3, 1, 12, 2500)],
+    }
+    for offset, (name, reviews) in enumerate(rows.items()):
+        for day, button, kind, ivl, factor in reviews:
+            col.db.execute("INSERT INTO revlog VALUES (?, ?, -1, ?, ?, 0, ?, 5000, ?)",
+                           start + day * day_ms + offset, cards[name], button, ivl, factor, kind)
+        col.db.execute("UPDATE cards SET type = 2, queue = 2, ivl = 1, due = 1, factor = 2500 WHERE id = ?",
+                       cards[name])
+    memory = {name: col.compute_memory_state(cid) for name, cid in cards.items()}
+    assert memory["reset"] == memory["fresh"] and memory["previewed"] == memory["plain"]
+    package = tmp_path / "reset.apkg"
+    _export_from_anki(col, package, legacy=False, scheduling=True)
+    col.close()
+    code, out, err = run(capsys, "import", str(package), "--with-history")
+    assert code == 0 and "review history: 6 reviews added to 4 cards" in out
+    assert "3 review(s) made before their card was reset (Forget) in Anki not imported" in err
+    con = sqlite3.connect(db)
+    try:
+        state = {front: rest for front, *rest in con.execute(
+            "SELECT front, repetitions, ease, interval, due, last_review FROM card")}
+        logged = dict(con.execute("SELECT c.front, count(*) FROM review_log r JOIN card c ON c.id = r.card_id "
+                                  "GROUP BY c.front"))
+    finally:
+        con.close()
+    assert state["reset"] == state["fresh"] and logged["reset"] == logged["fresh"] == 1
+    assert state["previewed"] == state["plain"] and logged["previewed"] == logged["plain"] == 2
+
+
+def test_image_occlusion_notes_are_skipped_with_a_reason_not_shown_as_coordinates(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Anki's Image Occlusion notes are clozes whose deletions are shapes on a picture: they
+    came in as cards reading ``[...]image-occlusion:rect:left=.5:...``, with neither the picture
+    nor the header on the front. They are skipped now, each card named, in a package and in
+    Anki's text export; the notes beside them come in as before."""
+    (tmp_path / "anki").mkdir()
+    col = _collection(tmp_path / "anki" / "collection.anki2")
+    occlusion = col.new_note(col.models.by_name("Image Occlusion"))
+    occlusion["Occlusion"] = ("{{c1::image-occlusion:rect:left=.1:top=.1:width=.2:height=.2:oi=1}}"
+                              "{{c2::image-occlusion:ellipse:left=.5:top=.5:rx=.1:ry=.1:oi=1}}")
+    occlusion["Image"], occlusion["Header"] = '<img src="layers.png">', "Label the layers"
+    col.media.write_data("layers.png", b"\x89PNG\r\n\x1a\n" + bytes(16))
+    col.add_note(occlusion, 1)
+    basic = col.new_note(col.models.by_name("Basic"))
+    basic["Front"], basic["Back"] = "stride", "step of the kernel"
+    col.add_note(basic, 1)
+    assert len(occlusion.cards()) == 2
+    package, notes_txt = tmp_path / "io.apkg", tmp_path / "io.txt"
+    _export_from_anki(col, package, legacy=False)
+    col.export_note_csv(out_path=str(notes_txt), limit=None, with_html=True, with_tags=True,
+                        with_deck=True, with_notetype=True, with_guid=True)
+    col.close()
+    code, _out, err = run(capsys, "import", str(package))
+    assert code == 0 and err.count("an image occlusion") == 2 and "card 2: an image occlusion" in err
+    assert [front for front, _back, _tags in _flashdl_cards(db).values()] == ["stride"]
+    assert not (db.parent / "media").exists()  # the picture of a skipped note is not extracted
+    code, _out, err = run(capsys, "import", str(notes_txt), "--deck", "from-text")
+    assert code == 0 and "line 7: an image occlusion" in err
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("SELECT d.slug, c.front FROM card c JOIN deck d ON d.id = c.deck_id ORDER BY d.slug"
+                           ).fetchall() == [("default", "stride"), ("from-text", "stride")]
+    finally:
+        con.close()
+
+
+def test_two_anki_decks_named_without_latin_letters_stay_two_decks(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Both 日本語 and 中文 got the deck id ``anki``: importing the second deck retired every card
+    of the first and renamed it, and a package holding both was refused."""
+    packages = []
+    for name in ("日本語", "中文"):
+        (tmp_path / name).mkdir()
+        col = _collection(tmp_path / name / "collection.anki2")
+        deck_id = col.decks.id(name)
+        for number in (1, 2):
+            note = col.new_note(col.models.by_name("Basic"))
+            note["Front"], note["Back"] = f"{name} {number}", "answer"
+            col.add_note(note, deck_id)
+        packages.append(tmp_path / f"{name}.apkg")
+        _export_from_anki(col, packages[-1], legacy=False)
+        col.close()
+    for package in packages:
+        report = json.loads(ok(capsys, "import", str(package), "--json"))
+        assert [(deck["added"], deck["retired"]) for deck in report["decks"]] == [(2, 0)]
+    ok(capsys, "import", str(packages[0]))  # again: the same deck, unchanged
+    con = sqlite3.connect(db)
+    try:
+        decks = con.execute("SELECT d.name, count(*), sum(c.retired) FROM card c JOIN deck d ON d.id = c.deck_id "
+                            "GROUP BY d.id ORDER BY d.name").fetchall()
+    finally:
+        con.close()
+    assert decks == [("中文", 2, 0), ("日本語", 2, 0)]

@@ -195,10 +195,14 @@ def _load_package(prepared: PreparedImport, path: Path, deck_id: str | None, *,
         if absent:
             prepared.notes.append(f"{path}: cards refer to {len(absent)} media file(s) the package "
                                   f"does not carry (e.g. {absent[0]!r}); they show as missing")
+    history, before_reset = review_history(package.collection.reviews, str(path), _ms(now))
     by_card: dict[int, list[Incoming]] = {
         card: [(ms, grade, duration, None, None, None, None)  # type: ignore[misc]
                for ms, grade, duration in reviews]
-        for card, reviews in review_history(package.collection.reviews, str(path), _ms(now)).items()}
+        for card, reviews in history.items()}
+    if before_reset and with_history:
+        prepared.notes.append(f"{path}: {before_reset} review(s) made before their card was reset "
+                              "(Forget) in Anki not imported: Anki schedules from the reviews after")
     for imported in result.decks:
         prepared.add_deck(_validated(imported.deck, str(path)), str(path))
         if not with_history:
@@ -239,8 +243,10 @@ def load_text(paths: Sequence[Path], deck_id: str | None, separator: str) -> Pre
     prepared = PreparedImport()
     for path in paths:
         notes = parse_text_notes(read_text(path), str(path), separator=separator)
-        for deck in decks_from_text(notes, str(path), deck_id):
+        skipped: list[str] = []
+        for deck in decks_from_text(notes, str(path), deck_id, skipped):
             prepared.add_deck(_validated(deck, str(path)), str(path))
+        prepared.notes += [f"{path}: skipped {note}" for note in skipped]
     return prepared
 
 
