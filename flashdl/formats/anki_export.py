@@ -138,7 +138,7 @@ def _note_rows(first_id: int, deck: Deck, sources: Sequence[NoteSource],
     batch, tag texts made once per tag set, the full ``card_data`` only for the cards with
     engine blocks or errata."""
     count = len(sources)
-    rendered = _fields_html(deck, sources)
+    rendered = fields_html(deck, sources)
     deck_id, deck_tags = deck.id, deck.tags
     tag_texts: dict[tuple[str, ...], tuple[str, str]] = {}  # tags -> (notes.tags, card_data part)
     rows: list[tuple[object, ...]] = []
@@ -169,7 +169,7 @@ def _note_rows(first_id: int, deck: Deck, sources: Sequence[NoteSource],
     return rows
 
 
-def _fields_html(deck: Deck, sources: Sequence[NoteSource]) -> list[str]:
+def fields_html(deck: Deck, sources: Sequence[NoteSource]) -> list[str]:
     """Every front, then every back, as Anki field HTML: Markdown rendered, plain text
     (``markup: plain``, the deck's or the card's own) escaped so it shows as written."""
     fronts = [source[1] for source in sources]

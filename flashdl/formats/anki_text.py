@@ -12,9 +12,14 @@ Writing: the columns of flashdl's Anki note type (see ``anki_notetype``), so
 a file written here imports into Anki onto the notes a flashdl .apkg made
 (same GUIDs), and back into flashdl without loss (``#html:false``: the text
 is the Markdown itself). Spreadsheets run a cell starting with ``=``, ``+``,
-``-``, ``@``, tab or CR as a formula, so such a cell is written with a ``'``
-in front (as is one starting with ``'``); reading a file in flashdl's own
-layout (``is_own_layout``) removes exactly that one ``'`` again.
+``-``, ``@``, tab or CR as a formula, so such a cell is guarded, and reading a
+file in flashdl's own layout (``is_own_layout``) takes the guard off again: in
+an HTML field (``#html:true``) the first character becomes its numeric entity
+(``&#45;``), which Anki shows as the character itself, so the note imported
+into Anki is unchanged (a ``'`` in front, OWASP's usual advice, showed in Anki);
+any other cell gets a ``'`` in front (as does one starting with ``'``, so that
+reading strips exactly one). The GUID cell of an HTML file is written as it is:
+Anki matches notes by it.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ COLUMN_KEYS = {"guid column": "guid", "tags column": "tags", "deck column": "dec
                "notetype column": "notetype"}
 MAX_FIELDS = 64
 FORMULA_STARTS = frozenset("=+-@\t\r'")  # the first characters guarded on export
+_ENTITY_GUARDS = {f"&#{ord(char)};": char for char in "=+-@\t\r"}  # in HTML fields
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,7 @@ def parse_text_notes(text: str, filename: str, *, separator: str) -> TextNotes:
             if len(row) > MAX_FIELDS:
                 raise InputError(f"{len(row)} fields in one row (at most {MAX_FIELDS})",
                                  SourcePosition(filename, start))
-            records.append((start, [_unguard(cell) for cell in row] if guarded else row))
+            records.append((start, _unguarded(row, html, special) if guarded else row))
     except csv.Error as error:
         raise InputError(f"malformed CSV record ({error})", SourcePosition(filename, line)) from None
     width = len(named) if named else (len(records[0][1]) if records else 2)
@@ -182,8 +188,11 @@ def write_text_notes(columns: Sequence[str], rows: Iterable[Sequence[str]], *, s
                         lineterminator="\n", quoting=csv.QUOTE_ALL)
     out.write("#columns:")
     writer.writerow(columns)
+    guid_index = guid_column - 1 if guid_column and html else None
+    tags_index = tags_column - 1 if tags_column else None
     for row in rows:
-        row = [_guard(cell) for cell in row]
+        row = [cell if i == guid_index else _guard(cell, html=html and i != tags_index)
+               for i, cell in enumerate(row)]
         # a record starting with "#" would read as a header line, and the csv module leaves a
         # lone CR unquoted (it quotes only the line terminator, LF): quote those records
         (quoted if row and (row[0].startswith("#") or any("\r" in cell for cell in row))
@@ -196,11 +205,26 @@ def is_own_layout(columns: Sequence[str]) -> bool:
     return "Card" in columns and "flashdl" in columns
 
 
-def _guard(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a ``'`` in front (OWASP's advice for
-    CSV injection); so does one that starts with ``'``, so that reading strips exactly one."""
-    return "'" + cell if isinstance(cell, str) and cell[:1] in FORMULA_STARTS else cell
+def _guard(cell: str, *, html: bool = False) -> str:
+    """A cell a spreadsheet would run as a formula, guarded (module docstring): an HTML field's
+    first character as its entity, any other cell with a ``'`` in front."""
+    if not isinstance(cell, str) or cell[:1] not in FORMULA_STARTS:
+        return cell
+    if html:
+        return cell if cell[0] == "'" else f"&#{ord(cell[0])};{cell[1:]}"
+    return "'" + cell
 
 
-def _unguard(cell: str) -> str:
+def _unguarded(row: list[str], html: bool, special: dict[str, int]) -> list[str]:
+    """A row of flashdl's own layout as written before ``write_text_notes`` guarded it."""
+    guid, tags = (special.get(role, 0) - 1 for role in ("guid", "tags"))
+    return [cell if html and i == guid else _unguard(cell, html=html and i != tags)
+            for i, cell in enumerate(row)]
+
+
+def _unguard(cell: str, *, html: bool = False) -> str:
+    if html:
+        head, semicolon, rest = cell.partition(";")
+        char = _ENTITY_GUARDS.get(head + semicolon) if cell[:2] == "&#" else None
+        return cell if char is None else char + rest
     return cell[1:] if cell[:1] == "'" else cell

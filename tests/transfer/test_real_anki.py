@@ -405,3 +405,42 @@ def test_two_anki_decks_named_without_latin_letters_stay_two_decks(
     finally:
         con.close()
     assert decks == [("中文", 2, 0), ("日本語", 2, 0)]
+
+
+@pytest.mark.parametrize("name", ["dl-exercises.yaml", "csw182-notes.yaml"])
+def test_our_text_export_imported_into_anki_leaves_the_notes_of_our_apkg_as_they_are(
+        name: str, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The documented use of a CSV/TSV export: into Anki onto the notes of an .apkg export. With
+    the Markdown as the fields (#html:false) Anki replaced 31 of dl-exercises' 32 rendered notes by
+    raw text (`$32 \\times 32$`, `**`), which it does not render; the fields must stay Anki's."""
+    from anki.import_export_pb2 import ImportCsvRequest
+
+    deck_file = CARDS / name
+    if not deck_file.exists():
+        pytest.skip("no bundled decks")
+    deck = load_deck_file(deck_file)
+    ok(capsys, "import", str(deck_file))
+    package, table = tmp_path / "deck.apkg", tmp_path / "deck.tsv"
+    ok(capsys, "export", deck.id, "--format", "apkg", "--out", str(package))
+    ok(capsys, "export", deck.id, "--format", "tsv", "--out", str(table))
+    (tmp_path / "anki").mkdir()
+    col = _collection(tmp_path / "anki" / "collection.anki2")
+    try:
+        _import_into_anki(col, package)
+
+        def fields() -> dict[str, list[str]]:
+            return {col.get_note(nid).guid: list(col.get_note(nid).fields) for nid in col.find_notes("")}
+
+        before = fields()
+        assert len(before) == len(deck.cards)
+        metadata = col.get_csv_metadata(path=str(table), delimiter=None)
+        col.import_csv(ImportCsvRequest(path=str(table), metadata=metadata))
+        after = fields()
+    finally:
+        col.close()
+    # a field a spreadsheet would run as a formula (`-0.1894`, `- item`) starts with its character's
+    # entity (`&#45;`), which Anki shows as the character: the same note to the student
+    changed = [guid for guid in before
+               if any(new != old and new != f"&#{ord(old[0])};{old[1:]}"
+                      for old, new in zip(before[guid], after[guid], strict=True))]
+    assert changed == [], [(a, b) for a, b in zip(before[changed[0]], after[changed[0]]) if a != b]

@@ -194,22 +194,30 @@ def worked_solution(card: Card) -> str | None:
 
 
 def export_text(store: Store, slug: str, out: Path, separator: str) -> ExportResult:
-    from flashdl.formats.anki_export import note_guid
+    """The note type's fields as an .apkg export holds them (``#html:true``: the HTML flashdl
+    renders, the Markdown in the hidden field), so importing the file into Anki onto the notes
+    of an .apkg export leaves them as they are; with raw Markdown fields (``#html:false``) Anki
+    showed `$..$` math and `**` as typed. flashdl reads its own text back from the hidden field."""
+    from flashdl.formats.anki_export import fields_html, note_guid
     from flashdl.formats.anki_text import write_text_notes
+    from flashdl.formats.html_markdown import markdown_to_html
 
     info, cards = _load(store, slug)
     deck = deck_from_rows(info, cards)
+    rendered = fields_html(deck, [(card.id, card.front, card.back, card.tags, card) for card in deck.cards])
+    count = len(deck.cards)
     rows = []
     leeches = {c.slug for c in cards if c.leech}  # tagged `leech`, as in an .apkg export
     for index, card in enumerate(deck.cards):
-        data = anki_notetype.card_data(card, deck=deck if index == 0 else None)
+        front_html, back_html = rendered[index], rendered[count + index]
+        data = anki_notetype.card_data(card, index, (front_html, back_html), deck if index == 0 else None)
         tags = " ".join(dict.fromkeys(exported_tags(deck.tags + card.tags, card.id in leeches)))
-        solution = worked_solution(card) or ""
-        rows.append((note_guid(deck.id, card.id), card.front, card.back, solution,
-                     f"{deck.id}/{card.id}", data, tags))
+        solution = worked_solution(card)
+        rows.append((note_guid(deck.id, card.id), front_html, back_html,
+                     markdown_to_html(solution) if solution else "", f"{deck.id}/{card.id}", data, tags))
     text = write_text_notes(("GUID", *anki_notetype.FIELDS, "Tags"), rows, separator=separator,
                             deck=deck.name, notetype=anki_notetype.NOTETYPE_NAME, guid_column=1,
-                            tags_column=len(anki_notetype.FIELDS) + 2)
+                            tags_column=len(anki_notetype.FIELDS) + 2, html=True)
     with atomic_output(out, mode="w", database=store.path) as handle:
         handle.write(text)  # type: ignore[arg-type]
     return ExportResult(slug, str(out), len(deck.cards))
