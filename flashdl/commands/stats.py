@@ -73,7 +73,7 @@ def render_report(r: StatsReport, *, unicode: bool = True) -> str:
     lines += ["", (f"Reviews per day, last {_count(r.days, 'day')}: {_count(total, 'review')}, "
                    f"{right} correct{_percent(right, total)}")]
     lines += column_chart([d.count for d in r.reviews_by_day],
-                          [d.date.strftime("%m-%d") for d in r.reviews_by_day], levels)
+                          [d.date.strftime("%m-%d") for d in r.reviews_by_day], levels, history=True)
     due_total = sum(d.due for d in r.forecast)
     lines += ["", (f"Due in the next {_count(r.days, 'day')}: {_count(due_total, 'card')}, "
                    f"{r.forecast[0].due} today (overdue included)")]
@@ -104,14 +104,15 @@ def render_report(r: StatsReport, *, unicode: bool = True) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def column_chart(values: list[int], labels: list[str], levels: str) -> list[str]:
+def column_chart(values: list[int], labels: list[str], levels: str, *, history: bool = False) -> list[str]:
     """A small column chart (``CHART_HEIGHT`` rows), at most ``WIDTH`` columns wide.
 
-    Each value gets one or two columns; beyond ~70 values, neighbours are summed. The labels
-    are the first and the last value's: the chart spans both, grouped or not.
+    Each value gets one or two columns; beyond ~70 values, neighbours are summed (a
+    ``history``'s short group is its oldest, ``fit_columns``). The labels are the first and
+    the last value's: the chart spans both, grouped or not.
     """
     room = WIDTH - 8
-    values, _ = fit_columns(values, labels, room)
+    values, _ = fit_columns(values, labels, room, partial_first=history)
     step = 2 if len(values) * 2 <= room else 1
     cells = column_rows(values, CHART_HEIGHT, step=step, levels=levels)
     if not cells:

@@ -17,10 +17,18 @@ LEVELS = " ▁▂▃▄▅▆▇█"  # 0 to 8 eighths of a row
 Row = TypeVar("Row", bound=tuple[str, int])
 
 
-def fit_columns(values: Sequence[int], labels: Sequence[str], room: int) -> tuple[list[int], list[str]]:
-    """At most ``room`` columns: neighbouring values summed in equal groups, each group's first label kept."""
+def fit_columns(values: Sequence[int], labels: Sequence[str], room: int, *,
+                partial_first: bool = False) -> tuple[list[int], list[str]]:
+    """At most ``room`` columns: neighbouring values summed in equal groups, each group's first
+    label kept. Where the values do not divide evenly, one group is short: the last, or with
+    ``partial_first`` the first — a history's oldest, so that today's column, the one a student
+    compares, holds as many days as the others (it looked a sixth lower with 365 days)."""
     group = max(1, -(-len(values) // room))
-    return [sum(values[i:i + group]) for i in range(0, len(values), group)], list(labels[::group])
+    starts = list(range(0, len(values), group))
+    if partial_first and len(values) % group:
+        starts = [0, *range(len(values) % group, len(values), group)]
+    ends = [*starts[1:], len(values)] if starts else []
+    return [sum(values[a:b]) for a, b in zip(starts, ends, strict=True)], [labels[a] for a in starts]
 
 
 def axis_labels(labels: Sequence[str], width: int) -> str:

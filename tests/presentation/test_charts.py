@@ -34,6 +34,26 @@ def test_fit_columns_sums_neighbours_into_at_most_room_columns(values: list[int]
     assert list(zip(fitted, kept)) == expected
 
 
+@given(counts, st.integers(min_value=1, max_value=120))
+def test_a_historys_short_group_is_its_oldest(values: list[int], room: int) -> None:
+    # Reference: the same groups counted back from the newest day (today's column is whole).
+    labels = [f"d{i}" for i in range(len(values))]
+    fitted, kept = fit_columns(values, labels, room, partial_first=True)
+    group = 1
+    while len(values) > group * room:
+        group += 1
+    expected = []
+    for end in range(len(values), 0, -group):
+        start = max(0, end - group)
+        expected.insert(0, (sum(values[start:end]), labels[start]))
+    assert list(zip(fitted, kept)) == expected
+
+
+def test_365_days_in_64_columns_keep_todays_column_whole() -> None:
+    fitted, kept = fit_columns([1] * 365, [str(day) for day in range(365)], 64, partial_first=True)
+    assert fitted == [5] + [6] * 60 and kept[0] == "0" and kept[-1] == "359"
+
+
 @given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=80),
        st.integers(min_value=1, max_value=8), st.integers(min_value=1, max_value=3))
 def test_column_rows_stack_each_value_in_eighths(values: list[int], height: int, step: int) -> None:

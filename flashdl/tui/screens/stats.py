@@ -133,7 +133,7 @@ class StatsScreen(Screen[None]):
         with VerticalScroll(id="stats-body"):
             yield Static(id="stats-summary")
             yield Static("Reviews per day", classes="section", id="reviews-heading")
-            yield ColumnChart(id="reviews-chart")
+            yield ColumnChart(id="reviews-chart", history=True)
             yield Static("Due", classes="section", id="forecast-heading")
             yield ColumnChart(id="forecast-chart")
             yield Static("Last year", classes="section", id="calendar-heading")

@@ -42,10 +42,11 @@ class ColumnChart(Widget):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, history: bool = False) -> None:
         super().__init__(id=id)
         self.values: list[int] = []
         self.labels: list[str] = []
+        self.history = history  # days up to today: a short group is the oldest (``fit_columns``)
 
     def show(self, values: list[int], labels: list[str]) -> None:
         self.values, self.labels = values, labels
@@ -54,6 +55,7 @@ class ColumnChart(Widget):
     def render(self) -> RenderResult:
         return column_chart(
             self.values, self.labels, width=self.size.width, height=max(2, self.size.height - 2),
+            history=self.history,
             bar=self.get_component_rich_style("column-chart--bar"),
             axis=self.get_component_rich_style("column-chart--axis"),
         )
@@ -110,11 +112,11 @@ class BarChart(Static):
 
 
 def column_chart(values: list[int], labels: list[str], *, width: int, height: int,
-                 bar: Style, axis: Style) -> Text:
+                 bar: Style, axis: Style, history: bool = False) -> Text:
     """Columns of eighth blocks; neighbouring values are summed when they do not fit. Labelled
     with the first and the last value's labels, which the chart spans, grouped or not."""
     room = max(8, width - 8)
-    values, _ = fit_columns(values, labels, room)
+    values, _ = fit_columns(values, labels, room, partial_first=history)
     step = max(1, min(3, room // max(1, len(values))))
     rows = column_rows(values, height, step=step)
     text = Text(no_wrap=True, overflow="crop")
