@@ -394,6 +394,7 @@ def _run_tui(ctx: Context, *, study: str | None = None, study_all: bool = False,
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. The one place a failure becomes a message: any error a user's input,
     file system or database can cause is one line on stderr and exit 2, never a traceback."""
+    _open_closed_streams()
     args = build_parser().parse_args(argv)
     from flashdl.commands.context import Context
 
@@ -412,6 +413,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"flashdl: {message}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _open_closed_streams() -> None:
+    """A standard stream the caller closed (``flashdl due >&-``, a cron job or daemon without
+    stdin) is None in ``sys``, and the first write or read of it was an AttributeError traceback.
+    It becomes the null device, as ``print`` treats a missing stream: output is dropped and input
+    is at its end (``study --plain`` ends as on ``q``, ``review --batch -`` has no reviews). Opened
+    in order, each takes the lowest free descriptor, the closed one, so no file opened later
+    lands on 0, 1 or 2."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 - lives until exit
 
 
 def failure_message(error: BaseException, db_path: str | None = None) -> str | None:
