@@ -7,10 +7,12 @@ a graded review is kept even when its line cannot be printed.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_helpers import NOW, REPO, deck_text, dump, run
@@ -83,3 +85,71 @@ def test_a_review_graded_with_stdout_closed_is_kept(deck_db: Path) -> None:
     done = run_with_closed("stdout", deck_db, "review", "--card", "q/001", "--grade", "4", "--now", NOW)
     assert done.returncode == 0 and done.stderr == ""
     assert reviews(deck_db) == 1
+
+
+# ---------------------------------------------------------------- endless input
+
+
+class Zeros(io.RawIOBase):
+    """/dev/zero in-process, never a newline; it ends after 16 MB, far past the limit the test
+    sets, so that a read without a bound fails the test rather than fill the memory."""
+
+    left = 16 << 20
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), self.left)
+        buffer[:size] = bytes(size)
+        self.left -= size
+        return size
+
+
+def test_an_endless_batch_on_stdin_stops_at_the_limit(
+    deck_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`review --batch - < /dev/zero` read without end (a MemoryError traceback, or the machine's
+    memory); it is held to a batch file's limit (here made 1 MB, not to read 537 MB)."""
+    import flashdl.services.exchange.files as files
+
+    monkeypatch.setattr(files, "MAX_TEXT_BYTES", 1 << 20)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(Zeros())))
+    before = dump(deck_db)
+    code, out, err = run(capsys, "review", "--batch", "-", "--now", NOW)
+    assert code == 2 and out == ""
+    assert err == "flashdl: <stdin>: more than the limit of 1 MB\n"
+    assert dump(deck_db) == before
+
+
+@pytest.mark.parametrize("argv", [["study", "--plain", "q"], ["practice", "--plain"]])
+def test_an_endless_answer_line_stops_at_the_limit(deck_db: Path, tmp_path: Path, argv: list[str]) -> None:
+    """`study --plain < /dev/zero`: one line without end, read whole (a MemoryError traceback)."""
+    from flashdl.commands.plain_study import MAX_LINE_CHARS
+
+    deck = tmp_path / "c.yaml"  # a computed card, for practice
+    deck.write_text("id: c\ncards:\n  - id: a\n    front: f\n    back: b\n    engine:\n"
+                    "      family: conv2d_param_count\n      params: {in_channels: 3, out_channels: 8, "
+                    "kernel: 3}\n")
+    assert subprocess.run([sys.executable, "-m", "flashdl.cli", "import", str(deck), "--now", NOW],
+                          cwd=REPO, env={**os.environ, "FLASHDL_DB": str(deck_db)},
+                          capture_output=True, timeout=120).returncode == 0
+    before = dump(deck_db)
+    with open("/dev/zero", "rb") as zeros:
+        done = subprocess.run([sys.executable, "-m", "flashdl.cli", *argv, "--now", NOW], cwd=REPO,
+                              stdin=zeros, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "FLASHDL_DB": str(deck_db)})
+    assert done.returncode == 2
+    assert done.stderr == (f"flashdl: <stdin>: a line longer than {MAX_LINE_CHARS:,} characters; "
+                           "answers are one short line each\n")
+    assert dump(deck_db) == before
+
+
+def test_an_answer_line_of_the_limit_is_still_read() -> None:
+    """The bound counts characters before the newline: a line of exactly the limit is an answer."""
+    from flashdl.commands.plain_study import MAX_LINE_CHARS, Quit, ask
+
+    out = io.StringIO()
+    assert ask(io.StringIO("x" * MAX_LINE_CHARS + "\nq\n"), out, "> ") == "x" * MAX_LINE_CHARS
+    with pytest.raises(Quit):
+        ask(io.StringIO(""), out, "> ")
