@@ -399,12 +399,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     from flashdl.commands.context import Context
 
     ctx: Context | None = None
+    restore_signals = _stop_on_signals()
     try:
         ctx = Context.from_args(args)
         return resolve_handler(args.handler)(args, ctx)
-    except KeyboardInterrupt:
-        print("flashdl: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:  # Ctrl-C, or Terminated
+        signum = stop.signum if isinstance(stop, Terminated) else 2
+        from contextlib import suppress
+
+        with suppress(OSError):  # after SIGHUP the terminal may be gone
+            print(f"flashdl: {'interrupted' if signum == 2 else 'terminated'}", file=sys.stderr)
+        return 128 + signum
     except BrokenPipeError:  # e.g. `flashdl due | head`
         return EXIT_OK
     except Exception as error:  # noqa: BLE001 - translated below, or raised again
@@ -413,6 +418,40 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"flashdl: {message}", file=sys.stderr)
         return EXIT_USAGE
+    finally:
+        restore_signals()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program stands so that it unwinds as on Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_on_signals() -> Callable[[], None]:
+    """SIGTERM (``kill``, ``timeout``, a service manager) and SIGHUP (the terminal closed) end a
+    command as Ctrl-C does: by default they killed it where it stood, and an export, backup or
+    restore left its half-written ``.NAME.XXXX.tmp`` file behind in the user's folder. Now the
+    exception unwinds: temporary files are removed, an open transaction rolls back, every grade
+    already made stays. A signal the caller set to be ignored (``nohup``) stays ignored.
+    Returns the undo (``main`` is also called in-process, by tests)."""
+    import signal
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Terminated(signum)
+
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    for signum, handler in previous.items():
+        if handler == signal.SIG_DFL:
+            signal.signal(signum, stop)
+
+    def restore() -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    return restore
 
 
 def _open_closed_streams() -> None:
