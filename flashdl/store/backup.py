@@ -23,7 +23,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from flashdl.store.db_files import database_file_role
+from flashdl.store.db_files import database_file_role, refuse_special_side_files
 from flashdl.store.errors import (
     BUSY_MESSAGE,
     NotADatabaseError,
@@ -132,6 +132,7 @@ def check_file(path: Path) -> list[str]:
     refuse_special(path)
     if not path.is_file():
         raise StoreError(f"{path}: no such file")
+    refuse_special_side_files(path)
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
@@ -164,6 +165,7 @@ def restore(source: Path, path: Path, schema_version: int) -> None:
                                     f"(schema {version}); nothing was restored")
         target = Path(os.path.realpath(path)) if path.is_symlink() else path
         refuse_special(target)
+        refuse_special_side_files(target)
         if not target.exists() or not _restore_in_place(src, target):
             _restore_by_rename(src, target)
     except sqlite3.Error as error:
@@ -218,6 +220,7 @@ def backup_now(path: Path, target: Path | None = None) -> Path:
     """
     if not path.is_file():
         raise StoreError(f"{path}: no such database file")
+    refuse_special_side_files(path)
     if target is None:
         backup_dir(path).mkdir(exist_ok=True)
         target = backup_dir(path) / f"{_PREFIX}{datetime.now(UTC).strftime(_STAMP)}.sqlite3"
