@@ -45,6 +45,19 @@ def backup_dir(path: Path) -> Path:
     return path.with_name(path.name + ".backups")
 
 
+def _make_backup_dir(path: Path) -> Path:
+    """``<db>.backups/``, made if missing. A file or a dangling link in its place (backups linked
+    to a drive that is not mounted) was reported as a bare "File exists" on every review."""
+    folder = backup_dir(path)
+    try:
+        folder.mkdir(exist_ok=True)
+    except FileExistsError:
+        raise StoreError(f"{folder}: not a folder (a file, or a link to a folder that is not there), "
+                         f"so the database's backups cannot go there; move it away "
+                         f"({BACKUPS_ENV}=0 turns the automatic backups off)") from None
+    return folder
+
+
 def keep_count() -> int:
     text = os.environ.get(BACKUPS_ENV, str(DEFAULT_KEEP)).strip()
     if not text.isdigit() or len(text) > 4:
@@ -80,8 +93,7 @@ def backup_if_due(db: sqlite3.Connection, path: Path, now: datetime | None = Non
     newest = _stamp_of(existing[-1]) if existing else None
     if newest is not None and now - newest < BACKUP_EVERY and newest <= now:
         return None
-    folder = backup_dir(path)
-    folder.mkdir(exist_ok=True)
+    folder = _make_backup_dir(path)
     target = folder / f"{_PREFIX}{now.strftime(_STAMP)}.sqlite3"
     copy_database(db, target)
     for old in automatic_backups(path)[:-keep]:
@@ -222,8 +234,7 @@ def backup_now(path: Path, target: Path | None = None) -> Path:
         raise StoreError(f"{path}: no such database file")
     refuse_special_side_files(path)
     if target is None:
-        backup_dir(path).mkdir(exist_ok=True)
-        target = backup_dir(path) / f"{_PREFIX}{datetime.now(UTC).strftime(_STAMP)}.sqlite3"
+        target = _make_backup_dir(path) / f"{_PREFIX}{datetime.now(UTC).strftime(_STAMP)}.sqlite3"
     target = target.expanduser()
     refuse_special(target)  # through any symlink: /dev/stdout is a pipe, not a file to make
     target = Path(os.path.realpath(target)) if target.is_symlink() else target

@@ -128,3 +128,31 @@ def test_a_side_file_that_is_not_a_regular_file_is_refused_without_hanging(
         assert studied.read_bytes() == data and dump(copy) == before
         assert stat.S_ISFIFO(side.lstat().st_mode) if kind == "fifo" else side.is_dir()
     assert not (tmp_path / "b.sqlite3").exists()
+
+
+@pytest.mark.parametrize("kind", ["file", "dangling link"])
+def test_a_backups_folder_that_is_not_one_is_named(
+    studied: Path, tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Backups linked to a drive that is not mounted, or a file by that name: every review failed
+    with a bare 'File exists'. The failure stays (the backup comes before the write), but says why."""
+    import shutil
+
+    folder = studied.parent / f"{studied.name}.backups"
+    shutil.rmtree(folder)
+    if kind == "file":
+        folder.write_text("")
+    else:
+        folder.symlink_to(tmp_path / "unmounted" / "backups")
+    before = dump(studied)
+    expected = (f"flashdl: {folder}: not a folder (a file, or a link to a folder that is not there), so "
+                "the database's backups cannot go there; move it away (FLASHDL_BACKUPS=0 turns the "
+                "automatic backups off)\n")
+    for argv in (["review", "--card", "q/020", "--grade", "3"], ["db", "backup"]):
+        code, out, err = run(capsys, *argv, "--now", NOW)
+        assert (code, out, err) == (2, "", expected), argv
+    assert dump(studied) == before
+    assert folder.is_symlink() if kind != "file" else folder.read_text() == ""
+    monkeypatch.setenv("FLASHDL_BACKUPS", "0")
+    code, _out, err = run(capsys, "review", "--card", "q/020", "--grade", "3", "--now", NOW)
+    assert code == 0, err
