@@ -26,7 +26,7 @@ from flashdl.deck.yaml_edit import card_entry, edit_problem
 from flashdl.errors import UsageError
 from flashdl.services.bundled_copies import deck_file_for_edit
 from flashdl.services.deck_sync import sync_decks
-from flashdl.services.exchange.files import atomic_output
+from flashdl.services.exchange.files import rewrite_text
 from flashdl.services.lookup import require_aware
 from flashdl.store import Store, bulk
 
@@ -60,8 +60,7 @@ def add_card(
                 or (added.id, added.front, added.back, added.tags)
                 != (wanted.id, wanted.front, wanted.back, wanted.tags)):
             raise UsageError(f"{path}: cannot append a card to this file's layout (cards: must be the last key)")
-        with atomic_output(path, mode="w") as out:
-            out.write(new_text)
+        rewrite_text(path, new_text)
         sync_decks(store, [(after, str(path.resolve()))], now)
     return f"{after.id}/{card_id}"
 

@@ -30,7 +30,7 @@ from flashdl.deck.yaml_edit import edit_card_text
 from flashdl.errors import UsageError
 from flashdl.services.bundled_copies import deck_file_for_edit
 from flashdl.services.deck_sync import sync_decks
-from flashdl.services.exchange.files import atomic_output
+from flashdl.services.exchange.files import rewrite_text
 from flashdl.services.lookup import CardRef, UnknownDeckError, require_aware, resolve_card
 from flashdl.store import Store, bulk, queries
 
@@ -86,7 +86,6 @@ def edit_card(store: Store, deck: str, card_id: str, front: str | None, back: st
             tags=card.tags if tags is None else tuple(tags),
         )
         if new_text is not text:
-            with atomic_output(path, mode="w") as out:
-                out.write(new_text)
+            rewrite_text(path, new_text)
             sync_decks(store, [(edited, str(path.resolve()))], now)
     return f"{deck}/{card_id}"

@@ -115,3 +115,29 @@ def test_an_added_card_is_written_as_dump_deck_writes_it(store: Store, deck_file
 
     add_card(store, "quiz", "Two\nlines", "x", ["t"], NOW)
     assert deck_file.read_text() == TEXT + "- id: '003'\n  front: |-\n    Two\n    lines\n  back: x\n  tags: [t]\n"
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no BOM", "BOM"])
+@pytest.mark.parametrize("change", ["edit", "add"])
+def test_a_windows_made_deck_keeps_its_crlf_and_bom(tmp_path: Path, bom: bytes, change: str) -> None:
+    """A deck saved with CRLF line ends (and Notepad's BOM) came back from an edit or `add` all
+    LF, without its BOM: every line showed as changed. The reference: the same change to the
+    same deck saved with LF, then given the Windows form."""
+    from flashdl.services.add_card import add_card
+    from flashdl.store import open_store
+
+    results = {}
+    for form, data in (("unix", TEXT.encode()), ("windows", bom + TEXT.replace("\n", "\r\n").encode())):
+        folder = tmp_path / form
+        folder.mkdir()
+        path = folder / "quiz.yaml"
+        path.write_bytes(data)
+        with open_store(folder / "flashdl.sqlite3") as opened:
+            import_deck_files(opened, [path], NOW)
+            if change == "edit":
+                edit_card(opened, "quiz", "002", "New\nfront", "New answer", ["new"], NOW)
+            else:
+                assert add_card(opened, "quiz", "Front\non two lines", "Back", ["t"], NOW) == "quiz/003"
+        results[form] = path.read_bytes()
+    assert results["unix"] != TEXT.encode() and b"\r" not in results["unix"]
+    assert results["windows"] == bom + results["unix"].replace(b"\n", b"\r\n")

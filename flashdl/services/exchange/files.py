@@ -140,6 +140,20 @@ def _replace_all(temps: list[Path], targets: list[Path]) -> None:
             old.unlink(missing_ok=True)
 
 
+def rewrite_text(path: Path, text: str) -> None:
+    """Replace the text file at ``path`` with ``text`` (read with its newlines made "\\n"), in the
+    file's own form: its UTF-8 byte-order mark and CRLF line ends are kept. An added or edited
+    card rewrote a Windows-made deck with LF, so every line of it showed as changed."""
+    raw = read_bytes(path)
+    line_end = raw.find(b"\n")
+    if line_end > 0 and raw[line_end - 1:line_end] == b"\r":  # as the first line ends
+        text = text.replace("\n", "\r\n")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        text = "\ufeff" + text
+    with atomic_output(path, mode="w") as out:
+        out.write(text)
+
+
 def require_regular_file(path: Path) -> None:
     """Refuse to read a device, FIFO or socket (it could block, or never end)."""
     try:
