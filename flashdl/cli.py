@@ -405,10 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return resolve_handler(args.handler)(args, ctx)
     except KeyboardInterrupt as stop:  # Ctrl-C, or Terminated
         signum = stop.signum if isinstance(stop, Terminated) else 2
-        from contextlib import suppress
-
-        with suppress(OSError):  # after SIGHUP the terminal may be gone
-            print(f"flashdl: {'interrupted' if signum == 2 else 'terminated'}", file=sys.stderr)
+        _tell("interrupted" if signum == 2 else "terminated")
         return 128 + signum
     except BrokenPipeError:  # e.g. `flashdl due | head`
         return EXIT_OK
@@ -416,10 +413,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = failure_message(error, None if ctx is None else str(ctx.db_path))
         if message is None:
             raise
-        print(f"flashdl: {message}", file=sys.stderr)
+        _tell(message)
         return EXIT_USAGE
     finally:
         restore_signals()
+
+
+def _tell(message: str) -> None:
+    """The one line on stderr. When stderr is gone (a closed pipe, a hung-up terminal) the exit
+    status is all that is left to tell: writing there raised BrokenPipeError, so a bad input
+    exited 1 with an unseen traceback instead of 2."""
+    from contextlib import suppress
+
+    with suppress(OSError):
+        print(f"flashdl: {message}", file=sys.stderr, flush=True)
 
 
 class Terminated(KeyboardInterrupt):

@@ -153,3 +153,22 @@ def test_an_answer_line_of_the_limit_is_still_read() -> None:
     assert ask(io.StringIO("x" * MAX_LINE_CHARS + "\nq\n"), out, "> ") == "x" * MAX_LINE_CHARS
     with pytest.raises(Quit):
         ask(io.StringIO(""), out, "> ")
+
+
+@pytest.mark.parametrize(("argv", "code"), [
+    (["show", "q/404"], 2),  # flashdl's message: it raised BrokenPipeError, exit 1
+    (["review", "--card", "q/001", "--grade", "9"], 2),  # argparse's message
+    (["decks"], 0),
+])
+def test_the_exit_status_tells_when_stderr_is_a_broken_pipe(deck_db: Path, argv: list[str], code: int) -> None:
+    """`flashdl ... 2>&1 | head -1` after head has gone: the message has nowhere to go; the exit
+    status is what is left, and it must still say 2 for a bad input."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "flashdl.cli", *argv, "--now", NOW], cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=write_end, timeout=120,
+                              env={**os.environ, "FLASHDL_DB": str(deck_db)})
+    finally:
+        os.close(write_end)
+    assert done.returncode == code
