@@ -32,6 +32,7 @@ from flashdl.store.errors import (
     database_error,
 )
 from flashdl.store.integrity import forget_clean_close, problems
+from flashdl.store.temp_names import TEMP_TAIL, hidden_prefix
 
 BACKUPS_ENV = "FLASHDL_BACKUPS"
 DEFAULT_KEEP = 7
@@ -107,7 +108,9 @@ def copy_database(db: sqlite3.Connection, target: Path) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise StoreError(f"{target}: folder {folder} does not exist")
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    # room for the "-journal" SQLite keeps beside the copy while it writes it
+    prefix = hidden_prefix(target.name, TEMP_TAIL + len("-journal"))
+    handle, temp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     os.close(handle)
     temp = Path(temp_name)
     try:

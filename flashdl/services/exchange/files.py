@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from flashdl.deck.files import decode_text, read_limited_bytes
 from flashdl.errors import InputError, SourcePosition, UsageError
+from flashdl.store.temp_names import TEMP_TAIL, hidden_prefix
 
 MAX_TEXT_BYTES = 512 << 20  # a million-review history is ~60 MB
 
@@ -96,7 +97,7 @@ def atomic_outputs(paths: Sequence[Path], *, mode: str = "wb",
         with ExitStack() as stack:
             handles = []
             for target, _keep in targets:
-                handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                handle, temp_name = tempfile.mkstemp(prefix=hidden_prefix(target.name, TEMP_TAIL), suffix=".tmp",
                                                      dir=target.parent)
                 temps.append(Path(temp_name))
                 handles.append(stack.enter_context(os.fdopen(
@@ -122,7 +123,8 @@ def _replace_all(temps: list[Path], targets: list[Path]) -> None:
         for temp, target in zip(temps, targets):
             old = None
             if len(targets) > 1 and target.exists():
-                old = target.with_name(f".{target.name}.{os.getpid()}.old")
+                tail = f"{os.getpid()}.old"
+                old = target.with_name(hidden_prefix(target.name, len(tail)) + tail)
                 old.unlink(missing_ok=True)
                 os.link(target, old)
                 links.append(old)

@@ -1,8 +1,9 @@
-"""SIGTERM and SIGHUP mid-write: the run unwinds as on Ctrl-C, leaving no half-written file behind.
+"""The hidden temporary file an output is written to before its rename (``.NAME.XXXXXXXX.tmp``).
 
-The signal is sent by the process to itself at a known point (the first
-``fsync`` of an output, after its bytes are written and before the rename),
-so the test does not depend on timing.
+SIGTERM and SIGHUP mid-write unwind as Ctrl-C does, leaving no temporary file behind: the
+signal is sent by the process to itself at a known point (the first ``fsync`` of an output,
+after its bytes are written and before the rename), so the test does not depend on timing.
+And a long but legal output name gets a temporary name that is legal too.
 """
 
 from __future__ import annotations
@@ -91,3 +92,28 @@ def test_main_gives_back_the_signal_handlers(deck_db: Path, capsys: pytest.Captu
     assert run(capsys, "decks")[0] == 0
     assert run(capsys, "show", "q/404")[0] == 2
     assert {signum: signal.getsignal(signum) for signum in before} == before
+
+
+@pytest.mark.parametrize("name", ["a" * 250 + ".out", "é" * 125 + ".out"], ids=["ascii", "two-byte"])
+@pytest.mark.parametrize("command", sorted(set(COMMANDS) - {"export yaml with history"}))  # its side
+def test_a_long_legal_output_name_is_written(                                  # file's name is too long
+
+    deck_db: Path, tmp_path: Path, command: str, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name of 242..255 bytes is legal, but its temporary `.NAME.XXXXXXXX.tmp` was not: the
+    write failed with "File name too long", naming that temporary file. The reference: the same
+    command to a short name."""
+    assert len(name.encode()) in (254, 255)
+    long_dir, short_dir = tmp_path / "long", tmp_path / "short"
+    long_dir.mkdir()
+    short_dir.mkdir()
+    for out in (long_dir / name, short_dir / "q.out"):
+        code, _out, err = run(capsys, *COMMANDS[command], str(out), "--now", NOW)
+        assert code == 0, err
+    written = sorted(long_dir.iterdir())
+    assert [p.name for p in written if p.name.startswith(".")] == []
+    assert len(written) == len(list(short_dir.iterdir())) == 1
+    if command.startswith("export") and "apkg" not in command:
+        assert (long_dir / name).read_bytes() == (short_dir / "q.out").read_bytes()
+    else:  # a zip or SQLite file with its own timestamps: a whole, readable copy
+        assert (long_dir / name).stat().st_size == (short_dir / "q.out").stat().st_size > 0
