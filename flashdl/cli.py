@@ -443,12 +443,16 @@ def _stop_on_signals() -> Callable[[], None]:
     restore left its half-written ``.NAME.XXXX.tmp`` file behind in the user's folder. Now the
     exception unwinds: temporary files are removed, an open transaction rolls back, every grade
     already made stays. A signal the caller set to be ignored (``nohup``) stays ignored.
-    Returns the undo (``main`` is also called in-process, by tests)."""
+    Returns the undo (``main`` is also called in-process, by tests; outside the main thread,
+    where Python sets no handlers, nothing is changed)."""
     import signal
+    import threading
 
     def stop(signum: int, _frame: object) -> None:
         raise Terminated(signum)
 
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
     previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
     for signum, handler in previous.items():
         if handler == signal.SIG_DFL:

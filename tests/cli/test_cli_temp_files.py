@@ -117,3 +117,15 @@ def test_a_long_legal_output_name_is_written(                                  #
         assert (long_dir / name).read_bytes() == (short_dir / "q.out").read_bytes()
     else:  # a zip or SQLite file with its own timestamps: a whole, readable copy
         assert (long_dir / name).stat().st_size == (short_dir / "q.out").stat().st_size > 0
+
+
+def test_main_in_another_thread_leaves_the_signals_alone(deck_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the main thread may set signal handlers; a script calling ``main`` from a worker
+    thread got a ValueError from signal.signal instead of its command."""
+    import threading
+
+    codes = []
+    worker = threading.Thread(target=lambda: codes.append(run(capsys, "show", "q/001", "--json")[0]))
+    worker.start()
+    worker.join(timeout=120)
+    assert codes == [0]
