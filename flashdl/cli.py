@@ -395,24 +395,87 @@ def _run_tui(ctx: Context, *, study: str | None = None, study_all: bool = False,
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. The one place a failure becomes a message: any error a user's input,
     file system or database can cause is one line on stderr and exit 2, never a traceback."""
+    _open_closed_streams()
     args = build_parser().parse_args(argv)
     from flashdl.commands.context import Context
 
     ctx: Context | None = None
+    restore_signals = _stop_on_signals()
     try:
         ctx = Context.from_args(args)
         return resolve_handler(args.handler)(args, ctx)
-    except KeyboardInterrupt:
-        print("flashdl: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:  # Ctrl-C, or Terminated
+        signum = stop.signum if isinstance(stop, Terminated) else 2
+        _tell("interrupted" if signum == 2 else "terminated")
+        return 128 + signum
     except BrokenPipeError:  # e.g. `flashdl due | head`
         return EXIT_OK
     except Exception as error:  # noqa: BLE001 - translated below, or raised again
         message = failure_message(error, None if ctx is None else str(ctx.db_path))
         if message is None:
             raise
-        print(f"flashdl: {message}", file=sys.stderr)
+        _tell(message)
         return EXIT_USAGE
+    finally:
+        restore_signals()
+
+
+def _tell(message: str) -> None:
+    """The one line on stderr. When stderr is gone (a closed pipe, a hung-up terminal) the exit
+    status is all that is left to tell: writing there raised BrokenPipeError, so a bad input
+    exited 1 with an unseen traceback instead of 2."""
+    from contextlib import suppress
+
+    with suppress(OSError):
+        print(f"flashdl: {message}", file=sys.stderr, flush=True)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program stands so that it unwinds as on Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_on_signals() -> Callable[[], None]:
+    """SIGTERM (``kill``, ``timeout``, a service manager) and SIGHUP (the terminal closed) end a
+    command as Ctrl-C does: by default they killed it where it stood, and an export, backup or
+    restore left its half-written ``.NAME.XXXX.tmp`` file behind in the user's folder. Now the
+    exception unwinds: temporary files are removed, an open transaction rolls back, every grade
+    already made stays. A signal the caller set to be ignored (``nohup``) stays ignored.
+    Returns the undo (``main`` is also called in-process, by tests; outside the main thread,
+    where Python sets no handlers, nothing is changed)."""
+    import signal
+    import threading
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Terminated(signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    for signum, handler in previous.items():
+        if handler == signal.SIG_DFL:
+            signal.signal(signum, stop)
+
+    def restore() -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    return restore
+
+
+def _open_closed_streams() -> None:
+    """A standard stream the caller closed (``flashdl due >&-``, a cron job or daemon without
+    stdin) is None in ``sys``, and the first write or read of it was an AttributeError traceback.
+    It becomes the null device, as ``print`` treats a missing stream: output is dropped and input
+    is at its end (``study --plain`` ends as on ``q``, ``review --batch -`` has no reviews). Opened
+    in order, each takes the lowest free descriptor, the closed one, so no file opened later
+    lands on 0, 1 or 2."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 - lives until exit
 
 
 def failure_message(error: BaseException, db_path: str | None = None) -> str | None:

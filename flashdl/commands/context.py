@@ -67,6 +67,10 @@ class Context:
         if db_arg is not None and not db_arg.strip():
             raise UsageError("--db: an empty path; name the database file")
         db_text = db_arg or os.environ.get(DB_ENV)  # an empty FLASHDL_DB counts as unset
+        if db_text and db_text.endswith(("/", os.sep)):  # Path() drops the slash: a file was made
+            where = "--db" if db_arg else DB_ENV
+            raise UsageError(f"{where}: {db_text!r} names a folder; name the database file in it "
+                             f"(e.g. {db_text}{DB_FILENAME})")
         db_path = Path(db_text).expanduser() if db_text else None
         return cls(clock=clock, db_path=db_path, now_given=now_text is not None,
                    db_is_default=not db_text)

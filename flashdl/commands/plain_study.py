@@ -77,11 +77,22 @@ class Quit(Exception):
     """``q`` or the end of input: stop after what was graded."""
 
 
+MAX_LINE_CHARS = 1 << 20  # far above any answer (the engine reads at most 20,000 characters)
+
+
 def ask(stdin: TextIO, stdout: TextIO, prompt: str) -> str:
-    """Print ``prompt``, read one line (stripped); ``Quit`` at the end of input."""
+    """Print ``prompt``, read one line (stripped); ``Quit`` at the end of input.
+
+    The line is bounded: from ``< /dev/zero`` (no newline, ever) an unbounded read filled the
+    memory until a MemoryError traceback. What was graded before stays graded."""
     stdout.write(prompt)
     stdout.flush()
-    line = stdin.readline()
+    line = stdin.readline(MAX_LINE_CHARS + 1)
+    if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+        from flashdl.errors import InputError, SourcePosition
+
+        raise InputError(f"a line longer than {MAX_LINE_CHARS:,} characters; answers are one short "
+                         "line each", SourcePosition("<stdin>"))
     if not line:
         say(stdout, "")
         raise Quit

@@ -100,15 +100,12 @@ def read_batch(name: str, default_at: datetime, *, zone: tzinfo | None = None) -
     from flashdl.services.reviews import PlannedReview
 
     label = "<stdin>" if name == "-" else name
-    if name == "-":
-        try:
-            lines = sys.stdin.read().splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(f"cannot read: {error}", SourcePosition(label)) from None
+    from flashdl.services.exchange.files import read_stream_text, read_text
+
+    if name == "-":  # bounded too: `< /dev/zero` or an endless pipe would fill the memory
+        lines = read_stream_text(sys.stdin.buffer, label).splitlines()
     else:  # a regular file of bounded size: a FIFO or device would block or never end
         from pathlib import Path
-
-        from flashdl.services.exchange.files import read_text
 
         lines = read_text(Path(name)).splitlines()
     planned = []

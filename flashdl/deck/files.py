@@ -63,7 +63,17 @@ def read_text_file(path: Path, *, limit: int = MAX_TEXT_BYTES) -> str:
     return decode_text(read_limited_bytes(path, limit=limit), str(path))
 
 
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+              (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
 def decode_text(data: bytes, name: str) -> str:
+    # Named by its byte-order mark: Excel's "Unicode Text" and Windows PowerShell's `>` write
+    # UTF-16, which was refused as a "binary file" (its ASCII has zero bytes between letters).
+    wide = next((encoding for bom, encoding in _WIDE_BOMS if data.startswith(bom)), None)
+    if wide is not None:
+        raise InputError(f"{wide} text; flashdl reads UTF-8 (save the file as UTF-8)",
+                         SourcePosition(name))
     if b"\x00" in data[:8192]:
         raise InputError("binary file, not text", SourcePosition(name))
     try:

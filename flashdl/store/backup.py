@@ -23,7 +23,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from flashdl.store.db_files import database_file_role
+from flashdl.store.db_files import database_file_role, refuse_special_side_files
 from flashdl.store.errors import (
     BUSY_MESSAGE,
     NotADatabaseError,
@@ -32,6 +32,7 @@ from flashdl.store.errors import (
     database_error,
 )
 from flashdl.store.integrity import forget_clean_close, problems
+from flashdl.store.temp_names import TEMP_TAIL, hidden_prefix
 
 BACKUPS_ENV = "FLASHDL_BACKUPS"
 DEFAULT_KEEP = 7
@@ -43,6 +44,19 @@ RESTORE_WAIT_S = 10.0
 
 def backup_dir(path: Path) -> Path:
     return path.with_name(path.name + ".backups")
+
+
+def _make_backup_dir(path: Path) -> Path:
+    """``<db>.backups/``, made if missing. A file or a dangling link in its place (backups linked
+    to a drive that is not mounted) was reported as a bare "File exists" on every review."""
+    folder = backup_dir(path)
+    try:
+        folder.mkdir(exist_ok=True)
+    except FileExistsError:
+        raise StoreError(f"{folder}: not a folder (a file, or a link to a folder that is not there), "
+                         f"so the database's backups cannot go there; move it away "
+                         f"({BACKUPS_ENV}=0 turns the automatic backups off)") from None
+    return folder
 
 
 def keep_count() -> int:
@@ -80,8 +94,7 @@ def backup_if_due(db: sqlite3.Connection, path: Path, now: datetime | None = Non
     newest = _stamp_of(existing[-1]) if existing else None
     if newest is not None and now - newest < BACKUP_EVERY and newest <= now:
         return None
-    folder = backup_dir(path)
-    folder.mkdir(exist_ok=True)
+    folder = _make_backup_dir(path)
     target = folder / f"{_PREFIX}{now.strftime(_STAMP)}.sqlite3"
     copy_database(db, target)
     for old in automatic_backups(path)[:-keep]:
@@ -95,7 +108,9 @@ def copy_database(db: sqlite3.Connection, target: Path) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise StoreError(f"{target}: folder {folder} does not exist")
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    # room for the "-journal" SQLite keeps beside the copy while it writes it
+    prefix = hidden_prefix(target.name, TEMP_TAIL + len("-journal"))
+    handle, temp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     os.close(handle)
     temp = Path(temp_name)
     try:
@@ -132,6 +147,7 @@ def check_file(path: Path) -> list[str]:
     refuse_special(path)
     if not path.is_file():
         raise StoreError(f"{path}: no such file")
+    refuse_special_side_files(path)
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
@@ -164,6 +180,7 @@ def restore(source: Path, path: Path, schema_version: int) -> None:
                                     f"(schema {version}); nothing was restored")
         target = Path(os.path.realpath(path)) if path.is_symlink() else path
         refuse_special(target)
+        refuse_special_side_files(target)
         if not target.exists() or not _restore_in_place(src, target):
             _restore_by_rename(src, target)
     except sqlite3.Error as error:
@@ -218,9 +235,9 @@ def backup_now(path: Path, target: Path | None = None) -> Path:
     """
     if not path.is_file():
         raise StoreError(f"{path}: no such database file")
+    refuse_special_side_files(path)
     if target is None:
-        backup_dir(path).mkdir(exist_ok=True)
-        target = backup_dir(path) / f"{_PREFIX}{datetime.now(UTC).strftime(_STAMP)}.sqlite3"
+        target = _make_backup_dir(path) / f"{_PREFIX}{datetime.now(UTC).strftime(_STAMP)}.sqlite3"
     target = target.expanduser()
     refuse_special(target)  # through any symlink: /dev/stdout is a pipe, not a file to make
     target = Path(os.path.realpath(target)) if target.is_symlink() else target

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Self
 
 from flashdl.store import integrity
 from flashdl.store.connection import Transaction, connect, synchronous_mode
+from flashdl.store.db_files import refuse_special_side_files
 from flashdl.store.errors import (
     DatabaseDamagedError,
     NotADatabaseError,
@@ -311,6 +312,7 @@ def _check_file(path: Path, *, create_folder: bool) -> None:
     """Refuse what SQLite must not open: a folder, a device/FIFO/socket, a non-SQLite file."""
     if path.is_dir():
         raise NotADatabaseError(f"{path}: is a directory, not a database file")
+    refuse_special_side_files(path)
     if not path.exists():
         if not create_folder and not path.parent.is_dir():
             raise StoreError(f"{path}: folder {path.parent} does not exist (create it first)")

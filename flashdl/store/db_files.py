@@ -10,8 +10,10 @@ the collection or, for the WAL, committed reviews not yet checkpointed; so
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
+from flashdl.store.errors import StoreError
 from flashdl.store.integrity import CLEAN_SUFFIX
 
 DATABASE_FILES = {
@@ -44,3 +46,26 @@ def _same_file(a: Path, b: str) -> bool:
         return os.path.samefile(a, b)
     except OSError:  # either is missing or unreadable: not the same existing file
         return False
+
+
+def refuse_special_side_files(db: Path) -> None:
+    """Raise ``StoreError`` when a file kept beside ``db`` exists but is not a regular file.
+
+    SQLite opens ``-journal`` to look for a crash's leftovers before every read: a FIFO there
+    blocked it for ever (in C, where Ctrl-C and SIGTERM wait for it to return); a folder made it
+    report the database as damaged; a FIFO as ``-wal`` was replaced by a regular file. A stray
+    ``-clean`` FIFO blocked flashdl's own read. Asked before SQLite opens the database.
+    """
+    bases = dict.fromkeys((os.path.abspath(db.expanduser()), os.path.realpath(db.expanduser())))
+    for suffix, role in DATABASE_FILES.items():
+        for base in bases if suffix else ():
+            name = base + suffix
+            try:
+                mode = os.stat(name).st_mode
+            except OSError:  # missing (the usual case), or unreachable: SQLite reports it
+                continue
+            if not stat.S_ISREG(mode):
+                what = role.removeprefix("is the database's ")
+                raise StoreError(f"{name}: not a regular file (a folder, device, FIFO or socket) where "
+                                 f"the database's {what} belongs; the database was left untouched "
+                                 "(move it away)")

@@ -31,6 +31,7 @@ BAD_FILES = {
     "python-tag.yaml": ("id: x\ncards: !!python/object/apply:os.system ['true']\n", "not allowed"),
     "empty.yaml": ("", "empty"),
     "binary.yaml": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    "utf16.yaml": (GOOD.encode("utf-16"), "utf16.yaml: UTF-16 text; flashdl reads UTF-8"),  # was "binary"
     "unknown.txt": ("just some prose\nwith no cards in it\n", "unknown layout"),
     "fifty.txt": (None, "unknown layout"),
     # a computed card is held to what `check` holds it to (it was studied as plain, silently)

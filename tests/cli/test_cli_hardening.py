@@ -468,6 +468,27 @@ def test_an_explicit_database_path_does_not_create_folders(
     assert not (tmp_path / "nonexistent").exists()
 
 
+@pytest.mark.parametrize("given", ["--db", "FLASHDL_DB"])
+@pytest.mark.parametrize("exists", [False, True])
+def test_a_database_path_ending_in_a_slash_makes_no_file(
+    tmp_path: Path, given: str, exists: bool, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--db ~/flashcards/` meant a folder; Path() dropped the slash and a database FILE named
+    'flashcards' was made (and `mkdir ~/flashcards` failed after)."""
+    folder = tmp_path / "flashcards"
+    if exists:
+        folder.mkdir()
+    text = f"{folder}/"
+    monkeypatch.setenv("FLASHDL_DB", text if given == "FLASHDL_DB" else str(tmp_path / "other.sqlite3"))
+    for argv in (["decks"], ["import", "--bundled"], ["review", "--card", "q/001", "--grade", "3"]):
+        code, out, err = run(capsys, *(["--db", text] if given == "--db" else []), *argv)
+        assert (code, out) == (2, "")
+        assert one_line_error(err) == (f"flashdl: {given}: {text!r} names a folder; name the database "
+                                       f"file in it (e.g. {text}flashdl.sqlite3)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["flashcards"] if exists else [])
+    assert not exists or list(folder.iterdir()) == []
+
+
 def test_the_default_database_folder_is_created(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

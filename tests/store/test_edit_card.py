@@ -167,3 +167,29 @@ def test_a_field_changed_in_the_file_and_in_the_editor_differently_is_refused(
     import_deck_files(store, [deck_file], NOW)  # as the message says: then the form starts from the file
     edit_card(store, "quiz", "002", "Question 2", "Answer 2\non two lines\n", ["by-hand", "more"], NOW)
     assert load_deck_file(deck_file).card("002").tags == ("by-hand", "more")
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no BOM", "BOM"])
+@pytest.mark.parametrize("change", ["edit", "add"])
+def test_a_windows_made_deck_keeps_its_crlf_and_bom(tmp_path: Path, bom: bytes, change: str) -> None:
+    """A deck saved with CRLF line ends (and Notepad's BOM) came back from an edit or `add` all
+    LF, without its BOM: every line showed as changed. The reference: the same change to the
+    same deck saved with LF, then given the Windows form."""
+    from flashdl.services.add_card import add_card
+    from flashdl.store import open_store
+
+    results = {}
+    for form, data in (("unix", TEXT.encode()), ("windows", bom + TEXT.replace("\n", "\r\n").encode())):
+        folder = tmp_path / form
+        folder.mkdir()
+        path = folder / "quiz.yaml"
+        path.write_bytes(data)
+        with open_store(folder / "flashdl.sqlite3") as opened:
+            import_deck_files(opened, [path], NOW)
+            if change == "edit":
+                edit_card(opened, "quiz", "002", "New\nfront", "New answer", ["new"], NOW)
+            else:
+                assert add_card(opened, "quiz", "Front\non two lines", "Back", ["t"], NOW) == "quiz/003"
+        results[form] = path.read_bytes()
+    assert results["unix"] != TEXT.encode() and b"\r" not in results["unix"]
+    assert results["windows"] == bom + results["unix"].replace(b"\n", b"\r\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import re
@@ -126,7 +127,11 @@ def test_duplicate_ids_in_a_package(populated: Path, tmp_path: Path,
 
 @pytest.mark.parametrize("data, expect", [
     ("Front é".encode("latin-1") + b",back\n", "not UTF-8 text"),
-    ("front,back\n".encode("utf-16"), "binary file"),
+    # Excel's "Unicode Text", Windows PowerShell's `>`: was "binary file, not text"
+    ("front,back\n".encode("utf-16"), "cards.csv: UTF-16 text; flashdl reads UTF-8 (save the file as UTF-8)"),
+    ("front,back\n".encode("utf-16-be"), "binary file"),  # no byte-order mark: not told from binary
+    (codecs.BOM_UTF16_BE + "front,back\n".encode("utf-16-be"), "cards.csv: UTF-16 text"),
+    ("front,back\n".encode("utf-32"), "cards.csv: UTF-32 text"),
 ])
 def test_wrong_encoding_is_named(data: bytes, expect: str, populated: Path, tmp_path: Path,
                                  capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from flashdl.deck.files import decode_text, read_limited_bytes
-from flashdl.errors import UsageError
+from flashdl.errors import InputError, SourcePosition, UsageError
+from flashdl.store.temp_names import TEMP_TAIL, hidden_prefix
 
 MAX_TEXT_BYTES = 512 << 20  # a million-review history is ~60 MB
 
@@ -96,7 +97,7 @@ def atomic_outputs(paths: Sequence[Path], *, mode: str = "wb",
         with ExitStack() as stack:
             handles = []
             for target, _keep in targets:
-                handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                handle, temp_name = tempfile.mkstemp(prefix=hidden_prefix(target.name, TEMP_TAIL), suffix=".tmp",
                                                      dir=target.parent)
                 temps.append(Path(temp_name))
                 handles.append(stack.enter_context(os.fdopen(
@@ -122,7 +123,8 @@ def _replace_all(temps: list[Path], targets: list[Path]) -> None:
         for temp, target in zip(temps, targets):
             old = None
             if len(targets) > 1 and target.exists():
-                old = target.with_name(f".{target.name}.{os.getpid()}.old")
+                tail = f"{os.getpid()}.old"
+                old = target.with_name(hidden_prefix(target.name, len(tail)) + tail)
                 old.unlink(missing_ok=True)
                 os.link(target, old)
                 links.append(old)
@@ -157,3 +159,16 @@ def read_bytes(path: Path, *, limit: int = MAX_TEXT_BYTES) -> bytes:
 def read_text(path: Path, *, limit: int = MAX_TEXT_BYTES) -> str:
     """UTF-8 text (a BOM allowed, newlines normalised); other encodings are refused by name."""
     return decode_text(read_bytes(path, limit=limit), str(path))
+
+
+def read_stream_text(stream: IO[bytes], name: str, *, limit: int | None = None) -> str:
+    """A stream's text (stdin) read as a file's is: at most ``limit`` bytes (``MAX_TEXT_BYTES``),
+    so ``< /dev/zero`` or an endless pipe is refused at the limit instead of filling the memory."""
+    limit = MAX_TEXT_BYTES if limit is None else limit
+    try:
+        data = stream.read(limit + 1)
+    except OSError as error:
+        raise InputError(f"cannot read ({error.strerror or error})", SourcePosition(name)) from None
+    if len(data) > limit:
+        raise InputError(f"more than the limit of {limit / 1e6:.0f} MB", SourcePosition(name))
+    return decode_text(data, name)
