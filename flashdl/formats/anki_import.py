@@ -45,7 +45,7 @@ from flashdl.formats.anki_notetype import (
     tags_of,
 )
 from flashdl.formats.html_markdown import html_to_markdown, is_plain, markdown_to_html, media_references
-from flashdl.formats.review_bounds import CLOCK_SKEW_MS, MAX_MS, time_problem
+from flashdl.formats.review_bounds import CLOCK_SKEW_MS, EARLIEST_MS, MAX_MS, time_problem
 from flashdl.formats.revlog_csv import GRADE_FOR_RATING, MAX_DURATION_MS
 
 _TEMPLATE_TOKEN = re.compile(r"\{\{([^{}]+)\}\}")
@@ -373,7 +373,7 @@ def review_history(reviews: Iterable[AnkiReview], filename: str,
                 continue
             raise InputError(f"review {review.id} of Anki card {review.card_id}: button "
                              f"{review.ease} out of range (1..4)", SourcePosition(filename))
-        if not 0 <= review.id <= latest_ms:
+        if not EARLIEST_MS <= review.id <= latest_ms:
             raise InputError(f"review of Anki card {review.card_id}: {time_problem(review.id, now_ms)}",
                              SourcePosition(filename))
         by_card.setdefault(review.card_id, []).append(

@@ -4,7 +4,8 @@ A review dated 9999-12-31 accepted once makes every later review of its card
 fail ("before the card's last review"); a grade of 9 is stored and then cannot
 be exported and read back. So revlog CSV, ``.apkg`` history and history side
 files are held to the same bounds here, before anything is written: a review
-happens after 1970-01-01 and no later than a day past the importer's ``now``
+happens after 1973-03-03 (``EARLIEST_MS``: before it, a time is seconds read as
+milliseconds) and no later than a day past the importer's ``now``
 (clock skew between machines), grades are SM-2's 0..5, Anki buttons 1..4 (0:
 a manual reschedule, not a review), and a saved card state has an
 interval and a repetition count within bounds and an ease SM-2 can produce.
@@ -17,6 +18,9 @@ from datetime import UTC, date, datetime
 
 from flashdl.scheduler.sm2 import MAX_GRADE, MIN_GRADE, MINIMUM_EASE, Rating, ReviewKind
 
+# 10^11 ms, 1973-03-03: no review log holds an earlier review, and a log written in seconds
+# (1,700,000,000 for 2023-11-14) reads as January 1970 in milliseconds, every review on two days.
+EARLIEST_MS = 100_000_000_000
 CLOCK_SKEW_MS = 24 * 3600 * 1000  # a review up to a day "in the future" is another machine's clock
 MAX_EASE = 100_000  # per-mille; SM-2 adds at most 100 per review: ~1,000 perfect reviews
 MAX_INTERVAL_DAYS = date.max.toordinal()  # history replay clamps there too
@@ -30,6 +34,9 @@ def time_problem(ms: int, now_ms: int | None) -> str | None:
     """Why a review at ``ms`` (ms since the epoch) cannot be imported, or None."""
     if ms < 0:
         return f"review time {ms} is before 1970"
+    if ms < EARLIEST_MS:
+        return (f"review time {ms} is {_moment(ms)} in milliseconds, as review logs count; "
+                f"if it counts seconds ({_moment(ms * 1000)}), multiply it by 1000")
     if now_ms is not None and ms > now_ms + CLOCK_SKEW_MS:
         return f"review time {ms} ({_moment(ms)}) is in the future (now is {_moment(now_ms)})"
     if ms > MAX_MS:

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.anki_schedule import revlog_type
-from flashdl.formats.review_bounds import CLOCK_SKEW_MS, MAX_MS, time_problem
+from flashdl.formats.review_bounds import CLOCK_SKEW_MS, EARLIEST_MS, MAX_MS, time_problem
 
 ANKI_COLUMNS = ("id", "cid", "usn", "ease", "ivl", "lastIvl", "factor", "time", "type", "card",
                 "grade")
@@ -147,7 +147,7 @@ def read_history(text: str, filename: str, *, now_ms: int | None = None) -> dict
             if not 0 <= duration <= MAX_DURATION_MS:
                 duration = 0 if duration < 0 else MAX_DURATION_MS
             reviewed_ms = int(record[time_at])
-            if not 0 <= reviewed_ms <= latest_ms:
+            if not EARLIEST_MS <= reviewed_ms <= latest_ms:
                 raise InputError(str(time_problem(reviewed_ms, now_ms)), SourcePosition(filename, line))
             card.reviews.append((reviewed_ms, grade, duration))
     except ValueError as error:

@@ -434,6 +434,17 @@ def test_reviews_outside_the_calendar_are_refused_in_revlog_csv(
     assert "revlog.csv:3" in err
 
 
+def test_a_revlog_in_seconds_is_refused_with_the_hint_not_read_as_1970(
+        populated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # fsrs-optimizer's review_time counts milliseconds; a log written in seconds imported as
+    # reviews on 1970-01-20, every card's history piled on two days.
+    path = tmp_path / "revlog.csv"
+    path.write_text("card_id,review_time,review_rating,review_state,review_duration\n"
+                    "quiz/002,1700000000,3,0,0\n")
+    err = _refused(capsys, populated, "import", str(path), "--format", "revlog", expect="multiply it by 1000")
+    assert "revlog.csv:2" in err and "1970-01-20" in err and "2023-11-14" in err
+
+
 def _side_file_deck(tmp_path: Path, review: dict[str, object] | None = None,
                     state: dict[str, object] | None = None, card: object = "001") -> Path:
     """A deck and its history side file with one review, fields overridden as given."""
@@ -461,6 +472,7 @@ def test_a_sane_side_file_is_accepted(db: Path, tmp_path: Path,
     ({"review": {"kind": 7}}, "review kind 7"),
     ({"review": {"reviewed_ms": 253_402_300_800_000}}, "in the future"),
     ({"review": {"reviewed_ms": -1}}, "before 1970"),
+    ({"review": {"reviewed_ms": 1_706_781_600}}, "if it counts seconds"),  # 2024-02-01 in seconds
     ({"review": {"reviewed_ms": 1e400}}, "not a whole number"),
     ({"review": {"study_day": "9999-12-31"}}, "is not the day of its review"),
     ({"state": {"interval": -3}}, "interval -3 out of range"),
