@@ -427,9 +427,12 @@ def search(
             if today is None:
                 raise ValueError("is:due needs today")
             # due by today, or waiting for a same-day repeat (graded < 4 today; Anki's is:due
-            # takes learning cards too): the cards `flashdl due` lists as review or learning
-            conditions.append("((c.due IS NOT NULL AND c.due <= ?) OR (c.repeat_pending = 1 AND c.last_review = ?))")
-            params += [today.isoformat(), today.isoformat()]
+            # takes learning cards too): the cards `flashdl due` lists as review or learning, so
+            # neither suspended nor buried (as in Anki; browse listed both and counted more due
+            # cards than `flashdl decks` and home)
+            conditions.append("((c.due IS NOT NULL AND c.due <= ?) OR (c.repeat_pending = 1 AND c.last_review = ?)) "
+                              "AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?)")
+            params += [today.isoformat(), today.isoformat(), today.isoformat()]
         else:
             conditions.append(_SEARCH_STATES[state])
     for name, op, value in props:
