@@ -83,6 +83,15 @@ _STORED_CARD = (
     f"coalesce(c.markup, d.markup, '{MARKUP_MARKDOWN}'), c.leech, d.tags "
     "FROM card AS c JOIN deck AS d ON d.id = c.deck_id"
 )
+# The interval of the scheduler the card follows: SM-2's, or under FSRS (an FSRS state: ``c.due``
+# is then FSRS's) the days from the last review to that due day, as the card screen and `show`
+# give it (``services.card_schedule``). Browse's Ivl column, `prop:interval` and its sort read it:
+# c.interval alone showed an FSRS card due in 27 days as "201d".
+QUEUE_INTERVAL = (
+    "(CASE WHEN c.fsrs_stability IS NULL OR c.due IS NULL OR c.last_review IS NULL THEN c.interval "
+    "ELSE CAST(julianday(c.due) - julianday(c.last_review) AS INTEGER) END)"
+)
+_SEARCHED_CARD = _STORED_CARD.replace("c.interval,", f"{QUEUE_INTERVAL},", 1)
 
 
 def cards(tx: Transaction, card_ids: list[int]) -> dict[int, StoredCard]:
@@ -418,9 +427,12 @@ def search(
             if today is None:
                 raise ValueError("is:due needs today")
             # due by today, or waiting for a same-day repeat (graded < 4 today; Anki's is:due
-            # takes learning cards too): the cards `flashdl due` lists as review or learning
-            conditions.append("((c.due IS NOT NULL AND c.due <= ?) OR (c.repeat_pending = 1 AND c.last_review = ?))")
-            params += [today.isoformat(), today.isoformat()]
+            # takes learning cards too): the cards `flashdl due` lists as review or learning, so
+            # neither suspended nor buried (as in Anki; browse listed both and counted more due
+            # cards than `flashdl decks` and home)
+            conditions.append("((c.due IS NOT NULL AND c.due <= ?) OR (c.repeat_pending = 1 AND c.last_review = ?)) "
+                              "AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?)")
+            params += [today.isoformat(), today.isoformat(), today.isoformat()]
         else:
             conditions.append(_SEARCH_STATES[state])
     for name, op, value in props:
@@ -440,7 +452,7 @@ def search(
         conditions.append("c.retired = 0")
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     rows = tx.db.execute(
-        f"{_STORED_CARD}{where} ORDER BY {SEARCH_ORDERS[order]}d.slug, c.position, c.id LIMIT ? OFFSET ?",
+        f"{_SEARCHED_CARD}{where} ORDER BY {SEARCH_ORDERS[order]}d.slug, c.position, c.id LIMIT ? OFFSET ?",
         (*params, limit, offset),
     )
     return [_stored_card(row) for row in rows]
@@ -455,7 +467,7 @@ _SEARCH_STATES = {
 _SEARCH_OPERATORS = frozenset({"<", "<=", ">", ">=", "=", "!="})
 _SEARCH_PROPS = {
     "ease": "c.ease",  # per-mille; the query's number is the E-Factor
-    "interval": "c.interval",
+    "interval": QUEUE_INTERVAL,
     "lapses": (
         "(SELECT count(*) FROM review_log AS r WHERE r.card_id = c.id "
         f"AND r.kind = {ReviewKind.REVIEW.value} AND r.grade < {PASS_GRADE})"
@@ -465,7 +477,7 @@ _SEARCH_PROPS = {
 SEARCH_ORDERS = {  # browse's sort keys: the ORDER BY before deck and file order
     "deck": "",
     "due": "c.due IS NULL, c.due, ",  # new cards (no due day) last
-    "interval": "c.interval DESC, ",
+    "interval": f"{QUEUE_INTERVAL} DESC, ",
     "ease": "c.ease, ",  # the hardest first
     "lapses": f"{_SEARCH_PROPS['lapses']} DESC, ",
     "reviews": f"{_SEARCH_PROPS['reviews']} DESC, ",

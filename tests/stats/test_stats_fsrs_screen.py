@@ -8,6 +8,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from stats_helpers import add_deck, grade
 from textual.widgets import Static
 
@@ -106,5 +107,82 @@ def test_the_workload_charted_is_at_the_desired_retention_set(db_path: Path) -> 
             assert screen.fsrs is not None and screen.fsrs.retention == 0.85
             assert "desired retention 0.85" in str(screen.query_one("#workload-heading", Static).render())
             assert screen.query_one("#workload-chart", ColumnChart).values == list(reference[0.85].reviews_per_day)
+
+    asyncio.run(scenario())
+
+
+def _two_decks(db_path: Path) -> datetime:
+    """alpha with a long history; beta with two cards failed on each of three days."""
+    now = make_history(db_path) + timedelta(days=1)
+    with open_store(db_path) as store:
+        add_deck(store, "beta", 2)
+        for day in range(3):
+            for card in ("beta/000", "beta/001"):
+                grade(store, card, 1, now - timedelta(days=3 - day))
+    return now
+
+
+async def _settle(app: object, pilot: object, times: int = 5) -> None:
+    for _ in range(times):
+        await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+        await pilot.pause()  # type: ignore[attr-defined]
+
+
+def test_another_deck_does_not_show_the_previous_decks_fsrs_evidence(db_path: Path) -> None:
+    """After `f` on alpha, `d` showed beta's title over alpha's evaluation, calibration and
+    workload (e.g. a deck of two always-failed cards with alpha's 70% calibration bars); the
+    section is empty again until `f`, which then evaluates beta's own reviews."""
+    from flashdl.errors import NotEnoughReviewsError
+    from flashdl.services import fsrs_evidence
+
+    now = _two_decks(db_path)
+    with open_store(db_path) as store, pytest.raises(NotEnoughReviewsError):  # beta's 4 later-day reviews
+        fsrs_evidence.evaluate(store, "beta")
+
+    async def scenario() -> None:
+        app = make_app(db_path, FixedClock(now), import_bundled=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _settle(app, pilot, 3)
+            await pilot.press("t")
+            await _settle(app, pilot, 3)
+            screen = app.screen
+            assert isinstance(screen, StatsScreen) and screen.deck == "alpha"
+            await pilot.press("f")
+            await _settle(app, pilot)
+            assert screen.fsrs is not None and screen.fsrs.evaluation is not None
+            assert "FSRS, tuned" in str(screen.query_one("#fsrs-evaluation", Static).render())
+            await pilot.press("d")
+            await _settle(app, pilot)
+            assert screen.deck == "beta" and screen.fsrs is None
+            for name in ("#fsrs-evaluation", "#calibration-sm2", "#calibration-fsrs", "#workload-heading"):
+                assert str(screen.query_one(name, Static).render()).strip() == "", name
+            assert screen.query_one("#workload-chart", ColumnChart).values == []
+            assert "f: evaluate" in str(screen.query_one("#fsrs-heading", Static).render())
+            await pilot.press("f")
+            await _settle(app, pilot)
+            assert screen.fsrs is not None and screen.fsrs.evaluation is None  # beta's own: too few
+            assert "too few reviews" in str(screen.query_one("#fsrs-evaluation", Static).render())
+            assert str(screen.query_one("#calibration-sm2", Static).render()).strip() == ""
+
+    asyncio.run(scenario())
+
+
+def test_an_evaluation_finishing_after_d_is_not_shown(db_path: Path) -> None:
+    """`f` then `d` at once: alpha's evidence, arriving after the switch, stays off beta's screen."""
+    now = _two_decks(db_path)
+
+    async def scenario() -> None:
+        app = make_app(db_path, FixedClock(now), import_bundled=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _settle(app, pilot, 3)
+            await pilot.press("t")
+            await _settle(app, pilot, 3)
+            screen = app.screen
+            assert isinstance(screen, StatsScreen) and screen.deck == "alpha"
+            await pilot.press("f", "d")
+            await _settle(app, pilot)
+            assert screen.deck == "beta" and screen.fsrs is None
+            assert str(screen.query_one("#fsrs-evaluation", Static).render()).strip() == ""
+            assert screen.query_one("#workload-chart", ColumnChart).values == []
 
     asyncio.run(scenario())

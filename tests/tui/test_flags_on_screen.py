@@ -95,3 +95,28 @@ async def test_the_card_screen_and_browse_take_a_card_failed_earlier_today_as_du
         await pilot.press("slash", *"is:due", "enter")
         await wait_for(pilot, lambda: table.row_count == 1, "the card failed earlier today alone")
         assert str(table.get_row_at(0)[0]) == failed
+
+
+async def test_browse_is_due_lists_the_due_cards_home_counts(db_path: Path) -> None:
+    """Three cards due today, one then suspended and one buried: browse's `is:due` listed all three
+    while home's Due column (and `flashdl decks`) said 1; now it lists the one card studied today."""
+    with open_store(db_path) as store:
+        due = [hit.card for hit in search_cards(store, "", limit=100)][:3]
+        for card in due:
+            record_review(store, card, 4, NOW - timedelta(days=1))
+        card_flags.suspend_card(store, due[0])
+        card_flags.bury_card(store, due[1], NOW)
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await decks_listed(pilot)
+        home = app.screen.query_one("#decks", DataTable)
+        due_column = [str(label.plain).strip() for label in (c.label for c in home.columns.values())].index("Due")
+        assert str(home.get_row_at(0)[due_column]).strip() == "1"
+        app.browse()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        table = screen.query_one("#hits", DataTable)
+        await pilot.press("slash", *"is:due", "enter")
+        await wait_for(pilot, lambda: table.row_count == 1, "the one due card alone")
+        assert str(table.get_row_at(0)[0]) == due[2]

@@ -173,3 +173,20 @@ async def test_ctrl_o_optimises_in_a_worker_and_stores_the_parameters(db_path: P
     stored_now = deck_options_of(db_path, "tuning")
     assert isinstance(stored_now, dict)
     assert validate_parameters(stored_now["fsrs_parameters"]) == expected.parameters
+
+
+async def test_a_number_typed_on_opening_goes_into_the_first_field(db_path: Path) -> None:
+    """`o`, then 5 and ctrl+s: the keys went to the scroll box, nothing was typed and the screen
+    said "Nothing changed."; the first field has the focus, its text selected, so 5 replaces 20."""
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await decks_listed(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, OptionsScreen)
+        assert screen.focused is screen.query_one("#opt-new_per_day", Input)
+        await pilot.press("5", "ctrl+s")
+        await settle(pilot)
+        assert "Saved: new_per_day" in shown(screen.query_one("#options-status", Static))
+        assert stored(db_path)[1] == 5

@@ -91,6 +91,9 @@ class OptionsScreen(FlashdlScreen):
         for name in CHOICES:
             self.query_one(f"#opt-{name}", Select).value = getattr(self.options, name)
         self._show_parameters()
+        # The first field has the focus: the scroll box took it, so a number typed at once went
+        # nowhere (custom study's form does the same).
+        self.query_one(f"#opt-{NUMBERS[0][0]}", Input).focus()
 
     def _show_parameters(self, note: str = "") -> None:
         assert self.options is not None

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 PERIODS = (7, 30, 90, 365)
 SIMULATED_DAYS = 30
+FSRS_HEADING = "SM-2 or FSRS? · f: evaluate on your reviews"
 SIMULATED_RETENTIONS = (0.8, 0.9, 0.95)
 
 
@@ -147,7 +148,7 @@ class StatsScreen(Screen[None]):
             yield Static("Computed cards: typed answers per family (reviews and practice)",
                          classes="section")
             yield Static(id="engine")
-            yield Static("SM-2 or FSRS? · f: evaluate on your reviews", classes="section", id="fsrs-heading")
+            yield Static(FSRS_HEADING, classes="section", id="fsrs-heading")
             yield Static(id="fsrs-evaluation")
             yield Static(id="calibration-heading")
             yield BarChart(id="calibration-sm2")
@@ -219,21 +220,23 @@ class StatsScreen(Screen[None]):
 
     def action_fsrs(self) -> None:
         self.query_one("#fsrs-heading", Static).update("SM-2 or FSRS? · evaluating…")
-        self.load_fsrs()
+        self.load_fsrs(self.deck)
 
     @work(thread=True, exclusive=True, group="stats-fsrs")
-    def load_fsrs(self) -> None:
+    def load_fsrs(self, deck: str | None) -> None:
         try:
-            evidence = self.source.fsrs_evidence(self.deck)
+            evidence = self.source.fsrs_evidence(deck)
         except FlashdlError as error:
             self.app.call_from_thread(self._fail, str(error))
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_fsrs, evidence)
+            self.app.call_from_thread(self._show_fsrs, evidence, deck)
 
-    def _show_fsrs(self, evidence: FsrsEvidence) -> None:
+    def _show_fsrs(self, evidence: FsrsEvidence, deck: str | None) -> None:
         from flashdl.presentation.charts import calibration_rows
 
+        if deck != self.deck:  # `d` was pressed while evaluating: this is another deck's evidence
+            return
         self.fsrs = evidence
         heading = "SM-2 or FSRS? · " + (evidence.message or "lower log loss and RMSE, higher AUC: better")
         self.query_one("#fsrs-heading", Static).update(heading)
@@ -264,7 +267,19 @@ class StatsScreen(Screen[None]):
         cycle: list[str | None] = [None, *self._decks]
         position = cycle.index(self.deck) if self.deck in cycle else 0
         self.deck = cycle[(position + 1) % len(cycle)]
+        self._clear_fsrs()
         self._reload()
+
+    def _clear_fsrs(self) -> None:
+        """Empty the FSRS section: it was evaluated on the previous deck's reviews, and shown
+        under the next deck's title it read as that deck's evidence."""
+        self.workers.cancel_group(self, "stats-fsrs")
+        self.fsrs = None
+        self.query_one("#fsrs-heading", Static).update(FSRS_HEADING)
+        for name in ("#fsrs-evaluation", "#calibration-heading", "#calibration-sm2", "#calibration-fsrs",
+                     "#workload-heading"):
+            self.query_one(name, Static).update("")  # as before the first `f`
+        self.query_one("#workload-chart", ColumnChart).show([], [])
 
     def action_next_period(self) -> None:
         later = [p for p in PERIODS if p > self.days]
