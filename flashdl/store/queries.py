@@ -22,6 +22,7 @@ from flashdl.scheduler.leech import LEECH_TAG
 from flashdl.scheduler.queue import QueueEntry, QueueKind
 from flashdl.scheduler.sm2 import PASS_GRADE, CardState, ReviewKind
 from flashdl.store.connection import Transaction
+from flashdl.store.intervals import scheduled_interval
 from flashdl.store.records import StoredCard, engine_from_json, errata_from_json, text_day
 
 ListedReview = tuple[int, str, str, str]  # see ``listed_reviews``
@@ -83,14 +84,7 @@ _STORED_CARD = (
     f"coalesce(c.markup, d.markup, '{MARKUP_MARKDOWN}'), c.leech, d.tags "
     "FROM card AS c JOIN deck AS d ON d.id = c.deck_id"
 )
-# The interval of the scheduler the card follows: SM-2's, or under FSRS (an FSRS state: ``c.due``
-# is then FSRS's) the days from the last review to that due day, as the card screen and `show`
-# give it (``services.card_schedule``). Browse's Ivl column, `prop:interval` and its sort read it:
-# c.interval alone showed an FSRS card due in 27 days as "201d".
-QUEUE_INTERVAL = (
-    "(CASE WHEN c.fsrs_stability IS NULL OR c.due IS NULL OR c.last_review IS NULL THEN c.interval "
-    "ELSE CAST(julianday(c.due) - julianday(c.last_review) AS INTEGER) END)"
-)
+QUEUE_INTERVAL = scheduled_interval("c.")  # browse's Ivl, `prop:interval` and its sort
 _SEARCHED_CARD = _STORED_CARD.replace("c.interval,", f"{QUEUE_INTERVAL},", 1)
 
 

@@ -48,6 +48,7 @@ from pathlib import Path
 
 from flashdl.store import connection
 from flashdl.store.connection import Reader, Transaction
+from flashdl.store.intervals import scheduled_interval
 
 # The schema these statements are written for; a test ties it to schema.SCHEMA_VERSION,
 # so a schema change is checked against them. Kept here so that reading needs no schema
@@ -98,10 +99,9 @@ def deck_ids(tx: Transaction) -> dict[str, int]:
 # (or a REAL value, a REAL key), and then the cards are grouped by their columns instead
 # (_CARD_STATES_BY_COLUMNS). The CASE is written once, in the aggregate: from a subquery's
 # column SQLite would evaluate it twice, once per aggregate reading it (35 ms instead of 23).
-# A card's interval is the one its scheduler keeps (_INTERVAL): SM-2's column, or for a card with
-# an FSRS state the days from its last review to its FSRS due day (as ``show`` reports it).
-_INTERVAL = ("CASE WHEN fsrs_stability IS NULL THEN interval "
-             "ELSE coalesce(CAST(julianday(due) - julianday(last_review) AS INTEGER), interval) END")
+# A card's interval is the one its scheduler keeps (``store.intervals``): SM-2's column, or for a
+# card with an FSRS state the days from its last review to its FSRS due day (as ``show`` reports it).
+_INTERVAL = scheduled_interval()
 _CARD_STATES = f"""
 SELECT group_concat(
          CASE WHEN ease BETWEEN 0 AND 1048575 AND {_INTERVAL} BETWEEN 0 AND 274877906943 THEN
