@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Protocol
 
+from flashdl.errors import UsageError
+
 DEFAULT_ROLLOVER_HOUR = 4
 # The moments flashdl acts at: from the Unix epoch (review logs count milliseconds from it)
 # to a year far enough from the calendar's end (9999) that a due date a century on still fits.
@@ -18,6 +20,27 @@ LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 class MomentRangeError(ValueError):
     """A well-formed moment outside the range flashdl acts in (see ``parse_moment``)."""
+
+
+class LocalZoneError(UsageError):
+    """The machine's time zone is one Python's datetime cannot hold (see ``local_now``)."""
+
+
+def local_now() -> datetime:
+    """Now, in the machine's local zone.
+
+    POSIX allows offsets of a whole day (``TZ=UTC+24``) that ``datetime`` refuses; every
+    command would end in a traceback, so the zone is named instead (one line, exit 2)."""
+    try:
+        return datetime.now().astimezone()
+    except (ValueError, OverflowError):
+        import os
+
+        zone = os.environ.get("TZ")
+        named = f" (TZ={zone})" if zone else ""
+        raise LocalZoneError(f"the local time zone{named} is a day or more from UTC, which flashdl "
+                             "cannot count study days in; set TZ to a zone less than 24 hours from "
+                             "UTC (e.g. TZ=Etc/GMT+12)") from None
 
 
 class Clock(Protocol):
@@ -32,7 +55,7 @@ class SystemClock:
     __slots__ = ()
 
     def now(self) -> datetime:
-        return datetime.now().astimezone()
+        return local_now()
 
     def __repr__(self) -> str:
         return "SystemClock()"
@@ -86,6 +109,8 @@ def parse_moment(text: str, *, local: tzinfo | None = None) -> datetime:
             moment = moment.replace(tzinfo=local) if local else moment.astimezone()
         inside = EARLIEST <= moment < LATEST
     except (OverflowError, ValueError):  # a local offset pushed it past year 1 or 9999
+        if local is None:
+            local_now()  # or the local zone is one datetime cannot hold: say so instead
         inside = False
     if not inside:
         raise MomentRangeError(f"{text.strip()!r} is outside {EARLIEST.year}..{LATEST.year - 1}")

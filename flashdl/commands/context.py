@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from flashdl.clock import Clock, FixedClock, MomentRangeError, SystemClock, parse_moment
+from flashdl.clock import Clock, FixedClock, MomentRangeError, SystemClock, local_now, parse_moment
 from flashdl.errors import UsageError
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ class Context:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Context:
+        local_now()  # a local zone datetime cannot hold is refused before anything is opened
         now_text = getattr(args, "now", None)
         clock: Clock
         if now_text is not None:  # given, even as "": an empty --now is a mistake, not "now"

@@ -595,3 +595,24 @@ def test_without_now_a_batch_moment_counts_for_the_machines_local_day(deck_db: P
     finally:
         con.close()
     assert days == {"001": "2024-02-04", "002": "2024-07-05"}  # before 04:00 local, and after
+
+
+@pytest.mark.parametrize("argv", [(), ("decks",), ("review", "--card", "q/001", "--grade", "4"),
+                                  ("--now", "2024-03-01T10:00", "due"),
+                                  ("--now", "2024-03-01T10:00+00:00", "show", "q/001")])
+def test_a_local_zone_a_day_from_utc_is_named_not_a_traceback(argv: tuple[str, ...], tmp_path: Path) -> None:
+    """POSIX allows ``TZ=UTC+24`` (24 hours west); Python's datetime refuses any offset of a whole
+    day, so every command, the terminal UI included, ended in a ValueError traceback."""
+    from cli_helpers import flashdl_process
+
+    env = {**os.environ, "TZ": "UTC+24"}
+    probe = subprocess.run([sys.executable, "-c", "import datetime; datetime.datetime.now().astimezone()"],
+                           env=env, capture_output=True, text=True, timeout=60)
+    assert probe.returncode != 0 and "ValueError" in probe.stderr  # the zone is one Python cannot hold
+    db = tmp_path / "tz.sqlite3"
+    proc = flashdl_process("--db", str(db), *argv, env=env, stdin=subprocess.DEVNULL)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, err
+    assert out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err and "TZ=UTC+24" in err
+    assert not db.exists()  # refused before anything was opened
