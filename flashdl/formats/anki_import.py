@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flashdl.deck.model import MARKUP_MARKDOWN, Card, Deck
+from flashdl.deck.model import MARKUP_MARKDOWN, MARKUP_PLAIN, Card, Deck
 from flashdl.deck.yaml_deck import ID_PATTERN, card_text_problem
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.anki_collection import (
@@ -44,7 +44,13 @@ from flashdl.formats.anki_notetype import (
     strip_deck_marker,
     tags_of,
 )
-from flashdl.formats.html_markdown import html_to_markdown, is_plain, markdown_to_html, media_references
+from flashdl.formats.html_markdown import (
+    html_to_markdown,
+    is_plain,
+    markdown_to_html,
+    media_references,
+    needs_markdown,
+)
 from flashdl.formats.review_bounds import CLOCK_SKEW_MS, EARLIEST_MS, MAX_MS, time_problem
 from flashdl.formats.revlog_csv import GRADE_FOR_RATING, MAX_DURATION_MS
 
@@ -201,7 +207,10 @@ def _convert(note: AnkiNote, notetype: AnkiNotetype, anki_card: AnkiCard,
         card_id = guid_slug(note.guid) + (f".{anki_card.ord + 1}" if anki_card.ord else "")
     if not front.strip():
         return None
-    return None, Card(id=card_id, front=front, back=back, tags=tags), None
+    # a note without formatting is plain text, as Anki shows it; a cloze's answer is bold
+    plain = not notetype.cloze and not any(map(needs_markdown, note.fields))
+    return None, Card(id=card_id, front=front, back=back, tags=tags,
+                      markup=MARKUP_PLAIN if plain else None), None
 
 
 def _flashdl_card(note: AnkiNote, front_html: str, back_html: str, card_field: str, data_text: str,

@@ -163,6 +163,23 @@ def is_plain(text: str) -> bool:
     return _SPECIAL.isdisjoint(text)
 
 
+# Tags whose meaning plain text keeps: line breaks and blocks become line breaks, scripts become
+# math or ``^(..)``, and span/font/u styling has no word in Markdown either.
+_PLAIN_TAGS = frozenset(("br", "div", "p", "span", "font", "u", "sup", "sub"))
+_TAG_NAME = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9]*)")
+
+
+def needs_markdown(field: str) -> bool:
+    """Whether an Anki field (HTML) holds formatting only Markdown can carry: bold, italics,
+    code, pictures, lists, links, tables. A field without any is plain text for flashdl
+    (``markup: plain``), shown exactly as Anki shows it: read as Markdown, ``# of layers``
+    became a heading, ``__init__`` bold and ``2*3*4`` an italic 3 in the terminal UI."""
+    if "<" not in field:
+        return False
+    unmathed = _MATH_HTML.sub("", field)
+    return any(name.lower() not in _PLAIN_TAGS for name in _TAG_NAME.findall(unmathed))
+
+
 def html_to_markdown(text: str) -> str:
     """Markdown for an Anki field's HTML (math back to ``$...$``)."""
     if "<" not in text and "&" not in text:

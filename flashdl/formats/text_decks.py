@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from flashdl.deck.model import MARKUP_MARKDOWN, Card, Deck
+from flashdl.deck.model import MARKUP_MARKDOWN, MARKUP_PLAIN, Card, Deck
 from flashdl.deck.yaml_deck import ID_PATTERN, card_text_problem
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats import anki_notetype
@@ -35,7 +35,7 @@ from flashdl.formats.anki_import import (
     slug_for_deck,
 )
 from flashdl.formats.anki_text import TextNote, TextNotes, is_own_layout
-from flashdl.formats.html_markdown import html_to_markdown, mathjax_to_dollars
+from flashdl.formats.html_markdown import html_to_markdown, mathjax_to_dollars, needs_markdown
 from flashdl.scheduler.leech import LEECH_TAG
 
 
@@ -132,8 +132,10 @@ def _plain_cards(note: TextNote, notes: TextNotes) -> list[Card]:
     back = convert("\n\n".join(note.fields[i] for i in order if note.fields[i].strip()))
     card_id = guid_slug(note.guid) if note.guid else _text_id(front)
     numbers = cloze_numbers(text)
-    if not numbers:
-        return [Card(id=card_id, front=front, back=back, tags=note.tags, line=note.line)]
+    if not numbers:  # text without formatting (all of it with #html:false) is shown as Anki shows it
+        plain = not notes.html or not any(map(needs_markdown, note.fields))
+        return [Card(id=card_id, front=front, back=back, tags=note.tags, line=note.line,
+                     markup=MARKUP_PLAIN if plain else None)]
     mark = ("<b>", "</b>") if notes.html else ("**", "**")
     cards = []
     for number in numbers:  # the rest of the note (Anki's Back Extra) under each answer
