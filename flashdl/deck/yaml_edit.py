@@ -96,7 +96,7 @@ def edit_card_text(text: str, filename: str, card_id: str, *, front: str, back: 
     if new == old:
         return text, before
     wanted = replace(before, cards=before.cards[:index] + (new,) + before.cards[index + 1:])
-    for start, end, indent in _entry_spans(text, index):
+    for start, end, indent in entry_spans(text, index):
         entry = card_entry(new, indent)
         candidate = text[:start] + entry + text[end:]
         try:
@@ -120,7 +120,7 @@ def card_entry(card: Card, indent: int) -> str:
     return "".join(pad + line if line.strip("\n") else line for line in dumped.splitlines(keepends=True))
 
 
-def _entry_spans(text: str, index: int) -> list[tuple[int, int, int]]:
+def entry_spans(text: str, index: int) -> list[tuple[int, int, int]]:
     """Where the ``index``-th card's entry is: (start, end, indent of its ``-``), best guess first.
 
     The entry starts at the start of the line of its ``-`` and ends after the

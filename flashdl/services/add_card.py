@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 from flashdl.deck.files import read_text_and_layout
 from flashdl.deck.model import Card, Deck
 from flashdl.deck.yaml_deck import parse_deck
-from flashdl.deck.yaml_edit import card_entry, edit_problem
+from flashdl.deck.yaml_edit import card_entry, edit_problem, entry_spans
 from flashdl.errors import InputError, UsageError
 from flashdl.services.bundled_copies import deck_file_for_edit
 from flashdl.services.deck_sync import sync_decks
@@ -54,25 +55,27 @@ def add_card(
         stored = [full.partition("/")[2] for full in bulk.card_ids(tx, before.id)]
         card_id = _new_id(list(dict.fromkeys([*(card.id for card in before.cards), *stored])))
         wanted = Card(id=card_id, front=front, back=back, tags=tuple(tags))
-        for new_text in _appends(text, wanted):
+        for new_text in _appends(text, wanted, len(before.cards)):
             if (after := _appended(new_text, path, before, wanted)) is not None:
                 break
         else:
-            raise UsageError(f"{path}: cannot append a card to this file's layout (cards: must be the last key)")
+            raise UsageError(f"{path}: cannot add a card to this file's layout (its cards are not a "
+                             "block list of block mappings); add it by hand")
         with atomic_output(path, mode="wb") as out:
             out.write(layout.encode(new_text))  # a CRLF file stays CRLF, a BOM stays
         sync_decks(store, [(after, str(path.resolve()))], now)
     return f"{after.id}/{card_id}"
 
 
-def _appends(text: str, card: Card) -> list[str]:
-    """The file with ``card`` after its last card, best guess first.
+def _appends(text: str, card: Card, count: int) -> list[str]:
+    """The file with ``card`` after its last card (of ``count``), best guess first.
 
     Every byte of the file is kept, blank lines at its end included: they may be the text
     of a last ``|+`` block, and a YAML document end (``...``, which flashdl writes after
     such a block) is dropped so the list goes on. Else the old way: trailing blank lines
     trimmed. An empty deck's ``cards: []`` (as the docs and ``dump_deck`` write it) becomes
-    a block list holding the card, in ``dump_deck``'s layout.
+    a block list holding the card, in ``dump_deck``'s layout. Last, right after the last card's
+    entry: a file whose ``cards:`` is followed by other keys (``tags:``) was refused.
     """
     found = _ITEM.search(text)
     entry = card_entry(card, len(found.group(1)) if found else 2)
@@ -82,6 +85,9 @@ def _appends(text: str, card: Card) -> list[str]:
     if (empty := _EMPTY_CARDS.search(text)) is not None:
         candidates.insert(0, text[:empty.start()] + "cards:" + (empty.group(1) or "") + "\n"
                           + card_entry(card, 0) + text[empty.end():])
+    if count:
+        candidates += [text[:end] + card_entry(card, indent) + text[end:]
+                       for _start, end, indent in entry_spans(text, count - 1)]
     return list(dict.fromkeys(candidates))
 
 
@@ -92,6 +98,8 @@ def _appended(text: str, path: Path, before: Deck, wanted: Card) -> Deck | None:
     except InputError:
         return None
     if len(after.cards) != len(before.cards) + 1 or after.cards[:-1] != before.cards:
+        return None
+    if replace(after, cards=before.cards) != before:  # the deck's own keys (a tags: after cards:)
         return None
     added = after.cards[-1]
     if (added.id, added.front, added.back, added.tags) != (wanted.id, wanted.front, wanted.back, wanted.tags):

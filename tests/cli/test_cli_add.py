@@ -230,3 +230,33 @@ def test_add_to_an_empty_deck(tmp_path: Path, db: Path, capsys: pytest.CaptureFi
     assert path.read_text() == after.format(entry="- id: 'card-1'\n  front: Q\n  back: A\n")
     assert load_deck_file(path).cards == (Card(id="card-1", front="Q", back="A"),)
     assert run_json(capsys, "show", "mine/card-1", "--now", NOW)["front"] == "Q"
+
+
+@pytest.mark.parametrize("after_cards", [
+    "tags: [x, y]\n",
+    "\n# the deck's own keys after its cards\ndescription: |\n  Two lines\n  of text\ntags:\n  - x\n",
+    "markup: plain\n",
+])
+@pytest.mark.parametrize("last", ["    back: b\n", "    back: |\n      b\n      c\n\n", "    back: b  # note\n"])
+def test_add_when_the_deck_keys_come_after_its_cards(
+    tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str], after_cards: str, last: str,
+) -> None:
+    """A hand-written deck may put ``tags:`` or ``description:`` after ``cards:``; ``add`` (and the
+    TUI's new card) refused it ("cards: must be the last key"). The card now goes right after
+    the last card; every other byte of the file stays."""
+    head = "id: mine\nname: Mine\ncards:\n  - id: '1'\n    front: a\n" + last
+    path = tmp_path / "mine.yaml"
+    path.write_text(head + after_cards)
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    before = load_deck_file(path)
+    code, out, err = run(capsys, "add", "mine", "--front", "new front", "--back", "new back", "--tag", "t",
+                         "--now", NOW)
+    assert code == 0, err
+    text = path.read_text()
+    assert text.startswith(head.rstrip("\n")) and text.endswith(after_cards)
+    after = load_deck_file(path)
+    assert after.cards[:-1] == before.cards
+    assert after.cards[-1] == Card(id="2", front="new front", back="new back", tags=("t",))
+    assert (after.name, after.tags, after.description, after.markup) == (
+        before.name, before.tags, before.description, before.markup)
+    assert [c["card"] for c in run_json(capsys, "due", "mine", "--now", NOW)] == ["mine/1", "mine/2"]
