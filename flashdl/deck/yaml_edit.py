@@ -79,20 +79,23 @@ def edit_problem(front: str, back: str, tags: Sequence[str], *,
 
 
 def edit_card_text(text: str, filename: str, card_id: str, *, front: str, back: str,
-                   tags: Sequence[str]) -> tuple[str, Deck]:
+                   tags: Sequence[str], from_source: bool | None = None) -> tuple[str, Deck]:
     """The deck file ``text`` with card ``card_id`` edited, and the deck it now holds.
 
     Every byte outside that card's list entry is kept. Unchanged input gives
     ``text`` itself. Raises ``InputError`` for a broken file, an unknown card,
     unusable text, or an entry that cannot be replaced on its own (e.g. a
-    card list written in flow style).
+    card list written in flow style). ``from_source``: whether the card's text came from the
+    deck's source document (its edits become errata); by default, whether the deck has one.
     """
     before = parse_deck(text, filename)
     index = next((i for i, card in enumerate(before.cards) if card.id == card_id), None)
     if index is None:
         raise InputError(f"no card {card_id!r} in deck {before.id!r}", SourcePosition(filename))
     old = before.cards[index]
-    new = edited_card(old, front, back, tags, from_source=before.source is not None)
+    if from_source is None:
+        from_source = before.source is not None
+    new = edited_card(old, front, back, tags, from_source=from_source)
     if new == old:
         return text, before
     wanted = replace(before, cards=before.cards[:index] + (new,) + before.cards[index + 1:])

@@ -16,6 +16,8 @@ the deck's file in the database then points at the copy, so every edit
 ``refresh_bundled_copies(store, now, directory=None) -> BundledReport | None``
     For the TUI's start: the same, but only when a copied deck's release
     changed (a new flashdl); None when nothing did.
+``released_card_ids(copy) -> frozenset[str] | None``
+    The cards a bundled copy's release holds (the others the student added).
 ``deck_file_for_edit(store, deck_id, now) -> EditableDeck``
     The one way an editor finds the file to write a deck's change to: the
     deck's own file, or for a bundled deck its copy (made first if needed).
@@ -157,6 +159,17 @@ def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> Edita
         raise UsageError(f"{path}: the deck's file is missing; {again}")
     _require_regular(path)
     return EditableDeck(path=path, bundled_copy=_inside(path, copies))
+
+
+def released_card_ids(copy: Path) -> frozenset[str] | None:
+    """The ids of the cards flashdl shipped in the deck ``copy`` is the user's copy of (the
+    release it was copied or merged from, and the installed one); None when neither is there.
+    A card outside them is one the student added: its text is their own, not the source's."""
+    files = [path for path in (copy.parent / BASE_FOLDER / copy.name, deck_files.bundled_decks_dir() / copy.name)
+             if path.is_file()]
+    if not files:
+        return None
+    return frozenset(card.id for path in files for card in load_deck_file(path).cards)
 
 
 _YAML_SUFFIXES = (".yaml", ".yml")

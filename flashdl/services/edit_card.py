@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from flashdl.deck.files import read_text_and_layout
-from flashdl.deck.model import MARKUP_MARKDOWN
+from flashdl.deck.model import MARKUP_MARKDOWN, Deck
 from flashdl.deck.yaml_deck import parse_deck
 from flashdl.deck.yaml_edit import edit_card_text
 from flashdl.errors import UsageError
-from flashdl.services.bundled_copies import deck_file_for_edit
+from flashdl.services.bundled_copies import deck_file_for_edit, released_card_ids
 from flashdl.services.deck_sync import sync_decks
 from flashdl.services.exchange.files import atomic_output
 from flashdl.services.lookup import CardRef, UnknownCardError, UnknownDeckError, require_aware, resolve_card
@@ -75,7 +75,8 @@ def edit_card(store: Store, deck: str, card_id: str, front: str | None, back: st
               tags: Sequence[str] | None, now: datetime) -> str:
     require_aware(now)
     with store.write():  # read, edited and written under the write lock, as add_card does
-        path = deck_file_for_edit(store, deck, now).path
+        target = deck_file_for_edit(store, deck, now)
+        path = target.path
         text, layout = read_text_and_layout(path)
         current = parse_deck(text, str(path))
         if current.id != deck:
@@ -91,12 +92,23 @@ def edit_card(store: Store, deck: str, card_id: str, front: str | None, back: st
             back=_field("back", back, card.back, shown.back if shown else None, path, card_id),
             tags=_field("tags", None if tags is None else tuple(tags), card.tags, shown.tags if shown else None,
                         path, card_id),
+            from_source=_from_source(current, card_id, path, bundled_copy=target.bundled_copy),
         )
         if new_text is not text:
             with atomic_output(path, mode="wb") as out:
                 out.write(layout.encode(new_text))  # a CRLF file stays CRLF, a BOM stays
             sync_decks(store, [(edited, str(path.resolve()))], now)
     return f"{deck}/{card_id}"
+
+
+def _from_source(deck: Deck, card_id: str, path: Path, *, bundled_copy: bool) -> bool:
+    """Whether the card's text is its source's (an edit keeps that text as an erratum): a card
+    the student added to a bundled deck is their own text, and an edit of it recorded their
+    first wording as "the source's" with the note "edited by user"."""
+    if deck.source is None:
+        return False
+    released = released_card_ids(path) if bundled_copy else None
+    return released is None or card_id in released
 
 
 def _as_imported(store: Store, deck: str, card_id: str) -> EditableCard | None:

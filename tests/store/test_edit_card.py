@@ -110,6 +110,28 @@ def test_a_bundled_deck_is_edited_in_the_users_copy_never_in_the_package(store: 
     assert (shown.front, shown.back) == ("my front", "my back")
 
 
+def test_a_card_the_student_added_to_a_bundled_deck_is_their_own_text(store: Store, tmp_path: Path) -> None:
+    """Editing a card the student added to a bundled deck (whose cards come from a source)
+    recorded their own first wording as "the source's" text, with the note "edited by user";
+    the released cards still keep the source's text when edited."""
+    from flashdl.services.add_card import add_card
+
+    import_bundled_decks(store, NOW)
+    package_file = sorted(bundled_decks_dir().glob("*.yaml"))[0]
+    deck = load_deck_file(package_file)
+    assert deck.source is not None
+    added = add_card(store, deck.id, "my question", "my answer", [], NOW).partition("/")[2]
+    edit_card(store, deck.id, added, "my better question", "my answer", [], NOW)
+    copy = tmp_path / "flashdl.sqlite3.decks" / package_file.name
+    mine = load_deck_file(copy).card(added)
+    assert (mine.front, mine.errata) == ("my better question", ())
+    released = deck.cards[0]
+    edit_card(store, deck.id, released.id, "changed", released.back, list(released.tags), NOW)
+    changed = load_deck_file(copy).card(released.id)
+    assert changed.source_text("front") == released.source_text("front")  # kept as an erratum
+    assert any(e.field == "front" and e.original is not None for e in changed.errata)
+
+
 def test_an_added_card_is_written_as_dump_deck_writes_it(store: Store, deck_file: Path) -> None:
     """Multi-line text as a literal block, as in every deck flashdl writes (not a folded quote)."""
     from flashdl.services.add_card import add_card
