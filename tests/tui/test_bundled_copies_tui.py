@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from tui_helpers import NOW, SAMPLE_DECK, build_app, decks_listed, details, settle, shown
+from tui_helpers import NOW, SAMPLE_DECK, build_app, decks_listed, details, settle, shown, unfolded
 
 from flashdl.deck import files
 from flashdl.deck.files import load_deck_file
@@ -46,7 +46,7 @@ async def test_E_on_a_bundled_deck_edits_the_users_copy(
         await pilot.press("E")
         await settle(pilot)
         copy = Path(f"{db}.decks") / "sample.yaml"
-        assert str(copy) in shown(app.screen.query_one("#card-file", Static)).replace("\n", "")
+        assert str(copy) in unfolded(shown(app.screen.query_one("#card-file", Static)))
     assert (release / "sample.yaml").read_text() == SAMPLE_DECK.read_text()  # the package untouched
     assert "rounded down (mine)." in copy.read_text()
     assert "rounded down (mine)." in details(db, "tui-sample/size").back

@@ -20,6 +20,7 @@ from tui_helpers import (
     grades,
     settle,
     shown,
+    unfolded,
     wait_for,
 )
 
@@ -154,7 +155,7 @@ async def test_browse_searches_by_text_deck_and_tag_and_opens_a_card(db_path: Pa
         assert "Due" in scheduling and "tomorrow" in scheduling and "Ease" in scheduling
         history = cell_texts(card.query_one("#history", DataTable))
         assert [row[1:3] for row in history] == [["2 nearly", "new"]]
-        assert str(SAMPLE_DECK.resolve()) in shown(card.query_one("#card-file", Static))
+        assert str(SAMPLE_DECK.resolve()) in unfolded(shown(card.query_one("#card-file", Static)))
         await pilot.press("s")  # suspend from the card screen
         await settle(pilot)
     assert details(db_path, "tui-sample/size").suspended
@@ -242,7 +243,7 @@ async def test_shift_e_edits_the_deck_file_and_reimports_it(tmp_path: Path, monk
         await decks_listed(pilot)
         app.push_screen(CardScreen(details(db, "tui-sample/size").id))
         await settle(pilot)
-        assert str(deck.resolve()) in shown(app.screen.query_one("#card-file", Static))
+        assert str(deck.resolve()) in unfolded(shown(app.screen.query_one("#card-file", Static)))
         await pilot.press("E")  # the whole file in $EDITOR (e edits the card in flashdl)
         await settle(pilot)
     assert "rounded down (the floor)." in details(db, "tui-sample/size").back

@@ -85,9 +85,17 @@ async def decks_listed(pilot: Pilot[Any]) -> None:
 
 
 def shown(widget: Widget) -> str:
-    """The text a widget shows on screen now (as the terminal would draw it)."""
-    region = Region(0, 0, widget.size.width, widget.size.height)
+    """The text a widget shows on screen now (as the terminal would draw it). The region is the
+    widget's outer size: its content size cut the last column of every padded line, so a path
+    folded over two lines lost a character (only where the path was long: under pytest-xdist)."""
+    region = Region(0, 0, *widget.outer_size)
     return "\n".join(strip.text.rstrip() for strip in widget.render_lines(region))
+
+
+def unfolded(text: str) -> str:
+    """``shown`` text with its lines joined, margins dropped: a long path folds wherever the
+    width (the temporary folder's name) puts the fold."""
+    return "".join(line.strip() for line in text.splitlines())
 
 
 def details(db_path: Path, card: str) -> Any:
