@@ -138,8 +138,11 @@ def read_history(text: str, filename: str, *, now_ms: int | None = None) -> dict
             if not 0 <= grade <= 5:
                 if rating == 0 and grade_at is None:
                     continue  # Anki's manual rescheduling: not a review
-                raise InputError(f"rating {rating} / grade {grade} out of range (1..4 / 0..5)",
-                                 SourcePosition(filename, line))
+                problem = (f"grade {grade} out of range (SM-2 grades are 0..5)" if grade_at is not None
+                           and record[grade_at] != "" else
+                           f"rating {rating} out of range (Anki's buttons are 1..4; 0, a manual reschedule, "
+                           "is skipped)")
+                raise InputError(problem, SourcePosition(filename, line))
             duration = int(record[duration_at]) if duration_at is not None and record[duration_at] else 0
             card = find(record[card_at])
             if card is None:
