@@ -166,15 +166,12 @@ def read_revlog(text: str, filename: str, *, now_ms: int | None = None) -> Revlo
                         before_reset += len(dropped.reviews)
                     continue
             rating = int(record[rating_at])
-            if grade_at is not None and record[grade_at] != "":
-                grade = int(record[grade_at])
-            else:
-                grade = grade_for(rating, -1)
+            graded = record[grade_at] if grade_at is not None else ""  # the SM-2 grade, when the row has one
+            grade = int(graded) if graded else grade_for(rating, -1)
             if not 0 <= grade <= 5:
-                if rating == 0 and grade_at is None:
+                if rating == 0 and not graded:
                     continue  # Anki's manual rescheduling: not a review
-                problem = (f"grade {grade} out of range (SM-2 grades are 0..5)" if grade_at is not None
-                           and record[grade_at] != "" else
+                problem = (f"grade {grade} out of range (SM-2 grades are 0..5)" if graded else
                            f"rating {rating} out of range (Anki's buttons are 1..4; 0, a manual reschedule, "
                            "is skipped)")
                 raise InputError(problem, SourcePosition(filename, line))

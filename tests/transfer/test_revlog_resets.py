@@ -68,3 +68,11 @@ def test_importing_a_reset_card_gives_the_card_anki_has(
         con.close()
     assert state["001"] == state["002"] and logged["001"] == logged["002"] == 1
     assert state["003"] == state["004"] == state["005"] and logged["003"] == logged["004"] == logged["005"] == 2
+
+
+def test_a_manual_reschedule_is_skipped_when_the_grade_cell_is_empty_too() -> None:
+    """Anki's button 0 is a manual reschedule, not a review (docs/import-export.md); in a file with a
+    `grade` column left empty on that row it was refused as 'rating 0 out of range'."""
+    text = (HEADER.rstrip("\n") + ",grade\n"
+            f"{START_MS},1,-1,0,9,0,2500,0,4,d/001,\n{START_MS + DAY_MS},1,-1,3,9,0,2500,0,1,d/001,\n")
+    assert read_history(text, "r.csv") == {"d/001": (3, [(START_MS + DAY_MS, 4, 0)])}
