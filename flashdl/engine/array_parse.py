@@ -69,8 +69,15 @@ def _read_plain(text: str) -> Nested:
         raise AnswerParseError("empty answer")
     if len(channels) == 1:
         return channels[0]
-    return [channel if isinstance(channel, list) and channel and isinstance(channel[0], list)
-            else [channel] for channel in channels]
+    return [_as_matrix(channel) for channel in channels]
+
+
+def _as_matrix(channel: Nested) -> Nested:
+    """One channel of a tensor is a matrix, however few its entries: `5` is 1×1, `1 2` is 1×2
+    (so `5;; 13` is the 2×1×1 tensor a 1×1 kernel's gradient is, not a 2×1 column)."""
+    if not isinstance(channel, list):
+        return [[channel]]
+    return channel if channel and isinstance(channel[0], list) else [channel]
 
 
 def _read_plain_matrix(text: str) -> Nested:
@@ -159,7 +166,9 @@ def _group(channels: list[list[list[Nested]]]) -> list[Nested]:
         raise AnswerParseError("empty brackets")
     if len(contents) == 1:
         return contents[0]
-    return [content[0] if len(content) == 1 else content for content in contents]
+    # Channels (`;;`, a blank line): each a matrix, one bracketed item unwrapped (`[[1,2]];; [[3,4]]`).
+    return [_as_matrix(content[0] if len(content) == 1 and isinstance(content[0], list) else content)
+            for content in contents]
 
 
 def _check_size(value: Nested) -> None:

@@ -52,7 +52,7 @@ from flashdl.formats.html_markdown import (
     needs_markdown,
 )
 from flashdl.formats.review_bounds import CLOCK_SKEW_MS, EARLIEST_MS, MAX_MS, time_problem
-from flashdl.formats.revlog_csv import GRADE_FOR_RATING, MAX_DURATION_MS
+from flashdl.formats.revlog_csv import GRADE_FOR_RATING, MAX_DURATION_MS, RESET, outside_schedule
 
 _TEMPLATE_TOKEN = re.compile(r"\{\{([^{}]+)\}\}")
 _SPECIAL_FIELDS = {"FrontSide", "Tags", "Type", "Deck", "Subdeck", "Card", "CardFlag", "CardID"}
@@ -352,9 +352,6 @@ def cloze_numbers(text: str) -> list[int]:
     return sorted(numbers)
 
 
-FILTERED_KIND, MANUAL_KIND = 3, 4  # revlog.type
-
-
 def review_history(reviews: Iterable[AnkiReview], filename: str,
                    now_ms: int | None) -> tuple[dict[int, list[tuple[int, int, int]]], int]:
     """The reviews of a collection's revlog by Anki card id, as ``(ms, grade, duration_ms)``,
@@ -372,8 +369,8 @@ def review_history(reviews: Iterable[AnkiReview], filename: str,
     latest_ms = MAX_MS if now_ms is None else min(MAX_MS, now_ms + CLOCK_SKEW_MS)
     grade_for = GRADE_FOR_RATING.get
     for review in reviews:
-        if review.factor == 0 and review.type in (FILTERED_KIND, MANUAL_KIND):
-            if review.type == MANUAL_KIND:
+        if (outside := outside_schedule(review.type, review.factor)) is not None:
+            if outside == RESET:
                 before_reset += len(by_card.pop(review.card_id, ()))
             continue
         grade = grade_for(review.ease)

@@ -32,6 +32,20 @@ GRADE_FOR_RATING = {1: 2, 2: 3, 3: 4, 4: 5}
 MAX_DURATION_MS = 24 * 3600 * 1000
 
 
+FILTERED_KIND, MANUAL_KIND = 3, 4  # Anki's revlog.type of a filtered deck's row and a manual one
+RESET, PREVIEW = "reset", "preview"
+
+
+def outside_schedule(kind: int, factor: int) -> str | None:
+    """What Anki's scheduler makes of a revlog row with no ease factor (rslib's ``RevlogEntry``
+    ``is_reset`` / ``is_cramming``): ``RESET`` for a manual one ("Forget": the card is new again
+    and its earlier reviews are ignored), ``PREVIEW`` for a filtered deck's preview (schedules
+    nothing); None for a row Anki schedules from ("Set due date" keeps the card's factor)."""
+    if factor != 0:
+        return None
+    return RESET if kind == MANUAL_KIND else PREVIEW if kind == FILTERED_KIND else None
+
+
 class CardHistory(NamedTuple):
     line: int  # where the card's first review is
     reviews: list[tuple[int, int, int]]  # (reviewed_ms, grade 0..5, duration_ms), file order
@@ -91,11 +105,23 @@ def write_history(rows: Iterable[ExportRow], layout: str) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+class RevlogFile(NamedTuple):
+    cards: dict[str, CardHistory]
+    before_reset: int  # reviews left out because Anki reset ("Forget") their card after them
+
+
 def read_history(text: str, filename: str, *, now_ms: int | None = None) -> dict[str, CardHistory]:
-    """Every review in a history CSV of either layout, by card (``DECK/CARD`` or a bare id).
+    """Every review in a history CSV of either layout, by card (``DECK/CARD`` or a bare id)."""
+    return read_revlog(text, filename, now_ms=now_ms).cards
+
+
+def read_revlog(text: str, filename: str, *, now_ms: int | None = None) -> RevlogFile:
+    """``read_history``, and how many reviews came before a reset of their card.
 
     Reviews must lie within ``review_bounds`` (after 1970, at most a day
-    after ``now_ms``); a row outside them is an error naming its line.
+    after ``now_ms``); a row outside them is an error naming its line. In
+    Anki's columns, the rows Anki's scheduler leaves out are left out as an
+    ``.apkg``'s are (``outside_schedule``): a reset drops its card's earlier reviews.
     """
     lines = iter(text.split("\n"))
     try:
@@ -107,10 +133,12 @@ def read_history(text: str, filename: str, *, now_ms: int | None = None) -> dict
     if "review_rating" in index and "card_id" in index and "review_time" in index:
         card_at, time_at, rating_at = index["card_id"], index["review_time"], index["review_rating"]
         duration_at = index.get("review_duration")
+        kind_at = factor_at = None
     elif {"id", "ease"} <= index.keys() and ("card" in index or "cid" in index):
         card_at = index["card"] if "card" in index else index["cid"]
         time_at, rating_at = index["id"], index["ease"]
         duration_at = index.get("time")
+        kind_at, factor_at = index.get("type"), index.get("factor")
     else:
         raise InputError(
             f"unknown review-log header {','.join(names)!r} (expected Anki's revlog columns "
@@ -118,6 +146,7 @@ def read_history(text: str, filename: str, *, now_ms: int | None = None) -> dict
             SourcePosition(filename, 1))
     grade_at = index.get("grade")
     width = len(names)
+    before_reset = 0
     cards: dict[str, CardHistory] = {}
     find, grade_for = cards.get, GRADE_FOR_RATING.get
     reader = csv.reader(lines, strict=True)
@@ -130,16 +159,22 @@ def read_history(text: str, filename: str, *, now_ms: int | None = None) -> dict
                     continue
                 raise InputError(f"ragged row: {len(record)} fields where the header has {width}",
                                  SourcePosition(filename, line))
+            if kind_at is not None and factor_at is not None and record[kind_at] and record[factor_at]:
+                outside = outside_schedule(int(record[kind_at]), int(record[factor_at]))
+                if outside is not None:
+                    if outside == RESET and (dropped := cards.pop(record[card_at], None)) is not None:
+                        before_reset += len(dropped.reviews)
+                    continue
             rating = int(record[rating_at])
-            if grade_at is not None and record[grade_at] != "":
-                grade = int(record[grade_at])
-            else:
-                grade = grade_for(rating, -1)
+            graded = record[grade_at] if grade_at is not None else ""  # the SM-2 grade, when the row has one
+            grade = int(graded) if graded else grade_for(rating, -1)
             if not 0 <= grade <= 5:
-                if rating == 0 and grade_at is None:
+                if rating == 0 and not graded:
                     continue  # Anki's manual rescheduling: not a review
-                raise InputError(f"rating {rating} / grade {grade} out of range (1..4 / 0..5)",
-                                 SourcePosition(filename, line))
+                problem = (f"grade {grade} out of range (SM-2 grades are 0..5)" if graded else
+                           f"rating {rating} out of range (Anki's buttons are 1..4; 0, a manual reschedule, "
+                           "is skipped)")
+                raise InputError(problem, SourcePosition(filename, line))
             duration = int(record[duration_at]) if duration_at is not None and record[duration_at] else 0
             card = find(record[card_at])
             if card is None:
@@ -154,4 +189,4 @@ def read_history(text: str, filename: str, *, now_ms: int | None = None) -> dict
         raise InputError(f"not a number ({error})", SourcePosition(filename, line)) from None
     except csv.Error as error:
         raise InputError(f"malformed CSV ({error})", SourcePosition(filename, line)) from None
-    return cards
+    return RevlogFile(cards, before_reset)

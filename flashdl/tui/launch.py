@@ -2,8 +2,8 @@
 
 ``flashdl.cli`` calls ``run_tui`` with the context's database and clock
 (``--db``, ``--now``); the app itself is built by ``flashdl.tui.app.make_app``.
-On an empty database the bundled decks are imported first (only these two
-commands do that). A user error found once the app runs (unknown deck, not a
+On an empty database the bundled decks are imported first (only these
+commands and their ``--plain`` line modes do that). A user error found once the app runs (unknown deck, not a
 database) is raised again here, so the CLI prints it on stderr and exits
 with code 2, like every other command.
 """
@@ -28,7 +28,8 @@ def run_tui(db_path: Path, clock: Clock, *, study: str | None = None, study_all:
     """Run the app until it quits; its exit code (a ``FlashdlError`` found while running is raised)."""
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError(
-            "the terminal UI needs an interactive terminal; for scripts use "
+            "the terminal UI needs an interactive terminal; to study or practise through a pipe, "
+            "add --plain (flashdl study --plain, flashdl practice --plain); for scripts use "
             "flashdl decks, due and review (see flashdl --help)"
         )
     # No cyclic garbage collection until the first frame is drawn (the app turns it back

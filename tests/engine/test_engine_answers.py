@@ -367,6 +367,49 @@ def test_tensors_read_with_channel_labels() -> None:
     assert parse_array(text) == [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]
 
 
+def _channel_layouts(tensor: list[list[list[int]]]) -> list[str]:
+    """The tensor in every layout docs/engine.md gives for one: `;;` between channels, a blank line
+    between channels, the worked solutions' `channel k:` labels, and bracketed channels."""
+    rows = [[" ".join(map(str, row)) for row in channel] for channel in tensor]
+    return [
+        " ;; ".join("; ".join(channel) for channel in rows),
+        ";;".join(";".join(channel) for channel in rows),
+        "\n\n".join("\n".join(channel) for channel in rows),
+        "\n".join(f"channel {k}:\n" + "\n".join("  " + row for row in channel) for k, channel in enumerate(rows, 1)),
+        "[" + " ;; ".join("; ".join(channel) for channel in rows) + "]",
+        "\n\n".join(json.dumps(channel) for channel in tensor),
+        " ;; ".join(json.dumps(channel) for channel in tensor),
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 4).flatmap(lambda c: st.integers(1, 3).flatmap(lambda h: st.integers(1, 3).flatmap(
+    lambda w: st.lists(st.lists(st.lists(st.integers(-20, 20), min_size=w, max_size=w), min_size=h, max_size=h),
+                       min_size=c, max_size=c)))))
+def test_every_channel_is_a_matrix_however_small(tensor: list[list[list[int]]]) -> None:
+    """A channel of one row or one entry is still a matrix: `5;; 13` was read as the 2×1 column
+    [[5], [13]] and `[1 2];; [3 4]` as a 2×2 matrix, so a 1×1 kernel's gradient typed as the
+    worked solution lays it out was a 'shape mismatch'."""
+    for text in _channel_layouts(tensor):
+        assert parse_array(text) == tensor, text
+
+
+def test_a_1x1_kernels_gradient_typed_as_its_worked_solution_is_right() -> None:
+    """Worked by hand: dW[c] = Σ X[c]·dY (1 + 4 = 5, 5 + 8 = 13), dX[c] = W[c]·dY, db = Σ dY = 2."""
+    params = {"input": [[[1, 2], [3, 4]], [[5, 6], [7, 8]]], "kernel": [[[1]], [[2]]],
+              "grad_output": [[1, 0], [0, 1]]}
+    family = get_family("conv2d_backward")
+    assert family.solve(params)["grad_kernel"] == [[[5]], [[13]]]
+    for text in ("dX: 1 0; 0 1;; 2 0; 0 2  dW: 5;; 13  db: 2",
+                 "dX: 1 0; 0 1;; 2 0; 0 2\ndW:\nchannel 1:\n  5\nchannel 2:\n  13\ndb: 2"):
+        verdict = family.check(params, text)
+        assert verdict.correct, (text, verdict.feedback)
+    stated = family.solution(params).rsplit("\nAnswer", 1)[1].split(":", 1)[1].strip()
+    assert family.check(params, stated).correct, stated
+    wrong = family.check(params, "dX: 1 0; 0 1;; 2 0; 0 2  dW: 5; 13  db: 2")   # a column is not the tensor
+    assert not wrong.correct and "shape mismatch" in wrong.feedback
+
+
 def test_variants_like_a_card_ask_its_question_with_fresh_numbers() -> None:
     """No optional param the card leaves out (bytes per value, groups, dilation…), its switches kept."""
     card = {"height": 32, "width": 32, "channels": 3}

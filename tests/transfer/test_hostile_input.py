@@ -178,6 +178,25 @@ def test_bad_review_log_rows(row: str, expect: str, populated: Path, tmp_path: P
     assert "revlog.csv:2" in err
 
 
+@pytest.mark.parametrize("header, row, expect", [
+    ("card_id,review_time,review_rating,review_state,review_duration", "quiz/002,1700000000000,5,0,0",
+     "rating 5 out of range (Anki's buttons are 1..4"),
+    ("id,cid,usn,ease,ivl,lastIvl,factor,time,type,card,grade", "1700000000000,1,-1,3,1,0,2500,0,1,quiz/002,6",
+     "grade 6 out of range (SM-2 grades are 0..5)"),
+    ("id,cid,usn,ease,ivl,lastIvl,factor,time,type,card,grade", "1700000000000,1,-1,7,1,0,2500,0,1,quiz/002,",
+     "rating 7 out of range"),
+])
+def test_an_out_of_range_review_names_the_value_the_file_holds(
+        header: str, row: str, expect: str, populated: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A rating of 5 in a log without grades said 'rating 5 / grade -1 out of range': -1 is no
+    value of the file (docs/import-export.md: Anki buttons 1..4, grades 0..5)."""
+    path = tmp_path / "revlog.csv"
+    path.write_text(header + "\n" + row + "\n")
+    err = _refused(capsys, populated, "import", str(path), "--format", "revlog", expect=expect)
+    assert "revlog.csv:2" in err and "-1 out of range" not in err and "grade -1" not in err
+
+
 def test_many_files_are_all_or_nothing(populated: Path, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     good = tmp_path / "good.csv"

@@ -108,7 +108,7 @@ def test_plain_two_and_three_column_files() -> None:
 
 def test_review_logs_of_both_layouts() -> None:
     anki = read_history("id,cid,usn,ease,ivl,lastIvl,factor,time,type\n"
-                        "1700000000000,5,-1,1,1,0,2500,8000,0\n1700000000001,5,-1,0,0,0,0,0,4\n",
+                        "1700000000000,5,-1,1,1,0,2500,8000,0\n1700000000001,5,-1,0,9,0,2500,0,4\n",
                         "a.csv")
     assert anki == {"5": (2, [(1700000000000, GRADE_FOR_RATING[1], 8000)])}
     fsrs = read_history("card_id,review_time,review_rating\nd/c,1700000000000,4\n", "f.csv")

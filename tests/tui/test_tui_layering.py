@@ -44,6 +44,17 @@ def test_the_ui_refuses_to_run_without_a_terminal(tmp_path: Path, capsys: pytest
     assert not (tmp_path / "x.sqlite3").exists()
 
 
+@pytest.mark.parametrize("command", [["study"], ["study", "quiz-3"], ["practice"]])
+def test_a_session_without_a_terminal_is_told_about_line_mode(
+        command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's line mode is for pipes (`--plain`); the refusal named only decks, due and
+    review, so `flashdl study < answers.txt` left the user without the way to do it."""
+    assert main(["--db", str(tmp_path / "x.sqlite3"), *command]) == 2  # pytest's stdin is not a terminal
+    err = capsys.readouterr().err
+    assert "needs an interactive terminal" in err and "--plain" in err
+    assert not (tmp_path / "x.sqlite3").exists()
+
+
 def test_the_home_screen_is_drawn_without_the_other_screens() -> None:
     """Study, browse, card, stats, help and summary are imported when first shown."""
     code = (

@@ -201,8 +201,7 @@ def _load_package(prepared: PreparedImport, path: Path, deck_id: str | None, *,
                for ms, grade, duration in reviews]
         for card, reviews in history.items()}
     if before_reset and with_history:
-        prepared.notes.append(f"{path}: {before_reset} review(s) made before their card was reset "
-                              "(Forget) in Anki not imported: Anki schedules from the reviews after")
+        prepared.notes.append(_reset_note(path, before_reset))
     for imported in result.decks:
         prepared.add_deck(_validated(imported.deck, str(path)), str(path))
         if not with_history:
@@ -214,15 +213,23 @@ def _load_package(prepared: PreparedImport, path: Path, deck_id: str | None, *,
             prepared.suspended[key] = anki_card.queue == -1  # Anki's flag wins, either way
 
 
+def _reset_note(path: Path, count: int) -> str:
+    return (f"{path}: {count} review(s) made before their card was reset (Forget) in Anki not imported: "
+            "Anki schedules from the reviews after")
+
+
 def load_revlog(paths: Sequence[Path], deck_id: str | None, *,
                 now: datetime | None = None) -> PreparedImport:
     """Review-history CSVs (Anki revlog columns or fsrs-optimizer layout)."""
-    from flashdl.formats.revlog_csv import read_history
+    from flashdl.formats.revlog_csv import read_revlog
 
     prepared = PreparedImport()
     with paused_gc():  # a million reviews are a million tuples, no cycles (see apply_import)
         for path in paths:
-            for card, history in read_history(read_text(path), str(path), now_ms=_ms(now)).items():
+            revlog = read_revlog(read_text(path), str(path), now_ms=_ms(now))
+            if revlog.before_reset:
+                prepared.notes.append(_reset_note(path, revlog.before_reset))
+            for card, history in revlog.cards.items():
                 key = card if "/" in card else (f"{deck_id}/{card}" if deck_id else None)
                 if key is None:
                     raise InputError(f"card {card!r} is not DECK/CARD; name its deck with --deck",
