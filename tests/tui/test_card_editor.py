@@ -102,6 +102,20 @@ async def test_n_on_home_adds_a_card_to_the_selected_deck(deck: Path, db: Path) 
     assert (stored.front, stored.back, stored.tags) == (added.front, added.back, (*added.tags, "tui"))
 
 
+async def test_the_new_card_hint_names_the_decks_markup(deck: Path, db: Path) -> None:
+    """On a ``markup: plain`` deck (every bundled one) the empty front said "Markdown"."""
+    deck.write_text(DECK_TEXT.replace("cards:", "markup: plain\ncards:", 1))
+    import_decks(db, deck)
+    app = build_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await decks_listed(pilot)
+        await pilot.press("n")
+        screen = await editor_open(pilot)
+        front = screen.query_one("#edit-front", TextArea)
+        await wait_for(pilot, lambda: "plain text" in str(front.placeholder), "the plain deck's hint")
+        assert "Markdown" not in str(front.placeholder)
+
+
 async def test_e_in_study_edits_the_card_shown_and_keeps_its_history(deck: Path, db: Path) -> None:
     app = build_app(db, study="tui-sample")
     async with app.run_test(size=SIZE) as pilot:

@@ -28,7 +28,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static, TextArea
 
-from flashdl.deck.model import MARKUP_MARKDOWN
+from flashdl.deck.model import MARKUP_MARKDOWN, MARKUP_PLAIN
 from flashdl.errors import FlashdlError
 from flashdl.tui.screens import FlashdlScreen
 from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
@@ -72,7 +72,7 @@ class CardEditScreen(FlashdlScreen):
         with Horizontal(id="edit-body"):
             with Vertical(id="edit-fields"):
                 yield TextArea(card.front if card else "", id="edit-front", soft_wrap=True,
-                               placeholder="Front: the question (Markdown, $...$ LaTeX)")
+                               placeholder=_front_hint(self.markup))
                 yield TextArea(card.back if card else "", id="edit-back", soft_wrap=True,
                                placeholder="Back: the answer")
                 with Horizontal(id="edit-tags-line"):
@@ -112,6 +112,7 @@ class CardEditScreen(FlashdlScreen):
 
     def _loaded(self, decks: list[tuple[str, str]], markup: str) -> None:
         self.markup = markup
+        self.query_one("#edit-front", TextArea).placeholder = _front_hint(markup)
         if self.card is None:
             select = self.query_one("#edit-deck", Select)
             select.set_options([(f"{name} ({deck_id})", deck_id) for name, deck_id in decks])
@@ -232,3 +233,9 @@ class TagsScreen(ModalScreen[None]):
 
     def action_cancel(self) -> None:
         self.dismiss()
+
+
+def _front_hint(markup: str) -> str:
+    """The empty front's hint names how the deck's text is read (a plain deck is not Markdown)."""
+    how = "plain text" if markup == MARKUP_PLAIN else "Markdown"
+    return f"Front: the question ({how}, $...$ LaTeX)"
