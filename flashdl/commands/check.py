@@ -29,6 +29,7 @@ class CheckError(NamedTuple):
     file: str
     line: int | None
     message: str
+    column: int | None = None  # where the parser knows it, as import names it (file:line:column)
 
 
 class CheckReport:
@@ -64,7 +65,8 @@ def check_paths(paths: list[Path]) -> CheckReport:
             text = read_text_file(path)
             deck = parse_deck(text, str(path), known_families=families)
         except InputError as error:
-            report.errors.append(CheckError(error.file or str(path), error.line, error.message))
+            column = error.position.column if error.position is not None else None
+            report.errors.append(CheckError(error.file or str(path), error.line, error.message, column))
             continue
         if deck.id in seen_ids:
             where = locate(text, ("id",))
@@ -122,6 +124,8 @@ def check(args: argparse.Namespace, ctx: Context) -> int:
 def _print_report(ctx: Context, report: CheckReport) -> None:
     for error in report.errors:
         where = f"{error.file}:{error.line}" if error.line else error.file
+        if error.line and error.column:
+            where += f":{error.column}"
         emit_line(ctx, f"error  {where}: {error.message}")
     for entry in report.audit:
         if entry["verdict"] == "wrong":

@@ -74,3 +74,20 @@ def test_duplicate_deck_ids_across_files(tmp_path: Path, capsys: pytest.CaptureF
     code, out, _ = run(capsys, "check", str(tmp_path), "--json")
     (error,) = json.loads(out)["errors"]
     assert code == 1 and "also used by" in error["message"] and error["line"] == 1
+
+
+@pytest.mark.parametrize("bad", ["    colour: red\n", "    tags: [two words]\n", "    front: [a, b]\n"])
+def test_check_names_the_position_import_names(tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: str) -> None:
+    """deck-format.md: errors name file:line:column. ``import`` did; ``check`` dropped the column."""
+    path = tmp_path / "deck.yaml"
+    path.write_text("id: t\nname: T\ncards:\n  - id: a\n    back: y\n" + bad +
+                    ("    front: x\n" if "front" not in bad else ""))
+    code, _out, err = run(capsys, "--db", str(tmp_path / "db.sqlite3"), "import", str(path))
+    assert code == 2
+    position = err.removeprefix("flashdl: ").split(": ")[0]  # PATH:LINE:COLUMN as import says it
+    assert position.count(":") == 2
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 1 and f"error  {position}: " in out
+    code, out, _ = run(capsys, "check", str(path), "--json")
+    (error,) = json.loads(out)["errors"]
+    assert f"{error['file']}:{error['line']}:{error['column']}" == position
