@@ -253,7 +253,8 @@ def _build(parser: Any, progress: Progress | None = None, total: int = 0) -> Any
                     raise DeckSyntaxError(problem, event.start_mark)
         elif kind is map_start or kind is seq_start:
             if event.tag not in _PLAIN_TAGS:
-                raise DeckSyntaxError(f"tag {event.tag!r} is not allowed", event.start_mark)
+                raise DeckSyntaxError(f"tag {event.tag!r} is not allowed: deck files hold plain data only",
+                                      event.start_mark)
             value = {} if kind is map_start else []
         elif kind in ends:
             stack.pop()

@@ -106,7 +106,7 @@ def test_unknown_engine_family_is_rejected_when_families_are_known() -> None:
     ],
 )
 def test_python_tags_are_refused_not_constructed(text: str) -> None:
-    with pytest.raises(InputError, match="not allowed"):
+    with pytest.raises(InputError, match="not allowed: deck files hold plain data only"):
         parse_deck(text, "evil.yaml")
 
 
