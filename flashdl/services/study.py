@@ -18,7 +18,8 @@
     - ``preview(card_id, now)``: what each grade would do to the card.
     - ``suspend(card_id)``, ``bury(card_id, now)``: through ``card_flags``,
       and off the queue; a new card's place goes to the next new card the
-      day's limits allow (as in Anki), which an undo takes back out.
+      day's limits allow, a review's to the next due review its deck's
+      reviews-per-day limit allows (as in Anki), which an undo takes back out.
     - ``counts() -> QueueCounts``, ``today``, ``refresh(now)``.
 
     When an answer falls on a new study day (past the rollover hour), the
@@ -278,19 +279,27 @@ class StudySession:
         entry = queued or QueueEntry(card_id, 0, QueueKind.REVIEW, self.today)
         change()
         self._queue.remove(card_id)
-        topped_up = self._top_up() if queued is not None and queued.kind is QueueKind.NEW else ()
+        topped_up = self._top_up(queued) if queued is not None else ()
         self._answered.append((entry, (action, suspended, buried_until, topped_up)))
 
-    def _top_up(self) -> tuple[QueueEntry, ...]:
-        """The new cards the day's plan takes now that one has left the queue, added to it: as
-        in Anki, a buried or suspended card does not use up the day's new-card limit. The plan
-        is today's (each deck's new-per-day limit less the new cards seen today, in its new-card
-        order), so the session ends with the new cards ``decks`` counts. Ordinary sessions
-        only: a custom session studies the cards it chose."""
-        if self.custom is not None:
+    def _top_up(self, taken: QueueEntry) -> tuple[QueueEntry, ...]:
+        """The cards the day's plan takes now that ``taken`` has left the queue, added to it: as
+        in Anki, a buried or suspended card uses up neither the day's new-card limit nor its
+        review limit. A new card's place goes to the next new card (each deck's new-per-day
+        limit less the new cards seen today, in its new-card order); a review's, in a deck with
+        a reviews-per-day limit, to the deck's next due review (without a limit every due review
+        is queued already). So the session ends with the cards ``decks`` counts. Ordinary
+        sessions only: a custom session studies the cards it chose."""
+        if self.custom is not None or taken.kind is QueueKind.LEARNING:
             return ()
         with self._store.read() as conn:
             rules = rules_on(conn, self.today, self._deck)
+            if taken.kind is QueueKind.REVIEW:
+                limit = rules.review_allowance.get(taken.deck_id)
+                if limit is None or limit <= 0:
+                    return ()
+                due = queries.review_page(conn, rules.today, limit=limit, deck_id_=taken.deck_id)
+                return self._queue.top_up_reviews(due)
             candidates = queries.queue_candidates(conn, rules.today, rules.new_allowance, rules.deck_id,
                                                   review_limit=0, random_order=rules.random_order)
         planned = plan_queue([e for e in candidates if e.kind is QueueKind.NEW],

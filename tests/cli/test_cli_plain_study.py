@@ -191,3 +191,28 @@ def test_a_new_card_taken_out_leaves_its_place_to_the_next_one(
     assert headers[-1] == "--- 0 done · 20 left: 20 new · 0 learning · 0 review"
     # the first session's card is still out (buried or suspended) until this undo of a new one
     assert shown[0] == "many/002" and shown[-1] == "many/002"
+
+
+@pytest.mark.parametrize("key", ["b", "s"])
+def test_a_review_taken_out_at_the_limit_leaves_its_place_to_the_next_due_one(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        key: str) -> None:
+    """With 2 reviews a day and 4 due, burying or suspending the first uses up neither (as in
+    Anki): the session still offers 2, as ``decks`` counts them (it offered 1, while decks said 2)."""
+    from cli_helpers import deck_text
+
+    path = tmp_path / "seen.yaml"
+    path.write_text(deck_text("seen", 4), encoding="utf-8")
+    assert run(capsys, "import", str(path), "--now", "2024-02-20T10:00:00+00:00")[0] == 0
+    for i in range(1, 5):  # seen/001 is the most overdue
+        assert run(capsys, "review", "--card", f"seen/{i:03d}", "--grade", "5",
+                   "--now", f"2024-02-2{i}T10:00:00+00:00")[0] == 0
+    assert run(capsys, "deck", "options", "seen", "--reviews-per-day", "2")[0] == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{key}\nq\n"))
+    code, out, err = run(capsys, "study", "seen", "--plain", "--now", NOW)
+    assert code == 0, err
+    assert out.count("--- 0 done · 2 left: 0 new · 0 learning · 2 review\n") == 2
+    assert "seen/001 (review)" in out and "seen/002 (review)" in out
+    assert out.rstrip().count("2 review cards left for today") == 1
+    code, listed, _ = run(capsys, "decks", "--json", "--now", NOW)
+    assert json.loads(listed)[0]["due"] == 2
