@@ -288,9 +288,12 @@ class StudySession:
         review limit. A new card's place goes to the next new card (each deck's new-per-day
         limit less the new cards seen today, in its new-card order); a review's, in a deck with
         a reviews-per-day limit, to the deck's next due review (without a limit every due review
-        is queued already). So the session ends with the cards ``decks`` counts. Ordinary
-        sessions only: a custom session studies the cards it chose."""
-        if self.custom is not None or taken.kind is QueueKind.LEARNING:
+        is queued already). So the session ends with the cards ``decks`` counts. A custom
+        session studies the cards it chose, but for the reviews of an extra-new-cards session:
+        that is today's queue (docs/custom-study.md rule 6), its reviews under the day's limits."""
+        custom = self.custom
+        if taken.kind is QueueKind.LEARNING or (
+                custom is not None and (custom.extra_new == 0 or taken.kind is QueueKind.NEW)):
             return ()
         with self._store.read() as conn:
             rules = rules_on(conn, self.today, self._deck)

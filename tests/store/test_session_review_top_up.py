@@ -131,3 +131,21 @@ def test_burying_a_review_at_the_limit_brings_in_the_next_due_one(store: Store) 
     session.undo()
     assert queued_reviews(store, session) == ["a/002", "a/003"]
     assert session.next_card().card == "a/002"
+
+
+def test_an_extra_new_cards_session_keeps_the_days_review_limit_after_a_bury(store: Store) -> None:
+    """Extra new cards is today's queue with more new cards (docs/custom-study.md rule 6): a
+    review buried there leaves its place to the next due one too."""
+    from flashdl.services.custom_study import CustomStudy
+
+    deck_sync.sync_decks(store, [(make_deck("a", 5), None)], NOW - timedelta(days=10))
+    for i in range(1, 4):  # a/001..a/003 due, most overdue first; a/004, a/005 new
+        record_review(store, f"a/{i:03d}", 5, NOW - timedelta(days=4 - i))
+    deck_options.set_options(store, "a", reviews_per_day=1, new_per_day=0)
+    session = StudySession(store, NOW, custom=CustomStudy(extra_new=1))
+    assert queued_reviews(store, session) == ["a/001"]
+    session.bury(session.next_card().id, NOW)
+    assert queued_reviews(store, session) == ["a/002"]
+    assert session.counts().review == 1 and session.counts().new == 1
+    session.undo()
+    assert queued_reviews(store, session) == ["a/001"]
