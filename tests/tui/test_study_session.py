@@ -378,3 +378,46 @@ async def test_a_buried_new_card_leaves_its_place_to_the_next_one_until_undone(d
         assert [e.card_id for e in screen.session.queued()] == [details(db_path, c).id for c in order[:2]]
         assert progress().startswith("0 done · 2 left: 2 new")
     assert details(db_path, order[0]).buried_until is None
+
+
+async def test_a_buried_review_leaves_its_place_to_the_next_due_one_until_undone(db_path: Path) -> None:
+    """With 2 reviews a day and 3 due, burying the first brings in the third (as in Anki: a
+    buried card does not count toward the day's review limit; the session ended one short of
+    what home counted); undo puts it back and takes the third out again."""
+    from datetime import timedelta
+
+    from textual.widgets import Label
+    from tui_helpers import NOW
+
+    from flashdl.services.deck_options import set_options
+    from flashdl.services.reviews import record_review
+    from flashdl.services.settings import set_deck_new_limit
+    from flashdl.store import open_store
+    from flashdl.tui.widgets.session_progress import SessionProgress
+
+    seen = ["tui-sample/size", "tui-sample/relu", "tui-sample/xavier"]  # most overdue first
+    with open_store(db_path) as store:
+        for days, card in zip((4, 3, 2), seen):
+            record_review(store, card, 5, NOW - timedelta(days=days))  # due the day after
+        set_options(store, "tui-sample", reviews_per_day=2)
+        set_deck_new_limit(store, "tui-sample", 0)
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+
+        def progress() -> str:
+            return str(screen.query_one(SessionProgress).query_one(Label).render())
+
+        def queued() -> list[int]:
+            return [e.card_id for e in screen.session.queued()]
+
+        assert screen.card.card == seen[0] and queued() == [details(db_path, c).id for c in seen[:2]]
+        await pilot.press("b")
+        await pilot.pause()
+        assert screen.card.card == seen[1] and queued() == [details(db_path, c).id for c in seen[1:]]
+        assert progress().startswith("0 done · 2 left: 0 new · 0 learning · 2 review")
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card.card == seen[0] and queued() == [details(db_path, c).id for c in seen[:2]]
+        assert progress().startswith("0 done · 2 left: 0 new · 0 learning · 2 review")
+    assert details(db_path, seen[0]).buried_until is None
