@@ -135,7 +135,7 @@ class PlainSession:
 
     def run(self) -> SessionTally:
         try:
-            while (card := self.session.next_card()) is not None:
+            while (card := self.session.next_card(self.clock())) is not None:  # a new day: its queue
                 self._study(card)
         except Quit:
             pass

@@ -7,7 +7,9 @@
     each deck's daily limit (minus those already started today), then
     same-day repeats. Then:
 
-    - ``next_card() -> StudyCard | None``: the card to show (None: done).
+    - ``next_card(now=None) -> StudyCard | None``: the card to show (None:
+      done); given ``now`` past the rollover into a new study day, the queue
+      is first rebuilt for that day (as Anki does).
     - ``answer(card_id, grade, now, *, duration_ms=0, answer=None,
       expected_revision=None) -> ReviewResult``: records the review
       (``reviews.record_review``: one transaction) and moves the queue on;
@@ -23,7 +25,9 @@
     - ``counts() -> QueueCounts``, ``today``, ``refresh(now)``.
 
     When an answer falls on a new study day (past the rollover hour), the
-    queue is rebuilt for that day.
+    queue is rebuilt for that day first; a same-day repeat of the day before
+    that is not due on the new day is then refused (``StudyDayChangedError``):
+    graded, it would be an early review of a card that is not due.
 
 ``study_queue(store, now, deck=None, limit=None) -> list[QueueItem]``
     Today's queue as ``flashdl due`` lists it.
@@ -36,6 +40,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flashdl.clock import study_day
+from flashdl.errors import FlashdlError
 from flashdl.scheduler.queue import QueueEntry, QueueKind, SessionQueue, plan_queue
 from flashdl.services import card_flags
 from flashdl.scheduler.sm2 import MAX_GRADE, MIN_GRADE, REPEAT_BELOW
@@ -60,6 +65,11 @@ from flashdl.store.settings import Settings, load_settings
 REVIEW_PAGE = 500  # reviews a session reads at a time
 # a suspend or bury, for undo: (action, suspended and buried_until before it, new cards added)
 _Flagged = tuple[str, bool, date | None, tuple[QueueEntry, ...]]
+
+
+class StudyDayChangedError(FlashdlError):
+    """A same-day repeat shown before the study day rolled over, answered after it, and not due
+    on the new day: its repeat lapsed with its day, so the grade is not recorded."""
 
 
 @dataclass(frozen=True)
@@ -160,8 +170,18 @@ class StudySession:
             review=counts[QueueKind.REVIEW],
         )
 
-    def next_card(self) -> StudyCard | None:
-        """The card to show now, or None when today's queue is done."""
+    def _new_day(self, now: datetime) -> bool:
+        """Whether ``now`` falls on a later study day than the queue's (the rollover passed)."""
+        return study_day(now, rollover_hour=self.settings.rollover_hour) != self.today
+
+    def next_card(self, now: datetime | None = None) -> StudyCard | None:
+        """The card to show now, or None when today's queue is done.
+
+        ``now`` (the front ends pass it): past the rollover into a new study day, the queue is
+        rebuilt for that day first, as in Anki. Yesterday's queue would go on showing its same-day
+        repeats (lapsed at the rollover; DESIGN §4 rule 5) and none of the new day's cards."""
+        if now is not None and self._new_day(now):
+            self.refresh(now)
         self._load_reviews()
         entry = self._queue.peek()
         if entry is None:
@@ -206,7 +226,17 @@ class StudySession:
         In a cram session nothing is rescheduled and the review log is left alone (it is the
         card's history: its state is a replay of it); a computed card's typed answer is kept
         as a practice attempt, as ``flashdl practice`` keeps it.
+
+        An answer past the rollover into a new study day rebuilds the queue for that day first;
+        a same-day repeat of the day before that the new day does not have (not due on it) is
+        then refused with ``StudyDayChangedError``, nothing recorded: graded, it would move the
+        card as an early review (as ``study --ahead``), which nobody asked for.
         """
+        if self._new_day(now):
+            shown, day = self._queue.find(card_id), self.today
+            self.refresh(now)
+            if shown is not None and shown.kind is QueueKind.LEARNING:
+                self._check_still_due(card_id, day)
         if self.custom is not None and self.custom.cram:
             result = cram_answer(self._store, card_id, grade, now, duration_ms=duration_ms,
                                  answer=answer, rollover_hour=self.settings.rollover_hour)
@@ -228,6 +258,22 @@ class StudySession:
         self._answered.append((entry, None))
         self._results.append(result)
         return result
+
+    def _check_still_due(self, card_id: int, day: date) -> None:
+        """Refuse a repeat of study day ``day`` that the new study day does not have: not due on
+        it. A custom search or review ahead takes its cards due or not (they are reviewed early
+        on purpose), and cram reschedules nothing: those go on."""
+        custom = self.custom
+        if custom is not None and custom.extra_new == 0:
+            return
+        with self._store.read() as conn:
+            loaded = load_state(conn, card_id)
+        if loaded is None or loaded.due is None or loaded.due <= self.today:
+            return  # gone (the answer says so), new, or due on the new day: graded as a review
+        raise StudyDayChangedError(
+            f"a new study day began ({self.today.isoformat()}): {loaded.full_id} was a repeat of "
+            f"{day.isoformat()} and is not due until {loaded.due.isoformat()}, so it is not graded; "
+            "the new day's cards follow")
 
     def undo(self) -> UndoResult | FlagUndo | None:
         """Take back this session's last action (a grade, suspend or bury); the card is shown

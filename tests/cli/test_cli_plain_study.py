@@ -216,3 +216,49 @@ def test_a_review_taken_out_at_the_limit_leaves_its_place_to_the_next_due_one(
     assert out.rstrip().count("2 review cards left for today") == 1
     code, listed, _ = run(capsys, "decks", "--json", "--now", NOW)
     assert json.loads(listed)[0]["due"] == 2
+
+
+def test_a_session_open_across_the_rollover_takes_the_new_days_queue(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A card graded 3 at 03:50 (n=2, I=6, EF=2.7: I = ceil(6 x 2.7) = 17) waits for its same-day
+    repeat; graded again at 04:05, a new study day, it was recorded as a real review 16 days
+    early (I 17 -> 44). Now the grade is refused with a line saying why and the new day's queue
+    follows (here: nothing due)."""
+    import itertools
+    from datetime import UTC, datetime, timedelta
+
+    from cli_helpers import deck_text
+
+    from flashdl.commands.plain_study import PlainSession
+    from flashdl.services.study import StudySession
+    from flashdl.store import open_store
+
+    path = tmp_path / "late.yaml"
+    path.write_text(deck_text("late", 1), encoding="utf-8")
+    assert run(capsys, "import", str(path), "--now", "2026-01-01T10:00:00+00:00")[0] == 0
+    for day in ("2026-01-01", "2026-01-02"):
+        assert run(capsys, "review", "--card", "late/001", "--grade", "5", "--now", f"{day}T10:00:00+00:00")[0] == 0
+    before = datetime(2026, 1, 9, 3, 50, tzinfo=UTC)  # study day 01-08: late/001 is due
+    moment = [before]
+
+    class Keys(io.StringIO):
+        """stdin whose clock passes 04:00 as the student shows the repeat's answer."""
+
+        def readline(self, size: int | None = -1) -> str:
+            line = super().readline(size)
+            if self.tell() == len("\n3\n\n"):
+                moment[0] = before + timedelta(minutes=15)
+            return line
+
+    out = io.StringIO()
+    with open_store(db) as store:
+        session = StudySession(store, before, "late")
+        PlainSession(session, Keys("\n3\n\n5\n"), out, clock=lambda: moment[0], seeds=itertools.count()).run()
+    text = out.getvalue()
+    assert "late/001 (learning)" in text and "recorded grade 3: again in this session" in text
+    assert ("not recorded: a new study day began (2026-01-09): late/001 was a repeat of 2026-01-08 "
+            "and is not due until 2026-01-25") in text
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT study_day, grade, interval_after FROM review_log ORDER BY id").fetchall() == [
+            ("2026-01-01", 5, 1), ("2026-01-02", 5, 6), ("2026-01-08", 3, 17)]
+        assert conn.execute("SELECT interval, due FROM card").fetchone() == (17, "2026-01-25")

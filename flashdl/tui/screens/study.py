@@ -183,7 +183,7 @@ class StudyScreen(AnswerBoxScreen):
 
     def _show_next(self, reuse: ComputedExercise | None = None) -> None:
         session = self._session()
-        card = session.next_card()
+        card = session.next_card(self.collection.now())  # past 04:00: the new study day's queue
         if card is None:
             self._finish()
             return
