@@ -262,3 +262,54 @@ def test_a_session_open_across_the_rollover_takes_the_new_days_queue(
         assert conn.execute("SELECT study_day, grade, interval_after FROM review_log ORDER BY id").fetchall() == [
             ("2026-01-01", 5, 1), ("2026-01-02", 5, 6), ("2026-01-08", 3, 17)]
         assert conn.execute("SELECT interval, due FROM card").fetchone() == (17, "2026-01-25")
+
+
+def test_undo_after_a_wrong_typed_answer_shows_the_same_numbers(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``u = undo (try again)`` after a wrong answer to a varying computed card shows the same
+    exercise again, as the terminal UI does (it showed new numbers); the retry is checked and
+    logged against those numbers. The right answer is H·W·C read off the prompt."""
+    import itertools
+    import re
+    from datetime import datetime
+
+    from flashdl.commands.plain_study import PlainSession
+    from flashdl.services.study import StudySession
+    from flashdl.store import open_store
+
+    path = tmp_path / "vary.yaml"
+    path.write_text("id: vary\nname: Vary\ncards:\n  - id: mem\n    front: How many values?\n    back: H·W·C\n"
+                    "    engine:\n      family: activation_memory\n"
+                    "      params: {height: 4, width: 4, channels: 2}\n      vary: true\n", encoding="utf-8")
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    out = io.StringIO()
+    shapes = re.compile(r"has shape (\d+) × (\d+) × (\d+)")
+
+    def right_answer() -> str:
+        h, w, c = map(int, shapes.findall(out.getvalue())[-1])
+        return str(h * w * c)
+
+    class Student(io.StringIO):
+        """stdin that types each answer after reading the screen."""
+
+        script = iter(["x", "u", right_answer, "5"])
+
+        def readline(self, size: int | None = -1) -> str:
+            step = next(self.script, None)
+            if step is None:
+                return ""
+            return (step() if callable(step) else step) + "\n"
+
+    with open_store(db) as store:
+        now = datetime.fromisoformat(NOW)
+        session = StudySession(store, now, "vary")
+        PlainSession(session, Student(), out, clock=lambda: now, seeds=itertools.count(7)).run()
+    text = out.getvalue()
+    shown = shapes.findall(text)
+    assert len(shown) == 2 and shown[0] == shown[1], text  # seeds 7 and 8 would differ
+    assert "undone: vary/mem comes again" in text and "✔ Right" in text
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT grade, answer_correct, variant_params FROM review_log").fetchall()
+    h, w, c = map(int, shown[0])
+    assert [(g, ok, json.loads(p)) for g, ok, p in rows] == [
+        (5, 1, {"height": h, "width": w, "channels": c})]
