@@ -280,7 +280,8 @@ class PlainSession:
             from flashdl.services.views import FlagUndo
 
             if isinstance(undone, FlagUndo):
-                self._say(f"undone: the {undone.action} of {undone.card}; it comes again")
+                again = "; it comes again" if undone.requeued else ""
+                self._say(f"undone: the {undone.action} of {undone.card}{again}")
                 return False
             self.tally.unrecord()
             self._again, self._last_exercise = self._last_exercise, None

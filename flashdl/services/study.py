@@ -63,8 +63,9 @@ from flashdl.store.scheduling import load_state
 from flashdl.store.settings import Settings, load_settings
 
 REVIEW_PAGE = 500  # reviews a session reads at a time
-# a suspend or bury, for undo: (action, suspended and buried_until before it, new cards added)
-_Flagged = tuple[str, bool, date | None, tuple[QueueEntry, ...]]
+# a suspend or bury, for undo: (action, suspended and buried_until before it, new cards added,
+# whether the card was in the queue)
+_Flagged = tuple[str, bool, date | None, tuple[QueueEntry, ...], bool]
 
 
 class StudyDayChangedError(FlashdlError):
@@ -282,14 +283,15 @@ class StudySession:
             return None
         entry, flagged = self._answered.pop()
         if flagged is not None:
-            action, suspended, buried_until, topped_up = flagged
+            action, suspended, buried_until, topped_up, queued = flagged
             card_flags.restore_flags(self._store, entry.card_id, suspended, buried_until)
             for added in topped_up:  # the queue as it was: the card back, its stand-in out
                 self._queue.remove(added.card_id)
-            self._queue.push_front(entry)
+            if queued:  # a card already out (suspended as a leech by its grade) stays out
+                self._queue.push_front(entry)
             with self._store.read() as conn:
                 name = queries.fronts(conn, [entry.card_id])[entry.card_id][0]
-            return FlagUndo(entry.card_id, name, action)
+            return FlagUndo(entry.card_id, name, action, requeued=queued)
         graded = self._results.pop() if self._results else None
         if self.custom is not None and self.custom.cram and graded is not None:
             self._queue.push_front(entry)  # nothing was rescheduled: nothing to restore
@@ -326,7 +328,7 @@ class StudySession:
         change()
         self._queue.remove(card_id)
         topped_up = self._top_up(queued) if queued is not None else ()
-        self._answered.append((entry, (action, suspended, buried_until, topped_up)))
+        self._answered.append((entry, (action, suspended, buried_until, topped_up, queued is not None)))
 
     def _top_up(self, taken: QueueEntry) -> tuple[QueueEntry, ...]:
         """The cards the day's plan takes now that ``taken`` has left the queue, added to it: as

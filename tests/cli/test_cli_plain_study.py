@@ -313,3 +313,19 @@ def test_undo_after_a_wrong_typed_answer_shows_the_same_numbers(
     h, w, c = map(int, shown[0])
     assert [(g, ok, json.loads(p)) for g, ok, p in rows] == [
         (5, 1, {"height": h, "width": w, "channels": c})]
+
+
+def test_undoing_a_bury_of_a_card_just_suspended_as_a_leech_leaves_it_out(
+        deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wrong typed answer makes plain/c a leech (suspended); ``b`` on its screen, then ``u``,
+    put the suspended card back at the head of the session ("it comes again")."""
+    assert run(capsys, "deck", "options", "plain", "--leech-threshold", "1")[0] == 0
+    assert run(capsys, "review", "--card", "plain/c", "--grade", "5", "--now", "2024-02-29T10:00:00+00:00")[0] == 0
+    out = study(capsys, monkeypatch, "0", "b", "u", "q")  # c is due; 0 is wrong: its first lapse
+    assert "plain/c is a leech (it keeps lapsing): suspended and tagged leech" in out
+    assert "undone: the bury of plain/c\n" in out
+    assert out.count("plain/c (review)") == 1 and "plain/a (new)" in out
+    with sqlite3.connect(deck) as conn:
+        assert conn.execute("SELECT leech, suspended, buried_until FROM card WHERE slug = 'c'").fetchone() == (
+            1, 1, None)
+    assert log(deck) == [("c", 5, None, None), ("c", 1, "0", 0)]
