@@ -183,19 +183,29 @@ class StudySession:
         repeats (lapsed at the rollover; DESIGN §4 rule 5) and none of the new day's cards."""
         if now is not None and self._new_day(now):
             self.refresh(now)
-        self._load_reviews()
-        entry = self._queue.peek()
-        if entry is None:
-            return None
-        return self._load(entry)
+        while True:
+            self._load_reviews()
+            entry = self._queue.peek()
+            if entry is None:
+                return None
+            card = self._load(entry)
+            if card is not None:
+                return card
 
-    def _load(self, entry: QueueEntry) -> StudyCard:
+    def _load(self, entry: QueueEntry) -> StudyCard | None:
+        """The card of ``entry``; None when it was retired since the queue was built (gone from
+        its deck file, e.g. edited with ``E`` during the session): it leaves the queue, and its
+        place goes to the next card the day's limits allow, as for a bury (``_top_up``)."""
         with self._store.read() as conn:
             content = queries.study_content(conn, entry.card_id)
             loaded = load_state(conn, entry.card_id, options=False)
         if content is None or loaded is None:  # cannot happen: cards are retired, never deleted
             self._queue.remove(entry.card_id)
             raise LookupError(f"card {entry.card_id} vanished")
+        if loaded.retired:
+            self._queue.remove(entry.card_id)
+            self._top_up(entry)
+            return None
         deck_slug, card_slug, front, back, tags, engine, errata, markup = content
         return StudyCard(
             id=entry.card_id,
