@@ -127,6 +127,11 @@ class PlainSession:
     timer: Callable[[], float] = time.monotonic
     media_dir: Path | None = None  # where the cards' pictures are (checked for "[image missing: ...]")
     tally: SessionTally = field(init=False)
+    # the exercise of the card on screen, of the last grade, and the one an undo of that grade puts
+    # back: "u = undo (try again)" shows the same numbers, as the terminal UI does
+    _exercise: ComputedExercise | None = field(init=False, default=None)
+    _last_exercise: ComputedExercise | None = field(init=False, default=None)
+    _again: ComputedExercise | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         from flashdl.presentation.view_models import SessionTally
@@ -135,7 +140,7 @@ class PlainSession:
 
     def run(self) -> SessionTally:
         try:
-            while (card := self.session.next_card()) is not None:
+            while (card := self.session.next_card(self.clock())) is not None:  # a new day: its queue
                 self._study(card)
         except Quit:
             pass
@@ -148,7 +153,10 @@ class PlainSession:
         from flashdl.scheduler.sm2 import Grade
         from flashdl.services.exercises import exercise_for
 
-        exercise = exercise_for(card, lambda: next(self.seeds))
+        again, self._again = self._again, None
+        exercise = again if again is not None and again.card_id == card.id else exercise_for(
+            card, lambda: next(self.seeds))
+        self._exercise = exercise
         self._say("")
         self._say(f"--- {progress_text(self.tally.count, self.session.counts())}")
         self._say(f"{card.card} ({card.kind.value})")
@@ -241,6 +249,7 @@ class PlainSession:
             self.session.refresh(self.clock())
             return
         self.tally.record(card.id, grade, duration_ms, None if answer is None else answer.correct)
+        self._last_exercise = self._exercise
         if not result.rescheduled:  # cram
             when = ("again in this session (cram: schedule unchanged)" if result.repeat_today
                     else f"schedule unchanged (cram): due {relative_day(result.due, result.study_day)}")
@@ -271,9 +280,11 @@ class PlainSession:
             from flashdl.services.views import FlagUndo
 
             if isinstance(undone, FlagUndo):
-                self._say(f"undone: the {undone.action} of {undone.card}; it comes again")
+                again = "; it comes again" if undone.requeued else ""
+                self._say(f"undone: the {undone.action} of {undone.card}{again}")
                 return False
             self.tally.unrecord()
+            self._again, self._last_exercise = self._last_exercise, None
             self._say(f"undone: {undone.card} comes again")
             return False
         if command in ("s", "b") and card is not None:

@@ -249,6 +249,23 @@ class SessionQueue:
             self._counts[QueueKind.NEW] += len(added)
         return added
 
+    def top_up_reviews(self, planned: Sequence[QueueEntry]) -> tuple[QueueEntry, ...]:
+        """Bring a deck's reviews up to ``planned``: its due reviews its reviews-per-day limit
+        takes now, in review order. Those not in the queue join its reviews at their place in
+        review order (a card undone back to the head stays there); returned, for undo to take
+        back out. A review buried or suspended thus leaves its place to the next due one, as in
+        Anki: taking a card out does not use up the day's review limit."""
+        queued = {entry.card_id for entry in self.entries()}
+        added = tuple(entry for entry in planned if entry.kind is QueueKind.REVIEW and entry.card_id not in queued)
+        for entry in sorted(added, key=_REVIEW_ORDER):
+            key = _REVIEW_ORDER(entry)
+            place = next((i for i, queued_entry in enumerate(self._reviews)
+                          if queued_entry.kind is QueueKind.REVIEW and _REVIEW_ORDER(queued_entry) > key),
+                         len(self._reviews))
+            self._reviews.insert(place, entry)
+            self._counts[QueueKind.REVIEW] += 1
+        return added
+
     def push_front(self, entry: QueueEntry) -> None:
         """Put a card back at the head (after undoing its review)."""
         self.remove(entry.card_id)

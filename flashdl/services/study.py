@@ -7,7 +7,9 @@
     each deck's daily limit (minus those already started today), then
     same-day repeats. Then:
 
-    - ``next_card() -> StudyCard | None``: the card to show (None: done).
+    - ``next_card(now=None) -> StudyCard | None``: the card to show (None:
+      done); given ``now`` past the rollover into a new study day, the queue
+      is first rebuilt for that day (as Anki does).
     - ``answer(card_id, grade, now, *, duration_ms=0, answer=None,
       expected_revision=None) -> ReviewResult``: records the review
       (``reviews.record_review``: one transaction) and moves the queue on;
@@ -18,11 +20,14 @@
     - ``preview(card_id, now)``: what each grade would do to the card.
     - ``suspend(card_id)``, ``bury(card_id, now)``: through ``card_flags``,
       and off the queue; a new card's place goes to the next new card the
-      day's limits allow (as in Anki), which an undo takes back out.
+      day's limits allow, a review's to the next due review its deck's
+      reviews-per-day limit allows (as in Anki), which an undo takes back out.
     - ``counts() -> QueueCounts``, ``today``, ``refresh(now)``.
 
     When an answer falls on a new study day (past the rollover hour), the
-    queue is rebuilt for that day.
+    queue is rebuilt for that day first; a same-day repeat of the day before
+    that is not due on the new day is then refused (``StudyDayChangedError``):
+    graded, it would be an early review of a card that is not due.
 
 ``study_queue(store, now, deck=None, limit=None) -> list[QueueItem]``
     Today's queue as ``flashdl due`` lists it.
@@ -35,6 +40,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flashdl.clock import study_day
+from flashdl.errors import FlashdlError
 from flashdl.scheduler.queue import QueueEntry, QueueKind, SessionQueue, plan_queue
 from flashdl.services import card_flags
 from flashdl.scheduler.sm2 import MAX_GRADE, MIN_GRADE, REPEAT_BELOW
@@ -57,8 +63,14 @@ from flashdl.store.scheduling import load_state
 from flashdl.store.settings import Settings, load_settings
 
 REVIEW_PAGE = 500  # reviews a session reads at a time
-# a suspend or bury, for undo: (action, suspended and buried_until before it, new cards added)
-_Flagged = tuple[str, bool, date | None, tuple[QueueEntry, ...]]
+# a suspend or bury, for undo: (action, suspended and buried_until before it, new cards added,
+# whether the card was in the queue)
+_Flagged = tuple[str, bool, date | None, tuple[QueueEntry, ...], bool]
+
+
+class StudyDayChangedError(FlashdlError):
+    """A same-day repeat shown before the study day rolled over, answered after it, and not due
+    on the new day: its repeat lapsed with its day, so the grade is not recorded."""
 
 
 @dataclass(frozen=True)
@@ -159,21 +171,41 @@ class StudySession:
             review=counts[QueueKind.REVIEW],
         )
 
-    def next_card(self) -> StudyCard | None:
-        """The card to show now, or None when today's queue is done."""
-        self._load_reviews()
-        entry = self._queue.peek()
-        if entry is None:
-            return None
-        return self._load(entry)
+    def _new_day(self, now: datetime) -> bool:
+        """Whether ``now`` falls on a later study day than the queue's (the rollover passed)."""
+        return study_day(now, rollover_hour=self.settings.rollover_hour) != self.today
 
-    def _load(self, entry: QueueEntry) -> StudyCard:
+    def next_card(self, now: datetime | None = None) -> StudyCard | None:
+        """The card to show now, or None when today's queue is done.
+
+        ``now`` (the front ends pass it): past the rollover into a new study day, the queue is
+        rebuilt for that day first, as in Anki. Yesterday's queue would go on showing its same-day
+        repeats (lapsed at the rollover; DESIGN §4 rule 5) and none of the new day's cards."""
+        if now is not None and self._new_day(now):
+            self.refresh(now)
+        while True:
+            self._load_reviews()
+            entry = self._queue.peek()
+            if entry is None:
+                return None
+            card = self._load(entry)
+            if card is not None:
+                return card
+
+    def _load(self, entry: QueueEntry) -> StudyCard | None:
+        """The card of ``entry``; None when it was retired since the queue was built (gone from
+        its deck file, e.g. edited with ``E`` during the session): it leaves the queue, and its
+        place goes to the next card the day's limits allow, as for a bury (``_top_up``)."""
         with self._store.read() as conn:
             content = queries.study_content(conn, entry.card_id)
             loaded = load_state(conn, entry.card_id, options=False)
         if content is None or loaded is None:  # cannot happen: cards are retired, never deleted
             self._queue.remove(entry.card_id)
             raise LookupError(f"card {entry.card_id} vanished")
+        if loaded.retired:
+            self._queue.remove(entry.card_id)
+            self._top_up(entry)
+            return None
         deck_slug, card_slug, front, back, tags, engine, errata, markup = content
         return StudyCard(
             id=entry.card_id,
@@ -205,7 +237,17 @@ class StudySession:
         In a cram session nothing is rescheduled and the review log is left alone (it is the
         card's history: its state is a replay of it); a computed card's typed answer is kept
         as a practice attempt, as ``flashdl practice`` keeps it.
+
+        An answer past the rollover into a new study day rebuilds the queue for that day first;
+        a same-day repeat of the day before that the new day does not have (not due on it) is
+        then refused with ``StudyDayChangedError``, nothing recorded: graded, it would move the
+        card as an early review (as ``study --ahead``), which nobody asked for.
         """
+        if self._new_day(now):
+            shown, day = self._queue.find(card_id), self.today
+            self.refresh(now)
+            if shown is not None and shown.kind is QueueKind.LEARNING:
+                self._check_still_due(card_id, day)
         if self.custom is not None and self.custom.cram:
             result = cram_answer(self._store, card_id, grade, now, duration_ms=duration_ms,
                                  answer=answer, rollover_hour=self.settings.rollover_hour)
@@ -228,6 +270,22 @@ class StudySession:
         self._results.append(result)
         return result
 
+    def _check_still_due(self, card_id: int, day: date) -> None:
+        """Refuse a repeat of study day ``day`` that the new study day does not have: not due on
+        it. A custom search or review ahead takes its cards due or not (they are reviewed early
+        on purpose), and cram reschedules nothing: those go on."""
+        custom = self.custom
+        if custom is not None and custom.extra_new == 0:
+            return
+        with self._store.read() as conn:
+            loaded = load_state(conn, card_id)
+        if loaded is None or loaded.due is None or loaded.due <= self.today:
+            return  # gone (the answer says so), new, or due on the new day: graded as a review
+        raise StudyDayChangedError(
+            f"a new study day began ({self.today.isoformat()}): {loaded.full_id} was a repeat of "
+            f"{day.isoformat()} and is not due until {loaded.due.isoformat()}, so it is not graded; "
+            "the new day's cards follow")
+
     def undo(self) -> UndoResult | FlagUndo | None:
         """Take back this session's last action (a grade, suspend or bury); the card is shown
         again next. Several steps deep, newest first."""
@@ -235,14 +293,15 @@ class StudySession:
             return None
         entry, flagged = self._answered.pop()
         if flagged is not None:
-            action, suspended, buried_until, topped_up = flagged
+            action, suspended, buried_until, topped_up, queued = flagged
             card_flags.restore_flags(self._store, entry.card_id, suspended, buried_until)
             for added in topped_up:  # the queue as it was: the card back, its stand-in out
                 self._queue.remove(added.card_id)
-            self._queue.push_front(entry)
+            if queued:  # a card already out (suspended as a leech by its grade) stays out
+                self._queue.push_front(entry)
             with self._store.read() as conn:
                 name = queries.fronts(conn, [entry.card_id])[entry.card_id][0]
-            return FlagUndo(entry.card_id, name, action)
+            return FlagUndo(entry.card_id, name, action, requeued=queued)
         graded = self._results.pop() if self._results else None
         if self.custom is not None and self.custom.cram and graded is not None:
             self._queue.push_front(entry)  # nothing was rescheduled: nothing to restore
@@ -278,19 +337,30 @@ class StudySession:
         entry = queued or QueueEntry(card_id, 0, QueueKind.REVIEW, self.today)
         change()
         self._queue.remove(card_id)
-        topped_up = self._top_up() if queued is not None and queued.kind is QueueKind.NEW else ()
-        self._answered.append((entry, (action, suspended, buried_until, topped_up)))
+        topped_up = self._top_up(queued) if queued is not None else ()
+        self._answered.append((entry, (action, suspended, buried_until, topped_up, queued is not None)))
 
-    def _top_up(self) -> tuple[QueueEntry, ...]:
-        """The new cards the day's plan takes now that one has left the queue, added to it: as
-        in Anki, a buried or suspended card does not use up the day's new-card limit. The plan
-        is today's (each deck's new-per-day limit less the new cards seen today, in its new-card
-        order), so the session ends with the new cards ``decks`` counts. Ordinary sessions
-        only: a custom session studies the cards it chose."""
-        if self.custom is not None:
+    def _top_up(self, taken: QueueEntry) -> tuple[QueueEntry, ...]:
+        """The cards the day's plan takes now that ``taken`` has left the queue, added to it: as
+        in Anki, a buried or suspended card uses up neither the day's new-card limit nor its
+        review limit. A new card's place goes to the next new card (each deck's new-per-day
+        limit less the new cards seen today, in its new-card order); a review's, in a deck with
+        a reviews-per-day limit, to the deck's next due review (without a limit every due review
+        is queued already). So the session ends with the cards ``decks`` counts. A custom
+        session studies the cards it chose, but for the reviews of an extra-new-cards session:
+        that is today's queue (docs/custom-study.md rule 6), its reviews under the day's limits."""
+        custom = self.custom
+        if taken.kind is QueueKind.LEARNING or (
+                custom is not None and (custom.extra_new == 0 or taken.kind is QueueKind.NEW)):
             return ()
         with self._store.read() as conn:
             rules = rules_on(conn, self.today, self._deck)
+            if taken.kind is QueueKind.REVIEW:
+                limit = rules.review_allowance.get(taken.deck_id)
+                if limit is None or limit <= 0:
+                    return ()
+                due = queries.review_page(conn, rules.today, limit=limit, deck_id_=taken.deck_id)
+                return self._queue.top_up_reviews(due)
             candidates = queries.queue_candidates(conn, rules.today, rules.new_allowance, rules.deck_id,
                                                   review_limit=0, random_order=rules.random_order)
         planned = plan_queue([e for e in candidates if e.kind is QueueKind.NEW],

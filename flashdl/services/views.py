@@ -119,6 +119,7 @@ class FlagUndo:
     card_id: int
     card: str
     action: str  # "suspend" or "bury"
+    requeued: bool = True  # back in the session; False: it was out already (suspended as a leech)
 
 
 @dataclass(frozen=True)

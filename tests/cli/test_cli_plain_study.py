@@ -191,3 +191,141 @@ def test_a_new_card_taken_out_leaves_its_place_to_the_next_one(
     assert headers[-1] == "--- 0 done · 20 left: 20 new · 0 learning · 0 review"
     # the first session's card is still out (buried or suspended) until this undo of a new one
     assert shown[0] == "many/002" and shown[-1] == "many/002"
+
+
+@pytest.mark.parametrize("key", ["b", "s"])
+def test_a_review_taken_out_at_the_limit_leaves_its_place_to_the_next_due_one(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        key: str) -> None:
+    """With 2 reviews a day and 4 due, burying or suspending the first uses up neither (as in
+    Anki): the session still offers 2, as ``decks`` counts them (it offered 1, while decks said 2)."""
+    from cli_helpers import deck_text
+
+    path = tmp_path / "seen.yaml"
+    path.write_text(deck_text("seen", 4), encoding="utf-8")
+    assert run(capsys, "import", str(path), "--now", "2024-02-20T10:00:00+00:00")[0] == 0
+    for i in range(1, 5):  # seen/001 is the most overdue
+        assert run(capsys, "review", "--card", f"seen/{i:03d}", "--grade", "5",
+                   "--now", f"2024-02-2{i}T10:00:00+00:00")[0] == 0
+    assert run(capsys, "deck", "options", "seen", "--reviews-per-day", "2")[0] == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{key}\nq\n"))
+    code, out, err = run(capsys, "study", "seen", "--plain", "--now", NOW)
+    assert code == 0, err
+    assert out.count("--- 0 done · 2 left: 0 new · 0 learning · 2 review\n") == 2
+    assert "seen/001 (review)" in out and "seen/002 (review)" in out
+    assert out.rstrip().count("2 review cards left for today") == 1
+    code, listed, _ = run(capsys, "decks", "--json", "--now", NOW)
+    assert json.loads(listed)[0]["due"] == 2
+
+
+def test_a_session_open_across_the_rollover_takes_the_new_days_queue(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A card graded 3 at 03:50 (n=2, I=6, EF=2.7: I = ceil(6 x 2.7) = 17) waits for its same-day
+    repeat; graded again at 04:05, a new study day, it was recorded as a real review 16 days
+    early (I 17 -> 44). Now the grade is refused with a line saying why and the new day's queue
+    follows (here: nothing due)."""
+    import itertools
+    from datetime import UTC, datetime, timedelta
+
+    from cli_helpers import deck_text
+
+    from flashdl.commands.plain_study import PlainSession
+    from flashdl.services.study import StudySession
+    from flashdl.store import open_store
+
+    path = tmp_path / "late.yaml"
+    path.write_text(deck_text("late", 1), encoding="utf-8")
+    assert run(capsys, "import", str(path), "--now", "2026-01-01T10:00:00+00:00")[0] == 0
+    for day in ("2026-01-01", "2026-01-02"):
+        assert run(capsys, "review", "--card", "late/001", "--grade", "5", "--now", f"{day}T10:00:00+00:00")[0] == 0
+    before = datetime(2026, 1, 9, 3, 50, tzinfo=UTC)  # study day 01-08: late/001 is due
+    moment = [before]
+
+    class Keys(io.StringIO):
+        """stdin whose clock passes 04:00 as the student shows the repeat's answer."""
+
+        def readline(self, size: int | None = -1) -> str:
+            line = super().readline(size)
+            if self.tell() == len("\n3\n\n"):
+                moment[0] = before + timedelta(minutes=15)
+            return line
+
+    out = io.StringIO()
+    with open_store(db) as store:
+        session = StudySession(store, before, "late")
+        PlainSession(session, Keys("\n3\n\n5\n"), out, clock=lambda: moment[0], seeds=itertools.count()).run()
+    text = out.getvalue()
+    assert "late/001 (learning)" in text and "recorded grade 3: again in this session" in text
+    assert ("not recorded: a new study day began (2026-01-09): late/001 was a repeat of 2026-01-08 "
+            "and is not due until 2026-01-25") in text
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT study_day, grade, interval_after FROM review_log ORDER BY id").fetchall() == [
+            ("2026-01-01", 5, 1), ("2026-01-02", 5, 6), ("2026-01-08", 3, 17)]
+        assert conn.execute("SELECT interval, due FROM card").fetchone() == (17, "2026-01-25")
+
+
+def test_undo_after_a_wrong_typed_answer_shows_the_same_numbers(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``u = undo (try again)`` after a wrong answer to a varying computed card shows the same
+    exercise again, as the terminal UI does (it showed new numbers); the retry is checked and
+    logged against those numbers. The right answer is H·W·C read off the prompt."""
+    import itertools
+    import re
+    from datetime import datetime
+
+    from flashdl.commands.plain_study import PlainSession
+    from flashdl.services.study import StudySession
+    from flashdl.store import open_store
+
+    path = tmp_path / "vary.yaml"
+    path.write_text("id: vary\nname: Vary\ncards:\n  - id: mem\n    front: How many values?\n    back: H·W·C\n"
+                    "    engine:\n      family: activation_memory\n"
+                    "      params: {height: 4, width: 4, channels: 2}\n      vary: true\n", encoding="utf-8")
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    out = io.StringIO()
+    shapes = re.compile(r"has shape (\d+) × (\d+) × (\d+)")
+
+    def right_answer() -> str:
+        h, w, c = map(int, shapes.findall(out.getvalue())[-1])
+        return str(h * w * c)
+
+    class Student(io.StringIO):
+        """stdin that types each answer after reading the screen."""
+
+        script = iter(["x", "u", right_answer, "5"])
+
+        def readline(self, size: int | None = -1) -> str:
+            step = next(self.script, None)
+            if step is None:
+                return ""
+            return (step() if callable(step) else step) + "\n"
+
+    with open_store(db) as store:
+        now = datetime.fromisoformat(NOW)
+        session = StudySession(store, now, "vary")
+        PlainSession(session, Student(), out, clock=lambda: now, seeds=itertools.count(7)).run()
+    text = out.getvalue()
+    shown = shapes.findall(text)
+    assert len(shown) == 2 and shown[0] == shown[1], text  # seeds 7 and 8 would differ
+    assert "undone: vary/mem comes again" in text and "✔ Right" in text
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT grade, answer_correct, variant_params FROM review_log").fetchall()
+    h, w, c = map(int, shown[0])
+    assert [(g, ok, json.loads(p)) for g, ok, p in rows] == [
+        (5, 1, {"height": h, "width": w, "channels": c})]
+
+
+def test_undoing_a_bury_of_a_card_just_suspended_as_a_leech_leaves_it_out(
+        deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wrong typed answer makes plain/c a leech (suspended); ``b`` on its screen, then ``u``,
+    put the suspended card back at the head of the session ("it comes again")."""
+    assert run(capsys, "deck", "options", "plain", "--leech-threshold", "1")[0] == 0
+    assert run(capsys, "review", "--card", "plain/c", "--grade", "5", "--now", "2024-02-29T10:00:00+00:00")[0] == 0
+    out = study(capsys, monkeypatch, "0", "b", "u", "q")  # c is due; 0 is wrong: its first lapse
+    assert "plain/c is a leech (it keeps lapsing): suspended and tagged leech" in out
+    assert "undone: the bury of plain/c\n" in out
+    assert out.count("plain/c (review)") == 1 and "plain/a (new)" in out
+    with sqlite3.connect(deck) as conn:
+        assert conn.execute("SELECT leech, suspended, buried_until FROM card WHERE slug = 'c'").fetchone() == (
+            1, 1, None)
+    assert log(deck) == [("c", 5, None, None), ("c", 1, "0", 0)]

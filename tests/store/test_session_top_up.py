@@ -4,7 +4,7 @@ walkthrough defect 2), as in Anki: taking a card out does not use up the day's n
 The reference is read off the database with plain sqlite3, one rule at a time: a deck may
 introduce ``limit`` new cards a day; a card was introduced today if its first logged review is
 today's; the new cards still to come are the deck's never-reviewed cards, neither suspended nor
-buried, in file order, as many as its limit leaves. The session must hold exactly those, and an
+buried nor retired, in file order, as many as its limit leaves. The session must hold exactly those, and an
 undo must put its queue back exactly as it was before the action undone.
 """
 
@@ -41,7 +41,8 @@ def expected_new(path: Path, limits: dict[str, int], deck: str | None) -> set[st
                 (slug, TODAY)).fetchone()[0]
             unseen = [row[0] for row in db.execute(
                 "SELECT d.slug || '/' || c.slug FROM card AS c JOIN deck AS d ON d.id = c.deck_id "
-                "WHERE d.slug = ? AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?) "
+                "WHERE d.slug = ? AND c.suspended = 0 AND c.retired = 0 "
+                "AND (c.buried_until IS NULL OR c.buried_until <= ?) "
                 "AND NOT EXISTS (SELECT 1 FROM review_log AS l WHERE l.card_id = c.id) ORDER BY c.position",
                 (slug, TODAY))]
             chosen.update(unseen[:max(0, limits[slug] - introduced)])
@@ -110,3 +111,29 @@ def test_burying_the_first_new_card_brings_in_the_next_one(store: Store) -> None
     session.undo()
     assert queued_new(store, session) == {"a/002", "a/003", "a/004"}
     assert session.next_card().card == "a/002"
+
+
+def test_a_card_retired_during_the_session_is_never_shown_and_leaves_its_place(store: Store) -> None:
+    """A deck file edited while a session runs (``E`` on the study screen, or an import from
+    another window) retires the cards it no longer has: the session showed them all the same,
+    and their grades were refused. Now they are skipped, and a new card's place goes to the next
+    new card the deck's limit allows, so the session holds what ``decks`` counts."""
+    from dataclasses import replace
+
+    from flashdl.services.deck_list import list_decks
+
+    deck_sync.sync_decks(store, [(make_deck("a", 6), None)], NOW)
+    collection_settings.set_deck_new_limit(store, "a", 3)
+    session = StudySession(store, NOW)
+    first = session.next_card(NOW)
+    assert first is not None and first.card == "a/001"
+    whole = make_deck("a", 6)
+    edited = replace(whole, cards=tuple(c for c in whole.cards if c.id not in ("001", "003")))
+    deck_sync.sync_decks(store, [(edited, None)], NOW)  # a/001 (on screen) and a/003 retired
+    shown = session.next_card(NOW)
+    assert shown is not None and shown.card == "a/002"
+    session.answer(shown.id, 5, NOW)
+    shown = session.next_card(NOW)
+    assert shown is not None and shown.card == "a/004"  # a/003 skipped
+    assert queued_new(store, session) == {"a/004", "a/005"} == expected_new(store.path, {"a": 3}, None)
+    assert session.counts().new == 2 == list_decks(store, NOW)[0].new

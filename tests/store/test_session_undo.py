@@ -93,3 +93,32 @@ def test_any_actions_then_undos_restore_each_earlier_state(actions: list[str]) -
             states.pop()
             assert session.undo() is not None
             assert cards_and_log(store.path) == states[-1]
+
+
+def test_undoing_a_bury_of_a_card_its_grade_suspended_as_a_leech_leaves_it_out(store: Store) -> None:
+    """A computed card's wrong answer is graded at once and the screen stays on the card, where
+    ``s``/``b`` act on it. When that grade made it a leech (suspended), burying it and undoing the
+    bury put the suspended card back at the head of the session, and it was graded again."""
+    from datetime import timedelta
+
+    from flashdl.scheduler.queue import QueueKind
+    from flashdl.services import deck_options
+    from flashdl.services.reviews import record_review
+
+    deck_sync.sync_decks(store, [(make_deck("d", 2), None)], NOW - timedelta(days=1))
+    deck_options.set_options(store, "d", leech_threshold=1, new_per_day=1)
+    record_review(store, "d/001", 5, NOW - timedelta(days=1))  # due today
+    session = StudySession(store, NOW)
+    card = session.next_card(NOW)
+    assert card is not None and card.card == "d/001" and card.kind is QueueKind.REVIEW
+    assert session.answer(card.id, 1, NOW).leech_suspended  # its first lapse: a leech
+    for action in (session.suspend, lambda card_id: session.bury(card_id, NOW)):
+        before = cards_and_log(store.path)
+        action(card.id)
+        undone = session.undo()
+        assert isinstance(undone, FlagUndo) and undone.card == "d/001" and not undone.requeued
+        assert cards_and_log(store.path) == before  # still suspended, not buried
+        shown = session.next_card(NOW)
+        assert shown is not None and shown.card == "d/002"  # the new card: d/001 stays out
+    graded = session.undo()  # then the grade: no longer a leech, shown again
+    assert isinstance(graded, UndoResult) and session.next_card(NOW).card == "d/001"

@@ -271,3 +271,35 @@ async def test_n_in_browse_adds_to_the_highlighted_cards_deck(deck: Path, db: Pa
         await wait_for(pilot, lambda: table.row_count == 6, "the new row")
     assert load_deck_file(deck).cards[-1] == Card(id="card-6", front="Adam's default beta1?", back="0.9")
     assert details(db, "tui-sample/card-6").back == "0.9"
+
+
+@pytest.mark.parametrize("removed", ["size", "relu"])
+async def test_a_card_removed_from_the_file_with_shift_e_leaves_the_session(
+        deck: Path, db: Path, monkeypatch: Any, removed: str) -> None:
+    """``E`` while studying, deleting a card from the file (the one on screen, or the next one):
+    the re-read retires it, yet the session went on showing it and its grade was refused ("Not
+    recorded: ... retired"). Now it is never shown again and nothing is refused."""
+    editor = deck.parent / "editor.py"
+    editor.write_text("import sys, pathlib, yaml\np = pathlib.Path(sys.argv[1])\n"
+                      "d = yaml.safe_load(p.read_text())\n"
+                      f"d['cards'] = [c for c in d['cards'] if c['id'] != {removed!r}]\n"
+                      "p.write_text(yaml.safe_dump(d, sort_keys=False))\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    app = build_app(db, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(app, "suspend", nullcontext)  # a test driver cannot suspend
+        await card_shown(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.card.card == "tui-sample/size"
+        await pilot.press("E")
+        await wait_for(pilot, lambda: "Re-read the deck" in shown(screen.query_one("#study-title")), "the re-read")
+        seen = [screen.card.card]
+        for _ in range(2):  # the plain cards left: grade each 5
+            await pilot.press("space", "5")
+            await pilot.pause()
+            seen.append(screen.card.card)
+        toasts = [n.message for n in app._notifications]
+    plain = [c for c in ("tui-sample/size", "tui-sample/relu", "tui-sample/xavier") if not c.endswith(removed)]
+    assert seen == [*plain, "tui-sample/params"] and not any("Not recorded" in t for t in toasts)
+    assert details(db, f"tui-sample/{removed}").retired and details(db, f"tui-sample/{removed}").history == ()
+    assert [details(db, c).history[0].grade for c in plain] == [5, 5]

@@ -124,3 +124,28 @@ async def test_s_and_l_in_browse_keep_the_cursor_on_their_card(db_path: Path) ->
         stored = details(db_path, f"tui-sample/{row}")
         mine = f"tui-sample/{row}" == third.card
         assert (stored.suspended, stored.leech) == (mine, mine), row
+
+
+async def test_undoing_a_bury_of_a_computed_card_suspended_as_a_leech_leaves_it_out(db_path: Path) -> None:
+    """A wrong typed answer is graded 1 at once and the card stays on screen, where ``b`` buries
+    it. When that grade made it a leech (suspended), undoing the bury put the suspended card
+    back at the head of the session; now the card stays out, suspended and tagged leech."""
+    with open_store(db_path) as store:
+        deck_options.set_options(store, "tui-sample", leech_threshold=1)
+        record_review(store, "tui-sample/params", 5, NOW - timedelta(days=1))  # due today
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        await card_shown(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, StudyScreen) and screen.card.card == "tui-sample/params"
+        await pilot.press("1", "enter")  # wrong (760 is right): lapse 1, a leech
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert screen.card.card == "tui-sample/size"
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card.card == "tui-sample/size"  # params stays out of the session
+        stored = details(db_path, "tui-sample/params")
+        assert stored.leech and stored.suspended and stored.buried_until is None
+        assert all(entry.card_id != stored.id for entry in screen.session.queued())

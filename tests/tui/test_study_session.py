@@ -378,3 +378,98 @@ async def test_a_buried_new_card_leaves_its_place_to_the_next_one_until_undone(d
         assert [e.card_id for e in screen.session.queued()] == [details(db_path, c).id for c in order[:2]]
         assert progress().startswith("0 done · 2 left: 2 new")
     assert details(db_path, order[0]).buried_until is None
+
+
+async def test_a_buried_review_leaves_its_place_to_the_next_due_one_until_undone(db_path: Path) -> None:
+    """With 2 reviews a day and 3 due, burying the first brings in the third (as in Anki: a
+    buried card does not count toward the day's review limit; the session ended one short of
+    what home counted); undo puts it back and takes the third out again."""
+    from datetime import timedelta
+
+    from textual.widgets import Label
+    from tui_helpers import NOW
+
+    from flashdl.services.deck_options import set_options
+    from flashdl.services.reviews import record_review
+    from flashdl.services.settings import set_deck_new_limit
+    from flashdl.store import open_store
+    from flashdl.tui.widgets.session_progress import SessionProgress
+
+    seen = ["tui-sample/size", "tui-sample/relu", "tui-sample/xavier"]  # most overdue first
+    with open_store(db_path) as store:
+        for days, card in zip((4, 3, 2), seen):
+            record_review(store, card, 5, NOW - timedelta(days=days))  # due the day after
+        set_options(store, "tui-sample", reviews_per_day=2)
+        set_deck_new_limit(store, "tui-sample", 0)
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+
+        def progress() -> str:
+            return str(screen.query_one(SessionProgress).query_one(Label).render())
+
+        def queued() -> list[int]:
+            return [e.card_id for e in screen.session.queued()]
+
+        assert screen.card.card == seen[0] and queued() == [details(db_path, c).id for c in seen[:2]]
+        await pilot.press("b")
+        await pilot.pause()
+        assert screen.card.card == seen[1] and queued() == [details(db_path, c).id for c in seen[1:]]
+        assert progress().startswith("0 done · 2 left: 0 new · 0 learning · 2 review")
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card.card == seen[0] and queued() == [details(db_path, c).id for c in seen[:2]]
+        assert progress().startswith("0 done · 2 left: 0 new · 0 learning · 2 review")
+    assert details(db_path, seen[0]).buried_until is None
+
+
+async def test_a_session_open_across_the_rollover_takes_the_new_days_queue(db_path: Path) -> None:
+    """Graded 3 at 03:50 (n=2, I=6, EF=2.7: I = ceil(6 x 2.7) = 17), tui-sample/size waits for
+    its same-day repeat; graded again at 04:05, a new study day, it was recorded as a real review
+    16 days early (I 17 -> 44). Now the grade is not recorded, the screen says why, and the new
+    day's queue follows: relu (new at 03:50, graded 5: I=1) is due on it, then its new card."""
+    import itertools
+    from datetime import timedelta
+
+    from textual.widgets import Label
+    from tui_helpers import NOW, seconds_counter
+
+    from flashdl.services.reviews import record_review
+    from flashdl.services.settings import set_deck_new_limit
+    from flashdl.store import open_store
+    from flashdl.tui.app import make_app
+    from flashdl.tui.widgets.session_progress import SessionProgress
+
+    before = NOW.replace(hour=3, minute=50) + timedelta(days=8)  # study day NOW + 7: size is due
+    with open_store(db_path) as store:
+        record_review(store, "tui-sample/size", 5, NOW)  # I=1
+        record_review(store, "tui-sample/size", 5, NOW + timedelta(days=1))  # I=6: due NOW + 7
+        set_deck_new_limit(store, "tui-sample", 1)
+
+    class Clock:
+        moment = before
+
+        def now(self) -> Any:
+            return self.moment
+
+    clock = Clock()
+    app = make_app(db_path, clock, study="tui-sample", seeds=itertools.count(7), timer=seconds_counter(),
+                   import_bundled=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        assert screen.card.card == "tui-sample/size"
+        await grade_plain(pilot, 3)
+        assert screen.card.card == "tui-sample/relu"  # the day's one new card, then the repeat
+        await grade_plain(pilot, 5)
+        assert screen.card.card == "tui-sample/size" and screen.card.kind.value == "learning"
+        clock.moment = before + timedelta(minutes=15)
+        await grade_plain(pilot, 5)
+        assert screen.card.card == "tui-sample/relu" and screen.card.kind.value == "review"
+        label = str(screen.query_one(SessionProgress).query_one(Label).render())
+        assert label.endswith("1 new · 0 learning · 1 review")
+        shown = [n.message for n in pilot.app._notifications]
+        assert any(m.startswith("Not recorded: a new study day began") and "tui-sample/size was a repeat"
+                   in m for m in shown)
+    assert grades(db_path, "tui-sample/size") == [5, 5, 3]
+    state = details(db_path, "tui-sample/size").state
+    assert (state.interval, state.due) == (17, NOW.date() + timedelta(days=7 + 17))

@@ -183,7 +183,7 @@ class StudyScreen(AnswerBoxScreen):
 
     def _show_next(self, reuse: ComputedExercise | None = None) -> None:
         session = self._session()
-        card = session.next_card()
+        card = session.next_card(self.collection.now())  # past 04:00: the new study day's queue
         if card is None:
             self._finish()
             return
@@ -413,6 +413,8 @@ class StudyScreen(AnswerBoxScreen):
             return
         card = self.session.next_card()
         if card is None or card.id != self.card.id:
+            if self.step is not Step.WRONG:  # (there the card is graded: the queue has moved on)
+                self._show_next()  # the card left the session: gone from its deck file
             return
         self.card = card
         self.query_one(StudyCardView).show_edited(card)
