@@ -243,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     options.add_argument("--fsrs-parameters", metavar="W",
                          help="FSRS: the 21 weights, comma-separated (as Anki shows them), "
                               "or 'default' for the default weights")
+    options.add_argument("--rollover-hour", type=_hour, metavar="H",
+                         help="with --default: the local hour a new study day starts, 0..23 (default 4, "
+                              "as Anki's 'next day starts at'); the whole collection's")
     json_flag(options)
 
     sched = command("scheduler", "flashdl.cli:scheduler_help",
@@ -288,6 +291,16 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def _hour(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 23:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an hour 0..23")
     return value
 
 

@@ -111,6 +111,27 @@ def set_options(store: Store, deck: str | None, **changes: Any) -> DeckOptions:
         return change_options(tx, deck, changes)
 
 
+def collection_defaults(store: Store, changes: dict[str, Any], *,
+                        rollover_hour: int | None = None) -> tuple[DeckOptions, int]:
+    """The collection's default options and the hour its study days start (as Anki's "next day
+    starts at"), changing the ones given in one transaction."""
+    if not changes and rollover_hour is None:
+        with store.read() as tx:
+            return rules.resolve(*_collection_layers(tx)), load_settings(tx).rollover_hour
+    for name in changes:
+        if name not in rules.OPTION_NAMES:
+            raise UsageError(f"unknown deck option {name!r}")
+    with store.write() as tx:
+        options = change_options(tx, None, changes) if changes else rules.resolve(*_collection_layers(tx))
+        settings = load_settings(tx)
+        if rollover_hour is not None:
+            try:
+                settings = save_settings(tx, settings, rollover_hour=rollover_hour)
+            except ValueError as error:
+                raise UsageError(f"rollover hour: {error}") from None
+        return options, settings.rollover_hour
+
+
 def change_options(tx: Transaction, deck: str | None, changes: dict[str, Any]) -> DeckOptions:
     """``set_options`` inside the caller's write transaction.
 

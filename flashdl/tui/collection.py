@@ -180,6 +180,13 @@ class Collection:
 
         return set_options(self.store, deck, **changes)
 
+    def collection_defaults(self, changes: dict[str, object] | None = None, *,
+                            rollover_hour: int | None = None) -> tuple[DeckOptions, int]:
+        """The default options and the hour a study day starts, changing those given (one transaction)."""
+        from flashdl.services.deck_options import collection_defaults
+
+        return collection_defaults(self.store, dict(changes or {}), rollover_hour=rollover_hour)
+
     def optimize_fsrs(self, deck: str | None) -> TuningResult:
         """Tune FSRS on the deck's (None: every deck's) reviews and store the weights in its
         options (``NotEnoughReviewsError`` when too few); slow: call it from a worker."""

@@ -245,3 +245,38 @@ def test_fsrs_parameters_default_goes_back_to_the_default_weights(
     assert stability == pytest.approx(card.stability, rel=1e-12)
     assert difficulty == pytest.approx(card.difficulty, rel=1e-12)
     assert due == card.due.date().isoformat()
+
+
+@pytest.mark.parametrize(("hour", "day"), [(4, "2024-03-02"), (6, "2024-03-01"), (0, "2024-03-02")])
+def test_the_hour_a_study_day_starts_is_configurable(imported: Path, capsys: pytest.CaptureFixture[str],
+                                                     hour: int, day: str) -> None:
+    """DESIGN §4: a study day starts at the rollover hour (04:00 local, configurable); nothing
+    set it. A review at 05:30 belongs to the evening before when days start at 06:00 (as Anki's
+    "next day starts at"): its study day and, with I = 1, its due date are a day earlier."""
+    before = run_json(capsys, "deck", "options", "--default", "--json")
+    assert before["rollover_hour"] == 4
+    after = run_json(capsys, "deck", "options", "--default", "--rollover-hour", str(hour), "--json")
+    assert after == {**before, "rollover_hour": hour}
+    code, _out, err = run(capsys, "review", "--card", "quiz/001", "--grade", "4", "--now", "2024-03-02T05:30:00+00:00")
+    assert code == 0, err
+    con = sqlite3.connect(imported)
+    try:
+        (logged,) = con.execute("SELECT study_day FROM review_log").fetchone()
+    finally:
+        con.close()
+    assert logged == day
+    shown = run_json(capsys, "show", "quiz/001", "--now", "2024-03-02T05:30:00+00:00")
+    due = (datetime.fromisoformat(day) + timedelta(days=1)).date().isoformat()
+    assert shown["schedule"]["due"] == due
+    assert run_json(capsys, "deck", "options", "--default", "--json")["rollover_hour"] == hour  # stored
+
+
+@pytest.mark.parametrize("argv", [["--default", "--rollover-hour", "24"], ["--default", "--rollover-hour", "-1"],
+                                  ["quiz", "--rollover-hour", "5"], ["--default", "--rollover-hour", "4.5"]])
+def test_a_bad_rollover_hour_changes_nothing(imported: Path, capsys: pytest.CaptureFixture[str],
+                                            argv: list[str]) -> None:
+    before = dump(imported)
+    code, out, err = run(capsys, "deck", "options", *argv)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert dump(imported) == before
+    assert "rollover_hour" not in run_json(capsys, "deck", "options", "quiz", "--json")  # not a deck's

@@ -86,6 +86,46 @@ async def test_default_options_screen_saves_the_collection_defaults(db_path: Pat
     assert stored(db_path) == (None, None)  # the deck sets nothing itself: it follows the defaults
 
 
+def rollover_setting(db_path: Path) -> object:
+    db = sqlite3.connect(db_path)
+    try:
+        row = db.execute("SELECT value FROM setting WHERE key = 'rollover_hour'").fetchone()
+        return None if row is None else json.loads(row[0])
+    finally:
+        db.close()
+
+
+async def test_the_defaults_screen_sets_the_hour_a_study_day_starts(db_path: Path) -> None:
+    """Anki's "next day starts at" (DESIGN §4: 04:00, configurable): on the defaults' screen only,
+    since it is the whole collection's; a bad hour is shown and nothing is saved."""
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await decks_listed(pilot)
+        await pilot.press("O")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, OptionsScreen)
+        hour = screen.query_one("#opt-rollover_hour", Input)
+        assert hour.value == "4"
+        hour.value = "24"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Not saved" in shown(screen.query_one("#options-status", Static))
+        assert rollover_setting(db_path) is None  # nothing stored: the default 4
+        hour.value = "6"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Saved" in shown(screen.query_one("#options-status", Static))
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("o")  # a deck's own options: no such field there
+        await settle(pilot)
+        assert isinstance(app.screen, OptionsScreen) and app.screen.deck is not None
+        assert not app.screen.query("#opt-rollover_hour")
+    assert rollover_setting(db_path) == 6
+    assert collection_options(db_path) in (None, {})  # no option changed but the hour
+
+
 def review_history(db_path: Path, cards: int = 60, reviews: int = 9) -> int:
     """Reviews whose recall follows an exponential forgetting curve with per-card half-lives
     (not FSRS's model), on growing gaps, ending before the tests' clock; how many."""

@@ -39,6 +39,7 @@ NUMBERS = (  # (option, label, placeholder)
     ("desired_retention", "Desired retention (FSRS)", "0.90"),
 )
 LABELS = {"new_order": "New-card order", "leech_action": "Leech action", "scheduler": "Scheduler"}
+ROLLOVER_LABEL = "Next day starts at (hour)"  # the collection's: on the defaults' screen only
 
 
 class OptionsScreen(FlashdlScreen):
@@ -61,6 +62,7 @@ class OptionsScreen(FlashdlScreen):
         super().__init__()
         self.deck = deck  # None: the collection's defaults
         self.options: DeckOptions | None = None
+        self.rollover_hour: int | None = None  # the defaults' screen: the hour a study day starts
 
     def compose(self) -> ComposeResult:
         yield Static(f"flashdl · options of {self.deck}" if self.deck is not None else
@@ -75,13 +77,20 @@ class OptionsScreen(FlashdlScreen):
                 for name, choices in CHOICES.items():
                     yield Label(LABELS[name])
                     yield Select(choices, allow_blank=False, id=f"opt-{name}", compact=True)
+                if self.deck is None:
+                    yield Label(ROLLOVER_LABEL)
+                    yield Input(placeholder="4", id="opt-rollover_hour", compact=True)
             yield Static(id="options-fsrs")
             yield Button("Save", id="options-save", variant="primary", compact=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
         try:
-            self.options = self.collection.deck_options(self.deck)
+            if self.deck is None:
+                self.options, self.rollover_hour = self.collection.collection_defaults()
+                self.query_one("#opt-rollover_hour", Input).value = str(self.rollover_hour)
+            else:
+                self.options = self.collection.deck_options(self.deck)
         except FlashdlError as error:
             self._status(f"Cannot read the options: {error}")
             return
@@ -127,6 +136,19 @@ class OptionsScreen(FlashdlScreen):
                 changes[name] = value
         return changes
 
+    def _rollover_change(self) -> int | None:
+        """The hour typed on the defaults' screen, if changed; ``ValueError`` for one not 0..23."""
+        if self.deck is not None:
+            return None
+        text = self.query_one("#opt-rollover_hour", Input).value.strip()
+        try:
+            hour = int(text)
+        except ValueError:
+            raise ValueError(f"{ROLLOVER_LABEL}: {text!r} is not a whole number") from None
+        if not 0 <= hour <= 23:
+            raise ValueError(f"{ROLLOVER_LABEL}: {hour} is not an hour 0..23")
+        return None if hour == self.rollover_hour else hour
+
     @on(Button.Pressed, "#options-save")
     def _save_pressed(self) -> None:
         self.action_save()
@@ -136,14 +158,19 @@ class OptionsScreen(FlashdlScreen):
             return
         try:
             changes = self._changes()
-            if not changes:
+            hour = self._rollover_change()
+            if not changes and hour is None:
                 self._status("Nothing changed.")
                 return
-            self.options = self.collection.set_deck_options(self.deck, **changes)
+            if self.deck is None:
+                self.options, self.rollover_hour = self.collection.collection_defaults(changes, rollover_hour=hour)
+            else:
+                self.options = self.collection.set_deck_options(self.deck, **changes)
         except (ValueError, FlashdlError) as error:
             self._status(f"Not saved: {error}")
             return
-        self._status(f"Saved: {', '.join(sorted(changes))}.")
+        saved = sorted(changes) + ([] if hour is None else ["rollover_hour"])
+        self._status(f"Saved: {', '.join(saved)}.")
         self.notify("Default options saved" if self.deck is None else f"Options of {self.deck} saved")
 
     def action_optimize(self) -> None:
@@ -164,7 +191,7 @@ class OptionsScreen(FlashdlScreen):
 
     def _optimized(self, result: TuningResult) -> None:
         try:
-            self.options = self.collection.deck_options(self.deck)
+            self.options = self.collection.deck_options(self.deck)  # (the hour is left as typed)
         except FlashdlError as error:
             self._status(f"Cannot read the options: {error}")
             return
