@@ -55,10 +55,15 @@ def _is_atom(text: str) -> bool:
 
 
 def _tidy(text: str) -> str:
-    """``\\partial L`` reads ∂L; runs of spaces become one."""
+    """``\\partial L`` reads ∂L, relations are spaced, brackets hug; runs of spaces become one."""
     text = re.sub(r"([∂∇√]) (?=\w)", r"\1", text)
-    text = re.sub(r" ([≤≥≠≈≡→←⇒×]) ?(?=\S)", r" \1 ", text)  # `a \leq b`: a space on both sides
-    text = re.sub(r"\s*([∼∈∉∝⊂⊆≪≫↦])\s*", r" \1 ", text)  # `W \sim N`, `x \in R`: always spaced
+    # `a \times b`: a space on both sides when the source has one on either (pylatexenc drops the
+    # blank after a macro before another macro: `F \cdot \mathrm{Var}` read "F ·Var")
+    text = re.sub(r"(?<=\S) ([×·±∓÷]) ?(?=\S)", r" \1 ", text)
+    text = re.sub(r"(?<=\S)([×·±∓÷]) (?=\S)", r" \1 ", text)
+    # relations and arrows are always spaced: `x_i \le y` read "x_i≤ y", `W \sim N`, `x \in R`
+    text = re.sub(r"\s*([≤≥≠≈≡→←⇒⇔∼∈∉∝⊂⊆≪≫↦])\s*", r" \1 ", text)
+    text = re.sub(r"([⌊⌈⟨])[ \t]+|[ \t]+([⌋⌉⟩])", r"\1\2", text)  # `\lfloor x \rfloor`: ⌊x⌋
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
@@ -164,9 +169,15 @@ def _converter() -> Any:
     # Any other macro pylatexenc does not know is shown as written (`\\llbracket`), not dropped:
     # a student then sees that something is there.
     db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_unknown_macro))
-    converter = LatexNodes2Text(
-        latex_context=db, math_mode="text", strict_latex_spaces="based-on-source"
-    )
+
+    class Converter(LatexNodes2Text):  # type: ignore[misc]
+        def chars_node_to_text(self, node: Any, textcol: int = 0) -> str:
+            """Blanks between two constructs as one space, where pylatexenc drops them: `\\sum_i
+            \\exp(x_i)` read "∑_iexp(x_i)", one subscript, and `x_i \\le y` "x_i≤ y"."""
+            text = str(super().chars_node_to_text(node, textcol=textcol))
+            return " " if not text and node.chars else text
+
+    converter = Converter(latex_context=db, math_mode="text", strict_latex_spaces="based-on-source")
     converter._flashdl_walker_db = walker_db
     return converter
 

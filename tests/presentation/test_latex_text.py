@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from flashdl.presentation.latex_text import latex_to_unicode, plain_text, render_math
 
@@ -78,10 +80,10 @@ def test_plain_text_keeps_characters_that_are_not_markdown_marks() -> None:
 
 @pytest.mark.parametrize(("latex", "expected"), [
     # csw182-notes/004: "1/2Δᵀ H Δ" read as 1/(2Δᵀ)
-    (r"L(w) + g^T\Delta + \frac{1}{2} \Delta^T H \Delta", "L(w) + gᵀΔ + (1/2)Δᵀ H Δ"),
+    (r"L(w) + g^T\Delta + \frac{1}{2} \Delta^T H \Delta", "L(w) + gᵀΔ + (1/2) Δᵀ H Δ"),
     # csw182-notes/058: two fractions ran together into "∂L/∂f_i∂f_i/∂W_j"
     (r"\sum_{i=1}^k \frac{\partial L}{\partial f_i} \frac{\partial f_i}{\partial W_j}",
-     "∑_(i=1)ᵏ(∂L/∂f_i)(∂f_i/∂W_j)"),
+     "∑_(i=1)ᵏ (∂L/∂f_i) (∂f_i/∂W_j)"),
     (r"L = \frac{1}{2}(wx - y)^2", "L = (1/2)(wx - y)²"),
     (r"2\frac{1}{2}", "2(1/2)"),
     (r"\int \frac{1}{x} dx", "∫(1/x) dx"),
@@ -101,8 +103,8 @@ def test_the_bundled_cards_with_a_fraction_before_a_term_read_unambiguously() ->
 
     cards = {card["id"]: card for card in yaml.safe_load(
         (Path(__file__).resolve().parents[2] / "cards" / "csw182-notes.yaml").read_text())["cards"]}
-    assert "(1/2)Δᵀ H Δ" in render_math(cards["004"]["back"] + cards["004"]["front"], escape=False)
-    assert "(∂L/∂f_i)(∂f_i/∂W_j)" in render_math(cards["058"]["back"] + cards["058"]["front"], escape=False)
+    assert "(1/2) Δᵀ H Δ" in render_math(cards["004"]["back"] + cards["004"]["front"], escape=False)
+    assert "(∂L/∂f_i) (∂f_i/∂W_j)" in render_math(cards["058"]["back"] + cards["058"]["front"], escape=False)
 
 
 @pytest.mark.parametrize(("latex", "expected"), [
@@ -120,3 +122,37 @@ def test_a_stray_fraction_mark_in_the_source_is_dropped(latex: str, expected: st
 ])
 def test_a_fraction_before_a_norm_or_an_absolute_value_is_parenthesized(latex: str, expected: str) -> None:
     assert latex_to_unicode(latex) == expected
+
+
+@pytest.mark.parametrize(("latex", "expected"), [
+    # the blank after a script was dropped: "∑_iexp(x_i)" reads as one subscript "iexp"
+    (r"\log \sum_i \exp(x_i)", "log∑_i exp(x_i)"),
+    (r"x_i \le y", "x_i ≤ y"),  # was "x_i≤ y"
+    (r"x_i \leq \frac{a}{b}", "x_i ≤ a/b"),  # was "x_i≤a/b", as if x_(i≤a)/b
+    (r"F_H \times F_W \times C", "F_H × F_W × C"),  # csw182-notes/028: was "F_H× F_W× C"
+    (r"\mathrm{Var}(a_{out}) = F \cdot \mathrm{Var}(W)", "Var(a_out) = F · Var(W)"),  # was "F ·Var(W)"
+    (r"\hat{y} \ne y", "ŷ ≠ y"),  # was "ŷ≠ y"
+    (r"y^{(k)} = \gamma^{(k)} \hat{x}^{(k)}", "y⁽ᵏ⁾ = γ⁽ᵏ⁾ x̂⁽ᵏ⁾"),  # csw182-notes/029: was "γ⁽ᵏ⁾x̂⁽ᵏ⁾"
+    (r"\alpha \cdot \beta", "α·β"),  # as typeset: no blank is made up
+])
+def test_blanks_around_scripts_and_relations_are_kept(latex: str, expected: str) -> None:
+    assert latex_to_unicode(latex) == expected
+
+
+OPERANDS = {  # LaTeX, and how it reads alone (by hand)
+    "x_i": "x_i", r"\hat{y}": "ŷ", r"\gamma^{(k)}": "γ⁽ᵏ⁾", r"\mathrm{Var}(W)": "Var(W)", "F_H": "F_H",
+    r"\frac{a}{b}": "a/b", r"\|w\|_2": "‖w‖₂", "W^T": "Wᵀ", r"\sum_i w_i": "∑_i w_i", "e^{-x}": "e⁻ˣ",
+    r"\sqrt{d_k}": "√d_k", "a": "a", r"\alpha": "α", "n_{in}": "n_in",
+}
+RELATIONS = {"le": "≤", "ge": "≥", "ne": "≠", "approx": "≈", "times": "×", "cdot": "·", "to": "→",
+             "leftarrow": "←", "sim": "∼", "in": "∈", "equiv": "≡", "pm": "±"}
+
+
+@given(st.sampled_from(sorted(OPERANDS)), st.sampled_from(sorted(RELATIONS)), st.sampled_from(sorted(OPERANDS)))
+def test_a_spaced_relation_between_two_terms_reads_term_relation_term(left: str, relation: str,
+                                                                      right: str) -> None:
+    """`A \\le B` written with blanks reads "A ≤ B", whatever A and B end or start with (an
+    operator between two symbols stays tight, as typeset: `\\alpha \\cdot \\beta` is "α·β")."""
+    assume(not (relation in ("times", "cdot", "pm") and left == r"\alpha" and right.startswith("\\")))
+    shown = latex_to_unicode(f"{left} \\{relation} {right}")
+    assert shown == f"{OPERANDS[left]} {RELATIONS[relation]} {OPERANDS[right]}"
