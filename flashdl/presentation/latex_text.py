@@ -8,7 +8,7 @@ unambiguous on one line:
 - ``\\frac{a+b}{c}`` becomes ``(a+b)/c`` (pylatexenc alone gives ``a+b/c``,
   which reads as a different formula); single symbols stay bare: ``2/n``.
 - ``x^2``, ``W^T``, ``e^{-x}`` use superscript characters when every
-  character has one (``x²``, ``Wᵀ``, ``e⁻ˣ``), else ``x^(n+1)``; subscripts of
+  character has one (``x²``, ``Wᵀ``, ``e⁻ˣ``), else ``x^(n+1)``, ``e^(iπ)``; subscripts of
   digits become ``x₁``, other subscripts keep the underscore: ``w_ij``,
   ``x_(i+1)``.
 - Spacing follows the source (``a \\times b`` stays ``a × b``).
@@ -30,12 +30,15 @@ from flashdl.deck.model import MARKUP_MARKDOWN, MARKUP_PLAIN
 if TYPE_CHECKING:
     from pathlib import Path
 
-SUPERSCRIPTS = str.maketrans(
-    "0123456789+-=()niTxajklmoprstuvwyz",
-    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀˣᵃʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻ",
+SUPERSCRIPTS = str.maketrans(  # ⊤ (`x^\\top`) is the transpose, as `x^T`
+    "0123456789+-=()niTxajklmoprstuvwyz⊤",
+    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀˣᵃʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻᵀ",
 )
 SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
-_SUPERSCRIPT_SOURCE = frozenset("0123456789+-=()niTxajklmoprstuvwyz")
+_SUPERSCRIPT_SOURCE = frozenset("0123456789+-=()niTxajklmoprstuvwyz⊤")
+# An exponent shown after ``^`` without parentheses: one symbol (with its accents), a number, or
+# a bracketed group. ``e^{i\\pi}`` as "e^iπ" read (e^i)·π.
+_ONE_EXPONENT = re.compile(r"\S[\u0300-\u036f\u20d0-\u20ff]*|\d+(?:\.\d+)?|\([^()]*\)|\[[^\[\]]*\]")
 _SUBSCRIPT_SOURCE = frozenset("0123456789+-=()")
 _ATOM = re.compile(r"[∂∇√∛∜]?[\w.′']+|\([^()]*\)|\[[^\[\]]*\]|⌊[^⌊⌋]*⌋|⌈[^⌈⌉]*⌉|√\([^()]*\)", re.UNICODE)
 
@@ -77,7 +80,10 @@ def superscript(text: str) -> str:
     text = text.strip()
     if text and set(text) <= _SUPERSCRIPT_SOURCE:
         return text.translate(SUPERSCRIPTS)
-    return "^" + (f"({text})" if "_" in text else _wrap(text))
+    if text and set(text) <= {"'", "′"}:  # `f^{\\prime\\prime}` is f''
+        return text
+    text = _tidy(text)
+    return "^" + (text if _ONE_EXPONENT.fullmatch(text) else f"({text})")
 
 
 def subscript(text: str) -> str:
@@ -164,7 +170,9 @@ def _converter() -> Any:
             MacroTextSpec("quad", " "),
             MacroTextSpec("qquad", "  "),
         ],
-        specials=[SpecialsTextSpec("^", simplify_repl=script), SpecialsTextSpec("_", simplify_repl=script)],
+        specials=[SpecialsTextSpec("^", simplify_repl=script), SpecialsTextSpec("_", simplify_repl=script),
+                  # text typography, not math: `f''(x)` read f”(x), `x--y` x–y
+                  *(SpecialsTextSpec(chars, chars) for chars in ("''", "``", "--", "---", "!`", "?`"))],
     )
     # Any other macro pylatexenc does not know is shown as written (`\\llbracket`), not dropped:
     # a student then sees that something is there.

@@ -156,3 +156,29 @@ def test_a_spaced_relation_between_two_terms_reads_term_relation_term(left: str,
     assume(not (relation in ("times", "cdot", "pm") and left == r"\alpha" and right.startswith("\\")))
     shown = latex_to_unicode(f"{left} \\{relation} {right}")
     assert shown == f"{OPERANDS[left]} {RELATIONS[relation]} {OPERANDS[right]}"
+
+
+@pytest.mark.parametrize(("latex", "expected"), [
+    (r"e^{i\pi}", "e^(iπ)"),  # was "e^iπ": (e^i)·π
+    (r"h^{enc}", "h^(enc)"),  # was "h^enc"
+    (r"x^{2.5}", "x^2.5"),  # a number, a symbol or a bracket needs no parentheses
+    (r"x^*", "x^*"),  # was "x^(*)"
+    (r"W^{[l]}", "W^[l]"),
+    (r"x^{\top} W", "xᵀ W"),  # the transpose, as x^T: was "x^(⊤) W"
+    (r"QK^\top", "QKᵀ"),
+    (r"f''(x)", "f''(x)"),  # the second derivative: was "f”(x)", a closing quote
+    (r"f'''(x)", "f'''(x)"),  # was "f”'(x)"
+    (r"f^{\prime\prime}(x)", "f''(x)"),  # was "f^''(x)"
+    (r"x--y", "x--y"),  # x minus minus y: was "x–y", an en dash
+])
+def test_exponents_and_primes_read_as_written(latex: str, expected: str) -> None:
+    assert latex_to_unicode(latex) == expected
+
+
+@given(st.text(alphabet="abhnxyzT0123+-", min_size=2, max_size=5))
+def test_a_longer_exponent_is_all_superscripts_or_in_parentheses(exponent: str) -> None:
+    """Never "x^ab" (x^a times b?): every character raised, or the whole exponent parenthesized."""
+    shown = latex_to_unicode(f"y^{{{exponent}}}")
+    raised = shown[1:]
+    assert shown == f"y^({exponent})" or (
+        shown[0] == "y" and len(raised) == len(exponent) and not any(c.isascii() for c in raised))
