@@ -93,6 +93,28 @@ def subscript(text: str) -> str:
     return "_" + _wrap(text)
 
 
+# Accents, as the combining mark each letter of their argument gets. pylatexenc drops the wide ones
+# and the over/underlines (`\\overline{x}`, a mean, read "x") and marks every character,
+# scripts too (`\\hat{y_i}` read "ŷ_̂î").
+ACCENTS: dict[str, str] = {
+    "hat": "\u0302", "widehat": "\u0302", "tilde": "\u0303", "widetilde": "\u0303", "bar": "\u0305",
+    "overline": "\u0305", "underline": "\u0332", "vec": "\u20d7", "overrightarrow": "\u20d7",
+    "overleftarrow": "\u20d6", "dot": "\u0307", "ddot": "\u0308", "check": "\u030c", "breve": "\u0306",
+    "acute": "\u0301", "grave": "\u0300",
+}
+_SCRIPT_CHARS = frozenset("_^" + "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀˣᵃʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻ" + "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+
+
+def accented(text: str, mark: str) -> str:
+    """``text`` with ``mark`` on each character before its first script: ``\\hat{W_{ij}}`` is Ŵ_ij."""
+    import unicodedata
+
+    text = text.strip()
+    end = next((index for index, char in enumerate(text) if char in _SCRIPT_CHARS), len(text))
+    body = "".join(char if char.isspace() else char + mark for char in text[:end])
+    return unicodedata.normalize("NFC", body) + text[end:]
+
+
 # Macros pylatexenc has no rule for and would drop, as they read.
 _UNKNOWN_TO_PYLATEXENC: dict[str, str] = {
     "ne": "≠", "iff": "⇔", "implies": "⟹", "coloneqq": "≔", "models": "⊨", "colon": ":", "cdotp": "·",
@@ -162,6 +184,8 @@ def _converter() -> Any:
         macros=[
             *(MacroTextSpec(name, simplify_repl=fraction) for name in ("frac", "dfrac", "tfrac")),
             MacroTextSpec("sqrt", simplify_repl=root),
+            *(MacroTextSpec(name, simplify_repl=lambda node, l2tobj, mark=mark: accented(
+                argument(node, l2tobj, 0), mark)) for name, mark in ACCENTS.items()),
             MacroTextSpec("|", "‖"),  # a norm, ‖x‖ (pylatexenc drops it)
             # pylatexenc drops a macro it has no rule for: `a \ne b` would read "a b", `P \implies Q`
             # "P Q". These carry meaning; the ones it may drop only set type (``KEPT_OUT``).

@@ -182,3 +182,33 @@ def test_a_longer_exponent_is_all_superscripts_or_in_parentheses(exponent: str) 
     raised = shown[1:]
     assert shown == f"y^({exponent})" or (
         shown[0] == "y" and len(raised) == len(exponent) and not any(c.isascii() for c in raised))
+
+
+@pytest.mark.parametrize(("latex", "expected"), [
+    (r"\overline{x}", "x\u0305"),  # a mean: was "x", the variable itself
+    (r"\widehat{y}", "ŷ"),  # was "y"
+    (r"\widetilde{x}", "x̃"),  # was "x"
+    (r"\overrightarrow{AB}", "A\u20d7B\u20d7"),  # was "AB"
+    (r"\underline{x}", "x\u0332"),
+    (r"\hat{y_i}", "ŷ_i"),  # was "ŷ_̂î": the hat on the subscript too
+    (r"\hat{W_{ij}}", "Ŵ_ij"),
+    (r"\tilde{x^2}", "x̃²"),
+    (r"\bar{x}^2", "x\u0305²"),
+])
+def test_accents_keep_their_mark_on_the_letter_only(latex: str, expected: str) -> None:
+    assert latex_to_unicode(latex) == expected
+
+
+MARKS = {"hat": "\u0302", "widehat": "\u0302", "tilde": "\u0303", "bar": "\u0305", "overline": "\u0305",
+         "vec": "\u20d7", "dot": "\u0307"}  # the combining characters, from the Unicode charts
+
+
+@given(st.sampled_from(sorted(MARKS)), st.sampled_from("xyWθ"), st.text(alphabet="ijkt12", min_size=1, max_size=3))
+def test_an_accented_letter_with_a_script_is_the_letter_marked_then_its_script(accent: str, letter: str,
+                                                                              script: str) -> None:
+    import unicodedata
+
+    letter_tex = {"θ": r"\theta"}.get(letter, letter)
+    shown = latex_to_unicode(f"\\{accent}{{{letter_tex}_{{{script}}}}}")
+    unaccented = latex_to_unicode(f"{letter_tex}_{{{script}}}")
+    assert shown == unicodedata.normalize("NFC", letter + MARKS[accent]) + unaccented[1:]
