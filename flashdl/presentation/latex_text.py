@@ -125,13 +125,17 @@ _UNKNOWN_TO_PYLATEXENC: dict[str, str] = {
 }
 # Macros that only set type: dropped (their arguments are still shown).
 KEPT_OUT = frozenset({"operatorname", "boldsymbol", "bm", "left", "right", "big", "Big", "bigl", "bigr",
-                      "displaystyle", "textstyle", "limits", "nolimits"})
+                      "displaystyle", "textstyle", "limits", "nolimits", "mathop", "mathbin", "mathrel",
+                      "mathord", "texttt", "textsf", "textnormal", "textup", "textsl", "textsc"})
 
 
-def _unknown_macro(node: Any, macroname: str) -> str:
-    """A macro with no rule, as its source (pylatexenc passes the name by keyword); the space
-    keeps it apart from an argument group after it (`\\widecheck{x}` reads "\\widecheck x")."""
-    return "\\" + macroname + " "
+def _unknown_macro(node: Any, macroname: str, l2tobj: Any) -> str:
+    """A macro with no rule, as its source, with the arguments pylatexenc read for it (it passes
+    the name and converter by keyword; `\\texttt{x}` read "\\texttt", its argument lost); the
+    space keeps it apart from an argument group after it (`\\widecheck{x}` reads "\\widecheck x")."""
+    args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
+    shown = [str(l2tobj.nodelist_to_text([arg])).strip() for arg in args if arg is not None]
+    return " ".join(["\\" + macroname, *filter(None, shown)]) + " "
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +156,8 @@ def _converter() -> Any:
         macros=[
             *(macrospec.MacroSpec(name, "{{") for name in ("frac", "dfrac", "tfrac")),
             macrospec.MacroSpec("sqrt", "[{"),
+            macrospec.MacroSpec("operatorname", "*{"),
+            *(macrospec.MacroSpec(name, "{{") for name in ("binom", "dbinom", "tbinom")),
         ],
     )
 
@@ -164,6 +170,9 @@ def _converter() -> Any:
     # pylatexenc passes arguments by name: the converter must be called ``l2tobj``.
     def fraction(node: Any, l2tobj: Any) -> str:   # marked: its neighbours decide (`_place_fractions`)
         return f"{_FRACTION_START}{_wrap(argument(node, l2tobj, 0))}/{_wrap(argument(node, l2tobj, 1))}{_FRACTION_END}"
+
+    def binomial(node: Any, l2tobj: Any) -> str:  # `\\binom{n}{k}` read "\\binom nk"
+        return f"({_tidy(argument(node, l2tobj, 0))} choose {_tidy(argument(node, l2tobj, 1))})"
 
     def root(node: Any, l2tobj: Any) -> str:
         degree = argument(node, l2tobj, 0).strip()
@@ -190,7 +199,10 @@ def _converter() -> Any:
             # pylatexenc drops a macro it has no rule for: `a \ne b` would read "a b", `P \implies Q`
             # "P Q". These carry meaning; the ones it may drop only set type (``KEPT_OUT``).
             *(MacroTextSpec(name, text) for name, text in _UNKNOWN_TO_PYLATEXENC.items()),
-            *(MacroTextSpec(name, "") for name in KEPT_OUT),
+            *(MacroTextSpec(name, discard=False) for name in KEPT_OUT - {"operatorname"}),
+            # `\\operatorname*{argmax}` (limits below) read "*argmax": the star is no argument
+            MacroTextSpec("operatorname", simplify_repl=lambda node, l2tobj: argument(node, l2tobj, 1)),
+            *(MacroTextSpec(name, simplify_repl=binomial) for name in ("binom", "dbinom", "tbinom")),
             MacroTextSpec("quad", " "),
             MacroTextSpec("qquad", "  "),
         ],

@@ -212,3 +212,14 @@ def test_an_accented_letter_with_a_script_is_the_letter_marked_then_its_script(a
     shown = latex_to_unicode(f"\\{accent}{{{letter_tex}_{{{script}}}}}")
     unaccented = latex_to_unicode(f"{letter_tex}_{{{script}}}")
     assert shown == unicodedata.normalize("NFC", letter + MARKS[accent]) + unaccented[1:]
+
+
+@pytest.mark.parametrize(("latex", "expected"), [
+    (r"\operatorname*{argmax}_x f(x)", "argmax_x f(x)"),  # was "*argmax_x f(x)"
+    (r"\mathop{\mathrm{argmax}}_x f", "argmax_x f"),  # was "\mathop argmax_x f"
+    (r"\texttt{x} + 1", "x + 1"),  # was "\texttt + 1": the argument lost
+    (r"a \xrightarrow{f} b", r"a \xrightarrow f b"),  # no rule: shown as written, argument kept
+    (r"\binom{n}{k} p^k", "(n choose k) pᵏ"),  # was "\binom nk pᵏ"
+])
+def test_macros_with_arguments_show_their_arguments(latex: str, expected: str) -> None:
+    assert latex_to_unicode(latex) == expected
