@@ -142,7 +142,12 @@ def _unknown_macro(node: Any, macroname: str, l2tobj: Any) -> str:
 def _converter() -> Any:
     """A LatexNodes2Text with flashdl's rules (built once; ~5 ms)."""
     from pylatexenc import latexwalker, macrospec  # type: ignore[import-untyped]
-    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, SpecialsTextSpec  # type: ignore[import-untyped]
+    from pylatexenc.latex2text import (  # type: ignore[import-untyped]
+        EnvironmentTextSpec,
+        LatexNodes2Text,
+        MacroTextSpec,
+        SpecialsTextSpec,
+    )
     from pylatexenc.latex2text import get_default_latex_context_db as text_db
 
     walker_db = latexwalker.get_default_latex_context_db()
@@ -187,9 +192,42 @@ def _converter() -> Any:
         return text + " " if spaced else text  # `\nabla_\theta J` keeps its space
 
     db = text_db()
+    def rows(node: Any, l2tobj: Any) -> list[list[str]]:
+        """The cells of an environment's rows (``&`` between cells, ``\\\\`` between rows)."""
+        table: list[list[str]] = [[]]
+        cell: list[Any] = []
+        for child in node.nodelist:
+            if child.isNodeType(latexwalker.LatexSpecialsNode) and child.specials_chars == "&":
+                table[-1].append(_tidy(str(l2tobj.nodelist_to_text(cell))))
+                cell = []
+            elif child.isNodeType(latexwalker.LatexMacroNode) and child.macroname == "\\":
+                table[-1].append(_tidy(str(l2tobj.nodelist_to_text(cell))))
+                table.append([])
+                cell = []
+            else:
+                cell.append(child)
+        table[-1].append(_tidy(str(l2tobj.nodelist_to_text(cell))))
+        return [row for row in table if any(row)]
+
+    def cases(node: Any, l2tobj: Any) -> str:
+        """`{ 1, y = k; 0, otherwise }`: the value and its condition read "1 y = k" on one line."""
+        return "{ " + "; ".join(", ".join(cell.rstrip(",") if index == 0 else cell
+                                          for index, cell in enumerate(row) if cell)
+                                for row in rows(node, l2tobj)) + " }"
+
+    def matrix(node: Any, l2tobj: Any, left: str, right: str) -> str:
+        """`[ a b; c d ]`, as pylatexenc writes a pmatrix; plain and v-matrices read "a b \\n c d"."""
+        return f"{left} " + "; ".join(" ".join(row) for row in rows(node, l2tobj)) + f" {right}"
+
     db.add_context_category(
         "flashdl-scripts",
         prepend=True,
+        environments=[
+            *(EnvironmentTextSpec(name, simplify_repl=cases) for name in ("cases", "dcases")),
+            *(EnvironmentTextSpec(name, simplify_repl=lambda node, l2tobj, marks=marks: matrix(
+                node, l2tobj, *marks)) for name, marks in (
+                    ("matrix", "[]"), ("vmatrix", "||"), ("Vmatrix", "‖‖"), ("smallmatrix", "[]"))),
+        ],
         macros=[
             *(MacroTextSpec(name, simplify_repl=fraction) for name in ("frac", "dfrac", "tfrac")),
             MacroTextSpec("sqrt", simplify_repl=root),
@@ -228,9 +266,12 @@ def _converter() -> Any:
 
 # Operator names (``\\log``) take no argument in LaTeX, so ``\\log{x}`` would run together
 # as "logx": a control space keeps them apart, as the typeset formula does.
+# So are an operator name and a macro the source keeps apart (`\\log \\sum_i` read "log∑_i").
+OPERATOR_NAMES = ("log", "ln", "lg", "exp", "sin", "cos", "tan", "sinh", "cosh", "tanh", "max", "min",
+                  "arg", "argmax", "argmin", "det", "sup", "inf", "Pr")
 _OPERATOR_GROUP = re.compile(
-    r"\\(log|ln|lg|exp|sin|cos|tan|sinh|cosh|tanh|max|min|arg|argmax|argmin|det|sup|inf|Pr)"
-    r"(?![A-Za-z])\s*(?=\{)"
+    rf"\\({'|'.join(OPERATOR_NAMES)})(?![A-Za-z])"
+    r"(?:\s*(?=\{)|[ \t]+(?=\\(?!(?:left|right|big|Big|bigl|bigr|limits|nolimits)(?![A-Za-z]))[A-Za-z]))"
 )
 # A word written right before a brace group (``Var{a_{out}}``) is a function applied to it:
 # "Var(a_out)", not "Vara_out".
@@ -312,7 +353,8 @@ SYMBOL_MACROS: dict[str, str] = {
 # made of letters; not the pairs it turns into typography (``--``, ``''``), nor line breaks
 # (a blank line is a paragraph to pylatexenc).
 _SYMBOLS_ONLY = re.compile(r"(?:[A-Za-z0-9 \t+=()\[\],./*<>|!?:;]|-(?!-)|'(?!')|\\[A-Za-z]+)*")
-# The blanks after a macro are dropped before another macro (`\eta \nabla` reads "η∇"), kept otherwise.
+# The blanks after a macro are dropped before another macro (`\eta \nabla` reads "η∇"), kept otherwise
+# and after an operator name (`\log \sigma`: "log σ", as `_prepare` keeps them).
 _SYMBOL_MACRO = re.compile(r"\\([A-Za-z]+)(?:[ \t]+(?=\\[A-Za-z]))?")
 
 
@@ -328,7 +370,8 @@ def _symbols_only(latex: str) -> str | None:
     stripped = latex.lstrip(" \t")
     if stripped.startswith("\\"):  # blanks before a first macro are dropped as well
         latex = stripped
-    return _tidy(_SYMBOL_MACRO.sub(lambda m: SYMBOL_MACROS[m.group(1)], latex))
+    return _tidy(_SYMBOL_MACRO.sub(lambda m: SYMBOL_MACROS[m.group(1)] + (
+        " " if m.group(1) in OPERATOR_NAMES and m.group(0) != "\\" + m.group(1) else ""), latex))
 
 
 @lru_cache(maxsize=4096)

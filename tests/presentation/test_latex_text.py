@@ -126,7 +126,9 @@ def test_a_fraction_before_a_norm_or_an_absolute_value_is_parenthesized(latex: s
 
 @pytest.mark.parametrize(("latex", "expected"), [
     # the blank after a script was dropped: "∑_iexp(x_i)" reads as one subscript "iexp"
-    (r"\log \sum_i \exp(x_i)", "log∑_i exp(x_i)"),
+    (r"\log \sum_i \exp(x_i)", "log ∑_i exp(x_i)"),  # an operator name stays a word: was "log∑"
+    (r"\max \sigma", "max σ"),
+    (r"\log\alpha", "logα"),  # (no blank in the source, none made up)
     (r"x_i \le y", "x_i ≤ y"),  # was "x_i≤ y"
     (r"x_i \leq \frac{a}{b}", "x_i ≤ a/b"),  # was "x_i≤a/b", as if x_(i≤a)/b
     (r"F_H \times F_W \times C", "F_H × F_W × C"),  # csw182-notes/028: was "F_H× F_W× C"
@@ -222,4 +224,17 @@ def test_an_accented_letter_with_a_script_is_the_letter_marked_then_its_script(a
     (r"\binom{n}{k} p^k", "(n choose k) pᵏ"),  # was "\binom nk pᵏ"
 ])
 def test_macros_with_arguments_show_their_arguments(latex: str, expected: str) -> None:
+    assert latex_to_unicode(latex) == expected
+
+
+@pytest.mark.parametrize(("latex", "expected"), [
+    # was "1 y = k \n 0 otherwise": the value ran into its condition, and a line broke mid-formula
+    (r"\begin{cases} 1 & y = k \\ 0 & \text{otherwise} \end{cases}", "{ 1, y = k; 0, otherwise }"),
+    (r"f(x) = \begin{cases} x, & x > 0 \\ \alpha(e^x - 1), & x \le 0 \end{cases}",
+     "f(x) = { x, x > 0; α(eˣ - 1), x ≤ 0 }"),
+    (r"\det \begin{vmatrix} a & b \\ c & d \end{vmatrix}", "det | a b; c d |"),  # was "a b \n c d"
+    (r"\begin{matrix} a & b \end{matrix}", "[ a b ]"),
+    (r"\begin{pmatrix} 10 & 2 \\ 3 & 4 \end{pmatrix}", "[ 10 2; 3 4 ]"),
+])
+def test_cases_and_matrices_read_row_by_row_on_one_line(latex: str, expected: str) -> None:
     assert latex_to_unicode(latex) == expected
