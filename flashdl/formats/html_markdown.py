@@ -176,7 +176,7 @@ def html_to_markdown(text: str) -> str:
     def hold(match: re.Match[str]) -> str:
         inline = match.group(1) if match.group(1) is not None else match.group(3)
         body = html.unescape(_ANY_TAG.sub("", next(g for g in match.groups() if g is not None)))
-        maths.append(f"${body}$" if inline is not None else f"$${body}$$")
+        maths.append(_as_dollars(body, inline is not None, match))
         return _PLACEHOLDER.format(len(maths) - 1)
 
     held = _MATH_HTML.sub(hold, text)
@@ -296,7 +296,27 @@ def mathjax_to_dollars(text: str) -> str:
 
 def _dollars(match: re.Match[str]) -> str:
     body = next(g for g in match.groups() if g is not None)
-    return f"${body}$" if match.group(1) is not None or match.group(3) is not None else f"$${body}$$"
+    inline = match.group(1) is not None or match.group(3) is not None
+    return _as_dollars(body, inline, match)
+
+
+def _as_dollars(body: str, inline: bool, match: re.Match[str]) -> str:
+    """A MathJax formula (``match``) as flashdl's ``$..$`` (``$$..$$`` displayed). MathJax reads
+    ``\\( x \\)`` with blanks inside, on two lines, before a digit or next to another formula; as
+    ``$ x $``, ``$x$5`` or ``$a$$b$`` flashdl showed dollars and LaTeX (its rule for what is math:
+    no blank inside the dollars, no digit after, no ``$`` before them). The blanks go; a formula
+    that would still not read as one keeps MathJax's ``\\(..\\)``, which flashdl's Markdown
+    renderer reads too."""
+    if not inline:
+        return f"$${body}$$"
+    body = body.strip()
+    if not body:
+        return ""  # an empty formula shows nothing in Anki either
+    before, after = match.string[:match.start()][-1:], match.string[match.end():match.end() + 1]
+    if "\n" in body or after.isdigit() or "$" in body.replace("\\$", "") or (
+            before == "\\" or match.string.startswith(("\\(", "[$"), match.end())):
+        return f"\\({body}\\)"
+    return f"${body}$"
 
 
 def media_references(text: str) -> list[str]:
