@@ -90,6 +90,8 @@ def subscript(text: str) -> str:
     text = text.strip()
     if text and set(text) <= _SUBSCRIPT_SOURCE:
         return text.translate(SUBSCRIPTS)
+    if _SCRIPT_CHARS.intersection(text):  # `x_{i^2}` read "x_i²", as `x_i^2` (x_i)² reads
+        return f"_({_tidy(text)})"
     return "_" + _wrap(text)
 
 
@@ -302,8 +304,34 @@ def _matching_brace(text: str, start: int) -> int:
     return -1
 
 
+# A script that is a macro with arguments, unbraced (`x_\\text{max}`, `x^\\frac{1}{2}`): TeX scripts
+# the whole macro; the parser took the bare macro alone ("x_()max", "x^(()/())12").
+_ARGUMENTS_OF = {**dict.fromkeys(("frac", "dfrac", "tfrac", "binom"), 2), **dict.fromkeys((
+    "text", "textrm", "textbf", "textit", "textsf", "texttt", "mathrm", "mathbf", "mathit", "mathsf",
+    "mathtt", "mathcal", "mathbb", "mathfrak", "mathscr", "operatorname", "boldsymbol", "bm", "sqrt",
+    *ACCENTS), 1)}
+_SCRIPT_MACRO = re.compile(rf"[_^][ \t]*\\({'|'.join(_ARGUMENTS_OF)})(?![A-Za-z])[ \t]*(?=\{{)")
+
+
+def _braced_script_macros(latex: str) -> str:
+    """``x_\\text{max}`` as ``x_{\\text{max}}``: the macro and its argument groups are the script."""
+    found = _SCRIPT_MACRO.search(latex)
+    while found is not None:
+        end = found.end()
+        for _ in range(_ARGUMENTS_OF[found.group(1)]):
+            end += len(latex[end:]) - len(latex[end:].lstrip(" \t"))
+            closing = _matching_brace(latex, end) if latex[end:end + 1] == "{" else -1
+            if closing < 0:
+                break
+            end = closing + 1
+        latex = f"{latex[:found.start() + 1]}{{{latex[found.start(1) - 1:end]}}}{latex[end:]}"
+        found = _SCRIPT_MACRO.search(latex, found.start() + 2)
+    return latex
+
+
 def _prepare(latex: str) -> str:
     """Source rewrites that keep a formula readable once it is on one line (see above)."""
+    latex = _braced_script_macros(latex) if "_" in latex or "^" in latex else latex
     latex = _OPERATOR_GROUP.sub(lambda m: f"\\{m.group(1)}\\ ", latex)
     found = _WORD_BEFORE_GROUP.search(latex)
     while found is not None:

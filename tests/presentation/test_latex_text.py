@@ -238,3 +238,20 @@ def test_macros_with_arguments_show_their_arguments(latex: str, expected: str) -
 ])
 def test_cases_and_matrices_read_row_by_row_on_one_line(latex: str, expected: str) -> None:
     assert latex_to_unicode(latex) == expected
+
+
+@pytest.mark.parametrize(("latex", "expected"), [
+    # an unbraced macro as a script is the whole macro, as TeX and MathJax read it
+    (r"x_\text{max}", "x_max"),  # was "x_()max"
+    (r"W_\mathrm{out} + y_\text {min}", "W_out + y_min"),
+    (r"x_\hat{a}", "x_â"),  # was "x_()a", the hat lost
+    (r"x^\frac{1}{2}", "x^(1/2)"),  # was "x^(()/())12"
+    (r"e^\sqrt{x}", "e^(√x)"),  # was "e^(√())x"
+    # a script inside a subscript: "x_i²" read as (x_i)², which `x_i^2` is
+    (r"x_{i^2}", "x_(i²)"),
+    (r"x_i^2", "x_i²"),
+    (r"x_{y_a}", "x_(y_a)"),  # was "x_y_a"
+    (r"W_{i_1}", "W_(i₁)"),  # was "W_i₁"
+])
+def test_a_script_reads_as_the_one_tex_typesets(latex: str, expected: str) -> None:
+    assert latex_to_unicode(latex) == expected
