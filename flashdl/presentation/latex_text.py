@@ -62,8 +62,8 @@ def _tidy(text: str) -> str:
     text = re.sub(r"([∂∇√]) (?=\w)", r"\1", text)
     # `a \times b`: a space on both sides when the source has one on either (pylatexenc drops the
     # blank after a macro before another macro: `F \cdot \mathrm{Var}` read "F ·Var")
-    text = re.sub(r"(?<=\S) ([×·±∓÷]) ?(?=\S)", r" \1 ", text)
-    text = re.sub(r"(?<=\S)([×·±∓÷]) (?=\S)", r" \1 ", text)
+    text = re.sub(r"(?<=\S) ([×·±∓÷∘⊙⊗⊕]) ?(?=\S)", r" \1 ", text)
+    text = re.sub(r"(?<=\S)([×·±∓÷∘⊙⊗⊕]) (?=\S)", r" \1 ", text)
     # relations and arrows are always spaced: `x_i \le y` read "x_i≤ y", `W \sim N`, `x \in R`
     text = re.sub(r"\s*([≤≥≠≈≡→←⇒⇔∼∈∉∝⊂⊆≪≫↦])\s*", r" \1 ", text)
     text = re.sub(r"([⌊⌈⟨])[ \t]+|[ \t]+([⌋⌉⟩])", r"\1\2", text)  # `\lfloor x \rfloor`: ⌊x⌋

@@ -147,7 +147,7 @@ OPERANDS = {  # LaTeX, and how it reads alone (by hand)
     r"\sqrt{d_k}": "√d_k", "a": "a", r"\alpha": "α", "n_{in}": "n_in",
 }
 RELATIONS = {"le": "≤", "ge": "≥", "ne": "≠", "approx": "≈", "times": "×", "cdot": "·", "to": "→",
-             "leftarrow": "←", "sim": "∼", "in": "∈", "equiv": "≡", "pm": "±"}
+             "leftarrow": "←", "sim": "∼", "in": "∈", "equiv": "≡", "pm": "±", "circ": "∘", "odot": "⊙"}
 
 
 @given(st.sampled_from(sorted(OPERANDS)), st.sampled_from(sorted(RELATIONS)), st.sampled_from(sorted(OPERANDS)))
@@ -155,7 +155,7 @@ def test_a_spaced_relation_between_two_terms_reads_term_relation_term(left: str,
                                                                       right: str) -> None:
     """`A \\le B` written with blanks reads "A ≤ B", whatever A and B end or start with (an
     operator between two symbols stays tight, as typeset: `\\alpha \\cdot \\beta` is "α·β")."""
-    assume(not (relation in ("times", "cdot", "pm") and left == r"\alpha" and right.startswith("\\")))
+    assume(not (relation in ("times", "cdot", "pm", "circ", "odot") and left == r"\alpha" and right.startswith("\\")))
     shown = latex_to_unicode(f"{left} \\{relation} {right}")
     assert shown == f"{OPERANDS[left]} {RELATIONS[relation]} {OPERANDS[right]}"
 
