@@ -17,8 +17,11 @@ import html
 import re
 
 # ``$$display$$`` or ``$inline$`` not after a ``\`` or ``$``; the leading ``\$`` is
-# shared (the look-behind then spans it) so that the engine skips to each ``$``.
-_MATH_MD = re.compile(r"\$(?:\$(.+?)\$\$|(?<![\\$]\$)(?!\s)([^$\n]+?)(?<![\s\\])\$)", re.DOTALL)
+# shared (the look-behind then spans it) so that the engine skips to each ``$``. The rule flashdl
+# shows cards by (``card_text``, ``latex_text``): no blank just inside the dollars, no digit right
+# after the closing one, ``\$`` inside (Anki got "from $5-$10" as math ``\(5-\)10``).
+_MATH_MD = re.compile(
+    r"\$(?:\$(.+?)\$\$|(?<![\\$]\$)(?!\s)((?:\\\$|[^$\n])+?)(?<![\s\\])\$(?!\d))", re.DOTALL)
 _CODE_MD = re.compile(r"`([^`\n]+)`")
 _BOLD_MD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _IMAGE_MD = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]+)\)")
@@ -41,7 +44,7 @@ _SPECIAL = frozenset("$`*![<>&\n")
 # Many texts are rendered as one: joined by a character none of them holds, with
 # every pattern kept from crossing it, each pass runs once over all of them.
 _JOIN = "\x02"  # not whitespace for ``\s``, so the lookarounds see it as they see text
-_MATH_MANY = re.compile(r"\$(?:\$([^\x02]+?)\$\$|(?<![\\$]\$)(?!\s)([^$\n\x02]+?)(?<![\s\\])\$)")
+_MATH_MANY = re.compile(r"\$(?:\$([^\x02]+?)\$\$|(?<![\\$]\$)(?!\s)((?:\\\$|[^$\n\x02])+?)(?<![\s\\])\$(?!\d))")
 _CODE_MANY = re.compile(r"`([^`\n\x02]+)`")
 _BOLD_MANY = re.compile(r"\*\*(?=\S)([^\n\x02]+?)(?<=\S)\*\*")
 _IMAGE_MANY = re.compile(r"!\[([^\]\n\x02]*)\]\(([^)\s\x02]+)\)")
@@ -190,7 +193,7 @@ def html_to_markdown(text: str) -> str:
     def hold(match: re.Match[str]) -> str:
         inline = match.group(1) if match.group(1) is not None else match.group(3)
         body = html.unescape(_ANY_TAG.sub("", next(g for g in match.groups() if g is not None)))
-        maths.append(f"${body}$" if inline is not None else f"$${body}$$")
+        maths.append(_as_dollars(body, inline is not None, match))
         return _PLACEHOLDER.format(len(maths) - 1)
 
     held = _MATH_HTML.sub(hold, text)
@@ -310,7 +313,27 @@ def mathjax_to_dollars(text: str) -> str:
 
 def _dollars(match: re.Match[str]) -> str:
     body = next(g for g in match.groups() if g is not None)
-    return f"${body}$" if match.group(1) is not None or match.group(3) is not None else f"$${body}$$"
+    inline = match.group(1) is not None or match.group(3) is not None
+    return _as_dollars(body, inline, match)
+
+
+def _as_dollars(body: str, inline: bool, match: re.Match[str]) -> str:
+    """A MathJax formula (``match``) as flashdl's ``$..$`` (``$$..$$`` displayed). MathJax reads
+    ``\\( x \\)`` with blanks inside, on two lines, before a digit or next to another formula; as
+    ``$ x $``, ``$x$5`` or ``$a$$b$`` flashdl showed dollars and LaTeX (its rule for what is math:
+    no blank inside the dollars, no digit after, no ``$`` before them). The blanks go; a formula
+    that would still not read as one keeps MathJax's ``\\(..\\)``, which flashdl's Markdown
+    renderer reads too."""
+    if not inline:
+        return f"$${body}$$"
+    body = body.strip()
+    if not body:
+        return ""  # an empty formula shows nothing in Anki either
+    before, after = match.string[:match.start()][-1:], match.string[match.end():match.end() + 1]
+    if "\n" in body or after.isdigit() or "$" in body.replace("\\$", "") or (
+            before == "\\" or match.string.startswith(("\\(", "[$"), match.end())):
+        return f"\\({body}\\)"
+    return f"${body}$"
 
 
 def media_references(text: str) -> list[str]:

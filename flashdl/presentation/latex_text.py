@@ -8,7 +8,7 @@ unambiguous on one line:
 - ``\\frac{a+b}{c}`` becomes ``(a+b)/c`` (pylatexenc alone gives ``a+b/c``,
   which reads as a different formula); single symbols stay bare: ``2/n``.
 - ``x^2``, ``W^T``, ``e^{-x}`` use superscript characters when every
-  character has one (``x²``, ``Wᵀ``, ``e⁻ˣ``), else ``x^(n+1)``; subscripts of
+  character has one (``x²``, ``Wᵀ``, ``e⁻ˣ``), else ``x^(n+1)``, ``e^(iπ)``; subscripts of
   digits become ``x₁``, other subscripts keep the underscore: ``w_ij``,
   ``x_(i+1)``.
 - Spacing follows the source (``a \\times b`` stays ``a × b``).
@@ -30,12 +30,15 @@ from flashdl.deck.model import MARKUP_MARKDOWN, MARKUP_PLAIN
 if TYPE_CHECKING:
     from pathlib import Path
 
-SUPERSCRIPTS = str.maketrans(
-    "0123456789+-=()niTxajklmoprstuvwyz",
-    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀˣᵃʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻ",
+SUPERSCRIPTS = str.maketrans(  # ⊤ (`x^\\top`) is the transpose, as `x^T`
+    "0123456789+-=()niTxajklmoprstuvwyz⊤",
+    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀˣᵃʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻᵀ",
 )
 SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
-_SUPERSCRIPT_SOURCE = frozenset("0123456789+-=()niTxajklmoprstuvwyz")
+_SUPERSCRIPT_SOURCE = frozenset("0123456789+-=()niTxajklmoprstuvwyz⊤")
+# An exponent shown after ``^`` without parentheses: one symbol (with its accents), a number, or
+# a bracketed group. ``e^{i\\pi}`` as "e^iπ" read (e^i)·π.
+_ONE_EXPONENT = re.compile(r"\S[\u0300-\u036f\u20d0-\u20ff]*|\d+(?:\.\d+)?|\([^()]*\)|\[[^\[\]]*\]")
 _SUBSCRIPT_SOURCE = frozenset("0123456789+-=()")
 _ATOM = re.compile(r"[∂∇√∛∜]?[\w.′']+|\([^()]*\)|\[[^\[\]]*\]|⌊[^⌊⌋]*⌋|⌈[^⌈⌉]*⌉|√\([^()]*\)", re.UNICODE)
 
@@ -55,10 +58,15 @@ def _is_atom(text: str) -> bool:
 
 
 def _tidy(text: str) -> str:
-    """``\\partial L`` reads ∂L; runs of spaces become one."""
+    """``\\partial L`` reads ∂L, relations are spaced, brackets hug; runs of spaces become one."""
     text = re.sub(r"([∂∇√]) (?=\w)", r"\1", text)
-    text = re.sub(r" ([≤≥≠≈≡→←⇒×]) ?(?=\S)", r" \1 ", text)  # `a \leq b`: a space on both sides
-    text = re.sub(r"\s*([∼∈∉∝⊂⊆≪≫↦])\s*", r" \1 ", text)  # `W \sim N`, `x \in R`: always spaced
+    # `a \times b`: a space on both sides when the source has one on either (pylatexenc drops the
+    # blank after a macro before another macro: `F \cdot \mathrm{Var}` read "F ·Var")
+    text = re.sub(r"(?<=\S) ([×·±∓÷∘⊙⊗⊕]) ?(?=\S)", r" \1 ", text)
+    text = re.sub(r"(?<=\S)([×·±∓÷∘⊙⊗⊕]) (?=\S)", r" \1 ", text)
+    # relations and arrows are always spaced: `x_i \le y` read "x_i≤ y", `W \sim N`, `x \in R`
+    text = re.sub(r"\s*([≤≥≠≈≡→←⇒⇔∼∈∉∝⊂⊆≪≫↦])\s*", r" \1 ", text)
+    text = re.sub(r"([⌊⌈⟨])[ \t]+|[ \t]+([⌋⌉⟩])", r"\1\2", text)  # `\lfloor x \rfloor`: ⌊x⌋
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
@@ -72,14 +80,41 @@ def superscript(text: str) -> str:
     text = text.strip()
     if text and set(text) <= _SUPERSCRIPT_SOURCE:
         return text.translate(SUPERSCRIPTS)
-    return "^" + (f"({text})" if "_" in text else _wrap(text))
+    if text and set(text) <= {"'", "′"}:  # `f^{\\prime\\prime}` is f''
+        return text
+    text = _tidy(text)
+    return "^" + (text if _ONE_EXPONENT.fullmatch(text) else f"({text})")
 
 
 def subscript(text: str) -> str:
     text = text.strip()
     if text and set(text) <= _SUBSCRIPT_SOURCE:
         return text.translate(SUBSCRIPTS)
+    if _SCRIPT_CHARS.intersection(text):  # `x_{i^2}` read "x_i²", as `x_i^2` (x_i)² reads
+        return f"_({_tidy(text)})"
     return "_" + _wrap(text)
+
+
+# Accents, as the combining mark each letter of their argument gets. pylatexenc drops the wide ones
+# and the over/underlines (`\\overline{x}`, a mean, read "x") and marks every character,
+# scripts too (`\\hat{y_i}` read "ŷ_̂î").
+ACCENTS: dict[str, str] = {
+    "hat": "\u0302", "widehat": "\u0302", "tilde": "\u0303", "widetilde": "\u0303", "bar": "\u0305",
+    "overline": "\u0305", "underline": "\u0332", "vec": "\u20d7", "overrightarrow": "\u20d7",
+    "overleftarrow": "\u20d6", "dot": "\u0307", "ddot": "\u0308", "check": "\u030c", "breve": "\u0306",
+    "acute": "\u0301", "grave": "\u0300",
+}
+_SCRIPT_CHARS = frozenset("_^" + "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀˣᵃʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻ" + "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+
+
+def accented(text: str, mark: str) -> str:
+    """``text`` with ``mark`` on each character before its first script: ``\\hat{W_{ij}}`` is Ŵ_ij."""
+    import unicodedata
+
+    text = text.strip()
+    end = next((index for index, char in enumerate(text) if char in _SCRIPT_CHARS), len(text))
+    body = "".join(char if char.isspace() else char + mark for char in text[:end])
+    return unicodedata.normalize("NFC", body) + text[end:]
 
 
 # Macros pylatexenc has no rule for and would drop, as they read.
@@ -92,20 +127,29 @@ _UNKNOWN_TO_PYLATEXENC: dict[str, str] = {
 }
 # Macros that only set type: dropped (their arguments are still shown).
 KEPT_OUT = frozenset({"operatorname", "boldsymbol", "bm", "left", "right", "big", "Big", "bigl", "bigr",
-                      "displaystyle", "textstyle", "limits", "nolimits"})
+                      "displaystyle", "textstyle", "limits", "nolimits", "mathop", "mathbin", "mathrel",
+                      "mathord", "texttt", "textsf", "textnormal", "textup", "textsl", "textsc"})
 
 
-def _unknown_macro(node: Any, macroname: str) -> str:
-    """A macro with no rule, as its source (pylatexenc passes the name by keyword); the space
-    keeps it apart from an argument group after it (`\\widecheck{x}` reads "\\widecheck x")."""
-    return "\\" + macroname + " "
+def _unknown_macro(node: Any, macroname: str, l2tobj: Any) -> str:
+    """A macro with no rule, as its source, with the arguments pylatexenc read for it (it passes
+    the name and converter by keyword; `\\texttt{x}` read "\\texttt", its argument lost); the
+    space keeps it apart from an argument group after it (`\\widecheck{x}` reads "\\widecheck x")."""
+    args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
+    shown = [str(l2tobj.nodelist_to_text([arg])).strip() for arg in args if arg is not None]
+    return " ".join(["\\" + macroname, *filter(None, shown)]) + " "
 
 
 @lru_cache(maxsize=1)
 def _converter() -> Any:
     """A LatexNodes2Text with flashdl's rules (built once; ~5 ms)."""
     from pylatexenc import latexwalker, macrospec  # type: ignore[import-untyped]
-    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, SpecialsTextSpec  # type: ignore[import-untyped]
+    from pylatexenc.latex2text import (  # type: ignore[import-untyped]
+        EnvironmentTextSpec,
+        LatexNodes2Text,
+        MacroTextSpec,
+        SpecialsTextSpec,
+    )
     from pylatexenc.latex2text import get_default_latex_context_db as text_db
 
     walker_db = latexwalker.get_default_latex_context_db()
@@ -119,6 +163,8 @@ def _converter() -> Any:
         macros=[
             *(macrospec.MacroSpec(name, "{{") for name in ("frac", "dfrac", "tfrac")),
             macrospec.MacroSpec("sqrt", "[{"),
+            macrospec.MacroSpec("operatorname", "*{"),
+            *(macrospec.MacroSpec(name, "{{") for name in ("binom", "dbinom", "tbinom")),
         ],
     )
 
@@ -131,6 +177,9 @@ def _converter() -> Any:
     # pylatexenc passes arguments by name: the converter must be called ``l2tobj``.
     def fraction(node: Any, l2tobj: Any) -> str:   # marked: its neighbours decide (`_place_fractions`)
         return f"{_FRACTION_START}{_wrap(argument(node, l2tobj, 0))}/{_wrap(argument(node, l2tobj, 1))}{_FRACTION_END}"
+
+    def binomial(node: Any, l2tobj: Any) -> str:  # `\\binom{n}{k}` read "\\binom nk"
+        return f"({_tidy(argument(node, l2tobj, 0))} choose {_tidy(argument(node, l2tobj, 1))})"
 
     def root(node: Any, l2tobj: Any) -> str:
         degree = argument(node, l2tobj, 0).strip()
@@ -145,37 +194,86 @@ def _converter() -> Any:
         return text + " " if spaced else text  # `\nabla_\theta J` keeps its space
 
     db = text_db()
+    def rows(node: Any, l2tobj: Any) -> list[list[str]]:
+        """The cells of an environment's rows (``&`` between cells, ``\\\\`` between rows)."""
+        table: list[list[str]] = [[]]
+        cell: list[Any] = []
+        for child in node.nodelist:
+            if child.isNodeType(latexwalker.LatexSpecialsNode) and child.specials_chars == "&":
+                table[-1].append(_tidy(str(l2tobj.nodelist_to_text(cell))))
+                cell = []
+            elif child.isNodeType(latexwalker.LatexMacroNode) and child.macroname == "\\":
+                table[-1].append(_tidy(str(l2tobj.nodelist_to_text(cell))))
+                table.append([])
+                cell = []
+            else:
+                cell.append(child)
+        table[-1].append(_tidy(str(l2tobj.nodelist_to_text(cell))))
+        return [row for row in table if any(row)]
+
+    def cases(node: Any, l2tobj: Any) -> str:
+        """`{ 1, y = k; 0, otherwise }`: the value and its condition read "1 y = k" on one line."""
+        return "{ " + "; ".join(", ".join(cell.rstrip(",") if index == 0 else cell
+                                          for index, cell in enumerate(row) if cell)
+                                for row in rows(node, l2tobj)) + " }"
+
+    def matrix(node: Any, l2tobj: Any, left: str, right: str) -> str:
+        """`[ a b; c d ]`, as pylatexenc writes a pmatrix; plain and v-matrices read "a b \\n c d"."""
+        return f"{left} " + "; ".join(" ".join(row) for row in rows(node, l2tobj)) + f" {right}"
+
     db.add_context_category(
         "flashdl-scripts",
         prepend=True,
+        environments=[
+            *(EnvironmentTextSpec(name, simplify_repl=cases) for name in ("cases", "dcases")),
+            *(EnvironmentTextSpec(name, simplify_repl=lambda node, l2tobj, marks=marks: matrix(
+                node, l2tobj, *marks)) for name, marks in (
+                    ("matrix", "[]"), ("vmatrix", "||"), ("Vmatrix", "‖‖"), ("smallmatrix", "[]"))),
+        ],
         macros=[
             *(MacroTextSpec(name, simplify_repl=fraction) for name in ("frac", "dfrac", "tfrac")),
             MacroTextSpec("sqrt", simplify_repl=root),
+            *(MacroTextSpec(name, simplify_repl=lambda node, l2tobj, mark=mark: accented(
+                argument(node, l2tobj, 0), mark)) for name, mark in ACCENTS.items()),
             MacroTextSpec("|", "‖"),  # a norm, ‖x‖ (pylatexenc drops it)
             # pylatexenc drops a macro it has no rule for: `a \ne b` would read "a b", `P \implies Q`
             # "P Q". These carry meaning; the ones it may drop only set type (``KEPT_OUT``).
             *(MacroTextSpec(name, text) for name, text in _UNKNOWN_TO_PYLATEXENC.items()),
-            *(MacroTextSpec(name, "") for name in KEPT_OUT),
+            *(MacroTextSpec(name, discard=False) for name in KEPT_OUT - {"operatorname"}),
+            # `\\operatorname*{argmax}` (limits below) read "*argmax": the star is no argument
+            MacroTextSpec("operatorname", simplify_repl=lambda node, l2tobj: argument(node, l2tobj, 1)),
+            *(MacroTextSpec(name, simplify_repl=binomial) for name in ("binom", "dbinom", "tbinom")),
             MacroTextSpec("quad", " "),
             MacroTextSpec("qquad", "  "),
         ],
-        specials=[SpecialsTextSpec("^", simplify_repl=script), SpecialsTextSpec("_", simplify_repl=script)],
+        specials=[SpecialsTextSpec("^", simplify_repl=script), SpecialsTextSpec("_", simplify_repl=script),
+                  # text typography, not math: `f''(x)` read f”(x), `x--y` x–y
+                  *(SpecialsTextSpec(chars, chars) for chars in ("''", "``", "--", "---", "!`", "?`"))],
     )
     # Any other macro pylatexenc does not know is shown as written (`\\llbracket`), not dropped:
     # a student then sees that something is there.
     db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_unknown_macro))
-    converter = LatexNodes2Text(
-        latex_context=db, math_mode="text", strict_latex_spaces="based-on-source"
-    )
+
+    class Converter(LatexNodes2Text):  # type: ignore[misc]
+        def chars_node_to_text(self, node: Any, textcol: int = 0) -> str:
+            """Blanks between two constructs as one space, where pylatexenc drops them: `\\sum_i
+            \\exp(x_i)` read "∑_iexp(x_i)", one subscript, and `x_i \\le y` "x_i≤ y"."""
+            text = str(super().chars_node_to_text(node, textcol=textcol))
+            return " " if not text and node.chars else text
+
+    converter = Converter(latex_context=db, math_mode="text", strict_latex_spaces="based-on-source")
     converter._flashdl_walker_db = walker_db
     return converter
 
 
 # Operator names (``\\log``) take no argument in LaTeX, so ``\\log{x}`` would run together
 # as "logx": a control space keeps them apart, as the typeset formula does.
+# So are an operator name and a macro the source keeps apart (`\\log \\sum_i` read "log∑_i").
+OPERATOR_NAMES = ("log", "ln", "lg", "exp", "sin", "cos", "tan", "sinh", "cosh", "tanh", "max", "min",
+                  "arg", "argmax", "argmin", "det", "sup", "inf", "Pr")
 _OPERATOR_GROUP = re.compile(
-    r"\\(log|ln|lg|exp|sin|cos|tan|sinh|cosh|tanh|max|min|arg|argmax|argmin|det|sup|inf|Pr)"
-    r"(?![A-Za-z])\s*(?=\{)"
+    rf"\\({'|'.join(OPERATOR_NAMES)})(?![A-Za-z])"
+    r"(?:\s*(?=\{)|[ \t]+(?=\\(?!(?:left|right|big|Big|bigl|bigr|limits|nolimits)(?![A-Za-z]))[A-Za-z]))"
 )
 # A word written right before a brace group (``Var{a_{out}}``) is a function applied to it:
 # "Var(a_out)", not "Vara_out".
@@ -206,8 +304,34 @@ def _matching_brace(text: str, start: int) -> int:
     return -1
 
 
+# A script that is a macro with arguments, unbraced (`x_\\text{max}`, `x^\\frac{1}{2}`): TeX scripts
+# the whole macro; the parser took the bare macro alone ("x_()max", "x^(()/())12").
+_ARGUMENTS_OF = {**dict.fromkeys(("frac", "dfrac", "tfrac", "binom"), 2), **dict.fromkeys((
+    "text", "textrm", "textbf", "textit", "textsf", "texttt", "mathrm", "mathbf", "mathit", "mathsf",
+    "mathtt", "mathcal", "mathbb", "mathfrak", "mathscr", "operatorname", "boldsymbol", "bm", "sqrt",
+    *ACCENTS), 1)}
+_SCRIPT_MACRO = re.compile(rf"[_^][ \t]*\\({'|'.join(_ARGUMENTS_OF)})(?![A-Za-z])[ \t]*(?=\{{)")
+
+
+def _braced_script_macros(latex: str) -> str:
+    """``x_\\text{max}`` as ``x_{\\text{max}}``: the macro and its argument groups are the script."""
+    found = _SCRIPT_MACRO.search(latex)
+    while found is not None:
+        end = found.end()
+        for _ in range(_ARGUMENTS_OF[found.group(1)]):
+            end += len(latex[end:]) - len(latex[end:].lstrip(" \t"))
+            closing = _matching_brace(latex, end) if latex[end:end + 1] == "{" else -1
+            if closing < 0:
+                break
+            end = closing + 1
+        latex = f"{latex[:found.start() + 1]}{{{latex[found.start(1) - 1:end]}}}{latex[end:]}"
+        found = _SCRIPT_MACRO.search(latex, found.start() + 2)
+    return latex
+
+
 def _prepare(latex: str) -> str:
     """Source rewrites that keep a formula readable once it is on one line (see above)."""
+    latex = _braced_script_macros(latex) if "_" in latex or "^" in latex else latex
     latex = _OPERATOR_GROUP.sub(lambda m: f"\\{m.group(1)}\\ ", latex)
     found = _WORD_BEFORE_GROUP.search(latex)
     while found is not None:
@@ -257,7 +381,8 @@ SYMBOL_MACROS: dict[str, str] = {
 # made of letters; not the pairs it turns into typography (``--``, ``''``), nor line breaks
 # (a blank line is a paragraph to pylatexenc).
 _SYMBOLS_ONLY = re.compile(r"(?:[A-Za-z0-9 \t+=()\[\],./*<>|!?:;]|-(?!-)|'(?!')|\\[A-Za-z]+)*")
-# The blanks after a macro are dropped before another macro (`\eta \nabla` reads "η∇"), kept otherwise.
+# The blanks after a macro are dropped before another macro (`\eta \nabla` reads "η∇"), kept otherwise
+# and after an operator name (`\log \sigma`: "log σ", as `_prepare` keeps them).
 _SYMBOL_MACRO = re.compile(r"\\([A-Za-z]+)(?:[ \t]+(?=\\[A-Za-z]))?")
 
 
@@ -273,7 +398,8 @@ def _symbols_only(latex: str) -> str | None:
     stripped = latex.lstrip(" \t")
     if stripped.startswith("\\"):  # blanks before a first macro are dropped as well
         latex = stripped
-    return _tidy(_SYMBOL_MACRO.sub(lambda m: SYMBOL_MACROS[m.group(1)], latex))
+    return _tidy(_SYMBOL_MACRO.sub(lambda m: SYMBOL_MACROS[m.group(1)] + (
+        " " if m.group(1) in OPERATOR_NAMES and m.group(0) != "\\" + m.group(1) else ""), latex))
 
 
 @lru_cache(maxsize=4096)
