@@ -49,7 +49,7 @@ from flashdl.formats.html_markdown import (
     is_plain,
     markdown_to_html,
     media_references,
-    needs_markdown,
+    reads_as_plain,
 )
 from flashdl.formats.review_bounds import CLOCK_SKEW_MS, EARLIEST_MS, MAX_MS, time_problem
 from flashdl.formats.revlog_csv import GRADE_FOR_RATING, MAX_DURATION_MS, RESET, outside_schedule
@@ -208,7 +208,7 @@ def _convert(note: AnkiNote, notetype: AnkiNotetype, anki_card: AnkiCard,
     if not front.strip():
         return None
     # a note without formatting is plain text, as Anki shows it; a cloze's answer is bold
-    plain = not notetype.cloze and not any(map(needs_markdown, note.fields))
+    plain = not notetype.cloze and reads_as_plain(note.fields, (front, back))
     return None, Card(id=card_id, front=front, back=back, tags=tags,
                       markup=MARKUP_PLAIN if plain else None), None
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 
 # ``$$display$$`` or ``$inline$`` not after a ``\`` or ``$``; the leading ``\$`` is
 # shared (the look-behind then spans it) so that the engine skips to each ``$``. The rule flashdl
@@ -181,6 +182,13 @@ def needs_markdown(field: str) -> bool:
         return False
     unmathed = _MATH_HTML.sub("", field)
     return any(name.lower() not in _PLAIN_TAGS for name in _TAG_NAME.findall(unmathed))
+
+
+def reads_as_plain(fields: Iterable[str], texts: Iterable[str]) -> bool:
+    """Whether a card from Anki ``fields`` (HTML), converted to ``texts``, is plain text: no field
+    ``needs_markdown`` and no formula kept as MathJax ``\\(..\\)`` (``_as_dollars``), which only
+    the Markdown renderer reads."""
+    return not any(map(needs_markdown, fields)) and not any("\\(" in text or "\\[" in text for text in texts)
 
 
 def html_to_markdown(text: str) -> str:

@@ -35,7 +35,7 @@ from flashdl.formats.anki_import import (
     slug_for_deck,
 )
 from flashdl.formats.anki_text import TextNote, TextNotes, is_own_layout
-from flashdl.formats.html_markdown import html_to_markdown, mathjax_to_dollars, needs_markdown
+from flashdl.formats.html_markdown import html_to_markdown, mathjax_to_dollars, reads_as_plain
 from flashdl.scheduler.leech import LEECH_TAG
 
 
@@ -133,7 +133,7 @@ def _plain_cards(note: TextNote, notes: TextNotes) -> list[Card]:
     card_id = guid_slug(note.guid) if note.guid else _text_id(front)
     numbers = cloze_numbers(text)
     if not numbers:  # text without formatting (all of it with #html:false) is shown as Anki shows it
-        plain = not notes.html or not any(map(needs_markdown, note.fields))
+        plain = reads_as_plain(note.fields if notes.html else (), (front, back))
         return [Card(id=card_id, front=front, back=back, tags=note.tags, line=note.line,
                      markup=MARKUP_PLAIN if plain else None)]
     mark = ("<b>", "</b>") if notes.html else ("**", "**")

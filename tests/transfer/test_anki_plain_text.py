@@ -61,6 +61,18 @@ def test_html_fields_without_formatting_are_shown_as_anki_shows_them(
     assert cards[-1][0] == "What is **x**?" and cards[-1][2] is None  # formatting: Markdown, as before
 
 
+def test_a_formula_kept_as_mathjax_keeps_the_card_markdown(db: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """``\\(x\\)5`` stays MathJax (``$x$5`` would not read as math), which only the Markdown
+    renderer reads: as plain text the card showed the backslashes and parentheses."""
+    source = tmp_path / "notes.txt"
+    source.write_text("#separator:tab\n#html:true\nWhat is \\(x\\)5?\tand \\( y \\)\n")
+    ok(capsys, "import", str(source))
+    [(front, back, markup)] = _cards(db).values()
+    assert markup is None
+    assert _shown(front, markup)[0] == "What is x5?" and _shown(back, markup)[0] == "and y"
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(fields=st.lists(st.text(alphabet=st.characters(codec="utf-8", blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
                                                blacklist_characters="$\\\t\"#"),
