@@ -38,6 +38,10 @@ class EngineSpec:
     vary: bool = False
 
 
+# What every front end and export puts before an erratum's note (the TUI, line mode, Anki).
+CORRECTION_MARK = "✎ Corrected: "
+
+
 @dataclass(frozen=True, slots=True)
 class Erratum:
     """A correction made by hand, kept visible to the student.

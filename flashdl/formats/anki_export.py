@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 
 from genanki.util import guid_for
 
-from flashdl.deck.model import MARKUP_PLAIN, Card, Deck
+from flashdl.deck.model import CORRECTION_MARK, MARKUP_PLAIN, Card, Deck
 from flashdl.errors import InputError
 from flashdl.formats.anki_notetype import (
     AFMT,
@@ -154,9 +154,7 @@ def _note_rows(first_id: int, deck: Deck, sources: Sequence[NoteSource],
             data = plain_card_data(position, front, back, front_html, back_html, texts[1])
         else:
             card = card or Card(id=card_id, front=front, back=back, tags=tags)
-            solution = (solution_for(card) or "") if card.engine is not None else ""
-            if solution:
-                solution = markdown_to_html(solution)
+            solution = solution_html(card, deck, solution_for(card) if card.engine is not None else None)
             data = card_data(card, position, (front_html, back_html), None if position else deck)
         if "\x1f" in front_html or "\x1f" in back_html or "\x1f" in solution:
             # Anki's field separator: the note would come back with other fields (a card
@@ -167,6 +165,20 @@ def _note_rows(first_id: int, deck: Deck, sources: Sequence[NoteSource],
                 f"{front_html}\x1f{back_html}\x1f{solution}\x1f{deck_id}/{card_id}\x1f{data}",
                 front_html))
     return rows
+
+
+def solution_html(card: Card, deck: Deck, worked: str | None) -> str:
+    """The Solution field, which Anki shows under the answer: a computed card's worked solution,
+    then the notes of the card's corrections, as flashdl shows them under its sides. Without
+    them a student studying an export saw the corrected text and never the note that the
+    source said otherwise (the notes travelled only in the hidden field). Not read back:
+    the errata come back from the hidden field."""
+    parts = [markdown_to_html(worked)] if worked else []
+    if card.errata:
+        render = plain_to_html if deck.markup_of(card) == MARKUP_PLAIN else markdown_to_html
+        parts += [f"{CORRECTION_MARK}{render(erratum.note.strip())}" for erratum in card.errata
+                  if erratum.note.strip()]
+    return "<br><br>".join(parts)
 
 
 def fields_html(deck: Deck, sources: Sequence[NoteSource]) -> list[str]:

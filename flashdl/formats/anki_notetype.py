@@ -1,7 +1,8 @@
 """flashdl's own Anki note type, and what its hidden field carries.
 
 Fields, in order: ``Front``, ``Back`` (HTML shown in Anki), ``Solution`` (the
-worked solution of a computed card's own example, shown under the answer),
+worked solution of a computed card's own example and the notes of a card's corrections,
+shown under the answer; never read back),
 ``Card`` (the stable ``DECK/CARD`` id) and ``flashdl`` (JSON: what Anki has
 no place for — the Markdown text where its HTML differs from it, the card's
 place in its deck, card tags, engine block, errata). The same

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flashdl.clock import buried_on
+from flashdl.deck.model import CORRECTION_MARK
 
 if TYPE_CHECKING:
     from flashdl.deck.model import Erratum
@@ -112,4 +113,4 @@ def with_errata(text: str, errata: Iterable[Erratum], side: str) -> str:
     notes = errata_notes(errata, side)
     if not notes:
         return text
-    return text.rstrip() + "\n\n" + "\n\n".join(f"> ✎ Corrected: {note}" for note in notes)
+    return text.rstrip() + "\n\n" + "\n\n".join(f"> {CORRECTION_MARK}{note}" for note in notes)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flashdl.deck.model import MARKUP_MARKDOWN, MARKUP_PLAIN
+from flashdl.deck.model import CORRECTION_MARK, MARKUP_MARKDOWN, MARKUP_PLAIN
 from flashdl.presentation.card_media import has_media, media_lines
 from flashdl.presentation.card_rows import errata_notes, with_errata
 from flashdl.presentation.latex_text import latex_to_unicode, render_math
@@ -37,7 +37,6 @@ _PLAIN_MATH = re.compile(
     r"|\\\$",
     re.DOTALL,
 )
-CORRECTION_MARK = "✎ Corrected: "
 
 
 @dataclass(frozen=True)

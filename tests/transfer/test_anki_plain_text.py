@@ -124,3 +124,4 @@ def test_notes_made_in_anki_without_formatting_are_plain(db: Path, tmp_path: Pat
     fresh = tmp_path / "again.sqlite3"
     ok(capsys, "--db", str(fresh), "import", str(out))
     assert _cards(fresh) == _cards(db)
+

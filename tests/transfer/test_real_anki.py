@@ -34,6 +34,14 @@ def _import_into_anki(col: Any, package: Path) -> None:
         options=ImportAnkiPackageOptions(with_scheduling=True, update_notes=1, update_notetypes=1)))
 
 
+def _as_shown(field: str) -> str:
+    """What a browser shows of a field flashdl wrote (an independent reading: tags out,
+    ``<br>`` as a line break, entities decoded, no-break spaces as spaces)."""
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", field.replace("<br>", "\n"))).replace("\xa0", " ")
+
+
 def _export_from_anki(col: Any, out: Path, *, legacy: bool, scheduling: bool = False) -> None:
     from anki.collection import ExportAnkiPackageOptions
 
@@ -66,7 +74,12 @@ def test_anki_imports_every_bundled_deck_and_gives_it_back(
             assert note["Back"] == field_html(card.back)
             assert note.guid == note_guid(deck.id, card.id)
             assert set(card.tags) <= set(note.tags)
-            assert bool(note["Solution"]) == (card.engine is not None)
+            assert bool(note["Solution"]) == (card.engine is not None or any(e.note.strip() for e in card.errata))
+            # every correction's note is shown under the answer, as flashdl shows it under the sides
+            shown = _as_shown(note["Solution"])
+            for erratum in card.errata:
+                if "$" not in erratum.note:  # (math goes to MathJax: its text is LaTeX there)
+                    assert "✎ Corrected: " + erratum.note.strip() in shown
     # A second export of the same decks updates the notes in place (stable GUIDs).
     again = tmp_path / "again.apkg"
     ok(capsys, "export", decks[0].id, "--format", "apkg", "--out", str(again))

@@ -198,9 +198,8 @@ def export_text(store: Store, slug: str, out: Path, separator: str) -> ExportRes
     renders, the Markdown in the hidden field), so importing the file into Anki onto the notes
     of an .apkg export leaves them as they are; with raw Markdown fields (``#html:false``) Anki
     showed `$..$` math and `**` as typed. flashdl reads its own text back from the hidden field."""
-    from flashdl.formats.anki_export import fields_html, note_guid
+    from flashdl.formats.anki_export import fields_html, note_guid, solution_html
     from flashdl.formats.anki_text import write_text_notes
-    from flashdl.formats.html_markdown import markdown_to_html
 
     info, cards = _load(store, slug)
     deck = deck_from_rows(info, cards)
@@ -212,9 +211,8 @@ def export_text(store: Store, slug: str, out: Path, separator: str) -> ExportRes
         front_html, back_html = rendered[index], rendered[count + index]
         data = anki_notetype.card_data(card, index, (front_html, back_html), deck if index == 0 else None)
         tags = " ".join(dict.fromkeys(exported_tags(deck.tags + card.tags, card.id in leeches)))
-        solution = worked_solution(card)
         rows.append((note_guid(deck.id, card.id), front_html, back_html,
-                     markdown_to_html(solution) if solution else "", f"{deck.id}/{card.id}", data, tags))
+                     solution_html(card, deck, worked_solution(card)), f"{deck.id}/{card.id}", data, tags))
     text = write_text_notes(("GUID", *anki_notetype.FIELDS, "Tags"), rows, separator=separator,
                             deck=deck.name, notetype=anki_notetype.NOTETYPE_NAME, guid_column=1,
                             tags_column=len(anki_notetype.FIELDS) + 2, html=True)
