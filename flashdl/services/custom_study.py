@@ -6,8 +6,9 @@
   reviewed today), studied as real reviews: SM-2 computes from the day they
   are actually reviewed, so an early review moves the due date (as Anki's
   "review ahead" with rescheduling on).
-- ``extra_new=N``: today's queue with N new cards beyond the daily limits,
-  counted in today's new cards like Anki's "increase today's new card limit".
+- ``extra_new=N``: the day's new-card limits raised by the next N new cards
+  beyond them (``study.extend_new_today``, Anki's "increase today's new card
+  limit"), then today's queue.
 - a search (``words``, ``deck``, ``tags``, ``states``, ``props``: the terms of
   ``flashdl.presentation.view_models.parse_search``, the one search parser,
   which the front ends run): the cards it finds, reviewed for real; with

@@ -31,7 +31,7 @@ from flashdl.store import deck_options as stored
 from flashdl.store import queries
 from flashdl.store import scheduling
 from flashdl.store.connection import Transaction
-from flashdl.store.settings import load_settings, save_settings
+from flashdl.store.settings import extra_new_on, load_settings, save_settings
 
 if TYPE_CHECKING:
     from flashdl.scheduler.fsrs_schedule import FsrsConfig, FsrsState
@@ -262,12 +262,13 @@ def reschedule(tx: Transaction, deck_id: int, old: DeckOptions | None, new: Deck
 
 def daily_allowances(conn: Transaction, today: date,
                      options: dict[int, DeckOptions]) -> tuple[dict[int, int], dict[int, int]]:
-    """What each deck may still show on ``today``: new cards (by its new-per-day option, less
-    the new cards seen today), and reviews for the decks with a reviews-per-day limit. The
-    queue (``day_rules``) and the deck list's counts (``deck_list.list_decks``) both read this;
-    ``options``: ``all_options``."""
+    """What each deck may still show on ``today``: new cards (by its new-per-day option, raised
+    by custom study's extra new cards for the day, less the new cards seen today), and reviews
+    for the decks with a reviews-per-day limit. The queue (``day_rules``) and the deck list's
+    counts (``deck_list.list_decks``) both read this; ``options``: ``all_options``."""
     seen = queries.new_seen_on(conn, today)
-    allowance = {d: max(0, o.new_per_day - seen.get(d, 0)) for d, o in options.items()}
+    raised = extra_new_on(conn, today)  # custom study's extra new cards, for this day only
+    allowance = {d: max(0, o.new_per_day + raised.get(d, 0) - seen.get(d, 0)) for d, o in options.items()}
     review_allowance: dict[int, int] = {}
     if any(o.reviews_per_day is not None for o in options.values()):
         reviewed = queries.new_seen_on(conn, today, ReviewKind.REVIEW)

@@ -60,7 +60,7 @@ from flashdl.services.views import (
 )
 from flashdl.store import Store, queries
 from flashdl.store.scheduling import load_state
-from flashdl.store.settings import Settings, load_settings
+from flashdl.store.settings import Settings, add_extra_new, load_settings
 
 REVIEW_PAGE = 500  # reviews a session reads at a time
 # a suspend or bury, for undo: (action, suspended and buried_until before it, new cards added,
@@ -106,6 +106,29 @@ def plan_today(store: Store, now: datetime, deck: str | None, *, review_limit: i
     return TodayPlan(rules.today, rules.settings, rules.deck_id, plan, max(0, unloaded))
 
 
+def extend_new_today(store: Store, now: datetime, deck: str | None, count: int) -> dict[int, int]:
+    """Custom study's extra new cards (``--new N``; Anki's "increase today's new card limit"):
+    the next ``count`` new cards beyond the decks' limits (in all, in deck and file order) raise
+    those decks' limits for the rest of the study day, so quitting and coming back, ``decks``,
+    ``due`` and home all see them; the session is then today's queue. One write transaction;
+    returns the day's raises by deck id. Kept for the session only, the extras left after a quit
+    were lost while its summary still counted them."""
+    require_aware(now)
+    with store.write() as tx:
+        rules = day_rules(tx, now, deck)
+        wanted = {d: a + count for d, a in rules.new_allowance.items()}
+        candidates = [e for e in queries.queue_candidates(tx, rules.today, wanted, rules.deck_id, review_limit=0,
+                                                          random_order=rules.random_order)
+                      if e.kind is QueueKind.NEW]
+        within = set(map(id, plan_queue(candidates, new_allowance=rules.new_allowance, deck_order=rules.deck_order)))
+        extra: dict[int, int] = {}
+        for entry in plan_queue(candidates, new_allowance=rules.new_allowance, deck_order=rules.deck_order,
+                                extra_new=count):
+            if id(entry) not in within:
+                extra[entry.deck_id] = extra.get(entry.deck_id, 0) + 1
+        return add_extra_new(tx, rules.today, extra)
+
+
 def study_queue(
     store: Store, now: datetime, deck: str | None = None, limit: int | None = None
 ) -> list[QueueItem]:
@@ -132,6 +155,8 @@ class StudySession:
         # the new cards that took the place of a new card taken out (``_top_up``)
         self._answered: list[tuple[QueueEntry, _Flagged | None]] = []
         self._results: list[ReviewResult] = []  # this session's grades, for undo in a cram session
+        if custom is not None and custom.extra_new:  # the day's limits raised: then today's queue
+            extend_new_today(store, now, deck, custom.extra_new)
         self.refresh(now)
 
     def refresh(self, now: datetime) -> None:
@@ -145,8 +170,7 @@ class StudySession:
                 entries = custom_entries(conn, custom, self.today, self._deck)
             self._queue = SessionQueue(entries)
         else:
-            plan = plan_today(self._store, now, self._deck, review_limit=REVIEW_PAGE,
-                              extra_new=0 if custom is None else custom.extra_new)
+            plan = plan_today(self._store, now, self._deck, review_limit=REVIEW_PAGE)
             self.today, self.settings, self._deck_id = plan.today, plan.settings, plan.deck_id
             self._queue = SessionQueue(plan.entries, unloaded_reviews=plan.unloaded_reviews)
         self._answered.clear()
@@ -346,12 +370,11 @@ class StudySession:
         review limit. A new card's place goes to the next new card (each deck's new-per-day
         limit less the new cards seen today, in its new-card order); a review's, in a deck with
         a reviews-per-day limit, to the deck's next due review (without a limit every due review
-        is queued already). So the session ends with the cards ``decks`` counts. A custom
-        session studies the cards it chose, but for the reviews of an extra-new-cards session:
-        that is today's queue (docs/custom-study.md rule 6), its reviews under the day's limits."""
+        is queued already). So the session ends with the cards ``decks`` counts. A search or
+        review-ahead session studies the cards it chose; an extra-new-cards session is today's
+        queue under the day's raised limits (docs/custom-study.md rule 6), topped up the same way."""
         custom = self.custom
-        if taken.kind is QueueKind.LEARNING or (
-                custom is not None and (custom.extra_new == 0 or taken.kind is QueueKind.NEW)):
+        if taken.kind is QueueKind.LEARNING or (custom is not None and custom.extra_new == 0):
             return ()
         with self._store.read() as conn:
             rules = rules_on(conn, self.today, self._deck)

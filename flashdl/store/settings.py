@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from typing import Any
 
 from flashdl.store.connection import Transaction
@@ -49,3 +50,38 @@ def set_deck_new_limit(tx: Transaction, deck_id: int, limit: int | None) -> None
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise ValueError("a deck's new-card limit must be a whole number >= 0, or None")
     tx.db.execute("UPDATE deck SET new_per_day = ? WHERE id = ?", (limit, deck_id))
+
+
+# Custom study's extra new cards (Anki's "increase today's new card limit"): per deck, for one
+# study day, kept beside the settings as {"day": ISO date, "decks": {deck id: cards}}.
+EXTRA_NEW_KEY = "extra_new"
+
+
+def extra_new_on(tx: Transaction, today: date) -> dict[int, int]:
+    """The new cards each deck's limit was raised by for study day ``today`` (none on another day;
+    a value flashdl did not write is ignored: it only ever adds to a limit)."""
+    row = tx.db.execute("SELECT value FROM setting WHERE key = ?", (EXTRA_NEW_KEY,)).fetchone()
+    if row is None:
+        return {}
+    try:
+        data = json.loads(row[0])
+        if not isinstance(data, dict) or data.get("day") != today.isoformat():
+            return {}
+        return {int(deck): count for deck, count in dict(data["decks"]).items()
+                if isinstance(count, int) and not isinstance(count, bool) and count > 0}
+    except (ValueError, TypeError, KeyError):
+        return {}
+
+
+def add_extra_new(tx: Transaction, today: date, counts: dict[int, int]) -> dict[int, int]:
+    """Raise decks' new-card limits for study day ``today`` by ``counts`` (added to any raise
+    made earlier that day; one made on another day is over); returns the day's raises."""
+    raised = extra_new_on(tx, today)
+    for deck, count in counts.items():
+        if count > 0:
+            raised[deck] = raised.get(deck, 0) + count
+    tx.db.execute(
+        "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (EXTRA_NEW_KEY, json.dumps({"day": today.isoformat(), "decks": {str(d): n for d, n in raised.items()}})),
+    )
+    return raised

@@ -86,6 +86,36 @@ def test_extra_new_cards_count_in_todays_limit(
         assert conn.execute("SELECT count(*) FROM review_log WHERE kind = 0").fetchone() == (4,)
 
 
+def test_extra_new_cards_raise_the_days_limit_until_the_day_ends(
+        deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anki's "increase today's new card limit": the extra cards stay for the rest of the study
+    day. Kept for the session only, a student who quit after one of two extras lost the other
+    (``decks``/``due`` showed none, while the session summary said "1 new card left")."""
+    code, _, err = run(capsys, "deck", "options", "cs", "--new-per-day", "2")
+    assert code == 0, err
+    study(capsys, monkeypatch, NOW, [], "", "5", "", "5")  # today's 2 new cards (001, 002)
+    out = study(capsys, monkeypatch, NOW, ["--new", "2"], "", "5", "q")  # 003, then quit
+    assert "1 new card left for today" in out
+    assert new_due(capsys, NOW) == 1  # 004, as the summary says
+    out = study(capsys, monkeypatch, NOW, [], "", "5")  # an ordinary session takes it
+    assert "cs/004 (new)" in out and card(deck, "004")[3] == 1
+    assert new_due(capsys, NOW) == 0
+    study(capsys, monkeypatch, NOW, ["--new", "1"], "", "5")  # a second raise adds to the first
+    assert card(deck, "005")[3] == 1 and new_due(capsys, NOW) == 0
+    assert new_due(capsys, "2024-03-02T10:00:00+00:00") == 1  # the next day: its own limit (2), 1 left (conv)
+
+
+def test_extra_new_cards_end_with_their_study_day(
+        deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Raised at 03:50 (still the day before, the rollover being 04:00), the limit is the plain
+    one again at 04:10: the new day gets its 1 new card, not 1 + 2."""
+    code, _, err = run(capsys, "deck", "options", "cs", "--new-per-day", "1")
+    assert code == 0, err
+    study(capsys, monkeypatch, "2024-03-02T03:50:00+00:00", ["--new", "2"], "q")
+    assert new_due(capsys, "2024-03-02T03:55:00+00:00") == 3
+    assert new_due(capsys, "2024-03-02T04:10:00+00:00") == 1
+
+
 def test_cram_grades_without_rescheduling(
         deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     review(capsys, "001", 5, "2024-03-01T10:00:00+00:00")
