@@ -65,3 +65,21 @@ def test_extra_new_cards_stay_for_the_day(limits: tuple[int, int], seen: tuple[i
                 "(SELECT 1 FROM review_log r WHERE r.card_id = c.id) GROUP BY d.slug"))
         tomorrow = {d.id: d.new for d in list_decks(store, NOW + timedelta(days=1))}
         assert tomorrow == {slug: min(limit, unseen.get(slug, 0)) for slug, limit in zip(DECKS, limits, strict=True)}
+
+
+def test_a_new_card_buried_in_an_extra_new_cards_session_leaves_its_place(tmp_path: Path) -> None:
+    """As in an ordinary session (a bury does not use up the day's limit, raised or not): the
+    session kept one card fewer than ``decks`` counted."""
+    with open_store(tmp_path / "db.sqlite3") as store:
+        deck_sync.sync_decks(store, [(make_deck("a", 6), None)], NOW - timedelta(days=1))
+        deck_options.set_options(store, "a", new_per_day=1)
+        session = StudySession(store, NOW, custom=CustomStudy(extra_new=2))  # 1 + 2: 001-003
+        first = session.next_card(NOW)
+        assert first is not None and first.card == "a/001" and session.counts().new == 3
+        session.bury(first.id, NOW)
+        shown = []
+        while (card := session.next_card(NOW)) is not None:
+            shown.append(card.card)
+            session.answer(card.id, 5, NOW)
+        assert shown == ["a/002", "a/003", "a/004"]
+        assert [d.new for d in list_decks(store, NOW)] == [0]
