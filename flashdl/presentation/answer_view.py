@@ -143,12 +143,22 @@ def computed_feedback(verdict: Verdict, *, answer: Any, solution: str, typed: st
         feedback="" if verdict.skipped else verdict.feedback,
         # as the prompt asks for it (the verdict's: 4 significant digits); a list, matrix or set
         # of parts laid out from the answer itself, aligned, each real rounded the same way
-        expected=(layout_value(_as_asked(answer)) if isinstance(answer, (list, tuple, dict))
+        expected=(layout_value(_as_asked(answer)) if _laid_out(answer, verdict.expected)
                   else layout_answer_text(verdict.expected)),
         given=given,
         solution=solution.strip(),
         skipped=verdict.skipped,
     )
+
+
+def _laid_out(answer: Any, expected: str) -> bool:
+    """Whether the expected block is laid out from the answer itself (lists, matrices, parts),
+    not the engine's own text of it: a size the engine writes as the prompt asks for it
+    (``13 × 10`` for a height × width) read ``[13, 10]`` beside a worked solution ending in
+    ``Answer: 13 × 10``."""
+    if not isinstance(answer, (list, tuple, dict)):
+        return False
+    return isinstance(answer, dict) or _depth(answer) != 1 or expected.lstrip().startswith("[")
 
 
 def _as_asked(value: Any) -> Any:

@@ -99,7 +99,7 @@ def test_an_empty_answer_means_i_dont_know(deck: Path, capsys: pytest.CaptureFix
     exercise = out[out.index("--- exercise"):]
     assert "No answer" in exercise and "recorded as grade 1" in exercise
     assert "Wrong" not in exercise and "could not" not in exercise   # no error message
-    assert f"expected:\n[{SIDE}, {SIDE}]" in exercise
+    assert f"expected:\n{SIDE} × {SIDE}" in exercise  # as the worked solution writes the answer
     assert "your answer:\n(nothing typed)" in exercise
     assert "--- worked solution" in exercise and f"= {SIDE}" in exercise
 

@@ -84,6 +84,23 @@ def test_a_real_answer_is_expected_as_the_prompt_asks_for_it() -> None:
     assert shown.expected == verdict.expected and len(shown.expected.strip("-").replace(".", "").lstrip("0")) <= 4
 
 
+@pytest.mark.parametrize(("family", "params", "by_hand"), [
+    # floor((H + 2p - k) / s) + 1 by hand: (23 + 2 - 1) // 2 + 1 = 13, (18 + 2 - 1) // 2 + 1 = 10
+    ("conv2d_output_size", {"input": [23, 18], "kernel": [1, 1], "stride": 2, "padding": 1}, "13 × 10"),
+    # floor((H - k) / s) + 1: (9 - 3) // 2 + 1 = 4, (7 - 3) // 2 + 1 = 3
+    ("pool_output_size", {"input": [9, 7], "kernel": 3, "stride": 2}, "4 × 3"),
+])
+def test_a_size_is_expected_as_the_prompt_and_the_solution_write_it(family: str, params: dict[str, object],
+                                                                     by_hand: str) -> None:
+    """"Expected [13, 10]" stood beside a worked solution ending "Answer: 13 × 10"."""
+    from flashdl.engine import get_family
+
+    engine = get_family(family)
+    shown = computed_feedback(engine.check(params, "1"), answer=engine.solve(params), solution="")
+    assert shown.expected == by_hand
+    assert f"Answer: {by_hand}" in engine.solution(params)
+
+
 def _rounded_by_hand(value: float) -> str:
     """4 significant digits, half up, on the value's shortest decimal (the independent reference)."""
     from decimal import ROUND_HALF_UP, Decimal
