@@ -28,7 +28,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from flashdl.errors import FlashdlError
-from flashdl.presentation.charts import ease_label, interval_label, trim_empty
+from flashdl.presentation.charts import ease_label, fit_name, interval_label, trim_empty
 from flashdl.presentation.view_models import duration_text, percent, plural
 from flashdl.tui.widgets.charts import CALENDAR_WEEKS, BarChart, ColumnChart, HeatMap
 
@@ -347,14 +347,10 @@ def engine_text(report: StatsReport, width: int | None = None) -> Text:
     if width is not None:
         name_width = max(len("family"), min(name_width, width - 2 - len(ENGINE_FIGURES)))
     lines = [f"  {'family':<{name_width}}{ENGINE_FIGURES}"]
-    lines += [f"  {_cut(f.family, name_width):<{name_width}}  {f.attempts:>8}  {percent(f.correct, f.attempts):>7}"
+    lines += [f"  {fit_name(f.family, name_width):<{name_width}}  {f.attempts:>8}  {percent(f.correct, f.attempts):>7}"
               f"  {f'{f.last10}/{f.last10_attempts}':>7}  {f.practice:>8}"
               for f in report.engine]
     return Text("\n".join(lines), no_wrap=True, overflow="ellipsis")
-
-
-def _cut(name: str, width: int) -> str:
-    return name if len(name) <= width else name[:width - 1] + "…"
 
 
 class EngineTable(Static):
