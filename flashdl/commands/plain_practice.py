@@ -50,10 +50,11 @@ def run_in_lines(run: PracticeRun, stdin: TextIO, stdout: TextIO, *, clock: Call
                  timer: Callable[[], float] = time.monotonic) -> None:
     """The run's exercises, one answer line each, then the score."""
     from flashdl.presentation.answer_view import answer_hint
+    from flashdl.presentation.card_rows import plural
     from flashdl.presentation.card_text import engine_text
     from flashdl.presentation.practice_view import item_heading, practice_feedback, run_score
 
-    say(stdout, f"practice: {run.options.describe()}, {run.total} exercises, outside the schedule")
+    say(stdout, f"practice: {run.options.describe()}, {plural(run.total, 'exercise')}, outside the schedule")
     try:
         while (item := run.next_item()) is not None:
             say(stdout, "")

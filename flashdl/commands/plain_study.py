@@ -195,7 +195,7 @@ class PlainSession:
                 return
         verdict = exercise.check(typed)
         shown = computed_feedback(verdict, answer=exercise.answer, solution=exercise.solution,
-                                  typed=typed)
+                                  typed=typed, labels=exercise.part_labels)
         say_verdict(self.stdout, shown)
         self._say("--- answer")
         self._say(_side(card, "back", self.media_dir))

@@ -20,6 +20,7 @@ from flashdl.presentation.charts import (
     column_rows,
     ease_label,
     fit_columns,
+    fit_name,
     interval_label,
     trim_empty,
 )
@@ -97,8 +98,12 @@ def render_report(r: StatsReport, *, unicode: bool = True) -> str:
         rows = [[f.family, str(f.attempts), str(f.correct),
                  _percent(f.correct, f.attempts).strip(" ()"), f"{f.last10}/{f.last10_attempts}",
                  str(f.practice)] for f in r.engine]
-        lines += _indent(table(rows, ["family", "attempts", "correct", "accuracy", "last 10", "practice"],
-                               right={1, 2, 3, 4, 5}))
+        headers = ["family", "attempts", "correct", "accuracy", "last 10", "practice"]
+        # within WIDTH, the names give way (the longest family needs 87 columns in all)
+        figures = sum(2 + max(len(headers[i]), *(len(row[i]) for row in rows)) for i in range(1, 6))
+        for row in rows:
+            row[0] = fit_name(row[0], WIDTH - 2 - figures, mark="…" if unicode else "~")
+        lines += _indent(table(rows, headers, right={1, 2, 3, 4, 5}))
     else:
         lines.append("  no typed answers yet")
     return "\n".join(line.rstrip() for line in lines)

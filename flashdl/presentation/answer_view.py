@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -119,13 +119,17 @@ class Feedback:
     skipped: bool = False  # nothing typed: "I don't know", shown the solution without an error
 
 
-def computed_feedback(verdict: Verdict, *, answer: Any, solution: str, typed: str | None = None) -> Feedback:
+def computed_feedback(verdict: Verdict, *, answer: Any, solution: str, typed: str | None = None,
+                      labels: Mapping[str, str] | None = None) -> Feedback:
     """From an engine ``Verdict`` and the variant's answer and worked solution.
 
     The typed answer is shown as the engine read it (a matrix aligned); a
     one-line answer read differently from how it was typed (``sqrt(2/82)``,
-    ``3/4``) shows both.
+    ``3/4``) shows both. ``labels`` name the parts of a several-part answer as
+    the exercise asks for them (``dX``, not the engine's key ``grad_input``).
     """
+    if isinstance(answer, dict) and labels:
+        answer = {labels.get(key, key): item for key, item in answer.items()}
     given = layout_answer_text(verdict.given) if verdict.given.strip() else "(nothing typed)"
     as_typed = " ".join((typed or "").split())
     if as_typed and "\n" not in given and as_typed != given and verdict.given.strip():

@@ -31,6 +31,12 @@ def fit_columns(values: Sequence[int], labels: Sequence[str], room: int, *,
     return [sum(values[a:b]) for a, b in zip(starts, ends, strict=True)], [labels[a] for a in starts]
 
 
+def fit_name(name: str, width: int, *, mark: str = "…") -> str:
+    """``name`` in at most ``width`` characters, cut with ``mark``: in a table that must fit a
+    width, the names give way and the figures stay whole."""
+    return name if len(name) <= width else name[:max(0, width - len(mark))] + mark
+
+
 def axis_labels(labels: Sequence[str], width: int) -> str:
     """The labels under a column chart ``width`` characters wide: the first value's on the left,
     the last value's on the right (grouped columns span both), at least a space apart; one

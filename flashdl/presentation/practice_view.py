@@ -23,7 +23,8 @@ WRONG_HEADLINE = "✘ Wrong"
 def practice_feedback(verdict: Verdict, item: PracticeItem, typed: str) -> Feedback:
     """``computed_feedback`` with the headline of a practice answer (no grade recorded)."""
     exercise = item.exercise
-    shown = computed_feedback(verdict, answer=exercise.answer, solution=exercise.solution, typed=typed)
+    shown = computed_feedback(verdict, answer=exercise.answer, solution=exercise.solution, typed=typed,
+                             labels=exercise.part_labels)
     if verdict.skipped:
         return replace(shown, correct=False, headline=SKIPPED_HEADLINE, feedback="")
     if not shown.correct:

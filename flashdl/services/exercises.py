@@ -53,6 +53,19 @@ class ComputedExercise:
         except EngineError as error:
             return Verdict(correct=False, expected="", given=text, feedback=f"could not check: {error}")
 
+    @property
+    def part_labels(self) -> dict[str, str]:
+        """How the exercise names each part of a several-part answer (``grad_input`` is "dX",
+        as the prompt asks and the feedback says); empty for a one-part answer."""
+        from flashdl.engine import EngineError, get_family
+        from flashdl.engine.answer_specs import PartsAnswer
+
+        try:
+            spec = get_family(self.family).answer_spec(self.params)
+        except EngineError:
+            return {}
+        return {part.key: part.label for part in spec.parts} if isinstance(spec, PartsAnswer) else {}
+
     def logged_answer(self, text: str, verdict: Verdict) -> ComputedAnswer:
         """What the review log keeps of a checked answer: the variant, the text typed (empty
         for an empty answer, "I don't know", whatever blanks were typed) and the verdict."""

@@ -31,7 +31,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from flashdl.clock import study_day
 from flashdl.errors import UsageError
@@ -136,22 +136,50 @@ def practice_order(
     rng: random.Random, weakest: int | None = None,
 ) -> list[ComputedCard]:
     """``count`` cards, weakest family first, one per family per round (module docstring). Pure."""
-    by_family: dict[str, list[ComputedCard]] = {}
-    for card in cards:
-        by_family.setdefault(card.engine.family, []).append(card)
-    families = sorted(by_family, key=lambda f: (*weakness(records.get(f)), f))
-    if weakest is not None:
-        families = families[:weakest]
-    if not families or count < 1:
-        return []
-    decks = {family: _dealer(by_family[family], rng) for family in families}
-    chosen: list[ComputedCard] = []
-    while len(chosen) < count:
-        for family in families:
-            if len(chosen) == count:
-                break
-            chosen.append(next(decks[family]))
-    return chosen
+    return list(PracticePlan(cards, records, count=count, rng=rng, weakest=weakest))
+
+
+class PracticePlan(Sequence[ComputedCard]):
+    """``practice_order`` dealt on demand: ``--count`` may be 10⁹, and a run deals only the
+    cards it reaches (a list of them all would hold gigabytes before the first exercise)."""
+
+    def __init__(self, cards: Sequence[ComputedCard], records: dict[str, FamilyRecord], *, count: int,
+                 rng: random.Random, weakest: int | None = None) -> None:
+        by_family: dict[str, list[ComputedCard]] = {}
+        for card in cards:
+            by_family.setdefault(card.engine.family, []).append(card)
+        families = sorted(by_family, key=lambda f: (*weakness(records.get(f)), f))
+        if weakest is not None:
+            families = families[:weakest]
+        self._length = max(0, count) if families else 0
+        self._deal = _rounds([_dealer(by_family[family], rng) for family in families])
+        self._dealt: list[ComputedCard] = []
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> ComputedCard: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ComputedCard]: ...
+
+    def __getitem__(self, index: int | slice) -> ComputedCard | Sequence[ComputedCard]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        while len(self._dealt) <= index:
+            self._dealt.append(next(self._deal))
+        return self._dealt[index]
+
+
+def _rounds(dealers: list[Iterator[ComputedCard]]) -> Iterator[ComputedCard]:
+    """One card from each family's dealer, in order, round after round."""
+    while True:
+        for dealer in dealers:
+            yield next(dealer)
 
 
 def _dealer(cards: list[ComputedCard], rng: random.Random) -> Iterator[ComputedCard]:
@@ -178,8 +206,8 @@ class PracticeRun:
         with store.read() as tx:
             records = practice_store.family_records(tx)
         self._rollover = get_settings(store).rollover_hour
-        self.plan = practice_order(cards, records, count=options.count, rng=random.Random(next_seed()),
-                                   weakest=options.weakest)
+        self.plan = PracticePlan(cards, records, count=options.count, rng=random.Random(next_seed()),
+                                 weakest=options.weakest)
         self._position = 0
         self.right = 0
         self.answered = 0

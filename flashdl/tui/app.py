@@ -100,7 +100,7 @@ class FlashdlApp(App[None]):
         # back on once the first frame is drawn.
         self.call_after_refresh(gc.enable)
         if self._start_practice is not None:
-            self.practice(self._start_practice)
+            self.practice(self._start_practice, from_command=True)
         elif self._start_study:
             from flashdl.tui.screens.study import StudyScreen
 
@@ -203,11 +203,13 @@ class FlashdlApp(App[None]):
         if not isinstance(self.screen, StudyScreen):
             self.push_screen(StudyScreen(deck, custom))
 
-    def practice(self, options: PracticeOptions) -> None:
+    def practice(self, options: PracticeOptions, *, from_command: bool = False) -> None:
+        """A practice run; ``from_command`` (``flashdl practice``): a selection with nothing to
+        practise is an error, exit 2, as in line mode (docs/engine.md)."""
         from flashdl.tui.screens.practice import PracticeScreen
 
         if not isinstance(self.screen, PracticeScreen):
-            self.push_screen(PracticeScreen(options))
+            self.push_screen(PracticeScreen(options, from_command=from_command))
 
     def browse(self, query: str = "") -> None:
         from flashdl.tui.screens.browse import BrowseScreen

@@ -122,3 +122,13 @@ def test_bad_filters_are_one_line_and_exit_2(
     code, out, err = practise(capsys, monkeypatch, args=args)
     assert code == 2 and message in err.strip().splitlines()[-1]  # argparse's usage lines first
     assert table(deck, "SELECT count(*) FROM practice_attempt") == [(0,)]
+
+
+def test_the_heading_counts_one_exercise_in_the_singular(
+        deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """It read "1 exercises"."""
+    code, out, err = practise(capsys, monkeypatch, "q", args=("prac", "--count", "1"))
+    assert code == 0, err
+    assert out.splitlines()[0] == "practice: prac, 1 exercise, outside the schedule"
+    code, out, err = practise(capsys, monkeypatch, "q", args=("prac", "--count", "2"))
+    assert out.splitlines()[0] == "practice: prac, 2 exercises, outside the schedule"

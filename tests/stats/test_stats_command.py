@@ -173,3 +173,34 @@ def test_each_chart_is_labelled_with_its_first_and_last_day(
         assert len(lines[axis + 1]) <= 80
     period = "1 day" if days == 1 else f"{days} days"
     assert f"last {period}" in lines[0]
+
+
+def test_the_engine_table_fits_80_columns_with_the_longest_family_names(
+        db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The report promises 80 columns, but its per-family table took 87 with
+    transformer_encoder_layer_param_count (81 with multihead_attention_param_count): every row
+    wrapped in an 80-column terminal. The names give way now; the figures stay whole."""
+    families = {0: "transformer_encoder_layer_param_count", 1: "multihead_attention_param_count",
+                2: "softmax"}
+    with open_store(db_path) as store:
+        add_deck(store, "deck", 3, families=families)
+        for n in range(12):  # card 000: 12 answers, the first 8 right; 001: 1 wrong; 002: 1 right
+            grade(store, "deck/000", 4, NOW - timedelta(hours=12 - n), typed_correct=n < 8)
+        grade(store, "deck/001", 2, NOW - timedelta(minutes=30), typed_correct=False)
+        grade(store, "deck/002", 4, NOW - timedelta(minutes=20), typed_correct=True)
+    for encoding_test in (False, True):
+        if encoding_test:
+            from flashdl.commands.stats import render_report
+            from flashdl.services.stats import stats_of_file
+
+            out, cut = render_report(stats_of_file(db_path, NOW), unicode=False), "~"
+        else:
+            code, out, _ = run(capsys, "stats", "--db", str(db_path), "--now", NOW.isoformat())
+            assert code == 0
+            cut = "…"
+        assert max(len(line) for line in out.splitlines()) <= 80, out
+        rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()[-3:]}
+        # attempts, correct, accuracy, last 10 (the newest 10: 6 of the 8 right), practice
+        assert rows[f"multihead_attention_param_cou{cut}"] == ["1", "0", "0%", "0/1", "0"]
+        assert rows[f"transformer_encoder_layer_par{cut}"] == ["12", "8", "67%", "6/10", "0"]
+        assert rows["softmax"] == ["1", "1", "100%", "1/1", "0"]

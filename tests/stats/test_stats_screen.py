@@ -92,3 +92,39 @@ def test_screen_on_an_empty_collection(db_path: Path) -> None:
             assert not isinstance(app.screen, StatsScreen)
 
     asyncio.run(scenario())
+
+
+def test_at_80_columns_each_family_is_one_line_with_its_figures_whole(db_path: Path) -> None:
+    """The longest family name made a 77-column row in 76: each row wrapped, its practice count
+    on a line of its own under the name. Now the name gives way (…) and the figures stay whole."""
+    from textual.geometry import Region
+
+    from flashdl.store import practice as practice_store
+
+    long_name = "transformer_encoder_layer_param_count"  # the engine's longest family name
+    with open_store(db_path) as store:
+        add_deck(store, "alpha", 2, families={0: long_name, 1: "softmax"})
+        for minute in range(3):
+            grade(store, "alpha/000", 4, NOW - timedelta(minutes=10 - minute), typed_correct=minute != 1)
+        with store.write() as tx:
+            card_id = tx.db.execute("SELECT id FROM card WHERE slug = '001'").fetchone()[0]
+            for n in range(12):
+                practice_store.append_attempt(
+                    tx, card_id=card_id, family="softmax", params={}, typed="1", correct=n < 7,
+                    duration_ms=0, attempted_ms=int(NOW.timestamp() * 1000) - n, day=NOW.date())
+
+    async def scenario() -> None:
+        app = make_app(db_path, FixedClock(NOW), import_bundled=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            table = app.screen.query_one("#engine", Static)
+            assert table.size.height == 3  # the header and one line per family, nothing wrapped
+            lines = [strip.text.rstrip() for strip in table.render_lines(Region(0, 0, table.size.width, 3))]
+            # family, attempts, correct (share), last 10, practice: by hand from the answers above
+            assert lines[1].split() == ["softmax", "12", "58%", "7/10", "12"]
+            assert lines[2].split() == ["transformer_encoder_layer_param_cou…", "3", "67%", "2/3", "0"]
+            assert lines[0].split()[-2:] == ["10", "practice"]
+
+    asyncio.run(scenario())

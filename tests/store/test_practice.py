@@ -6,6 +6,7 @@ import itertools
 import random
 import sqlite3
 import tempfile
+import tracemalloc
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,36 @@ def test_weakest_family_first_never_answered_before_all() -> None:
     assert {order[1].id, order[5].id} == {1, 4}  # both weak cards before either repeats
     weakest_two = practice_order(cards, records, count=5, rng=random.Random(1), weakest=2)
     assert {c.engine.family for c in weakest_two} == {"fresh", "weak"}
+
+
+def test_a_huge_count_deals_only_the_cards_the_run_reaches(store: Store) -> None:
+    """--count accepts up to 10⁹: the run used to build that many cards up front (8 GB of
+    references, the command hung before the first exercise); now it deals them as it goes."""
+    add(store, lin_deck())
+    tracemalloc.start()
+    try:
+        run = PracticeRun(store, PracticeOptions(count=10**6), itertools.count(1).__next__)
+        assert run.total == 10**6
+        for _ in range(3):
+            item = run.next_item()
+            assert item is not None and item.card == "lin/a"
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000  # a list of 10⁶ cards alone is 8 MB
+    assert run.plan[-1].full_id == "lin/a" and len(run.plan[2:5]) == 3
+
+
+def test_the_plan_deals_round_by_round_as_the_rule_says() -> None:
+    """The lazy plan against a slow re-statement of the rule: each round, one card per family in
+    weakness order; each family's cards in a fresh shuffle of them every time they run out."""
+    cards = [card("b", 1), card("a", 2), card("b", 3), card("c", 4), card("b", 5)]
+    records = {"a": FamilyRecord(5, 1, 5, 1), "c": FamilyRecord(5, 4, 5, 4)}
+    order = practice_order(cards, records, count=20, rng=random.Random(7))
+    families = ["b", "a", "c"]  # b never answered, then a (1/5), then c (4/5)
+    assert [c.engine.family for c in order] == (families * 7)[:20]
+    b_cards = [c.id for c in order if c.engine.family == "b"]
+    assert all(sorted(b_cards[i:i + 3]) == [1, 3, 5] for i in range(0, 6, 3))
 
 
 def test_family_records_count_reviews_and_practice_newest_last_ten(store: Store) -> None:

@@ -121,3 +121,26 @@ async def test_out_of_the_answer_box_enter_goes_back_to_it(db_path: Path) -> Non
         await type_answer(pilot, str(conv_params(first)))
         assert screen.step is Step.ANSWERED
     assert rows(db_path, "SELECT typed_answer, correct FROM practice_attempt") == [(str(conv_params(first)), 1)]
+
+
+async def test_flashdl_practice_with_nothing_to_practise_exits_2(db_path: Path) -> None:
+    """docs/engine.md: a filter that matches no computed card is an error (exit 2), as in line
+    mode; `flashdl practice --tag typo` opened the terminal UI on a "Nothing to practise" screen
+    and ended with exit 0. From home (`p`) that screen stays: the app is not left."""
+    from flashdl.errors import UsageError
+
+    app = build_app(db_path, practice=PracticeOptions(tag="no-such-tag"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    assert isinstance(app.error, UsageError) and app.return_code == 2
+    assert "Nothing to practise in all decks · tag no-such-tag" in str(app.error)
+
+    home = build_app(db_path)
+    async with home.run_test(size=SIZE) as pilot:
+        await decks_listed(pilot)
+        home.practice(PracticeOptions(deck="tui-sample", tag="no-such-tag"))
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, PracticeScreen) and screen.step is Step.DONE
+        assert "Nothing to practise" in shown(screen.query_one("#card-meta", Static))
+    assert home.error is None

@@ -52,9 +52,10 @@ class PracticeScreen(AnswerBoxScreen):
         Binding("q", "leave", "End", id="leave_practice", tooltip="End the run (every answer is saved)"),
     ]
 
-    def __init__(self, options: PracticeOptions) -> None:
+    def __init__(self, options: PracticeOptions, *, from_command: bool = False) -> None:
         super().__init__()
         self.options = options
+        self.from_command = from_command  # started by `flashdl practice`, not from home
         self.practice_run: PracticeRun | None = None
         self.item: PracticeItem | None = None
         self.step = Step.LOADING
@@ -94,7 +95,13 @@ class PracticeScreen(AnswerBoxScreen):
         if not run.total:
             from flashdl.presentation.practice_view import nothing_to_practise
 
-            self._finish(nothing_to_practise(self.options.describe()))
+            message = nothing_to_practise(self.options.describe())
+            if self.from_command:  # `flashdl practice --tag typo`: one line on stderr, exit 2
+                from flashdl.errors import UsageError
+
+                self.post_message(Failed(UsageError(message)))
+                return
+            self._finish(message)
             return
         self._show_next()
 

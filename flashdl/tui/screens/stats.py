@@ -28,7 +28,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from flashdl.errors import FlashdlError
-from flashdl.presentation.charts import ease_label, interval_label, trim_empty
+from flashdl.presentation.charts import ease_label, fit_name, interval_label, trim_empty
 from flashdl.presentation.view_models import duration_text, percent, plural
 from flashdl.tui.widgets.charts import CALENDAR_WEEKS, BarChart, ColumnChart, HeatMap
 
@@ -147,7 +147,7 @@ class StatsScreen(Screen[None]):
             yield Static(id="hardest")
             yield Static("Computed cards: typed answers per family (reviews and practice)",
                          classes="section")
-            yield Static(id="engine")
+            yield EngineTable(id="engine")
             yield Static(FSRS_HEADING, classes="section", id="fsrs-heading")
             yield Static(id="fsrs-evaluation")
             yield Static(id="calibration-heading")
@@ -216,7 +216,7 @@ class StatsScreen(Screen[None]):
         self.query_one("#eases", BarChart).show(trim_empty(
             [(ease_label(b.min, b.max), b.count) for b in report.ease_histogram]))
         self.query_one("#hardest", Static).update(hardest_text(report))
-        self.query_one("#engine", Static).update(engine_text(report))
+        self.query_one("#engine", EngineTable).show(report)
 
     def action_fsrs(self) -> None:
         self.query_one("#fsrs-heading", Static).update("SM-2 or FSRS? · evaluating…")
@@ -335,15 +335,37 @@ def hardest_text(report: StatsReport) -> Text:
     return Text("\n".join(lines), no_wrap=True, overflow="ellipsis")
 
 
-def engine_text(report: StatsReport) -> Text:
+ENGINE_FIGURES = "  attempts  correct  last 10  practice"
+
+
+def engine_text(report: StatsReport, width: int | None = None) -> Text:
+    """The per-family table, one line a family; in ``width`` columns the family names give way
+    (cut with …), never the figures: 80 columns leave 76, and the longest name needs 77."""
     if not report.engine:
         return Text("  no typed answers in this period", style="dim")
-    width = max(len(f.family) for f in report.engine)
-    lines = [f"  {'family':<{width}}  attempts  correct  last 10  practice"]
-    lines += [f"  {f.family:<{width}}  {f.attempts:>8}  {percent(f.correct, f.attempts):>7}"
+    name_width = max(len(f.family) for f in report.engine)
+    if width is not None:
+        name_width = max(len("family"), min(name_width, width - 2 - len(ENGINE_FIGURES)))
+    lines = [f"  {'family':<{name_width}}{ENGINE_FIGURES}"]
+    lines += [f"  {fit_name(f.family, name_width):<{name_width}}  {f.attempts:>8}  {percent(f.correct, f.attempts):>7}"
               f"  {f'{f.last10}/{f.last10_attempts}':>7}  {f.practice:>8}"
               for f in report.engine]
     return Text("\n".join(lines), no_wrap=True, overflow="ellipsis")
+
+
+class EngineTable(Static):
+    """``engine_text`` laid out again for each width (a Static wraps a line wider than itself,
+    which put each family's practice count on a line of its own at 80 columns)."""
+
+    report: StatsReport | None = None
+
+    def show(self, report: StatsReport) -> None:
+        self.report = report
+        self.update(engine_text(report, self.content_size.width or None))
+
+    def on_resize(self) -> None:
+        if self.report is not None:
+            self.update(engine_text(self.report, self.content_size.width or None))
 
 
 def _share(value: float | None, reviews: int) -> str:

@@ -252,7 +252,7 @@ class StudyScreen(AnswerBoxScreen):
         exercise = self.exercise
         verdict = exercise.check(typed)
         shown = computed_feedback(verdict, answer=exercise.answer, solution=exercise.solution,
-                                  typed=typed)
+                                  typed=typed, labels=exercise.part_labels)
         self._typed = exercise.logged_answer(typed, verdict)
         answer = self.query_one("#answer", Input)
         answer.disabled = True
