@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flashdl.clock import again_today
+from flashdl.deck.model import has_tags, tag_search_words
 from flashdl.errors import UsageError
 from flashdl.presentation.card_rows import card_flags, due_text, ease_text, plural, schedule_lines
 from flashdl.scheduler.leech import LEECH_TAG
@@ -265,7 +266,9 @@ class SearchQuery:
 
     @property
     def text(self) -> str:
-        return " ".join((*self.words, *self.tags))
+        """The words the store matches in text: the search's, and its tags' (narrowing only;
+        ``matches_tags`` decides)."""
+        return " ".join((*self.words, *tag_search_words(self.tags)))
 
 
 def parse_search(text: str) -> SearchQuery:
@@ -276,9 +279,15 @@ def parse_search(text: str) -> SearchQuery:
     props: list[tuple[str, str, float]] = []
     deck = None
     for token in text.split():
+        literal = _literal_word(token)
+        if literal is not None:
+            words.append(literal)
+            continue
         key, colon, value = token.partition(":")
         key = key.lower()
         if colon and value and key == "deck":
+            if deck is not None and deck != value:
+                raise SearchSyntaxError(f"search terms deck:{deck} and {token}: a card is in one deck")
             deck = value
         elif colon and value and key == "tag":
             if value.lower() == LEECH_TAG:  # the leech rule's tag, or a deck file's (store search)
@@ -296,6 +305,30 @@ def parse_search(text: str) -> SearchQuery:
         else:
             words.append(token)
     return SearchQuery(tuple(words), deck, tuple(tags), tuple(states), tuple(props))
+
+
+def _literal_word(token: str) -> str | None:
+    """A word written so that it is not read as syntax: ``"or"``, ``"tag:x"`` (quoted), ``\\-log``.
+
+    Anki's syntax flashdl lacks is an error rather than a word that silently matches nothing:
+    ``-term`` (not), a bare ``or``/``and``, a quoted phrase with spaces. None: an ordinary token."""
+    if token.startswith('"'):
+        if len(token) < 3 or not token.endswith('"') or '"' in token[1:-1]:
+            raise _unsupported(token, "a phrase: search its words")
+        return token[1:-1]
+    if token.startswith("\\-"):
+        return token[1:]
+    if token.startswith("-") and len(token) > 1:
+        raise _unsupported(token, f"as a word: \\{token}")
+    if token.lower() in ("or", "and"):
+        raise _unsupported(token, f'as a word: "{token}"')
+    return None
+
+
+def _unsupported(token: str, hint: str) -> SearchSyntaxError:
+    return SearchSyntaxError(
+        f"search term {token!r}: all terms must hold; there is no or, - (not) or \"phrase\" ({hint})"
+    )
 
 
 def _parse_prop(token: str, term: str) -> tuple[str, str, float]:
@@ -321,8 +354,8 @@ def _parse_prop(token: str, term: str) -> tuple[str, str, float]:
 
 
 def matches_tags(card_tags: Iterable[str], wanted: Iterable[str]) -> bool:
-    have = {tag.lower() for tag in card_tags}
-    return all(tag.lower() in have for tag in wanted)
+    """Whether a card's tags meet every ``tag:`` term (``deck.model.has_tags``: Anki's rule)."""
+    return has_tags(card_tags, wanted)
 
 
 def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]:

@@ -438,7 +438,7 @@ def search(
         # the deck's tags too: they apply to every card (``with_deck_tags``)
         conditions.append("(c.front || char(10) || c.back || char(10) || c.tags || char(10) || d.tags) "
                           "LIKE ? ESCAPE '\\'")
-        params.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        params.append(f"%{like_pattern(word)}%")
     if deck_id_ is not None:
         conditions.append("c.deck_id = ?")
         params.append(deck_id_)
@@ -450,6 +450,17 @@ def search(
         (*params, limit, offset),
     )
     return [_stored_card(row) for row in rows]
+
+
+
+def like_pattern(word: str) -> str:
+    """A search word as a LIKE pattern (``ESCAPE '\\'``): ``*`` stands for any run of characters,
+    as in Anki (``conv*``), and ``\\*`` for a star itself; every other character, ``%``, ``_``
+    and ``\\`` (LaTeX: ``\\sigma``) included, stands for itself."""
+    parts = word.split("\\*")  # the stars written as \*
+    escaped = [part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace("*", "%")
+               for part in parts]
+    return "*".join(escaped)
 
 
 _SEARCH_STATES = {

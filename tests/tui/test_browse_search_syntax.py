@@ -1,0 +1,63 @@
+"""Browse's search box with Anki's tag hierarchy and the syntax flashdl lacks, checked against the
+database: the rows are the cards a plain SQL recount of the tags finds, and a suspend from them
+lands on the card shown."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+from tui_helpers import SIZE, build_app, import_decks, settle, shown
+
+from flashdl.tui.screens.browse import BrowseScreen
+
+DECK = """\
+id: tg
+cards:
+  - {id: a, front: "conv one", back: "x", tags: ["DL::cnn"]}
+  - {id: b, front: "conv two", back: "x", tags: [dl]}
+  - {id: c, front: "conv three", back: "x", tags: [dlx]}
+  - {id: d, front: "conv four", back: "x", tags: ["ml::dl"]}
+  - {id: e, front: "conv five", back: "x"}
+"""
+
+
+def tagged(db: Path, tag: str) -> list[str]:
+    """Cards with ``tag`` or a child of it (``tag::…``), any case: Anki's ``tag:`` by plain SQL."""
+    with sqlite3.connect(db) as conn:
+        return [row[0] for row in conn.execute(
+            "SELECT 'tg/' || c.slug FROM card AS c WHERE EXISTS (SELECT 1 FROM json_each(c.tags) AS t "
+            "WHERE lower(t.value) = lower(?1) OR lower(t.value) LIKE lower(?1) || '::%') ORDER BY c.position",
+            (tag,))]
+
+
+async def _search(pilot: Pilot[Any], screen: BrowseScreen, text: str) -> None:
+    screen.query_one("#search-box", Input).value = text
+    await pilot.pause(0.3)
+    await settle(pilot)
+
+
+async def test_tag_finds_its_children_and_minus_says_it_is_not_supported(tmp_path: Path) -> None:
+    deck = tmp_path / "tg.yaml"
+    deck.write_text(DECK, encoding="utf-8")
+    db = tmp_path / "flashdl.sqlite3"
+    import_decks(db, deck)
+    app = build_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.browse()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        table = screen.query_one("#hits", DataTable)
+        await _search(pilot, screen, "conv tag:dl")
+        rows = [str(table.coordinate_to_cell_key((i, 0))[0].value) for i in range(table.row_count)]
+        assert rows == tagged(db, "dl") == ["tg/a", "tg/b"]  # not dlx, not ml::dl
+        await pilot.press("down", "s")  # suspend the second row
+        await settle(pilot)
+        await _search(pilot, screen, "conv -tag:dl")  # Anki's "not": found nothing, silently
+        assert "there is no or, - (not)" in shown(screen.query_one("#browse-status", Static))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT slug FROM card WHERE suspended = 1").fetchall() == [("b",)]
