@@ -247,6 +247,10 @@ def session_summary(tally: SessionTally, *, due_tomorrow: int | None) -> Session
 SEARCH_STATES = ("due", "new", "suspended", "leech")
 SEARCH_PROPS = ("ease", "interval", "lapses", "reviews")
 SEARCH_OPERATORS = ("<=", ">=", "!=", "<", ">", "=")  # longest first: `<=` is not `<` then `=2`
+# SQLite refuses an expression deeper than 1,000 (each term is one more AND) and a LIKE pattern
+# over 50,000 bytes: a pasted page of text crashed browse with a traceback. Far above any search.
+MAX_SEARCH_TERMS = 200
+MAX_SEARCH_CHARS = 10_000
 
 
 class SearchSyntaxError(UsageError):
@@ -278,7 +282,12 @@ def parse_search(text: str) -> SearchQuery:
     states: list[str] = []
     props: list[tuple[str, str, float]] = []
     deck = None
-    for token in text.split():
+    tokens = text.split()
+    if len(tokens) > MAX_SEARCH_TERMS or len(text) > MAX_SEARCH_CHARS:
+        terms = f"{len(tokens):,} term{'' if len(tokens) == 1 else 's'}"
+        raise SearchSyntaxError(f"search too long: {terms}, {len(text):,} characters "
+                                f"(at most {MAX_SEARCH_TERMS} terms, {MAX_SEARCH_CHARS:,} characters)")
+    for token in tokens:
         literal = _literal_word(token)
         if literal is not None:
             words.append(literal)

@@ -132,6 +132,9 @@ def test_a_search_takes_at_most_100_cards(
     (["--search", "relu or sigmoid"], "search term 'or'"),
     (["--search", '"weight decay"'], "search term '\"weight'"),
     (["--search", "deck:a deck:b"], "deck:a and deck:b"),
+    # SQLite's limits (expression depth 1,000, LIKE pattern 50,000 bytes): a usage error, not a database error
+    (["--search", " ".join(["relu"] * 1001)], "search too long: 1,001 terms"),
+    (["--search", "x" * 60_000], "search too long: 1 term, 60,000 characters"),
     (["--new", "-3"], "--new '-3' must be 1..9,999"),
     (["--new", "two"], "--new 'two' is not a whole number"),
     (["--ahead", "0"], "--ahead '0' must be 1..36,500"),

@@ -61,3 +61,27 @@ async def test_tag_finds_its_children_and_minus_says_it_is_not_supported(tmp_pat
         assert "there is no or, - (not)" in shown(screen.query_one("#browse-status", Static))
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT slug FROM card WHERE suspended = 1").fetchall() == [("b",)]
+
+
+async def test_a_pasted_page_of_text_is_an_error_on_the_status_line(tmp_path: Path) -> None:
+    """1,001 words made SQLite refuse the query (expression depth): the worker's OperationalError
+    ended the app with a traceback. Now the status line says the search is too long and browse
+    goes on: the next search lists the cards, and a suspend from it is saved."""
+    deck = tmp_path / "tg.yaml"
+    deck.write_text(DECK, encoding="utf-8")
+    db = tmp_path / "flashdl.sqlite3"
+    import_decks(db, deck)
+    app = build_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.browse()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await _search(pilot, screen, " ".join(["conv"] * 1001))
+        assert "search too long: 1,001 terms" in shown(screen.query_one("#browse-status", Static))
+        await _search(pilot, screen, "five")
+        assert app.screen is screen and screen.query_one("#hits", DataTable).row_count == 1
+        await pilot.press("s")
+        await settle(pilot)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT slug FROM card WHERE suspended = 1").fetchall() == [("e",)]
