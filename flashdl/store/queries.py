@@ -15,6 +15,7 @@ from collections.abc import Collection, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flashdl.deck.model import MARKUP_MARKDOWN, EngineSpec, Erratum, with_deck_tags
@@ -433,7 +434,7 @@ def search(
         if op not in _SEARCH_OPERATORS:
             raise ValueError(f"bad operator {op!r}")
         conditions.append(f"{_SEARCH_PROPS[name]} {op} ?")
-        params.append(value * 1000 if name == "ease" else value)
+        params.append(per_mille(value) if name == "ease" else value)
     for word in words:
         # the deck's tags too: they apply to every card (``with_deck_tags``)
         conditions.append("(c.front || char(10) || c.back || char(10) || c.tags || char(10) || d.tags) "
@@ -451,6 +452,13 @@ def search(
     )
     return [_stored_card(row) for row in rows]
 
+
+
+def per_mille(e_factor: float) -> float:
+    """An E-Factor as typed (``4.02``) in the store's per-mille, exactly: ``4.02 * 1000`` is
+    4019.999… in binary floating point, so ``prop:ease=4.02`` missed a card of ease 4020. The
+    float's shortest decimal is what was typed; scaled as a decimal, it is exact."""
+    return float(Decimal(repr(e_factor)) * 1000)
 
 
 def like_pattern(word: str) -> str:

@@ -203,3 +203,27 @@ def test_is_due_leaves_out_suspended_and_buried_cards(tmp_path: Path) -> None:
         assert all(browse.card_details(store, f"gamma/00{i}").state.due == TODAY for i in range(1, 5))
         assert found(NOW) == ["gamma/003", "gamma/004"]
         assert found(NOW + timedelta(days=1)) == ["gamma/002", "gamma/003", "gamma/004"]  # the bury is over
+
+
+
+def test_prop_ease_compares_the_e_factor_as_typed(tmp_path: Path) -> None:
+    """``prop:ease=4.02`` found no card of E-Factor 4.02, nor ``prop:ease<=4.02``: the store keeps
+    it in per-mille (DESIGN §4) and 4.02 × 1000 is 4019.999… in floating point. SM-2 by hand:
+    each round of grades 5, 5, 5, 5, 2 moves EF by 4 × 0.1 − 0.32 = +0.08 (the 2 resets the
+    interval to 1 day, so the dates stay near), so 14 rounds and four more 5s give
+    2.5 + 14 × 0.08 + 4 × 0.1 = 4.02."""
+    with open_store(tmp_path / "flashdl.sqlite3") as store:
+        deck_sync.sync_decks(store, [(make_deck("e", 2), None)], NOW - timedelta(days=100))
+        for day, grade in enumerate([5, 5, 5, 5, 2] * 14 + [5] * 4):
+            record_review(store, "e/001", grade, NOW - timedelta(days=90 - day))
+        assert browse.card_details(store, "e/001").state.ease == 4020
+
+        def found(term: str) -> list[str]:
+            query = parse_search(term)
+            return [hit.card for hit in browse.search_cards(store, "", props=query.props, limit=10)]
+
+        for term, cards in (("prop:ease=4.02", ["e/001"]), ("prop:ease>=4.02", ["e/001"]),
+                            ("prop:ease<=4.02", ["e/001", "e/002"]), ("prop:ease>4.01999", ["e/001"]),
+                            ("prop:ease<4.02", ["e/002"]), ("prop:ease!=4.02", ["e/002"]),
+                            ("prop:ease>4.02", []), ("prop:ease<4.0200001", ["e/001", "e/002"])):
+            assert found(term) == cards, term
