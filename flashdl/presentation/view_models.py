@@ -336,7 +336,7 @@ def _literal_word(token: str) -> str | None:
 
 def _unsupported(token: str, hint: str) -> SearchSyntaxError:
     return SearchSyntaxError(
-        f"search term {token!r}: all terms must hold; there is no or, - (not) or \"phrase\" ({hint})"
+        f"search term {token!r}: no or, - (not) or \"phrases\"; terms are ANDed ({hint})"
     )
 
 

@@ -128,7 +128,7 @@ def test_a_search_takes_at_most_100_cards(
     (["--search", "prop:ease<x"], "prop:ease<x"),
     (["--search", " "], "--search needs a query"),
     # Anki's syntax without a meaning here: an error, not a word that silently finds no card
-    (["--search=-tag:conv"], "search term '-tag:conv': all terms must hold; there is no or, - (not)"),
+    (["--search=-tag:conv"], "search term '-tag:conv': no or, - (not) or \"phrases\"; terms are ANDed"),
     (["--search", "relu or sigmoid"], "search term 'or'"),
     (["--search", '"weight decay"'], "search term '\"weight'"),
     (["--search", "deck:a deck:b"], "deck:a and deck:b"),
