@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from flashdl.errors import FlashdlError
 from flashdl.presentation.latex_text import plain_text
 from flashdl.presentation.view_models import (
+    SearchSyntaxError,
     card_flags,
     matches_tags,
     parse_search,
@@ -270,7 +271,10 @@ class BrowseScreen(FlashdlScreen):
 
     def action_new_card(self) -> None:
         hit = self._current()
-        deck = parse_search(self.query_one("#search-box", Input).value).deck
+        try:
+            deck = parse_search(self.query_one("#search-box", Input).value).deck
+        except SearchSyntaxError:  # a search still being typed (`is:d`) names no deck; it ended the app
+            deck = None
         self.post_message(CardEditRequested(None, deck=deck or (hit.deck if hit else None),
                                             on_saved=self._edited))
 
