@@ -85,3 +85,49 @@ async def test_a_pasted_page_of_text_is_an_error_on_the_status_line(tmp_path: Pa
         await settle(pilot)
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT slug FROM card WHERE suspended = 1").fetchall() == [("e",)]
+
+
+async def test_a_card_deep_in_the_list_keeps_the_cursor_after_s_l_and_o(tmp_path: Path) -> None:
+    """Rows come 200 at a time. `s` on the 450th card searched again for the first 200 only: the
+    card's row was gone and the cursor went to the first card, so a second `s` suspended
+    `big/0001` instead of taking the suspension back. Now the rows loaded are loaded again and
+    the cursor stays on its card through `s`, `l` and `o`; the database has each change."""
+    cards = "".join(f'  - {{id: "{i:04d}", front: "card {i}", back: "x"}}\n' for i in range(1, 501))
+    deck = tmp_path / "big.yaml"
+    deck.write_text(f"id: big\ncards:\n{cards}", encoding="utf-8")
+    db = tmp_path / "flashdl.sqlite3"
+    import_decks(db, deck)
+
+    def flags() -> list[tuple[str, int, int]]:
+        with sqlite3.connect(db) as conn:
+            return conn.execute("SELECT slug, suspended, leech FROM card WHERE suspended OR leech").fetchall()
+
+    app = build_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.browse()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        table = screen.query_one("#hits", DataTable)
+        while table.row_count < 500:  # to the end, a page at a time
+            await pilot.press("ctrl+end")
+            await settle(pilot)
+        table.move_cursor(row=449)
+
+        def current() -> str:
+            return str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value)
+
+        assert current() == "big/0450"
+        await pilot.press("s")
+        await settle(pilot)
+        assert current() == "big/0450" and flags() == [("0450", 1, 0)]
+        await pilot.press("l")
+        await settle(pilot)
+        assert current() == "big/0450" and flags() == [("0450", 1, 1)]
+        await pilot.press("o")  # by due: the same cards (all new) in the same order
+        await settle(pilot)
+        assert current() == "big/0450" and table.row_count == 500
+        await pilot.press("s")
+        await settle(pilot)
+        assert current() == "big/0450"
+    assert flags() == [("0450", 0, 1)]
