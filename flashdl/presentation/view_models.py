@@ -288,10 +288,10 @@ def parse_search(text: str) -> SearchQuery:
         raise SearchSyntaxError(f"search too long: {terms}, {len(text):,} characters "
                                 f"(at most {MAX_SEARCH_TERMS} terms, {MAX_SEARCH_CHARS:,} characters)")
     for token in tokens:
-        literal = _literal_word(token)
-        if literal is not None:
-            words.append(literal)
+        if token.startswith("\\-"):  # a word that starts with a dash: -log
+            words.append(token[1:])
             continue
+        token = _unquoted(token)
         key, colon, value = token.partition(":")
         key = key.lower()
         if colon and value and key == "deck":
@@ -316,22 +316,19 @@ def parse_search(text: str) -> SearchQuery:
     return SearchQuery(tuple(words), deck, tuple(tags), tuple(states), tuple(props))
 
 
-def _literal_word(token: str) -> str | None:
-    """A word written so that it is not read as syntax: ``"or"``, ``"tag:x"`` (quoted), ``\\-log``.
-
-    Anki's syntax flashdl lacks is an error rather than a word that silently matches nothing:
-    ``-term`` (not), a bare ``or``/``and``, a quoted phrase with spaces. None: an ordinary token."""
+def _unquoted(token: str) -> str:
+    """The term as it is read, quotes taken off (``"or"`` is the word or, ``"tag:x"`` a tag, as
+    in Anki). Anki's syntax flashdl lacks is an error rather than a word that silently matches
+    nothing: ``-term`` (not), a bare ``or``/``and``, a quoted phrase with spaces."""
     if token.startswith('"'):
         if len(token) < 3 or not token.endswith('"') or '"' in token[1:-1]:
             raise _unsupported(token, "a phrase: search its words")
         return token[1:-1]
-    if token.startswith("\\-"):
-        return token[1:]
     if token.startswith("-") and len(token) > 1:
         raise _unsupported(token, f"as a word: \\{token}")
     if token.lower() in ("or", "and"):
         raise _unsupported(token, f'as a word: "{token}"')
-    return None
+    return token
 
 
 def _unsupported(token: str, hint: str) -> SearchSyntaxError:

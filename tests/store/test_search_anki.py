@@ -96,7 +96,7 @@ def test_words_and_tags_find_what_anki_finds(both: tuple[Store, Any, dict[int, s
 
 
 @pytest.mark.parametrize("text", ["tag:xy", "tag:XY", "tag:xy::z", "tag:x*", "tag:öx", "tag:ÖX", "a*b", "σ", "É",
-                                  "\\*", "a\\*", "%"])
+                                  "\\*", "a\\*", "%", '"tag:xy"', '"a"'])
 def test_examples_find_what_anki_finds(both: tuple[Store, Any, dict[int, str]], text: str) -> None:
     store, col, note_cards = both
     found = _flashdl(store, text)

@@ -148,12 +148,12 @@ def test_parser_terms_and_errors() -> None:
 def test_anki_syntax_without_a_meaning_here_is_an_error_and_such_a_word_can_be_written() -> None:
     """``-term``, ``or`` and ``"a phrase"`` mean something in Anki; here they were words that
     matched no card, silently. Now they are errors that say so, and the word itself is written
-    quoted (``"or"``) or with a backslash (``\\-log``)."""
+    quoted (``"or"``, ``"-x"``, as in Anki) or with a backslash (``\\-log``)."""
     for bad in ("-relu", "-tag:cnn", "-is:due", "or", "OR", "and", '"weight decay"', '"', '""', "deck:a deck:b"):
         with pytest.raises(SearchSyntaxError):
             parse_search(f"relu {bad}")
-    query = parse_search('"or" \\-log - "tag:x" deck:a deck:a')
-    assert query.words == ("or", "-log", "-", "tag:x") and query.tags == () and query.deck == "a"
+    query = parse_search('"or" \\-log - "-x" "tag:x" deck:a deck:a')  # quoted: Anki's "tag:x" is a tag
+    assert query.words == ("or", "-log", "-", "-x") and query.tags == ("x",) and query.deck == "a"
 
 
 def test_pages_cover_the_collection_in_order(collection: tuple[Store, list[CardDetails]]) -> None:
