@@ -287,7 +287,9 @@ def parse_search(text: str) -> SearchQuery:
         terms = f"{len(tokens):,} term{'' if len(tokens) == 1 else 's'}"
         raise SearchSyntaxError(f"search too long: {terms}, {len(text):,} characters "
                                 f"(at most {MAX_SEARCH_TERMS} terms, {MAX_SEARCH_CHARS:,} characters)")
-    for token in tokens:
+    for index, token in enumerate(tokens):
+        if token.lower() == "and" and 0 < index < len(tokens) - 1 and tokens[index - 1].lower() != "and":
+            continue  # Anki's and, between two terms: what every two terms mean already
         if token.startswith("\\-"):  # a word that starts with a dash: -log
             words.append(token[1:])
             continue
@@ -319,7 +321,7 @@ def parse_search(text: str) -> SearchQuery:
 def _unquoted(token: str) -> str:
     """The term as it is read, quotes taken off (``"or"`` is the word or, ``"tag:x"`` a tag, as
     in Anki). Anki's syntax flashdl lacks is an error rather than a word that silently matches
-    nothing: ``-term`` (not), a bare ``or``/``and``, a quoted phrase with spaces."""
+    nothing: ``-term`` (not), ``or``, an ``and`` joining nothing, a quoted phrase with spaces."""
     if token.startswith('"'):
         if len(token) < 3 or not token.endswith('"') or '"' in token[1:-1]:
             raise _unsupported(token, "a phrase: search its words")

@@ -149,9 +149,11 @@ def test_anki_syntax_without_a_meaning_here_is_an_error_and_such_a_word_can_be_w
     """``-term``, ``or`` and ``"a phrase"`` mean something in Anki; here they were words that
     matched no card, silently. Now they are errors that say so, and the word itself is written
     quoted (``"or"``, ``"-x"``, as in Anki) or with a backslash (``\\-log``)."""
-    for bad in ("-relu", "-tag:cnn", "-is:due", "or", "OR", "and", '"weight decay"', '"', '""', "deck:a deck:b"):
+    for bad in ("-relu", "-tag:cnn", "-is:due", "or", "OR", "and", '"weight decay"', '"', '""', "deck:a deck:b",
+                "and and x"):
         with pytest.raises(SearchSyntaxError):
             parse_search(f"relu {bad}")
+    assert parse_search("relu AND tag:cnn and is:due") == parse_search("relu tag:cnn is:due")  # Anki's and
     query = parse_search('"or" \\-log - "-x" "tag:x" deck:a deck:a')  # quoted: Anki's "tag:x" is a tag
     assert query.words == ("or", "-log", "-", "-x") and query.tags == ("x",) and query.deck == "a"
 
