@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import operator
+import random
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from store_helpers import NOW, make_deck
 
+from flashdl.deck.model import Card, Deck
 from flashdl.presentation.view_models import SearchSyntaxError, matches_tags, parse_search
 from flashdl.scheduler.sm2 import ReviewKind
 from flashdl.services import browse, card_flags, deck_sync
@@ -229,3 +232,43 @@ def test_prop_ease_compares_the_e_factor_as_typed(tmp_path: Path) -> None:
                             ("prop:ease<4.02", ["e/002"]), ("prop:ease!=4.02", ["e/002"]),
                             ("prop:ease>4.02", []), ("prop:ease<4.0200001", ["e/001", "e/002"])):
             assert found(term) == cards, term
+
+
+def _ascii_folded(text: str) -> str:
+    return "".join(char.lower() if char.isascii() else char for char in text)
+
+
+@pytest.fixture(scope="module")
+def bracketed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, list[tuple[str, str]]]]:
+    """Cards with brackets and commas in some texts and tags in most: (card, its searchable text)."""
+    rng = random.Random(17)
+    decks: list[Deck] = []
+    blobs: list[tuple[str, str]] = []
+    for deck_id, deck_tags in (("p", ()), ("q", ("b",))):
+        cards = []
+        for i in range(30):
+            front = "".join(rng.choice("aB[], ") for _ in range(rng.randint(1, 6))).strip() or "a"
+            back = rng.choice(["x", "[1, 2]", "b"])
+            tags = tuple(sorted(set(rng.sample(["a", "b", "ab", "A::b"], rng.randint(0, 3)))))
+            cards.append(Card(id=f"{i:03d}", front=front, back=back, tags=tags))
+            own = (*tags, *(t for t in deck_tags if t not in tags))
+            blobs.append((f"{deck_id}/{i:03d}", f"{front}\n{back}\n{' '.join(own)}"))
+        decks.append(Deck(id=deck_id, name=deck_id, cards=tuple(cards), tags=deck_tags))
+    with open_store(tmp_path_factory.mktemp("brackets") / "flashdl.sqlite3") as store:
+        deck_sync.sync_decks(store, [(deck, None) for deck in decks], NOW)
+        yield store, blobs
+
+
+@settings(max_examples=150, deadline=None)
+@given(words=st.lists(st.text(alphabet="aAbB[],*", min_size=1, max_size=3), min_size=1, max_size=2))
+def test_words_match_the_cards_text_and_tags_not_the_tags_json(
+        bracketed: tuple[Store, list[tuple[str, str]]], words: list[str]) -> None:
+    """A word is found in the front, back or tags (``*``: any characters, ASCII case folded).
+    The tags were matched as stored, JSON: `[` and `]` found every card, `,` every card with two
+    tags, `a,b` a card tagged a and b."""
+    store, blobs = bracketed
+    patterns = [re.compile(".*".join(re.escape(part) for part in _ascii_folded(word).split("*")), re.DOTALL)
+                for word in words]
+    expected = [card for card, blob in blobs if all(p.search(_ascii_folded(blob)) for p in patterns)]
+    found = [hit.card for hit in browse.search_cards(store, " ".join(words), limit=1000)]
+    assert found == expected
