@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 DECK_FORMAT = "flashdl-deck/1"
@@ -43,6 +44,7 @@ def has_tags(card_tags: Iterable[str], wanted: Iterable[str]) -> bool:
     return all(any(_tag_pattern(tag).fullmatch(own) for own in have) for tag in wanted)
 
 
+@lru_cache(maxsize=256)
 def _tag_pattern(tag: str) -> re.Pattern[str]:
     body = ".*".join(re.escape(part) for part in tag.split("*"))
     return re.compile(f"{body}(?:{re.escape(TAG_SEPARATOR)}.*)?", re.IGNORECASE | re.DOTALL)
