@@ -32,7 +32,6 @@ def with_deck_tags(card_tags: tuple[str, ...], deck_tags: tuple[str, ...]) -> tu
     return card_tags + tuple(tag for tag in deck_tags if tag not in card_tags)
 
 
-
 TAG_SEPARATOR = "::"  # Anki's tag hierarchy: `dl::cnn` is a child of `dl`
 
 
@@ -55,6 +54,7 @@ def tag_search_words(tags: Iterable[str]) -> tuple[str, ...]:
     SQL before ``has_tags`` decides: SQLite's LIKE folds only ASCII case, so a non-ASCII name
     (``tag:ÖKONOMIE`` for ``ökonomie``) would drop the very cards it names."""
     return tuple(tag for tag in tags if tag.isascii())
+
 
 @dataclass(frozen=True, slots=True)
 class EngineSpec:

@@ -453,7 +453,6 @@ def search(
     return [_stored_card(row) for row in rows]
 
 
-
 def _tag_words(column: str) -> str:
     """A JSON tag list (``["a","b"]``, as ``records.dump_json`` writes it) as the words ``a b``."""
     return (f"replace(replace(replace(replace({column}, '\",\"', ' '), '[\"', ''), '\"]', ''), "
