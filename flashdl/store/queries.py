@@ -11,6 +11,7 @@ which must not import SQLAlchemy (issue 17). Column names are those of
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Collection, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -438,8 +439,10 @@ def search(
     for word in words:
         # the deck's tags too: they apply to every card (``with_deck_tags``)
         tags = _TAG_WORDS if _JSON_MARKS.intersection(word) else _TAG_JSON
-        conditions.append(f"(c.front || char(10) || c.back || char(10) || {tags}) LIKE ? ESCAPE '\\'")
-        params.append(f"%{like_pattern(word)}%")
+        text = f"(c.front || char(10) || c.back || char(10) || {tags})"
+        forms = dict.fromkeys(unicodedata.normalize(form, word) for form in ("NFC", "NFD"))
+        conditions.append("(" + " OR ".join(f"{text} LIKE ? ESCAPE '\\'" for _ in forms) + ")")
+        params += [f"%{like_pattern(form)}%" for form in forms]
     if deck_id_ is not None:
         conditions.append("c.deck_id = ?")
         params.append(deck_id_)
@@ -459,6 +462,9 @@ def _tag_words(column: str) -> str:
             "'[]', '')")
 
 
+# A word is matched composed and decomposed (NFC, NFD: `é` is one character or `e` and an accent),
+# as Anki, which keeps and searches text composed, finds both: a card pasted from a PDF often
+# has the accents apart, and `café` typed did not find it.
 # A word is matched against the card's tags too. Their JSON's marks made `[` and `]` find every
 # card (and `,` every card with two tags) though no text had one; reading the tags as words costs
 # 3x the time on 100,000 cards, so only a word with such a mark does (for others it is the same).

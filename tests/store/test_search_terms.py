@@ -5,6 +5,7 @@ from __future__ import annotations
 import operator
 import random
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -272,3 +273,19 @@ def test_words_match_the_cards_text_and_tags_not_the_tags_json(
     expected = [card for card, blob in blobs if all(p.search(_ascii_folded(blob)) for p in patterns)]
     found = [hit.card for hit in browse.search_cards(store, " ".join(words), limit=1000)]
     assert found == expected
+
+
+def test_a_word_finds_its_accents_composed_or_apart(tmp_path: Path) -> None:
+    """`é` is one character (NFC) or `e` and a combining accent (NFD, as text pasted from a PDF
+    often has it). `café` typed found only the card written the same way; Anki keeps and searches
+    text composed, so finds both. Now either form finds both, and `cafés` neither."""
+    composed, apart = unicodedata.normalize("NFC", "café"), unicodedata.normalize("NFD", "café")
+    assert composed != apart
+    deck = Deck(id="u", name="u", cards=(Card(id="1", front=f"{composed} au lait", back="x"),
+                                          Card(id="2", front=f"{apart} noir", back="x"),
+                                          Card(id="3", front="the", back="x")))
+    with open_store(tmp_path / "flashdl.sqlite3") as store:
+        deck_sync.sync_decks(store, [(deck, None)], NOW)
+        for word in (composed, apart, f"{composed[:3]}*"):
+            assert [hit.card for hit in browse.search_cards(store, word)] == ["u/1", "u/2"], ascii(word)
+        assert browse.search_cards(store, f"{composed}s") == []
