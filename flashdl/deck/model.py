@@ -7,7 +7,10 @@ whose content-hash ids did exactly that).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 DECK_FORMAT = "flashdl-deck/1"
@@ -27,6 +30,30 @@ def with_deck_tags(card_tags: tuple[str, ...], deck_tags: tuple[str, ...]) -> tu
     if not deck_tags:
         return card_tags
     return card_tags + tuple(tag for tag in deck_tags if tag not in card_tags)
+
+
+TAG_SEPARATOR = "::"  # Anki's tag hierarchy: `dl::cnn` is a child of `dl`
+
+
+def has_tags(card_tags: Iterable[str], wanted: Iterable[str]) -> bool:
+    """Whether a card's tags meet every ``tag:NAME`` of a search, as Anki's do: case-insensitive,
+    ``NAME`` also finds its children (``tag:dl`` finds ``dl::cnn``), ``*`` stands for any run of
+    characters (``tag:conv*``)."""
+    have = tuple(card_tags)
+    return all(any(_tag_pattern(tag).fullmatch(own) for own in have) for tag in wanted)
+
+
+@lru_cache(maxsize=256)
+def _tag_pattern(tag: str) -> re.Pattern[str]:
+    body = ".*".join(re.escape(part) for part in tag.split("*"))
+    return re.compile(f"{body}(?:{re.escape(TAG_SEPARATOR)}.*)?", re.IGNORECASE | re.DOTALL)
+
+
+def tag_search_words(tags: Iterable[str]) -> tuple[str, ...]:
+    """The ``tag:`` names that can also narrow a search's text match, which the store does in
+    SQL before ``has_tags`` decides: SQLite's LIKE folds only ASCII case, so a non-ASCII name
+    (``tag:ÖKONOMIE`` for ``ökonomie``) would drop the very cards it names."""
+    return tuple(tag for tag in tags if tag.isascii())
 
 
 @dataclass(frozen=True, slots=True)

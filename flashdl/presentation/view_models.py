@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flashdl.clock import again_today
+from flashdl.deck.model import has_tags, tag_search_words
 from flashdl.errors import UsageError
 from flashdl.presentation.card_rows import card_flags, due_text, ease_text, plural, schedule_lines
 from flashdl.scheduler.leech import LEECH_TAG
@@ -246,6 +247,10 @@ def session_summary(tally: SessionTally, *, due_tomorrow: int | None) -> Session
 SEARCH_STATES = ("due", "new", "suspended", "leech")
 SEARCH_PROPS = ("ease", "interval", "lapses", "reviews")
 SEARCH_OPERATORS = ("<=", ">=", "!=", "<", ">", "=")  # longest first: `<=` is not `<` then `=2`
+# SQLite refuses an expression deeper than 1,000 (each term is one more AND) and a LIKE pattern
+# over 50,000 bytes: a pasted page of text crashed browse with a traceback. Far above any search.
+MAX_SEARCH_TERMS = 200
+MAX_SEARCH_CHARS = 10_000
 
 
 class SearchSyntaxError(UsageError):
@@ -265,7 +270,9 @@ class SearchQuery:
 
     @property
     def text(self) -> str:
-        return " ".join((*self.words, *self.tags))
+        """The words the store matches in text: the search's, and its tags' (narrowing only;
+        ``matches_tags`` decides)."""
+        return " ".join((*self.words, *tag_search_words(self.tags)))
 
 
 def parse_search(text: str) -> SearchQuery:
@@ -275,10 +282,23 @@ def parse_search(text: str) -> SearchQuery:
     states: list[str] = []
     props: list[tuple[str, str, float]] = []
     deck = None
-    for token in text.split():
+    tokens = text.split()
+    if len(tokens) > MAX_SEARCH_TERMS or len(text) > MAX_SEARCH_CHARS:
+        terms = f"{len(tokens):,} term{'' if len(tokens) == 1 else 's'}"
+        raise SearchSyntaxError(f"search too long: {terms}, {len(text):,} characters "
+                                f"(at most {MAX_SEARCH_TERMS} terms, {MAX_SEARCH_CHARS:,} characters)")
+    for index, token in enumerate(tokens):
+        if token.lower() == "and" and 0 < index < len(tokens) - 1 and tokens[index - 1].lower() != "and":
+            continue  # Anki's and, between two terms: what every two terms mean already
+        if token.startswith("\\-"):  # a word that starts with a dash: -log
+            words.append(token[1:])
+            continue
+        token = _unquoted(token)
         key, colon, value = token.partition(":")
         key = key.lower()
         if colon and value and key == "deck":
+            if deck is not None and deck != value:
+                raise SearchSyntaxError(f"search terms deck:{deck} and {token}: a card is in one deck")
             deck = value
         elif colon and value and key == "tag":
             if value.lower() == LEECH_TAG:  # the leech rule's tag, or a deck file's (store search)
@@ -296,6 +316,27 @@ def parse_search(text: str) -> SearchQuery:
         else:
             words.append(token)
     return SearchQuery(tuple(words), deck, tuple(tags), tuple(states), tuple(props))
+
+
+def _unquoted(token: str) -> str:
+    """The term as it is read, quotes taken off (``"or"`` is the word or, ``"tag:x"`` a tag, as
+    in Anki). Anki's syntax flashdl lacks is an error rather than a word that silently matches
+    nothing: ``-term`` (not), ``or``, an ``and`` joining nothing, a quoted phrase with spaces."""
+    if token.startswith('"'):
+        if len(token) < 3 or not token.endswith('"') or '"' in token[1:-1]:
+            raise _unsupported(token, "a phrase: search its words")
+        return token[1:-1]
+    if token.startswith("-") and len(token) > 1:
+        raise _unsupported(token, f"as a word: \\{token}")
+    if token.lower() in ("or", "and"):
+        raise _unsupported(token, f'as a word: "{token}"')
+    return token
+
+
+def _unsupported(token: str, hint: str) -> SearchSyntaxError:
+    return SearchSyntaxError(
+        f"search term {token!r}: no or, - (not) or \"phrases\"; terms are ANDed ({hint})"
+    )
 
 
 def _parse_prop(token: str, term: str) -> tuple[str, str, float]:
@@ -321,8 +362,8 @@ def _parse_prop(token: str, term: str) -> tuple[str, str, float]:
 
 
 def matches_tags(card_tags: Iterable[str], wanted: Iterable[str]) -> bool:
-    have = {tag.lower() for tag in card_tags}
-    return all(tag.lower() in have for tag in wanted)
+    """Whether a card's tags meet every ``tag:`` term (``deck.model.has_tags``: Anki's rule)."""
+    return has_tags(card_tags, wanted)
 
 
 def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]:

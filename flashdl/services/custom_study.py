@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flashdl.clock import again_today, buried_on
+from flashdl.deck.model import has_tags, tag_search_words
 from flashdl.scheduler.queue import QueueEntry, QueueKind
 from flashdl.services.lookup import resolve_deck
 from flashdl.store import queries
@@ -84,8 +85,7 @@ def custom_entries(conn: Transaction, custom: CustomStudy, today: date, deck: st
     search_deck = resolve_deck(conn, custom.deck)
     if deck_id is not None and search_deck is not None and search_deck != deck_id:
         return []  # `flashdl study A --search deck:B`: no card is in both
-    wanted = {tag.lower() for tag in custom.tags}
-    words = [*custom.words, *custom.tags]  # tags narrow the text search, then match exactly
+    words = [*custom.words, *tag_search_words(custom.tags)]  # tags narrow the text search; has_tags decides
     entries: list[QueueEntry] = []
     offset = 0
     while len(entries) < CARD_CAP:
@@ -95,7 +95,7 @@ def custom_entries(conn: Transaction, custom: CustomStudy, today: date, deck: st
         for card in hits:
             if card.suspended or buried_on(card.buried_until, today):
                 continue
-            if not wanted <= {tag.lower() for tag in card.all_tags}:
+            if not has_tags(card.all_tags, custom.tags):
                 continue
             state = card.state
             due = state.due

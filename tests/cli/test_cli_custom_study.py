@@ -157,6 +157,14 @@ def test_a_search_takes_at_most_100_cards(
     (["--search", "is:dew"], "unknown search term 'is:dew'"),
     (["--search", "prop:ease<x"], "prop:ease<x"),
     (["--search", " "], "--search needs a query"),
+    # Anki's syntax without a meaning here: an error, not a word that silently finds no card
+    (["--search=-tag:conv"], "search term '-tag:conv': no or, - (not) or \"phrases\"; terms are ANDed"),
+    (["--search", "relu or sigmoid"], "search term 'or'"),
+    (["--search", '"weight decay"'], "search term '\"weight'"),
+    (["--search", "deck:a deck:b"], "deck:a and deck:b"),
+    # SQLite's limits (expression depth 1,000, LIKE pattern 50,000 bytes): a usage error, not a database error
+    (["--search", " ".join(["relu"] * 1001)], "search too long: 1,001 terms"),
+    (["--search", "x" * 60_000], "search too long: 1 term, 60,000 characters"),
     (["--new", "-3"], "--new '-3' must be 1..9,999"),
     (["--new", "two"], "--new 'two' is not a whole number"),
     (["--ahead", "0"], "--ahead '0' must be 1..36,500"),
@@ -186,3 +194,22 @@ def test_search_is_due_takes_a_card_failed_earlier_today_as_a_same_day_repeat(
     assert card(deck, "001") == ("2024-03-02", 1, 1960, 0, 2)  # the drill changed nothing but the log
     with sqlite3.connect(deck) as conn:
         assert conn.execute("SELECT kind FROM review_log ORDER BY id DESC LIMIT 1").fetchone()[0] == 2  # drill
+
+
+def test_search_tags_are_anki_tags_hierarchy_case_and_wildcard(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``tag:dl`` takes ``DL::cnn`` (Anki's hierarchy, case-insensitive, also in a non-Latin
+    script), ``tag:cn*`` a prefix; counted by hand from the deck below. ``tag:ÖKONOMIE`` found
+    nothing: SQLite's LIKE, which narrowed the search by the tag's text, folds only ASCII."""
+    path = tmp_path / "cs.yaml"
+    tagged = {"001": "[DL::cnn]", "002": "[dl]", "003": "[dlx]", "004": "[ml::dl]", "005": "[ökonomie]",
+              "006": "[cnn]"}
+    path.write_text("id: cs\ncards:\n" + "".join(
+        f'  - id: "{card}"\n    front: "Q{card}"\n    back: "A"\n    tags: {tags}\n'
+        for card, tags in tagged.items()), encoding="utf-8")
+    assert run(capsys, "import", str(path), "--now", NOW)[0] == 0
+    for query, count in (("tag:dl", 2), ("tag:DL::CNN", 1), ("tag:cn*", 1), ("tag:dl::*", 1),
+                         ("tag:ÖKONOMIE", 1), ("tag:ml", 1), ("tag:d*", 3)):
+        out = study(capsys, monkeypatch, NOW, ["--search", query, "--cram"])
+        assert f"{query} · {count} card" in out, (query, out.splitlines()[0])

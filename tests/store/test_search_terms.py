@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import operator
+import random
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from store_helpers import NOW, make_deck
 
+from flashdl.deck.model import Card, Deck
 from flashdl.presentation.view_models import SearchSyntaxError, matches_tags, parse_search
 from flashdl.scheduler.sm2 import ReviewKind
 from flashdl.services import browse, card_flags, deck_sync
@@ -145,6 +149,19 @@ def test_parser_terms_and_errors() -> None:
             parse_search(bad)
 
 
+def test_anki_syntax_without_a_meaning_here_is_an_error_and_such_a_word_can_be_written() -> None:
+    """``-term``, ``or`` and ``"a phrase"`` mean something in Anki; here they were words that
+    matched no card, silently. Now they are errors that say so, and the word itself is written
+    quoted (``"or"``, ``"-x"``, as in Anki) or with a backslash (``\\-log``)."""
+    for bad in ("-relu", "-tag:cnn", "-is:due", "or", "OR", "and", '"weight decay"', '"', '""', "deck:a deck:b",
+                "and and x"):
+        with pytest.raises(SearchSyntaxError):
+            parse_search(f"relu {bad}")
+    assert parse_search("relu AND tag:cnn and is:due") == parse_search("relu tag:cnn is:due")  # Anki's and
+    query = parse_search('"or" \\-log - "-x" "tag:x" deck:a deck:a')  # quoted: Anki's "tag:x" is a tag
+    assert query.words == ("or", "-log", "-", "-x") and query.tags == ("x",) and query.deck == "a"
+
+
 def test_pages_cover_the_collection_in_order(collection: tuple[Store, list[CardDetails]]) -> None:
     store, cards = collection
     pages = [browse.search_cards(store, "", limit=3, offset=start) for start in range(0, 15, 3)]
@@ -192,3 +209,83 @@ def test_is_due_leaves_out_suspended_and_buried_cards(tmp_path: Path) -> None:
         assert all(browse.card_details(store, f"gamma/00{i}").state.due == TODAY for i in range(1, 5))
         assert found(NOW) == ["gamma/003", "gamma/004"]
         assert found(NOW + timedelta(days=1)) == ["gamma/002", "gamma/003", "gamma/004"]  # the bury is over
+
+
+
+def test_prop_ease_compares_the_e_factor_as_typed(tmp_path: Path) -> None:
+    """``prop:ease=4.02`` found no card of E-Factor 4.02, nor ``prop:ease<=4.02``: the store keeps
+    it in per-mille (DESIGN §4) and 4.02 × 1000 is 4019.999… in floating point. SM-2 by hand:
+    each round of grades 5, 5, 5, 5, 2 moves EF by 4 × 0.1 − 0.32 = +0.08 (the 2 resets the
+    interval to 1 day, so the dates stay near), so 14 rounds and four more 5s give
+    2.5 + 14 × 0.08 + 4 × 0.1 = 4.02."""
+    with open_store(tmp_path / "flashdl.sqlite3") as store:
+        deck_sync.sync_decks(store, [(make_deck("e", 2), None)], NOW - timedelta(days=100))
+        for day, grade in enumerate([5, 5, 5, 5, 2] * 14 + [5] * 4):
+            record_review(store, "e/001", grade, NOW - timedelta(days=90 - day))
+        assert browse.card_details(store, "e/001").state.ease == 4020
+
+        def found(term: str) -> list[str]:
+            query = parse_search(term)
+            return [hit.card for hit in browse.search_cards(store, "", props=query.props, limit=10)]
+
+        for term, cards in (("prop:ease=4.02", ["e/001"]), ("prop:ease>=4.02", ["e/001"]),
+                            ("prop:ease<=4.02", ["e/001", "e/002"]), ("prop:ease>4.01999", ["e/001"]),
+                            ("prop:ease<4.02", ["e/002"]), ("prop:ease!=4.02", ["e/002"]),
+                            ("prop:ease>4.02", []), ("prop:ease<4.0200001", ["e/001", "e/002"])):
+            assert found(term) == cards, term
+
+
+def _ascii_folded(text: str) -> str:
+    return "".join(char.lower() if char.isascii() else char for char in text)
+
+
+@pytest.fixture(scope="module")
+def bracketed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, list[tuple[str, str]]]]:
+    """Cards with brackets and commas in some texts and tags in most: (card, its searchable text)."""
+    rng = random.Random(17)
+    decks: list[Deck] = []
+    blobs: list[tuple[str, str]] = []
+    for deck_id, deck_tags in (("p", ()), ("q", ("b",))):
+        cards = []
+        for i in range(30):
+            front = "".join(rng.choice("aB[], ") for _ in range(rng.randint(1, 6))).strip() or "a"
+            back = rng.choice(["x", "[1, 2]", "b"])
+            tags = tuple(sorted(set(rng.sample(["a", "b", "ab", "A::b"], rng.randint(0, 3)))))
+            cards.append(Card(id=f"{i:03d}", front=front, back=back, tags=tags))
+            own = (*tags, *(t for t in deck_tags if t not in tags))
+            blobs.append((f"{deck_id}/{i:03d}", f"{front}\n{back}\n{' '.join(own)}"))
+        decks.append(Deck(id=deck_id, name=deck_id, cards=tuple(cards), tags=deck_tags))
+    with open_store(tmp_path_factory.mktemp("brackets") / "flashdl.sqlite3") as store:
+        deck_sync.sync_decks(store, [(deck, None) for deck in decks], NOW)
+        yield store, blobs
+
+
+@settings(max_examples=150, deadline=None)
+@given(words=st.lists(st.text(alphabet="aAbB[],*", min_size=1, max_size=3), min_size=1, max_size=2))
+def test_words_match_the_cards_text_and_tags_not_the_tags_json(
+        bracketed: tuple[Store, list[tuple[str, str]]], words: list[str]) -> None:
+    """A word is found in the front, back or tags (``*``: any characters, ASCII case folded).
+    The tags were matched as stored, JSON: `[` and `]` found every card, `,` every card with two
+    tags, `a,b` a card tagged a and b."""
+    store, blobs = bracketed
+    patterns = [re.compile(".*".join(re.escape(part) for part in _ascii_folded(word).split("*")), re.DOTALL)
+                for word in words]
+    expected = [card for card, blob in blobs if all(p.search(_ascii_folded(blob)) for p in patterns)]
+    found = [hit.card for hit in browse.search_cards(store, " ".join(words), limit=1000)]
+    assert found == expected
+
+
+def test_a_word_finds_its_accents_composed_or_apart(tmp_path: Path) -> None:
+    """`é` is one character (NFC) or `e` and a combining accent (NFD, as text pasted from a PDF
+    often has it). `café` typed found only the card written the same way; Anki keeps and searches
+    text composed, so finds both. Now either form finds both, and `cafés` neither."""
+    composed, apart = unicodedata.normalize("NFC", "café"), unicodedata.normalize("NFD", "café")
+    assert composed != apart
+    deck = Deck(id="u", name="u", cards=(Card(id="1", front=f"{composed} au lait", back="x"),
+                                          Card(id="2", front=f"{apart} noir", back="x"),
+                                          Card(id="3", front="the", back="x")))
+    with open_store(tmp_path / "flashdl.sqlite3") as store:
+        deck_sync.sync_decks(store, [(deck, None)], NOW)
+        for word in (composed, apart, f"{composed[:3]}*"):
+            assert [hit.card for hit in browse.search_cards(store, word)] == ["u/1", "u/2"], ascii(word)
+        assert browse.search_cards(store, f"{composed}s") == []

@@ -273,6 +273,30 @@ async def test_n_in_browse_adds_to_the_highlighted_cards_deck(deck: Path, db: Pa
     assert details(db, "tui-sample/card-6").back == "0.9"
 
 
+async def test_n_in_browse_with_a_search_half_typed_adds_to_the_highlighted_cards_deck(
+        deck: Path, db: Path) -> None:
+    """``n`` read the deck from the search box, and a search not yet a search (``is:d``) raised
+    out of the key's action: the app ended with a traceback. Now the new card goes to the
+    highlighted card's deck, as with no ``deck:`` term."""
+    app = build_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await decks_listed(pilot)
+        app.browse()
+        await settle(pilot)
+        table = app.screen.query_one("#hits", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 5, "the rows")
+        app.screen.query_one("#search-box", Input).value = "is:d"
+        await settle(pilot)
+        await pilot.press("n")
+        editor = await editor_open(pilot)
+        await wait_for(pilot, lambda: editor.query_one("#edit-deck", Select).value == "tui-sample", "deck")
+        fill(editor, front="Adam's default beta2?", back="0.999")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen), "back in browse")
+    assert load_deck_file(deck).cards[-1] == Card(id="card-6", front="Adam's default beta2?", back="0.999")
+    assert details(db, "tui-sample/card-6").back == "0.999"
+
+
 @pytest.mark.parametrize("removed", ["size", "relu"])
 async def test_a_card_removed_from_the_file_with_shift_e_leaves_the_session(
         deck: Path, db: Path, monkeypatch: Any, removed: str) -> None:

@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from flashdl.errors import FlashdlError
 from flashdl.presentation.latex_text import plain_text
 from flashdl.presentation.view_models import (
+    SearchSyntaxError,
     card_flags,
     matches_tags,
     parse_search,
@@ -132,7 +133,7 @@ class BrowseScreen(FlashdlScreen):
         if self._hits:
             current = self._current()
             self._keep = self._keep or (current.card if current else None)  # the cursor stays on its card
-            self._search(self.query_one("#search-box", Input).value)
+            self._search_again()
 
     @on(Input.Changed, "#search-box")
     def _typed(self, event: Input.Changed) -> None:
@@ -145,8 +146,14 @@ class BrowseScreen(FlashdlScreen):
         event.stop()
         self.query_one("#hits", DataTable).focus()
 
+    def _search_again(self) -> None:
+        """The same search anew (a card changed, or the order), as many rows as were loaded: a
+        card on the fourth page lost its row, and the cursor went to the first card, where the
+        next `s` suspended another card."""
+        self._search(self.query_one("#search-box", Input).value, 0, max(SEARCH_LIMIT, self._loaded))
+
     @work(thread=True, exclusive=True, group="search")
-    def _search(self, text: str, offset: int = 0) -> None:
+    def _search(self, text: str, offset: int = 0, limit: int = SEARCH_LIMIT) -> None:
         """Search, or with ``offset`` load the next page of the same search onto the table."""
         collection = self.collection
         try:
@@ -154,26 +161,26 @@ class BrowseScreen(FlashdlScreen):
             collection.open()
             hits = collection.search(
                 query.text, deck=query.deck, states=query.states, props=query.props,
-                limit=SEARCH_LIMIT, offset=offset, order=self._order,
+                limit=limit, offset=offset, order=self._order,
             )
             today = collection.today()  # a bury shows only while in effect
         except FlashdlError as error:
             self.app.call_from_thread(self._status, str(error))
             return
-        full_page = len(hits) >= SEARCH_LIMIT
+        full_page = len(hits) >= limit
         hits = [hit for hit in hits if matches_tags(hit.tags, query.tags)]
         width = card_width(self.size.width)
         self._media_dir = media_dir_of(self.app)  # pictures checked: "[image missing: NAME]"
         rows = [_row(hit, today, width, self._media_dir) for hit in hits]  # text work here, off the UI thread
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, hits, rows, offset, full_page, width)
+            self.app.call_from_thread(self._show, hits, rows, offset, full_page, width, limit)
 
     def _status(self, message: str) -> None:
         self.query_one("#browse-status", Static).update(message)
 
     def _show(
         self, hits: list[SearchHit], rows: list[tuple[str, ...]], offset: int, full_page: bool,
-        width: int | None = None,
+        width: int | None = None, limit: int = SEARCH_LIMIT,
     ) -> None:
         table = self.query_one("#hits", DataTable)
         if offset == 0:
@@ -186,7 +193,7 @@ class BrowseScreen(FlashdlScreen):
             if hit.card not in self._hits:  # rows are keyed by card id (the cell may be cut short)
                 table.add_row(*row, key=hit.card)
         self._hits.update((hit.card, hit) for hit in hits)
-        self._loaded = offset + SEARCH_LIMIT
+        self._loaded = offset + limit
         self._more = full_page
         first = 0
         if offset == 0 and self._keep is not None:
@@ -270,7 +277,10 @@ class BrowseScreen(FlashdlScreen):
 
     def action_new_card(self) -> None:
         hit = self._current()
-        deck = parse_search(self.query_one("#search-box", Input).value).deck
+        try:
+            deck = parse_search(self.query_one("#search-box", Input).value).deck
+        except SearchSyntaxError:  # a search still being typed (`is:d`) names no deck; it ended the app
+            deck = None
         self.post_message(CardEditRequested(None, deck=deck or (hit.deck if hit else None),
                                             on_saved=self._edited))
 
@@ -281,12 +291,12 @@ class BrowseScreen(FlashdlScreen):
         if hit is not None:
             self._keep = hit.card
             edit_deck(self, self.collection, hit.deck,
-                           after=lambda: self._search(self.query_one("#search-box", Input).value))
+                           after=self._search_again)
 
     def _edited(self, card: str) -> None:
         self.notify(f"Saved {card} to its deck file.")
         self._keep = card
-        self._search(self.query_one("#search-box", Input).value)
+        self._search_again()
 
     def action_toggle_leech(self) -> None:
         hit = self._current()
@@ -301,7 +311,7 @@ class BrowseScreen(FlashdlScreen):
         card: back on the first row, the next key would act on another card."""
         if hit is not None:
             self._keep = hit.card
-        self._search(self.query_one("#search-box", Input).value)
+        self._search_again()
 
     def action_sort(self) -> None:
         self._order = SORT_ORDERS[(SORT_ORDERS.index(self._order) + 1) % len(SORT_ORDERS)]
