@@ -252,8 +252,9 @@ def bracketed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store,
             back = rng.choice(["x", "[1, 2]", "b"])
             tags = tuple(sorted(set(rng.sample(["a", "b", "ab", "A::b"], rng.randint(0, 3)))))
             cards.append(Card(id=f"{i:03d}", front=front, back=back, tags=tags))
-            own = (*tags, *(t for t in deck_tags if t not in tags))
-            blobs.append((f"{deck_id}/{i:03d}", f"{front}\n{back}\n{' '.join(own)}"))
+            # the card's tags, then its deck's (a tag of both is there twice, as the store reads it:
+            # `B*B` may span the two)
+            blobs.append((f"{deck_id}/{i:03d}", f"{front}\n{back}\n{' '.join(tags)}\n{' '.join(deck_tags)}"))
         decks.append(Deck(id=deck_id, name=deck_id, cards=tuple(cards), tags=deck_tags))
     with open_store(tmp_path_factory.mktemp("brackets") / "flashdl.sqlite3") as store:
         deck_sync.sync_decks(store, [(deck, None) for deck in decks], NOW)
