@@ -86,7 +86,7 @@ class CardScreen(FlashdlScreen):
 
     def _show(self, details: CardDetails, path: str | None, today: date) -> None:
         self.details, self.deck_path = details, path
-        self.query_one("#card-title", Static).update(f"flashdl · {details.card} · {details.deck_name}")
+        self.query_one("#card-title", Static).update(Text(f"flashdl · {details.card} · {details.deck_name}"))
         if path is None:
             where = "Deck file: unknown (imported from another format)"
         else:

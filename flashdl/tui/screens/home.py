@@ -116,7 +116,7 @@ class HomeScreen(FlashdlScreen):
         _add_columns(table, self._lines, room=table.size.width or self.app.size.width)
         for line in self._lines:
             table.add_row(
-                line.name,
+                _name(line.name),
                 *(_count(value) for value in (line.new, line.learning, line.due, line.total)),
                 line.today,
                 key=line.id,
@@ -231,6 +231,12 @@ def _add_columns(table: DataTable[Any], lines: list[DeckLine], room: int = 0) ->
         # imports Rich's emoji table (~3 ms before the first frame).
         heading = Text(label) if key in ("deck", "today") else Text(label, justify="right")
         table.add_column(heading, key=key, width=widths[label])
+
+
+def _name(name: str) -> Text:
+    """A deck's name as written (a str cell is read as Rich markup: "Quiz [week 3]" lost its
+    "[week 3]" and "Notes [/] misc" crashed the app), cut with "…" where the column is narrower."""
+    return Text(name, no_wrap=True, overflow="ellipsis")
 
 
 def _count(value: int) -> Text:

@@ -1,0 +1,76 @@
+"""Deck names are shown as written, never read as Rich markup, and a name cut short says so.
+
+Before, the home table, the card screen's title and the new-card deck list read a deck's
+name as markup: "Quiz [week 3]" showed as "Quiz ", and "Notes [/] misc" stopped the app with a
+MarkupError traceback. And a name wider than its column was cut with no sign of it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Select, Static
+from textual.widgets._select import SelectOverlay
+from tui_helpers import SIZE, build_app, decks_listed, import_decks, settle, shown, wait_for
+
+NAMES = {"wk3": "Quiz [week 3]", "slash": "Notes [/] misc", "bold": "[bold]not bold[/bold] x",
+         "long": "Lesson 6 - Learning & Optimization Flashcards, the second half of it"}
+
+
+def bracket_db(tmp_path: Path) -> Path:
+    files = []
+    for deck_id, name in NAMES.items():
+        path = tmp_path / f"{deck_id}.yaml"
+        path.write_text(f"id: {deck_id}\nname: '{name}'\ncards:\n  - id: a\n    front: f\n    back: b\n",
+                        encoding="utf-8")
+        files.append(path)
+    db = tmp_path / "flashdl.sqlite3"
+    import_decks(db, *files)
+    return db
+
+
+async def test_home_lists_each_name_as_written_and_marks_a_cut_one(tmp_path: Path) -> None:
+    app = build_app(bracket_db(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await decks_listed(pilot)
+        table = pilot.app.screen.query_one("#decks", DataTable)
+        screen_text = shown(table)
+        for deck_id in ("wk3", "slash", "bold"):
+            assert NAMES[deck_id] in screen_text, screen_text
+        cut = next(line for line in screen_text.splitlines() if "Lesson 6" in line)
+        width = table.columns[next(key for key in table.columns if key.value == "deck")].width
+        assert NAMES["long"][:width - 1] + "…" in cut, cut  # cut, and marked as cut
+        assert NAMES["long"] not in screen_text
+
+
+async def test_card_screen_title_shows_the_name_as_written(tmp_path: Path) -> None:
+    app = build_app(bracket_db(tmp_path))
+    async with app.run_test(size=(120, 24)) as pilot:
+        await decks_listed(pilot)
+        for deck_id in ("slash", "wk3"):
+            pilot.app.show_card(f"{deck_id}/a")
+            await wait_for(pilot, lambda: bool(pilot.app.screen.query("#card-title"))
+                           and "/a" in shown(pilot.app.screen.query_one("#card-title", Static)),
+                           "the card's title")
+            title = shown(pilot.app.screen.query_one("#card-title", Static))
+            assert title.strip() == f"flashdl · {deck_id}/a · {NAMES[deck_id]}", title
+            await pilot.press("q")
+            await settle(pilot)
+        assert pilot.app.return_code is None  # still running: no MarkupError
+
+
+async def test_new_card_deck_list_shows_the_names_as_written(tmp_path: Path) -> None:
+    app = build_app(bracket_db(tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await decks_listed(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: bool(pilot.app.screen.query("#edit-deck"))
+                       and len(pilot.app.screen.query_one("#edit-deck", Select)._options) > 1,
+                       "the deck list of the new card")
+        select = pilot.app.screen.query_one("#edit-deck", Select)
+        select.expanded = True
+        await settle(pilot)
+        listed = shown(pilot.app.screen.query_one(SelectOverlay))
+        for deck_id, name in NAMES.items():
+            assert f"{name} ({deck_id})" in listed, listed
+        assert pilot.app.return_code is None
