@@ -1,4 +1,4 @@
-"""Deck names are shown as written, never read as Rich markup, and a name cut short says so.
+"""Deck names and typed answers are shown as written, never read as Rich markup; a cut name says so.
 
 Before, the home table, the card screen's title and the new-card deck list read a deck's
 name as markup: "Quiz [week 3]" showed as "Quiz ", and "Notes [/] misc" stopped the app with a
@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 from textual.widgets._select import SelectOverlay
-from tui_helpers import SIZE, build_app, decks_listed, import_decks, settle, shown, wait_for
+from tui_helpers import (
+    SIZE,
+    build_app,
+    card_shown,
+    decks_listed,
+    grades,
+    import_decks,
+    settle,
+    shown,
+    wait_for,
+)
 
 NAMES = {"wk3": "Quiz [week 3]", "slash": "Notes [/] misc", "bold": "[bold]not bold[/bold] x",
          "long": "Lesson 6 - Learning & Optimization Flashcards, the second half of it"}
@@ -73,4 +83,23 @@ async def test_new_card_deck_list_shows_the_names_as_written(tmp_path: Path) -> 
         listed = shown(pilot.app.screen.query_one(SelectOverlay))
         for deck_id, name in NAMES.items():
             assert f"{name} ({deck_id})" in listed, listed
+        assert pilot.app.return_code is None
+
+
+async def test_card_history_shows_a_typed_answer_with_brackets_as_typed(matrix_db: Path) -> None:
+    """The typed answer of the review history was read as markup: "[/]" crashed the card screen."""
+    app = build_app(matrix_db, study="tui-matrix")
+    async with app.run_test(size=SIZE) as pilot:
+        await card_shown(pilot)
+        pilot.app.screen.query_one("#answer", Input).insert_text_at_cursor("[/] [b]")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert grades(matrix_db, "tui-matrix/xcorr-4x4") == [1]  # recorded, as a wrong answer
+        pilot.app.show_card("tui-matrix/xcorr-4x4")
+        await wait_for(pilot, lambda: bool(pilot.app.screen.query("#history"))
+                       and pilot.app.screen.query_one("#history", DataTable).row_count > 0
+                       and "never" not in shown(pilot.app.screen.query_one("#history", DataTable)),
+                       "the review history")
+        history = shown(pilot.app.screen.query_one("#history", DataTable))
+        assert "✘ [/] [b]" in history, history
         assert pilot.app.return_code is None
