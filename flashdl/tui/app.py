@@ -30,6 +30,7 @@ from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from flashdl.clock import Clock, SystemClock
@@ -108,6 +109,14 @@ class FlashdlApp(App[None]):
 
     def on_unmount(self) -> None:
         self.collection.close()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast as plain text (``markup`` is ignored): they carry paths, card ids and error
+        messages quoting deck files, which Textual read as markup: a path's "[notes]" vanished
+        and an error quoting "[/]" stopped the app with a MarkupError. (Screens' ``notify``
+        comes here too.)"""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # ------------------------------------------------------------- navigation
     # A request arrives a moment after its key: a second key handled meanwhile (a quick

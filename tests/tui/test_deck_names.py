@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, Select, Static
 from textual.widgets._select import SelectOverlay
 from tui_helpers import (
@@ -102,4 +103,36 @@ async def test_card_history_shows_a_typed_answer_with_brackets_as_typed(matrix_d
                        "the review history")
         history = shown(pilot.app.screen.query_one("#history", DataTable))
         assert "✘ [/] [b]" in history, history
+        assert pilot.app.return_code is None
+
+
+async def test_a_toast_shows_a_path_with_brackets_as_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Toasts were read as markup: "E" without $EDITOR named the deck file with its "[notes]"
+    folder dropped (and a message quoting "[/]" crashed the app)."""
+    from textual.widgets._toast import Toast
+
+    folder = tmp_path / "[notes]"
+    folder.mkdir()
+    deck = folder / "d.yaml"
+    deck.write_text("id: d\ncards:\n  - id: a\n    front: f\n    back: b\n", encoding="utf-8")
+    db = tmp_path / "flashdl.sqlite3"
+    import_decks(db, deck)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = build_app(db)
+    async with app.run_test(size=(200, 30), notifications=True) as pilot:
+        await decks_listed(pilot)
+        pilot.app.show_card("d/a")
+        await wait_for(pilot, lambda: bool(pilot.app.screen.query("#card-title"))
+                       and "d/a" in shown(pilot.app.screen.query_one("#card-title", Static)),
+                       "the card")
+        await pilot.press("E")
+        await settle(pilot)
+        await wait_for(pilot, lambda: bool(pilot.app.screen.query(Toast)), "the toast")
+        toast = shown(pilot.app.screen.query_one(Toast))
+        # compared without the toast's edge and line breaks (the path folds where the width says)
+        assert "".join(f"The deck file is {deck}".split()) in "".join(toast.replace("▌", "").split()), toast
+        pilot.app.notify("Not re-imported: d.yaml:6:5: unknown key '[/]' in card")
+        await settle(pilot)
         assert pilot.app.return_code is None
