@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, RadioButton, Select, Static
 from textual.widgets._select import SelectOverlay
 from tui_helpers import (
     SIZE,
@@ -135,4 +135,37 @@ async def test_a_toast_shows_a_path_with_brackets_as_written(
         assert "".join(f"The deck file is {deck}".split()) in "".join(toast.replace("▌", "").split()), toast
         pilot.app.notify("Not re-imported: d.yaml:6:5: unknown key '[/]' in card")
         await settle(pilot)
+        assert pilot.app.return_code is None
+
+
+async def test_a_search_error_quotes_the_query_as_typed(db_path: Path) -> None:
+    """Browse and custom study showed a bad search's error as markup: "prop:[/]" crashed the app
+    and "is:[b]x" was quoted as "is:x"."""
+    from flashdl.tui.screens.browse import BrowseScreen
+    from flashdl.tui.screens.custom_study import CustomStudyScreen
+
+    app = build_app(db_path)
+    async with app.run_test(size=(160, 24)) as pilot:
+        await decks_listed(pilot)
+        for query in ("is:[b]x", "prop:[/]"):
+            await pilot.press("b")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, BrowseScreen), "browse")
+            await pilot.press("slash")
+            pilot.app.screen.query_one("#search-box", Input).value = query
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "unknown" in shown(pilot.app.screen.query_one("#browse-status", Static)),
+                           "the search's error")
+            assert f"unknown search term '{query}'" in shown(pilot.app.screen.query_one("#browse-status", Static))
+            pilot.app.go_home()
+            await decks_listed(pilot)
+            await pilot.press("c")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, CustomStudyScreen), "the form")
+            form = pilot.app.screen
+            form.query_one("#cs-kind-search", RadioButton).value = True
+            form.query_one("#cs-search", Input).value = query
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert f"unknown search term '{query}'" in shown(form.query_one("#cs-status", Static))
+            pilot.app.go_home()
+            await decks_listed(pilot)
         assert pilot.app.return_code is None
