@@ -30,7 +30,6 @@ from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
-from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from flashdl.clock import Clock, SystemClock
@@ -110,14 +109,6 @@ class FlashdlApp(App[None]):
     def on_unmount(self) -> None:
         self.collection.close()
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
-        """Every toast as plain text (``markup`` is ignored): they carry paths, card ids and error
-        messages quoting deck files, which Textual read as markup: a path's "[notes]" vanished
-        and an error quoting "[/]" stopped the app with a MarkupError. (Screens' ``notify``
-        comes here too.)"""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
-
     # ------------------------------------------------------------- navigation
     # A request arrives a moment after its key: a second key handled meanwhile (a quick
     # double enter) asks again, so a screen already on top is not pushed a second time.
@@ -175,7 +166,7 @@ class FlashdlApp(App[None]):
         try:
             card = None if message.card is None else self.collection.card_for_edit(message.card)
         except FlashdlError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)  # may quote a path
             return
         self.push_screen(CardEditScreen(card, deck=message.deck, on_saved=message.on_saved))
 
@@ -188,7 +179,7 @@ class FlashdlApp(App[None]):
         try:
             card = self.collection.card_for_edit(message.card)
         except FlashdlError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)  # may quote a path
             return
         self.push_screen(TagsScreen(card, self.collection, on_saved=message.on_saved))
 

@@ -133,9 +133,15 @@ async def test_a_toast_shows_a_path_with_brackets_as_written(
         toast = shown(pilot.app.screen.query_one(Toast))
         # compared without the toast's edge and line breaks (the path folds where the width says)
         assert "".join(f"The deck file is {deck}".split()) in "".join(toast.replace("▌", "").split()), toast
-        pilot.app.notify("Not re-imported: d.yaml:6:5: unknown key '[/]' in card")
+        pilot.app.screen.notify("Not re-imported: d.yaml:6:5: unknown key '[/]' in card")
         await settle(pilot)
         assert pilot.app.return_code is None
+        pilot.app.clear_notifications()
+        await pilot.press("ctrl+c")  # Textual's own hint keeps its markup: "[b]ctrl+q[/b]" in bold
+        await wait_for(pilot, lambda: "quit" in "".join(shown(t) for t in pilot.app.screen.query(Toast)),
+                       "ctrl+c's hint")
+        hint = "".join(shown(t) for t in pilot.app.screen.query(Toast))
+        assert "Press ctrl+q to quit" in hint and "[b]" not in hint, hint
 
 
 async def test_a_search_error_quotes_the_query_as_typed(db_path: Path) -> None:
