@@ -175,3 +175,20 @@ async def test_a_search_error_quotes_the_query_as_typed(db_path: Path) -> None:
             pilot.app.go_home()
             await decks_listed(pilot)
         assert pilot.app.return_code is None
+
+
+async def test_practice_title_quotes_the_tag_as_typed(db_path: Path) -> None:
+    """``flashdl practice --tag '[/]x'`` crashed the app on its title (and a tag with a markup tag
+    in it lost it); the run starts, says there is nothing to practise, and names the tag."""
+    from flashdl.services.practice import PracticeOptions
+    from flashdl.tui.screens.practice import PracticeScreen
+
+    app = build_app(db_path, practice=PracticeOptions(tag="[/]x"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PracticeScreen)
+                       and "Nothing" in shown(pilot.app.screen.query_one("#card-meta", Static)),
+                       "the practice run")
+        title = shown(pilot.app.screen.query_one("#practice-title", Static)).strip()
+        assert title == "flashdl · practice · all decks · tag [/]x", title
+        assert "tag [/]x" in shown(pilot.app.screen.query_one("#card-meta", Static))
+        assert pilot.app.return_code is None

@@ -62,7 +62,9 @@ class PracticeScreen(AnswerBoxScreen):
         self._shown_at = 0.0
 
     def compose(self) -> ComposeResult:
-        yield Static(f"flashdl · practice · {self.options.describe()}", classes="title", id="practice-title")
+        # Text: the description quotes --tag, which may hold brackets ("[/]x" crashed the app)
+        yield Static(Text(f"flashdl · practice · {self.options.describe()}"), classes="title",
+                     id="practice-title")
         with VerticalScroll(id="card"):
             yield Static("Choosing the exercises…", id="card-meta", classes="status")
             yield CardFace(id="exercise")
