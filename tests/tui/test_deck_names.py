@@ -192,3 +192,26 @@ async def test_practice_title_quotes_the_tag_as_typed(db_path: Path) -> None:
         assert title == "flashdl · practice · all decks · tag [/]x", title
         assert "tag [/]x" in shown(pilot.app.screen.query_one("#card-meta", Static))
         assert pilot.app.return_code is None
+
+
+async def test_custom_study_title_quotes_the_search_as_typed(tmp_path: Path) -> None:
+    """``flashdl study --search 'x[/]' --cram`` crashed the app on the study screen's title, and
+    ``--search 'h[t]'`` was titled "cram: h"."""
+    from flashdl.services.custom_study import CustomStudy
+    from flashdl.tui.screens.study import StudyScreen
+
+    deck = tmp_path / "rnn.yaml"
+    deck.write_text("id: rnn\nmarkup: plain\ncards:\n  - id: a\n    front: 'h[t] = tanh(W h[t-1])'\n"
+                    "    back: b\n  - id: b\n    front: 'what is x[/] in numpy?'\n    back: b\n",
+                    encoding="utf-8")
+    db_path = tmp_path / "flashdl.sqlite3"
+    import_decks(db_path, deck)
+    for word in ("h[t]", "x[/]"):
+        app = build_app(db_path, study_all=True, custom=CustomStudy(search=True, words=(word,), cram=True))
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, StudyScreen)
+                           and bool(pilot.app.screen.query("#study-title")), "the study screen")
+            await card_shown(pilot)
+            title = shown(pilot.app.screen.query_one("#study-title", Static)).strip()
+            assert title == f"flashdl · studying all decks · cram: {word}", title
+            assert pilot.app.return_code is None
