@@ -1,8 +1,11 @@
-"""Deck names and typed answers are shown as written, never read as Rich markup; a cut name says so.
+"""Text the user wrote is shown as written, never read as markup: deck names, typed answers,
+tags, searches, paths and the errors quoting them; a deck name cut short ends in "…".
 
 Before, the home table, the card screen's title and the new-card deck list read a deck's
 name as markup: "Quiz [week 3]" showed as "Quiz ", and "Notes [/] misc" stopped the app with a
-MarkupError traceback. And a name wider than its column was cut with no sign of it.
+MarkupError traceback; the same went for a typed answer in the review history, a search quoted
+by an error or a custom study's title, a --tag in practice's title, a path in a toast. And a
+name wider than its column was cut with no sign of it.
 """
 
 from __future__ import annotations
