@@ -493,7 +493,7 @@ def _open_closed_streams() -> None:
 
 def failure_message(error: BaseException, db_path: str | None = None) -> str | None:
     """The one-line message for an error a user can cause, or None for a bug (re-raised)."""
-    from flashdl.errors import FlashdlError
+    from flashdl.errors import FlashdlError, LocaleEncodingError, is_utf
     from flashdl.store.errors import database_error
 
     stored = database_error(error, db_path)
@@ -508,6 +508,9 @@ def failure_message(error: BaseException, db_path: str | None = None) -> str | N
         text = "input nested too deeply to read"
     elif isinstance(error, OverflowError):
         text = f"a number or date out of range ({error})"
+    elif isinstance(error, UnicodeEncodeError) and not is_utf(error.encoding):
+        # output to a terminal, pipe or path in a non-UTF-8 locale: the locale is the problem
+        text = str(LocaleEncodingError(error.encoding, error.object[error.start:error.end]))
     elif isinstance(error, UnicodeError):
         text = f"text that is not valid Unicode ({error})"
     else:

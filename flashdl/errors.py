@@ -61,3 +61,24 @@ class NotEnoughReviewsError(UsageError):
     def __init__(self, message: str, *, have: int, need: int) -> None:
         self.have, self.need = have, need
         super().__init__(message)
+
+
+def is_utf(encoding: str | None) -> bool:
+    """Whether ``encoding`` (a stream's, the locale's) can write every character flashdl shows."""
+    import codecs
+
+    try:
+        return codecs.lookup(encoding or "ascii").name.startswith("utf")
+    except LookupError:
+        return False
+
+
+class LocaleEncodingError(UsageError):
+    """The locale's character encoding (``LANG=C`` with ``PYTHONUTF8=0``, a Latin-1 locale) cannot
+    write flashdl's text: its cards' math (∑, ⌊⌋, x²), its ``·`` and the terminal UI's box drawing."""
+
+    def __init__(self, encoding: str, character: str = "") -> None:
+        # ASCII only: this message is written in that same encoding
+        what = " ".join(f"U+{ord(c):04X}" for c in character) if character else "flashdl's text"
+        super().__init__(f"the locale's character encoding ({encoding}) cannot write {what}: "
+                         "use a UTF-8 locale, e.g. LANG=C.UTF-8")

@@ -161,11 +161,17 @@ class Store:
         db.execute(f"RELEASE {name}")
 
     def close(self) -> None:
-        """Close; a session that met no damage records the file as cleanly closed (``integrity``)."""
-        self._tx.close_sql()
-        self._db.close()
-        if not self._damaged:
-            integrity.record_clean_close(self.path)
+        """Close; a session that met no damage records the file as cleanly closed (``integrity``).
+
+        Under the lock: a transaction another thread has open ends first. Quitting the terminal
+        UI while a worker read the database (a practice run starting, the statistics loading)
+        closed the connection under its query: a "closed database" error in the worker, or a
+        segmentation fault when the close freed a statement it was stepping through."""
+        with self._lock:
+            self._tx.close_sql()
+            self._db.close()
+            if not self._damaged:
+                integrity.record_clean_close(self.path)
 
     def __enter__(self) -> Self:
         return self

@@ -166,7 +166,7 @@ class FlashdlApp(App[None]):
         try:
             card = None if message.card is None else self.collection.card_for_edit(message.card)
         except FlashdlError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)  # may quote a path
             return
         self.push_screen(CardEditScreen(card, deck=message.deck, on_saved=message.on_saved))
 
@@ -179,7 +179,7 @@ class FlashdlApp(App[None]):
         try:
             card = self.collection.card_for_edit(message.card)
         except FlashdlError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)  # may quote a path
             return
         self.push_screen(TagsScreen(card, self.collection, on_saved=message.on_saved))
 

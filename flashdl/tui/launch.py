@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flashdl.clock import Clock
-from flashdl.errors import UsageError
+from flashdl.errors import LocaleEncodingError, UsageError, is_utf
 from flashdl.gc_pause import paused_gc
 
 if TYPE_CHECKING:
@@ -32,6 +32,11 @@ def run_tui(db_path: Path, clock: Clock, *, study: str | None = None, study_all:
             "add --plain (flashdl study --plain, flashdl practice --plain); for scripts use "
             "flashdl decks, due and review (see flashdl --help)"
         )
+    # Textual draws on sys.__stderr__, in its encoding: in a non-UTF-8 locale every ·, ━ and ∑
+    # came out as a \xb7 or \u2501 escape, garbling and widening each line of the screen.
+    encoding = getattr(sys.__stderr__, "encoding", None) or "ascii"
+    if not is_utf(encoding):
+        raise LocaleEncodingError(encoding)
     # No cyclic garbage collection until the first frame is drawn (the app turns it back
     # on then): start-up allocates ~50,000 long-lived objects (Textual's imports, styles,
     # widgets) and the collector would trace them again and again for nothing: importing the

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, cast
 from textual.screen import Screen
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from flashdl.tui.app import FlashdlApp
     from flashdl.tui.collection import Collection
 
@@ -29,3 +31,10 @@ class FlashdlScreen(Screen[None]):
     @property
     def collection(self) -> Collection:
         return self.flashdl_app.collection
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A toast as plain text, always: flashdl's carry paths, card ids and error messages
+        quoting deck files, which Textual read as markup (a path's "[notes]" vanished; an error
+        quoting "[/]" stopped the app). Textual's own toasts (ctrl+c's hint) keep their markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)

@@ -176,7 +176,7 @@ class BrowseScreen(FlashdlScreen):
             self.app.call_from_thread(self._show, hits, rows, offset, full_page, width, limit)
 
     def _status(self, message: str) -> None:
-        self.query_one("#browse-status", Static).update(message)
+        self.query_one("#browse-status", Static).update(Text(message))  # an error quotes the query: not markup
 
     def _show(
         self, hits: list[SearchHit], rows: list[tuple[str, ...]], offset: int, full_page: bool,

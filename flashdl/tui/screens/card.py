@@ -86,7 +86,7 @@ class CardScreen(FlashdlScreen):
 
     def _show(self, details: CardDetails, path: str | None, today: date) -> None:
         self.details, self.deck_path = details, path
-        self.query_one("#card-title", Static).update(f"flashdl · {details.card} · {details.deck_name}")
+        self.query_one("#card-title", Static).update(Text(f"flashdl · {details.card} · {details.deck_name}"))
         if path is None:
             where = "Deck file: unknown (imported from another format)"
         else:
@@ -98,7 +98,7 @@ class CardScreen(FlashdlScreen):
         for label, value in scheduling_lines(details, today):
             table.add_row(label, value)
         if details.tags:
-            table.add_row("Tags", ", ".join(details.tags))
+            table.add_row("Tags", Text(", ".join(details.tags)))
         self.query_one("#card-scheduling", Static).update(table)
         self.query_one("#card-front", CardFace).show_side(
             details.front, markup=details.markup, errata=details.errata, side="front")
@@ -107,7 +107,8 @@ class CardScreen(FlashdlScreen):
         history = self.query_one("#history", DataTable)
         history.clear()
         for entry in reversed(details.history):  # newest first
-            history.add_row(*history_row(entry))
+            # Text, not str: a str cell is read as markup (a typed answer "[/]" crashed the app)
+            history.add_row(*map(Text, history_row(entry)))
         if not details.history:
             history.add_row("never reviewed", "", "", "", "", "")
 

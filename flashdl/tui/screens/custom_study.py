@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -125,7 +126,7 @@ class CustomStudyScreen(FlashdlScreen):
         try:
             custom = custom_study(cram=cram, **{kind: text})
         except FlashdlError as error:
-            self.query_one("#cs-status", Static).update(f"Not started: {error}")
+            self.query_one("#cs-status", Static).update(Text(f"Not started: {error}"))  # quotes the search
             return
         self.post_message(StudyRequested(self.deck, custom))
 

@@ -115,7 +115,8 @@ class CardEditScreen(FlashdlScreen):
         self.query_one("#edit-front", TextArea).placeholder = _front_hint(markup)
         if self.card is None:
             select = self.query_one("#edit-deck", Select)
-            select.set_options([(f"{name} ({deck_id})", deck_id) for name, deck_id in decks])
+            # Text, not str: a str prompt is read as markup ("Notes [/] misc" crashed the app)
+            select.set_options([(Text(f"{name} ({deck_id})"), deck_id) for name, deck_id in decks])
             known = [deck_id for _, deck_id in decks]
             if self.deck in known or (known and self.deck is None):
                 select.value = self.deck if self.deck in known else known[0]

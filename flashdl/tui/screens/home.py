@@ -67,6 +67,7 @@ class HomeScreen(FlashdlScreen):
     def __init__(self) -> None:
         super().__init__()
         self._lines: list[DeckLine] = []
+        self._room = 0  # the width the columns were fitted to
         self._resumed = False
 
     def compose(self) -> ComposeResult:
@@ -109,20 +110,9 @@ class HomeScreen(FlashdlScreen):
     def _show(self, summaries: list[DeckSummary]) -> None:
         from flashdl.presentation.view_models import deck_line, plural, today_banner
 
-        table = self.query_one("#decks", DataTable)
         selected = self.selected_deck()
         self._lines = [deck_line(summary) for summary in summaries]
-        table.clear(columns=True)
-        _add_columns(table, self._lines, room=table.size.width or self.app.size.width)
-        for line in self._lines:
-            table.add_row(
-                line.name,
-                *(_count(value) for value in (line.new, line.learning, line.due, line.total)),
-                line.today,
-                key=line.id,
-            )
-        if selected is not None and selected in {line.id for line in self._lines}:
-            table.move_cursor(row=table.get_row_index(selected))
+        self._fill(selected)
         self.query_one("#banner", Static).update(today_banner(summaries))
         imported = self.collection.imported
         if not self._lines:
@@ -138,6 +128,30 @@ class HomeScreen(FlashdlScreen):
             more = f"\n… and {len(conflicts) - 3} more" if len(conflicts) > 3 else ""
             self.notify("\n".join(conflicts[:3]) + more, title="Bundled decks: a new release",
                         severity="warning", timeout=15)
+
+    def _fill(self, selected: str | None, room: int = 0) -> None:
+        """The rows, the deck column fitted to ``room`` (default: the table's width); the cursor
+        stays on ``selected``."""
+        table = self.query_one("#decks", DataTable)
+        self._room = room or table.size.width or self.app.size.width
+        table.clear(columns=True)
+        _add_columns(table, self._lines, room=self._room)
+        for line in self._lines:
+            table.add_row(
+                _name(line.name),
+                *(_count(value) for value in (line.new, line.learning, line.due, line.total)),
+                line.today,
+                key=line.id,
+            )
+        if selected is not None and selected in {line.id for line in self._lines}:
+            table.move_cursor(row=table.get_row_index(selected))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Columns fitted anew: fitted once to the width at start, a terminal narrowed from 80
+        to 60 columns hid the Due and Total counts off the right edge, and one widened kept the
+        names cut."""
+        if self._lines and event.size.width != self._room:
+            self._fill(self.selected_deck(), event.size.width)
 
     def selected_deck(self) -> str | None:
         table = self.query_one("#decks", DataTable)
@@ -231,6 +245,12 @@ def _add_columns(table: DataTable[Any], lines: list[DeckLine], room: int = 0) ->
         # imports Rich's emoji table (~3 ms before the first frame).
         heading = Text(label) if key in ("deck", "today") else Text(label, justify="right")
         table.add_column(heading, key=key, width=widths[label])
+
+
+def _name(name: str) -> Text:
+    """A deck's name as written (a str cell is read as Rich markup: "Quiz [week 3]" lost its
+    "[week 3]" and "Notes [/] misc" crashed the app), cut with "…" where the column is narrower."""
+    return Text(name, no_wrap=True, overflow="ellipsis")
 
 
 def _count(value: int) -> Text:

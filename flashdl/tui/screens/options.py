@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -111,7 +112,7 @@ class OptionsScreen(FlashdlScreen):
         self.query_one("#options-fsrs", Static).update(text + (f"\n{note}" if note else ""))
 
     def _status(self, text: str) -> None:
-        self.query_one("#options-status", Static).update(text)
+        self.query_one("#options-status", Static).update(Text(text))  # errors quote what was typed
 
     def _changes(self) -> dict[str, Any]:
         """The fields the user changed, parsed; ``ValueError`` naming a field that is not a number

@@ -13,6 +13,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -62,7 +63,9 @@ class PracticeScreen(AnswerBoxScreen):
         self._shown_at = 0.0
 
     def compose(self) -> ComposeResult:
-        yield Static(f"flashdl · practice · {self.options.describe()}", classes="title", id="practice-title")
+        # Text: the description quotes --tag, which may hold brackets ("[/]x" crashed the app)
+        yield Static(Text(f"flashdl · practice · {self.options.describe()}"), classes="title",
+                     id="practice-title")
         with VerticalScroll(id="card"):
             yield Static("Choosing the exercises…", id="card-meta", classes="status")
             yield CardFace(id="exercise")
@@ -141,7 +144,7 @@ class PracticeScreen(AnswerBoxScreen):
     def _finish(self, message: str) -> None:
         self.step = Step.DONE
         self.item = None
-        self.query_one("#card-meta", Static).update(message)
+        self.query_one("#card-meta", Static).update(Text(message))  # may quote a --tag or search
         for name in ("#exercise", "#feedback", "#solution", "#answer"):
             self.query_one(name).display = False
         self.set_focus(None)

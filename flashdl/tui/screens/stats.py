@@ -177,7 +177,7 @@ class StatsScreen(Screen[None]):
             self.app.call_from_thread(self._show, report)
 
     def _fail(self, message: str) -> None:
-        self.query_one("#stats-status", Static).update(f"Cannot show the statistics: {message}")
+        self.query_one("#stats-status", Static).update(Text(f"Cannot show the statistics: {message}"))
 
     def _show(self, report: StatsReport) -> None:
         self.report = report

@@ -21,6 +21,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -139,7 +140,8 @@ class StudyScreen(AnswerBoxScreen):
         self._leech_reviews: set[int] = set()  # reviews that made a leech: undoing one takes its toast down
 
     def compose(self) -> ComposeResult:
-        yield Static(self._title, classes="title", id="study-title")
+        # Text: a custom study's title quotes its search ("h[t]" lost its "[t]", "x[/]" crashed)
+        yield Static(Text(self._title), classes="title", id="study-title")
         yield SessionProgress(id="progress")
         yield StudyCardView(id="card")
         yield AnswerBox(id="answer", compact=True, select_on_focus=False)
@@ -422,8 +424,8 @@ class StudyScreen(AnswerBoxScreen):
     def _say(self, message: str) -> None:
         """A short note in the title line for a few seconds (a toast would cover the grade legend)."""
         title = self.query_one("#study-title", Static)
-        title.update(f"{self._title} · {message}")
-        self.set_timer(4, lambda: title.update(self._title))
+        title.update(Text(f"{self._title} · {message}"))
+        self.set_timer(4, lambda: title.update(Text(self._title)))
 
     def action_focus_answer(self) -> None:
         if self.step is Step.TYPING:

@@ -10,7 +10,7 @@ by colour alone; colours come from the theme through component classes.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -20,8 +20,12 @@ from textual.widgets import Static
 
 from flashdl.presentation.charts import axis_labels, bar_length, column_rows, fit_columns
 
+if TYPE_CHECKING:
+    from textual.visual import VisualType
+
 HEAT = "·░▒▓█"
 CALENDAR_WEEKS = 53
+DAY_LABEL_WIDTH = 5  # "Mon  ": the heat map's columns before the first week
 BAR_WIDTH = 40
 
 
@@ -90,11 +94,15 @@ class HeatMap(Widget):
         self.refresh()
 
     def render(self) -> RenderResult:
+        # the latest weeks that fit the width: the year's 58 columns wrapped in a narrower
+        # terminal (under 62 columns), each weekday's row broken over two or three lines
+        weeks = max(1, min(CALENDAR_WEEKS, self.content_size.width - DAY_LABEL_WIDTH))
         return heat_map(
             self.days,
             cell=self.get_component_rich_style("heat-map--cell"),
             empty=self.get_component_rich_style("heat-map--empty"),
             label=self.get_component_rich_style("heat-map--label"),
+            weeks=weeks,
         )
 
 
@@ -107,8 +115,23 @@ class BarChart(Static):
     }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[tuple[str, int]] | None = None  # None: plain content (an emptied chart)
+
     def show(self, rows: list[tuple[str, int]]) -> None:
-        self.update(bars(rows))
+        super().update(bars(rows, self.content_size.width))
+        self.rows = rows
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        self.rows = None
+        super().update(content, layout=layout)
+
+    def on_resize(self) -> None:
+        """Bars drawn anew for the width: 40 cells long whatever the width, a calibration row
+        (``predicted 80–90% (10)``) wrapped under 70 columns, an interval row under 56."""
+        if self.rows is not None:
+            super().update(bars(self.rows, self.content_size.width))
 
 
 def column_chart(values: list[int], labels: list[str], *, width: int, height: int,
@@ -133,25 +156,26 @@ def column_chart(values: list[int], labels: list[str], *, width: int, height: in
     return text
 
 
-def heat_map(days: list[tuple[date, int]], *, cell: Style, empty: Style, label: Style) -> Text:
-    """Weeks as columns (Monday first row), one character a day, month names above."""
+def heat_map(days: list[tuple[date, int]], *, cell: Style, empty: Style, label: Style,
+             weeks: int = CALENDAR_WEEKS) -> Text:
+    """The last ``weeks`` weeks as columns (Monday first row), one character a day, month names above."""
     text = Text(no_wrap=True, overflow="crop")
     if not days:
         return text
     counts = dict(days)
     last_day = days[-1][0]
-    first_monday = last_day - timedelta(days=last_day.weekday() + 7 * (CALENDAR_WEEKS - 1))
+    first_monday = last_day - timedelta(days=last_day.weekday() + 7 * (weeks - 1))
     busy = sorted(n for n in counts.values() if n)
     cuts = [busy[min(len(busy) - 1, len(busy) * q // 4)] for q in (1, 2, 3)] if busy else []
-    months = [" "] * CALENDAR_WEEKS
-    for week in range(CALENDAR_WEEKS):
+    months = [" "] * weeks
+    for week in range(weeks):
         monday = first_monday + timedelta(weeks=week)
-        if monday.day <= 7 and week + 3 <= CALENDAR_WEEKS:
+        if monday.day <= 7 and week + 3 <= weeks:
             months[week:week + 3] = list(monday.strftime("%b"))
-    text.append("     " + "".join(months).rstrip() + "\n", style=label)
+    text.append(" " * DAY_LABEL_WIDTH + "".join(months).rstrip() + "\n", style=label)
     for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
-        text.append(f"{name:<4} ", style=label)
-        for week in range(CALENDAR_WEEKS):
+        text.append(f"{name:<{DAY_LABEL_WIDTH - 1}} ", style=label)
+        for week in range(weeks):
             day = first_monday + timedelta(weeks=week, days=weekday)
             if day > last_day:
                 break
@@ -168,15 +192,19 @@ def heat_map(days: list[tuple[date, int]], *, cell: Style, empty: Style, label: 
     return text
 
 
-def bars(rows: list[tuple[str, int]]) -> Text:
+def bars(rows: list[tuple[str, int]], width: int = 0) -> Text:
+    """Labels right-aligned, then the bars: the longest ``BAR_WIDTH`` long, or as long as a row
+    fits in ``width`` cells (when known)."""
     top = max((n for _label, n in rows), default=0)
     text = Text(no_wrap=True, overflow="crop")
     if top == 0:
         text.append("  no cards seen yet", style="dim")
         return text
-    width = max(len(label) for label, _n in rows)
+    label_width = max(len(label) for label, _n in rows)
+    room = width - (2 + label_width + 1) - (1 + len(str(top)))  # "  label " … " 12"
+    longest = max(1, min(BAR_WIDTH, room)) if width else BAR_WIDTH
     for index, (label, n) in enumerate(rows):
-        text.append(f"  {label:>{width}} ")
-        text.append("█" * bar_length(n, top, BAR_WIDTH), style="bold")
+        text.append(f"  {label:>{label_width}} ")
+        text.append("█" * bar_length(n, top, longest), style="bold")
         text.append(f" {n}" + ("\n" if index < len(rows) - 1 else ""))
     return text
