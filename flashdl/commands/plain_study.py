@@ -169,6 +169,9 @@ class PlainSession:
             reply = self._ask("[enter] show the answer (? for keys): ")
             if reply == "":
                 break
+            if reply.strip().isdigit():  # a grade typed before the answer was seen: said so, not graded
+                self._say(f"grade after the answer: enter shows it, then {reply.strip()} grades")
+                continue
             if not self._card_command(reply, card):
                 return
         self._say("--- answer")

@@ -73,6 +73,14 @@ def test_a_whole_session_by_lines(deck: Path, capsys: pytest.CaptureFixture[str]
     assert "Answers: 4, 3 right" in out and "Cards: 3 (1 repeat" in out
 
 
+def test_a_grade_typed_before_the_answer_says_so_and_grades_nothing(
+        deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A student who answers ``4`` at "[enter] show the answer" was told "unknown key '4'"."""
+    out = study(capsys, monkeypatch, "4", "", "5", "q")
+    assert "unknown key" not in out and "grade after the answer" in out
+    assert log(deck) == [("a", 5, None, None)]  # the 4 graded nothing; the 5 after the answer did
+
+
 def test_a_wrong_typed_answer_is_recorded_as_grade_1(deck: Path, capsys: pytest.CaptureFixture[str],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     out = study(capsys, monkeypatch, "", "4", "", "4", f"{SIDE + 1}x{SIDE + 1}", "q")
