@@ -131,6 +131,12 @@ READ_COMMANDS = [
 ]
 
 
+# Modules these commands do without, ms each at every start: the deck reader, the default
+# database's path, and decimal (2 ms), which the store's search imported for every command
+# until it imported it itself (a browse search with prop:ease).
+READ_ONLY_SPARES = ("yaml", "platformdirs", "decimal")
+
+
 def loaded_heavy(*argv: str) -> tuple[list[str], str]:
     """Run ``flashdl ARGV`` in a fresh interpreter: (heavy modules it imported, its stdout).
 
@@ -140,7 +146,7 @@ def loaded_heavy(*argv: str) -> tuple[list[str], str]:
         "import sys\n"
         "from flashdl.cli import main\n"
         f"code = main({list(argv)!r})\n"
-        f"print([m for m in {HEAVY + ('yaml', 'platformdirs')!r} if m in sys.modules], file=sys.stderr)\n"
+        f"print([m for m in {HEAVY + READ_ONLY_SPARES!r} if m in sys.modules], file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
     env = {name: value for name, value in os.environ.items() if name != "FLASHDL_DB"}
