@@ -131,13 +131,13 @@ READ_COMMANDS = [
 ]
 
 
-# Modules these commands do without, ms each at every start: the deck reader, the default
-# database's path, and decimal (2 ms), which the store's search imported for every command
-# until it imported it itself (a browse search with prop:ease).
+# Modules the read commands do without, ms each at every start: the deck reader, the default
+# database's path, and decimal (2 ms; the engine's precision needs it), which the store's search
+# imported for every command until it imported it itself (a browse search with prop:ease).
 READ_ONLY_SPARES = ("yaml", "platformdirs", "decimal")
 
 
-def loaded_heavy(*argv: str) -> tuple[list[str], str]:
+def loaded_heavy(*argv: str, spares: tuple[str, ...] = ("yaml", "platformdirs")) -> tuple[list[str], str]:
     """Run ``flashdl ARGV`` in a fresh interpreter: (heavy modules it imported, its stdout).
 
     Without FLASHDL_DB, so a command not given ``--db`` would find the default database's
@@ -146,7 +146,7 @@ def loaded_heavy(*argv: str) -> tuple[list[str], str]:
         "import sys\n"
         "from flashdl.cli import main\n"
         f"code = main({list(argv)!r})\n"
-        f"print([m for m in {HEAVY + READ_ONLY_SPARES!r} if m in sys.modules], file=sys.stderr)\n"
+        f"print([m for m in {HEAVY + spares!r} if m in sys.modules], file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
     env = {name: value for name, value in os.environ.items() if name != "FLASHDL_DB"}
@@ -159,7 +159,7 @@ def loaded_heavy(*argv: str) -> tuple[list[str], str]:
 def test_read_commands_on_a_current_database_import_nothing_heavy(template: Path, command: tuple[str, ...]) -> None:
     # Issue 17: opening a database already at the current schema reads PRAGMA user_version with
     # sqlite3 alone; SQLAlchemy is imported only to create or upgrade a schema (tests/store).
-    heavy, out = loaded_heavy("--db", str(template), "--now", NOW, *command)
+    heavy, out = loaded_heavy("--db", str(template), "--now", NOW, *command, spares=READ_ONLY_SPARES)
     assert heavy == []
     assert out.strip()  # the command did its work
 
