@@ -265,6 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--days", type=_positive_int, default=365, metavar="N")
     simulate.add_argument("--desired-retention", type=_number, nargs="+", action="extend",
                           metavar="R", help="one or more (default: 0.80 0.85 0.90 0.95)")
+    completion = command("completion", "flashdl.commands.completion:script",
+                         "print the shell code for tab completion of commands, options, deck and card ids")
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"),
+                            help="e.g. in ~/.bashrc: eval \"$(flashdl completion bash)\"")
     return parser
 
 
@@ -409,7 +413,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. The one place a failure becomes a message: any error a user's input,
     file system or database can cause is one line on stderr and exit 2, never a traceback."""
     _open_closed_streams()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if {"_ARGCOMPLETE", "COMP_LINE", "COMP_POINT"} <= os.environ.keys():  # `flashdl completion`'s code
+        from flashdl.commands.completion import complete
+
+        complete(parser)  # prints the candidates and exits
+    args = parser.parse_args(argv)
     from flashdl.commands.context import Context
 
     ctx: Context | None = None

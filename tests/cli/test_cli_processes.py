@@ -106,7 +106,7 @@ def test_two_processes_review_one_database(template: Path, tmp_path: Path) -> No
     assert len(logged(template)) == count
 
 
-HEAVY = ("textual", "numpy", "sqlalchemy")
+HEAVY = ("textual", "numpy", "sqlalchemy", "argcomplete")  # argcomplete: only at a tab press
 
 
 def test_help_and_command_modules_import_nothing_heavy() -> None:
