@@ -57,6 +57,16 @@ class ManualResult:
     state: CardState
     due: date | None
     revision: int
+    fsrs: bool = False  # the card kept an FSRS memory state: ``interval`` is FSRS's
+
+    @property
+    def interval(self) -> int:
+        """Days between the last review and the due day under FSRS (as the card screen shows
+        it); SM-2's interval otherwise."""
+        last = self.state.last_review
+        if self.fsrs and self.due is not None and last is not None:
+            return (self.due - last).days
+        return self.state.interval
 
 
 def forget_cards(store: Store, cards: Sequence[CardRef], now: datetime) -> list[ManualResult]:
@@ -104,11 +114,12 @@ def _one(conn: Transaction, card_id: int, ref: CardRef, day: date, reviewed_ms: 
         raise RetiredCardError(f"card {loaded.full_id} is retired (gone from its deck file)")
     after = change(loaded.state, day)
     due: date | None = after.due
-    if kind == ReviewKind.RESET or loaded.stability is None:
+    fsrs = kind != ReviewKind.RESET and loaded.stability is not None
+    if not fsrs:
         # no FSRS state (or Forget: it starts over): the card as under SM-2 alone
         scheduling.save_schedule(conn, card_id, after, None, None, None)
     else:  # Set due date keeps FSRS's memory state; both schedulers' due day is the one set
         scheduling.save_schedule(conn, card_id, after, after.due, loaded.stability, loaded.difficulty)
     outcome = ReviewOutcome(before=loaded.state, after=after, grade=0, kind=kind, rating=Rating.MANUAL, day=day)
     scheduling.append_review(conn, card_id, outcome, reviewed_ms=reviewed_ms)
-    return ManualResult(card_id, loaded.full_id, kind, day, loaded.state, after, due, loaded.revision + 1)
+    return ManualResult(card_id, loaded.full_id, kind, day, loaded.state, after, due, loaded.revision + 1, fsrs)
