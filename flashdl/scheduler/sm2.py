@@ -271,6 +271,18 @@ def set_due(state: CardState, day: date, days: int, *, set_interval: bool = Fals
     return replace(state, interval=interval, due=day + timedelta(days=days), repeat_pending=False)
 
 
+def logged_after(kind: int, before: CardState, repetitions: int, ease: int, interval: int,
+                 due: date | None, day: date, grade: int) -> CardState:
+    """The state after a log row, from the row (which stores no last review or repeat flag
+    after it): a review's day and grade set them, a Forget clears them, a Set due date keeps the
+    last review and clears the repeat."""
+    if kind == ReviewKind.RESET:
+        return CardState()
+    if kind == ReviewKind.RESCHEDULE:
+        return CardState(repetitions, ease, interval, due, before.last_review, False)
+    return CardState(repetitions, ease, interval, due, day, grade < REPEAT_BELOW)
+
+
 LogEvent = tuple[int, date, int, date | None, int]
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from flashdl.scheduler.leech import LeechFlags
-from flashdl.scheduler.sm2 import GRADED_BELOW, CardState, ReviewKind, ReviewOutcome
+from flashdl.scheduler.sm2 import GRADED_BELOW, CardState, ReviewKind, ReviewOutcome, logged_after
 from flashdl.store.connection import Transaction
 from flashdl.store.records import LoggedReview, day_text, dump_json, text_day
 
@@ -398,18 +398,7 @@ def logged_review(row: tuple[Any, ...]) -> LoggedReview:
         due=text_day(due_before), last_review=text_day(last_before),
         repeat_pending=bool(pending_before),
     )
-    if kind == ReviewKind.RESET:
-        after = CardState()
-    elif kind == ReviewKind.RESCHEDULE:
-        after = CardState(
-            repetitions=n_after, ease=ease_after, interval=ivl_after,
-            due=text_day(due_after), last_review=before.last_review, repeat_pending=False,
-        )
-    else:
-        after = CardState(
-            repetitions=n_after, ease=ease_after, interval=ivl_after,
-            due=text_day(due_after), last_review=day, repeat_pending=grade < 4,
-        )
+    after = logged_after(kind, before, n_after, ease_after, ivl_after, text_day(due_after), day, grade)
     return LoggedReview(
         id=review_id, card_id=card_id, reviewed_ms=reviewed_ms, study_day=day, grade=grade,
         rating=rating, kind=kind, before=before, after=after, duration_ms=duration_ms,
