@@ -9,11 +9,13 @@ import csv
 import io
 import sqlite3
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flashdl.deck.model import Card, Deck
 from flashdl.scheduler.due_spec import parse_due_spec
@@ -211,3 +213,59 @@ def test_reviews_are_not_merged_into_a_log_holding_a_forget(tmp_path: Path, caps
                  "--now", at(6).isoformat()]) == 2
     assert "card d/001 has a forget or set due date in its log" in capsys.readouterr().err
     assert sqlite3.connect(db).execute("SELECT count(*) FROM review_log").fetchone() == before
+
+
+ACTIONS = st.lists(st.tuples(st.sampled_from(["review", "forget", "set-due"]), st.sampled_from(["001", "002"]),
+                             st.integers(0, 3), st.integers(0, 5), st.sampled_from(["0", "4", "1-9!"])),
+                   max_size=10)
+
+
+@settings(max_examples=15, deadline=None)
+@given(actions=ACTIONS)
+def test_any_log_round_trips_through_the_side_file(actions: list[tuple[str, str, int, int, str]]) -> None:
+    """Whatever mix of reviews, forgets and set-dues: the side file brings back every log row and
+    card state, and the imported state is the fold of the imported log."""
+    import tempfile
+
+    from flashdl.cli import main
+    from flashdl.scheduler import sm2
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        (tmp / "out").mkdir()
+        with open_store(tmp / "db.sqlite3") as store:
+            deck = Deck(id="d", name="D", cards=(Card(id="001", front="Q1", back="A1"),
+                                                 Card(id="002", front="Q2", back="A2")))
+            deck_sync.sync_decks(store, [(deck, None)], START)
+            offset = 0
+            for action, card, gap, grade, spec in actions:
+                offset += gap
+                if action == "review":
+                    record_review(store, f"d/{card}", grade, at(offset))
+                elif action == "forget":
+                    forget_cards(store, [f"d/{card}"], at(offset))
+                else:
+                    set_due_cards(store, [f"d/{card}"], parse_due_spec(spec), at(offset))
+            export_yaml(store, "d", tmp / "out" / "d.yaml", with_history=True)
+        assert main(["--db", str(tmp / "second.sqlite3"), "import", str(tmp / "out" / "d.yaml"),
+                     "--with-history", "--now", at(offset + 1).isoformat()]) == 0
+        columns = ("r.reviewed_ms, r.study_day, r.grade, r.rating, r.kind, r.repetitions_before, "
+                   "r.repetitions_after, r.ease_before, r.ease_after, r.interval_before, r.interval_after, "
+                   "r.due_before, r.due_after, r.last_review_before, r.pending_before")
+        dumps = []
+        for name in ("db.sqlite3", "second.sqlite3"):
+            db = sqlite3.connect(tmp / name)
+            log = db.execute(f"SELECT c.slug, {columns} FROM review_log r JOIN card c ON c.id = r.card_id "
+                             "ORDER BY c.slug, r.id").fetchall()
+            cards = db.execute("SELECT slug, repetitions, ease, interval, due, last_review, repeat_pending "
+                               "FROM card ORDER BY slug").fetchall()
+            db.close()
+            dumps.append((log, cards))
+        assert dumps[1] == dumps[0]
+        log, cards = dumps[1]
+        for slug, n, ease, interval, due, last, pending in cards:
+            rows = [(r[5], date.fromisoformat(r[2]), r[3], None if r[13] is None else date.fromisoformat(r[13]),
+                     r[11]) for r in log if r[0] == slug]
+            assert sm2.replay_log(rows) == sm2.CardState(
+                n, ease, interval, None if due is None else date.fromisoformat(due),
+                None if last is None else date.fromisoformat(last), bool(pending))
