@@ -237,3 +237,25 @@ def test_a_schema_10_database_upgrades_and_an_older_flashdl_refuses_it_after(
     monkeypatch.setattr(schema_version, "SCHEMA_VERSION", 10)
     with pytest.raises(NewerSchemaError, match="schema 11 is newer"):
         open_store(path)
+
+
+def test_a_session_undo_of_a_grade_a_forget_followed_does_nothing(store: Store) -> None:
+    """Browse forgot the card after the session graded it: the session's undo leaves the database
+    as it is (the grade is no longer the card's latest change) and goes on to older actions."""
+    from flashdl.services.study import StudySession
+
+    deck_sync.sync_decks(store, [(make_deck("d", 2), None)], NOW)
+    session = StudySession(store, NOW)
+    first = session.next_card()
+    assert first is not None
+    session.answer(first.id, 5, NOW)
+    second = session.next_card()
+    assert second is not None and second.id != first.id
+    session.answer(second.id, 5, NOW)
+    forget_cards(store, [second.id], NOW)
+    before = dump(store.path)
+    assert session.undo() is None
+    assert dump(store.path) == before
+    undone = session.undo()  # the older grade, of the other card, is taken back as usual
+    assert undone is not None and undone.card_id == first.id
+    assert stored_state(store.path, first.card.split("/")[1]) == CardState()
