@@ -248,6 +248,26 @@ def build_parser() -> argparse.ArgumentParser:
                               "as Anki's 'next day starts at'); the whole collection's")
     json_flag(options)
 
+    card = command("card", "flashdl.cli:card_help", "Anki's browser actions on cards: forget, set a due date")
+    card_sub = card.add_subparsers(title="card commands", metavar="ACTION")
+    forget = card_sub.add_parser(
+        "forget", parents=[common], help="make cards new again (Anki's Forget)",
+        description="make each card new again: repetitions 0, ease 2.5, no interval or due day, FSRS "
+                    "memory started over; it keeps its place among its deck's new cards (the deck file's "
+                    "order), its lapses and leech tag, and its history (a 'forgotten' row)")
+    forget.set_defaults(handler="flashdl.commands.card:forget")
+    forget.add_argument("cards", nargs="+", metavar="DECK/CARD")
+    json_flag(forget)
+    set_due = card_sub.add_parser(
+        "set-due", parents=[common], help="make cards due on a day (Anki's Set due date)",
+        description="make each card due --days from today: N (0 = today), A-B drawn per card, a trailing '!' "
+                    "sets the interval to the days too; a new card becomes a review card (interval the days, "
+                    "at least 1), a review card keeps its interval and ease")
+    set_due.set_defaults(handler="flashdl.commands.card:set_due")
+    set_due.add_argument("cards", nargs="+", metavar="DECK/CARD")
+    set_due.add_argument("--days", required=True, metavar="SPEC", help="N, A-B, N! or A-B! (e.g. 0, 3, 1-7, 7!)")
+    json_flag(set_due)
+
     sched = command("scheduler", "flashdl.cli:scheduler_help",
                     "tune FSRS on your reviews, compare it with SM-2, simulate its workload")
     sched_sub = sched.add_subparsers(title="scheduler commands", metavar="ACTION")
@@ -343,6 +363,13 @@ def resolve_handler(spec: str) -> Callable[[argparse.Namespace, Context], int]:
 def deck_help(args: argparse.Namespace, ctx: Context) -> int:
     """``flashdl deck`` alone: name the actions."""
     print("flashdl deck options DECK|--default [...]: show or change a deck's (or the default) options",
+          file=sys.stderr)
+    return EXIT_USAGE
+
+
+def card_help(args: argparse.Namespace, ctx: Context) -> int:
+    """``flashdl card`` alone: name the actions."""
+    print("flashdl card forget DECK/CARD... | set-due DECK/CARD... --days SPEC: see flashdl card --help",
           file=sys.stderr)
     return EXIT_USAGE
 

@@ -11,7 +11,8 @@
 - **revlog**: one row per log row: id the review's ms (made unique), ``ease`` the Anki rating,
   ``ivl``/``lastIvl``/``factor`` the log's SM-2 numbers, ``time`` capped at 60 s as Anki caps
   it, ``type`` 0 learn (a new card's first day), 1 review, 2 relearn (same-day repeats of a
-  seen card).
+  seen card), 4 manual (a Forget or Set due date: ``ease`` 0 and ``time`` 0 as Anki writes them,
+  ``factor`` 0 on a Forget, the card's on a Set due date).
 - **deck config** (schema 11's ``dconf``): daily limits, leech options and, as Anki 23.10+
   keeps them, ``fsrsParams6`` (empty: Anki's defaults) and ``desiredRetention``; the
   collection's ``conf`` gets ``"fsrs": true`` when the deck is on FSRS.
@@ -28,10 +29,10 @@ from typing import Any, NamedTuple
 NEW_TYPE = 0
 REVIEW_TYPE = REVIEW_QUEUE = 2
 SUSPENDED_QUEUE = -1
-LEARN, REVIEW, RELEARN = 0, 1, 2  # revlog.type
+LEARN, REVIEW, RELEARN, MANUAL = 0, 1, 2, 4  # revlog.type
 MAX_ANSWER_MS = 60_000  # Anki caps the time taken at 60 s by default
 FAIL_GRADE = 3  # SM-2 grades below 3 fail (DESIGN §4)
-NEW_KIND, REVIEW_KIND, DRILL_KIND = 0, 1, 2  # flashdl's ReviewKind values
+NEW_KIND, REVIEW_KIND, DRILL_KIND, RESET_KIND, RESCHEDULE_KIND = 0, 1, 2, 3, 4  # flashdl's ReviewKind values
 NO_REVIEW_LIMIT = 9999  # what Anki's deck options show for "no limit"
 LEECH_ACTIONS = {"suspend": 0, "tag": 1}
 
@@ -108,7 +109,7 @@ def plan_schedule(cards: Iterable[ScheduledCard], deck: DeckSchedule, *, crt: in
     plan = SchedulePlan(crt=crt, fsrs=deck.fsrs)
     used: set[int] = set()
     for card in cards:
-        if card.answers or card.last_review is not None:
+        if card.due is not None or card.last_review is not None:  # a forgotten card is new again
             plan.cards.append(card_row(card, crt_day, deck))
         elif card.suspended:  # a new card the student suspended: new in Anki, and suspended
             plan.cards.append((NEW_TYPE, SUSPENDED_QUEUE, card.position, 0, 0, 0, 0, "", card.position))
@@ -127,16 +128,17 @@ def card_row(card: ScheduledCard, crt_day: date, deck: DeckSchedule) -> tuple[An
     else:
         interval = card.interval
     lapses = sum(1 for a in card.answers if a.kind == REVIEW_KIND and a.grade < FAIL_GRADE)
+    graded = [a for a in card.answers if a.kind < RESET_KIND]  # a Forget or Set due date is no review
     data = ""
     if memory is not None:
         values: dict[str, Any] = {"s": round(memory.stability, 4), "d": round(memory.difficulty, 3),
                                   "dr": deck.desired_retention, "decay": round(deck.decay, 4)}
-        if card.answers:
-            values["lrt"] = card.answers[-1].reviewed_ms // 1000
+        if graded:
+            values["lrt"] = graded[-1].reviewed_ms // 1000
         data = json.dumps(values, separators=(",", ":"))
     return (REVIEW_TYPE, SUSPENDED_QUEUE if card.suspended else REVIEW_QUEUE,
             0 if due is None else (due - crt_day).days, max(interval, 1), card.ease,
-            len(card.answers), lapses, data, card.position)
+            len(graded), lapses, data, card.position)
 
 
 def revlog_type(kind: int, day_type: int) -> tuple[int, int]:
@@ -148,7 +150,15 @@ def revlog_type(kind: int, day_type: int) -> tuple[int, int]:
         return LEARN, LEARN
     if kind == REVIEW_KIND:
         return REVIEW, RELEARN
+    if kind in (RESET_KIND, RESCHEDULE_KIND):  # no review: the day's repeats keep their type
+        return MANUAL, day_type
     return day_type, day_type
+
+
+def revlog_factor(kind: int, ease_after: int) -> int:
+    """Anki's ``revlog.factor`` of a log row: the ease after it, but 0 on a Forget (Anki's
+    ``log_manually_scheduled_review`` writes the reset card's factor, 0)."""
+    return 0 if kind == RESET_KIND else ease_after
 
 
 def revlog_rows(position: int, answers: Sequence[LoggedAnswer], used: set[int]) -> list[tuple[Any, ...]]:
@@ -163,7 +173,8 @@ def revlog_rows(position: int, answers: Sequence[LoggedAnswer], used: set[int]) 
             row_id += 1
         used.add(row_id)
         rows.append((row_id, position, answer.rating, answer.interval_after, answer.interval_before,
-                     answer.ease_after, min(max(answer.duration_ms, 0), MAX_ANSWER_MS), kind))
+                     revlog_factor(answer.kind, answer.ease_after),
+                     min(max(answer.duration_ms, 0), MAX_ANSWER_MS), kind))
     return rows
 
 

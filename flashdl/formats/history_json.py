@@ -29,7 +29,7 @@ from flashdl.formats.review_bounds import (
     time_problem,
 )
 from flashdl.scheduler.leech import LeechFlags, flag_bits
-from flashdl.scheduler.sm2 import CardState
+from flashdl.scheduler.sm2 import GRADED_BELOW, CardState
 
 HISTORY_FORMAT = "flashdl-history/1"
 REVIEW_KEYS = ("reviewed_ms", "study_day", "grade", "rating", "kind", "before", "after",
@@ -235,7 +235,12 @@ def _read_review(data: dict[str, Any], now_ms: int | None) -> SavedReview:
     if review.rating not in RATINGS:
         raise _Refused(f"rating {review.rating} out of range (1..4)")
     if review.kind not in KINDS:
-        raise _Refused(f"review kind {review.kind} unknown (0 new, 1 review, 2 drill)")
+        raise _Refused(f"review kind {review.kind} unknown (0 new, 1 review, 2 drill, 3 forget, 4 set due date)")
+    if review.kind < GRADED_BELOW and review.rating == 0:
+        raise _Refused("rating 0 out of range (1..4; 0 only on a forget or set due date row)")
+    if review.kind >= GRADED_BELOW and (review.rating, review.grade) != (0, 0):
+        raise _Refused(f"a forget or set due date row (kind {review.kind}) has rating and grade 0, "
+                       f"not {review.rating} and {review.grade}")
     if review.duration_ms < 0:
         raise _Refused(f"duration_ms {review.duration_ms} is negative")
     if review.variant_params is not None:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from flashdl.errors import InputError, SourcePosition
-from flashdl.formats.anki_schedule import revlog_type
+from flashdl.formats.anki_schedule import MANUAL, revlog_factor, revlog_type
 from flashdl.formats.review_bounds import CLOCK_SKEW_MS, EARLIEST_MS, MAX_MS, time_problem
 
 ANKI_COLUMNS = ("id", "cid", "usn", "ease", "ivl", "lastIvl", "factor", "time", "type", "card",
@@ -59,7 +59,7 @@ class ExportRow(NamedTuple):
     reviewed_ms: int
     grade: int
     rating: int
-    kind: int  # flashdl ReviewKind: 0 new, 1 review, 2 drill
+    kind: int  # flashdl ReviewKind: 0 new, 1 review, 2 drill, 3 forget, 4 set due date
     interval_before: int
     interval_after: int
     repetitions_before: int
@@ -93,8 +93,10 @@ def write_history(rows: Iterable[ExportRow], layout: str) -> Iterator[str]:
             review_id = max(row.reviewed_ms, last_id + 1)  # Anki's revlog id is unique
             last_id = review_id
             writer.writerow((review_id, row.card_number, -1, row.rating, row.interval_after,
-                             row.interval_before, row.ease_after, row.duration_ms, anki_type,
-                             row.card, row.grade))
+                             row.interval_before, revlog_factor(row.kind, row.ease_after), row.duration_ms,
+                             anki_type, row.card, row.grade))
+        elif anki_type == MANUAL:
+            continue  # fsrs-optimizer's layout holds reviews only: a Forget or Set due date is none
         else:
             writer.writerow((row.card, row.reviewed_ms, row.rating, fsrs_state(row, anki_type),
                              row.duration_ms))
@@ -166,6 +168,8 @@ def read_revlog(text: str, filename: str, *, now_ms: int | None = None) -> Revlo
                         before_reset += len(dropped.reviews)
                     continue
             rating = int(record[rating_at])
+            if rating == 0 and kind_at is not None and record[kind_at] and int(record[kind_at]) == MANUAL_KIND:
+                continue  # a Set due date (flashdl writes its grade column 0 there): no review
             graded = record[grade_at] if grade_at is not None else ""  # the SM-2 grade, when the row has one
             grade = int(graded) if graded else grade_for(rating, -1)
             if not 0 <= grade <= 5:

@@ -392,13 +392,21 @@ def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]
     return lines
 
 
-KIND_NAMES = {kind: kind.name.lower() for kind in ReviewKind}  # new, review, drill
+KIND_NAMES = {kind: kind.name.lower() for kind in ReviewKind}  # new, review, drill (reset, reschedule)
+KIND_NAMES[ReviewKind.RESET] = "forgotten"
 
 
 def history_row(entry: ReviewEntry) -> tuple[str, str, str, str, str, str]:
     """(when, grade, kind, interval, ease, typed) for one ``ReviewEntry``."""
     when = entry.reviewed_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    grade = f"{entry.grade} {GRADE_SHORT[Grade(entry.grade)]}"
+    if entry.kind == ReviewKind.RESCHEDULE:  # a Set due date: no grade, the day it set
+        due = "?" if entry.due_after is None else entry.due_after.isoformat()
+        return (when, "", f"due set to {due}", f"{entry.interval_before}→{entry.interval_after} d",
+                f"{ease_text(entry.ease_before)}→{ease_text(entry.ease_after)}", "")
+    if entry.kind == ReviewKind.RESET:  # a Forget: no grade
+        grade = ""
+    else:
+        grade = f"{entry.grade} {GRADE_SHORT[Grade(entry.grade)]}"
     interval = f"{entry.interval_before}→{entry.interval_after} d"
     ease = f"{ease_text(entry.ease_before)}→{ease_text(entry.ease_after)}"
     if entry.typed_answer is None:

@@ -18,13 +18,18 @@ card still has to come back today (graded < 4 -> it does).
 Card state is a fold over the review log: ``replay(reviews)`` rebuilds it,
 and ``replay_rows`` rebuilds a whole log as plain rows (a history import).
 Both, and ``review``, are loops over ``step``, which holds every rule once.
+
+Two log rows are not reviews (Anki's browser actions, logged as Anki logs
+them, with grade and rating 0): ``forget`` (kind RESET) makes the card new
+again and ``set_due`` (kind RESCHEDULE) moves its due day. ``replay_log``
+folds a log holding all five kinds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import IntEnum
 
 INITIAL_EASE = 2500  # per-mille: EF 2.5
@@ -48,8 +53,10 @@ class Grade(IntEnum):
 
 
 class Rating(IntEnum):
-    """Anki's answer buttons (revlog ``ease``), for interoperability."""
+    """Anki's answer buttons (revlog ``ease``), for interoperability; 0 on a row that is no
+    review (``ReviewKind.RESET``/``RESCHEDULE``), as Anki's ``ease`` 0 on a manual row."""
 
+    MANUAL = 0
     AGAIN = 1
     HARD = 2
     GOOD = 3
@@ -62,6 +69,13 @@ class ReviewKind(IntEnum):
     NEW = 0  # first review of a never-seen card
     REVIEW = 1  # first review of a seen card on a study day
     DRILL = 2  # a same-day repeat: changes no SM-2 number
+    RESET = 3  # Forget: the card made new again (not a review; grade and rating 0)
+    RESCHEDULE = 4  # Set due date: the due day moved by hand (not a review; grade and rating 0)
+
+
+# The kinds of a graded review: everything counting reviews (statistics, lapses, FSRS) reads these.
+GRADED_KINDS = (ReviewKind.NEW, ReviewKind.REVIEW, ReviewKind.DRILL)
+GRADED_BELOW = int(ReviewKind.RESET)  # SQL: ``kind < 3`` is a graded review
 
 
 @dataclass(frozen=True)
@@ -223,6 +237,68 @@ def replay(reviews: Iterable[tuple[date, int]], start: CardState | None = None) 
     state = start or CardState()
     for day, grade in reviews:
         state = review(state, grade, day).after
+    return state
+
+
+def forget(state: CardState) -> CardState:
+    """Anki's Forget (reset card): new again, with no repetitions, EF 2.5, no interval, no due
+    day, no last review and no repeat pending. The lapses stay in the log (Anki's "reset
+    repetition and lapse counts" is off by default); ``state`` is left untouched."""
+    del state  # every number starts over
+    return CardState()
+
+
+def set_due(state: CardState, day: date, days: int, *, set_interval: bool = False) -> CardState:
+    """Anki's Set due date: due ``days`` study days after ``day`` (0: that day).
+
+    As Anki (``Card::set_due_date``): a new card (no due day) becomes a review card with an
+    interval of ``days`` (at least 1); a review card keeps its interval unless
+    ``set_interval`` (Anki's trailing ``!``) makes it ``days`` (at least 1). EF and
+    repetitions are kept; a same-day repeat still to come is dropped (the card is due then,
+    as Anki takes a card out of learning). Raises ``ValueError`` for a negative ``days`` or
+    a due day past the year 9999.
+    """
+    if isinstance(day, datetime) or not isinstance(day, date):
+        raise ValueError(f"set_due needs a study day (a date), not {type(day).__name__}")  # noqa: TRY004  (as review)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ValueError(f"days {days!r} must be a whole number >= 0")
+    if day.toordinal() + days > MAX_DAY:
+        raise ValueError(f"{days} days after {day} is past the year 9999")
+    if state.due is None or set_interval:
+        interval = max(days, 1)
+    else:
+        interval = max(state.interval, 1)
+    return replace(state, interval=interval, due=day + timedelta(days=days), repeat_pending=False)
+
+
+def logged_after(kind: int, before: CardState, repetitions: int, ease: int, interval: int,
+                 due: date | None, day: date, grade: int) -> CardState:
+    """The state after a log row, from the row (which stores no last review or repeat flag
+    after it): a review's day and grade set them, a Forget clears them, a Set due date keeps the
+    last review and clears the repeat."""
+    if kind == ReviewKind.RESET:
+        return CardState()
+    if kind == ReviewKind.RESCHEDULE:
+        return CardState(repetitions, ease, interval, due, before.last_review, False)
+    return CardState(repetitions, ease, interval, due, day, grade < REPEAT_BELOW)
+
+
+LogEvent = tuple[int, date, int, date | None, int]
+
+
+def replay_log(rows: Iterable[LogEvent], start: CardState | None = None) -> CardState:
+    """The state a card reaches through its log rows ``(kind, study day, grade, due after,
+    interval after)`` in log order: reviews through ``review``, a RESET through ``forget``,
+    a RESCHEDULE to the due day and interval its row recorded (a drawn range is in the row,
+    not recomputed)."""
+    state = start or CardState()
+    for kind, day, grade, due_after, interval_after in rows:
+        if kind == ReviewKind.RESET:
+            state = forget(state)
+        elif kind == ReviewKind.RESCHEDULE:
+            state = replace(state, due=due_after, interval=interval_after, repeat_pending=False)
+        else:
+            state = review(state, grade, day).after
     return state
 
 

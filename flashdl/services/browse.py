@@ -77,6 +77,7 @@ def card_details(store: Store, card: CardRef, now: datetime | None = None) -> Ca
                 variant_params=r.variant_params,
                 typed_answer=r.typed_answer,
                 answer_correct=r.answer_correct,
+                due_after=r.after.due,
             )
             for r in history
         ),

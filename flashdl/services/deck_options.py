@@ -17,6 +17,7 @@ Stored values are validated when read; a corrupt one is an ``InputError``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -89,7 +90,10 @@ def fsrs_state(log: scheduling.CardLog, config: FsrsConfig) -> FsrsState:
     from flashdl.scheduler import fsrs_schedule
 
     start = log.first_before if log.reviews else log.state
-    return fsrs_schedule.switch_to_fsrs(log.reviews, config, sm2_before_log=start)
+    state = fsrs_schedule.switch_to_fsrs(log.reviews, config, sm2_before_log=start)
+    if log.set_due is not None and state.stability is not None:  # a Set due date since: its day
+        state = replace(state, due=log.set_due)
+    return state
 
 
 def get_options(store: Store, deck: str | None) -> DeckOptions:

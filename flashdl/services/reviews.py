@@ -16,6 +16,8 @@
     Removes the most recent review (of ``card``, if given) and restores the
     card's SM-2 state exactly as it was before it (and its leech and
     suspended flags, if that review made it a leech). None when there is none.
+    A Forget or Set due date is no review: undo never removes one, and refuses
+    (``UndoBlockedError``) a review a later one of them followed.
 
 A lapse that brings a card to its deck's leech threshold
 (``flashdl.scheduler.leech``) applies the deck's leech action in the same
@@ -61,6 +63,11 @@ if TYPE_CHECKING:
 class AlreadyLoggedError(FlashdlError):
     """``record_review(once=True)``: the card's log already holds a review at that moment (the
     same batch line, applied by another process meanwhile); nothing was written."""
+
+
+class UndoBlockedError(FlashdlError):
+    """The latest review of the card was followed by a Forget or Set due date: taking it back
+    would leave a state no fold of the log gives; nothing was changed."""
 
 
 class InvalidReviewError(FlashdlError):
@@ -289,6 +296,11 @@ def undo_last_review(store: Store, *, card: CardRef | None = None) -> UndoResult
         last = scheduling.last_review(conn, card_id)
         if last is None:
             return None
+        later = scheduling.manual_change_after(conn, last.card_id, last.id)
+        if later is not None:
+            action = "forgotten" if later.kind == ReviewKind.RESET else "given a due date"
+            raise UndoBlockedError(f"card {scheduling.card_name(conn, last.card_id)} was {action} on "
+                                   f"{later.study_day} after its last review; nothing undone")
         loaded = scheduling.load_state(conn, last.card_id)
         assert loaded is not None  # the log's foreign key guarantees the card
         leech_bits = scheduling.review_leech_flags(conn, last.id)

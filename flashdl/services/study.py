@@ -47,7 +47,13 @@ from flashdl.scheduler.sm2 import MAX_GRADE, MIN_GRADE, REPEAT_BELOW
 from flashdl.services.custom_study import CustomStudy, custom_entries
 from flashdl.services.lookup import require_aware, resolve_deck
 from flashdl.services.queue_listing import day_rules, queue_lines, rules_on
-from flashdl.services.reviews import cram_answer, preview_review, record_review, undo_last_review
+from flashdl.services.reviews import (
+    UndoBlockedError,
+    cram_answer,
+    preview_review,
+    record_review,
+    undo_last_review,
+)
 from flashdl.services.views import (
     ComputedAnswer,
     FlagUndo,
@@ -331,7 +337,10 @@ class StudySession:
             self._queue.push_front(entry)  # nothing was rescheduled: nothing to restore
             return UndoResult(graded.review_id, graded.card_id, graded.card, graded.grade,
                               graded.kind, graded.reviewed_at, graded.before)
-        result = undo_last_review(self._store, card=entry.card_id)
+        try:
+            result = undo_last_review(self._store, card=entry.card_id)
+        except UndoBlockedError:  # forgotten or rescheduled since (browse): that grade is gone
+            return None
         if result is not None:
             self._queue.push_front(entry)
         return result

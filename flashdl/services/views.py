@@ -153,6 +153,7 @@ class ReviewEntry:
     variant_params: dict[str, Any] | None
     typed_answer: str | None
     answer_correct: bool | None
+    due_after: date | None = None  # the SM-2 due day after it (a Set due date's day)
 
 
 @dataclass(frozen=True)

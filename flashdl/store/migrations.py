@@ -138,6 +138,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_card_leech ON card (deck_id, retired, leech) WHERE leech = 1",
         ),
     ),
+    Migration(
+        # No DDL: the version alone, so a flashdl from before refuses a log it would misread
+        # (a Forget counted as a failed review, a Set due date as a new card's first review).
+        name="Forget and Set due date: review-log kinds 3 (reset) and 4 (reschedule), rating 0",
+        from_version=10,
+        to_version=11,
+        statements=(),
+    ),
 )
 
 

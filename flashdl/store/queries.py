@@ -20,7 +20,7 @@ from typing import Any
 from flashdl.deck.model import MARKUP_MARKDOWN, EngineSpec, Erratum, with_deck_tags
 from flashdl.scheduler.leech import LEECH_TAG
 from flashdl.scheduler.queue import QueueEntry, QueueKind
-from flashdl.scheduler.sm2 import PASS_GRADE, CardState, ReviewKind
+from flashdl.scheduler.sm2 import GRADED_BELOW, PASS_GRADE, CardState, ReviewKind
 from flashdl.store.connection import Transaction
 from flashdl.store.intervals import scheduled_interval
 from flashdl.store.records import StoredCard, engine_from_json, errata_from_json, text_day
@@ -356,7 +356,7 @@ def reviews_on(tx: Transaction, day: date) -> dict[int, tuple[int, int, int]]:
     rows = tx.db.execute(
         "SELECT c.deck_id, count(*), sum(l.grade >= 3), sum(l.duration_ms) "
         "FROM review_log AS l JOIN card AS c ON c.id = l.card_id "
-        "WHERE l.study_day = ? GROUP BY c.deck_id",
+        f"WHERE l.study_day = ? AND l.kind < {GRADED_BELOW} GROUP BY c.deck_id",
         (day.isoformat(),),
     )
     return {row[0]: (row[1], row[2] or 0, row[3] or 0) for row in rows}
@@ -411,8 +411,8 @@ def search(
     suspended, leech) and ``prop:`` comparison.
 
     A lapse is a review-kind review graded < 3 (``LAPSE_INDEX_WHERE``); reviews count every
-    logged review, drill included. ``order`` is a key of ``SEARCH_ORDERS``; ties keep deck
-    and file order, so pages (``offset``) neither skip nor repeat cards.
+    graded review, drill included (a Forget or Set due date is none). ``order`` is a key of
+    ``SEARCH_ORDERS``; ties keep deck and file order, so pages (``offset``) neither skip nor repeat cards.
     """
     conditions: list[str] = []
     params: list[object] = []
@@ -514,7 +514,7 @@ _SEARCH_PROPS = {
         "(SELECT count(*) FROM review_log AS r WHERE r.card_id = c.id "
         f"AND r.kind = {ReviewKind.REVIEW.value} AND r.grade < {PASS_GRADE})"
     ),
-    "reviews": "(SELECT count(*) FROM review_log AS r WHERE r.card_id = c.id)",
+    "reviews": f"(SELECT count(*) FROM review_log AS r WHERE r.card_id = c.id AND r.kind < {GRADED_BELOW})",
 }
 SEARCH_ORDERS = {  # browse's sort keys: the ORDER BY before deck and file order
     "deck": "",

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from flashdl.scheduler.leech import LeechFlags
-from flashdl.scheduler.sm2 import CardState, ReviewOutcome
+from flashdl.scheduler.sm2 import GRADED_BELOW, CardState, ReviewKind, ReviewOutcome, logged_after
 from flashdl.store.connection import Transaction
 from flashdl.store.records import LoggedReview, day_text, dump_json, text_day
 
@@ -236,20 +236,38 @@ def review_leech_flags(tx: Transaction, review_id: int) -> int | None:
 
 
 def last_review(tx: Transaction, card_id: int | None = None) -> LoggedReview | None:
-    """The most recent review-log row (of one card, if given)."""
+    """The most recent graded review (of one card, if given): a Forget or Set due date row
+    (``sm2.GRADED_BELOW``) is no review."""
     if card_id is None:
-        row = tx.db.execute(f"{_SELECT_LOG} ORDER BY id DESC LIMIT 1").fetchone()
+        row = tx.db.execute(f"{_SELECT_LOG} WHERE kind < {GRADED_BELOW} ORDER BY id DESC LIMIT 1").fetchone()
     else:
         row = tx.db.execute(
-            f"{_SELECT_LOG} WHERE card_id = ? ORDER BY id DESC LIMIT 1", (card_id,)
+            f"{_SELECT_LOG} WHERE card_id = ? AND kind < {GRADED_BELOW} ORDER BY id DESC LIMIT 1", (card_id,)
         ).fetchone()
+    return None if row is None else logged_review(row)
+
+
+def card_name(tx: Transaction, card_id: int) -> str:
+    """``DECK/CARD`` of a card that exists."""
+    row = tx.db.execute("SELECT d.slug || '/' || c.slug FROM card AS c JOIN deck AS d ON d.id = c.deck_id "
+                        "WHERE c.id = ?", (card_id,)).fetchone()
+    return str(row[0])
+
+
+def manual_change_after(tx: Transaction, card_id: int, review_id: int) -> LoggedReview | None:
+    """The card's latest Forget or Set due date row logged after row ``review_id``, or None."""
+    row = tx.db.execute(
+        f"{_SELECT_LOG} WHERE card_id = ? AND id > ? AND kind >= {GRADED_BELOW} ORDER BY id DESC LIMIT 1",
+        (card_id, review_id),
+    ).fetchone()
     return None if row is None else logged_review(row)
 
 
 def has_review_at(tx: Transaction, card_id: int, reviewed_ms: int) -> bool:
     """Whether the card's log holds a review at exactly this moment (a batch run twice)."""
     row = tx.db.execute(
-        "SELECT 1 FROM review_log WHERE card_id = ? AND reviewed_ms = ? LIMIT 1", (card_id, reviewed_ms)
+        f"SELECT 1 FROM review_log WHERE card_id = ? AND reviewed_ms = ? AND kind < {GRADED_BELOW} LIMIT 1",
+        (card_id, reviewed_ms)
     ).fetchone()
     return row is not None
 
@@ -296,13 +314,19 @@ def shown_flags(tx: Transaction, card_id: int) -> tuple[bool, date | None, bool]
 
 @dataclass(frozen=True)
 class CardLog:
-    """A card's schedule and review log, for deriving its FSRS state (switching, undo)."""
+    """A card's schedule and review log, for deriving its FSRS state (switching, undo).
+
+    The log is the graded reviews since the card's last Forget (kind RESET: its memory state
+    starts over, as Anki's FSRS reads a log only from its last reset); ``set_due`` is the due
+    day of a Set due date logged after the last of them (None: none since).
+    """
 
     card_id: int
     state: CardState  # SM-2's, now
     first_before: CardState | None  # SM-2 state before its first logged review (None: no log)
     reviews: tuple[tuple[date, int], ...]  # (study day, grade), in log order
     stability: float | None
+    set_due: date | None = None
 
 
 def deck_logs(tx: Transaction, deck_id: int | None = None, card_id: int | None = None) -> list[CardLog]:
@@ -320,21 +344,31 @@ def deck_logs(tx: Transaction, deck_id: int | None = None, card_id: int | None =
         (key,),
     ).fetchall()
     logs: dict[int, list[tuple[Any, ...]]] = {}
+    set_dues: dict[int, date | None] = {}
     rows = tx.db.execute(
         "SELECT r.card_id, r.study_day, r.grade, r.repetitions_before, r.ease_before, "
-        "r.interval_before, r.due_before, r.last_review_before, r.pending_before "
+        "r.interval_before, r.due_before, r.last_review_before, r.pending_before, r.kind, r.due_after "
         f"FROM review_log AS r JOIN card AS c ON c.id = r.card_id WHERE {where} "
         "ORDER BY r.card_id, r.id",
         (key,),
     )
     for row in rows:
-        logs.setdefault(row[0], []).append(row)
+        kind = row[9]
+        if kind == _RESET:
+            logs[row[0]] = []
+            set_dues[row[0]] = None
+        elif kind == _RESCHEDULE:
+            logs.setdefault(row[0], [])
+            set_dues[row[0]] = text_day(row[10])
+        else:
+            logs.setdefault(row[0], []).append(row)
+            set_dues[row[0]] = None
     found = []
     for cid, n, ease, interval, due, last, pending, stability in cards:
         rows_ = logs.get(cid, [])
         first = None
         if rows_:
-            _, _, _, n0, e0, i0, d0, l0, p0 = rows_[0]
+            _, _, _, n0, e0, i0, d0, l0, p0, _, _ = rows_[0]
             first = CardState(n0, e0, i0, text_day(d0), text_day(l0), bool(p0))
         found.append(CardLog(
             card_id=cid,
@@ -342,8 +376,12 @@ def deck_logs(tx: Transaction, deck_id: int | None = None, card_id: int | None =
             first_before=first,
             reviews=tuple((text_day(r[1]), r[2]) for r in rows_),  # type: ignore[misc]
             stability=stability,
+            set_due=set_dues.get(cid),
         ))
     return found
+
+
+_RESET, _RESCHEDULE = int(ReviewKind.RESET), int(ReviewKind.RESCHEDULE)
 
 
 def logged_review(row: tuple[Any, ...]) -> LoggedReview:
@@ -360,10 +398,7 @@ def logged_review(row: tuple[Any, ...]) -> LoggedReview:
         due=text_day(due_before), last_review=text_day(last_before),
         repeat_pending=bool(pending_before),
     )
-    after = CardState(
-        repetitions=n_after, ease=ease_after, interval=ivl_after,
-        due=text_day(due_after), last_review=day, repeat_pending=grade < 4,
-    )
+    after = logged_after(kind, before, n_after, ease_after, ivl_after, text_day(due_after), day, grade)
     return LoggedReview(
         id=review_id, card_id=card_id, reviewed_ms=reviewed_ms, study_day=day, grade=grade,
         rating=rating, kind=kind, before=before, after=after, duration_ms=duration_ms,

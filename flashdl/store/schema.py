@@ -35,7 +35,9 @@ of practice runs (``flashdl practice``), outside the schedule, and a partial ind
 review log's typed answers (each family's last 10); 9 added deck options and a card's FSRS state;
 10 added leeches: ``card.leech`` (the card lapsed to its deck's leech threshold, ``flashdl.scheduler.leech``;
 shown as Anki's ``leech`` tag), ``review_log.leech_flags_before`` (the card's leech and suspended flags
-before the review that made it a leech, so undo restores them) and a partial index of the leeches.
+before the review that made it a leech, so undo restores them) and a partial index of the leeches;
+11 changed no table: ``review_log`` may hold Forget and Set due date rows (``ReviewKind.RESET``, ``RESCHEDULE``;
+grade and rating 0), which an older flashdl would misread as reviews.
 """
 
 from __future__ import annotations
@@ -155,7 +157,8 @@ class ReviewLogRow(Base):
 
     ``reviewed_ms`` UTC ms; ``study_day`` the study day it counted for;
     ``grade`` SM-2 q 0..5; ``rating`` Anki 1..4; ``kind`` ReviewKind
-    (0 new, 1 review, 2 drill); ``*_before``/``*_after`` the card's SM-2
+    (0 new, 1 review, 2 drill; schema 11: 3 Forget, 4 Set due date, no reviews,
+    with grade and rating 0); ``*_before``/``*_after`` the card's SM-2
     state around the review (interval days, ease per-mille); ``duration_ms``
     time taken; for computed cards ``variant_params`` (JSON), ``typed_answer``
     and ``answer_correct``.

@@ -3,4 +3,4 @@
 ``schema.py`` (the models) re-exports it. Bump it with the models and a new step in ``migrations``.
 """
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11

@@ -53,7 +53,7 @@ from flashdl.store.intervals import scheduled_interval
 # The schema these statements are written for; a test ties it to schema.SCHEMA_VERSION,
 # so a schema change is checked against them. Kept here so that reading needs no schema
 # module (which needs SQLAlchemy).
-STATS_SCHEMA_VERSION = 10
+STATS_SCHEMA_VERSION = 11
 
 MATURE_INTERVAL = 21  # days: a card whose interval is at least this is mature (as Anki)
 CATEGORIES = ("new", "learning", "young", "mature", "suspended")
@@ -64,6 +64,7 @@ CATEGORIES = ("new", "learning", "young", "mature", "suspended")
 PASS_GRADE = 3  # a grade >= 3 is a successful recall
 INITIAL_EASE = 2500  # per-mille: a new card's E-Factor
 _REVIEW = 1  # ReviewKind.REVIEW
+_GRADED_BELOW = 3  # sm2.GRADED_BELOW: kinds 3 (Forget) and 4 (Set due date) are no reviews
 _NEW = 0  # ReviewKind.NEW
 _LOG_IN_DECK = "AND +card_id IN (SELECT id FROM card WHERE deck_id = :deck_id)"
 _CARD_IN_DECK = "AND +deck_id = :deck_id"
@@ -221,7 +222,7 @@ def due_forecast(
 
 _PER_DAY = f"""
 SELECT study_day, count(*), sum(grade >= {PASS_GRADE}) FROM review_log
-WHERE study_day BETWEEN :first AND :last {{deck}}
+WHERE study_day BETWEEN :first AND :last AND kind < {_GRADED_BELOW} {{deck}}
 GROUP BY study_day
 """
 
@@ -240,7 +241,7 @@ def reviews_per_day(
 
 _DAY_TOTALS = f"""
 SELECT count(*), sum(grade >= {PASS_GRADE}), sum(kind = {_NEW}), sum(duration_ms)
-FROM review_log WHERE study_day = :day {{deck}}
+FROM review_log WHERE study_day = :day AND kind < {_GRADED_BELOW} {{deck}}
 """
 
 
@@ -251,13 +252,14 @@ def day_totals(tx: Transaction, *, day: date, deck_id: int | None) -> tuple[int,
     return reviewed, correct or 0, new_seen or 0, spent or 0
 
 
-_HAS_REVIEWS = "SELECT EXISTS (SELECT 1 FROM review_log WHERE study_day = :day {deck})"
-_STREAK = """
+_HAS_REVIEWS = f"SELECT EXISTS (SELECT 1 FROM review_log WHERE study_day = :day AND kind < {_GRADED_BELOW} {{deck}})"
+_STREAK = f"""
 WITH RECURSIVE run(day) AS (
     SELECT :anchor
     UNION ALL
     SELECT date(run.day, '-1 day') FROM run
-    WHERE EXISTS (SELECT 1 FROM review_log WHERE study_day = date(run.day, '-1 day') {deck})
+    WHERE EXISTS (SELECT 1 FROM review_log WHERE study_day = date(run.day, '-1 day')
+                  AND kind < {_GRADED_BELOW} {{deck}})
 )
 SELECT count(*) FROM run
 """
@@ -284,7 +286,7 @@ _PERIOD = f"""
 SELECT study_day, kind = {_REVIEW}, grade >= {PASS_GRADE}, count(*),
        count(CASE WHEN interval_before >= {MATURE_INTERVAL} THEN 1 END), count(answer_correct)
 FROM review_log
-WHERE study_day BETWEEN :first AND :last {{deck}}
+WHERE study_day BETWEEN :first AND :last AND kind < {_GRADED_BELOW} {{deck}}
 GROUP BY study_day, kind, grade
 """
 

@@ -24,6 +24,8 @@ from flashdl.errors import FlashdlError
 
 if TYPE_CHECKING:
     from flashdl.scheduler.deck_options import DeckOptions
+    from flashdl.scheduler.due_spec import DueSpec
+    from flashdl.services.manual_schedule import ManualResult
     from flashdl.scheduler.fsrs_tuning import TuningResult
     from flashdl.services.edit_card import EditableCard
     from flashdl.services.practice import PracticeOptions, PracticeRun
@@ -164,6 +166,18 @@ class Collection:
         from flashdl.services import card_flags
 
         (card_flags.suspend_card if suspended else card_flags.unsuspend_card)(self.store, card)
+
+    def forget(self, card: int | str) -> ManualResult:
+        """Anki's Forget: the card new again (``services.manual_schedule``)."""
+        from flashdl.services.manual_schedule import forget_cards
+
+        return forget_cards(self.store, [card], self.now())[0]
+
+    def set_due(self, card: int | str, spec: DueSpec) -> ManualResult:
+        """Anki's Set due date (``services.manual_schedule``)."""
+        from flashdl.services.manual_schedule import set_due_cards
+
+        return set_due_cards(self.store, [card], spec, self.now())[0]
 
     def set_leech(self, card: int | str, leech: bool) -> None:
         from flashdl.services import card_flags

@@ -34,6 +34,7 @@ def test_the_statements_count_by_the_scheduler_numbers() -> None:
     assert stats_queries.PASS_GRADE == sm2.PASS_GRADE
     assert stats_queries.INITIAL_EASE == sm2.INITIAL_EASE
     assert (stats_queries._REVIEW, stats_queries._NEW) == (sm2.ReviewKind.REVIEW, sm2.ReviewKind.NEW)
+    assert stats_queries._GRADED_BELOW == sm2.GRADED_BELOW
 
 
 def test_file_and_store_give_the_same_figures(db_path: Path) -> None:

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from store_helpers import FIXTURES, dump
 
-from flashdl.scheduler.sm2 import replay
+from flashdl.scheduler.due_spec import parse_due_spec
+from flashdl.scheduler.sm2 import replay_log
 from flashdl.services import browse, deck_list
+from flashdl.services.manual_schedule import forget_cards, set_due_cards
 from flashdl.services.reviews import record_review
 from flashdl.store import SCHEMA_VERSION, NewerSchemaError, NotADatabaseError, Store, open_store
 from flashdl.store.migrations import MIGRATIONS
@@ -137,6 +139,12 @@ def test_upgraded_database_keeps_working(old_db: Path) -> None:
         # 2024-03-08, q=4, n=2, I=6, EF 2.6: I = ceil(6 x 2.6) = ceil(15.6) = 16, due 03-24.
         assert (result.state.interval, result.state.due) == (16, date(2024, 3, 24))
         _assert_replay_matches(store)
+        # Forget and Set due date (schema 11's log kinds) keep the fold true on an upgraded log too.
+        later = datetime(2024, 3, 9, 12, tzinfo=UTC)
+        forget_cards(store, ["quiz-1/001"], later)
+        set_due_cards(store, ["quiz-1/002", "quiz-1/003"], parse_due_spec("2-5!"), later)
+        record_review(store, "quiz-1/001", 5, later)
+        _assert_replay_matches(store)
 
 
 def test_migration_is_atomic_per_step(old_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -156,7 +164,8 @@ def _assert_replay_matches(store: Store) -> None:
         ids = [r[0] for r in conn.sql.exec_driver_sql("SELECT id FROM card")]
     for card_id in ids:
         details = browse.card_details(store, card_id)
-        replayed = replay((r.study_day, r.grade) for r in details.history)
+        replayed = replay_log((r.kind, r.study_day, r.grade, r.due_after, r.interval_after)
+                              for r in details.history)
         assert replayed == details.state, details.card
 
 

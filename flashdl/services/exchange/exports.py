@@ -101,7 +101,7 @@ def export_yaml(store: Store, slug: str, out: Path, *, with_history: bool = Fals
 
 def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
     from flashdl.formats.history_json import SavedCard, SavedHistory, SavedReview
-    from flashdl.scheduler.sm2 import CardState
+    from flashdl.scheduler.sm2 import CardState, logged_after
     from flashdl.services.deck_options import deck_own_options
 
     by_card: dict[int, list[SavedReview]] = {}
@@ -111,10 +111,10 @@ def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
              pending0, duration, params, typed, correct, leech_bits) = row
             study = text_day(day)
             assert study is not None
+            before = CardState(n0, e0, i0, text_day(due0), text_day(last0), bool(pending0))
             by_card.setdefault(card_id, []).append(SavedReview(
-                reviewed_ms=ms, study_day=study, grade=grade, rating=rating, kind=kind,
-                before=CardState(n0, e0, i0, text_day(due0), text_day(last0), bool(pending0)),
-                after=CardState(n1, e1, i1, text_day(due1), study, grade < 4),
+                reviewed_ms=ms, study_day=study, grade=grade, rating=rating, kind=kind, before=before,
+                after=logged_after(kind, before, n1, e1, i1, text_day(due1), study, grade),
                 duration_ms=duration, variant_params=None if params is None else json.loads(params),
                 typed_answer=typed, answer_correct=None if correct is None else bool(correct),
                 leech_flags_before=leech_bits))

@@ -27,9 +27,11 @@ from operator import countOf, itemgetter
 from typing import Any, NamedTuple
 
 from flashdl.clock import study_day
+from flashdl.errors import InputError
 from flashdl.scheduler import sm2
 from flashdl.scheduler.sm2 import CardState
 from flashdl.store import bulk as store_access
+from flashdl.store import scheduling
 from flashdl.store.connection import Transaction
 from flashdl.store.log_bulk import insert_log_rows
 
@@ -175,6 +177,9 @@ def import_reviews(db: Transaction, incoming: dict[int, list[Incoming]],
             continue
         added += len(fresh)
         if old:
+            if any(row[5] >= sm2.GRADED_BELOW for row in old):  # a replay would fold them as reviews
+                raise InputError(f"card {scheduling.card_name(db, card_id)} has a forget or set due date in "
+                                 "its log: reviews from outside cannot be merged into it (nothing imported)")
             rebuilt.append(card_id)
             fresh.extend(_incoming_of(row) for row in old)
         fresh.sort(key=moment)

@@ -12,6 +12,7 @@ from typing import Any
 
 from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.history_json import SavedCard, SavedHistory
+from flashdl.scheduler.sm2 import GRADED_BELOW, ReviewKind
 from flashdl.services.exchange.history import Incoming, restore_exact
 from flashdl.store import bulk as store_access
 from flashdl.store.connection import Transaction
@@ -38,12 +39,12 @@ def split_saved(db: Transaction, saved: list[tuple[SavedHistory, str]],
         flags.append((int(card.suspended), None if card.buried_until is None
                       else card.buried_until.isoformat(), card_id))
         leeches.append((int(card.leech), card_id))
-        if card_id in existing:
+        if card_id in existing:  # merged and replayed: its reviews since its last Forget (as Anki's are)
             incoming[card_id] = [Incoming(
                 r.reviewed_ms, r.grade, r.duration_ms,
                 None if r.variant_params is None else dump_json(r.variant_params), r.typed_answer,
                 None if r.answer_correct is None else int(r.answer_correct), r.study_day.toordinal())
-                for r in card.reviews]
+                for r in graded_since_reset(card.reviews)]
             continue
         restore_exact(db, card_id, [_row(card_id, r) for r in card.reviews], card.state)
         exact += 1
@@ -51,6 +52,17 @@ def split_saved(db: Transaction, saved: list[tuple[SavedHistory, str]],
     store_access.save_flags(db, flags)
     store_access.save_leech_flags(db, leeches)
     return incoming, (exact, restored)
+
+
+def graded_since_reset(reviews: Any) -> list[Any]:
+    """The graded reviews after the last Forget: what a replay can fold (``sm2.replay_rows``)."""
+    kept: list[Any] = []
+    for review in reviews:
+        if review.kind == ReviewKind.RESET:
+            kept = []
+        elif review.kind < GRADED_BELOW:
+            kept.append(review)
+    return kept
 
 
 def _row(card_id: int, r: Any) -> tuple[Any, ...]:

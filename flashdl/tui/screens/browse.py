@@ -41,7 +41,11 @@ from flashdl.tui.widgets.card_images import media_dir_of
 from flashdl.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
+
+    from flashdl.scheduler.due_spec import DueSpec
+    from flashdl.services.manual_schedule import ManualResult
     from pathlib import Path
 
     from flashdl.services.views import SearchHit
@@ -83,6 +87,10 @@ class BrowseScreen(FlashdlScreen):
         Binding("l", "toggle_leech", "Leech tag", id="toggle_leech",
                 tooltip="Tag the card leech, or take the tag off (a leech you have fixed)"),
         Binding("o", "sort", "Sort", id="sort", tooltip="Sort by deck, due, interval, ease, lapses, reviews"),
+        Binding("F", "forget", "Forget", show=False, id="forget",
+                tooltip="Make the card new again (Anki's Forget); asks first"),
+        Binding("D", "set_due", "Set due date", show=False, id="set_due",
+                tooltip="Make the card due in N days (0 today, 1-7 a range, 7! sets the interval too)"),
         Binding("e", "edit_card", "Edit", id="edit_card", tooltip="Edit this card's front, back and tags"),
         Binding("n", "new_card", "New card", show=False, id="new_card",
                 tooltip="Add a card (to this card's deck)"),
@@ -304,6 +312,44 @@ class BrowseScreen(FlashdlScreen):
             return
         self.collection.set_leech(hit.id, not hit.leech)
         self.notify(f"{'Took the leech tag off' if hit.leech else 'Tagged leech:'} {hit.card}.")
+        self._research(hit)
+
+    def action_forget(self) -> None:
+        from flashdl.tui.screens.reschedule import ForgetScreen
+
+        hit = self._current()
+        if hit is None:
+            return
+
+        def answered(forget: bool | None) -> None:
+            if forget:
+                self._apply(hit, lambda: self.collection.forget(hit.id), f"Forgot {hit.card}: new again.")
+
+        self.app.push_screen(ForgetScreen(hit.card), answered)
+
+    def action_set_due(self) -> None:
+        from flashdl.tui.screens.reschedule import DueDateScreen
+
+        hit = self._current()
+        if hit is None:
+            return
+
+        def answered(spec: DueSpec | None) -> None:
+            if spec is not None:
+                self._apply(hit, lambda: self.collection.set_due(hit.id, spec), None)
+
+        self.app.push_screen(DueDateScreen(hit.card), answered)
+
+    def _apply(self, hit: SearchHit, change: Callable[[], ManualResult], message: str | None) -> None:
+        """Forget or set the due date of ``hit``'s card, say so, and show the rows anew."""
+        try:
+            result = change()
+        except FlashdlError as error:
+            self.notify(str(error), severity="error")
+            return
+        if message is None:
+            message = f"{hit.card} due {result.due.isoformat() if result.due else 'new'}."
+        self.notify(message)
         self._research(hit)
 
     def _research(self, hit: SearchHit | None) -> None:

@@ -29,6 +29,10 @@ from flashdl.tui.widgets.card_face import CardFace, warm_up_rendering
 from flashdl.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from flashdl.scheduler.due_spec import DueSpec
+    from flashdl.services.manual_schedule import ManualResult
     from flashdl.services.views import CardDetails
 
 HISTORY_COLUMNS = ("When", "Grade", "Kind", "Interval", "Ease", "Typed answer")
@@ -41,6 +45,10 @@ class CardScreen(FlashdlScreen):
                 tooltip="Open the whole deck file in $EDITOR"),
         Binding("T", "edit_tags", "Tags", show=False, id="edit_tags", tooltip="Add or remove this card's tags"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend", id="toggle_suspend"),
+        Binding("F", "forget", "Forget", show=False, id="forget",
+                tooltip="Make the card new again (Anki's Forget); asks first"),
+        Binding("D", "set_due", "Set due date", show=False, id="set_due",
+                tooltip="Make the card due in N days (0 today, 1-7 a range, 7! sets the interval too)"),
         Binding("j", "scroll(1)", "Down", show=False),
         Binding("k", "scroll(-1)", "Up", show=False),
         Binding("q,escape", "back", "Back", key_display="q", id="back"),
@@ -134,6 +142,40 @@ class CardScreen(FlashdlScreen):
         suspended = not self.details.suspended
         self.collection.set_suspended(self.card_id, suspended)
         self.notify(f"{'Suspended' if suspended else 'Unsuspended'} {self.details.card}.")
+        self._load()
+
+    def action_forget(self) -> None:
+        from flashdl.tui.screens.reschedule import ForgetScreen
+
+        if self.details is None:
+            return
+        card = self.details.card
+
+        def answered(forget: bool | None) -> None:
+            if forget:
+                self._reschedule(lambda: self.collection.forget(self.card_id), f"Forgot {card}: new again.")
+
+        self.app.push_screen(ForgetScreen(card), answered)
+
+    def action_set_due(self) -> None:
+        from flashdl.tui.screens.reschedule import DueDateScreen
+
+        if self.details is None:
+            return
+
+        def answered(spec: DueSpec | None) -> None:
+            if spec is not None:
+                self._reschedule(lambda: self.collection.set_due(self.card_id, spec), None)
+
+        self.app.push_screen(DueDateScreen(self.details.card), answered)
+
+    def _reschedule(self, change: Callable[[], ManualResult], message: str | None) -> None:
+        try:
+            result = change()
+        except FlashdlError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(message or f"{result.card} due {result.due.isoformat() if result.due else 'new'}.")
         self._load()
 
     def action_scroll(self, lines: int) -> None:

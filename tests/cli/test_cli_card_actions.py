@@ -1,0 +1,70 @@
+"""``flashdl card forget`` and ``flashdl card set-due``: review --json's state keys, all cards in
+one transaction, and one line on stderr with exit 2 and nothing changed for a bad card or spec."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_helpers import NOW, deck_text, dump, run, run_json
+
+
+@pytest.fixture
+def imported(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "quiz.yaml"
+    path.write_text(deck_text("quiz", 3))
+    code, _out, err = run(capsys, "import", str(path), "--now", NOW)
+    assert code == 0, err
+    return db
+
+
+def lines(out: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_forget_and_set_due_print_review_json_state(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    reviewed = run_json(capsys, "review", "--card", "quiz/001", "--grade", "5", "--now", NOW)
+    keys = {"card", "repetitions", "ease", "interval", "due"}
+    assert keys < reviewed.keys()
+    code, out, err = run(capsys, "card", "set-due", "quiz/001", "quiz/002", "--days", "3", "--json", "--now", NOW)
+    assert code == 0, err
+    # 001 (review card, I 1) keeps its interval; 002 (new) gets the days as interval (Anki)
+    assert lines(out) == [
+        {"card": "quiz/001", "repetitions": 1, "ease": 2.6, "interval": 1, "due": "2024-03-04"},
+        {"card": "quiz/002", "repetitions": 0, "ease": 2.5, "interval": 3, "due": "2024-03-04"},
+    ]
+    code, out, err = run(capsys, "card", "set-due", "quiz/001", "--days", "7!", "--json", "--now", NOW)
+    assert lines(out) == [{"card": "quiz/001", "repetitions": 1, "ease": 2.6, "interval": 7, "due": "2024-03-08"}]
+    code, out, err = run(capsys, "card", "forget", "quiz/001", "quiz/002", "--json", "--now", NOW)
+    assert code == 0, err
+    assert lines(out) == [{"card": f"quiz/00{i}", "repetitions": 0, "ease": 2.5, "interval": 0, "due": None}
+                          for i in (1, 2)]
+    code, out, _ = run(capsys, "card", "forget", "quiz/003", "--now", NOW)
+    assert (code, out) == (0, "quiz/003: forgotten, new again (ease 2.50, repetitions 0)\n")
+    code, out, _ = run(capsys, "card", "set-due", "quiz/003", "--days", "0", "--now", NOW)
+    assert (code, out) == (0, "quiz/003: due 2024-03-01 (interval 1 d, ease 2.50, repetitions 0)\n")
+    due = run(capsys, "due", "--json", "--now", NOW)[1]
+    assert [d["card"] for d in json.loads(due) if d["kind"] == "review"] == ["quiz/003"]  # set due today
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["card", "forget", "quiz/001", "quiz/nope"], "flashdl: unknown card 'quiz/nope'\n"),
+    (["card", "set-due", "quiz/001", "nope/001", "--days", "2"], "flashdl: unknown card 'nope/001'\n"),
+    (["card", "set-due", "quiz/001", "--days", "1w"], "--days: due date '1w': expected days from today"),
+    (["card", "set-due", "quiz/001", "--days", "9999999"], "past the year 9999"),
+    (["card", "set-due", "quiz/001"], "required: --days"),
+    (["card", "forget"], "required: DECK/CARD"),
+])
+def test_bad_input_is_one_line_exit_2_and_changes_nothing(
+        imported: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    before = dump(imported)
+    code, out, err = run(capsys, *argv, "--now", NOW)
+    assert (code, out) == (2, "")
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert dump(imported) == before
+
+
+def test_card_alone_names_its_actions(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(capsys, "card")
+    assert code == 2 and "forget" in err and "set-due" in err
