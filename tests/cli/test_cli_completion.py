@@ -52,9 +52,9 @@ cards:
     front: "c"
     back: "d"
 """
-# DESIGN §3's commands (and `completion`, which this feature adds)
+# DESIGN §3's commands (and `card` and `completion`, added since)
 COMMANDS = ["study", "practice", "decks", "due", "show", "review", "add", "import", "export", "stats",
-            "check", "db", "engine", "deck", "scheduler", "completion"]
+            "check", "db", "engine", "deck", "card", "scheduler", "completion"]
 
 
 class Done(Exception):
@@ -259,3 +259,10 @@ def test_fish_runs_the_printed_shell_code(collection: tuple[Path, dict[str, list
     cards, families = (block.split() for block in result.stdout.split("---\n"))
     assert cards == ids["notes"]
     assert families == ["conv2d_output_size"]
+
+
+def test_card_actions_take_card_ids(collection: tuple[Path, dict[str, list[str]]],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    db, ids = collection
+    assert candidates(f"flashdl --db {db} card ", monkeypatch) == ["forget", "set-due"]
+    assert candidates(f"flashdl --db {db} card forget notes/001 notes/", monkeypatch) == ids["notes"]
