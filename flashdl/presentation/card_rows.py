@@ -44,8 +44,8 @@ def relative_day(day: date | None, today: date) -> str:
 def due_text(due: date | None, today: date, *, again_today: bool = False) -> str:
     """The Due row. ``again_today``: graded below 4 earlier today, so the card is due again
     today (a same-day repeat, DESIGN §4 rule 5) before its scheduled day, ``due``."""
-    if due is None:
-        return "new (never reviewed)"
+    if due is None:  # not "never reviewed": a forgotten card (Forget) is new with a history
+        return "new"
     scheduled = f"{due.isoformat()} ({relative_day(due, today)})"
     return f"today (again: graded below 4), then {scheduled}" if again_today else scheduled
 

@@ -372,7 +372,8 @@ def scheduling_lines(details: CardDetails, today: date) -> list[tuple[str, str]]
     --json``'s ``"schedule"``)."""
     state = details.state
     schedule = details.schedule
-    graded = [entry for entry in details.history]
+    # a Forget or Set due date is in the history but is no review (grade 0, not a failed recall)
+    graded = [entry for entry in details.history if entry.kind < ReviewKind.RESET]
     if schedule is not None:
         lines = schedule_lines(schedule, today)
     else:

@@ -103,7 +103,7 @@ def test_text_output_is_what_the_line_mode_prints(deck: Path, capsys: pytest.Cap
         "--- tags: init\n"
         "--- schedule\n"
         "Scheduler    SM-2\n"
-        "Due          new (never reviewed)\n"
+        "Due          new\n"
         "Interval     0 days\n"
         "Ease         2.50\n"
         "Repetitions  0\n"

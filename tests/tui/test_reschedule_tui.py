@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from textual.widgets import DataTable, Static
-from tui_helpers import NOW, settle, wait_for
+from tui_helpers import NOW, settle, shown, wait_for
 
 from flashdl.services.reviews import record_review
 from flashdl.store import open_store
@@ -119,6 +119,9 @@ async def test_the_card_screen_has_both_keys_and_its_history_names_them(db_path:
         assert stored(db_path) == (0, 2500, 0, None, None, "0,4,3")
         await wait_for(pilot, lambda: history.row_count == 3, "the forget in the history")
         assert str(history.get_row_at(0)[2]) == "forgotten"
+        # one graded review in the history of three rows; new, though not "never reviewed"
+        rows = [line.split(None, 1) for line in shown(screen.query_one("#card-scheduling")).splitlines()]
+        assert ["Reviews", "1, 1 right"] in rows and ["Due", "new"] in rows
         await pilot.press("q")
         await settle(pilot)
         table = app.screen.query_one("#hits", DataTable)
