@@ -248,7 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
                               "as Anki's 'next day starts at'); the whole collection's")
     json_flag(options)
 
-    card = command("card", "flashdl.cli:card_help", "Anki's browser actions on cards: forget, set a due date")
+    card = command("card", "flashdl.cli:card_help",
+                   "Anki's browser actions on cards: forget, set a due date, suspend, unsuspend")
     card_sub = card.add_subparsers(title="card commands", metavar="ACTION")
     forget = card_sub.add_parser(
         "forget", parents=[common], help="make cards new again (Anki's Forget)",
@@ -267,6 +268,12 @@ def build_parser() -> argparse.ArgumentParser:
     set_due.add_argument("cards", nargs="+", metavar="DECK/CARD")
     set_due.add_argument("--days", required=True, metavar="SPEC", help="N, A-B, N! or A-B! (e.g. 0, 3, 1-7, 7!)")
     json_flag(set_due)
+    for action, help_text in (("suspend", "take cards out of study until unsuspended (Anki's Suspend)"),
+                              ("unsuspend", "put suspended cards back into study, their schedule as it was")):
+        flag = card_sub.add_parser(action, parents=[common], help=help_text, description=help_text)
+        flag.set_defaults(handler=f"flashdl.commands.card:{action}")
+        flag.add_argument("cards", nargs="+", metavar="DECK/CARD")
+        json_flag(flag)
 
     sched = command("scheduler", "flashdl.cli:scheduler_help",
                     "tune FSRS on your reviews, compare it with SM-2, simulate its workload")
@@ -369,7 +376,8 @@ def deck_help(args: argparse.Namespace, ctx: Context) -> int:
 
 def card_help(args: argparse.Namespace, ctx: Context) -> int:
     """``flashdl card`` alone: name the actions."""
-    print("flashdl card forget DECK/CARD... | set-due DECK/CARD... --days SPEC: see flashdl card --help",
+    print("flashdl card forget|suspend|unsuspend DECK/CARD... | set-due DECK/CARD... --days SPEC: "
+          "see flashdl card --help",
           file=sys.stderr)
     return EXIT_USAGE
 

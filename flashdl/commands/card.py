@@ -1,7 +1,8 @@
-"""``flashdl card forget|set-due DECK/CARD... [--json]``: Anki's browser actions Forget (reset
-card) and Set due date (DESIGN §3), all named cards in one transaction
-(``flashdl.services.manual_schedule``). A bad card or due date: one line on stderr, exit 2,
-nothing changed. ``--json``: one object a card with ``review --json``'s state keys."""
+"""``flashdl card forget|set-due|suspend|unsuspend DECK/CARD... [--json]``: Anki's browser
+actions Forget (reset card), Set due date (``flashdl.services.manual_schedule``) and Suspend
+(``flashdl.services.card_flags``), all named cards in one transaction. A bad card or due date:
+one line on stderr, exit 2, nothing changed. ``--json``: one object a card, with ``review
+--json``'s state keys (forget, set-due) or ``{"card", "suspended"}``."""
 
 from __future__ import annotations
 
@@ -36,6 +37,29 @@ def set_due(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store(session=True) as store:
         results = set_due_cards(store, args.cards, spec, ctx.now())
     _print(ctx, results, args.json)
+    return 0
+
+
+def suspend(args: argparse.Namespace, ctx: Context) -> int:
+    return _suspend(args, ctx, suspended=True)
+
+
+def unsuspend(args: argparse.Namespace, ctx: Context) -> int:
+    return _suspend(args, ctx, suspended=False)
+
+
+def _suspend(args: argparse.Namespace, ctx: Context, *, suspended: bool) -> int:
+    """``--json``: one ``{"card", "suspended"}`` a card, as ``show --json``'s schedule names the flag."""
+    from flashdl.services.card_flags import suspend_cards
+
+    with ctx.open_store() as store:
+        names = suspend_cards(store, args.cards, suspended)
+    for name in names:
+        if args.json:
+            emit_json(ctx, {"card": name, "suspended": suspended})
+        else:
+            emit_line(ctx, f"{name}: {'suspended' if suspended else 'unsuspended'}")
+    ctx.stdout.flush()
     return 0
 
 

@@ -1,6 +1,7 @@
 """Taking cards out of study: suspend (until unsuspended) and bury (until tomorrow).
 
 ``suspend_card(store, card)`` / ``unsuspend_card(store, card)``
+``suspend_cards(store, cards, suspended) -> list[str]``: many at once, one transaction
 ``set_leech(store, card, leech)``: the leech tag (``flashdl.scheduler.leech``) on or off
 ``bury_card(store, card, now) -> date``: hidden until the next study day
 (returned); ``unbury_card(store, card)``.
@@ -11,11 +12,13 @@ showing the card notices). ``card`` is a store id or ``"DECK/CARD"``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from flashdl.clock import study_day
 from flashdl.services.lookup import (
     CardRef,
+    RetiredCardError,
     UnknownCardError,
     require_aware,
     resolve_card,
@@ -31,6 +34,25 @@ def suspend_card(store: Store, card: CardRef) -> None:
 
 def unsuspend_card(store: Store, card: CardRef) -> None:
     _set(store, card, suspended=False)
+
+
+def suspend_cards(store: Store, cards: Sequence[CardRef], suspended: bool) -> list[str]:
+    """Suspend (or unsuspend) each of ``cards`` in one transaction (``flashdl card suspend``);
+    their ``DECK/CARD`` names in the order given, each once. An unknown card, or a retired one
+    (gone from its deck file: not studied either way), raises before anything is written."""
+    names: dict[int, str] = {}
+    with store.write() as conn:
+        for ref in cards:
+            card_id = resolve_card(conn, ref)
+            loaded = scheduling.load_state(conn, card_id)
+            if loaded is None:
+                raise UnknownCardError(f"unknown card {ref!r}")
+            if loaded.retired:
+                raise RetiredCardError(f"card {loaded.full_id} is retired (gone from its deck file)")
+            names.setdefault(card_id, loaded.full_id)
+        for card_id in names:
+            _update(conn, card_id, card_id, suspended=suspended)
+    return list(names.values())
 
 
 def set_leech(store: Store, card: CardRef, leech: bool) -> None:

@@ -264,5 +264,5 @@ def test_fish_runs_the_printed_shell_code(collection: tuple[Path, dict[str, list
 def test_card_actions_take_card_ids(collection: tuple[Path, dict[str, list[str]]],
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     db, ids = collection
-    assert candidates(f"flashdl --db {db} card ", monkeypatch) == ["forget", "set-due"]
+    assert candidates(f"flashdl --db {db} card ", monkeypatch) == ["forget", "set-due", "suspend", "unsuspend"]
     assert candidates(f"flashdl --db {db} card forget notes/001 notes/", monkeypatch) == ids["notes"]
