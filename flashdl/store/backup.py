@@ -4,9 +4,11 @@ As Anki does, a session that may write (``review``, ``import``, ``study``,
 the TUI) first copies the database when the newest automatic backup is more
 than a day old, and keeps the last ``FLASHDL_BACKUPS`` (default 7; 0 turns
 them off) in ``<db>.backups/`` beside the database (for the default
-database, in the user data dir). Copies go through SQLite's backup API, so
-they are consistent even while another flashdl writes, and are written to a
-temporary name and renamed, so a backup is whole or absent.
+database, in the user data dir); any command that upgrades the database's
+schema first copies it as it was, whenever the last backup was. Copies go
+through SQLite's backup API, so they are consistent even while another
+flashdl writes, and are written to a temporary name and renamed, so a backup
+is whole or absent.
 
 ``restore`` refuses a file that fails ``integrity_check`` or is not a
 flashdl database, then copies it into the database in one transaction
@@ -81,8 +83,10 @@ def _stamp_of(backup: Path) -> datetime | None:
         return None
 
 
-def backup_if_due(db: sqlite3.Connection, path: Path, now: datetime | None = None) -> Path | None:
-    """A new automatic backup when the newest is over a day old (or absent); prunes old ones.
+def backup_if_due(db: sqlite3.Connection, path: Path, now: datetime | None = None, *,
+                  always: bool = False) -> Path | None:
+    """A new automatic backup when the newest is over a day old (or absent), or ``always`` (before
+    an upgrade); prunes old ones.
 
     ``now`` is the real time (not ``--now``: backups follow the wall clock).
     """
@@ -92,7 +96,7 @@ def backup_if_due(db: sqlite3.Connection, path: Path, now: datetime | None = Non
     now = now or datetime.now(UTC)
     existing = automatic_backups(path)
     newest = _stamp_of(existing[-1]) if existing else None
-    if newest is not None and now - newest < BACKUP_EVERY and newest <= now:
+    if not always and newest is not None and now - newest < BACKUP_EVERY and newest <= now:
         return None
     folder = _make_backup_dir(path)
     target = folder / f"{_PREFIX}{now.strftime(_STAMP)}.sqlite3"

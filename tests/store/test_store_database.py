@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from flashdl.scheduler.sm2 import replay
 from flashdl.services import browse, deck_list
 from flashdl.services.reviews import record_review
 from flashdl.store import SCHEMA_VERSION, NewerSchemaError, NotADatabaseError, Store, open_store
+from flashdl.store import backup as backups
 from flashdl.store.migrations import MIGRATIONS
 
 
@@ -129,6 +130,58 @@ def test_schema_one_upgrades_with_data_intact(old_db: Path, tmp_path: Path) -> N
     assert len(second.history) == 2 and second.history[0].typed_answer == "290"
     assert second.engine is not None and second.engine.family == "conv2d_param_count"
     assert third.suspended and third.buried_until is None
+
+
+def _backups(path: Path) -> list[Path]:
+    return sorted((path.parent / (path.name + ".backups")).glob("backup-*.sqlite3"))
+
+
+def _version(path: Path) -> int:
+    db = sqlite3.connect(path)
+    try:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        db.close()
+
+
+def test_an_upgrade_by_a_read_command_backs_up_the_database_as_it_was(old_db: Path) -> None:
+    """The first command after installing a newer flashdl is often `flashdl decks` or `due`:
+    it upgraded the database and left no copy of it that the older flashdl could open (the
+    pre-upgrade backup was made only for commands that write)."""
+    before = dump(old_db)
+    open_store(old_db).close()  # as a read command opens it: backup=False
+    assert _version(old_db) == SCHEMA_VERSION
+    (copy,) = _backups(old_db)
+    assert _version(copy) == 1
+    assert dump(copy) == before
+    open_store(old_db).close()
+    assert len(_backups(old_db)) == 1  # an up-to-date database: no upgrade, no backup
+
+
+def test_an_upgrade_backs_up_the_reviews_made_after_the_days_backup(old_db: Path) -> None:
+    """The older flashdl made its daily backup at the day's first session; a review after it,
+    then the upgrade the same day: the upgrade's backup was skipped as not yet due, so no copy
+    held that review."""
+    db = sqlite3.connect(old_db)
+    try:
+        backups.backup_if_due(db, old_db, datetime.now(UTC) - timedelta(hours=2))  # this morning's
+        with db:
+            db.execute("UPDATE card SET suspended = 1 WHERE id = 1")  # studied since
+    finally:
+        db.close()
+    before = dump(old_db)
+    (morning,) = _backups(old_db)
+    assert dump(morning) != before
+    open_store(old_db, backup=True).close()
+    morning_again, upgrade = _backups(old_db)
+    assert morning_again == morning and _version(upgrade) == 1 and dump(upgrade) == before
+
+
+def test_no_backup_before_an_upgrade_when_backups_are_off(
+        old_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(backups.BACKUPS_ENV, "0")
+    open_store(old_db).close()
+    assert _version(old_db) == SCHEMA_VERSION and _backups(old_db) == []
 
 
 def test_upgraded_database_keeps_working(old_db: Path) -> None:
