@@ -42,6 +42,7 @@ BACKUP_EVERY = timedelta(days=1)
 _STAMP = "%Y-%m-%dT%H-%M-%SZ"
 _PREFIX = "backup-"
 RESTORE_WAIT_S = 10.0
+ABANDONED_AFTER = timedelta(hours=1)
 
 
 def backup_dir(path: Path) -> Path:
@@ -101,9 +102,25 @@ def backup_if_due(db: sqlite3.Connection, path: Path, now: datetime | None = Non
     folder = _make_backup_dir(path)
     target = folder / f"{_PREFIX}{now.strftime(_STAMP)}.sqlite3"
     copy_database(db, target)
-    for old in automatic_backups(path)[:-keep]:
+    for old in automatic_backups(path)[:-keep] + _abandoned_copies(folder, now):
         old.unlink(missing_ok=True)
     return target
+
+
+def _abandoned_copies(folder: Path, now: datetime) -> list[Path]:
+    """Temporary files of automatic backups that a flashdl killed while copying left (the whole
+    database, and its journal): kept for good, one more at every interruption. One written to in
+    the last hour may be another flashdl's copy under way, and is left."""
+    cutoff = (now - ABANDONED_AFTER).timestamp()
+    found = []
+    for temp in folder.glob(f".{_PREFIX}*.sqlite3.*.tmp*"):
+        try:
+            info = temp.lstat()
+        except OSError:
+            continue
+        if temp.name.endswith((".tmp", ".tmp-journal")) and stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+            found.append(temp)
+    return found
 
 
 def copy_database(db: sqlite3.Connection, target: Path) -> None:

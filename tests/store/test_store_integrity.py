@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -285,3 +287,40 @@ def test_restore_replaces_a_file_sqlite_cannot_open_and_its_stale_wal(tmp_path: 
     assert sqlite_problems(path) == [] and dump(path) == dump(good)
     with open_store(path) as store:
         record_review(store, "quiz/010", 4, NOW)
+
+
+_KILLED_WHILE_COPYING = """
+import os, sqlite3, sys
+from pathlib import Path
+from flashdl.store import backup
+os.replace = lambda *_a: os._exit(9)  # killed after the copy, before its rename: no clean-up runs
+backup.copy_database(sqlite3.connect(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_a_backup_killed_while_copying_leaves_no_database_sized_file_for_good(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flashdl killed (kill -9, a closed terminal, the OOM killer) while making its automatic
+    backup left `.backup-....sqlite3.XXXXXXXX.tmp`, a whole copy of the database, in the backups
+    folder for good, another at every such interruption. The next automatic backup removes the
+    ones left over an hour ago; a newer one may be another flashdl's copy under way and stays."""
+    path = make_db(tmp_path / "db.sqlite3")
+    folder = tmp_path / "db.sqlite3.backups"
+    folder.mkdir()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    left = []
+    for name in ("backup-2026-01-01T08-00-00Z.sqlite3", "backup-2026-01-02T08-00-00Z.sqlite3"):
+        done = subprocess.run([sys.executable, "-c", _KILLED_WHILE_COPYING, str(path), str(folder / name)],
+                              env=env, check=False)
+        assert done.returncode == 9
+        (temp,) = [p for p in folder.iterdir() if p.name.startswith(f".{name}.")]
+        left.append(temp)
+    assert all(p.stat().st_size == path.stat().st_size for p in left)  # what the kill leaves
+    now = datetime.now(UTC)
+    old = (now - timedelta(hours=3)).timestamp()
+    os.utime(left[0], (old, old))
+    with open_store(path) as store:
+        made = backups.backup_if_due(store.dbapi, path, now)
+    assert made is not None
+    assert sorted(folder.iterdir()) == sorted([made, left[1]])
