@@ -22,6 +22,8 @@ import sqlite3
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -187,6 +189,9 @@ def restore(source: Path, path: Path, schema_version: int) -> None:
     database open sees the restored content on its next read (a file
     renamed over it would leave them writing to the old, unlinked one). A
     database too damaged for SQLite to open is replaced by renaming instead.
+    A backup made by an older flashdl goes in upgraded to this one's schema
+    (``_upgraded``): a flashdl with the database open read columns the old
+    schema lacks ("no such column") until it was closed.
     """
     source = source.expanduser()
     found = check_file(source)
@@ -202,13 +207,42 @@ def restore(source: Path, path: Path, schema_version: int) -> None:
         target = Path(os.path.realpath(path)) if path.is_symlink() else path
         refuse_special(target)
         refuse_special_side_files(target)
-        if not target.exists() or not _restore_in_place(src, target):
-            _restore_by_rename(src, target)
+        with _upgraded(src, target, version) as copy:
+            if not target.exists() or not _restore_in_place(copy, target):
+                _restore_by_rename(copy, target)
     except sqlite3.Error as error:
         raise database_error(error, str(path)) or StoreError(str(error)) from None
     finally:
         src.close()
     forget_clean_close(target)
+
+
+@contextmanager
+def _upgraded(src: sqlite3.Connection, target: Path, version: int) -> Iterator[sqlite3.Connection]:
+    """``src``, or for an older schema a temporary copy of it beside ``target`` upgraded to
+    this flashdl's (the source file itself is never written); the copy is removed afterwards."""
+    from flashdl.store.schema_version import SCHEMA_VERSION
+
+    if version >= SCHEMA_VERSION:
+        yield src
+        return
+    from flashdl.store.database import upgrade_file
+
+    handle, temp_name = tempfile.mkstemp(prefix=hidden_prefix(target.name, TEMP_TAIL + len("-journal")),
+                                         suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        copy_database(src, temp)
+        upgrade_file(temp)
+        copy = sqlite3.connect(temp_name)
+        try:
+            yield copy
+        finally:
+            copy.close()
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal", "-clean"):
+            Path(f"{temp_name}{suffix}").unlink(missing_ok=True)
 
 
 def _restore_in_place(src: sqlite3.Connection, target: Path) -> bool:

@@ -277,6 +277,12 @@ def _is_current(path: Path, synchronous: str) -> bool:
         db.close()
 
 
+def upgrade_file(path: Path) -> None:
+    """Bring the database file at ``path`` to this flashdl's schema, with no backup of it
+    (``db restore`` upgrades a copy of an older backup before it goes in)."""
+    _migrate(path)
+
+
 def _migrate(path: Path) -> None:
     """Create or upgrade the schema through SQLAlchemy (``migrations.migrate``), or refuse the file."""
     from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
