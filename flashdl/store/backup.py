@@ -89,7 +89,7 @@ def _stamp_of(backup: Path) -> datetime | None:
 def backup_if_due(db: sqlite3.Connection, path: Path, now: datetime | None = None, *,
                   always: bool = False) -> Path | None:
     """A new automatic backup when the newest is over a day old (or absent), or ``always`` (before
-    an upgrade); prunes old ones.
+    an upgrade) unless the database is unchanged since the newest; prunes old ones.
 
     ``now`` is the real time (not ``--now``: backups follow the wall clock).
     """
@@ -99,6 +99,8 @@ def backup_if_due(db: sqlite3.Connection, path: Path, now: datetime | None = Non
     now = now or datetime.now(UTC)
     existing = automatic_backups(path)
     newest = _stamp_of(existing[-1]) if existing else None
+    if always and existing and not _changed_since(path, existing[-1]):
+        return None  # an upgrade that failed (busy, say) and is retried: each retry pruned a backup
     if not always and newest is not None and now - newest < BACKUP_EVERY and newest <= now:
         return None
     folder = _make_backup_dir(path)
@@ -107,6 +109,18 @@ def backup_if_due(db: sqlite3.Connection, path: Path, now: datetime | None = Non
     for old in automatic_backups(path)[:-keep] + _abandoned_copies(folder, now):
         old.unlink(missing_ok=True)
     return target
+
+
+def _changed_since(path: Path, backup: Path) -> bool:
+    """Whether the database (its file or its write-ahead log) was written since ``backup`` was."""
+    made = backup.stat().st_mtime_ns
+    for file in (path, Path(f"{path}-wal")):
+        try:
+            if file.stat().st_mtime_ns >= made:
+                return True
+        except FileNotFoundError:
+            continue
+    return False
 
 
 def _abandoned_copies(folder: Path, now: datetime) -> list[Path]:
