@@ -138,13 +138,14 @@ def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> Edita
         raise UsageError(f"deck {record.slug!r} was imported from {path}, not a flashdl YAML deck; "
                          + _as_yaml(record.slug))
     copies = copies_dir(store.path)
-    if _inside(path, deck_files.bundled_decks_dir()):
+    release = _bundled_release(path)
+    if release is not None:
         copy = copies / path.name
         if os.path.lexists(copy):
             _require_regular(copy)
             deck = load_deck_file(copy)
         else:
-            plan = _first_copy(copy, copies / BASE_FOLDER / path.name, read_text_file(path), path)
+            plan = _first_copy(copy, copies / BASE_FOLDER / path.name, read_text_file(release), release)
             _write([plan])
             deck = plan.deck
         if deck.id != record.slug:
@@ -159,6 +160,23 @@ def deck_file_for_edit(store: Store, deck_id: int | str, now: datetime) -> Edita
         raise UsageError(f"{path}: the deck's file is missing; {again}")
     _require_regular(path)
     return EditableDeck(path=path, bundled_copy=_inside(path, copies))
+
+
+def _bundled_release(path: Path) -> Path | None:
+    """The release a legacy deck's file is, when it is a bundled deck: in this install's package,
+    or in another install's (``.../flashdl/bundled_decks/NAME.yaml``: a database from before
+    copies, made by a flashdl since replaced by one in another place, a new virtualenv or Python).
+    Another install's file is the release the copy is made from while it is there (the deck's
+    text in the database is that release's), else this install's deck of that name; None when
+    the deck is not one this flashdl ships. Writing to another install's file put the student's
+    cards in a folder its uninstall removes."""
+    bundled = deck_files.bundled_decks_dir()
+    if _inside(path, bundled):
+        return path
+    installed = bundled / path.name
+    if (path.parent.name, path.parent.parent.name) != ("bundled_decks", "flashdl") or not installed.is_file():
+        return None  # not an install's layout, or no deck flashdl ships
+    return path if path.is_file() else installed
 
 
 def released_card_ids(copy: Path) -> frozenset[str] | None:

@@ -4,9 +4,11 @@ As Anki does, a session that may write (``review``, ``import``, ``study``,
 the TUI) first copies the database when the newest automatic backup is more
 than a day old, and keeps the last ``FLASHDL_BACKUPS`` (default 7; 0 turns
 them off) in ``<db>.backups/`` beside the database (for the default
-database, in the user data dir). Copies go through SQLite's backup API, so
-they are consistent even while another flashdl writes, and are written to a
-temporary name and renamed, so a backup is whole or absent.
+database, in the user data dir); any command that upgrades the database's
+schema first copies it as it was, whenever the last backup was. Copies go
+through SQLite's backup API, so they are consistent even while another
+flashdl writes, and are written to a temporary name and renamed, so a backup
+is whole or absent.
 
 ``restore`` refuses a file that fails ``integrity_check`` or is not a
 flashdl database, then copies it into the database in one transaction
@@ -20,6 +22,8 @@ import sqlite3
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -40,6 +44,7 @@ BACKUP_EVERY = timedelta(days=1)
 _STAMP = "%Y-%m-%dT%H-%M-%SZ"
 _PREFIX = "backup-"
 RESTORE_WAIT_S = 10.0
+ABANDONED_AFTER = timedelta(hours=1)
 
 
 def backup_dir(path: Path) -> Path:
@@ -81,8 +86,10 @@ def _stamp_of(backup: Path) -> datetime | None:
         return None
 
 
-def backup_if_due(db: sqlite3.Connection, path: Path, now: datetime | None = None) -> Path | None:
-    """A new automatic backup when the newest is over a day old (or absent); prunes old ones.
+def backup_if_due(db: sqlite3.Connection, path: Path, now: datetime | None = None, *,
+                  always: bool = False) -> Path | None:
+    """A new automatic backup when the newest is over a day old (or absent), or ``always`` (before
+    an upgrade) unless the database is unchanged since the newest; prunes old ones.
 
     ``now`` is the real time (not ``--now``: backups follow the wall clock).
     """
@@ -92,14 +99,44 @@ def backup_if_due(db: sqlite3.Connection, path: Path, now: datetime | None = Non
     now = now or datetime.now(UTC)
     existing = automatic_backups(path)
     newest = _stamp_of(existing[-1]) if existing else None
-    if newest is not None and now - newest < BACKUP_EVERY and newest <= now:
+    if always and existing and not _changed_since(path, existing[-1]):
+        return None  # an upgrade that failed (busy, say) and is retried: each retry pruned a backup
+    if not always and newest is not None and now - newest < BACKUP_EVERY and newest <= now:
         return None
     folder = _make_backup_dir(path)
     target = folder / f"{_PREFIX}{now.strftime(_STAMP)}.sqlite3"
     copy_database(db, target)
-    for old in automatic_backups(path)[:-keep]:
+    for old in automatic_backups(path)[:-keep] + _abandoned_copies(folder, now):
         old.unlink(missing_ok=True)
     return target
+
+
+def _changed_since(path: Path, backup: Path) -> bool:
+    """Whether the database (its file or its write-ahead log) was written since ``backup`` was."""
+    made = backup.stat().st_mtime_ns
+    for file in (path, Path(f"{path}-wal")):
+        try:
+            if file.stat().st_mtime_ns >= made:
+                return True
+        except FileNotFoundError:
+            continue
+    return False
+
+
+def _abandoned_copies(folder: Path, now: datetime) -> list[Path]:
+    """Temporary files of automatic backups that a flashdl killed while copying left (the whole
+    database, and its journal): kept for good, one more at every interruption. One written to in
+    the last hour may be another flashdl's copy under way, and is left."""
+    cutoff = (now - ABANDONED_AFTER).timestamp()
+    found = []
+    for temp in folder.glob(f".{_PREFIX}*.sqlite3.*.tmp*"):
+        try:
+            info = temp.lstat()
+        except OSError:
+            continue
+        if temp.name.endswith((".tmp", ".tmp-journal")) and stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+            found.append(temp)
+    return found
 
 
 def copy_database(db: sqlite3.Connection, target: Path) -> None:
@@ -166,6 +203,9 @@ def restore(source: Path, path: Path, schema_version: int) -> None:
     database open sees the restored content on its next read (a file
     renamed over it would leave them writing to the old, unlinked one). A
     database too damaged for SQLite to open is replaced by renaming instead.
+    A backup made by an older flashdl goes in upgraded to this one's schema
+    (``_upgraded``): a flashdl with the database open read columns the old
+    schema lacks ("no such column") until it was closed.
     """
     source = source.expanduser()
     found = check_file(source)
@@ -181,13 +221,42 @@ def restore(source: Path, path: Path, schema_version: int) -> None:
         target = Path(os.path.realpath(path)) if path.is_symlink() else path
         refuse_special(target)
         refuse_special_side_files(target)
-        if not target.exists() or not _restore_in_place(src, target):
-            _restore_by_rename(src, target)
+        with _upgraded(src, target, version) as copy:
+            if not target.exists() or not _restore_in_place(copy, target):
+                _restore_by_rename(copy, target)
     except sqlite3.Error as error:
         raise database_error(error, str(path)) or StoreError(str(error)) from None
     finally:
         src.close()
     forget_clean_close(target)
+
+
+@contextmanager
+def _upgraded(src: sqlite3.Connection, target: Path, version: int) -> Iterator[sqlite3.Connection]:
+    """``src``, or for an older schema a temporary copy of it beside ``target`` upgraded to
+    this flashdl's (the source file itself is never written); the copy is removed afterwards."""
+    from flashdl.store.schema_version import SCHEMA_VERSION
+
+    if version >= SCHEMA_VERSION:
+        yield src
+        return
+    from flashdl.store.database import upgrade_file
+
+    handle, temp_name = tempfile.mkstemp(prefix=hidden_prefix(target.name, TEMP_TAIL + len("-journal")),
+                                         suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        copy_database(src, temp)
+        upgrade_file(temp)
+        copy = sqlite3.connect(temp_name)
+        try:
+            yield copy
+        finally:
+            copy.close()
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal", "-clean"):
+            Path(f"{temp_name}{suffix}").unlink(missing_ok=True)
 
 
 def _restore_in_place(src: sqlite3.Connection, target: Path) -> bool:

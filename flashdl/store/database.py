@@ -188,7 +188,8 @@ def open_store(path: Path | str, *, create_folder: bool = True, backup: bool = F
     left as it was. ``create_folder=False`` refuses a missing parent folder
     instead of creating it (an explicitly named path). ``backup`` makes the
     daily automatic backup when one is due (a session that may write), before
-    any upgrade. A database already at the current schema is opened with
+    any upgrade. An upgrade, whatever the command, is preceded by a backup of the database as it
+    was (``FLASHDL_BACKUPS=0`` excepted). A database already at the current schema is opened with
     sqlite3 alone, and without waiting for another writer (the schema version
     is read first; WAL readers never block); creating or upgrading one goes
     through SQLAlchemy (``migrations``) under the write lock.
@@ -199,7 +200,7 @@ def open_store(path: Path | str, *, create_folder: bool = True, backup: bool = F
         path.parent.mkdir(parents=True, exist_ok=True)
     synchronous = synchronous_mode()  # a wrong FLASHDL_SYNCHRONOUS is refused before any connection
     current = _is_current(path, synchronous)
-    if not current and backup and path.is_file():
+    if not current and path.is_file():
         _backup_before_upgrade(path, synchronous)
     if not current:
         _migrate(path)
@@ -225,8 +226,12 @@ def open_store(path: Path | str, *, create_folder: bool = True, backup: bool = F
 
 
 def _backup_before_upgrade(path: Path, synchronous: str) -> None:
-    """The daily backup of a database about to be upgraded, taken from it as it was; none of one
-    from a newer flashdl, which is refused untouched (a backup of it would restore nothing)."""
+    """A backup of a database about to be upgraded, taken from it as it was, due or not; none of
+    one from a newer flashdl, which is refused untouched (a backup of it would restore nothing).
+
+    It was the daily backup, made only for a command that writes: an upgrade by `flashdl decks`
+    or `due` left no copy the older flashdl could open, and one on the day's second session kept
+    only the day's first backup, without that day's reviews."""
     from flashdl.store.backup import backup_if_due
     from flashdl.store.schema_version import SCHEMA_VERSION
 
@@ -236,7 +241,7 @@ def _backup_before_upgrade(path: Path, synchronous: str) -> None:
         return  # not a database SQLite opens: _migrate says what is wrong with it
     try:
         if 0 < int(db.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION:
-            backup_if_due(db, path)
+            backup_if_due(db, path, always=True)
     except sqlite3.DatabaseError:
         pass  # the migration below reports the file's problem
     finally:
@@ -270,6 +275,12 @@ def _is_current(path: Path, synchronous: str) -> bool:
         return False  # the SQLAlchemy path below says what is wrong with it
     finally:
         db.close()
+
+
+def upgrade_file(path: Path) -> None:
+    """Bring the database file at ``path`` to this flashdl's schema, with no backup of it
+    (``db restore`` upgrades a copy of an older backup before it goes in)."""
+    _migrate(path)
 
 
 def _migrate(path: Path) -> None:

@@ -203,3 +203,46 @@ def test_import_bundled_never_takes_over_a_students_own_deck_with_a_bundled_id(
         sync_bundled_decks(store, NOW, release)
     assert dump(store.path) == before and not copies(store).exists()
     assert browse.card_details(store, "quiz/001").front == "Mine1 front"
+
+
+@pytest.mark.parametrize("old_install_kept", [True, False])
+def test_adding_to_a_deck_of_an_older_install_writes_the_copy_never_that_install(
+        store: Store, release: Path, tmp_path: Path, old_install_kept: bool) -> None:
+    """A database from before copies (made by a flashdl installed elsewhere: an old virtualenv,
+    a pipx install on an older Python) points its bundled deck into that install. `add` wrote the
+    card into the old install's package file (lost with it), or, that install removed, said the
+    file was missing. Now the card goes to the user's copy, made from the release the deck came
+    from, and the old install's file is left byte for byte."""
+    old_text = dump_deck(make_deck("quiz", 4))  # an older release: one card fewer
+    old_install = tmp_path / "old-venv" / "lib" / "flashdl" / "bundled_decks" / "quiz.yaml"
+    old_install.parent.mkdir(parents=True)
+    old_install.write_text(old_text)
+    deck_sync.import_deck_files(store, [old_install], NOW)
+    record_review(store, "quiz/002", 4, NOW)
+    if not old_install_kept:
+        old_install.unlink()
+    card = add_card(store, "quiz", "mine", "my answer", (), NOW)
+    copy = copies(store) / "quiz.yaml"
+    if old_install_kept:
+        assert old_install.read_text() == old_text
+        assert (copies(store) / ".base" / "quiz.yaml").read_text() == old_text
+        assert card == "quiz/005"
+    else:
+        assert not old_install.exists()
+        assert (copies(store) / ".base" / "quiz.yaml").read_text() == (release / "quiz.yaml").read_text()
+        assert card == "quiz/006"
+    assert load_deck_file(copy).cards[-1] == Card(id=card.split("/")[1], front="mine", back="my answer")
+    assert [d.path for d in deck_list.list_decks(store, NOW)] == [str(copy.resolve())]
+    assert len(browse.card_details(store, "quiz/002").history) == 1
+    assert browse.card_details(store, card).front == "mine"
+
+
+def test_a_students_own_deck_in_a_folder_named_like_an_install_is_edited_where_it_is(
+        store: Store, release: Path, tmp_path: Path) -> None:
+    """Only a deck flashdl ships is taken for an older install's: a deck of one's own in a folder
+    that happens to be called flashdl/bundled_decks is still edited in place."""
+    own = tmp_path / "flashdl" / "bundled_decks" / "mine.yaml"
+    own.parent.mkdir(parents=True)
+    own.write_text(dump_deck(make_deck("mine", 1)))
+    deck_sync.import_deck_files(store, [own], NOW)
+    assert deck_file_for_edit(store, "mine", NOW) == EditableDeck(path=own, bundled_copy=False)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from store_helpers import FIXTURES, dump
@@ -15,7 +17,9 @@ from flashdl.scheduler.sm2 import replay_log
 from flashdl.services import browse, deck_list
 from flashdl.services.manual_schedule import forget_cards, set_due_cards
 from flashdl.services.reviews import record_review
-from flashdl.store import SCHEMA_VERSION, NewerSchemaError, NotADatabaseError, Store, open_store
+from flashdl.store import SCHEMA_VERSION, NewerSchemaError, NotADatabaseError, Store, connection, open_store
+from flashdl.store import backup as backups
+from flashdl.store.errors import StoreBusyError
 from flashdl.store.migrations import MIGRATIONS
 
 
@@ -131,6 +135,103 @@ def test_schema_one_upgrades_with_data_intact(old_db: Path, tmp_path: Path) -> N
     assert len(second.history) == 2 and second.history[0].typed_answer == "290"
     assert second.engine is not None and second.engine.family == "conv2d_param_count"
     assert third.suspended and third.buried_until is None
+
+
+def _backups(path: Path) -> list[Path]:
+    return sorted((path.parent / (path.name + ".backups")).glob("backup-*.sqlite3"))
+
+
+def _version(path: Path) -> int:
+    db = sqlite3.connect(path)
+    try:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        db.close()
+
+
+def test_an_upgrade_by_a_read_command_backs_up_the_database_as_it_was(old_db: Path) -> None:
+    """The first command after installing a newer flashdl is often `flashdl decks` or `due`:
+    it upgraded the database and left no copy of it that the older flashdl could open (the
+    pre-upgrade backup was made only for commands that write)."""
+    before = dump(old_db)
+    open_store(old_db).close()  # as a read command opens it: backup=False
+    assert _version(old_db) == SCHEMA_VERSION
+    (copy,) = _backups(old_db)
+    assert _version(copy) == 1
+    assert dump(copy) == before
+    open_store(old_db).close()
+    assert len(_backups(old_db)) == 1  # an up-to-date database: no upgrade, no backup
+
+
+def test_an_upgrade_backs_up_the_reviews_made_after_the_days_backup(old_db: Path) -> None:
+    """The older flashdl made its daily backup at the day's first session; a review after it,
+    then the upgrade the same day: the upgrade's backup was skipped as not yet due, so no copy
+    held that review."""
+    db = sqlite3.connect(old_db)
+    try:
+        backups.backup_if_due(db, old_db, datetime.now(UTC) - timedelta(hours=2))  # this morning's
+        with db:
+            db.execute("UPDATE card SET suspended = 1 WHERE id = 1")  # studied since
+    finally:
+        db.close()
+    before = dump(old_db)
+    (morning,) = _backups(old_db)
+    assert dump(morning) != before
+    open_store(old_db, backup=True).close()
+    morning_again, upgrade = _backups(old_db)
+    assert morning_again == morning and _version(upgrade) == 1 and dump(upgrade) == before
+
+
+def test_an_upgrade_retried_while_busy_makes_one_backup_not_one_each_try(
+        old_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An older flashdl still open in another terminal holds the write lock: the upgrade says
+    busy and the student tries again. Each try made another copy of the same file, and the
+    pruning to the last 7 pushed out the daily backups of the days before."""
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setenv(backups.BACKUPS_ENV, "3")
+    db = sqlite3.connect(old_db)
+    for days in (3, 2):  # the older flashdl's daily backups, written then
+        made = backups.backup_if_due(db, old_db, datetime.now(UTC) - timedelta(days=days))
+        assert made is not None
+        then = (datetime.now(UTC) - timedelta(days=days)).timestamp()
+        os.utime(made, (then, then))
+    db.close()
+    daily = _backups(old_db)
+
+    class Ticking(datetime):  # each try a minute after the one before
+        tries = 0
+
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+            cls.tries += 1
+            return datetime.now(tz) + timedelta(minutes=cls.tries)
+
+    monkeypatch.setattr(backups, "datetime", Ticking)
+    blocker = sqlite3.connect(old_db, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        for _try in range(4):
+            with pytest.raises(StoreBusyError):
+                open_store(old_db)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    kept = _backups(old_db)
+    assert kept[:2] == daily and len(kept) == 3 and _version(kept[2]) == 1
+    db = sqlite3.connect(old_db)
+    with db:
+        db.execute("UPDATE card SET suspended = 1 WHERE id = 1")  # studied in the older flashdl
+    db.close()
+    changed = dump(old_db)
+    open_store(old_db).close()  # upgraded now: a backup of the file as it was just before
+    assert dump(_backups(old_db)[-1]) == changed and _version(_backups(old_db)[-1]) == 1
+
+
+def test_no_backup_before_an_upgrade_when_backups_are_off(
+        old_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(backups.BACKUPS_ENV, "0")
+    open_store(old_db).close()
+    assert _version(old_db) == SCHEMA_VERSION and _backups(old_db) == []
 
 
 def test_upgraded_database_keeps_working(old_db: Path) -> None:

@@ -10,17 +10,20 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from store_helpers import NOW, dump, make_deck
+from store_helpers import FIXTURES, NOW, dump, make_deck
 
 import flashdl.store.connection as connection
+from flashdl.services import browse, deck_list
 from flashdl.services.deck_sync import sync_decks
 from flashdl.services.reviews import record_review
-from flashdl.store import Store, open_store
+from flashdl.store import SCHEMA_VERSION, Store, open_store
 from flashdl.store import backup as backups
 from flashdl.store.errors import (
     BUSY_MESSAGE,
@@ -285,3 +288,76 @@ def test_restore_replaces_a_file_sqlite_cannot_open_and_its_stale_wal(tmp_path: 
     assert sqlite_problems(path) == [] and dump(path) == dump(good)
     with open_store(path) as store:
         record_review(store, "quiz/010", 4, NOW)
+
+
+_KILLED_WHILE_COPYING = """
+import os, sqlite3, sys
+from pathlib import Path
+from flashdl.store import backup
+os.replace = lambda *_a: os._exit(9)  # killed after the copy, before its rename: no clean-up runs
+backup.copy_database(sqlite3.connect(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_a_backup_killed_while_copying_leaves_no_database_sized_file_for_good(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flashdl killed (kill -9, a closed terminal, the OOM killer) while making its automatic
+    backup left `.backup-....sqlite3.XXXXXXXX.tmp`, a whole copy of the database, in the backups
+    folder for good, another at every such interruption. The next automatic backup removes the
+    ones left over an hour ago; a newer one may be another flashdl's copy under way and stays."""
+    path = make_db(tmp_path / "db.sqlite3")
+    folder = tmp_path / "db.sqlite3.backups"
+    folder.mkdir()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    left = []
+    for name in ("backup-2026-01-01T08-00-00Z.sqlite3", "backup-2026-01-02T08-00-00Z.sqlite3"):
+        done = subprocess.run([sys.executable, "-c", _KILLED_WHILE_COPYING, str(path), str(folder / name)],
+                              env=env, check=False)
+        assert done.returncode == 9
+        (temp,) = [p for p in folder.iterdir() if p.name.startswith(f".{name}.")]
+        left.append(temp)
+    assert all(p.stat().st_size == path.stat().st_size for p in left)  # what the kill leaves
+    now = datetime.now(UTC)
+    old = (now - timedelta(hours=3)).timestamp()
+    os.utime(left[0], (old, old))
+    with open_store(path) as store:
+        made = backups.backup_if_due(store.dbapi, path, now)
+    assert made is not None
+    assert sorted(folder.iterdir()) == sorted([made, left[1]])
+
+
+def _plain_rows(path: Path, table: str) -> list[tuple[object, ...]]:
+    db = sqlite3.connect(path)
+    try:
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+        return [tuple(row) for row in db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid")]
+    finally:
+        db.close()
+
+
+def test_restoring_an_older_flashdls_backup_upgrades_it_for_the_open_sessions(tmp_path: Path) -> None:
+    """`db restore` of a backup made by an older flashdl (schema 9, a real one) while the terminal
+    UI had the database open: the UI's next read failed with "no such column: options" (the old
+    schema, unknown to the code running), until it was restarted. The backup now goes in
+    upgraded; the backup file itself is never written."""
+    path = make_db(tmp_path / "db.sqlite3")
+    old = tmp_path / "backup-by-25e94be.sqlite3"
+    old.write_bytes((FIXTURES / "schema-9-by-25e94be.sqlite").read_bytes())
+    source = old.read_bytes()
+    log, cards = _plain_rows(old, "review_log"), _plain_rows(old, "card")
+    with open_store(path) as store:
+        backups.restore(old, path, SCHEMA_VERSION)
+        assert [d.id for d in deck_list.list_decks(store, NOW)] == ["lesson-6", "quiz-3"]
+        history = [row for row in log if row[1] == 1]  # card_id is review_log's second column
+        assert len(browse.card_details(store, 1).history) == len(history) > 0
+        record_review(store, 1, 4, datetime(2026, 10, 1, 10, tzinfo=UTC))
+    assert old.read_bytes() == source
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.close()
+    restored_log = _plain_rows(path, "review_log")
+    assert [row[: len(log[0])] for row in restored_log[:-1]] == log and len(restored_log) == len(log) + 1
+    assert [row[: len(cards[0])] for row in _plain_rows(path, "card")][1:] == cards[1:]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no copy left
+    assert sqlite_problems(path) == []
