@@ -21,8 +21,8 @@ from collections.abc import Iterable
 # shared (the look-behind then spans it) so that the engine skips to each ``$``. The rule flashdl
 # shows cards by (``card_text``, ``latex_text``): no blank just inside the dollars, no digit right
 # after the closing one, ``\$`` inside (Anki got "from $5-$10" as math ``\(5-\)10``).
-_MATH_MD = re.compile(
-    r"\$(?:\$(.+?)\$\$|(?<![\\$]\$)(?!\s)((?:\\\$|[^$\n])+?)(?<![\s\\])\$(?!\d))", re.DOTALL)
+_MATH_MD = re.compile(  # no span opens at an escaped dollar: card_text's rule, where ``\$`` is one character
+    r"(?<!\\)\$(?:\$(.+?)\$\$|(?<![\\$]\$)(?!\s)((?:\\\$|[^$\n])+?)(?<![\s\\])\$(?!\d))", re.DOTALL)
 _CODE_MD = re.compile(r"`([^`\n]+)`")
 _BOLD_MD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _IMAGE_MD = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]+)\)")
@@ -45,7 +45,7 @@ _SPECIAL = frozenset("$`*![<>&\n")
 # Many texts are rendered as one: joined by a character none of them holds, with
 # every pattern kept from crossing it, each pass runs once over all of them.
 _JOIN = "\x02"  # not whitespace for ``\s``, so the lookarounds see it as they see text
-_MATH_MANY = re.compile(r"\$(?:\$([^\x02]+?)\$\$|(?<![\\$]\$)(?!\s)((?:\\\$|[^$\n\x02])+?)(?<![\s\\])\$(?!\d))")
+_MATH_MANY = re.compile(r"(?<!\\)\$(?:\$([^\x02]+?)\$\$|(?<![\\$]\$)(?!\s)((?:\\\$|[^$\n\x02])+?)(?<![\s\\])\$(?!\d))")
 _CODE_MANY = re.compile(r"`([^`\n\x02]+)`")
 _BOLD_MANY = re.compile(r"\*\*(?=\S)([^\n\x02]+?)(?<=\S)\*\*")
 _IMAGE_MANY = re.compile(r"!\[([^\]\n\x02]*)\]\(([^)\s\x02]+)\)")

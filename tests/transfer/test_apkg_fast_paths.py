@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from flashdl.formats.html_markdown import markdown_to_html, markdown_to_html_many
 
 # (the math rule since: a closing ``$`` not before a digit, ``\$`` inside, as flashdl shows cards)
-_MATH_MD = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)((?:\\\$|[^$\n])+?)(?<![\s\\])\$(?!\d)", re.DOTALL)
+_MATH_MD = re.compile(r"(?<!\\)\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)((?:\\\$|[^$\n])+?)(?<![\s\\])\$(?!\d)", re.DOTALL)
 _CODE_MD = re.compile(r"`([^`\n]+)`")
 _BOLD_MD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _IMAGE_MD = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]+)\)")

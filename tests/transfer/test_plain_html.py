@@ -41,6 +41,11 @@ def test_dollars_flashdl_shows_as_dollars_reach_anki_as_dollars() -> None:
         assert markdown_to_html_many([text, "$x$"]) == [text, "\\(x\\)"]
     # and a formula holding an escaped dollar is one formula, as flashdl shows it
     assert plain_to_html("$a \\$ b$ then") == "\\(a \\$ b\\) then"
+    # an escaped dollar opens no formula, not even a display one after it (hypothesis found
+    # `\$$5$$`: flashdl shows "$$5$$" as text; the export sent Anki a backslash and a formula)
+    for text in ("\\$$5$$", "a \\$$x$$ b"):
+        assert plain_to_html(text) == text.replace("\\$", "$")
+        assert markdown_to_html(text) == text
 
 
 @given(st.text(alphabet="$\\ a5-x\n", max_size=24))
