@@ -21,7 +21,7 @@ from flashdl.engine.text_format import (
     format_signed,
     format_small,
 )
-from flashdl.engine.update_rules import adaptive_denominator
+from flashdl.engine.update_rules import adaptive_denominator, settled
 
 DEFAULTS = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 MAX_STEPS = 16
@@ -57,11 +57,11 @@ def _trace(params: Mapping[str, Any]) -> list[tuple[float, float, float, float, 
     rows = []
     value = float(theta)
     for t, g in enumerate(grads, start=1):
-        m = beta1 * m + (1 - beta1) * g
+        m = settled(beta1 * m + (1 - beta1) * g, beta1 * m, (1 - beta1) * g)
         v = beta2 * v + (1 - beta2) * g * g
         m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
         step = lr * m_hat / adaptive_denominator(v_hat, eps)
-        value -= step
+        value = settled(value - step, value, step)
         rows.append((m, v, m_hat, v_hat, step, value))
     return rows
 

@@ -25,7 +25,7 @@ from flashdl.engine.params import (
 )
 from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import format_signed, format_small, signed_term
-from flashdl.engine.update_rules import adaptive_denominator
+from flashdl.engine.update_rules import adaptive_denominator, settled
 
 OPTIMIZERS = ("sgd_momentum", "rmsprop", "adagrad")
 DEFAULT_LR = {"sgd_momentum": 0.001, "rmsprop": 0.01, "adagrad": 0.01}
@@ -93,13 +93,13 @@ def _trace(params: Mapping[str, Any]) -> list[tuple[float, float, float]]:
     rows = []
     for t, g in enumerate(grads, start=1):
         if optimizer == "sgd_momentum":
-            state = g if t == 1 else constant * state + g
+            state = g if t == 1 else settled(constant * state + g, constant * state, g)
             step = lr * state
         else:
             state = (constant * state + (1 - constant) * g * g if optimizer == "rmsprop"
                      else state + g * g)
             step = lr * g / adaptive_denominator(state, eps)
-        value -= step
+        value = settled(value - step, value, step)
         rows.append((state, step, value))
     return rows
 
