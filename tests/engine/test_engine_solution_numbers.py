@@ -69,3 +69,19 @@ def test_the_hand_worked_zero_of_each_optimiser() -> None:
         assert family.solve(params) == 0, name
         assert family.check(params, "0").correct, name
         assert family.solution(params).endswith("Answer: 0"), name
+
+
+def test_max_pooling_prompt_states_the_padding_value_its_answer_depends_on() -> None:
+    """With negative inputs, torch's −∞ padding and zero padding give different answers, so the
+    prompt must say which; the answer is torch's."""
+    import torch
+
+    params = {"input": [[-1, -2, -3], [-4, -5, -6], [-7, -8, -9]], "kernel": 2, "stride": 1, "padding": 1}
+    x = torch.tensor(params["input"], dtype=torch.float64)[None, None]
+    expected = torch.nn.functional.max_pool2d(x, 2, stride=1, padding=1)[0, 0].tolist()
+    zero_padded = torch.nn.functional.max_pool2d(torch.nn.functional.pad(x, (1, 1, 1, 1)), 2, stride=1)
+    assert zero_padded[0, 0].tolist() != expected   # the convention matters here
+    family = get_family("maxpool2d_forward")
+    assert family.solve(params) == expected
+    assert "padding counts as −∞" in family.prompt(params)
+    assert "−∞" not in family.prompt({**params, "padding": 0})
