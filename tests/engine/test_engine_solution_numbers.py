@@ -7,6 +7,9 @@ wrong as a wrong card.
 
 from __future__ import annotations
 
+import math
+import re
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from hypothesis import given, settings
@@ -85,3 +88,64 @@ def test_max_pooling_prompt_states_the_padding_value_its_answer_depends_on() -> 
     assert family.solve(params) == expected
     assert "padding counts as −∞" in family.prompt(params)
     assert "−∞" not in family.prompt({**params, "padding": 0})
+
+
+_LOSS_OF_P = re.compile(r"^loss = −ln\(([^)]*)\) = (\S+)$", re.M)
+_LOSS_OF_LOGS = re.compile(r"^loss = ln Σ e\^z − z_true = (\S+) − (\S+) = (\S+)$", re.M)
+_LOSS_NEAR_ZERO = re.compile(r"^loss = ln\(1 \+ .*\) = ln\(1 \+ (\S+)\) = (\S+)$", re.M)
+
+
+def _number(text: str) -> float:
+    return float(text.replace("−", "-").strip("()"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(logits=st.lists(st.integers(-1000, 1000), min_size=2, max_size=4), data=st.data())
+def test_cross_entropy_loss_lines_follow_from_their_numbers(logits: list[int], data: st.DataObject) -> None:
+    """Each printed `loss = …` line is true of the numbers it shows (−ln(0) is not 799), and the
+    loss is torch's."""
+    import torch
+
+    target = data.draw(st.integers(0, len(logits) - 1))
+    params = {"logits": logits, "target": target}
+    solution = get_family("cross_entropy").solution(params)
+    expected = torch.nn.functional.cross_entropy(torch.tensor([logits], dtype=torch.float64),
+                                                 torch.tensor([target])).item()
+    assert "ln(0)" not in solution
+    shown = [(-math.log(_number(p)), _number(loss)) for p, loss in _LOSS_OF_P.findall(solution)]
+    shown += [(_number(a) - _number(b), _number(loss)) for a, b, loss in _LOSS_OF_LOGS.findall(solution)]
+    shown += [(math.log1p(_number(r)), _number(loss)) for r, loss in _LOSS_NEAR_ZERO.findall(solution)]
+    assert len(shown) == 1
+    worked, loss = shown[0]
+    assert math.isclose(worked, loss, rel_tol=1e-5, abs_tol=1e-5)
+    assert math.isclose(loss, expected, rel_tol=1e-5, abs_tol=1e-5)
+    assert math.isclose(get_family("cross_entropy").solve(params), _exact_cross_entropy(logits, target),
+                        rel_tol=1e-9, abs_tol=1e-300)
+
+
+def _exact_cross_entropy(logits: list[int], target: int) -> float:
+    """ln Σ e^(z − z_true) in 1000-digit decimals (enough for ln(1 + e^(−2000)))."""
+    with localcontext() as context:
+        context.prec = 1000
+        return float(sum((Decimal(z - logits[target])).exp() for z in logits).ln())
+
+
+def test_cross_entropy_of_a_confident_right_class_keeps_its_digits() -> None:
+    """[0, 30], class 2: the loss is ln(1 + e^(−30)) = 9.357623e-14 (in floats ln(1 + 9.4e-14) gave
+    9.348e-14, and the worked solution printed −ln(1) = 9.34808e-14); the typed 9.358e-14 is right."""
+    params = {"logits": [0, 30], "target": 1}
+    family = get_family("cross_entropy")
+    assert math.isclose(family.solve(params), _exact_cross_entropy([0, 30], 1), rel_tol=1e-12)
+    assert family.check(params, "9.358e-14").correct
+    assert "−ln(1) =" not in family.solution(params)
+    # −ln(p) with p shown to 6 digits would give the loss wrong at 4: the ln(1 + …) form instead
+    solution = family.solution({"logits": [10, 3], "target": 0})
+    assert "ln(1 + e^(3 − 10)) = ln(1 + 0.000911882) = 0.000911466" in solution
+
+
+def test_cross_entropy_of_an_underflowing_probability_is_worked_in_logs() -> None:
+    """softmax([800, 1, 0.1])[1] = e^(−799)/(1 + e^(−799) + e^(−799.9)) is below a float; the loss
+    is 800 − 1 = 799 (ln Σ e^z ≈ 800), and no line says e^(−799) = 0."""
+    solution = get_family("cross_entropy").solution({"logits": [800, 1, 0.1], "target": 1})
+    assert "loss = ln Σ e^z − z_true = 800 − 1 = 799" in solution
+    assert "e^(1 − 800) = 0" not in solution

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,15 +57,21 @@ def _shift(logits: list[float | int]) -> float | int | None:
     return max(logits) if max(abs(z) for z in logits) > EXP_LIMIT else None
 
 
+def _equals(power: float) -> str:
+    """`= 0.367879`; `≈ 0` for an e^z below a float's range (e^(−799) is not 0, and a subnormal
+    such as e^(−742) keeps too few digits to show)."""
+    return f"= {format_number(power)}" if power >= sys.float_info.min else "≈ 0 (below a float's range)"
+
+
 def _exp_terms(logits: list[float | int], shift: float | int | None) -> tuple[list[str], float]:
     """The lines ``e^z = …`` of a worked solution (of ``z − shift`` when shifted) and their sum."""
     if shift is None:
-        terms = [f"e^{format_factor(z)} = {format_number(math.exp(z))}" for z in logits]
+        terms = [f"e^{format_factor(z)} {_equals(math.exp(z))}" for z in logits]
         return terms, sum(math.exp(z) for z in logits)
     m, extreme = format_factor(shift), max(logits, key=abs)
     terms = [f"e^{format_factor(extreme)} is beyond a float's range: shift every logit by the largest, m = {m} "
              "(softmax(z) = softmax(z − m))",
-             *(f"e^({format_factor(z)} − {m}) = {format_number(math.exp(z - shift))}" for z in logits)]
+             *(f"e^({format_factor(z)} − {m}) {_equals(math.exp(z - shift))}" for z in logits)]
     return terms, sum(math.exp(z - shift) for z in logits)
 
 
@@ -118,8 +125,21 @@ def _ce_solve(params: Mapping[str, Any]) -> float:
     kind, values, target = _read_ce(params)
     if kind == "probs":
         return -math.log(values[target])
+    z_true = values[target]
+    if z_true == max(values):   # ln(1 + r) by log1p: ln(1 + 9.4e-14) in floats keeps 2 digits of r
+        return math.log1p(_rest(values, target))
     top = max(values)
-    return -(values[target] - top - math.log(sum(math.exp(z - top) for z in values)))
+    return (top - z_true) + math.log(sum(math.exp(z - top) for z in values))
+
+
+def _rest(values: list[float | int], target: int) -> float:
+    """Σ_(i ≠ true) e^(z_i − z_true): −ln p = ln(1 + this) for p = softmax(z)_true."""
+    return sum(math.exp(z - values[target]) for index, z in enumerate(values) if index != target)
+
+
+# Beyond this p the line −ln(p) = loss would need more digits of p than shown (−ln(0.999089) is
+# 0.0009114 to 4 digits, the loss 0.0009115): the worked solution writes ln(1 + Σ e^(z_i − z_true)).
+NEAR_ONE = 0.99
 
 
 def _ce_prompt(params: Mapping[str, Any]) -> str:
@@ -141,9 +161,22 @@ def _ce_solution(params: Mapping[str, Any]) -> str:
         p = math.exp(values[target] - offset) / total
         z_true = format_factor(values[target])
         shown = f"e^{z_true}" if shift is None else f"e^({z_true} − {format_factor(offset)})"
-        lines += ["first the softmax:", *terms, f"p = {shown} / {format_number(total)} = {format_number(p)}",
-                  f"loss = −ln({format_number(p)}) = {format_number(loss)}",
-                  f"(equivalently ln Σ e^z − z_true = {format_number(math.log(total) + offset)} − {z_true})"]
+        lines += ["first the softmax:", *terms]
+        if p > NEAR_ONE and values[target] == max(values):
+            others = [format_factor(z) for index, z in enumerate(values) if index != target]
+            lines += [f"p = {shown} / {format_number(total)} ≈ 1, so −ln p needs more digits of p than "
+                      f"shown: write it as −ln p = ln Σ e^(z − z_true) = ln(1 + Σ_(i ≠ true) e^(z_i − z_true))",
+                      f"loss = ln(1 + {' + '.join(f'e^({z} − {z_true})' for z in others)}) = "
+                      f"ln(1 + {format_number(_rest(values, target))}) = {format_number(loss)}"]
+        elif p >= sys.float_info.min:
+            lines += [f"p = {shown} / {format_number(total)} = {format_number(p)}",
+                      f"loss = −ln({format_number(p)}) = {format_number(loss)}",
+                      f"(equivalently ln Σ e^z − z_true = {format_number(math.log(total) + offset)} − {z_true})"]
+        else:   # p is below a float's range (−ln(0) would read as ∞; a subnormal has few digits): logs
+            lines += [f"p = {shown} / {format_number(total)} = e^{format_factor(-loss)}, too small for a float: "
+                      "take logs instead",
+                      f"loss = ln Σ e^z − z_true = {format_number(math.log(total) + offset)} − {z_true}"
+                      f" = {format_number(loss)}"]
     else:
         lines.append(f"loss = −ln({format_number(values[target])}) = {format_number(loss)}")
     return "\n".join(lines) + f"\n\nAnswer: {format_number(loss)}"
