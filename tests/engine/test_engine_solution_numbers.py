@@ -149,3 +149,22 @@ def test_cross_entropy_of_an_underflowing_probability_is_worked_in_logs() -> Non
     solution = get_family("cross_entropy").solution({"logits": [800, 1, 0.1], "target": 1})
     assert "loss = ln Σ e^z − z_true = 800 − 1 = 799" in solution
     assert "e^(1 − 800) = 0" not in solution
+
+
+_KEEP = re.compile(r"1 − p = (\S+?)[ ,]")
+
+
+@settings(max_examples=200, deadline=None)
+@given(drop=st.integers(1, 9999).map(lambda n: n / 10000), inverted=st.booleans())
+def test_dropout_keep_probability_is_one_minus_p_exactly(drop: float, inverted: bool) -> None:
+    """The printed 1 − p is 1 − p (p = 0.3333 once printed 2/3, the nearest small fraction)."""
+    phase = "train" if inverted else "test"
+    params = {"activations": [1, 2], "drop_prob": drop, "mask": [1, 1], "phase": phase, "inverted": inverted}
+    shown = _KEEP.search(get_family("dropout_scaling").solution(params))
+    assert shown is not None
+    keep = 1 - Fraction(str(drop))
+    text = shown.group(1)
+    if "/" in text:
+        assert Fraction(text) == keep
+    else:   # a decimal, to the 6 significant digits solutions show
+        assert math.isclose(float(text), keep, rel_tol=5e-6)
