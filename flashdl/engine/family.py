@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from flashdl.engine.answer_specs import AnswerSpec, check_answer
 from flashdl.engine.params import as_mapping
 from flashdl.engine.pcg_random import Pcg64Generator
+from flashdl.engine.text_format import exact_numbers
 from flashdl.engine.verdict import Verdict
 
 if TYPE_CHECKING:
@@ -41,6 +42,14 @@ def _typeset(text_of: Callable[[Mapping[str, Any]], str]) -> Callable[[Mapping[s
     return functools.update_wrapper(typeset_text, text_of)
 
 
+def _exact(text_of: Callable[[Mapping[str, Any]], str]) -> Callable[[Mapping[str, Any]], str]:
+    """A prompt states its params exactly: the answer is computed from them, not from 6 digits."""
+    def posed(params: Mapping[str, Any]) -> str:
+        with exact_numbers():
+            return text_of(params)
+    return functools.update_wrapper(posed, text_of)
+
+
 @dataclass(frozen=True)
 class Family:
     """Pure functions of (rng or params); `check` compares a typed answer with `solve`."""
@@ -57,7 +66,7 @@ class Family:
 
     def __post_init__(self) -> None:
         """Prompts and worked solutions are typeset once, here, for every family."""
-        object.__setattr__(self, "prompt", _typeset(self.prompt))
+        object.__setattr__(self, "prompt", _typeset(_exact(self.prompt)))
         object.__setattr__(self, "solution", _typeset(self.solution))
 
     def check(self, params: Mapping[str, Any], text: str) -> Verdict:

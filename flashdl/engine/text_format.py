@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -15,6 +17,21 @@ from flashdl.engine.precision import DIGITS_ASKED, NOISE_DIGITS
 SIGNIFICANT_DIGITS = 6
 MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded
 MAX_EXACT_DENOMINATOR = 1000
+
+
+# Set while a prompt is written (`exact_numbers`): a real param is shown with every digit it has,
+# where a worked solution's 6 significant digits would change it (p = 0.9999999 read as 1).
+_EXACT: contextvars.ContextVar[bool] = contextvars.ContextVar("exact_numbers", default=False)
+
+
+@contextlib.contextmanager
+def exact_numbers() -> Iterator[None]:
+    """Within: `format_number` and `format_small` show a real exactly (shortest round-trip form)."""
+    token = _EXACT.set(True)
+    try:
+        yield
+    finally:
+        _EXACT.reset(token)
 
 
 def format_number(value: Any) -> str:
@@ -39,6 +56,8 @@ def format_number(value: Any) -> str:
     if number.is_integer() and abs(number) < 1e15:
         return str(int(number))
     text = f"{number:.{SIGNIFICANT_DIGITS}g}"
+    if _EXACT.get() and float(text) != number:
+        return repr(number)   # a prompt's param as given: 0.4999999 is not the threshold 0.5
     digits = SIGNIFICANT_DIGITS
     while _looks_half(text) and float(text) != number and digits < NOISE_DIGITS:
         digits += 1   # 0.54405 for 0.5440496 would teach the wrong rounding to 4 digits: 0.54404965
@@ -181,7 +200,10 @@ signed_term = format_factor   # a number after `−` or `+`: `3 − (−1)`, nev
 
 def format_small(value: float) -> str:
     """A small constant such as ε as written by hand: `1e-8`, not `1e-08`."""
-    mantissa, _, exponent = f"{value:g}".partition("e")
+    text = f"{value:g}"
+    if _EXACT.get() and float(text) != value:
+        text = repr(float(value))
+    mantissa, _, exponent = text.partition("e")
     return f"{mantissa}e{int(exponent)}" if exponent else mantissa
 
 

@@ -168,3 +168,53 @@ def test_dropout_keep_probability_is_one_minus_p_exactly(drop: float, inverted: 
         assert Fraction(text) == keep
     else:   # a decimal, to the 6 significant digits solutions show
         assert math.isclose(float(text), keep, rel_tol=5e-6)
+
+
+_PROMPT_NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?(?:e[−+-]?\d+)?")
+
+
+def _numbers_in(text: str) -> set[float]:
+    return {float(token.replace("−", "-")) for token in _PROMPT_NUMBER.findall(text)}
+
+
+def _reals(value: object) -> list[float]:
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _reals(item)]
+    return [value] if isinstance(value, float) else []
+
+
+_PROBABILITY = st.floats(1e-9, 1 - 1e-9).map(lambda p: float(f"{p:.9g}"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_a_prompt_states_every_real_param_as_given(data: st.DataObject) -> None:
+    """The answer is computed from the params, so the prompt shows them as given, not at the
+    worked solution's 6 significant digits (ROC score 0.4999999 read as 0.5 ≥ the threshold 0.5)."""
+    n = data.draw(st.integers(2, 4))
+    cases = [
+        ("binary_cross_entropy", {"probs": data.draw(st.lists(_PROBABILITY, min_size=n, max_size=n)),
+                                  "targets": [index % 2 for index in range(n)]}),
+        ("roc_points", {"scores": data.draw(st.lists(_PROBABILITY, min_size=n, max_size=n)),
+                        "labels": [index % 2 for index in range(n)], "thresholds": [data.draw(_PROBABILITY)]}),
+        ("adam_step", {"theta": data.draw(_PROBABILITY), "grads": [data.draw(_PROBABILITY)],
+                       "lr": data.draw(_PROBABILITY), "eps": data.draw(_PROBABILITY) * 1e-6}),
+        ("optimizer_step", {"optimizer": "rmsprop", "theta": data.draw(_PROBABILITY),
+                            "grads": [data.draw(_PROBABILITY)], "lr": data.draw(_PROBABILITY),
+                            "alpha": data.draw(_PROBABILITY) * 0.99, "eps": data.draw(_PROBABILITY) * 1e-6}),
+        ("dropout_scaling", {"activations": data.draw(st.lists(_PROBABILITY, min_size=n, max_size=n)),
+                             "drop_prob": data.draw(_PROBABILITY), "mask": [1] * n}),
+        ("softmax", {"logits": data.draw(st.lists(_PROBABILITY, min_size=n, max_size=n))}),
+    ]
+    for name, params in cases:
+        prompt = get_family(name).prompt(params)
+        shown = _numbers_in(prompt)
+        for value in _reals(list(params.values())):
+            assert value in shown, (name, value, prompt)
+
+
+def test_roc_prompt_does_not_round_a_score_onto_the_threshold() -> None:
+    params = {"scores": [0.9, 0.4999999, 0.5, 0.2], "labels": [1, 0, 1, 0], "thresholds": [0.5]}
+    prompt = get_family("roc_points").prompt(params)
+    assert "0.4999999→0" in prompt
+    assert get_family("roc_points").solve(params) == [[0.0, 1.0]]   # 0.4999999 < 0.5: not positive
