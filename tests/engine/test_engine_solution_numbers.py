@@ -218,3 +218,31 @@ def test_roc_prompt_does_not_round_a_score_onto_the_threshold() -> None:
     prompt = get_family("roc_points").prompt(params)
     assert "0.4999999→0" in prompt
     assert get_family("roc_points").solve(params) == [[0.0, 1.0]]   # 0.4999999 < 0.5: not positive
+
+
+_BCE_TERM = re.compile(r"^example \d+, y = [01]: .*−ln\(([^()]*)\) = (\S+)$", re.M)
+
+
+def _exact_bce(probs: list[float], targets: list[int]) -> float:
+    """Mean −ln of each true label's probability, in 60-digit decimals from the params' digits."""
+    with localcontext() as context:
+        context.prec = 60
+        terms = [-(Decimal(repr(p)) if y else 1 - Decimal(repr(p))).ln() for p, y in zip(probs, targets)]
+        return float(sum(terms) / len(terms))
+
+
+@settings(max_examples=200, deadline=None)
+@given(probs=st.lists(st.one_of(_PROBABILITY, st.integers(1, 9999).map(lambda n: 1 - n / 10**8),
+                                st.integers(1, 9999).map(lambda n: n / 10**9)), min_size=1, max_size=4),
+       data=st.data())
+def test_bce_terms_follow_from_the_probabilities_they_show(probs: list[float], data: st.DataObject) -> None:
+    """Each `−ln(q) = t` line is true of the q it shows at the 4 digits asked (p = 0.9999999 once
+    read `−ln(1) = 1e-07`), and the loss is right well past the 4 digits asked."""
+    targets = data.draw(st.lists(st.integers(0, 1), min_size=len(probs), max_size=len(probs)))
+    params = {"probs": probs, "targets": targets}
+    family = get_family("binary_cross_entropy")
+    lines = _BCE_TERM.findall(family.solution(params))
+    assert len(lines) == len(probs)
+    for q, term in lines:
+        assert math.isclose(-math.log(float(q)), _number(term), rel_tol=5e-5)
+    assert math.isclose(family.solve(params), _exact_bce(probs, targets), rel_tol=1e-6)
