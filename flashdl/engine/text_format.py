@@ -198,6 +198,27 @@ def plural(count: int, noun: str) -> str:
 signed_term = format_factor   # a number after `−` or `+`: `3 − (−1)`, never `3 − -1`
 
 
+def format_difference(a: float, b: float, result: float) -> tuple[str, str]:
+    """`a` and `b` (b as a term) of a line `a − b = result` that a student can redo: with a decimal
+    place more than `result` shows, where their own 6 significant digits would give it wrong after
+    a cancellation (1.48514 − 1.43986 = 0.04528, for the 0.0452746 shown)."""
+    shown = format_number(result)
+    if "e" in shown:
+        return format_number(a), signed_term(b)
+    places = len(shown.partition(".")[2]) + 1
+    minuend, term = _at_places(a, places), _at_places(b, places)
+    return minuend, (f"(−{term[1:]})" if term.startswith("-") else term)
+
+
+def _at_places(value: float, places: int) -> str:
+    """`value` with at least `places` decimals (trailing zeros dropped), or its own form if longer."""
+    own = format_number(value)
+    if "e" in own or len(own.partition(".")[2]) >= places:
+        return own
+    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def format_small(value: float) -> str:
     """A small constant such as ε as written by hand: `1e-8`, not `1e-08`."""
     text = f"{value:g}"

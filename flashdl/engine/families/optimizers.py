@@ -24,7 +24,7 @@ from flashdl.engine.params import (
     reject_unknown,
 )
 from flashdl.engine.precision import DIGITS_ASKED
-from flashdl.engine.text_format import format_signed, format_small, signed_term
+from flashdl.engine.text_format import format_difference, format_signed, format_small, minus_sign, signed_term
 from flashdl.engine.update_rules import adaptive_denominator, settled
 
 OPTIMIZERS = ("sgd_momentum", "rmsprop", "adagrad")
@@ -156,8 +156,9 @@ def _solution(params: Mapping[str, Any]) -> str:
                 lines.append(f"  v = {f(constant)}·{t(previous_state)} + {f(1 - constant)}·{t(g)}² = {f(state)}")
             else:
                 lines.append(f"  G = {f(previous_state)} + {t(g)}² = {f(state)}")
-            lines.append(f"  θ = {f(previous_theta)} − {f(lr)}·{t(g)} / (√{f(state)} + ε)"
-                         f" = {f(previous_theta)} − {t(step)} = {f(value)}")
+            minuend, term = format_difference(previous_theta, step, value)
+            lines.append(f"  θ = {minus_sign(minuend)} − {f(lr)}·{t(g)} / (√{f(state)} + ε)"
+                         f" = {minus_sign(minuend)} − {minus_sign(term)} = {f(value)}")
         previous_state, previous_theta = state, value
     if optimizer == "rmsprop" and len(grads) == 1:
         lines.append(f"(On the first step √v = √(1 − α)·|g|, so the step is about lr/√(1 − α) = "
