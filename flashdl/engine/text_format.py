@@ -6,13 +6,14 @@ import contextlib
 import contextvars
 import functools
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from decimal import ROUND_HALF_DOWN, Decimal
 from fractions import Fraction
 from typing import Any
 
 from flashdl.engine.grid import Grid
 from flashdl.engine.numpy_values import is_bool, is_integer, is_ndarray
-from flashdl.engine.precision import DIGITS_ASKED, NOISE_DIGITS
+from flashdl.engine.precision import DIGITS_ASKED, NOISE_DIGITS, expected_decimal, round_significant
 
 SIGNIFICANT_DIGITS = 6
 MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded
@@ -34,8 +35,8 @@ def exact_numbers() -> Iterator[None]:
         _EXACT.reset(token)
 
 
-def format_number(value: Any) -> str:
-    """Ints as ints; reals with up to six significant digits and no `-0`."""
+def format_number(value: Any, significant: int = SIGNIFICANT_DIGITS) -> str:
+    """Ints as ints; reals with up to six (`significant`) significant digits and no `-0`."""
     if type(value) is int:   # the common case, first: solutions format hundreds of entries
         return str(value)
     if isinstance(value, Fraction):
@@ -55,14 +56,31 @@ def format_number(value: Any) -> str:
         return "0"
     if number.is_integer() and abs(number) < 1e15:
         return str(int(number))
-    text = f"{number:.{SIGNIFICANT_DIGITS}g}"
+    text = f"{number:.{significant}g}"
     if _EXACT.get() and float(text) != number:
         return repr(number)   # a prompt's param as given: 0.4999999 is not the threshold 0.5
-    digits = SIGNIFICANT_DIGITS
+    digits = significant
     while _looks_half(text) and float(text) != number and digits < NOISE_DIGITS:
         digits += 1   # 0.54405 for 0.5440496 would teach the wrong rounding to 4 digits: 0.54404965
         text = f"{number:.{digits}g}"
     return text   # a half at 12 digits is one to the checker too (both roundings pass): the rest is float noise
+
+
+def consistent_digits(redoes: Callable[[int], bool]) -> int:
+    """The fewest significant digits, from 6, at which a worked solution's numbers redo to its
+    answer (`redoes(digits)`): 2.40795 / 3 = 0.80265 reads as 0.8027, for a mean of 0.802649."""
+    for digits in range(SIGNIFICANT_DIGITS, NOISE_DIGITS):
+        if redoes(digits):
+            return digits
+    return NOISE_DIGITS
+
+
+def redoes_to(shown: Decimal, value: float) -> bool:
+    """Whether `shown`, worked from a solution's printed numbers and rounded as taught (halves
+    up), is `value` to the digits asked (either rounding of an exact half of it, as checked)."""
+    want = expected_decimal(value)
+    accepted = (round_significant(want, DIGITS_ASKED), round_significant(want, DIGITS_ASKED, ROUND_HALF_DOWN))
+    return round_significant(shown, DIGITS_ASKED) in accepted
 
 
 def _looks_half(text: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 from hypothesis import given, settings
@@ -275,3 +275,43 @@ def test_rmsprop_and_adagrad_subtractions_redo_to_the_digits_shown() -> None:
     solution = get_family("optimizer_step").solution(
         {"optimizer": "rmsprop", "theta": -0.096, "grads": [-2.2, 4.6], "lr": 0.5, "alpha": 0.9})
     assert "= 1.48513881 − 1.43986421 = 0.0452746" in solution   # 1.48514 − 1.43986 would be 0.04528
+
+
+def _same_at_four(shown: Decimal, expected: float) -> bool:
+    """`shown` rounded half up, as a student rounds, is `expected` to 4 significant digits (either
+    rounding of an exact half of `expected`, as the checker takes it)."""
+    with localcontext() as context:
+        context.prec = 4
+        context.rounding = ROUND_HALF_UP
+        typed = +shown
+    accepted = set()
+    for rounding in (ROUND_HALF_UP, ROUND_HALF_DOWN):
+        with localcontext() as context:
+            context.prec, context.rounding = 4, rounding
+            accepted.add(+Decimal(repr(expected)))
+    return typed in accepted
+
+
+_SOFTMAX_LINE = re.compile(r"^p(\d+) = (\S+) / (\S+) = \S+$", re.M)
+_MEAN_LINE = re.compile(r"^mean = \((.*)\) / (\d+) = (\S+) / \d+ = \S+$", re.M)
+
+
+def test_softmax_and_bce_lines_redo_to_the_answer_at_four_digits() -> None:
+    """A student who divides the printed e^z by the printed sum (or averages the printed terms)
+    gets the answer torch gives, to the 4 digits asked: softmax seed 164 printed
+    0.135335 / 1.40601 = 0.0962551 (that quotient is 0.09625, the answer 0.09626), and
+    binary_cross_entropy seed 79 printed 2.40795 / 3 = 0.802649 (0.80265 → 0.8027, not 0.8026)."""
+    import torch
+
+    for seed in range(1500):
+        variant = generate_variant("softmax", seed)
+        expected = torch.softmax(torch.tensor(variant.params["logits"], dtype=torch.float64), 0).tolist()
+        for index, power, total in _SOFTMAX_LINE.findall(variant.solution):
+            assert _same_at_four(_decimal(power) / _decimal(total), expected[int(index) - 1]), (seed, index)
+        variant = generate_variant("binary_cross_entropy", seed)
+        expected_loss = torch.nn.functional.binary_cross_entropy(
+            torch.tensor(variant.params["probs"], dtype=torch.float64),
+            torch.tensor(variant.params["targets"], dtype=torch.float64)).item()
+        for terms, count, total in _MEAN_LINE.findall(variant.solution):
+            assert _same_at_four(sum(map(_decimal, terms.split(" + "))) / int(count), expected_loss), seed
+            assert _same_at_four(_decimal(total) / int(count), expected_loss), seed

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -18,7 +19,7 @@ from flashdl.engine.params import (
     reject_unknown,
 )
 from flashdl.engine.precision import DIGITS_ASKED, decimal_text, to_decimal
-from flashdl.engine.text_format import format_inline, format_number
+from flashdl.engine.text_format import consistent_digits, format_inline, format_number, redoes_to
 
 _PROBABILITIES = (0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
 
@@ -71,7 +72,16 @@ NEAR_ONE = Fraction(99, 100)
 def _solution(params: Mapping[str, Any]) -> str:
     probs, targets = _read(params)
     terms = _terms(params)
-    f = format_number
+    mean = _solve(params)
+
+    def redo(d: int) -> bool:
+        shown = [Decimal(format_number(term, d)) for term in terms]
+        return (redoes_to(sum(shown, Decimal(0)) / len(terms), mean)
+                and redoes_to(Decimal(format_number(sum(terms), d)) / len(terms), mean))
+    digits = consistent_digits(redo)
+
+    def f(value: float) -> str:   # the terms and their sum at digits that redo to the mean
+        return format_number(value, digits)
     lines = [("BCE = −(1/n)·Σ [y·ln p + (1 − y)·ln(1 − p)]: each example costs −ln of the probability "
              "given to its true label."), ""]
     for index, (p, y, term) in enumerate(zip(probs, targets, terms), start=1):
@@ -85,8 +95,8 @@ def _solution(params: Mapping[str, Any]) -> str:
         lines.append("one example: the loss is its cost")
     else:
         lines.append(f"mean = ({' + '.join(f(term) for term in terms)}) / {len(terms)} = {f(total)} / {len(terms)}"
-                     f" = {f(_solve(params))}")
-    return "\n".join(lines) + f"\n\nAnswer: {f(_solve(params))}"
+                     f" = {format_number(mean)}")
+    return "\n".join(lines) + f"\n\nAnswer: {format_number(mean)}"
 
 
 BINARY_CROSS_ENTROPY = Family(
