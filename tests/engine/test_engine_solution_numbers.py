@@ -315,3 +315,56 @@ def test_softmax_and_bce_lines_redo_to_the_answer_at_four_digits() -> None:
         for terms, count, total in _MEAN_LINE.findall(variant.solution):
             assert _same_at_four(sum(map(_decimal, terms.split(" + "))) / int(count), expected_loss), seed
             assert _same_at_four(_decimal(total) / int(count), expected_loss), seed
+
+
+_EXP_STATED = re.compile(r"e\^(\d+)\$? = \$?(\d+\.\d+)")
+_SUM_STATED = re.compile(r"sum (\d+\.\d+)")
+_QUOTIENT_STATED = re.compile(r"= (\d+\.\d+) / (\d+\.\d+) = (\d+\.\d+)\$?, and the loss is "
+                              r"\$?-\\ln (\d+\.\d+) = (\d+\.\d+)")
+
+
+def _bundled_backs(family: str) -> list[tuple[str, dict, str]]:
+    from pathlib import Path
+
+    from flashdl.deck.files import load_deck_file
+    from flashdl.engine import FAMILIES
+
+    cards = Path(__file__).resolve().parents[2] / "cards"
+    return [(deck.full_id(card), dict(card.engine.params), card.back)
+            for path in sorted(cards.glob("*.yaml"))
+            for deck in [load_deck_file(path, known_families=FAMILIES)]
+            for card in deck.cards if card.engine and card.engine.family == family]
+
+
+def test_bundled_softmax_backs_divide_their_stated_powers_into_their_stated_answers() -> None:
+    """`e^1 = 2.718, e^2 = 7.389, e^3 = 20.09, sum 30.19` divided out gives 0.6655, not the
+    stated 0.6652: the powers are stated to digits that give the probabilities (torch's)."""
+    import torch
+
+    backs = [back for _, params, back in _bundled_backs("softmax") if params["logits"] == [1, 2, 3]]
+    assert len(backs) == 2
+    expected = torch.softmax(torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64), 0).tolist()
+    for back in backs:
+        powers = {int(k): Decimal(v) for k, v in _EXP_STATED.findall(back)}
+        assert sorted(powers) == [1, 2, 3]
+        for k, value in powers.items():   # each power correct to the digits it shows
+            assert abs(value - Decimal(math.exp(k))) <= Decimal("0.5").scaleb(int(value.as_tuple().exponent))
+        total = Decimal(_SUM_STATED.findall(back)[0])
+        for k, p in zip((1, 2, 3), expected):
+            assert _same_at_four(powers[k] / total, p), (k, powers[k] / total, p)
+
+
+def test_bundled_cross_entropy_back_redoes_to_its_answer() -> None:
+    """`7.389 / 11.107 = 0.6652` (it is 0.66526) and `−ln 0.6652 = 0.4076` (it is 0.40767) did
+    not follow from their own numbers; the loss is torch's 0.407606."""
+    import torch
+
+    (_, params, back), = [entry for entry in _bundled_backs("cross_entropy")
+                          if entry[0] == "dl-exercises/cross-entropy"]
+    loss = torch.nn.functional.cross_entropy(torch.tensor([params["logits"]], dtype=torch.float64),
+                                             torch.tensor([params["target"]])).item()
+    numerator, denominator, p, p_again, stated_loss = _QUOTIENT_STATED.search(back).groups()
+    assert p == p_again
+    assert _same_at_four(Decimal(numerator) / Decimal(denominator), float(p))
+    assert _same_at_four(-Decimal(p).ln(), loss)
+    assert _same_at_four(Decimal(stated_loss), loss)
