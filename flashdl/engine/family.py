@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from flashdl.engine.answer_specs import AnswerSpec, check_answer
 from flashdl.engine.params import as_mapping
 from flashdl.engine.pcg_random import Pcg64Generator
+from flashdl.engine.precision import DIGITS_ASKED
 from flashdl.engine.text_format import exact_numbers
 from flashdl.engine.verdict import Verdict
 
@@ -42,6 +43,27 @@ def _typeset(text_of: Callable[[Mapping[str, Any]], str]) -> Callable[[Mapping[s
     return functools.update_wrapper(typeset_text, text_of)
 
 
+def _noting_digits(text_of: Callable[[Mapping[str, Any]], str],
+                   solve: Callable[[Mapping[str, Any]], Any]) -> Callable[[Mapping[str, Any]], str]:
+    """A whole-number family's prompt says how many digits a fractional answer takes, when a
+    card's real params give one (a kernel of 0.3333): the checker asks for them."""
+    def posed(params: Mapping[str, Any]) -> str:
+        text = text_of(params)
+        if _fractional(params) and _fractional(solve(params)):
+            text += f"\n\n(Entries that are not whole numbers: to {DIGITS_ASKED} significant digits.)"
+        return text
+    return functools.update_wrapper(posed, text_of)
+
+
+def _fractional(value: Any) -> bool:
+    """Whether a param or answer holds a real that is not a whole number."""
+    if isinstance(value, float):
+        return not value.is_integer()
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    return isinstance(value, (list, tuple)) and any(map(_fractional, value))
+
+
 def _exact(text_of: Callable[[Mapping[str, Any]], str]) -> Callable[[Mapping[str, Any]], str]:
     """A prompt states its params exactly: the answer is computed from them, not from 6 digits."""
     def posed(params: Mapping[str, Any]) -> str:
@@ -66,7 +88,8 @@ class Family:
 
     def __post_init__(self) -> None:
         """Prompts and worked solutions are typeset once, here, for every family."""
-        object.__setattr__(self, "prompt", _typeset(_exact(self.prompt)))
+        prompt = _noting_digits(self.prompt, self.solve) if self.integral else self.prompt
+        object.__setattr__(self, "prompt", _typeset(_exact(prompt)))
         object.__setattr__(self, "solution", _typeset(self.solution))
 
     def check(self, params: Mapping[str, Any], text: str) -> Verdict:

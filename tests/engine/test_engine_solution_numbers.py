@@ -12,6 +12,7 @@ import re
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -368,3 +369,32 @@ def test_bundled_cross_entropy_back_redoes_to_its_answer() -> None:
     assert _same_at_four(Decimal(numerator) / Decimal(denominator), float(p))
     assert _same_at_four(-Decimal(p).ln(), loss)
     assert _same_at_four(Decimal(stated_loss), loss)
+
+
+_DIGITS_NOTE = "(Entries that are not whole numbers: to 4 significant digits.)"
+
+
+def test_a_whole_number_family_with_real_params_says_the_digits_its_checker_asks() -> None:
+    """A card's kernel of 0.3333 gives fractional entries that the checker reads to 4 significant
+    digits ('0.333 rounds … to 3 significant digits; 4 were asked'): the prompt says so."""
+    import torch
+
+    real = {"input": [[1, 2], [3, 4]], "kernel": [[0.3333]]}
+    family = get_family("conv2d_forward")
+    expected = torch.nn.functional.conv2d(torch.tensor([[real["input"]]], dtype=torch.float64),
+                                          torch.tensor([[real["kernel"]]], dtype=torch.float64))[0, 0].tolist()
+    assert sum(family.solve(real), []) == pytest.approx(sum(expected, []))
+    assert _DIGITS_NOTE in family.prompt(real)
+    assert not family.check(real, "0.333 0.667; 1 1.333").correct   # 3 digits: refused, as the note says
+    assert family.check(real, "0.3333 0.6666; 0.9999 1.333").correct
+    cases = [("conv2d_forward", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "bias": 0.5}),
+             ("conv2d_backward", {"input": [[1, 2], [3, 4]], "kernel": [[1]], "grad_output": [[0.25, 1], [1, 1]]}),
+             ("conv_transpose2d_forward", {"input": [[1.5]], "kernel": [[1, 1]]}),
+             ("maxpool2d_backward", {"input": [[1, 2], [3, 4]], "kernel": 2, "grad_output": [[0.5]]})]
+    for name, params in cases:
+        assert _DIGITS_NOTE in get_family(name).prompt(params), name
+    for name in ("conv2d_forward", "conv2d_backward", "maxpool2d_backward", "conv2d_output_size"):
+        for seed in range(50):   # whole-number variants say nothing of digits
+            assert "significant digits" not in generate_variant(name, seed).prompt
+    # a real param that leaves the answer whole asks no digits either
+    assert _DIGITS_NOTE not in family.prompt({"input": [[1, 2], [3, 4]], "kernel": [[1]], "bias": 2.0})
