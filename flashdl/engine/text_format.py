@@ -220,10 +220,8 @@ def format_difference(a: float, b: float, result: float) -> tuple[str, str]:
     """`a` and `b` (b as a term) of a line `a − b = result` that a student can redo: with a decimal
     place more than `result` shows, where their own 6 significant digits would give it wrong after
     a cancellation (1.48514 − 1.43986 = 0.04528, for the 0.0452746 shown)."""
-    shown = format_number(result)
-    if "e" in shown:
-        return format_number(a), signed_term(b)
-    places = len(shown.partition(".")[2]) + 1
+    exponent = Decimal(format_number(result)).as_tuple().exponent   # 0.0839749 → −7, 2e-07 → −7
+    places = max(0, -int(exponent)) + 1
     minuend, term = _at_places(a, places), _at_places(b, places)
     return minuend, (f"(−{term[1:]})" if term.startswith("-") else term)
 

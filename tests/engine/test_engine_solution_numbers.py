@@ -398,3 +398,35 @@ def test_a_whole_number_family_with_real_params_says_the_digits_its_checker_asks
             assert "significant digits" not in generate_variant(name, seed).prompt
     # a real param that leaves the answer whole asks no digits either
     assert _DIGITS_NOTE not in family.prompt({"input": [[1, 2], [3, 4]], "kernel": [[1]], "bias": 2.0})
+
+
+@settings(max_examples=200, deadline=None)
+@given(g=st.sampled_from([0, 1e-9, 0.001, 0.5, -2, 3]), eps=st.sampled_from([0.0, 1e-8, 0.1, 0.5]),
+       lr=st.sampled_from([0.1, 0.01]), name=st.sampled_from(["adam", "rmsprop", "adagrad"]))
+def test_a_first_step_note_holds_for_the_step_it_comments(g: float, eps: float, lr: float, name: str) -> None:
+    """'Adam's first move has size lr' (Adagrad: 'θ moves by lr', RMSprop: 'about lr/√(1 − α)')
+    is printed only where the step, worked in decimals from the rule, is that size to 4 digits:
+    not for g = 0 (θ stays) or an ε of 0.5 beside g = 0.5 (Adam's step is then lr/2)."""
+    if name == "adam":
+        family, params = get_family("adam_step"), {"theta": 1, "grads": [g], "lr": lr, "eps": eps}
+        step = Decimal(lr) * Decimal(g) / (abs(Decimal(g)) + Decimal(eps)) if g or eps else None
+        size, marker = Decimal(lr), "first move has size lr"
+    else:
+        alpha = Decimal("0.99") if name == "rmsprop" else Decimal(0)
+        params = {"optimizer": name, "theta": 1, "grads": [g], "lr": lr, "eps": eps}
+        family = get_family("optimizer_step")
+        root = (1 - alpha).sqrt() * abs(Decimal(g))
+        step = Decimal(lr) * Decimal(g) / (root + Decimal(eps)) if g or eps else None
+        size = Decimal(lr) / (1 - alpha).sqrt()
+        marker = "whatever the gradient's scale"
+    if step is None:   # g = 0 and ε = 0: refused (a division by 0)
+        return
+    noted = marker in family.solution(params)
+    assert noted == _same_at_four(abs(step), float(size)), (params, step)
+
+
+def test_a_subtraction_whose_result_is_written_with_an_exponent_still_redoes() -> None:
+    """θ = 1, lr 0.1, g 0.5, RMSprop: the step is 0.99999980 (ε), θ = 2e-07, once '1 − 1 = 2e-07'."""
+    solution = get_family("optimizer_step").solution({"optimizer": "rmsprop", "theta": 1, "grads": [0.5],
+                                                      "lr": 0.1})
+    assert "= 1 − 0.9999998 = 2e-07" in solution

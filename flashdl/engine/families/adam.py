@@ -14,7 +14,7 @@ from flashdl.engine.params import (
     read_number_list,
     reject_unknown,
 )
-from flashdl.engine.precision import DIGITS_ASKED
+from flashdl.engine.precision import DIGITS_ASKED, rounded_text
 from flashdl.engine.text_format import (
     format_factor,
     format_number,
@@ -96,7 +96,8 @@ def _solution(params: Mapping[str, Any]) -> str:
                   f" v̂ = {format_number(v)} / (1 − {format_number(beta2)}^{t}) = {format_number(v_hat)}",
                   f"  step = {format_number(lr)}·{format_factor(m_hat)} / (√{format_number(v_hat)} + ε)"
                   f" = {format_number(step)},  θ = {format_number(value)}"]
-    if len(grads) == 1:
+    # true when ε is negligible beside |g| (not for g = 0, or ε = 0.5 with g = 0.5)
+    if len(grads) == 1 and rounded_text(abs(_trace(params)[0][4])) == rounded_text(lr):
         lines.append("(On the first step m̂ = g and v̂ = g², so the step is lr·sign(g): Adam's first "
                      "move has size lr whatever the gradient's scale.)")
     return "\n".join(lines) + f"\n\nAnswer: {format_number(_solve(params))}"

@@ -23,7 +23,7 @@ from flashdl.engine.params import (
     read_number_list,
     reject_unknown,
 )
-from flashdl.engine.precision import DIGITS_ASKED
+from flashdl.engine.precision import DIGITS_ASKED, rounded_text
 from flashdl.engine.text_format import format_difference, format_signed, format_small, minus_sign, signed_term
 from flashdl.engine.update_rules import adaptive_denominator, settled
 
@@ -160,11 +160,14 @@ def _solution(params: Mapping[str, Any]) -> str:
             lines.append(f"  θ = {minus_sign(minuend)} − {f(lr)}·{t(g)} / (√{f(state)} + ε)"
                          f" = {minus_sign(minuend)} − {minus_sign(term)} = {f(value)}")
         previous_state, previous_theta = state, value
-    if optimizer == "rmsprop" and len(grads) == 1:
+    # each note only where ε is negligible beside |g| (not for g = 0: then θ does not move)
+    first_step = abs(_trace(params)[0][1])
+    if (optimizer == "rmsprop" and len(grads) == 1
+            and rounded_text(first_step) == rounded_text(lr / math.sqrt(1 - constant))):
         lines.append(f"(On the first step √v = √(1 − α)·|g|, so the step is about lr/√(1 − α) = "
                      f"{f(lr / math.sqrt(1 - constant)) if constant < 1 else '∞'} in the direction of −g, "
                      f"whatever the gradient's scale.)")
-    if optimizer == "adagrad" and len(grads) == 1:
+    if optimizer == "adagrad" and len(grads) == 1 and rounded_text(first_step) == rounded_text(lr):
         lines.append("(On the first step √G = |g|, so θ moves by lr against the sign of g, whatever the "
                      "gradient's scale.)")
     return "\n".join(lines) + f"\n\nAnswer: {f(_solve(params))}"
