@@ -430,3 +430,19 @@ def test_a_subtraction_whose_result_is_written_with_an_exponent_still_redoes() -
     solution = get_family("optimizer_step").solution({"optimizer": "rmsprop", "theta": 1, "grads": [0.5],
                                                       "lr": 0.1})
     assert "= 1 − 0.9999998 = 2e-07" in solution
+
+
+_ADAM_STEP = re.compile(r",  θ = (\S+) − (\S+) = (\S+)$", re.M)
+
+
+def test_adam_steps_show_the_subtraction_that_redoes_to_theta() -> None:
+    """θ = 0.1, g = 1, lr 0.1: the step is 0.1/(1 + 1e-8) and θ = 1e-9 (ε's doing), which
+    'step = … = 0.1, θ = 1e-09' left unexplained; every generated step redoes too."""
+    solution = get_family("adam_step").solution({"theta": 0.1, "grads": [1], "lr": 0.1})
+    assert "θ = 0.1 − 0.099999999 = 1e-09" in solution
+    lines = 0
+    for seed in range(2000):
+        for a, b, c in _ADAM_STEP.findall(generate_variant("adam_step", seed).solution):
+            lines += 1
+            assert _four_digits(_decimal(a) - _decimal(b)) == _four_digits(_decimal(c)), (seed, a, b, c)
+    assert lines > 2000

@@ -16,6 +16,7 @@ from flashdl.engine.params import (
 )
 from flashdl.engine.precision import DIGITS_ASKED, rounded_text
 from flashdl.engine.text_format import (
+    format_difference,
     format_factor,
     format_number,
     format_signed,
@@ -89,13 +90,16 @@ def _solution(params: Mapping[str, Any]) -> str:
     lines = ["m_t = β1·m + (1 − β1)·g,   v_t = β2·v + (1 − β2)·g²",
              "m̂ = m_t / (1 − β1^t),   v̂ = v_t / (1 − β2^t)   (bias correction: m and v start at 0)",
              "θ ← θ − lr·m̂ / (√v̂ + ε)", ""]
+    previous = float(theta)
     for t, (g, (m, v, m_hat, v_hat, step, value)) in enumerate(zip(grads, _trace(params)), start=1):
+        minuend, term = format_difference(previous, step, value)
+        previous = value
         lines += [f"t = {t}, g = {format_number(g)}:",
                   f"  m = {format_number(m)}, v = {format_number(v)}",
                   f"  m̂ = {format_number(m)} / (1 − {format_number(beta1)}^{t}) = {format_number(m_hat)},"
                   f" v̂ = {format_number(v)} / (1 − {format_number(beta2)}^{t}) = {format_number(v_hat)}",
                   f"  step = {format_number(lr)}·{format_factor(m_hat)} / (√{format_number(v_hat)} + ε)"
-                  f" = {format_number(step)},  θ = {format_number(value)}"]
+                  f" = {format_number(step)},  θ = {minuend} − {term} = {format_number(value)}"]
     # true when ε is negligible beside |g| (not for g = 0, or ε = 0.5 with g = 0.5)
     if len(grads) == 1 and rounded_text(abs(_trace(params)[0][4])) == rounded_text(lr):
         lines.append("(On the first step m̂ = g and v̂ = g², so the step is lr·sign(g): Adam's first "
