@@ -446,3 +446,20 @@ def test_adam_steps_show_the_subtraction_that_redoes_to_theta() -> None:
             lines += 1
             assert _four_digits(_decimal(a) - _decimal(b)) == _four_digits(_decimal(c)), (seed, a, b, c)
     assert lines > 2000
+
+
+@pytest.mark.parametrize("metric, counts, denominator", [
+    ("precision", {"tp": 0, "fp": 0, "tn": 5, "fn": 3}, "TP + FP"),
+    ("tpr", {"tp": 0, "fp": 2, "tn": 5, "fn": 0}, "TP + FN"),
+    ("fpr", {"tp": 1, "fp": 0, "tn": 0, "fn": 3}, "FP + TN"),
+    ("f1", {"tp": 0, "fp": 0, "tn": 5, "fn": 0}, "2·TP + FP + FN"),
+])
+def test_an_undefined_metric_names_its_denominator(metric: str, counts: dict, denominator: str) -> None:
+    """'its denominator TP / (TP + FP) is 0' named the whole formula: TP + FP is what is 0."""
+    from flashdl.engine.errors import EngineParamsError
+
+    with pytest.raises(EngineParamsError) as raised:
+        get_family("confusion_metrics").solve({**counts, "metric": metric})
+    assert f"its denominator {denominator} is 0" in str(raised.value)
+    tp, fp, tn, fn = (counts[key] for key in ("tp", "fp", "tn", "fn"))
+    assert eval(denominator.replace("·", "*"), {"TP": tp, "FP": fp, "TN": tn, "FN": fn}) == 0
