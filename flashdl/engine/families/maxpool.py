@@ -128,8 +128,8 @@ def _forward_solve(params: Mapping[str, Any]) -> list[Any]:
 def _forward_prompt(params: Mapping[str, Any]) -> str:
     p = _read(params)
     # zero padding would change the answer wherever a padded window's inputs are all negative
-    padding_note = " (padding counts as −∞)" if p.padding != (0, 0) else ""
-    return f"Apply 2-D max pooling ({_settings(p)}){padding_note} to:\n{layout_matrix(p.x)}"
+    padding_note = "; padding counts as −∞" if p.padding != (0, 0) else ""
+    return f"Apply 2-D max pooling ({_settings(p)}{padding_note}) to:\n{layout_matrix(p.x)}"
 
 
 def _forward_solution(params: Mapping[str, Any]) -> str:
