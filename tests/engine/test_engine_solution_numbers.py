@@ -463,3 +463,17 @@ def test_an_undefined_metric_names_its_denominator(metric: str, counts: dict, de
     assert f"its denominator {denominator} is 0" in str(raised.value)
     tp, fp, tn, fn = (counts[key] for key in ("tp", "fp", "tn", "fn"))
     assert eval(denominator.replace("·", "*"), {"TP": tp, "FP": fp, "TN": tn, "FN": fn}) == 0
+
+
+def test_an_uneven_padding_is_described_by_the_rows_and_columns_it_adds() -> None:
+    """padding (0, 1) adds 0 rows and 1 column on each side ('(0, 1) on each side' read as both);
+    the padded matrix shown is torch's."""
+    import torch
+
+    params = {"input": [[1, 2, 3], [4, 5, 6], [7, 8, 9]], "kernel": [[1, 2], [3, 4]], "padding": [0, 1]}
+    solution = get_family("conv2d_forward").solution(params)
+    assert "Zero-padded input (0 rows above and below, 1 column left and right):" in solution
+    padded = torch.nn.functional.pad(torch.tensor(params["input"]), (1, 1, 0, 0)).tolist()
+    shown = solution.split("left and right):\n")[1].split("\n\n")[0]
+    assert [[int(v) for v in line.split()] for line in shown.splitlines()] == padded
+    assert "(1 on each side)" in get_family("conv2d_forward").solution({**params, "padding": 1})

@@ -11,7 +11,7 @@ from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, 
 from flashdl.engine.family import Family, Params, Rng, constant_spec, nested_list
 from flashdl.engine.grid import Grid
 from flashdl.engine.params import cached_reading
-from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix
+from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix, plural
 
 
 def _flipped(problem: ConvProblem) -> ConvProblem:
@@ -81,7 +81,10 @@ def worked_correlation(problem: ConvProblem, output: Grid) -> list[str]:
     """Padded input, output size, then each output entry as its sum of products."""
     lines: list[str] = []
     if problem.padding != (0, 0):
-        lines += [f"Zero-padded input ({_pair(problem.padding)} on each side):",
+        rows, cols = problem.padding
+        sides = (f"{rows} on each side" if rows == cols else   # "(0, 1) on each side" read as both
+                 f"{plural(rows, 'row')} above and below, {plural(cols, 'column')} left and right")
+        lines += [f"Zero-padded input ({sides}):",
                   layout_array(problem.padded if problem.multi_channel else problem.padded[0]), ""]
     (height, width), (kh, kw) = problem.x.shape[1:], problem.kernel.shape[1:]
     lines.append(f"Output size: floor(({height} + 2·{problem.padding[0]} − {kh})/{problem.stride[0]}) + 1"
