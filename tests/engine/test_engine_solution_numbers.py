@@ -219,6 +219,10 @@ def test_roc_prompt_does_not_round_a_score_onto_the_threshold() -> None:
     prompt = get_family("roc_points").prompt(params)
     assert "0.4999999→0" in prompt
     assert get_family("roc_points").solve(params) == [[0.0, 1.0]]   # 0.4999999 < 0.5: not positive
+    both = {**params, "thresholds": [0.4999999, 0.5]}   # the solution tells the two apart too
+    solution = get_family("roc_points").solution(both)
+    assert "threshold 0.4999999: TP = 2, FP = 1" in solution
+    assert "threshold 0.5: TP = 2, FP = 0" in solution
 
 
 _BCE_TERM = re.compile(r"^example \d+, y = [01]: .*−ln\(([^()]*)\) = (\S+)$", re.M)
