@@ -481,3 +481,51 @@ def test_an_uneven_padding_is_described_by_the_rows_and_columns_it_adds() -> Non
     shown = solution.split("left and right):\n")[1].split("\n\n")[0]
     assert [[int(v) for v in line.split()] for line in shown.splitlines()] == padded
     assert "(1 on each side)" in get_family("conv2d_forward").solution({**params, "padding": 1})
+
+
+def _exact_correlation(x: list[list[float]], k: list[list[float]], bias: float) -> list[list[Fraction]]:
+    """Valid cross-correlation, stride 1, in exact decimal fractions (a slow loop)."""
+    fx = [[Fraction(repr(v)) for v in row] for row in x]
+    fk = [[Fraction(repr(v)) for v in row] for row in k]
+    kh, kw = len(k), len(k[0])
+    return [[sum((fx[i + a][j + b] * fk[a][b] for a in range(kh) for b in range(kw)), Fraction(repr(bias)))
+             for j in range(len(x[0]) - kw + 1)] for i in range(len(x) - kh + 1)]
+
+
+_TENTHS = st.integers(-9, 9).map(lambda n: n / 10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=st.lists(st.lists(_TENTHS, min_size=3, max_size=3), min_size=3, max_size=3),
+       k=st.lists(st.lists(st.sampled_from([1, -1, 2, 0.5]), min_size=2, max_size=2), min_size=2, max_size=2),
+       bias=_TENTHS)
+def test_real_convolution_entries_that_are_exactly_zero_are_zero(x: list[list[float]], k: list[list[float]],
+                                                                 bias: float) -> None:
+    """0.1·1 + 0.2·1 + 0.3·(−1) is 0: not 5.55e-17, which the worked solution printed and the
+    checker asked for (refusing 0). Other entries are the exact value to 12 digits."""
+    params = {"input": x, "kernel": k, "bias": bias}
+    answer = get_family("conv2d_forward").solve(params)
+    for got_row, exact_row in zip(answer, _exact_correlation(x, k, bias)):
+        for got, exact in zip(got_row, exact_row):
+            if exact == 0:
+                assert got == 0
+            else:
+                assert abs(Fraction(got) - exact) <= abs(exact) * Fraction(1, 10**12)
+
+
+def test_the_hand_worked_zero_of_each_array_family() -> None:
+    """Each sum below is exactly 0 in decimals and float noise in numpy."""
+    zero_conv = {"input": [[0.1, 0.2], [0.3, 0.4]], "kernel": [[1, 1], [-1, 0]]}   # 0.1 + 0.2 − 0.3
+    assert get_family("conv2d_forward").solve(zero_conv) == [[0]]
+    assert get_family("conv2d_forward").check(zero_conv, "0").correct
+    assert "= 0\n" in get_family("conv2d_forward").solution(zero_conv)
+    backward = {"input": [[1, 1], [1, 1]], "kernel": [[1]], "grad_output": [[0.1, 0.2], [-0.3, 0]]}
+    assert get_family("conv2d_backward").solve(backward)["grad_bias"] == 0   # Σ dY = 0.1 + 0.2 − 0.3
+    assert get_family("conv2d_backward").solve(backward)["grad_kernel"] == [[0]]
+    transpose = {"input": [[0.1, 0.2, -0.3]], "kernel": [[1, 1, 1]]}   # the middle sums 0.1 + 0.2 − 0.3
+    assert get_family("conv_transpose2d_forward").solve(transpose)[0][2] == 0
+    pool = {"input": [[5, 1], [1, 1]], "kernel": 1, "grad_output": [[0.1, 0.2], [-0.3, 0]]}
+    assert get_family("maxpool2d_backward").solve(pool)[0][0] == 0.1   # no sum: unchanged
+    overlapping = {"input": [[1, 1, 1], [1, 9, 1], [1, 1, 1]], "kernel": 2, "stride": 1,
+                   "grad_output": [[0.1, 0.2], [-0.3, 0]]}   # 9 wins all four windows: 0.1 + 0.2 − 0.3
+    assert get_family("maxpool2d_backward").solve(overlapping)[1][1] == 0

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flashdl.engine.answer_specs import ArrayAnswer
-from flashdl.engine.array_ops import correlate
+from flashdl.engine.array_ops import absolute, correlate, without_noise
 from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, read_conv_problem, with_kernel
 from flashdl.engine.family import Family, Params, Rng, constant_spec, nested_list
 from flashdl.engine.grid import Grid
@@ -19,7 +19,12 @@ def _flipped(problem: ConvProblem) -> ConvProblem:
 
 
 def _output(problem: ConvProblem) -> Grid:
-    return correlate(problem.x, problem.kernel, problem.stride, problem.padding, problem.out_shape).plus(problem.bias)
+    output = correlate(problem.x, problem.kernel, problem.stride, problem.padding, problem.out_shape).plus(problem.bias)
+    if output.integral:
+        return output
+    sizes = correlate(absolute(problem.x), absolute(problem.kernel), problem.stride, problem.padding,
+                      problem.out_shape).plus(abs(problem.bias))
+    return without_noise(output, sizes)
 
 
 @cached_reading
