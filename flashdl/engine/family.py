@@ -13,7 +13,7 @@ from flashdl.engine.answer_specs import AnswerSpec, check_answer
 from flashdl.engine.params import as_mapping
 from flashdl.engine.pcg_random import Pcg64Generator
 from flashdl.engine.precision import DIGITS_ASKED
-from flashdl.engine.text_format import exact_numbers
+from flashdl.engine.text_format import posed_exactly
 from flashdl.engine.verdict import Verdict
 
 if TYPE_CHECKING:
@@ -49,10 +49,17 @@ def _noting_digits(text_of: Callable[[Mapping[str, Any]], str],
     card's real params give one (a kernel of 0.3333): the checker asks for them."""
     def posed(params: Mapping[str, Any]) -> str:
         text = text_of(params)
-        if _fractional(params) and _fractional(solve(params)):
+        if _has_real(params) and _fractional(params) and _fractional(solve(params)):
             text += f"\n\n(Entries that are not whole numbers: to {DIGITS_ASKED} significant digits.)"
         return text
     return functools.update_wrapper(posed, text_of)
+
+
+def _has_real(params: Mapping[str, Any]) -> bool:
+    """Whether params may hold a float, read off their repr at C speed (every float's repr has a
+    `.` or an exponent): whole-number variants skip the walk of `_fractional` (3 % of a variant)."""
+    text = repr(params)
+    return "." in text or "e-" in text or "e+" in text
 
 
 def _fractional(value: Any) -> bool:
@@ -67,8 +74,7 @@ def _fractional(value: Any) -> bool:
 def _exact(text_of: Callable[[Mapping[str, Any]], str]) -> Callable[[Mapping[str, Any]], str]:
     """A prompt states its params exactly: the answer is computed from them, not from 6 digits."""
     def posed(params: Mapping[str, Any]) -> str:
-        with exact_numbers():
-            return text_of(params)
+        return posed_exactly(text_of, params)
     return functools.update_wrapper(posed, text_of)
 
 

@@ -35,6 +35,15 @@ def exact_numbers() -> Iterator[None]:
         _EXACT.reset(token)
 
 
+def posed_exactly(text_of: Callable[[Any], str], params: Any) -> str:
+    """`text_of(params)` inside `exact_numbers`, without a generator's cost (every prompt is posed so)."""
+    token = _EXACT.set(True)
+    try:
+        return text_of(params)
+    finally:
+        _EXACT.reset(token)
+
+
 def format_number(value: Any, significant: int = SIGNIFICANT_DIGITS) -> str:
     """Ints as ints; reals with up to six (`significant`) significant digits and no `-0`."""
     if type(value) is int:   # the common case, first: solutions format hundreds of entries
