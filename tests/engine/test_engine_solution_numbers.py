@@ -529,3 +529,14 @@ def test_the_hand_worked_zero_of_each_array_family() -> None:
     overlapping = {"input": [[1, 1, 1], [1, 9, 1], [1, 1, 1]], "kernel": 2, "stride": 1,
                    "grad_output": [[0.1, 0.2], [-0.3, 0]]}   # 9 wins all four windows: 0.1 + 0.2 − 0.3
     assert get_family("maxpool2d_backward").solve(overlapping)[1][1] == 0
+
+
+def test_bce_beyond_torchs_log_clamp_is_the_true_loss_as_documented() -> None:
+    """torch clamps ln p at −100; docs/engine.md says the engine gives −ln p: 115.129 for 1e-50."""
+    import torch
+
+    params = {"probs": [1e-50], "targets": [1]}
+    clamped = torch.nn.functional.binary_cross_entropy(torch.tensor([1e-50], dtype=torch.float64),
+                                                       torch.tensor([1.0], dtype=torch.float64)).item()
+    assert clamped == 100
+    assert math.isclose(get_family("binary_cross_entropy").solve(params), 50 * math.log(10), rel_tol=1e-12)
