@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import decimal
 import functools
 import itertools
 from collections.abc import Callable, Iterator, Sequence
@@ -13,7 +14,13 @@ from typing import Any
 
 from flashdl.engine.grid import Grid
 from flashdl.engine.numpy_values import is_bool, is_integer, is_ndarray
-from flashdl.engine.precision import DIGITS_ASKED, NOISE_DIGITS, expected_decimal, round_significant
+from flashdl.engine.precision import (
+    DIGITS_ASKED,
+    NOISE_DIGITS,
+    decimal_text,
+    expected_decimal,
+    round_significant,
+)
 
 SIGNIFICANT_DIGITS = 6
 MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded
@@ -226,22 +233,23 @@ signed_term = format_factor   # a number after `−` or `+`: `3 − (−1)`, nev
 
 
 def format_difference(a: float, b: float, result: float) -> tuple[str, str]:
-    """`a` and `b` (b as a term) of a line `a − b = result` that a student can redo: with a decimal
-    place more than `result` shows, where their own 6 significant digits would give it wrong after
-    a cancellation (1.48514 − 1.43986 = 0.04528, for the 0.0452746 shown)."""
-    exponent = Decimal(format_number(result)).as_tuple().exponent   # 0.0839749 → −7, 2e-07 → −7
-    places = max(0, -int(exponent)) + 1
-    minuend, term = _at_places(a, places), _at_places(b, places)
+    """`a` and `b` (b as a term) of a line `a − b = result` that a student can redo: to a digit
+    finer than the last one `result` shows, where their own 6 significant digits would give it
+    wrong after a cancellation (1.48514 − 1.43986 = 0.04528, for the 0.0452746 shown)."""
+    finest = int(Decimal(format_number(result)).as_tuple().exponent) - 1   # 0.0839749 → −8, 2e-07 → −8
+    minuend, term = _to_digit(a, finest), _to_digit(b, finest)
     return minuend, (f"(−{term[1:]})" if term.startswith("-") else term)
 
 
-def _at_places(value: float, places: int) -> str:
-    """`value` with at least `places` decimals (trailing zeros dropped), or its own form if longer."""
+_WIDE = decimal.Context(prec=80, Emax=999_999, Emin=-999_999)
+
+
+def _to_digit(value: float, finest: int) -> str:
+    """`value` to the digit 10^finest (trailing zeros dropped), or its own form if that is finer."""
     own = format_number(value)
-    if "e" in own or len(own.partition(".")[2]) >= places:
+    if int(Decimal(own).as_tuple().exponent) <= finest:
         return own
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return decimal_text(_WIDE.quantize(Decimal(repr(float(value))), Decimal(1).scaleb(finest)))
 
 
 def format_small(value: float) -> str:

@@ -540,3 +540,15 @@ def test_bce_beyond_torchs_log_clamp_is_the_true_loss_as_documented() -> None:
                                                        torch.tensor([1.0], dtype=torch.float64)).item()
     assert clamped == 100
     assert math.isclose(get_family("binary_cross_entropy").solve(params), 50 * math.log(10), rel_tol=1e-12)
+
+
+def test_a_subtraction_of_numbers_written_with_exponents_redoes() -> None:
+    """Adam, θ = −3.02, β2 = 0, ε = 0: step 4 printed '−6.23649e+07 − 1.72007e+06 = −6.408501e+07'
+    (that difference is −6.40850e+07, which reads −6.409e+07 at 4 digits; asked −6.408e+07)."""
+    params = {"theta": -3.02, "grads": [-0.12, 5.22, 1.47e-07, 3.78e-06], "lr": 5.4, "beta1": 0.9, "beta2": 0,
+              "eps": 0}
+    solution = get_family("adam_step").solution(params)
+    steps = _ADAM_STEP.findall(solution)
+    assert len(steps) == 4
+    for a, b, c in steps:
+        assert _four_digits(_decimal(a) - _decimal(b)) == _four_digits(_decimal(c)), (a, b, c)
