@@ -581,3 +581,14 @@ def test_box_iou_of_decimal_corners_redoes_from_its_printed_areas(a: tuple, b: t
     for shown_inter, shown_union in _IOU_LINE.findall(family.solution(params)):
         if "/" not in shown_inter:   # a decimal line (a fraction line is exact)
             assert _same_at_four(_decimal(shown_inter) / _decimal(shown_union), float(exact))
+
+
+def test_box_iou_hand_worked_decimal_corners() -> None:
+    """A = [11.4, 14.7, 36.3, 56.8], B = [13.2, 38.9, 46.4, 47.38]: intersection 23.1·8.48 =
+    195.888, union 24.9·42.1 + 33.2·8.48 − 195.888 = 1048.29 + 281.536 − 195.888 = 1133.938,
+    IoU = 0.172750… (0.1728); '195.888 / 1133.94' redoes to 0.1727."""
+    solution = get_family("box_iou").solution({"box_a": [11.4, 14.7, 36.3, 56.8],
+                                               "box_b": [13.2, 38.9, 46.4, 47.38]})
+    assert "= 1048.29 + 281.536 − 195.888 = 1133.938" in solution
+    assert "IoU = 195.888 / 1133.938 = " in solution
+    assert _same_at_four(Decimal("195.888") / Decimal("1133.938"), 195.888 / 1133.938)
