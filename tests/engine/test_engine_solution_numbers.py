@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from flashdl.engine.registry import generate_variant, get_family
@@ -592,3 +592,22 @@ def test_box_iou_hand_worked_decimal_corners() -> None:
     assert "= 1048.29 + 281.536 − 195.888 = 1133.938" in solution
     assert "IoU = 195.888 / 1133.938 = " in solution
     assert _same_at_four(Decimal("195.888") / Decimal("1133.938"), 195.888 / 1133.938)
+
+
+_CE_P_LINE = re.compile(r"^p = e\^\(?([^ )]+)\)? / (\S+) = (\S+)$", re.M)
+
+
+@settings(max_examples=200, deadline=None)
+@given(logits=st.lists(st.integers(-300, 300).map(lambda n: n / 10), min_size=2, max_size=4),
+       target_share=st.floats(0, 0.999))
+@example(logits=[-20.6, -13.6], target_share=0)
+def test_cross_entropy_p_line_redoes_with_e_to_the_z_worked_anew(logits: list[float], target_share: float) -> None:
+    """'p = e^(−20.6) / 1.24163e-06 = 0.000911051': e^(−20.6) / 1.24163e-06 is 0.0009110 to 4
+    digits, the p shown 0.0009111; a student who works e^z out anew must get the p shown."""
+    import torch
+
+    target = int(target_share * len(logits))
+    params = {"logits": logits, "target": target}
+    expected = torch.softmax(torch.tensor(logits, dtype=torch.float64), 0)[target].item()
+    for z, total, _ in _CE_P_LINE.findall(get_family("cross_entropy").solution(params)):
+        assert _same_at_four(Decimal(math.exp(_number(z))) / _decimal(total), expected), (z, total)

@@ -171,10 +171,12 @@ def _ce_prompt(params: Mapping[str, Any]) -> str:
 
 
 def _ce_digits(power: float, total: float, p: float, loss: float) -> int:
-    """Digits at which e^z_true / sum redoes to p, and −ln of the p shown to the loss."""
+    """Digits at which e^z_true / sum redoes to p (e^z_true as printed above, or worked out anew,
+    as the line writes it e^z), and −ln of the p shown to the loss."""
     def redo(digits: int) -> bool:
-        shown_p = format_number(p, digits)
-        return (redoes_to(Decimal(format_number(power, digits)) / Decimal(format_number(total, digits)), p)
+        shown_p, shown_total = format_number(p, digits), Decimal(format_number(total, digits))
+        return (redoes_to(Decimal(format_number(power, digits)) / shown_total, p)
+                and redoes_to(Decimal(repr(power)) / shown_total, p)
                 and redoes_to(-Decimal(shown_p).ln(), loss))
     return consistent_digits(redo)
 
