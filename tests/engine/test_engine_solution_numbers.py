@@ -611,3 +611,39 @@ def test_cross_entropy_p_line_redoes_with_e_to_the_z_worked_anew(logits: list[fl
     expected = torch.softmax(torch.tensor(logits, dtype=torch.float64), 0)[target].item()
     for z, total, _ in _CE_P_LINE.findall(get_family("cross_entropy").solution(params)):
         assert _same_at_four(Decimal(math.exp(_number(z))) / _decimal(total), expected), (z, total)
+
+
+_B_LINE = re.compile(r"^ {2}b = (\S+)·(\S+) \+ (\S+) = (\S+)$", re.M)
+_SGD_THETA = re.compile(r"^ {2}θ = (\S+) − (\S+)·(\S+) = (\S+)$", re.M)
+_V_LINE = re.compile(r"^ {2}v = (\S+)·(\S+) \+ (\S+)·(\S+)² = (\S+)$", re.M)
+_G_LINE = re.compile(r"^ {2}G = (\S+) \+ (\S+)² = (\S+)$", re.M)
+_SPREAD = st.tuples(st.integers(-6, 4), st.integers(100, 999), st.booleans()).map(
+    lambda t: float(f"{'-' if t[2] else ''}{t[1]}e{t[0] - 2}"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(optimizer=st.sampled_from(["sgd_momentum", "rmsprop", "adagrad"]), theta=_SPREAD,
+       grads=st.lists(_SPREAD, min_size=1, max_size=6), lr=_SPREAD.map(abs).filter(lambda v: v <= 10),
+       constant=st.sampled_from([0.9, 0.5, 0.99]))
+@example(optimizer="sgd_momentum", theta=0.0205, grads=[8.08e-05, -70.4, 0.202, 1.59e-06, 2.89], lr=0.348,
+         constant=0.5)
+@example(optimizer="sgd_momentum", theta=-3430.0, grads=[0.000213, -0.00474, -657.0], lr=5.22, constant=0.5)
+@example(optimizer="rmsprop", theta=3220.0, grads=[0.212, -0.503, 0.00803, 0.000251, 32.8, 0.0473], lr=0.322,
+         constant=0.9)
+def test_each_optimiser_line_redoes_to_the_number_it_prints(optimizer: str, theta: float, grads: list[float],
+                                                            lr: float, constant: float) -> None:
+    """Redoing `b = μ·b + g`, `θ = θ − lr·b`, `v = α·v + (1 − α)·g²` or `G = G + g²` from the
+    numbers a line shows gives the number it prints, to 4 digits (with huge and tiny params
+    '0.5·(−17.499) + 2.89 = −5.85949' did not: that is −5.8595, read −5.860)."""
+    params: dict = {"optimizer": optimizer, "theta": theta, "grads": grads, "lr": lr}
+    if optimizer != "adagrad":
+        params["momentum" if optimizer == "sgd_momentum" else "alpha"] = constant
+    solution = get_family("optimizer_step").solution(params)
+    checks = [(_decimal(m) * _decimal(b) + _decimal(g), c) for m, b, g, c in _B_LINE.findall(solution)]
+    checks += [(_decimal(a) - _decimal(r) * _decimal(b), c) for a, r, b, c in _SGD_THETA.findall(solution)]
+    checks += [(_decimal(a) * _decimal(v) + _decimal(r) * _decimal(g) ** 2, c)
+               for a, v, r, g, c in _V_LINE.findall(solution)]
+    checks += [(_decimal(s) + _decimal(g) ** 2, c) for s, g, c in _G_LINE.findall(solution)]
+    for worked, printed in checks:
+        if _decimal(printed):
+            assert _same_at_four(worked, float(_decimal(printed))), (worked, printed)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from flashdl.engine.answer_specs import NumberAnswer
@@ -24,7 +25,16 @@ from flashdl.engine.params import (
     reject_unknown,
 )
 from flashdl.engine.precision import DIGITS_ASKED, rounded_text
-from flashdl.engine.text_format import format_difference, format_signed, format_small, minus_sign, signed_term
+from flashdl.engine.text_format import (
+    consistent_digits,
+    format_difference,
+    format_number,
+    format_signed,
+    format_small,
+    minus_sign,
+    redoes_to,
+    signed_term,
+)
 from flashdl.engine.update_rules import adaptive_denominator, settled
 
 OPTIMIZERS = ("sgd_momentum", "rmsprop", "adagrad")
@@ -140,25 +150,58 @@ def _rules(optimizer: str) -> list[str]:
     return ["G = G + g²;   θ ← θ − lr·g / (√G + ε)"]
 
 
+def _state_digits(params: Mapping[str, Any]) -> int:
+    """Significant digits for the running state and θ at which every `b = …`, `v = …`, `G = …`
+    and SGD `θ = …` line, redone from the numbers it shows, gives the next one's to the 4 digits
+    asked (b = 0.5·(−17.499) + 2.89 is −5.8595, for the −5.85949 shown at 6 digits)."""
+    optimizer, theta, grads, lr, constant = _read(params)
+    trace = _trace(params)
+    factor, rest, rate = (Decimal(format_number(x)) for x in (constant, 1 - constant, lr))
+
+    def redo(digits: int) -> bool:
+        state_before, theta_before = Decimal(0), Decimal(repr(float(theta)))
+        for number, (g, (state, _, value)) in enumerate(zip(grads, trace), start=1):
+            grad = Decimal(repr(float(g)))
+            shown_state = Decimal(format_number(state, digits))
+            worked = {"sgd_momentum": factor * state_before + grad if number > 1 else grad,
+                      "rmsprop": factor * state_before + rest * grad * grad}.get(optimizer, state_before + grad * grad)
+            if state and not redoes_to(worked, state):
+                return False
+            if optimizer == "sgd_momentum" and value and not redoes_to(theta_before - rate * shown_state, value):
+                return False
+            state_before, theta_before = shown_state, Decimal(format_number(value, digits))
+        return True
+    return consistent_digits(redo)
+
+
 def _solution(params: Mapping[str, Any]) -> str:
     optimizer, theta, grads, lr, constant = _read(params)
     f, t = format_signed, signed_term
+    digits = _state_digits(params)
+
+    def shown(value: float) -> str:   # the state and θ, at the digits their lines redo at
+        return minus_sign(format_number(value, digits))
+
+    def term(value: float) -> str:
+        text = shown(value)
+        return f"({text})" if text.startswith("−") else text
+
     lines = [*_rules(optimizer), ""]
     previous_state, previous_theta = 0.0, float(theta)
     for step_number, (g, (state, step, value)) in enumerate(zip(grads, _trace(params)), start=1):
         lines.append(f"step {step_number}, g = {f(g)}:")
         if optimizer == "sgd_momentum":
             lines.append(f"  b = {f(g)}" if step_number == 1 else
-                         f"  b = {f(constant)}·{t(previous_state)} + {t(g)} = {f(state)}")
-            lines.append(f"  θ = {f(previous_theta)} − {f(lr)}·{t(state)} = {f(value)}")
+                         f"  b = {f(constant)}·{term(previous_state)} + {t(g)} = {shown(state)}")
+            lines.append(f"  θ = {shown(previous_theta)} − {f(lr)}·{term(state)} = {f(value)}")
         else:
             if optimizer == "rmsprop":
-                lines.append(f"  v = {f(constant)}·{t(previous_state)} + {f(1 - constant)}·{t(g)}² = {f(state)}")
+                lines.append(f"  v = {f(constant)}·{term(previous_state)} + {f(1 - constant)}·{t(g)}² = {shown(state)}")
             else:
-                lines.append(f"  G = {f(previous_state)} + {t(g)}² = {f(state)}")
-            minuend, term = format_difference(previous_theta, step, value)
-            lines.append(f"  θ = {minus_sign(minuend)} − {f(lr)}·{t(g)} / (√{f(state)} + ε)"
-                         f" = {minus_sign(minuend)} − {minus_sign(term)} = {f(value)}")
+                lines.append(f"  G = {shown(previous_state)} + {t(g)}² = {shown(state)}")
+            minuend, difference_term = format_difference(previous_theta, step, value)
+            lines.append(f"  θ = {minus_sign(minuend)} − {f(lr)}·{t(g)} / (√{shown(state)} + ε)"
+                         f" = {minus_sign(minuend)} − {minus_sign(difference_term)} = {f(value)}")
         previous_state, previous_theta = state, value
     # each note only where ε is negligible beside |g| (not for g = 0: then θ does not move)
     first_step = abs(_trace(params)[0][1])
