@@ -150,12 +150,11 @@ def _rules(optimizer: str) -> list[str]:
     return ["G = G + g²;   θ ← θ − lr·g / (√G + ε)"]
 
 
-def _state_digits(params: Mapping[str, Any]) -> int:
+def _state_digits(params: Mapping[str, Any], trace: list[tuple[float, float, float]]) -> int:
     """Significant digits for the running state and θ at which every `b = …`, `v = …`, `G = …`
     and SGD `θ = …` line, redone from the numbers it shows, gives the next one's to the 4 digits
     asked (b = 0.5·(−17.499) + 2.89 is −5.8595, for the −5.85949 shown at 6 digits)."""
     optimizer, theta, grads, lr, constant = _read(params)
-    trace = _trace(params)
     factor, rest, rate = (Decimal(format_number(x)) for x in (constant, 1 - constant, lr))
 
     def redo(digits: int) -> bool:
@@ -177,7 +176,8 @@ def _state_digits(params: Mapping[str, Any]) -> int:
 def _solution(params: Mapping[str, Any]) -> str:
     optimizer, theta, grads, lr, constant = _read(params)
     f, t = format_signed, signed_term
-    digits = _state_digits(params)
+    trace = _trace(params)
+    digits = _state_digits(params, trace)
 
     def shown(value: float) -> str:   # the state and θ, at the digits their lines redo at
         return minus_sign(format_number(value, digits))
@@ -188,7 +188,7 @@ def _solution(params: Mapping[str, Any]) -> str:
 
     lines = [*_rules(optimizer), ""]
     previous_state, previous_theta = 0.0, float(theta)
-    for step_number, (g, (state, step, value)) in enumerate(zip(grads, _trace(params)), start=1):
+    for step_number, (g, (state, step, value)) in enumerate(zip(grads, trace), start=1):
         lines.append(f"step {step_number}, g = {f(g)}:")
         if optimizer == "sgd_momentum":
             lines.append(f"  b = {f(g)}" if step_number == 1 else
@@ -204,7 +204,7 @@ def _solution(params: Mapping[str, Any]) -> str:
                          f" = {minus_sign(minuend)} − {minus_sign(difference_term)} = {f(value)}")
         previous_state, previous_theta = state, value
     # each note only where ε is negligible beside |g| (not for g = 0: then θ does not move)
-    first_step = abs(_trace(params)[0][1])
+    first_step = abs(trace[0][1])
     if (optimizer == "rmsprop" and len(grads) == 1
             and rounded_text(first_step) == rounded_text(lr / math.sqrt(1 - constant))):
         lines.append(f"(On the first step √v = √(1 − α)·|g|, so the step is about lr/√(1 − α) = "
@@ -213,7 +213,7 @@ def _solution(params: Mapping[str, Any]) -> str:
     if optimizer == "adagrad" and len(grads) == 1 and rounded_text(first_step) == rounded_text(lr):
         lines.append("(On the first step √G = |g|, so θ moves by lr against the sign of g, whatever the "
                      "gradient's scale.)")
-    return "\n".join(lines) + f"\n\nAnswer: {f(_solve(params))}"
+    return "\n".join(lines) + f"\n\nAnswer: {f(trace[-1][-1])}"
 
 
 OPTIMIZER_STEP = Family(
