@@ -554,7 +554,7 @@ def test_a_subtraction_of_numbers_written_with_exponents_redoes() -> None:
         assert _four_digits(_decimal(a) - _decimal(b)) == _four_digits(_decimal(c)), (a, b, c)
 
 
-_IOU_LINE = re.compile(r"^IoU = (\S+) / (\S+) = \S+$", re.M)
+_IOU_LINE = re.compile(r"^IoU = ([\d.]+) / ([\d.]+) = \S+$", re.M)
 _HUNDREDTHS = st.integers(0, 5000)
 
 
