@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from flashdl.engine.grid import Grid
+from flashdl.engine.precision import NOISE_DIGITS
 
 Pair = tuple[int, int]
 
@@ -191,3 +192,21 @@ def route_gradient(shape: tuple[int, int], grad_out: Grid, rows: Grid, cols: Gri
     for value, row, col in zip(grad_out.flat, rows.flat, cols.flat):
         grad[row * shape[1] + col] += value
     return Grid(tuple(grad), shape)
+
+
+def absolute(grid: Grid) -> Grid:
+    """|entry| for every entry: fed to an op, it gives the size of the terms each sum adds up."""
+    return Grid(tuple([abs(value) for value in grid.flat]), grid.shape)
+
+
+def without_noise(result: Grid, magnitude: Grid) -> Grid:
+    """`result` with 0.0 where an entry is below its terms' rounding noise at the 12 significant
+    digits answers are read to (|entry| ≤ 1e-12 × the sum of its terms' sizes, `magnitude`):
+    0.1·1 + 0.2·1 + 0.3·(−1) is 0, not numpy's 5.55e-17. Whole-number results are exact already."""
+    if result.integral:
+        return result
+    return Grid(tuple([0.0 if abs(value) <= _NOISE * size else value
+                       for value, size in zip(result.flat, magnitude.flat)]), result.shape)
+
+
+_NOISE = 10.0 ** -NOISE_DIGITS

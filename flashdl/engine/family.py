@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from flashdl.engine.answer_specs import AnswerSpec, check_answer
 from flashdl.engine.params import as_mapping
 from flashdl.engine.pcg_random import Pcg64Generator
+from flashdl.engine.precision import DIGITS_ASKED
+from flashdl.engine.text_format import posed_exactly
 from flashdl.engine.verdict import Verdict
 
 if TYPE_CHECKING:
@@ -41,6 +43,41 @@ def _typeset(text_of: Callable[[Mapping[str, Any]], str]) -> Callable[[Mapping[s
     return functools.update_wrapper(typeset_text, text_of)
 
 
+def _noting_digits(text_of: Callable[[Mapping[str, Any]], str],
+                   solve: Callable[[Mapping[str, Any]], Any]) -> Callable[[Mapping[str, Any]], str]:
+    """A whole-number family's prompt says how many digits a fractional answer takes, when a
+    card's real params give one (a kernel of 0.3333): the checker asks for them."""
+    def posed(params: Mapping[str, Any]) -> str:
+        text = text_of(params)
+        if _has_real(params) and _fractional(params) and _fractional(solve(params)):
+            text += f"\n\n(Entries that are not whole numbers: to {DIGITS_ASKED} significant digits.)"
+        return text
+    return functools.update_wrapper(posed, text_of)
+
+
+def _has_real(params: Mapping[str, Any]) -> bool:
+    """Whether params may hold a float, read off their repr at C speed (every float's repr has a
+    `.` or an exponent): whole-number variants skip the walk of `_fractional` (3 % of a variant)."""
+    text = repr(params)
+    return "." in text or "e-" in text or "e+" in text
+
+
+def _fractional(value: Any) -> bool:
+    """Whether a param or answer holds a real that is not a whole number."""
+    if isinstance(value, float):
+        return not value.is_integer()
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    return isinstance(value, (list, tuple)) and any(map(_fractional, value))
+
+
+def _exact(text_of: Callable[[Mapping[str, Any]], str]) -> Callable[[Mapping[str, Any]], str]:
+    """A prompt states its params exactly: the answer is computed from them, not from 6 digits."""
+    def posed(params: Mapping[str, Any]) -> str:
+        return posed_exactly(text_of, params)
+    return functools.update_wrapper(posed, text_of)
+
+
 @dataclass(frozen=True)
 class Family:
     """Pure functions of (rng or params); `check` compares a typed answer with `solve`."""
@@ -57,7 +94,8 @@ class Family:
 
     def __post_init__(self) -> None:
         """Prompts and worked solutions are typeset once, here, for every family."""
-        object.__setattr__(self, "prompt", _typeset(self.prompt))
+        prompt = _noting_digits(self.prompt, self.solve) if self.integral else self.prompt
+        object.__setattr__(self, "prompt", _typeset(_exact(prompt)))
         object.__setattr__(self, "solution", _typeset(self.solution))
 
     def check(self, params: Mapping[str, Any], text: str) -> Verdict:

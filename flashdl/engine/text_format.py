@@ -2,23 +2,57 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import decimal
 import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from decimal import ROUND_HALF_DOWN, Decimal
 from fractions import Fraction
 from typing import Any
 
 from flashdl.engine.grid import Grid
 from flashdl.engine.numpy_values import is_bool, is_integer, is_ndarray
-from flashdl.engine.precision import DIGITS_ASKED, NOISE_DIGITS
+from flashdl.engine.precision import (
+    DIGITS_ASKED,
+    NOISE_DIGITS,
+    decimal_text,
+    expected_decimal,
+    round_significant,
+)
 
 SIGNIFICANT_DIGITS = 6
 MAX_INTEGER_DIGITS = 40    # longer whole numbers (typed by mistake) are shown rounded
 MAX_EXACT_DENOMINATOR = 1000
 
 
-def format_number(value: Any) -> str:
-    """Ints as ints; reals with up to six significant digits and no `-0`."""
+# Set while a prompt is written (`exact_numbers`): a real param is shown with every digit it has,
+# where a worked solution's 6 significant digits would change it (p = 0.9999999 read as 1).
+_EXACT: contextvars.ContextVar[bool] = contextvars.ContextVar("exact_numbers", default=False)
+
+
+@contextlib.contextmanager
+def exact_numbers() -> Iterator[None]:
+    """Within: `format_number` and `format_small` show a real exactly (shortest round-trip form)."""
+    token = _EXACT.set(True)
+    try:
+        yield
+    finally:
+        _EXACT.reset(token)
+
+
+def posed_exactly(text_of: Callable[[Any], str], params: Any) -> str:
+    """`text_of(params)` inside `exact_numbers`, without a generator's cost (every prompt is posed so)."""
+    token = _EXACT.set(True)
+    try:
+        return text_of(params)
+    finally:
+        _EXACT.reset(token)
+
+
+def format_number(value: Any, significant: int = SIGNIFICANT_DIGITS) -> str:
+    """Ints as ints; reals with up to six (`significant`) significant digits and no `-0`."""
     if type(value) is int:   # the common case, first: solutions format hundreds of entries
         return str(value)
     if isinstance(value, Fraction):
@@ -38,12 +72,31 @@ def format_number(value: Any) -> str:
         return "0"
     if number.is_integer() and abs(number) < 1e15:
         return str(int(number))
-    text = f"{number:.{SIGNIFICANT_DIGITS}g}"
-    digits = SIGNIFICANT_DIGITS
+    text = f"{number:.{significant}g}"
+    if _EXACT.get() and float(text) != number:
+        return repr(number)   # a prompt's param as given: 0.4999999 is not the threshold 0.5
+    digits = significant
     while _looks_half(text) and float(text) != number and digits < NOISE_DIGITS:
         digits += 1   # 0.54405 for 0.5440496 would teach the wrong rounding to 4 digits: 0.54404965
         text = f"{number:.{digits}g}"
     return text   # a half at 12 digits is one to the checker too (both roundings pass): the rest is float noise
+
+
+def consistent_digits(redoes: Callable[[int], bool]) -> int:
+    """The fewest significant digits, from 6, at which a worked solution's numbers redo to its
+    answer (`redoes(digits)`): 2.40795 / 3 = 0.80265 reads as 0.8027, for a mean of 0.802649."""
+    for digits in range(SIGNIFICANT_DIGITS, NOISE_DIGITS):
+        if redoes(digits):
+            return digits
+    return NOISE_DIGITS
+
+
+def redoes_to(shown: Decimal, value: float) -> bool:
+    """Whether `shown`, worked from a solution's printed numbers and rounded as taught (halves
+    up), is `value` to the digits asked (either rounding of an exact half of it, as checked)."""
+    want = expected_decimal(value)
+    accepted = (round_significant(want, DIGITS_ASKED), round_significant(want, DIGITS_ASKED, ROUND_HALF_DOWN))
+    return round_significant(shown, DIGITS_ASKED) in accepted
 
 
 def _looks_half(text: str) -> bool:
@@ -179,9 +232,32 @@ def plural(count: int, noun: str) -> str:
 signed_term = format_factor   # a number after `−` or `+`: `3 − (−1)`, never `3 − -1`
 
 
+def format_difference(a: float, b: float, result: float) -> tuple[str, str]:
+    """`a` and `b` (b as a term) of a line `a − b = result` that a student can redo: to a digit
+    finer than the last one `result` shows, where their own 6 significant digits would give it
+    wrong after a cancellation (1.48514 − 1.43986 = 0.04528, for the 0.0452746 shown)."""
+    finest = int(Decimal(format_number(result)).as_tuple().exponent) - 1   # 0.0839749 → −8, 2e-07 → −8
+    minuend, term = _to_digit(a, finest), _to_digit(b, finest)
+    return minuend, (f"(−{term[1:]})" if term.startswith("-") else term)
+
+
+_WIDE = decimal.Context(prec=80, Emax=999_999, Emin=-999_999)
+
+
+def _to_digit(value: float, finest: int) -> str:
+    """`value` to the digit 10^finest (trailing zeros dropped), or its own form if that is finer."""
+    own = format_number(value)
+    if int(Decimal(own).as_tuple().exponent) <= finest:
+        return own
+    return decimal_text(_WIDE.quantize(Decimal(repr(float(value))), Decimal(1).scaleb(finest)))
+
+
 def format_small(value: float) -> str:
     """A small constant such as ε as written by hand: `1e-8`, not `1e-08`."""
-    mantissa, _, exponent = f"{value:g}".partition("e")
+    text = f"{value:g}"
+    if _EXACT.get() and float(text) != value:
+        text = repr(float(value))
+    mantissa, _, exponent = text.partition("e")
     return f"{mantissa}e{int(exponent)}" if exponent else mantissa
 
 

@@ -14,14 +14,15 @@ from flashdl.engine.params import (
     read_number_list,
     reject_unknown,
 )
-from flashdl.engine.precision import DIGITS_ASKED
+from flashdl.engine.precision import DIGITS_ASKED, rounded_text
 from flashdl.engine.text_format import (
+    format_difference,
     format_factor,
     format_number,
     format_signed,
     format_small,
 )
-from flashdl.engine.update_rules import adaptive_denominator
+from flashdl.engine.update_rules import adaptive_denominator, settled
 
 DEFAULTS = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 MAX_STEPS = 16
@@ -57,11 +58,11 @@ def _trace(params: Mapping[str, Any]) -> list[tuple[float, float, float, float, 
     rows = []
     value = float(theta)
     for t, g in enumerate(grads, start=1):
-        m = beta1 * m + (1 - beta1) * g
+        m = settled(beta1 * m + (1 - beta1) * g, beta1 * m, (1 - beta1) * g)
         v = beta2 * v + (1 - beta2) * g * g
         m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
         step = lr * m_hat / adaptive_denominator(v_hat, eps)
-        value -= step
+        value = settled(value - step, value, step)
         rows.append((m, v, m_hat, v_hat, step, value))
     return rows
 
@@ -89,14 +90,18 @@ def _solution(params: Mapping[str, Any]) -> str:
     lines = ["m_t = β1·m + (1 − β1)·g,   v_t = β2·v + (1 − β2)·g²",
              "m̂ = m_t / (1 − β1^t),   v̂ = v_t / (1 − β2^t)   (bias correction: m and v start at 0)",
              "θ ← θ − lr·m̂ / (√v̂ + ε)", ""]
+    previous = float(theta)
     for t, (g, (m, v, m_hat, v_hat, step, value)) in enumerate(zip(grads, _trace(params)), start=1):
+        minuend, term = format_difference(previous, step, value)
+        previous = value
         lines += [f"t = {t}, g = {format_number(g)}:",
                   f"  m = {format_number(m)}, v = {format_number(v)}",
                   f"  m̂ = {format_number(m)} / (1 − {format_number(beta1)}^{t}) = {format_number(m_hat)},"
                   f" v̂ = {format_number(v)} / (1 − {format_number(beta2)}^{t}) = {format_number(v_hat)}",
                   f"  step = {format_number(lr)}·{format_factor(m_hat)} / (√{format_number(v_hat)} + ε)"
-                  f" = {format_number(step)},  θ = {format_number(value)}"]
-    if len(grads) == 1:
+                  f" = {format_number(step)},  θ = {minuend} − {term} = {format_number(value)}"]
+    # true when ε is negligible beside |g| (not for g = 0, or ε = 0.5 with g = 0.5)
+    if len(grads) == 1 and rounded_text(abs(_trace(params)[0][4])) == rounded_text(lr):
         lines.append("(On the first step m̂ = g and v̂ = g², so the step is lr·sign(g): Adam's first "
                      "move has size lr whatever the gradient's scale.)")
     return "\n".join(lines) + f"\n\nAnswer: {format_number(_solve(params))}"

@@ -14,8 +14,8 @@ from flashdl.engine.params import (
     read_number_list,
     reject_unknown,
 )
-from flashdl.engine.precision import DIGITS_ASKED
-from flashdl.engine.text_format import format_fraction, format_signed, signed_term
+from flashdl.engine.precision import DIGITS_ASKED, decimal_text, to_decimal
+from flashdl.engine.text_format import format_fraction, format_signed, minus_sign, signed_term
 
 Number = int | Fraction   # corners given as ints stay ints: exact and cheap
 Box = tuple[Number, Number, Number, Number]
@@ -26,7 +26,9 @@ def _box(params: Mapping[str, Any], name: str) -> Box:
     values = read_number_list(params, name, minimum=-_LIMIT, maximum=_LIMIT)
     if len(values) != 4:
         raise EngineParamsError(name, f"expected 4 numbers [x1, y1, x2, y2], got {len(values)}")
-    x1, y1, x2, y2 = (value if type(value) is int else Fraction(value) for value in values)
+    # a real corner is the decimal it is written as (0.1, not the float's binary fraction): the
+    # areas are then exact decimals the worked solution can show whole
+    x1, y1, x2, y2 = (value if type(value) is int else Fraction(repr(float(value))) for value in values)
     if x2 <= x1 or y2 <= y1:
         raise EngineParamsError(name, "needs x2 > x1 and y2 > y1 (top-left and bottom-right corners)")
     return x1, y1, x2, y2
@@ -85,7 +87,7 @@ def _solution(params: Mapping[str, Any]) -> str:
     (ax1, ay1, ax2, ay2), (bx1, by1, bx2, by2) = _read(params)
     width, height, area_a, area_b, inter = _parts(params)
     union = area_a + area_b - inter
-    f, t = format_signed, signed_term
+    f, t = _exact, signed_term
     lines = [f"area A = ({f(ax2)} − {t(ax1)})·({f(ay2)} − {t(ay1)}) = {f(area_a)}",
              f"area B = ({f(bx2)} − {t(bx1)})·({f(by2)} − {t(by1)}) = {f(area_b)}",
              (f"overlap width = max(0, min({f(ax2)}, {f(bx2)}) − max({f(ax1)}, {f(bx1)}))"
@@ -100,8 +102,21 @@ def _solution(params: Mapping[str, Any]) -> str:
     else:
         exact = inter.denominator == 1 and union.denominator == 1
         lines.append(f"IoU = intersection / union = {format_fraction(int(inter), int(union))}" if exact
-                     else f"IoU = {f(inter)} / {f(union)} = {f(float(iou))}")
-    return "\n".join(lines) + f"\n\nAnswer: {f(float(iou))}"
+                     else f"IoU = {f(inter)} / {f(union)} = {format_signed(float(iou))}")
+    return "\n".join(lines) + f"\n\nAnswer: {format_signed(float(iou))}"
+
+
+def _exact(value: Number) -> str:
+    """A length or area of decimal corners in full (24.9·42.1 = 1048.29, never rounded to 6
+    digits: 195.888 / 1133.94 gave IoU 0.1727 for 195.888 / 1133.9388 = 0.17275)."""
+    if isinstance(value, Fraction):
+        exact = to_decimal(value)
+        if int(exact.normalize().as_tuple().exponent) >= -MAX_DECIMALS and Fraction(exact) == value:
+            return minus_sign(decimal_text(exact))
+    return format_signed(value)
+
+
+MAX_DECIMALS = 12
 
 
 BOX_IOU = Family(

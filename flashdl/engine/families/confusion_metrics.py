@@ -57,7 +57,8 @@ def _read(params: Mapping[str, Any]) -> tuple[Counts, str | None]:
     metric = normalise_metric(params["metric"]) if params.get("metric") is not None else None
     for name in ([metric] if metric else METRICS):
         if _FORMULAS[name][1](*counts)[1] == 0:
-            raise EngineParamsError("tp", f"{name} is undefined: its denominator {_FORMULAS[name][0]} is 0")
+            denominator = _FORMULAS[name][0].partition(" / ")[2].strip("()")   # TP + FP, not the whole formula
+            raise EngineParamsError("tp", f"{name} is undefined: its denominator {denominator} is 0")
     return counts, metric
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flashdl.engine.answer_specs import ArrayAnswer, NumberAnswer, Part, PartsAnswer
-from flashdl.engine.array_ops import correlate_backward
+from flashdl.engine.array_ops import absolute, correlate_backward, without_noise
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.families.conv_forward import describe_problem
 from flashdl.engine.families.conv_problem import (
@@ -58,8 +58,14 @@ def _generate(rng: Rng) -> Params:
 @cached_reading
 def _gradients(params: Mapping[str, Any]) -> tuple[ConvProblem, Grid, tuple[Grid, Grid, Any]]:
     problem, grad_out = _read(params)
-    gradients = correlate_backward(problem.x, problem.kernel, grad_out, problem.stride, problem.padding)
-    return problem, grad_out, gradients
+    grad_input, grad_kernel, grad_bias = correlate_backward(problem.x, problem.kernel, grad_out, problem.stride,
+                                                            problem.padding)
+    if not (grad_input.integral and grad_kernel.integral):
+        sizes = correlate_backward(absolute(problem.x), absolute(problem.kernel), absolute(grad_out),
+                                   problem.stride, problem.padding)
+        grad_input, grad_kernel = without_noise(grad_input, sizes[0]), without_noise(grad_kernel, sizes[1])
+        grad_bias = without_noise(Grid((grad_bias,), (1,)), Grid((sizes[2],), (1,))).flat[0]
+    return problem, grad_out, (grad_input, grad_kernel, grad_bias)
 
 
 def _solve(params: Mapping[str, Any]) -> dict[str, Any]:

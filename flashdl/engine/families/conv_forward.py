@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from flashdl.engine.answer_specs import ArrayAnswer
-from flashdl.engine.array_ops import correlate
+from flashdl.engine.array_ops import absolute, correlate, without_noise
 from flashdl.engine.families.conv_problem import ConvProblem, draw_conv_params, read_conv_problem, with_kernel
 from flashdl.engine.family import Family, Params, Rng, constant_spec, nested_list
 from flashdl.engine.grid import Grid
 from flashdl.engine.params import cached_reading
-from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix
+from flashdl.engine.text_format import format_factor, format_number, layout_array, layout_matrix, plural
 
 
 def _flipped(problem: ConvProblem) -> ConvProblem:
@@ -19,7 +19,12 @@ def _flipped(problem: ConvProblem) -> ConvProblem:
 
 
 def _output(problem: ConvProblem) -> Grid:
-    return correlate(problem.x, problem.kernel, problem.stride, problem.padding, problem.out_shape).plus(problem.bias)
+    output = correlate(problem.x, problem.kernel, problem.stride, problem.padding, problem.out_shape).plus(problem.bias)
+    if output.integral:
+        return output
+    sizes = correlate(absolute(problem.x), absolute(problem.kernel), problem.stride, problem.padding,
+                      problem.out_shape).plus(abs(problem.bias))
+    return without_noise(output, sizes)
 
 
 @cached_reading
@@ -81,7 +86,10 @@ def worked_correlation(problem: ConvProblem, output: Grid) -> list[str]:
     """Padded input, output size, then each output entry as its sum of products."""
     lines: list[str] = []
     if problem.padding != (0, 0):
-        lines += [f"Zero-padded input ({_pair(problem.padding)} on each side):",
+        rows, cols = problem.padding
+        sides = (f"{rows} on each side" if rows == cols else   # "(0, 1) on each side" read as both
+                 f"{plural(rows, 'row')} above and below, {plural(cols, 'column')} left and right")
+        lines += [f"Zero-padded input ({sides}):",
                   layout_array(problem.padded if problem.multi_channel else problem.padded[0]), ""]
     (height, width), (kh, kw) = problem.x.shape[1:], problem.kernel.shape[1:]
     lines.append(f"Output size: floor(({height} + 2·{problem.padding[0]} − {kh})/{problem.stride[0]}) + 1"

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flashdl.engine.answer_specs import ArrayAnswer
-from flashdl.engine.array_ops import transpose_convolve
+from flashdl.engine.array_ops import absolute, transpose_convolve, without_noise
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_indices, draw_matrix, nest, nested_list
 from flashdl.engine.grid import Grid
@@ -70,7 +70,15 @@ def _generate(rng: Rng) -> Params:
 @cached_reading
 def _transposed(params: Mapping[str, Any]) -> Grid:
     x, kernel, stride, padding, _, out_shape, _ = _read(params)
-    return transpose_convolve(x, kernel, stride, padding, out_shape)
+    return _stamped(x, kernel, stride, padding, out_shape)
+
+
+def _stamped(x: Grid, kernel: Grid, stride: Pair, padding: Pair, out_shape: Pair) -> Grid:
+    """The transposed convolution, 0 where float noise is all that is left of a sum."""
+    output = transpose_convolve(x, kernel, stride, padding, out_shape)
+    if output.integral:
+        return output
+    return without_noise(output, transpose_convolve(absolute(x), absolute(kernel), stride, padding, out_shape))
 
 
 def _solve(params: Mapping[str, Any]) -> list[Any]:
@@ -101,7 +109,7 @@ def _solution(params: Mapping[str, Any]) -> str:
              "overlapping stamps add up.",
              f"Full stamped size: ({height} − 1)·{stride[0]} + {kh} = {full_h} rows, "
              f"({width} − 1)·{stride[1]} + {kw} = {full_w} columns.", ""]
-    full = transpose_convolve(x, kernel, stride, (0, 0), (full_h, full_w))
+    full = _stamped(x, kernel, stride, (0, 0), (full_h, full_w))
     xs, ks, totals = factor_texts(x.tolist()), factor_texts(kernel.tolist()), full.tolist()
     contributions: dict[tuple[int, int], list[tuple[Any, Any]]] = {}
     for ch in range(channels):             # scatter: x(i,j) stamps x(i,j)·K at (i·s, j·s)

@@ -19,7 +19,7 @@ from flashdl.engine.params import (
     reject_unknown,
 )
 from flashdl.engine.precision import DIGITS_ASKED
-from flashdl.engine.text_format import format_inline, format_number
+from flashdl.engine.text_format import MAX_EXACT_DENOMINATOR, format_inline, format_number
 
 _DROP_PROBABILITIES = (0.1, 0.2, 0.25, 0.5, 0.5, 0.75, 0.8)
 _KEYS = ("activations", "drop_prob", "mask", "phase", "inverted")
@@ -80,9 +80,16 @@ def _prompt(params: Mapping[str, Any]) -> str:
             f"(Decimals to {DIGITS_ASKED} significant digits.)")
 
 
+def _keep_text(drop: float) -> str:
+    """1 − p exactly: `4/5` for p = 0.2, a decimal where the fraction is long (`0.6667` for
+    p = 0.3333, which the nearest small fraction would call 2/3)."""
+    keep = 1 - Fraction(repr(drop))
+    return str(keep) if keep.denominator <= MAX_EXACT_DENOMINATOR else format_number(keep)
+
+
 def _solution(params: Mapping[str, Any]) -> str:
     activations, drop, mask, phase, inverted = _read(params)
-    keep = Fraction(str(1 - drop)).limit_denominator(1000)
+    keep = _keep_text(drop)
     factor = _factor(drop, phase, inverted)
     if phase == "train" and inverted:
         rule = (f"Training, inverted: dropped units give 0, kept units are divided by the keep "

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from flashdl.engine.answer_specs import ArrayAnswer
-from flashdl.engine.array_ops import argmax_positions, max_pool, route_gradient
+from flashdl.engine.array_ops import absolute, argmax_positions, max_pool, route_gradient, without_noise
 from flashdl.engine.errors import EngineParamsError
 from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_indices, draw_matrix, nested_list
 from flashdl.engine.grid import Grid
@@ -127,7 +127,9 @@ def _forward_solve(params: Mapping[str, Any]) -> list[Any]:
 
 def _forward_prompt(params: Mapping[str, Any]) -> str:
     p = _read(params)
-    return f"Apply 2-D max pooling ({_settings(p)}) to:\n{layout_matrix(p.x)}"
+    # zero padding would change the answer wherever a padded window's inputs are all negative
+    padding_note = "; padding counts as −∞" if p.padding != (0, 0) else ""
+    return f"Apply 2-D max pooling ({_settings(p)}{padding_note}) to:\n{layout_matrix(p.x)}"
 
 
 def _forward_solution(params: Mapping[str, Any]) -> str:
@@ -186,7 +188,10 @@ def _routed(params: Mapping[str, Any]) -> Grid:
     p, grad_out = _read_backward(params)
     _, rows, cols = _argmax(params)
     height, width = p.x.shape
-    return route_gradient((height, width), grad_out, rows.plus(-p.padding[0]), cols.plus(-p.padding[1]))
+    rows, cols = rows.plus(-p.padding[0]), cols.plus(-p.padding[1])
+    routed = route_gradient((height, width), grad_out, rows, cols)
+    return routed if routed.integral else without_noise(
+        routed, route_gradient((height, width), absolute(grad_out), rows, cols))
 
 
 def _backward_solve(params: Mapping[str, Any]) -> list[Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from flashdl.engine.answer_specs import NumberAnswer
@@ -23,9 +24,18 @@ from flashdl.engine.params import (
     read_number_list,
     reject_unknown,
 )
-from flashdl.engine.precision import DIGITS_ASKED
-from flashdl.engine.text_format import format_signed, format_small, signed_term
-from flashdl.engine.update_rules import adaptive_denominator
+from flashdl.engine.precision import DIGITS_ASKED, rounded_text
+from flashdl.engine.text_format import (
+    consistent_digits,
+    format_difference,
+    format_number,
+    format_signed,
+    format_small,
+    minus_sign,
+    redoes_to,
+    signed_term,
+)
+from flashdl.engine.update_rules import adaptive_denominator, settled
 
 OPTIMIZERS = ("sgd_momentum", "rmsprop", "adagrad")
 DEFAULT_LR = {"sgd_momentum": 0.001, "rmsprop": 0.01, "adagrad": 0.01}
@@ -93,13 +103,13 @@ def _trace(params: Mapping[str, Any]) -> list[tuple[float, float, float]]:
     rows = []
     for t, g in enumerate(grads, start=1):
         if optimizer == "sgd_momentum":
-            state = g if t == 1 else constant * state + g
+            state = g if t == 1 else settled(constant * state + g, constant * state, g)
             step = lr * state
         else:
             state = (constant * state + (1 - constant) * g * g if optimizer == "rmsprop"
                      else state + g * g)
             step = lr * g / adaptive_denominator(state, eps)
-        value -= step
+        value = settled(value - step, value, step)
         rows.append((state, step, value))
     return rows
 
@@ -140,33 +150,70 @@ def _rules(optimizer: str) -> list[str]:
     return ["G = G + g²;   θ ← θ − lr·g / (√G + ε)"]
 
 
+def _state_digits(params: Mapping[str, Any], trace: list[tuple[float, float, float]]) -> int:
+    """Significant digits for the running state and θ at which every `b = …`, `v = …`, `G = …`
+    and SGD `θ = …` line, redone from the numbers it shows, gives the next one's to the 4 digits
+    asked (b = 0.5·(−17.499) + 2.89 is −5.8595, for the −5.85949 shown at 6 digits)."""
+    optimizer, theta, grads, lr, constant = _read(params)
+    factor, rest, rate = (Decimal(format_number(x)) for x in (constant, 1 - constant, lr))
+
+    def redo(digits: int) -> bool:
+        state_before, theta_before = Decimal(0), Decimal(repr(float(theta)))
+        for number, (g, (state, _, value)) in enumerate(zip(grads, trace), start=1):
+            grad = Decimal(repr(float(g)))
+            shown_state = Decimal(format_number(state, digits))
+            worked = {"sgd_momentum": factor * state_before + grad if number > 1 else grad,
+                      "rmsprop": factor * state_before + rest * grad * grad}.get(optimizer, state_before + grad * grad)
+            if state and not redoes_to(worked, state):
+                return False
+            if optimizer == "sgd_momentum" and value and not redoes_to(theta_before - rate * shown_state, value):
+                return False
+            state_before, theta_before = shown_state, Decimal(format_number(value, digits))
+        return True
+    return consistent_digits(redo)
+
+
 def _solution(params: Mapping[str, Any]) -> str:
     optimizer, theta, grads, lr, constant = _read(params)
     f, t = format_signed, signed_term
+    trace = _trace(params)
+    digits = _state_digits(params, trace)
+
+    def shown(value: float) -> str:   # the state and θ, at the digits their lines redo at
+        return minus_sign(format_number(value, digits))
+
+    def term(value: float) -> str:
+        text = shown(value)
+        return f"({text})" if text.startswith("−") else text
+
     lines = [*_rules(optimizer), ""]
     previous_state, previous_theta = 0.0, float(theta)
-    for step_number, (g, (state, step, value)) in enumerate(zip(grads, _trace(params)), start=1):
+    for step_number, (g, (state, step, value)) in enumerate(zip(grads, trace), start=1):
         lines.append(f"step {step_number}, g = {f(g)}:")
         if optimizer == "sgd_momentum":
             lines.append(f"  b = {f(g)}" if step_number == 1 else
-                         f"  b = {f(constant)}·{t(previous_state)} + {t(g)} = {f(state)}")
-            lines.append(f"  θ = {f(previous_theta)} − {f(lr)}·{t(state)} = {f(value)}")
+                         f"  b = {f(constant)}·{term(previous_state)} + {t(g)} = {shown(state)}")
+            lines.append(f"  θ = {shown(previous_theta)} − {f(lr)}·{term(state)} = {f(value)}")
         else:
             if optimizer == "rmsprop":
-                lines.append(f"  v = {f(constant)}·{t(previous_state)} + {f(1 - constant)}·{t(g)}² = {f(state)}")
+                lines.append(f"  v = {f(constant)}·{term(previous_state)} + {f(1 - constant)}·{t(g)}² = {shown(state)}")
             else:
-                lines.append(f"  G = {f(previous_state)} + {t(g)}² = {f(state)}")
-            lines.append(f"  θ = {f(previous_theta)} − {f(lr)}·{t(g)} / (√{f(state)} + ε)"
-                         f" = {f(previous_theta)} − {t(step)} = {f(value)}")
+                lines.append(f"  G = {shown(previous_state)} + {t(g)}² = {shown(state)}")
+            minuend, difference_term = format_difference(previous_theta, step, value)
+            lines.append(f"  θ = {minus_sign(minuend)} − {f(lr)}·{t(g)} / (√{shown(state)} + ε)"
+                         f" = {minus_sign(minuend)} − {minus_sign(difference_term)} = {f(value)}")
         previous_state, previous_theta = state, value
-    if optimizer == "rmsprop" and len(grads) == 1:
+    # each note only where ε is negligible beside |g| (not for g = 0: then θ does not move)
+    first_step = abs(trace[0][1])
+    if (optimizer == "rmsprop" and len(grads) == 1
+            and rounded_text(first_step) == rounded_text(lr / math.sqrt(1 - constant))):
         lines.append(f"(On the first step √v = √(1 − α)·|g|, so the step is about lr/√(1 − α) = "
                      f"{f(lr / math.sqrt(1 - constant)) if constant < 1 else '∞'} in the direction of −g, "
                      f"whatever the gradient's scale.)")
-    if optimizer == "adagrad" and len(grads) == 1:
+    if optimizer == "adagrad" and len(grads) == 1 and rounded_text(first_step) == rounded_text(lr):
         lines.append("(On the first step √G = |g|, so θ moves by lr against the sign of g, whatever the "
                      "gradient's scale.)")
-    return "\n".join(lines) + f"\n\nAnswer: {f(_solve(params))}"
+    return "\n".join(lines) + f"\n\nAnswer: {f(trace[-1][-1])}"
 
 
 OPTIMIZER_STEP = Family(

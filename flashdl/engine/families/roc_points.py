@@ -15,7 +15,7 @@ from flashdl.engine.params import (
     reject_unknown,
 )
 from flashdl.engine.precision import DIGITS_ASKED
-from flashdl.engine.text_format import format_fraction, format_number
+from flashdl.engine.text_format import exact_numbers, format_fraction, format_number
 
 _SCORES = tuple(round(0.1 * step, 1) for step in range(1, 10))
 
@@ -79,7 +79,9 @@ def _solution(params: Mapping[str, Any]) -> str:
     lines = [f"{positives} positives (P) and {negatives} negatives (N); TPR = TP/P, FPR = FP/N."]
     for threshold in thresholds:
         tp, fp, _, _ = _counts(scores, labels, threshold)
-        lines.append(f"threshold {format_number(threshold)}: TP = {tp}, FP = {fp} → "
+        with exact_numbers():   # as the prompt gives it: a threshold of 0.4999999 is not 0.5
+            shown = format_number(threshold)
+        lines.append(f"threshold {shown}: TP = {tp}, FP = {fp} → "
                      f"FPR = {format_fraction(fp, negatives)}, TPR = {format_fraction(tp, positives)}")
     answer = ", ".join(f"[{format_number(fpr)}, {format_number(tpr)}]" for fpr, tpr in _solve(params))
     return "\n".join(lines) + f"\n\nAnswer: {answer}"
