@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from transfer_helpers import deck_yaml, dump, ok, run
 
@@ -542,10 +542,23 @@ def _cloze_by_regex(text: str, number: int, *, front: bool) -> str:
        st.sampled_from([1, 2]), st.booleans())
 def test_cloze_scanner_agrees_with_the_former_regex(text: str, number: int, front: bool) -> None:
     # A lone "}" just before a nested cloze is left out: the regex re-read the text after each
-    # pass and could pair it with the next "}", which Anki's own tokenizer does not do.
+    # pass and could pair it with the next "}", which Anki's own tokenizer does not do. So is a
+    # "{{c" that opens no cloze: revealed, the regex read it as the start of a new one
+    # (test_a_revealed_fragment_opens_no_cloze).
     from flashdl.formats.anki_import import _cloze
 
+    assume("{{c" not in re.sub(r"\{\{c\d+::", "", text))
     assert _cloze(text, number, front=front) == _cloze_by_regex(text, number, front=front)
+
+
+def test_a_revealed_fragment_opens_no_cloze() -> None:
+    """As the anki package (26.9.3) renders the note's cards: c1's answer is "{{c1" and the "::}}"
+    after it stays text on both cards (the former regex made "{{c1::}}" a cloze on its second pass)."""
+    from flashdl.formats.anki_import import _cloze
+
+    text = "{{c1::{{c1}}::}}{{c2::x}}"
+    assert _cloze(text, 1, front=False) == "<b>{{c1</b>::}}x"
+    assert _cloze(text, 2, front=False) == "{{c1::}}<b>x</b>"
 
 
 def test_a_lone_brace_before_a_nested_cloze_stays_text() -> None:
