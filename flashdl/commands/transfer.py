@@ -212,6 +212,8 @@ def _import_bundled(ctx: Context, as_json: bool) -> int:
         "copied": bundled.slugs(COPIED), "merged": bundled.slugs(MERGED),
         "conflicts": [{"deck": d.deck, "card": c.card, "field": c.field, "kind": c.kind,
                        "message": c.message(d.deck)} for d in bundled.decks for c in d.conflicts],
+        "changed": [{"deck": d.deck, "card": c.card, "fields": list(c.fields), "message": c.message(d.deck)}
+                    for d in bundled.decks for c in d.changed],
     })
     if not as_json:
         for deck in bundled.decks:
@@ -219,6 +221,8 @@ def _import_bundled(ctx: Context, as_json: bool) -> int:
                 emit_line(ctx, f"{deck.deck}: {deck.action} to {deck.path}")
     for line in bundled.conflict_lines():
         warn(ctx, f"conflict: {line}")
+    for line in bundled.changed_lines():
+        warn(ctx, f"changed: {line}")
     return 0
 
 

@@ -13,6 +13,9 @@ the deck's file in the database then points at the copy, so every edit
     base: ``formats.release_merge``, conflicts kept the user's text and are
     reported) or left as it is; then all of them are synced into the store
     (history kept). Every file is read and merged before anything is written.
+    Cards the student has studied whose front, back or computed example the
+    merge changes are reported too (``LearntChange``): they may have learnt
+    what the release corrected.
 ``refresh_bundled_copies(store, now, directory=None) -> BundledReport | None``
     For the TUI's start: the same, but only when a copied deck's release
     changed (a new flashdl); None when nothing did.
@@ -45,6 +48,7 @@ from flashdl.services.exchange.files import atomic_outputs, output_target
 from flashdl.services.lookup import UnknownDeckError, require_aware, resolve_deck
 from flashdl.services.views import SyncReport
 from flashdl.store import Store, queries
+from flashdl.store.connection import Transaction
 
 COPIES_SUFFIX = ".decks"
 BASE_FOLDER = ".base"
@@ -66,9 +70,28 @@ class BundledDeck:
     path: str  # the user's copy
     action: str  # COPIED, MERGED or UNCHANGED
     conflicts: tuple[Conflict, ...] = ()
+    changed: tuple[LearntChange, ...] = ()  # cards the student studied whose text the release changed
 
     def conflict_lines(self) -> list[str]:
         return [conflict.message(self.deck) for conflict in self.conflicts]
+
+    def changed_lines(self) -> list[str]:
+        return [change.message(self.deck) for change in self.changed]
+
+
+@dataclass(frozen=True)
+class LearntChange:
+    """A card the student has studied (it has a schedule) whose front, back or computed example a
+    new release changed: what they memorised may be what the release corrected. Nothing is
+    rescheduled (as in Anki, a note's edit keeps its cards' schedules); the student is told, and
+    Forget (``flashdl card forget``, ``F``) makes the card new to learn it again."""
+
+    card: str
+    fields: tuple[str, ...]  # "front", "back", "computed example"
+
+    def message(self, deck: str) -> str:
+        return (f"{deck}/{self.card}: the new release changed its {' and '.join(self.fields)}, which you "
+                f"have studied; to learn it anew: flashdl card forget {deck}/{self.card} (F on its card)")
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,9 @@ class BundledReport:
 
     def conflict_lines(self) -> list[str]:
         return [line for d in self.decks for line in d.conflict_lines()]
+
+    def changed_lines(self) -> list[str]:
+        return [line for d in self.decks for line in d.changed_lines()]
 
 
 @dataclass(frozen=True)
@@ -239,11 +265,33 @@ def _apply(store: Store, plans: list[_Plan], now: datetime) -> BundledReport:
     synced: list[tuple[Deck, str | None]] = [(plan.deck, str(plan.copy.resolve())) for plan in plans]
     with store.read() as tx:  # before any copy is written: a deck of the user's own file is not taken
         refuse_decks_of_other_files(tx, synced)
+        changed = [_learnt_changes(tx, plan) for plan in plans]
     _write(plans)
     sync = sync_decks(store, synced, now)
-    decks = tuple(BundledDeck(plan.deck.id, str(plan.copy.resolve()), plan.action, plan.conflicts)
-                  for plan in plans)
+    decks = tuple(BundledDeck(plan.deck.id, str(plan.copy.resolve()), plan.action, plan.conflicts, learnt)
+                  for plan, learnt in zip(plans, changed))
     return BundledReport(sync=sync, decks=decks)
+
+
+def _learnt_changes(tx: Transaction, plan: _Plan) -> tuple[LearntChange, ...]:
+    """The studied cards of a merged deck whose front, back or engine the merge changes: the
+    database holds the text the student studied, the plan the text they will see from now."""
+    if plan.action != MERGED:
+        return ()
+    studied = queries.studied_cards(tx, plan.deck.id)
+    changes = []
+    for card in plan.deck.cards:
+        before = studied.get(card.id)
+        if before is None:
+            continue
+        fields = tuple(name for name, old, new in zip(_LEARNT, before, (card.front, card.back, card.engine))
+                       if old != new)
+        if fields:
+            changes.append(LearntChange(card.id, fields))
+    return tuple(changes)
+
+
+_LEARNT = ("front", "back", "computed example")
 
 
 def _write(plans: list[_Plan]) -> None:

@@ -76,6 +76,15 @@ def card_id(tx: Transaction, deck_slug: str, card_slug: str) -> int | None:
     return None if row is None else int(row[0])
 
 
+def studied_cards(tx: Transaction, deck_slug: str) -> dict[str, tuple[str, str, EngineSpec | None]]:
+    """``card id -> (front, back, engine)`` of the deck's cards in study with a schedule (reviewed,
+    and not forgotten since): what the student has learnt, which a new release may change."""
+    rows = tx.db.execute(
+        "SELECT c.slug, c.front, c.back, c.engine FROM card AS c JOIN deck AS d ON d.id = c.deck_id "
+        "WHERE d.slug = ? AND c.retired = 0 AND c.last_review IS NOT NULL", (deck_slug,))
+    return {slug: (front, back, engine_from_json(engine)) for slug, front, back, engine in rows}
+
+
 # The columns ``_stored_card`` reads, in its order.
 _STORED_CARD = (
     "SELECT c.id, c.deck_id, d.slug, c.slug, c.position, c.front, c.back, c.tags, c.engine, "

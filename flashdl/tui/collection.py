@@ -60,7 +60,8 @@ class Collection:
         self._store: Store | None = None
         self._lock = threading.Lock()
         self.imported: SyncReport | None = None
-        self.bundled_conflicts: tuple[str, ...] = ()  # of merging a new release into the user's copies
+        # of merging a new release into the user's copies: conflicts, and studied cards it changed
+        self.bundled_conflicts: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ life
 
@@ -84,7 +85,8 @@ class Collection:
                         except FlashdlError as error:  # a broken copy must not keep the app from starting
                             self.bundled_conflicts = (f"the new release was not merged: {error}",)
                         else:
-                            self.bundled_conflicts = tuple(merged.conflict_lines()) if merged else ()
+                            self.bundled_conflicts = (tuple(merged.conflict_lines() + merged.changed_lines())
+                                                      if merged else ())
             except BaseException:
                 store.close()
                 raise

@@ -246,3 +246,65 @@ def test_a_students_own_deck_in_a_folder_named_like_an_install_is_edited_where_i
     own.write_text(dump_deck(make_deck("mine", 1)))
     deck_sync.import_deck_files(store, [own], NOW)
     assert deck_file_for_edit(store, "mine", NOW) == EditableDeck(path=own, bundled_copy=False)
+
+
+def test_a_release_that_changes_a_studied_card_says_so(store: Store, release: Path) -> None:
+    """A student who learnt 001's back from the old release is told the new one changed it (they
+    may have memorised what it corrected); nothing is rescheduled. Not told: a card never studied
+    (003), one forgotten since (004: it is new and will be learnt from the new text), a change of
+    tags only (002), and a field where the student's own edit was kept (005, a conflict)."""
+    from flashdl.services.manual_schedule import forget_cards
+
+    sync_bundled_decks(store, NOW, release)
+    for card in ("quiz/001", "quiz/002", "quiz/004", "quiz/005"):
+        record_review(store, card, 4, NOW)
+    forget_cards(store, ["quiz/004"], NOW)
+    copy = copies(store) / "quiz.yaml"
+    mine = load_deck_file(copy)
+    copy.write_text(dump_deck(replace(mine, cards=(*mine.cards[:4], replace(mine.cards[4], back="my 5")))))
+    deck_sync.sync_decks(store, [(load_deck_file(copy), str(copy.resolve()))], NOW)
+    with store.read() as conn:
+        schedule_before = conn.db.execute("SELECT slug, due, interval, ease FROM card ORDER BY slug").fetchall()
+    r = make_deck("quiz", 5).cards
+    (release / "quiz.yaml").write_text(dump_deck(replace(make_deck("quiz", 5), cards=(
+        replace(r[0], back="corrected 1"), replace(r[1], tags=("t", "new-tag")),
+        replace(r[2], front="reworded 3"), replace(r[3], back="corrected 4"),
+        replace(r[4], back="release 5", front="release front 5")))))
+    report = refresh_bundled_copies(store, NOW, release)
+    assert report is not None
+    assert report.changed_lines() == [
+        "quiz/001: the new release changed its back, which you have studied; "
+        "to learn it anew: flashdl card forget quiz/001 (F on its card)",
+        "quiz/005: the new release changed its front, which you have studied; "
+        "to learn it anew: flashdl card forget quiz/005 (F on its card)",
+    ]
+    assert report.conflict_lines() == ["quiz/005: back changed by you and by the new release; kept yours"]
+    with store.read() as conn:
+        assert conn.db.execute("SELECT slug, due, interval, ease FROM card ORDER BY slug").fetchall() == schedule_before
+        assert conn.db.execute("SELECT back FROM card WHERE slug = '001'").fetchone() == ("corrected 1",)
+    assert refresh_bundled_copies(store, NOW, release) is None  # said once
+
+
+def test_import_bundled_tells_the_changed_studied_cards(store: Store, release: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """`flashdl import --bundled`: one stderr line per such card, and `--json`'s "changed"."""
+    import json
+
+    from flashdl.cli import main
+
+    db = str(store.path)
+    store.close()
+    assert main(["--db", db, "--now", NOW.isoformat(), "import", "--bundled"]) == 0
+    assert main(["--db", db, "--now", NOW.isoformat(), "review", "--card", "quiz/002", "--grade", "5"]) == 0
+    r = make_deck("quiz", 5).cards
+    (release / "quiz.yaml").write_text(dump_deck(replace(make_deck("quiz", 5), cards=(
+        r[0], replace(r[1], back="corrected 2"), *r[2:]))))
+    capsys.readouterr()
+    assert main(["--db", db, "--now", NOW.isoformat(), "import", "--bundled", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["changed"] == [{
+        "deck": "quiz", "card": "002", "fields": ["back"],
+        "message": "quiz/002: the new release changed its back, which you have studied; "
+                   "to learn it anew: flashdl card forget quiz/002 (F on its card)"}]
+    assert err == ("flashdl: changed: quiz/002: the new release changed its back, which you have studied; "
+                   "to learn it anew: flashdl card forget quiz/002 (F on its card)\n")

@@ -69,3 +69,23 @@ async def test_a_new_release_with_conflicts_shows_a_toast(tmp_path: Path, releas
         assert any("tui-sample/size: back changed by you and by the new release; kept yours" in t
                    for t in toasts), toasts
     assert "rounded down (mine)." in details(db, "tui-sample/size").back
+
+
+async def test_a_new_release_that_changes_a_studied_card_says_so_in_the_toast(tmp_path: Path, release: Path) -> None:
+    from flashdl.services.reviews import record_review
+
+    db = tmp_path / "learnt.sqlite3"
+    app = build_app(db, import_bundled=True, bundled_dir=release)
+    async with app.run_test(size=(100, 30)) as pilot:  # first start: the copy is made
+        await decks_listed(pilot)
+    with open_store(db) as store:
+        record_review(store, "tui-sample/size", 4, NOW)
+    (release / "sample.yaml").write_text(SAMPLE_DECK.read_text().replace("rounded down.", "rounded down (new)."))
+    app = build_app(db, import_bundled=True, bundled_dir=release)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await decks_listed(pilot)
+        await settle(pilot)
+        toasts = [n.message for n in app._notifications]
+        assert any("tui-sample/size: the new release changed its back, which you have studied" in t
+                   for t in toasts), toasts
+    assert "rounded down (new)." in details(db, "tui-sample/size").back
