@@ -18,8 +18,8 @@ from datetime import date, datetime, timedelta
 from flashdl.clock import study_day
 from flashdl.services.lookup import (
     CardRef,
-    RetiredCardError,
     UnknownCardError,
+    card_in_study,
     require_aware,
     resolve_card,
 )
@@ -43,12 +43,7 @@ def suspend_cards(store: Store, cards: Sequence[CardRef], suspended: bool) -> li
     names: dict[int, str] = {}
     with store.write() as conn:
         for ref in cards:
-            card_id = resolve_card(conn, ref)
-            loaded = scheduling.load_state(conn, card_id)
-            if loaded is None:
-                raise UnknownCardError(f"unknown card {ref!r}")
-            if loaded.retired:
-                raise RetiredCardError(f"card {loaded.full_id} is retired (gone from its deck file)")
+            card_id, loaded = card_in_study(conn, ref, options=False)
             names.setdefault(card_id, loaded.full_id)
         for card_id in names:
             _update(conn, card_id, card_id, suspended=suspended)

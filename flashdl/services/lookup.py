@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from typing import TYPE_CHECKING
+
 from flashdl.errors import FlashdlError
 from flashdl.store import queries
 from flashdl.store.connection import Transaction
+
+if TYPE_CHECKING:
+    from flashdl.store.scheduling import LoadedState
 
 
 class UnknownCardError(FlashdlError):
@@ -26,6 +31,25 @@ class CardChangedError(FlashdlError):
 
 
 CardRef = int | str  # a store id (from a view) or "DECK/CARD"
+
+
+def retired_message(full_id: str) -> str:
+    return f"card {full_id} is retired (gone from its deck file)"
+
+
+def card_in_study(conn: Transaction, ref: CardRef, *, options: bool = True) -> tuple[int, LoadedState]:
+    """``(card id, its scheduling state)`` for an action on its schedule (a review, Forget, Set due
+    date, suspend): an unknown card, or a retired one (gone from its deck file, so never studied),
+    is refused before anything is written. ``options``: as ``scheduling.load_state``."""
+    from flashdl.store import scheduling
+
+    card_id = resolve_card(conn, ref)
+    loaded = scheduling.load_state(conn, card_id, options=options)
+    if loaded is None:
+        raise UnknownCardError(f"unknown card {ref!r}")
+    if loaded.retired:
+        raise RetiredCardError(retired_message(loaded.full_id))
+    return card_id, loaded
 
 
 def resolve_card(conn: Transaction, ref: CardRef) -> int:

@@ -24,15 +24,10 @@ from flashdl.errors import FlashdlError
 from flashdl.scheduler import sm2
 from flashdl.scheduler.due_spec import DueSpec
 from flashdl.scheduler.sm2 import CardState, Rating, ReviewKind, ReviewOutcome
-from flashdl.services.lookup import (
-    CardRef,
-    RetiredCardError,
-    UnknownCardError,
-    require_aware,
-    resolve_card,
-)
+from flashdl.services.lookup import CardRef, card_in_study, require_aware
 from flashdl.store import Store, scheduling
 from flashdl.store.connection import Transaction
+from flashdl.store.scheduling import LoadedState
 from flashdl.store.records import to_ms
 from flashdl.store.settings import load_settings
 
@@ -97,21 +92,16 @@ def _apply(store: Store, cards: Sequence[CardRef], now: datetime, kind: ReviewKi
         day = study_day(now, rollover_hour=load_settings(conn).rollover_hour)
         seen: set[int] = set()
         for ref in cards:
-            card_id = resolve_card(conn, ref)
+            card_id, loaded = card_in_study(conn, ref)
             if card_id in seen:
                 continue
             seen.add(card_id)
-            results.append(_one(conn, card_id, ref, day, reviewed_ms, kind, change))
+            results.append(_one(conn, card_id, loaded, day, reviewed_ms, kind, change))
     return results
 
 
-def _one(conn: Transaction, card_id: int, ref: CardRef, day: date, reviewed_ms: int,
+def _one(conn: Transaction, card_id: int, loaded: LoadedState, day: date, reviewed_ms: int,
          kind: ReviewKind, change: Change) -> ManualResult:
-    loaded = scheduling.load_state(conn, card_id)
-    if loaded is None:
-        raise UnknownCardError(f"unknown card {ref!r}")
-    if loaded.retired:
-        raise RetiredCardError(f"card {loaded.full_id} is retired (gone from its deck file)")
     after = change(loaded.state, day)
     due: date | None = after.due
     fsrs = kind != ReviewKind.RESET and loaded.stability is not None

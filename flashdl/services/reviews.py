@@ -45,10 +45,11 @@ from flashdl.services.deck_options import fsrs_state, review_options
 from flashdl.services.lookup import (
     CardChangedError,
     CardRef,
-    RetiredCardError,
     UnknownCardError,
+    card_in_study,
     require_aware,
     resolve_card,
+    retired_message,
 )
 from flashdl.services.views import ComputedAnswer, GradePreview, ReviewResult, UndoResult
 from flashdl.store import Store, scheduling
@@ -101,12 +102,7 @@ def record_review(
         if rollover_hour is None:
             rollover_hour = load_settings(conn).rollover_hour
         day = study_day(now, rollover_hour=rollover_hour)
-        card_id = resolve_card(conn, card)
-        loaded = scheduling.load_state(conn, card_id)
-        if loaded is None:
-            raise UnknownCardError(f"unknown card id {card_id}")
-        if loaded.retired:
-            raise RetiredCardError(f"card {loaded.full_id} is retired (gone from its deck file)")
+        card_id, loaded = card_in_study(conn, card)
         if expected_revision is not None and loaded.revision != expected_revision:
             raise CardChangedError(f"card {loaded.full_id} changed since it was shown")
         if once and scheduling.has_review_at(conn, card_id, reviewed_ms):
@@ -173,12 +169,7 @@ def cram_answer(
         if rollover_hour is None:
             rollover_hour = load_settings(conn).rollover_hour
         day = study_day(now, rollover_hour=rollover_hour)
-        card_id = resolve_card(conn, card)
-        loaded = scheduling.load_state(conn, card_id, options=False)
-        if loaded is None:
-            raise UnknownCardError(f"unknown card id {card_id}")
-        if loaded.retired:
-            raise RetiredCardError(f"card {loaded.full_id} is retired (gone from its deck file)")
+        card_id, loaded = card_in_study(conn, card, options=False)
         if answer is not None:
             from flashdl.store import practice as practice_store
             from flashdl.store.queries import cards
@@ -381,7 +372,7 @@ def check_planned_reviews(
                 loaded = scheduling.load_state(conn, card_id, options=False)
                 assert loaded is not None
                 if loaded.retired:
-                    raise InputError(f"card {item.card} is retired (gone from its deck file)", position)
+                    raise InputError(retired_message(str(item.card)), position)
                 last_day[card_id] = loaded.state.last_review
             day = study_day(item.at, rollover_hour=rollover)
             previous = last_day[card_id]
