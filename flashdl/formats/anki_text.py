@@ -4,9 +4,15 @@ Reading: optional ``#key:value`` header lines (``separator``, ``html``,
 ``tags``, ``columns``, ``notetype``, ``deck``, and the 1-based ``guid``,
 ``tags``, ``deck`` and ``notetype column``), then one note per record, quoted
 the CSV way. Without headers the file is the plain two-column front/back
-layout Quizlet and Brainscape export (a third column, if every row has one,
-holds tags). Rows must all have the same number of fields: a ragged row is an
-error naming its line, never a silently shifted card.
+layout Quizlet and Brainscape export: exactly two fields a row, so that a
+separator inside an unquoted definition (``term,definition, with a comma``)
+is an error naming its line, never the rest of the definition read as tags
+(a tags column is declared with ``#tags column:``). Rows must all have the
+same number of fields: a ragged row is an error naming its line, never a
+silently shifted card. The separator is the ``#separator:`` header's, else
+the one the user chose (``chosen``), else the format's default; a chosen one
+that differs from the header's is an error, since Anki's import dialog greys
+its separator choice out when the file names one (the file wins).
 
 Writing: the columns of flashdl's Anki note type (see ``anki_notetype``), so
 a file written here imports into Anki onto the notes a flashdl .apkg made
@@ -62,11 +68,35 @@ class TextNotes:
     tags: tuple[str, ...] = ()  # ``#tags:``, for every note
 
 
-def parse_text_notes(text: str, filename: str, *, separator: str) -> TextNotes:
-    """Parse a delimited file; ``separator`` is the default when no header names one."""
+def parse_separator(value: str) -> str | None:
+    """The character Anki's separator name (``Tab``, ``comma``...; any case), ``\\t`` or one
+    literal character stands for; None for anything else (a quote or a line break cannot
+    separate fields that are quoted and split into lines)."""
+    named = SEPARATOR_NAMES.get(value.strip().lower())
+    if named:
+        return named
+    if value in ("\t", "\\t"):
+        return "\t"
+    char = value if len(value) == 1 else value.strip()
+    if len(char) != 1 or char in '"\r\n' or (not char.isprintable() and char != "\t"):
+        return None
+    return char
+
+
+def parse_text_notes(text: str, filename: str, *, separator: str,
+                     chosen: str | None = None) -> TextNotes:
+    """Parse a delimited file; ``separator`` is the default when neither a ``#separator:``
+    header nor the user (``chosen``) names one; a ``chosen`` one the header contradicts is
+    an error (module docstring)."""
     lines = text.split("\n")
     headers, first = _headers(lines, filename)
-    separator = _separator(headers.get("separator"), filename) or separator
+    declared = _separator(headers.get("separator"), filename, _header_line(lines, first))
+    if declared and chosen and declared != chosen:
+        raise InputError(f"#separator:{headers['separator']} names the {_word(declared)}, but "
+                         f"--separator gave the {_word(chosen)}; the file's header wins, as in "
+                         "Anki's import (drop --separator, or edit the header)",
+                         SourcePosition(filename, _header_line(lines, first)))
+    separator = declared or chosen or separator
     html = headers.get("html", "false").strip().lower() == "true"
     special = {role: _column(headers[key], key, filename)
                for key, role in COLUMN_KEYS.items() if key in headers}
@@ -89,16 +119,14 @@ def parse_text_notes(text: str, filename: str, *, separator: str) -> TextNotes:
     except csv.Error as error:
         raise InputError(f"malformed CSV record ({error})", SourcePosition(filename, line)) from None
     width = len(named) if named else (len(records[0][1]) if records else 2)
-    if not headers and records and width not in (2, 3):
-        raise InputError(f"expected 2 columns (front, back) or 3 (front, back, tags), found {width}",
-                         SourcePosition(filename, records[0][0]))
-    if not headers and width == 3:
-        special["tags"] = 3
+    if not headers and records and width != 2:
+        raise InputError(_headerless_width(width, separator), SourcePosition(filename, records[0][0]))
     for role, column in special.items():
         if records and column > width:
             raise InputError(f"#{role} column:{column} but the rows have {width} columns",
                              SourcePosition(filename, records[0][0]))
-    notes = tuple(_note(start, row, width, special, filename, separator) for start, row in records)
+    notes = tuple(_note(start, row, width, special, filename, separator, "separator" in headers)
+                  for start, row in records)
     field_columns = [i for i in range(1, width + 1) if i not in special.values()]
     columns = tuple(named[i - 1] if named else "" for i in field_columns)
     return TextNotes(html=html, columns=columns, notes=notes, deck=headers.get("deck"),
@@ -117,16 +145,31 @@ def _headers(lines: list[str], filename: str) -> tuple[dict[str, str], int]:
     return headers, index
 
 
-def _separator(value: str | None, filename: str) -> str | None:
+def _header_line(lines: list[str], first: int) -> int:
+    """The 1-based line of the ``#separator:`` header (the first line if there is none)."""
+    return next((i + 1 for i in range(first)
+                 if lines[i][1:].partition(":")[0].strip().lower() == "separator"), 1)
+
+
+def _separator(value: str | None, filename: str, line: int) -> str | None:
     if value is None:
         return None
-    named = SEPARATOR_NAMES.get(value.strip().lower())
-    if named:
-        return named
-    if value == "\t" or len(value.strip()) == 1:
-        return value if value == "\t" else value.strip()
-    raise InputError(f"unknown #separator:{value} (Comma, Semicolon, Tab, Space, Pipe, Colon "
-                     "or one character)", SourcePosition(filename, 1))
+    separator = parse_separator(value)
+    if separator is None:
+        raise InputError(f"unknown #separator:{value} (Comma, Semicolon, Tab, Space, Pipe, Colon "
+                         "or one character)", SourcePosition(filename, line))
+    return separator
+
+
+def _headerless_width(width: int, separator: str) -> str:
+    """Why a file without headers whose first row is not front, back is refused, and what to do."""
+    word = _word(separator)
+    if width < 2:
+        return (f"expected 2 columns (front, back), found {width}: is the separator not a {word}? "
+                "Name it with --separator")
+    tags = " (a third column of tags needs a '#tags column:3' line at the top)" if width == 3 else ""
+    return (f"{width} fields where a file without headers has 2 (front, back): a {word} inside an "
+            f"unquoted field? Quote that field, or name the separator with --separator{tags}")
 
 
 def _column(value: str, key: str, filename: str) -> int:
@@ -145,10 +188,11 @@ def _split_names(value: str, separator: str) -> list[str]:
 
 
 def _note(line: int, row: list[str], width: int, special: dict[str, int], filename: str,
-          separator: str) -> TextNote:
+          separator: str, declared: bool) -> TextNote:
     if len(row) != width:
+        advice = "quote that field" if declared else "quote that field, or name the separator with --separator"
         raise InputError(f"ragged row: {len(row)} fields where the file has {width} "
-                         f"(a {_word(separator)} inside an unquoted field?)",
+                         f"(a {_word(separator)} inside an unquoted field? {advice})",
                          SourcePosition(filename, line))
 
     def cell(role: str) -> str | None:
@@ -163,7 +207,8 @@ def _note(line: int, row: list[str], width: int, special: dict[str, int], filena
 
 
 def _word(separator: str) -> str:
-    return SEPARATOR_WORDS.get(separator, repr(separator)).lower()
+    word = SEPARATOR_WORDS.get(separator)
+    return word.lower() if word else repr(separator)
 
 
 def write_text_notes(columns: Sequence[str], rows: Iterable[Sequence[str]], *, separator: str,
