@@ -1,0 +1,47 @@
+"""A throwaway copy of the database, for ``import --dry-run``.
+
+The import runs for real, with every check and its own transaction, on a copy
+in a private temporary folder, which is removed afterwards: so a dry run
+reports exactly what the import would do, and writes nothing where the user's
+data is (no database, no ``-wal``, no backup, no clean-close marker, no media).
+The copy is read through a plain connection (``connect``, as ``open_reader``),
+whose close leaves no ``-wal`` or ``-shm`` behind; a read-only connection
+would (SQLite cannot remove them through it).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flashdl.store.backup import copy_database
+from flashdl.store.connection import connect
+from flashdl.store.database import _check_file
+from flashdl.store.errors import StoreError, database_error
+
+
+@contextmanager
+def scratch_copy(path: Path, *, create_folder: bool) -> Iterator[Path]:
+    """The path of a copy of the database at ``path`` (none there: of no database, so that
+    ``open_store`` makes a new one), removed with its folder when the block ends.
+
+    ``path`` is held to what ``open_store`` holds it to first (a folder, a device, another
+    program's file, a missing folder named explicitly), so a dry run refuses what the import
+    would, naming the real path."""
+    path = Path(path).expanduser()
+    _check_file(path, create_folder=create_folder)
+    with tempfile.TemporaryDirectory(prefix="flashdl-dry-run-") as folder:
+        copy = Path(folder) / (path.name or "flashdl.sqlite3")
+        if path.is_file():
+            try:
+                db = connect(path, create=False)
+                try:
+                    copy_database(db, copy)
+                finally:
+                    db.close()
+            except sqlite3.Error as error:
+                raise database_error(error, str(path)) or StoreError(str(error)) from None
+        yield copy
