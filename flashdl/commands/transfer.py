@@ -133,13 +133,17 @@ def _import_apkg(paths: list[Path], args: argparse.Namespace, ctx: Context) -> I
 def _import_text(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
     from flashdl.services.exchange.imports import load_revlog, load_text
 
-    chosen = getattr(args, "separator", None)
+    chosen, rows = getattr(args, "separator", None), getattr(args, "row_separator", None)
     if all(_looks_like_revlog(path) for path in paths):
-        if chosen not in (None, ","):
+        if chosen not in (None, ",") or rows is not None:
             raise UsageError(f"{paths[0]}: a review log (its header names review columns), which is "
-                             "comma-separated; drop --separator")
+                             "comma-separated, a row a line; drop --separator and --row-separator")
         return _apply(ctx, load_revlog(paths, args.deck, now=ctx.now()))
-    return _apply(ctx, load_text(paths, args.deck, "\t" if args.format == "tsv" else ",", chosen))
+    default = "\t" if args.format == "tsv" else ","
+    if rows is not None and rows == (chosen or default):
+        raise UsageError(f"--row-separator {rows!r} is also the separator between fields; name "
+                         "another with --separator")
+    return _apply(ctx, load_text(paths, args.deck, default, chosen, rows))
 
 
 def _import_revlog(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
@@ -149,10 +153,11 @@ def _import_revlog(paths: list[Path], args: argparse.Namespace, ctx: Context) ->
 
 
 def _import_txt(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
-    """``.txt``: Anki plain text when it starts with ``#`` headers, when ``--separator`` names
-    its separator, or when its first line is ``term<TAB>definition`` (Quizlet's export with its
-    default separators, pasted into a file); else a source document."""
-    if getattr(args, "separator", None) is not None or all(
+    """``.txt``: Anki plain text when it starts with ``#`` headers, when ``--separator`` or
+    ``--row-separator`` is given, or when its first line is ``term<TAB>definition`` (Quizlet's
+    export with its default separators, pasted into a file); else a source document."""
+    chosen = (getattr(args, "separator", None), getattr(args, "row_separator", None))
+    if chosen != (None, None) or all(
             _first_line(path).startswith(("#separator:", "#html:", "#columns:"))
             or "\t" in _first_line(path) for path in paths):
         args.format = "tsv"
@@ -220,9 +225,9 @@ def import_(args: argparse.Namespace, ctx: Context) -> int:
         if len(found) > 1:
             raise UsageError(f"paths of several formats ({', '.join(sorted(found))}); import them separately")
         fmt = found.pop()
-    chosen = _chosen_separator(getattr(args, "separator", None), fmt)
     args = argparse.Namespace(**{**vars(args), "format": fmt,  # importers see what was found
-                                 "separator": chosen})
+                                 "separator": _chosen_separator(args, "separator", fmt),
+                                 "row_separator": _chosen_separator(args, "row_separator", fmt)})
     importer = IMPORTERS.get(fmt)
     if importer is None:
         raise UsageError(f"importing --format {fmt} is not supported yet")
@@ -233,18 +238,20 @@ def import_(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _chosen_separator(value: str | None, fmt: str) -> str | None:
-    """The character ``--separator`` names (Anki's names, ``\\t`` or one character), for the
-    delimited-text formats only."""
+def _chosen_separator(args: argparse.Namespace, option: str, fmt: str) -> str | None:
+    """The character ``--separator`` or ``--row-separator`` names (Anki's names, ``\\t`` or one
+    character), for the delimited-text formats only."""
+    value = getattr(args, option, None)
     if value is None:
         return None
+    flag = "--" + option.replace("_", "-")
     if fmt not in SEPARATED_FORMATS:
-        raise UsageError(f"--separator is for csv, tsv and txt files, not --format {fmt}")
+        raise UsageError(f"{flag} is for csv, tsv and txt files, not --format {fmt}")
     from flashdl.formats.anki_text import parse_separator
 
     separator = parse_separator(value)
     if separator is None:
-        raise UsageError(f"--separator {value!r}: name tab, comma, semicolon, space, pipe or colon, "
+        raise UsageError(f"{flag} {value!r}: name tab, comma, semicolon, space, pipe or colon, "
                          "or give one character (not a quote or a line break)")
     return separator
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from flashdl.errors import InputError, SourcePosition
@@ -84,10 +84,11 @@ def parse_separator(value: str) -> str | None:
 
 
 def parse_text_notes(text: str, filename: str, *, separator: str,
-                     chosen: str | None = None) -> TextNotes:
+                     chosen: str | None = None, rows: str | None = None) -> TextNotes:
     """Parse a delimited file; ``separator`` is the default when neither a ``#separator:``
     header nor the user (``chosen``) names one; a ``chosen`` one the header contradicts is
-    an error (module docstring)."""
+    an error (module docstring). ``rows``: the character between records, for Quizlet's
+    "Between rows: Semicolon/Custom" (``_unquoted_records``); by default, a new line."""
     lines = text.split("\n")
     headers, first = _headers(lines, filename)
     declared = _separator(headers.get("separator"), filename, _header_line(lines, first))
@@ -103,35 +104,60 @@ def parse_text_notes(text: str, filename: str, *, separator: str,
     named = _split_names(headers["columns"], separator) if "columns" in headers else None
     guarded = is_own_layout(named or ())
     body = "\n".join(lines[first:])
-    reader = csv.reader(io.StringIO(body), delimiter=separator, quotechar='"', doublequote=True,
-                        strict=True, skipinitialspace=False)
     records: list[tuple[int, list[str]]] = []
-    line = first + 1
-    try:
-        for row in reader:
-            start, line = line, first + reader.line_num + 1
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if len(row) > MAX_FIELDS:
-                raise InputError(f"{len(row)} fields in one row (at most {MAX_FIELDS})",
-                                 SourcePosition(filename, start))
-            records.append((start, _unguarded(row, html, special) if guarded else row))
-    except csv.Error as error:
-        raise InputError(f"malformed CSV record ({error})", SourcePosition(filename, line)) from None
+    for start, row in (_quoted_records(body, first, separator, filename) if rows is None
+                       else _unquoted_records(body, first, separator, rows)):
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if len(row) > MAX_FIELDS:
+            raise InputError(f"{len(row)} fields in one row (at most {MAX_FIELDS})",
+                             SourcePosition(filename, start))
+        records.append((start, _unguarded(row, html, special) if guarded else row))
     width = len(named) if named else (len(records[0][1]) if records else 2)
+    advice = ("nothing is quoted with --row-separator: export with separators the text does not hold"
+              if rows is not None else "quote that field" if "separator" in headers
+              else "quote that field, or name the separator with --separator")
     if not headers and records and width != 2:
-        raise InputError(_headerless_width(width, separator), SourcePosition(filename, records[0][0]))
+        raise InputError(_headerless_width(width, separator, advice),
+                         SourcePosition(filename, records[0][0]))
     for role, column in special.items():
         if records and column > width:
             raise InputError(f"#{role} column:{column} but the rows have {width} columns",
                              SourcePosition(filename, records[0][0]))
-    notes = tuple(_note(start, row, width, special, filename, separator, "separator" in headers)
+    notes = tuple(_note(start, row, width, special, filename, separator, advice)
                   for start, row in records)
     field_columns = [i for i in range(1, width + 1) if i not in special.values()]
     columns = tuple(named[i - 1] if named else "" for i in field_columns)
     return TextNotes(html=html, columns=columns, notes=notes, deck=headers.get("deck"),
                      notetype=headers.get("notetype"), separator=separator,
                      tags=tuple(headers.get("tags", "").split()))
+
+
+def _quoted_records(body: str, first: int, separator: str,
+                    filename: str) -> Iterator[tuple[int, list[str]]]:
+    """``(line, fields)`` of each record, one a line unless quoted the CSV way."""
+    reader = csv.reader(io.StringIO(body), delimiter=separator, quotechar='"', doublequote=True,
+                        strict=True, skipinitialspace=False)
+    line = first + 1
+    try:
+        for row in reader:
+            start, line = line, first + reader.line_num + 1
+            yield start, row
+    except csv.Error as error:
+        raise InputError(f"malformed CSV record ({error})", SourcePosition(filename, line)) from None
+
+
+def _unquoted_records(body: str, first: int, separator: str, rows: str) -> Iterator[tuple[int, list[str]]]:
+    """``(line, fields)`` of each record ending in ``rows``, as Quizlet writes them with another
+    "Between rows" than New line: nothing is quoted, so a field may hold line breaks (the
+    reason to pick another one) but neither separator. Line breaks around a record are not
+    part of it (a record per line with a ``;`` at its end reads as the user means)."""
+    line = first + 1
+    for chunk in body.split(rows):
+        record = chunk.strip("\r\n")
+        start = line + chunk[: len(chunk) - len(chunk.lstrip("\r\n"))].count("\n")
+        line += chunk.count("\n")
+        yield start, record.split(separator) if record.strip() else []
 
 
 def _headers(lines: list[str], filename: str) -> tuple[dict[str, str], int]:
@@ -161,7 +187,7 @@ def _separator(value: str | None, filename: str, line: int) -> str | None:
     return separator
 
 
-def _headerless_width(width: int, separator: str) -> str:
+def _headerless_width(width: int, separator: str, advice: str) -> str:
     """Why a file without headers whose first row is not front, back is refused, and what to do."""
     word = _word(separator)
     if width < 2:
@@ -169,7 +195,7 @@ def _headerless_width(width: int, separator: str) -> str:
                 "Name it with --separator")
     tags = " (a third column of tags needs a '#tags column:3' line at the top)" if width == 3 else ""
     return (f"{width} fields where a file without headers has 2 (front, back): a {word} inside an "
-            f"unquoted field? Quote that field, or name the separator with --separator{tags}")
+            f"unquoted field? {advice[0].upper()}{advice[1:]}{tags}")
 
 
 def _column(value: str, key: str, filename: str) -> int:
@@ -188,9 +214,8 @@ def _split_names(value: str, separator: str) -> list[str]:
 
 
 def _note(line: int, row: list[str], width: int, special: dict[str, int], filename: str,
-          separator: str, declared: bool) -> TextNote:
+          separator: str, advice: str) -> TextNote:
     if len(row) != width:
-        advice = "quote that field" if declared else "quote that field, or name the separator with --separator"
         raise InputError(f"ragged row: {len(row)} fields where the file has {width} "
                          f"(a {_word(separator)} inside an unquoted field? {advice})",
                          SourcePosition(filename, line))

@@ -76,6 +76,33 @@ def test_rows_written_with_the_separator_come_back_as_cards(
     assert _cards(db) == [(front, back) for front, back in rows]
 
 
+ROW_TEXT = st.text(st.sampled_from("abcXYZ019 .-!?éλ→'\"\n"), min_size=1, max_size=12).filter(
+    lambda s: s.strip() != "" and not s.startswith("#"))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(ROW_TEXT, ROW_TEXT), min_size=1, max_size=5,
+                     unique_by=lambda r: r[0].strip("\n").strip()),
+       between=st.sampled_from([("\t", ";", "semicolon"), (",", ";", ";"), ("\t", "~", "~")]),
+       end=st.sampled_from(["", ";", ";\n", "\n"]))
+def test_quizlet_rows_between_another_separator_come_back_as_cards(
+        tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str],
+        rows: list[tuple[str, str]], between: tuple[str, str, str], end: str) -> None:
+    """Quizlet's "Between rows: Semicolon/Custom" (``--row-separator``): nothing is quoted, so
+    a definition keeps its line breaks; the text is joined here by hand, as Quizlet's export
+    joins it. Line breaks around a row are not part of it."""
+    field, row, name = between
+    folder = tmp_path_factory.mktemp("rows")
+    path = folder / "quizlet.txt"
+    path.write_text(row.join(f"{front}{field}{back}" for front, back in rows) + end.replace(";", row),
+                    encoding="utf-8")
+    db = folder / "data" / "flashdl.sqlite3"
+    db.parent.mkdir()
+    ok(capsys, "import", str(path), "--separator", field, "--row-separator", name, "--db", str(db))
+    # the line breaks at a row's two ends (before its front, after its back) are not its own
+    assert _cards(db) == [(front.lstrip("\n"), back.rstrip("\n")) for front, back in rows]
+
+
 def test_quizlet_and_brainscape_layouts(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """INTEROP §3c: Quizlet's default (Tab between term and definition, a new line between rows)
     pasted into a .txt, its Comma choice with the definitions' commas quoted, its Custom

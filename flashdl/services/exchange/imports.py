@@ -258,16 +258,18 @@ def load_revlog(paths: Sequence[Path], deck_id: str | None, *,
 
 
 def load_text(paths: Sequence[Path], deck_id: str | None, separator: str,
-              chosen: str | None = None) -> PreparedImport:
+              chosen: str | None = None, rows: str | None = None) -> PreparedImport:
     """CSV/TSV notes (Anki plain text, flashdl's own columns, or two-column front/back);
     ``chosen`` is the separator the user named (``import --separator``), over ``separator``,
-    the format's default; a file's ``#separator:`` header wins over both (``parse_text_notes``)."""
+    the format's default; a file's ``#separator:`` header wins over both (``parse_text_notes``).
+    ``rows``: the character between rows (``--row-separator``), when not a new line."""
     from flashdl.formats.anki_text import parse_text_notes
     from flashdl.formats.text_decks import decks_from_text
 
     prepared = PreparedImport()
     for path in paths:
-        notes = parse_text_notes(read_text(path), str(path), separator=separator, chosen=chosen)
+        notes = parse_text_notes(read_text(path), str(path), separator=separator, chosen=chosen,
+                                 rows=rows)
         skipped: list[str] = []
         for deck in decks_from_text(notes, str(path), deck_id, skipped):
             prepared.add_deck(_validated(deck, str(path)), str(path))
