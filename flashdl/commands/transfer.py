@@ -154,12 +154,13 @@ def _import_revlog(paths: list[Path], args: argparse.Namespace, ctx: Context) ->
 
 def _import_txt(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
     """``.txt``: Anki plain text when it starts with ``#`` headers, when ``--separator`` or
-    ``--row-separator`` is given, or when its first line is ``term<TAB>definition`` (Quizlet's
-    export with its default separators, pasted into a file); else a source document."""
+    ``--row-separator`` is given, or when its first line is ``term<TAB>definition`` with one
+    tab (Quizlet's export with its default separators, pasted into a file); else a source
+    document."""
     chosen = (getattr(args, "separator", None), getattr(args, "row_separator", None))
     if chosen != (None, None) or all(
             _first_line(path).startswith(("#separator:", "#html:", "#columns:"))
-            or "\t" in _first_line(path) for path in paths):
+            or _first_line(path).count("\t") == 1 for path in paths):
         args.format = "tsv"
         return _import_text(paths, args, ctx)
     args.format = "auto"

@@ -280,6 +280,19 @@ def test_dry_run_reports_what_the_import_then_does_and_writes_nothing(
         "decks"][0]["unchanged"] == 6
 
 
+def test_dry_run_on_a_database_to_upgrade_writes_nothing(db: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A database of schema 1: the import would upgrade it (and back it up first); the dry run
+    upgrades its copy only."""
+    db.write_bytes((Path(__file__).parents[1] / "fixtures" / "schema-1.sqlite").read_bytes())
+    before = _state(db.parent)
+    path = tmp_path / "set.csv"
+    path.write_text("softmax,normalises\n", encoding="utf-8")
+    dry = json.loads(ok(capsys, "import", str(path), "--deck", "set", "--dry-run", "--json"))
+    assert _state(db.parent) == before
+    assert dry["decks"][0]["added"] == 1 and dry["preview"][0]["front"] == "softmax"
+
+
 def test_dry_run_text_shows_the_report_and_the_first_cards(db: Path, tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "quizlet.txt"
