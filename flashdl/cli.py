@@ -161,6 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--with-history", action="store_true",
                      help="also carry over scheduling and review history (apkg; a YAML deck's "
                           "NAME.history.json beside it)")
+    imp.add_argument("--separator", metavar="SEP",
+                     help="csv/tsv/txt: the field separator (tab, comma, semicolon, space, pipe, "
+                          "colon or one character); a '#separator:' line in the file wins")
+    imp.add_argument("--row-separator", metavar="SEP",
+                     help="csv/tsv/txt: the character between rows when it is not a new line "
+                          "(Quizlet's 'Between rows: Semicolon/Custom'; nothing is quoted then)")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="read and check everything, print what the import would do and its "
+                          "first cards, and write nothing")
     json_flag(imp)
 
     exp = command("export", "flashdl.commands.transfer:export", "export a deck or review history")

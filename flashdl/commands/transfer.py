@@ -9,6 +9,11 @@ store (``ctx.open_store()``) and writes in one transaction, returning a
 notes). So a bad input leaves the database as it was (not even created).
 The use cases behind the formats other than YAML live in
 ``flashdl.services.exchange``.
+
+``--dry-run`` runs the same importer against a throwaway copy of the database
+(``store.scratch``, through ``_ScratchContext``), so it checks and counts
+exactly what the import would, then prints that and the first cards; the
+database, its folder, deck files and media are left as they were.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from flashdl.errors import InputError, SourcePosition, UsageError
 
 if TYPE_CHECKING:
     from flashdl.deck.yaml_syntax import Progress
+    from flashdl.store import Store
     from flashdl.services.exchange.imports import ImportReport, PreparedImport
     from flashdl.services.views import SyncReport
 
@@ -31,6 +37,8 @@ Importer = Callable[[list[Path], argparse.Namespace, Context], "SyncReport | Imp
 Exporter = Callable[[argparse.Namespace, Context], int]  # opens the store itself
 
 MAX_NOTES_SHOWN = 8  # a lecture-notes file can skip dozens of lines; stderr shows a sample
+PREVIEW_CARDS = 5  # cards a dry run shows
+SEPARATED_FORMATS = ("csv", "tsv", "txt")  # the formats --separator is for
 
 
 def _import_yaml(paths: list[Path], args: argparse.Namespace, ctx: Context) -> SyncReport | ImportReport:
@@ -97,6 +105,14 @@ def _with_side_files(decks: list, ctx: Context) -> PreparedImport:  # type: igno
 def _apply(ctx: Context, prepared: PreparedImport) -> ImportReport:
     from flashdl.services.exchange.imports import apply_import
 
+    if isinstance(ctx, _ScratchContext) and prepared.media:  # a dry run extracts no media
+        from flashdl.formats.anki_media import media_dir_for
+
+        files = len({name for media in prepared.media for _member, name in media.files})
+        prepared.notes.append(f"{files} media file(s) the cards refer to would go into "
+                              f"{media_dir_for(ctx.real_db)} (those not there already)")
+        prepared.media = []
+
     # without --now, history days follow local (summer) time
     with ctx.open_store(session=True) as store:
         return apply_import(store, prepared, ctx.now(), local_time=not ctx.now_given)
@@ -117,9 +133,17 @@ def _import_apkg(paths: list[Path], args: argparse.Namespace, ctx: Context) -> I
 def _import_text(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
     from flashdl.services.exchange.imports import load_revlog, load_text
 
+    chosen, rows = getattr(args, "separator", None), getattr(args, "row_separator", None)
     if all(_looks_like_revlog(path) for path in paths):
+        if chosen not in (None, ",") or rows is not None:
+            raise UsageError(f"{paths[0]}: a review log (its header names review columns), which is "
+                             "comma-separated, a row a line; drop --separator and --row-separator")
         return _apply(ctx, load_revlog(paths, args.deck, now=ctx.now()))
-    return _apply(ctx, load_text(paths, args.deck, "\t" if args.format == "tsv" else ","))
+    default = "\t" if args.format == "tsv" else ","
+    if rows is not None and rows == (chosen or default):
+        raise UsageError(f"--row-separator {rows!r} is also the separator between fields; name "
+                         "another with --separator")
+    return _apply(ctx, load_text(paths, args.deck, default, chosen, rows))
 
 
 def _import_revlog(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
@@ -129,8 +153,14 @@ def _import_revlog(paths: list[Path], args: argparse.Namespace, ctx: Context) ->
 
 
 def _import_txt(paths: list[Path], args: argparse.Namespace, ctx: Context) -> ImportReport:
-    """``.txt``: Anki plain text when it starts with ``#`` headers, else a source document."""
-    if all(_first_line(path).startswith(("#separator:", "#html:", "#columns:")) for path in paths):
+    """``.txt``: Anki plain text when it starts with ``#`` headers, when ``--separator`` or
+    ``--row-separator`` is given, or when its first line is ``term<TAB>definition`` with one
+    tab (Quizlet's export with its default separators, pasted into a file); else a source
+    document."""
+    chosen = (getattr(args, "separator", None), getattr(args, "row_separator", None))
+    if chosen != (None, None) or all(
+            _first_line(path).startswith(("#separator:", "#html:", "#columns:"))
+            or _first_line(path).count("\t") == 1 for path in paths):
         args.format = "tsv"
         return _import_text(paths, args, ctx)
     args.format = "auto"
@@ -181,6 +211,8 @@ def import_(args: argparse.Namespace, ctx: Context) -> int:
     if args.bundled:
         if paths:
             raise UsageError("give either --bundled or paths, not both")
+        if getattr(args, "dry_run", False):
+            raise UsageError("--dry-run is for importing files; --bundled has none")
         return _import_bundled(ctx, args.json)
     if not paths:
         raise UsageError("name deck files or folders to import, or use --bundled")
@@ -194,12 +226,81 @@ def import_(args: argparse.Namespace, ctx: Context) -> int:
         if len(found) > 1:
             raise UsageError(f"paths of several formats ({', '.join(sorted(found))}); import them separately")
         fmt = found.pop()
-        args = argparse.Namespace(**{**vars(args), "format": fmt})  # importers see what was found
+    args = argparse.Namespace(**{**vars(args), "format": fmt,  # importers see what was found
+                                 "separator": _chosen_separator(args, "separator", fmt),
+                                 "row_separator": _chosen_separator(args, "row_separator", fmt)})
     importer = IMPORTERS.get(fmt)
     if importer is None:
         raise UsageError(f"importing --format {fmt} is not supported yet")
+    if getattr(args, "dry_run", False):
+        return _dry_run(importer, paths, args, ctx)
     report = importer(paths, args, ctx)
     _print_report(ctx, report, args.json)
+    return 0
+
+
+def _chosen_separator(args: argparse.Namespace, option: str, fmt: str) -> str | None:
+    """The character ``--separator`` or ``--row-separator`` names (Anki's names, ``\\t`` or one
+    character), for the delimited-text formats only."""
+    value = getattr(args, option, None)
+    if value is None:
+        return None
+    flag = "--" + option.replace("_", "-")
+    if fmt not in SEPARATED_FORMATS:
+        raise UsageError(f"{flag} is for csv, tsv and txt files, not --format {fmt}")
+    from flashdl.formats.anki_text import parse_separator
+
+    separator = parse_separator(value)
+    if separator is None:
+        raise UsageError(f"{flag} {value!r}: name tab, comma, semicolon, space, pipe or colon, "
+                         "or give one character (not a quote or a line break)")
+    return separator
+
+
+class _ScratchContext(Context):
+    """The import's context with its database a throwaway copy (``store.scratch``): opened
+    without the session's backup, and an error about it naming the user's database."""
+
+    def __init__(self, ctx: Context, copy: Path) -> None:
+        super().__init__(ctx.clock, copy, ctx.stdout, ctx.stderr, now_given=ctx.now_given)
+        self.real_db = ctx.db_path
+
+    def open_store(self, *, session: bool = False) -> Store:
+        from flashdl.store import StoreError, open_store
+
+        try:
+            return open_store(self.db_path, create_folder=False, backup=False)
+        except StoreError as error:
+            message = str(error).replace(str(self.db_path), str(self.real_db))
+            try:
+                raise type(error)(message) from None
+            except TypeError:
+                raise StoreError(message) from None
+
+
+def _dry_run(importer: Importer, paths: list[Path], args: argparse.Namespace, ctx: Context) -> int:
+    """What the import would do, and its first cards, from the import run on a copy."""
+    from flashdl.services.exchange.imports import ImportReport, preview_cards
+    from flashdl.store.scratch import scratch_copy
+
+    with scratch_copy(ctx.db_path, create_folder=ctx.db_is_default) as copy:
+        scratch = _ScratchContext(ctx, copy)
+        report = importer(paths, args, scratch)
+        sync = report.sync if isinstance(report, ImportReport) else report
+        with scratch.open_store() as store:
+            preview = preview_cards(store, [d.deck for d in sync.decks], PREVIEW_CARDS)  # type: ignore[attr-defined]
+    _print_report(ctx, report, args.json, extra_json={
+        "dry_run": True, "preview": [{"card": card, "front": front, "back": back}
+                                     for card, front, back in preview]})
+    if preview and not args.json:
+        from flashdl.commands.decks import _one_lines
+
+        rows = [list(row) for row in zip([card for card, _f, _b in preview],
+                                         _one_lines([front for _c, front, _b in preview]),
+                                         _one_lines([back for _c, _f, back in preview]))]
+        emit_line(ctx, f"first {len(rows)} card(s):")
+        emit_line(ctx, table(rows, ["card", "front", "back"]))
+    warn(ctx, f"dry run: nothing was written (not {ctx.db_path}, not its folder)")
     return 0
 
 

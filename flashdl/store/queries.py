@@ -114,6 +114,13 @@ def deck_cards(tx: Transaction, deck_id_: int, *, include_retired: bool = False)
     return [_stored_card(row) for row in rows]
 
 
+def first_cards(tx: Transaction, deck_slug: str, limit: int) -> list[tuple[str, str, str]]:
+    """A deck's first ``limit`` active cards in file order, as ``(card slug, front, back)``."""
+    return [tuple(row) for row in tx.db.execute(  # type: ignore[misc]
+        "SELECT c.slug, c.front, c.back FROM card AS c JOIN deck AS d ON d.id = c.deck_id "
+        "WHERE d.slug = ? AND NOT c.retired ORDER BY c.position, c.id LIMIT ?", (deck_slug, limit))]
+
+
 _STUDY_CONTENT = (
     "SELECT d.slug, c.slug, c.front, c.back, c.tags, c.engine, c.errata, "
     f"coalesce(c.markup, d.markup, '{MARKUP_MARKDOWN}'), d.tags "

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from flashdl.errors import InputError, SourcePosition
 from flashdl.formats.anki_import import decks_from_collection, guid_slug
 from flashdl.formats.anki_text import parse_text_notes, write_text_notes
 from flashdl.formats.html_markdown import html_to_markdown, markdown_to_html
@@ -99,11 +100,17 @@ def test_written_text_reads_back() -> None:
     assert notes.columns == ("Front", "Back")
 
 
-def test_plain_two_and_three_column_files() -> None:
+def test_plain_two_column_files_and_a_declared_tags_column() -> None:
+    """Without headers a row is front, back: a third field is refused (it was read as tags, so
+    Quizlet's ``term,definition, with a comma`` lost ``with a comma`` to two tags); a tags
+    column declared by ``#tags column:`` reads as before."""
     assert parse_text_notes("term\tdefinition\n", "q.tsv", separator="\t").notes[0].fields == (
         "term", "definition")
-    three = parse_text_notes("a,b,t1 t2\nc,d,\n", "b.csv", separator=",").notes
-    assert [n.tags for n in three] == [("t1", "t2"), ()]
+    with pytest.raises(InputError, match="--separator") as refused:
+        parse_text_notes("a,b,t1 t2\nc,d,\n", "b.csv", separator=",")
+    assert refused.value.position == SourcePosition("b.csv", 1)
+    three = parse_text_notes("#tags column:3\na,b,t1 t2\nc,d,\n", "b.csv", separator=",").notes
+    assert [(n.fields, n.tags) for n in three] == [(("a", "b"), ("t1", "t2")), (("c", "d"), ())]
 
 
 def test_review_logs_of_both_layouts() -> None:

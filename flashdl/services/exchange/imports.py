@@ -148,6 +148,21 @@ def _apply(store: Store, prepared: PreparedImport, now: datetime, *, local_time:
     return ImportReport(sync, history, tuple(prepared.notes))
 
 
+def preview_cards(store: Store, deck_slugs: Sequence[str], limit: int) -> list[tuple[str, str, str]]:
+    """The first ``limit`` cards of the decks in order, as ``("DECK/CARD", front, back)``: what
+    ``import --dry-run`` shows of the copy it imported into."""
+    from flashdl.store import queries
+
+    found: list[tuple[str, str, str]] = []
+    with store.read() as tx:
+        for slug in dict.fromkeys(deck_slugs):
+            if len(found) >= limit:
+                break
+            found += [(f"{slug}/{card}", front, back)
+                      for card, front, back in queries.first_cards(tx, slug, limit - len(found))]
+    return found
+
+
 def load_sources(paths: Sequence[Path], fmt: str, deck_id: str | None) -> PreparedImport:
     """Flashcard-export text (``brainscape``) or lecture notes (``notes``) via ``parse_source``."""
     from flashdl.formats import parse_source
@@ -242,14 +257,19 @@ def load_revlog(paths: Sequence[Path], deck_id: str | None, *,
     return prepared
 
 
-def load_text(paths: Sequence[Path], deck_id: str | None, separator: str) -> PreparedImport:
-    """CSV/TSV notes (Anki plain text, flashdl's own columns, or two-column front/back)."""
+def load_text(paths: Sequence[Path], deck_id: str | None, separator: str,
+              chosen: str | None = None, rows: str | None = None) -> PreparedImport:
+    """CSV/TSV notes (Anki plain text, flashdl's own columns, or two-column front/back);
+    ``chosen`` is the separator the user named (``import --separator``), over ``separator``,
+    the format's default; a file's ``#separator:`` header wins over both (``parse_text_notes``).
+    ``rows``: the character between rows (``--row-separator``), when not a new line."""
     from flashdl.formats.anki_text import parse_text_notes
     from flashdl.formats.text_decks import decks_from_text
 
     prepared = PreparedImport()
     for path in paths:
-        notes = parse_text_notes(read_text(path), str(path), separator=separator)
+        notes = parse_text_notes(read_text(path), str(path), separator=separator, chosen=chosen,
+                                 rows=rows)
         skipped: list[str] = []
         for deck in decks_from_text(notes, str(path), deck_id, skipped):
             prepared.add_deck(_validated(deck, str(path)), str(path))
