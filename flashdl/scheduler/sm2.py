@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import IntEnum
 
 INITIAL_EASE = 2500  # per-mille: EF 2.5
@@ -255,20 +255,26 @@ def set_due(state: CardState, day: date, days: int, *, set_interval: bool = Fals
     interval of ``days`` (at least 1); a review card keeps its interval unless
     ``set_interval`` (Anki's trailing ``!``) makes it ``days`` (at least 1). EF and
     repetitions are kept; a same-day repeat still to come is dropped (the card is due then,
-    as Anki takes a card out of learning). Raises ``ValueError`` for a negative ``days`` or
-    a due day past the year 9999.
+    as Anki takes a card out of learning). A card already reviewed on ``day`` (or later) is
+    due the day after its last review at the earliest: another review that day would be a
+    drill (§4.5), which moves no due day, so a due day of ``day`` would keep it in that day's
+    queue however often it were graded. Raises ``ValueError`` for a negative ``days`` or a
+    due day past the year 9999.
     """
     if isinstance(day, datetime) or not isinstance(day, date):
         raise ValueError(f"set_due needs a study day (a date), not {type(day).__name__}")  # noqa: TRY004  (as review)
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         raise ValueError(f"days {days!r} must be a whole number >= 0")
-    if day.toordinal() + days > MAX_DAY:
+    due_ordinal = day.toordinal() + days
+    if state.last_review is not None and due_ordinal <= state.last_review.toordinal():
+        due_ordinal = state.last_review.toordinal() + 1
+    if due_ordinal > MAX_DAY:
         raise ValueError(f"{days} days after {day} is past the year 9999")
     if state.due is None or set_interval:
         interval = max(days, 1)
     else:
         interval = max(state.interval, 1)
-    return replace(state, interval=interval, due=day + timedelta(days=days), repeat_pending=False)
+    return replace(state, interval=interval, due=date.fromordinal(due_ordinal), repeat_pending=False)
 
 
 def logged_after(kind: int, before: CardState, repetitions: int, ease: int, interval: int,

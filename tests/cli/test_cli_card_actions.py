@@ -4,6 +4,7 @@ one transaction, and one line on stderr with exit 2 and nothing changed for a ba
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,23 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
 def test_card_alone_names_its_actions(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = run(capsys, "card")
     assert code == 2 and "forget" in err and "set-due" in err
+
+
+def test_set_due_today_of_a_card_graded_today_leaves_todays_queue(
+        imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A card graded today and given "0" was listed due today however often it was graded (each
+    later grade that day a drill, which moves no due day): `decks` said 1 due all day. It is due
+    tomorrow, when a grade is a review again."""
+    run_json(capsys, "review", "--card", "quiz/001", "--grade", "5", "--now", NOW)
+    code, out, err = run(capsys, "card", "set-due", "quiz/001", "--days", "0", "--now", NOW)
+    assert (code, out) == (0, "quiz/001: due 2024-03-02 (interval 1 d, ease 2.60, repetitions 1)\n"), err
+    db = sqlite3.connect(imported)
+    try:  # today's queue by hand: cards due today or earlier
+        due_today = db.execute("SELECT count(*) FROM card WHERE due <= '2024-03-01'").fetchone()[0]
+    finally:
+        db.close()
+    assert due_today == 0
+    listed = json.loads(run(capsys, "due", "--json", "--now", NOW)[1])
+    assert [d["card"] for d in listed if d["kind"] == "review"] == []
+    tomorrow = run_json(capsys, "review", "--card", "quiz/001", "--grade", "5", "--now", "2024-03-02T10:00:00+00:00")
+    assert (tomorrow["repetitions"], tomorrow["due"]) == (2, "2024-03-08")  # a review (n 1 -> 2, I 6), no drill
