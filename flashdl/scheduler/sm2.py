@@ -66,7 +66,7 @@ class Rating(IntEnum):
 class ReviewKind(IntEnum):
     """What a review-log row records (stored)."""
 
-    NEW = 0  # first review of a never-seen card
+    NEW = 0  # first review of a new card (never reviewed, no due day)
     REVIEW = 1  # first review of a seen card on a study day
     DRILL = 2  # a same-day repeat: changes no SM-2 number
     RESET = 3  # Forget: the card made new again (not a review; grade and rating 0)
@@ -181,6 +181,9 @@ def step(repetitions: int, ease: int, interval: int, due: int | None, last: int 
                                  f"on {date.fromordinal(last)}")
             day = last
         return DRILL, repetitions, ease, interval, due, day
+    # NEW: a new card's first grade; a card with a due day but no review (a new card given a
+    # Set due date) is a review card, as in Anki, and its first grade a review
+    kind = NEW if last is None and due is None else REVIEW
     if grade < PASS_GRADE:
         repetitions, interval = 0, FIRST_INTERVAL
     elif repetitions == 0:
@@ -197,7 +200,7 @@ def step(repetitions: int, ease: int, interval: int, due: int | None, last: int 
         if past_9999 != CLAMP:
             raise ValueError(f"an interval of {interval} days would fall past the year 9999")
         due = MAX_DAY
-    return NEW if last is None else REVIEW, repetitions, ease, interval, due, day
+    return kind, repetitions, ease, interval, due, day
 
 
 ReplayRow = tuple[int, int, int, int, int, int, int, int, int, int | None, int | None, int | None, int]

@@ -89,3 +89,21 @@ def test_set_due_today_of_a_card_graded_today_leaves_todays_queue(
     assert [d["card"] for d in listed if d["kind"] == "review"] == []
     tomorrow = run_json(capsys, "review", "--card", "quiz/001", "--grade", "5", "--now", "2024-03-02T10:00:00+00:00")
     assert (tomorrow["repetitions"], tomorrow["due"]) == (2, "2024-03-08")  # a review (n 1 -> 2, I 6), no drill
+
+
+def test_grading_a_new_card_given_a_due_date_takes_none_of_the_days_new_cards(
+        imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """New cards 2 a day: a new card given "0" is a review card due today (Anki); grading it left
+    one new card for the day instead of 2, as if it were one of them."""
+    assert run(capsys, "deck", "options", "quiz", "--new-per-day", "2", "--now", NOW)[0] == 0
+    assert run(capsys, "card", "set-due", "quiz/003", "--days", "0", "--now", NOW)[0] == 0
+    assert run_json(capsys, "review", "--card", "quiz/003", "--grade", "4", "--now", NOW)["due"] == "2024-03-02"
+    db = sqlite3.connect(imported)
+    try:  # the day's new cards by hand: new cards with a first grade today
+        first_today = db.execute("SELECT count(*) FROM review_log WHERE study_day = '2024-03-01' "
+                                 "AND kind = 0").fetchone()[0]
+    finally:
+        db.close()
+    assert first_today == 0
+    listed = json.loads(run(capsys, "due", "--json", "--now", NOW)[1])
+    assert [d["card"] for d in listed if d["kind"] == "new"] == ["quiz/001", "quiz/002"]

@@ -187,3 +187,33 @@ def test_forget_matches_anki(tmp_path: object) -> None:
     after = sm2.forget(CardState(2, 2500, 9, D + timedelta(days=9), D, False))
     assert (0 if after.is_new and after.due is None else 2, after.interval) == anki[:2]
     assert anki[2] == 3  # Anki keeps the lapses; flashdl keeps them in the log (counted from it)
+
+
+def test_the_first_grade_of_a_new_card_given_a_due_date_is_a_review_as_in_anki(tmp_path: object) -> None:
+    """Anki logs the answer to a new card given a due date as a review (revlog type 1), not a new
+    card's first answer (type 0): it takes nothing from the day's new cards. flashdl logged kind
+    NEW, so `decks` showed one new card fewer after it."""
+    pytest.importorskip("anki.collection")
+    from pathlib import Path
+
+    from anki.collection import Collection
+
+    col = Collection(str(Path(str(tmp_path)) / "c.anki2"))
+    try:
+        note = col.new_note(col.models.by_name("Basic"))
+        note["Front"], note["Back"] = "Q", "A"
+        col.add_note(note, col.decks.id("Default"))
+        card_id = note.card_ids()[0]
+        col.sched.set_due_date([card_id], "0")
+        card = col.sched.getCard()
+        assert card is not None and card.id == card_id
+        col.sched.answerCard(card, 3)  # Good
+        anki_types = [row[0] for row in col.db.all("SELECT type FROM revlog WHERE cid = ? ORDER BY id", card_id)]
+    finally:
+        col.close()
+    assert anki_types == [4, 1]  # the manual row, then a review
+    for days in (0, 3):
+        given = sm2.set_due(CardState(), D, days)
+        graded = sm2.review(given, 4, D + timedelta(days=days))
+        assert graded.kind == ReviewKind.REVIEW
+        assert sm2.review(sm2.forget(graded.after), 4, D + timedelta(days=days + 1)).kind == ReviewKind.NEW
