@@ -107,6 +107,19 @@ def test_revlog_csv_and_apkg_write_anki_rows(tmp_path: Path) -> None:
     assert [r["review_rating"] for r in fsrs_rows] == ["4", "4"]  # the two reviews only
 
 
+def test_the_fsrs_layout_reports_the_rows_it_wrote(tmp_path: Path) -> None:
+    """'exported d: 2 cards, 5 reviews' for a file of two reviews: the count took in the three
+    Forget and Set due date rows the fsrs-optimizer layout leaves out."""
+    with open_store(tmp_path / "db.sqlite3") as store:
+        build(store)
+        fsrs = export_revlog(store, "d", tmp_path / "d.fsrs.csv")
+        anki = export_revlog(store, "d", tmp_path / "d.csv")
+    for result, name in ((fsrs, "d.fsrs.csv"), (anki, "d.csv")):
+        with (tmp_path / name).open(newline="") as handle:
+            assert result.reviews == sum(1 for _ in csv.DictReader(handle))
+    assert (fsrs.reviews, anki.reviews) == (2, 5)
+
+
 def test_the_real_anki_imports_the_package_with_its_manual_rows(tmp_path: Path) -> None:
     from anki.collection import Collection
     from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
