@@ -47,13 +47,7 @@ from flashdl.scheduler.sm2 import MAX_GRADE, MIN_GRADE, REPEAT_BELOW
 from flashdl.services.custom_study import CustomStudy, custom_entries
 from flashdl.services.lookup import require_aware, resolve_deck
 from flashdl.services.queue_listing import day_rules, queue_lines, rules_on
-from flashdl.services.reviews import (
-    UndoBlockedError,
-    cram_answer,
-    preview_review,
-    record_review,
-    undo_last_review,
-)
+from flashdl.services.reviews import cram_answer, preview_review, record_review, undo_last_review
 from flashdl.services.views import (
     ComputedAnswer,
     FlagUndo,
@@ -318,7 +312,8 @@ class StudySession:
 
     def undo(self) -> UndoResult | FlagUndo | None:
         """Take back this session's last action (a grade, suspend or bury); the card is shown
-        again next. Several steps deep, newest first."""
+        again next. Several steps deep, newest first. A grade the card's Forget or Set due date
+        followed raises ``UndoBlockedError`` and leaves the undo steps (nothing is changed)."""
         if not self._answered:
             return None
         entry, flagged = self._answered.pop()
@@ -337,10 +332,9 @@ class StudySession:
             self._queue.push_front(entry)  # nothing was rescheduled: nothing to restore
             return UndoResult(graded.review_id, graded.card_id, graded.card, graded.grade,
                               graded.kind, graded.reviewed_at, graded.before)
-        try:
-            result = undo_last_review(self._store, card=entry.card_id)
-        except UndoBlockedError:  # forgotten or rescheduled since (browse): that grade is gone
-            return None
+        # Forgotten or given a due date since (browse): ``UndoBlockedError`` says so; that grade
+        # stays, out of the session's undo, and the next undo goes on to the actions before it.
+        result = undo_last_review(self._store, card=entry.card_id)
         if result is not None:
             self._queue.push_front(entry)
         return result

@@ -337,3 +337,33 @@ def test_undoing_a_bury_of_a_card_just_suspended_as_a_leech_leaves_it_out(
         assert conn.execute("SELECT leech, suspended, buried_until FROM card WHERE slug = 'c'").fetchone() == (
             1, 1, None)
     assert log(deck) == [("c", 5, None, None), ("c", 1, "0", 0)]
+
+
+def test_undo_of_a_grade_forgotten_since_says_so(deck: Path, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """a graded, then forgotten from another window, then u: it said "nothing to undo in this
+    session"; it says why, keeps the grade and the forget, and goes on with the session."""
+    from datetime import datetime
+
+    from flashdl.services.manual_schedule import forget_cards
+    from flashdl.store import open_store
+
+    def forget_then_undo() -> str:
+        forget_cards(store, ["plain/a"], datetime.fromisoformat(NOW))
+        return "u"
+
+    class Student(io.StringIO):
+        script = iter(["", "3", forget_then_undo, "q"])
+
+        def readline(self, size: int | None = -1) -> str:
+            step = next(self.script, None)
+            return "" if step is None else (step() if callable(step) else step) + "\n"
+
+    with open_store(deck) as store:
+        monkeypatch.setattr(sys, "stdin", Student())
+        code, out, err = run(capsys, "study", "plain", "--plain", "--now", NOW)
+    assert code == 0, err
+    assert "card plain/a was forgotten on 2024-03-01 after its last review; nothing undone" in out
+    assert "nothing to undo" not in out
+    with sqlite3.connect(deck) as conn:
+        assert conn.execute("SELECT kind, grade FROM review_log ORDER BY id").fetchall() == [(0, 3), (3, 0)]
