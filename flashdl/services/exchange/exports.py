@@ -251,6 +251,7 @@ def export_revlog(store: Store, slug: str, out: Path) -> ExportResult:
 
 def _export_rows(rows: Iterator[tuple[Any, ...]], deck: str) -> Iterator[ExportRow]:
     for (slug, card_id, ms, _day, grade, rating, kind, n0, _n1, _e0, e1, i0, i1, *_rest) in rows:
-        duration = _rest[4]
-        yield ExportRow(f"{deck}/{slug}", card_id, ms, grade, rating, kind, i0, i1, n0, e1, duration)
+        last_review_before, duration = _rest[2], _rest[4]
+        yield ExportRow(f"{deck}/{slug}", card_id, ms, grade, rating, kind, i0, i1, n0, e1, duration,
+                        last_review_before is None)
 
