@@ -59,7 +59,7 @@ from flashdl.services.views import (
     UndoResult,
 )
 from flashdl.store import Store, queries
-from flashdl.store.scheduling import load_state
+from flashdl.store.scheduling import LoadedState, load_state
 from flashdl.store.settings import Settings, add_extra_new, load_settings
 
 REVIEW_PAGE = 500  # reviews a session reads at a time
@@ -127,6 +127,20 @@ def extend_new_today(store: Store, now: datetime, deck: str | None, count: int) 
             if id(entry) not in within:
                 extra[entry.deck_id] = extra.get(entry.deck_id, 0) + 1
         return add_extra_new(tx, rules.today, extra)
+
+
+def _still_queued(kind: QueueKind, loaded: LoadedState, today: date) -> bool:
+    """Whether a card of the day's queue is still what it was queued as. Another window (browse's
+    Forget or Set due date, ``flashdl card``, a grade) may have changed it since the session
+    began: a review no longer due, a new card no longer new, a same-day repeat no longer to come
+    leaves the session as a retired card does (graded, a postponed card was reviewed early and a
+    forgotten one taken as a new card beyond the day's limit)."""
+    state = loaded.state
+    if kind is QueueKind.REVIEW:
+        return loaded.due is not None and loaded.due <= today
+    if kind is QueueKind.NEW:
+        return loaded.due is None and state.last_review is None
+    return state.repeat_pending and state.last_review == today
 
 
 def study_queue(
@@ -222,11 +236,11 @@ class StudySession:
         place goes to the next card the day's limits allow, as for a bury (``_top_up``)."""
         with self._store.read() as conn:
             content = queries.study_content(conn, entry.card_id)
-            loaded = load_state(conn, entry.card_id, options=False)
+            loaded = load_state(conn, entry.card_id)
         if content is None or loaded is None:  # cannot happen: cards are retired, never deleted
             self._queue.remove(entry.card_id)
             raise LookupError(f"card {entry.card_id} vanished")
-        if loaded.retired:
+        if loaded.retired or (self.custom is None and not _still_queued(entry.kind, loaded, self.today)):
             self._queue.remove(entry.card_id)
             self._top_up(entry)
             return None
