@@ -232,8 +232,9 @@ class StudySession:
 
     def _load(self, entry: QueueEntry) -> StudyCard | None:
         """The card of ``entry``; None when it was retired since the queue was built (gone from
-        its deck file, e.g. edited with ``E`` during the session): it leaves the queue, and its
-        place goes to the next card the day's limits allow, as for a bury (``_top_up``)."""
+        its deck file, e.g. edited with ``E`` during the session) or, in the day's queue, is no
+        longer what it was queued as (``_still_queued``): it leaves the queue, and its place goes
+        to the next card the day's limits allow, as for a bury (``_top_up``)."""
         with self._store.read() as conn:
             content = queries.study_content(conn, entry.card_id)
             loaded = load_state(conn, entry.card_id)
