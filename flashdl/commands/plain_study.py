@@ -276,7 +276,13 @@ class PlainSession:
             self._say(HELP)
             return True
         if command == "u":
-            undone = self.session.undo()
+            from flashdl.services.reviews import UndoBlockedError
+
+            try:
+                undone = self.session.undo()
+            except UndoBlockedError as blocked:
+                self._say(f"{blocked} (u again: the session's earlier actions)")
+                return True
             if undone is None:
                 self._say("nothing to undo in this session")
                 return True

@@ -65,14 +65,16 @@ class ExportRow(NamedTuple):
     repetitions_before: int
     ease_after: int
     duration_ms: int
+    first_review: bool = False  # no review before it: a new card's, or one given a due date before it
 
 
 def fsrs_state(row: ExportRow, anki_type: int) -> int:
     """fsrs-optimizer review_state: 0 new, 1 learning, 2 review, 3 relearning. A same-day
     repeat is learning on a new card's first day and relearning after a review (the state
     the optimizer's own Anki converter gives: ``anki_type`` + 1), a review relearning while
-    SM-2 has the card back at 0 repetitions after a lapse."""
-    if row.kind == 0:
+    SM-2 has the card back at 0 repetitions after a lapse. A card's first review is new, also
+    when a Set due date made it a review card before it (its kind is review, as in Anki)."""
+    if row.kind == 0 or (row.kind == 1 and row.first_review):
         return 0
     if row.kind == 2:
         return anki_type + 1

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import IntEnum
 
 INITIAL_EASE = 2500  # per-mille: EF 2.5
@@ -66,7 +66,7 @@ class Rating(IntEnum):
 class ReviewKind(IntEnum):
     """What a review-log row records (stored)."""
 
-    NEW = 0  # first review of a never-seen card
+    NEW = 0  # first review of a new card (never reviewed, no due day)
     REVIEW = 1  # first review of a seen card on a study day
     DRILL = 2  # a same-day repeat: changes no SM-2 number
     RESET = 3  # Forget: the card made new again (not a review; grade and rating 0)
@@ -181,6 +181,9 @@ def step(repetitions: int, ease: int, interval: int, due: int | None, last: int 
                                  f"on {date.fromordinal(last)}")
             day = last
         return DRILL, repetitions, ease, interval, due, day
+    # NEW: a new card's first grade; a card with a due day but no review (a new card given a
+    # Set due date) is a review card, as in Anki, and its first grade a review
+    kind = NEW if last is None and due is None else REVIEW
     if grade < PASS_GRADE:
         repetitions, interval = 0, FIRST_INTERVAL
     elif repetitions == 0:
@@ -197,7 +200,7 @@ def step(repetitions: int, ease: int, interval: int, due: int | None, last: int 
         if past_9999 != CLAMP:
             raise ValueError(f"an interval of {interval} days would fall past the year 9999")
         due = MAX_DAY
-    return NEW if last is None else REVIEW, repetitions, ease, interval, due, day
+    return kind, repetitions, ease, interval, due, day
 
 
 ReplayRow = tuple[int, int, int, int, int, int, int, int, int, int | None, int | None, int | None, int]
@@ -255,20 +258,26 @@ def set_due(state: CardState, day: date, days: int, *, set_interval: bool = Fals
     interval of ``days`` (at least 1); a review card keeps its interval unless
     ``set_interval`` (Anki's trailing ``!``) makes it ``days`` (at least 1). EF and
     repetitions are kept; a same-day repeat still to come is dropped (the card is due then,
-    as Anki takes a card out of learning). Raises ``ValueError`` for a negative ``days`` or
-    a due day past the year 9999.
+    as Anki takes a card out of learning). A card already reviewed on ``day`` (or later) is
+    due the day after its last review at the earliest: another review that day would be a
+    drill (§4.5), which moves no due day, so a due day of ``day`` would keep it in that day's
+    queue however often it were graded. Raises ``ValueError`` for a negative ``days`` or a
+    due day past the year 9999.
     """
     if isinstance(day, datetime) or not isinstance(day, date):
         raise ValueError(f"set_due needs a study day (a date), not {type(day).__name__}")  # noqa: TRY004  (as review)
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         raise ValueError(f"days {days!r} must be a whole number >= 0")
-    if day.toordinal() + days > MAX_DAY:
+    due_ordinal = day.toordinal() + days
+    if state.last_review is not None and due_ordinal <= state.last_review.toordinal():
+        due_ordinal = state.last_review.toordinal() + 1
+    if due_ordinal > MAX_DAY:
         raise ValueError(f"{days} days after {day} is past the year 9999")
     if state.due is None or set_interval:
         interval = max(days, 1)
     else:
         interval = max(state.interval, 1)
-    return replace(state, interval=interval, due=day + timedelta(days=days), repeat_pending=False)
+    return replace(state, interval=interval, due=date.fromordinal(due_ordinal), repeat_pending=False)
 
 
 def logged_after(kind: int, before: CardState, repetitions: int, ease: int, interval: int,

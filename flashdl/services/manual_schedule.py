@@ -27,8 +27,8 @@ from flashdl.scheduler.sm2 import CardState, Rating, ReviewKind, ReviewOutcome
 from flashdl.services.lookup import CardRef, card_in_study, require_aware
 from flashdl.store import Store, scheduling
 from flashdl.store.connection import Transaction
+from flashdl.store.records import from_ms, to_ms
 from flashdl.store.scheduling import LoadedState
-from flashdl.store.records import to_ms
 from flashdl.store.settings import load_settings
 
 
@@ -37,6 +37,12 @@ Change = Callable[[CardState, date], CardState]
 
 class InvalidDueError(FlashdlError):
     """A Set due date that cannot be applied (a due day past the year 9999)."""
+
+
+class BeforeLogError(FlashdlError):
+    """A Forget or Set due date at a moment before the card's latest log row (a clock or
+    ``--now`` set back): appended after that row, it would fold after it, but exports and
+    history files order the log by time and would fold it before."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,10 @@ def _apply(store: Store, cards: Sequence[CardRef], now: datetime, kind: ReviewKi
 
 def _one(conn: Transaction, card_id: int, loaded: LoadedState, day: date, reviewed_ms: int,
          kind: ReviewKind, change: Change) -> ManualResult:
+    latest = scheduling.latest_moment(conn, card_id, manual=False)
+    if latest is not None and latest.reviewed_ms > reviewed_ms:
+        raise BeforeLogError(f"card {loaded.full_id}: {from_ms(reviewed_ms).isoformat()} is before its latest "
+                             f"review-log row, at {from_ms(latest.reviewed_ms).isoformat()}")
     after = change(loaded.state, day)
     due: date | None = after.due
     fsrs = kind != ReviewKind.RESET and loaded.stability is not None

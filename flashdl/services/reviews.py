@@ -107,6 +107,8 @@ def record_review(
             raise CardChangedError(f"card {loaded.full_id} changed since it was shown")
         if once and scheduling.has_review_at(conn, card_id, reviewed_ms):
             raise AlreadyLoggedError(f"{loaded.full_id} already has a review at {now.isoformat()}")
+        if (later := _manual_after(conn, card_id, reviewed_ms)) is not None:
+            raise InvalidReviewError(f"card {loaded.full_id}: review at {now.isoformat()} {later}")
         outcome, fsrs_after = _schedule(conn, loaded, card_id, grade, day)
         fsrs_due: date | None = None
         if fsrs_after is not None:
@@ -280,6 +282,18 @@ def preview_review(store: Store, card: CardRef, now: datetime, *,
     return day, tuple(previews)
 
 
+def _manual_after(conn: Transaction, card_id: int, reviewed_ms: int) -> str | None:
+    """Why a review at ``reviewed_ms`` cannot be logged: the card's Forget or Set due date at a
+    later moment (a batch of past reviews, a clock set back). Logged after it, the review would
+    fold after it, but every export and history file orders the log by time and would fold it
+    before: another state. None when there is none."""
+    later = scheduling.latest_moment(conn, card_id, manual=True)
+    if later is None or later.reviewed_ms <= reviewed_ms:
+        return None
+    action = "forgotten" if later.kind == ReviewKind.RESET else "given a due date"
+    return f"comes before the card was {action} at {from_ms(later.reviewed_ms).isoformat()}"
+
+
 def undo_last_review(store: Store, *, card: CardRef | None = None) -> UndoResult | None:
     """Take back the latest review (see the module docstring)."""
     with store.write() as conn:
@@ -374,6 +388,8 @@ def check_planned_reviews(
                 if loaded.retired:
                     raise InputError(retired_message(str(item.card)), position)
                 last_day[card_id] = loaded.state.last_review
+            if (later := _manual_after(conn, card_id, moment[1])) is not None:
+                raise InputError(f"card {item.card}: review at {item.at.isoformat()} {later}", position)
             day = study_day(item.at, rollover_hour=rollover)
             previous = last_day[card_id]
             if previous is not None and day < previous:

@@ -47,13 +47,7 @@ from flashdl.scheduler.sm2 import MAX_GRADE, MIN_GRADE, REPEAT_BELOW
 from flashdl.services.custom_study import CustomStudy, custom_entries
 from flashdl.services.lookup import require_aware, resolve_deck
 from flashdl.services.queue_listing import day_rules, queue_lines, rules_on
-from flashdl.services.reviews import (
-    UndoBlockedError,
-    cram_answer,
-    preview_review,
-    record_review,
-    undo_last_review,
-)
+from flashdl.services.reviews import cram_answer, preview_review, record_review, undo_last_review
 from flashdl.services.views import (
     ComputedAnswer,
     FlagUndo,
@@ -65,7 +59,7 @@ from flashdl.services.views import (
     UndoResult,
 )
 from flashdl.store import Store, queries
-from flashdl.store.scheduling import load_state
+from flashdl.store.scheduling import LoadedState, load_state
 from flashdl.store.settings import Settings, add_extra_new, load_settings
 
 REVIEW_PAGE = 500  # reviews a session reads at a time
@@ -133,6 +127,20 @@ def extend_new_today(store: Store, now: datetime, deck: str | None, count: int) 
             if id(entry) not in within:
                 extra[entry.deck_id] = extra.get(entry.deck_id, 0) + 1
         return add_extra_new(tx, rules.today, extra)
+
+
+def _still_queued(kind: QueueKind, loaded: LoadedState, today: date) -> bool:
+    """Whether a card of the day's queue is still what it was queued as. Another window (browse's
+    Forget or Set due date, ``flashdl card``, a grade) may have changed it since the session
+    began: a review no longer due, a new card no longer new, a same-day repeat no longer to come
+    leaves the session as a retired card does (graded, a postponed card was reviewed early and a
+    forgotten one taken as a new card beyond the day's limit)."""
+    state = loaded.state
+    if kind is QueueKind.REVIEW:
+        return loaded.due is not None and loaded.due <= today
+    if kind is QueueKind.NEW:
+        return loaded.due is None and state.last_review is None
+    return state.repeat_pending and state.last_review == today
 
 
 def study_queue(
@@ -224,15 +232,16 @@ class StudySession:
 
     def _load(self, entry: QueueEntry) -> StudyCard | None:
         """The card of ``entry``; None when it was retired since the queue was built (gone from
-        its deck file, e.g. edited with ``E`` during the session): it leaves the queue, and its
-        place goes to the next card the day's limits allow, as for a bury (``_top_up``)."""
+        its deck file, e.g. edited with ``E`` during the session) or, in the day's queue, is no
+        longer what it was queued as (``_still_queued``): it leaves the queue, and its place goes
+        to the next card the day's limits allow, as for a bury (``_top_up``)."""
         with self._store.read() as conn:
             content = queries.study_content(conn, entry.card_id)
-            loaded = load_state(conn, entry.card_id, options=False)
+            loaded = load_state(conn, entry.card_id)
         if content is None or loaded is None:  # cannot happen: cards are retired, never deleted
             self._queue.remove(entry.card_id)
             raise LookupError(f"card {entry.card_id} vanished")
-        if loaded.retired:
+        if loaded.retired or (self.custom is None and not _still_queued(entry.kind, loaded, self.today)):
             self._queue.remove(entry.card_id)
             self._top_up(entry)
             return None
@@ -318,7 +327,8 @@ class StudySession:
 
     def undo(self) -> UndoResult | FlagUndo | None:
         """Take back this session's last action (a grade, suspend or bury); the card is shown
-        again next. Several steps deep, newest first."""
+        again next. Several steps deep, newest first. A grade the card's Forget or Set due date
+        followed raises ``UndoBlockedError`` and leaves the undo steps (nothing is changed)."""
         if not self._answered:
             return None
         entry, flagged = self._answered.pop()
@@ -337,10 +347,9 @@ class StudySession:
             self._queue.push_front(entry)  # nothing was rescheduled: nothing to restore
             return UndoResult(graded.review_id, graded.card_id, graded.card, graded.grade,
                               graded.kind, graded.reviewed_at, graded.before)
-        try:
-            result = undo_last_review(self._store, card=entry.card_id)
-        except UndoBlockedError:  # forgotten or rescheduled since (browse): that grade is gone
-            return None
+        # Forgotten or given a due date since (browse): ``UndoBlockedError`` says so; that grade
+        # stays, out of the session's undo, and the next undo goes on to the actions before it.
+        result = undo_last_review(self._store, card=entry.card_id)
         if result is not None:
             self._queue.push_front(entry)
         return result

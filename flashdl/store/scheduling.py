@@ -263,6 +263,17 @@ def manual_change_after(tx: Transaction, card_id: int, review_id: int) -> Logged
     return None if row is None else logged_review(row)
 
 
+def latest_moment(tx: Transaction, card_id: int, *, manual: bool) -> LoggedReview | None:
+    """The card's log row with the latest moment (of its Forget and Set due date rows only, with
+    ``manual``), or None. A row is appended after it only at the same moment or later: the log
+    in time order (exports, the history files) is then the log in row order (its fold)."""
+    kinds = f" AND kind >= {GRADED_BELOW}" if manual else ""
+    row = tx.db.execute(
+        f"{_SELECT_LOG} WHERE card_id = ?{kinds} ORDER BY reviewed_ms DESC, id DESC LIMIT 1", (card_id,)
+    ).fetchone()
+    return None if row is None else logged_review(row)
+
+
 def has_review_at(tx: Transaction, card_id: int, reviewed_ms: int) -> bool:
     """Whether the card's log holds a review at exactly this moment (a batch run twice)."""
     row = tx.db.execute(

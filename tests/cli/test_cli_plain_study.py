@@ -8,10 +8,16 @@ import math
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from cli_helpers import NOW, run
+
+from flashdl.scheduler.due_spec import parse_due_spec
+from flashdl.services.manual_schedule import forget_cards, set_due_cards
+from flashdl.store import Store, open_store
 
 # conv output size by the textbook formula, worked here independently of the engine
 W, F, P, S = 9, 3, 1, 2
@@ -337,3 +343,66 @@ def test_undoing_a_bury_of_a_card_just_suspended_as_a_leech_leaves_it_out(
         assert conn.execute("SELECT leech, suspended, buried_until FROM card WHERE slug = 'c'").fetchone() == (
             1, 1, None)
     assert log(deck) == [("c", 5, None, None), ("c", 1, "0", 0)]
+
+
+def test_undo_of_a_grade_forgotten_since_says_so(deck: Path, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """a graded, then forgotten from another window, then u: it said "nothing to undo in this
+    session"; it says why, keeps the grade and the forget, and goes on with the session."""
+    def forget_then_undo() -> str:
+        forget_cards(store, ["plain/a"], datetime.fromisoformat(NOW))
+        return "u"
+
+    class Student(io.StringIO):
+        script = iter(["", "3", forget_then_undo, "q"])
+
+        def readline(self, size: int | None = -1) -> str:
+            step = next(self.script, None)
+            return "" if step is None else (step() if callable(step) else step) + "\n"
+
+    with open_store(deck) as store:
+        monkeypatch.setattr(sys, "stdin", Student())
+        code, out, err = run(capsys, "study", "plain", "--plain", "--now", NOW)
+    assert code == 0, err
+    assert "card plain/a was forgotten on 2024-03-01 after its last review; nothing undone" in out
+    assert "nothing to undo" not in out
+    with sqlite3.connect(deck) as conn:
+        assert conn.execute("SELECT kind, grade FROM review_log ORDER BY id").fetchall() == [(0, 3), (3, 0)]
+
+
+@pytest.mark.parametrize(("reviewed_before", "change"), [
+    (False, lambda store, now: set_due_cards(store, ["plain/b"], parse_due_spec("5"), now)),
+    (True, lambda store, now: set_due_cards(store, ["plain/b"], parse_due_spec("5"), now)),
+    (True, lambda store, now: forget_cards(store, ["plain/b"], now)),
+])
+def test_a_card_changed_in_another_window_mid_session_leaves_it(
+        deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        reviewed_before: bool, change: Callable[[Store, datetime], object]) -> None:
+    """plain/b given a due date in 5 days (or forgotten) from another window while the session shows
+    plain/a: the session went on to show b as queued (new, or a due review) and graded it (an early
+    review of a postponed card, a forgotten one taken as a review). It is left out, as a retired card."""
+    if reviewed_before:  # a and b due reviews today
+        for card in ("plain/a", "plain/b"):
+            assert run(capsys, "review", "--card", card, "--grade", "5", "--now", "2024-02-29T10:00:00+00:00")[0] == 0
+        assert run(capsys, "deck", "options", "plain", "--new-per-day", "0")[0] == 0
+
+    def change_b_then_show() -> str:
+        change(store, datetime.fromisoformat(NOW))
+        return ""
+
+    class Student(io.StringIO):
+        script = iter([change_b_then_show, "5", "", "5", "q"])
+
+        def readline(self, size: int | None = -1) -> str:
+            step = next(self.script, None)
+            return "" if step is None else (step() if callable(step) else step) + "\n"
+
+    with open_store(deck) as store:
+        monkeypatch.setattr(sys, "stdin", Student())
+        code, out, err = run(capsys, "study", "plain", "--plain", "--now", NOW)
+    assert code == 0, err
+    assert "plain/b (" not in out and "plain/a (" in out
+    with sqlite3.connect(deck) as conn:  # b: no grade today, only the change
+        today_b = conn.execute("SELECT kind FROM review_log JOIN card ON card.id = card_id "
+                               "WHERE slug = 'b' AND study_day = '2024-03-01'").fetchall()
+    assert len(today_b) == 1 and today_b[0][0] in (3, 4)

@@ -69,6 +69,35 @@ def test_set_due_drops_a_same_day_repeat() -> None:
     assert not sm2.set_due(card, day(1), 2).repeat_pending
 
 
+@pytest.mark.parametrize(("set_on", "days", "due"), [(1, 0, 2), (1, 1, 2), (1, 3, 4), (2, 0, 2), (3, 0, 3)])
+def test_set_due_of_a_card_reviewed_that_day_is_the_next_day_at_the_earliest(set_on: int, days: int,
+                                                                             due: int) -> None:
+    """Worked by hand: a card graded on day 1 given "0" on day 1 would be due on day 1, and a
+    second grade on day 1 is a drill (DESIGN §4.5) that moves no due day: it stayed listed due
+    on day 1 after every grade. It is due on day 2, the first day a grade reschedules it."""
+    card = sm2.replay([(day(1), 5)])  # due day 2
+    assert sm2.set_due(card, day(set_on), days).due == day(due)
+    assert sm2.set_due(card, day(set_on), days, set_interval=True).due == day(due)
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 5)), min_size=1, max_size=6),
+       st.integers(0, 40), st.integers(0, 10), st.booleans())
+def test_a_card_graded_on_the_first_day_it_is_due_after_set_due_leaves_that_days_queue(
+        gaps: list[tuple[int, int]], later: int, days: int, bang: bool) -> None:
+    """Whatever the card's history and the spec: on the first study day the card is due (a
+    day's queue lists cards with due <= that day) a grade of 5 makes it due after that day."""
+    reviews, on = [], 0
+    for gap, grade in gaps:
+        on += gap
+        reviews.append((day(1 + on), grade))
+    card = sm2.replay(reviews)
+    set_on = reviews[-1][0] + timedelta(days=later % 3 if later < 20 else later)
+    after = sm2.set_due(card, set_on, days, set_interval=bang)
+    assert after.due is not None
+    first_due = max(after.due, set_on)
+    assert sm2.review(after, 5, first_due).after.due > first_due  # type: ignore[operator]
+
+
 def test_set_due_refuses_what_it_cannot_store() -> None:
     with pytest.raises(ValueError, match="past the year 9999"):
         sm2.set_due(CardState(), date(9999, 12, 1), 31)
@@ -124,7 +153,10 @@ def test_set_due_matches_anki(start: int | None, text: str, tmp_path: object) ->
         anki = (card.ivl, card.due - col.sched.today, card.type)
     finally:
         col.close()
-    state = CardState() if start is None else CardState(2, 2500, start, D + timedelta(days=start), D, False)
+    # a review card last reviewed the day before (Anki's card has no review; flashdl's Set due date
+    # keeps a card reviewed on the day itself off that day: see the test above)
+    state = (CardState() if start is None
+             else CardState(2, 2500, start, D + timedelta(days=start), D - timedelta(days=1), False))
     after = sm2.set_due(state, D, parse_due_spec(text).draw(random.Random(0)),
                         set_interval=parse_due_spec(text).set_interval)
     assert (after.interval, (after.due - D).days, 2) == anki  # type: ignore[operator]  # Anki type 2: review
@@ -155,3 +187,33 @@ def test_forget_matches_anki(tmp_path: object) -> None:
     after = sm2.forget(CardState(2, 2500, 9, D + timedelta(days=9), D, False))
     assert (0 if after.is_new and after.due is None else 2, after.interval) == anki[:2]
     assert anki[2] == 3  # Anki keeps the lapses; flashdl keeps them in the log (counted from it)
+
+
+def test_the_first_grade_of_a_new_card_given_a_due_date_is_a_review_as_in_anki(tmp_path: object) -> None:
+    """Anki logs the answer to a new card given a due date as a review (revlog type 1), not a new
+    card's first answer (type 0): it takes nothing from the day's new cards. flashdl logged kind
+    NEW, so `decks` showed one new card fewer after it."""
+    pytest.importorskip("anki.collection")
+    from pathlib import Path
+
+    from anki.collection import Collection
+
+    col = Collection(str(Path(str(tmp_path)) / "c.anki2"))
+    try:
+        note = col.new_note(col.models.by_name("Basic"))
+        note["Front"], note["Back"] = "Q", "A"
+        col.add_note(note, col.decks.id("Default"))
+        card_id = note.card_ids()[0]
+        col.sched.set_due_date([card_id], "0")
+        card = col.sched.getCard()
+        assert card is not None and card.id == card_id
+        col.sched.answerCard(card, 3)  # Good
+        anki_types = [row[0] for row in col.db.all("SELECT type FROM revlog WHERE cid = ? ORDER BY id", card_id)]
+    finally:
+        col.close()
+    assert anki_types == [4, 1]  # the manual row, then a review
+    for days in (0, 3):
+        given = sm2.set_due(CardState(), D, days)
+        graded = sm2.review(given, 4, D + timedelta(days=days))
+        assert graded.kind == ReviewKind.REVIEW
+        assert sm2.review(sm2.forget(graded.after), 4, D + timedelta(days=days + 1)).kind == ReviewKind.NEW

@@ -107,6 +107,19 @@ def test_revlog_csv_and_apkg_write_anki_rows(tmp_path: Path) -> None:
     assert [r["review_rating"] for r in fsrs_rows] == ["4", "4"]  # the two reviews only
 
 
+def test_the_fsrs_layout_reports_the_rows_it_wrote(tmp_path: Path) -> None:
+    """'exported d: 2 cards, 5 reviews' for a file of two reviews: the count took in the three
+    Forget and Set due date rows the fsrs-optimizer layout leaves out."""
+    with open_store(tmp_path / "db.sqlite3") as store:
+        build(store)
+        fsrs = export_revlog(store, "d", tmp_path / "d.fsrs.csv")
+        anki = export_revlog(store, "d", tmp_path / "d.csv")
+    for result, name in ((fsrs, "d.fsrs.csv"), (anki, "d.csv")):
+        with (tmp_path / name).open(newline="") as handle:
+            assert result.reviews == sum(1 for _ in csv.DictReader(handle))
+    assert (fsrs.reviews, anki.reviews) == (2, 5)
+
+
 def test_the_real_anki_imports_the_package_with_its_manual_rows(tmp_path: Path) -> None:
     from anki.collection import Collection
     from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
@@ -269,3 +282,22 @@ def test_any_log_round_trips_through_the_side_file(actions: list[tuple[str, str,
             assert sm2.replay_log(rows) == sm2.CardState(
                 n, ease, interval, None if due is None else date.fromisoformat(due),
                 None if last is None else date.fromisoformat(last), bool(pending))
+
+
+def test_the_fsrs_layout_marks_the_first_review_of_a_card_given_a_due_date_new(tmp_path: Path) -> None:
+    """A new card given a due date, then graded: its first review (a review, as in Anki) is the
+    first of its history, which flashdl's own FSRS fit reads as complete; the fsrs-optimizer layout
+    marks it review_state 0 (new) as for any card's first review, not 3 (relearning)."""
+    deck = Deck(id="d", name="D", cards=(Card(id="001", front="Q1", back="A1"), Card(id="002", front="Q2", back="A2")))
+    with open_store(tmp_path / "db.sqlite3") as store:
+        deck_sync.sync_decks(store, [(deck, None)], START)
+        set_due_cards(store, ["d/001"], parse_due_spec("0"), at(0))
+        record_review(store, "d/001", 4, at(0))
+        record_review(store, "d/001", 4, at(1))
+        record_review(store, "d/002", 4, at(0))
+        record_review(store, "d/002", 1, at(1))  # a lapse: 0 repetitions, relearning
+        record_review(store, "d/002", 4, at(2))
+        export_revlog(store, "d", tmp_path / "d.fsrs.csv")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "d.fsrs.csv").read_text())))
+    states = [(r["card_id"], r["review_state"]) for r in rows]
+    assert sorted(states) == [("d/001", "0"), ("d/001", "2"), ("d/002", "0"), ("d/002", "2"), ("d/002", "3")]

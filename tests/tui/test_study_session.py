@@ -473,3 +473,29 @@ async def test_a_session_open_across_the_rollover_takes_the_new_days_queue(db_pa
     assert grades(db_path, "tui-sample/size") == [5, 5, 3]
     state = details(db_path, "tui-sample/size").state
     assert (state.interval, state.due) == (17, NOW.date() + timedelta(days=7 + 17))
+
+
+async def test_undo_of_a_grade_forgotten_since_says_so_and_the_next_undo_goes_on(db_path: Path) -> None:
+    """Grade two cards, forget the second elsewhere (browse, another window), press u: the screen
+    said "Nothing to undo in this session." though the first grade could still be taken back."""
+    from flashdl.services.manual_schedule import forget_cards
+    from flashdl.store import open_store
+
+    app = build_app(db_path, study="tui-sample")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        await grade_plain(pilot, 4)  # tui-sample/size
+        await grade_plain(pilot, 5)  # tui-sample/relu
+        with open_store(db_path) as store:
+            forget_cards(store, ["tui-sample/relu"], app.collection.now())
+        await pilot.press("u")
+        await pilot.pause()
+        said = [n.message for n in pilot.app._notifications]
+        assert any("tui-sample/relu was forgotten on" in m for m in said), said
+        assert not any("Nothing to undo" in m for m in said)
+        relu = [(e.kind, e.grade) for e in details(db_path, "tui-sample/relu").history]
+        assert relu == [(ReviewKind.NEW, 5), (ReviewKind.RESET, 0)]  # the grade stays
+        await pilot.press("u")
+        await pilot.pause()
+        assert grades(db_path, "tui-sample/size") == []
+        assert screen.card.card == "tui-sample/size"

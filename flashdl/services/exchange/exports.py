@@ -19,6 +19,7 @@ from flashdl.errors import UsageError
 from flashdl.formats import anki_notetype
 from flashdl.formats.revlog_csv import ExportRow
 from flashdl.scheduler.leech import exported_tags
+from flashdl.scheduler.sm2 import GRADED_BELOW
 from flashdl.services.exchange.files import atomic_output, atomic_outputs, output_target
 from flashdl.store import Store
 from flashdl.store import bulk as store_access
@@ -232,21 +233,25 @@ def export_revlog(store: Store, slug: str, out: Path) -> ExportResult:
 
     info, cards = _load(store, slug)
     count = [0]
+    layout = revlog_layout(out)
+    graded_only = layout != "anki"  # the fsrs-optimizer layout leaves Forget and Set due date rows out
 
     def counted(rows: Iterator[ExportRow]) -> Iterator[ExportRow]:
         for row in rows:
-            count[0] += 1
+            if not graded_only or row.kind < GRADED_BELOW:
+                count[0] += 1
             yield row
 
     with store.read() as db, atomic_output(out, mode="w", database=store.path) as handle:
         rows = _export_rows(store_access.deck_reviews(db, info.id), slug)
-        for chunk in write_history(counted(rows), revlog_layout(out)):
+        for chunk in write_history(counted(rows), layout):
             handle.write(chunk)  # type: ignore[arg-type]
     return ExportResult(slug, str(out), len(cards), count[0])
 
 
 def _export_rows(rows: Iterator[tuple[Any, ...]], deck: str) -> Iterator[ExportRow]:
     for (slug, card_id, ms, _day, grade, rating, kind, n0, _n1, _e0, e1, i0, i1, *_rest) in rows:
-        duration = _rest[4]
-        yield ExportRow(f"{deck}/{slug}", card_id, ms, grade, rating, kind, i0, i1, n0, e1, duration)
+        last_review_before, duration = _rest[2], _rest[4]
+        yield ExportRow(f"{deck}/{slug}", card_id, ms, grade, rating, kind, i0, i1, n0, e1, duration,
+                        last_review_before is None)
 

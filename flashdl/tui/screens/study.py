@@ -353,7 +353,13 @@ class StudyScreen(AnswerBoxScreen):
     def action_undo(self) -> None:
         if self.session is None or self.step in (Step.LOADING, Step.DONE):
             return
-        undone = self.session.undo()
+        from flashdl.services.reviews import UndoBlockedError
+
+        try:
+            undone = self.session.undo()
+        except UndoBlockedError as blocked:
+            self.notify(f"{blocked} (u again: the session's earlier actions).", severity="warning")
+            return
         if undone is None:
             self.notify("Nothing to undo in this session.")
             return
