@@ -120,6 +120,10 @@ def _one(conn: Transaction, card_id: int, loaded: LoadedState, day: date, review
         scheduling.save_schedule(conn, card_id, after, None, None, None)
     else:  # Set due date keeps FSRS's memory state; both schedulers' due day is the one set
         scheduling.save_schedule(conn, card_id, after, after.due, loaded.stability, loaded.difficulty)
+    # as Anki (schedule_cards_as_new, set_due_date: queue new / review): the card is back in
+    # study, so a suspended leech forgotten to be learnt again does come up; the leech tag stays
+    scheduling.set_flags(conn, card_id, suspended=False, buried_until=None)
     outcome = ReviewOutcome(before=loaded.state, after=after, grade=0, kind=kind, rating=Rating.MANUAL, day=day)
     scheduling.append_review(conn, card_id, outcome, reviewed_ms=reviewed_ms)
-    return ManualResult(card_id, loaded.full_id, kind, day, loaded.state, after, due, loaded.revision + 1, fsrs)
+    revision = loaded.revision + 2  # save_schedule and set_flags each bump it
+    return ManualResult(card_id, loaded.full_id, kind, day, loaded.state, after, due, revision, fsrs)

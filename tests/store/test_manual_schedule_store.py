@@ -260,3 +260,52 @@ def test_a_session_undo_of_a_grade_a_forget_followed_does_nothing(store: Store) 
     undone = session.undo()  # the older grade, of the other card, is taken back as usual
     assert undone is not None and undone.card_id == first.id
     assert stored_state(store.path, first.card.split("/")[1]) == CardState()
+
+
+def anki_queues_after(action: str, tmp_path: Path) -> tuple[int, int]:
+    """The queue Anki (the `anki` package) leaves a suspended card and a buried one in after
+    ``action`` (its queues: -1 suspended, -2/-3 buried, 0 new, 2 review)."""
+    from anki.collection import Collection
+
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        ids = []
+        for front in ("a", "b"):
+            note = col.new_note(col.models.by_name("Basic"))
+            note["Front"], note["Back"] = front, "x"
+            col.add_note(note, col.decks.id("Default"))
+            ids.append(note.card_ids()[0])
+        col.sched.suspend_cards([ids[0]])
+        col.sched.bury_cards([ids[1]], manual=True)
+        if action == "forget":
+            col.sched.schedule_cards_as_new(ids)
+        else:
+            col.sched.set_due_date(ids, "3")
+        return col.get_card(ids[0]).queue, col.get_card(ids[1]).queue
+    finally:
+        col.close()
+
+
+@pytest.mark.parametrize("action", ["forget", "set-due"])
+def test_both_put_a_suspended_or_buried_card_back_into_study_as_anki_does(
+        store: Store, tmp_path: Path, action: str) -> None:
+    """A suspended leech forgotten to be learnt again must come up; the leech tag stays."""
+    pytest.importorskip("anki.collection")
+    from flashdl.services.card_flags import bury_card, set_leech, suspend_card
+
+    anki = anki_queues_after(action, tmp_path)
+    assert all(queue >= 0 for queue in anki), anki  # neither suspended nor buried in Anki
+    deck_sync.sync_decks(store, [(make_deck("quiz", 3), None)], NOW)
+    suspend_card(store, "quiz/001")
+    set_leech(store, "quiz/001", True)
+    bury_card(store, "quiz/002", NOW)
+    if action == "forget":
+        forget_cards(store, ["quiz/001", "quiz/002"], NOW)
+    else:
+        set_due_cards(store, ["quiz/001", "quiz/002"], parse_due_spec("3"), NOW)
+    db = sqlite3.connect(store.path)
+    try:
+        rows = db.execute("SELECT slug, suspended, buried_until, leech FROM card ORDER BY slug").fetchall()
+    finally:
+        db.close()
+    assert rows == [("001", 0, None, 1), ("002", 0, None, 0), ("003", 0, None, 0)]
