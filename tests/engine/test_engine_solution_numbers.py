@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 import pytest
-from engine_reference import correlate_loops, maxpool_loops, pad
+from engine_reference import conv_transpose_loops, correlate_loops, maxpool_loops, pad
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -648,3 +648,29 @@ def test_each_optimiser_line_redoes_to_the_number_it_prints(optimizer: str, thet
     for worked, printed in checks:
         if _decimal(printed):
             assert _same_at_four(worked, float(_decimal(printed))), (worked, printed)
+
+
+_CROP = re.compile(r"^Keep rows (\d+)–(\d+) and columns (\d+)–(\d+) of the stamped output: padding \S+(?: \S+)? "
+                   r"crops (\d+) rows? from the top and (\d+) columns? from the left, and \(output_padding .*\) "
+                   r"(\d+) rows? from the bottom and (\d+) columns? from the right", re.M)
+
+
+@pytest.mark.parametrize(("padding", "output_padding"), [([1, 0], [1, 0]), ([0, 1], [0, 1]), ([1, 0], [0, 0]),
+                                                         ([0, 1], [1, 1]), ([1, 2], [0, 1])])
+def test_an_uneven_transposed_crop_names_rows_and_columns_apart(padding: list[int],
+                                                               output_padding: list[int]) -> None:
+    """'padding (1, 0) crops that many from the top and the left' could be read as 1 row and 1
+    column; the sentence now counts each side, and the counts are those of the slow loop's
+    stamped output cropped to the answer."""
+    x, kernel, stride = [[1, 2], [3, 4]], [[1, 1, 2], [1, -1, 0], [2, 0, 1]], 3
+    full = conv_transpose_loops(x, kernel, (stride, stride), (0, 0), (0, 0))
+    extended = conv_transpose_loops(x, kernel, (stride, stride), (0, 0), tuple(output_padding))  # zeros past it
+    params = {"input": x, "kernel": kernel, "stride": stride, "padding": padding, "output_padding": output_padding}
+    family = get_family("conv_transpose2d_forward")
+    answer = family.solve(params)
+    rows = [int(v) for v in _CROP.search(family.solution(params)).groups()]
+    first_row, last_row, first_col, last_col, top, left, bottom, right = rows
+    assert (top, left) == tuple(padding) and (first_row, first_col) == (top + 1, left + 1)
+    assert last_row - first_row + 1 == len(answer) and last_col - first_col + 1 == len(answer[0])
+    assert bottom == max(len(full) - top - len(answer), 0) and right == max(len(full[0]) - left - len(answer[0]), 0)
+    assert answer == [row[left:left + len(answer[0])] for row in extended[top:top + len(answer)]]

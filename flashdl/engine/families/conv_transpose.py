@@ -12,7 +12,14 @@ from flashdl.engine.family import Family, Params, Rng, constant_spec, draw_indic
 from flashdl.engine.grid import Grid
 from flashdl.engine.params import Pair, as_mapping, cached_reading, read_array, read_pair, reject_unknown
 from flashdl.engine.size_formulas import conv_transpose_output_length
-from flashdl.engine.text_format import factor_texts, format_number, join_products, layout_array, layout_matrix
+from flashdl.engine.text_format import (
+    factor_texts,
+    format_number,
+    join_products,
+    layout_array,
+    layout_matrix,
+    plural,
+)
 
 ENTRY_RANGE = (-2, 3)
 MAX_FULL_SIDE = 6   # keeps the stamped output small enough to add up by hand
@@ -140,8 +147,17 @@ def _cropping(full_h: int, full_w: int, padding: Pair, output_padding: Pair, out
     top, left = padding
     past = ("; a row or column past the stamped output is 0"
             if top + out_shape[0] > full_h or left + out_shape[1] > full_w else "")
-    return (f"Keep rows {top + 1}–{top + out_shape[0]} and columns {left + 1}–{left + out_shape[1]} of the "
-            f"stamped output: padding {_pair(padding)} crops that many from the top and the left, and "
+    keep = (f"Keep rows {top + 1}–{top + out_shape[0]} and columns {left + 1}–{left + out_shape[1]} "
+            "of the stamped output: ")
+    if top != left or output_padding[0] != output_padding[1]:
+        # rows and columns named apart: "padding (1, 0) crops that many from the top and the left"
+        # read as 1 from each (a student could not tell which number went where)
+        bottom, right = (max(full_h - top - out_shape[0], 0), max(full_w - left - out_shape[1], 0))
+        return (keep + f"padding {_pair(padding)} crops {plural(top, 'row')} from the top and "
+                f"{plural(left, 'column')} from the left, and (output_padding {_pair(output_padding)} "
+                f"giving back that many) {plural(bottom, 'row')} from the bottom and "
+                f"{plural(right, 'column')} from the right{past}.")
+    return (keep + f"padding {_pair(padding)} crops that many from the top and the left, and "
             + (f"output_padding {_pair(output_padding)} fewer from the bottom and the right{past}."
                if output_padding != (0, 0) else "as many from the bottom and the right."))
 
