@@ -401,7 +401,9 @@ def _exported(ctx: Context, result: object) -> int:
     assert isinstance(result, ExportResult)
     line = f"exported {result.deck}: {result.cards} cards"
     if result.reviews:
-        line += f", {result.reviews} reviews"
+        line += f", {result.reviews} review{'' if result.reviews == 1 else 's'}"
+    if result.manual:
+        line += f" (and {result.manual} Forget/Set due date row{'' if result.manual == 1 else 's'})"
     if result.media:
         line += f", {result.media} media file(s)"
     line += f" to {result.path}"

@@ -116,8 +116,35 @@ def test_the_fsrs_layout_reports_the_rows_it_wrote(tmp_path: Path) -> None:
         anki = export_revlog(store, "d", tmp_path / "d.csv")
     for result, name in ((fsrs, "d.fsrs.csv"), (anki, "d.csv")):
         with (tmp_path / name).open(newline="") as handle:
-            assert result.reviews == sum(1 for _ in csv.DictReader(handle))
-    assert (fsrs.reviews, anki.reviews) == (2, 5)
+            assert result.reviews + result.manual == sum(1 for _ in csv.DictReader(handle))
+    # the reviews are the graded rows, the Forget and Set due date rows counted apart (Anki's
+    # layout writes them as type 4 with ease 0; the fsrs-optimizer layout leaves them out)
+    with (tmp_path / "d.csv").open(newline="") as handle:
+        manual = sum(1 for row in csv.DictReader(handle) if row["type"] == "4" and row["ease"] == "0")
+    assert (fsrs.reviews, fsrs.manual, anki.reviews, anki.manual) == (2, 0, 2, manual) and manual == 3
+
+
+def test_export_summaries_count_reviews_and_manual_rows_apart(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """'exported d: 2 cards, 5 reviews' counted a Forget and two Set due dates as reviews; each
+    export names what it wrote, checked against the log's kinds read with plain sqlite3."""
+    from flashdl.cli import main
+
+    db_path = tmp_path / "db.sqlite3"
+    with open_store(db_path) as store:
+        build(store)
+    db = sqlite3.connect(db_path)
+    try:
+        graded, manual = db.execute("SELECT sum(kind < 3), sum(kind >= 3) FROM review_log").fetchone()
+    finally:
+        db.close()
+    for fmt, name, extra in (("yaml", "d.yaml", ["--with-history"]), ("revlog", "d.csv", []),
+                             ("apkg", "d.apkg", ["--with-history"])):
+        capsys.readouterr()
+        assert main(["--db", str(db_path), "export", "d", "--format", fmt, "--out", str(tmp_path / name),
+                     *extra]) == 0
+        out = capsys.readouterr().out
+        assert f", {graded} reviews (and {manual} Forget/Set due date rows) to " in out, out
 
 
 def test_the_real_anki_imports_the_package_with_its_manual_rows(tmp_path: Path) -> None:

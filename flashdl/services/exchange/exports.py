@@ -19,6 +19,7 @@ from flashdl.errors import UsageError
 from flashdl.formats import anki_notetype
 from flashdl.formats.revlog_csv import ExportRow
 from flashdl.scheduler.leech import exported_tags
+from flashdl.formats.anki_schedule import MANUAL as ANKI_MANUAL
 from flashdl.scheduler.sm2 import GRADED_BELOW
 from flashdl.services.exchange.files import atomic_output, atomic_outputs, output_target
 from flashdl.store import Store
@@ -35,10 +36,11 @@ class ExportResult:
     deck: str
     path: str
     cards: int
-    reviews: int = 0
+    reviews: int = 0  # graded reviews written
     history_path: str | None = None
     media: int = 0  # media files carried in an .apkg
     missing_media: tuple[str, ...] = ()  # files the cards refer to that the media folder lacks
+    manual: int = 0  # Forget and Set due date rows written (log rows, no reviews)
 
 
 def history_path_for(deck_path: Path) -> Path:
@@ -83,10 +85,11 @@ def export_yaml(store: Store, slug: str, out: Path, *, with_history: bool = Fals
 
     info, cards = _load(store, slug)
     deck = deck_from_rows(info, cards)
-    history_text, reviews = None, 0
+    history_text, reviews, manual = None, 0, 0
     if with_history:
         saved = _saved_history(store, info, cards)
-        reviews = sum(len(card.reviews) for card in saved.cards)
+        manual = sum(review.kind >= GRADED_BELOW for card in saved.cards for review in card.reviews)
+        reviews = sum(len(card.reviews) for card in saved.cards) - manual
         history_text = dump_history(saved)
     output_target(out)  # a folder ("--out .") is refused before a side file is named after it
     side = history_path_for(out) if with_history else None
@@ -97,7 +100,7 @@ def export_yaml(store: Store, slug: str, out: Path, *, with_history: bool = Fals
     else:
         with atomic_output(out, mode="w", database=store.path) as handle:
             handle.write(dump_deck(deck))  # type: ignore[arg-type]
-    return ExportResult(slug, str(out), len(cards), reviews, str(side) if side else None)
+    return ExportResult(slug, str(out), len(cards), reviews, str(side) if side else None, manual=manual)
 
 
 def _saved_history(store: Store, info: DeckInfo, cards: list[CardInfo]) -> Any:
@@ -178,8 +181,9 @@ def export_apkg(store: Store, slug: str, out: Path, now: datetime, *, with_histo
     with atomic_output(out, database=store.path) as handle:
         count = write_notes([(deck, sources)], handle, now_ms=to_ms(now),  # type: ignore[arg-type]
                             solution_for=worked_solution, schedule=schedule, media=members)
-    return ExportResult(slug, str(out), count, reviews=len(schedule.revlog) if schedule else 0,
-                        media=len(members) - 1 if members else 0, missing_media=tuple(missing))
+    manual = sum(row[-1] == ANKI_MANUAL for row in schedule.revlog) if schedule else 0
+    return ExportResult(slug, str(out), count, reviews=len(schedule.revlog) - manual if schedule else 0,
+                        media=len(members) - 1 if members else 0, missing_media=tuple(missing), manual=manual)
 
 
 def worked_solution(card: Card) -> str | None:
@@ -232,21 +236,23 @@ def export_revlog(store: Store, slug: str, out: Path) -> ExportResult:
     from flashdl.formats.revlog_csv import write_history
 
     info, cards = _load(store, slug)
-    count = [0]
+    count = [0, 0]  # graded reviews, Forget and Set due date rows
     layout = revlog_layout(out)
     graded_only = layout != "anki"  # the fsrs-optimizer layout leaves Forget and Set due date rows out
 
     def counted(rows: Iterator[ExportRow]) -> Iterator[ExportRow]:
         for row in rows:
-            if not graded_only or row.kind < GRADED_BELOW:
+            if row.kind < GRADED_BELOW:
                 count[0] += 1
+            elif not graded_only:
+                count[1] += 1
             yield row
 
     with store.read() as db, atomic_output(out, mode="w", database=store.path) as handle:
         rows = _export_rows(store_access.deck_reviews(db, info.id), slug)
         for chunk in write_history(counted(rows), layout):
             handle.write(chunk)  # type: ignore[arg-type]
-    return ExportResult(slug, str(out), len(cards), count[0])
+    return ExportResult(slug, str(out), len(cards), count[0], manual=count[1])
 
 
 def _export_rows(rows: Iterator[tuple[Any, ...]], deck: str) -> Iterator[ExportRow]:
