@@ -108,14 +108,24 @@ def _render(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
         out = _wrap(code, out, "<code>{}</code>")
     if "**" in out:
         out = _wrap(bold, out, "<b>{}</b>")
+    numbered = False
     if "![" in out:
+        if maths and _HELD in out:
+            # the tag writes src before alt: a formula in each would come back in the wrong one if
+            # the spans were put back in order (`![$0$]($1$)`), so they are numbered first
+            held = out.split(_HELD)
+            out = "".join(piece + (_PLACEHOLDER.format(k) if k < len(held) - 1 else "")
+                          for k, piece in enumerate(held))
+            numbered = True
         pieces = image.split(out)
         pieces[1::3] = map('<img src="{1}" alt="{0}">'.format, pieces[1::3], pieces[2::3])
         del pieces[2::3]
         out = "".join(pieces)
     if "\n" in out:
         out = out.replace("\n", "<br>")  # (not inside math, restored after: MathJax reads newlines)
-    if maths:
+    if numbered:
+        out = _PLACEHOLDER_RE.sub(lambda m: maths[int(m.group(1))], out)
+    elif maths:
         pieces = out.split(_HELD)
         merged = [""] * (2 * len(pieces) - 1)
         merged[0::2] = pieces
